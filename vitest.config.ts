@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests run against the TypeScript sources of the workspace packages (the
+// `@parquetframe/source` export condition), so no build is needed first.
+export default defineConfig({
+  resolve: { conditions: ['@parquetframe/source'] },
+  ssr: { resolve: { conditions: ['@parquetframe/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
