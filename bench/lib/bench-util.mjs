@@ -1,0 +1,32 @@
+// Small helpers shared by the benchmarks: timing, RSS sampling, results files.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/** Runs fn `runs` times (after one warm-up unless warm=false) and returns the median milliseconds. */
+export async function timeMedian(fn, { runs = 3, warm = true } = {}) {
+  if (warm) await fn()
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
+}
+
+export function fmtMs(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`
+}
+
+/** Writes a Markdown results file with a header naming the machine and the date. */
+export function writeResults(path, title, lines) {
+  mkdirSync(dirname(path), { recursive: true })
+  const head = [
+    `# ${title}`,
+    '',
+    `Run ${new Date().toISOString()} on Node ${process.version}, ${process.platform}/${process.arch}.`,
+    '',
+  ]
+  writeFileSync(path, `${[...head, ...lines].join('\n')}\n`)
+}
