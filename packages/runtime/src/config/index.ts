@@ -1,1 +1,12 @@
-export {}
+export { Config } from './config.js'
+export { CONFIG_ENV_VARS, configFromEnv, type EnvConfig } from './config-env.js'
+export { logVerbose, warn } from './config-log.js'
+export { getConfig, resetConfig, setConfig, withConfig } from './config-store.js'
+export {
+  CONFIG_KEYS,
+  type ConfigInput,
+  type ConfigValues,
+  DEFAULT_CONFIG,
+  type EntityFormat,
+} from './config-values.js'
+export { type ProgressReporter, type ProgressSink, startProgress } from './progress-reporter.js'
