@@ -13,9 +13,24 @@ export interface ReadOptions {
 }
 
 export interface WriteOptions {
+  /** Compression codec; each format documents its default and the codecs it accepts. */
   readonly codec?: Codec
-  /** Avro only: a schema to write with instead of the inferred one. */
+  /** Avro only: a schema to write with instead of the inferred one (an Avro record schema object or JSON text). */
   readonly avroSchema?: unknown
+  /** Avro only: the record name of the inferred schema. Default "Record". */
+  readonly avroRecordName?: string
+}
+
+/** What survives a write/read round trip in a format, for callers that must choose one. */
+export interface FormatCapabilities {
+  /** Every dtype is stored in the file (Int32 stays Int32, Float32 stays Float32). */
+  readonly typed: boolean
+  /** Datetime (with time zone) and Date columns read back as such. */
+  readonly temporal: boolean
+  /** List columns can be written and read back. */
+  readonly nested: boolean
+  /** An empty frame reads back with its columns. */
+  readonly emptyKeepsColumns: boolean
 }
 
 /**
@@ -26,6 +41,8 @@ export interface StorageFormat {
   readonly name: FormatName
   /** File extensions, lower-case with the dot, first one used when writing. */
   readonly extensions: readonly string[]
+  /** What survives a round trip; absent means "assume nothing". */
+  readonly capabilities?: FormatCapabilities
   /** Reads one file eagerly. */
   read(path: string, options?: ReadOptions): Promise<pl.DataFrame>
   /** Scans one or many files lazily (predicate/projection pushdown), where the format allows it. */
