@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { UsageError } from '../cli/cli-error.js'
+import { parseArgv } from './argv-parser.js'
+import type { OptionSpec } from './option-spec.js'
+
+const specs: OptionSpec[] = [
+  { name: 'schema', short: 's', type: 'string', valueName: 'PATH', description: '' },
+  { name: 'check', type: 'boolean', description: '' },
+]
+
+describe('parseArgv', () => {
+  it('reads --flag value, --flag=value, -s value, booleans and positionals', () => {
+    expect(parseArgv(['--schema', 'a.pfschema', 'x', '--check'], specs)).toEqual({
+      values: { schema: 'a.pfschema', check: true },
+      positionals: ['x'],
+    })
+    expect(parseArgv(['--schema=b.pfschema'], specs).values).toEqual({ schema: 'b.pfschema' })
+    expect(parseArgv(['-s', 'c'], specs).values).toEqual({ schema: 'c' })
+  })
+
+  it('treats everything after -- as positional', () => {
+    expect(parseArgv(['--', '--check', '-s'], specs)).toEqual({ values: {}, positionals: ['--check', '-s'] })
+  })
+
+  it('names the bad flag', () => {
+    expect(() => parseArgv(['--shema', 'x'], specs, 'validate')).toThrow(
+      'Unknown option --shema for "pf validate"',
+    )
+    expect(() => parseArgv(['-x'], specs)).toThrow('Unknown option -x')
+    expect(() => parseArgv(['--schema'], specs)).toThrow('Option --schema needs a value: --schema PATH')
+    expect(() => parseArgv(['--schema', '--check'], specs)).toThrow('Option --schema needs a value')
+    expect(() => parseArgv(['--check=yes'], specs)).toThrow('Option --check takes no value')
+    expect(() => parseArgv(['-s', 'a', '--schema', 'b'], specs)).toThrow('Option --schema is given twice')
+    expect(() => parseArgv(['--schema='], specs)).toThrow('needs a non-empty value')
+    expect(() => parseArgv(['--nope'], specs, 'format')).toThrow(UsageError)
+  })
+})

@@ -1,0 +1,144 @@
+import { UsageError } from '../cli/cli-error.js'
+import type { PartialSettings } from '../config/project-settings.js'
+import { defineCommand } from './command.js'
+import {
+  booleanFlag,
+  positionals,
+  projectSettings,
+  SCHEMA_OPTION,
+  STORAGE_OPTION,
+  stringFlag,
+} from './shared-options.js'
+
+export interface MigrateFormatOptions {
+  readonly settings: PartialSettings
+  /** Entities to migrate by name; empty with `all`. */
+  readonly entities: readonly string[]
+  readonly all: boolean
+  readonly to: 'parquet' | 'avro'
+  readonly dryRun: boolean
+}
+
+/** `pf migrate format`: rewrite a table's data files in the other storage format, as one commit. */
+export const migrateFormatCommand = defineCommand<MigrateFormatOptions>({
+  name: 'migrate format',
+  summary: "Rewrite entity tables' data in another storage format (parquet ⇄ avro)",
+  description:
+    'Reads every live data file of the table, writes it in the target format, checks the row count and a\n' +
+    'content checksum, then swaps the files in one commit. Until that commit the table reads exactly as\n' +
+    'before, so an interrupted migration leaves the old format intact. --dry-run only reports the plan.',
+  positionals: [],
+  options: [
+    SCHEMA_OPTION,
+    STORAGE_OPTION,
+    {
+      name: 'entity',
+      short: 'e',
+      type: 'string',
+      valueName: 'NAME',
+      description: 'Entity to migrate (comma-separated for several)',
+    },
+    { name: 'all', type: 'boolean', description: 'Migrate every entity not already in the target format' },
+    { name: 'to', type: 'string', valueName: 'FORMAT', description: 'Target format: parquet or avro' },
+    { name: 'dry-run', type: 'boolean', description: 'Report what would be rewritten; change nothing' },
+  ],
+  examples: ['pf migrate format --entity User --to avro', 'pf migrate format --all --to parquet --dry-run'],
+  resolve(input) {
+    const command = 'migrate format'
+    positionals(input.argv, [], command)
+    const entity = stringFlag(input.argv, 'entity')
+    const all = booleanFlag(input.argv, 'all')
+    if (entity === undefined && !all)
+      throw new UsageError('Name an entity with --entity NAME, or pass --all', command)
+    if (entity !== undefined && all) throw new UsageError('Give either --entity or --all, not both', command)
+    const to = stringFlag(input.argv, 'to')
+    if (to === undefined) throw new UsageError('Missing --to FORMAT (parquet or avro)', command)
+    if (to !== 'parquet' && to !== 'avro') {
+      throw new UsageError(`Option --to must be "parquet" or "avro", got "${to}"`, command)
+    }
+    const entities =
+      entity === undefined
+        ? []
+        : entity
+            .split(',')
+            .map((e) => e.trim())
+            .filter((e) => e !== '')
+    return {
+      settings: projectSettings(input, ['schema', 'storage']),
+      entities,
+      all,
+      to,
+      dryRun: booleanFlag(input.argv, 'dry-run'),
+    }
+  },
+  load: async () => (await import('../handlers/migrate-format-handler.js')).migrateFormatHandler,
+})
+
+export interface MigrateSchemaOptions {
+  readonly action: 'plan' | 'apply' | 'status'
+  readonly settings: PartialSettings
+  /** Only these entities; all when empty. */
+  readonly entities: readonly string[]
+}
+
+function schemaMigrationCommand(
+  action: MigrateSchemaOptions['action'],
+  summary: string,
+  description: string,
+) {
+  const name = `migrate ${action}`
+  return defineCommand<MigrateSchemaOptions>({
+    name,
+    summary,
+    description,
+    positionals: [],
+    options: [
+      SCHEMA_OPTION,
+      STORAGE_OPTION,
+      {
+        name: 'entity',
+        short: 'e',
+        type: 'string',
+        valueName: 'NAME',
+        description: 'Only this entity (comma-separated for several)',
+      },
+    ],
+    resolve(input) {
+      positionals(input.argv, [], name)
+      const entity = stringFlag(input.argv, 'entity')
+      return {
+        action,
+        settings: projectSettings(input, ['schema', 'storage']),
+        entities:
+          entity === undefined
+            ? []
+            : entity
+                .split(',')
+                .map((e) => e.trim())
+                .filter((e) => e !== ''),
+      }
+    },
+    load: async () => (await import('../handlers/migrate-schema-handler.js')).migrateSchemaHandler,
+  })
+}
+
+/** `pf migrate plan`: compare the schema with each table's stored schema and print the changes. */
+export const migratePlanCommand = schemaMigrationCommand(
+  'plan',
+  "Print the changes that would bring each table's stored schema in line with the schema",
+  'Compares the schema with each table and lists the planned changes; changes nothing.',
+)
+
+/** `pf migrate apply`: run the planned schema changes, non-interactively. */
+export const migrateApplyCommand = schemaMigrationCommand(
+  'apply',
+  'Apply the planned schema changes to the tables (non-interactive, for CI)',
+  'Applies every planned change and records it in the table history. Refuses incompatible changes.',
+)
+
+/** `pf migrate status`: applied and pending schema migrations per table. */
+export const migrateStatusCommand = schemaMigrationCommand(
+  'status',
+  'List applied and pending schema migrations per table',
+  'Prints, per table, the schema migrations recorded in its history and the ones still pending.',
+)

@@ -1,0 +1,63 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CliError } from '../cli/cli-error.js'
+import { parseFileConfig } from './file-config.js'
+import { loadFileConfig } from './load-file-config.js'
+
+describe('parseFileConfig', () => {
+  it('accepts the known keys', () => {
+    expect(parseFileConfig({ schema: 'a.pfschema', format: 'avro' }, 'pf.config.json')).toEqual({
+      schema: 'a.pfschema',
+      format: 'avro',
+    })
+  })
+
+  it('names the file and the key of a mistake', () => {
+    expect(() => parseFileConfig({ outDir: 'x' }, 'pf.config.json')).toThrow(
+      'pf.config.json: unknown key "outDir". Valid keys: schema, output, storage, format',
+    )
+    expect(() => parseFileConfig({ output: 3 }, 'pf.config.mjs')).toThrow(
+      'pf.config.mjs: "output" must be a non-empty string',
+    )
+    expect(() => parseFileConfig({ format: 'orc' }, 'pf.config.json')).toThrow(
+      '"format" must be "parquet" or "avro"',
+    )
+    expect(() => parseFileConfig([], 'pf.config.json')).toThrow(CliError)
+  })
+})
+
+describe('loadFileConfig', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pf-cli-config-'))
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('returns undefined without a config file', async () => {
+    expect(await loadFileConfig(dir)).toBeUndefined()
+  })
+
+  it('reads pf.config.json before pf.config.mjs', async () => {
+    await writeFile(join(dir, 'pf.config.mjs'), "export default { output: 'from-mjs' }\n")
+    expect((await loadFileConfig(dir))?.config).toEqual({ output: 'from-mjs' })
+    await writeFile(join(dir, 'pf.config.json'), '{ "output": "from-json" }')
+    expect(await loadFileConfig(dir)).toEqual({
+      path: join(dir, 'pf.config.json'),
+      config: { output: 'from-json' },
+    })
+  })
+
+  it('reads a function default export of pf.config.mjs', async () => {
+    await writeFile(join(dir, 'pf.config.mjs'), "export default async () => ({ storage: './tables' })\n")
+    expect((await loadFileConfig(dir))?.config).toEqual({ storage: './tables' })
+  })
+
+  it('names a config file that is not valid JSON', async () => {
+    await writeFile(join(dir, 'pf.config.json'), '{ output: ')
+    await expect(loadFileConfig(dir)).rejects.toThrow('pf.config.json: not valid JSON')
+  })
+})

@@ -1,0 +1,8 @@
+import { CliError } from '../cli/cli-error.js'
+import type { CommandHandler } from '../commands/command.js'
+import type { FormatOptions } from '../commands/format-command.js'
+
+/** Not available yet: waits for the runtime/codegen pieces it builds on. */
+export const formatHandler: CommandHandler<FormatOptions> = async () => {
+  throw new CliError('PF_CLI_UNAVAILABLE', 'This command is not available yet in this build')
+}

@@ -1,0 +1,8 @@
+import { CliError } from '../cli/cli-error.js'
+import type { CommandHandler } from '../commands/command.js'
+import type { MigrateSchemaOptions } from '../commands/migrate-commands.js'
+
+/** Not available yet: waits for the runtime/codegen pieces it builds on. */
+export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async () => {
+  throw new CliError('PF_CLI_UNAVAILABLE', 'This command is not available yet in this build')
+}
