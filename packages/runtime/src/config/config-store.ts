@@ -68,3 +68,14 @@ export function withConfig<T>(partial: ConfigInput, fn: () => T): T {
   checkConfigConsistency(resolve(layer))
   return scopes.run(layer, fn)
 }
+
+/** Where the value of a setting in effect here comes from. */
+export type ConfigOrigin = 'programmatic' | 'environment' | 'default'
+
+/** Tells whether a setting comes from `setConfig`/`withConfig`, a PARQUETFRAME_* variable, or the default. */
+export function configOrigin(key: keyof ConfigValues): ConfigOrigin {
+  const scope = scopes.getStore()
+  if ((scope && key in scope.values) || key in globalLayer.values) return 'programmatic'
+  if (key in environment().values) return 'environment'
+  return 'default'
+}

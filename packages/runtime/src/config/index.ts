@@ -1,7 +1,14 @@
 export { Config } from './config.js'
 export { CONFIG_ENV_VARS, configFromEnv, type EnvConfig } from './config-env.js'
 export { logVerbose, warn } from './config-log.js'
-export { getConfig, resetConfig, setConfig, withConfig } from './config-store.js'
+export {
+  type ConfigOrigin,
+  configOrigin,
+  getConfig,
+  resetConfig,
+  setConfig,
+  withConfig,
+} from './config-store.js'
 export {
   CONFIG_KEYS,
   type ConfigInput,

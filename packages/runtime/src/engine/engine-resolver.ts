@@ -1,0 +1,96 @@
+import { configOrigin, getConfig } from '../config/config-store.js'
+import { ConfigError } from '../errors/pf-error.js'
+import type { FormatName } from '../format/storage-format.js'
+import type { Dataset } from './dataset.js'
+import { discoverDataset } from './dataset-discovery.js'
+import {
+  ENGINE_ALIASES,
+  type EngineName,
+  normalizeEngineChoice,
+  VALID_ENGINE_CHOICES,
+} from './engine-name.js'
+import { formatBytes, selectEngine } from './select-engine.js'
+import { estimateFilesBytes } from './size-estimator.js'
+
+/** The engine for a read, and why. */
+export interface EngineExplanation {
+  readonly engine: EngineName
+  /** Estimated in-memory size in bytes; null when the size was not needed (engine given explicitly). */
+  readonly estimatedBytes: number | null
+  readonly reason: string
+}
+
+/** Options of `explainEngine`. */
+export interface ExplainEngineOptions {
+  /** An explicit engine (or alias, or 'auto'), as passed to `read()`. */
+  readonly engine?: string
+  /** Format override, as passed to `read()`. */
+  readonly format?: FormatName
+}
+
+/** Parses an engine argument given in code; throws ConfigError listing the valid ones. */
+export function parseEngineArgument(value: string): EngineName | 'auto' {
+  const choice = normalizeEngineChoice(value)
+  if (choice === undefined) {
+    throw new ConfigError(
+      `Unknown engine "${value}". Valid engines: ${VALID_ENGINE_CHOICES.filter((c) => !(c in ENGINE_ALIASES)).join(', ')} (aliases: ${Object.entries(
+        ENGINE_ALIASES,
+      )
+        .map(([alias, engine]) => `${alias} → ${engine}`)
+        .join(', ')})`,
+    )
+  }
+  return choice
+}
+
+/**
+ * Chooses the engine for a dataset: explicit argument > programmatic config (setConfig/withConfig)
+ * > PARQUETFRAME_ENGINE > size heuristic. `alwaysEstimate` computes the size even when not needed.
+ */
+export async function resolveEngine(
+  dataset: Dataset,
+  requested?: string,
+  alwaysEstimate = false,
+): Promise<EngineExplanation> {
+  const estimate = () =>
+    estimateFilesBytes(
+      dataset.files.map((f) => f.path),
+      dataset.format,
+    )
+  const explicit = requested === undefined ? 'auto' : parseEngineArgument(requested)
+  if (explicit !== 'auto') {
+    return {
+      engine: explicit,
+      estimatedBytes: alwaysEstimate ? await estimate() : null,
+      reason: 'explicit engine argument',
+    }
+  }
+  const config = getConfig()
+  if (config.engine !== 'auto') {
+    const origin = configOrigin('engine')
+    const reason =
+      origin === 'environment'
+        ? `PARQUETFRAME_ENGINE=${process.env.PARQUETFRAME_ENGINE}`
+        : 'engine set in configuration'
+    return { engine: config.engine, estimatedBytes: alwaysEstimate ? await estimate() : null, reason }
+  }
+  const bytes = await estimate()
+  const engine = selectEngine(bytes, config)
+  const size = `estimated in-memory size ${formatBytes(bytes)}`
+  const reason =
+    engine === 'eager'
+      ? `${size} < eagerThresholdMB (${config.eagerThresholdMB} MiB)`
+      : engine === 'partitioned'
+        ? `${size} >= partitionedThresholdMB (${config.partitionedThresholdMB} MiB)`
+        : `${size} between eagerThresholdMB (${config.eagerThresholdMB} MiB) and partitionedThresholdMB (${config.partitionedThresholdMB} MiB)`
+  return { engine, estimatedBytes: bytes, reason }
+}
+
+/** Which engine `read(path, options)` would use, the estimated in-memory size, and why. */
+export async function explainEngine(
+  path: string,
+  options: ExplainEngineOptions = {},
+): Promise<EngineExplanation> {
+  const dataset = await discoverDataset(path, options.format ? { format: options.format } : {})
+  return resolveEngine(dataset, options.engine, true)
+}
