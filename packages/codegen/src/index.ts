@@ -1,1 +1,3 @@
-export {}
+// Public API of @parquetframe/codegen.
+export * from './diagnostics/index.js'
+export * from './pfschema/index.js'

@@ -1,0 +1,363 @@
+import type { Diagnostic, DiagnosticSeverity, DiagnosticSpan } from './diagnostic.js'
+
+// All wording of schema diagnostics lives here, one factory per situation, so messages stay consistent and
+// codes stay stable. Codes: PF0xxx loading, PF1xxx syntax and attributes, PF2xxx names and types,
+// PF3xxx fields, keys and defaults, PF4xxx relations, PF5xxx storage. schema/README.md lists them all.
+
+function make(
+  severity: DiagnosticSeverity,
+  code: string,
+  span: DiagnosticSpan,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  return hint === undefined ? { code, severity, message, span } : { code, severity, message, span, hint }
+}
+const error = (code: string, span: DiagnosticSpan, message: string, hint?: string) =>
+  make('error', code, span, message, hint)
+const warning = (code: string, span: DiagnosticSpan, message: string, hint?: string) =>
+  make('warning', code, span, message, hint)
+
+const q = (s: string) => `"${s}"`
+const didYouMean = (suggestion: string | undefined) =>
+  suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`
+const oneOf = (names: readonly string[]) => names.map(q).join(', ')
+
+export const messages = {
+  // PF0xxx: loading
+  cannotReadSchema: (span: DiagnosticSpan, path: string, reason: string) =>
+    error('PF0001', span, `cannot read schema ${q(path)}: ${reason}`),
+  noSchemaFiles: (span: DiagnosticSpan, dir: string) =>
+    error('PF0002', span, `no .pfschema files in directory ${q(dir)}`, 'add a file such as schema.pfschema'),
+
+  // PF1xxx: syntax
+  unexpectedCharacter: (span: DiagnosticSpan, char: string) =>
+    error('PF1001', span, `unexpected character ${JSON.stringify(char)}`),
+  unterminatedString: (span: DiagnosticSpan) =>
+    error('PF1002', span, 'unterminated string', 'close the string with " on the same line'),
+  invalidEscape: (span: DiagnosticSpan, sequence: string) =>
+    error(
+      'PF1003',
+      span,
+      `invalid escape sequence ${q(sequence)} in string`,
+      'valid escapes are \\" \\\\ \\n \\t',
+    ),
+  unexpectedToken: (span: DiagnosticSpan, expected: string, found: string, hint?: string) =>
+    error('PF1004', span, `expected ${expected}, found ${found}`, hint),
+  unclosedBlock: (span: DiagnosticSpan, what: string) =>
+    error('PF1005', span, `${what} is not closed`, 'add a closing "}"'),
+  unknownDeclaration: (span: DiagnosticSpan, found: string, suggestion?: string) =>
+    error(
+      'PF1006',
+      span,
+      `expected "entity", "enum" or "config", found ${found}`,
+      found === 'identifier "model"'
+        ? 'declare entities with "entity" (not "model")'
+        : found === 'identifier "type"'
+          ? 'declare entities with "entity" and enumerations with "enum"'
+          : didYouMean(suggestion),
+    ),
+  missingFieldType: (span: DiagnosticSpan, field: string) =>
+    error(
+      'PF1007',
+      span,
+      `field ${q(field)} has no type`,
+      `write the type after the name, e.g. ${field} String`,
+    ),
+  attributeOnOwnLine: (span: DiagnosticSpan, attribute: string) =>
+    error(
+      'PF1008',
+      span,
+      `attribute ${q(attribute)} must follow a field on the same line`,
+      'entity-level attributes start with "@@", e.g. @@index([a, b])',
+    ),
+
+  // PF11xx: attributes and config
+  unknownAttribute: (span: DiagnosticSpan, attribute: string, where: string, suggestion?: string) =>
+    error('PF1101', span, `unknown ${where} attribute ${q(attribute)}`, didYouMean(suggestion)),
+  attributeNotAllowedHere: (span: DiagnosticSpan, attribute: string, where: string, hint: string) =>
+    error('PF1102', span, `attribute ${q(attribute)} cannot be used on ${where}`, hint),
+  duplicateAttribute: (span: DiagnosticSpan, attribute: string, owner: string) =>
+    error('PF1103', span, `attribute ${q(attribute)} is given twice on ${owner}`),
+  invalidAttributeArguments: (span: DiagnosticSpan, attribute: string, expected: string, example: string) =>
+    error('PF1104', span, `${attribute} expects ${expected}`, `for example ${example}`),
+  unknownConfigKey: (span: DiagnosticSpan, key: string, suggestion?: string) =>
+    error(
+      'PF1105',
+      span,
+      `unknown config key ${q(key)}`,
+      didYouMean(suggestion) ?? 'config keys are "storage", "format" and "output"',
+    ),
+  invalidConfigValue: (span: DiagnosticSpan, key: string, expected: string) =>
+    error('PF1106', span, `config ${q(key)} expects ${expected}`),
+  duplicateConfig: (span: DiagnosticSpan, what: string, first: DiagnosticSpan) =>
+    error('PF1107', span, `${what} is already given at ${first.file}:${first.line}:${first.column}`),
+  unknownFormat: (span: DiagnosticSpan, format: string, known: readonly string[], suggestion?: string) =>
+    error(
+      'PF1108',
+      span,
+      `unknown storage format ${q(format)}`,
+      didYouMean(suggestion) ?? `formats are ${oneOf(known)}`,
+    ),
+
+  // PF2xxx: names and types
+  duplicateTypeName: (span: DiagnosticSpan, name: string, first: DiagnosticSpan) =>
+    error('PF2001', span, `${q(name)} is already declared at ${first.file}:${first.line}:${first.column}`),
+  duplicateField: (span: DiagnosticSpan, entity: string, field: string) =>
+    error('PF2002', span, `field ${q(field)} is declared twice in entity ${q(entity)}`),
+  duplicateEnumValue: (span: DiagnosticSpan, enumName: string, value: string) =>
+    error('PF2003', span, `value ${q(value)} is declared twice in enum ${q(enumName)}`),
+  reservedName: (span: DiagnosticSpan, kind: string, name: string, reason: string, hint: string) =>
+    error('PF2004', span, `${kind} name ${q(name)} is reserved: ${reason}`, hint),
+  unknownType: (span: DiagnosticSpan, type: string, suggestion?: string) =>
+    error(
+      'PF2005',
+      span,
+      `unknown type ${q(type)}`,
+      didYouMean(suggestion) ??
+        'use a scalar type (Int, String, ...), an enum or an entity declared in the schema',
+    ),
+  emptyEnum: (span: DiagnosticSpan, enumName: string) =>
+    error(
+      'PF2006',
+      span,
+      `enum ${q(enumName)} has no values`,
+      `list the values, e.g. enum ${enumName} { A B }`,
+    ),
+  nameStyle: (span: DiagnosticSpan, kind: string, name: string, suggestion: string) =>
+    warning(
+      'PF2007',
+      span,
+      `${kind} name ${q(name)} should start with an upper-case letter`,
+      `rename it to ${q(suggestion)}`,
+    ),
+  nestedList: (span: DiagnosticSpan, field: string) =>
+    error(
+      'PF2008',
+      span,
+      `field ${q(field)} is a list of lists, which is not supported`,
+      'use Json for nested data',
+    ),
+  invalidName: (span: DiagnosticSpan, kind: string, name: string) =>
+    error('PF2009', span, `${kind} name ${q(name)} is not a valid identifier`, 'names start with a letter'),
+
+  // PF3xxx: fields, keys and defaults
+  missingId: (span: DiagnosticSpan, entity: string) =>
+    error('PF3001', span, `entity ${q(entity)} has no @id field`, 'mark the primary key, e.g. id Int @id'),
+  multipleIds: (span: DiagnosticSpan, entity: string, first: string) =>
+    error(
+      'PF3002',
+      span,
+      `entity ${q(entity)} has more than one @id field (first: ${q(first)})`,
+      'an entity has one primary key field; use @unique or @@unique([a, b]) for the others',
+    ),
+  optionalId: (span: DiagnosticSpan, entity: string, field: string) =>
+    error('PF3003', span, `@id field ${entity}.${field} cannot be optional`, 'remove the "?"'),
+  idTypeNotAllowed: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error(
+      'PF3004',
+      span,
+      `@id field ${entity}.${field} cannot have type ${type}`,
+      'primary keys are Int, BigInt, String, Decimal, Date, DateTime or an enum',
+    ),
+  defaultTypeMismatch: (span: DiagnosticSpan, entity: string, field: string, type: string, given: string) =>
+    error('PF3005', span, `@default of ${entity}.${field} must be ${type}, got ${given}`),
+  defaultNotEnumValue: (
+    span: DiagnosticSpan,
+    entity: string,
+    field: string,
+    enumName: string,
+    value: string,
+    values: readonly string[],
+    suggestion?: string,
+  ) =>
+    error(
+      'PF3006',
+      span,
+      `@default of ${entity}.${field}: ${q(value)} is not a value of enum ${q(enumName)}`,
+      didYouMean(suggestion) ?? `values are ${oneOf(values)}`,
+    ),
+  nowOnNonDateTime: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error('PF3007', span, `@default(now()) needs a DateTime field, but ${entity}.${field} is ${type}`),
+  autoincrementOnNonInteger: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error(
+      'PF3008',
+      span,
+      `@default(autoincrement()) needs an Int or BigInt field, but ${entity}.${field} is ${type}`,
+    ),
+  uuidOnNonString: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error('PF3009', span, `@default(uuid()) needs a String field, but ${entity}.${field} is ${type}`),
+  unknownIndexField: (
+    span: DiagnosticSpan,
+    attribute: string,
+    entity: string,
+    field: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF3010',
+      span,
+      `${attribute} names unknown field ${q(field)} of entity ${q(entity)}`,
+      didYouMean(suggestion),
+    ),
+  unknownPartitionField: (span: DiagnosticSpan, entity: string, field: string, suggestion?: string) =>
+    error(
+      'PF3011',
+      span,
+      `@partitionBy names unknown field ${q(field)} of entity ${q(entity)}`,
+      didYouMean(suggestion),
+    ),
+  duplicateColumn: (span: DiagnosticSpan, entity: string, column: string, other: string) =>
+    error(
+      'PF3012',
+      span,
+      `column ${q(column)} of entity ${q(entity)} is already used by field ${q(other)}`,
+      'give one of them a different @map("column")',
+    ),
+  attributeOnRelationField: (span: DiagnosticSpan, attribute: string, entity: string, field: string) =>
+    error(
+      'PF3013',
+      span,
+      `${attribute} cannot be used on relation field ${entity}.${field}`,
+      'put it on the foreign key field instead',
+    ),
+  partitionByUnsupportedType: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error(
+      'PF3014',
+      span,
+      `cannot partition ${q(entity)} by ${q(field)} of type ${type}`,
+      'partition by a scalar field',
+    ),
+  defaultOnList: (span: DiagnosticSpan, entity: string, field: string) =>
+    error(
+      'PF3015',
+      span,
+      `list field ${entity}.${field} cannot have a @default`,
+      'a missing list is stored as empty',
+    ),
+  partitionById: (span: DiagnosticSpan, entity: string, field: string) =>
+    warning(
+      'PF3016',
+      span,
+      `partitioning ${q(entity)} by its @id ${q(field)} makes one directory per row`,
+      'partition by a field with few distinct values (a date, a category)',
+    ),
+  indexOnUnsupportedType: (
+    span: DiagnosticSpan,
+    attribute: string,
+    entity: string,
+    field: string,
+    type: string,
+  ) => error('PF3017', span, `${attribute} cannot be used on ${entity}.${field} of type ${type}`),
+
+  // PF4xxx: relations
+  relationOnNonEntity: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
+    error(
+      'PF4001',
+      span,
+      `@relation on ${entity}.${field}, whose type ${q(type)} is not an entity`,
+      'a relation field has an entity as its type, e.g. author User @relation(foreignKey: authorId)',
+    ),
+  relationWithoutForeignKey: (span: DiagnosticSpan, entity: string, field: string, hint: string) =>
+    error('PF4002', span, `cannot tell which foreign key relation ${entity}.${field} uses`, hint),
+  foreignKeyMissing: (
+    span: DiagnosticSpan,
+    holder: string,
+    key: string,
+    relation: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF4003',
+      span,
+      `foreign key ${q(key)} of relation ${relation} is not a field of entity ${q(holder)}`,
+      didYouMean(suggestion) ?? `add the field, e.g. ${key} Int, to ${holder}`,
+    ),
+  foreignKeyTypeMismatch: (
+    span: DiagnosticSpan,
+    relation: string,
+    key: string,
+    keyType: string,
+    ref: string,
+    refType: string,
+  ) =>
+    error(
+      'PF4004',
+      span,
+      `foreign key ${key} of relation ${relation} has type ${keyType}, but it references ${ref} of type ${refType}`,
+      `make ${key} a ${refType}`,
+    ),
+  referencesMissing: (
+    span: DiagnosticSpan,
+    target: string,
+    field: string,
+    relation: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF4005',
+      span,
+      `relation ${relation} references ${q(field)}, which is not a field of entity ${q(target)}`,
+      didYouMean(suggestion),
+    ),
+  optionalListRelation: (span: DiagnosticSpan, entity: string, field: string) =>
+    error(
+      'PF4006',
+      span,
+      `list relation ${entity}.${field} cannot be optional`,
+      'remove the "?": an empty list means none',
+    ),
+  manyToMany: (span: DiagnosticSpan, entity: string, field: string, target: string) =>
+    error(
+      'PF4007',
+      span,
+      `list relation ${entity}.${field} needs its foreign key on ${q(target)}`,
+      `for many-to-many relations declare a join entity holding both keys (see PostTag in schema/samples/blog.pfschema)`,
+    ),
+  foreignKeyNotScalar: (span: DiagnosticSpan, relation: string, key: string, why: string) =>
+    error(
+      'PF4008',
+      span,
+      `foreign key ${q(key)} of relation ${relation} ${why}`,
+      'a foreign key is a scalar field',
+    ),
+  referencesNotUnique: (span: DiagnosticSpan, relation: string, ref: string) =>
+    warning(
+      'PF4009',
+      span,
+      `relation ${relation} references ${ref}, which is neither @id nor @unique`,
+      'reference the primary key or mark the field @unique',
+    ),
+
+  // PF5xxx: storage
+  storageAbsolute: (span: DiagnosticSpan, entity: string, path: string) =>
+    error(
+      'PF5001',
+      span,
+      `storage path ${q(path)} of entity ${q(entity)} is absolute`,
+      'storage paths are relative to the store base directory (config storage)',
+    ),
+  storageEscapes: (span: DiagnosticSpan, entity: string, path: string) =>
+    error(
+      'PF5002',
+      span,
+      `storage path ${q(path)} of entity ${q(entity)} leaves the base directory`,
+      'remove the ".." segments',
+    ),
+  duplicateStorage: (span: DiagnosticSpan, entity: string, path: string, other: string) =>
+    error(
+      'PF5003',
+      span,
+      `entity ${q(entity)} is stored in ${q(path)}, like entity ${q(other)}`,
+      'give each entity its own @storage("dir")',
+    ),
+  nestedStorage: (span: DiagnosticSpan, entity: string, path: string, other: string, otherPath: string) =>
+    error(
+      'PF5004',
+      span,
+      `table directory ${q(path)} of entity ${q(entity)} and ${q(otherPath)} of entity ${q(other)} nest`,
+      'table directories cannot nest; use sibling directories',
+    ),
+  invalidStorage: (span: DiagnosticSpan, entity: string, path: string, why: string) =>
+    error('PF5005', span, `storage path ${q(path)} of entity ${q(entity)} ${why}`),
+} as const

@@ -1,0 +1,165 @@
+import type { DefaultValue, ScalarTypeName } from '@parquetframe/runtime/schema'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
+import { messages } from '../diagnostics/messages.js'
+import type { BoundEnum, BoundField } from './bound-schema.js'
+import { typeLabel } from './bound-schema.js'
+import { closestName } from './edit-distance.js'
+import type { ValueNode } from './pfschema-ast.js'
+import { toDiagnosticSpan } from './pfschema-ast.js'
+
+/** The result of reading a `@default(...)`: the IR value, or the diagnostic explaining why it does not fit. */
+export type DefaultCheck =
+  | { readonly ok: true; readonly value: DefaultValue }
+  | { readonly ok: false; readonly diagnostic: Diagnostic }
+
+const EXPECTED: Readonly<Record<ScalarTypeName, string>> = {
+  Int: 'an integer',
+  BigInt: 'an integer',
+  Float: 'a number',
+  Decimal: 'a decimal number',
+  String: 'a string',
+  Boolean: 'true or false',
+  DateTime: 'now() or an ISO 8601 date-time string',
+  Date: 'a "YYYY-MM-DD" string',
+  Json: 'a string holding JSON text',
+  Bytes: 'absent (Bytes fields have no default)',
+}
+
+const INTEGER = /^-?\d+$/
+const DECIMAL = /^-?\d+(\.\d+)?$/
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+
+function describe(value: ValueNode): string {
+  switch (value.kind) {
+    case 'string':
+      return `string ${JSON.stringify(value.value)}`
+    case 'number':
+      return `number ${value.raw}`
+    case 'ident':
+      return value.name
+    case 'call':
+      return `${value.name}()`
+    case 'list':
+      return 'a list'
+  }
+}
+
+function validDate(text: string): boolean {
+  if (!DATE.test(text)) return false
+  const d = new Date(`${text}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text)
+}
+
+/**
+ * Reads a field's `@default` value against its type. Literal values in the IR: Int and Float are numbers; BigInt
+ * and Decimal keep their digits as a string (exact); Date is "YYYY-MM-DD"; DateTime an ISO string; Json the JSON text;
+ * enums the value name; `null` only on optional fields.
+ */
+export function checkDefault(
+  entity: string,
+  field: BoundField,
+  value: ValueNode,
+  enums: ReadonlyMap<string, BoundEnum>,
+): DefaultCheck {
+  const at = toDiagnosticSpan(value.span)
+  const fail = (diagnostic: Diagnostic): DefaultCheck => ({ ok: false, diagnostic })
+  const literal = (v: string | number | boolean | null): DefaultCheck => ({
+    ok: true,
+    value: { kind: 'literal', value: v },
+  })
+  const type = field.type
+  const label = typeLabel(field)
+  const mismatch = (expected: string) =>
+    fail(messages.defaultTypeMismatch(at, entity, field.name, expected, describe(value)))
+
+  if (field.listDepth > 0) return fail(messages.defaultOnList(at, entity, field.name))
+  if (value.kind === 'call') {
+    if (value.args.length > 0) return mismatch(`${value.name}() without arguments`)
+    const scalar = type.kind === 'scalar' ? type.name : undefined
+    switch (value.name) {
+      case 'now':
+        return scalar === 'DateTime'
+          ? { ok: true, value: { kind: 'now' } }
+          : fail(messages.nowOnNonDateTime(at, entity, field.name, label))
+      case 'uuid':
+        return scalar === 'String'
+          ? { ok: true, value: { kind: 'uuid' } }
+          : fail(messages.uuidOnNonString(at, entity, field.name, label))
+      case 'autoincrement':
+        return scalar === 'Int' || scalar === 'BigInt'
+          ? { ok: true, value: { kind: 'autoincrement' } }
+          : fail(messages.autoincrementOnNonInteger(at, entity, field.name, label))
+      default:
+        return fail(
+          messages.invalidAttributeArguments(
+            at,
+            '@default',
+            'a literal, now(), uuid() or autoincrement()',
+            '@default(now())',
+          ),
+        )
+    }
+  }
+  if (value.kind === 'ident' && value.name === 'null') {
+    return field.optional ? literal(null) : mismatch(`non-null (the field is not optional)`)
+  }
+  if (type.kind === 'enum') {
+    const values = enums.get(type.name)?.values ?? []
+    if (value.kind !== 'ident') return mismatch(`a value of enum ${type.name}, written without quotes`)
+    if (values.includes(value.name)) return literal(value.name)
+    return fail(
+      messages.defaultNotEnumValue(
+        at,
+        entity,
+        field.name,
+        type.name,
+        value.name,
+        values,
+        closestName(value.name, values),
+      ),
+    )
+  }
+  if (type.kind !== 'scalar') return mismatch('a value') // unknown type or relation: reported elsewhere
+  const expected = EXPECTED[type.name]
+  switch (type.name) {
+    case 'Int':
+      return value.kind === 'number' && INTEGER.test(value.raw) && Number.isSafeInteger(Number(value.raw))
+        ? literal(Number(value.raw))
+        : mismatch(
+            value.kind === 'number' && INTEGER.test(value.raw) ? 'a safe integer (use BigInt)' : expected,
+          )
+    case 'BigInt':
+      return value.kind === 'number' && INTEGER.test(value.raw) ? literal(value.raw) : mismatch(expected)
+    case 'Float':
+      return value.kind === 'number' ? literal(Number(value.raw)) : mismatch(expected)
+    case 'Decimal':
+      if (value.kind === 'number' && DECIMAL.test(value.raw)) return literal(value.raw)
+      return value.kind === 'string' && DECIMAL.test(value.value) ? literal(value.value) : mismatch(expected)
+    case 'String':
+      return value.kind === 'string' ? literal(value.value) : mismatch(expected)
+    case 'Boolean':
+      return value.kind === 'ident' && (value.name === 'true' || value.name === 'false')
+        ? literal(value.name === 'true')
+        : mismatch(expected)
+    case 'DateTime':
+      return value.kind === 'string' && DATE_TIME.test(value.value) && !Number.isNaN(Date.parse(value.value))
+        ? literal(value.value)
+        : mismatch(expected)
+    case 'Date':
+      return value.kind === 'string' && validDate(value.value) ? literal(value.value) : mismatch(expected)
+    case 'Json':
+      return value.kind === 'string' && isJson(value.value) ? literal(value.value) : mismatch(expected)
+    case 'Bytes':
+      return mismatch(expected)
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}

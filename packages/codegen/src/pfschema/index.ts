@@ -1,0 +1,6 @@
+export type { SchemaParseResult, SchemaSource } from './parse-schema.js'
+export { parseSchema, parseSchemaSources } from './parse-schema.js'
+export type { FormatResult } from './schema-formatter.js'
+export { formatSchema } from './schema-formatter.js'
+export { loadSchema, PFSCHEMA_EXTENSION } from './schema-loader.js'
+export { defaultStoragePath } from './storage-path.js'

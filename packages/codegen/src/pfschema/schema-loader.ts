@@ -1,0 +1,56 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import { messages } from '../diagnostics/messages.js'
+import { parseSchemaSources, type SchemaParseResult, type SchemaSource } from './parse-schema.js'
+
+/** File extension of schema files. */
+export const PFSCHEMA_EXTENSION = '.pfschema'
+
+const failure = (path: string, diagnostic: ReturnType<typeof messages.noSchemaFiles>): SchemaParseResult => ({
+  ir: undefined,
+  diagnostics: [diagnostic],
+  sources: new Map([[path, '']]),
+})
+
+/**
+ * Reads a schema from a `.pfschema` file, or from every `.pfschema` file under a directory (recursively, merged in
+ * path order), and parses it. Spans name files by the path given plus their place in the directory.
+ * Read failures are returned as diagnostics (PF0001, PF0002), not thrown.
+ */
+export async function loadSchema(path: string): Promise<SchemaParseResult> {
+  const at = { file: path, line: 1, column: 1, length: 0 }
+  let files: string[]
+  try {
+    const info = await stat(path)
+    files = info.isDirectory() ? await listSchemaFiles(path) : [path]
+  } catch (error) {
+    return failure(path, messages.cannotReadSchema(at, path, reason(error)))
+  }
+  if (files.length === 0) return failure(path, messages.noSchemaFiles(at, path))
+  const sources: SchemaSource[] = []
+  for (const file of files) {
+    try {
+      sources.push({ file, text: await readFile(file, 'utf8') })
+    } catch (error) {
+      return failure(file, messages.cannotReadSchema({ ...at, file }, file, reason(error)))
+    }
+  }
+  return parseSchemaSources(sources)
+}
+
+async function listSchemaFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(PFSCHEMA_EXTENSION))
+    .map((e) => join(e.parentPath, e.name))
+    .sort((a, b) => {
+      const ra = relative(dir, a).split(sep).join('/')
+      const rb = relative(dir, b).split(sep).join('/')
+      return ra < rb ? -1 : ra > rb ? 1 : 0
+    })
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file or directory'
+  return error instanceof Error ? error.message : String(error)
+}
