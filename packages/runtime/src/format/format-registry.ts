@@ -1,5 +1,6 @@
 import { extname } from 'node:path'
 import { FormatError } from '../errors/pf-error.js'
+import { avroFormat } from './avro-format.js'
 import { csvFormat } from './csv-format.js'
 import { ipcFormat } from './ipc-format.js'
 import { ndjsonFormat } from './ndjson-format.js'
@@ -8,7 +9,7 @@ import type { FormatName, StorageFormat } from './storage-format.js'
 import { tsvFormat } from './tsv-format.js'
 
 const formats = new Map<FormatName, StorageFormat>(
-  [parquetFormat, csvFormat, tsvFormat, ndjsonFormat, ipcFormat].map((f) => [f.name, f]),
+  [parquetFormat, avroFormat, csvFormat, tsvFormat, ndjsonFormat, ipcFormat].map((f) => [f.name, f]),
 )
 
 /** Registers (or replaces) the implementation of a format. */

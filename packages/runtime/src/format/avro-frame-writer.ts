@@ -1,0 +1,199 @@
+import pl from 'nodejs-polars'
+import { FormatError } from '../errors/pf-error.js'
+import type { AvroCodec } from './avro-codecs.js'
+import { AvroContainerWriter } from './avro-container.js'
+import { collectNamedTypes, derefAvroType } from './avro-named-types.js'
+import { unwrapNullable } from './avro-polars-types.js'
+import type { AvroRecordSchema, AvroType } from './avro-schema-types.js'
+import { compileAvroType } from './avro-types.js'
+
+/** Uncompressed bytes per block before it is flushed. Default 1 MiB. */
+export const AVRO_BLOCK_BYTES = 1 << 20
+
+const TIME_UNIT = { millis: 'ms', micros: 'us', nanos: 'ns' } as const
+
+interface ColumnValues {
+  readonly values: unknown[]
+  /** True when some value is a bigint (a long beyond 2^53). */
+  readonly exact: boolean
+}
+
+function innerOf(dtype: pl.DataType): pl.DataType | undefined {
+  return (dtype as pl.DataType & { inner?: pl.DataType[] }).inner?.[0]
+}
+
+/** Int64 values as numbers, or as bigints when some value is beyond 2^53. */
+function longValues(series: pl.Series): ColumnValues {
+  const min = series.min() as number | null
+  const max = series.max() as number | null
+  const unsafe = (v: number | null) => v !== null && !Number.isSafeInteger(v)
+  if (!unsafe(min) && !unsafe(max)) return { values: series.toArray(), exact: false }
+  return {
+    values: series
+      .cast(pl.Utf8)
+      .toArray()
+      .map((v) => (v === null ? null : BigInt(v as string))),
+    exact: true,
+  }
+}
+
+/** The logical type of an Avro type ('' for none). */
+function logicalOf(type: AvroType): string {
+  return typeof type === 'object' && !Array.isArray(type) && 'logicalType' in type
+    ? String(type.logicalType)
+    : ''
+}
+
+/** The JS values of one column, shaped for the Avro type it is written as. */
+function columnValues(
+  series: pl.Series,
+  target: AvroType,
+  named: ReadonlyMap<string, AvroType>,
+): ColumnValues {
+  const type = derefAvroType(unwrapNullable(target) ?? target, named)
+  const base =
+    typeof type === 'string' ? type : Array.isArray(type) ? 'union' : (type as { type: string }).type
+  const logical = logicalOf(type)
+  const variant = series.dtype.variant
+  if (base === 'long') {
+    const unit = /timestamp-(millis|micros|nanos)$/.exec(logical)?.[1] as keyof typeof TIME_UNIT | undefined
+    if (variant === 'Datetime')
+      return longValues(series.cast(pl.Datetime(TIME_UNIT[unit ?? 'micros'])).cast(pl.Int64))
+    if (variant === 'Date') return longValues(series.cast(pl.Int32).cast(pl.Int64))
+    if (variant === 'Int64' || variant === 'UInt64') return longValues(series)
+    return { values: series.toArray(), exact: false }
+  }
+  if (base === 'int') {
+    if (variant === 'Datetime' && logical === 'date')
+      return { values: series.cast(pl.Date).cast(pl.Int32).toArray(), exact: false }
+    if (variant === 'Date') return { values: series.cast(pl.Int32).toArray(), exact: false }
+    return { values: series.toArray(), exact: false }
+  }
+  if (base === 'string' || base === 'enum') {
+    const text =
+      variant === 'Utf8' || variant === 'String' || variant === 'Categorical' ? series : series.cast(pl.Utf8)
+    return { values: text.toArray(), exact: false }
+  }
+  if (base === 'bytes') {
+    return {
+      values: series
+        .toArray()
+        .map((v) =>
+          v === null
+            ? null
+            : typeof v === 'string'
+              ? Buffer.from(v, 'utf8')
+              : Buffer.from(v as unknown as number[]),
+        ),
+      exact: false,
+    }
+  }
+  if (base === 'array' && variant === 'List') {
+    const inner = innerOf(series.dtype)
+    const items = (type as { items: AvroType }).items
+    const itemType = derefAvroType(unwrapNullable(items) ?? items, named)
+    const itemUnit = /timestamp-(millis|micros|nanos)$/.exec(logicalOf(itemType))?.[1] as
+      | keyof typeof TIME_UNIT
+      | undefined
+    if (inner?.variant === 'Datetime') {
+      return {
+        values: series
+          .cast(pl.List(pl.Datetime(TIME_UNIT[itemUnit ?? 'micros'])))
+          .cast(pl.List(pl.Int64))
+          .toArray(),
+        exact: false,
+      }
+    }
+    if (inner?.variant === 'Date') return { values: series.cast(pl.List(pl.Int32)).toArray(), exact: false }
+  }
+  return { values: series.toArray(), exact: false }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return `[${value.length} items]`
+  return String(value)
+}
+
+/**
+ * Encodes a frame as an Avro object container file with `schema` (fields matched to columns by name).
+ * Columns move across as arrays (`toArray`, never `toRecords`); records are encoded by avsc into blocks.
+ */
+export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, codec: AvroCodec): Buffer {
+  const fields = schema.fields
+  const fieldNames = new Set(fields.map((f) => f.name))
+  const extra = df.columns.filter((c) => !fieldNames.has(c))
+  if (extra.length > 0) {
+    throw new FormatError(
+      `Column ${extra.map((c) => `"${c}"`).join(', ')} is not in the Avro schema "${schema.name}"`,
+    )
+  }
+  const named = collectNamedTypes(schema)
+  const height = df.height
+  const columns: unknown[][] = []
+  let exact = false
+  for (const field of fields) {
+    if (df.columns.includes(field.name)) {
+      const col = columnValues(df.getColumn(field.name), field.type, named)
+      exact ||= col.exact
+      columns.push(col.values)
+    } else if (field.default !== undefined) {
+      columns.push(new Array(height).fill(field.default))
+    } else {
+      throw new FormatError(
+        `The frame has no column "${field.name}", which the Avro schema "${schema.name}" requires`,
+      )
+    }
+  }
+  let type: ReturnType<typeof compileAvroType>
+  try {
+    type = compileAvroType(schema, exact)
+  } catch (cause) {
+    throw new FormatError(`Invalid Avro schema "${schema.name}": ${(cause as Error).message}`, { cause })
+  }
+  const fieldTypes = (type as unknown as { fields: { type: { isValid(v: unknown): boolean } }[] }).fields.map(
+    (f) => f.type,
+  )
+
+  const writer = new AvroContainerWriter(JSON.stringify(schema), codec)
+  let buf = Buffer.allocUnsafe(AVRO_BLOCK_BYTES * 2)
+  let pos = 0
+  let count = 0
+  const record: Record<string, unknown> = {}
+  const keys = fields.map((f) => f.name)
+  const width = keys.length
+  for (let row = 0; row < height; row++) {
+    for (let j = 0; j < width; j++) record[keys[j]!] = columns[j]![row]
+    let next: number
+    try {
+      next = type.encode(record, buf, pos)
+    } catch (cause) {
+      const j = fieldTypes.findIndex((t, k) => !t.isValid(columns[k]![row]))
+      const where =
+        j >= 0
+          ? `column "${keys[j]}", row ${row}: value ${describe(columns[j]![row])} does not fit its Avro type`
+          : `row ${row}`
+      throw new FormatError(`Cannot encode ${where} (${(cause as Error).message})`, { cause })
+    }
+    if (next < 0 || next > buf.length) {
+      // The record did not fit: flush what we have, grow if one record alone is larger than the buffer.
+      writer.block(count, Buffer.from(buf.subarray(0, pos)))
+      count = 0
+      pos = 0
+      const needed = type.toBuffer(record).length
+      if (needed > buf.length) buf = Buffer.allocUnsafe(needed * 2)
+      next = type.encode(record, buf, 0)
+    }
+    pos = next
+    count++
+    if (pos >= AVRO_BLOCK_BYTES) {
+      writer.block(count, Buffer.from(buf.subarray(0, pos)))
+      count = 0
+      pos = 0
+    }
+  }
+  writer.block(count, Buffer.from(buf.subarray(0, pos)))
+  return writer.bytes()
+}
