@@ -1,8 +1,55 @@
 import { CliError } from '../cli/cli-error.js'
+import type { CliIo } from '../cli/cli-io.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { GenerateOptions } from '../commands/generate-command.js'
+import { describeSource } from '../config/project-settings.js'
+import { syncGeneratedOutput } from '../output/generated-output.js'
+import { type GenerateFunction, loadGenerate } from '../schema/codegen-api.js'
+import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
+import { displayPath, locateSchema } from '../schema/schema-location.js'
+import { watchSchema } from '../watch/schema-watcher.js'
 
-/** Not available yet: waits for the runtime/codegen pieces it builds on. */
-export const generateHandler: CommandHandler<GenerateOptions> = async () => {
-  throw new CliError('PF_CLI_UNAVAILABLE', 'This command is not available yet in this build')
+/** Generates once; with --watch keeps regenerating until SIGINT/SIGTERM, surviving schema errors. */
+export const generateHandler: CommandHandler<GenerateOptions> = async (options, io) => {
+  const generate = await loadGenerate()
+  if (!options.watch) {
+    await generateOnce(options, io, generate)
+    return 0
+  }
+  const location = await locateSchema(options.settings.schema, io.cwd)
+  await watchSchema({
+    location,
+    signal: io.signal,
+    run: async () => {
+      try {
+        await generateOnce(options, io, generate)
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error
+        io.stderr.write(`error: ${error.message}\n`)
+        if (error.details) io.stderr.write(`${error.details.replace(/\n$/, '')}\n`)
+      }
+    },
+    onReady: () => {
+      io.stdout.write(`Watching ${displayPath(location.path, io.cwd)} for changes (Ctrl-C to stop)\n`)
+    },
+  })
+  io.stdout.write('Stopped watching\n')
+  return 0
+}
+
+/** Reads and checks the schema, generates the files and syncs the output folder; prints one summary line. */
+async function generateOnce(options: GenerateOptions, io: CliIo, generate: GenerateFunction): Promise<void> {
+  const started = performance.now()
+  const schema = await loadProjectSchema(options.settings, io.cwd)
+  const ir = requireValidSchema(schema)
+  if (schema.rendered) io.stderr.write(`${schema.rendered}\n`) // warnings only
+  const out = schema.settings.output
+  const files = await generate(ir, { outDir: out.value })
+  const result = await syncGeneratedOutput(out.value, files, describeSource(out.source))
+  const ms = Math.round(performance.now() - started)
+  const changes = [`${result.write.length} written`, `${result.unchanged.length} unchanged`]
+  if (result.remove.length > 0) changes.push(`${result.remove.length} removed`)
+  io.stdout.write(
+    `Generated ${files.size} files in ${displayPath(out.value, io.cwd)} (${changes.join(', ')}) in ${ms} ms\n`,
+  )
 }

@@ -1,8 +1,14 @@
-import { CliError } from '../cli/cli-error.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { ValidateOptions } from '../commands/validate-command.js'
+import { loadProjectSchema, requireValidSchema, schemaLabel } from '../schema/project-schema.js'
 
-/** Not available yet: waits for the runtime/codegen pieces it builds on. */
-export const validateHandler: CommandHandler<ValidateOptions> = async () => {
-  throw new CliError('PF_CLI_UNAVAILABLE', 'This command is not available yet in this build')
+/** Prints all diagnostics; exit 1 when any is an error. Warnings go to stderr and keep exit 0. */
+export const validateHandler: CommandHandler<ValidateOptions> = async (options, io) => {
+  const schema = await loadProjectSchema(options.settings, io.cwd)
+  const ir = requireValidSchema(schema)
+  if (schema.rendered) io.stderr.write(`${schema.rendered}\n`)
+  const entities = `${ir.entities.length} ${ir.entities.length === 1 ? 'entity' : 'entities'}`
+  const enums = `${ir.enums.length} ${ir.enums.length === 1 ? 'enum' : 'enums'}`
+  io.stdout.write(`${schemaLabel(schema)} is valid: ${entities}, ${enums}\n`)
+  return 0
 }
