@@ -1,1 +1,46 @@
-export {}
+// Public API of the entity layer: declaring entities (decorators or registerEntity), the registry, queries.
+export {
+  type ClassDecorator,
+  type EntityOptions,
+  entity,
+  type FieldDecorator,
+  type FieldOptions,
+  field,
+  id,
+  index,
+  type RelDecorator,
+  type RelOptions,
+  rel,
+  unique,
+} from './entity-decorators.js'
+export {
+  EntityDeclarationError,
+  EntityNotRegisteredError,
+  QueryError,
+  UniqueConstraintError,
+  ValidationError,
+  type ValidationIssue,
+} from './entity-errors.js'
+export {
+  defaultRegistry,
+  type EntityClass,
+  EntityRegistry,
+  entityId,
+  entityIR,
+  type RegisterEntityOptions,
+  type RegisteredEntity,
+  type RelationTarget,
+  type ResolvedRelation,
+} from './entity-registry.js'
+export { zodForField, zodForType, zodSchemaForEntity } from './entity-schema.js'
+export {
+  type EnumSpec,
+  enumOf,
+  type FieldTypeSpec,
+  type ListSpec,
+  listOf,
+  type ScalarSpecName,
+} from './field-type-spec.js'
+export * from './query-types.js'
+export { registerEntity } from './register-entity.js'
+export { compileWhere } from './where-compiler.js'

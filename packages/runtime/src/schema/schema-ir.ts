@@ -75,6 +75,11 @@ export interface RelationIR {
   readonly foreignKey: string
   /** The field the foreign key points at on the referenced side (default: its primary key). */
   readonly references: string
+  /**
+   * Many-to-many through an explicit join entity: `foreignKey` is the join entity's field pointing at this
+   * entity, `targetKey` its field pointing at the target. `kind` is then `many`.
+   */
+  readonly through?: { readonly entity: string; readonly targetKey: string }
   readonly doc?: string
   readonly span?: SourceSpan
 }

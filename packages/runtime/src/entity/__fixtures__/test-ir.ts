@@ -1,0 +1,60 @@
+import type { EntityIR, EnumIR, FieldIR, FieldType, RelationIR } from '../../schema/schema-ir.js'
+
+/** Shorthand field types for tests: 'Int', 'String?', 'String[]', 'enum:Role'. */
+export function fieldType(spec: string): { type: FieldType; optional: boolean } {
+  const optional = spec.endsWith('?')
+  const base = optional ? spec.slice(0, -1) : spec
+  const list = base.endsWith('[]')
+  const name = list ? base.slice(0, -2) : base
+  const scalar: FieldType = name.startsWith('enum:')
+    ? { kind: 'enum', name: name.slice(5) }
+    : { kind: 'scalar', name: name as Extract<FieldType, { kind: 'scalar' }>['name'] }
+  return { type: list ? { kind: 'list', element: scalar } : scalar, optional }
+}
+
+/** An entity IR from a compact description; the first field is the primary key unless `primaryKey` says otherwise. */
+export function entityIRFor(
+  name: string,
+  fields: Record<string, string>,
+  extra: Partial<Omit<EntityIR, 'fields'>> & { uniqueFields?: string[] } = {},
+): EntityIR {
+  const names = Object.keys(fields)
+  const primaryKey = extra.primaryKey ?? [names[0] as string]
+  const list: FieldIR[] = names.map((n, i) => {
+    const { type, optional } = fieldType(fields[n] as string)
+    return {
+      name: n,
+      id: i + 1,
+      column: n,
+      type,
+      optional,
+      isId: primaryKey.includes(n),
+      unique: extra.uniqueFields?.includes(n) ?? false,
+      index: false,
+    }
+  })
+  return {
+    name,
+    storage: extra.storage ?? name,
+    format: extra.format ?? 'parquet',
+    primaryKey,
+    partitionBy: [],
+    fields: list,
+    relations: extra.relations ?? [],
+    indexes: [],
+    uniques: (extra.uniqueFields ?? []).map((f) => [f]),
+  }
+}
+
+/** A relation IR. */
+export function relationIR(
+  name: string,
+  target: string,
+  kind: 'one' | 'many',
+  foreignKey: string,
+  through?: RelationIR['through'],
+): RelationIR {
+  return { name, target, kind, foreignKey, references: '', ...(through ? { through } : {}) }
+}
+
+export const ROLE: EnumIR = { name: 'Role', values: ['ADMIN', 'MEMBER'] }

@@ -1,0 +1,87 @@
+import { ParquetFrameError } from '../errors/pf-error.js'
+
+/** A mistake in how an entity is declared (decorators or `registerEntity`): names the class and field. */
+export class EntityDeclarationError extends ParquetFrameError {
+  constructor(message: string) {
+    super('PF_ENTITY_DECLARATION', message)
+  }
+
+  static missingPrimaryKey(entity: string): EntityDeclarationError {
+    return new EntityDeclarationError(
+      `Entity ${entity} has no primary key: mark a field with @id() or pass @entity({ primaryKey: '...' })`,
+    )
+  }
+
+  static unknownPrimaryKey(entity: string, key: string, fields: readonly string[]): EntityDeclarationError {
+    return new EntityDeclarationError(
+      `Primary key '${key}' not found on entity ${entity}. Declared fields: ${fields.join(', ') || '(none)'}`,
+    )
+  }
+
+  static unknownType(entity: string, field: string, detail: string): EntityDeclarationError {
+    return new EntityDeclarationError(
+      `${entity}.${field}: cannot tell the storage type (${detail}). Give it explicitly, e.g. @field('int'), @field('bigint'), @field('datetime'), @field(listOf('string')), @field(enumOf('Role', ['A', 'B']))`,
+    )
+  }
+
+  static unsupportedType(entity: string, field: string, type: string): EntityDeclarationError {
+    return new EntityDeclarationError(
+      `${entity}.${field}: unsupported field type '${type}'. Supported: int, bigint, float, decimal, string, boolean, datetime, date, json, bytes, listOf(type), enumOf(name, values)`,
+    )
+  }
+}
+
+/** A relation whose target entity is not (or not unambiguously) registered. */
+export class EntityNotRegisteredError extends ParquetFrameError {
+  readonly target: string
+  constructor(target: string, detail?: string) {
+    super(
+      'PF_ENTITY_NOT_REGISTERED',
+      `Target entity '${target}' is not registered${detail ? `: ${detail}` : ''}`,
+    )
+    this.target = target
+  }
+}
+
+/** A query (`where`, `orderBy`, `select`, `include`) that does not fit the entity. */
+export class QueryError extends ParquetFrameError {
+  constructor(message: string) {
+    super('PF_QUERY', message)
+  }
+}
+
+/** One problem found while validating an entity's values. */
+export interface ValidationIssue {
+  /** `Entity.field` (or `Entity` for record-level problems). */
+  readonly path: string
+  readonly message: string
+}
+
+/** Values that do not fit the declared schema; nothing was written. */
+export class ValidationError extends ParquetFrameError {
+  readonly issues: readonly ValidationIssue[]
+  constructor(issues: readonly ValidationIssue[]) {
+    super('PF_VALIDATION', issues.map((i) => `${i.path}: ${i.message}`).join('; '))
+    this.issues = issues
+  }
+}
+
+/** A write that would store two rows with the same value of a `@unique` field (or the same primary key twice). */
+export class UniqueConstraintError extends ParquetFrameError {
+  readonly entity: string
+  readonly field: string
+  readonly value: unknown
+  constructor(entity: string, field: string, value: unknown) {
+    super('PF_UNIQUE', `${entity}.${field}: value ${formatValue(value)} is already used (unique)`)
+    this.entity = entity
+    this.field = field
+    this.value = value
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (value instanceof Date) return value.toISOString()
+  return String(value)
+}

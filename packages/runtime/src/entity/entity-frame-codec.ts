@@ -1,0 +1,252 @@
+import pl from 'nodejs-polars'
+import type { FieldIR, FieldType, ScalarTypeName } from '../schema/schema-ir.js'
+import { polarsTypeForField } from '../table/polars-schema.js'
+
+/*
+ * Entities ⇄ polars frames, column by column with explicit dtypes (never polars' readRecords/toRecords):
+ *   Int → Int64 (JS number)          BigInt → Int64 (JS bigint, exact beyond 2^53)
+ *   Float → Float64                  Boolean → Bool
+ *   String, Decimal, enum → Utf8     Json → Utf8 holding JSON text
+ *   Bytes → Utf8 holding base64 (nodejs-polars 0.24 has no Binary dtype)
+ *   DateTime → Datetime('us','UTC') (JS Date, millisecond precision in JS)
+ *   Date → Date (JS string 'YYYY-MM-DD')
+ *   list of T → List(dtype of T)
+ * Values are assumed valid (the zod schema ran before); null and undefined are stored as null.
+ */
+
+/** Builds one column of a frame from field values. */
+export function seriesForField(field: FieldIR, values: readonly unknown[]): pl.Series {
+  const name = field.column
+  const dtype = polarsTypeForField(field.type)
+  const type = field.type
+  if (type.kind === 'enum') return pl.Series(name, values.map(nullish), pl.Utf8)
+  if (type.kind === 'list') return listSeries(name, type.element, values, dtype)
+  return scalarSeries(name, type.name, values, dtype)
+}
+
+function nullish(v: unknown): unknown {
+  return v === undefined ? null : v
+}
+
+/** A series from a BigInt64Array (nodejs-polars types it as JS arrays only). */
+function int64Series(name: string, values: BigInt64Array): pl.Series {
+  return pl.Series(name, values as unknown as number[])
+}
+
+function hasNull(values: readonly unknown[]): boolean {
+  for (const v of values) if (v === null || v === undefined) return true
+  return false
+}
+
+function scalarSeries(
+  name: string,
+  type: ScalarTypeName,
+  values: readonly unknown[],
+  dtype: pl.DataType,
+): pl.Series {
+  switch (type) {
+    case 'Int':
+      return pl.Series(name, values.map(nullish), pl.Int64)
+    case 'Float':
+      return pl.Series(name, values.map(nullish), pl.Float64)
+    case 'Boolean':
+      return pl.Series(name, values.map(nullish), pl.Bool)
+    case 'String':
+    case 'Decimal':
+      return pl.Series(name, values.map(nullish), pl.Utf8)
+    case 'BigInt': {
+      if (!hasNull(values)) {
+        const out = new BigInt64Array(values.length)
+        for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i] as bigint | number)
+        return int64Series(name, out)
+      }
+      return pl.Series(name, values.map(bigintText), pl.Utf8).cast(pl.Int64)
+    }
+    case 'DateTime': {
+      if (!hasNull(values)) {
+        const out = new BigInt64Array(values.length)
+        for (let i = 0; i < values.length; i++) out[i] = BigInt((values[i] as Date).getTime()) * 1000n
+        return int64Series(name, out).cast(dtype)
+      }
+      return pl.Series(name, values.map(nullish), dtype)
+    }
+    case 'Date':
+      return pl.Series(name, values.map(nullish), pl.Utf8).cast(pl.Date)
+    case 'Json':
+      return pl.Series(name, values.map(jsonText), pl.Utf8)
+    case 'Bytes':
+      return pl.Series(name, values.map(base64Text), pl.Utf8)
+  }
+}
+
+function bigintText(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v)
+}
+
+function jsonText(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v)
+}
+
+function base64Text(v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  const bytes = v as Uint8Array
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+function listSeries(
+  name: string,
+  element: FieldType,
+  values: readonly unknown[],
+  dtype: pl.DataType,
+): pl.Series {
+  if (element.kind === 'enum') return pl.Series(name, values.map(nullish), dtype)
+  if (element.kind === 'list') throw new Error(`${name}: lists of lists are not supported`)
+  const mapList = (f: (x: unknown) => unknown) =>
+    values.map((list) => (list === null || list === undefined ? null : (list as unknown[]).map(f)))
+  switch (element.name) {
+    case 'Int':
+    case 'Float':
+    case 'Boolean':
+    case 'String':
+    case 'Decimal':
+      return pl.Series(name, values.map(nullish), dtype)
+    case 'BigInt':
+    case 'Date':
+      return pl.Series(name, mapList(bigintText), pl.List(pl.Utf8)).cast(dtype)
+    case 'DateTime':
+      return pl
+        .Series(
+          name,
+          mapList((d) => (d === null ? null : (d as Date).getTime() * 1000)),
+          pl.List(pl.Int64),
+        )
+        .cast(dtype)
+    case 'Json':
+      return pl.Series(name, mapList(jsonText), dtype)
+    case 'Bytes':
+      return pl.Series(name, mapList(base64Text), dtype)
+  }
+}
+
+/** Builds a frame from entities (or plain objects) holding field values, in field order. */
+export function frameFromEntities(fields: readonly FieldIR[], rows: readonly object[]): pl.DataFrame {
+  const columns = fields.map((f) => {
+    const values = new Array<unknown>(rows.length)
+    const key = f.name
+    for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[key]
+    return seriesForField(f, values)
+  })
+  return pl.DataFrame(columns)
+}
+
+/** Reads one column of a frame into JS values of the field's type (null where the column is null). */
+export function valuesFromSeries(field: FieldIR, series: pl.Series): unknown[] {
+  const type = field.type
+  if (type.kind === 'enum') return series.toArray()
+  if (type.kind === 'list') return listValues(type.element, series)
+  switch (type.name) {
+    case 'Int': {
+      if (series.nullCount() > 0) return series.toArray()
+      const typed = series.cast(pl.Int64).toTypedArray() as BigInt64Array
+      const out = new Array<unknown>(typed.length)
+      for (let i = 0; i < typed.length; i++) out[i] = Number(typed[i])
+      return out
+    }
+    case 'BigInt': {
+      if (series.nullCount() > 0) return (series.cast(pl.Utf8).toArray() as (string | null)[]).map(toBigInt)
+      return Array.from(series.cast(pl.Int64).toTypedArray() as BigInt64Array)
+    }
+    case 'Float':
+    case 'Boolean':
+    case 'String':
+    case 'Decimal':
+      return series.toArray()
+    case 'DateTime':
+      return microsToDates(series.cast(pl.Datetime('us', 'UTC')).cast(pl.Int64))
+    case 'Date':
+      return series.cast(pl.Utf8).toArray()
+    case 'Json':
+      return (series.toArray() as (string | null)[]).map((s) => (s === null ? null : JSON.parse(s)))
+    case 'Bytes':
+      return (series.toArray() as (string | null)[]).map(fromBase64)
+  }
+}
+
+function toBigInt(s: string | null): bigint | null {
+  return s === null ? null : BigInt(s)
+}
+
+function fromBase64(s: string | null): Uint8Array | null {
+  if (s === null) return null
+  const buf = Buffer.from(s, 'base64')
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+}
+
+function microsToDate(us: number): Date {
+  return new Date(Math.floor(us / 1000))
+}
+
+function microsToDates(int64: pl.Series): unknown[] {
+  if (int64.nullCount() > 0) {
+    return (int64.toArray() as (number | null)[]).map((us) => (us === null ? null : microsToDate(us)))
+  }
+  const typed = int64.toTypedArray() as BigInt64Array
+  const out = new Array<unknown>(typed.length)
+  for (let i = 0; i < typed.length; i++) out[i] = microsToDate(Number(typed[i]))
+  return out
+}
+
+function listValues(element: FieldType, series: pl.Series): unknown[] {
+  if (element.kind !== 'scalar') return series.toArray()
+  const mapLists = (s: pl.Series, f: (x: never) => unknown) =>
+    (s.toArray() as unknown as (unknown[] | null)[]).map((list) =>
+      list === null ? null : list.map((x) => (x === null ? null : f(x as never))),
+    )
+  switch (element.name) {
+    case 'BigInt':
+      return mapLists(series.cast(pl.List(pl.Utf8)), (s: string) => BigInt(s))
+    case 'Date':
+      return mapLists(series.cast(pl.List(pl.Utf8)), (s: string) => s)
+    case 'DateTime':
+      return mapLists(series.cast(pl.List(pl.Datetime('us', 'UTC'))).cast(pl.List(pl.Int64)), microsToDate)
+    case 'Json':
+      return mapLists(series, (s: string) => JSON.parse(s))
+    case 'Bytes':
+      return mapLists(series, fromBase64)
+    default:
+      return series.toArray()
+  }
+}
+
+/** A function that builds one entity from column values without running the class constructor. */
+export type RowBuilder = (columns: readonly (readonly unknown[])[], row: number) => object
+
+/** Compiles a builder that creates `Object.create(prototype)` and assigns each field (fast, monomorphic). */
+export function rowBuilder(prototype: object, fieldNames: readonly string[]): RowBuilder {
+  const body = [
+    'return function build(c, i) {',
+    '  const o = Object.create(proto)',
+    ...fieldNames.map((n, k) => `  o[${JSON.stringify(n)}] = c[${k}][i]`),
+    '  return o',
+    '}',
+  ].join('\n')
+  return new Function('proto', body)(prototype) as RowBuilder
+}
+
+/** Materialises entities from a frame holding (a subset of) the fields' columns. */
+export function entitiesFromFrame<T extends object>(
+  fields: readonly FieldIR[],
+  df: pl.DataFrame,
+  prototype: object,
+): T[] {
+  const present = new Set(df.columns)
+  const used = fields.filter((f) => present.has(f.column))
+  const columns = used.map((f) => valuesFromSeries(f, df.getColumn(f.column)))
+  const build = rowBuilder(
+    prototype,
+    used.map((f) => f.name),
+  )
+  const out = new Array<T>(df.height)
+  for (let i = 0; i < df.height; i++) out[i] = build(columns, i) as T
+  return out
+}

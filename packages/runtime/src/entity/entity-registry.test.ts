@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { entityIRFor, relationIR } from './__fixtures__/test-ir.js'
+import { EntityDeclarationError, EntityNotRegisteredError } from './entity-errors.js'
+import { EntityRegistry } from './entity-registry.js'
+
+describe('EntityRegistry', () => {
+  it('keys entities by class identity, not by name', () => {
+    const registry = new EntityRegistry()
+    class A {}
+    class B {}
+    const a = registry.register(A, entityIRFor('User', { id: 'Int' }, { storage: 'a' }))
+    const b = registry.register(B, entityIRFor('User', { id: 'Int' }, { storage: 'b' }))
+    expect(a.id).not.toBe(b.id)
+    expect(registry.get(A).ir.storage).toBe('a')
+    expect(registry.get(B).ir.storage).toBe('b')
+    expect(registry.named('User')).toHaveLength(2)
+    expect(registry.resolveTarget(A)).toBe(a)
+    expect(() => registry.resolveTarget('User')).toThrow(/2 classes share this name; give the class instead/)
+  })
+
+  it('resolves relation targets lazily, by name or by thunk (forward references)', () => {
+    const registry = new EntityRegistry()
+    class User {}
+    class Post {}
+    const user = registry.register(
+      User,
+      entityIRFor(
+        'User',
+        { id: 'Int', name: 'String' },
+        {
+          relations: [relationIR('posts', 'Post', 'many', 'userId')],
+        },
+      ),
+    )
+    const post = registry.register(
+      Post,
+      entityIRFor(
+        'Post',
+        { id: 'Int', userId: 'Int' },
+        { relations: [relationIR('author', '', 'one', 'userId')] },
+      ),
+      [],
+      { relationTargets: { author: () => User } },
+    )
+    expect(registry.relation(user, 'posts')).toMatchObject({ target: post, references: 'id' })
+    expect(registry.relation(post, 'author')).toMatchObject({ target: user, references: 'id' })
+    expect(registry.targetName(post, post.ir.relations[0] as never)).toBe('User')
+  })
+
+  it('fails with "Target entity \'X\' is not registered" when the target is unknown', () => {
+    const registry = new EntityRegistry()
+    class Post {}
+    const post = registry.register(
+      Post,
+      entityIRFor(
+        'Post',
+        { id: 'Int', userId: 'Int' },
+        { relations: [relationIR('author', 'Ghost', 'one', 'userId')] },
+      ),
+    )
+    expect(() => registry.relation(post, 'author')).toThrow(EntityNotRegisteredError)
+    expect(() => registry.relation(post, 'author')).toThrow("Target entity 'Ghost' is not registered")
+  })
+
+  it('fails at first use when a reverse relation names a foreign key the target lacks', () => {
+    const registry = new EntityRegistry()
+    class User {}
+    class Post {}
+    const user = registry.register(
+      User,
+      entityIRFor('User', { id: 'Int' }, { relations: [relationIR('posts', 'Post', 'many', 'ownerId')] }),
+    )
+    registry.register(Post, entityIRFor('Post', { id: 'Int', userId: 'Int' }))
+    expect(() => registry.relation(user, 'posts')).toThrow(
+      /User\.posts: foreign key 'ownerId' does not exist on Post/,
+    )
+  })
+
+  it('checks the IR at registration', () => {
+    const registry = new EntityRegistry()
+    class X {}
+    expect(() => registry.register(X, entityIRFor('X', { id: 'Int' }, { primaryKey: ['nope'] }))).toThrow(
+      /Primary key 'nope' not found on entity X/,
+    )
+    expect(() => registry.register(X, entityIRFor('X', { id: 'enum:Missing' }))).toThrow(
+      /X\.id: enum Missing is not declared/,
+    )
+    expect(() => registry.register(X, entityIRFor('X', { id: 'Int?' }))).toThrow(
+      /X\.id: a primary key cannot be optional/,
+    )
+    expect(() => registry.register(X, entityIRFor('X', { id: 'Float' }))).toThrow(EntityDeclarationError)
+    expect(() =>
+      registry.register(
+        X,
+        entityIRFor('X', { id: 'Int' }, { relations: [relationIR('id', 'Y', 'one', 'id')] }),
+      ),
+    ).toThrow(/X\.id: a relation cannot share its name/)
+    expect(() => registry.register('nope' as never, entityIRFor('X', { id: 'Int' }))).toThrow(
+      /must be a class/,
+    )
+  })
+})

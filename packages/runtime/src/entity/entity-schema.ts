@@ -1,0 +1,77 @@
+import { z } from 'zod'
+import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import type { ValidationIssue } from './entity-errors.js'
+import { describe } from './where-compiler.js'
+
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/
+
+/** The zod schema of one field type (without optionality). */
+export function zodForType(type: FieldType, enums: ReadonlyMap<string, EnumIR>): z.ZodType {
+  if (type.kind === 'enum') {
+    const values = enums.get(type.name)?.values ?? []
+    return z.enum(values as [string, ...string[]])
+  }
+  if (type.kind === 'list') return z.array(zodForType(type.element, enums))
+  switch (type.name) {
+    case 'Int':
+      return z.int()
+    case 'BigInt':
+      return z
+        .bigint()
+        .min(-(2n ** 63n))
+        .max(2n ** 63n - 1n)
+    case 'Float':
+      return z.number()
+    case 'Decimal':
+      return z.string().regex(DECIMAL_RE, 'expected a decimal number string')
+    case 'String':
+      return z.string()
+    case 'Boolean':
+      return z.boolean()
+    case 'DateTime':
+      return z.date()
+    case 'Date':
+      return z.iso.date()
+    case 'Json':
+      return z.json()
+    case 'Bytes':
+      return z.instanceof(Uint8Array)
+  }
+}
+
+/** The zod schema of one field: optional fields accept null and undefined. */
+export function zodForField(field: FieldIR, enums: ReadonlyMap<string, EnumIR>): z.ZodType {
+  const base = zodForType(field.type, enums)
+  return field.optional ? base.nullable().optional() : base
+}
+
+/** The zod object schema of an entity's stored fields (extra properties are ignored). */
+export function zodSchemaForEntity(
+  ir: EntityIR,
+  enums: ReadonlyMap<string, EnumIR> | readonly EnumIR[] = [],
+): z.ZodObject {
+  const map = enums instanceof Map ? enums : new Map((enums as readonly EnumIR[]).map((e) => [e.name, e]))
+  return z.object(Object.fromEntries(ir.fields.map((f) => [f.name, zodForField(f, map)])))
+}
+
+/** Validates one record; returns issues naming `Entity.field` (empty when valid). */
+export function validateRecord(ir: EntityIR, schema: z.ZodObject, record: unknown): ValidationIssue[] {
+  const result = schema.safeParse(record)
+  if (result.success) return []
+  return result.error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
+    const value = issue.path.reduce<unknown>(
+      (v, p) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined),
+      record,
+    )
+    const message =
+      issue.code === 'invalid_type'
+        ? value === undefined || value === null
+          ? `required, got ${describe(value)}`
+          : `expected ${issue.expected}, got ${describe(value)}`
+        : issue.code === 'invalid_value'
+          ? `${issue.message.replace(/^Invalid input: /, '')}, got ${describe(value)}`
+          : `${issue.message}, got ${describe(value)}`
+    return { path: `${ir.name}${path}`, message }
+  })
+}

@@ -1,0 +1,147 @@
+/*
+ * Types of queries, derived from the entity class itself: a typo in a where/orderBy/select/include key fails to
+ * compile. Fields are the instance's non-method string keys; relations are its methods returning a Promise of an
+ * entity, an entity list or null (excluding the base methods save/delete/reload).
+ */
+
+/** Declares the create input of a class when it differs from the default (e.g. fields with defaults): `declare readonly [CREATE_INPUT]?: UserCreate`. */
+export const CREATE_INPUT: unique symbol = Symbol('parquetframe.createInput')
+/** Declares the primary-key type of a class whose key field is not `id`: `declare readonly [PRIMARY_KEY]?: string`. */
+export const PRIMARY_KEY: unique symbol = Symbol('parquetframe.primaryKey')
+
+/** Methods of the Entity base class, never relations. */
+export type EntityBaseMethod = 'save' | 'delete' | 'reload' | 'toJSON'
+
+/** The stored fields of T: string keys whose values are not functions. */
+export type FieldKeys<T> = {
+  [K in keyof T]-?: K extends string ? (T[K] extends (...args: never[]) => unknown ? never : K) : never
+}[keyof T]
+
+/** The relation accessors of T: methods returning a Promise of an entity, a list of entities or null. */
+export type RelationKeys<T> = {
+  [K in keyof T]-?: K extends string
+    ? K extends EntityBaseMethod
+      ? never
+      : T[K] extends (...args: never[]) => Promise<infer R>
+        ? [R] extends [object | null]
+          ? K
+          : never
+        : never
+    : never
+}[keyof T]
+
+/** The entity type at the other end of relation K of T. */
+export type RelationTargetOf<T, K extends keyof T> = T[K] extends (...args: never[]) => Promise<infer R>
+  ? R extends readonly (infer E)[]
+    ? E
+    : Exclude<R, null>
+  : never
+
+/** The plain data of an entity: its stored fields. */
+export type EntityData<T> = { [K in FieldKeys<T>]: T[K] }
+
+type NullableKeys<T> = {
+  [K in FieldKeys<T>]-?: null extends T[K] ? K : undefined extends T[K] ? K : never
+}[FieldKeys<T>]
+
+/** Default create input: nullable fields may be omitted, the others are required. */
+export type DefaultCreateInput<T> = { [K in Exclude<FieldKeys<T>, NullableKeys<T>>]: T[K] } & {
+  [K in NullableKeys<T>]?: T[K] | null
+}
+
+/** The data `create`/`upsert` accept: the class's declared `[CREATE_INPUT]` type, else DefaultCreateInput. */
+export type CreateInput<T> = T extends { readonly [CREATE_INPUT]?: infer C } ? C : DefaultCreateInput<T>
+
+/** The primary-key value type: the declared `[PRIMARY_KEY]` type, else the type of `id`, else string | number | bigint. */
+export type PrimaryKeyOf<T> = T extends { readonly [PRIMARY_KEY]?: infer K }
+  ? K
+  : T extends { readonly id: infer K }
+    ? K
+    : string | number | bigint
+
+type StringOps = { contains?: string; startsWith?: string; endsWith?: string }
+
+/** Filter operators on a scalar field. */
+export type ScalarFilter<V> = {
+  equals?: V | null
+  in?: readonly (V | null)[]
+  notIn?: readonly (V | null)[]
+  gt?: V
+  gte?: V
+  lt?: V
+  lte?: V
+  not?: V | null | ScalarFilter<V>
+  isNull?: boolean
+} & ([V] extends [string] ? StringOps : unknown)
+
+/** Filter operators on a list field. */
+export type ListFilter<E> = { has?: E; isEmpty?: boolean; isNull?: boolean }
+
+/** What a field accepts in `where`: a value (equality), null (is null), or operators. */
+export type FieldFilter<V> = [NonNullable<V>] extends [readonly (infer E)[]]
+  ? ListFilter<E> | null
+  : NonNullable<V> | null | ScalarFilter<NonNullable<V>>
+
+/** A `where` object: field conditions (ANDed), plus AND / OR / NOT. */
+export type WhereInput<T> = { [K in FieldKeys<T>]?: FieldFilter<T[K]> } & {
+  AND?: WhereInput<T> | readonly WhereInput<T>[]
+  OR?: readonly WhereInput<T>[]
+  NOT?: WhereInput<T> | readonly WhereInput<T>[]
+}
+
+/** Sort direction. Nulls sort last in both directions. */
+export type SortOrder = 'asc' | 'desc'
+
+/** `orderBy`: one object (keys in order) or a list of them. */
+export type OrderByInput<T> =
+  | { [K in FieldKeys<T>]?: SortOrder }
+  | readonly { [K in FieldKeys<T>]?: SortOrder }[]
+
+/** `select`: the fields to load (the primary key is always loaded). */
+export type SelectInput<T> = { [K in FieldKeys<T>]?: boolean }
+
+/** What each relation of `include` loads: everything (`true`) or a query on the target. */
+export type IncludeInput<T> = {
+  [K in RelationKeys<T>]?: true | IncludeQuery<RelationTargetOf<T, K>>
+}
+
+/** A query on included (related) entities. */
+export interface IncludeQuery<T> {
+  where?: WhereInput<T>
+  orderBy?: OrderByInput<T>
+  /** Per parent: at most this many related entities. */
+  limit?: number
+  include?: IncludeInput<T>
+}
+
+/** The query a relation accessor accepts: `user.posts({ where, orderBy, limit, offset })`. */
+export interface RelationQuery<T> {
+  where?: WhereInput<T>
+  orderBy?: OrderByInput<T>
+  limit?: number
+  offset?: number
+}
+
+/** `findMany` options. */
+export interface FindManyQuery<T> {
+  where?: WhereInput<T>
+  orderBy?: OrderByInput<T>
+  /** Default: no limit. */
+  limit?: number
+  /** Default 0. */
+  offset?: number
+  select?: SelectInput<T>
+  /** Relations to load with one batched query each; afterwards `entity.rel()` answers without a query. */
+  include?: IncludeInput<T>
+}
+
+/** `stream` options. */
+export interface StreamQuery<T> extends Omit<FindManyQuery<T>, 'include'> {
+  /** Entities per batch. Default 10,000. */
+  batchSize?: number
+}
+
+type SelectedKeys<S> = { [K in keyof S]: S[K] extends true ? K : never }[keyof S]
+
+/** The result type of a `findMany`: T, or the selected fields of T. */
+export type FindResult<T, Q> = Q extends { select: infer S } ? Pick<T, Extract<SelectedKeys<S>, keyof T>> : T

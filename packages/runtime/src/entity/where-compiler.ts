@@ -1,0 +1,269 @@
+import pl from 'nodejs-polars'
+import type { EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { QueryError } from './entity-errors.js'
+import { seriesForField } from './entity-frame-codec.js'
+import { fieldTypeToString } from './field-type-spec.js'
+
+/**
+ * Compiles a `where` object into one polars expression for the lazy scan (predicate pushdown).
+ *
+ * Null semantics are those of JavaScript, not SQL: a comparison with a null value is false (never unknown), so
+ * `{ age: { gt: 18 } }` skips null ages, and `{ age: { not: 18 } }` / `NOT` include them. `{ age: null }` and
+ * `{ age: { isNull: true } }` match nulls; `{ age: { not: null } }` matches the others.
+ * Unknown fields and operators, and values of the wrong type, throw QueryError naming `Entity.field`.
+ */
+export interface WhereContext {
+  readonly entity: string
+  readonly fields: ReadonlyMap<string, FieldIR>
+  readonly enums: ReadonlyMap<string, EnumIR>
+}
+
+const OPERATORS = new Set([
+  'equals',
+  'in',
+  'notIn',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'not',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'isNull',
+  'has',
+  'isEmpty',
+])
+
+/** The polars expression for a `where` object; undefined when it has no conditions (match everything). */
+export function compileWhere(ctx: WhereContext, where: unknown): pl.Expr | undefined {
+  if (where === undefined || where === null) return undefined
+  if (!isPlainObject(where))
+    throw new QueryError(`${ctx.entity}: where must be an object, got ${describe(where)}`)
+  const parts: pl.Expr[] = []
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue
+    if (key === 'AND' || key === 'OR') {
+      const list = Array.isArray(value) ? value : [value]
+      const exprs = list.map((w) => compileWhere(ctx, w) ?? pl.lit(true))
+      if (exprs.length === 0) {
+        parts.push(pl.lit(key === 'AND'))
+        continue
+      }
+      parts.push(exprs.reduce((a, b) => (key === 'AND' ? a.and(b) : a.or(b))))
+      continue
+    }
+    if (key === 'NOT') {
+      const list = Array.isArray(value) ? value : [value]
+      for (const w of list) parts.push((compileWhere(ctx, w) ?? pl.lit(true)).not())
+      continue
+    }
+    const field = ctx.fields.get(key)
+    if (!field) {
+      throw new QueryError(
+        `${ctx.entity}.${key}: unknown field in where. Fields: ${[...ctx.fields.keys()].join(', ')}`,
+      )
+    }
+    parts.push(compileField(ctx, field, value))
+  }
+  if (parts.length === 0) return undefined
+  return parts.reduce((a, b) => a.and(b))
+}
+
+function compileField(ctx: WhereContext, field: FieldIR, value: unknown): pl.Expr {
+  const col = pl.col(field.column)
+  if (value === null) return col.isNull()
+  if (!isOperatorObject(value)) return guard(field, col.eq(literal(ctx, field, value, 'equals')))
+  const parts: pl.Expr[] = []
+  for (const [op, operand] of Object.entries(value)) {
+    if (operand === undefined) continue
+    if (!OPERATORS.has(op)) {
+      throw new QueryError(
+        `${ctx.entity}.${field.name}: unknown operator '${op}'. Operators: ${[...OPERATORS].join(', ')}`,
+      )
+    }
+    parts.push(compileOperator(ctx, field, col, op, operand))
+  }
+  if (parts.length === 0) return pl.lit(true)
+  return parts.reduce((a, b) => a.and(b))
+}
+
+function compileOperator(
+  ctx: WhereContext,
+  field: FieldIR,
+  col: pl.Expr,
+  op: string,
+  operand: unknown,
+): pl.Expr {
+  const where = `${ctx.entity}.${field.name}`
+  switch (op) {
+    case 'equals':
+      return operand === null ? col.isNull() : guard(field, col.eq(literal(ctx, field, operand, op)))
+    case 'not':
+      if (operand === null) return col.isNotNull()
+      if (isOperatorObject(operand)) return compileField(ctx, field, operand).not()
+      return guard(field, col.eq(literal(ctx, field, operand, op))).not()
+    case 'in':
+    case 'notIn': {
+      if (!Array.isArray(operand))
+        throw new QueryError(`${where}: '${op}' expects an array, got ${describe(operand)}`)
+      scalarOnly(ctx, field, op)
+      const withoutNull = operand.filter((v) => v !== null)
+      for (const v of withoutNull) literal(ctx, field, v, op)
+      let expr = guard(field, col.isIn(pl.lit(seriesForField({ ...field, column: 'in' }, withoutNull))))
+      if (withoutNull.length < operand.length) expr = expr.or(col.isNull())
+      return op === 'in' ? expr : expr.not()
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      orderable(ctx, field, op)
+      const lit = literal(ctx, field, operand, op)
+      const cmp =
+        op === 'gt' ? col.gt(lit) : op === 'gte' ? col.gtEq(lit) : op === 'lt' ? col.lt(lit) : col.ltEq(lit)
+      return guard(field, cmp)
+    }
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith': {
+      if (!isTextField(field.type)) {
+        throw new QueryError(
+          `${where}: '${op}' applies to String fields, not ${fieldTypeToString(field.type)}`,
+        )
+      }
+      if (typeof operand !== 'string')
+        throw new QueryError(`${where}: '${op}' expects a string, got ${describe(operand)}`)
+      const expr =
+        op === 'contains'
+          ? col.str.contains(operand, true)
+          : op === 'startsWith'
+            ? col.str.startsWith(operand)
+            : col.str.endsWith(operand)
+      return guard(field, expr)
+    }
+    case 'isNull':
+      if (typeof operand !== 'boolean')
+        throw new QueryError(`${where}: 'isNull' expects true or false, got ${describe(operand)}`)
+      return operand ? col.isNull() : col.isNotNull()
+    case 'has': {
+      if (field.type.kind !== 'list') throw new QueryError(`${where}: 'has' applies to list fields`)
+      const element: FieldIR = { ...field, type: field.type.element, optional: false }
+      return guard(field, col.lst.contains(literal(ctx, element, operand, op)))
+    }
+    case 'isEmpty':
+      if (field.type.kind !== 'list') throw new QueryError(`${where}: 'isEmpty' applies to list fields`)
+      if (typeof operand !== 'boolean') throw new QueryError(`${where}: 'isEmpty' expects true or false`)
+      return guard(field, operand ? col.lst.lengths().eq(0) : col.lst.lengths().gt(0))
+    default:
+      throw new QueryError(`${where}: unknown operator '${op}'`)
+  }
+}
+
+/** Two-valued logic: a comparison on a null value is false, never null. Required fields hold no nulls. */
+function guard(field: FieldIR, expr: pl.Expr): pl.Expr {
+  return field.optional ? expr.fillNull(false) : expr
+}
+
+function scalarOnly(ctx: WhereContext, field: FieldIR, op: string): void {
+  if (field.type.kind === 'list')
+    throw new QueryError(`${ctx.entity}.${field.name}: '${op}' does not apply to list fields`)
+}
+
+function orderable(ctx: WhereContext, field: FieldIR, op: string): void {
+  const t = field.type
+  const ok =
+    t.kind === 'scalar' &&
+    ['Int', 'BigInt', 'Float', 'String', 'DateTime', 'Date', 'Decimal'].includes(t.name)
+  if (!ok)
+    throw new QueryError(`${ctx.entity}.${field.name}: '${op}' does not apply to ${fieldTypeToString(t)}`)
+}
+
+function isTextField(type: FieldType): boolean {
+  return (
+    type.kind === 'enum' || (type.kind === 'scalar' && (type.name === 'String' || type.name === 'Decimal'))
+  )
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Checks a value against the field type and returns it as a polars literal of the column's dtype. */
+export function literal(ctx: WhereContext, field: FieldIR, value: unknown, op: string): pl.Expr {
+  const where = `${ctx.entity}.${field.name}`
+  const wrong = (expected: string) =>
+    new QueryError(`${where}: '${op}' expects ${expected}, got ${describe(value)}`)
+  const t = field.type
+  if (t.kind === 'list')
+    throw new QueryError(`${where}: '${op}' does not apply to list fields (use has / isEmpty)`)
+  if (t.kind === 'enum') {
+    const values = ctx.enums.get(t.name)?.values ?? []
+    if (typeof value !== 'string' || !values.includes(value)) throw wrong(`one of ${values.join(', ')}`)
+    return pl.lit(value)
+  }
+  switch (t.name) {
+    case 'Int':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return pl.lit(value).cast(pl.Int64)
+      if (
+        typeof value === 'bigint' &&
+        value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ) {
+        return pl.lit(Number(value)).cast(pl.Int64)
+      }
+      throw wrong('an integer number')
+    case 'BigInt':
+      if (typeof value === 'bigint') return pl.lit(value).cast(pl.Int64)
+      if (typeof value === 'number' && Number.isSafeInteger(value))
+        return pl.lit(BigInt(value)).cast(pl.Int64)
+      throw wrong('a bigint')
+    case 'Float':
+      if (typeof value === 'number') return pl.lit(value).cast(pl.Float64)
+      throw wrong('a number')
+    case 'String':
+    case 'Decimal':
+      if (typeof value === 'string') return pl.lit(value)
+      throw wrong('a string')
+    case 'Boolean':
+      if (typeof value === 'boolean') return pl.lit(value)
+      throw wrong('a boolean')
+    case 'DateTime':
+      if (value instanceof Date && !Number.isNaN(value.getTime())) {
+        return pl
+          .lit(BigInt(value.getTime()) * 1000n)
+          .cast(pl.Int64)
+          .cast(pl.Datetime('us', 'UTC'))
+      }
+      throw wrong('a valid Date')
+    case 'Date':
+      if (typeof value === 'string' && DATE_RE.test(value)) return pl.lit(value).cast(pl.Date)
+      throw wrong("a 'YYYY-MM-DD' string")
+    case 'Json':
+    case 'Bytes':
+      throw new QueryError(`${where}: ${t.name} fields can only be filtered by null / isNull`)
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** An operator object (`{ gt: 1 }`), as opposed to a value to compare with (a Date, array or bytes are values). */
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value)
+}
+
+/** A short description of a value for messages: its type and, for primitives, the value. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'string') return `string ${JSON.stringify(value)}`
+  if (typeof value === 'bigint') return `bigint ${value}n`
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'an invalid Date' : `Date ${value.toISOString()}`
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof Uint8Array) return 'bytes'
+  return typeof value === 'object' ? 'an object' : typeof value
+}
