@@ -1,1 +1,58 @@
-export {}
+/**
+ * Tables: durable, concurrent-safe storage of one entity type as a directory of
+ * immutable data files plus a commit log (`_pf_log/`). See docs/tables.md.
+ *
+ * ```ts
+ * const users = await createTable('data/users', { entity, enums })   // or openTable('data/users')
+ * await users.append(df)                        // one commit = one new version
+ * await users.upsert(df); await users.deleteKeys([1, 2]); await users.deleteWhere(pl.col('age').lt(18))
+ * await users.transaction((tx) => { tx.upsert(a); tx.deleteKeys([3]) })   // several ops, one commit
+ * const row = await users.findByKey(1)          // 1-row DataFrame | null
+ * const lf = await users.scan({ where: [{ column: 'age', op: '>=', value: 18 }] })   // pl.LazyDataFrame
+ * const old = await (await users.at(3)).read()  // time travel; users.asOf(date), users.history()
+ * await users.compact(); await users.vacuum({ retentionMs: 0 })
+ * ```
+ */
+export { type FaultRule, FaultyFileSystem, type FsOperation, fsError } from './faulty-file-system.js'
+export type { ColumnStats, FileStats, StatValue } from './file-stats.js'
+export { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
+export { conformFrame } from './frame-conformer.js'
+export type { Key, KeyValue } from './key-codec.js'
+export { KeyIndexCache } from './key-index-cache.js'
+export type {
+  AddAction,
+  CommitInfo,
+  DeleteAction,
+  LogEntry,
+  OperationName,
+  ProtocolAction,
+  RemoveAction,
+  TableMetadata,
+  UpdateMode,
+} from './log-entry.js'
+export { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
+export { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
+export type { ColumnPredicate, PredicateValue } from './scan-predicate.js'
+export { type ScanOptions, Snapshot } from './snapshot.js'
+export {
+  type CommitOptions,
+  type CommitResult,
+  type CreateTableOptions,
+  createTable,
+  type HistoryEntry,
+  openTable,
+  Table,
+  type TableOptions,
+  TableTransaction,
+} from './table.js'
+export {
+  ConflictError,
+  type ConflictReason,
+  DuplicateKeyError,
+  TableCorruptError,
+  TableExistsError,
+  TableNotFoundError,
+  TableSchemaError,
+  TableWriteError,
+} from './table-errors.js'
+export type { LiveFile, TableState } from './table-state.js'

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto'
+import { dirname, join } from 'node:path'
+import pl from 'nodejs-polars'
+import { getFormat } from '../format/format-registry.js'
+import type { StorageFormat } from '../format/storage-format.js'
+import { computeFileStats } from './file-stats.js'
+import type { FileSystem } from './file-system.js'
+import type { AddAction, TableMetadata } from './log-entry.js'
+import { polarsSchemaForEntity } from './polars-schema.js'
+import { TableCorruptError } from './table-errors.js'
+import type { LiveFile } from './table-state.js'
+
+/** Hive's name for a null partition value. */
+const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__'
+
+/** Files written by a commit attempt, so a failed or lost attempt can delete them. */
+export class WrittenFiles {
+  readonly paths: string[] = []
+  constructor(private readonly fs: FileSystem) {}
+  /** Deletes every file written (best effort: vacuum removes whatever remains). */
+  async discard(): Promise<void> {
+    await Promise.all(this.paths.splice(0).map((p) => this.fs.unlink(p).catch(() => undefined)))
+  }
+}
+
+/** Writes and reads a table's immutable data files. */
+export class DataFileStore {
+  readonly format: StorageFormat
+  private readonly schema: Record<string, pl.DataType>
+
+  constructor(
+    readonly root: string,
+    readonly fs: FileSystem,
+    readonly table: string,
+    readonly metadata: TableMetadata,
+    /** Largest number of rows per written file. */
+    readonly maxRowsPerFile: number,
+  ) {
+    this.format = getFormat(metadata.format)
+    this.schema = polarsSchemaForEntity(metadata.entity, metadata.enums)
+  }
+
+  private async encode(df: pl.DataFrame, tempPath: string): Promise<number> {
+    if (this.format.name === 'parquet') {
+      const bytes = df.writeParquet({ compression: 'zstd' })
+      await this.fs.writeFile(tempPath, bytes)
+      return bytes.length
+    }
+    await this.format.write(df, tempPath, this.writeOptions())
+    await this.fs.fsyncFile(tempPath)
+    return (await this.fs.stat(tempPath)).size
+  }
+
+  private writeOptions(): Record<string, unknown> {
+    return this.avroSchema === undefined ? {} : { avroSchema: this.avroSchema }
+  }
+
+  /** Avro writer schema, set by the table when the avro format is registered. */
+  avroSchema: unknown
+
+  /**
+   * Writes a conformed frame as new data files (hive folders when partitioned,
+   * at most `maxRowsPerFile` rows each): temp name, fsync, rename, then the
+   * folders are fsynced. Returns their add actions; the paths go into `written`.
+   */
+  async write(df: pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
+    if (df.height === 0) return []
+    const partitionBy = this.metadata.partitionBy
+    const parts = partitionBy.length > 0 ? df.partitionBy([...partitionBy], true) : [df]
+    const adds: AddAction[] = []
+    const dirs = new Set<string>()
+    const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
+    for (const part of parts) {
+      const values: Record<string, string | null> = {}
+      let prefix = ''
+      for (const column of partitionBy) {
+        const raw = part.getColumn(column).cast(pl.Utf8).get(0) as string | null
+        values[column] = raw
+        prefix += `${column}=${raw === null ? NULL_PARTITION : encodeURIComponent(raw)}/`
+      }
+      if (prefix) await this.fs.mkdir(join(this.root, prefix))
+      for (let offset = 0; offset < part.height; offset += this.maxRowsPerFile) {
+        const chunk = part.height <= this.maxRowsPerFile ? part : part.slice(offset, this.maxRowsPerFile)
+        const id = randomUUID()
+        const rel = `${prefix}part-${id}.${ext}`
+        const finalPath = join(this.root, rel)
+        const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
+        written.paths.push(tempPath)
+        const stats = computeFileStats(chunk, this.metadata.entity)
+        const size = await this.encode(chunk, tempPath)
+        await this.fs.rename(tempPath, finalPath)
+        written.paths[written.paths.indexOf(tempPath)] = finalPath
+        dirs.add(dirname(finalPath))
+        adds.push({ path: rel, size, partitionValues: values, stats })
+      }
+    }
+    for (const dir of dirs) await this.fs.fsyncDir(dir)
+    return adds
+  }
+
+  /** Absolute path of a live file. */
+  absolute(file: LiveFile): string {
+    return join(this.root, file.add.path)
+  }
+
+  private corrupt(file: LiveFile, detail: string, cause?: unknown): TableCorruptError {
+    return new TableCorruptError(
+      this.table,
+      this.absolute(file),
+      file.version,
+      detail,
+      cause === undefined ? {} : { cause },
+    )
+  }
+
+  /** Checks a file exists with the size its add action recorded (a truncated file fails here). */
+  async verify(file: LiveFile): Promise<void> {
+    let size: number
+    try {
+      size = (await this.fs.stat(this.absolute(file))).size
+    } catch (error) {
+      throw this.corrupt(file, 'data file is missing', error)
+    }
+    if (size !== file.add.size)
+      throw this.corrupt(file, `data file has ${size} bytes, the log recorded ${file.add.size}`)
+  }
+
+  /** Columns to select from a file: the schema's, with nulls for columns the file predates. */
+  private projection(file: LiveFile, columns?: readonly string[]): pl.Expr[] {
+    const wanted = columns ?? Object.keys(this.schema)
+    return wanted.map((c) => {
+      const dtype = this.schema[c] ?? pl.Utf8
+      return file.add.stats.columns[c] ? pl.col(c).cast(dtype) : pl.lit(null).cast(dtype).alias(c)
+    })
+  }
+
+  /** A lazy scan of one file, its deleted keys removed, in schema column order. */
+  scan(
+    file: LiveFile,
+    keyFrame: (keys: readonly string[]) => pl.DataFrame,
+    keyColumns: readonly string[],
+    columns?: readonly string[],
+  ): pl.LazyDataFrame {
+    const path = this.absolute(file)
+    if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
+    let lf: pl.LazyDataFrame
+    try {
+      lf = this.format.scan(path)
+    } catch (error) {
+      throw this.corrupt(file, 'cannot open data file', error)
+    }
+    if (file.deleted.size > 0)
+      lf = lf.join(keyFrame([...file.deleted]).lazy(), { on: [...keyColumns], how: 'anti' })
+    return lf.select(...this.projection(file, columns))
+  }
+
+  /** Reads one file eagerly, checking its row count against the log, deleted keys removed. */
+  async read(
+    file: LiveFile,
+    keyFrame: (keys: readonly string[]) => pl.DataFrame,
+    keyColumns: readonly string[],
+    columns?: readonly string[],
+  ): Promise<pl.DataFrame> {
+    await this.verify(file)
+    let df: pl.DataFrame
+    try {
+      df = await this.format.read(this.absolute(file))
+    } catch (error) {
+      throw this.corrupt(file, `cannot read data file: ${(error as Error).message}`, error)
+    }
+    if (df.height !== file.add.stats.numRows) {
+      throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
+    }
+    if (file.deleted.size > 0) df = df.join(keyFrame([...file.deleted]), { on: [...keyColumns], how: 'anti' })
+    return df.select(...this.projection(file, columns))
+  }
+
+  /** True when the format can scan lazily (else files are read eagerly). */
+  get lazy(): boolean {
+    return this.format.scan !== undefined
+  }
+}

@@ -1,0 +1,101 @@
+import type { FileSystem } from './file-system.js'
+import { nodeFileSystem } from './node-file-system.js'
+
+/** The operations of the file-system seam. */
+export type FsOperation = keyof FileSystem
+
+/** One injected fault: when `op` is called on a path that matches, run `before`, then fail (or not). */
+export interface FaultRule {
+  readonly op: FsOperation
+  /** Which paths the rule applies to. Default: all. */
+  readonly path?: RegExp
+  /** Error code to throw (`ENOSPC`, `EIO`, ...). Default: no error (only `before` runs). */
+  readonly code?: string
+  /** How many matching calls the rule fires for. Default: 1. */
+  readonly times?: number
+  /** Runs before the (failing or real) call, e.g. to let a racing writer commit first. */
+  readonly before?: (path: string) => Promise<void> | void
+}
+
+/** Builds a Node-style error, as node:fs would throw it. */
+export function fsError(code: string, op: string, path: string): Error & { code: string; path: string } {
+  return Object.assign(new Error(`${code}: injected fault, ${op} '${path}'`), { code, path, syscall: op })
+}
+
+/** A FileSystem wrapper that injects faults for tests and records every call. */
+export class FaultyFileSystem implements FileSystem {
+  private rules: { rule: FaultRule; left: number }[] = []
+  /** Every call made, in order: `op path`. */
+  readonly calls: string[] = []
+
+  constructor(private readonly inner: FileSystem = nodeFileSystem) {}
+
+  /** Adds a fault; rules are checked in the order they were added. */
+  inject(rule: FaultRule): this {
+    this.rules.push({ rule, left: rule.times ?? 1 })
+    return this
+  }
+
+  /** Removes all pending faults. */
+  clear(): void {
+    this.rules = []
+  }
+
+  private async check(op: FsOperation, path: string): Promise<void> {
+    this.calls.push(`${op} ${path}`)
+    const hit = this.rules.find((r) => r.left > 0 && r.rule.op === op && (r.rule.path?.test(path) ?? true))
+    if (!hit) return
+    hit.left -= 1
+    await hit.rule.before?.(path)
+    if (hit.rule.code) throw fsError(hit.rule.code, op, path)
+  }
+
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    await this.check('writeFile', path)
+    return this.inner.writeFile(path, data)
+  }
+  async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
+    await this.check('createExclusive', path)
+    return this.inner.createExclusive(path, data)
+  }
+  async rename(from: string, to: string): Promise<void> {
+    await this.check('rename', to)
+    return this.inner.rename(from, to)
+  }
+  async readFile(path: string): Promise<Uint8Array> {
+    await this.check('readFile', path)
+    return this.inner.readFile(path)
+  }
+  async readdir(path: string): Promise<string[]> {
+    await this.check('readdir', path)
+    return this.inner.readdir(path)
+  }
+  async readdirTyped(path: string): Promise<{ name: string; isDirectory: boolean }[]> {
+    await this.check('readdirTyped', path)
+    return this.inner.readdirTyped(path)
+  }
+  async unlink(path: string): Promise<void> {
+    await this.check('unlink', path)
+    return this.inner.unlink(path)
+  }
+  async mkdir(path: string): Promise<void> {
+    await this.check('mkdir', path)
+    return this.inner.mkdir(path)
+  }
+  async rmdir(path: string): Promise<void> {
+    await this.check('rmdir', path)
+    return this.inner.rmdir(path)
+  }
+  async fsyncFile(path: string): Promise<void> {
+    await this.check('fsyncFile', path)
+    return this.inner.fsyncFile(path)
+  }
+  async fsyncDir(path: string): Promise<void> {
+    await this.check('fsyncDir', path)
+    return this.inner.fsyncDir(path)
+  }
+  async stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }> {
+    await this.check('stat', path)
+    return this.inner.stat(path)
+  }
+}

@@ -1,0 +1,146 @@
+import pl from 'nodejs-polars'
+import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+
+/**
+ * A min/max statistic as stored in the log. Int64 and DateTime (microseconds)
+ * are decimal strings (exact beyond 2^53), Float and Date (days) are numbers,
+ * strings are strings (ordered by UTF-8 bytes, as polars orders them).
+ */
+export type StatValue = string | number
+
+export interface ColumnStats {
+  readonly nullCount: number
+  readonly min?: StatValue
+  readonly max?: StatValue
+}
+
+/** Row count and per-column statistics of one data file. */
+export interface FileStats {
+  readonly numRows: number
+  readonly columns: Readonly<Record<string, ColumnStats>>
+}
+
+/** How a field's statistics are compared; `none` keeps only the null count. */
+export type StatKind = 'int' | 'float' | 'string' | 'none'
+
+/** The statistic kind of a field. */
+export function statKind(field: FieldIR): StatKind {
+  const t = field.type
+  if (t.kind === 'enum') return 'string'
+  if (t.kind === 'list') return 'none'
+  switch (t.name) {
+    case 'Int':
+    case 'BigInt':
+    case 'DateTime':
+      return 'int'
+    case 'Float':
+    case 'Date':
+      return 'float'
+    case 'String':
+      return 'string'
+    default:
+      return 'none'
+  }
+}
+
+function statExpr(field: FieldIR, agg: 'min' | 'max'): pl.Expr {
+  let col = pl.col(field.column)
+  if (field.type.kind === 'scalar' && field.type.name === 'DateTime') col = col.cast(pl.Int64)
+  const value = agg === 'min' ? col.min() : col.max()
+  return value.cast(pl.Utf8).alias(`${agg}:${field.column}`)
+}
+
+function valid(v: unknown): v is StatValue {
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))
+}
+
+/**
+ * Row count, null counts and min/max of every comparable column. Uses Series
+ * reductions (far cheaper than an expression select on small frames); strings
+ * and integers beyond 2^53 go through one select that returns exact text.
+ */
+export function computeFileStats(df: pl.DataFrame, entity: EntityIR): FileStats {
+  const columns: Record<string, ColumnStats> = {}
+  const exact: pl.Expr[] = []
+  for (const field of entity.fields) {
+    const series = df.getColumn(field.column)
+    const nullCount = series.nullCount()
+    const kind = statKind(field)
+    columns[field.column] = { nullCount }
+    if (kind === 'none' || nullCount === df.height) continue
+    if (kind === 'string') {
+      exact.push(statExpr(field, 'min'), statExpr(field, 'max'))
+      continue
+    }
+    const isDateTime = field.type.kind === 'scalar' && field.type.name === 'DateTime'
+    const isDate = field.type.kind === 'scalar' && field.type.name === 'Date'
+    const numeric = isDateTime ? series.cast(pl.Int64) : isDate ? series.cast(pl.Int32) : series
+    const min: unknown = numeric.min()
+    const max: unknown = numeric.max()
+    if (kind === 'int') {
+      if (
+        typeof min === 'number' &&
+        typeof max === 'number' &&
+        Number.isSafeInteger(min) &&
+        Number.isSafeInteger(max)
+      ) {
+        columns[field.column] = { nullCount, min: String(min), max: String(max) }
+      } else {
+        exact.push(statExpr(field, 'min'), statExpr(field, 'max'))
+      }
+    } else if (valid(min) && valid(max)) {
+      columns[field.column] = { nullCount, min, max }
+    }
+  }
+  if (exact.length > 0 && df.height > 0) {
+    const row = df.select(...exact)
+    for (const field of entity.fields) {
+      if (!row.columns.includes(`min:${field.column}`)) continue
+      const min: unknown = row.getColumn(`min:${field.column}`).get(0)
+      const max: unknown = row.getColumn(`max:${field.column}`).get(0)
+      const nullCount = columns[field.column]?.nullCount ?? 0
+      if (valid(min) && valid(max)) columns[field.column] = { nullCount, min, max }
+    }
+  }
+  return { numRows: df.height, columns }
+}
+
+/** A stat or key value parsed for comparison. */
+export type Comparable = bigint | number | string
+
+/** Parses a stored statistic (or a canonical key) for comparison. */
+export function toComparable(kind: StatKind, value: StatValue): Comparable {
+  if (kind === 'int') return typeof value === 'number' ? BigInt(value) : BigInt(value)
+  if (kind === 'float') return Number(value)
+  return String(value)
+}
+
+const encoder = new TextEncoder()
+
+/** Orders two comparables of the same kind; strings by UTF-8 bytes (polars' order). */
+export function compare(a: Comparable, b: Comparable): number {
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (a === b) return 0
+    return Buffer.compare(encoder.encode(a), encoder.encode(b))
+  }
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Parsed min/max of one column of one file; undefined when the file has no usable range. */
+export interface Range {
+  readonly min: Comparable
+  readonly max: Comparable
+}
+
+/** The parsed range of a column in a file's stats. */
+export function rangeOf(stats: FileStats, column: string, kind: StatKind): Range | undefined {
+  const c = stats.columns[column]
+  if (!c || c.min === undefined || c.max === undefined || kind === 'none') return undefined
+  return { min: toComparable(kind, c.min), max: toComparable(kind, c.max) }
+}
+
+/** Whether a file whose column has `range` may hold `value` (no range: maybe). */
+export function mayContain(range: Range | undefined, value: Comparable): boolean {
+  if (!range) return true
+  return compare(value, range.min) >= 0 && compare(value, range.max) <= 0
+}

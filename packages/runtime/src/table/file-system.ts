@@ -1,0 +1,50 @@
+/**
+ * The file-system seam of the table layer: the handful of operations the
+ * commit protocol needs. Implementations throw Node-style errors carrying a
+ * `code` (`ENOENT`, `EEXIST`, `ENOSPC`, ...), which the table layer branches on.
+ */
+export interface FileSystem {
+  /** Writes a whole file and fsyncs it before resolving. Replaces an existing file. */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>
+  /**
+   * Creates `path` with `data` only if it does not exist (put-if-absent), atomically:
+   * readers never see a partial file. Throws an error with code `EEXIST` when the path exists.
+   */
+  createExclusive(path: string, data: Uint8Array | string): Promise<void>
+  /** Renames atomically, replacing the target. */
+  rename(from: string, to: string): Promise<void>
+  readFile(path: string): Promise<Uint8Array>
+  /** Entry names of a directory (not paths). */
+  readdir(path: string): Promise<string[]>
+  /** Entries of a directory with their kind. */
+  readdirTyped(path: string): Promise<{ name: string; isDirectory: boolean }[]>
+  unlink(path: string): Promise<void>
+  /** Creates a directory and its parents; no error when it exists. */
+  mkdir(path: string): Promise<void>
+  /** Removes an empty directory. */
+  rmdir(path: string): Promise<void>
+  /** Flushes a file's data to disk. */
+  fsyncFile(path: string): Promise<void>
+  /** Flushes a directory's entries (creates, renames) to disk. */
+  fsyncDir(path: string): Promise<void>
+  stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }>
+}
+
+/** The `code` of a Node-style error, if any. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code
+    return typeof code === 'string' ? code : undefined
+  }
+  return undefined
+}
+
+/** True when the error says the path does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return errorCode(error) === 'ENOENT'
+}
+
+/** True when the error says the path already exists. */
+export function isAlreadyExists(error: unknown): boolean {
+  return errorCode(error) === 'EEXIST'
+}

@@ -1,0 +1,119 @@
+import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
+import type { FileStats } from './file-stats.js'
+
+/** Version of the on-disk protocol this code reads and writes. */
+export const PROTOCOL_VERSION = 1
+
+/** How upserts and deletes change existing rows (see docs/tables.md). */
+export type UpdateMode = 'merge-on-read' | 'copy-on-write'
+
+/** The operations recorded in a commit. */
+export type OperationName =
+  | 'CREATE'
+  | 'APPEND'
+  | 'INSERT'
+  | 'UPSERT'
+  | 'DELETE'
+  | 'OVERWRITE'
+  | 'TRANSACTION'
+  | 'COMPACT'
+  | 'SET_SCHEMA'
+
+export interface ProtocolAction {
+  readonly minReaderVersion: number
+  readonly minWriterVersion: number
+}
+
+/** The table's metadata: schema (IR + enums), key, format, layout. */
+export interface TableMetadata {
+  /** Random id of the table, fixed at creation. */
+  readonly id: string
+  readonly entity: EntityIR
+  readonly enums: readonly EnumIR[]
+  readonly format: StorageFormatName
+  /** Primary-key column names. */
+  readonly primaryKey: readonly string[]
+  /** Hive partition column names. */
+  readonly partitionBy: readonly string[]
+  readonly updateMode: UpdateMode
+  /** Commits between checkpoints. */
+  readonly checkpointInterval: number
+  readonly createdTime: number
+}
+
+/** A data file becomes part of the table. */
+export interface AddAction {
+  /** Path relative to the table directory, with `/` separators. */
+  readonly path: string
+  readonly size: number
+  readonly partitionValues: Readonly<Record<string, string | null>>
+  readonly stats: FileStats
+}
+
+/** A data file stops being part of the table (it stays on disk until vacuumed). */
+export interface RemoveAction {
+  readonly path: string
+  readonly numRows: number
+}
+
+export interface CommitInfo {
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number
+  readonly operation: OperationName
+  /** The version the writer read before planning (after rebasing: the one it rebased onto). */
+  readonly readVersion: number
+  readonly rowsAdded: number
+  readonly rowsRemoved: number
+  /** Random id of the commit attempt, to recognise one's own commit. */
+  readonly txnId: string
+}
+
+/** Rows deleted from a live data file by primary key (merge-on-read): the file stays, readers skip the keys. */
+export interface DeleteAction {
+  readonly path: string
+  /** Encoded primary keys, each present in the file. */
+  readonly keys: readonly string[]
+  /** Rows of the file those keys match. */
+  readonly rows: number
+}
+
+/**
+ * One log entry (`_pf_log/<version>.json`). Applied in this order: metadata,
+ * `remove`, `deletes` (to files live before this version), `add`.
+ */
+export interface LogEntry {
+  readonly version: number
+  readonly commitInfo: CommitInfo
+  readonly protocol?: ProtocolAction
+  readonly metadata?: TableMetadata
+  readonly remove?: readonly RemoveAction[]
+  readonly deletes?: readonly DeleteAction[]
+  readonly add?: readonly AddAction[]
+}
+
+/** Zero-padded file name of a version's log entry. */
+export function logFileName(version: number): string {
+  return `${String(version).padStart(20, '0')}.json`
+}
+
+/** File name of a version's checkpoint. */
+export function checkpointFileName(version: number): string {
+  return `${String(version).padStart(20, '0')}.checkpoint.json`
+}
+
+/** Name of the log folder inside a table. */
+export const LOG_DIR = '_pf_log'
+/** Name of the pointer to the newest checkpoint. */
+export const LAST_CHECKPOINT = '_last_checkpoint'
+
+/** Parses a log entry's version from its file name; undefined for other files. */
+export function versionOfLogFile(name: string): number | undefined {
+  const m = /^(\d{20})\.json$/.exec(name)
+  return m?.[1] === undefined ? undefined : Number(m[1])
+}
+
+/** Parses a checkpoint's version from its file name. */
+export function versionOfCheckpointFile(name: string): number | undefined {
+  const m = /^(\d{20})\.checkpoint\.json$/.exec(name)
+  return m?.[1] === undefined ? undefined : Number(m[1])
+}

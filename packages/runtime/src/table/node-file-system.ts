@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import { promises as fsp } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { errorCode, type FileSystem } from './file-system.js'
+
+async function fsyncPath(path: string, flags: string): Promise<void> {
+  const handle = await fsp.open(path, flags)
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+async function writeAndSync(path: string, data: Uint8Array | string, flag: string): Promise<void> {
+  const handle = await fsp.open(path, flag)
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * The real file system (node:fs). `createExclusive` writes a temporary file,
+ * fsyncs it and hard-links it to the target: `link` fails with EEXIST when the
+ * target exists, and a crash can never leave a half-written target (which a
+ * plain `open(path, 'wx')` + write could). Where hard links are not supported
+ * it falls back to `open(path, 'wx')`.
+ */
+export class NodeFileSystem implements FileSystem {
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    await writeAndSync(path, data, 'w')
+  }
+
+  async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
+    const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
+    await writeAndSync(temp, data, 'wx')
+    try {
+      await fsp.link(temp, path)
+    } catch (error) {
+      const code = errorCode(error)
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+        await writeAndSync(path, data, 'wx')
+      } else {
+        await fsp.unlink(temp).catch(() => undefined)
+        throw error
+      }
+    }
+    await fsp.unlink(temp).catch(() => undefined)
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fsp.rename(from, to)
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    return fsp.readFile(path)
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    return fsp.readdir(path)
+  }
+
+  async readdirTyped(path: string): Promise<{ name: string; isDirectory: boolean }[]> {
+    const entries = await fsp.readdir(path, { withFileTypes: true })
+    return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }))
+  }
+
+  async unlink(path: string): Promise<void> {
+    await fsp.unlink(path)
+  }
+
+  async mkdir(path: string): Promise<void> {
+    await fsp.mkdir(path, { recursive: true })
+  }
+
+  async rmdir(path: string): Promise<void> {
+    await fsp.rmdir(path)
+  }
+
+  async fsyncFile(path: string): Promise<void> {
+    await fsyncPath(path, 'r+')
+  }
+
+  async fsyncDir(path: string): Promise<void> {
+    try {
+      await fsyncPath(path, 'r')
+    } catch (error) {
+      // Some platforms (Windows) cannot open or fsync a directory; nothing more can be done there.
+      const code = errorCode(error)
+      if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error
+    }
+  }
+
+  async stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }> {
+    const s = await fsp.stat(path)
+    return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() }
+  }
+}
+
+/** The shared real file system. */
+export const nodeFileSystem: FileSystem = new NodeFileSystem()

@@ -1,0 +1,60 @@
+import pl from 'nodejs-polars'
+import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+
+/**
+ * The polars dtype storing a field type. Int/BigInt → Int64, Float → Float64,
+ * Decimal/String/Json/enum → Utf8, Boolean → Bool, DateTime → Datetime('us','UTC'),
+ * Date → Date, list → List. Bytes → Utf8 holding base64: nodejs-polars 0.24 has no Binary dtype.
+ */
+export function polarsTypeForField(type: FieldType): pl.DataType {
+  switch (type.kind) {
+    case 'enum':
+      return pl.Utf8
+    case 'list':
+      return pl.List(polarsTypeForField(type.element))
+    case 'scalar':
+      switch (type.name) {
+        case 'Int':
+        case 'BigInt':
+          return pl.Int64
+        case 'Float':
+          return pl.Float64
+        case 'Boolean':
+          return pl.Bool
+        case 'DateTime':
+          return pl.Datetime('us', 'UTC')
+        case 'Date':
+          return pl.Date
+        case 'Decimal':
+        case 'String':
+        case 'Json':
+        case 'Bytes':
+          return pl.Utf8
+      }
+  }
+}
+
+/** Column name → polars dtype for every field of the entity, in field order. `enums` are accepted for symmetry with `avroSchemaForEntity`; enum columns are Utf8. */
+export function polarsSchemaForEntity(
+  entity: EntityIR,
+  _enums: readonly EnumIR[] = [],
+): Record<string, pl.DataType> {
+  const schema: Record<string, pl.DataType> = {}
+  for (const field of entity.fields) schema[field.column] = polarsTypeForField(field.type)
+  return schema
+}
+
+/** The fields making up the primary key, in key order. */
+export function primaryKeyFields(entity: EntityIR): FieldIR[] {
+  return entity.primaryKey.map((name) => {
+    const field = entity.fields.find((f) => f.name === name)
+    if (!field) throw new Error(`Entity ${entity.name}: primary key field ${name} is not a field`)
+    return field
+  })
+}
+
+/** Same dtype, comparing unit and time zone too. */
+export function sameDtype(a: pl.DataType, b: pl.DataType): boolean {
+  const norm = (d: pl.DataType) => String(d).replaceAll('DataType(String)', 'DataType(Utf8)')
+  return norm(a) === norm(b)
+}

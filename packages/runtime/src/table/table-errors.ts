@@ -1,0 +1,88 @@
+import { ParquetFrameError } from '../errors/pf-error.js'
+
+/** Why a commit could not be rebased onto a concurrent one. */
+export type ConflictReason = 'metadata-changed' | 'keys-touched' | 'too-many-retries' | 'version-taken'
+
+/** Another writer's commit makes this one invalid (or retries ran out). Nothing of this commit is visible. */
+export class ConflictError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    /** The version this commit tried to create. */
+    readonly version: number,
+    readonly reason: ConflictReason,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'PF_TABLE_CONFLICT',
+      `Commit to table ${table} conflicts at version ${version} (${reason}): ${detail}`,
+      options,
+    )
+  }
+}
+
+/** A log entry, checkpoint or data file that is truncated, corrupt or missing. */
+export class TableCorruptError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly file: string,
+    /** The version whose log entry (or whose added file) is broken. */
+    readonly version: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('PF_TABLE_CORRUPT', `Table ${table}: ${file} (version ${version}) is corrupt: ${detail}`, options)
+  }
+}
+
+/** A frame or schema that does not fit the table's schema. Nothing was written. */
+export class TableSchemaError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly column: string | undefined,
+    detail: string,
+  ) {
+    super('PF_TABLE_SCHEMA', `Table ${table}${column === undefined ? '' : `, column ${column}`}: ${detail}`)
+  }
+}
+
+/** No table at the path. */
+export class TableNotFoundError extends ParquetFrameError {
+  constructor(readonly path: string) {
+    super('PF_TABLE_NOT_FOUND', `No table at ${path} (no _pf_log/00000000000000000000.json)`)
+  }
+}
+
+/** `createTable` on a path that already holds a table. */
+export class TableExistsError extends ParquetFrameError {
+  constructor(readonly path: string) {
+    super('PF_TABLE_EXISTS', `A table already exists at ${path}`)
+  }
+}
+
+/** An I/O failure during a write; `cause` holds the original error. The table is unchanged. */
+export class TableWriteError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    detail: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause)
+    super(
+      'PF_TABLE_WRITE',
+      `Write to table ${table} failed, nothing committed: ${detail}: ${reason}`,
+      options,
+    )
+  }
+}
+
+/** `insert` of a key that already exists. */
+export class DuplicateKeyError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly keys: readonly string[],
+  ) {
+    const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, ... (${keys.length} keys)` : '')
+    super('PF_DUPLICATE_KEY', `Table ${table}: primary key already exists: ${shown}`)
+  }
+}

@@ -1,0 +1,193 @@
+import { join } from 'node:path'
+import { type FileSystem, isNotFound } from './file-system.js'
+import {
+  checkpointFileName,
+  LAST_CHECKPOINT,
+  LOG_DIR,
+  type LogEntry,
+  logFileName,
+  versionOfCheckpointFile,
+  versionOfLogFile,
+} from './log-entry.js'
+import { TableCorruptError, TableNotFoundError } from './table-errors.js'
+import { type CheckpointData, fromCheckpoint, replay, type TableState, toCheckpoint } from './table-state.js'
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+/** Log entries read ahead in parallel when catching up. */
+const READ_AHEAD = 8
+
+/** Reads and writes a table's commit log (`_pf_log/`) through the file-system seam. */
+export class TableLog {
+  readonly dir: string
+
+  constructor(
+    readonly root: string,
+    readonly fs: FileSystem,
+    readonly table: string,
+  ) {
+    this.dir = join(root, LOG_DIR)
+  }
+
+  /** Path of a version's log entry. */
+  entryPath(version: number): string {
+    return join(this.dir, logFileName(version))
+  }
+
+  private parse<T>(bytes: Uint8Array, file: string, version: number): T {
+    try {
+      return JSON.parse(decoder.decode(bytes)) as T
+    } catch (error) {
+      throw new TableCorruptError(this.table, file, version, 'not valid JSON (truncated or damaged)', {
+        cause: error,
+      })
+    }
+  }
+
+  /** The entry of a version, or undefined when it does not exist (yet). */
+  async readEntry(version: number): Promise<LogEntry | undefined> {
+    const file = this.entryPath(version)
+    let bytes: Uint8Array
+    try {
+      bytes = await this.fs.readFile(file)
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw error
+    }
+    const entry = this.parse<LogEntry>(bytes, file, version)
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      entry.version !== version ||
+      typeof entry.commitInfo !== 'object'
+    ) {
+      throw new TableCorruptError(this.table, file, version, 'not a log entry of this version')
+    }
+    return entry
+  }
+
+  /** Creates a version's entry if no writer has (throws an EEXIST error otherwise), then syncs the directory. */
+  async writeEntry(entry: LogEntry): Promise<void> {
+    await this.fs.createExclusive(this.entryPath(entry.version), JSON.stringify(entry))
+    await this.fs.fsyncDir(this.dir)
+  }
+
+  /** Versions of the entries and checkpoints on disk, ascending. */
+  async list(): Promise<{ entries: number[]; checkpoints: number[] }> {
+    let names: string[]
+    try {
+      names = await this.fs.readdir(this.dir)
+    } catch (error) {
+      if (isNotFound(error)) throw new TableNotFoundError(this.root)
+      throw error
+    }
+    const entries: number[] = []
+    const checkpoints: number[] = []
+    for (const n of names) {
+      const v = versionOfLogFile(n)
+      if (v !== undefined) entries.push(v)
+      const c = versionOfCheckpointFile(n)
+      if (c !== undefined) checkpoints.push(c)
+    }
+    return { entries: entries.sort((a, b) => a - b), checkpoints: checkpoints.sort((a, b) => a - b) }
+  }
+
+  private async readCheckpoint(version: number): Promise<TableState> {
+    const file = join(this.dir, checkpointFileName(version))
+    const data = this.parse<CheckpointData>(await this.fs.readFile(file), file, version)
+    if (data.version !== version || !Array.isArray(data.files)) {
+      throw new TableCorruptError(this.table, file, version, 'not a checkpoint of this version')
+    }
+    return fromCheckpoint(data)
+  }
+
+  /** The version named by `_last_checkpoint`, if any (a hint: a stale or missing pointer is fine). */
+  private async lastCheckpointHint(): Promise<number | undefined> {
+    try {
+      const text = decoder.decode(await this.fs.readFile(join(this.dir, LAST_CHECKPOINT)))
+      const v = (JSON.parse(text) as { version?: unknown }).version
+      return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Writes a checkpoint of a state and points `_last_checkpoint` at it (temp file + rename: never partial). */
+  async writeCheckpoint(state: TableState): Promise<void> {
+    const name = checkpointFileName(state.version)
+    const temp = join(this.dir, `.${name}.${process.pid}.${Date.now()}.tmp`)
+    await this.fs.writeFile(temp, JSON.stringify(toCheckpoint(state)))
+    await this.fs.rename(temp, join(this.dir, name))
+    const pointerTemp = join(this.dir, `.${LAST_CHECKPOINT}.${process.pid}.${Date.now()}.tmp`)
+    await this.fs.writeFile(pointerTemp, JSON.stringify({ version: state.version }))
+    await this.fs.rename(pointerTemp, join(this.dir, LAST_CHECKPOINT))
+    await this.fs.fsyncDir(this.dir)
+  }
+
+  /** Replays entries onto a state, naming the entry when the log is inconsistent. */
+  private apply(start: TableState | undefined, entries: LogEntry[]): TableState {
+    try {
+      return replay(start, entries)
+    } catch (error) {
+      const version = (start?.version ?? -1) + 1
+      const bad =
+        entries.find((e, i) => e.version !== version + i)?.version ?? entries.at(-1)?.version ?? version
+      throw new TableCorruptError(this.table, this.entryPath(bad), bad, (error as Error).message, {
+        cause: error,
+      })
+    }
+  }
+
+  /** Reads entries after `state` until the first missing one (read ahead in parallel), and applies them. */
+  async catchUp(
+    state: TableState | undefined,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<TableState | undefined> {
+    let current = state
+    for (;;) {
+      const next = (current?.version ?? -1) + 1
+      if (next > limit) return current
+      const count = Math.min(READ_AHEAD, limit - next + 1)
+      const batch = await Promise.all(Array.from({ length: count }, (_, i) => this.readEntry(next + i)))
+      const present: LogEntry[] = []
+      for (const e of batch) {
+        if (!e) break
+        present.push(e)
+      }
+      if (present.length === 0) return current
+      current = this.apply(current, present)
+      if (present.length < batch.length) return current
+    }
+  }
+
+  /**
+   * The newest state: from `known` (a state already read) or the newest checkpoint,
+   * then the entries after it. Opening is O(entries since the checkpoint).
+   */
+  async latest(known?: TableState): Promise<TableState> {
+    let start = known
+    if (!start) {
+      const hint = await this.lastCheckpointHint()
+      if (hint !== undefined) start = await this.readCheckpoint(hint).catch(() => undefined)
+    }
+    const state = await this.catchUp(start)
+    if (!state) {
+      await this.list() // throws TableNotFoundError when the log folder is missing
+      throw new TableNotFoundError(this.root)
+    }
+    return state
+  }
+
+  /** The state at a version: the newest checkpoint at or before it, then entries up to it. */
+  async at(version: number): Promise<TableState | undefined> {
+    const { entries, checkpoints } = await this.list()
+    if (!entries.includes(version)) return undefined
+    const base = checkpoints.filter((c) => c <= version).at(-1)
+    const start = base === undefined ? undefined : await this.readCheckpoint(base).catch(() => undefined)
+    const state = await this.catchUp(start, version)
+    if (!state || state.version !== version) {
+      const missing = (state?.version ?? -1) + 1
+      throw new TableCorruptError(this.table, this.entryPath(missing), missing, 'log entry missing')
+    }
+    return state
+  }
+}

@@ -1,0 +1,702 @@
+import { randomUUID } from 'node:crypto'
+import { join, relative, sep } from 'node:path'
+import pl from 'nodejs-polars'
+import { ParquetFrameError } from '../errors/pf-error.js'
+import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
+import { DataFileStore, WrittenFiles } from './data-file-store.js'
+import { type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
+import { type Key, KeyCodec } from './key-codec.js'
+import { KeyIndexCache } from './key-index-cache.js'
+import {
+  type AddAction,
+  type DeleteAction,
+  LOG_DIR,
+  type LogEntry,
+  type OperationName,
+  PROTOCOL_VERSION,
+  type RemoveAction,
+  type TableMetadata,
+  type UpdateMode,
+} from './log-entry.js'
+import { nodeFileSystem } from './node-file-system.js'
+import { type KeyLocations, type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
+import {
+  ConflictError,
+  DuplicateKeyError,
+  TableExistsError,
+  TableSchemaError,
+  TableWriteError,
+} from './table-errors.js'
+import { TableLog } from './table-log.js'
+import { replay, type TableState } from './table-state.js'
+import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
+
+/** Options shared by `createTable` and `openTable`. */
+export interface TableOptions {
+  /** File-system seam. Default: the real file system. */
+  readonly fs?: FileSystem
+  /** Attempts after losing the race for a version before a ConflictError. Default 30. */
+  readonly maxRetries?: number
+  /** Largest number of rows per written data file. Default 1,048,576. */
+  readonly maxRowsPerFile?: number
+  /** Warm key index. Default: one cache shared by the process. */
+  readonly keyIndex?: KeyIndexCache
+}
+
+/** What `createTable` needs besides the path. */
+export interface CreateTableOptions extends TableOptions {
+  readonly entity: EntityIR
+  readonly enums?: readonly EnumIR[]
+  /** Data file format. Default: `entity.format`. */
+  readonly format?: StorageFormatName
+  /** Hive partition fields (names). Default: `entity.partitionBy`. */
+  readonly partitionBy?: readonly string[]
+  /** Default 'merge-on-read' (see docs/tables.md). */
+  readonly updateMode?: UpdateMode
+  /** Commits between checkpoints. Default 100. */
+  readonly checkpointInterval?: number
+}
+
+/** Options of a write. */
+export interface CommitOptions {
+  /**
+   * Optimistic check: the version the caller read before deciding this write.
+   * If a later commit touched any key this one writes or deletes, the write
+   * fails with ConflictError('keys-touched') instead of being rebased.
+   */
+  readonly readVersion?: number
+}
+
+/** What a commit did. */
+export interface CommitResult {
+  /** The version created (the current one when the write changed nothing). */
+  readonly version: number
+  readonly rowsAdded: number
+  readonly rowsRemoved: number
+  /** Commit attempts (1 + rebases after losing a race). */
+  readonly attempts: number
+}
+
+/** One line of `history()`. */
+export interface HistoryEntry {
+  readonly version: number
+  readonly timestamp: Date
+  readonly operation: OperationName
+  readonly rowsAdded: number
+  readonly rowsRemoved: number
+}
+
+/** Collects the operations of a multi-operation commit; see `Table.transaction`. */
+export class TableTransaction {
+  /** @internal */
+  readonly operations: TableOperation[] = []
+  /** Adds rows (no key check). */
+  append(df: pl.DataFrame): this {
+    this.operations.push({ kind: 'append', df })
+    return this
+  }
+  /** Adds rows whose keys must not exist. */
+  insert(df: pl.DataFrame): this {
+    this.operations.push({ kind: 'insert', df })
+    return this
+  }
+  /** Replaces rows with the same keys, adds the others. */
+  upsert(df: pl.DataFrame): this {
+    this.operations.push({ kind: 'upsert', df })
+    return this
+  }
+  /** Deletes rows by primary key. */
+  deleteKeys(keys: readonly Key[]): this {
+    this.operations.push({ kind: 'deleteKeys', keys })
+    return this
+  }
+  /** Deletes rows matching a predicate (rows with a null result stay). */
+  deleteWhere(predicate: pl.Expr): this {
+    this.operations.push({ kind: 'deleteWhere', predicate })
+    return this
+  }
+  /** Replaces every row. */
+  overwrite(df: pl.DataFrame): this {
+    this.operations.push({ kind: 'overwrite', df })
+    return this
+  }
+}
+
+/** What one commit attempt changes, planned against a snapshot. */
+interface AttemptPlan {
+  readonly add: AddAction[]
+  readonly remove: RemoveAction[]
+  readonly deletes: DeleteAction[]
+  readonly rowsAdded: number
+  readonly rowsRemoved: number
+}
+
+const sharedKeyIndex = new KeyIndexCache()
+const DAY_MS = 86_400_000
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function sameSchema(a: TableMetadata, b: TableMetadata): boolean {
+  return (
+    a === b ||
+    (a.id === b.id &&
+      JSON.stringify([a.entity, a.enums, a.format]) === JSON.stringify([b.entity, b.enums, b.format]))
+  )
+}
+
+/**
+ * A table: a directory of immutable data files plus a commit log. Every write
+ * is one atomic commit (a new version); readers see whole versions only.
+ * Commits are serializable: a writer that loses the race for a version re-plans
+ * against the new version and retries, so each commit takes effect as if it ran
+ * alone at the version it created. It fails with ConflictError only when the
+ * schema changed meanwhile, an insert's key appeared, a `readVersion` check
+ * failed, or retries ran out.
+ */
+export class Table {
+  private current: Snapshot
+  private readonly contexts = new WeakMap<TableMetadata, SnapshotContext>()
+  private readonly maxRetries: number
+  private readonly maxRowsPerFile: number
+  private readonly keyIndex: KeyIndexCache
+
+  /** @internal use `createTable` / `openTable`. */
+  constructor(
+    /** The table directory. */
+    readonly path: string,
+    private readonly log: TableLog,
+    state: TableState,
+    options: TableOptions,
+  ) {
+    this.maxRetries = options.maxRetries ?? 30
+    this.maxRowsPerFile = options.maxRowsPerFile ?? 1_048_576
+    this.keyIndex = options.keyIndex ?? sharedKeyIndex
+    this.current = this.snapshotOf(state)
+  }
+
+  private get fs(): FileSystem {
+    return this.log.fs
+  }
+
+  /** The entity name (used in error messages). */
+  get name(): string {
+    return this.current.entity.name
+  }
+  /** The newest version this object has seen (call `snapshot()` to look for newer ones). */
+  get version(): number {
+    return this.current.version
+  }
+  /** Metadata of the newest version seen. */
+  get metadata(): TableMetadata {
+    return this.current.metadata
+  }
+
+  private context(metadata: TableMetadata): SnapshotContext {
+    let ctx = this.contexts.get(metadata)
+    if (!ctx) {
+      const table = metadata.entity.name
+      ctx = {
+        table,
+        store: new DataFileStore(this.path, this.fs, table, metadata, this.maxRowsPerFile),
+        codec: new KeyCodec(metadata.entity, table),
+        keyIndex: this.keyIndex,
+      }
+      this.contexts.set(metadata, ctx)
+    }
+    return ctx
+  }
+
+  private snapshotOf(state: TableState): Snapshot {
+    return new Snapshot(this.context(state.metadata), state)
+  }
+
+  /** The newest version (reads log entries committed since the last call). */
+  async snapshot(): Promise<Snapshot> {
+    const state = await this.log.latest(this.current.state)
+    if (state !== this.current.state) this.current = this.snapshotOf(state)
+    return this.current
+  }
+
+  /** An older (or the current) version. */
+  async at(version: number): Promise<Snapshot> {
+    if (version === this.current.version) return this.current
+    const state = await this.log.at(version)
+    if (!state)
+      throw new ParquetFrameError('PF_TABLE_VERSION', `Table ${this.name} has no version ${version}`)
+    return this.snapshotOf(state)
+  }
+
+  /** The newest version committed at or before a time. */
+  async asOf(time: Date): Promise<Snapshot> {
+    const history = await this.history()
+    const hit = history.filter((h) => h.timestamp.getTime() <= time.getTime()).at(-1)
+    if (!hit)
+      throw new ParquetFrameError(
+        'PF_TABLE_VERSION',
+        `Table ${this.name} has no version at or before ${time.toISOString()}`,
+      )
+    return this.at(hit.version)
+  }
+
+  /** Every version, oldest first. Reads the whole log. */
+  async history(): Promise<HistoryEntry[]> {
+    const { entries } = await this.log.list()
+    const out: HistoryEntry[] = []
+    for (let i = 0; i < entries.length; i += 64) {
+      const batch = await Promise.all(entries.slice(i, i + 64).map((v) => this.log.readEntry(v)))
+      for (const e of batch) {
+        if (!e) continue
+        const c = e.commitInfo
+        out.push({
+          version: e.version,
+          timestamp: new Date(c.timestamp),
+          operation: c.operation,
+          rowsAdded: c.rowsAdded,
+          rowsRemoved: c.rowsRemoved,
+        })
+      }
+    }
+    return out
+  }
+
+  /** A lazy frame over the newest version; see `Snapshot.scan`. */
+  async scan(options: ScanOptions = {}): Promise<pl.LazyDataFrame> {
+    return (await this.snapshot()).scan(options)
+  }
+
+  /** The newest version, read eagerly; see `Snapshot.read`. */
+  async read(options: ScanOptions = {}): Promise<pl.DataFrame> {
+    return (await this.snapshot()).read(options)
+  }
+
+  /** Rows in the newest version (from the log; reads no data file). */
+  async count(): Promise<number> {
+    return (await this.snapshot()).numRows
+  }
+
+  /** The row of a primary key in the newest version, or null. Reads only files whose key range holds it; warm lookups are answered from memory. */
+  async findByKey(key: Key): Promise<pl.DataFrame | null> {
+    return (await this.snapshot()).findByKey(key)
+  }
+
+  /** The rows of several primary keys in the newest version. */
+  async findByKeys(keys: readonly Key[]): Promise<pl.DataFrame> {
+    return (await this.snapshot()).findByKeys(keys)
+  }
+
+  /** Adds rows without looking at existing keys (a blind append: never conflicts). */
+  append(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('APPEND', [{ kind: 'append', df }], options)
+  }
+  /** Adds rows; fails with DuplicateKeyError if a key exists (ConflictError if a concurrent commit added it). */
+  insert(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('INSERT', [{ kind: 'insert', df }], options)
+  }
+  /** Replaces the rows with the frame's keys and adds the rest (last writer wins). */
+  upsert(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('UPSERT', [{ kind: 'upsert', df }], options)
+  }
+  /** Deletes rows by primary key; missing keys are ignored. */
+  deleteKeys(keys: readonly Key[], options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('DELETE', [{ kind: 'deleteKeys', keys }], options)
+  }
+  /** Deletes the rows for which the predicate is true. */
+  deleteWhere(predicate: pl.Expr, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('DELETE', [{ kind: 'deleteWhere', predicate }], options)
+  }
+  /** Replaces all rows with the frame. */
+  overwrite(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('OVERWRITE', [{ kind: 'overwrite', df }], options)
+  }
+
+  /**
+   * Several operations as ONE commit of this table: all become visible together
+   * or none does; later operations see earlier ones (an upsert then a delete of
+   * the same key deletes it). Not atomic across tables.
+   */
+  async transaction(
+    build: (tx: TableTransaction) => void | Promise<void>,
+    options: CommitOptions = {},
+  ): Promise<CommitResult> {
+    const tx = new TableTransaction()
+    await build(tx)
+    return this.write('TRANSACTION', tx.operations, options)
+  }
+
+  private async write(
+    operation: OperationName,
+    operations: readonly TableOperation[],
+    options: CommitOptions,
+  ): Promise<CommitResult> {
+    const start = await this.snapshot()
+    const ctx = this.context(start.metadata)
+    const plan = planWrite(operations, start.entity, start.metadata.enums, ctx.codec, this.name)
+    const written = new WrittenFiles(this.fs)
+    let newRows: AddAction[]
+    try {
+      newRows = plan.rows ? await ctx.store.write(plan.rows, written) : []
+    } catch (error) {
+      await written.discard()
+      throw new TableWriteError(this.name, 'writing data files', { cause: error })
+    }
+    const rowsAdded = plan.rows?.height ?? 0
+    return this.commit(
+      operation,
+      start,
+      written,
+      options,
+      async (snap, attempt, files) => {
+        const base = await this.planBase(snap, plan, attempt, files)
+        return { ...base, add: [...newRows, ...base.add], rowsAdded }
+      },
+      plan,
+    )
+  }
+
+  /** Which existing rows the plan removes, against one snapshot. */
+  private async planBase(
+    snap: Snapshot,
+    plan: WritePlan,
+    attempt: number,
+    files: WrittenFiles,
+  ): Promise<AttemptPlan> {
+    const empty: AttemptPlan = { add: [], remove: [], deletes: [], rowsAdded: 0, rowsRemoved: 0 }
+    if (plan.clearBase) {
+      return {
+        ...empty,
+        remove: snap.files.map((f) => ({ path: f.add.path, numRows: f.add.stats.numRows })),
+        rowsRemoved: snap.numRows,
+      }
+    }
+    const ctx = this.context(snap.metadata)
+    if (plan.mustNotExist.length > 0) {
+      const found = await snap.locateKeys(plan.mustNotExist)
+      if (found.size > 0) {
+        const keys = [...found.values()].flatMap((l) => l.keys)
+        if (attempt === 0) throw new DuplicateKeyError(this.name, keys)
+        throw new ConflictError(
+          this.name,
+          snap.version + 1,
+          'keys-touched',
+          `key ${keys[0]} was inserted by a concurrent commit`,
+        )
+      }
+    }
+    const locations: KeyLocations =
+      plan.deleteKeys.size > 0 ? await snap.locateKeys([...plan.deleteKeys]) : new Map()
+    if (plan.deleteWhere.length > 0) {
+      const predicate = plan.deleteWhere.reduce((a, b) => a.or(b))
+      for (const file of snap.files) {
+        const lf = ctx.store.lazy
+          ? ctx.store.scan(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+          : (await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)).lazy()
+        const hits = lf
+          .filter(predicate.fillNull(false))
+          .select(...ctx.codec.columns)
+          .collectSync()
+        if (hits.height === 0) continue
+        const known = locations.get(file.add.path)
+        const keys = new Set([...(known?.keys ?? []), ...ctx.codec.encodeFrame(hits)])
+        // Rows matched by key and by predicate are counted once: recount from the file's own match.
+        const rows = known ? Math.max(known.rows, hits.height) : hits.height
+        locations.set(file.add.path, { keys: [...keys], rows })
+      }
+    }
+    if (locations.size === 0) return empty
+    if (snap.metadata.updateMode === 'merge-on-read') {
+      const deletes = [...locations].map(([path, l]) => ({ path, keys: l.keys, rows: l.rows }))
+      return { ...empty, deletes, rowsRemoved: deletes.reduce((n, d) => n + d.rows, 0) }
+    }
+    // copy-on-write: rewrite each touched file without the keys.
+    const add: AddAction[] = []
+    const remove: RemoveAction[] = []
+    let rowsRemoved = 0
+    for (const [path, l] of locations) {
+      const file = snap.state.files.get(path)
+      if (!file) continue
+      const df = await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+      const kept = df.join(ctx.codec.frame(l.keys), { on: [...ctx.codec.columns], how: 'anti' })
+      rowsRemoved += df.height - kept.height
+      add.push(...(await ctx.store.write(kept, files)))
+      remove.push({ path, numRows: file.add.stats.numRows })
+    }
+    return { ...empty, add, remove, rowsRemoved }
+  }
+
+  /** Keys touched by commits after `readVersion` up to the snapshot, among `ours`. */
+  private async touchedSince(
+    readVersion: number,
+    snap: Snapshot,
+    ours: ReadonlySet<string>,
+  ): Promise<string | undefined> {
+    for (let v = readVersion + 1; v <= snap.version; v++) {
+      const entry = await this.log.readEntry(v)
+      if (!entry || entry.commitInfo.operation === 'COMPACT') continue
+      for (const d of entry.deletes ?? []) for (const k of d.keys) if (ours.has(k)) return k
+      const added = (entry.add ?? []).map((a) => snap.state.files.get(a.path)).filter((f) => f !== undefined)
+      if (added.length === 0) continue
+      const ctx = this.context(snap.metadata)
+      for (const f of added) {
+        const df = await ctx.store.read(
+          { ...f, deleted: new Set(), deletedRows: 0 },
+          (k) => ctx.codec.frame(k),
+          ctx.codec.columns,
+          ctx.codec.columns,
+        )
+        for (const k of ctx.codec.encodeFrame(df)) if (ours.has(k)) return k
+      }
+    }
+    return undefined
+  }
+
+  /** The commit loop: plan against the newest snapshot, create the next entry exclusively, rebase on a lost race. */
+  private async commit(
+    operation: OperationName,
+    start: Snapshot,
+    written: WrittenFiles,
+    options: CommitOptions,
+    planAttempt: (snap: Snapshot, attempt: number, files: WrittenFiles) => Promise<AttemptPlan>,
+    plan?: WritePlan,
+  ): Promise<CommitResult> {
+    const txnId = randomUUID()
+    let snap = start
+    try {
+      for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+        if (attempt > 0) snap = await this.snapshot()
+        if (!sameSchema(snap.metadata, start.metadata)) {
+          throw new ConflictError(
+            this.name,
+            snap.version + 1,
+            'metadata-changed',
+            'the schema changed since this write was validated',
+          )
+        }
+        if (options.readVersion !== undefined && plan && options.readVersion < snap.version) {
+          const key = await this.touchedSince(options.readVersion, snap, plan.touchedKeys())
+          if (key !== undefined) {
+            throw new ConflictError(
+              this.name,
+              snap.version + 1,
+              'keys-touched',
+              `key ${key} was changed after version ${options.readVersion}`,
+            )
+          }
+        }
+        const attemptFiles = new WrittenFiles(this.fs)
+        let planned: AttemptPlan
+        try {
+          planned = await planAttempt(snap, attempt, attemptFiles)
+        } catch (error) {
+          await attemptFiles.discard()
+          throw error
+        }
+        if (planned.add.length === 0 && planned.remove.length === 0 && planned.deletes.length === 0) {
+          return { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 }
+        }
+        const entry: LogEntry = {
+          version: snap.version + 1,
+          commitInfo: {
+            timestamp: Date.now(),
+            operation,
+            readVersion: snap.version,
+            rowsAdded: planned.rowsAdded,
+            rowsRemoved: planned.rowsRemoved,
+            txnId,
+          },
+          ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
+          ...(planned.deletes.length > 0 ? { deletes: planned.deletes } : {}),
+          ...(planned.add.length > 0 ? { add: planned.add } : {}),
+        }
+        try {
+          await this.log.writeEntry(entry)
+        } catch (error) {
+          if (isAlreadyExists(error)) {
+            await attemptFiles.discard()
+            await sleep(Math.random() * Math.min(50, 2 ** attempt))
+            continue
+          }
+          // The entry may exist even though a later step (the directory fsync) failed.
+          const landed = await this.log.readEntry(entry.version).catch(() => undefined)
+          if (landed?.commitInfo.txnId !== txnId) {
+            await attemptFiles.discard()
+            throw new TableWriteError(this.name, `creating log entry ${entry.version}`, { cause: error })
+          }
+        }
+        this.current = this.snapshotOf(replay(snap.state, [entry]))
+        await this.maybeCheckpoint()
+        return {
+          version: entry.version,
+          rowsAdded: planned.rowsAdded,
+          rowsRemoved: planned.rowsRemoved,
+          attempts: attempt + 1,
+        }
+      }
+      throw new ConflictError(
+        this.name,
+        snap.version + 1,
+        'too-many-retries',
+        `lost the race for a version ${this.maxRetries + 1} times`,
+      )
+    } catch (error) {
+      await written.discard()
+      if (error instanceof ParquetFrameError) throw error
+      throw new TableWriteError(this.name, 'committing', { cause: error })
+    }
+  }
+
+  private async maybeCheckpoint(): Promise<void> {
+    const interval = this.current.metadata.checkpointInterval
+    if (interval > 0 && this.current.version % interval === 0) {
+      await this.log.writeCheckpoint(this.current.state).catch(() => undefined)
+    }
+  }
+
+  /** Writes a checkpoint of the newest version now (opening then reads no older entry). */
+  async checkpoint(): Promise<number> {
+    const snap = await this.snapshot()
+    await this.log.writeCheckpoint(snap.state)
+    return snap.version
+  }
+
+  /**
+   * Merges small files (and files with deleted rows) of each partition into
+   * files of about `targetFileRows` rows, in one commit. Rows do not change.
+   */
+  async compact(options: { targetFileRows?: number } = {}): Promise<CommitResult> {
+    const target = options.targetFileRows ?? this.maxRowsPerFile
+    const start = await this.snapshot()
+    return this.commit('COMPACT', start, new WrittenFiles(this.fs), {}, async (snap, _attempt, files) => {
+      const ctx = this.context(snap.metadata)
+      const groups = new Map<string, typeof snap.files>()
+      for (const f of snap.files) {
+        if (f.add.stats.numRows >= target && f.deletedRows === 0) continue
+        const key = JSON.stringify(f.add.partitionValues)
+        groups.set(key, [...(groups.get(key) ?? []), f])
+      }
+      const add: AddAction[] = []
+      const remove: RemoveAction[] = []
+      const store = new DataFileStore(this.path, this.fs, this.name, snap.metadata, target)
+      for (const group of groups.values()) {
+        if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
+        const frames: pl.DataFrame[] = []
+        for (const f of group) {
+          frames.push(await ctx.store.read(f, (k) => ctx.codec.frame(k), ctx.codec.columns))
+          remove.push({ path: f.add.path, numRows: f.add.stats.numRows })
+        }
+        const merged =
+          frames.length === 1 ? (frames[0] as pl.DataFrame) : pl.concat(frames, { how: 'vertical' })
+        add.push(...(await store.write(merged, files)))
+      }
+      return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0 }
+    })
+  }
+
+  /**
+   * Deletes files no version younger than `retentionMs` references: files
+   * removed by older commits, orphans of crashed writers, temporary files.
+   * Versions older than the retention can then no longer be read.
+   */
+  async vacuum(options: { retentionMs?: number; dryRun?: boolean } = {}): Promise<{ deleted: string[] }> {
+    const retention = options.retentionMs ?? 7 * DAY_MS
+    const now = Date.now()
+    const cutoff = now - retention
+    const snap = await this.snapshot()
+    const keep = new Set(snap.files.map((f) => f.add.path))
+    for (let v = snap.version; v > 0; v--) {
+      const entry = await this.log.readEntry(v)
+      if (!entry || entry.commitInfo.timestamp < cutoff) break
+      for (const r of entry.remove ?? []) keep.add(r.path)
+    }
+    const deleted: string[] = []
+    const visit = async (dir: string): Promise<void> => {
+      let entries: { name: string; isDirectory: boolean }[]
+      try {
+        entries = await this.fs.readdirTyped(dir)
+      } catch (error) {
+        if (isNotFound(error)) return
+        throw error
+      }
+      for (const e of entries) {
+        const abs = join(dir, e.name)
+        const rel = relative(this.path, abs).split(sep).join('/')
+        if (e.isDirectory) {
+          if (rel !== LOG_DIR) await visit(abs)
+          continue
+        }
+        const isLogTemp = rel.startsWith(`${LOG_DIR}/`) && e.name.endsWith('.tmp')
+        if (rel.startsWith(`${LOG_DIR}/`) && !isLogTemp) continue
+        if (keep.has(rel)) continue
+        const stat = await this.fs.stat(abs).catch(() => undefined)
+        if (!stat || stat.mtimeMs > cutoff) continue
+        if (!options.dryRun) await this.fs.unlink(abs).catch(() => undefined)
+        deleted.push(rel)
+      }
+    }
+    await visit(this.path)
+    await visit(join(this.path, LOG_DIR))
+    return { deleted: deleted.sort() }
+  }
+}
+
+/** Creates an empty table (version 0) at a path. Throws TableExistsError if one is there. */
+export async function createTable(path: string, options: CreateTableOptions): Promise<Table> {
+  const { entity } = options
+  const fs = options.fs ?? nodeFileSystem
+  const enums = options.enums ?? []
+  if (entity.primaryKey.length === 0)
+    throw new TableSchemaError(entity.name, undefined, 'a table needs a primary key')
+  new KeyCodec(entity, entity.name)
+  const columnOf = (name: string): string => {
+    const field = entity.fields.find((f) => f.name === name)
+    if (!field) throw new TableSchemaError(entity.name, name, 'partition field is not a field of the entity')
+    return field.column
+  }
+  const metadata: TableMetadata = {
+    id: randomUUID(),
+    entity,
+    enums,
+    format: options.format ?? entity.format,
+    primaryKey: entity.primaryKey.map(columnOf),
+    partitionBy: (options.partitionBy ?? entity.partitionBy).map(columnOf),
+    updateMode: options.updateMode ?? 'merge-on-read',
+    checkpointInterval: options.checkpointInterval ?? 100,
+    createdTime: Date.now(),
+  }
+  const log = new TableLog(path, fs, entity.name)
+  await fs.mkdir(log.dir)
+  const entry: LogEntry = {
+    version: 0,
+    commitInfo: {
+      timestamp: metadata.createdTime,
+      operation: 'CREATE',
+      readVersion: -1,
+      rowsAdded: 0,
+      rowsRemoved: 0,
+      txnId: randomUUID(),
+    },
+    protocol: { minReaderVersion: PROTOCOL_VERSION, minWriterVersion: PROTOCOL_VERSION },
+    metadata,
+  }
+  try {
+    await log.writeEntry(entry)
+  } catch (error) {
+    if (isAlreadyExists(error)) throw new TableExistsError(path)
+    throw new TableWriteError(entity.name, 'creating the table', { cause: error })
+  }
+  return new Table(path, log, replay(undefined, [entry]), options)
+}
+
+/** Opens the table at a path at its newest version: the newest checkpoint, then the entries after it. */
+export async function openTable(path: string, options: TableOptions = {}): Promise<Table> {
+  const log = new TableLog(path, options.fs ?? nodeFileSystem, path)
+  const state = await log.latest()
+  if (state.protocol.minReaderVersion > PROTOCOL_VERSION) {
+    throw new ParquetFrameError(
+      'PF_TABLE_PROTOCOL',
+      `Table at ${path} needs reader protocol ${state.protocol.minReaderVersion}; this runtime reads ${PROTOCOL_VERSION}`,
+    )
+  }
+  return new Table(path, new TableLog(path, log.fs, state.metadata.entity.name), state, options)
+}
