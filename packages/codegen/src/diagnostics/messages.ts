@@ -57,6 +57,8 @@ export const messages = {
           ? 'declare entities with "entity" and enumerations with "enum"'
           : didYouMean(suggestion),
     ),
+  unclosedParenthesis: (span: DiagnosticSpan, found: string) =>
+    error('PF1009', span, `"(" is not closed before ${found}`, 'add the closing ")"'),
   missingFieldType: (span: DiagnosticSpan, field: string) =>
     error(
       'PF1007',
@@ -139,7 +141,14 @@ export const messages = {
       'use Json for nested data',
     ),
   invalidName: (span: DiagnosticSpan, kind: string, name: string) =>
-    error('PF2009', span, `${kind} name ${q(name)} is not a valid identifier`, 'names start with a letter'),
+    error(
+      'PF2009',
+      span,
+      `${kind} name ${q(name)} must use only ASCII letters, digits and "_"`,
+      kind === 'field'
+        ? 'Avro schemas and generated code need plain identifiers; keep the column name with @map("...")'
+        : 'Avro schemas and generated code need plain identifiers',
+    ),
 
   // PF3xxx: fields, keys and defaults
   missingId: (span: DiagnosticSpan, entity: string) =>

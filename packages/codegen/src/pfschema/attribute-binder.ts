@@ -114,6 +114,7 @@ export function bindFieldAttributes(
   const owner = `${entity}.${field.name.text}`
   const seen = new Set<string>()
   for (const attribute of field.attributes) {
+    if (!attribute.complete) continue // its syntax error was reported
     const name = attribute.name.text
     if (!(FIELD_ATTRIBUTES as readonly string[]).includes(name)) {
       if ((ENTITY_ATTRIBUTES as readonly string[]).includes(name)) {
@@ -224,6 +225,7 @@ export function bindEntityAttributes(entity: EntityNode, diagnostics: Diagnostic
   const bound: BoundEntityAttributes = { storage: undefined, format: undefined, partitionBy: [] }
   const seen = new Set<string>()
   for (const attribute of entity.attributes) {
+    if (!attribute.complete) continue // its syntax error was reported
     const name = attribute.name.text
     if (name === 'storage' || name === 'format' || name === 'partitionBy') {
       if (!checkDuplicate(seen, attribute, `entity "${entity.name.text}"`, diagnostics)) continue
@@ -297,6 +299,7 @@ export function bindBlockAttribute(
   attribute: AttributeNode,
   diagnostics: Diagnostic[],
 ): { kind: 'index' | 'unique'; list: BoundFieldList } | undefined {
+  if (!attribute.complete) return undefined // its syntax error was reported
   const name = attribute.name.text
   if (name !== 'index' && name !== 'unique') {
     if (

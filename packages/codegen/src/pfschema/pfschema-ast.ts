@@ -40,6 +40,8 @@ export interface AttributeNode {
   readonly name: NameNode
   readonly block: boolean
   readonly args: readonly ArgNode[] | undefined
+  /** False when a syntax error cut the arguments short (the binder then skips it rather than report it twice). */
+  readonly complete: boolean
   readonly span: AstSpan
 }
 

@@ -9,13 +9,15 @@ export interface LexResult {
   readonly diagnostics: readonly Diagnostic[]
 }
 
-const isIdentStart = (c: string) => /[A-Za-z_]/.test(c)
-const isIdentPart = (c: string) => /[A-Za-z0-9_]/.test(c)
+// Identifiers are lexed with any Unicode letter so a name like `Café` is one token; the binder then refuses
+// non-ASCII names once (PF2009) instead of the lexer cascading errors through the line.
+const isIdentStart = (c: string) => /[\p{L}_]/u.test(c)
+const isIdentPart = (c: string) => /[\p{L}\p{N}\p{M}_]/u.test(c)
 const isDigit = (c: string) => c >= '0' && c <= '9'
 const SINGLE = new Set(['@', '{', '}', '(', ')', '[', ']', ',', ':', '=', '?'])
 function isUnknown(text: string, i: number): boolean {
   const c = text[i] as string
-  if (/[\s"A-Za-z0-9_]/.test(c) || SINGLE.has(c) || c === '-') return false
+  if (/[\s"\p{L}\p{N}_]/u.test(c) || SINGLE.has(c) || c === '-') return false
   return !(c === '/' && text[i + 1] === '/')
 }
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r' }

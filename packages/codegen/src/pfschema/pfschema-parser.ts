@@ -347,18 +347,20 @@ class PfschemaParser {
       return undefined
     }
     this.next()
+    const errorsBefore = this.diagnostics.length
     const args = this.isPunct('(') ? this.parseArgs() : undefined
     return {
       name: { text: nameToken.text, span: this.spanOf(nameToken) },
       block: at.text === '@@',
       args,
+      complete: this.diagnostics.length === errorsBefore,
       span: this.spanFrom(at),
     }
   }
 
-  /** `( arg, arg, ... )`, the current token being `(`. */
+  /** `( arg, arg, ... )`, the current token being `(`. Arguments may span lines. */
   private parseArgs(): ArgNode[] {
-    this.next()
+    const open = this.next()
     const args: ArgNode[] = []
     for (;;) {
       if (this.isPunct(')')) {
@@ -366,6 +368,10 @@ class PfschemaParser {
         return args
       }
       const start = this.peek()
+      if (this.isPunct('}') || this.looksLikeMemberStart()) {
+        this.diagnostics.push(messages.unclosedParenthesis(this.tokenSpan(open), describeToken(start)))
+        return args
+      }
       let name: NameNode | undefined
       if (start.kind === 'ident' && this.peek(1).kind === 'punct' && this.peek(1).text === ':') {
         this.next()
@@ -388,6 +394,10 @@ class PfschemaParser {
       }
       if (this.isPunct(')')) continue
       const t = this.peek()
+      if (t.newlineBefore || t.kind === 'eof' || (t.kind === 'punct' && t.text === '}')) {
+        this.diagnostics.push(messages.unclosedParenthesis(this.tokenSpan(open), describeToken(t)))
+        return args
+      }
       this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(t), '"," or ")"', describeToken(t)))
       this.skipArgs()
       return args
@@ -473,6 +483,15 @@ class PfschemaParser {
       this.peek().kind !== 'eof' &&
       !(depth === 0 && this.peek().newlineBefore && this.isDeclarationKeyword(this.peek()))
     )
+  }
+
+  /** A line starting `name Type` or `@@`: a member, so an open `(` before it was never closed. */
+  private looksLikeMemberStart(): boolean {
+    const t = this.peek()
+    if (!t.newlineBefore) return false
+    if (t.kind === 'punct' && t.text === '@@') return true
+    const u = this.peek(1)
+    return t.kind === 'ident' && u.kind === 'ident' && !u.newlineBefore
   }
 
   private isDeclarationKeyword(t: Token): boolean {

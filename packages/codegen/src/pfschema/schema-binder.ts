@@ -69,7 +69,17 @@ export function bindSchema(files: readonly SchemaFileNode[], diagnostics: Diagno
   }
 }
 
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** Reports a non-ASCII name (PF2009); true when the name is plain. */
+function checkPlainName(kind: string, name: NameNode, diagnostics: Diagnostic[]): boolean {
+  if (PLAIN_NAME.test(name.text)) return true
+  diagnostics.push(messages.invalidName(nameSpan(name), kind, name.text))
+  return false
+}
+
 function checkTypeName(kind: 'entity' | 'enum', name: NameNode, diagnostics: Diagnostic[]): void {
+  if (!checkPlainName(kind, name, diagnostics)) return
   const reason = reservedTypeReason(name.text)
   if (reason !== undefined) {
     diagnostics.push(
@@ -84,6 +94,7 @@ function checkTypeName(kind: 'entity' | 'enum', name: NameNode, diagnostics: Dia
 function bindEnum(node: EnumNode, diagnostics: Diagnostic[]): BoundEnum {
   const values: string[] = []
   for (const value of node.values) {
+    if (!checkPlainName('enum value', value.name, diagnostics)) continue
     if (values.includes(value.name.text)) {
       diagnostics.push(messages.duplicateEnumValue(nameSpan(value.name), node.name.text, value.name.text))
     } else {
@@ -130,7 +141,7 @@ function bindEntity(
     const duplicate = seen.has(name)
     if (duplicate) diagnostics.push(messages.duplicateField(nameSpan(member.name), entity, name))
     seen.add(name)
-    const reason = reservedFieldReason(name)
+    const reason = checkPlainName('field', member.name, diagnostics) ? reservedFieldReason(name) : undefined
     if (reason !== undefined) {
       diagnostics.push(
         messages.reservedName(
