@@ -1,0 +1,87 @@
+import { createTable, formatForPath, getFormat } from '@parquetframe/runtime'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { main } from '../main.js'
+import { captureIo } from '../testing/capture-io.js'
+import { PEOPLE_CSV as CSV, PERSON_ENTITY } from '../testing/sample-entity.js'
+import { type TempProject, tempProject } from '../testing/temp-project.js'
+
+let project: TempProject
+beforeEach(async () => {
+  project = await tempProject({ 'data/people.csv': CSV })
+  // Frames come from the runtime's own readers, so this package needs no polars import.
+  const df = await formatForPath('people.csv').read(project.path('data/people.csv'))
+  await getFormat('parquet').write(df, project.path('data/people.parquet'))
+})
+afterEach(async () => {
+  await project.dispose()
+})
+
+async function pf(args: string) {
+  const io = captureIo(project.dir)
+  const code = await main(args.split(' '), io)
+  return { code, out: io.out(), err: io.err() }
+}
+
+describe('pf inspect FILE', () => {
+  it('describes a Parquet file: format, size, rows, columns and types', async () => {
+    const r = await pf('inspect data/people.parquet')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(
+      /^data\/people\.parquet\n {2}format {3}parquet\n {2}size {5}[\d.]+ (B|KiB) \([\d,]+ bytes\)\n {2}rows {5}3\n/,
+    )
+    expect(r.out).toContain('  columns  3\n    id     Int64\n    name   String\n    score  Float64\n')
+  })
+
+  it('prints JSON with --json', async () => {
+    const r = await pf('inspect data/people.csv --json')
+    const info = JSON.parse(r.out)
+    expect(info).toMatchObject({
+      kind: 'file',
+      path: 'data/people.csv',
+      format: 'csv',
+      sizeBytes: CSV.length,
+      rows: 3,
+      columns: [
+        { name: 'id', type: 'Int64' },
+        { name: 'name', type: 'String' },
+        { name: 'score', type: 'Float64' },
+      ],
+    })
+  })
+
+  it('names a missing path, an unsupported file and a folder that is not a table', async () => {
+    expect(await pf('inspect nope.parquet')).toMatchObject({
+      code: 1,
+      err: 'error: File or directory not found: nope.parquet\n',
+    })
+    const unsupported = await pf('inspect data')
+    expect(unsupported.code).toBe(1)
+    expect(unsupported.err).toContain('data is a folder but not a table (no _pf_log/ inside)')
+  })
+})
+
+describe('pf inspect TABLE', () => {
+  it('describes a table: format, versions, files, rows, schema and history', async () => {
+    const df = await formatForPath('people.csv').read(project.path('data/people.csv'))
+    const table = await createTable(project.path('tables/people'), { entity: PERSON_ENTITY })
+    await table.append(df)
+    await table.deleteKeys([2])
+    const r = await pf('inspect tables/people')
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(
+      'tables/people (table of Person)\n  format     parquet\n  version    2 (3 versions)\n  rows       2\n',
+    )
+    expect(r.out).toMatch(/ {2}files {6}1 live, [\d.]+ (B|KiB)\n {2}key {8}id\n/)
+    expect(r.out).toContain('  columns    3\n    id     Int\n    name   String\n    score  Float\n')
+    expect(r.out).toMatch(/ {4}v0 .* CREATE .*\n {4}v1 .* APPEND {6}\+3 -0\n {4}v2 .* DELETE {6}\+0 -1\n$/)
+
+    const json = JSON.parse((await pf('inspect tables/people --json')).out)
+    expect(json).toMatchObject({ kind: 'table', entity: 'Person', format: 'parquet', version: 2, rows: 2 })
+    expect(json.files).toHaveLength(1)
+    expect(json.history.map((h: { operation: string }) => h.operation)).toEqual([
+      'CREATE',
+      'APPEND',
+      'DELETE',
+    ])
+  })
+})
