@@ -1,1 +1,10 @@
-export {}
+export type { Dataset, DatasetFile } from './dataset.js'
+export { discoverDataset } from './dataset-discovery.js'
+export type { AggregateSpec, EngineFrame, JoinHow, JoinSpec, SortSpec, UniqueSpec } from './engine-frame.js'
+export { ENGINE_ALIASES, ENGINE_NAMES, type EngineChoice, type EngineName } from './engine-name.js'
+export { type EngineExplanation, type ExplainEngineOptions, explainEngine } from './engine-resolver.js'
+export type { HiveColumn, HiveColumnType } from './hive-partitioning.js'
+export type { PartitionedDataset } from './partitioned-engine.js'
+export { type EngineThresholds, MIB, selectEngine } from './select-engine.js'
+export { estimateParquetBytes } from './size-estimator.js'
+export { closeWorkerPools } from './worker-pool.js'

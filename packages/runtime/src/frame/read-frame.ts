@@ -1,0 +1,57 @@
+import { logVerbose } from '../config/config-log.js'
+import type { Dataset } from '../engine/dataset.js'
+import { discoverDataset } from '../engine/dataset-discovery.js'
+import { datasetTemplate, readDatasetEager, scanDataset } from '../engine/dataset-reader.js'
+import { EagerEngine } from '../engine/eager-engine.js'
+import type { EngineName } from '../engine/engine-name.js'
+import { resolveEngine } from '../engine/engine-resolver.js'
+import { LazyEngine } from '../engine/lazy-engine.js'
+import { PartitionedEngine } from '../engine/partitioned-engine.js'
+import type { FormatName } from '../format/storage-format.js'
+import { Frame } from './frame.js'
+import type { ReadFrameOptions } from './frame-options.js'
+
+/**
+ * Reads a file, a directory (hive `col=value/` partitions restored) or a glob into a Frame. The
+ * format comes from the extension (case-insensitive) unless `format` is given; the engine from
+ * `engine`, then config, then PARQUETFRAME_ENGINE, then the estimated size. A missing path is a
+ * NotFoundError.
+ */
+export async function read(path: string, options: ReadFrameOptions = {}): Promise<Frame> {
+  const dataset = await discoverDataset(path, options.format ? { format: options.format } : {})
+  const choice = await resolveEngine(dataset, options.engine)
+  logVerbose(`read ${path}: ${choice.engine} engine (${choice.reason})`)
+  return Frame.fromEngine(await openDataset(dataset, choice.engine))
+}
+
+/** Opens a discovered dataset on an engine. */
+export async function openDataset(dataset: Dataset, engine: EngineName) {
+  switch (engine) {
+    case 'eager':
+      return new EagerEngine(await readDatasetEager(dataset))
+    case 'lazy':
+      return new LazyEngine(await scanDataset(dataset))
+    case 'partitioned':
+      return PartitionedEngine.fromDataset(dataset, await datasetTemplate(dataset))
+  }
+}
+
+type NamedReadOptions = Omit<ReadFrameOptions, 'format'>
+
+const reader =
+  (format: FormatName) =>
+  (path: string, options: NamedReadOptions = {}): Promise<Frame> =>
+    read(path, { ...options, format })
+
+/** Reads Parquet file(s) (any extension). */
+export const readParquet = reader('parquet')
+/** Reads comma-separated file(s) with a header row. */
+export const readCsv = reader('csv')
+/** Reads tab-separated file(s) with a header row. */
+export const readTsv = reader('tsv')
+/** Reads Avro container file(s). */
+export const readAvro = reader('avro')
+/** Reads newline-delimited JSON file(s). */
+export const readNdjson = reader('ndjson')
+/** Reads Arrow IPC (Feather v2) file(s). */
+export const readIpc = reader('ipc')
