@@ -10,8 +10,17 @@ import { displayPath, locateSchema } from '../schema/schema-location.js'
 import { watchSchema } from '../watch/schema-watcher.js'
 
 /** Generates once; with --watch keeps regenerating until SIGINT/SIGTERM, surviving schema errors. */
-export const generateHandler: CommandHandler<GenerateOptions> = async (options, io) => {
-  const generate = await loadGenerate()
+export const generateHandler: CommandHandler<GenerateOptions> = (options, io) =>
+  createGenerateHandler(loadGenerate)(options, io)
+
+/** The generate handler with the emitter injected (tests pass their own). */
+export function createGenerateHandler(
+  load: () => Promise<GenerateFunction>,
+): CommandHandler<GenerateOptions> {
+  return async (options, io) => runGenerate(options, io, await load())
+}
+
+async function runGenerate(options: GenerateOptions, io: CliIo, generate: GenerateFunction): Promise<number> {
   if (!options.watch) {
     await generateOnce(options, io, generate)
     return 0
