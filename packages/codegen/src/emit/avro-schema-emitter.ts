@@ -1,0 +1,12 @@
+import { avroSchemaForEntity, type EntityIR } from '@parquetframe/runtime'
+import type { EmitContext } from './emit-context.js'
+
+/** The `.avsc` file name of an Avro entity: its storage directory with path separators as dashes. */
+export function avroSchemaFileName(entity: EntityIR): string {
+  return `${entity.storage.replace(/^[./]+/, '').replace(/[^A-Za-z0-9_.-]+/g, '-')}.avsc`
+}
+
+/** The Avro schema of an entity's data files, exactly as the runtime writes them, as formatted JSON. */
+export function emitAvroSchema(ctx: EmitContext, entity: EntityIR): string {
+  return `${JSON.stringify(avroSchemaForEntity(entity, ctx.ir.enums), null, 2)}\n`
+}

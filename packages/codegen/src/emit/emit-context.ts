@@ -1,0 +1,39 @@
+import type { EntityIR, EnumIR, SchemaIR } from '@parquetframe/runtime'
+import { displaySources } from './header.js'
+
+/** Options of `generate`. */
+export interface GenerateOptions {
+  /** Module the generated code imports the runtime from. Default `'@parquetframe/runtime'`. */
+  readonly runtimeModule?: string
+  /** Module the generated zod schemas import `z` from. Default `'zod'`. */
+  readonly zodModule?: string
+  /** The output directory: source paths in headers are shown relative to it. Default: shown as given. */
+  readonly outDir?: string
+}
+
+/** What every emitter reads: the IR, resolved options and lookups. */
+export interface EmitContext {
+  readonly ir: SchemaIR
+  readonly runtimeModule: string
+  readonly zodModule: string
+  readonly entities: ReadonlyMap<string, EntityIR>
+  readonly enums: ReadonlyMap<string, EnumIR>
+  /** Source files of the whole schema, as shown in headers. */
+  readonly sources: readonly string[]
+  /** Source files of one entity (its own file when the IR knows it, else the whole schema's). */
+  sourcesOf(entity: EntityIR): readonly string[]
+}
+
+export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): EmitContext {
+  const sources = displaySources(ir.sources ?? [], options.outDir)
+  return {
+    ir,
+    runtimeModule: options.runtimeModule ?? '@parquetframe/runtime',
+    zodModule: options.zodModule ?? 'zod',
+    entities: new Map(ir.entities.map((e) => [e.name, e])),
+    enums: new Map(ir.enums.map((e) => [e.name, e])),
+    sources,
+    sourcesOf: (entity) =>
+      entity.span?.file !== undefined ? displaySources([entity.span.file], options.outDir) : sources,
+  }
+}

@@ -1,0 +1,102 @@
+import type { EntityIR } from '@parquetframe/runtime'
+import { CodeWriter } from './code-writer.js'
+import type { EmitContext } from './emit-context.js'
+import { emitEntityClass } from './entity-class-emitter.js'
+import { emitEntityTypes, filtersUsed } from './entity-types-emitter.js'
+import { headerLine } from './header.js'
+import { type ImportSpec, renderImports } from './imports.js'
+import { entityIRLiteral } from './ir-literal.js'
+import { printLiteral } from './literal-printer.js'
+import { entityNames } from './naming.js'
+import { enumsUsed, usesType } from './ts-types.js'
+import { enumSchemaName, zodFieldType } from './zod-types.js'
+
+/**
+ * `<entity>.ts`: the entity class with typed statics and relation accessors, its input and query types, its
+ * zod schemas and its registration with the runtime.
+ */
+export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
+  const n = entityNames(entity)
+  const w = new CodeWriter()
+  w.line(headerLine(ctx.sourcesOf(entity)))
+  w.lines(renderImports(entityImports(ctx, entity)))
+  emitEntityClass(w, ctx, entity)
+  emitEntityTypes(w, ctx, entity)
+  emitZodSchemas(w, entity)
+  w.blank()
+  w.doc(`How ${n.cls} is stored: the schema IR the runtime reads.`)
+  w.lines(printLiteral(entityIRLiteral(entity), 0, `export const ${n.ir}: EntityIR = `))
+  w.blank()
+  w.line(registration(entity))
+  return w.toString()
+}
+
+function registration(entity: EntityIR): string {
+  const n = entityNames(entity)
+  if (entity.relations.length === 0) return `registerEntity(${n.cls}, ${n.ir}, enums)`
+  const targets = entity.relations.map((r) => `${r.name}: () => ${entityNames({ name: r.target }).cls}`)
+  const flat = `registerEntity(${n.cls}, ${n.ir}, enums, { relationTargets: { ${targets.join(', ')} } })`
+  if (flat.length <= 110) return flat
+  const inner = `  relationTargets: { ${targets.join(', ')} },`
+  if (inner.length <= 110) return [`registerEntity(${n.cls}, ${n.ir}, enums, {`, inner, '})'].join('\n')
+  return [
+    `registerEntity(${n.cls}, ${n.ir}, enums, {`,
+    '  relationTargets: {',
+    ...targets.map((t) => `    ${t},`),
+    '  },',
+    '})',
+  ].join('\n')
+}
+
+function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
+  const n = entityNames(entity)
+  w.blank()
+  w.doc(`Validates the stored fields of a ${n.cls}.`)
+  w.block(
+    `export const ${n.schema} = z.object({`,
+    () => {
+      for (const f of entity.fields) w.line(`${f.name}: ${zodFieldType(f)},`)
+    },
+    '})',
+  )
+  const optional = entity.fields.filter((f) => f.optional || f.default !== undefined)
+  w.blank()
+  w.doc(`Validates what \`${n.cls}.create\` takes.`)
+  if (optional.length === 0) {
+    w.line(`export const ${n.createSchema} = ${n.schema}`)
+  } else {
+    const keys = optional.map((f) => `${f.name}: true`)
+    const flat = `export const ${n.createSchema} = ${n.schema}.partial({ ${keys.join(', ')} })`
+    if (flat.length <= 110) w.line(flat)
+    else
+      w.block(
+        `export const ${n.createSchema} = ${n.schema}.partial({`,
+        () => w.lines(keys.map((k) => `${k},`)),
+        '})',
+      )
+  }
+}
+
+function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
+  const specs: ImportSpec[] = [
+    { from: ctx.runtimeModule, names: ['registerEntity'], types: ['EntityIR', 'SortOrder'] },
+    { from: ctx.zodModule, names: ['z'] },
+  ]
+  const enumNames = enumsUsed(entity.fields.map((f) => f.type))
+  specs.push({ from: './enums.js', names: ['enums', ...enumNames.map(enumSchemaName)], types: enumNames })
+  const json = usesType(
+    entity.fields.map((f) => f.type),
+    (t) => t.kind === 'scalar' && t.name === 'Json',
+  )
+  specs.push({
+    from: './types.js',
+    names: [],
+    types: [...filtersUsed(entity), 'Included', 'Selected', ...(json ? ['JsonValue'] : [])],
+  })
+  const targets = [...new Set(entity.relations.map((r) => r.target))].filter((t) => t !== entity.name).sort()
+  for (const t of targets) {
+    const tn = entityNames({ name: t })
+    specs.push({ from: `./${tn.module}.js`, names: [tn.cls], types: [] })
+  }
+  return specs
+}

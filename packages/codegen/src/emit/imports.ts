@@ -1,0 +1,64 @@
+import { wrapList } from './code-writer.js'
+import { quote } from './naming.js'
+
+/** One import declaration: value names and type-only names from a module. */
+export interface ImportSpec {
+  readonly from: string
+  readonly names: readonly string[]
+  readonly types?: readonly string[]
+}
+
+/**
+ * Import declarations in the order the repo's formatter keeps them: packages before relative paths, each
+ * group by module name; names in natural, case-insensitive order; `import type` when only types are imported.
+ */
+export function renderImports(specs: readonly ImportSpec[]): string[] {
+  const merged = new Map<string, { names: Set<string>; types: Set<string> }>()
+  for (const s of specs) {
+    const entry = merged.get(s.from) ?? { names: new Set(), types: new Set() }
+    for (const name of s.names) entry.names.add(name)
+    for (const t of s.types ?? []) entry.types.add(t)
+    merged.set(s.from, entry)
+  }
+  const lines: string[] = []
+  for (const from of [...merged.keys()].sort(compareModules)) {
+    const { names, types } = merged.get(from)!
+    for (const n of names) types.delete(n)
+    if (names.size === 0 && types.size === 0) continue
+    const typeOnly = names.size === 0
+    const specifiers = [
+      ...[...names].map((n) => ({ key: n, text: n })),
+      ...[...types].map((t) => ({ key: t, text: typeOnly ? t : `type ${t}` })),
+    ]
+      .sort((a, b) => naturalCompare(a.key, b.key))
+      .map((s) => s.text)
+    lines.push(
+      ...wrapList(0, `import ${typeOnly ? 'type ' : ''}{ `, specifiers, ` } from ${quote(from)}`, 'comma'),
+    )
+  }
+  return lines
+}
+
+function isRelative(from: string): boolean {
+  return from.startsWith('.')
+}
+
+function compareModules(a: string, b: string): number {
+  if (isRelative(a) !== isRelative(b)) return isRelative(a) ? 1 : -1
+  return naturalCompare(a, b)
+}
+
+/** Case-insensitive comparison with digit runs compared as numbers (`Entity2` before `Entity10`). */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.toLowerCase().match(/\d+|\D+/g) ?? []
+  const pb = b.toLowerCase().match(/\d+|\D+/g) ?? []
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!
+    const y = pb[i]!
+    if (x === y) continue
+    const nx = /^\d/.test(x) && /^\d/.test(y)
+    if (nx) return Number(x) - Number(y) || x.length - y.length
+    return x < y ? -1 : 1
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0)
+}

@@ -1,0 +1,75 @@
+import type { EntityIR } from '@parquetframe/runtime'
+
+/** `BlogPost` → `blog-post`, `HTTPRequest` → `http-request`. */
+export function kebabCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+}
+
+/** `BlogPost` → `blogPost`. */
+export function camelCase(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1)
+}
+
+/** The module an entity is emitted to, without extension: `blog-post`. */
+export function entityModule(entity: Pick<EntityIR, 'name'>): string {
+  return kebabCase(entity.name)
+}
+
+/** The names of everything emitted for one entity, so cross-references agree. */
+export interface EntityNames {
+  readonly cls: string
+  readonly fields: string
+  readonly createInput: string
+  readonly updateInput: string
+  readonly where: string
+  readonly whereUnique: string
+  readonly orderBy: string
+  readonly include: string
+  readonly select: string
+  readonly relations: string
+  readonly findManyArgs: string
+  readonly payload: string
+  readonly schema: string
+  readonly createSchema: string
+  readonly ir: string
+  readonly module: string
+}
+
+export function entityNames(entity: Pick<EntityIR, 'name'>): EntityNames {
+  const n = entity.name
+  return {
+    cls: n,
+    fields: `${n}Fields`,
+    createInput: `${n}CreateInput`,
+    updateInput: `${n}UpdateInput`,
+    where: `${n}Where`,
+    whereUnique: `${n}WhereUnique`,
+    orderBy: `${n}OrderBy`,
+    include: `${n}Include`,
+    select: `${n}Select`,
+    relations: `${n}Relations`,
+    findManyArgs: `${n}FindManyArgs`,
+    payload: `${n}Payload`,
+    schema: `${n}Schema`,
+    createSchema: `${n}CreateSchema`,
+    ir: `${camelCase(n)}Entity`,
+    module: entityModule(entity),
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+
+/** A property key as written in an object type or literal: bare when it is an identifier, quoted otherwise. */
+export function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : quote(name)
+}
+
+/** A single-quoted string literal. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`
+}
