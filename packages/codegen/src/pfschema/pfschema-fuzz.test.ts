@@ -17,11 +17,12 @@ const read = (dir: string) =>
     .map((f) => readFileSync(join(dir, f), 'utf8'))
 const BASES = [...read(samplesDir), ...read(brokenDir)]
 
+// biome-ignore format: a fragment list reads best packed
 const FRAGMENTS = [
   '{', '}', '(', ')', '[', ']', '[]', '?', ',', ':', '=', '@', '@@', '"', '\\', '//', '///', '\n', '\t', ' ',
   'entity', 'enum', 'config', 'Int', 'String', 'User', 'Post', 'id', '@id', '@default(', 'now()', '@relation(',
   'foreignKey:', '-', '-1.5e3', '0', '"x"', '@@index([a, b])', 'é', '😀', '\r\n', '\u0000', '#',
-] // biome-ignore format: a fragment list reads best packed
+]
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...FRAGMENTS) }),

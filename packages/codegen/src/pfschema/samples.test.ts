@@ -29,7 +29,7 @@ describe('schema/samples', () => {
     })
   })
 
-  it('the whole samples directory loads as one schema only if names do not clash', async () => {
+  it('inventory.pfschema is valid and gets snake_case storage paths by default', async () => {
     const result = await loadSchema(join(samples, 'inventory.pfschema'))
     expect(result.diagnostics).toEqual([])
     expect(result.ir?.entities.map((e) => e.storage)).toEqual(['warehouse', 'stock_item'])
