@@ -1,0 +1,45 @@
+import { stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { openTable, type Table } from '@parquetframe/runtime'
+import type { EntityIR, SchemaIR } from '@parquetframe/runtime/schema'
+import { CliError } from '../cli/cli-error.js'
+
+/** An entity of the schema and its table directory (which may not exist yet). */
+export interface EntityTable {
+  readonly entity: EntityIR
+  /** Absolute table directory: `<storage>/<entity storage>`. */
+  readonly dir: string
+  /** Open table, or undefined when nothing was written yet. */
+  readonly table: Table | undefined
+}
+
+/** The entities named (all when `names` is empty), in schema order; CliError naming an unknown one. */
+export function selectEntities(ir: SchemaIR, names: readonly string[]): EntityIR[] {
+  if (names.length === 0) return [...ir.entities]
+  for (const name of names) {
+    if (!ir.entities.some((e) => e.name === name)) {
+      throw new CliError(
+        'PF_CLI_UNKNOWN_ENTITY',
+        `Unknown entity "${name}". Entities in the schema: ${ir.entities.map((e) => e.name).join(', ')}`,
+      )
+    }
+  }
+  return ir.entities.filter((e) => names.includes(e.name))
+}
+
+/** Opens each entity's table if its directory holds one. */
+export async function openEntityTables(
+  storage: string,
+  entities: readonly EntityIR[],
+): Promise<EntityTable[]> {
+  const out: EntityTable[] = []
+  for (const entity of entities) {
+    const dir = resolve(storage, entity.storage)
+    const exists = await stat(join(dir, '_pf_log')).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+    out.push({ entity, dir, table: exists ? await openTable(dir) : undefined })
+  }
+  return out
+}
