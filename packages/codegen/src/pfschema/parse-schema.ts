@@ -39,15 +39,16 @@ export function parseSchemaSources(sources: readonly SchemaSource[]): SchemaPars
   const bound = bindSchema(files, diagnostics)
   checkSchema(bound, diagnostics)
   const texts = new Map(sources.map((s) => [s.file, s.text]))
-  const finished = sortDiagnostics(diagnostics.map((d) => clampToLine(d, texts)))
+  const lines = new Map(sources.map((s) => [s.file, s.text.split('\n')]))
+  const finished = sortDiagnostics(diagnostics.map((d) => clampToLine(d, lines)))
   return { ir: hasErrors(finished) ? undefined : lowerToIR(bound), diagnostics: finished, sources: texts }
 }
 
 /** Keeps a diagnostic's underline on its own line (nodes spanning lines are underlined to the line end). */
-function clampToLine(diagnostic: Diagnostic, texts: ReadonlyMap<string, string>): Diagnostic {
-  const text = texts.get(diagnostic.span.file)
-  if (text === undefined) return diagnostic
-  const line = text.split('\n')[diagnostic.span.line - 1]?.replace(/\r$/, '') ?? ''
+function clampToLine(diagnostic: Diagnostic, lines: ReadonlyMap<string, readonly string[]>): Diagnostic {
+  const fileLines = lines.get(diagnostic.span.file)
+  if (fileLines === undefined) return diagnostic
+  const line = fileLines[diagnostic.span.line - 1]?.replace(/\r$/, '') ?? ''
   const room = Math.max(1, line.length - diagnostic.span.column + 1)
   if (diagnostic.span.length <= room) return diagnostic
   return { ...diagnostic, span: { ...diagnostic.span, length: room } }

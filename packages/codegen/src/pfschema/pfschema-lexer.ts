@@ -11,8 +11,10 @@ export interface LexResult {
 
 // Identifiers are lexed with any Unicode letter so a name like `Café` is one token; the binder then refuses
 // non-ASCII names once (PF2009) instead of the lexer cascading errors through the line.
-const isIdentStart = (c: string) => /[\p{L}_]/u.test(c)
-const isIdentPart = (c: string) => /[\p{L}\p{N}\p{M}_]/u.test(c)
+const isAsciiLetter = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_'
+const isIdentStart = (c: string) => isAsciiLetter(c) || (c > '\x7f' && /\p{L}/u.test(c))
+const isIdentPart = (c: string) =>
+  isAsciiLetter(c) || (c >= '0' && c <= '9') || (c > '\x7f' && /[\p{L}\p{N}\p{M}]/u.test(c))
 const isDigit = (c: string) => c >= '0' && c <= '9'
 const SINGLE = new Set(['@', '{', '}', '(', ')', '[', ']', ',', ':', '=', '?'])
 function isUnknown(text: string, i: number): boolean {

@@ -531,7 +531,7 @@ class PfschemaParser {
 
   private expectName(expected: string): NameNode {
     const t = this.peek()
-    if (t.kind === 'ident' && !this.isPunct('{')) {
+    if (t.kind === 'ident') {
       this.next()
       return { text: t.text, span: this.spanOf(t) }
     }
