@@ -85,3 +85,17 @@ function formatValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   return String(value)
 }
+
+/** A stored table whose schema differs from the entity's declaration: it needs a migration. */
+export class EntitySchemaError extends ParquetFrameError {
+  readonly path: string
+  readonly problems: readonly string[]
+  constructor(path: string, problems: readonly string[]) {
+    super(
+      'PF_ENTITY_SCHEMA',
+      `Table ${path} does not match its entity: ${problems.join('; ')}. Migrate the table (pf migrate) or give the entity another storage path`,
+    )
+    this.path = path
+    this.problems = problems
+  }
+}

@@ -27,6 +27,8 @@ export interface RegisterEntityOptions {
 export interface RegisteredEntity {
   /** Unique identity: two classes with the same name get different ids. */
   readonly id: symbol
+  /** The registry holding it (relations by name resolve there). */
+  readonly registry: EntityRegistry
   readonly ctor: EntityClass
   readonly ir: EntityIR
   /** Enums used by the entity's fields, by name. */
@@ -82,6 +84,7 @@ export class EntityRegistry {
     const pkName = ir.primaryKey[0] as string
     const entry: RegisteredEntity = {
       id: Symbol(ir.name),
+      registry: this,
       ctor,
       ir,
       enums: enumMap,
@@ -97,6 +100,7 @@ export class EntityRegistry {
     this.byName.set(ir.name, sameName)
     this.targets.set(entry, new Map(Object.entries(options.relationTargets ?? {})))
     this.resolved.clear()
+    registries.set(ctor, this)
     return entry
   }
 
@@ -141,7 +145,7 @@ export class EntityRegistry {
       throw new EntityNotRegisteredError(target)
     }
     const ctor = isThunk(target) ? target() : target
-    const entry = ctor ? this.byClass.get(ctor) : undefined
+    const entry = ctor ? (this.byClass.get(ctor) ?? registries.get(ctor)?.tryGet(ctor)) : undefined
     if (!entry) throw new EntityNotRegisteredError(ctor?.name ?? String(ctor))
     return entry
   }
@@ -223,20 +227,47 @@ function isThunk(target: EntityClass | (() => EntityClass)): target is () => Ent
   return typeof target === 'function' && !Object.hasOwn(target, 'prototype')
 }
 
-/** The process-wide registry that decorators and `registerEntity` use. */
+/** The process-wide registry that decorators and `registerEntity` use (unless inside `withRegistry`). */
 export const defaultRegistry = new EntityRegistry()
+
+const registries = new WeakMap<EntityClass, EntityRegistry>()
+let current: EntityRegistry = defaultRegistry
+
+/** The registry declarations go to now: `defaultRegistry`, or the one of the enclosing `withRegistry`. */
+export function currentRegistry(): EntityRegistry {
+  return current
+}
+
+/**
+ * Declares entities into an isolated registry: classes decorated (or registered) while `declare` runs go there,
+ * and relation targets named by string resolve among them. For tests and plugins that reuse entity names.
+ */
+export function withRegistry<T>(registry: EntityRegistry, declare: () => T): T {
+  const previous = current
+  current = registry
+  try {
+    return declare()
+  } finally {
+    current = previous
+  }
+}
+
+/** The registry entry of a class, whichever registry holds it; throws EntityNotRegisteredError. */
+export function entryOf(ctor: EntityClass): RegisteredEntity {
+  return (registries.get(ctor) ?? defaultRegistry).get(ctor)
+}
 
 /** The unique identity of a registered class. */
 export function entityId(ctor: EntityClass): symbol {
-  return defaultRegistry.get(ctor).id
+  return entryOf(ctor).id
 }
 
 /** The IR of a registered class, with relation targets given as classes resolved to names. */
 export function entityIR(ctor: EntityClass): EntityIR {
-  const entry = defaultRegistry.get(ctor)
+  const entry = entryOf(ctor)
   return {
     ...entry.ir,
-    relations: entry.ir.relations.map((r) => ({ ...r, target: defaultRegistry.targetName(entry, r) })),
+    relations: entry.ir.relations.map((r) => ({ ...r, target: entry.registry.targetName(entry, r) })),
   }
 }
 

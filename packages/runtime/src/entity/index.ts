@@ -1,4 +1,5 @@
 // Public API of the entity layer: declaring entities (decorators or registerEntity), the registry, queries.
+export { type BelongsTo, Entity, type HasMany } from './entity-base.js'
 export {
   type ClassDecorator,
   type EntityOptions,
@@ -16,23 +17,28 @@ export {
 export {
   EntityDeclarationError,
   EntityNotRegisteredError,
+  EntitySchemaError,
   QueryError,
   UniqueConstraintError,
   ValidationError,
   type ValidationIssue,
 } from './entity-errors.js'
 export {
+  currentRegistry,
   defaultRegistry,
   type EntityClass,
   EntityRegistry,
   entityId,
   entityIR,
+  entryOf,
   type RegisterEntityOptions,
   type RegisteredEntity,
   type RelationTarget,
   type ResolvedRelation,
+  withRegistry,
 } from './entity-registry.js'
 export { zodForField, zodForType, zodSchemaForEntity } from './entity-schema.js'
+export { defaultStore, EntityStore, openStore, type StoreOptions, type StoreStats } from './entity-store.js'
 export {
   type EnumSpec,
   enumOf,
@@ -43,4 +49,5 @@ export {
 } from './field-type-spec.js'
 export * from './query-types.js'
 export { registerEntity } from './register-entity.js'
+export { Repository } from './repository.js'
 export { compileWhere } from './where-compiler.js'

@@ -1,6 +1,6 @@
 import type { EntityIR, EnumIR } from '../schema/schema-ir.js'
 import {
-  defaultRegistry,
+  currentRegistry,
   type EntityClass,
   type RegisterEntityOptions,
   type RegisteredEntity,
@@ -10,7 +10,7 @@ import { relationAccessor } from './relation-accessor.js'
 /**
  * Registers a class as an entity from its IR — what generated code calls (decorators call it too). `enums` lists
  * the enums its fields use. Relations get accessor methods on the prototype unless the class defines them.
- * Throws EntityDeclarationError naming class and field.
+ * Goes to `defaultRegistry` (or the registry of an enclosing `withRegistry`). Throws EntityDeclarationError.
  */
 export function registerEntity(
   ctor: EntityClass,
@@ -18,7 +18,7 @@ export function registerEntity(
   enums: readonly EnumIR[] = [],
   options: RegisterEntityOptions = {},
 ): RegisteredEntity {
-  const entry = defaultRegistry.register(ctor, ir, enums, options)
+  const entry = currentRegistry().register(ctor, ir, enums, options)
   const proto = ctor.prototype as Record<string, unknown>
   for (const relation of ir.relations) {
     if (typeof proto[relation.name] === 'function') continue

@@ -1,0 +1,170 @@
+import { isAbsolute, resolve } from 'node:path'
+import { getConfig } from '../config/index.js'
+import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
+import type { FileSystem } from '../table/file-system.js'
+import { createTable, openTable, type Table } from '../table/table.js'
+import { TableExistsError, TableNotFoundError } from '../table/table-errors.js'
+import { EntitySchemaError } from './entity-errors.js'
+import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
+import { fieldTypeToString } from './field-type-spec.js'
+import { Repository } from './repository.js'
+
+/** Options of `openStore`. */
+export interface StoreOptions {
+  /** Format of tables whose entity names none. Default: config `entityFormat` (env PARQUETFRAME_ENTITY_FORMAT). */
+  readonly format?: StorageFormatName
+  /** File-system seam handed to the tables (tests inject faults with it). Default: the real file system. */
+  readonly fs?: FileSystem
+}
+
+/** Counters of the table operations a store performed: what tests and benchmarks check (e.g. one scan per include). */
+export interface StoreStats {
+  /** Lazy scans of a table (queries, counts with a filter, relation loads). */
+  scans: number
+  /** Primary-key lookups (`find`, `post.author()`). */
+  keyLookups: number
+  /** Commits (each save, saveAll, delete... is one). */
+  commits: number
+}
+
+/**
+ * Where entities live: a base directory holding one table per entity (`<base>/<storage>`). Repositories and
+ * opened tables are cached per class.
+ */
+export class EntityStore {
+  /** The absolute base directory. */
+  readonly basePath: string
+  /** Format of tables whose entity names none. */
+  readonly format: StorageFormatName
+  /** Operation counters, starting at 0. */
+  readonly stats: StoreStats = { scans: 0, keyLookups: 0, commits: 0 }
+  private readonly fs: FileSystem | undefined
+  private readonly repositories = new Map<RegisteredEntity, Repository<object>>()
+  private readonly tables = new Map<string, Promise<Table>>()
+
+  constructor(basePath: string, options: StoreOptions = {}) {
+    this.basePath = resolve(basePath)
+    this.format = options.format ?? getConfig().entityFormat
+    this.fs = options.fs
+  }
+
+  /** The repository of an entity class in this store. */
+  repository<T extends object>(ctor: EntityClass<T>): Repository<T> {
+    const entry = entryOf(ctor)
+    let repo = this.repositories.get(entry)
+    if (!repo) {
+      repo = new Repository<object>(this, entry)
+      this.repositories.set(entry, repo)
+    }
+    return repo as Repository<T>
+  }
+
+  /** The repository of a registered entity entry. */
+  repositoryOf(entry: RegisteredEntity): Repository<object> {
+    return this.repository(entry.ctor)
+  }
+
+  /** The table directory of an entity: `storage` resolved against the base path (absolute storage is kept). */
+  tablePath(entry: RegisteredEntity): string {
+    return isAbsolute(entry.ir.storage) ? entry.ir.storage : resolve(this.basePath, entry.ir.storage)
+  }
+
+  /** The format new tables of this entity get. */
+  formatOf(entry: RegisteredEntity): StorageFormatName {
+    return effectiveFormat(entry, this.format)
+  }
+
+  /** Opens the entity's table, creating it on first use; checks the stored schema matches the entity's. */
+  table(entry: RegisteredEntity): Promise<Table> {
+    const path = this.tablePath(entry)
+    let table = this.tables.get(path)
+    if (!table) {
+      table = this.openOrCreate(entry, path)
+      this.tables.set(path, table)
+      table.catch(() => this.tables.delete(path))
+    }
+    return table
+  }
+
+  private async openOrCreate(entry: RegisteredEntity, path: string): Promise<Table> {
+    const options = this.fs ? { fs: this.fs } : {}
+    const format = this.formatOf(entry)
+    let table: Table
+    try {
+      table = await openTable(path, options)
+    } catch (error) {
+      if (!(error instanceof TableNotFoundError)) throw error
+      try {
+        const entity: EntityIR = { ...entry.ir, format }
+        table = await createTable(path, { ...options, entity, enums: [...entry.enums.values()], format })
+      } catch (createError) {
+        if (!(createError instanceof TableExistsError)) throw createError
+        table = await openTable(path, options)
+      }
+    }
+    checkStoredSchema(entry, table, path, entry.formatExplicit ? format : undefined)
+    return table
+  }
+}
+
+/** Fails when the stored table's fields differ from the entity's (a migration is needed). */
+function checkStoredSchema(
+  entry: RegisteredEntity,
+  table: Table,
+  path: string,
+  format: StorageFormatName | undefined,
+): void {
+  const stored = table.metadata.entity
+  const name = entry.ir.name
+  const storedByName = new Map(stored.fields.map((f) => [f.name, f]))
+  const problems: string[] = []
+  for (const field of entry.ir.fields) {
+    const old = storedByName.get(field.name)
+    if (!old) {
+      problems.push(`${name}.${field.name}: not in the stored table`)
+      continue
+    }
+    const was = `${fieldTypeToString(old.type)}${old.optional ? '?' : ''}`
+    const now = `${fieldTypeToString(field.type)}${field.optional ? '?' : ''}`
+    if (was !== now || old.column !== field.column) {
+      problems.push(
+        `${name}.${field.name}: stored as ${was} (column ${old.column}), declared as ${now} (column ${field.column})`,
+      )
+    }
+    storedByName.delete(field.name)
+  }
+  for (const old of storedByName.values()) problems.push(`${name}.${old.name}: stored but no longer declared`)
+  if (stored.primaryKey.join() !== entry.ir.primaryKey.join()) {
+    problems.push(
+      `${name}: primary key stored as ${stored.primaryKey.join()}, declared as ${entry.ir.primaryKey.join()}`,
+    )
+  }
+  if (format && table.metadata.format !== format) {
+    problems.push(`${name}: stored as ${table.metadata.format}, declared as ${format}`)
+  }
+  if (problems.length > 0) throw new EntitySchemaError(path, problems)
+}
+
+/** A store at a base directory (relative paths resolve against the working directory). */
+export function openStore(basePath: string, options: StoreOptions = {}): EntityStore {
+  return new EntityStore(basePath, options)
+}
+
+const defaultStores = new Map<string, EntityStore>()
+
+/**
+ * The store active-record statics use: base path from config `entityBasePath` (env PARQUETFRAME_ENTITY_BASE_PATH;
+ * default: the working directory), format from config `entityFormat`. Follows config changes (`setConfig`,
+ * `withConfig`).
+ */
+export function defaultStore(): EntityStore {
+  const config = getConfig()
+  const base = resolve(config.entityBasePath ?? process.cwd())
+  const key = `${config.entityFormat}\u0000${base}`
+  let store = defaultStores.get(key)
+  if (!store) {
+    store = new EntityStore(base, { format: config.entityFormat })
+    defaultStores.set(key, store)
+  }
+  return store
+}

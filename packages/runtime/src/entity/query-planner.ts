@@ -1,0 +1,162 @@
+import type pl from 'nodejs-polars'
+import type { FieldIR } from '../schema/schema-ir.js'
+import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
+import { QueryError } from './entity-errors.js'
+import { compileWhere, type WhereContext } from './where-compiler.js'
+
+/** At most this many `in` values are handed to the table for file pruning (its row filter is an OR chain). */
+const MAX_PRUNING_VALUES = 32
+
+/** A query planned against one entity: what the table prunes by, the row filter, the sort, the columns. */
+export interface QueryPlan {
+  /** Simple conditions of the top-level AND, for pruning files by statistics. */
+  readonly prune: ColumnPredicate[]
+  readonly filter: pl.Expr | undefined
+  readonly sort: { readonly by: string[]; readonly descending: boolean[] } | undefined
+  /** Columns to load (undefined: all). */
+  readonly columns: string[] | undefined
+  /** Fields to materialise. */
+  readonly fields: readonly FieldIR[]
+}
+
+/** The parts of a query the planner reads. */
+export interface PlannableQuery {
+  readonly where?: unknown
+  readonly orderBy?: unknown
+  readonly select?: unknown
+}
+
+/** Plans where / orderBy / select; throws QueryError naming `Entity.field` for unknown fields or bad values. */
+export function planQuery(ctx: WhereContext, primaryKey: FieldIR, query: PlannableQuery): QueryPlan {
+  const filter = compileWhere(ctx, query.where)
+  return {
+    prune: filter ? prunePredicates(ctx, query.where) : [],
+    filter,
+    sort: planOrderBy(ctx, query.orderBy),
+    ...planSelect(ctx, primaryKey, query.select),
+  }
+}
+
+/** Applies the plan's filter, sort and projection to a lazy scan. */
+export function applyPlan(lf: pl.LazyDataFrame, plan: QueryPlan): pl.LazyDataFrame {
+  let out = plan.filter ? lf.filter(plan.filter) : lf
+  if (plan.sort) {
+    // nodejs-polars takes one direction per sort: stable sorts from the last key to the first give the same order.
+    for (let i = plan.sort.by.length - 1; i >= 0; i--) {
+      out = out.sort({
+        by: plan.sort.by[i] as string,
+        descending: plan.sort.descending[i] === true,
+        nullsLast: true,
+        maintainOrder: true,
+      })
+    }
+  }
+  return plan.columns ? out.select(...plan.columns) : out
+}
+
+function planOrderBy(ctx: WhereContext, orderBy: unknown): QueryPlan['sort'] {
+  if (orderBy === undefined || orderBy === null) return undefined
+  const list = Array.isArray(orderBy) ? orderBy : [orderBy]
+  const by: string[] = []
+  const descending: boolean[] = []
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) {
+      throw new QueryError(`${ctx.entity}: orderBy must be an object like { name: 'asc' } or a list of them`)
+    }
+    for (const [name, direction] of Object.entries(item)) {
+      if (direction === undefined) continue
+      const field = ctx.fields.get(name)
+      if (!field) {
+        throw new QueryError(
+          `${ctx.entity}.${name}: unknown field in orderBy. Fields: ${[...ctx.fields.keys()].join(', ')}`,
+        )
+      }
+      if (direction !== 'asc' && direction !== 'desc') {
+        throw new QueryError(
+          `${ctx.entity}.${name}: orderBy direction must be 'asc' or 'desc', got ${String(direction)}`,
+        )
+      }
+      if (
+        field.type.kind === 'list' ||
+        (field.type.kind === 'scalar' && ['Json', 'Bytes'].includes(field.type.name))
+      ) {
+        throw new QueryError(
+          `${ctx.entity}.${name}: cannot order by a ${field.type.kind === 'list' ? 'list' : field.type.name} field`,
+        )
+      }
+      by.push(field.column)
+      descending.push(direction === 'desc')
+    }
+  }
+  return by.length > 0 ? { by, descending } : undefined
+}
+
+function planSelect(
+  ctx: WhereContext,
+  primaryKey: FieldIR,
+  select: unknown,
+): { columns: string[] | undefined; fields: readonly FieldIR[] } {
+  const all = [...ctx.fields.values()]
+  if (select === undefined || select === null) return { columns: undefined, fields: all }
+  if (typeof select !== 'object')
+    throw new QueryError(`${ctx.entity}: select must be an object like { name: true }`)
+  const wanted = new Set<string>([primaryKey.name])
+  for (const [name, on] of Object.entries(select)) {
+    if (!ctx.fields.has(name)) {
+      throw new QueryError(
+        `${ctx.entity}.${name}: unknown field in select. Fields: ${[...ctx.fields.keys()].join(', ')}`,
+      )
+    }
+    if (on === true) wanted.add(name)
+  }
+  const fields = all.filter((f) => wanted.has(f.name))
+  return { columns: fields.map((f) => f.column), fields }
+}
+
+/** Simple conditions of the top-level AND of a (valid) where, as the table's pruning predicates. */
+function prunePredicates(ctx: WhereContext, where: unknown): ColumnPredicate[] {
+  if (typeof where !== 'object' || where === null) return []
+  const out: ColumnPredicate[] = []
+  for (const [key, value] of Object.entries(where)) {
+    const field = ctx.fields.get(key)
+    if (!field || value === undefined || field.type.kind === 'list') continue
+    if (field.type.kind === 'scalar' && ['Json', 'Bytes', 'Float'].includes(field.type.name)) continue
+    const column = field.column
+    if (value === null) {
+      out.push({ column, op: 'isNull' })
+      continue
+    }
+    if (isPredicateValue(value)) {
+      out.push({ column, op: '=', value })
+      continue
+    }
+    if (typeof value !== 'object' || Array.isArray(value) || value instanceof Date) continue
+    const ops = value as Record<string, unknown>
+    if (isPredicateValue(ops.equals)) out.push({ column, op: '=', value: ops.equals })
+    for (const [op, sym] of [
+      ['gt', '>'],
+      ['gte', '>='],
+      ['lt', '<'],
+      ['lte', '<='],
+    ] as const) {
+      if (isPredicateValue(ops[op])) out.push({ column, op: sym, value: ops[op] })
+    }
+    if (ops.isNull === true) out.push({ column, op: 'isNull' })
+    if (ops.isNull === false) out.push({ column, op: 'isNotNull' })
+    const values = ops.in
+    if (Array.isArray(values) && values.length <= MAX_PRUNING_VALUES && values.every(isPredicateValue)) {
+      out.push({ column, op: 'in', values })
+    }
+  }
+  return out
+}
+
+function isPredicateValue(value: unknown): value is PredicateValue {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    typeof value === 'boolean' ||
+    value instanceof Date
+  )
+}

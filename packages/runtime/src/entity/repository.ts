@@ -1,0 +1,416 @@
+import { join } from 'node:path'
+import pl from 'nodejs-polars'
+import type { z } from 'zod'
+import type { FieldIR } from '../schema/schema-ir.js'
+import type { Key } from '../table/key-codec.js'
+import type { Snapshot } from '../table/snapshot.js'
+import type { Table } from '../table/table.js'
+import { DuplicateKeyError } from '../table/table-errors.js'
+import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
+import { entitiesFromFrame, frameFromEntities } from './entity-frame-codec.js'
+import type { RegisteredEntity } from './entity-registry.js'
+import { validateRecord, zodSchemaForEntity } from './entity-schema.js'
+import { bindStore, clearLoadedRelations, isPartial, prototypeFor } from './entity-state.js'
+import type { EntityStore } from './entity-store.js'
+import { withWriteLock } from './entity-write-lock.js'
+import { applyPlan, type PlannableQuery, planQuery, type QueryPlan } from './query-planner.js'
+import type {
+  CreateInput,
+  FindManyQuery,
+  FindResult,
+  IncludeInput,
+  PrimaryKeyOf,
+  RelationQuery,
+  StreamQuery,
+  WhereInput,
+} from './query-types.js'
+import { includeRelations, loadRelation } from './relation-loader.js'
+import { describe, literal, type WhereContext } from './where-compiler.js'
+
+/** Validation reports at most this many issues. */
+const MAX_ISSUES = 20
+/** Default entities per batch of `stream`. */
+const DEFAULT_BATCH = 10_000
+
+/**
+ * The persistence API of one entity class in one store. The active-record statics of `Entity` delegate here;
+ * get one with `store.repository(User)` or `User.repo(store)`.
+ */
+export class Repository<T extends object> {
+  readonly store: EntityStore
+  readonly entry: RegisteredEntity
+  /** Field lookup and enums, for compiling queries. */
+  readonly context: WhereContext
+  private zod: z.ZodObject | undefined
+
+  constructor(store: EntityStore, entry: RegisteredEntity) {
+    this.store = store
+    this.entry = entry
+    this.context = { entity: entry.ir.name, fields: entry.fieldsByName, enums: entry.enums }
+  }
+
+  /** The entity name. */
+  get name(): string {
+    return this.entry.ir.name
+  }
+
+  /** The entity's table (opened, or created on first use). */
+  table(): Promise<Table> {
+    return this.store.table(this.entry)
+  }
+
+  private get fields(): readonly FieldIR[] {
+    return this.entry.ir.fields
+  }
+
+  private get pk(): FieldIR {
+    return this.entry.primaryKey
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------------------
+
+  /** The entity with this primary key, or null. Reads only files whose key range can hold it. */
+  async find(pk: PrimaryKeyOf<T>): Promise<T | null> {
+    literal(this.context, this.pk, pk, 'find')
+    const table = await this.table()
+    this.store.stats.keyLookups++
+    const df = await table.findByKey(pk as Key)
+    if (!df) return null
+    return this.materialize(df, this.fields, false)[0] ?? null
+  }
+
+  /** Every entity, in insertion order. */
+  findAll(): Promise<T[]> {
+    return this.findMany() as Promise<T[]>
+  }
+
+  /** Entities matching a filter (see `WhereInput`; an unknown field is an error). */
+  findBy(where: WhereInput<T>): Promise<T[]> {
+    return this.findMany({ where }) as Promise<T[]>
+  }
+
+  /** The first entity matching a filter, or null. */
+  async findOne(where: WhereInput<T>): Promise<T | null> {
+    const [first] = (await this.findMany({ where, limit: 1 })) as T[]
+    return first ?? null
+  }
+
+  /** Entities matching a query: where, orderBy (nulls last), limit, offset, select, include. */
+  async findMany<const Q extends FindManyQuery<T>>(query?: Q): Promise<FindResult<T, Q>[]> {
+    const q: FindManyQuery<T> = query ?? {}
+    checkWindow(this.name, q.limit, q.offset)
+    const plan = this.plan(q)
+    const snapshot = await this.snapshot()
+    const df = await this.collect(snapshot, plan, q.offset, q.limit)
+    const entities = this.materialize(df, plan.fields, plan.columns !== undefined)
+    if (q.include) await includeRelations(this, entities, q.include as IncludeInput<object>)
+    return entities as FindResult<T, Q>[]
+  }
+
+  /** Number of entities, optionally matching a filter. Without a filter it reads only the log. */
+  async count(where?: WhereInput<T>): Promise<number> {
+    const plan = this.plan({ where })
+    const snapshot = await this.snapshot()
+    if (!plan.filter) return snapshot.numRows
+    const lf = await this.scan(snapshot, plan)
+    const df = await lf.filter(plan.filter).select(pl.len().alias('n')).collect()
+    return Number(df.getColumn('n').get(0))
+  }
+
+  /** Whether any entity matches the filter. */
+  async exists(where: WhereInput<T>): Promise<boolean> {
+    const plan = this.plan({ where })
+    const snapshot = await this.snapshot()
+    if (!plan.filter) return snapshot.numRows > 0
+    const lf = await this.scan(snapshot, plan)
+    return (await lf.filter(plan.filter).select(this.pk.column).limit(1).collect()).height > 0
+  }
+
+  /**
+   * Entities matching a query, one at a time, read in batches of `batchSize` (default 10,000) from one
+   * snapshot, so memory stays bounded by the batch.
+   */
+  async *stream(query: StreamQuery<T> = {}): AsyncGenerator<T, void, undefined> {
+    const batchSize = query.batchSize ?? DEFAULT_BATCH
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new QueryError(`${this.name}: stream batchSize must be a positive integer, got ${batchSize}`)
+    }
+    checkWindow(this.name, query.limit, query.offset)
+    const plan = this.plan(query)
+    const snapshot = await this.snapshot()
+    let offset = query.offset ?? 0
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY
+    while (remaining > 0) {
+      const take = Math.min(batchSize, remaining)
+      const df = await this.collect(snapshot, plan, offset, take)
+      for (const entity of this.materialize(df, plan.fields, plan.columns !== undefined)) yield entity
+      if (df.height < take) return
+      offset += df.height
+      remaining -= df.height
+    }
+  }
+
+  /** A lazy frame of the query over the current version (filter, sort and projection pushed into the scan). */
+  async lazy(query: Omit<FindManyQuery<T>, 'include'> = {}): Promise<pl.LazyDataFrame> {
+    const plan = this.plan(query)
+    const lf = applyPlan(await this.scan(await this.snapshot(), plan), plan)
+    const offset = query.offset ?? 0
+    return query.limit !== undefined || offset > 0 ? lf.slice(offset, query.limit ?? 2 ** 32 - 1) : lf
+  }
+
+  /** Loads relation `name` of an entity of this repository (what `entity.rel(query)` calls). */
+  related(entity: T, name: string, query?: RelationQuery<object>): Promise<unknown> {
+    return loadRelation(entity, name, query, this)
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------------------
+
+  /** Creates and stores a new entity (runs the class constructor without arguments, then assigns `data`). Fails if the key exists. */
+  async create(data: CreateInput<T>): Promise<T> {
+    const entity = this.instantiate(data)
+    await this.write([entity], 'insert')
+    return entity
+  }
+
+  /** Stores an entity: inserts it, or replaces the stored one with the same primary key. */
+  async save(entity: T): Promise<T> {
+    await this.write([entity], 'upsert')
+    return entity
+  }
+
+  /** Stores many entities (or plain data) in ONE commit; a later duplicate key wins. */
+  async saveAll(items: readonly (T | CreateInput<T>)[]): Promise<T[]> {
+    const entities = items.map((item) => this.instantiate(item))
+    if (entities.length === 0) return []
+    await this.write(entities, 'upsert')
+    return entities
+  }
+
+  /** Inserts or replaces by primary key, from an entity or plain data. */
+  async upsert(data: T | CreateInput<T>): Promise<T> {
+    const entity = this.instantiate(data)
+    await this.write([entity], 'upsert')
+    return entity
+  }
+
+  /** Deletes an entity by its primary key; true when a row was removed. */
+  async delete(entity: T): Promise<boolean> {
+    const pk = (entity as Record<string, unknown>)[this.pk.name]
+    literal(this.context, this.pk, pk, 'delete')
+    const table = await this.table()
+    const result = await table.deleteKeys([pk as Key])
+    this.store.stats.commits++
+    clearLoadedRelations(entity)
+    return result.rowsRemoved > 0
+  }
+
+  /** Deletes the entities matching a filter; returns how many. */
+  async deleteBy(where: WhereInput<T>): Promise<number> {
+    const plan = this.plan({ where })
+    const table = await this.table()
+    const result = await table.deleteWhere(plan.filter ?? pl.lit(true))
+    this.store.stats.commits++
+    return result.rowsRemoved
+  }
+
+  /** Deletes every entity (the table stays; saving again works). Returns how many. */
+  async deleteAll(): Promise<number> {
+    const table = await this.table()
+    const result = await table.overwrite(frameFromEntities(this.fields, []))
+    this.store.stats.commits++
+    return result.rowsRemoved
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private plan(query: PlannableQuery): QueryPlan {
+    return planQuery(this.context, this.pk, query)
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    return (await this.table()).snapshot()
+  }
+
+  /** A counted scan of a snapshot, pruned by the plan's simple predicates. */
+  private async scan(snapshot: Snapshot, plan: QueryPlan): Promise<pl.LazyDataFrame> {
+    this.store.stats.scans++
+    return snapshot.scan(plan.prune.length > 0 ? { where: plan.prune } : {})
+  }
+
+  private async collect(
+    snapshot: Snapshot,
+    plan: QueryPlan,
+    offset = 0,
+    limit?: number,
+  ): Promise<pl.DataFrame> {
+    const lf = applyPlan(await this.scan(snapshot, plan), plan)
+    if (limit !== undefined) return lf.slice(offset, limit).collect()
+    const df = await lf.collect()
+    return offset > 0 ? df.slice(offset, Math.max(0, df.height - offset)) : df
+  }
+
+  /** Entities from a frame: `Object.create` of the class prototype (bound to this store), no constructor call. */
+  materialize(df: pl.DataFrame, fields: readonly FieldIR[], partial: boolean): T[] {
+    return entitiesFromFrame<T>(fields, df, prototypeFor(this.store, this.entry.ctor.prototype, partial))
+  }
+
+  /** The entity itself, or a new instance holding plain data (unknown keys are a ValidationError). */
+  private instantiate(data: T | CreateInput<T>): T {
+    if (data instanceof this.entry.ctor) return data as T
+    if (typeof data !== 'object' || data === null) {
+      throw new ValidationError([{ path: this.name, message: `expected an object, got ${describe(data)}` }])
+    }
+    const unknown = Object.keys(data).filter((k) => !this.entry.fieldsByName.has(k))
+    if (unknown.length > 0) {
+      throw new ValidationError(unknown.map((k) => ({ path: `${this.name}.${k}`, message: 'unknown field' })))
+    }
+    const entity = new (this.entry.ctor as new () => T)()
+    for (const [k, v] of Object.entries(data)) {
+      if (v !== undefined) (entity as Record<string, unknown>)[k] = v
+    }
+    return entity
+  }
+
+  /** Applies defaults, turns missing optional values into null, validates everything; throws before any write. */
+  private prepare(entities: readonly T[]): void {
+    const issues: ValidationIssue[] = []
+    this.zod ??= zodSchemaForEntity(this.entry.ir, this.entry.enums)
+    const withDefaults = this.fields.filter((f) => f.default !== undefined || f.optional)
+    for (const entity of entities) {
+      if (isPartial(entity)) {
+        throw new ValidationError([
+          {
+            path: this.name,
+            message: 'this entity was loaded with select (some fields missing) and cannot be saved',
+          },
+        ])
+      }
+      const record = entity as Record<string, unknown>
+      for (const f of withDefaults) {
+        if (record[f.name] !== undefined) continue
+        const value = defaultValue(f)
+        if (value !== undefined) record[f.name] = value
+        else if (f.optional) record[f.name] = null
+      }
+      if (issues.length < MAX_ISSUES) issues.push(...validateRecord(this.entry.ir, this.zod, entity))
+    }
+    if (issues.length > 0) throw new ValidationError(issues.slice(0, MAX_ISSUES))
+  }
+
+  private async write(input: readonly T[], mode: 'insert' | 'upsert'): Promise<void> {
+    this.prepare(input)
+    const entities = mode === 'upsert' ? lastPerKey(input, this.pk.name) : input
+    const df = frameFromEntities(this.fields, entities)
+    const table = await this.table()
+    const commit = async () => {
+      if (this.entry.ir.uniques.length > 0) await this.checkUnique(table, df)
+      return mode === 'insert' ? table.insert(df) : table.upsert(df)
+    }
+    try {
+      if (this.entry.ir.uniques.length > 0) await withWriteLock(join(table.path, '_pf_unique.lock'), commit)
+      else await commit()
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) {
+        const value = (entities[0] as Record<string, unknown>)[this.pk.name]
+        throw Object.assign(
+          new UniqueConstraintError(this.name, this.pk.name, entities.length === 1 ? value : error.keys[0]),
+          {
+            cause: error,
+          },
+        )
+      }
+      throw error
+    }
+    this.store.stats.commits++
+    for (const entity of input) {
+      bindStore(entity, this.store)
+      clearLoadedRelations(entity)
+    }
+  }
+
+  /** Fails with UniqueConstraintError when a `@unique` value of the batch is used twice or by another stored row. */
+  private async checkUnique(table: Table, df: pl.DataFrame): Promise<void> {
+    const snapshot = await table.snapshot()
+    const pkColumn = this.pk.column
+    for (const group of this.entry.ir.uniques) {
+      const fields = group.map((n) => this.entry.fieldsByName.get(n) as FieldIR)
+      const columns = fields.map((f) => f.column)
+      const label = group.join('+')
+      const batch = df.select(pkColumn, ...columns).dropNulls(...columns)
+      if (batch.height === 0) continue
+      const dup = batch.groupBy(columns).agg(pl.len().alias('__n')).filter(pl.col('__n').gt(1))
+      if (dup.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(dup, fields))
+      this.store.stats.scans++
+      const clash = await (await snapshot.scan())
+        .select(pkColumn, ...columns)
+        .join(batch.select(pkColumn).lazy(), { on: pkColumn, how: 'anti' })
+        .join(batch.select(...columns).lazy(), { on: columns, how: 'semi' })
+        .limit(1)
+        .collect()
+      if (clash.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
+    }
+  }
+}
+
+function firstValue(df: pl.DataFrame, fields: readonly FieldIR[]): unknown {
+  const values = fields.map((f) => df.getColumn(f.column).get(0))
+  return values.length === 1 ? values[0] : values.map(String).join(', ')
+}
+
+function defaultValue(field: FieldIR): unknown {
+  const d = field.default
+  if (!d) return undefined
+  switch (d.kind) {
+    case 'literal':
+      return d.value
+    case 'now':
+      return field.type.kind === 'scalar' && field.type.name === 'Date'
+        ? new Date().toISOString().slice(0, 10)
+        : new Date()
+    case 'uuid':
+      return crypto.randomUUID()
+    case 'autoincrement':
+      return undefined
+  }
+}
+
+/** The entities with distinct primary keys, the last occurrence of a key winning (order of last occurrences). */
+function lastPerKey<T extends object>(entities: readonly T[], pk: string): readonly T[] {
+  if (entities.length < 2) return entities
+  const seen = new Set<unknown>()
+  let duplicates = false
+  for (const e of entities) {
+    const k = keyOf((e as Record<string, unknown>)[pk])
+    if (seen.has(k)) {
+      duplicates = true
+      break
+    }
+    seen.add(k)
+  }
+  if (!duplicates) return entities
+  const last = new Map<unknown, T>()
+  for (const e of entities) {
+    const k = keyOf((e as Record<string, unknown>)[pk])
+    last.delete(k)
+    last.set(k, e)
+  }
+  return [...last.values()]
+}
+
+/** A Map key for a primary-key value (1 and 1n are the same key). */
+export function keyOf(value: unknown): unknown {
+  return typeof value === 'bigint'
+    ? Number.isSafeInteger(Number(value))
+      ? Number(value)
+      : `${value}n`
+    : value
+}
+
+function checkWindow(entity: string, limit: number | undefined, offset: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new QueryError(`${entity}: limit must be a non-negative integer, got ${String(limit)}`)
+  }
+  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
+    throw new QueryError(`${entity}: offset must be a non-negative integer, got ${String(offset)}`)
+  }
+}
