@@ -16,8 +16,8 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(args: string) {
-  const io = captureIo(project.dir)
+async function pf(args: string, env: Record<string, string> = {}) {
+  const io = captureIo(project.dir, env)
   const code = await main(args.split(' '), io)
   return { code, out: io.out(), err: io.err() }
 }
@@ -30,6 +30,9 @@ describe('pf inspect FILE', () => {
       /^data\/people\.parquet\n {2}format {3}parquet\n {2}size {5}[\d.]+ (B|KiB) \([\d,]+ bytes\)\n {2}rows {5}3\n/,
     )
     expect(r.out).toContain('  columns  3\n    id     Int64\n    name   String\n    score  Float64\n')
+    expect(r.out).toMatch(
+      /\n {2}engine {3}eager — estimated in-memory size .+ < eagerThresholdMB \(100 MiB\)\n$/,
+    )
   })
 
   it('prints JSON with --json', async () => {
@@ -46,6 +49,7 @@ describe('pf inspect FILE', () => {
         { name: 'name', type: 'String' },
         { name: 'score', type: 'Float64' },
       ],
+      engine: { engine: 'eager' },
     })
   })
 

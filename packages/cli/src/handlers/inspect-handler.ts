@@ -31,7 +31,7 @@ export const inspectHandler: CommandHandler<InspectOptions> = async (options, io
   }
   const file = await inspectDataFile(path)
   const engine = await explainEngineFor(path)
-  const shown = { ...file, path: options.path, ...(engine ? { engine } : {}) }
+  const shown = { ...file, path: options.path, engine }
   io.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : renderFileInspection(shown))
   return 0
 }
