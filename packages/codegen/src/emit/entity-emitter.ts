@@ -1,8 +1,8 @@
 import type { EntityIR } from '@parquetframe/runtime'
 import { CodeWriter } from './code-writer.js'
 import type { EmitContext } from './emit-context.js'
-import { emitEntityClass } from './entity-class-emitter.js'
-import { emitEntityTypes, filtersUsed } from './entity-types-emitter.js'
+import { emitEntityClass, primaryKeyType } from './entity-class-emitter.js'
+import { ENTITY_TYPE_IMPORTS, emitEntityTypes } from './entity-types-emitter.js'
 import { headerLine } from './header.js'
 import { type ImportSpec, renderImports } from './imports.js'
 import { entityIRLiteral } from './ir-literal.js'
@@ -21,7 +21,7 @@ export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
   w.line(headerLine(ctx.sourcesOf(entity)))
   w.lines(renderImports(entityImports(ctx, entity)))
   emitEntityClass(w, ctx, entity)
-  emitEntityTypes(w, ctx, entity)
+  emitEntityTypes(w, entity)
   emitZodSchemas(w, entity)
   w.blank()
   w.doc(`How ${n.cls} is stored: the schema IR the runtime reads.`)
@@ -78,8 +78,12 @@ function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
 }
 
 function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
+  const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
+  if (primaryKeyType(entity) !== undefined) runtimeValues.push('PRIMARY_KEY')
+  const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
+  if (entity.relations.length > 0) runtimeTypes.push('RelationQuery')
   const specs: ImportSpec[] = [
-    { from: ctx.runtimeModule, names: ['registerEntity'], types: ['EntityIR', 'SortOrder'] },
+    { from: ctx.runtimeModule, names: runtimeValues, types: runtimeTypes },
     { from: ctx.zodModule, names: ['z'] },
   ]
   const enumNames = enumsUsed(entity.fields.map((f) => f.type))
@@ -88,11 +92,7 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
     entity.fields.map((f) => f.type),
     (t) => t.kind === 'scalar' && t.name === 'Json',
   )
-  specs.push({
-    from: './types.js',
-    names: [],
-    types: [...filtersUsed(entity), 'Included', 'Selected', ...(json ? ['JsonValue'] : [])],
-  })
+  if (json) specs.push({ from: './json-value.js', names: [], types: ['JsonValue'] })
   const targets = [...new Set(entity.relations.map((r) => r.target))].filter((t) => t !== entity.name).sort()
   for (const t of targets) {
     const tn = entityNames({ name: t })

@@ -44,15 +44,8 @@ describe('generate', () => {
     expect([...a.keys()]).toEqual([...a.keys()].sort())
   })
 
-  it('names one file per entity, enums, query types, the barrel and .avsc for Avro entities', () => {
-    expect([...generate(blogIR).keys()]).toEqual([
-      'enums.ts',
-      'index.ts',
-      'post.ts',
-      'posts.avsc',
-      'types.ts',
-      'user.ts',
-    ])
+  it('names one file per entity, enums, the barrel and .avsc for Avro entities', () => {
+    expect([...generate(blogIR).keys()]).toEqual(['enums.ts', 'index.ts', 'post.ts', 'posts.avsc', 'user.ts'])
   })
 
   it('starts every TypeScript file with the generated header naming the source', () => {

@@ -4,22 +4,22 @@ import { createEmitContext, type GenerateOptions } from './emit-context.js'
 import { emitEntity } from './entity-emitter.js'
 import { emitEnums } from './enums-emitter.js'
 import { emitIndex } from './index-emitter.js'
+import { emitJsonValue, schemaUsesJson } from './json-value-emitter.js'
 import { entityNames } from './naming.js'
-import { emitSharedTypes } from './shared-types-emitter.js'
 
 /** Generated files: path relative to the output directory (forward slashes) → contents. */
 export type GeneratedFiles = ReadonlyMap<string, string>
 
 /**
  * Turns a schema IR into source files: per entity `<entity>.ts` (and `<storage>.avsc` for Avro entities),
- * `enums.ts`, `types.ts` and an `index.ts` barrel. Pure and deterministic: the same IR and options
+ * `enums.ts`, `json-value.ts` when a field is `Json`, and an `index.ts` barrel. Pure and deterministic: the same IR and options
  * give byte-identical files, in path order.
  */
 export function generate(ir: SchemaIR, options: GenerateOptions = {}): GeneratedFiles {
   const ctx = createEmitContext(ir, options)
   const files = new Map<string, string>()
   files.set('enums.ts', emitEnums(ctx))
-  files.set('types.ts', emitSharedTypes(ctx))
+  if (schemaUsesJson(ctx)) files.set('json-value.ts', emitJsonValue(ctx))
   for (const entity of ir.entities) {
     files.set(`${entityNames(entity).module}.ts`, emitEntity(ctx, entity))
     if (entity.format === 'avro') files.set(avroSchemaFileName(entity), emitAvroSchema(ctx, entity))

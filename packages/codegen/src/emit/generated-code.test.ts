@@ -9,23 +9,30 @@ import {
   writeFiles,
 } from './__fixtures__/compile-harness.js'
 import { SAMPLES } from './__fixtures__/samples.js'
+import { MISUSE_SNIPPETS, OK_SNIPPET } from './__fixtures__/usage-snippets.js'
 import { generate } from './generate.js'
 
-// The generated code of every sample, compiled once with the repo's strict flags.
+// The generated code of every sample and the usage snippets, compiled once with the repo's strict flags.
 let dir: string
 let diagnostics: CompileDiagnostic[]
 
+const snippetFile = (i: number) => `blog-usage/misuse-${i}.ts`
+
 beforeAll(() => {
   dir = makeTempProject()
-  const roots: string[] = []
-  for (const [sample, ir] of SAMPLES) {
-    const files = new Map([...generate(ir)].map(([p, c]) => [`${sample}/${p}`, c]))
-    roots.push(...writeFiles(dir, files).filter((p) => p.endsWith('.ts')))
-  }
-  diagnostics = typeCheck(dir, roots)
+  const files = new Map<string, string>()
+  for (const [sample, ir] of SAMPLES) for (const [p, c] of generate(ir)) files.set(`${sample}/${p}`, c)
+  files.set('blog-usage/ok.ts', OK_SNIPPET)
+  for (const [i, s] of MISUSE_SNIPPETS.entries()) files.set(snippetFile(i), s.code)
+  diagnostics = typeCheck(
+    dir,
+    writeFiles(dir, files).filter((p) => p.endsWith('.ts')),
+  )
 })
 
 afterAll(() => removeTempProject(dir))
+
+const inFile = (file: string) => diagnostics.filter((d) => d.file === file || d.file === '')
 
 describe('generated code', () => {
   for (const sample of SAMPLES.keys()) {
@@ -39,5 +46,24 @@ describe('generated code', () => {
     const { status, output } = biomeCheck(dir, [...SAMPLES.keys()])
     expect(output).not.toMatch(/error|warn/i)
     expect(status).toBe(0)
+  })
+})
+
+describe('generated types', () => {
+  it('accept correct use: CRUD, where operators, orderBy, include, select, relations', () => {
+    expect(renderDiagnostics(inFile('blog-usage/ok.ts'))).toBe('')
+  })
+
+  MISUSE_SNIPPETS.forEach((snippet, i) => {
+    it(`reject misuse: ${snippet.name} (TS${snippet.tsCode})`, () => {
+      const found = inFile(snippetFile(i))
+      const lastLine = snippet.code.trimEnd().split('\n').length
+      expect(found.length, renderDiagnostics(found) || 'no diagnostics: the misuse compiled').toBeGreaterThan(
+        0,
+      )
+      const match = found.find((d) => d.code === snippet.tsCode && d.message.includes(snippet.message))
+      expect(match, renderDiagnostics(found)).toBeDefined()
+      expect(match!.line).toBe(lastLine)
+    })
   })
 })

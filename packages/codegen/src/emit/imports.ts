@@ -48,17 +48,22 @@ function compareModules(a: string, b: string): number {
   return naturalCompare(a, b)
 }
 
-/** Case-insensitive comparison with digit runs compared as numbers (`Entity2` before `Entity10`). */
+/**
+ * The order the formatter sorts names in: character by character, letters case-insensitively with the
+ * upper-case letter first when two differ only in case, digit runs as numbers (`Entity2` before `Entity10`).
+ */
 export function naturalCompare(a: string, b: string): number {
-  const pa = a.toLowerCase().match(/\d+|\D+/g) ?? []
-  const pb = b.toLowerCase().match(/\d+|\D+/g) ?? []
+  const pa = a.match(/\d+|\D/g) ?? []
+  const pb = b.match(/\d+|\D/g) ?? []
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i]!
     const y = pb[i]!
     if (x === y) continue
-    const nx = /^\d/.test(x) && /^\d/.test(y)
-    if (nx) return Number(x) - Number(y) || x.length - y.length
+    if (/^\d/.test(x) && /^\d/.test(y)) return Number(x) - Number(y) || x.length - y.length
+    const lx = x.toLowerCase()
+    const ly = y.toLowerCase()
+    if (lx !== ly) return lx < ly ? -1 : 1
     return x < y ? -1 : 1
   }
-  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0)
+  return pa.length - pb.length
 }

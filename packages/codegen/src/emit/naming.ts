@@ -25,15 +25,11 @@ export interface EntityNames {
   readonly cls: string
   readonly fields: string
   readonly createInput: string
-  readonly updateInput: string
   readonly where: string
-  readonly whereUnique: string
   readonly orderBy: string
   readonly include: string
   readonly select: string
-  readonly relations: string
   readonly findManyArgs: string
-  readonly payload: string
   readonly schema: string
   readonly createSchema: string
   readonly ir: string
@@ -46,15 +42,11 @@ export function entityNames(entity: Pick<EntityIR, 'name'>): EntityNames {
     cls: n,
     fields: `${n}Fields`,
     createInput: `${n}CreateInput`,
-    updateInput: `${n}UpdateInput`,
     where: `${n}Where`,
-    whereUnique: `${n}WhereUnique`,
     orderBy: `${n}OrderBy`,
     include: `${n}Include`,
     select: `${n}Select`,
-    relations: `${n}Relations`,
     findManyArgs: `${n}FindManyArgs`,
-    payload: `${n}Payload`,
     schema: `${n}Schema`,
     createSchema: `${n}CreateSchema`,
     ir: `${camelCase(n)}Entity`,

@@ -1,0 +1,106 @@
+// Snippets of user code against the generated blog entities: one that must compile clean, and misuses that
+// must fail with a specific diagnostic. Each becomes its own file in `blog-usage/`, importing `../blog/index.js`.
+
+/** Correct use of the generated API (the contract in ARCHITECTURE.md, "What the user writes"). */
+export const OK_SNIPPET = `import { Post, type Role, User, type UserWhere } from '../blog/index.js'
+
+const alice = await User.create({ id: 1, name: 'Alice', email: 'alice@example.com', tags: [] })
+await Post.create({ id: 1n, authorId: 1, title: 'Hello' })
+
+const found: User | null = await User.find(1)
+const byName: User[] = await User.findBy({ name: 'Alice' })
+const adults = await User.findMany({
+  where: { age: { gte: 18 }, name: { startsWith: 'A' }, OR: [{ role: 'ADMIN' }, { age: null }] },
+  orderBy: { name: 'asc' },
+  limit: 20,
+  include: { posts: true },
+})
+const first: User | undefined = adults[0]
+const role: Role = alice.role
+const admins: number = await User.count({ role: 'ADMIN' })
+const posts: Post[] = await alice.posts()
+const author: User | null = (await Post.find(1n)) === null ? null : await (await Post.find(1n))!.author()
+const where: UserWhere = { createdAt: { lt: new Date() }, tags: { has: 'x' } }
+const named = await User.findMany({ select: { name: true } })
+const justName: string | undefined = named[0]?.name
+alice.name = 'Alicia'
+await alice.save()
+await alice.delete()
+await User.deleteAll()
+export { admins, author, byName, first, found, justName, posts, role, where }
+`
+
+/** A misuse and the diagnostic it must produce. */
+export interface MisuseSnippet {
+  readonly name: string
+  readonly code: string
+  /** TypeScript error code expected on the snippet's last line. */
+  readonly tsCode: number
+  /** A fragment of the expected message. */
+  readonly message: string
+}
+
+const head = "import { Post, User } from '../blog/index.js'\nvoid Post\n"
+
+export const MISUSE_SNIPPETS: readonly MisuseSnippet[] = [
+  {
+    name: 'unknown field in findBy',
+    code: `${head}await User.findBy({ nme: 'Alice' })\n`,
+    tsCode: 2561,
+    message: "'nme' does not exist in type 'WhereInput<User>'. Did you mean to write 'name'?",
+  },
+  {
+    name: 'unknown field in findMany where',
+    code: `${head}await User.findMany({ where: { agee: { gte: 18 } } })\n`,
+    tsCode: 2561,
+    message: "'agee' does not exist in type 'WhereInput<User>'. Did you mean to write 'age'?",
+  },
+  {
+    name: 'wrong value type in where',
+    code: `${head}await User.findBy({ age: 'old' })\n`,
+    tsCode: 2322,
+    message: "Type 'string' is not assignable",
+  },
+  {
+    name: 'wrong operand type for an operator',
+    code: `${head}await User.findMany({ where: { createdAt: { gt: 5 } } })\n`,
+    tsCode: 2322,
+    message: "Type 'number' is not assignable to type 'Date'",
+  },
+  {
+    name: 'enum value not in the enum',
+    code: `${head}await User.count({ role: 'OWNER' })\n`,
+    tsCode: 2322,
+    message: `Type '"OWNER"' is not assignable`,
+  },
+  {
+    name: 'unknown relation in include',
+    code: `${head}await User.findMany({ include: { comments: true } })\n`,
+    tsCode: 2353,
+    message: "'comments' does not exist",
+  },
+  {
+    name: 'unknown field in orderBy',
+    code: `${head}await User.findMany({ orderBy: { nam: 'asc' } })\n`,
+    tsCode: 2353,
+    message: "'nam' does not exist",
+  },
+  {
+    name: 'missing required field in create',
+    code: `${head}await User.create({ id: 1, name: 'Alice', tags: [] })\n`,
+    tsCode: 2345,
+    message: "Property 'email' is missing",
+  },
+  {
+    name: 'wrong primary-key type in find',
+    code: `${head}await Post.find(1)\n`,
+    tsCode: 2345,
+    message: "'number' is not assignable to parameter of type 'bigint'",
+  },
+  {
+    name: 'field left out by select',
+    code: `${head}const [u] = await User.findMany({ select: { name: true } })\nu?.email\n`,
+    tsCode: 2339,
+    message: "Property 'email' does not exist",
+  },
+]
