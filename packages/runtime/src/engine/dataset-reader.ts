@@ -91,17 +91,3 @@ export function concatFrames(frames: readonly pl.DataFrame[], source: string): p
     })
   }
 }
-
-/** Casts a frame to a template's dtypes where they differ (a partition whose types were inferred differently). */
-export function conformTo(df: pl.DataFrame, template: pl.DataFrame, what: string): pl.DataFrame {
-  const expected = template.columns
-  if (df.columns.join('\u0000') !== expected.join('\u0000')) {
-    throw new FormatError(`${what} has columns [${df.columns.join(', ')}], expected [${expected.join(', ')}]`)
-  }
-  const casts: pl.Expr[] = []
-  for (const name of expected) {
-    const want = template.getColumn(name).dtype
-    if (!df.getColumn(name).dtype.equals(want)) casts.push(pl.col(name).cast(want))
-  }
-  return casts.length > 0 ? df.withColumns(...casts) : df
-}

@@ -19,7 +19,12 @@ type Decomposed =
   | { kind: 'mean'; input: pl.Expr }
 
 function decompose(expr: pl.Expr): Decomposed | undefined {
-  let node = JSON.parse(encodeExpr(expr)) as Json
+  let node: Json
+  try {
+    node = JSON.parse(encodeExpr(expr)) as Json
+  } catch {
+    return undefined // an opaque function polars cannot serialise: not decomposable here
+  }
   if (isObject(node) && Array.isArray(node.Alias)) node = node.Alias[0] ?? null
   const rebuild = (json: Json) => decodeExpr(JSON.stringify(json))
   if (node === 'Len') return { kind: 'count', partial: pl.len() }

@@ -1,9 +1,9 @@
 import pl from 'nodejs-polars'
 import type { Codec, FormatName } from '../format/storage-format.js'
 import type { DatasetFile } from './dataset.js'
-import { conformTo, readFileLazy } from './dataset-reader.js'
+import { readFileLazy } from './dataset-reader.js'
 import type { JoinSpec, UniqueSpec } from './engine-frame.js'
-import { decodeExpr, type ExprJson } from './expr-codec.js'
+import { type ExprPayload, fromPayload } from './expr-codec.js'
 import type { HiveColumn } from './hive-partitioning.js'
 import { writeDatasetPart } from './hive-writer.js'
 import { lazyOps } from './lazy-ops.js'
@@ -24,9 +24,9 @@ export type TaskInput =
 
 /** A streaming operation, applied to each partition on its own. */
 export type TaskOp =
-  | { readonly kind: 'filter'; readonly predicate: ExprJson }
-  | { readonly kind: 'select'; readonly exprs: readonly ExprJson[] }
-  | { readonly kind: 'withColumns'; readonly exprs: readonly ExprJson[] }
+  | { readonly kind: 'filter'; readonly predicate: ExprPayload }
+  | { readonly kind: 'select'; readonly exprs: readonly ExprPayload[] }
+  | { readonly kind: 'withColumns'; readonly exprs: readonly ExprPayload[] }
   /** Join with a frame broadcast to every partition (IPC bytes). */
   | { readonly kind: 'join'; readonly right: Uint8Array; readonly spec: JoinSpec }
 
@@ -37,13 +37,17 @@ export type TaskTail =
   | { readonly kind: 'head'; readonly n: number }
   | {
       readonly kind: 'sortHead'
-      readonly by: readonly ExprJson[]
+      readonly by: readonly ExprPayload[]
       readonly descending: readonly boolean[]
       readonly nullsLast: boolean
       readonly n: number
     }
   | { readonly kind: 'unique'; readonly spec: UniqueSpec }
-  | { readonly kind: 'partialAgg'; readonly keys: readonly ExprJson[]; readonly aggs: readonly ExprJson[] }
+  | {
+      readonly kind: 'partialAgg'
+      readonly keys: readonly ExprPayload[]
+      readonly aggs: readonly ExprPayload[]
+    }
   | {
       readonly kind: 'write'
       readonly dir: string
@@ -53,11 +57,25 @@ export type TaskTail =
       readonly fileStem: string
     }
 
-/** One unit of partitioned work; plain data, so it can be posted to a worker thread. */
+/** One unit of partitioned work; plain data (when `isPortable`), so it can be posted to a worker thread. */
 export interface PartitionTask {
   readonly input: TaskInput
   readonly ops: readonly TaskOp[]
   readonly tail: TaskTail
+}
+
+/** True when a task holds only plain data (no live frame, no unserialisable expression). */
+export function isPortable(task: PartitionTask): boolean {
+  if (task.input.kind === 'frame') return false
+  const payloads: ExprPayload[] = []
+  for (const op of task.ops) {
+    if (op.kind === 'filter') payloads.push(op.predicate)
+    else if (op.kind !== 'join') payloads.push(...op.exprs)
+  }
+  const tail = task.tail
+  if (tail.kind === 'sortHead') payloads.push(...tail.by)
+  if (tail.kind === 'partialAgg') payloads.push(...tail.keys, ...tail.aggs)
+  return payloads.every((p) => typeof p === 'string')
 }
 
 /** Runs one partition task (in a worker thread or in the calling thread) and returns its result. */
@@ -71,22 +89,19 @@ async function inputFrame(input: TaskInput): Promise<pl.LazyDataFrame> {
   if (input.kind === 'frame') return input.df.lazy()
   if (input.kind === 'ipc') return pl.readIPC(Buffer.from(input.bytes)).lazy()
   const lf = await readFileLazy(input.file, input.format, input.partitionColumns)
+  // Cast to the dataset's schema (a no-op where the file already matches; CSV/NDJSON may infer otherwise).
   const schema = pl.readIPC(Buffer.from(input.schema))
-  const probe = lf.limit(0).collectSync()
-  const conformed = conformTo(probe, schema, input.file.path)
-  return conformed === probe
-    ? lf
-    : lf.select(...schema.columns.map((c) => pl.col(c).cast(schema.getColumn(c).dtype)))
+  return lf.select(...schema.columns.map((c) => pl.col(c).cast(schema.getColumn(c).dtype)))
 }
 
 function applyOp(lf: pl.LazyDataFrame, op: TaskOp): pl.LazyDataFrame {
   switch (op.kind) {
     case 'filter':
-      return lazyOps.filter(lf, decodeExpr(op.predicate))
+      return lazyOps.filter(lf, fromPayload(op.predicate))
     case 'select':
-      return lazyOps.select(lf, op.exprs.map(decodeExpr))
+      return lazyOps.select(lf, op.exprs.map(fromPayload))
     case 'withColumns':
-      return lazyOps.withColumns(lf, op.exprs.map(decodeExpr))
+      return lazyOps.withColumns(lf, op.exprs.map(fromPayload))
     case 'join':
       return lazyOps.join(lf, pl.readIPC(Buffer.from(op.right)).lazy(), op.spec)
   }
@@ -102,15 +117,15 @@ async function applyTail(lf: pl.LazyDataFrame, tail: TaskTail): Promise<pl.DataF
       return lf.limit(tail.n).collect()
     case 'sortHead':
       return lazyOps
-        .sort(lf, { by: tail.by.map(decodeExpr), descending: tail.descending, nullsLast: tail.nullsLast })
+        .sort(lf, { by: tail.by.map(fromPayload), descending: tail.descending, nullsLast: tail.nullsLast })
         .limit(tail.n)
         .collect()
     case 'unique':
       return lazyOps.unique(lf, tail.spec).collect()
     case 'partialAgg':
       return lf
-        .groupBy(tail.keys.map(decodeExpr))
-        .agg(...tail.aggs.map(decodeExpr))
+        .groupBy(tail.keys.map(fromPayload))
+        .agg(...tail.aggs.map(fromPayload))
         .collect()
     case 'write': {
       const files = await writeDatasetPart(await lf.collect(), tail.dir, {

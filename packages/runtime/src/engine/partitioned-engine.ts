@@ -6,10 +6,11 @@ import { getFormat } from '../format/format-registry.js'
 import type { Dataset } from './dataset.js'
 import { concatFrames, hiveLiterals } from './dataset-reader.js'
 import type { AggregateSpec, EngineFrame, JoinSpec, SortSpec, UniqueSpec } from './engine-frame.js'
-import { encodeExpr } from './expr-codec.js'
+import { toPayload } from './expr-codec.js'
 import { aggregateKeyNames, lazyOps } from './lazy-ops.js'
 import { planPartialAggregation } from './partial-aggregation.js'
 import {
+  isPortable,
   type PartitionTask,
   runPartitionTask,
   type TaskInput,
@@ -146,8 +147,8 @@ export class PartitionedEngine implements EngineFrame {
       }
       const partials = await this.runTasks({
         kind: 'partialAgg',
-        keys: spec.keys.map(encodeExpr),
-        aggs: plan.partials.map(encodeExpr),
+        keys: spec.keys.map(toPayload),
+        aggs: plan.partials.map(toPayload),
       })
       const combined = concatFrames(partials, 'partial aggregates')
         .lazy()
@@ -178,7 +179,7 @@ export class PartitionedEngine implements EngineFrame {
         async () => {
           const tops = await parent.runTasks({
             kind: 'sortHead',
-            by: spec.by.map(encodeExpr),
+            by: spec.by.map(toPayload),
             descending: spec.descending,
             nullsLast: spec.nullsLast,
             n,
@@ -307,10 +308,10 @@ export class PartitionedEngine implements EngineFrame {
   private async encodeOps(): Promise<TaskOp[]> {
     const out: TaskOp[] = []
     for (const op of this.ops) {
-      if (op.kind === 'filter') out.push({ kind: 'filter', predicate: encodeExpr(op.predicate) })
+      if (op.kind === 'filter') out.push({ kind: 'filter', predicate: toPayload(op.predicate) })
       else if (op.kind === 'join')
         out.push({ kind: 'join', right: (await op.right.collect()).writeIPC(), spec: op.spec })
-      else out.push({ kind: op.kind, exprs: op.exprs.map(encodeExpr) })
+      else out.push({ kind: op.kind, exprs: op.exprs.map(toPayload) })
     }
     return out
   }
@@ -320,28 +321,35 @@ export class PartitionedEngine implements EngineFrame {
     return this.runInputs(inputs.map((input) => ({ input, tail })))
   }
 
-  /** Runs tasks over the plan's operations: on worker threads for files (when more than one), else here. */
+  /**
+   * Runs tasks over the plan's operations: on worker threads when there are several file
+   * partitions and every expression serialises, else one partition at a time in this thread.
+   */
   private async runInputs(jobs: readonly { input: TaskInput; tail: TaskTail }[]): Promise<pl.DataFrame[]> {
     const ops = await this.encodeOps()
+    const tasks: PartitionTask[] = jobs.map((job) => ({ input: job.input, ops, tail: job.tail }))
     const workers = configuredWorkers()
-    const parallel = workers > 1 && jobs.filter((j) => j.input.kind === 'file').length > 1
-    const progress = startProgress('partitions', jobs.length)
+    const portable = tasks.filter(isPortable).length
+    const parallel = workers > 1 && portable > 1
+    if (!parallel && workers > 1 && tasks.some((t) => t.input.kind === 'file') && portable < tasks.length) {
+      logVerbose('partitioned: an expression cannot be serialised for worker threads; running in this thread')
+    }
+    const progress = startProgress('partitions', tasks.length)
     logVerbose(
-      `partitioned: ${jobs.length} partition(s) ${parallel ? `on ${workers} worker threads` : 'in this thread'}`,
+      `partitioned: ${tasks.length} partition(s) ${parallel ? `on ${workers} worker threads` : 'in this thread'}`,
     )
-    const run = async (job: { input: TaskInput; tail: TaskTail }) => {
-      const task: PartitionTask = { input: job.input, ops, tail: job.tail }
+    const run = async (task: PartitionTask) => {
       const df =
-        parallel && job.input.kind === 'file'
+        parallel && isPortable(task)
           ? await sharedWorkerPool(workers).run(task)
           : await runPartitionTask(task)
       progress.advance()
       return df
     }
     try {
-      if (parallel) return await Promise.all(jobs.map(run))
+      if (parallel) return await Promise.all(tasks.map(run))
       const out: pl.DataFrame[] = []
-      for (const job of jobs) out.push(await run(job))
+      for (const task of tasks) out.push(await run(task))
       return out
     } finally {
       progress.done()
