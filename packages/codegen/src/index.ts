@@ -1,3 +1,4 @@
 // Public API of @parquetframe/codegen.
 export * from './diagnostics/index.js'
 export * from './pfschema/index.js'
+export * from './emit/index.js'
