@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { getFormat } from '../format/format-registry.js'
 import type { Codec, FormatName } from '../format/storage-format.js'
 import type { DatasetFile } from './dataset.js'
 import { readFileLazy } from './dataset-reader.js'
@@ -89,9 +90,14 @@ async function inputFrame(input: TaskInput): Promise<pl.LazyDataFrame> {
   if (input.kind === 'frame') return input.df.lazy()
   if (input.kind === 'ipc') return pl.readIPC(Buffer.from(input.bytes)).lazy()
   const lf = await readFileLazy(input.file, input.format, input.partitionColumns)
-  // Cast to the dataset's schema (a no-op where the file already matches; CSV/NDJSON may infer otherwise).
+  if (getFormat(input.format).capabilities?.typed) return lf
+  // Untyped formats (CSV, NDJSON) infer dtypes per file: cast the columns that differ from the dataset's.
   const schema = pl.readIPC(Buffer.from(input.schema))
-  return lf.select(...schema.columns.map((c) => pl.col(c).cast(schema.getColumn(c).dtype)))
+  const probe = lf.limit(0).collectSync()
+  const casts = schema.columns
+    .filter((c) => probe.columns.includes(c) && !probe.getColumn(c).dtype.equals(schema.getColumn(c).dtype))
+    .map((c) => pl.col(c).cast(schema.getColumn(c).dtype))
+  return casts.length > 0 ? lf.withColumns(...casts) : lf
 }
 
 function applyOp(lf: pl.LazyDataFrame, op: TaskOp): pl.LazyDataFrame {

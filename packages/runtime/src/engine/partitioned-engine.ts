@@ -6,8 +6,8 @@ import { getFormat } from '../format/format-registry.js'
 import type { Dataset } from './dataset.js'
 import { concatFrames, hiveLiterals } from './dataset-reader.js'
 import type { AggregateSpec, EngineFrame, JoinSpec, SortSpec, UniqueSpec } from './engine-frame.js'
-import { toPayload } from './expr-codec.js'
-import { aggregateKeyNames, lazyOps } from './lazy-ops.js'
+import { type ExprPayload, toPayload } from './expr-codec.js'
+import { lazyOps } from './lazy-ops.js'
 import { planPartialAggregation } from './partial-aggregation.js'
 import {
   isPortable,
@@ -48,6 +48,18 @@ export interface PartitionedDataset {
   readonly files: readonly string[]
   /** Per-partition operations still to run. */
   readonly pendingOperations: number
+}
+
+const payloads = new WeakMap<pl.Expr, ExprPayload>()
+
+/** An expression's payload, serialised once per expression object. */
+function payload(expr: pl.Expr): ExprPayload {
+  let out = payloads.get(expr)
+  if (out === undefined) {
+    out = toPayload(expr)
+    payloads.set(expr, out)
+  }
+  return out
 }
 
 /** Join kinds that can run partition by partition against a broadcast right side. */
@@ -129,13 +141,13 @@ export class PartitionedEngine implements EngineFrame {
   }
 
   aggregate(spec: AggregateSpec): EngineFrame {
-    const keyNames = aggregateKeyNames(this.template, spec)
     const unsorted = this.template
       .lazy()
       .groupBy([...spec.keys])
       .agg(...spec.aggs)
       .collectSync()
-    const template = lazyOps.aggregate(this.template.lazy(), spec, keyNames).collectSync()
+    const keyNames = unsorted.columns.slice(0, spec.keys.length)
+    const template = unsorted
     const plan = planPartialAggregation(spec, unsorted)
     const finish = (lf: pl.LazyDataFrame) => (spec.sort ? lf.sort([...keyNames], false, false, true) : lf)
     const run = async (): Promise<pl.DataFrame[]> => {
@@ -147,8 +159,8 @@ export class PartitionedEngine implements EngineFrame {
       }
       const partials = await this.runTasks({
         kind: 'partialAgg',
-        keys: spec.keys.map(toPayload),
-        aggs: plan.partials.map(toPayload),
+        keys: spec.keys.map(payload),
+        aggs: plan.partials.map(payload),
       })
       const combined = concatFrames(partials, 'partial aggregates')
         .lazy()
@@ -179,7 +191,7 @@ export class PartitionedEngine implements EngineFrame {
         async () => {
           const tops = await parent.runTasks({
             kind: 'sortHead',
-            by: spec.by.map(toPayload),
+            by: spec.by.map(payload),
             descending: spec.descending,
             nullsLast: spec.nullsLast,
             n,
@@ -308,10 +320,10 @@ export class PartitionedEngine implements EngineFrame {
   private async encodeOps(): Promise<TaskOp[]> {
     const out: TaskOp[] = []
     for (const op of this.ops) {
-      if (op.kind === 'filter') out.push({ kind: 'filter', predicate: toPayload(op.predicate) })
+      if (op.kind === 'filter') out.push({ kind: 'filter', predicate: payload(op.predicate) })
       else if (op.kind === 'join')
         out.push({ kind: 'join', right: (await op.right.collect()).writeIPC(), spec: op.spec })
-      else out.push({ kind: op.kind, exprs: op.exprs.map(toPayload) })
+      else out.push({ kind: op.kind, exprs: op.exprs.map(payload) })
     }
     return out
   }
