@@ -3,11 +3,12 @@ import pl from 'nodejs-polars'
 import type { z } from 'zod'
 import type { FieldIR } from '../schema/schema-ir.js'
 import type { Key } from '../table/key-codec.js'
+import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
-import { entitiesFromFrame, frameFromEntities } from './entity-frame-codec.js'
+import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodSchemaForEntity } from './entity-schema.js'
 import { bindStore, clearLoadedRelations, isPartial, prototypeFor } from './entity-state.js'
@@ -27,6 +28,8 @@ import type {
 import { includeRelations, loadRelation } from './relation-loader.js'
 import { describe, literal, type WhereContext } from './where-compiler.js'
 
+/** Unique checks of batches up to this size prune files by the values' statistics. */
+const MAX_PRUNED_VALUES = 32
 /** Validation reports at most this many issues. */
 const MAX_ISSUES = 20
 /** Default entities per batch of `stream`. */
@@ -341,7 +344,7 @@ export class Repository<T extends object> {
       const dup = batch.groupBy(columns).agg(pl.len().alias('__n')).filter(pl.col('__n').gt(1))
       if (dup.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(dup, fields))
       this.store.stats.scans++
-      const clash = await (await snapshot.scan())
+      const clash = await (await snapshot.scan({ where: uniquePruning(batch, fields) }))
         .select(pkColumn, ...columns)
         .join(batch.select(pkColumn).lazy(), { on: pkColumn, how: 'anti' })
         .join(batch.select(...columns).lazy(), { on: columns, how: 'semi' })
@@ -350,6 +353,22 @@ export class Repository<T extends object> {
       if (clash.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
     }
   }
+}
+
+/** For small batches: `in` predicates on the unique columns, so files whose statistics exclude the values are skipped. */
+function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnPredicate[] {
+  if (batch.height > MAX_PRUNED_VALUES) return []
+  const out: ColumnPredicate[] = []
+  for (const f of fields) {
+    if (
+      f.type.kind !== 'enum' &&
+      !(f.type.kind === 'scalar' && ['Int', 'BigInt', 'String'].includes(f.type.name))
+    )
+      continue
+    const values = [...new Set(valuesFromSeries(f, batch.getColumn(f.column)))] as PredicateValue[]
+    out.push({ column: f.column, op: 'in', values })
+  }
+  return out
 }
 
 function firstValue(df: pl.DataFrame, fields: readonly FieldIR[]): unknown {

@@ -1,0 +1,212 @@
+// Section B of the Python scenarios (relationships), both formats, plus include batching and many-to-many.
+import { describe, expect, it } from 'vitest'
+import type { blogModels, ghostModels, shopModels, tagModels } from './__fixtures__/scenario-models.js'
+import { useScenario } from './__fixtures__/scenario-setup.js'
+import * as pf from './index.js'
+
+type Blog = ReturnType<typeof blogModels>
+type Shop = ReturnType<typeof shopModels>
+type Tags = ReturnType<typeof tagModels>
+
+describe.each(['parquet', 'avro'] as const)('relations in %s', (format) => {
+  const scenario = useScenario()
+  const blog = () => scenario.define<Blog>('blogModels', format)
+
+  it('B14: relation metadata (forward: one, reverse: many)', () => {
+    const { Post, User } = blog()
+    expect(pf.entityIR(Post).relations).toEqual([
+      { name: 'author', target: 'User', kind: 'one', foreignKey: 'userId', references: '' },
+      { name: 'category', target: 'Category', kind: 'one', foreignKey: 'categoryId', references: '' },
+    ])
+    expect(pf.entityIR(User).relations).toEqual([
+      { name: 'posts', target: 'Post', kind: 'many', foreignKey: 'userId', references: '' },
+    ])
+  })
+
+  it('B15: forward resolution: post.author() is the user', async () => {
+    const { Post, User } = blog()
+    await User.create({ id: 1, name: 'Alice' })
+    const post = await Post.create({ id: 1, userId: 1, title: 'First Post' })
+    const author = await post.author()
+    expect(author).toBeInstanceOf(User)
+    expect([author?.id, author?.name]).toEqual([1, 'Alice'])
+  })
+
+  it("B16: reverse resolution: user.posts() lists only that user's posts", async () => {
+    const { Post, User } = blog()
+    await User.saveAll([
+      { id: 1, name: 'Alice' },
+      { id: 2, name: 'Bob' },
+    ])
+    await Post.saveAll([
+      { id: 1, userId: 1, title: 'First Post' },
+      { id: 2, userId: 1, title: 'Second Post' },
+      { id: 3, userId: 2, title: 'Other' },
+    ])
+    const alice = (await User.find(1)) as InstanceType<Blog['User']>
+    const posts = await alice.posts()
+    expect(posts.map((p) => p.title).sort()).toEqual(['First Post', 'Second Post'])
+    expect(posts.every((p) => p instanceof Post)).toBe(true)
+  })
+
+  it('B17: an orphan foreign key gives null; a null one too', async () => {
+    const { Post } = blog()
+    const orphan = await Post.create({ id: 1, userId: 999, title: 'Orphan' })
+    expect(await orphan.author()).toBeNull()
+    const anonymous = await Post.create({ id: 2, title: 'Anonymous' })
+    expect(await anonymous.author()).toBeNull()
+  })
+
+  it('B18: a reverse relation without matches gives []', async () => {
+    const { User } = blog()
+    const alice = await User.create({ id: 1, name: 'Alice' })
+    expect(await alice.posts()).toEqual([])
+  })
+
+  it('B19: several relations on one entity resolve independently', async () => {
+    const { Category, Post, User } = blog()
+    await User.create({ id: 1, name: 'Alice' })
+    await Category.create({ id: 1, name: 'Tech' })
+    const post = await Post.create({ id: 1, userId: 1, categoryId: 1, title: 'Hello' })
+    expect((await post.author())?.name).toBe('Alice')
+    expect((await post.category())?.name).toBe('Tech')
+  })
+
+  it('B20: bidirectional, the target named before it is declared', async () => {
+    const { Post, User } = blog()
+    await User.create({ id: 1, name: 'Alice' })
+    await Post.saveAll([
+      { id: 1, userId: 1, title: 'a' },
+      { id: 2, userId: 1, title: 'b' },
+    ])
+    expect((await (await Post.find(1))?.author())?.name).toBe('Alice')
+    expect(await (await User.find(1))?.posts()).toHaveLength(2)
+  })
+
+  it('B21: multi-hop: customer → orders → product', async () => {
+    const { Customer, Order, Product } = scenario.define<Shop>('shopModels', format)
+    await Product.saveAll([
+      { id: 1, name: 'Widget' },
+      { id: 2, name: 'Gadget' },
+    ])
+    await Customer.create({ id: 1, name: 'Carol' })
+    await Order.create({ id: 1, customerId: 1, productId: 1, quantity: 5 })
+    await Order.create({ id: 2, customerId: 1, productId: 2, quantity: 3 })
+    const orders = await ((await Customer.find(1)) as InstanceType<Shop['Customer']>).orders()
+    expect(orders).toHaveLength(2)
+    expect((await orders[0]?.product())?.name).toBe('Widget')
+    const loaded = await Customer.findMany({ include: { orders: { include: { product: true } } } })
+    const carolOrders = await loaded[0]?.orders()
+    expect(await Promise.all((carolOrders ?? []).map(async (o) => (await o.product())?.name))).toEqual([
+      'Widget',
+      'Gadget',
+    ])
+  })
+
+  it('B22: a target that was never registered fails with "Target entity \'X\' is not registered"', async () => {
+    const { Haunted } = scenario.define<ReturnType<typeof ghostModels>>('ghostModels')
+    const h = await Haunted.create({ id: 1, ghostId: 1 })
+    await expect(h.ghost()).rejects.toThrow("Target entity 'Ghost' is not registered")
+    await expect(Haunted.findMany({ include: { ghost: true } })).rejects.toThrow(pf.EntityNotRegisteredError)
+  })
+
+  it('relation accessors take a query: where, orderBy, limit', async () => {
+    const { Post, User } = blog()
+    const alice = await User.create({ id: 1, name: 'Alice' })
+    await Post.saveAll([
+      { id: 1, userId: 1, title: 'c' },
+      { id: 2, userId: 1, title: 'a' },
+      { id: 3, userId: 1, title: 'b' },
+    ])
+    expect((await alice.posts({ orderBy: { title: 'asc' }, limit: 2 })).map((p) => p.title)).toEqual([
+      'a',
+      'b',
+    ])
+    expect(
+      (await alice.posts({ where: { title: { not: 'a' } }, orderBy: { id: 'desc' } })).map((p) => p.id),
+    ).toEqual([3, 1])
+    const post = (await Post.find(1)) as InstanceType<Blog['Post']>
+    expect(await post.author({ where: { name: 'Bob' } })).toBeNull()
+    expect((await post.author({ where: { name: 'Alice' } }))?.id).toBe(1)
+    await expect(alice.posts({ where: { nope: 1 } as never })).rejects.toThrow(/Post\.nope: unknown field/)
+  })
+
+  it('include loads each relation for all parents with one scan per relation, never N+1', async () => {
+    const { Category, Post, User } = blog()
+    const users = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `u${i + 1}` }))
+    await User.saveAll(users)
+    await Category.saveAll([
+      { id: 1, name: 'Tech' },
+      { id: 2, name: 'Life' },
+    ])
+    await Post.saveAll(
+      Array.from({ length: 120 }, (_, i) => ({
+        id: i + 1,
+        userId: (i % 40) + 1,
+        categoryId: (i % 3) + 1,
+        title: `p${i + 1}`,
+      })),
+    )
+    const store = pf.defaultStore()
+    const scans = store.stats.scans
+    const lookups = store.stats.keyLookups
+    const loaded = await User.findMany({
+      include: { posts: { orderBy: { id: 'desc' }, limit: 2, include: { category: true } } },
+    })
+    expect(store.stats.scans - scans).toBe(3) // users, posts, categories
+    expect(loaded).toHaveLength(50)
+    const u1 = loaded[0] as InstanceType<Blog['User']>
+    expect((await u1.posts()).map((p) => p.id)).toEqual([81, 41])
+    expect(await (loaded[45] as InstanceType<Blog['User']>).posts()).toEqual([])
+    const cats = await Promise.all((await u1.posts()).map((p) => p.category()))
+    expect(cats.map((c) => c?.name ?? null)).toEqual([null, 'Life']) // post 81 has category 3, which does not exist
+    expect(store.stats.scans - scans).toBe(3)
+    expect(store.stats.keyLookups - lookups).toBe(0)
+
+    const posts = await Post.findMany({ include: { author: true }, where: { id: { lte: 45 } } })
+    const authors = await Promise.all(posts.map((p) => p.author()))
+    expect(authors.map((a) => a?.id)).toEqual(posts.map((p) => p.userId))
+    expect(store.stats.scans - scans).toBe(5)
+
+    // A relation query bypasses the preloaded value.
+    expect((await u1.posts({ orderBy: { id: 'asc' } })).map((p) => p.id)).toEqual([1, 41, 81])
+    await expect(User.findMany({ include: { postz: true } as never })).rejects.toThrow(
+      /User\.postz: unknown relation in include/,
+    )
+  })
+
+  it('many-to-many through an explicit join entity', async () => {
+    const { Article, ArticleTag, Tag } = scenario.define<Tags>('tagModels', format)
+    await Article.saveAll([
+      { id: 1, title: 'One' },
+      { id: 2, title: 'Two' },
+      { id: 3, title: 'Three' },
+    ])
+    await Tag.saveAll([
+      { id: 'ts', label: 'TypeScript' },
+      { id: 'db', label: 'Databases' },
+    ])
+    await ArticleTag.saveAll([
+      { id: '1-ts', articleId: 1, tagId: 'ts' },
+      { id: '1-db', articleId: 1, tagId: 'db' },
+      { id: '2-db', articleId: 2, tagId: 'db' },
+    ])
+    const one = (await Article.find(1)) as InstanceType<Tags['Article']>
+    expect((await one.tags({ orderBy: { label: 'asc' } })).map((t) => t.label)).toEqual([
+      'Databases',
+      'TypeScript',
+    ])
+    const store = pf.defaultStore()
+    const scans = store.stats.scans
+    const all = await Article.findMany({
+      include: { tags: { orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    })
+    expect(store.stats.scans - scans).toBe(3) // articles, join rows, tags
+    expect(await Promise.all(all.map(async (a) => (await a.tags()).map((t) => t.id)))).toEqual([
+      ['db', 'ts'],
+      ['db'],
+      [],
+    ])
+  })
+})
