@@ -2,3 +2,4 @@
 export * from './diagnostics/index.js'
 export * from './pfschema/index.js'
 export * from './emit/index.js'
+export * from './classes/index.js'

@@ -2,7 +2,8 @@ import type { Diagnostic, DiagnosticSeverity, DiagnosticSpan } from './diagnosti
 
 // All wording of schema diagnostics lives here, one factory per situation, so messages stay consistent and
 // codes stay stable. Codes: PF0xxx loading, PF1xxx syntax and attributes, PF2xxx names and types,
-// PF3xxx fields, keys and defaults, PF4xxx relations, PF5xxx storage. schema/README.md lists them all.
+// PF3xxx fields, keys and defaults, PF4xxx relations, PF5xxx storage, PF6xxx decorated classes.
+// schema/README.md lists them all.
 
 function make(
   severity: DiagnosticSeverity,
@@ -369,4 +370,217 @@ export const messages = {
     ),
   invalidStorage: (span: DiagnosticSpan, entity: string, path: string, why: string) =>
     error('PF5005', span, `storage path ${q(path)} of entity ${q(entity)} ${why}`),
+
+  // PF6xxx: decorated classes (the ts-morph front-end); hints use decorator syntax
+  cannotReadClassFile: (span: DiagnosticSpan, path: string, reason: string) =>
+    error('PF6001', span, `cannot read classes from ${q(path)}: ${reason}`),
+  noEntityClasses: (span: DiagnosticSpan, what: string) =>
+    error(
+      'PF6002',
+      span,
+      `no class decorated with @entity() in ${what}`,
+      "decorate a class with @entity() imported from '@parquetframe/runtime'",
+    ),
+  nonStaticArgument: (span: DiagnosticSpan, decorator: string, what: string) =>
+    error(
+      'PF6101',
+      span,
+      `cannot evaluate ${what} of ${decorator} without running the code`,
+      'write a literal (string, number, boolean, array, object), a const holding one, a class or () => Class',
+    ),
+  unknownDecoratorOption: (
+    span: DiagnosticSpan,
+    decorator: string,
+    option: string,
+    known: readonly string[],
+    suggestion?: string,
+  ) =>
+    error(
+      'PF6102',
+      span,
+      `unknown option ${q(option)} of ${decorator}`,
+      didYouMean(suggestion) ?? `options are ${oneOf(known)}`,
+    ),
+  invalidDecoratorOption: (span: DiagnosticSpan, decorator: string, option: string, expected: string) =>
+    error('PF6103', span, `option ${q(option)} of ${decorator} expects ${expected}`),
+  misplacedDecorator: (span: DiagnosticSpan, decorator: string, problem: string, hint: string) =>
+    error('PF6104', span, `${decorator} ${problem}`, hint),
+  decoratedClassWithoutEntity: (span: DiagnosticSpan, className: string) =>
+    warning(
+      'PF6105',
+      span,
+      `class ${q(className)} has decorated fields but no @entity(), so it is not an entity`,
+      'add @entity() to the class, or extend it from an entity class',
+    ),
+  unsupportedClassFieldType: (
+    span: DiagnosticSpan,
+    entity: string,
+    field: string,
+    type: string,
+    hint: string,
+  ) => error('PF6201', span, `${entity}.${field}: TypeScript type ${q(type)} has no storage type`, hint),
+  ambiguousNumber: (span: DiagnosticSpan, entity: string, field: string) =>
+    error(
+      'PF6202',
+      span,
+      `${entity}.${field}: TypeScript type "number" could be Int or Float`,
+      "give the storage type, e.g. @field('int') or @field('float')",
+    ),
+  typeSpecMismatch: (span: DiagnosticSpan, entity: string, field: string, spec: string, tsType: string) =>
+    error(
+      'PF6203',
+      span,
+      `${entity}.${field}: storage type ${spec} does not fit TypeScript type ${q(tsType)}`,
+      'make the storage type and the property type agree',
+    ),
+  unknownTypeSpec: (span: DiagnosticSpan, spec: string, suggestion?: string) =>
+    error(
+      'PF6204',
+      span,
+      `unknown storage type ${q(spec)}`,
+      didYouMean(suggestion) ??
+        "types are int, bigint, float, decimal, string, boolean, datetime, date, json, bytes (a trailing '?' makes it optional), listOf(type), enumOf(name, values)",
+    ),
+  enumConflict: (span: DiagnosticSpan, enumName: string, first: DiagnosticSpan) =>
+    error(
+      'PF6205',
+      span,
+      `enum ${q(enumName)} is declared with other values at ${first.file}:${first.line}:${first.column}`,
+      'declare its values once (a type alias or a string enum) and use it everywhere, or use another name',
+    ),
+  duplicateClassName: (span: DiagnosticSpan, kind: string, name: string, first: DiagnosticSpan) =>
+    error(
+      'PF6206',
+      span,
+      `${kind} name ${q(name)} is already used at ${first.file}:${first.line}:${first.column}`,
+      "give one of them another name, e.g. @entity({ name: '...' })",
+    ),
+  classMissingPrimaryKey: (span: DiagnosticSpan, entity: string) =>
+    error(
+      'PF6301',
+      span,
+      `entity ${q(entity)} has no primary key`,
+      "mark a field with @id() or pass @entity({ primaryKey: '...' })",
+    ),
+  classMultipleIds: (span: DiagnosticSpan, entity: string, first: string) =>
+    error(
+      'PF6302',
+      span,
+      `entity ${q(entity)} has more than one @id() field (first: ${q(first)})`,
+      'an entity has one primary key field; use @unique() or @entity({ uniques: [[...]] }) for the others',
+    ),
+  primaryKeyDisagrees: (span: DiagnosticSpan, entity: string, key: string, idField: string) =>
+    error(
+      'PF6303',
+      span,
+      `@entity({ primaryKey: ${q(key)} }) of ${q(entity)} disagrees with @id() on ${q(idField)}`,
+      'keep one of the two',
+    ),
+  unknownClassField: (
+    span: DiagnosticSpan,
+    option: string,
+    entity: string,
+    field: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF6304',
+      span,
+      `${option} names ${q(field)}, which is not a stored field of entity ${q(entity)}`,
+      didYouMean(suggestion) ??
+        'only fields decorated with @field(), @id(), @unique() or @index() are stored',
+    ),
+  invalidPrimaryKey: (span: DiagnosticSpan, entity: string, field: string, why: string) =>
+    error(
+      'PF6305',
+      span,
+      `primary key ${entity}.${field} ${why}`,
+      'a primary key is a required Int, BigInt, String or enum field',
+    ),
+  classDefaultMismatch: (
+    span: DiagnosticSpan,
+    entity: string,
+    field: string,
+    expected: string,
+    given: string,
+  ) => error('PF6306', span, `default of ${entity}.${field} must be ${expected}, got ${given}`),
+  classDuplicateColumn: (span: DiagnosticSpan, entity: string, column: string, other: string) =>
+    error(
+      'PF6307',
+      span,
+      `column ${q(column)} of entity ${q(entity)} is already used by field ${q(other)}`,
+      "give one of them another column, e.g. @field({ column: '...' })",
+    ),
+  entityWithoutFields: (span: DiagnosticSpan, entity: string) =>
+    error(
+      'PF6308',
+      span,
+      `entity ${q(entity)} has no stored fields`,
+      'decorate its properties with @id(), @field(), @unique() or @index()',
+    ),
+  unknownRelationTarget: (span: DiagnosticSpan, relation: string, target: string, suggestion?: string) =>
+    error(
+      'PF6401',
+      span,
+      `relation ${relation} points at ${q(target)}, which is not an entity`,
+      didYouMean(suggestion) ?? "name an @entity() class: @rel(() => Post, ...) or @rel('Post', ...)",
+    ),
+  classForeignKeyMissing: (
+    span: DiagnosticSpan,
+    holder: string,
+    key: string,
+    relation: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF6402',
+      span,
+      `foreign key ${q(key)} of relation ${relation} is not a stored field of entity ${q(holder)}`,
+      didYouMean(suggestion) ?? `add the field to ${holder}, e.g. @field('int') ${key}!: number`,
+    ),
+  classForeignKeyTypeMismatch: (
+    span: DiagnosticSpan,
+    relation: string,
+    key: string,
+    keyType: string,
+    ref: string,
+    refType: string,
+  ) =>
+    error(
+      'PF6403',
+      span,
+      `foreign key ${key} of relation ${relation} has type ${keyType}, but it references ${ref} of type ${refType}`,
+      `make ${key} a ${refType}`,
+    ),
+  classReferencesMissing: (
+    span: DiagnosticSpan,
+    target: string,
+    field: string,
+    relation: string,
+    suggestion?: string,
+  ) =>
+    error(
+      'PF6404',
+      span,
+      `relation ${relation} references ${q(field)}, which is not a stored field of entity ${q(target)}`,
+      didYouMean(suggestion),
+    ),
+  invalidRelation: (span: DiagnosticSpan, relation: string, problem: string, hint: string) =>
+    error('PF6405', span, `relation ${relation} ${problem}`, hint),
+  relationNameClash: (span: DiagnosticSpan, entity: string, name: string) =>
+    error(
+      'PF6406',
+      span,
+      `relation ${entity}.${name} has the name of a stored field or another relation`,
+      'give the relation property its own name',
+    ),
+  classStoragePath: (span: DiagnosticSpan, entity: string, path: string, why: string) =>
+    error('PF6501', span, `storage path ${q(path)} of entity ${q(entity)} ${why}`),
+  classDuplicateStorage: (span: DiagnosticSpan, entity: string, path: string, other: string) =>
+    error(
+      'PF6502',
+      span,
+      `entity ${q(entity)} is stored in ${q(path)}, like entity ${q(other)}`,
+      "give each entity its own @entity({ storage: '...' })",
+    ),
 } as const

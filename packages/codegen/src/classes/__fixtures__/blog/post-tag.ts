@@ -1,0 +1,14 @@
+import { type BelongsTo, Entity, entity, field, id, rel } from '@parquetframe/runtime'
+import { Post } from './post.js'
+import { Tag } from './tag.js'
+
+/** Join entity: which post carries which tag (many-to-many through two one-to-many relations). */
+@entity({ storage: 'post_tags', uniques: [['postId', 'tagId']] })
+export class PostTag extends Entity {
+  @id({ default: { kind: 'autoincrement' } }) id!: number
+  @field() postId!: bigint
+  @field('int') tagId!: number
+  @rel(() => Post, { foreignKey: 'postId' }) post!: BelongsTo<Post>
+  @rel(() => Tag, { foreignKey: 'tagId' }) tag!: BelongsTo<Tag>
+  @field({ default: { kind: 'now' } }) addedAt!: Date
+}
