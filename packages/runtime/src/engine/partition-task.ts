@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { ParquetFrameError } from '../errors/pf-error.js'
 import { getFormat } from '../format/format-registry.js'
 import type { Codec, FormatName } from '../format/storage-format.js'
 import type { DatasetFile } from './dataset.js'
@@ -8,6 +9,7 @@ import { type ExprPayload, fromPayload } from './expr-codec.js'
 import type { HiveColumn } from './hive-partitioning.js'
 import { writeDatasetPart } from './hive-writer.js'
 import { lazyOps } from './lazy-ops.js'
+import { PartitionError } from './partition-error.js'
 
 /** Where a partition's rows come from: a dataset file, or Arrow IPC bytes of an in-memory frame. */
 export type TaskInput =
@@ -81,9 +83,15 @@ export function isPortable(task: PartitionTask): boolean {
 
 /** Runs one partition task (in a worker thread or in the calling thread) and returns its result. */
 export async function runPartitionTask(task: PartitionTask): Promise<pl.DataFrame> {
-  let lf = await inputFrame(task.input)
-  for (const op of task.ops) lf = applyOp(lf, op)
-  return applyTail(lf, task.tail)
+  try {
+    let lf = await inputFrame(task.input)
+    for (const op of task.ops) lf = applyOp(lf, op)
+    return await applyTail(lf, task.tail)
+  } catch (error) {
+    if (error instanceof ParquetFrameError) throw error
+    const where = task.input.kind === 'file' ? task.input.file.path : '(in memory)'
+    throw new PartitionError(where, (error as Error).message ?? String(error), { cause: error })
+  }
 }
 
 async function inputFrame(input: TaskInput): Promise<pl.LazyDataFrame> {

@@ -1,6 +1,7 @@
 // Entry point of the partitioned engine's worker threads: runs PartitionTasks, answers with Arrow IPC bytes.
 import { parentPort } from 'node:worker_threads'
 import type { ParquetFrameError } from '../errors/pf-error.js'
+import { PartitionError } from './partition-error.js'
 import { type PartitionTask, runPartitionTask } from './partition-task.js'
 
 /** A request from the pool. */
@@ -18,6 +19,7 @@ export type WorkerResponse =
       readonly name: string
       readonly code?: string
       readonly message: string
+      readonly partition?: string
     }
 
 parentPort?.on('message', async ({ id, task }: WorkerRequest) => {
@@ -33,6 +35,7 @@ parentPort?.on('message', async ({ id, task }: WorkerRequest) => {
       name: e.name ?? 'Error',
       message: e.message ?? String(error),
       ...(e.code ? { code: e.code } : {}),
+      ...(error instanceof PartitionError ? { partition: error.partition } : {}),
     }
   }
   parentPort?.postMessage(response)

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads'
 import pl from 'nodejs-polars'
 import { getConfig } from '../config/config-store.js'
 import { ConfigError, FormatError, NotFoundError, ParquetFrameError } from '../errors/pf-error.js'
+import { PartitionError } from './partition-error.js'
 import type { PartitionTask } from './partition-task.js'
 import type { WorkerRequest, WorkerResponse } from './partition-worker.js'
 
@@ -32,6 +33,11 @@ function startWorker(): Worker {
 
 function rebuildError(response: Extract<WorkerResponse, { ok: false }>): Error {
   switch (response.name) {
+    case 'PartitionError':
+      return new PartitionError(
+        response.partition ?? '?',
+        response.message.replace(/^Partition .* failed: /, ''),
+      )
     case 'FormatError':
       return new FormatError(response.message)
     case 'ConfigError':
