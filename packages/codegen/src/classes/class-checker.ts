@@ -195,8 +195,10 @@ function checkRelation(
       )
       return
     }
+    const targetKey = relation.through.targetKey
+    if (targetKey === undefined) return
     checkKey(where, join, relation.foreignKey, entity, relation.references, relation.span, diagnostics)
-    checkKey(where, join, relation.through.targetKey, target, undefined, relation.span, diagnostics)
+    checkKey(where, join, targetKey, target, undefined, relation.span, diagnostics)
     return
   }
   const [holder, referenced] = relation.kind === 'one' ? [entity, target] : [target, entity]

@@ -105,7 +105,12 @@ function lowerRelation(
     references,
     ...(relation.through === undefined
       ? {}
-      : { through: { entity: relation.through.entity.value, targetKey: relation.through.targetKey.value } }),
+      : {
+          through: {
+            entity: relation.through.entity.value,
+            targetKey: relation.through.targetKey?.value ?? '',
+          },
+        }),
     ...(relation.doc === undefined ? {} : { doc: relation.doc }),
     span: sourceSpan(relation.span),
   }

@@ -46,7 +46,10 @@ export interface ClassRelation {
   readonly kind: 'one' | 'many'
   readonly foreignKey: Spanned<string> | undefined
   readonly references: Spanned<string> | undefined
-  readonly through: { readonly entity: Spanned<string>; readonly targetKey: Spanned<string> } | undefined
+  /** `targetKey` is undefined only when it was forgotten (already reported). */
+  readonly through:
+    | { readonly entity: Spanned<string>; readonly targetKey: Spanned<string> | undefined }
+    | undefined
   readonly doc?: string
 }
 

@@ -89,6 +89,15 @@ export function findEntityClasses(files: readonly SourceFile[], ctx: ReadContext
   const decoratedOthers: ClassDeclaration[] = []
   for (const file of files) {
     for (const declaration of file.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+      // `@entity` without a call is reported by runtimeDecorators; the class is skipped, not called stray.
+      if (
+        declaration
+          .getDecorators()
+          .some((d) => runtimeExportName(d.getExpression(), ctx.runtime) === 'entity')
+      ) {
+        runtimeDecorators(declaration, ctx)
+        continue
+      }
       const decorator = runtimeDecorators(declaration, ctx).find((d) => d.kind === 'entity')
       if (decorator === undefined) {
         const quiet: ReadContext = { ...ctx, diagnostics: [] }
@@ -467,7 +476,7 @@ function readRelation(
     kind: reverse || through !== undefined ? 'many' : 'one',
     foreignKey,
     references,
-    through: through !== undefined && targetKey !== undefined ? { entity: through, targetKey } : undefined,
+    through: through === undefined ? undefined : { entity: through, targetKey },
     ...(doc === undefined ? {} : { doc }),
   }
 }
