@@ -15,6 +15,14 @@ export interface ParquetFooterInfo {
   readonly numRows: number
   /** Every column chunk of every row group. */
   readonly chunks: readonly ParquetColumnChunkInfo[]
+  /** Row groups in file order, with their column chunks. */
+  readonly rowGroups: readonly ParquetRowGroupInfo[]
+}
+
+/** One row group of a Parquet file. */
+export interface ParquetRowGroupInfo {
+  readonly numRows: number
+  readonly chunks: readonly ParquetColumnChunkInfo[]
 }
 
 const MAGIC = 'PAR1'
@@ -47,9 +55,11 @@ export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): Parque
   } catch (cause) {
     throw new FormatError(`Corrupt Parquet footer in ${path}`, { cause })
   }
-  const chunks: ParquetColumnChunkInfo[] = []
+  const rowGroups: ParquetRowGroupInfo[] = []
   for (const rowGroup of asList(root.get(4))) {
-    for (const column of asList((rowGroup as ThriftStruct).get(1))) {
+    const group = rowGroup as ThriftStruct
+    const chunks: ParquetColumnChunkInfo[] = []
+    for (const column of asList(group.get(1))) {
       const meta = (column as ThriftStruct).get(3) as ThriftStruct | undefined
       if (!meta) continue
       chunks.push({
@@ -59,8 +69,9 @@ export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): Parque
         compressedBytes: Number(meta.get(7) ?? 0),
       })
     }
+    rowGroups.push({ numRows: Number(group.get(3) ?? 0), chunks })
   }
-  return { numRows: Number(root.get(3) ?? 0), chunks }
+  return { numRows: Number(root.get(3) ?? 0), chunks: rowGroups.flatMap((g) => g.chunks), rowGroups }
 }
 
 type ThriftValue =

@@ -16,6 +16,8 @@ export type TaskInput =
   | {
       readonly kind: 'file'
       readonly file: DatasetFile
+      /** Only these rows of the file (a row-group-aligned slice of a large Parquet file). */
+      readonly slice?: { readonly offset: number; readonly length: number }
       readonly format: FormatName
       readonly partitionColumns: readonly HiveColumn[]
       /** IPC bytes of an empty frame with the dataset's schema; the file is cast to it. */
@@ -89,7 +91,13 @@ export async function runPartitionTask(task: PartitionTask): Promise<pl.DataFram
     return await applyTail(lf, task.tail)
   } catch (error) {
     if (error instanceof ParquetFrameError) throw error
-    const where = task.input.kind === 'file' ? task.input.file.path : '(in memory)'
+    const input = task.input
+    const where =
+      input.kind !== 'file'
+        ? '(in memory)'
+        : input.slice
+          ? `${input.file.path} rows ${input.slice.offset}..${input.slice.offset + input.slice.length}`
+          : input.file.path
     throw new PartitionError(where, (error as Error).message ?? String(error), { cause: error })
   }
 }
@@ -97,7 +105,8 @@ export async function runPartitionTask(task: PartitionTask): Promise<pl.DataFram
 async function inputFrame(input: TaskInput): Promise<pl.LazyDataFrame> {
   if (input.kind === 'frame') return input.df.lazy()
   if (input.kind === 'ipc') return pl.readIPC(Buffer.from(input.bytes)).lazy()
-  const lf = await readFileLazy(input.file, input.format, input.partitionColumns)
+  const whole = await readFileLazy(input.file, input.format, input.partitionColumns)
+  const lf = input.slice ? whole.slice(input.slice.offset, input.slice.length) : whole
   if (getFormat(input.format).capabilities?.typed) return lf
   // Untyped formats (CSV, NDJSON) infer dtypes per file: cast the columns that differ from the dataset's.
   const schema = pl.readIPC(Buffer.from(input.schema))

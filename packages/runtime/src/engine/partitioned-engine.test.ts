@@ -6,9 +6,13 @@ import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withConfig } from '../config/config-store.js'
 import { read } from '../frame/read-frame.js'
+import { discoverDataset } from './dataset-discovery.js'
 import type { AggregateSpec } from './engine-frame.js'
 import { planPartialAggregation } from './partial-aggregation.js'
 import { PartitionError } from './partition-error.js'
+import { planPartitions } from './partition-planner.js'
+import type { PartitionedDataset } from './partitioned-engine.js'
+import { MIB } from './select-engine.js'
 import { closeWorkerPools } from './worker-pool.js'
 
 const col = pl.col
@@ -130,6 +134,42 @@ describe('partitioned engine', () => {
       process.stderr.write = write
     }
     expect(lines.at(-1)).toBe('parquetframe: partitions 6/6\n')
+  })
+
+  it('cuts a large Parquet file at row-group boundaries into partitions of about eagerThresholdMB', async () => {
+    const big = join(dir, 'big.parquet')
+    const rows = 300_000
+    await pl
+      .DataFrame([
+        pl
+          .Series(
+            'v',
+            Array.from({ length: rows }, (_, i) => i % 1000),
+          )
+          .cast(pl.Int64),
+      ])
+      .lazy()
+      .sinkParquet(big, { rowGroupSize: 30_000 })
+      .collect()
+    const partitions = await planPartitions(await discoverDataset(big), MIB)
+    expect(partitions.map((p) => p.slice)).toEqual([
+      { offset: 0, length: 120_000 },
+      { offset: 120_000, length: 120_000 },
+      { offset: 240_000, length: 60_000 },
+    ])
+    const frame = await withConfig({ eagerThresholdMB: 1 }, () => read(big, { engine: 'partitioned' }))
+    expect((frame.native as PartitionedDataset).partitions).toBe(3)
+    expect(await frame.height()).toBe(rows)
+    expect(
+      await frame.groupBy(col('v').modulo(2).alias('odd')).agg(col('v').sum().alias('s')).toRecords(),
+    ).toEqual([
+      { odd: 0, s: 300 * 249_500 },
+      { odd: 1, s: 300 * 250_000 },
+    ])
+    expect(await frame.sort('v', { descending: true }).limit(2).toRecords()).toEqual([{ v: 999 }, { v: 999 }])
+    expect((await planPartitions(await discoverDataset(big), 100 * MIB)).map((p) => p.slice)).toEqual([
+      undefined,
+    ])
   })
 
   it('surfaces a damaged partition as an error naming the problem', async () => {

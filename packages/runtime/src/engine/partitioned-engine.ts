@@ -9,6 +9,7 @@ import type { AggregateSpec, EngineFrame, JoinSpec, SortSpec, UniqueSpec } from 
 import { type ExprPayload, toPayload } from './expr-codec.js'
 import { lazyOps } from './lazy-ops.js'
 import { planPartialAggregation } from './partial-aggregation.js'
+import type { PartitionRef } from './partition-planner.js'
 import {
   isPortable,
   type PartitionTask,
@@ -28,7 +29,12 @@ type PlanOp =
 
 /** Where a partitioned query's partitions come from. */
 type Source =
-  | { readonly kind: 'dataset'; readonly dataset: Dataset; readonly schema: pl.DataFrame }
+  | {
+      readonly kind: 'dataset'
+      readonly dataset: Dataset
+      readonly schema: pl.DataFrame
+      readonly partitions: readonly PartitionRef[]
+    }
   | { readonly kind: 'memory'; readonly frames: readonly pl.DataFrame[] }
   | {
       readonly kind: 'barrier'
@@ -46,6 +52,8 @@ export interface PartitionedDataset {
   readonly kind: 'dataset' | 'memory' | 'derived'
   /** The data files (kind `dataset`). */
   readonly files: readonly string[]
+  /** Number of partitions (files, or row-group slices of large Parquet files); null until computed. */
+  readonly partitions: number | null
   /** Per-partition operations still to run. */
   readonly pendingOperations: number
 }
@@ -81,9 +89,16 @@ export class PartitionedEngine implements EngineFrame {
     readonly template: pl.DataFrame,
   ) {}
 
-  /** A partitioned query over a dataset's files; `schema` is an empty frame with the dataset's schema. */
-  static fromDataset(dataset: Dataset, schema: pl.DataFrame): PartitionedEngine {
-    return new PartitionedEngine({ kind: 'dataset', dataset, schema }, [], schema)
+  /**
+   * A partitioned query over a dataset; `schema` is an empty frame with the dataset's schema,
+   * `partitions` the files or file slices (default: one partition per file).
+   */
+  static fromDataset(
+    dataset: Dataset,
+    schema: pl.DataFrame,
+    partitions: readonly PartitionRef[] = dataset.files.map((file) => ({ file })),
+  ): PartitionedEngine {
+    return new PartitionedEngine({ kind: 'dataset', dataset, schema, partitions }, [], schema)
   }
 
   /** A partitioned query over in-memory frames of one schema. */
@@ -96,7 +111,13 @@ export class PartitionedEngine implements EngineFrame {
   get native(): PartitionedDataset {
     const kind = this.source.kind === 'barrier' ? 'derived' : this.source.kind
     const files = this.source.kind === 'dataset' ? this.source.dataset.files.map((f) => f.path) : []
-    return { kind, files, pendingOperations: this.ops.length }
+    const partitions =
+      this.source.kind === 'dataset'
+        ? this.source.partitions.length
+        : this.source.kind === 'memory'
+          ? this.source.frames.length
+          : null
+    return { kind, files, partitions, pendingOperations: this.ops.length }
   }
 
   private withOp(op: PlanOp, template: pl.DataFrame): PartitionedEngine {
@@ -305,9 +326,10 @@ export class PartitionedEngine implements EngineFrame {
     const source = this.source
     if (source.kind === 'dataset') {
       const schema = source.schema.writeIPC()
-      return source.dataset.files.map((file) => ({
+      return source.partitions.map(({ file, slice }) => ({
         kind: 'file',
         file,
+        ...(slice ? { slice } : {}),
         format: source.dataset.format,
         partitionColumns: source.dataset.partitionColumns,
         schema,

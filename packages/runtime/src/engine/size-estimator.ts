@@ -10,7 +10,7 @@ const VALUE_WIDTH: Readonly<Record<number, number>> = { 0: 1, 1: 4, 2: 8, 3: 8, 
  * its uncompressed size and values × in-memory width (encodings such as RLE and dictionaries shrink
  * the uncompressed size far below the decoded size).
  */
-export function estimateParquetBytes(footer: ParquetFooterInfo): number {
+export function estimateParquetBytes(footer: Pick<ParquetFooterInfo, 'chunks'>): number {
   let total = 0
   for (const chunk of footer.chunks) {
     const width = VALUE_WIDTH[chunk.physicalType] ?? 8

@@ -144,7 +144,7 @@ describe('engine selection through read()', () => {
       'function',
     )
     const partitioned = (await read(path, { engine: 'partitioned' })).native as PartitionedDataset
-    expect(partitioned).toEqual({ kind: 'dataset', files: [path], pendingOperations: 0 })
+    expect(partitioned).toEqual({ kind: 'dataset', files: [path], partitions: 1, pendingOperations: 0 })
   })
 })
 

@@ -1,4 +1,5 @@
 import { logVerbose } from '../config/config-log.js'
+import { getConfig } from '../config/config-store.js'
 import type { Dataset } from '../engine/dataset.js'
 import { discoverDataset } from '../engine/dataset-discovery.js'
 import { datasetTemplate, readDatasetEager, scanDataset } from '../engine/dataset-reader.js'
@@ -6,7 +7,9 @@ import { EagerEngine } from '../engine/eager-engine.js'
 import type { EngineName } from '../engine/engine-name.js'
 import { resolveEngine } from '../engine/engine-resolver.js'
 import { LazyEngine } from '../engine/lazy-engine.js'
+import { planPartitions } from '../engine/partition-planner.js'
 import { PartitionedEngine } from '../engine/partitioned-engine.js'
+import { MIB } from '../engine/select-engine.js'
 import type { FormatName } from '../format/storage-format.js'
 import { Frame } from './frame.js'
 import type { ReadFrameOptions } from './frame-options.js'
@@ -31,8 +34,11 @@ export async function openDataset(dataset: Dataset, engine: EngineName) {
       return new EagerEngine(await readDatasetEager(dataset))
     case 'lazy':
       return new LazyEngine(await scanDataset(dataset))
-    case 'partitioned':
-      return PartitionedEngine.fromDataset(dataset, await datasetTemplate(dataset))
+    case 'partitioned': {
+      // Partitions of about eagerThresholdMB each: what the eager engine would hold in memory at once.
+      const partitions = await planPartitions(dataset, getConfig().eagerThresholdMB * MIB)
+      return PartitionedEngine.fromDataset(dataset, await datasetTemplate(dataset), partitions)
+    }
   }
 }
 
