@@ -26,12 +26,12 @@ export abstract class Entity {
   }
 
   /** Creates and stores a new entity; fails with UniqueConstraintError if the primary key exists. */
-  static create<T extends Entity>(this: EntityClass<T>, data: CreateInput<T>): Promise<T> {
+  static create<T extends Entity>(this: EntityClass<T>, data: NoInfer<CreateInput<T>>): Promise<T> {
     return defaultStore().repository(this).create(data)
   }
 
   /** The entity with this primary key, or null. */
-  static find<T extends Entity>(this: EntityClass<T>, pk: PrimaryKeyOf<T>): Promise<T | null> {
+  static find<T extends Entity>(this: EntityClass<T>, pk: NoInfer<PrimaryKeyOf<T>>): Promise<T | null> {
     return defaultStore().repository(this).find(pk)
   }
 
@@ -41,12 +41,12 @@ export abstract class Entity {
   }
 
   /** Entities matching a filter. */
-  static findBy<T extends Entity>(this: EntityClass<T>, where: WhereInput<T>): Promise<T[]> {
+  static findBy<T extends Entity>(this: EntityClass<T>, where: NoInfer<WhereInput<T>>): Promise<T[]> {
     return defaultStore().repository(this).findBy(where)
   }
 
   /** The first entity matching a filter, or null. */
-  static findOne<T extends Entity>(this: EntityClass<T>, where: WhereInput<T>): Promise<T | null> {
+  static findOne<T extends Entity>(this: EntityClass<T>, where: NoInfer<WhereInput<T>>): Promise<T | null> {
     return defaultStore().repository(this).findOne(where)
   }
 
@@ -59,30 +59,37 @@ export abstract class Entity {
   }
 
   /** Number of entities, optionally matching a filter. */
-  static count<T extends Entity>(this: EntityClass<T>, where?: WhereInput<T>): Promise<number> {
+  static count<T extends Entity>(this: EntityClass<T>, where?: NoInfer<WhereInput<T>>): Promise<number> {
     return defaultStore().repository(this).count(where)
   }
 
   /** Whether an entity matches the filter. */
-  static exists<T extends Entity>(this: EntityClass<T>, where: WhereInput<T>): Promise<boolean> {
+  static exists<T extends Entity>(this: EntityClass<T>, where: NoInfer<WhereInput<T>>): Promise<boolean> {
     return defaultStore().repository(this).exists(where)
   }
 
   /** Stores many entities (or plain data) in one commit. */
-  static saveAll<T extends Entity>(
-    this: EntityClass<T>,
-    items: readonly (T | CreateInput<T>)[],
-  ): Promise<T[]> {
-    return defaultStore().repository(this).saveAll(items)
+  static saveAll<C extends EntityClass<Entity>>(
+    this: C,
+    items: readonly (InstanceType<C> | CreateInput<InstanceType<C>>)[],
+  ): Promise<InstanceType<C>[]> {
+    return defaultStore()
+      .repository(this as unknown as EntityClass<InstanceType<C>>)
+      .saveAll(items)
   }
 
   /** Inserts or replaces by primary key. */
-  static upsert<T extends Entity>(this: EntityClass<T>, data: T | CreateInput<T>): Promise<T> {
-    return defaultStore().repository(this).upsert(data)
+  static upsert<C extends EntityClass<Entity>>(
+    this: C,
+    data: InstanceType<C> | CreateInput<InstanceType<C>>,
+  ): Promise<InstanceType<C>> {
+    return defaultStore()
+      .repository(this as unknown as EntityClass<InstanceType<C>>)
+      .upsert(data)
   }
 
   /** Deletes the entities matching a filter; returns how many. */
-  static deleteBy<T extends Entity>(this: EntityClass<T>, where: WhereInput<T>): Promise<number> {
+  static deleteBy<T extends Entity>(this: EntityClass<T>, where: NoInfer<WhereInput<T>>): Promise<number> {
     return defaultStore().repository(this).deleteBy(where)
   }
 

@@ -1,0 +1,147 @@
+// Type-level tests of the public API: type-checked (never run) by entity-types.test.ts under the repo's strict flags.
+// Each `@ts-expect-error` must be an error; everything else must compile.
+import {
+  type BelongsTo,
+  CREATE_INPUT,
+  Entity,
+  entity,
+  enumOf,
+  field,
+  type HasMany,
+  id,
+  openStore,
+  PRIMARY_KEY,
+  type Repository,
+  registerEntity,
+  rel,
+} from '../index.js'
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+function assertType<T extends true>(_: T): void {}
+
+@entity({ storage: 'users' })
+class User extends Entity {
+  @id('int') id!: number
+  @field('string') name!: string
+  @field('int?') age!: number | null
+  @field(enumOf('Role', ['ADMIN', 'MEMBER'])) role!: 'ADMIN' | 'MEMBER'
+  @field('datetime') createdAt!: Date
+  @rel('Post', { foreignKey: 'authorId', reverse: true }) posts!: HasMany<Post>
+}
+
+@entity({ storage: 'posts' })
+class Post extends Entity {
+  @id('bigint') id!: bigint
+  @field('int') authorId!: number
+  @field('string') title!: string
+  @field({ type: 'string', optional: true }) body!: string | null
+  @rel(() => User, { foreignKey: 'authorId' }) author!: BelongsTo<User>
+}
+
+export async function statics(): Promise<void> {
+  const alice = await User.create({ id: 1, name: 'Alice', role: 'ADMIN', createdAt: new Date() })
+  assertType<Equal<typeof alice, User>>(true)
+  // @ts-expect-error: name is required
+  await User.create({ id: 2, role: 'ADMIN', createdAt: new Date() })
+  // @ts-expect-error: unknown field
+  await User.create({ id: 2, name: 'B', role: 'ADMIN', createdAt: new Date(), nickname: 'b' })
+  // @ts-expect-error: wrong value type
+  await User.create({ id: '2', name: 'B', role: 'ADMIN', createdAt: new Date() })
+
+  const found = await User.find(1)
+  assertType<Equal<typeof found, User | null>>(true)
+  // @ts-expect-error: the key of User is a number
+  await User.find('1')
+  const post = await Post.find(1n)
+  assertType<Equal<typeof post, Post | null>>(true)
+
+  const adults = await User.findMany({
+    where: { age: { gte: 18 }, role: 'ADMIN', OR: [{ name: { startsWith: 'A' } }, { age: null }] },
+    orderBy: { name: 'asc' },
+    limit: 20,
+    include: { posts: { where: { title: { contains: 'x' } }, include: { author: true } } },
+  })
+  assertType<Equal<typeof adults, User[]>>(true)
+  // @ts-expect-error: typo in a where field
+  await User.findMany({ where: { nme: 'Alice' } })
+  // @ts-expect-error: typo in an include
+  await User.findMany({ include: { postz: true } })
+  // @ts-expect-error: typo in orderBy
+  await User.findMany({ orderBy: { nme: 'asc' } })
+  // @ts-expect-error: a string operator on a number field
+  await User.findBy({ age: { contains: '1' } })
+  // @ts-expect-error: wrong enum value
+  await User.findBy({ role: 'OWNER' })
+  // @ts-expect-error: a relation is not a where field
+  await User.findBy({ posts: null })
+
+  const names = await User.findMany({ select: { name: true } })
+  assertType<Equal<typeof names, Pick<User, 'name'>[]>>(true)
+
+  const n: number = await User.count({ role: 'ADMIN' })
+  const any: boolean = await User.exists({ name: 'x' })
+  const removed: number = await User.deleteBy({ age: null })
+  void [n, any, removed]
+  const many = await User.saveAll([alice, { id: 3, name: 'C', role: 'MEMBER', createdAt: new Date() }])
+  assertType<Equal<typeof many, User[]>>(true)
+  for await (const u of User.stream({ batchSize: 100, where: { age: { lt: 30 } } })) {
+    assertType<Equal<typeof u, User>>(true)
+  }
+}
+
+export async function instances(alice: User, post: Post): Promise<void> {
+  const saved = await alice.save()
+  assertType<Equal<typeof saved, User>>(true)
+  const posts = await alice.posts({ where: { title: 'Hello' }, orderBy: { id: 'desc' }, limit: 5 })
+  assertType<Equal<typeof posts, Post[]>>(true)
+  const author = await post.author()
+  assertType<Equal<typeof author, User | null>>(true)
+  // @ts-expect-error: typo in a relation query
+  await alice.posts({ where: { titel: 'x' } })
+  const deleted: boolean = await alice.delete()
+  void deleted
+}
+
+export function repositories(): Repository<User> {
+  const repo = User.repo(openStore('./data'))
+  const other: Repository<Post> = openStore('./data').repository(Post)
+  void other
+  return repo
+}
+
+/** What generated code looks like: no decorators, the IR registered directly, relation methods spelled out. */
+interface GeneratedCreate {
+  id: string
+  label?: string | null
+}
+export class Tag extends Entity {
+  declare readonly [CREATE_INPUT]?: GeneratedCreate
+  declare readonly [PRIMARY_KEY]?: string
+  slug!: string
+  label!: string | null
+  users(query?: Parameters<HasMany<User>>[0]): Promise<User[]> {
+    return this.related('users', query)
+  }
+}
+registerEntity(Tag, {
+  name: 'Tag',
+  storage: 'tags',
+  format: 'parquet',
+  primaryKey: ['slug'],
+  partitionBy: [],
+  fields: [],
+  relations: [],
+  indexes: [],
+  uniques: [],
+})
+
+export async function generated(): Promise<void> {
+  const tag = await Tag.create({ id: 'x' })
+  assertType<Equal<typeof tag, Tag>>(true)
+  const found = await Tag.find('x')
+  assertType<Equal<typeof found, Tag | null>>(true)
+  // @ts-expect-error: the declared key type is string
+  await Tag.find(1)
+  const tagged = await Tag.findMany({ include: { users: true } })
+  assertType<Equal<typeof tagged, Tag[]>>(true)
+}
