@@ -69,7 +69,9 @@ export function conformFrame(
   for (const c of df.columns) {
     if (!known.has(c)) throw new TableSchemaError(table, c, 'unknown column (not a field of the entity)')
   }
-  const out: pl.Series[] = []
+  const frameDtypes = df.dtypes
+  const dtypes = new Map(df.columns.map((c, i) => [c, frameDtypes[i] as pl.DataType]))
+  const out: (pl.Series | undefined)[] = []
   let unchanged = df.width === entity.fields.length
   for (const [i, field] of entity.fields.entries()) {
     const target = polarsTypeForField(field.type)
@@ -79,10 +81,11 @@ export function conformFrame(
       unchanged = false
       continue
     }
-    const from = df.getColumn(field.column).dtype
+    const from = dtypes.get(field.column) as pl.DataType
     if (sameDtype(from, target)) {
-      out.push(df.getColumn(field.column))
       if (df.columns[i] !== field.column) unchanged = false
+      // Series are only materialised when the frame must be rebuilt (they are costly to wrap).
+      out.push(unchanged ? undefined : df.getColumn(field.column))
       continue
     }
     if (!castable(from, field.type)) {
@@ -117,32 +120,32 @@ export function conformFrame(
     }
     unchanged = false
   }
-  const result = unchanged ? df : pl.DataFrame(out)
+  const result = unchanged
+    ? df
+    : pl.DataFrame(out.map((series, i) => series ?? df.getColumn((entity.fields[i] as FieldIR).column)))
+  const sourceNulls = df.height === 0 ? {} : ((df.nullCount().toRecords()[0] ?? {}) as Record<string, number>)
+  const resultNulls =
+    result === df ? sourceNulls : ((result.nullCount().toRecords()[0] ?? {}) as Record<string, number>)
   for (const field of entity.fields) {
-    const series = result.getColumn(field.column)
-    const sourceNulls = columns.has(field.column) ? df.getColumn(field.column).nullCount() : result.height
-    if (series.nullCount() > sourceNulls) {
+    const nulls = Number(resultNulls[field.column] ?? 0)
+    const before = columns.has(field.column) ? Number(sourceNulls[field.column] ?? 0) : result.height
+    if (nulls > before) {
       throw new TableSchemaError(
         table,
         field.column,
-        `${series.nullCount() - sourceNulls} value(s) cannot be cast to ${typeLabel(field.type)}`,
+        `${nulls - before} value(s) cannot be cast to ${typeLabel(field.type)}`,
       )
     }
-    if (!field.optional && series.nullCount() > 0) {
-      throw new TableSchemaError(
-        table,
-        field.column,
-        `${series.nullCount()} null value(s) in a required field`,
-      )
+    if (!field.optional && nulls > 0) {
+      throw new TableSchemaError(table, field.column, `${nulls} null value(s) in a required field`)
     }
     if (field.type.kind === 'enum') {
       const name = field.type.name
       const values = enums.find((e) => e.name === name)?.values
       if (values) {
         const allowed = new Set(values)
-        const unknown = (series.unique().toArray() as (string | null)[]).filter(
-          (v) => v !== null && !allowed.has(v),
-        )
+        const distinct = result.select(field.column).unique().toRecords() as Record<string, string | null>[]
+        const unknown = distinct.map((r) => r[field.column]).filter((v) => v != null && !allowed.has(v))
         if (unknown.length > 0) {
           throw new TableSchemaError(
             table,

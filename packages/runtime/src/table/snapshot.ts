@@ -200,7 +200,7 @@ export class Snapshot {
   async locateKeys(encoded: readonly string[]): Promise<KeyLocations> {
     const out: KeyLocations = new Map()
     for (const [file, fileKeys] of this.candidates(encoded)) {
-      const indexed = this.ctx.keyIndex.get(this.ctx.store.absolute(file))
+      const indexed = await this.indexed(file)
       let found: string[]
       let rows: number
       if (indexed) {
