@@ -9,46 +9,40 @@ afterEach(async () => {
   await project.dispose()
 })
 
+// Deadlines are generous: the binary compiles its sources with tsx at start, slow on a loaded machine.
+const DEADLINE = 90_000
+
 describe('pf generate --watch (the real binary)', () => {
-  it('regenerates after an edit, survives a broken save, and exits 0 on SIGINT', async () => {
+  it('regenerates after an edit, survives a broken save, and exits 0 on SIGINT', {
+    timeout: 5 * DEADLINE,
+  }, async () => {
     project = await tempProject({ 'schema.pfschema': BLOG_SCHEMA })
     const child = spawnPf(['generate', '--watch'], { cwd: project.dir })
     const output = collectOutput(child)
     const ended = exited(child)
+    const shown = () => `stdout:\n${output.stdout}\nstderr:\n${output.stderr}`
+    const gen = () => readdir(project.path('gen')).catch(() => [] as string[])
+    const wait = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>) =>
+      waitFor(what, check, DEADLINE, shown)
     try {
-      await waitFor(
-        'the first generation and the watching message',
-        () => output.stdout.includes('Watching schema.pfschema'),
-        60_000,
+      await wait('the first generation and the watching message', () =>
+        output.stdout.includes('Watching schema.pfschema'),
       )
-      const generated = (await readdir(project.path('gen'))).sort()
+      const generated = (await gen()).sort()
       expect(generated).toContain('index.ts')
       const before = generated.length
 
-      await writeFile(
-        project.path('schema.pfschema'),
-        `${BLOG_SCHEMA}\nentity Tag @storage("tags") {\n  id Int @id\n  label String\n}\n`,
-      )
-      await waitFor(
-        'output for the added entity',
-        async () => (await readdir(project.path('gen'))).length > before,
-      )
+      const tag = 'entity Tag @storage("tags") {\n  id Int @id\n  label String\n}\n'
+      await writeFile(project.path('schema.pfschema'), `${BLOG_SCHEMA}\n${tag}`)
+      await wait('output for the added entity', async () => (await gen()).length > before)
       expect(await readFile(project.path('gen/tag.ts'), 'utf8')).toContain('label')
 
-      await writeFile(
-        project.path('schema.pfschema'),
-        `${BLOG_SCHEMA}\nentity Tag {\n  id Int @id\n  label Strin\n}\n`,
-      )
-      await waitFor('the diagnostics of the broken save', () =>
-        output.stderr.includes('did you mean "String"?'),
-      )
+      await writeFile(project.path('schema.pfschema'), `${BLOG_SCHEMA}\n${tag.replace('String', 'Strin')}`)
+      await wait('the diagnostics of the broken save', () => output.stderr.includes('did you mean "String"?'))
       expect(child.exitCode).toBeNull()
 
       await writeFile(project.path('schema.pfschema'), BLOG_SCHEMA)
-      await waitFor(
-        'the Tag files removed after the fix',
-        async () => (await readdir(project.path('gen'))).length === before,
-      )
+      await wait('the Tag files removed after the fix', async () => (await gen()).length === before)
     } finally {
       child.kill('SIGINT')
     }
