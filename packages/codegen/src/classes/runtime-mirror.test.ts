@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { EntityClass } from '@parquetframe/runtime'
 import type { EntityIR } from '@parquetframe/runtime/schema'
 import { ts } from 'ts-morph'
 import { describe, expect, it } from 'vitest'
@@ -41,7 +42,7 @@ function comparable(entity: EntityIR, staticEntity: EntityIR | undefined): unkno
 describe('the static reading mirrors the runtime decorators', () => {
   it('gives the IR that running the decorators registers', async () => {
     const runtime = await import('@parquetframe/runtime')
-    const models = runFixture(runtime) as Record<string, typeof runtime.Entity>
+    const models = runFixture(runtime) as Record<string, EntityClass>
     const result = parseClasses(fixture)
     expect(result.diagnostics).toEqual([])
     const classes = ['MirrorAccount', 'MirrorOrder', 'MirrorItem', 'MirrorLine'].map((n) => {
@@ -56,7 +57,7 @@ describe('the static reading mirrors the runtime decorators', () => {
         comparable(runtime.entityIR(cls), staticEntity),
       )
     }
-    const registered = runtime.entryOf(classes[0] as typeof runtime.Entity).enums.get('Tier')
+    const registered = runtime.entryOf(classes[0] as EntityClass).enums.get('Tier')
     expect(result.ir?.enums.map(({ span: _, ...e }) => e)).toEqual([registered])
   })
 })
