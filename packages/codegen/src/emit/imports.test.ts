@@ -18,6 +18,19 @@ describe('renderImports', () => {
     ])
   })
 
+  it('sorts module paths the way biome does: / before . before _ before -', () => {
+    const paths = ['./ab.js', './a-b.js', './a_b.js', './a.js', './a/b.js', './post-tag.js', './post.js']
+    expect([...paths].sort(naturalCompare)).toEqual([
+      './a/b.js',
+      './a.js',
+      './a_b.js',
+      './a-b.js',
+      './ab.js',
+      './post.js',
+      './post-tag.js',
+    ])
+  })
+
   it('puts packages before relative modules, merges duplicates, and uses import type for types only', () => {
     expect(
       renderImports([

@@ -49,8 +49,9 @@ function compareModules(a: string, b: string): number {
 }
 
 /**
- * The order the formatter sorts names in: character by character, letters case-insensitively with the
- * upper-case letter first when two differ only in case, digit runs as numbers (`Entity2` before `Entity10`).
+ * The order the formatter sorts names and module paths in: character by character, letters
+ * case-insensitively with the upper-case letter first when two differ only in case, digit runs as numbers
+ * (`Entity2` before `Entity10`), and in paths `/` before `.` before `_` before `-` before letters and digits.
  */
 export function naturalCompare(a: string, b: string): number {
   const pa = a.match(/\d+|\D/g) ?? []
@@ -59,11 +60,23 @@ export function naturalCompare(a: string, b: string): number {
     const x = pa[i]!
     const y = pb[i]!
     if (x === y) continue
-    if (/^\d/.test(x) && /^\d/.test(y)) return Number(x) - Number(y) || x.length - y.length
-    const lx = x.toLowerCase()
-    const ly = y.toLowerCase()
-    if (lx !== ly) return lx < ly ? -1 : 1
-    return x < y ? -1 : 1
+    const dx = /^\d/.test(x)
+    const dy = /^\d/.test(y)
+    if (dx && dy) return Number(x) - Number(y) || x.length - y.length
+    return rank(x, dx) - rank(y, dy) || (x < y ? -1 : 1)
   }
   return pa.length - pb.length
+}
+
+const PUNCTUATION_ORDER = '/._-'
+
+/** Sort rank of one character (or digit run): separators, other punctuation, digits, then letters. */
+function rank(token: string, digits: boolean): number {
+  if (digits) return 1000
+  const special = PUNCTUATION_ORDER.indexOf(token)
+  if (special >= 0) return special
+  const lower = token.toLowerCase()
+  if (lower === token.toUpperCase()) return 10 + token.charCodeAt(0)
+  // Letters: case-insensitive, upper case first on a tie.
+  return 2000 + lower.charCodeAt(0) * 2 + (token === lower ? 1 : 0)
 }

@@ -31,8 +31,25 @@ export function zodTypeOf(type: FieldType): string {
   }
 }
 
-/** The zod expression of a field's value: nullable when the field is optional. */
+/**
+ * The zod expression of a field's value: nullable when the field is optional. `.nullable()` is chained unless
+ * the base is already a chain of calls (`z.string().regex(…)`), which the formatter would break over lines.
+ */
 export function zodFieldType(field: Pick<FieldIR, 'type' | 'optional'>): string {
   const base = zodTypeOf(field.type)
-  return field.optional ? `${base}.nullable()` : base
+  if (!field.optional) return base
+  return topLevelCalls(base) >= 2 ? `z.nullable(${base})` : `${base}.nullable()`
+}
+
+/** The number of calls in the outermost member chain of an expression (`z.string().regex(/x/)` → 2). */
+function topLevelCalls(expr: string): number {
+  let depth = 0
+  let calls = 0
+  for (const ch of expr) {
+    if (ch === '(') {
+      if (depth === 0) calls++
+      depth++
+    } else if (ch === ')') depth--
+  }
+  return calls
 }
