@@ -242,4 +242,14 @@ describe('toRecords', () => {
     expect(dataFrameToRecords(df)).toEqual(df.toRecords())
     expect(dataFrameToRecords(df.head(0))).toEqual([])
   })
+
+  it('keeps awkward column names as plain keys', () => {
+    const df = pl
+      .DataFrame({ 'a "quoted"\nname': [1], __proto__x: [2] })
+      .withColumns(pl.lit(3).alias('__proto__'))
+    const [row] = dataFrameToRecords(df)
+    expect(Object.keys(row ?? {})).toEqual(['a "quoted"\nname', '__proto__x', '__proto__'])
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe(3)
+  })
 })
