@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph'
+import { type ImportDeclaration, Node, ts } from 'ts-morph'
 
 /** Where the decorators and type helpers are imported from. */
 export interface RuntimeNames {
@@ -18,13 +18,19 @@ export function runtimeExportName(callee: Node, runtime: RuntimeNames): string |
     const declaration = owner.getSymbol()?.getDeclarations()[0]
     if (declaration === undefined) return callee.getName()
     if (!Node.isNamespaceImport(declaration)) return undefined
-    const from = declaration.getFirstAncestor(Node.isImportDeclaration)?.getModuleSpecifierValue()
+    const from = moduleOf(declaration.getFirstAncestor(Node.isImportDeclaration))
     return from !== undefined && runtime.modules.has(from) ? callee.getName() : undefined
   }
   if (!Node.isIdentifier(callee)) return undefined
   const declaration = callee.getSymbol()?.getDeclarations()[0]
   if (declaration === undefined) return callee.getText()
   if (!Node.isImportSpecifier(declaration)) return undefined
-  const from = declaration.getImportDeclaration().getModuleSpecifierValue()
-  return runtime.modules.has(from) ? declaration.getName() : undefined
+  const from = moduleOf(declaration.getImportDeclaration())
+  return from !== undefined && runtime.modules.has(from) ? declaration.getName() : undefined
+}
+
+/** The module an import names; undefined while the code is being typed (`import { a } from {`). */
+function moduleOf(declaration: ImportDeclaration | undefined): string | undefined {
+  const specifier = declaration?.compilerNode.moduleSpecifier
+  return specifier !== undefined && ts.isStringLiteral(specifier) ? specifier.text : undefined
 }
