@@ -1,5 +1,7 @@
 import type { EntityIR, EnumIR, SchemaIR } from '@parquetframe/runtime'
 import { displaySources } from './header.js'
+import { entityNames } from './naming.js'
+import { enumSchemaName } from './zod-types.js'
 
 /** Options of `generate`. */
 export interface GenerateOptions {
@@ -22,10 +24,21 @@ export interface EmitContext {
   readonly sources: readonly string[]
   /** Source files of one entity (its own file when the IR knows it, else the whole schema's). */
   sourcesOf(entity: EntityIR): readonly string[]
+  /** The local name of a runtime export: the name itself, or `Pf<name>` when the schema defines that name too. */
+  rt(name: string): string
+}
+
+/** Every name the generated modules declare for the schema's entities and enums. */
+function declaredNames(ir: SchemaIR): Set<string> {
+  const names = new Set<string>()
+  for (const e of ir.entities) for (const n of Object.values(entityNames(e))) names.add(n)
+  for (const e of ir.enums) names.add(e.name).add(enumSchemaName(e.name))
+  return names
 }
 
 export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): EmitContext {
   const sources = displaySources(ir.sources ?? [], options.outDir)
+  const declared = declaredNames(ir)
   return {
     ir,
     runtimeModule: options.runtimeModule ?? '@parquetframe/runtime',
@@ -35,5 +48,6 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
     sources,
     sourcesOf: (entity) =>
       entity.span?.file !== undefined ? displaySources([entity.span.file], options.outDir) : sources,
+    rt: (name) => (declared.has(name) ? `Pf${name}` : name),
   }
 }

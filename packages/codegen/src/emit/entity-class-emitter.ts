@@ -13,18 +13,18 @@ export function emitEntityClass(w: CodeWriter, ctx: EmitContext, entity: EntityI
   const n = entityNames(entity)
   w.blank()
   w.doc(entity.doc)
-  w.block(`export class ${n.cls} extends Entity {`, () => {
+  w.block(`export class ${n.cls} extends ${ctx.rt('Entity')} {`, () => {
     for (const f of entity.fields) {
       w.doc(f.doc)
       w.line(`declare ${propertyKey(f.name)}: ${tsFieldType(f)}`)
     }
     w.blank()
     w.doc(`What \`${n.cls}.create\` takes.`)
-    w.line(`declare readonly [CREATE_INPUT]?: ${n.createInput}`)
+    w.line(`declare readonly [${ctx.rt('CREATE_INPUT')}]?: ${n.createInput}`)
     const pk = primaryKeyType(entity)
     if (pk !== undefined) {
       w.doc(`The primary key: \`${entity.primaryKey.join(', ')}\`.`)
-      w.line(`declare readonly [PRIMARY_KEY]?: ${pk}`)
+      w.line(`declare readonly [${ctx.rt('PRIMARY_KEY')}]?: ${pk}`)
     }
     for (const r of entity.relations) emitRelationMethod(w, ctx, r)
   })
@@ -42,10 +42,11 @@ export function primaryKeyType(entity: EntityIR): string | undefined {
 
 function emitRelationMethod(w: CodeWriter, ctx: EmitContext, r: RelationIR): void {
   const target = entityNames({ name: ctx.entities.get(r.target)?.name ?? r.target }).cls
+  const rq = ctx.rt('RelationQuery')
   const [query, result] =
     r.kind === 'many'
-      ? [`RelationQuery<${target}>`, `${target}[]`]
-      : [`Pick<RelationQuery<${target}>, 'where'>`, `${target} | null`]
+      ? [`${rq}<${target}>`, `${target}[]`]
+      : [`Pick<${rq}<${target}>, 'where'>`, `${target} | null`]
   w.blank()
   w.doc(r.doc ?? defaultRelationDoc(r, target))
   w.block(`${propertyKey(r.name)}(query?: ${query}): Promise<${result}> {`, () => {

@@ -21,26 +21,27 @@ export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
   w.line(headerLine(ctx.sourcesOf(entity)))
   w.lines(renderImports(entityImports(ctx, entity)))
   emitEntityClass(w, ctx, entity)
-  emitEntityTypes(w, entity)
+  emitEntityTypes(w, ctx, entity)
   emitZodSchemas(w, entity)
   w.blank()
   w.doc(`How ${n.cls} is stored: the schema IR the runtime reads.`)
-  w.lines(printLiteral(entityIRLiteral(entity), 0, `export const ${n.ir}: EntityIR = `))
+  w.lines(printLiteral(entityIRLiteral(entity), 0, `export const ${n.ir}: ${ctx.rt('EntityIR')} = `))
   w.blank()
-  w.line(registration(entity))
+  w.line(registration(ctx, entity))
   return w.toString()
 }
 
-function registration(entity: EntityIR): string {
+function registration(ctx: EmitContext, entity: EntityIR): string {
   const n = entityNames(entity)
-  if (entity.relations.length === 0) return `registerEntity(${n.cls}, ${n.ir}, enums)`
+  const registerEntity = ctx.rt('registerEntity')
+  if (entity.relations.length === 0) return `${registerEntity}(${n.cls}, ${n.ir}, enums)`
   const targets = entity.relations.map((r) => `${r.name}: () => ${entityNames({ name: r.target }).cls}`)
-  const flat = `registerEntity(${n.cls}, ${n.ir}, enums, { relationTargets: { ${targets.join(', ')} } })`
+  const flat = `${registerEntity}(${n.cls}, ${n.ir}, enums, { relationTargets: { ${targets.join(', ')} } })`
   if (flat.length <= 110) return flat
   const inner = `  relationTargets: { ${targets.join(', ')} },`
-  if (inner.length <= 110) return [`registerEntity(${n.cls}, ${n.ir}, enums, {`, inner, '})'].join('\n')
+  if (inner.length <= 110) return [`${registerEntity}(${n.cls}, ${n.ir}, enums, {`, inner, '})'].join('\n')
   return [
-    `registerEntity(${n.cls}, ${n.ir}, enums, {`,
+    `${registerEntity}(${n.cls}, ${n.ir}, enums, {`,
     '  relationTargets: {',
     ...targets.map((t) => `    ${t},`),
     '  },',
@@ -78,12 +79,13 @@ function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
 }
 
 function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
+  const local = (name: string) => (ctx.rt(name) === name ? name : `${name} as ${ctx.rt(name)}`)
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
   if (primaryKeyType(entity) !== undefined) runtimeValues.push('PRIMARY_KEY')
   const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
   if (entity.relations.length > 0) runtimeTypes.push('RelationQuery')
   const specs: ImportSpec[] = [
-    { from: ctx.runtimeModule, names: runtimeValues, types: runtimeTypes },
+    { from: ctx.runtimeModule, names: runtimeValues.map(local), types: runtimeTypes.map(local) },
     { from: ctx.zodModule, names: ['z'] },
   ]
   const enumNames = enumsUsed(entity.fields.map((f) => f.type))

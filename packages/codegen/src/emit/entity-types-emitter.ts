@@ -1,5 +1,6 @@
 import type { EntityIR, FieldIR } from '@parquetframe/runtime'
 import type { CodeWriter } from './code-writer.js'
+import type { EmitContext } from './emit-context.js'
 import { entityNames, propertyKey } from './naming.js'
 import { tsFieldType } from './ts-types.js'
 
@@ -13,7 +14,7 @@ export function isCreateOptional(field: FieldIR): boolean {
  * the defaults); the query types are the runtime's, derived from the class, so they always match what the
  * statics accept.
  */
-export function emitEntityTypes(w: CodeWriter, entity: EntityIR): void {
+export function emitEntityTypes(w: CodeWriter, ctx: EmitContext, entity: EntityIR): void {
   const n = entityNames(entity)
   w.blank()
   w.doc(`What \`${n.cls}.create\` takes: fields with a default and optional fields may be left out.`)
@@ -42,7 +43,7 @@ export function emitEntityTypes(w: CodeWriter, entity: EntityIR): void {
   for (const [name, generic, doc] of aliases) {
     w.blank()
     w.doc(doc)
-    w.line(`export type ${name} = ${generic}<${n.cls}>`)
+    w.line(`export type ${name} = ${ctx.rt(generic)}<${n.cls}>`)
   }
 }
 

@@ -10,13 +10,16 @@ import { enumSchemaName } from './zod-types.js'
 export function emitEnums(ctx: EmitContext): string {
   const w = new CodeWriter()
   w.line(headerLine(ctx.sources))
-  w.line(`import type { EnumIR } from ${quote(ctx.runtimeModule)}`)
+  const enumIR = ctx.rt('EnumIR')
+  w.line(
+    `import type { ${enumIR === 'EnumIR' ? 'EnumIR' : `EnumIR as ${enumIR}`} } from ${quote(ctx.runtimeModule)}`,
+  )
   if (ctx.ir.enums.length > 0) w.line(`import { z } from ${quote(ctx.zodModule)}`)
   for (const e of ctx.ir.enums) emitEnum(w, e)
   w.blank()
   w.doc('Every enum of the schema, as the runtime registers them.')
   const list = ctx.ir.enums.map((e) => ({ name: e.name, values: [...e.values] }))
-  w.lines(printLiteral(list, 0, 'export const enums: readonly EnumIR[] = '))
+  w.lines(printLiteral(list, 0, `export const enums: readonly ${enumIR}[] = `))
   return w.toString()
 }
 

@@ -27,8 +27,8 @@ export function renderImports(specs: readonly ImportSpec[]): string[] {
     if (names.size === 0 && types.size === 0) continue
     const typeOnly = names.size === 0
     const specifiers = [
-      ...[...names].map((n) => ({ key: n, text: n })),
-      ...[...types].map((t) => ({ key: t, text: typeOnly ? t : `type ${t}` })),
+      ...[...names].map((n) => ({ key: importedName(n), text: n })),
+      ...[...types].map((t) => ({ key: importedName(t), text: typeOnly ? t : `type ${t}` })),
     ]
       .sort((a, b) => naturalCompare(a.key, b.key))
       .map((s) => s.text)
@@ -37,6 +37,11 @@ export function renderImports(specs: readonly ImportSpec[]): string[] {
     )
   }
   return lines
+}
+
+/** The local name of a specifier (`PfEntity` for `Entity as PfEntity`), which the formatter sorts by. */
+function importedName(specifier: string): string {
+  return specifier.split(' as ').at(-1)!
 }
 
 function isRelative(from: string): boolean {

@@ -5,6 +5,7 @@ import { parseSchema } from '../../pfschema/index.js'
 import { blogIR } from './blog-ir.js'
 import { REPO_ROOT } from './compile-harness.js'
 import { kitchenSinkIR } from './kitchen-sink-ir.js'
+import { nameClashIR } from './name-clash-ir.js'
 
 /** The repo's sample schemas (schema/samples/*.pfschema), parsed, by golden folder name `samples-<name>`. */
 function repoSamples(): [string, SchemaIR][] {
@@ -23,5 +24,6 @@ function repoSamples(): [string, SchemaIR][] {
 export const SAMPLES: ReadonlyMap<string, SchemaIR> = new Map([
   ['blog', blogIR],
   ['kitchen-sink', kitchenSinkIR],
+  ['name-clash', nameClashIR],
   ...repoSamples(),
 ])
