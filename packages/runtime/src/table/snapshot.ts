@@ -6,7 +6,7 @@ import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache } from './key-index-cache.js'
 import { keyRangeOf } from './key-range.js'
 import type { TableMetadata } from './log-entry.js'
-import { polarsSchemaForEntity } from './polars-schema.js'
+import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
 
@@ -226,10 +226,16 @@ export class Snapshot {
     const frame = this.keyFrame(keys)
     if (store.lazy) {
       await store.verify(file)
-      return store
-        .scan(file, this.keyFrame, codec.columns, columns)
-        .join(frame.lazy(), { on: [...codec.columns], how: 'semi' })
-        .collectSync()
+      const lf = store.scan(file, this.keyFrame, codec.columns, columns)
+      // A few single-column keys become an equality filter: polars pushes it into the
+      // Parquet reader, which skips row groups by their statistics. Many keys: a semi-join.
+      const [column] = codec.columns
+      if (codec.columns.length === 1 && column !== undefined && keys.length <= 16) {
+        const dtype = polarsTypeForField((codec.fields[0] as FieldIR).type)
+        const eq = keys.map((k) => pl.col(column).eq(pl.lit(k).cast(dtype)))
+        return lf.filter(eq.reduce((a, b) => a.or(b))).collectSync()
+      }
+      return lf.join(frame.lazy(), { on: [...codec.columns], how: 'semi' }).collectSync()
     }
     const df = await store.read(file, this.keyFrame, codec.columns, columns)
     return df.join(frame, { on: [...codec.columns], how: 'semi' })

@@ -19,6 +19,9 @@ const READ_AHEAD = 8
 /** Reads and writes a table's commit log (`_pf_log/`) through the file-system seam. */
 export class TableLog {
   readonly dir: string
+  /** Parsed entries and checkpoints by version: log files never change once created. */
+  private readonly entries = new Map<number, LogEntry>()
+  private readonly checkpoints = new Map<number, TableState>()
 
   constructor(
     readonly root: string,
@@ -45,6 +48,8 @@ export class TableLog {
 
   /** The entry of a version, or undefined when it does not exist (yet). */
   async readEntry(version: number): Promise<LogEntry | undefined> {
+    const cached = this.entries.get(version)
+    if (cached) return cached
     const file = this.entryPath(version)
     let bytes: Uint8Array
     try {
@@ -62,6 +67,8 @@ export class TableLog {
     ) {
       throw new TableCorruptError(this.table, file, version, 'not a log entry of this version')
     }
+    if (this.entries.size >= 20_000) this.entries.clear()
+    this.entries.set(version, entry)
     return entry
   }
 
@@ -92,12 +99,17 @@ export class TableLog {
   }
 
   private async readCheckpoint(version: number): Promise<TableState> {
+    const cached = this.checkpoints.get(version)
+    if (cached) return cached
     const file = join(this.dir, checkpointFileName(version))
     const data = this.parse<CheckpointData>(await this.fs.readFile(file), file, version)
     if (data.version !== version || !Array.isArray(data.files)) {
       throw new TableCorruptError(this.table, file, version, 'not a checkpoint of this version')
     }
-    return fromCheckpoint(data)
+    const state = fromCheckpoint(data)
+    if (this.checkpoints.size >= 8) this.checkpoints.clear()
+    this.checkpoints.set(version, state)
+    return state
   }
 
   /** The version named by `_last_checkpoint`, if any (a hint: a stale or missing pointer is fine). */
