@@ -28,6 +28,15 @@ function nullish(v: unknown): unknown {
   return v === undefined ? null : v
 }
 
+/** The values with undefined as null (copied only when there is an undefined). */
+function withNulls(values: readonly unknown[]): unknown[] {
+  for (const v of values) if (v === undefined) return values.map(nullish)
+  return values as unknown[]
+}
+
+/** Microseconds since the epoch are exact in a double up to 2^53 µs (about ±285 years around 1970). */
+const MAX_EXACT_MICROS = 2 ** 53
+
 /** A series from a BigInt64Array (nodejs-polars types it as JS arrays only). */
 function int64Series(name: string, values: BigInt64Array): pl.Series {
   return pl.Series(name, values as unknown as number[])
@@ -46,14 +55,14 @@ function scalarSeries(
 ): pl.Series {
   switch (type) {
     case 'Int':
-      return pl.Series(name, values.map(nullish), pl.Int64)
+      return pl.Series(name, withNulls(values), pl.Int64)
     case 'Float':
-      return pl.Series(name, values.map(nullish), pl.Float64)
+      return pl.Series(name, withNulls(values), pl.Float64)
     case 'Boolean':
-      return pl.Series(name, values.map(nullish), pl.Bool)
+      return pl.Series(name, withNulls(values), pl.Bool)
     case 'String':
     case 'Decimal':
-      return pl.Series(name, values.map(nullish), pl.Utf8)
+      return pl.Series(name, withNulls(values), pl.Utf8)
     case 'BigInt': {
       if (!hasNull(values)) {
         const out = new BigInt64Array(values.length)
@@ -64,6 +73,18 @@ function scalarSeries(
     }
     case 'DateTime': {
       if (!hasNull(values)) {
+        const micros = new Float64Array(values.length)
+        let exact = true
+        for (let i = 0; i < values.length; i++) {
+          const us = (values[i] as Date).getTime() * 1000
+          micros[i] = us
+          if (us >= MAX_EXACT_MICROS || us <= -MAX_EXACT_MICROS) exact = false
+        }
+        if (exact)
+          return pl
+            .Series(name, micros as unknown as number[])
+            .cast(pl.Int64)
+            .cast(dtype)
         const out = new BigInt64Array(values.length)
         for (let i = 0; i < values.length; i++) out[i] = BigInt((values[i] as Date).getTime()) * 1000n
         return int64Series(name, out).cast(dtype)
@@ -139,24 +160,26 @@ export function frameFromEntities(fields: readonly FieldIR[], rows: readonly obj
   return pl.DataFrame(columns)
 }
 
-/** Reads one column of a frame into JS values of the field's type (null where the column is null). */
-export function valuesFromSeries(field: FieldIR, series: pl.Series): unknown[] {
+/**
+ * Reads one column of a frame as an indexable list of JS values of the field's type (null where the column is
+ * null). Numeric columns without nulls come back as typed arrays (no per-value conversion).
+ */
+export function valuesFromSeries(field: FieldIR, series: pl.Series): ArrayLike<unknown> {
   const type = field.type
   if (type.kind === 'enum') return series.toArray()
   if (type.kind === 'list') return listValues(type.element, series)
   switch (type.name) {
-    case 'Int': {
+    case 'Int':
+      // Int values are safe integers: exact as doubles.
       if (series.nullCount() > 0) return series.toArray()
-      const typed = series.cast(pl.Int64).toTypedArray() as BigInt64Array
-      const out = new Array<unknown>(typed.length)
-      for (let i = 0; i < typed.length; i++) out[i] = Number(typed[i])
-      return out
-    }
+      return series.cast(pl.Float64).toTypedArray() as Float64Array
+    case 'Float':
+      if (series.nullCount() > 0) return series.toArray()
+      return series.cast(pl.Float64).toTypedArray() as Float64Array
     case 'BigInt': {
       if (series.nullCount() > 0) return (series.cast(pl.Utf8).toArray() as (string | null)[]).map(toBigInt)
-      return Array.from(series.cast(pl.Int64).toTypedArray() as BigInt64Array)
+      return series.cast(pl.Int64).toTypedArray() as BigInt64Array
     }
-    case 'Float':
     case 'Boolean':
     case 'String':
     case 'Decimal':
@@ -187,12 +210,22 @@ function microsToDate(us: number): Date {
 }
 
 function microsToDates(int64: pl.Series): unknown[] {
-  if (int64.nullCount() > 0) {
-    return (int64.toArray() as (number | null)[]).map((us) => (us === null ? null : microsToDate(us)))
+  const n = int64.length
+  const out = new Array<unknown>(n)
+  const nulls = int64.nullCount() > 0 ? (int64.isNull().toArray() as boolean[]) : undefined
+  const min = Number(int64.min() ?? 0)
+  const max = Number(int64.max() ?? 0)
+  if (Math.abs(min) < MAX_EXACT_MICROS && Math.abs(max) < MAX_EXACT_MICROS) {
+    const micros = int64.fillNull('zero').cast(pl.Float64).toTypedArray() as Float64Array
+    for (let i = 0; i < n; i++)
+      out[i] = nulls?.[i] ? null : new Date(Math.floor((micros[i] as number) / 1000))
+    return out
   }
-  const typed = int64.toTypedArray() as BigInt64Array
-  const out = new Array<unknown>(typed.length)
-  for (let i = 0; i < typed.length; i++) out[i] = microsToDate(Number(typed[i]))
+  const micros = int64.fillNull('zero').toTypedArray() as BigInt64Array
+  for (let i = 0; i < n; i++) {
+    const us = micros[i] as bigint
+    out[i] = nulls?.[i] ? null : new Date(Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n)))
+  }
   return out
 }
 
@@ -219,16 +252,19 @@ function listValues(element: FieldType, series: pl.Series): unknown[] {
 }
 
 /** A function that builds one entity from column values without running the class constructor. */
-export type RowBuilder = (columns: readonly (readonly unknown[])[], row: number) => object
+export type RowBuilder = (columns: readonly ArrayLike<unknown>[], row: number) => object
 
-/** Compiles a builder that creates `Object.create(prototype)` and assigns each field (fast, monomorphic). */
+/**
+ * Compiles a builder: a plain constructor function whose prototype is the entity's, assigning each field in a
+ * fixed order (V8's fastest object construction). The class constructor never runs.
+ */
 export function rowBuilder(prototype: object, fieldNames: readonly string[]): RowBuilder {
   const body = [
-    'return function build(c, i) {',
-    '  const o = Object.create(proto)',
-    ...fieldNames.map((n, k) => `  o[${JSON.stringify(n)}] = c[${k}][i]`),
-    '  return o',
+    'function Loaded(c, i) {',
+    ...fieldNames.map((n, k) => `  this[${JSON.stringify(n)}] = c[${k}][i]`),
     '}',
+    'Loaded.prototype = proto',
+    'return (c, i) => new Loaded(c, i)',
   ].join('\n')
   return new Function('proto', body)(prototype) as RowBuilder
 }

@@ -12,7 +12,7 @@ import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodSchemaForEntity } from './entity-schema.js'
 import { bindStore, clearLoadedRelations, isPartial, prototypeFor } from './entity-state.js'
-import type { EntityStore } from './entity-store.js'
+import { defaultStore, type EntityStore } from './entity-store.js'
 import { withWriteLock } from './entity-write-lock.js'
 import { applyPlan, type PlannableQuery, planQuery, type QueryPlan } from './query-planner.js'
 import type {
@@ -26,7 +26,7 @@ import type {
   WhereInput,
 } from './query-types.js'
 import { includeRelations, loadRelation } from './relation-loader.js'
-import { describe, literal, type WhereContext } from './where-compiler.js'
+import { checkValue, describe, type WhereContext } from './where-compiler.js'
 
 /** Unique checks of batches up to this size prune files by the values' statistics. */
 const MAX_PRUNED_VALUES = 32
@@ -74,7 +74,7 @@ export class Repository<T extends object> {
 
   /** The entity with this primary key, or null. Reads only files whose key range can hold it. */
   async find(pk: PrimaryKeyOf<T>): Promise<T | null> {
-    literal(this.context, this.pk, pk, 'find')
+    checkValue(this.context, this.pk, pk, 'find')
     const table = await this.table()
     this.store.stats.keyLookups++
     const df = await table.findByKey(pk as Key)
@@ -199,7 +199,7 @@ export class Repository<T extends object> {
   /** Deletes an entity by its primary key; true when a row was removed. */
   async delete(entity: T): Promise<boolean> {
     const pk = (entity as Record<string, unknown>)[this.pk.name]
-    literal(this.context, this.pk, pk, 'delete')
+    checkValue(this.context, this.pk, pk, 'delete')
     const table = await this.table()
     const result = await table.deleteKeys([pk as Key])
     this.store.stats.commits++
@@ -302,8 +302,11 @@ export class Repository<T extends object> {
 
   private async write(input: readonly T[], mode: 'insert' | 'upsert'): Promise<void> {
     this.prepare(input)
-    const entities = mode === 'upsert' ? lastPerKey(input, this.pk.name) : input
-    const df = frameFromEntities(this.fields, entities)
+    let df = frameFromEntities(this.fields, input)
+    if (mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
+      // saveAll with a key twice: the last one wins.
+      df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
+    }
     const table = await this.table()
     const commit = async () => {
       if (this.entry.ir.uniques.length > 0) await this.checkUnique(table, df)
@@ -314,9 +317,9 @@ export class Repository<T extends object> {
       else await commit()
     } catch (error) {
       if (error instanceof DuplicateKeyError) {
-        const value = (entities[0] as Record<string, unknown>)[this.pk.name]
+        const value = (input[0] as Record<string, unknown>)[this.pk.name]
         throw Object.assign(
-          new UniqueConstraintError(this.name, this.pk.name, entities.length === 1 ? value : error.keys[0]),
+          new UniqueConstraintError(this.name, this.pk.name, input.length === 1 ? value : error.keys[0]),
           {
             cause: error,
           },
@@ -325,8 +328,10 @@ export class Repository<T extends object> {
       throw error
     }
     this.store.stats.commits++
+    // Instances remember a store other than the default one (the default needs no binding).
+    const bind = this.store !== defaultStore()
     for (const entity of input) {
-      bindStore(entity, this.store)
+      if (bind) bindStore(entity, this.store)
       clearLoadedRelations(entity)
     }
   }
@@ -365,7 +370,9 @@ function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnP
       !(f.type.kind === 'scalar' && ['Int', 'BigInt', 'String'].includes(f.type.name))
     )
       continue
-    const values = [...new Set(valuesFromSeries(f, batch.getColumn(f.column)))] as PredicateValue[]
+    const values = [
+      ...new Set(Array.from(valuesFromSeries(f, batch.getColumn(f.column)))),
+    ] as PredicateValue[]
     out.push({ column: f.column, op: 'in', values })
   }
   return out
@@ -391,29 +398,6 @@ function defaultValue(field: FieldIR): unknown {
     case 'autoincrement':
       return undefined
   }
-}
-
-/** The entities with distinct primary keys, the last occurrence of a key winning (order of last occurrences). */
-function lastPerKey<T extends object>(entities: readonly T[], pk: string): readonly T[] {
-  if (entities.length < 2) return entities
-  const seen = new Set<unknown>()
-  let duplicates = false
-  for (const e of entities) {
-    const k = keyOf((e as Record<string, unknown>)[pk])
-    if (seen.has(k)) {
-      duplicates = true
-      break
-    }
-    seen.add(k)
-  }
-  if (!duplicates) return entities
-  const last = new Map<unknown, T>()
-  for (const e of entities) {
-    const k = keyOf((e as Record<string, unknown>)[pk])
-    last.delete(k)
-    last.set(k, e)
-  }
-  return [...last.values()]
 }
 
 /** A Map key for a primary-key value (1 and 1n are the same key). */

@@ -108,10 +108,9 @@ function compileOperator(
       if (!Array.isArray(operand))
         throw new QueryError(`${where}: '${op}' expects an array, got ${describe(operand)}`)
       scalarOnly(ctx, field, op)
-      const withoutNull = operand.filter((v) => v !== null)
-      for (const v of withoutNull) literal(ctx, field, v, op)
-      let expr = guard(field, col.isIn(pl.lit(seriesForField({ ...field, column: 'in' }, withoutNull))))
-      if (withoutNull.length < operand.length) expr = expr.or(col.isNull())
+      const values = operand.filter((v) => v !== null).map((v) => checkValue(ctx, field, v, op))
+      let expr = guard(field, col.isIn(pl.lit(seriesForField({ ...field, column: 'in' }, values))))
+      if (values.length < operand.length) expr = expr.or(col.isNull())
       return op === 'in' ? expr : expr.not()
     }
     case 'gt':
@@ -189,6 +188,32 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
 
 /** Checks a value against the field type and returns it as a polars literal of the column's dtype. */
 export function literal(ctx: WhereContext, field: FieldIR, value: unknown, op: string): pl.Expr {
+  const v = checkValue(ctx, field, value, op)
+  const t = field.type
+  if (t.kind !== 'scalar') return pl.lit(v)
+  switch (t.name) {
+    case 'Int':
+    case 'BigInt':
+      return pl.lit(v).cast(pl.Int64)
+    case 'Float':
+      return pl.lit(v).cast(pl.Float64)
+    case 'DateTime':
+      return pl
+        .lit(BigInt((v as Date).getTime()) * 1000n)
+        .cast(pl.Int64)
+        .cast(pl.Datetime('us', 'UTC'))
+    case 'Date':
+      return pl.lit(v).cast(pl.Date)
+    default:
+      return pl.lit(v)
+  }
+}
+
+/**
+ * Checks a value against the field type without touching polars (cheap: `in` lists can hold many values);
+ * returns it as stored (Int as number, BigInt as bigint). Throws QueryError naming `Entity.field`.
+ */
+export function checkValue(ctx: WhereContext, field: FieldIR, value: unknown, op: string): unknown {
   const where = `${ctx.entity}.${field.name}`
   const wrong = (expected: string) =>
     new QueryError(`${where}: '${op}' expects ${expected}, got ${describe(value)}`)
@@ -198,44 +223,38 @@ export function literal(ctx: WhereContext, field: FieldIR, value: unknown, op: s
   if (t.kind === 'enum') {
     const values = ctx.enums.get(t.name)?.values ?? []
     if (typeof value !== 'string' || !values.includes(value)) throw wrong(`one of ${values.join(', ')}`)
-    return pl.lit(value)
+    return value
   }
   switch (t.name) {
     case 'Int':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return pl.lit(value).cast(pl.Int64)
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value
       if (
         typeof value === 'bigint' &&
         value <= BigInt(Number.MAX_SAFE_INTEGER) &&
         value >= BigInt(Number.MIN_SAFE_INTEGER)
       ) {
-        return pl.lit(Number(value)).cast(pl.Int64)
+        return Number(value)
       }
       throw wrong('an integer number')
     case 'BigInt':
-      if (typeof value === 'bigint') return pl.lit(value).cast(pl.Int64)
-      if (typeof value === 'number' && Number.isSafeInteger(value))
-        return pl.lit(BigInt(value)).cast(pl.Int64)
+      if (typeof value === 'bigint') return value
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
       throw wrong('a bigint')
     case 'Float':
-      if (typeof value === 'number') return pl.lit(value).cast(pl.Float64)
+      if (typeof value === 'number') return value
       throw wrong('a number')
     case 'String':
     case 'Decimal':
-      if (typeof value === 'string') return pl.lit(value)
+      if (typeof value === 'string') return value
       throw wrong('a string')
     case 'Boolean':
-      if (typeof value === 'boolean') return pl.lit(value)
+      if (typeof value === 'boolean') return value
       throw wrong('a boolean')
     case 'DateTime':
-      if (value instanceof Date && !Number.isNaN(value.getTime())) {
-        return pl
-          .lit(BigInt(value.getTime()) * 1000n)
-          .cast(pl.Int64)
-          .cast(pl.Datetime('us', 'UTC'))
-      }
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value
       throw wrong('a valid Date')
     case 'Date':
-      if (typeof value === 'string' && DATE_RE.test(value)) return pl.lit(value).cast(pl.Date)
+      if (typeof value === 'string' && DATE_RE.test(value)) return value
       throw wrong("a 'YYYY-MM-DD' string")
     case 'Json':
     case 'Bytes':
