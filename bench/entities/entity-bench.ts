@@ -1,0 +1,195 @@
+// Entity benchmarks (issue 4): saveAll and findAll of 1M entities against raw nodejs-polars, findBy against
+// DuckDB, include against a per-parent loop. `node --import tsx bench/entities/entity-bench.ts [rows]`.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pl from 'nodejs-polars'
+import {
+  Entity,
+  type EntityClass,
+  openStore,
+  registerEntity,
+} from '../../packages/runtime/src/entity/index.ts'
+import type { EntityIR, FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
+import { fmtMs, writeResults } from '../lib/bench-util.mjs'
+
+const ROWS = Number(process.argv[2] ?? 1_000_000)
+const dir = mkdtempSync(join(tmpdir(), 'pf-entity-bench-'))
+
+function field(name: string, id: number, type: FieldType, optional = false): FieldIR {
+  return { name, id, column: name, type, optional, isId: name === 'id', unique: false, index: false }
+}
+const scalar = (name: 'Int' | 'BigInt' | 'Float' | 'String' | 'Boolean' | 'DateTime'): FieldType => ({
+  kind: 'scalar',
+  name,
+})
+function ir(name: string, fields: FieldIR[], relations: EntityIR['relations'] = []): EntityIR {
+  return {
+    name,
+    storage: name.toLowerCase(),
+    format: 'parquet',
+    primaryKey: ['id'],
+    partitionBy: [],
+    fields,
+    relations,
+    indexes: [],
+    uniques: [],
+  }
+}
+
+class Row extends Entity {
+  id!: number
+  name!: string
+  score!: number
+  active!: boolean
+  createdAt!: Date
+  big!: bigint
+}
+registerEntity(
+  Row,
+  ir('Row', [
+    field('id', 1, scalar('Int')),
+    field('name', 2, scalar('String')),
+    field('score', 3, scalar('Float')),
+    field('active', 4, scalar('Boolean')),
+    field('createdAt', 5, scalar('DateTime')),
+    field('big', 6, scalar('BigInt')),
+  ]),
+)
+
+function rows(n: number): Row[] {
+  const out = new Array<Row>(n)
+  const base = Date.UTC(2024, 0, 1)
+  for (let i = 0; i < n; i++) {
+    out[i] = Object.assign(new Row(), {
+      id: i,
+      name: `name-${i % 5000}`,
+      score: (i % 1000) / 7,
+      active: i % 3 === 0,
+      createdAt: new Date(base + i * 1000),
+      big: BigInt(i) * 1_000_003n,
+    })
+  }
+  return out
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const t0 = performance.now()
+  const out = await fn()
+  return [performance.now() - t0, out]
+}
+
+/** What a user would write with raw nodejs-polars: columns with dtypes from the objects, then writeParquet. */
+function rawPolarsWrite(data: readonly Row[], path: string): void {
+  const col = <K extends keyof Row>(k: K) => data.map((r) => r[k])
+  const df = pl.DataFrame([
+    pl.Series('id', col('id'), pl.Int64),
+    pl.Series('name', col('name'), pl.Utf8),
+    pl.Series('score', col('score'), pl.Float64),
+    pl.Series('active', col('active'), pl.Bool),
+    pl.Series('createdAt', col('createdAt'), pl.Datetime('us', 'UTC')),
+    pl.Series('big', BigInt64Array.from(col('big')) as unknown as number[]),
+  ])
+  df.writeParquet(path, { compression: 'zstd' })
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = []
+  const data = rows(ROWS)
+  const store = openStore(dir)
+  const repo = Row.repo(store)
+
+  const [rawWrite] = await time(() => rawPolarsWrite(data, join(dir, 'raw.parquet')))
+  const [saveAll] = await time(() => repo.saveAll(data))
+  lines.push('## saveAll vs raw nodejs-polars (same objects → frame → Parquet)', '')
+  lines.push('| rows | raw polars | saveAll | ratio |', '| --- | --- | --- | --- |')
+  lines.push(
+    `| ${ROWS.toLocaleString('en')} | ${fmtMs(rawWrite)} | ${fmtMs(saveAll)} | ${(saveAll / rawWrite).toFixed(2)}x |`,
+    '',
+  )
+
+  const table = await repo.table()
+  const files = readdirSync(table.path).filter((f) => f.endsWith('.parquet'))
+  const [toRecords] = await time(() => pl.readParquet(join(table.path, files[0] as string)).toRecords())
+  const [findAll, all] = await time(() => repo.findAll())
+  if (all.length !== ROWS) throw new Error(`findAll returned ${all.length}`)
+  lines.push('## findAll vs polars toRecords (same file)', '')
+  lines.push('| rows | polars toRecords | findAll | speed-up |', '| --- | --- | --- | --- |')
+  lines.push(
+    `| ${ROWS.toLocaleString('en')} | ${fmtMs(toRecords)} | ${fmtMs(findAll)} | ${(toRecords / findAll).toFixed(2)}x |`,
+    '',
+  )
+
+  const [findBy, hits] = await time(() => repo.findBy({ name: 'name-42' }))
+  let duck = Number.NaN
+  try {
+    const { DuckDBInstance } = await import('@duckdb/node-api')
+    const db = await DuckDBInstance.create(':memory:')
+    const conn = await db.connect()
+    const glob = join(table.path, '*.parquet')
+    ;[duck] = await time(async () =>
+      (
+        await conn.runAndReadAll(`SELECT * FROM read_parquet('${glob}') WHERE name = 'name-42'`)
+      ).getRowObjects(),
+    )
+  } catch (error) {
+    lines.push(`(DuckDB unavailable: ${(error as Error).message})`)
+  }
+  lines.push('## findBy on a non-key field vs DuckDB', '')
+  lines.push('| rows | matches | DuckDB | findBy | ratio |', '| --- | --- | --- | --- | --- |')
+  lines.push(
+    `| ${ROWS.toLocaleString('en')} | ${hits.length} | ${fmtMs(duck)} | ${fmtMs(findBy)} | ${(findBy / duck).toFixed(2)}x |`,
+    '',
+  )
+
+  class Parent extends Entity {
+    id!: number
+    declare children: (q?: object) => Promise<Child[]>
+  }
+  class Child extends Entity {
+    id!: number
+    parentId!: number
+  }
+  registerEntity(
+    Parent,
+    ir(
+      'Parent',
+      [field('id', 1, scalar('Int'))],
+      [{ name: 'children', target: 'Child', kind: 'many', foreignKey: 'parentId', references: '' }],
+    ),
+  )
+  registerEntity(Child, ir('Child', [field('id', 1, scalar('Int')), field('parentId', 2, scalar('Int'))]))
+  const parents = 10_000
+  await Parent.repo(store).saveAll(Array.from({ length: parents }, (_, i) => ({ id: i })))
+  await Child.repo(store).saveAll(
+    Array.from({ length: parents * 3 }, (_, i) => ({ id: i, parentId: i % parents })),
+  )
+  const scans0 = store.stats.scans
+  const [include] = await time(() => Parent.repo(store).findMany({ include: { children: true } } as never))
+  const includeScans = store.stats.scans - scans0 - 1
+  const sample = 200
+  const loaded = (await Parent.repo(store).findMany({ limit: sample })) as Parent[]
+  const [naive] = await time(async () => {
+    for (const p of loaded) await p.children()
+  })
+  const naiveAll = (naive / sample) * parents
+  lines.push('## include of one relation for 10,000 parents vs a per-parent loop', '')
+  lines.push(
+    '| parents | scans for the relation | include | per-parent loop (extrapolated from 200) | speed-up |',
+    '| --- | --- | --- | --- | --- |',
+  )
+  lines.push(
+    `| ${parents.toLocaleString('en')} | ${includeScans} | ${fmtMs(include)} | ${fmtMs(naiveAll)} | ${(naiveAll / include).toFixed(0)}x |`,
+    '',
+  )
+
+  writeResults(new URL('./results.md', import.meta.url).pathname, 'Entity benchmark', lines)
+  console.log(lines.join('\n'))
+}
+
+main()
+  .catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+  .finally(() => rmSync(dir, { recursive: true, force: true }))
