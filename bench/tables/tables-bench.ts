@@ -22,12 +22,7 @@ const UPSERTS = quick ? 100 : 1000
 rmSync(ROOT, { recursive: true, force: true })
 mkdirSync(ROOT, { recursive: true })
 
-function field(
-  id: number,
-  name: string,
-  type: FieldType['kind'] extends never ? never : FieldType,
-  isId = false,
-): FieldIR {
+function field(id: number, name: string, type: FieldType, isId = false): FieldIR {
   return { id, name, column: name, type, optional: false, isId, unique: false, index: false }
 }
 const entity: EntityIR = {
