@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import pl from 'nodejs-polars'
+import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
 import type { StorageFormat } from '../format/storage-format.js'
 import { computeFileStats } from './file-stats.js'
@@ -38,6 +39,7 @@ export class DataFileStore {
   ) {
     this.format = getFormat(metadata.format)
     this.schema = polarsSchemaForEntity(metadata.entity, metadata.enums)
+    if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(metadata.entity, metadata.enums)
   }
 
   private async encode(df: pl.DataFrame, tempPath: string): Promise<number> {
@@ -55,8 +57,8 @@ export class DataFileStore {
     return this.avroSchema === undefined ? {} : { avroSchema: this.avroSchema }
   }
 
-  /** Avro writer schema, set by the table when the avro format is registered. */
-  avroSchema: unknown
+  /** Avro writer schema (from the entity), so every file of the table has the same schema. */
+  private readonly avroSchema: unknown
 
   /**
    * Writes a conformed frame as new data files (hive folders when partitioned,

@@ -105,3 +105,25 @@ describe('Table', () => {
     expect(out.getColumn('createdAt').toArray()[0]).toEqual(new Date('2024-01-01T00:00:00Z'))
   })
 })
+
+describe('Avro tables', () => {
+  it('store data files as .avro and round-trip writes, updates and lookups', async () => {
+    const avro = await createTable(`${dir}/avro-users`, {
+      entity: userEntity,
+      enums: userEnums,
+      format: 'avro',
+    })
+    await avro.append(users(range(0, 5)))
+    await avro.upsert(users([2], 'new'))
+    await avro.deleteKeys([4])
+    const snap = await avro.snapshot()
+    expect(snap.files.every((f) => f.add.path.endsWith('.avro'))).toBe(true)
+    const df = await (await openTable(`${dir}/avro-users`)).read()
+    expect(idsOf(df)).toEqual([0, 1, 2, 3])
+    expect(String(df.getColumn('id').dtype)).toBe('DataType(Int64)')
+    expect((await avro.findByKey(2))?.getColumn('name').get(0)).toBe('new2')
+    expect(
+      (await (await avro.scan({ where: [{ column: 'id', op: '<', value: 2 }] })).collectSync()).height,
+    ).toBe(2)
+  })
+})
