@@ -123,3 +123,13 @@ describe('entity ⇄ frame codec', () => {
     expect(e?.at.toISOString()).toBe('2023-11-14T22:13:20.123Z')
   })
 })
+
+describe('list columns of only empty lists', () => {
+  it('keep the declared element type', () => {
+    const fields = entityIRFor('L', { id: 'Int', tags: 'String[]', nums: 'Int[]?', days: 'Date[]' }).fields
+    const df = frameFromEntities(fields, [{ id: 1, tags: [], nums: null, days: [] }])
+    expect(String(df.getColumn('tags').dtype)).toBe('DataType(List(DataType(String)))')
+    expect(String(df.getColumn('nums').dtype)).toBe('DataType(List(DataType(Int64)))')
+    expect(String(df.getColumn('days').dtype)).toBe('DataType(List(DataType(Date)))')
+  })
+})

@@ -20,7 +20,16 @@ export function seriesForField(field: FieldIR, values: readonly unknown[]): pl.S
   const dtype = polarsTypeForField(field.type)
   const type = field.type
   if (type.kind === 'enum') return pl.Series(name, values.map(nullish), pl.Utf8)
-  if (type.kind === 'list') return listSeries(name, type.element, values, dtype)
+  if (type.kind === 'list') {
+    // nodejs-polars types a column of only empty lists as List(Null) and refuses one of only nulls, whatever
+    // dtype it is given: such a column is built with one extra non-empty row, then sliced back.
+    const hasItems = values.some((v) => Array.isArray(v) && v.length > 0)
+    if (hasItems) return listSeries(name, type.element, values, dtype)
+    return listSeries(name, type.element, [...values, [sampleElement(type.element)]], dtype).slice(
+      0,
+      values.length,
+    )
+  }
   return scalarSeries(name, type.name, values, dtype)
 }
 
@@ -112,6 +121,30 @@ function base64Text(v: unknown): string | null {
   if (v === null || v === undefined) return null
   const bytes = v as Uint8Array
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+/** A valid value of an element type (for the sentinel row above). */
+function sampleElement(element: FieldType): unknown {
+  if (element.kind !== 'scalar') return ''
+  switch (element.name) {
+    case 'Int':
+    case 'Float':
+      return 0
+    case 'BigInt':
+      return 0n
+    case 'Boolean':
+      return false
+    case 'DateTime':
+      return new Date(0)
+    case 'Date':
+      return '1970-01-01'
+    case 'Json':
+      return null
+    case 'Bytes':
+      return new Uint8Array()
+    default:
+      return ''
+  }
 }
 
 function listSeries(
