@@ -25,7 +25,9 @@ const sourceSpan = (span: AstSpan, length: number): SourceSpan => ({
 /**
  * Turns a checked schema into the IR. Call only when the checks found no errors: anything invalid is left out here
  * rather than reported. Field ids are 1..n over stored (non-relation) fields in declaration order; storage defaults
- * to the entity name in snake_case; format to the config format, else parquet.
+ * to the entity name in snake_case; format to the config format, else parquet. Field-level `@unique`/`@index` become
+ * one-field groups in `uniques`/`indexes` (before the `@@unique`/`@@index` groups), as the runtime's decorators and the
+ * class front-end list them: the runtime enforces uniqueness from `uniques` alone.
  */
 export function lowerToIR(schema: BoundSchema): SchemaIR {
   const config: { -readonly [K in keyof SchemaConfigIR]: SchemaConfigIR[K] } = {}
@@ -68,8 +70,14 @@ function lowerEntity(schema: BoundSchema, entity: BoundEntity, defaultFormat: 'p
     partitionBy: entity.partitionBy.map((n) => n.text),
     fields,
     relations,
-    indexes: entity.indexes.map((l) => l.fields.map((n) => n.text)),
-    uniques: entity.uniques.map((l) => l.fields.map((n) => n.text)),
+    indexes: [
+      ...fields.filter((f) => f.index).map((f) => [f.name]),
+      ...entity.indexes.map((l) => l.fields.map((n) => n.text)),
+    ],
+    uniques: [
+      ...fields.filter((f) => f.unique).map((f) => [f.name]),
+      ...entity.uniques.map((l) => l.fields.map((n) => n.text)),
+    ],
     ...(entity.node.doc === undefined ? {} : { doc: entity.node.doc }),
     span: sourceSpan(entity.node.name.span, entity.name.length),
   }

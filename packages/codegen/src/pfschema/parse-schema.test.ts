@@ -94,6 +94,12 @@ describe('parseSchema → IR', () => {
     expect(user.primaryKey).toEqual(['id'])
   })
 
+  it('lists field-level @unique/@index as one-field groups, as the runtime enforces uniques from them', () => {
+    expect(user.uniques).toEqual([['email']])
+    expect(user.indexes).toEqual([['name']])
+    expect(post.uniques).toEqual([])
+  })
+
   it('resolves relations: one holds the key, many finds it on the target', () => {
     expect(user.relations).toEqual([
       expect.objectContaining({
@@ -175,13 +181,14 @@ entity Member { id Int @id
   it('accepts partitioning, composite indexes and uniques', () => {
     const schema = ir(`entity Event @partitionBy(day, kind) { id Int @id
   day Date
-  kind String
+  kind String @index
+  code String @unique
   @@index([kind, day])
   @@unique([id, day]) }`)
     expect(entity(schema, 'Event')).toMatchObject({
       partitionBy: ['day', 'kind'],
-      indexes: [['kind', 'day']],
-      uniques: [['id', 'day']],
+      indexes: [['kind'], ['kind', 'day']],
+      uniques: [['code'], ['id', 'day']],
     })
   })
 })

@@ -12,10 +12,14 @@ export const JS_RESERVED_WORDS = words(`
   public return static super switch this throw true try typeof undefined var void while with yield
 `)
 
-/** Members the generated entity classes and repositories define (instance and static), and object internals. */
+/**
+ * Members the generated entity classes inherit from the runtime's `Entity` (every instance member, whatever its
+ * visibility, and every static), members of the generated classes and repositories, and object internals.
+ */
 export const GENERATED_MEMBER_NAMES = words(`
-  find findBy findMany findFirst create createMany update upsert count deleteAll
-  save delete reload toJSON constructor prototype __proto__ then
+  save delete related repository
+  repo create find findAll findBy findOne findMany count exists saveAll upsert deleteBy deleteAll stream
+  findFirst createMany update reload toJSON constructor prototype __proto__ then
 `)
 
 /** Global names an entity or enum would shadow in generated modules (besides the scalar type names). */

@@ -11,6 +11,12 @@ const cases: [string, string, string][] = [
   ['duplicate field', 'entity A { id Int @id\n id String }', 'PF2002'],
   ['duplicate enum value', 'enum E { X X }', 'PF2003'],
   ['reserved field name', 'entity A { id Int @id\n delete Int }', 'PF2004'],
+  ['Entity base member as field name', 'entity A { id Int @id\n related Int }', 'PF2004'],
+  [
+    'Entity base member as relation name',
+    'entity A { id Int @id\n repository B[] }\nentity B { id Int @id\n aId Int }',
+    'PF2004',
+  ],
   ['JS reserved field name', 'entity A { id Int @id\n class Int }', 'PF2004'],
   ['reserved entity name', 'entity Promise { id Int @id }', 'PF2004'],
   ['scalar name as entity name', 'entity String { id Int @id }', 'PF2004'],
