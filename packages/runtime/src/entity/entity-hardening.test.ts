@@ -107,6 +107,21 @@ describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
     expect(new Set(members.map((m) => m.email)).size).toBe(8)
   }, 120_000)
 
+  it('@default(autoincrement()) across concurrent writer processes: every id distinct, 1..n', async () => {
+    const dir = join(scenario.dir(), 'auto')
+    const each = 10
+    const results = await runWriters(
+      [1, 1001, 2001].map((from) => ['auto', dir, format, String(from), String(each)]),
+    )
+    expect(results.map((r) => r.saved)).toEqual([each, each, each])
+    const members = (await pf.openStore(dir).repository(memberClass(false, true)).findAll()) as {
+      id: number
+    }[]
+    expect(members.map((m) => m.id).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 3 * each }, (_, i) => i + 1),
+    )
+  }, 120_000)
+
   it('H3: a write that fails part-way keeps the stored rows', async () => {
     const { User } = scenario.define<Crud>('crudModels', format)
     const fs = new FaultyFileSystem()
@@ -277,7 +292,7 @@ describe('H8: saves cost what they write', () => {
 })
 
 /** The class the writer processes register, declared here the same way (no decorators). */
-function memberClass(unique = false): pf.EntityClass<object> {
+function memberClass(unique = false, auto = false): pf.EntityClass<object> {
   class Member extends pf.Entity {}
   const field = (name: string, id: number, type: 'Int' | 'String', isUnique = false) => ({
     name,
@@ -298,7 +313,13 @@ function memberClass(unique = false): pf.EntityClass<object> {
         format: 'parquet',
         primaryKey: ['id'],
         partitionBy: [],
-        fields: [field('id', 1, 'Int'), field('email', 2, 'String', unique), field('writer', 3, 'String')],
+        fields: [
+          auto
+            ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } as const }
+            : field('id', 1, 'Int'),
+          field('email', 2, 'String', unique),
+          field('writer', 3, 'String'),
+        ],
         relations: [],
         indexes: [],
         uniques: unique ? [['email']] : [],

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { FieldIR } from '../schema/schema-ir.js'
 import type { Key } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
@@ -10,10 +10,17 @@ import { DuplicateKeyError } from '../table/table-errors.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
 import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
-import { validateRecord, zodSchemaForEntity } from './entity-schema.js'
+import { validateRecord, zodForField } from './entity-schema.js'
 import { bindStore, clearLoadedRelations, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import { withWriteLock } from './entity-write-lock.js'
+import {
+  assignAutoValues,
+  autoincrementFields,
+  clearAutoValues,
+  defaultValue,
+  type PendingAuto,
+} from './field-defaults.js'
 import { applyPlan, type PlannableQuery, planQuery, type QueryPlan } from './query-planner.js'
 import type {
   CreateInput,
@@ -274,11 +281,26 @@ export class Repository<T extends object> {
     return entity
   }
 
-  /** Applies defaults, turns missing optional values into null, validates everything; throws before any write. */
-  private prepare(entities: readonly T[]): void {
+  /**
+   * Applies defaults, turns missing optional values into null, validates everything; throws before any write.
+   * Returns the entities whose autoincrement fields are missing: they get values inside the commit.
+   */
+  private prepare(entities: readonly T[]): PendingAuto<T>[] {
     const issues: ValidationIssue[] = []
-    this.zod ??= zodSchemaForEntity(this.entry.ir, this.entry.enums)
-    const withDefaults = this.fields.filter((f) => f.default !== undefined || f.optional)
+    const auto = autoincrementFields(this.fields)
+    // Autoincrement fields may be missing here: they are assigned (valid by construction) at commit time.
+    this.zod ??= z.object(
+      Object.fromEntries(
+        this.fields.map((f) => {
+          const schema = zodForField(f, this.entry.enums)
+          return [f.name, f.default?.kind === 'autoincrement' ? schema.optional() : schema]
+        }),
+      ),
+    )
+    const pending = auto.map((field) => ({ field, entities: [] as T[] }))
+    const withDefaults = this.fields.filter(
+      (f) => (f.default !== undefined && f.default.kind !== 'autoincrement') || f.optional,
+    )
     for (const entity of entities) {
       if (isPartial(entity)) {
         throw new ValidationError([
@@ -295,26 +317,36 @@ export class Repository<T extends object> {
         if (value !== undefined) record[f.name] = value
         else if (f.optional) record[f.name] = null
       }
+      for (const p of pending) if (record[p.field.name] === undefined) p.entities.push(entity)
       if (issues.length < MAX_ISSUES) issues.push(...validateRecord(this.entry.ir, this.zod, entity))
     }
     if (issues.length > 0) throw new ValidationError(issues.slice(0, MAX_ISSUES))
+    return pending.filter((p) => p.entities.length > 0)
   }
 
   private async write(input: readonly T[], mode: 'insert' | 'upsert'): Promise<void> {
-    this.prepare(input)
-    let df = frameFromEntities(this.fields, input)
-    if (mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
-      // saveAll with a key twice: the last one wins.
-      df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
-    }
+    const pending = this.prepare(input)
     const table = await this.table()
     const commit = async () => {
-      if (this.entry.ir.uniques.length > 0) await this.checkUnique(table, df)
-      return mode === 'insert' ? table.insert(df) : table.upsert(df)
+      if (pending.length > 0) assignAutoValues(pending, input, (await table.snapshot()).files)
+      try {
+        let df = frameFromEntities(this.fields, input)
+        if (mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
+          // saveAll with a key twice: the last one wins.
+          df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
+        }
+        if (this.entry.ir.uniques.length > 0) await this.checkUnique(table, df)
+        return mode === 'insert' ? await table.insert(df) : await table.upsert(df)
+      } catch (error) {
+        clearAutoValues(pending)
+        throw error
+      }
     }
     try {
-      if (this.entry.ir.uniques.length > 0) await withWriteLock(join(table.path, '_pf_unique.lock'), commit)
-      else await commit()
+      // Unique checks and autoincrement values need the table to themselves from reading to committing.
+      if (this.entry.ir.uniques.length > 0 || pending.length > 0) {
+        await withWriteLock(join(table.path, '_pf_unique.lock'), commit)
+      } else await commit()
     } catch (error) {
       if (error instanceof DuplicateKeyError) {
         const value = (input[0] as Record<string, unknown>)[this.pk.name]
@@ -381,23 +413,6 @@ function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnP
 function firstValue(df: pl.DataFrame, fields: readonly FieldIR[]): unknown {
   const values = fields.map((f) => df.getColumn(f.column).get(0))
   return values.length === 1 ? values[0] : values.map(String).join(', ')
-}
-
-function defaultValue(field: FieldIR): unknown {
-  const d = field.default
-  if (!d) return undefined
-  switch (d.kind) {
-    case 'literal':
-      return d.value
-    case 'now':
-      return field.type.kind === 'scalar' && field.type.name === 'Date'
-        ? new Date().toISOString().slice(0, 10)
-        : new Date()
-    case 'uuid':
-      return crypto.randomUUID()
-    case 'autoincrement':
-      return undefined
-  }
 }
 
 /** A Map key for a primary-key value (1 and 1n are the same key). */

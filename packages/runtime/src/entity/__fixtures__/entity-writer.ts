@@ -30,7 +30,9 @@ const ir: EntityIR = {
   primaryKey: ['id'],
   partitionBy: [],
   fields: [
-    field('id', 1, 'Int'),
+    mode === 'auto'
+      ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } }
+      : field('id', 1, 'Int'),
     field('email', 2, 'String', mode === 'unique'),
     field('writer', 3, 'String'),
   ],
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
   const result = { saved: 0, rejected: 0 }
   for (let i = from; i < from + count; i++) {
     try {
-      if (mode === 'unique') {
+      if (mode === 'auto') {
+        await repo.create({ email: `user${i}@example.com`, writer: String(from) } as never)
+      } else if (mode === 'unique') {
         // Every writer tries the same emails (with its own ids): exactly one may win each.
         await repo.create({ id: i, email: `user${i % 1000}@example.com`, writer: String(from) })
       } else {

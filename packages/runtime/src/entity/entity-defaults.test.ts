@@ -1,0 +1,116 @@
+// @default: autoincrement (assigned inside the commit, never colliding), and literals of every type.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { DefaultValue, EntityIR } from '../schema/schema-ir.js'
+import { FaultyFileSystem } from '../table/faulty-file-system.js'
+import { entityIRFor } from './__fixtures__/test-ir.js'
+import * as pf from './index.js'
+
+let dir = ''
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pf-defaults-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function withDefaults(ir: EntityIR, defaults: Record<string, DefaultValue>): EntityIR {
+  return { ...ir, fields: ir.fields.map((f) => (defaults[f.name] ? { ...f, default: defaults[f.name] } : f)) }
+}
+
+/** A class registered in a fresh registry from an IR; its repository in the temp store. */
+function repoFor(
+  ir: EntityIR,
+  format: 'parquet' | 'avro' = 'parquet',
+): pf.Repository<Record<string, unknown>> {
+  class Model extends pf.Entity {}
+  pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Model, { ...ir, format }))
+  return pf.openStore(dir).repository(Model) as unknown as pf.Repository<Record<string, unknown>>
+}
+
+const counterIR = (idType: 'Int' | 'BigInt') =>
+  withDefaults(entityIRFor('Ticket', { id: idType, label: 'String' }), { id: { kind: 'autoincrement' } })
+
+describe.each(['parquet', 'avro'] as const)('@default(autoincrement()) in %s', (format) => {
+  it('numbers from 1, continues above the stored maximum and above explicit values in the batch', async () => {
+    const repo = repoFor(counterIR('Int'), format)
+    const a = await repo.create({ label: 'a' })
+    const b = await repo.create({ label: 'b' })
+    expect([a.id, b.id]).toEqual([1, 2])
+    const batch = await repo.saveAll([{ label: 'c' }, { id: 10, label: 'explicit' }, { label: 'd' }])
+    expect(batch.map((t) => t.id)).toEqual([11, 10, 12])
+    expect((await repo.create({ label: 'e' })).id).toBe(13)
+    expect((await repo.findMany({ orderBy: { id: 'asc' } })).map((t) => t.id)).toEqual([1, 2, 10, 11, 12, 13])
+  })
+
+  it('concurrent creators never collide', async () => {
+    const repo = repoFor(counterIR('Int'), format)
+    const other = pf.openStore(dir).repository(repo.entry.ctor) as typeof repo
+    const made = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? repo : other).create({ label: `t${i}` })),
+    )
+    expect(made.map((t) => t.id).sort((x, y) => Number(x) - Number(y))).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    )
+    expect(await repo.count()).toBe(12)
+  })
+
+  it('BigInt keys get bigint values; a failed commit leaves the value unset for a retry', async () => {
+    const repo = repoFor(counterIR('BigInt'), format)
+    expect((await repo.create({ label: 'a' })).id).toBe(1n)
+    await repo.create({ id: 2n ** 60n, label: 'big' })
+    expect((await repo.create({ label: 'b' })).id).toBe(2n ** 60n + 1n)
+    const fs = new FaultyFileSystem()
+    const faulty = pf.openStore(dir, { fs }).repository(repo.entry.ctor) as typeof repo
+    fs.inject({ op: 'rename', code: 'EIO' })
+    const ticket = Object.assign(new (repo.entry.ctor as new () => Record<string, unknown>)(), { label: 'c' })
+    await expect(faulty.save(ticket)).rejects.toThrow()
+    expect(ticket.id).toBeUndefined()
+    fs.clear()
+    expect((await faulty.save(ticket)).id).toBe(2n ** 60n + 2n)
+  })
+})
+
+describe('@default literals become the field type', () => {
+  it('BigInt and Decimal digit strings, DateTime ISO text, Json text (parsed, never shared)', async () => {
+    const ir = withDefaults(
+      entityIRFor('Setting', {
+        id: 'Int',
+        big: 'BigInt',
+        price: 'Decimal',
+        at: 'DateTime',
+        day: 'Date',
+        meta: 'Json',
+        flag: 'Boolean',
+        ratio: 'Float',
+        note: 'String?',
+      }),
+      {
+        big: { kind: 'literal', value: '9007199254740993' },
+        price: { kind: 'literal', value: '10.50' },
+        at: { kind: 'literal', value: '2024-02-29T12:00:00.000Z' },
+        day: { kind: 'literal', value: '2024-02-29' },
+        meta: { kind: 'literal', value: '{"a":[1,2],"b":null}' },
+        flag: { kind: 'literal', value: true },
+        ratio: { kind: 'literal', value: 0.5 },
+        note: { kind: 'literal', value: null },
+      },
+    )
+    const repo = repoFor(ir)
+    const one = await repo.create({ id: 1 })
+    const two = await repo.create({ id: 2 })
+    expect({ ...one }).toEqual({
+      id: 1,
+      big: 9007199254740993n,
+      price: '10.50',
+      at: new Date('2024-02-29T12:00:00.000Z'),
+      day: '2024-02-29',
+      meta: { a: [1, 2], b: null },
+      flag: true,
+      ratio: 0.5,
+      note: null,
+    })
+    expect(one.meta).not.toBe(two.meta)
+    expect({ ...(await repo.find(1)) }).toEqual({ ...one })
+  })
+})
