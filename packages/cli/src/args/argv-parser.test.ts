@@ -18,6 +18,18 @@ describe('parseArgv', () => {
     expect(parseArgv(['-s', 'c'], specs).values).toEqual({ schema: 'c' })
   })
 
+  it('collects the values of a flag that may be repeated, in order', () => {
+    const withList: OptionSpec[] = [
+      ...specs,
+      { name: 'classes', type: 'string', multiple: true, description: '' },
+    ]
+    expect(parseArgv(['--classes', 'a.ts', '--classes=src/*.ts'], withList).values).toEqual({
+      classes: ['a.ts', 'src/*.ts'],
+    })
+    expect(parseArgv(['--classes', 'a.ts'], withList).values).toEqual({ classes: ['a.ts'] })
+    expect(() => parseArgv(['--classes'], withList)).toThrow('Option --classes needs a value')
+  })
+
   it('treats everything after -- as positional', () => {
     expect(parseArgv(['--', '--check', '-s'], specs)).toEqual({ values: {}, positionals: ['--check', '-s'] })
   })

@@ -1,16 +1,19 @@
 import { UsageError } from '../cli/cli-error.js'
 import type { OptionSpec } from './option-spec.js'
 
-/** Flags by long name (`true` for a boolean flag that was given) and the positional arguments, in order. */
+/**
+ * Flags by long name (`true` for a boolean flag that was given, a list for a `multiple` flag) and the positional
+ * arguments, in order.
+ */
 export interface ParsedArgv {
-  readonly values: Readonly<Record<string, string | boolean>>
+  readonly values: Readonly<Record<string, string | boolean | readonly string[]>>
   readonly positionals: readonly string[]
 }
 
 /**
  * Parses `argv` against the given flags: `--name value`, `--name=value`, `-n value`, `--` ends the flags.
- * Throws UsageError naming the flag for an unknown flag, a missing value, a repeated flag or a value given
- * to a boolean flag. `command` names the command in messages (`pf generate`).
+ * Throws UsageError naming the flag for an unknown flag, a missing value, a repeated flag (unless `multiple`) or
+ * a value given to a boolean flag. `command` names the command in messages (`pf generate`).
  */
 export function parseArgv(
   argv: readonly string[],
@@ -19,7 +22,7 @@ export function parseArgv(
 ): ParsedArgv {
   const byLong = new Map(specs.map((s) => [s.name, s]))
   const byShort = new Map(specs.flatMap((s) => (s.short ? [[s.short, s] as const] : [])))
-  const values: Record<string, string | boolean> = {}
+  const values: Record<string, string | boolean | string[]> = {}
   const positionals: string[] = []
   const where = command ? ` for "pf ${command}"` : ''
 
@@ -40,7 +43,7 @@ export function parseArgv(
     const spec = long ? byLong.get(key) : byShort.get(key)
     const shown = long ? `--${key}` : `-${key}`
     if (!spec) throw new UsageError(`Unknown option ${shown}${where}`, command)
-    if (Object.hasOwn(values, spec.name))
+    if (Object.hasOwn(values, spec.name) && !spec.multiple)
       throw new UsageError(`Option --${spec.name} is given twice`, command)
     if (spec.type === 'boolean') {
       if (inline !== undefined)
@@ -61,7 +64,10 @@ export function parseArgv(
       i++
     }
     if (value === '') throw new UsageError(`Option --${spec.name} needs a non-empty value`, command)
-    values[spec.name] = value
+    if (spec.multiple) {
+      const list = values[spec.name]
+      values[spec.name] = Array.isArray(list) ? [...list, value] : [value]
+    } else values[spec.name] = value
   }
   return { values, positionals }
 }

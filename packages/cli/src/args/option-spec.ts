@@ -6,6 +6,8 @@ export interface OptionSpec {
   readonly short?: string
   /** `string` flags take a value (`--out DIR` or `--out=DIR`); `boolean` flags take none. */
   readonly type: 'string' | 'boolean'
+  /** A `string` flag that may be given more than once; its values are collected in order. Default false. */
+  readonly multiple?: boolean
   /** Placeholder shown in help: `--out DIR`. Default `VALUE`. */
   readonly valueName?: string
   /** One line for `--help`. */

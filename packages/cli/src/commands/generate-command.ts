@@ -1,6 +1,6 @@
 import type { PartialSettings } from '../config/project-settings.js'
 import { defineCommand } from './command.js'
-import { booleanFlag, positionals, projectSettings, SCHEMA_OPTION } from './shared-options.js'
+import { booleanFlag, CLASSES_OPTION, positionals, projectSettings, SCHEMA_OPTION } from './shared-options.js'
 
 export interface GenerateOptions {
   readonly settings: PartialSettings
@@ -11,14 +11,16 @@ export interface GenerateOptions {
 /** `pf generate`: typed entity classes, repositories and storage schemas from the schema. */
 export const generateCommand = defineCommand<GenerateOptions>({
   name: 'generate',
-  summary: 'Generate typed code from the schema',
+  summary: 'Generate typed code from the schema or decorated classes',
   description:
+    'Reads the .pfschema schema, or with --classes the decorated entity classes, and writes typed code.\n' +
     'Writes only files whose content changed and deletes files it generated earlier that are no longer\n' +
     'produced. Refuses to write into a non-empty folder it did not generate. With --watch, regenerates\n' +
-    'whenever a schema file changes (Ctrl-C to stop); schema errors are printed and it keeps watching.',
+    'whenever a schema (or class) file changes (Ctrl-C to stop); errors are printed and it keeps watching.',
   positionals: [],
   options: [
     SCHEMA_OPTION,
+    CLASSES_OPTION,
     {
       name: 'out',
       short: 'o',
@@ -28,10 +30,17 @@ export const generateCommand = defineCommand<GenerateOptions>({
     },
     { name: 'watch', short: 'w', type: 'boolean', description: 'Regenerate on every schema change' },
   ],
-  examples: ['pf generate', 'pf generate --schema app.pfschema --out src/db --watch'],
+  examples: [
+    'pf generate',
+    'pf generate --schema app.pfschema --out src/db --watch',
+    "pf generate --classes 'src/models/*.ts' --out src/generated",
+  ],
   resolve(input) {
     positionals(input.argv, [], 'generate')
-    return { settings: projectSettings(input, ['schema', 'out']), watch: booleanFlag(input.argv, 'watch') }
+    return {
+      settings: projectSettings(input, ['schema', 'classes', 'out']),
+      watch: booleanFlag(input.argv, 'watch'),
+    }
   },
   load: async () => (await import('../handlers/generate-handler.js')).generateHandler,
 })

@@ -12,6 +12,15 @@ export const SCHEMA_OPTION: OptionSpec = {
   description: 'Schema file, or folder of .pfschema files (default: ./schema.pfschema, else ./schema/)',
 }
 
+export const CLASSES_OPTION: OptionSpec = {
+  name: 'classes',
+  short: 'c',
+  type: 'string',
+  multiple: true,
+  valueName: 'GLOB',
+  description: "Decorated-class files or quoted globs instead of a schema (repeatable): 'src/models/*.ts'",
+}
+
 export const STORAGE_OPTION: OptionSpec = {
   name: 'storage',
   type: 'string',
@@ -23,6 +32,12 @@ export const STORAGE_OPTION: OptionSpec = {
 export function stringFlag(argv: ParsedArgv, name: string): string | undefined {
   const value = argv.values[name]
   return typeof value === 'string' ? value : undefined
+}
+
+/** The values of a `multiple` string flag, in order; empty when not given. */
+export function stringListFlag(argv: ParsedArgv, name: string): readonly string[] {
+  const value = argv.values[name]
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
 }
 
 /** True when a boolean flag was given. */
@@ -38,7 +53,11 @@ export function positionals(
 ): Record<string, string | undefined> {
   if (argv.positionals.length > specs.length) {
     const extra = argv.positionals[specs.length]
-    throw new UsageError(`Unexpected argument "${extra}" for "pf ${command}"`, command)
+    // `--classes src/*.ts` unquoted: the shell expanded the glob, and the files after the first are positionals.
+    const hint = Object.hasOwn(argv.values, 'classes')
+      ? ". Quote glob patterns (--classes 'src/models/*.ts') or repeat --classes for each file"
+      : ''
+    throw new UsageError(`Unexpected argument "${extra}" for "pf ${command}"${hint}`, command)
   }
   const out: Record<string, string | undefined> = {}
   specs.forEach((spec, i) => {
@@ -51,16 +70,26 @@ export function positionals(
   return out
 }
 
-/** Project settings from `--schema` / `--out` / `--storage` / `--format`, the environment and the config file. */
+/**
+ * Project settings from `--schema` / `--classes` / `--out` / `--storage` / `--format`, the environment and the
+ * config file.
+ */
 export function projectSettings(
   input: ResolveInput,
-  settingFlags: readonly ('schema' | 'out' | 'storage' | 'format')[] = ['schema', 'out', 'storage', 'format'],
+  settingFlags: readonly ('schema' | 'classes' | 'out' | 'storage' | 'format')[] = [
+    'schema',
+    'out',
+    'storage',
+    'format',
+  ],
 ): PartialSettings {
   const flags: Record<string, string> = {}
   for (const flag of settingFlags) {
+    if (flag === 'classes') continue
     const key = flag === 'out' ? 'output' : flag
     const value = stringFlag(input.argv, flag)
     if (value !== undefined) flags[key] = value
   }
-  return layerSettings(flags, input.env, input.fileConfig)
+  const classes = settingFlags.includes('classes') ? stringListFlag(input.argv, 'classes') : []
+  return layerSettings(classes.length > 0 ? { ...flags, classes } : flags, input.env, input.fileConfig)
 }

@@ -16,7 +16,7 @@ describe('parseFileConfig', () => {
 
   it('names the file and the key of a mistake', () => {
     expect(() => parseFileConfig({ outDir: 'x' }, 'pf.config.json')).toThrow(
-      'pf.config.json: unknown key "outDir". Valid keys: schema, output, storage, format',
+      'pf.config.json: unknown key "outDir". Valid keys: schema, classes, output, storage, format',
     )
     expect(() => parseFileConfig({ output: 3 }, 'pf.config.mjs')).toThrow(
       'pf.config.mjs: "output" must be a non-empty string',
@@ -25,6 +25,22 @@ describe('parseFileConfig', () => {
       '"format" must be "parquet" or "avro"',
     )
     expect(() => parseFileConfig([], 'pf.config.json')).toThrow(CliError)
+  })
+
+  it('reads "classes" as one pattern or a list, and refuses it next to "schema"', () => {
+    expect(parseFileConfig({ classes: 'src/models/*.ts' }, 'pf.config.json')).toEqual({
+      classes: ['src/models/*.ts'],
+    })
+    expect(parseFileConfig({ classes: ['a.ts', 'lib/*.ts'] }, 'pf.config.json')).toEqual({
+      classes: ['a.ts', 'lib/*.ts'],
+    })
+    expect(() => parseFileConfig({ classes: [] }, 'pf.config.json')).toThrow(
+      'pf.config.json: "classes" must be a file or glob, or a non-empty list of them, got []',
+    )
+    expect(() => parseFileConfig({ classes: ['a.ts', 3] }, 'pf.config.json')).toThrow('"classes" must be')
+    expect(() => parseFileConfig({ classes: 'a.ts', schema: 'b.pfschema' }, 'pf.config.json')).toThrow(
+      'pf.config.json: give "schema" or "classes", not both',
+    )
   })
 })
 

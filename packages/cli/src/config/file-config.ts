@@ -4,6 +4,8 @@ import { CliError } from '../cli/cli-error.js'
 export interface FileConfig {
   /** Schema file or directory of `.pfschema` files. */
   readonly schema?: string
+  /** Decorated-class files or globs, instead of a `.pfschema` schema (one pattern or a list). */
+  readonly classes?: readonly string[]
   /** Output folder of `pf generate`. */
   readonly output?: string
   /** Base directory of entity tables. */
@@ -18,14 +20,14 @@ export interface LoadedFileConfig {
   readonly config: FileConfig
 }
 
-export const FILE_CONFIG_KEYS = ['schema', 'output', 'storage', 'format'] as const
+export const FILE_CONFIG_KEYS = ['schema', 'classes', 'output', 'storage', 'format'] as const
 
 /** Validates a config file's value (pure); throws CliError naming the file and the key. */
 export function parseFileConfig(raw: unknown, file: string): FileConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CliError('PF_CLI_CONFIG', `${file}: the configuration must be an object`)
   }
-  const out: Record<string, string> = {}
+  const out: Record<string, string | readonly string[]> = {}
   for (const [key, value] of Object.entries(raw)) {
     if (!(FILE_CONFIG_KEYS as readonly string[]).includes(key)) {
       throw new CliError(
@@ -34,6 +36,10 @@ export function parseFileConfig(raw: unknown, file: string): FileConfig {
       )
     }
     if (value === undefined) continue
+    if (key === 'classes') {
+      out.classes = parseClassPatterns(value, file)
+      continue
+    }
     if (typeof value !== 'string' || value === '') {
       throw new CliError(
         'PF_CLI_CONFIG',
@@ -45,5 +51,21 @@ export function parseFileConfig(raw: unknown, file: string): FileConfig {
     }
     out[key] = value
   }
+  if (out.schema !== undefined && out.classes !== undefined) {
+    throw new CliError('PF_CLI_CONFIG', `${file}: give "schema" or "classes", not both`)
+  }
   return out as FileConfig
+}
+
+/** `"src/models/*.ts"` or `["a.ts", "lib/*.ts"]` → a non-empty list of non-empty strings. */
+function parseClassPatterns(value: unknown, file: string): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value
+  const valid = Array.isArray(list) && list.length > 0 && list.every((p) => typeof p === 'string' && p !== '')
+  if (!valid) {
+    throw new CliError(
+      'PF_CLI_CONFIG',
+      `${file}: "classes" must be a file or glob, or a non-empty list of them, got ${JSON.stringify(value)}`,
+    )
+  }
+  return list as readonly string[]
 }

@@ -40,4 +40,24 @@ describe('completeSettings', () => {
       'config file',
     )
   })
+
+  it('treats schema and classes as one setting: the higher-placed wins, two flags are refused', () => {
+    const classes = { value: ['src/*.ts'], source: '--classes' }
+    expect(layerSettings({ classes: ['src/*.ts'] }, { PARQUETFRAME_SCHEMA: 'a.pfschema' }, {})).toEqual({
+      classes,
+    })
+    expect(layerSettings({ schema: 'a.pfschema' }, {}, { classes: ['src/*.ts'] })).toEqual({
+      schema: { value: 'a.pfschema', source: '--schema' },
+    })
+    expect(layerSettings({}, { PARQUETFRAME_SCHEMA: 'a.pfschema' }, { classes: ['m/*.ts'] }).classes).toBe(
+      undefined,
+    )
+    expect(layerSettings({}, {}, { classes: ['m/*.ts'] }).classes).toEqual({
+      value: ['m/*.ts'],
+      source: 'config file',
+    })
+    expect(() => layerSettings({ schema: 'a.pfschema', classes: ['src/*.ts'] }, {}, undefined)).toThrow(
+      'Give --schema or --classes, not both',
+    )
+  })
 })

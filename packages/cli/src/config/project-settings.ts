@@ -14,6 +14,8 @@ export interface Setting<T> {
 /** Project settings before the schema is read (each absent when no flag, variable or config file set it). */
 export interface PartialSettings {
   readonly schema?: Setting<string>
+  /** Decorated-class files or globs read instead of a `.pfschema` schema; never set together with `schema`. */
+  readonly classes?: Setting<readonly string[]>
   readonly output?: Setting<string>
   readonly storage?: Setting<string>
   readonly format?: Setting<StorageFormatName>
@@ -21,7 +23,10 @@ export interface PartialSettings {
 
 /** Project settings after the schema's `config {}` block and the defaults fill the gaps; paths are absolute. */
 export interface ProjectSettings {
+  /** The schema file or folder; for a class-first project, the folder its class patterns start from. */
   readonly schema: Setting<string>
+  /** Decorated-class files or globs (relative to the working directory), for a class-first project. */
+  readonly classes?: Setting<readonly string[]>
   readonly output: Setting<string>
   readonly storage: Setting<string>
   readonly format: Setting<StorageFormatName>
@@ -44,13 +49,20 @@ export const SETTING_DEFAULTS = {
 
 type Key = keyof typeof SETTING_ENV_VARS
 
-/** Layers flags > environment > config file (pure). `flags` holds the values of `--schema` etc. if given. */
+/** Values of the setting flags, when given. */
+export type SettingFlags = Readonly<Partial<Record<Key, string>>> & { readonly classes?: readonly string[] }
+
+/**
+ * Layers flags > environment > config file (pure). `flags` holds the values of `--schema` etc. if given. The
+ * schema's location is one setting with two forms, `schema` or `classes`: the higher-placed one wins, and
+ * `--schema` with `--classes` is a UsageError.
+ */
 export function layerSettings(
-  flags: Readonly<Partial<Record<Key, string>>>,
+  flags: SettingFlags,
   env: Readonly<Record<string, string | undefined>>,
   fileConfig: FileConfig | undefined,
 ): PartialSettings {
-  const out: Record<string, Setting<string>> = {}
+  const out: Record<string, Setting<string> | Setting<readonly string[]>> = {}
   for (const key of Object.keys(SETTING_ENV_VARS) as Key[]) {
     const flag = flags[key]
     const envName = SETTING_ENV_VARS[key]
@@ -60,7 +72,14 @@ export function layerSettings(
     else if (envValue) out[key] = { value: envValue, source: `$${envName}` }
     else if (fileValue !== undefined) out[key] = { value: fileValue, source: 'config file' }
   }
-  const format = out.format
+  if (flags.classes !== undefined && flags.classes.length > 0) {
+    if (out.schema?.source === '--schema') throw new UsageError('Give --schema or --classes, not both')
+    delete out.schema
+    out.classes = { value: flags.classes, source: '--classes' }
+  } else if (fileConfig?.classes !== undefined && out.schema === undefined) {
+    out.classes = { value: fileConfig.classes, source: 'config file' }
+  }
+  const format = out.format as Setting<string> | undefined
   if (format && format.value !== 'parquet' && format.value !== 'avro') {
     throw new UsageError(`Format must be "parquet" or "avro", got "${format.value}" (from ${format.source})`)
   }
@@ -94,6 +113,7 @@ export function completeSettings(
       : { value: SETTING_DEFAULTS.format, source: 'default' })
   return {
     schema: { value: dirs.schemaPath, source: partial.schema?.source ?? 'default' },
+    ...(partial.classes === undefined ? {} : { classes: partial.classes }),
     output: pick('output'),
     storage: pick('storage'),
     format,

@@ -47,6 +47,11 @@ describe('resolveOptions', () => {
       path: 'data/x.parquet',
       json: true,
     })
+    expect(run('generate --classes src/a.ts -c lib/*.ts').command.options).toEqual({
+      settings: { classes: { value: ['src/a.ts', 'lib/*.ts'], source: '--classes' } },
+      watch: false,
+    })
+    expect(help('generate --help')).toContain('-c, --classes GLOB')
     expect(run('generate -w -o out').command.options).toEqual({
       settings: { output: { value: 'out', source: '--out' } },
       watch: true,

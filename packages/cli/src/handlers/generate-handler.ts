@@ -1,15 +1,21 @@
+import { resolve } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
 import type { CliIo } from '../cli/cli-io.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { GenerateOptions } from '../commands/generate-command.js'
-import { describeSource } from '../config/project-settings.js'
+import { describeSource, SETTING_DEFAULTS } from '../config/project-settings.js'
 import { syncGeneratedOutput } from '../output/generated-output.js'
 import { type GenerateFunction, loadGenerate } from '../schema/codegen-api.js'
 import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
-import { displayPath, locateSchema } from '../schema/schema-location.js'
-import { watchSchema } from '../watch/schema-watcher.js'
+import { displayPath, locateSchema, SCHEMA_EXTENSION } from '../schema/schema-location.js'
+import { renameIrFiles } from '../schema/source-names.js'
+import { classWatchRoots } from '../watch/class-watch-roots.js'
+import { type WatchRoot, watchFiles } from '../watch/schema-watcher.js'
 
-/** Generates once; with --watch keeps regenerating until SIGINT/SIGTERM, surviving schema errors. */
+/**
+ * Generates once from the schema or the `--classes` files; with --watch keeps regenerating until SIGINT/SIGTERM,
+ * surviving errors.
+ */
 export const generateHandler: CommandHandler<GenerateOptions> = (options, io) =>
   createGenerateHandler(loadGenerate)(options, io)
 
@@ -25,9 +31,10 @@ async function runGenerate(options: GenerateOptions, io: CliIo, generate: Genera
     await generateOnce(options, io, generate)
     return 0
   }
-  const location = await locateSchema(options.settings.schema, io.cwd)
-  await watchSchema({
-    location,
+  const { roots, label } = await watchTargets(options, io.cwd)
+  await watchFiles({
+    roots,
+    ignore: [resolve(io.cwd, options.settings.output?.value ?? SETTING_DEFAULTS.output)],
     signal: io.signal,
     run: async () => {
       try {
@@ -39,11 +46,26 @@ async function runGenerate(options: GenerateOptions, io: CliIo, generate: Genera
       }
     },
     onReady: () => {
-      io.stdout.write(`Watching ${displayPath(location.path, io.cwd)} for changes (Ctrl-C to stop)\n`)
+      io.stdout.write(`Watching ${label} for changes (Ctrl-C to stop)\n`)
     },
   })
   io.stdout.write('Stopped watching\n')
   return 0
+}
+
+/** What watch mode watches: the schema file or folder, or the `--classes` files and the folders of their globs. */
+async function watchTargets(
+  options: GenerateOptions,
+  cwd: string,
+): Promise<{ roots: readonly WatchRoot[]; label: string }> {
+  const classes = options.settings.classes
+  if (classes !== undefined)
+    return { roots: classWatchRoots(classes.value, cwd), label: classes.value.join(', ') }
+  const location = await locateSchema(options.settings.schema, cwd)
+  return {
+    roots: [{ path: location.path, kind: location.kind, extensions: [SCHEMA_EXTENSION] }],
+    label: displayPath(location.path, cwd),
+  }
 }
 
 /** Reads and checks the schema, generates the files and syncs the output folder; prints one summary line. */
@@ -53,7 +75,11 @@ async function generateOnce(options: GenerateOptions, io: CliIo, generate: Gener
   const ir = requireValidSchema(schema)
   if (schema.rendered) io.stderr.write(`${schema.rendered}\n`) // warnings only
   const out = schema.settings.output
-  const files = await generate(ir, { outDir: out.value })
+  // Absolute source paths: headers name them relative to the output folder, whatever the process's cwd.
+  const files = await generate(
+    renameIrFiles(ir, (file) => resolve(io.cwd, file)),
+    { outDir: out.value },
+  )
   const result = await syncGeneratedOutput(out.value, files, describeSource(out.source))
   const ms = Math.round(performance.now() - started)
   const changes = [`${result.write.length} written`, `${result.unchanged.length} unchanged`]

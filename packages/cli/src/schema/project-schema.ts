@@ -1,23 +1,38 @@
 import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import {
   type Diagnostic,
+  parseClasses,
   parseSchemaSources,
   renderDiagnostics,
+  type SchemaParseResult,
   type SchemaSource,
 } from '@parquetframe/codegen'
 import type { SchemaIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
-import { completeSettings, type PartialSettings, type ProjectSettings } from '../config/project-settings.js'
+import {
+  completeSettings,
+  type PartialSettings,
+  type ProjectSettings,
+  type Setting,
+} from '../config/project-settings.js'
+import { hasGeneratedMarker } from '../output/output-plan.js'
 import { displayPath, listSchemaFiles, locateSchema, type SchemaLocation } from './schema-location.js'
+import { renameDiagnosticFiles, renameIrFiles } from './source-names.js'
+
+/** Where a project's schema comes from: `.pfschema` files, or decorated classes (`--classes`). */
+export type SchemaOrigin =
+  | { readonly kind: 'pfschema'; readonly location: SchemaLocation }
+  | { readonly kind: 'classes'; readonly patterns: Setting<readonly string[]> }
 
 /** A schema read from disk and checked. */
 export interface ProjectSchema {
-  readonly location: SchemaLocation
-  /** Absolute paths of the schema files, sorted. */
+  readonly origin: SchemaOrigin
+  /** Absolute paths of the schema (or class) files, sorted. */
   readonly files: readonly string[]
   /** The sources as given to the parser (file names relative to the working directory). */
   readonly sources: readonly SchemaSource[]
-  /** Undefined when there is an error. */
+  /** Undefined when there is an error. File names in it are relative to the working directory. */
   readonly ir: SchemaIR | undefined
   readonly diagnostics: readonly Diagnostic[]
   /** Diagnostics with source lines and carets, and a count line; empty when there are none. */
@@ -26,32 +41,84 @@ export interface ProjectSchema {
   readonly settings: ProjectSettings
 }
 
-/** Finds, reads and checks the schema (all files at once), and completes the settings from its config block. */
+/**
+ * Finds, reads and checks the schema (all files at once), and completes the settings from its config block.
+ * With `classes` set, reads the decorated classes instead (they have no config block: the settings' format is
+ * the entities' default format).
+ */
 export async function loadProjectSchema(partial: PartialSettings, cwd: string): Promise<ProjectSchema> {
+  if (partial.classes !== undefined) return loadClassSchema(partial, partial.classes, cwd)
   const location = await locateSchema(partial.schema, cwd)
   const files = await listSchemaFiles(location)
   const sources: SchemaSource[] = []
   for (const path of files) sources.push({ file: displayPath(path, cwd), text: await readFile(path, 'utf8') })
   const result = parseSchemaSources(sources)
-  const rendered = result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, result.sources) : ''
   const settings = completeSettings(partial, result.ir?.config ?? {}, {
     cwd,
     schemaPath: location.path,
     schemaDir: location.baseDir,
   })
-  return { location, files, sources, ir: result.ir, diagnostics: result.diagnostics, rendered, settings }
+  return { origin: { kind: 'pfschema', location }, files, sources, ...checked(result), settings }
+}
+
+function loadClassSchema(
+  partial: PartialSettings,
+  patterns: Setting<readonly string[]>,
+  cwd: string,
+): ProjectSchema {
+  const format = partial.format?.value
+  const parsed = parseClasses(patterns.value, { cwd, config: format === undefined ? {} : { format } })
+  // Globs come back as absolute paths, files as given: show both relative to the working directory. A glob such
+  // as `src/**/*.ts` also matches the generated files: they declare no entities, and are left out.
+  const name = (file: string) => displayPath(resolve(cwd, file), cwd)
+  const generated = new Set(
+    [...parsed.sources].filter(([, text]) => hasGeneratedMarker(text)).map(([f]) => f),
+  )
+  const handWritten = (file: string) => !generated.has(file)
+  const ir = parsed.ir && { ...parsed.ir, sources: (parsed.ir.sources ?? []).filter(handWritten) }
+  const result: SchemaParseResult = {
+    ir: ir && renameIrFiles(ir, name),
+    diagnostics: renameDiagnosticFiles(
+      parsed.diagnostics.filter((d) => handWritten(d.span.file)),
+      name,
+    ),
+    sources: new Map([...parsed.sources].filter(([f]) => handWritten(f)).map(([f, text]) => [name(f), text])),
+  }
+  const sources = [...result.sources].map(([file, text]) => ({ file, text }))
+  const settings = completeSettings(partial, {}, { cwd, schemaPath: cwd, schemaDir: cwd })
+  return {
+    origin: { kind: 'classes', patterns },
+    files: sources.map((s) => resolve(cwd, s.file)).sort(),
+    sources,
+    ...checked(result),
+    settings,
+  }
+}
+
+function checked(result: SchemaParseResult): Pick<ProjectSchema, 'ir' | 'diagnostics' | 'rendered'> {
+  const rendered = result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, result.sources) : ''
+  return { ir: result.ir, diagnostics: result.diagnostics, rendered }
 }
 
 /** The IR of a schema without errors; otherwise CliError carrying the rendered diagnostics. */
 export function requireValidSchema(schema: ProjectSchema): SchemaIR {
   if (schema.ir) return schema.ir
-  throw new CliError('PF_CLI_SCHEMA_INVALID', `Schema ${schemaLabel(schema)} has errors:`, {
-    details: schema.rendered,
-  })
+  const label = schemaLabel(schema)
+  const message =
+    schema.origin.kind === 'classes' ? `Classes ${label} have errors:` : `Schema ${label} has errors:`
+  throw new CliError('PF_CLI_SCHEMA_INVALID', message, { details: schema.rendered })
 }
 
-/** `schema.pfschema`, or `schema/ (3 files)`. */
+/** `schema.pfschema`, `schema/ (3 files)`, `src/models/user.ts` or `src/models/*.ts (5 files)`. */
 export function schemaLabel(schema: ProjectSchema): string {
-  const first = schema.sources[0]?.file ?? schema.location.path
-  return schema.location.kind === 'file' ? first : `${schema.location.path} (${schema.files.length} files)`
+  const { origin } = schema
+  if (origin.kind === 'classes') {
+    const patterns = origin.patterns.value.join(', ')
+    const [only] = schema.sources
+    return schema.sources.length === 1 && only !== undefined && origin.patterns.value.length === 1
+      ? only.file
+      : `${patterns} (${schema.sources.length} ${schema.sources.length === 1 ? 'file' : 'files'})`
+  }
+  const first = schema.sources[0]?.file ?? origin.location.path
+  return origin.location.kind === 'file' ? first : `${origin.location.path} (${schema.files.length} files)`
 }

@@ -1,11 +1,21 @@
-import { basename, dirname } from 'node:path'
-import { watch } from 'chokidar'
+import { basename, dirname, sep } from 'node:path'
+import { type FSWatcher, watch } from 'chokidar'
 import type { SchemaLocation } from '../schema/schema-location.js'
 import { SCHEMA_EXTENSION } from '../schema/schema-location.js'
 
-/** Options of `watchSchema`. */
-export interface WatchSchemaOptions {
-  readonly location: Pick<SchemaLocation, 'path' | 'kind'>
+/** One thing to watch: a file (through its folder), or a folder's files with the given extensions, recursively. */
+export interface WatchRoot {
+  readonly path: string
+  readonly kind: 'file' | 'dir'
+  /** For a folder: the file extensions that count (`.pfschema`, `.ts`). */
+  readonly extensions: readonly string[]
+}
+
+/** Options of `watchFiles`. */
+export interface WatchFilesOptions {
+  readonly roots: readonly WatchRoot[]
+  /** Folders whose changes never count (the generated output inside a watched folder). Default none. */
+  readonly ignore?: readonly string[]
   /** Runs once at the start and after every burst of changes; runs never overlap. */
   readonly run: (changed: readonly string[]) => Promise<void>
   /** Stops watching when aborted. */
@@ -16,28 +26,55 @@ export interface WatchSchemaOptions {
   readonly onReady?: () => void
 }
 
+/** Options of `watchSchema`. */
+export interface WatchSchemaOptions extends Omit<WatchFilesOptions, 'roots'> {
+  readonly location: Pick<SchemaLocation, 'path' | 'kind'>
+}
+
 /**
  * Watches a schema file (through its folder, so editors that save by replacing the file are seen) or a
- * folder of `.pfschema` files (added and removed files included); debounces bursts of events and runs
- * `run` serially. Resolves when `signal` aborts, after closing the watcher; rejects (after closing it)
- * when `run` throws — `run` should report the user's mistakes itself and throw only on bugs.
+ * folder of `.pfschema` files (added and removed files included). See `watchFiles`.
  */
-export async function watchSchema(options: WatchSchemaOptions): Promise<void> {
-  const { location, run, signal } = options
-  const debounceMs = options.debounceMs ?? 50
-  const watchedFile = location.kind === 'file' ? location.path : undefined
-  const root = watchedFile ? dirname(watchedFile) : location.path
-  const watcher = watch(root, {
+export function watchSchema(options: WatchSchemaOptions): Promise<void> {
+  const { location, ...rest } = options
+  return watchFiles({ ...rest, roots: [{ ...location, extensions: [SCHEMA_EXTENSION] }] })
+}
+
+const inside = (path: string, dir: string) =>
+  path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep)
+
+/** A chokidar watcher for one root, calling `onEvent` for the files that count. */
+function watchRoot(root: WatchRoot, ignore: readonly string[], onEvent: (path: string) => void): FSWatcher {
+  const watchedFile = root.kind === 'file' ? root.path : undefined
+  const base = watchedFile ? dirname(watchedFile) : root.path
+  const counts = (path: string) =>
+    watchedFile ? path === watchedFile : root.extensions.some((ext) => path.endsWith(ext))
+  const watcher = watch(base, {
     ignoreInitial: true,
     ...(watchedFile ? { depth: 0 } : {}),
     ignored: (path, stats) => {
-      if (path === root) return false
-      const name = basename(path)
+      if (path === base) return false
       if (watchedFile) return path !== watchedFile
-      if (name.startsWith('.') || name === 'node_modules') return true
-      return stats?.isFile() === true && !name.endsWith(SCHEMA_EXTENSION)
+      const name = basename(path)
+      if (name.startsWith('.') || name === 'node_modules' || ignore.some((dir) => inside(path, dir)))
+        return true
+      return stats?.isFile() === true && !counts(path)
     },
   })
+  const event = (path: string) => {
+    if (counts(path) && !ignore.some((dir) => inside(path, dir))) onEvent(path)
+  }
+  return watcher.on('add', event).on('change', event).on('unlink', event)
+}
+
+/**
+ * Watches files and folders; debounces bursts of events and runs `run` serially. Resolves when `signal`
+ * aborts, after closing the watchers; rejects (after closing them) when `run` throws — `run` should report the
+ * user's mistakes itself and throw only on bugs.
+ */
+export async function watchFiles(options: WatchFilesOptions): Promise<void> {
+  const { run, signal } = options
+  const debounceMs = options.debounceMs ?? 50
 
   let pending = new Set<string>()
   let timer: NodeJS.Timeout | undefined
@@ -69,7 +106,6 @@ export async function watchSchema(options: WatchSchemaOptions): Promise<void> {
     await runNow(changed)
   }
   const onEvent = (path: string): void => {
-    if (location.kind === 'dir' && !path.endsWith(SCHEMA_EXTENSION)) return
     pending.add(path)
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => {
@@ -79,7 +115,7 @@ export async function watchSchema(options: WatchSchemaOptions): Promise<void> {
       })
     }, debounceMs)
   }
-  watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent)
+  const watchers = options.roots.map((root) => watchRoot(root, options.ignore ?? [], onEvent))
 
   const stopped = new Promise<void>((resolve) => {
     fail = resolve
@@ -87,7 +123,10 @@ export async function watchSchema(options: WatchSchemaOptions): Promise<void> {
     else signal?.addEventListener('abort', () => resolve(), { once: true })
   })
   try {
-    await Promise.race([new Promise<void>((resolve) => watcher.once('ready', () => resolve())), stopped])
+    const ready = Promise.all(
+      watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))),
+    )
+    await Promise.race([ready, stopped])
     if (!signal?.aborted) {
       await runNow([])
       options.onReady?.()
@@ -95,7 +134,7 @@ export async function watchSchema(options: WatchSchemaOptions): Promise<void> {
     await stopped
   } finally {
     if (timer) clearTimeout(timer)
-    await watcher.close()
+    await Promise.all(watchers.map((w) => w.close()))
     if (running) await running.catch(() => {})
   }
   if (failure) throw failure.error
