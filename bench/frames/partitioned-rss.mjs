@@ -20,7 +20,7 @@ if (!existsSync(`${dir}/_done`)) {
 const one = pl.readParquet(`${dir}/chunk=0/part-0.parquet`)
 // polars' in-memory layout: 8 bytes per Int64/Float64, 4 per Int32, 1 bit per Boolean, a 16-byte view per string
 // (plus its bytes beyond 12).
-const width = { Int64: 8, Float64: 8, Int32: 4, Boolean: 0.125 }
+const width = { Int64: 8, Float64: 8, Int32: 4, Bool: 0.125 }
 let perChunk = 0
 for (const s of one.getColumns()) {
   const w = width[s.dtype.variant]

@@ -12,7 +12,7 @@ export function polarsEager(path) {
     .sort('category')
 }
 
-/** The same query with raw polars, lazy scan. */
+/** The same query with raw polars, lazy scan (collected off the main thread, as the Frame does). */
 export function polarsLazy(path) {
   return pl
     .scanParquet(path)
@@ -20,7 +20,7 @@ export function polarsLazy(path) {
     .groupBy('category')
     .agg(pl.col('amount').sum().alias('total'), pl.col('id').count().alias('n'))
     .sort('category')
-    .collectSync()
+    .collect()
 }
 
 let duck

@@ -45,7 +45,7 @@ for (const rows of rowCounts) {
   const fl = await timeMedian(() => viaFrame(path, 'lazy'))
   const fp = await timeMedian(() => viaFrame(path, 'partitioned'))
   // Same answer from every path.
-  const expected = polarsLazy(path)
+  const expected = await polarsLazy(path)
   for (const engine of ['eager', 'lazy', 'partitioned']) {
     const got = await (await viaFrame(path, engine)).toDataFrame()
     const same = (a, b) =>

@@ -19,8 +19,22 @@ describe('examples/blog', () => {
       'examples/blog/blog.pfschema',
     ])
     expect(generated).toMatch(/Generated \d+ files in examples\/blog\/src\/generated/)
+    // The app and the generated code type-check under the repo's strict flags.
+    run([
+      'node_modules/typescript/bin/tsc',
+      '-p',
+      'examples/blog',
+      '--customConditions',
+      '@parquetframe/source',
+      '--allowImportingTsExtensions',
+    ])
     const out = run(['--conditions=@parquetframe/source', '--import', 'tsx', 'examples/blog/src/main.ts'])
-    const value = (label: string) => out.split('\n').find((l) => l.startsWith(label))?.slice(34).trim()
+    const value = (label: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith(label))
+        ?.slice(34)
+        .trim()
     expect(value('users created')).toBe('3 (ids 1, 2, …)')
     expect(value('posts saved in one commit')).toBe('12')
     expect(value('adults')).toBe('Alice')
