@@ -83,7 +83,7 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
   if (primaryKeyType(entity) !== undefined) runtimeValues.push('PRIMARY_KEY')
   const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
-  if (entity.relations.length > 0) runtimeTypes.push('RelationQuery')
+  if (entity.relations.length > 0) runtimeTypes.push('RelationQuery', 'WithIncludes')
   const specs: ImportSpec[] = [
     { from: ctx.runtimeModule, names: runtimeValues.map(local), types: runtimeTypes.map(local) },
     { from: ctx.zodModule, names: ['z'] },

@@ -37,13 +37,22 @@ export function emitEntityTypes(w: CodeWriter, ctx: EmitContext, entity: EntityI
       'Sort order: fields in key order, each ascending or descending (nulls last).',
     ],
     [n.select, 'SelectInput', 'The fields to load (the primary key is always loaded).'],
-    [n.include, 'IncludeInput', 'The relations to load with the result, each with one batched query.'],
+    [
+      n.include,
+      'IncludeInput',
+      'The relations to load with the result, each with one batched query; the result has them as properties.',
+    ],
     [n.findManyArgs, 'FindManyQuery', `What \`${n.cls}.findMany\` takes.`],
   ]
   for (const [name, generic, doc] of aliases) {
     w.blank()
     w.doc(doc)
     w.line(`export type ${name} = ${ctx.rt(generic)}<${n.cls}>`)
+  }
+  if (entity.relations.length > 0) {
+    w.blank()
+    w.doc(`${n.cls} as \`findMany({ include })\` returns it: included relations hold the loaded values.`)
+    w.line(`export type ${n.withIncludes}<I extends ${n.include}> = ${ctx.rt('WithIncludes')}<${n.cls}, I>`)
   }
 }
 

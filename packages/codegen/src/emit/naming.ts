@@ -28,6 +28,8 @@ export interface EntityNames {
   readonly where: string
   readonly orderBy: string
   readonly include: string
+  /** The entity with some relations loaded: `UserWith<{ posts: true }>`. */
+  readonly withIncludes: string
   readonly select: string
   readonly findManyArgs: string
   readonly schema: string
@@ -45,6 +47,7 @@ export function entityNames(entity: Pick<EntityIR, 'name'>): EntityNames {
     where: `${n}Where`,
     orderBy: `${n}OrderBy`,
     include: `${n}Include`,
+    withIncludes: `${n}With`,
     select: `${n}Select`,
     findManyArgs: `${n}FindManyArgs`,
     schema: `${n}Schema`,

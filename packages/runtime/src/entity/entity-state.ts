@@ -2,14 +2,12 @@ import type { EntityStore } from './entity-store.js'
 
 /*
  * What the runtime remembers about an entity instance, kept off its enumerable properties: the store it came
- * from (relations and save() go back there), whether it was loaded with `select` (partial: cannot be saved),
- * and relations preloaded by `include`. Loaded entities get the store through their prototype (one
+ * from (relations and save() go back there) and whether it was loaded with `select` (partial: cannot be saved). Loaded entities get the store through their prototype (one
  * intermediate prototype per store and class), so materialising a million entities costs nothing extra.
  */
 
 const STORE = Symbol('parquetframe.store')
 const PARTIAL = Symbol('parquetframe.partial')
-const loadedRelations = new WeakMap<object, Map<string, unknown>>()
 const storePrototypes = new WeakMap<EntityStore, Map<object, { full: object; partial: object }>>()
 
 /** The prototype for entities of `classPrototype` loaded from `store` (full, or partial for `select`). */
@@ -53,23 +51,11 @@ export function isPartial(entity: object): boolean {
   return (entity as Record<symbol, unknown>)[PARTIAL] === true
 }
 
-/** Records a relation preloaded by `include`. */
+/**
+ * Stores a relation loaded by `include` as an own enumerable property of the entity, shadowing the accessor
+ * method of the prototype (`user.posts` is then the `Post[]`; `JSON.stringify` includes it). Not a field: saving
+ * ignores it.
+ */
 export function setLoadedRelation(entity: object, name: string, value: unknown): void {
-  let map = loadedRelations.get(entity)
-  if (!map) {
-    map = new Map()
-    loadedRelations.set(entity, map)
-  }
-  map.set(name, value)
-}
-
-/** A relation preloaded by `include`, if any (`has` distinguishes a loaded null). */
-export function loadedRelation(entity: object, name: string): { has: boolean; value: unknown } {
-  const map = loadedRelations.get(entity)
-  return map?.has(name) ? { has: true, value: map.get(name) } : { has: false, value: undefined }
-}
-
-/** Forgets preloaded relations (after the entity was saved or deleted). */
-export function clearLoadedRelations(entity: object): void {
-  loadedRelations.delete(entity)
+  Object.defineProperty(entity, name, { value, writable: true, configurable: true, enumerable: true })
 }

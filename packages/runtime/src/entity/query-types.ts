@@ -143,5 +143,44 @@ export interface StreamQuery<T> extends Omit<FindManyQuery<T>, 'include'> {
 
 type SelectedKeys<S> = { [K in keyof S]: S[K] extends true ? K : never }[keyof S]
 
-/** The result type of a `findMany`: T, or the selected fields of T. */
-export type FindResult<T, Q> = Q extends { select: infer S } ? Pick<T, Extract<SelectedKeys<S>, keyof T>> : T
+/** The keys of an `include` object that load a relation (present and not optional). */
+export type IncludedKeys<I> = {
+  [K in keyof I]-?: Record<never, never> extends Pick<I, K> ? never : K
+}[keyof I]
+
+/**
+ * What relation K of T holds once included with spec S (`true` or a query, possibly with its own `include`):
+ * `Post[]` for a list relation, `User | null` for a single one — each narrowed by the nested include.
+ */
+export type LoadedRelation<T, K extends keyof T, S> = T[K] extends (...args: never[]) => Promise<infer R>
+  ? [R] extends [readonly (infer E)[]]
+    ? WithIncludes<E, S extends { include: infer I } ? I : unknown>[]
+    :
+        | WithIncludes<Exclude<R, null>, S extends { include: infer I } ? I : unknown>
+        | (null extends R ? null : never)
+  : never
+
+/**
+ * An entity (or its selected part, `Base`) with the relations of `include` loaded: each included relation is an
+ * own property holding the loaded value, which shadows the accessor method — hence `Omit<T, K> & { K: … }`, not
+ * `T & { … }` (that would claim `posts` is both a method and an array). Without included keys: `Base` itself.
+ */
+export type WithIncludes<T, I, Base = T> = [IncludedKeys<I>] extends [never]
+  ? Base
+  : Omit<Base, IncludedKeys<I>> & {
+      [K in Extract<IncludedKeys<I>, keyof T>]: LoadedRelation<T, K, I[K & keyof I]>
+    }
+
+/** The selected fields of T (all of T without `select`). */
+export type SelectResult<T, Q> = Q extends { select: infer S }
+  ? Pick<T, Extract<SelectedKeys<S>, keyof T>>
+  : T
+
+/**
+ * The result type of a `findMany`: T, or the selected fields of T; with `include`, the included relations are
+ * properties holding the loaded values: `findMany({ include: { posts: true } })` gives
+ * `Omit<User, 'posts'> & { posts: Post[] }`.
+ */
+export type FindResult<T, Q> = Q extends { include: infer I }
+  ? WithIncludes<T, I, SelectResult<T, Q>>
+  : SelectResult<T, Q>

@@ -1,6 +1,6 @@
 import { QueryError } from './entity-errors.js'
 import { type EntityClass, entryOf, type RegisteredEntity, type ResolvedRelation } from './entity-registry.js'
-import { loadedRelation, setLoadedRelation, storeOf } from './entity-state.js'
+import { setLoadedRelation, storeOf } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import type { IncludeInput, IncludeQuery, RelationQuery } from './query-types.js'
 import { keyOf, type Repository } from './repository.js'
@@ -31,7 +31,7 @@ function fieldValue(entity: object, field: string, where: string): unknown {
 
 /**
  * Loads relation `name` of one entity: `post.author()` → entity or null (null for an orphan key), `user.posts()`
- * → list ([] when none). A relation preloaded by `include` is answered from memory when no query is given.
+ * → list ([] when none). Always queries (an `include`d relation is a property instead of the accessor).
  */
 export async function loadRelation(
   entity: object,
@@ -39,10 +39,6 @@ export async function loadRelation(
   query?: RelationQuery<object>,
   repository?: Repository<object>,
 ): Promise<unknown> {
-  if (query === undefined) {
-    const loaded = loadedRelation(entity, name)
-    if (loaded.has) return loaded.value
-  }
   const store = repository?.store ?? storeOf(entity) ?? defaultStore()
   const entry = repository?.entry ?? entityEntry(entity)
   const resolved = entry.registry.relation(entry, name)
@@ -85,7 +81,8 @@ function windowed(q: AnyQuery, where: object): AnyQuery {
 
 /**
  * Loads relations for all parents at once: ONE query per relation (two for many-to-many: the join entity, then
- * the targets), whatever the number of parents; nested `include`s load the same way, level by level.
+ * the targets), whatever the number of parents; nested `include`s load the same way, level by level. Each parent
+ * gets the loaded value as an own property named after the relation (`user.posts` is the `Post[]`).
  */
 export async function includeRelations(
   repository: Repository<object>,

@@ -11,7 +11,7 @@ import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssu
 import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
-import { bindStore, clearLoadedRelations, isPartial, prototypeFor } from './entity-state.js'
+import { bindStore, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import { withWriteLock } from './entity-write-lock.js'
 import {
@@ -210,7 +210,6 @@ export class Repository<T extends object> {
     const table = await this.table()
     const result = await table.deleteKeys([pk as Key])
     this.store.stats.commits++
-    clearLoadedRelations(entity)
     return result.rowsRemoved > 0
   }
 
@@ -361,11 +360,7 @@ export class Repository<T extends object> {
     }
     this.store.stats.commits++
     // Instances remember a store other than the default one (the default needs no binding).
-    const bind = this.store !== defaultStore()
-    for (const entity of input) {
-      if (bind) bindStore(entity, this.store)
-      clearLoadedRelations(entity)
-    }
+    if (this.store !== defaultStore()) for (const entity of input) bindStore(entity, this.store)
   }
 
   /** Fails with UniqueConstraintError when a `@unique` value of the batch is used twice or by another stored row. */

@@ -2,7 +2,7 @@
 // must fail with a specific diagnostic. Each becomes its own file in `blog-usage/`, importing `../blog/index.js`.
 
 /** Correct use of the generated API (the contract in ARCHITECTURE.md, "What the user writes"). */
-export const OK_SNIPPET = `import { Post, type Role, User, type UserWhere } from '../blog/index.js'
+export const OK_SNIPPET = `import { Post, type Role, User, type UserWhere, type UserWith } from '../blog/index.js'
 
 const alice = await User.create({ id: 1, name: 'Alice', email: 'alice@example.com', tags: [] })
 await Post.create({ id: 1n, authorId: 1, title: 'Hello' })
@@ -15,7 +15,11 @@ const adults = await User.findMany({
   limit: 20,
   include: { posts: true },
 })
-const first: User | undefined = adults[0]
+const first: UserWith<{ posts: true }> | undefined = adults[0]
+const postCount: number | undefined = first?.posts.length
+const firstTitle: string | undefined = first?.posts[0]?.title
+const withAuthors = await Post.findMany({ include: { author: true } })
+const authorName: string | undefined = withAuthors[0]?.author?.name
 const role: Role = alice.role
 const admins: number = await User.count({ role: 'ADMIN' })
 const posts: Post[] = await alice.posts()
@@ -27,7 +31,7 @@ alice.name = 'Alicia'
 await alice.save()
 await alice.delete()
 await User.deleteAll()
-export { admins, author, byName, first, found, justName, posts, role, where }
+export { admins, author, authorName, byName, first, firstTitle, found, justName, postCount, posts, role, where }
 `
 
 /** A misuse and the diagnostic it must produce. */
@@ -78,6 +82,18 @@ export const MISUSE_SNIPPETS: readonly MisuseSnippet[] = [
     code: `${head}await User.findMany({ include: { comments: true } })\n`,
     tsCode: 2353,
     message: "'comments' does not exist",
+  },
+  {
+    name: 'calling an included relation (it is the loaded list, not the accessor)',
+    code: `${head}const [u] = await User.findMany({ include: { posts: true } })\nawait u?.posts()\n`,
+    tsCode: 2349,
+    message: 'This expression is not callable',
+  },
+  {
+    name: 'an included single relation may be null',
+    code: `${head}const [p] = await Post.findMany({ include: { author: true } })\np?.author.name\n`,
+    tsCode: 18047,
+    message: "'p.author' is possibly 'null'",
   },
   {
     name: 'unknown field in orderBy',

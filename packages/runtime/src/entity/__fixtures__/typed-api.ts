@@ -61,7 +61,35 @@ export async function statics(): Promise<void> {
     limit: 20,
     include: { posts: { where: { title: { contains: 'x' } }, include: { author: true } } },
   })
-  assertType<Equal<typeof adults, User[]>>(true)
+  type PostWithAuthor = Omit<Post, 'author'> & { author: User | null }
+  assertType<Equal<typeof adults, (Omit<User, 'posts'> & { posts: PostWithAuthor[] })[]>>(true)
+  const firstAdultPosts: number | undefined = adults[0]?.posts.length
+  const nestedAuthor: User | null | undefined = adults[0]?.posts[0]?.author
+  void [firstAdultPosts, nestedAuthor]
+
+  const withPosts = await User.findMany({ include: { posts: true } })
+  assertType<Equal<typeof withPosts, (Omit<User, 'posts'> & { posts: Post[] })[]>>(true)
+  for (const u of withPosts) {
+    const titles: string[] = u.posts.map((p) => p.title)
+    const name: string = u.name
+    void [titles, name]
+    // @ts-expect-error: an included relation is the loaded list (an own property), not the accessor method
+    await u.posts()
+  }
+  const withAuthor = await Post.findMany({ where: { id: { gt: 0n } }, include: { author: true } })
+  assertType<Equal<typeof withAuthor, PostWithAuthor[]>>(true)
+  const authorName: string | undefined = withAuthor[0]?.author?.name
+  void authorName
+  const plain = await User.findMany({ include: {} })
+  assertType<Equal<typeof plain, User[]>>(true)
+  const pickedWithPosts = await User.findMany({ select: { name: true }, include: { posts: true } })
+  assertType<Equal<typeof pickedWithPosts, (Omit<Pick<User, 'name'>, 'posts'> & { posts: Post[] })[]>>(true)
+  const viaRepo = await User.repo().findMany({ include: { posts: true } })
+  assertType<Equal<typeof viaRepo, (Omit<User, 'posts'> & { posts: Post[] })[]>>(true)
+  // @ts-expect-error: include of an unknown relation
+  await User.findMany({ include: { comments: true } })
+  // @ts-expect-error: a field is not a relation
+  await User.findMany({ include: { name: true } })
   // @ts-expect-error: typo in a where field
   await User.findMany({ where: { nme: 'Alice' } })
   // @ts-expect-error: typo in an include
@@ -143,5 +171,5 @@ export async function generated(): Promise<void> {
   // @ts-expect-error: the declared key type is string
   await Tag.find(1)
   const tagged = await Tag.findMany({ include: { users: true } })
-  assertType<Equal<typeof tagged, Tag[]>>(true)
+  assertType<Equal<typeof tagged, (Omit<Tag, 'users'> & { users: User[] })[]>>(true)
 }
