@@ -4,6 +4,8 @@ import pl from 'nodejs-polars'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
 import type { StorageFormat } from '../format/storage-format.js'
+import type { EntityIR } from '../schema/schema-ir.js'
+import { ColumnMapping } from './column-mapping.js'
 import { computeFileStats } from './file-stats.js'
 import type { FileSystem } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
@@ -27,7 +29,11 @@ export class WrittenFiles {
 /** Writes and reads a table's immutable data files. */
 export class DataFileStore {
   readonly format: StorageFormat
+  /** How the table's columns map to the stored ones. */
+  readonly mapping: ColumnMapping
   private readonly schema: Record<string, pl.DataType>
+  /** The entity as stored (columns under their stored names): stats and the Avro schema use it. */
+  private readonly storedEntity: EntityIR
 
   constructor(
     readonly root: string,
@@ -39,7 +45,9 @@ export class DataFileStore {
   ) {
     this.format = getFormat(metadata.format)
     this.schema = polarsSchemaForEntity(metadata.entity, metadata.enums)
-    if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(metadata.entity, metadata.enums)
+    this.mapping = new ColumnMapping(metadata)
+    this.storedEntity = this.mapping.storedEntity()
+    if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(this.storedEntity, metadata.enums)
   }
 
   private async encode(df: pl.DataFrame, tempPath: string): Promise<number> {
@@ -64,9 +72,12 @@ export class DataFileStore {
    * Writes a conformed frame as new data files (hive folders when partitioned,
    * at most `maxRowsPerFile` rows each): temp name, fsync, rename, then the
    * folders are fsynced. Returns their add actions; the paths go into `written`.
+   * Columns are stored under their stored names (see ColumnMapping); statistics are keyed by them.
    */
-  async write(df: pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
-    if (df.height === 0) return []
+  async write(table: pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
+    if (table.height === 0) return []
+    // Key and partition columns are never renamed, so the stored frame partitions by the same names.
+    const df = this.mapping.toStored(table)
     const partitionBy = this.metadata.partitionBy
     const parts = partitionBy.length > 0 ? df.partitionBy([...partitionBy], true) : [df]
     const adds: AddAction[] = []
@@ -88,7 +99,7 @@ export class DataFileStore {
         const finalPath = join(this.root, rel)
         const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
         written.paths.push(tempPath)
-        const stats = computeFileStats(chunk, this.metadata.entity)
+        const stats = computeFileStats(chunk, this.storedEntity)
         const size = await this.encode(chunk, tempPath)
         await this.fs.rename(tempPath, finalPath)
         written.paths[written.paths.indexOf(tempPath)] = finalPath
@@ -127,12 +138,22 @@ export class DataFileStore {
       throw this.corrupt(file, `data file has ${size} bytes, the log recorded ${file.add.size}`)
   }
 
-  /** Columns to select from a file: the schema's, with nulls for columns the file predates. */
+  /**
+   * Columns to select from a file: the schema's, read from their stored names, with the
+   * fill value (else null) for columns the file predates. Stored columns of dropped fields are ignored.
+   */
   private projection(file: LiveFile, columns?: readonly string[]): pl.Expr[] {
     const wanted = columns ?? Object.keys(this.schema)
+    const fields = this.metadata.entity.fields
     return wanted.map((c) => {
       const dtype = this.schema[c] ?? pl.Utf8
-      return file.add.stats.columns[c] ? pl.col(c).cast(dtype) : pl.lit(null).cast(dtype).alias(c)
+      const stored = this.mapping.stored(c)
+      if (file.add.stats.columns[stored]) {
+        const col = pl.col(stored).cast(dtype)
+        return stored === c ? col : col.alias(c)
+      }
+      const field = fields.find((f) => f.column === c)
+      return field ? this.mapping.fill(field) : pl.lit(null).cast(dtype).alias(c)
     })
   }
 

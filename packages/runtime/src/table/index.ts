@@ -11,8 +11,12 @@
  * const lf = await users.scan({ where: [{ column: 'age', op: '>=', value: 18 }] })   // pl.LazyDataFrame
  * const old = await (await users.at(3)).read()  // time travel; users.asOf(date), users.history()
  * await users.compact(); await users.vacuum({ retentionMs: 0 })
+ * await users.rewriteFormat('avro')             // migrations: one verified commit each
+ * await users.evolveSchema(newEntity, enums)    // add/drop/rename (metadata), widen (rewrite)
  * ```
  */
+export { ColumnMapping } from './column-mapping.js'
+export { ContentChecksum } from './content-checksum.js'
 export { type FaultRule, FaultyFileSystem, type FsOperation, fsError } from './faulty-file-system.js'
 export type { ColumnStats, FileStats, StatValue } from './file-stats.js'
 export { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
@@ -23,6 +27,7 @@ export type {
   AddAction,
   CommitInfo,
   DeleteAction,
+  FillValue,
   LogEntry,
   OperationName,
   ProtocolAction,
@@ -30,9 +35,25 @@ export type {
   TableMetadata,
   UpdateMode,
 } from './log-entry.js'
+export type {
+  ContentDigest,
+  EvolveSchemaOptions,
+  EvolveSchemaResult,
+  RewriteCheck,
+  RewriteOptions,
+  RewriteProgress,
+  RewriteResult,
+} from './migration-options.js'
 export { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
 export { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 export type { ColumnPredicate, PredicateValue } from './scan-predicate.js'
+export {
+  type ChangeCost,
+  planSchemaChanges,
+  type SchemaChange,
+  type SchemaChangeOptions,
+} from './schema-change-plan.js'
+export { evolveMetadata } from './schema-evolution.js'
 export { type ScanOptions, Snapshot } from './snapshot.js'
 export {
   type CommitOptions,
@@ -49,6 +70,8 @@ export {
   ConflictError,
   type ConflictReason,
   DuplicateKeyError,
+  RewriteVerificationError,
+  SchemaChangeRefusedError,
   TableCorruptError,
   TableExistsError,
   TableNotFoundError,

@@ -18,6 +18,10 @@ export type OperationName =
   | 'TRANSACTION'
   | 'COMPACT'
   | 'SET_SCHEMA'
+  | 'SET_FORMAT'
+
+/** A value filling a column for rows of files written before the column was added. */
+export type FillValue = string | number | boolean
 
 export interface ProtocolAction {
   readonly minReaderVersion: number
@@ -39,6 +43,16 @@ export interface TableMetadata {
   /** Commits between checkpoints. */
   readonly checkpointInterval: number
   readonly createdTime: number
+  /**
+   * Storage column names that differ from the field's column (after a rename by
+   * `evolveSchema`): column → name in the data files. Absent: every column is
+   * stored under its own name.
+   */
+  readonly physicalColumns?: Readonly<Record<string, string>>
+  /** Stored column names of dropped fields: never reused, so old data cannot resurface. */
+  readonly retiredColumns?: readonly string[]
+  /** Stored column name → the value rows of files lacking that column read (fields added with a default). */
+  readonly fillValues?: Readonly<Record<string, FillValue>>
 }
 
 /** A data file becomes part of the table. */
@@ -66,6 +80,8 @@ export interface CommitInfo {
   readonly rowsRemoved: number
   /** Random id of the commit attempt, to recognise one's own commit. */
   readonly txnId: string
+  /** What a migration changed, one line each (SET_SCHEMA, SET_FORMAT). */
+  readonly details?: readonly string[]
 }
 
 /** Rows deleted from a live data file by primary key (merge-on-read): the file stays, readers skip the keys. */

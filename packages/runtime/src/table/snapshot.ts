@@ -88,14 +88,22 @@ export class Snapshot {
   private pruned(options: ScanOptions): LiveFile[] {
     let files: LiveFile[] = [...this.state.files.values()]
     if (options.where && options.where.length > 0) {
-      const where = options.where
-      files = files.filter((f) => fileMayMatch(f.add, this.fieldsByColumn, where))
+      const { mapping } = this.ctx.store
+      // Statistics are keyed by stored column names (they differ after a rename).
+      const where = options.where.map((p) => ({ ...p, column: mapping.stored(p.column) }))
+      const fields = mapping.identity ? this.fieldsByColumn : this.storedFields()
+      files = files.filter((f) => fileMayMatch(f.add, fields, where))
     }
     if (options.keys) {
       const keyed = this.candidates(options.keys.map((k) => this.ctx.codec.encode(k)))
       files = files.filter((f) => keyed.has(f))
     }
     return files
+  }
+
+  private storedFields(): ReadonlyMap<string, FieldIR> {
+    const { mapping } = this.ctx.store
+    return new Map([...this.fieldsByColumn].map(([c, f]) => [mapping.stored(c), f]))
   }
 
   private emptyFrame(columns?: readonly string[]): pl.DataFrame {

@@ -86,3 +86,32 @@ export class DuplicateKeyError extends ParquetFrameError {
     super('PF_DUPLICATE_KEY', `Table ${table}: primary key already exists: ${shown}`)
   }
 }
+
+/** A schema change `evolveSchema` refuses (each refused change says why); nothing was changed. */
+export class SchemaChangeRefusedError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    /** The refused changes' descriptions (`User.email: add required ...`). */
+    readonly reasons: readonly string[],
+  ) {
+    super(
+      'PF_TABLE_SCHEMA_CHANGE',
+      `Table ${table}: schema change refused, nothing was changed:\n  ${reasons.join('\n  ')}`,
+    )
+  }
+}
+
+/** Rewritten data files that do not read back as the originals (row count or checksum). Nothing was committed. */
+export class RewriteVerificationError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    /** The original data file (or `table` for the totals). */
+    readonly file: string,
+    detail: string,
+  ) {
+    super(
+      'PF_TABLE_VERIFY',
+      `Table ${table}: rewrite of ${file} failed verification, nothing committed: ${detail}`,
+    )
+  }
+}

@@ -3,7 +3,9 @@ import { join, relative, sep } from 'node:path'
 import pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
+import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
+import { FileRewriter, type RewrittenFile } from './file-rewriter.js'
 import { type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
@@ -18,11 +20,22 @@ import {
   type TableMetadata,
   type UpdateMode,
 } from './log-entry.js'
+import type {
+  EvolveSchemaOptions,
+  EvolveSchemaResult,
+  RewriteCheck,
+  RewriteOptions,
+  RewriteResult,
+} from './migration-options.js'
 import { nodeFileSystem } from './node-file-system.js'
+import { planSchemaChanges } from './schema-change-plan.js'
+import { evolveMetadata } from './schema-evolution.js'
 import { type KeyLocations, type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import {
   ConflictError,
   DuplicateKeyError,
+  RewriteVerificationError,
+  SchemaChangeRefusedError,
   TableExistsError,
   TableSchemaError,
   TableWriteError,
@@ -84,6 +97,8 @@ export interface HistoryEntry {
   readonly operation: OperationName
   readonly rowsAdded: number
   readonly rowsRemoved: number
+  /** What a migration changed (SET_SCHEMA, SET_FORMAT), one line each. */
+  readonly details?: readonly string[]
 }
 
 /** Collects the operations of a multi-operation commit; see `Table.transaction`. */
@@ -129,6 +144,10 @@ interface AttemptPlan {
   readonly deletes: DeleteAction[]
   readonly rowsAdded: number
   readonly rowsRemoved: number
+  /** New metadata committed with the files (a migration). */
+  readonly metadata?: TableMetadata
+  /** Recorded in the commit info. */
+  readonly details?: readonly string[]
 }
 
 const sharedKeyIndex = new KeyIndexCache()
@@ -255,6 +274,7 @@ export class Table {
           operation: c.operation,
           rowsAdded: c.rowsAdded,
           rowsRemoved: c.rowsRemoved,
+          ...(c.details ? { details: c.details } : {}),
         })
       }
     }
@@ -492,7 +512,8 @@ export class Table {
           await attemptFiles.discard()
           throw error
         }
-        if (planned.add.length === 0 && planned.remove.length === 0 && planned.deletes.length === 0) {
+        const empty = planned.add.length === 0 && planned.remove.length === 0 && planned.deletes.length === 0
+        if (empty && !planned.metadata) {
           return { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 }
         }
         const entry: LogEntry = {
@@ -504,7 +525,9 @@ export class Table {
             rowsAdded: planned.rowsAdded,
             rowsRemoved: planned.rowsRemoved,
             txnId,
+            ...(planned.details ? { details: planned.details } : {}),
           },
+          ...(planned.metadata ? { metadata: planned.metadata } : {}),
           ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
           ...(planned.deletes.length > 0 ? { deletes: planned.deletes } : {}),
           ...(planned.add.length > 0 ? { add: planned.add } : {}),
@@ -591,6 +614,144 @@ export class Table {
       }
       return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0 }
     })
+  }
+
+  /**
+   * Rewrites every live data file in another format and switches the table to it,
+   * as ONE commit (metadata + remove the old files + add the new ones). Files are
+   * rewritten one at a time (memory holds one file's rows), each read back and
+   * checked (rows and content checksum) before the commit. Until that commit the
+   * table reads exactly as before; a crash leaves only orphan files (vacuum removes
+   * them). Concurrent writes are taken along (files added meanwhile are rewritten
+   * too); a concurrent schema change is a ConflictError. Same format: no commit.
+   */
+  async rewriteFormat(to: StorageFormatName, options: RewriteOptions = {}): Promise<RewriteResult> {
+    const start = await this.snapshot()
+    const from = start.metadata.format
+    if (from === to) return { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0 }
+    const target: TableMetadata = {
+      ...start.metadata,
+      format: to,
+      entity: { ...start.metadata.entity, format: to },
+    }
+    return this.rewriteAll('SET_FORMAT', start, target, [`format ${from} → ${to}`], options)
+  }
+
+  /**
+   * Changes the table's schema to `entity` (see `planSchemaChanges` for what is
+   * allowed) as one SET_SCHEMA commit whose details list the changes. Added fields,
+   * drops, renames, optionality, defaults and enum additions change only the
+   * metadata: readers fill added fields (default or null) for older files, ignore
+   * dropped columns and read renamed ones from their stored column. A widened type
+   * (Int→Float, Int→Decimal, Date→DateTime) rewrites the data files in that commit.
+   * Throws SchemaChangeRefusedError (nothing changed) if any change is incompatible.
+   */
+  async evolveSchema(
+    entity: EntityIR,
+    enums: readonly EnumIR[],
+    options: EvolveSchemaOptions = {},
+  ): Promise<EvolveSchemaResult> {
+    const start = await this.snapshot()
+    const changes = planSchemaChanges(start.entity, start.metadata.enums, entity, enums, options)
+    const refused = changes.filter((c) => c.cost === 'incompatible')
+    if (refused.length > 0)
+      throw new SchemaChangeRefusedError(
+        this.name,
+        refused.map((c) => `${c.subject}: ${c.message}`),
+      )
+    if (changes.length === 0) {
+      return { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0, changes, rewritten: false }
+    }
+    const target = evolveMetadata(start.metadata, entity, enums, options, new Date())
+    new KeyCodec(target.entity, this.name)
+    const details = changes.map((c) => `${c.subject}: ${c.message}`)
+    if (changes.some((c) => c.cost === 'rewrite')) {
+      const result = await this.rewriteAll('SET_SCHEMA', start, target, details, options)
+      return { ...result, changes, rewritten: true }
+    }
+    const result = await this.commit('SET_SCHEMA', start, new WrittenFiles(this.fs), {}, async () => ({
+      add: [],
+      remove: [],
+      deletes: [],
+      rowsAdded: 0,
+      rowsRemoved: 0,
+      metadata: target,
+      details,
+    }))
+    return { ...result, changes, rewritten: false }
+  }
+
+  /** Rewrites every live file under `target` metadata and commits them with it (see `rewriteFormat`). */
+  private async rewriteAll(
+    operation: OperationName,
+    start: Snapshot,
+    target: TableMetadata,
+    details: readonly string[],
+    options: RewriteOptions,
+  ): Promise<RewriteResult> {
+    // Old files are read in their format through the target schema; new ones written and read back with it.
+    const source = new DataFileStore(
+      this.path,
+      this.fs,
+      this.name,
+      { ...target, format: start.metadata.format },
+      this.maxRowsPerFile,
+    )
+    const store = new DataFileStore(this.path, this.fs, this.name, target, this.maxRowsPerFile)
+    const codec = new KeyCodec(target.entity, this.name)
+    const rewriter = new FileRewriter(this.name, source, store, (k) => codec.frame(k), codec.columns)
+    // Rewritten files by source path, reused when a lost race makes the commit re-plan.
+    const done = new Map<string, RewrittenFile & { deletedRows: number }>()
+    const written = new WrittenFiles(this.fs)
+    let check: RewriteCheck | undefined
+    let committed: readonly AddAction[] = []
+    const result = await this.commit(operation, start, written, {}, async (snap) => {
+      const files = snap.files
+      const rowsTotal = snap.numRows
+      const progress = { table: this.name, filesDone: 0, filesTotal: files.length, rowsDone: 0, rowsTotal }
+      options.onProgress?.(progress)
+      const add: AddAction[] = []
+      const remove: RemoveAction[] = []
+      const before = new ContentChecksum()
+      const after = new ContentChecksum()
+      for (const [i, file] of files.entries()) {
+        let out = done.get(file.add.path)
+        if (!out || out.deletedRows !== file.deletedRows) {
+          out = { ...(await rewriter.rewrite(file, written)), deletedRows: file.deletedRows }
+          done.set(file.add.path, out)
+        }
+        add.push(...out.adds)
+        remove.push({ path: file.add.path, numRows: file.add.stats.numRows })
+        before.merge(out.before)
+        after.merge(out.after)
+        progress.filesDone = i + 1
+        progress.rowsDone += out.before.rows
+        options.onProgress?.({ ...progress })
+      }
+      if (before.rows !== rowsTotal) {
+        throw new RewriteVerificationError(
+          this.name,
+          this.path,
+          `the log counts ${rowsTotal} rows, the files hold ${before.rows}`,
+        )
+      }
+      check = {
+        table: this.name,
+        before: { rows: before.rows, checksum: before.value },
+        after: { rows: after.rows, checksum: after.value },
+        filesBefore: files.length,
+        filesAfter: add.length,
+      }
+      await options.verify?.(check)
+      committed = add
+      return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0, metadata: target, details }
+    })
+    // Files rewritten for an attempt that lost a race and were not needed again.
+    const keep = new Set(committed.map((a) => join(this.path, a.path)))
+    await Promise.all(
+      written.paths.filter((p) => !keep.has(p)).map((p) => this.fs.unlink(p).catch(() => undefined)),
+    )
+    return check ? { ...result, check } : result
   }
 
   /**
