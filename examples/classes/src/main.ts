@@ -1,6 +1,6 @@
 // The class-first blog app: the entities are the decorated classes of ./models, used as they are (the decorators
 // register them when the module loads; no generated code). It recreates its data folder on each run, then creates,
-// queries, updates and deletes, printing what it finds. Run: `npm run example:classes` (see ../README.md).
+// queries, updates and deletes, printing what it finds. How to run it: ../README.md.
 import { rm } from 'node:fs/promises'
 import { openTable, setConfig } from '@parquetframe/runtime'
 import { dataDir, line } from './data-dir.js'
