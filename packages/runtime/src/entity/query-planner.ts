@@ -120,7 +120,9 @@ function prunePredicates(ctx: WhereContext, where: unknown): ColumnPredicate[] {
   for (const [key, value] of Object.entries(where)) {
     const field = ctx.fields.get(key)
     if (!field || value === undefined || field.type.kind === 'list') continue
-    if (field.type.kind === 'scalar' && ['Json', 'Bytes', 'Float'].includes(field.type.name)) continue
+    // Decimal text compares numerically in the row filter (see decimal-compare.ts), never as text; it has no stats.
+    if (field.type.kind === 'scalar' && ['Json', 'Bytes', 'Float', 'Decimal'].includes(field.type.name))
+      continue
     const column = field.column
     if (value === null) {
       out.push({ column, op: 'isNull' })

@@ -59,28 +59,73 @@ export type PrimaryKeyOf<T> = T extends { readonly [PRIMARY_KEY]?: infer K }
     ? K
     : string | number | bigint
 
-type StringOps = { contains?: string; startsWith?: string; endsWith?: string }
+/** `null` when the field type admits null (an optional field), else never. */
+export type NullOf<V> = null extends V ? null : undefined extends V ? null : never
 
-/** Filter operators on a scalar field. */
-export type ScalarFilter<V> = {
-  equals?: V | null
-  in?: readonly (V | null)[]
-  notIn?: readonly (V | null)[]
+/** `isNull`, only on optional fields (N = null). */
+export type NullFilter<N> = [N] extends [never] ? unknown : { isNull?: boolean }
+
+/** Equality operators (every scalar but Boolean): equals, in, notIn. N is null on optional fields. */
+export type EqualityFilter<V, N> = {
+  equals?: V | N
+  in?: readonly (V | N)[]
+  notIn?: readonly (V | N)[]
+} & NullFilter<N>
+
+/** Operators on a number, bigint or Date field: equality, in/notIn, not, gt/gte/lt/lte. */
+export type ComparableFilter<V, N = never> = EqualityFilter<V, N> & {
+  not?: V | N | ComparableFilter<V, N>
   gt?: V
   gte?: V
   lt?: V
   lte?: V
-  not?: V | null | ScalarFilter<V>
-  isNull?: boolean
-} & ([V] extends [string] ? StringOps : unknown)
+}
 
-/** Filter operators on a list field. */
-export type ListFilter<E> = { has?: E; isEmpty?: boolean; isNull?: boolean }
+/** Operators on a string field (also Decimal and Date text): those of ComparableFilter plus text matching. */
+export type StringFilter<N = never> = EqualityFilter<string, N> & {
+  not?: string | N | StringFilter<N>
+  gt?: string
+  gte?: string
+  lt?: string
+  lte?: string
+  contains?: string
+  startsWith?: string
+  endsWith?: string
+}
 
-/** What a field accepts in `where`: a value (equality), null (is null), or operators. */
+/** Operators on an enum field (a string-literal union): equality, in/notIn, not. */
+export type EnumFilter<V, N = never> = EqualityFilter<V, N> & { not?: V | N | EnumFilter<V, N> }
+
+/** Operators on a Boolean field: equals and not only. */
+export type BooleanFilter<N = never> = {
+  equals?: boolean | N
+  not?: boolean | N | BooleanFilter<N>
+} & NullFilter<N>
+
+/** The operators of a scalar field type V (without null); N is null on optional fields. */
+export type ScalarFilter<V, N = never> = [V] extends [boolean]
+  ? BooleanFilter<N>
+  : [V] extends [string]
+    ? string extends V
+      ? StringFilter<N>
+      : EnumFilter<V, N>
+    : ComparableFilter<V, N>
+
+/** Filter operators on a list field (`isNull` only when the field is optional). */
+export type ListFilter<E, N = never> = { has?: E; isEmpty?: boolean } & NullFilter<N>
+
+/**
+ * What a field accepts in `where`: a value (equality), null (optional fields: is null), or the operators of its
+ * type — gt/gte/lt/lte on numbers, bigints, Dates and strings; contains/startsWith/endsWith on strings; only
+ * equals/not on booleans; equality and in/notIn on enums; has/isEmpty on lists; only null/isNull on Json and Bytes.
+ */
 export type FieldFilter<V> = [NonNullable<V>] extends [readonly (infer E)[]]
-  ? ListFilter<E> | null
-  : NonNullable<V> | null | ScalarFilter<NonNullable<V>>
+  ? ListFilter<E, NullOf<V>> | NullOf<V>
+  : [NonNullable<V>] extends [boolean | string | number | bigint | Date]
+    ? NonNullable<V> | NullOf<V> | ScalarFilter<NonNullable<V>, NullOf<V>>
+    : [NullOf<V>] extends [never]
+      ? never
+      : null | { isNull?: boolean }
 
 /** A `where` object: field conditions (ANDed), plus AND / OR / NOT. */
 export type WhereInput<T> = { [K in FieldKeys<T>]?: FieldFilter<T[K]> } & {

@@ -144,6 +144,59 @@ describe('compileWhere', () => {
     expect(() => ids({ tags: 'a' })).toThrow(/list fields/)
   })
 
+  it('Decimal compares numerically, exactly, at any precision (never as text: "10" > "9")', () => {
+    const dec = entityIRFor('Price', { id: 'Int', amount: 'Decimal?' })
+    const dctx: WhereContext = {
+      entity: 'Price',
+      fields: new Map(dec.fields.map((f): [string, FieldIR] => [f.name, f])),
+      enums: new Map(),
+    }
+    const amounts = [
+      '10',
+      '9',
+      '-3.5',
+      '0.10',
+      '-0',
+      '123456789012345678901234567890.000000000001',
+      null,
+      '-10.25',
+    ]
+    const frame = frameFromEntities(
+      dec.fields,
+      amounts.map((amount, i) => ({ id: i, amount })),
+    )
+    const pick = (where: unknown) => {
+      const expr = compileWhere(dctx, where)
+      const out = expr ? frame.lazy().filter(expr).collectSync() : frame
+      return out.getColumn('amount').toArray()
+    }
+    expect(pick({ amount: { gt: '9' } })).toEqual(['10', '123456789012345678901234567890.000000000001'])
+    expect(pick({ amount: { gt: '123456789012345678901234567890' } })).toEqual([
+      '123456789012345678901234567890.000000000001',
+    ])
+    expect(pick({ amount: { lt: '0' } })).toEqual(['-3.5', '-10.25'])
+    expect(pick({ amount: { lte: '0.0' } })).toEqual(['-3.5', '-0', '-10.25'])
+    expect(pick({ amount: { gte: '-3.50' } })).toEqual([
+      '10',
+      '9',
+      '-3.5',
+      '0.10',
+      '-0',
+      '123456789012345678901234567890.000000000001',
+    ])
+    expect(pick({ amount: { lt: '-3.5' } })).toEqual(['-10.25'])
+    expect(pick({ amount: { gt: '-10.3', lt: '0.1' } })).toEqual(['-3.5', '-0', '-10.25'])
+    expect(pick({ amount: { gt: '0.099999999999999999999', lte: '0.1' } })).toEqual(['0.10'])
+    expect(pick({ amount: '0.1' })).toEqual(['0.10'])
+    expect(pick({ amount: { equals: '0' } })).toEqual(['-0'])
+    expect(pick({ amount: { in: ['09', '10.000', null] } })).toEqual(['10', '9', null])
+    expect(pick({ amount: { not: '10.0' } })).toEqual(amounts.filter((a) => a !== '10'))
+    expect(() => pick({ amount: { gt: 'ten' } })).toThrow(
+      /Price\.amount: 'gt' expects a decimal number string/,
+    )
+    expect(() => pick({ amount: { gt: 9 } })).toThrow(/Price\.amount/)
+  })
+
   it('is a real polars expression usable on a lazy scan', () => {
     const expr = compileWhere(ctx, { name: 'Bob' })
     expect(expr).toBeInstanceOf(Object)

@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars'
 import type { EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { canonicalDecimal, compareDecimal, decimalKey } from './decimal-compare.js'
 import { QueryError } from './entity-errors.js'
 import { seriesForField } from './entity-frame-codec.js'
 import { fieldTypeToString } from './field-type-spec.js'
@@ -73,7 +74,7 @@ export function compileWhere(ctx: WhereContext, where: unknown): pl.Expr | undef
 function compileField(ctx: WhereContext, field: FieldIR, value: unknown): pl.Expr {
   const col = pl.col(field.column)
   if (value === null) return col.isNull()
-  if (!isOperatorObject(value)) return guard(field, col.eq(literal(ctx, field, value, 'equals')))
+  if (!isOperatorObject(value)) return guard(field, equalTo(ctx, field, col, value, 'equals'))
   const parts: pl.Expr[] = []
   for (const [op, operand] of Object.entries(value)) {
     if (operand === undefined) continue
@@ -98,18 +99,31 @@ function compileOperator(
   const where = `${ctx.entity}.${field.name}`
   switch (op) {
     case 'equals':
-      return operand === null ? col.isNull() : guard(field, col.eq(literal(ctx, field, operand, op)))
+      return operand === null ? col.isNull() : guard(field, equalTo(ctx, field, col, operand, op))
     case 'not':
       if (operand === null) return col.isNotNull()
       if (isOperatorObject(operand)) return compileField(ctx, field, operand).not()
-      return guard(field, col.eq(literal(ctx, field, operand, op))).not()
+      return guard(field, equalTo(ctx, field, col, operand, op)).not()
     case 'in':
     case 'notIn': {
       if (!Array.isArray(operand))
         throw new QueryError(`${where}: '${op}' expects an array, got ${describe(operand)}`)
       scalarOnly(ctx, field, op)
       const values = operand.filter((v) => v !== null).map((v) => checkValue(ctx, field, v, op))
-      let expr = guard(field, col.isIn(pl.lit(seriesForField({ ...field, column: 'in' }, values))))
+      let expr = isDecimal(field)
+        ? guard(
+            field,
+            canonicalDecimal(col).isIn(
+              pl.lit(
+                pl.Series(
+                  'in',
+                  values.map((v) => decimalKey(v as string).canonical),
+                  pl.Utf8,
+                ),
+              ),
+            ),
+          )
+        : guard(field, col.isIn(pl.lit(seriesForField({ ...field, column: 'in' }, values))))
       if (values.length < operand.length) expr = expr.or(col.isNull())
       return op === 'in' ? expr : expr.not()
     }
@@ -118,6 +132,8 @@ function compileOperator(
     case 'lt':
     case 'lte': {
       orderable(ctx, field, op)
+      if (isDecimal(field))
+        return guard(field, compareDecimal(col, op, checkValue(ctx, field, operand, op) as string))
       const lit = literal(ctx, field, operand, op)
       const cmp =
         op === 'gt' ? col.gt(lit) : op === 'gte' ? col.gtEq(lit) : op === 'lt' ? col.lt(lit) : col.ltEq(lit)
@@ -159,6 +175,17 @@ function compileOperator(
   }
 }
 
+function isDecimal(field: FieldIR): boolean {
+  return field.type.kind === 'scalar' && field.type.name === 'Decimal'
+}
+
+/** `col == value`; Decimal text compares numerically ('10.50' equals '10.5'). */
+function equalTo(ctx: WhereContext, field: FieldIR, col: pl.Expr, value: unknown, op: string): pl.Expr {
+  if (!isDecimal(field)) return col.eq(literal(ctx, field, value, op))
+  const v = checkValue(ctx, field, value, op) as string
+  return canonicalDecimal(col).eq(pl.lit(decimalKey(v).canonical))
+}
+
 /** Two-valued logic: a comparison on a null value is false, never null. Required fields hold no nulls. */
 function guard(field: FieldIR, expr: pl.Expr): pl.Expr {
   return field.optional ? expr.fillNull(false) : expr
@@ -185,6 +212,7 @@ function isTextField(type: FieldType): boolean {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/
 
 /** Checks a value against the field type and returns it as a polars literal of the column's dtype. */
 export function literal(ctx: WhereContext, field: FieldIR, value: unknown, op: string): pl.Expr {
@@ -244,9 +272,11 @@ export function checkValue(ctx: WhereContext, field: FieldIR, value: unknown, op
       if (typeof value === 'number') return value
       throw wrong('a number')
     case 'String':
-    case 'Decimal':
       if (typeof value === 'string') return value
       throw wrong('a string')
+    case 'Decimal':
+      if (typeof value === 'string' && DECIMAL_RE.test(value)) return value
+      throw wrong("a decimal number string like '10.50'")
     case 'Boolean':
       if (typeof value === 'boolean') return value
       throw wrong('a boolean')

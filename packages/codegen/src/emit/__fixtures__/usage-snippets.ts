@@ -24,14 +24,16 @@ const role: Role = alice.role
 const admins: number = await User.count({ role: 'ADMIN' })
 const posts: Post[] = await alice.posts()
 const author: User | null = (await Post.find(1n)) === null ? null : await (await Post.find(1n))!.author()
-const where: UserWhere = { createdAt: { lt: new Date() }, tags: { has: 'x' } }
+const where: UserWhere = { createdAt: { lt: new Date() }, tags: { has: 'x' }, age: { isNull: false } }
+const drafts = await Post.findBy({ published: { not: true }, id: { gte: 1n }, title: { endsWith: '!' } })
+const members = await User.findBy({ role: { in: ['MEMBER'] }, email: { contains: '@' } })
 const named = await User.findMany({ select: { name: true } })
 const justName: string | undefined = named[0]?.name
 alice.name = 'Alicia'
 await alice.save()
 await alice.delete()
 await User.deleteAll()
-export { admins, author, authorName, byName, first, firstTitle, found, justName, postCount, posts, role, where }
+export { admins, author, authorName, byName, drafts, first, firstTitle, found, justName, members, postCount, posts, role, where }
 `
 
 /** A misuse and the diagnostic it must produce. */
@@ -94,6 +96,24 @@ export const MISUSE_SNIPPETS: readonly MisuseSnippet[] = [
     code: `${head}const [p] = await Post.findMany({ include: { author: true } })\np?.author.name\n`,
     tsCode: 18047,
     message: "'p.author' is possibly 'null'",
+  },
+  {
+    name: 'gt on a boolean field',
+    code: `${head}await Post.findBy({ published: { gt: false } })\n`,
+    tsCode: 2353,
+    message: "'gt' does not exist",
+  },
+  {
+    name: 'isNull on a required field',
+    code: `${head}await User.findBy({ email: { isNull: true } })\n`,
+    tsCode: 2353,
+    message: "'isNull' does not exist",
+  },
+  {
+    name: 'an enum is not ordered',
+    code: `${head}await User.findBy({ role: { lt: 'MEMBER' } })\n`,
+    tsCode: 2353,
+    message: "'lt' does not exist",
   },
   {
     name: 'unknown field in orderBy',

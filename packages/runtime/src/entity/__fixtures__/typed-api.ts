@@ -26,6 +26,8 @@ class User extends Entity {
   @field('int?') age!: number | null
   @field(enumOf('Role', ['ADMIN', 'MEMBER'])) role!: 'ADMIN' | 'MEMBER'
   @field('datetime') createdAt!: Date
+  @field('boolean') active!: boolean
+  @field('bigint?') karma!: bigint | null
   @rel('Post', { foreignKey: 'authorId', reverse: true }) posts!: HasMany<Post>
 }
 
@@ -39,14 +41,20 @@ class Post extends Entity {
 }
 
 export async function statics(): Promise<void> {
-  const alice = await User.create({ id: 1, name: 'Alice', role: 'ADMIN', createdAt: new Date() })
+  const alice = await User.create({
+    id: 1,
+    name: 'Alice',
+    role: 'ADMIN',
+    createdAt: new Date(),
+    active: true,
+  })
   assertType<Equal<typeof alice, User>>(true)
   // @ts-expect-error: name is required
-  await User.create({ id: 2, role: 'ADMIN', createdAt: new Date() })
+  await User.create({ id: 2, role: 'ADMIN', createdAt: new Date(), active: true })
   // @ts-expect-error: unknown field
-  await User.create({ id: 2, name: 'B', role: 'ADMIN', createdAt: new Date(), nickname: 'b' })
+  await User.create({ id: 2, name: 'B', role: 'ADMIN', createdAt: new Date(), nickname: 'b', active: true })
   // @ts-expect-error: wrong value type
-  await User.create({ id: '2', name: 'B', role: 'ADMIN', createdAt: new Date() })
+  await User.create({ id: '2', name: 'B', role: 'ADMIN', createdAt: new Date(), active: true })
 
   const found = await User.find(1)
   assertType<Equal<typeof found, User | null>>(true)
@@ -103,6 +111,40 @@ export async function statics(): Promise<void> {
   // @ts-expect-error: a relation is not a where field
   await User.findBy({ posts: null })
 
+  // Operators per field type.
+  await User.findBy({
+    id: { gt: 1, lte: 10, in: [1, 2], notIn: [3], not: { gte: 5 } },
+    age: { isNull: false, not: null, in: [1, null] },
+    name: { contains: 'a', startsWith: 'A', endsWith: 'e', gte: 'A', in: ['Al'], not: { contains: 'z' } },
+    role: { in: ['ADMIN'], notIn: ['MEMBER'], not: 'MEMBER' },
+    active: { equals: true, not: false },
+    createdAt: { gte: new Date(0), lt: new Date(), not: { equals: new Date(0) } },
+    karma: { gt: 10n, isNull: false },
+    AND: [{ active: true }, { age: null }],
+    OR: [{ karma: null }],
+    NOT: { role: 'ADMIN' },
+  })
+  // @ts-expect-error: gt does not apply to a boolean
+  await User.findBy({ active: { gt: true } })
+  // @ts-expect-error: isNull only on optional fields
+  await User.findBy({ name: { isNull: true } })
+  // @ts-expect-error: a required field is never null
+  await User.findBy({ name: null })
+  // @ts-expect-error: in holds no null on a required field
+  await User.findBy({ id: { in: [1, null] } })
+  // @ts-expect-error: an enum is not ordered
+  await User.findBy({ role: { gt: 'ADMIN' } })
+  // @ts-expect-error: nor matched as text
+  await User.findBy({ role: { contains: 'ADM' } })
+  // @ts-expect-error: in on a boolean
+  await User.findBy({ active: { in: [true] } })
+  // @ts-expect-error: text matching on a bigint
+  await User.findBy({ karma: { startsWith: '1' } })
+  // @ts-expect-error: a bigint operand on a bigint field, not a number
+  await User.findBy({ karma: { gt: 10 } })
+  // @ts-expect-error: nested not keeps the field's operators
+  await User.findBy({ active: { not: { gt: false } } })
+
   const names = await User.findMany({ select: { name: true } })
   assertType<Equal<typeof names, Pick<User, 'name'>[]>>(true)
 
@@ -110,7 +152,10 @@ export async function statics(): Promise<void> {
   const any: boolean = await User.exists({ name: 'x' })
   const removed: number = await User.deleteBy({ age: null })
   void [n, any, removed]
-  const many = await User.saveAll([alice, { id: 3, name: 'C', role: 'MEMBER', createdAt: new Date() }])
+  const many = await User.saveAll([
+    alice,
+    { id: 3, name: 'C', role: 'MEMBER', createdAt: new Date(), active: true },
+  ])
   assertType<Equal<typeof many, User[]>>(true)
   for await (const u of User.stream({ batchSize: 100, where: { age: { lt: 30 } } })) {
     assertType<Equal<typeof u, User>>(true)
