@@ -1,5 +1,6 @@
 // Public API of @parquetframe/codegen.
-export * from './diagnostics/index.js'
-export * from './pfschema/index.js'
-export * from './emit/index.js'
+
 export * from './classes/index.js'
+export * from './diagnostics/index.js'
+export * from './emit/index.js'
+export * from './pfschema/index.js'
