@@ -24,10 +24,11 @@ export const migrateFormatCommand = defineCommand<MigrateFormatOptions>({
   name: 'migrate format',
   summary: "Rewrite entity tables' data in another storage format (parquet ⇄ avro)",
   description:
-    'Reads every live data file of the table, writes it in the target format, checks the row count and a\n' +
-    'content checksum, then swaps the files in one commit. Until that commit the table reads exactly as\n' +
-    'before, so an interrupted migration leaves the old format intact. --dry-run only reports the plan.\n' +
-    'Not yet available in this build: the rewrite itself (it needs a format-changing table commit); --dry-run works.',
+    'Reads every live data file of the table, writes it in the target format, reads it back and checks the\n' +
+    'row count and a content checksum, then swaps the files in one commit. Until that commit the table reads\n' +
+    'exactly as before, so an interrupted migration leaves the old format intact (the new files are orphans\n' +
+    'that vacuum removes). Progress goes to stderr: a bar on a terminal, plain lines otherwise, nothing with\n' +
+    'PARQUETFRAME_PROGRESS=0 or PARQUETFRAME_QUIET=1. --dry-run only reports the plan.',
   positionals: [],
   options: [
     SCHEMA_OPTION,
@@ -134,8 +135,9 @@ export const migratePlanCommand = schemaMigrationCommand(
 export const migrateApplyCommand = schemaMigrationCommand(
   'apply',
   'Apply the planned schema changes to the tables (non-interactive, for CI)',
-  'Applies every planned change and records it in the table history. Refuses incompatible changes.\n' +
-    'Not yet available in this build beyond refusing incompatible plans (it needs a schema-change table commit).',
+  'Applies every planned change, non-interactively: one SET_SCHEMA commit per table (metadata only, or a\n' +
+    'verified rewrite for a widened type), then a format rewrite if the format changed. Each is recorded in\n' +
+    'the table history. If any change is incompatible, nothing is applied and the exit code is 1.',
 )
 
 /** `pf migrate status`: applied and pending schema migrations per table. */

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { parseSchema } from '@parquetframe/codegen'
-import { createTable, formatForPath } from '@parquetframe/runtime'
+import { createTable, formatForPath, openTable } from '@parquetframe/runtime'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
 import { captureIo } from '../testing/capture-io.js'
@@ -28,8 +28,8 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(args: string) {
-  const io = captureIo(project.dir)
+async function pf(args: string, env: Record<string, string> = {}) {
+  const io = captureIo(project.dir, env)
   const code = await main(args.split(' '), io)
   return { code, out: io.out(), err: io.err() }
 }
@@ -42,7 +42,7 @@ describe('pf migrate plan / status / apply', () => {
     expect((await pf('migrate apply')).out).toContain('Nothing to apply\n')
   })
 
-  it('plans a metadata-only change and lists it as pending', async () => {
+  it('plans a metadata-only change, applies it, and lists it as applied', async () => {
     await edit(SCHEMA.replace('  score Float\n', '  score Float\n  nick  String?\n'))
     expect(await pf('migrate plan')).toMatchObject({
       code: 0,
@@ -51,12 +51,75 @@ describe('pf migrate plan / status / apply', () => {
         '  ~ Person.nick: add nick String?; existing rows read null\n' +
         'Legend: ~ metadata only, ! rewrites data, ✗ refused\n',
     })
-    expect((await pf('migrate status')).out).toContain(
-      'Person (data/people): version 1, 0 applied, 1 pending\n',
+    expect((await pf('migrate status')).out).toBe(
+      'Person (data/people): version 1, 0 applied, 1 pending\n' +
+        '  pending  ~ Person.nick: add nick String?; existing rows read null\n',
     )
     const apply = await pf('migrate apply')
-    expect(apply.code).toBe(1)
-    expect(apply.err).toContain('needs a schema-change commit (SET_SCHEMA)')
+    expect(apply).toMatchObject({ code: 0, err: '' })
+    expect(apply.out).toContain('Person (data/people): applied 1 schema change (metadata only); version 2\n')
+    expect((await pf('migrate plan')).out).toBe('Person (data/people): up to date\n')
+    const status = await pf('migrate status')
+    expect(status.out).toMatch(
+      /^Person \(data\/people\): version 2, 1 applied, 0 pending\n {2}applied {2}v2 {2}\S+Z {2}SET_SCHEMA\n {4}Person\.nick: add nick String\?; existing rows read null\n$/,
+    )
+    const table = await openTable(project.path('data/people'))
+    expect((await table.read()).getColumn('nick').nullCount()).toBe(3)
+    expect((await pf('migrate apply')).out).toContain('Nothing to apply\n')
+  })
+
+  it('applies a default-filled field, an @map rename and a widening; readers see old rows through them', async () => {
+    await edit(
+      SCHEMA.replace('  name  String\n', '  fullName String @map("name")\n')
+        .replace('  id    Int    @id\n', '  id    Int    @id\n  level Int    @default(1)\n')
+        .replace('  score Float\n', '  score Float\n  bonus Int? \n'),
+    )
+    const plan = await pf('migrate plan')
+    expect(plan.out).toContain(
+      '  ~ Person.fullName: rename name to fullName (column "name" keeps its data)\n',
+    )
+    expect(plan.out).toContain('  ~ Person.level: add level Int; existing rows read its default\n')
+    const apply = await pf('migrate apply')
+    expect(apply.code).toBe(0)
+    expect(apply.out).toContain('applied 3 schema changes (metadata only); version 2')
+    const table = await openTable(project.path('data/people'))
+    // Tables hold storage columns: fullName is stored as "name" (@map).
+    const rows = (await table.read()).sort('id').select('id', 'name', 'level', 'bonus').toRecords()
+    expect(rows[0]).toEqual({ id: 1, name: 'Alice', level: 1, bonus: null })
+    expect(table.metadata.entity.fields.find((f) => f.column === 'name')?.name).toBe('fullName')
+    // Widen bonus Int? → Float?: a verified rewrite in the same kind of commit.
+    const text = (await readFile(project.path('schema.pfschema'), 'utf8')).replace(
+      'bonus Int?',
+      'bonus Float?',
+    )
+    await edit(text)
+    expect((await pf('migrate plan')).out).toContain(
+      '  ! Person.bonus: widen Int → Float (rewrites the data)\n',
+    )
+    const widen = await pf('migrate apply')
+    expect(widen.out).toMatch(
+      /applied 1 schema change \(data rewritten, 3 rows in 1 files → 1 files, verified \(rows and checksum [0-9a-f]{16} match\)\); version 3\n/,
+    )
+    expect(widen.err).toBe(
+      'Person schema: 0/1 files, 0/3 rows (0%)\nPerson schema: 1/1 files, 3/3 rows (100%)\n',
+    )
+    expect((await pf('migrate status')).out).toContain('2 applied, 0 pending')
+  })
+
+  it('applies a format change written in the schema', async () => {
+    await edit(
+      SCHEMA.replace(
+        'entity Person @storage("people") {',
+        'entity Person @storage("people") @format(avro) {',
+      ),
+    )
+    expect((await pf('migrate plan')).out).toContain(
+      '  ! Person: storage format changes from parquet to avro (rewrites the data, as "pf migrate format --entity Person --to avro")\n',
+    )
+    const apply = await pf('migrate apply')
+    expect(apply.out).toContain('Person (data/people): parquet → avro, 3 rows in 1 files → 1 files, verified')
+    expect((await openTable(project.path('data/people'))).metadata.format).toBe('avro')
+    expect((await pf('migrate status')).out).toContain('SET_FORMAT\n    format parquet → avro\n')
   })
 
   it('refuses an incompatible change with an explanation and exit 1', async () => {
@@ -65,6 +128,10 @@ describe('pf migrate plan / status / apply', () => {
     expect(r.code).toBe(1)
     expect(r.out).toContain('  ✗ Person.email: add required email String without a default')
     expect(r.err).toBe('error: 1 change is incompatible (✗ above); nothing was changed\n')
+    const apply = await pf('migrate apply')
+    expect(apply.code).toBe(1)
+    expect(apply.err).toBe('error: 1 change is incompatible (✗ above); nothing was changed\n')
+    expect((await openTable(project.path('data/people'))).version).toBe(1)
   })
 })
 
@@ -76,6 +143,45 @@ describe('pf migrate format', () => {
       /^Person \(data\/people\): would rewrite parquet → avro \(3 rows in 1 files, [\d.]+ (B|KiB)\)\n$/,
     )
     expect((await pf('migrate format --all --to parquet --dry-run')).out).toContain('already parquet')
+    expect((await openTable(project.path('data/people'))).metadata.format).toBe('parquet')
+  })
+
+  it('rewrites Parquet → Avro → Parquet, verified, with progress lines off a terminal', async () => {
+    const before = (await (await openTable(project.path('data/people'))).read()).toRecords()
+    const toAvro = await pf('migrate format --entity Person --to avro')
+    expect(toAvro).toMatchObject({ code: 0 })
+    expect(toAvro.out).toMatch(
+      /^Person \(data\/people\): parquet → avro, 3 rows in 1 files → 1 files, verified \(rows and checksum [0-9a-f]{16} match\); version 2\n$/,
+    )
+    expect(toAvro.err).toBe(
+      'Person parquet → avro: 0/1 files, 0/3 rows (0%)\nPerson parquet → avro: 1/1 files, 3/3 rows (100%)\n',
+    )
+    const table = await openTable(project.path('data/people'))
+    expect(table.metadata.format).toBe('avro')
+    expect((await table.read()).toRecords()).toEqual(before)
+    const back = await pf('migrate format --all --to parquet', { PARQUETFRAME_PROGRESS: '0' })
+    expect(back.out).toContain('avro → parquet')
+    expect(back.err).toBe('')
+    expect((await pf('migrate format --all --to parquet')).out).toContain('Nothing to migrate')
+  })
+
+  it('draws a bar on a terminal and stays quiet with PARQUETFRAME_QUIET', async () => {
+    const tty = captureIo(project.dir, {}, { tty: true })
+    expect(await main(['migrate', 'format', '--entity', 'Person', '--to', 'avro'], tty)).toBe(0)
+    expect(tty.err()).toContain('\rPerson parquet → avro [########################] 100% 1/1 files, 3/3 rows')
+    expect(tty.err().endsWith('\n')).toBe(true)
+    const quiet = captureIo(project.dir, { PARQUETFRAME_QUIET: '1' }, { tty: true })
+    expect(await main(['migrate', 'format', '--entity', 'Person', '--to', 'parquet'], quiet)).toBe(0)
+    expect(quiet.err()).toBe('')
+  })
+
+  it('stops before committing when interrupted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const io = captureIo(project.dir, {}, { signal: controller.signal })
+    expect(await main(['migrate', 'format', '--entity', 'Person', '--to', 'avro'], io)).toBe(1)
+    expect(io.err()).toContain('stopped after 0 of 1 files; nothing was committed')
+    expect((await openTable(project.path('data/people'))).metadata.format).toBe('parquet')
   })
 
   it('names an unknown entity', async () => {

@@ -1,46 +1,71 @@
+import type { EntityIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { MigrateSchemaOptions } from '../commands/migrate-commands.js'
-import { openEntityTables, selectEntities } from '../migrate/entity-tables.js'
+import { type EntityTable, openEntityTables, selectEntities } from '../migrate/entity-tables.js'
+import { describeRewrite, migrateTableFormat, rewriteOptions } from '../migrate/format-migration.js'
 import { diffEntity, type SchemaChange } from '../migrate/schema-change.js'
 import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
 import { displayPath } from '../schema/schema-location.js'
 
 const MARK = { metadata: '~', rewrite: '!', incompatible: '✗' } as const
+/** History operations that are migrations. */
+const MIGRATIONS = new Set(['SET_SCHEMA', 'SET_FORMAT'])
+
+function changeLine(c: SchemaChange, prefix = '  '): string {
+  return `${prefix}${MARK[c.cost]} ${c.subject}: ${c.message}\n`
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** The entity as stored in table metadata: no source spans (they name files of one checkout). */
+function withoutSpans(entity: EntityIR): EntityIR {
+  const { span: _span, ...rest } = entity
+  return { ...rest, fields: entity.fields.map(({ span: _s, ...f }) => f) }
+}
 
 /**
- * `plan` prints each table's changes (exit 1 if one is incompatible); `status` lists applied schema
- * migrations (SET_SCHEMA commits) and pending changes; `apply` refuses incompatible plans and otherwise
- * needs the runtime's schema-change commit.
+ * `plan` prints each table's changes (exit 1 if one is incompatible); `status` lists the migrations in each
+ * table's history (SET_SCHEMA, SET_FORMAT) and the pending changes; `apply` refuses the whole run if any
+ * change is incompatible, else applies each table's changes: one SET_SCHEMA commit (metadata only, or a
+ * verified rewrite for a widened type), then a SET_FORMAT rewrite if the format changed.
  */
 export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async (options, io) => {
   const schema = await loadProjectSchema(options.settings, io.cwd)
   const ir = requireValidSchema(schema)
   const tables = await openEntityTables(schema.settings.storage.value, selectEntities(ir, options.entities))
+  const plans: { table: EntityTable; changes: SchemaChange[] }[] = []
   let pending = 0
   let refused = 0
-  for (const { entity, dir, table } of tables) {
+  for (const entry of tables) {
+    const { entity, dir, table } = entry
     const where = displayPath(dir, io.cwd)
     if (!table) {
       io.stdout.write(`${entity.name} (${where}): no table yet; it is created with the current schema\n`)
       continue
     }
     const meta = table.metadata
-    const changes: SchemaChange[] = diffEntity(meta.entity, meta.enums, entity, ir.enums)
+    const changes = diffEntity(meta.entity, meta.enums, entity, ir.enums, meta.format)
+    plans.push({ table: entry, changes })
     pending += changes.length
     refused += changes.filter((c) => c.cost === 'incompatible').length
     if (options.action === 'status') {
-      const applied = (await table.history()).filter((h) => h.operation === 'SET_SCHEMA')
+      const applied = (await table.history()).filter((h) => MIGRATIONS.has(h.operation))
       io.stdout.write(
         `${entity.name} (${where}): version ${table.version}, ${applied.length} applied, ${changes.length} pending\n`,
       )
-      for (const h of applied) io.stdout.write(`  applied  v${h.version}  ${h.timestamp.toISOString()}\n`)
-    } else {
-      io.stdout.write(
-        `${entity.name} (${where}): ${changes.length === 0 ? 'up to date' : `${changes.length} change${changes.length === 1 ? '' : 's'}`}\n`,
-      )
+      for (const h of applied) {
+        io.stdout.write(`  applied  v${h.version}  ${h.timestamp.toISOString()}  ${h.operation}\n`)
+        for (const d of h.details ?? []) io.stdout.write(`    ${d}\n`)
+      }
+      for (const c of changes) io.stdout.write(changeLine(c, '  pending  '))
+      continue
     }
-    for (const c of changes) io.stdout.write(`  ${MARK[c.cost]} ${c.subject}: ${c.message}\n`)
+    const summary = changes.length === 0 ? 'up to date' : plural(changes.length, 'change')
+    io.stdout.write(`${entity.name} (${where}): ${summary}\n`)
+    for (const c of changes) io.stdout.write(changeLine(c))
   }
   if (pending > 0 && options.action === 'plan') {
     io.stdout.write(`Legend: ~ metadata only, ! rewrites data, ✗ refused\n`)
@@ -51,15 +76,31 @@ export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async 
       `${refused} change${refused === 1 ? ' is' : 's are'} incompatible (✗ above); nothing was changed`,
     )
   }
-  if (options.action === 'apply') {
-    if (pending === 0) {
-      io.stdout.write('Nothing to apply\n')
-      return 0
+  if (options.action !== 'apply') return 0
+  if (pending === 0) {
+    io.stdout.write('Nothing to apply\n')
+    return 0
+  }
+  for (const { table: entry, changes } of plans) {
+    const { entity, dir, table } = entry
+    if (!table || changes.length === 0) continue
+    const where = displayPath(dir, io.cwd)
+    if (changes.some((c) => c.kind !== 'change-format')) {
+      const { display, options: rewrite } = rewriteOptions(io, `${entity.name} schema`)
+      const stored = { ...withoutSpans(entity), format: table.metadata.format }
+      const result = await table.evolveSchema(stored, ir.enums, rewrite).finally(() => display.finish())
+      const how = result.rewritten ? `data rewritten, ${describeRewrite(result)}` : 'metadata only'
+      io.stdout.write(
+        `${entity.name} (${where}): applied ${plural(result.changes.length, 'schema change')} (${how}); version ${result.version}\n`,
+      )
     }
-    throw new CliError(
-      'PF_CLI_UNAVAILABLE',
-      'Applying schema changes needs a schema-change commit (SET_SCHEMA) from @parquetframe/runtime tables, which this build lacks; "pf migrate plan" shows the plan',
-    )
+    if (table.metadata.format !== entity.format) {
+      const from = table.metadata.format
+      const result = await migrateTableFormat(table, entity.name, entity.format, io)
+      io.stdout.write(
+        `${entity.name} (${where}): ${from} → ${entity.format}, ${describeRewrite(result)}; version ${result.version}\n`,
+      )
+    }
   }
   return 0
 }

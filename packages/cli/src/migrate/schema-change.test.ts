@@ -101,7 +101,7 @@ describe('diffEntity', () => {
         'change-format',
         'rewrite',
         'User',
-        'storage format changes from parquet to avro: run "pf migrate format --entity User --to avro"',
+        'storage format changes from parquet to avro (rewrites the data, as "pf migrate format --entity User --to avro")',
       ],
     ])
   })

@@ -35,6 +35,8 @@ export interface RewriteOptions {
    * The built-in check always runs: per file, rows and checksum read back equal those read.
    */
   readonly verify?: (check: RewriteCheck) => void | Promise<void>
+  /** Stops the rewrite between files (ParquetFrameError PF_ABORTED; nothing committed). Default: none. */
+  readonly signal?: AbortSignal
 }
 
 /** What a rewrite did. `check` is undefined when nothing was rewritten. */

@@ -318,3 +318,19 @@ describe('Table.evolveSchema', () => {
     expect(df.getColumn('nick').toArray().slice(19)).toEqual(['-', 'n20'])
   })
 })
+
+describe('rewrite cancellation', () => {
+  it('stops between files when the signal is aborted, committing nothing', async () => {
+    await table.append(users(range(0, 120)))
+    const controller = new AbortController()
+    const rewrite = table.rewriteFormat('avro', {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.filesDone === 1) controller.abort()
+      },
+    })
+    await expect(rewrite).rejects.toMatchObject({ code: 'PF_ABORTED' })
+    expect((await openTable(`${dir}/users`)).metadata.format).toBe('parquet')
+    expect((await dataFiles()).every((n) => n.endsWith('.parquet'))).toBe(true)
+  })
+})

@@ -715,6 +715,12 @@ export class Table {
       const before = new ContentChecksum()
       const after = new ContentChecksum()
       for (const [i, file] of files.entries()) {
+        if (options.signal?.aborted) {
+          throw new ParquetFrameError(
+            'PF_ABORTED',
+            `Rewrite of table ${this.name} stopped after ${i} of ${files.length} files; nothing was committed`,
+          )
+        }
         let out = done.get(file.add.path)
         if (!out || out.deletedRows !== file.deletedRows) {
           out = { ...(await rewriter.rewrite(file, written)), deletedRows: file.deletedRows }

@@ -1,0 +1,42 @@
+import type { RewriteResult, StorageFormatName, Table } from '@parquetframe/runtime'
+import type { CliIo } from '../cli/cli-io.js'
+import { groupDigits } from '../inspect/inspection-text.js'
+import { progressMode, RewriteProgressDisplay } from './rewrite-progress.js'
+
+/** Progress and cancellation options for one table's rewrite, from the CLI's io. */
+export function rewriteOptions(io: CliIo, label: string) {
+  const display = new RewriteProgressDisplay(io.stderr, progressMode(io), label)
+  return {
+    display,
+    options: {
+      onProgress: (p: Parameters<RewriteProgressDisplay['update']>[0]) => display.update(p),
+      ...(io.signal ? { signal: io.signal } : {}),
+    },
+  }
+}
+
+/** `98 rows in 4 files → 3 files, verified (checksum 0123456789abcdef)`: what a rewrite checked. */
+export function describeRewrite(result: RewriteResult): string {
+  const check = result.check
+  if (!check) return 'no data files, metadata only'
+  return (
+    `${groupDigits(check.before.rows)} rows in ${check.filesBefore} files → ${check.filesAfter} files, ` +
+    `verified (rows and checksum ${check.after.checksum} match)`
+  )
+}
+
+/** Rewrites one table in another format with progress on stderr; returns what was done. */
+export async function migrateTableFormat(
+  table: Table,
+  entityName: string,
+  to: StorageFormatName,
+  io: CliIo,
+): Promise<RewriteResult> {
+  const from = table.metadata.format
+  const { display, options } = rewriteOptions(io, `${entityName} ${from} → ${to}`)
+  try {
+    return await table.rewriteFormat(to, options)
+  } finally {
+    display.finish()
+  }
+}
