@@ -13,12 +13,14 @@ const SCALAR: Record<ScalarTypeName, AvroType> = {
   DateTime: { type: 'long', logicalType: 'timestamp-micros' },
   Date: { type: 'int', logicalType: 'date' },
   Json: 'string',
-  Bytes: 'bytes',
+  // Tables hold Bytes as base64 text (nodejs-polars 0.24 has no usable Binary dtype); the Avro files agree.
+  Bytes: 'string',
 }
 
 /**
- * The exact Avro schema of an entity: required fields are plain types, optional ones `["null", T]` with
- * default null; column names come from `field.column`. An enum is defined at its first use and referenced
+ * The exact Avro schema of an entity's data files: required fields are plain types, optional ones `["null", T]`
+ * with default null; enums are Avro enums; the record is named after the entity; column names come from
+ * `field.column`. Bytes are `string` holding base64, as tables store them. An enum is defined at its first use and referenced
  * by name afterwards, as Avro requires.
  */
 export function avroSchemaForEntity(entity: EntityIR, enums: readonly EnumIR[]): AvroRecordSchema {
