@@ -1,0 +1,64 @@
+// Runs the migration example as its README does (the real CLI in child processes, real files in a temp folder)
+// and checks what it prints; also type-checks it under the repo's strict flags.
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const run = async (args: readonly string[], env: Record<string, string> = {}) =>
+  (
+    await promisify(execFile)(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    })
+  ).stdout
+
+let dataDir: string
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pf-example-migrate-'))
+})
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('examples/migrate', () => {
+  it('moves a table Parquet → Avro → Parquet and applies a schema change with pf migrate', async () => {
+    const [out] = await Promise.all([
+      run(['--conditions=@parquetframe/source', '--import', 'tsx', 'examples/migrate/src/main.ts'], {
+        EXAMPLE_DATA_DIR: dataDir,
+      }),
+      run([
+        'node_modules/typescript/bin/tsc',
+        '-p',
+        'examples/migrate',
+        '--customConditions',
+        '@parquetframe/source',
+        '--allowImportingTsExtensions',
+      ]),
+    ])
+    const tables = out.split('\n').filter((l) => l.startsWith('table: '))
+    const checksum = /checksum ([0-9a-f]{16})/.exec(tables[0] ?? '')?.[1]
+    expect(checksum).toBeDefined()
+    expect(tables.slice(0, 3)).toEqual([
+      `table: parquet, version 3, 1200 rows in 3 files, checksum ${checksum}`,
+      `table: avro, version 4, 1200 rows in 3 files, checksum ${checksum}`,
+      `table: parquet, version 5, 1200 rows in 3 files, checksum ${checksum}`,
+    ])
+    expect(out).toContain(
+      `parquet → avro, 1,200 rows in 3 files → 3 files, verified (rows and checksum ${checksum} match); version 4`,
+    )
+    expect(out).toContain('~ Product.title: rename name to title (column "name" keeps its data)')
+    expect(out).toContain('~ Product.currency: add currency String; existing rows read its default')
+    expect(out).toContain('applied 2 schema changes (metadata only); version 6')
+    expect(out).toMatch(/version 6, 3 applied, 0 pending\n {5}applied {2}v4 .+SET_FORMAT\n/)
+    expect(out).toContain('product 1: Product 1, 1.99 EUR, 1 in stock\n')
+    expect(out).toContain('product 5000: Imported tea, 4.5 GBP, 12 in stock\n')
+    expect(out).toContain('products in EUR: 1200\n')
+    expect(tables.at(-1)).toMatch(/^table: parquet, version 7, 1201 rows in 4 files/)
+  }, 120_000)
+})
