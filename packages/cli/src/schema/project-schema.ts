@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import {
   type Diagnostic,
-  parseClasses,
   parseSchemaSources,
   renderDiagnostics,
   type SchemaParseResult,
@@ -61,12 +60,14 @@ export async function loadProjectSchema(partial: PartialSettings, cwd: string): 
   return { origin: { kind: 'pfschema', location }, files, sources, ...checked(result), settings }
 }
 
-function loadClassSchema(
+async function loadClassSchema(
   partial: PartialSettings,
   patterns: Setting<readonly string[]>,
   cwd: string,
-): ProjectSchema {
+): Promise<ProjectSchema> {
   const format = partial.format?.value
+  // Loaded only here: ts-morph takes over a second to import.
+  const { parseClasses } = await import('@parquetframe/codegen/classes')
   const parsed = parseClasses(patterns.value, { cwd, config: format === undefined ? {} : { format } })
   // Globs come back as absolute paths, files as given: show both relative to the working directory. A glob such
   // as `src/**/*.ts` also matches the generated files: they declare no entities, and are left out.

@@ -1,4 +1,5 @@
-import { avroSchemaForEntity, type EntityIR } from '@parquetframe/runtime'
+import { avroSchemaForEntity } from '@parquetframe/runtime/avro-schema'
+import type { EntityIR } from '@parquetframe/runtime/schema'
 import type { EmitContext } from './emit-context.js'
 
 /** The `.avsc` file name of an Avro entity: its storage directory with path separators as dashes. */
