@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pl from 'nodejs-polars'
@@ -94,6 +95,9 @@ function rawPolars(from: 'parquet' | 'avro', dir: string): number {
   return performance.now() - t0
 }
 
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')
 const lines: string[] = []
 const note = (s: string): void => {
   console.log(s)
@@ -165,6 +169,8 @@ note(
   `Parquet ${(parquetBytes / 2 ** 20).toFixed(1)} MiB, Avro ${(avroBytes / 2 ** 20).toFixed(1)} MiB. ` +
     `pf process start-up (\`pf --version\`, sources through tsx): ${fmtMs(startup)}.`,
 )
+note('')
+note(`Load average when the run started (1/5/15 min): ${load}; other jobs share the machine, so times vary.`)
 note('')
 note(
   '| direction | `pf migrate format` (wall, incl. start-up) | `Table.rewriteFormat` in-process | raw nodejs-polars read + write | ratio pf / raw | ratio in-process / raw |',
