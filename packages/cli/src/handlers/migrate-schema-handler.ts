@@ -23,7 +23,11 @@ function plural(n: number, word: string): string {
 /** The entity as stored in table metadata: no source spans (they name files of one checkout). */
 function withoutSpans(entity: EntityIR): EntityIR {
   const { span: _span, ...rest } = entity
-  return { ...rest, fields: entity.fields.map(({ span: _s, ...f }) => f) }
+  return {
+    ...rest,
+    fields: entity.fields.map(({ span: _s, ...f }) => f),
+    relations: entity.relations.map(({ span: _s, ...r }) => r),
+  }
 }
 
 /**
