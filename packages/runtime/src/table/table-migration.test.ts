@@ -178,7 +178,7 @@ describe('Table.evolveSchema', () => {
     expect(df.columns.slice(-3)).toEqual(['nick', 'level', 'joined'])
     expect(df.getColumn('nick').unique().toArray()).toEqual(['none'])
     expect(df.getColumn('level').nullCount()).toBe(50)
-    const joined = (df.getColumn('joined').toArray()[0] as Date).getTime()
+    const joined = (df.getColumn('joined').toArray()[0] as unknown as Date).getTime()
     expect(joined >= t0 && joined <= t1).toBe(true)
     expect(String(df.getColumn('joined').dtype)).toContain('UTC')
     // New rows carry their own values; scans, key lookups and pruning see both kinds of file.
