@@ -199,13 +199,18 @@ export function frameFromEntities(fields: readonly FieldIR[], rows: readonly obj
  */
 export function valuesFromSeries(field: FieldIR, series: pl.Series): ArrayLike<unknown> {
   const type = field.type
-  if (type.kind === 'enum') return series.toArray()
+  if (type.kind === 'enum') return textValues(series)
   if (type.kind === 'list') return listValues(type.element, series)
   switch (type.name) {
-    case 'Int':
-      // Int values are safe integers: exact as doubles.
+    case 'Int': {
       if (series.nullCount() > 0) return series.toArray()
+      // Values within ±2^30 come back as an Int32Array, whose elements V8 keeps as small integers (no boxed number
+      // per entity); other Int values are safe integers, exact as doubles.
+      const min = Number(series.min() ?? 0)
+      const max = Number(series.max() ?? 0)
+      if (min >= -SMI_LIMIT && max < SMI_LIMIT) return series.cast(pl.Int32).toTypedArray() as Int32Array
       return series.cast(pl.Float64).toTypedArray() as Float64Array
+    }
     case 'Float':
       if (series.nullCount() > 0) return series.toArray()
       return series.cast(pl.Float64).toTypedArray() as Float64Array
@@ -214,9 +219,10 @@ export function valuesFromSeries(field: FieldIR, series: pl.Series): ArrayLike<u
       return series.cast(pl.Int64).toTypedArray() as BigInt64Array
     }
     case 'Boolean':
+      return booleanValues(series)
     case 'String':
     case 'Decimal':
-      return series.toArray()
+      return textValues(series)
     case 'DateTime':
       return microsToDates(series.cast(pl.Datetime('us', 'UTC')).cast(pl.Int64))
     case 'Date':
@@ -226,6 +232,45 @@ export function valuesFromSeries(field: FieldIR, series: pl.Series): ArrayLike<u
     case 'Bytes':
       return (series.toArray() as (string | null)[]).map(fromBase64)
   }
+}
+
+/** Small integers V8 stores unboxed (31-bit Smis with pointer compression). */
+const SMI_LIMIT = 2 ** 30
+
+/** Rows sampled to estimate a text column's distinct share. */
+const SAMPLE_ROWS = 4096
+
+/**
+ * A text column as JS strings. A column with few distinct values (enums, categories, repeated names) goes through
+ * a dictionary: one JS string per distinct value plus typed-array codes, instead of one string per row (several
+ * times faster, and the entities share the strings).
+ */
+function textValues(series: pl.Series): unknown[] {
+  const n = series.length
+  if (n < SAMPLE_ROWS * 4 || series.nullCount() > 0) return series.toArray()
+  // Rows spread over the column: nearly all distinct (> 99%) means up to ~n distinct values, so no dictionary.
+  const sample = series.gatherEvery(Math.floor(n / SAMPLE_ROWS))
+  if (sample.nUnique() > sample.length * 0.99) return series.toArray()
+  const categorical = series.cast(pl.Categorical)
+  const codes = categorical.cast(pl.UInt32).toTypedArray() as Uint32Array
+  const distinct = categorical.unique()
+  const distinctCodes = distinct.cast(pl.UInt32).toTypedArray() as Uint32Array
+  const distinctText = distinct.cast(pl.Utf8).toArray() as string[]
+  const dictionary: string[] = []
+  for (let i = 0; i < distinctCodes.length; i++)
+    dictionary[distinctCodes[i] as number] = distinctText[i] as string
+  const out = new Array<unknown>(n)
+  for (let i = 0; i < n; i++) out[i] = dictionary[codes[i] as number]
+  return out
+}
+
+/** A Bool column as JS booleans (through UInt8 codes when it has no nulls: no per-value boxing across N-API). */
+function booleanValues(series: pl.Series): unknown[] {
+  if (series.nullCount() > 0) return series.toArray()
+  const bytes = series.cast(pl.UInt8).toTypedArray() as Uint8Array
+  const out = new Array<unknown>(bytes.length)
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] === 1
+  return out
 }
 
 function toBigInt(s: string | null): bigint | null {
@@ -315,7 +360,9 @@ export function entitiesFromFrame<T extends object>(
     prototype,
     used.map((f) => f.name),
   )
-  const out = new Array<T>(df.height)
-  for (let i = 0; i < df.height; i++) out[i] = build(columns, i) as T
+  // A polars DataFrame is a Proxy whose every property read fetches the column names: read the height once.
+  const height = df.height
+  const out = new Array<T>(height)
+  for (let i = 0; i < height; i++) out[i] = build(columns, i) as T
   return out
 }

@@ -73,8 +73,10 @@ export class KeyCodec {
   encodeFrame(df: pl.DataFrame): string[] {
     const parts = this.columns.map((c) => df.getColumn(c).cast(pl.Utf8).toArray() as (string | null)[])
     if (parts.length === 1) return (parts[0] ?? []).map((v) => v ?? '')
-    const out: string[] = new Array(df.height)
-    for (let r = 0; r < df.height; r++) out[r] = JSON.stringify(parts.map((p) => p[r] ?? ''))
+    // A polars DataFrame is a Proxy whose every property read fetches the column names: read the height once.
+    const height = df.height
+    const out: string[] = new Array(height)
+    for (let r = 0; r < height; r++) out[r] = JSON.stringify(parts.map((p) => p[r] ?? ''))
     return out
   }
 

@@ -1,7 +1,7 @@
 import pl from 'nodejs-polars'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
 import type { DataFileStore } from './data-file-store.js'
-import { mayContain } from './file-stats.js'
+import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache } from './key-index-cache.js'
 import { keyRangeOf } from './key-range.js'
@@ -29,6 +29,31 @@ export interface SnapshotContext {
   readonly store: DataFileStore
   readonly codec: KeyCodec
   readonly keyIndex: KeyIndexCache
+}
+
+/** Key frames up to this many rows are located key by key (warm key index, equality filters). */
+const SMALL_KEY_FRAME = 64
+
+/** The min/max of a key frame's leading column, parsed like file statistics (exact for Int64). */
+function frameKeyRange(keys: pl.DataFrame, codec: KeyCodec): Range | undefined {
+  const field = codec.fields[0]
+  const column = codec.columns[0]
+  if (!field || column === undefined) return undefined
+  const kind = statKind(field)
+  const bounds = keys.select(
+    pl.col(column).min().cast(pl.Utf8).alias('min'),
+    pl.col(column).max().cast(pl.Utf8).alias('max'),
+  )
+  const min = bounds.getColumn('min').get(0) as string | null
+  const max = bounds.getColumn('max').get(0) as string | null
+  if (min === null || max === null) return undefined
+  return { min: toComparable(kind, min), max: toComparable(kind, max) }
+}
+
+/** Whether two key ranges may share a key (a file without a range may hold anything). */
+function overlaps(file: Range | undefined, keys: Range): boolean {
+  if (!file) return true
+  return compare(keys.min, file.max) <= 0 && compare(keys.max, file.min) >= 0
 }
 
 /** One version of a table, immutable: its schema, its live files and how to read them. */
@@ -220,6 +245,35 @@ export class Snapshot {
         rows = df.height
       }
       if (found.length > 0) out.set(file.add.path, { keys: found, rows })
+    }
+    return out
+  }
+
+  /**
+   * Which live files hold the keys of a frame of the key columns (unique keys). Files whose key range cannot
+   * overlap the frame's are never read — a bulk write of new keys above every stored one reads nothing and
+   * encodes nothing; the others are matched with a semi-join, and only keys found are encoded. Small frames go
+   * through `locateKeys` (which uses the warm key index).
+   */
+  async locateKeyFrame(keys: pl.DataFrame): Promise<KeyLocations> {
+    const { codec, store } = this.ctx
+    const height = keys.height
+    if (height === 0) return new Map()
+    if (height <= SMALL_KEY_FRAME) return this.locateKeys(codec.encodeFrame(keys))
+    const range = frameKeyRange(keys, codec)
+    const out: KeyLocations = new Map()
+    for (const file of this.files) {
+      if (range && !overlaps(keyRangeOf(file.add, this.metadata), range)) continue
+      let lf: pl.LazyDataFrame
+      if (store.lazy) {
+        await store.verify(file)
+        lf = store.scan(file, this.keyFrame, codec.columns, codec.columns)
+      } else {
+        lf = (await store.read(file, this.keyFrame, codec.columns, codec.columns)).lazy()
+      }
+      const found = lf.join(keys.lazy(), { on: [...codec.columns], how: 'semi' }).collectSync()
+      const rows = found.height
+      if (rows > 0) out.set(file.add.path, { keys: [...new Set(codec.encodeFrame(found))], rows })
     }
     return out
   }

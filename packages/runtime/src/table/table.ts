@@ -391,8 +391,8 @@ export class Table {
       }
     }
     const ctx = this.context(snap.metadata)
-    if (plan.mustNotExist.length > 0) {
-      const found = await snap.locateKeys(plan.mustNotExist)
+    if (plan.mustNotExist) {
+      const found = await snap.locateKeyFrame(plan.mustNotExist)
       if (found.size > 0) {
         const keys = [...found.values()].flatMap((l) => l.keys)
         if (attempt === 0) throw new DuplicateKeyError(this.name, keys)
@@ -404,8 +404,7 @@ export class Table {
         )
       }
     }
-    const locations: KeyLocations =
-      plan.deleteKeys.size > 0 ? await snap.locateKeys([...plan.deleteKeys]) : new Map()
+    const locations: KeyLocations = plan.deleteKeys ? await snap.locateKeyFrame(plan.deleteKeys) : new Map()
     if (plan.deleteWhere.length > 0) {
       const predicate = plan.deleteWhere.reduce((a, b) => a.or(b))
       for (const file of snap.files) {

@@ -17,18 +17,20 @@ export type TableOperation =
  * The net effect of a list of operations, split into what does not depend on
  * the table's current contents (`rows`, written once) and what does (which
  * existing rows go: resolved against the snapshot at each commit attempt).
+ * Keys travel as frames of the key columns, never as one JS string per row:
+ * a bulk write whose keys cannot overlap any live file never encodes them.
  */
 export interface WritePlan {
   /** New rows, conformed to the schema. */
   readonly rows: pl.DataFrame | undefined
   /** Remove every existing row (an overwrite happened). */
   readonly clearBase: boolean
-  /** Encoded keys whose existing rows are deleted. */
-  readonly deleteKeys: ReadonlySet<string>
+  /** Keys (a frame of the key columns, unique) whose existing rows are deleted. */
+  readonly deleteKeys: pl.DataFrame | undefined
   /** Existing rows matching any of these are deleted. */
   readonly deleteWhere: readonly pl.Expr[]
-  /** Encoded keys that must not exist in the table (insert). */
-  readonly mustNotExist: readonly string[]
+  /** Keys (a frame of the key columns, unique) that must not exist in the table (insert). */
+  readonly mustNotExist: pl.DataFrame | undefined
   /** Every key the commit writes or deletes (for optimistic checks; computed on demand). */
   touchedKeys(): ReadonlySet<string>
 }
@@ -37,28 +39,37 @@ function concat(a: pl.DataFrame | undefined, b: pl.DataFrame): pl.DataFrame {
   return a && a.height > 0 ? pl.concat([a, b], { how: 'vertical' }) : b
 }
 
+/** The rows of df whose keys are not in `keys` (an anti-join on the key columns). */
 function withoutKeys(
   df: pl.DataFrame | undefined,
-  keys: readonly string[],
+  keys: pl.DataFrame | undefined,
   codec: KeyCodec,
 ): pl.DataFrame | undefined {
-  if (!df || df.height === 0 || keys.length === 0) return df
-  return df.join(codec.frame(keys), { on: [...codec.columns], how: 'anti' })
+  if (!df || df.height === 0 || !keys || keys.height === 0) return df
+  return df.join(keys, { on: [...codec.columns], how: 'anti' })
 }
 
-function uniqueKeys(df: pl.DataFrame, codec: KeyCodec, table: string): string[] {
-  const keys = codec.encodeFrame(df)
-  const seen = new Set<string>()
-  for (const k of keys) {
-    if (seen.has(k))
-      throw new TableSchemaError(
-        table,
-        codec.columns.join(','),
-        `primary key ${k} appears twice in the input`,
-      )
-    seen.add(k)
+/** The key columns of a frame, checked to hold no key twice (vectorised: nothing is encoded unless one does). */
+function uniqueKeys(df: pl.DataFrame, codec: KeyCodec, table: string): pl.DataFrame {
+  const keys = df.select(...codec.columns)
+  const height = keys.height
+  const [only] = codec.columns
+  const distinct =
+    codec.columns.length === 1 && only !== undefined ? keys.getColumn(only).nUnique() : keys.unique().height
+  if (distinct < height) {
+    const twice = keys.filter(pl.struct([...codec.columns]).isDuplicated()).head(1)
+    throw new TableSchemaError(
+      table,
+      codec.columns.join(','),
+      `primary key ${codec.encodeFrame(twice)[0]} appears twice in the input`,
+    )
   }
   return keys
+}
+
+function union(a: pl.DataFrame | undefined, b: pl.DataFrame): pl.DataFrame {
+  if (!a || a.height === 0) return b
+  return pl.concat([a, b], { how: 'vertical' }).unique({ maintainOrder: true })
 }
 
 /** Conforms the operations' frames and folds them into one plan. Throws before anything is written. */
@@ -71,10 +82,10 @@ export function planWrite(
 ): WritePlan {
   let rows: pl.DataFrame | undefined
   let clearBase = false
-  const deleteKeys = new Set<string>()
+  let deleteKeys: pl.DataFrame | undefined
   let deleteWhere: pl.Expr[] = []
-  let mustNotExist: string[] = []
-  const touched = new Set<string>()
+  let mustNotExist: pl.DataFrame | undefined
+  const touchedFrames: pl.DataFrame[] = []
   for (const op of operations) {
     switch (op.kind) {
       case 'append': {
@@ -89,8 +100,10 @@ export function planWrite(
           const clash = df.join(rows, { on: [...codec.columns], how: 'semi' })
           if (clash.height > 0) throw new DuplicateKeyError(table, codec.encodeFrame(clash))
         }
-        mustNotExist = [...mustNotExist, ...keys.filter((k) => !deleteKeys.has(k))]
-        for (const k of keys) touched.add(k)
+        // Keys deleted earlier in the same commit may be inserted again.
+        const fresh = withoutKeys(keys, deleteKeys, codec) ?? keys
+        if (fresh.height > 0) mustNotExist = union(mustNotExist, fresh)
+        touchedFrames.push(keys)
         rows = concat(rows, df)
         break
       }
@@ -98,19 +111,15 @@ export function planWrite(
         const df = conformFrame(op.df, entity, enums, table)
         const keys = uniqueKeys(df, codec, table)
         rows = concat(withoutKeys(rows, keys, codec), df)
-        for (const k of keys) {
-          deleteKeys.add(k)
-          touched.add(k)
-        }
+        deleteKeys = union(deleteKeys, keys)
+        touchedFrames.push(keys)
         break
       }
       case 'deleteKeys': {
-        const keys = op.keys.map((k) => codec.encode(k))
+        const keys = codec.frame([...new Set(op.keys.map((k) => codec.encode(k)))])
         rows = withoutKeys(rows, keys, codec)
-        for (const k of keys) {
-          deleteKeys.add(k)
-          touched.add(k)
-        }
+        deleteKeys = union(deleteKeys, keys)
+        touchedFrames.push(keys)
         break
       }
       case 'deleteWhere': {
@@ -121,16 +130,20 @@ export function planWrite(
       case 'overwrite': {
         rows = conformFrame(op.df, entity, enums, table)
         clearBase = true
-        deleteKeys.clear()
+        deleteKeys = undefined
         deleteWhere = []
-        mustNotExist = []
+        mustNotExist = undefined
         break
       }
     }
   }
   const newRows = rows
+  let touched: Set<string> | undefined
   const touchedKeys = (): ReadonlySet<string> => {
-    if (newRows) for (const k of codec.encodeFrame(newRows)) touched.add(k)
+    if (touched) return touched
+    touched = new Set<string>()
+    for (const frame of [...touchedFrames, ...(newRows ? [newRows] : [])])
+      for (const k of codec.encodeFrame(frame)) touched.add(k)
     return touched
   }
   return { rows, clearBase, deleteKeys, deleteWhere, mustNotExist, touchedKeys }
