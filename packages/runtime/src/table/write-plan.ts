@@ -57,7 +57,12 @@ function uniqueKeys(df: pl.DataFrame, codec: KeyCodec, table: string): pl.DataFr
   const distinct =
     codec.columns.length === 1 && only !== undefined ? keys.getColumn(only).nUnique() : keys.unique().height
   if (distinct < height) {
-    const twice = keys.filter(pl.struct([...codec.columns]).isDuplicated()).head(1)
+    const twice = keys
+      .groupBy([...codec.columns])
+      .agg(pl.len().alias('__n'))
+      .filter(pl.col('__n').gt(1))
+      .select(...codec.columns)
+      .head(1)
     throw new TableSchemaError(
       table,
       codec.columns.join(','),
