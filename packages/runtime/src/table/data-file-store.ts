@@ -9,9 +9,12 @@ import { ColumnMapping } from './column-mapping.js'
 import { computeFileStats } from './file-stats.js'
 import type { FileSystem } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
-import { polarsSchemaForEntity } from './polars-schema.js'
+import { polarsSchemaForEntity, sameDtype } from './polars-schema.js'
 import { TableCorruptError } from './table-errors.js'
 import type { LiveFile } from './table-state.js'
+
+/** Data files whose column dtypes a store remembers. */
+const MAX_CACHED_DTYPES = 10_000
 
 /** Hive's name for a null partition value. */
 const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__'
@@ -142,19 +145,41 @@ export class DataFileStore {
    * Columns to select from a file: the schema's, read from their stored names, with the
    * fill value (else null) for columns the file predates. Stored columns of dropped fields are ignored.
    */
-  private projection(file: LiveFile, columns?: readonly string[]): pl.Expr[] {
+  private projection(
+    file: LiveFile,
+    columns: readonly string[] | undefined,
+    fileDtypes: ReadonlyMap<string, pl.DataType>,
+  ): pl.Expr[] {
     const wanted = columns ?? Object.keys(this.schema)
     const fields = this.metadata.entity.fields
     return wanted.map((c) => {
       const dtype = this.schema[c] ?? pl.Utf8
       const stored = this.mapping.stored(c)
       if (file.add.stats.columns[stored]) {
-        const col = pl.col(stored).cast(dtype)
+        // A cast stops polars pushing filters into the Parquet reader: only columns whose type differs get one.
+        const actual = fileDtypes.get(stored)
+        const col =
+          actual !== undefined && sameDtype(actual, dtype) ? pl.col(stored) : pl.col(stored).cast(dtype)
         return stored === c ? col : col.alias(c)
       }
       const field = fields.find((f) => f.column === c)
       return field ? this.mapping.fill(field) : pl.lit(null).cast(dtype).alias(c)
     })
+  }
+
+  /** Column dtypes of scanned data files (immutable files: read once from the footer, kept by path). */
+  private readonly fileDtypes = new Map<string, ReadonlyMap<string, pl.DataType>>()
+
+  private scannedDtypes(path: string, lf: pl.LazyDataFrame): ReadonlyMap<string, pl.DataType> {
+    let dtypes = this.fileDtypes.get(path)
+    if (!dtypes) {
+      const empty = lf.limit(0).collectSync()
+      const list = empty.dtypes
+      dtypes = new Map(empty.columns.map((c, i) => [c, list[i] as pl.DataType]))
+      if (this.fileDtypes.size >= MAX_CACHED_DTYPES) this.fileDtypes.clear()
+      this.fileDtypes.set(path, dtypes)
+    }
+    return dtypes
   }
 
   /** A lazy scan of one file, its deleted keys removed, in schema column order. */
@@ -172,9 +197,15 @@ export class DataFileStore {
     } catch (error) {
       throw this.corrupt(file, 'cannot open data file', error)
     }
+    let dtypes: ReadonlyMap<string, pl.DataType>
+    try {
+      dtypes = this.scannedDtypes(path, lf)
+    } catch (error) {
+      throw this.corrupt(file, 'cannot open data file', error)
+    }
     if (file.deleted.size > 0)
       lf = lf.join(keyFrame([...file.deleted]).lazy(), { on: [...keyColumns], how: 'anti' })
-    return lf.select(...this.projection(file, columns))
+    return lf.select(...this.projection(file, columns, dtypes))
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted keys removed. */
@@ -195,7 +226,9 @@ export class DataFileStore {
       throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
     }
     if (file.deleted.size > 0) df = df.join(keyFrame([...file.deleted]), { on: [...keyColumns], how: 'anti' })
-    return df.select(...this.projection(file, columns))
+    const list = df.dtypes
+    const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as pl.DataType]))
+    return df.select(...this.projection(file, columns, dtypes))
   }
 
   /** True when the format can scan lazily (else files are read eagerly). */

@@ -1,5 +1,5 @@
-import pl from 'nodejs-polars'
 // Bulk writes locate keys as frames: files whose key range cannot overlap are never opened, overlaps are exact.
+import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileSystem } from './file-system.js'
