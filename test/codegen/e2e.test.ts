@@ -89,7 +89,7 @@ export async function run() {
     orderBy: { name: 'asc' },
     include: { orders: true },
   })
-  const adultOrders = adults.length > 0 ? await adults[0]!.orders() : []
+  const adultOrders = adults.length > 0 ? adults[0]!.orders : []
   const aliceOrders = await alice.orders({ orderBy: { id: 'desc' } })
   const bigOrders: OrderWhere = { total: { gt: 6 } }
   const big = await Order.findMany({ where: bigOrders, orderBy: { id: 'asc' } })
