@@ -51,6 +51,13 @@ function int64Series(name: string, values: BigInt64Array): pl.Series {
   return pl.Series(name, values as unknown as number[])
 }
 
+/** Numbers (no nulls) as a Float64Array. */
+function doubles(values: readonly unknown[]): Float64Array {
+  const out = new Float64Array(values.length)
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number
+  return out
+}
+
 function hasNull(values: readonly unknown[]): boolean {
   for (const v of values) if (v === null || v === undefined) return true
   return false
@@ -62,13 +69,21 @@ function scalarSeries(
   values: readonly unknown[],
   dtype: pl.DataType,
 ): pl.Series {
+  // Columns without nulls cross into polars as typed arrays (one copy) instead of JS arrays read value by value.
   switch (type) {
     case 'Int':
-      return pl.Series(name, withNulls(values), pl.Int64)
+      if (hasNull(values)) return pl.Series(name, withNulls(values), pl.Int64)
+      // Int values are safe integers (validated): exact as doubles.
+      return pl.Series(name, doubles(values) as unknown as number[]).cast(pl.Int64)
     case 'Float':
-      return pl.Series(name, withNulls(values), pl.Float64)
-    case 'Boolean':
-      return pl.Series(name, withNulls(values), pl.Bool)
+      if (hasNull(values)) return pl.Series(name, withNulls(values), pl.Float64)
+      return pl.Series(name, doubles(values) as unknown as number[])
+    case 'Boolean': {
+      if (hasNull(values)) return pl.Series(name, withNulls(values), pl.Bool)
+      const bytes = new Uint8Array(values.length)
+      for (let i = 0; i < values.length; i++) if (values[i] === true) bytes[i] = 1
+      return pl.Series(name, bytes as unknown as number[]).cast(pl.Bool)
+    }
     case 'String':
     case 'Decimal':
       return pl.Series(name, withNulls(values), pl.Utf8)
@@ -329,22 +344,41 @@ function listValues(element: FieldType, series: pl.Series): unknown[] {
   }
 }
 
-/** A function that builds one entity from column values without running the class constructor. */
-export type RowBuilder = (columns: readonly ArrayLike<unknown>[], row: number) => object
+/** A function that builds `height` entities from column values without running the class constructor. */
+export type RowsBuilder = (columns: readonly ArrayLike<unknown>[], height: number) => object[]
+
+const builders = new WeakMap<object, Map<string, RowsBuilder>>()
 
 /**
- * Compiles a builder: a plain constructor function whose prototype is the entity's, assigning each field in a
- * fixed order (V8's fastest object construction). The class constructor never runs.
+ * Compiles (once per prototype and field list) a builder: a plain constructor function whose prototype is the
+ * entity's, taking one argument per field and assigning them in a fixed order (V8's fastest object
+ * construction), called in a loop over locals holding the columns. The class constructor never runs.
  */
-export function rowBuilder(prototype: object, fieldNames: readonly string[]): RowBuilder {
+export function rowsBuilder(prototype: object, fieldNames: readonly string[]): RowsBuilder {
+  const key = JSON.stringify(fieldNames)
+  let byFields = builders.get(prototype)
+  if (!byFields) {
+    byFields = new Map()
+    builders.set(prototype, byFields)
+  }
+  const cached = byFields.get(key)
+  if (cached) return cached
+  const args = fieldNames.map((_, k) => `v${k}`)
   const body = [
-    'function Loaded(c, i) {',
-    ...fieldNames.map((n, k) => `  this[${JSON.stringify(n)}] = c[${k}][i]`),
+    `function Loaded(${args.join(', ')}) {`,
+    ...fieldNames.map((n, k) => `  this[${JSON.stringify(n)}] = v${k}`),
     '}',
     'Loaded.prototype = proto',
-    'return (c, i) => new Loaded(c, i)',
+    'return (c, n) => {',
+    ...fieldNames.map((_, k) => `  const c${k} = c[${k}]`),
+    '  const out = new Array(n)',
+    `  for (let i = 0; i < n; i++) out[i] = new Loaded(${fieldNames.map((_, k) => `c${k}[i]`).join(', ')})`,
+    '  return out',
+    '}',
   ].join('\n')
-  return new Function('proto', body)(prototype) as RowBuilder
+  const built = new Function('proto', body)(prototype) as RowsBuilder
+  byFields.set(key, built)
+  return built
 }
 
 /** Materialises entities from a frame holding (a subset of) the fields' columns. */
@@ -356,13 +390,9 @@ export function entitiesFromFrame<T extends object>(
   const present = new Set(df.columns)
   const used = fields.filter((f) => present.has(f.column))
   const columns = used.map((f) => valuesFromSeries(f, df.getColumn(f.column)))
-  const build = rowBuilder(
+  const build = rowsBuilder(
     prototype,
     used.map((f) => f.name),
   )
-  // A polars DataFrame is a Proxy whose every property read fetches the column names: read the height once.
-  const height = df.height
-  const out = new Array<T>(height)
-  for (let i = 0; i < height; i++) out[i] = build(columns, i) as T
-  return out
+  return build(columns, df.height) as T[]
 }
