@@ -124,6 +124,31 @@ describe('entity ⇄ frame codec', () => {
   })
 })
 
+describe('small frames (records) and large frames (columns, dictionaries) materialise the same values', () => {
+  const safe = rows.map((r, i) =>
+    i === 0 ? { ...r, big: 9007199254740991n, bigOpt: -42n, bigs: [-(2n ** 53n) + 1n] } : r,
+  )
+  const repeated = (n: number) => Array.from({ length: n }, (_, i) => ({ ...(safe[i % 2] as object), id: i }))
+
+  it.each([
+    ['2 rows (records)', 2],
+    ['1,500 rows (columns)', 1_500],
+    ['20,000 rows (columns, text through a dictionary)', 20_000],
+  ])('%s', (_label, n) => {
+    const input = repeated(n)
+    const back = entitiesFromFrame<Sample>(ir.fields, frameFromEntities(ir.fields, input), Sample.prototype)
+    expect(back.length).toBe(n)
+    for (const i of [0, 1, n - 2, n - 1]) expect({ ...back[i] }).toEqual(input[i])
+    expect(back[0]).toBeInstanceOf(Sample)
+  })
+
+  it('a small frame with an Int64 beyond 2^53 takes the exact column path', () => {
+    const back = entitiesFromFrame<Sample>(ir.fields, frameFromEntities(ir.fields, rows), Sample.prototype)
+    expect((back[0] as unknown as { big: bigint }).big).toBe(9007199254740993n)
+    expect((back[0] as unknown as { bigs: bigint[] }).bigs).toEqual([9223372036854775807n])
+  })
+})
+
 describe('list columns of only empty lists', () => {
   it('keep the declared element type', () => {
     const fields = entityIRFor('L', { id: 'Int', tags: 'String[]', nums: 'Int[]?', days: 'Date[]' }).fields

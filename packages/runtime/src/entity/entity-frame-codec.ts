@@ -381,6 +381,12 @@ export function rowsBuilder(prototype: object, fieldNames: readonly string[]): R
   return built
 }
 
+/**
+ * Frames up to this many rows are read with one `toRecords()` call: nodejs-polars builds a JS wrapper of a few
+ * hundred closures for every Series it hands out (about a millisecond each), which dominates small reads.
+ */
+const SMALL_FRAME = 1024
+
 /** Materialises entities from a frame holding (a subset of) the fields' columns. */
 export function entitiesFromFrame<T extends object>(
   fields: readonly FieldIR[],
@@ -389,10 +395,90 @@ export function entitiesFromFrame<T extends object>(
 ): T[] {
   const present = new Set(df.columns)
   const used = fields.filter((f) => present.has(f.column))
-  const columns = used.map((f) => valuesFromSeries(f, df.getColumn(f.column)))
+  const height = df.height
+  const columns =
+    (height <= SMALL_FRAME ? columnsFromRecords(used, df, height) : undefined) ??
+    used.map((f) => valuesFromSeries(f, df.getColumn(f.column)))
   const build = rowsBuilder(
     prototype,
     used.map((f) => f.name),
   )
-  return build(columns, df.height) as T[]
+  return build(columns, height) as T[]
+}
+
+/**
+ * The columns of a small frame from its records, converted to the fields' JS types; undefined when a BigInt value
+ * lies beyond 2^53 (records carry Int64 as doubles: such frames take the exact column path).
+ */
+function columnsFromRecords(
+  fields: readonly FieldIR[],
+  df: pl.DataFrame,
+  height: number,
+): unknown[][] | undefined {
+  const records = df.toRecords() as Record<string, unknown>[]
+  const columns: unknown[][] = []
+  for (const f of fields) {
+    const convert = recordConverter(f.type)
+    const out = new Array<unknown>(height)
+    const column = f.column
+    for (let i = 0; i < height; i++) {
+      const v = (records[i] as Record<string, unknown>)[column]
+      out[i] = v === null || v === undefined ? null : convert ? convert(v) : v
+    }
+    if (convert === bigintFromRecord || (f.type.kind === 'list' && hasBigIntElement(f.type.element))) {
+      if (out.some(unsafeBigInt)) return undefined
+    }
+    columns.push(out)
+  }
+  return columns
+}
+
+const UNSAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+function unsafeBigInt(v: unknown): boolean {
+  if (typeof v === 'bigint') return v > UNSAFE || v < -UNSAFE
+  return Array.isArray(v) && v.some(unsafeBigInt)
+}
+
+function hasBigIntElement(t: FieldType): boolean {
+  return t.kind === 'scalar' && t.name === 'BigInt'
+}
+
+function bigintFromRecord(v: unknown): unknown {
+  return BigInt(v as number)
+}
+
+function dayFromRecord(v: unknown): unknown {
+  return (v as Date).toISOString().slice(0, 10)
+}
+
+function jsonFromRecord(v: unknown): unknown {
+  return JSON.parse(v as string)
+}
+
+function bytesFromRecord(v: unknown): unknown {
+  return fromBase64(v as string)
+}
+
+/** How a record value (as `toRecords` gives it, never null) becomes the field's JS value; undefined: as is. */
+function recordConverter(type: FieldType): ((v: unknown) => unknown) | undefined {
+  if (type.kind === 'enum') return undefined
+  if (type.kind === 'list') {
+    const element = recordConverter(type.element)
+    if (!element) return undefined
+    return (v) => (v as unknown[]).map((x) => (x === null ? null : element(x)))
+  }
+  switch (type.name) {
+    case 'BigInt':
+      return bigintFromRecord
+    case 'Date':
+      return dayFromRecord
+    case 'Json':
+      return jsonFromRecord
+    case 'Bytes':
+      return bytesFromRecord
+    default:
+      // Int, Float, Boolean, String, Decimal as is; DateTime: records hold Dates (milliseconds, floored).
+      return undefined
+  }
 }

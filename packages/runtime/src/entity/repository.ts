@@ -243,7 +243,8 @@ export class Repository<T extends object> {
   /** A counted scan of a snapshot, pruned by the plan's simple predicates. */
   private async scan(snapshot: Snapshot, plan: QueryPlan): Promise<pl.LazyDataFrame> {
     this.store.stats.scans++
-    return snapshot.scan(plan.prune.length > 0 ? { where: plan.prune } : {})
+    // The plan's filter is applied to every scan: the simple predicates only prune files.
+    return snapshot.scan(plan.prune.length > 0 ? { where: plan.prune, filterRows: false } : {})
   }
 
   private async collect(

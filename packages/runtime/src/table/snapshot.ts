@@ -18,6 +18,11 @@ export interface ScanOptions {
   readonly where?: readonly ColumnPredicate[]
   /** Only rows with these primary keys; files whose key range cannot hold them are not read. */
   readonly keys?: readonly Key[]
+  /**
+   * Whether `where` also filters rows (default true). False: it only prunes files by their statistics — for
+   * callers that filter rows with an expression of their own (building polars expressions is not free).
+   */
+  readonly filterRows?: boolean
 }
 
 /** Where keys live: live file path → the encoded keys found in it and their row count. */
@@ -138,6 +143,7 @@ export class Snapshot {
   }
 
   private rowFilter(options: ScanOptions): pl.Expr | undefined {
+    if (options.filterRows === false) return undefined
     const where = predicateExpr(this.fieldsByColumn, options.where ?? [])
     return where
   }
