@@ -15,7 +15,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 function withDefaults(ir: EntityIR, defaults: Record<string, DefaultValue>): EntityIR {
-  return { ...ir, fields: ir.fields.map((f) => (defaults[f.name] ? { ...f, default: defaults[f.name] } : f)) }
+  return {
+    ...ir,
+    fields: ir.fields.map((f) => {
+      const value = defaults[f.name]
+      return value ? { ...f, default: value } : f
+    }),
+  }
 }
 
 /** A class registered in a fresh registry from an IR; its repository in the temp store. */

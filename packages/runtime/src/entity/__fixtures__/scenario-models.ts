@@ -172,6 +172,8 @@ export function sideEffectModels(pf: Pf, counter: { constructed: number }) {
   const { Entity, entity, field, id } = pf
   @entity({ storage: 'counted' })
   class Counted extends Entity {
+    /** `role` has a default, so create may leave it out. */
+    declare readonly [pf.CREATE_INPUT]?: { id: number; name: string; role?: string }
     @id('int') id!: number
     @field('string') name!: string
     @field({ type: 'string', default: 'MEMBER' }) role!: string
