@@ -106,17 +106,7 @@ class PfschemaParser {
         close: undefined,
       }
     }
-    let close: AstSpan | undefined
-    for (;;) {
-      const t = this.peek()
-      if (t.kind === 'punct' && t.text === '}') {
-        close = this.spanOf(this.next())
-        break
-      }
-      if (t.kind === 'eof' || this.isDeclarationStart()) {
-        this.diagnostics.push(messages.unclosedBlock(this.tokenSpan(open), `entity "${name.text}"`))
-        break
-      }
+    const close = this.parseBlockBody(open, `entity "${name.text}"`, (t) => {
       if (t.kind === 'punct' && t.text === '@@') {
         const member = this.parseBlockAttribute()
         if (member !== undefined) members.push(member)
@@ -134,7 +124,7 @@ class PfschemaParser {
         this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(t), 'a field name', describeToken(t)))
         this.skipLine()
       }
-    }
+    })
     return {
       kind: 'entity',
       name,
@@ -164,17 +154,7 @@ class PfschemaParser {
         close: undefined,
       }
     }
-    let close: AstSpan | undefined
-    for (;;) {
-      const t = this.peek()
-      if (t.kind === 'punct' && t.text === '}') {
-        close = this.spanOf(this.next())
-        break
-      }
-      if (t.kind === 'eof' || this.isDeclarationStart()) {
-        this.diagnostics.push(messages.unclosedBlock(this.tokenSpan(open), `enum "${name.text}"`))
-        break
-      }
+    const close = this.parseBlockBody(open, `enum "${name.text}"`, (t) => {
       if (t.kind === 'ident') {
         this.next()
         values.push({ name: { text: t.text, span: this.spanOf(t) }, span: this.spanOf(t) })
@@ -185,7 +165,7 @@ class PfschemaParser {
         )
         this.next()
       }
-    }
+    })
     return { kind: 'enum', name, values, doc, span: this.spanFrom(keyword), bodyStart: open.end, close }
   }
 
@@ -204,21 +184,11 @@ class PfschemaParser {
         close: undefined,
       }
     }
-    let close: AstSpan | undefined
-    for (;;) {
-      const t = this.peek()
-      if (t.kind === 'punct' && t.text === '}') {
-        close = this.spanOf(this.next())
-        break
-      }
-      if (t.kind === 'eof' || this.isDeclarationStart()) {
-        this.diagnostics.push(messages.unclosedBlock(this.tokenSpan(open), 'config'))
-        break
-      }
+    const close = this.parseBlockBody(open, 'config', (t) => {
       if (t.kind !== 'ident') {
         this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(t), 'a config key', describeToken(t)))
         this.next()
-        continue
+        return
       }
       this.next()
       const key = { text: t.text, span: this.spanOf(t) }
@@ -233,8 +203,25 @@ class PfschemaParser {
         )
       }
       entries.push({ key, value, span: this.spanFrom(t) })
-    }
+    })
     return { kind: 'config', keyword, entries, span: this.spanFrom(keywordToken), bodyStart: open.end, close }
+  }
+
+  /**
+   * Parses the items of a block opened by `open` until its `}` (returns the close span). At the end of input or
+   * at the next declaration it reports the block (`what`) as unclosed and returns undefined. `item` receives the
+   * token that starts each item and must consume at least that token.
+   */
+  private parseBlockBody(open: Token, what: string, item: (t: Token) => void): AstSpan | undefined {
+    for (;;) {
+      const t = this.peek()
+      if (t.kind === 'punct' && t.text === '}') return this.spanOf(this.next())
+      if (t.kind === 'eof' || this.isDeclarationStart()) {
+        this.diagnostics.push(messages.unclosedBlock(this.tokenSpan(open), what))
+        return undefined
+      }
+      item(t)
+    }
   }
 
   /** Consumes `{`; on anything else reports it and skips to the next `{` (returned) or declaration (undefined). */
