@@ -2,6 +2,7 @@ import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { getFormat } from '../format/format-registry.js'
 import type { FormatName } from '../format/storage-format.js'
+import { stackFrames } from '../frame/stack-frames.js'
 import type { Dataset, DatasetFile } from './dataset.js'
 import type { HiveColumn, HiveColumnType } from './hive-partitioning.js'
 
@@ -84,7 +85,7 @@ export async function datasetTemplate(dataset: Dataset): Promise<pl.DataFrame> {
 export function concatFrames(frames: readonly pl.DataFrame[], source: string): pl.DataFrame {
   if (frames.length === 1) return frames[0] as pl.DataFrame
   try {
-    return pl.concat([...frames], { how: 'verticalRelaxed' })
+    return stackFrames(frames, 'verticalRelaxed')
   } catch (cause) {
     throw new FormatError(`Files of ${source} have incompatible schemas: ${(cause as Error).message}`, {
       cause,

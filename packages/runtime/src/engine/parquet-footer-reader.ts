@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises'
 import { FormatError } from '../errors/pf-error.js'
+import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 
 /** One column chunk's size facts from a Parquet footer. */
 export interface ParquetColumnChunkInfo {
@@ -51,7 +52,7 @@ export async function readParquetFooter(path: string): Promise<ParquetFooterInfo
 export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): ParquetFooterInfo {
   let root: ThriftStruct
   try {
-    root = new CompactReader(bytes).readStruct()
+    root = new ThriftCompactReader(bytes).readStruct()
   } catch (cause) {
     throw new FormatError(`Corrupt Parquet footer in ${path}`, { cause })
   }
@@ -74,107 +75,6 @@ export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): Parque
   return { numRows: Number(root.get(3) ?? 0), chunks: rowGroups.flatMap((g) => g.chunks), rowGroups }
 }
 
-type ThriftValue =
-  | boolean
-  | number
-  | bigint
-  | Uint8Array
-  | ThriftStruct
-  | ThriftValue[]
-  | Map<ThriftValue, ThriftValue>
-type ThriftStruct = Map<number, ThriftValue>
-
 function asList(value: ThriftValue | undefined): ThriftValue[] {
   return Array.isArray(value) ? value : []
-}
-
-/** A minimal Thrift compact-protocol reader: enough to walk any struct, keeping every field. */
-class CompactReader {
-  private pos = 0
-  constructor(private readonly bytes: Uint8Array) {}
-
-  private byte(): number {
-    const b = this.bytes[this.pos++]
-    if (b === undefined) throw new RangeError('unexpected end of Thrift data')
-    return b
-  }
-
-  private varint(): bigint {
-    let result = 0n
-    let shift = 0n
-    for (;;) {
-      const b = this.byte()
-      result |= BigInt(b & 0x7f) << shift
-      if ((b & 0x80) === 0) return result
-      shift += 7n
-    }
-  }
-
-  private zigzag(): bigint {
-    const v = this.varint()
-    return (v >> 1n) ^ -(v & 1n)
-  }
-
-  readStruct(): ThriftStruct {
-    const fields: ThriftStruct = new Map()
-    let lastId = 0
-    for (;;) {
-      const header = this.byte()
-      const type = header & 0x0f
-      if (type === 0) return fields
-      const delta = header >> 4
-      const id = delta === 0 ? Number(this.zigzag()) : lastId + delta
-      lastId = id
-      fields.set(id, this.value(type))
-    }
-  }
-
-  private value(type: number): ThriftValue {
-    switch (type) {
-      case 1:
-        return true
-      case 2:
-        return false
-      case 3:
-        return this.byte()
-      case 4:
-      case 5:
-        return Number(this.zigzag())
-      case 6:
-        return this.zigzag()
-      case 7: {
-        const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8)
-        this.pos += 8
-        return view.getFloat64(0, true)
-      }
-      case 8: {
-        const length = Number(this.varint())
-        const out = this.bytes.subarray(this.pos, this.pos + length)
-        this.pos += length
-        return out
-      }
-      case 9:
-      case 10: {
-        const header = this.byte()
-        const size = header >> 4 === 15 ? Number(this.varint()) : header >> 4
-        const elementType = header & 0x0f
-        const out: ThriftValue[] = []
-        for (let i = 0; i < size; i++)
-          out.push(elementType === 1 || elementType === 2 ? this.byte() === 1 : this.value(elementType))
-        return out
-      }
-      case 11: {
-        const size = Number(this.varint())
-        const out = new Map<ThriftValue, ThriftValue>()
-        if (size === 0) return out
-        const types = this.byte()
-        for (let i = 0; i < size; i++) out.set(this.value(types >> 4), this.value(types & 0x0f))
-        return out
-      }
-      case 12:
-        return this.readStruct()
-      default:
-        throw new RangeError(`unknown Thrift compact type ${type}`)
-    }
-  }
 }

@@ -100,21 +100,37 @@ export function readContainerHeader(buf: Buffer): { header: AvroContainerHeader;
   return { header: { schemaJson: schema.toString('utf8'), codec, sync, meta }, offset: cursor.pos }
 }
 
+/** The blocks after the header as stored (compressed); checks the structure and every sync marker. */
+function* storedBlocks(
+  buf: Buffer,
+  header: AvroContainerHeader,
+  offset: number,
+): Generator<{ count: number; raw: Buffer }> {
+  const cursor = new ContainerCursor(buf, offset)
+  while (!cursor.done) {
+    const count = cursor.long()
+    const raw = cursor.bytes(cursor.long())
+    if (!cursor.bytes(SYNC_SIZE).equals(header.sync))
+      throw new AvroContainerError('sync marker mismatch (corrupt block)')
+    yield { count, raw }
+  }
+}
+
 /** The blocks after the header, decompressed; checks every sync marker. */
 export function* readContainerBlocks(
   buf: Buffer,
   header: AvroContainerHeader,
   offset: number,
 ): Generator<AvroBlock> {
-  const cursor = new ContainerCursor(buf, offset)
-  while (!cursor.done) {
-    const count = cursor.long()
-    const size = cursor.long()
-    const raw = cursor.bytes(size)
-    if (!cursor.bytes(SYNC_SIZE).equals(header.sync))
-      throw new AvroContainerError('sync marker mismatch (corrupt block)')
+  for (const { count, raw } of storedBlocks(buf, header, offset))
     yield { count, data: decompressBlock(header.codec, raw) }
-  }
+}
+
+/** Records in the file, from the block headers (nothing is decompressed); checks the structure and every sync marker. */
+export function countContainerRecords(buf: Buffer, header: AvroContainerHeader, offset: number): number {
+  let records = 0
+  for (const { count } of storedBlocks(buf, header, offset)) records += count
+  return records
 }
 
 /** Writes container bytes: header, then one block per chunk of encoded records, compressed with `codec`. */
