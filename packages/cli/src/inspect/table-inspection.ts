@@ -52,7 +52,7 @@ export async function inspectTable(path: string, shownPath: string): Promise<Tab
     history: (await table.history()).map((h) => ({
       version: h.version,
       timestamp: h.timestamp.toISOString(),
-      operation: h.operation,
+      operation: h.aborted ? `${h.operation} (aborted)` : h.operation,
       rowsAdded: h.rowsAdded,
       rowsRemoved: h.rowsRemoved,
     })),

@@ -3,13 +3,16 @@ import { dirname, join } from 'node:path'
 import pl from 'nodejs-polars'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
+import { sameDtype } from '../format/same-dtype.js'
 import type { StorageFormat } from '../format/storage-format.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { ColumnMapping } from './column-mapping.js'
-import { computeFileStats } from './file-stats.js'
+import { computeFileStats, type FileStats } from './file-stats.js'
 import type { FileSystem } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
-import { polarsSchemaForEntity, sameDtype } from './polars-schema.js'
+import { encodeParquet } from './parquet-encoder.js'
+import { parquetFooterRanges } from './parquet-footer-stats.js'
+import { polarsSchemaForEntity } from './polars-schema.js'
 import { TableCorruptError } from './table-errors.js'
 import type { LiveFile } from './table-state.js'
 
@@ -35,6 +38,8 @@ export class DataFileStore {
   /** How the table's columns map to the stored ones. */
   readonly mapping: ColumnMapping
   private readonly schema: Record<string, pl.DataType>
+  /** The schema under stored column names. */
+  private readonly storedSchema: Record<string, pl.DataType>
   /** The entity as stored (columns under their stored names): stats and the Avro schema use it. */
   private readonly storedEntity: EntityIR
 
@@ -50,18 +55,49 @@ export class DataFileStore {
     this.schema = polarsSchemaForEntity(metadata.entity, metadata.enums)
     this.mapping = new ColumnMapping(metadata)
     this.storedEntity = this.mapping.storedEntity()
+    this.storedSchema = polarsSchemaForEntity(this.storedEntity, metadata.enums)
     if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(this.storedEntity, metadata.enums)
   }
 
-  private async encode(df: pl.DataFrame, tempPath: string): Promise<number> {
+  /**
+   * Writes one chunk under its temporary name (fsynced) and returns its size and statistics.
+   * Parquet: min/max come from the footer polars just wrote (a second reduction of every
+   * column cost about a tenth of the write), computed while the file is written and fsynced.
+   */
+  private async encode(df: pl.DataFrame, tempPath: string): Promise<{ size: number; stats: FileStats }> {
     if (this.format.name === 'parquet') {
-      const bytes = df.writeParquet({ compression: 'zstd' })
-      await this.fs.writeFile(tempPath, bytes)
-      return bytes.length
+      const bytes = encodeParquet(df, 'zstd')
+      const writing = this.fs.writeFile(tempPath, bytes)
+      let stats: FileStats
+      try {
+        stats = computeFileStats(
+          df,
+          this.storedEntity,
+          parquetFooterRanges(bytes, this.storedEntity, this.typed(df)),
+        )
+      } catch (error) {
+        await writing.catch(() => undefined)
+        throw error
+      }
+      await writing
+      return { size: bytes.length, stats }
     }
+    const stats = computeFileStats(df, this.storedEntity)
     await this.format.write(df, tempPath, this.writeOptions())
     await this.fs.fsyncFile(tempPath)
-    return (await this.fs.stat(tempPath)).size
+    return { size: (await this.fs.stat(tempPath)).size, stats }
+  }
+
+  /** Stored columns of a frame that have their field's table dtype (their footer statistics are the table's). */
+  private typed(df: pl.DataFrame): Set<string> {
+    const dtypes = df.dtypes
+    const out = new Set<string>()
+    df.columns.forEach((c, i) => {
+      const expected = this.storedSchema[c]
+      const actual = dtypes[i]
+      if (expected && actual && sameDtype(actual, expected)) out.add(c)
+    })
+    return out
   }
 
   private writeOptions(): Record<string, unknown> {
@@ -102,8 +138,7 @@ export class DataFileStore {
         const finalPath = join(this.root, rel)
         const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
         written.paths.push(tempPath)
-        const stats = computeFileStats(chunk, this.storedEntity)
-        const size = await this.encode(chunk, tempPath)
+        const { size, stats } = await this.encode(chunk, tempPath)
         await this.fs.rename(tempPath, finalPath)
         written.paths[written.paths.indexOf(tempPath)] = finalPath
         dirs.add(dirname(finalPath))

@@ -63,16 +63,24 @@ function firstRow(df: pl.DataFrame): Record<string, unknown> {
 
 /**
  * Row count, null counts and min/max of every comparable column. Uses whole-frame
- * reductions (`nullCount`, `min`, `max`): on small frames they cost far less than
- * per-column Series or expressions. Int64 values beyond 2^53 are recomputed exactly
- * as text; DateTime bounds are widened by 1 ms (records carry milliseconds), which
- * keeps them bounds.
+ * reductions (`nullCount`, `min`, `max`): on small and large frames alike they
+ * cost far less than per-column Series or one select of per-column expressions
+ * (measured: 8 ms against 25-100 ms for 1M rows and 5 columns). Int64 values
+ * beyond 2^53 are recomputed exactly as text; DateTime bounds are widened by
+ * 1 ms (records carry milliseconds), which keeps them bounds. Columns in
+ * `known` (min/max already known, e.g. from the Parquet footer just written)
+ * are not reduced again.
  */
-export function computeFileStats(df: pl.DataFrame, entity: EntityIR): FileStats {
+export function computeFileStats(
+  df: pl.DataFrame,
+  entity: EntityIR,
+  known: ReadonlyMap<string, { readonly min: StatValue; readonly max: StatValue }> = new Map(),
+): FileStats {
   const columns: Record<string, ColumnStats> = {}
   const nulls = df.height === 0 ? {} : firstRow(df.nullCount())
-  const comparable = entity.fields.filter((f) => statKind(f) !== 'none')
-  const names = comparable.map((f) => f.column)
+  const names = entity.fields
+    .filter((f) => statKind(f) !== 'none' && !known.has(f.column) && Number(nulls[f.column] ?? 0) < df.height)
+    .map((f) => f.column)
   const mins = df.height === 0 || names.length === 0 ? {} : firstRow(df.select(...names).min())
   const maxs = df.height === 0 || names.length === 0 ? {} : firstRow(df.select(...names).max())
   const exact: pl.Expr[] = []
@@ -81,6 +89,11 @@ export function computeFileStats(df: pl.DataFrame, entity: EntityIR): FileStats 
     columns[field.column] = { nullCount }
     const kind = statKind(field)
     if (kind === 'none' || nullCount === df.height) continue
+    const range = known.get(field.column)
+    if (range) {
+      columns[field.column] = { nullCount, min: range.min, max: range.max }
+      continue
+    }
     let min = mins[field.column]
     let max = maxs[field.column]
     if (min instanceof Date && max instanceof Date) {

@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
+import { sameDtype } from '../format/same-dtype.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
-import { polarsTypeForField, sameDtype } from './polars-schema.js'
+import { polarsTypeForField } from './polars-schema.js'
 import { TableSchemaError } from './table-errors.js'
 
 const INTEGER_VARIANTS = new Set(['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64'])

@@ -7,6 +7,7 @@
  * await users.append(df)                        // one commit = one new version
  * await users.upsert(df); await users.deleteKeys([1, 2]); await users.deleteWhere(pl.col('age').lt(18))
  * await users.transaction((tx) => { tx.upsert(a); tx.deleteKeys([3]) })   // several ops, one commit
+ * await commitTables([{ table: users, build: (tx) => tx.upsert(a) }, { table: posts, build: (tx) => tx.append(p) }])
  * const row = await users.findByKey(1)          // 1-row DataFrame | null
  * const lf = await users.scan({ where: [{ column: 'age', op: '>=', value: 18 }] })   // pl.LazyDataFrame
  * const old = await (await users.at(3)).read()  // time travel; users.asOf(date), users.history()
@@ -33,6 +34,7 @@ export type {
   ProtocolAction,
   RemoveAction,
   TableMetadata,
+  TxnRef,
   UpdateMode,
 } from './log-entry.js'
 export type {
@@ -44,6 +46,7 @@ export type {
   RewriteProgress,
   RewriteResult,
 } from './migration-options.js'
+export { type CommitTablesOptions, commitTables, type TableWrite } from './multi-table-commit.js'
 export { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
 export { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 export type { ColumnPredicate, PredicateValue } from './scan-predicate.js'

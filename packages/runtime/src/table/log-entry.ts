@@ -42,6 +42,10 @@ export interface TableMetadata {
   readonly updateMode: UpdateMode
   /** Commits between checkpoints. */
   readonly checkpointInterval: number
+  /** Automatic compaction: live small files that trigger it (0: off). Absent: the default (256). */
+  readonly autoCompactFiles?: number
+  /** Automatic compaction: files with fewer rows are small. Absent: the default (65,536). */
+  readonly smallFileRows?: number
   readonly createdTime: number
   /**
    * Storage column names that differ from the field's column (after a rename by
@@ -82,6 +86,24 @@ export interface CommitInfo {
   readonly txnId: string
   /** What a migration changed, one line each (SET_SCHEMA, SET_FORMAT). */
   readonly details?: readonly string[]
+  /** Set on the void stand-in of an entry whose multi-table transaction was aborted (never written to disk). */
+  readonly aborted?: true
+}
+
+/**
+ * Marks an entry written by a multi-table transaction (`commitTables`). The entry takes effect only once the
+ * transaction's decision file says `commit`; while the file is missing the entry is pending (readers stop
+ * before it, writers wait for it), and with `abort` it is a void version that changes nothing.
+ */
+export interface TxnRef {
+  /** Random id of the transaction. */
+  readonly id: string
+  /** The decision file, relative to the table directory, with `/` separators. */
+  readonly decision: string
+  /** Milliseconds since the epoch after which any writer may decide `abort` for an undecided transaction. */
+  readonly deadline: number
+  /** Table directories taking part (relative to the decision file's folder), for whoever reads the log. */
+  readonly tables: readonly string[]
 }
 
 /** Rows deleted from a live data file by primary key (merge-on-read): the file stays, readers skip the keys. */
@@ -105,6 +127,8 @@ export interface LogEntry {
   readonly remove?: readonly RemoveAction[]
   readonly deletes?: readonly DeleteAction[]
   readonly add?: readonly AddAction[]
+  /** Present when the entry belongs to a multi-table transaction: it counts only once that commits. */
+  readonly txn?: TxnRef
 }
 
 /** Zero-padded file name of a version's log entry. */

@@ -52,9 +52,3 @@ export function primaryKeyFields(entity: EntityIR): FieldIR[] {
     return field
   })
 }
-
-/** Same dtype, comparing unit and time zone too. */
-export function sameDtype(a: pl.DataType, b: pl.DataType): boolean {
-  const norm = (d: pl.DataType) => String(d).replaceAll('DataType(String)', 'DataType(Utf8)')
-  return norm(a) === norm(b)
-}

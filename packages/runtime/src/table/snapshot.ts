@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
 import type { DataFileStore } from './data-file-store.js'
 import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
@@ -197,7 +198,7 @@ export class Snapshot {
     for (const f of files)
       frames.push(await this.ctx.store.read(f, this.keyFrame, this.ctx.codec.columns, columns))
     if (frames.length === 0) return this.emptyFrame(columns)
-    return frames.length === 1 ? (frames[0] as pl.DataFrame) : pl.concat(frames, { how: 'vertical' })
+    return stackFrames(frames)
   }
 
   /**
@@ -226,7 +227,7 @@ export class Snapshot {
     }
     const found = frames.filter((f) => f.height > 0)
     if (found.length === 0) return this.emptyFrame()
-    return found.length === 1 ? (found[0] as pl.DataFrame) : pl.concat(found, { how: 'vertical' })
+    return stackFrames(found)
   }
 
   /** The row of a key, as a one-row frame, or null. */

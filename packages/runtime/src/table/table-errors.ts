@@ -1,7 +1,12 @@
 import { ParquetFrameError } from '../errors/pf-error.js'
 
 /** Why a commit could not be rebased onto a concurrent one. */
-export type ConflictReason = 'metadata-changed' | 'keys-touched' | 'too-many-retries' | 'version-taken'
+export type ConflictReason =
+  | 'metadata-changed'
+  | 'keys-touched'
+  | 'too-many-retries'
+  | 'version-taken'
+  | 'transaction-aborted'
 
 /** Another writer's commit makes this one invalid (or retries ran out). Nothing of this commit is visible. */
 export class ConflictError extends ParquetFrameError {

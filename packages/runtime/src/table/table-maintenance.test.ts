@@ -1,4 +1,4 @@
-import { readdir, utimes, writeFile } from 'node:fs/promises'
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -45,6 +45,69 @@ describe('table maintenance', () => {
     expect(entriesRead.every((v) => Number(v) > 10)).toBe(true)
     expect(idsOf(await opened.read())).toEqual(range(0, 12))
     expect(idsOf(await (await opened.at(7)).read())).toEqual(range(0, 7))
+  })
+
+  it('checkpoints keep file statistics exactly (parsed on use); checkpoints with inline statistics still open', async () => {
+    const path = join(dir, 't')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
+    for (const i of range(0, 3)) await table.append(users([i * 10, i * 10 + 5]))
+    await table.deleteKeys([5])
+    const statsOf = async (t: Awaited<ReturnType<typeof openTable>>) =>
+      (await t.snapshot()).files.map((f) => ({
+        path: f.add.path,
+        stats: { numRows: f.add.stats.numRows, columns: f.add.stats.columns },
+        deleted: [...f.deleted],
+      }))
+    const original = await statsOf(table)
+    expect(original[0]?.stats.columns.id).toMatchObject({ min: '0', max: '5', nullCount: 0 })
+    await table.checkpoint()
+    const reopened = await openTable(path)
+    // A checkpoint written from statistics nobody has looked at yet keeps them as they were.
+    await reopened.checkpoint()
+    const again = await openTable(path)
+    expect(await statsOf(again)).toEqual(original)
+    expect(idsOf(await again.read({ where: [{ column: 'id', op: '>=', value: 10 }] }))).toEqual([
+      10, 15, 20, 25,
+    ])
+    // A checkpoint from before statistics were stored as text.
+    const file = join(path, '_pf_log', '00000000000000000004.checkpoint.json')
+    const data = JSON.parse(await readFile(file, 'utf8'))
+    for (const f of data.files)
+      f.add.stats = { numRows: f.add.stats.numRows, columns: JSON.parse(f.add.stats.columnsJson) }
+    await writeFile(file, JSON.stringify(data))
+    expect(await statsOf(await openTable(path))).toEqual(original)
+  })
+
+  it('compacts automatically once enough small files pile up; a failed automatic compaction fails no write', async () => {
+    const fs = new FaultyFileSystem()
+    const path = join(dir, 't')
+    const table = await createTable(path, {
+      entity: userEntity,
+      enums: userEnums,
+      fs,
+      autoCompact: { files: 5, fileRows: 3 },
+    })
+    for (const i of range(0, 4)) await table.append(users([i]))
+    await table.append(users([100, 101, 102])) // not small: never merged
+    expect((await table.snapshot()).files).toHaveLength(5)
+    // The fifth small file triggers a compaction, which fails here (a data file cannot be read): the append stands.
+    fs.inject({ op: 'stat', path: /part-.*\.parquet$/, code: 'EIO' })
+    expect((await table.append(users([4]))).version).toBe(6)
+    expect((await table.snapshot()).files).toHaveLength(6)
+    // The next write compacts: the five one-row files become one.
+    await table.append(users([5]))
+    const files = (await table.snapshot()).files
+    expect(files.map((f) => f.add.stats.numRows).sort()).toEqual([3, 6])
+    expect((await table.history()).map((h) => h.operation).slice(-2)).toEqual(['APPEND', 'COMPACT'])
+    expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 6), 100, 101, 102])
+    // Turned off: files stay as written.
+    const manual = await createTable(join(dir, 'manual'), {
+      entity: userEntity,
+      enums: userEnums,
+      autoCompact: false,
+    })
+    for (const i of range(0, 260)) await manual.append(users([i]))
+    expect((await manual.snapshot()).files).toHaveLength(260)
   })
 
   it('compacts small files and files with deleted rows into one commit, rows unchanged', async () => {

@@ -1,3 +1,4 @@
+import type { ColumnStats, FileStats } from './file-stats.js'
 import type { AddAction, LogEntry, ProtocolAction, TableMetadata } from './log-entry.js'
 
 /** A data file that is part of a version, with the keys deleted from it by later versions. */
@@ -22,13 +23,59 @@ export interface TableState {
   readonly files: ReadonlyMap<string, LiveFile>
 }
 
+/** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
+export interface CheckpointStats {
+  readonly numRows: number
+  readonly columnsJson: string
+}
+
+/** A file of a checkpoint. `stats` is `CheckpointStats` since checkpoints are read lazily; older ones hold `FileStats`. */
+export interface CheckpointFile {
+  readonly add: Omit<AddAction, 'stats'> & { readonly stats: FileStats | CheckpointStats }
+  readonly version: number
+  readonly deleted: string[]
+  readonly deletedRows: number
+}
+
 /** The serialised form of a state (a checkpoint file). */
 export interface CheckpointData {
   readonly version: number
   readonly timestamp: number
   readonly protocol: ProtocolAction
   readonly metadata: TableMetadata
-  readonly files: readonly { add: AddAction; version: number; deleted: string[]; deletedRows: number }[]
+  readonly files: readonly CheckpointFile[]
+}
+
+/** Shared by every file without deleted keys. */
+const NO_KEYS: ReadonlySet<string> = new Set()
+
+/**
+ * FileStats whose per-column part is parsed on first use. Opening a table reads the newest checkpoint, which
+ * lists every live file: parsing 10,000 files' column statistics up front cost more than everything else.
+ * The JSON text is kept (private) and written back as it was by the next checkpoint.
+ */
+class LazyFileStats implements FileStats {
+  readonly #json: string
+  #columns: Readonly<Record<string, ColumnStats>> | undefined
+  constructor(
+    readonly numRows: number,
+    json: string,
+  ) {
+    this.#json = json
+  }
+  get columns(): Readonly<Record<string, ColumnStats>> {
+    this.#columns ??= JSON.parse(this.#json) as Record<string, ColumnStats>
+    return this.#columns
+  }
+  /** The per-column statistics as JSON text. */
+  get json(): string {
+    return this.#json
+  }
+}
+
+function checkpointStats(stats: FileStats): CheckpointStats {
+  const columnsJson = stats instanceof LazyFileStats ? stats.json : JSON.stringify(stats.columns)
+  return { numRows: stats.numRows, columnsJson }
 }
 
 /** Rows visible in a state. */
@@ -80,7 +127,7 @@ export function toCheckpoint(state: TableState): CheckpointData {
     protocol: state.protocol,
     metadata: state.metadata,
     files: [...state.files.values()].map((f) => ({
-      add: f.add,
+      add: { ...f.add, stats: checkpointStats(f.add.stats) },
       version: f.version,
       deleted: [...f.deleted],
       deletedRows: f.deletedRows,
@@ -92,12 +139,14 @@ export function toCheckpoint(state: TableState): CheckpointData {
 export function fromCheckpoint(data: CheckpointData): TableState {
   const files = new Map<string, LiveFile>()
   for (const f of data.files) {
-    files.set(f.add.path, {
-      add: f.add,
-      version: f.version,
-      deleted: new Set(f.deleted),
-      deletedRows: f.deletedRows,
-    })
+    // The parsed objects are this function's own: they become the live files in place (fewer allocations).
+    const stats = f.add.stats
+    if ('columnsJson' in stats) {
+      ;(f.add as { stats: FileStats }).stats = new LazyFileStats(stats.numRows, stats.columnsJson)
+    }
+    const live = f as unknown as { deleted: ReadonlySet<string> | string[] }
+    live.deleted = f.deleted.length === 0 ? NO_KEYS : new Set(f.deleted)
+    files.set(f.add.path, f as unknown as LiveFile)
   }
   return {
     version: data.version,

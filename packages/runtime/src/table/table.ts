@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { join, relative, sep } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
@@ -18,6 +20,7 @@ import {
   PROTOCOL_VERSION,
   type RemoveAction,
   type TableMetadata,
+  type TxnRef,
   type UpdateMode,
 } from './log-entry.js'
 import type {
@@ -41,7 +44,7 @@ import {
   TableWriteError,
 } from './table-errors.js'
 import { TableLog } from './table-log.js'
-import { replay, type TableState } from './table-state.js'
+import { type LiveFile, replay, type TableState } from './table-state.js'
 import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
 /** Options shared by `createTable` and `openTable`. */
@@ -68,6 +71,12 @@ export interface CreateTableOptions extends TableOptions {
   readonly updateMode?: UpdateMode
   /** Commits between checkpoints. Default 100. */
   readonly checkpointInterval?: number
+  /**
+   * Automatic compaction after a write, when at least `files` live files hold fewer than `fileRows` rows each:
+   * those are merged (per partition) in a COMPACT commit of their own. Default `{ files: 256, fileRows: 65_536 }`;
+   * `false` turns it off (call `compact()` yourself).
+   */
+  readonly autoCompact?: false | { readonly files?: number; readonly fileRows?: number }
 }
 
 /** Options of a write. */
@@ -99,6 +108,8 @@ export interface HistoryEntry {
   readonly rowsRemoved: number
   /** What a migration changed (SET_SCHEMA, SET_FORMAT), one line each. */
   readonly details?: readonly string[]
+  /** The version belongs to a multi-table transaction that aborted: it changes nothing. */
+  readonly aborted?: true
 }
 
 /** Collects the operations of a multi-operation commit; see `Table.transaction`. */
@@ -150,12 +161,32 @@ interface AttemptPlan {
   readonly details?: readonly string[]
 }
 
-const sharedKeyIndex = new KeyIndexCache()
-const DAY_MS = 86_400_000
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** @internal A write validated and with its new rows on disk, waiting to be committed. */
+export interface PreparedWrite {
+  readonly table: Table
+  readonly operation: OperationName
+  readonly start: Snapshot
+  /** Data files of the new rows (discard them if the write is given up). */
+  readonly written: WrittenFiles
+  readonly options: CommitOptions
+  readonly plan: WritePlan
+  readonly planAttempt: (snap: Snapshot, attempt: number, files: WrittenFiles) => Promise<AttemptPlan>
 }
+
+/** @internal What the commit loop did: the result, and the entry it created (none when nothing changed). */
+export interface CommitOutcome {
+  readonly result: CommitResult
+  readonly entry?: LogEntry
+  /** The snapshot the entry applies to. */
+  readonly base?: Snapshot
+  /** Files rewritten for the winning attempt (copy-on-write). */
+  readonly files?: WrittenFiles
+}
+
+const sharedKeyIndex = new KeyIndexCache()
+/** Automatic compaction when a table's metadata names no thresholds. */
+const AUTO_COMPACT = { files: 256, fileRows: 65_536 } as const
+const DAY_MS = 86_400_000
 
 function sameSchema(a: TableMetadata, b: TableMetadata): boolean {
   return (
@@ -195,7 +226,8 @@ export class Table {
     this.current = this.snapshotOf(state)
   }
 
-  private get fs(): FileSystem {
+  /** @internal The file-system seam this table reads and writes through. */
+  get fs(): FileSystem {
     return this.log.fs
   }
 
@@ -264,8 +296,10 @@ export class Table {
     const { entries } = await this.log.list()
     const out: HistoryEntry[] = []
     for (let i = 0; i < entries.length; i += 64) {
-      const batch = await Promise.all(entries.slice(i, i + 64).map((v) => this.log.readEntry(v)))
+      const batch = await Promise.all(entries.slice(i, i + 64).map((v) => this.log.readResolved(v)))
       for (const e of batch) {
+        // Versions from an undecided multi-table transaction on are not visible yet.
+        if (e === 'pending') return out
         if (!e) continue
         const c = e.commitInfo
         out.push({
@@ -275,6 +309,7 @@ export class Table {
           rowsAdded: c.rowsAdded,
           rowsRemoved: c.rowsRemoved,
           ...(c.details ? { details: c.details } : {}),
+          ...(c.aborted ? { aborted: true as const } : {}),
         })
       }
     }
@@ -350,6 +385,37 @@ export class Table {
     operations: readonly TableOperation[],
     options: CommitOptions,
   ): Promise<CommitResult> {
+    const prepared = await this.prepare(operation, operations, options)
+    const { result } = await this.commitPrepared(prepared)
+    await this.maintain()
+    return result
+  }
+
+  /**
+   * @internal After a write: merges small files when there are too many (see `CreateTableOptions.autoCompact`).
+   * The write has landed already, so a compaction that fails (a conflict, an I/O error) changes nothing and is
+   * not reported; the next write tries again.
+   */
+  async maintain(): Promise<void> {
+    const meta = this.current.metadata
+    const files = meta.autoCompactFiles ?? AUTO_COMPACT.files
+    const rows = meta.smallFileRows ?? AUTO_COMPACT.fileRows
+    if (files <= 0) return
+    let small = 0
+    for (const f of this.current.state.files.values()) if (f.add.stats.numRows < rows) small++
+    if (small < files) return
+    await this.compact({ onlyBelowRows: rows }).catch(() => undefined)
+  }
+
+  /**
+   * @internal Validates operations and writes their new rows' data files (not yet part of any version).
+   * Used by `write` and by `commitTables`.
+   */
+  async prepare(
+    operation: OperationName,
+    operations: readonly TableOperation[],
+    options: CommitOptions = {},
+  ): Promise<PreparedWrite> {
     const start = await this.snapshot()
     const ctx = this.context(start.metadata)
     const plan = planWrite(operations, start.entity, start.metadata.enums, ctx.codec, this.name)
@@ -362,17 +428,46 @@ export class Table {
       throw new TableWriteError(this.name, 'writing data files', { cause: error })
     }
     const rowsAdded = plan.rows?.height ?? 0
-    return this.commit(
+    return {
+      table: this,
       operation,
       start,
       written,
       options,
-      async (snap, attempt, files) => {
+      plan,
+      planAttempt: async (snap, attempt, files) => {
         const base = await this.planBase(snap, plan, attempt, files)
         return { ...base, add: [...newRows, ...base.add], rowsAdded }
       },
-      plan,
-    )
+    }
+  }
+
+  /**
+   * @internal Commits a prepared write. With `txn`, the entry is written as part of that multi-table
+   * transaction and is not adopted: `adopt` makes it current once the transaction commits.
+   */
+  commitPrepared(prepared: PreparedWrite, txn?: TxnRef): Promise<CommitOutcome> {
+    const { operation, start, written, options, planAttempt, plan } = prepared
+    return this.commit(operation, start, written, options, planAttempt, plan, txn)
+  }
+
+  /** @internal Makes a committed transaction's entry this table's current version. */
+  async adopt(outcome: CommitOutcome): Promise<void> {
+    if (!outcome.entry || !outcome.base) return
+    if (this.current.version < outcome.entry.version) {
+      this.current = this.snapshotOf(replay(outcome.base.state, [outcome.entry]))
+      await this.maybeCheckpoint()
+    }
+  }
+
+  /** A snapshot with no undecided multi-table transaction right after it (waits for, or aborts, one). */
+  private async settledSnapshot(): Promise<Snapshot> {
+    for (;;) {
+      const snap = await this.snapshot()
+      const pending = await this.log.pendingAfter(snap.state)
+      if (!pending) return snap
+      await this.log.decisions.settle(this.path, pending)
+    }
   }
 
   /** Which existing rows the plan removes, against one snapshot. */
@@ -451,8 +546,8 @@ export class Table {
     ours: ReadonlySet<string>,
   ): Promise<string | undefined> {
     for (let v = readVersion + 1; v <= snap.version; v++) {
-      const entry = await this.log.readEntry(v)
-      if (!entry || entry.commitInfo.operation === 'COMPACT') continue
+      const entry = await this.log.readResolved(v)
+      if (!entry || entry === 'pending' || entry.commitInfo.operation === 'COMPACT') continue
       for (const d of entry.deletes ?? []) for (const k of d.keys) if (ours.has(k)) return k
       const added = (entry.add ?? []).map((a) => snap.state.files.get(a.path)).filter((f) => f !== undefined)
       if (added.length === 0) continue
@@ -478,12 +573,13 @@ export class Table {
     options: CommitOptions,
     planAttempt: (snap: Snapshot, attempt: number, files: WrittenFiles) => Promise<AttemptPlan>,
     plan?: WritePlan,
-  ): Promise<CommitResult> {
+    txn?: TxnRef,
+  ): Promise<CommitOutcome> {
     const txnId = randomUUID()
     let snap = start
     try {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-        if (attempt > 0) snap = await this.snapshot()
+        if (attempt > 0) snap = await this.settledSnapshot()
         if (!sameSchema(snap.metadata, start.metadata)) {
           throw new ConflictError(
             this.name,
@@ -513,7 +609,7 @@ export class Table {
         }
         const empty = planned.add.length === 0 && planned.remove.length === 0 && planned.deletes.length === 0
         if (empty && !planned.metadata) {
-          return { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 }
+          return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
         }
         const entry: LogEntry = {
           version: snap.version + 1,
@@ -530,13 +626,16 @@ export class Table {
           ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
           ...(planned.deletes.length > 0 ? { deletes: planned.deletes } : {}),
           ...(planned.add.length > 0 ? { add: planned.add } : {}),
+          ...(txn ? { txn } : {}),
         }
         try {
           await this.log.writeEntry(entry)
         } catch (error) {
           if (isAlreadyExists(error)) {
             await attemptFiles.discard()
-            await sleep(Math.random() * Math.min(50, 2 ** attempt))
+            // Random backoff, growing to 250 ms: with a 50 ms cap a writer whose re-plan is slower than its rivals'
+            // commits (4 processes upserting overlapping keys on a loaded machine) could lose 31 races in a row.
+            await sleep(Math.random() * Math.min(250, 2 ** attempt))
             continue
           }
           // The entry may exist even though a later step (the directory fsync) failed.
@@ -546,14 +645,19 @@ export class Table {
             throw new TableWriteError(this.name, `creating log entry ${entry.version}`, { cause: error })
           }
         }
-        this.current = this.snapshotOf(replay(snap.state, [entry]))
-        await this.maybeCheckpoint()
-        return {
-          version: entry.version,
-          rowsAdded: planned.rowsAdded,
-          rowsRemoved: planned.rowsRemoved,
-          attempts: attempt + 1,
+        const outcome = {
+          result: {
+            version: entry.version,
+            rowsAdded: planned.rowsAdded,
+            rowsRemoved: planned.rowsRemoved,
+            attempts: attempt + 1,
+          },
+          entry,
+          base: snap,
+          files: attemptFiles,
         }
+        if (!txn) await this.adopt(outcome)
+        return outcome
       }
       throw new ConflictError(
         this.name,
@@ -585,34 +689,67 @@ export class Table {
   /**
    * Merges small files (and files with deleted rows) of each partition into
    * files of about `targetFileRows` rows, in one commit. Rows do not change.
+   * `onlyBelowRows`: merge only files with fewer rows than that (automatic compaction).
    */
-  async compact(options: { targetFileRows?: number } = {}): Promise<CommitResult> {
+  async compact(options: { targetFileRows?: number; onlyBelowRows?: number } = {}): Promise<CommitResult> {
     const target = options.targetFileRows ?? this.maxRowsPerFile
+    const below = options.onlyBelowRows
     const start = await this.snapshot()
-    return this.commit('COMPACT', start, new WrittenFiles(this.fs), {}, async (snap, _attempt, files) => {
-      const ctx = this.context(snap.metadata)
-      const groups = new Map<string, typeof snap.files>()
-      for (const f of snap.files) {
-        if (f.add.stats.numRows >= target && f.deletedRows === 0) continue
-        const key = JSON.stringify(f.add.partitionValues)
-        groups.set(key, [...(groups.get(key) ?? []), f])
-      }
-      const add: AddAction[] = []
-      const remove: RemoveAction[] = []
-      const store = new DataFileStore(this.path, this.fs, this.name, snap.metadata, target)
-      for (const group of groups.values()) {
-        if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
-        const frames: pl.DataFrame[] = []
-        for (const f of group) {
-          frames.push(await ctx.store.read(f, (k) => ctx.codec.frame(k), ctx.codec.columns))
-          remove.push({ path: f.add.path, numRows: f.add.stats.numRows })
+    const outcome = await this.commit(
+      'COMPACT',
+      start,
+      new WrittenFiles(this.fs),
+      {},
+      async (snap, _attempt, files) => {
+        const ctx = this.context(snap.metadata)
+        const groups = new Map<string, (typeof snap.files)[number][]>()
+        for (const f of snap.files) {
+          if (
+            below === undefined
+              ? f.add.stats.numRows >= target && f.deletedRows === 0
+              : f.add.stats.numRows >= below
+          )
+            continue
+          const key = JSON.stringify(f.add.partitionValues)
+          const group = groups.get(key)
+          if (group) group.push(f)
+          else groups.set(key, [f])
         }
-        const merged =
-          frames.length === 1 ? (frames[0] as pl.DataFrame) : pl.concat(frames, { how: 'vertical' })
-        add.push(...(await store.write(merged, files)))
-      }
-      return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0 }
-    })
+        const add: AddAction[] = []
+        const remove: RemoveAction[] = []
+        const store = new DataFileStore(this.path, this.fs, this.name, snap.metadata, target)
+        for (const group of groups.values()) {
+          if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
+          for (const f of group) remove.push({ path: f.add.path, numRows: f.add.stats.numRows })
+          add.push(...(await store.write(await this.mergeFiles(ctx, group), files)))
+        }
+        return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0 }
+      },
+    )
+    return outcome.result
+  }
+
+  /**
+   * The rows of several files as one frame (deleted keys dropped). Scannable files are read by one lazy query
+   * (polars reads them in parallel); if its row count differs from the log's, the files are read one by one,
+   * which names the damaged one.
+   */
+  private async mergeFiles(ctx: SnapshotContext, group: readonly LiveFile[]): Promise<pl.DataFrame> {
+    const keyFrame = (k: readonly string[]) => ctx.codec.frame(k)
+    if (ctx.store.lazy && group.length > 1) {
+      for (const f of group) await ctx.store.verify(f)
+      const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
+      const merged = await pl
+        .concat(
+          group.map((f) => ctx.store.scan(f, keyFrame, ctx.codec.columns)),
+          { how: 'vertical' },
+        )
+        .collect()
+      if (merged.height === expected) return merged
+    }
+    const frames: pl.DataFrame[] = []
+    for (const f of group) frames.push(await ctx.store.read(f, keyFrame, ctx.codec.columns))
+    return stackFrames(frames)
   }
 
   /**
@@ -668,7 +805,7 @@ export class Table {
       const result = await this.rewriteAll('SET_SCHEMA', start, target, details, options)
       return { ...result, changes, rewritten: true }
     }
-    const result = await this.commit('SET_SCHEMA', start, new WrittenFiles(this.fs), {}, async () => ({
+    const { result } = await this.commit('SET_SCHEMA', start, new WrittenFiles(this.fs), {}, async () => ({
       add: [],
       remove: [],
       deletes: [],
@@ -704,7 +841,7 @@ export class Table {
     const written = new WrittenFiles(this.fs)
     let check: RewriteCheck | undefined
     let committed: readonly AddAction[] = []
-    const result = await this.commit(operation, start, written, {}, async (snap) => {
+    const { result } = await this.commit(operation, start, written, {}, async (snap) => {
       const files = snap.files
       const rowsTotal = snap.numRows
       const progress = { table: this.name, filesDone: 0, filesTotal: files.length, rowsDone: 0, rowsTotal }
@@ -775,6 +912,12 @@ export class Table {
       if (!entry || entry.commitInfo.timestamp < cutoff) break
       for (const r of entry.remove ?? []) keep.add(r.path)
     }
+    // Files of undecided multi-table transactions may still become live.
+    for (let v = snap.version + 1; ; v++) {
+      const entry = await this.log.readEntry(v)
+      if (!entry) break
+      for (const a of entry.add ?? []) keep.add(a.path)
+    }
     const deleted: string[] = []
     const visit = async (dir: string): Promise<void> => {
       let entries: { name: string; isDirectory: boolean }[]
@@ -828,6 +971,14 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
     partitionBy: (options.partitionBy ?? entity.partitionBy).map(columnOf),
     updateMode: options.updateMode ?? 'merge-on-read',
     checkpointInterval: options.checkpointInterval ?? 100,
+    ...(options.autoCompact === false
+      ? { autoCompactFiles: 0 }
+      : options.autoCompact
+        ? {
+            autoCompactFiles: options.autoCompact.files ?? AUTO_COMPACT.files,
+            smallFileRows: options.autoCompact.fileRows ?? AUTO_COMPACT.fileRows,
+          }
+        : {}),
     createdTime: Date.now(),
   }
   const log = new TableLog(path, fs, entity.name)

@@ -6,10 +6,17 @@
  *   loop:   waits for a line on stdin, then commits forever (killed by the parent):
  *           op i is an insert of key workerId*100000+i, every third an upsert of that
  *           key, every fifth a delete of it. Prints INTENT before and ACK after each commit.
+ *   txn:    <tablePath> is a store folder with tables a and b; `count` multi-table commits, each inserting key
+ *           workerId*1000+i into both
+ *   txnloop: like txn, but waits for a line on stdin, then commits forever (killed by the parent), with a
+ *           300 ms transaction timeout. Prints INTENT before and ACK after each commit.
  * Prints READY once loaded, `ACK <version> <json>` per acknowledged commit, `NACK <code>` per refused one.
  */
+
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { openTable } from '../table.js'
+import { commitTables } from '../multi-table-commit.js'
+import { openTable, type Table } from '../table.js'
 import { users } from './user-entity.js'
 
 const [mode, path, idText, countText] = process.argv.slice(2)
@@ -17,7 +24,42 @@ const id = Number(idText)
 const count = Number(countText ?? '0')
 const say = (line: string): void => void process.stdout.write(`${line}\n`)
 
+/** One multi-table commit inserting `key` into tables a and b; the version of a. */
+async function insertBoth(a: Table, b: Table, key: number, timeoutMs?: number): Promise<number> {
+  const [ra] = await commitTables(
+    [
+      { table: a, build: (tx) => void tx.insert(users([key], 'a')) },
+      { table: b, build: (tx) => void tx.insert(users([key], 'b')) },
+    ],
+    timeoutMs === undefined ? {} : { timeoutMs },
+  )
+  return ra?.version ?? -1
+}
+
+async function txnMode(store: string): Promise<void> {
+  if (mode === 'txnloop') {
+    say('READY')
+    const rl = createInterface({ input: process.stdin })
+    await new Promise<void>((resolve) => rl.once('line', () => resolve()))
+  }
+  const a = await openTable(join(store, 'a'))
+  const b = await openTable(join(store, 'b'))
+  if (mode === 'txn') say('READY')
+  for (let i = 0; mode === 'txnloop' || i < count; i++) {
+    const key = id * 1000 + i
+    say(`INTENT ${JSON.stringify({ key })}`)
+    try {
+      const version = await insertBoth(a, b, key, mode === 'txnloop' ? 300 : undefined)
+      say(`ACK ${version} ${JSON.stringify({ key })}`)
+    } catch (error) {
+      say(`NACK ${(error as { code?: string }).code ?? 'unknown'} ${(error as Error).message}`)
+    }
+  }
+  say('DONE')
+}
+
 async function main(): Promise<void> {
+  if (mode === 'txn' || mode === 'txnloop') return txnMode(path as string)
   if (mode === 'loop') {
     say('READY')
     const rl = createInterface({ input: process.stdin })

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { ParquetFrameError } from '../errors/pf-error.js'
+import type { TxnRef } from './log-entry.js'
+import {
+  type CommitOptions,
+  type CommitOutcome,
+  type CommitResult,
+  type PreparedWrite,
+  type Table,
+  TableTransaction,
+} from './table.js'
+import { ConflictError, TableWriteError } from './table-errors.js'
+import { TxnDecisions } from './txn-decisions.js'
+
+/** The operations of one table in a multi-table commit. */
+export interface TableWrite {
+  readonly table: Table
+  /** Adds the table's operations (as in `Table.transaction`). */
+  readonly build: (tx: TableTransaction) => void | Promise<void>
+  readonly options?: CommitOptions
+}
+
+/** Options of `commitTables`. */
+export interface CommitTablesOptions {
+  /**
+   * Folder of the transaction's decision file. Default: `_pf_txn` in the deepest folder holding every table
+   * (for an entity store: `<base>/_pf_txn`). Every process writing these tables must see the same folder.
+   */
+  readonly decisionDir?: string
+  /**
+   * Milliseconds the transaction's log entries may stay undecided before another writer of one of its tables
+   * may abort it (a crashed coordinator must not block the tables). Default 30,000.
+   */
+  readonly timeoutMs?: number
+}
+
+/** The deepest folder holding every path. */
+function commonFolder(paths: readonly string[]): string {
+  const parts = paths.map((p) => dirname(p).split(sep))
+  const first = parts[0] ?? []
+  let n = 0
+  while (n < first.length && parts.every((p) => p[n] === first[n])) n++
+  return first.slice(0, n).join(sep) || sep
+}
+
+function posix(path: string): string {
+  return path.split(sep).join('/')
+}
+
+/**
+ * One atomic commit across several tables: after it returns, every table has its changes; if it throws, none
+ * has. Each table gets one log entry marked with the transaction; the entries count once a single decision
+ * file says `commit` (the commit point). Until then readers see the versions before; writers of those tables
+ * wait for the decision, and after `timeoutMs` abort it. A crash before the decision leaves the entries void
+ * (versions that change nothing) and their data files orphans for `vacuum`.
+ *
+ * Guarantees: atomicity and durability across the tables; each table stays serializable. Not guaranteed: a
+ * reader that reads the tables one after another may see one before and another after the commit (there is no
+ * snapshot across tables).
+ */
+export async function commitTables(
+  writes: readonly TableWrite[],
+  options: CommitTablesOptions = {},
+): Promise<CommitResult[]> {
+  const order = writes
+    .map((write, index) => ({ write, index, path: resolve(write.table.path) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  for (let i = 1; i < order.length; i++) {
+    if (order[i]?.path === order[i - 1]?.path) {
+      throw new ParquetFrameError(
+        'PF_TABLE_TXN',
+        `Table ${order[i]?.write.table.name} (${order[i]?.path}) appears twice in one transaction: put its operations in one write`,
+      )
+    }
+  }
+  const first = order[0]
+  if (!first) return []
+  // Tables are prepared and committed in path order, so two transactions never wait for each other in a cycle.
+  const prepared: PreparedWrite[] = []
+  const discardAll = async (outcomes: readonly CommitOutcome[] = []): Promise<void> => {
+    await Promise.all([
+      ...prepared.map((p) => p.written.discard()),
+      ...outcomes.map((o) => o.files?.discard()),
+    ])
+  }
+  try {
+    for (const { write } of order) {
+      const tx = new TableTransaction()
+      await write.build(tx)
+      prepared.push(await write.table.prepare('TRANSACTION', tx.operations, write.options))
+    }
+  } catch (error) {
+    await discardAll()
+    throw error
+  }
+  const results: CommitResult[] = new Array(writes.length)
+  if (prepared.length === 1) {
+    const only = prepared[0] as PreparedWrite
+    results[first.index] = (await only.table.commitPrepared(only)).result
+    await only.table.maintain()
+    return results
+  }
+
+  const fs = first.write.table.fs
+  const names = order.map((o) => o.write.table.name).join(', ')
+  const decisions = new TxnDecisions(fs, names)
+  const dir = resolve(options.decisionDir ?? join(commonFolder(order.map((o) => o.path)), '_pf_txn'))
+  const id = randomUUID()
+  const decisionFile = join(dir, `${id}.json`)
+  const tables = order.map((o) => posix(relative(dir, o.path)))
+  const outcomes: CommitOutcome[] = []
+  let version = 0
+  try {
+    await fs.mkdir(dir)
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+    for (const p of prepared) {
+      const ref: TxnRef = { id, decision: posix(relative(p.table.path, decisionFile)), deadline, tables }
+      const outcome = await p.table.commitPrepared(p, ref)
+      outcomes.push(outcome)
+      version = outcome.result.version
+    }
+  } catch (error) {
+    // Entries already written become void; if the abort itself cannot be written, the deadline voids them.
+    await decisions.decide(decisionFile, id, 'abort', version).catch(() => undefined)
+    await discardAll(outcomes)
+    throw error
+  }
+  let decision: 'commit' | 'abort'
+  try {
+    decision = outcomes.some((o) => o.entry)
+      ? await decisions.decide(decisionFile, id, 'commit', version)
+      : 'commit'
+  } catch (error) {
+    // Not known whether the commit landed: deciding abort settles it one way or the other.
+    decision = await decisions.decide(decisionFile, id, 'abort', version).catch(() => 'abort' as const)
+    if (decision === 'abort') {
+      await discardAll(outcomes)
+      throw new TableWriteError(names, `deciding transaction ${id}`, { cause: error })
+    }
+  }
+  if (decision === 'abort') {
+    await discardAll(outcomes)
+    throw new ConflictError(
+      names,
+      version,
+      'transaction-aborted',
+      `transaction ${id} stayed undecided past its ${options.timeoutMs ?? 30_000} ms deadline and a concurrent writer aborted it`,
+    )
+  }
+  for (const [i, o] of order.entries()) {
+    const outcome = outcomes[i] as CommitOutcome
+    await o.write.table.adopt(outcome)
+    results[o.index] = outcome.result
+  }
+  for (const o of order) await o.write.table.maintain()
+  return results
+}
