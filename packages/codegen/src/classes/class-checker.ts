@@ -59,6 +59,9 @@ export function checkClasses(found: readonly ClassEntity[], diagnostics: Diagnos
     else if (first === undefined) enums.set(declared.name, declared)
     else if (first.values.join('\u0000') !== declared.values.join('\u0000'))
       diagnostics.push(messages.enumConflict(declared.span, declared.name, first.span))
+    // The same enum declared again (e.g. enumOf in two classes): the first doc comment found is kept.
+    else if (first.doc === undefined && declared.doc !== undefined)
+      enums.set(declared.name, { ...first, doc: declared.doc })
   }
   const storages = new Map<string, ClassEntity>()
   for (const entity of entities) {

@@ -20,6 +20,7 @@ import {
   type ResolvedType,
   resolveSpec,
   specFits,
+  withTypeDocs,
 } from './field-type-resolver.js'
 import { type FileNames, nodeSpan } from './node-span.js'
 import { type RuntimeNames, runtimeExportName } from './runtime-import.js'
@@ -350,7 +351,12 @@ function readField(
           fieldCtx.typeText,
         ),
       )
-    else resolved = { ...fromSpec, optional: (pending.optional ?? reading.optional) || fromSpec.optional }
+    else
+      resolved = {
+        ...fromSpec,
+        optional: (pending.optional ?? reading.optional) || fromSpec.optional,
+        enums: withTypeDocs(fromSpec.enums, reading.shape),
+      }
   } else {
     const inferred = inferType(reading, fieldCtx)
     if (isDiagnostic(inferred)) ctx.diagnostics.push(inferred)

@@ -1,13 +1,14 @@
 import type { FieldType, ScalarTypeName } from '@parquetframe/runtime/schema'
 import { SCALAR_TYPE_NAMES } from '@parquetframe/runtime/schema'
+import { Node } from 'ts-morph'
 import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
 import { messages } from '../diagnostics/messages.js'
 import { closestName } from '../pfschema/edit-distance.js'
 import type { DeclaredEnum } from './class-model.js'
 import type { FileNames } from './node-span.js'
 import { nodeSpan } from './node-span.js'
-import type { StaticValue } from './static-value.js'
-import type { TsShape, TsTypeReading } from './ts-type-shape.js'
+import { declarationOf, type StaticValue } from './static-value.js'
+import { docOf, type TsShape, type TsTypeReading } from './ts-type-shape.js'
 
 /** A field's storage type, whether the type made it optional, and the enums it declares. */
 export interface ResolvedType {
@@ -92,10 +93,11 @@ export function resolveSpec(spec: StaticValue, decorator: string, names: FileNam
             'enumOf',
             'a non-empty list of strings or a string enum',
           )
+    const doc = enumOfDoc(spec, values)
     return {
       type: { kind: 'enum', name: name.value },
       optional: false,
-      enums: [{ name: name.value, values: list, span: nodeSpan(name.node, names) }],
+      enums: [{ name: name.value, values: list, span: nodeSpan(name.node, names), ...doc }],
     }
   }
   if (spec.kind === 'unknown') return messages.nonStaticArgument(at, decorator, 'the type')
@@ -105,6 +107,36 @@ export function resolveSpec(spec: StaticValue, decorator: string, names: FileNam
     'type',
     "a type name ('int', 'string?', ...), listOf(...) or enumOf(...)",
   )
+}
+
+/**
+ * The doc comment of an `enumOf` enum: that of the TypeScript enum it takes (`enumOf('Role', Role)`), else of the
+ * const holding the spec (`const Role = enumOf(...)`, used as `@field(Role)`) or the values (`enumOf('Size', SIZES)`).
+ */
+function enumOfDoc(spec: StaticValue, values: StaticValue | undefined): { doc?: string } {
+  if (values?.kind === 'enum') {
+    const own = docOf(values.declaration)
+    if (own.doc !== undefined) return own
+  }
+  for (const node of [spec.node, values?.node]) {
+    if (node === undefined || !(Node.isIdentifier(node) || Node.isPropertyAccessExpression(node))) continue
+    const declaration = declarationOf(node)
+    const statement = Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : undefined
+    const doc = statement === undefined ? {} : docOf(statement)
+    if (doc.doc !== undefined) return doc
+  }
+  return {}
+}
+
+/**
+ * Gives an `enumOf` enum without a doc comment that of the property's type when it names the same enum
+ * (`@field(enumOf('Level', [...])) level!: Level`, with `/** ... *\/ type Level = ...`).
+ */
+export function withTypeDocs(enums: readonly DeclaredEnum[], shape: TsShape): readonly DeclaredEnum[] {
+  const named = shape.kind === 'list' ? shape.element : shape
+  if (named.kind !== 'literals' || named.name === undefined || named.doc === undefined) return enums
+  const doc = named.doc
+  return enums.map((e) => (e.doc === undefined && e.name === named.name ? { ...e, doc } : e))
 }
 
 /** `enumOf` values: strings, or an enum object (the runtime keeps its string values: numeric members give names). */
@@ -153,6 +185,8 @@ function inferShape(shape: TsShape, ctx: FieldContext): Resolution {
       return scalar('Boolean')
     case 'date':
       return scalar('DateTime')
+    case 'dateOnly':
+      return scalar('Date')
     case 'bytes':
       return scalar('Bytes')
     case 'literals': {
@@ -188,8 +222,9 @@ export function specFits(type: FieldType, shape: TsShape): boolean {
       return shape.kind === 'bigint'
     case 'Decimal':
     case 'String':
-    case 'Date':
       return shape.kind === 'string' || shape.kind === 'literals'
+    case 'Date':
+      return shape.kind === 'string' || shape.kind === 'literals' || shape.kind === 'dateOnly'
     case 'Boolean':
       return shape.kind === 'boolean'
     case 'DateTime':

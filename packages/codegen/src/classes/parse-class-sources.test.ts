@@ -1,6 +1,7 @@
 import type { EntityIR, SchemaIR } from '@parquetframe/runtime/schema'
 import { describe, expect, it } from 'vitest'
 import { renderDiagnostics } from '../diagnostics/diagnostic-renderer.js'
+import { generate } from '../emit/generate.js'
 import { parseClassSources } from './parse-classes.js'
 
 const IMPORTS =
@@ -43,6 +44,10 @@ class Sample {
   @field('int') counted = 0
   @field(listOf('int')) ranks!: number[]
   @field('json') meta!: Record<string, unknown>
+  @field() day!: DateOnly
+  @field('date') born!: pf.DateOnly | null
+  @field('date') text2!: string
+  @field() days!: DateOnly[]
 }`)
     expect(diagnostics).toEqual([])
     expect(types(entityOf(ir, 'Sample'))).toEqual({
@@ -60,6 +65,10 @@ class Sample {
       counted: '{"kind":"scalar","name":"Int"}',
       ranks: '{"kind":"list","element":{"kind":"scalar","name":"Int"}}',
       meta: '{"kind":"scalar","name":"Json"}',
+      day: '{"kind":"scalar","name":"Date"}',
+      born: '{"kind":"scalar","name":"Date"}?',
+      text2: '{"kind":"scalar","name":"Date"}',
+      days: '{"kind":"list","element":{"kind":"scalar","name":"Date"}}',
     })
   })
 
@@ -91,6 +100,49 @@ class Ticket {
       value: 'MEMBER',
     })
     expect(types(ticket).flags).toBe('{"kind":"list","element":{"kind":"enum","name":"TicketFlags"}}?')
+  })
+
+  it('keeps the doc comments of enums declared with enumOf, through to the generated code', () => {
+    const { ir, diagnostics } = parse(`
+/** What a user may do. */
+enum Role { ADMIN = 'ADMIN', MEMBER = 'MEMBER' }
+/** How loud. */
+const Volume = enumOf('Volume', ['LOW', 'HIGH'])
+/** The sizes we sell. */
+const SIZES = ['S', 'M', 'L']
+/** How deep. */
+type Level = 'ONE' | 'TWO'
+@entity()
+class Item {
+  @id() id!: string
+  @field(enumOf('Role', Role)) role!: Role
+  @field(Volume) volume!: 'LOW' | 'HIGH'
+  @field(listOf(Volume)) volumes!: ('LOW' | 'HIGH')[]
+  @field(enumOf('Size', SIZES)) size!: string
+  @field({ type: enumOf('Level', ['ONE', 'TWO']) }) level!: Level
+  /** A field's own doc is not its enum's. */
+  @field(enumOf('Plain', ['X'])) plain!: 'X'
+}
+@entity()
+class Other {
+  @id() id!: string
+  @field(enumOf('Twice', ['A'])) first!: 'A'
+  @field(enumOf('Twice', ['A'])) second!: Twice
+}
+/** Declared twice, documented once. */
+type Twice = 'A'`)
+    expect(diagnostics).toEqual([])
+    expect(ir?.enums.map((e) => [e.name, e.doc])).toEqual([
+      ['Role', 'What a user may do.'],
+      ['Volume', 'How loud.'],
+      ['Size', 'The sizes we sell.'],
+      ['Level', 'How deep.'],
+      ['Plain', undefined],
+      ['Twice', 'Declared twice, documented once.'],
+    ])
+    const enums = generate(ir as SchemaIR).get('enums.ts') ?? ''
+    expect(enums).toContain('/** How loud. */\nexport type Volume =')
+    expect(enums).toContain('/** What a user may do. */\nexport type Role =')
   })
 
   it('refuses a number that could be Int or Float, pointing at its type', () => {
@@ -126,6 +178,7 @@ class Person {
   @field('int') name!: string
   @field('integer') age!: number
   @field() posts!: HasMany<Person>
+  @field('string') when!: DateOnly
 }`),
     ).toEqual([
       'PF6201 7:22',
@@ -135,6 +188,7 @@ class Person {
       'PF6203 11:10',
       'PF6204 12:10',
       'PF6201 13:20',
+      'PF6203 14:10',
     ])
   })
 })

@@ -3,7 +3,8 @@ import { declarationOf } from './static-value.js'
 
 /** What a property's TypeScript type says about the values it holds. */
 export type TsShape =
-  | { readonly kind: 'number' | 'bigint' | 'string' | 'boolean' | 'date' | 'bytes' }
+  /** `date` is the JS `Date` (a DateTime); `dateOnly` the runtime's `DateOnly` ('YYYY-MM-DD' text). */
+  | { readonly kind: 'number' | 'bigint' | 'string' | 'boolean' | 'date' | 'dateOnly' | 'bytes' }
   /** A union of string literals (inline, through an alias) or a string enum. `name` is the alias or enum. */
   | {
       readonly kind: 'literals'
@@ -23,7 +24,9 @@ export interface TsTypeReading {
 }
 
 const unsupported = (why: string): TsTypeReading => ({ shape: { kind: 'unsupported', why }, optional: false })
-const plain = (kind: 'number' | 'bigint' | 'string' | 'boolean' | 'date' | 'bytes'): TsTypeReading => ({
+const plain = (
+  kind: 'number' | 'bigint' | 'string' | 'boolean' | 'date' | 'dateOnly' | 'bytes',
+): TsTypeReading => ({
   shape: { kind },
   optional: false,
 })
@@ -109,6 +112,7 @@ function readReference(node: TypeNode & Node, seen: Set<Node>): TsTypeReading {
   if ((text === 'Array' || text === 'ReadonlyArray') && args.length === 1 && arg !== undefined)
     return listOf(readTypeNode(arg, seen))
   const declaration = declarationOf(name)
+  if (isRuntimeDateOnly(text, declaration)) return plain('dateOnly')
   if (declaration === undefined) {
     if (text === 'Date') return plain('date')
     if (text === 'Uint8Array') return plain('bytes')
@@ -152,6 +156,19 @@ function readReference(node: TypeNode & Node, seen: Set<Node>): TsTypeReading {
   return unsupported(JSON_HINT)
 }
 
+/**
+ * `DateOnly` (or `pf.DateOnly`) names the runtime's date-only type: when its declaration is not among the files
+ * read, or is the runtime's own alias (branded with `DATE_ONLY`). A local alias of another name is read as usual.
+ */
+function isRuntimeDateOnly(text: string, declaration: Node | undefined): boolean {
+  if (text !== 'DateOnly' && !text.endsWith('.DateOnly')) return false
+  if (declaration === undefined) return true
+  return (
+    Node.isTypeAliasDeclaration(declaration) &&
+    (declaration.getTypeNode()?.getText() ?? '').includes('DATE_ONLY')
+  )
+}
+
 /** The description of a JSDoc comment (`/** ... *\/`) on a declaration, as a doc string. */
 export function docOf(node: JSDocableNode): { doc?: string } {
   const docs = node.getJsDocs()
@@ -169,6 +186,8 @@ export function shapeText(shape: TsShape): string {
       return shape.name ?? shape.values.map((v) => `'${v}'`).join(' | ')
     case 'date':
       return 'Date'
+    case 'dateOnly':
+      return 'DateOnly'
     case 'bytes':
       return 'Uint8Array'
     case 'unsupported':

@@ -16,12 +16,12 @@ export function emitEntityClass(w: CodeWriter, ctx: EmitContext, entity: EntityI
   w.block(`export class ${n.cls} extends ${ctx.rt('Entity')} {`, () => {
     for (const f of entity.fields) {
       w.doc(f.doc)
-      w.line(`declare ${propertyKey(f.name)}: ${tsFieldType(f)}`)
+      w.line(`declare ${propertyKey(f.name)}: ${tsFieldType(f, ctx.rt)}`)
     }
     w.blank()
     w.doc(`What \`${n.cls}.create\` takes.`)
     w.line(`declare readonly [${ctx.rt('CREATE_INPUT')}]?: ${n.createInput}`)
-    const pk = primaryKeyType(entity)
+    const pk = primaryKeyType(entity, ctx)
     if (pk !== undefined) {
       w.doc(`The primary key: \`${entity.primaryKey.join(', ')}\`.`)
       w.line(`declare readonly [${ctx.rt('PRIMARY_KEY')}]?: ${pk}`)
@@ -31,11 +31,11 @@ export function emitEntityClass(w: CodeWriter, ctx: EmitContext, entity: EntityI
 }
 
 /** The type of the primary key when it is not a field named `id` (the runtime's default); else undefined. */
-export function primaryKeyType(entity: EntityIR): string | undefined {
+export function primaryKeyType(entity: EntityIR, ctx: Pick<EmitContext, 'rt'>): string | undefined {
   if (entity.primaryKey.length === 1 && entity.primaryKey[0] === 'id') return undefined
   const types = entity.primaryKey.map((k) => {
     const field = entity.fields.find((f) => f.name === k)
-    return field === undefined ? 'unknown' : tsFieldType(field)
+    return field === undefined ? 'unknown' : tsFieldType(field, ctx.rt)
   })
   return types.length === 1 ? types[0] : `[${types.join(', ')}]`
 }

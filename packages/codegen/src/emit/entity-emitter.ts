@@ -81,9 +81,11 @@ function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
 function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   const local = (name: string) => (ctx.rt(name) === name ? name : `${name} as ${ctx.rt(name)}`)
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
-  if (primaryKeyType(entity) !== undefined) runtimeValues.push('PRIMARY_KEY')
+  if (primaryKeyType(entity, ctx) !== undefined) runtimeValues.push('PRIMARY_KEY')
   const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
   if (entity.relations.length > 0) runtimeTypes.push('RelationQuery', 'WithIncludes')
+  const fieldTypes = entity.fields.map((f) => f.type)
+  if (usesType(fieldTypes, (t) => t.kind === 'scalar' && t.name === 'Date')) runtimeTypes.push('DateOnly')
   const specs: ImportSpec[] = [
     { from: ctx.runtimeModule, names: runtimeValues.map(local), types: runtimeTypes.map(local) },
     { from: ctx.zodModule, names: ['z'] },

@@ -17,11 +17,19 @@ export function isCreateOptional(field: FieldIR): boolean {
 export function emitEntityTypes(w: CodeWriter, ctx: EmitContext, entity: EntityIR): void {
   const n = entityNames(entity)
   w.blank()
-  w.doc(`What \`${n.cls}.create\` takes: fields with a default and optional fields may be left out.`)
+  w.doc(
+    `What \`${n.cls}.create\` takes: fields with a default and optional fields may be left out (or undefined).`,
+  )
   w.block(`export interface ${n.createInput} {`, () => {
     for (const f of entity.fields) {
       w.doc(f.doc)
-      w.line(`${propertyKey(f.name)}${isCreateOptional(f) ? '?' : ''}: ${tsFieldType(f)}`)
+      // `| undefined`: what the create schema's parse outputs (zod's partial) fits, under exactOptionalPropertyTypes.
+      const type = tsFieldType(f, ctx.rt)
+      w.line(
+        isCreateOptional(f)
+          ? `${propertyKey(f.name)}?: ${type} | undefined`
+          : `${propertyKey(f.name)}: ${type}`,
+      )
     }
   })
   const aliases: [string, string, string][] = [

@@ -1,6 +1,9 @@
 import type { FieldIR, FieldType, ScalarTypeName } from '@parquetframe/runtime'
 
-/** The TypeScript type of each scalar of the schema language. */
+/**
+ * The TypeScript type of each scalar of the schema language. `DateOnly` (a date, 'YYYY-MM-DD') is the runtime's
+ * string type whose brand keeps text matching out of `where`.
+ */
 export const SCALAR_TS_TYPES: Readonly<Record<ScalarTypeName, string>> = {
   Int: 'number',
   BigInt: 'bigint',
@@ -9,28 +12,33 @@ export const SCALAR_TS_TYPES: Readonly<Record<ScalarTypeName, string>> = {
   String: 'string',
   Boolean: 'boolean',
   DateTime: 'Date',
-  Date: 'string',
+  Date: 'DateOnly',
   Json: 'JsonValue',
   Bytes: 'Uint8Array',
 }
 
-/** The TypeScript type of a field type, without nullability: `string[]`, `Role`, `Date`. */
-export function tsTypeOf(type: FieldType): string {
+/** Names a runtime export in the generated module (see `EmitContext.rt`). Default: its own name. */
+export type RuntimeName = (name: string) => string
+
+const ownName: RuntimeName = (name) => name
+
+/** The TypeScript type of a field type, without nullability: `string[]`, `Role`, `Date`, `DateOnly`. */
+export function tsTypeOf(type: FieldType, rt: RuntimeName = ownName): string {
   switch (type.kind) {
     case 'scalar':
-      return SCALAR_TS_TYPES[type.name]
+      return type.name === 'Date' ? rt(SCALAR_TS_TYPES.Date) : SCALAR_TS_TYPES[type.name]
     case 'enum':
       return type.name
     case 'list': {
-      const element = tsTypeOf(type.element)
+      const element = tsTypeOf(type.element, rt)
       return type.element.kind === 'list' ? `(${element})[]` : `${element}[]`
     }
   }
 }
 
 /** The TypeScript type of a field's value: `T`, or `T | null` when the field is optional. */
-export function tsFieldType(field: Pick<FieldIR, 'type' | 'optional'>): string {
-  const base = tsTypeOf(field.type)
+export function tsFieldType(field: Pick<FieldIR, 'type' | 'optional'>, rt: RuntimeName = ownName): string {
+  const base = tsTypeOf(field.type, rt)
   return field.optional ? `${base} | null` : base
 }
 

@@ -2,7 +2,8 @@
 // must fail with a specific diagnostic. Each becomes its own file in `blog-usage/`, importing `../blog/index.js`.
 
 /** Correct use of the generated API (the contract in ARCHITECTURE.md, "What the user writes"). */
-export const OK_SNIPPET = `import { Post, type Role, User, type UserWhere, type UserWith } from '../blog/index.js'
+export const OK_SNIPPET = `import { Post, type Role, User, UserCreateSchema, type UserWhere, type UserWith } from '../blog/index.js'
+import { Sample, SampleCreateSchema } from '../kitchen-sink/index.js'
 
 const alice = await User.create({ id: 1, name: 'Alice', email: 'alice@example.com', tags: [] })
 await Post.create({ id: 1n, authorId: 1, title: 'Hello' })
@@ -29,11 +30,17 @@ const drafts = await Post.findBy({ published: { not: true }, id: { gte: 1n }, ti
 const members = await User.findBy({ role: { in: ['MEMBER'] }, email: { contains: '@' } })
 const named = await User.findMany({ select: { name: true } })
 const justName: string | undefined = named[0]?.name
+// What the create schema outputs is what create takes (under exactOptionalPropertyTypes: \`age?: number | null | undefined\`).
+const parsed = await User.create(UserCreateSchema.parse({ id: 7, name: 'Zed', email: 'z@example.com', tags: [] }))
+const sample = await Sample.create(SampleCreateSchema.parse(JSON.parse('{}')))
+await User.create({ id: 8, name: 'Yan', email: 'y@example.com', tags: [], age: undefined, role: undefined })
+const dated = await Sample.findBy({ day: { gte: '2024-01-01', lt: '2025-01-01', not: '2024-02-29' } })
+const day: string | null | undefined = dated[0]?.day
 alice.name = 'Alicia'
 await alice.save()
 await alice.delete()
 await User.deleteAll()
-export { admins, author, authorName, byName, drafts, first, firstTitle, found, justName, members, postCount, posts, role, where }
+export { admins, author, authorName, byName, day, drafts, first, firstTitle, found, justName, members, parsed, postCount, posts, role, sample, where }
 `
 
 /** A misuse and the diagnostic it must produce. */
@@ -138,5 +145,11 @@ export const MISUSE_SNIPPETS: readonly MisuseSnippet[] = [
     code: `${head}const [u] = await User.findMany({ select: { name: true } })\nu?.email\n`,
     tsCode: 2339,
     message: "Property 'email' does not exist",
+  },
+  {
+    name: 'text matching on a date-only field (a DateOnly is compared, not matched)',
+    code: "import { Sample } from '../kitchen-sink/index.js'\nawait Sample.findBy({ day: { contains: '2024' } })\n",
+    tsCode: 2353,
+    message: "'contains' does not exist in type 'DateOnlyFilter<null>'",
   },
 ]
