@@ -48,5 +48,10 @@ describe('examples/blog', () => {
     expect(value('bob is now')).toBe('18 years old')
     expect(value('draft posts deleted')).toBe('3')
     expect(value('posts left')).toBe('9')
+    expect(value('one commit, two tables')).toBe('10 posts, 3 comments')
+    expect(value('refused transaction')).toBe(
+      'User.email: value "alice@example.com" is already used (unique)',
+    )
+    expect(value('posts after it')).toBe('10')
   }, 180_000)
 })

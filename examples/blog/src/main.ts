@@ -2,7 +2,7 @@
 // ../blog.pfschema with `pf generate`, then runs this file. Data goes to examples/blog/data (recreated each run).
 import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { openTable, setConfig } from '@parquetframe/runtime'
+import { openTable, setConfig, transaction } from '@parquetframe/runtime'
 import { Comment, Post, PostTag, Tag, User } from './generated/index.js'
 
 const dataDir = fileURLToPath(new URL('../data', import.meta.url))
@@ -74,6 +74,26 @@ line('bob is now', `${(await User.find(bob.id))?.age} years old`)
 const removed = await Post.deleteBy({ status: 'DRAFT' })
 line('draft posts deleted', removed)
 line('posts left', await Post.count())
+
+// Several entity types in one atomic commit: every write lands, or none does.
+const carol = (await User.findOne({ name: 'Carol' }))!
+await transaction((tx) => {
+  tx.create(Post, {
+    id: 100n,
+    authorId: carol.id,
+    title: 'Carol joins',
+    body: 'Hello all',
+    status: 'PUBLISHED',
+  })
+  tx.create(Comment, { postId: 100n, authorId: alice.id, text: 'Welcome, Carol!' })
+})
+line('one commit, two tables', `${await Post.count()} posts, ${await Comment.count()} comments`)
+const refused = await transaction((tx) => {
+  tx.create(Post, { id: 101n, authorId: carol.id, title: 'Never stored', body: '…' })
+  tx.create(User, { name: 'Mallory', email: 'alice@example.com' })
+}).catch((error: Error) => error.message)
+line('refused transaction', refused)
+line('posts after it', await Post.count())
 
 // Every commit is a version of the table; older versions stay readable.
 const table = await openTable(`${dataDir}/posts`)

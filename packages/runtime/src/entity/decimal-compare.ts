@@ -62,6 +62,18 @@ function keyExprs(col: pl.Expr): KeyExprs {
   return { sign: pl.when(col.isNull()).then(pl.lit(null).cast(pl.Int32)).otherwise(sign), key, canonical }
 }
 
+/**
+ * Sort keys that order a decimal text column numerically, exactly, at any precision: the sign, then the
+ * magnitude key of the positive values, then that of the negative ones in the opposite direction (a larger
+ * magnitude is a smaller negative number). A null value has a null sign, which sorts last.
+ */
+export function decimalSortKeys(col: pl.Expr, descending: boolean): { by: pl.Expr[]; descending: boolean[] } {
+  const { sign, key } = keyExprs(col)
+  const positive = pl.when(sign.eq(1)).then(key).otherwise(pl.lit(null).cast(pl.Utf8))
+  const negative = pl.when(sign.eq(-1)).then(key).otherwise(pl.lit(null).cast(pl.Utf8))
+  return { by: [sign, positive, negative], descending: [descending, descending, !descending] }
+}
+
 /** The column as canonical decimal text ('010.50' → '10.5', '-0' → '0'), for numeric equality. */
 export function canonicalDecimal(col: pl.Expr): pl.Expr {
   return keyExprs(col).canonical

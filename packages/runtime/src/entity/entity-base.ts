@@ -1,6 +1,6 @@
 // biome-ignore-all lint/complexity/noThisInStatic: the statics act on the subclass they are called on (User.find), which `this` is
 import type { EntityClass } from './entity-registry.js'
-import { storeOf } from './entity-state.js'
+import { StoreSlot, storeOf } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import type {
   CreateInput,
@@ -19,7 +19,7 @@ import type { Repository } from './repository.js'
  * store (config `entityBasePath` / `entityFormat`); `User.repo(store)` gives the same API on another store.
  * Instances remember the store they were loaded from or saved to.
  */
-export abstract class Entity {
+export abstract class Entity extends StoreSlot {
   /** The repository of this class in `store` (default: the default store). */
   static repo<T extends Entity>(this: EntityClass<T>, store?: EntityStore): Repository<T> {
     return (store ?? defaultStore()).repository(this)

@@ -245,4 +245,22 @@ describe.each(['parquet', 'avro'] as const)('entities in %s', (format) => {
     expect(await repo.count()).toBe(0)
     expect(existsSync(join(scenario.dir(), 'other', 'users', '_pf_log'))).toBe(true)
   })
+
+  it('instances made with new and saved through saveAll of another store go back to it, unseen in their data', async () => {
+    const { User } = models()
+    const other = pf.openStore(join(scenario.dir(), 'other'))
+    const made = [1, 2].map((id) => Object.assign(new User(), { id, name: `u${id}` }))
+    await User.repo(other).saveAll(made)
+    const first = made[0] as InstanceType<Crud['User']>
+    first.name = 'renamed'
+    await first.save()
+    expect(await User.count()).toBe(0)
+    expect((await User.repo(other).find(1))?.name).toBe('renamed')
+    // The store binding is not data: keys, JSON, spreading and deep equality ignore it.
+    expect(Object.keys(first).sort()).toEqual(Object.keys(new User()).sort())
+    expect(JSON.parse(JSON.stringify(first))).toEqual({ ...first })
+    expect(Object.getOwnPropertySymbols(first)).toEqual([])
+    await first.delete()
+    expect(await User.repo(other).count()).toBe(1)
+  })
 })

@@ -176,6 +176,47 @@ describe.each(['parquet', 'avro'] as const)('relations in %s', (format) => {
     )
   })
 
+  it('saving an entity loaded with include stores its fields only; the loaded relation stays a snapshot', async () => {
+    const { Post, User } = blog()
+    await User.saveAll([
+      { id: 1, name: 'Alice' },
+      { id: 2, name: 'Bob' },
+    ])
+    await Post.saveAll([
+      { id: 1, userId: 1, title: 'one' },
+      { id: 2, userId: 1, title: 'two' },
+    ])
+    const [alice, bob] = await User.findMany({
+      include: { posts: { orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    })
+    if (!alice || !bob) throw new Error('loaded two users')
+    const loaded = alice.posts
+    // Changes to the loaded list, its posts or the table are not saved with the parent (no cascade) ...
+    alice.name = 'Alicia'
+    alice.posts.pop()
+    const first = alice.posts[0]
+    if (first) first.title = 'changed in memory'
+    await Post.create({ id: 3, userId: 1, title: 'three' })
+    await alice.save()
+    await User.saveAll([alice, bob])
+    expect(alice.posts).toBe(loaded) // ... and saving leaves the loaded list as it was: a snapshot of load time.
+    expect(alice.posts.map((p) => p.id)).toEqual([1])
+    expect((await User.find(1))?.name).toBe('Alicia')
+    expect((await Post.findMany({ orderBy: { id: 'asc' } })).map((p) => [p.id, p.title])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ])
+    // The stored row holds the fields only, and a new query loads the relation afresh.
+    const table = await pf.defaultStore().table(pf.entryOf(User))
+    expect((await table.read()).columns.sort()).toEqual(['id', 'name'])
+    const [again] = await User.findMany({ where: { id: 1 }, include: { posts: true } })
+    expect(again?.posts.map((p) => p.id).sort()).toEqual([1, 2, 3])
+    // A plain copy carries the loaded list, which is not a field.
+    await expect(User.upsert({ ...alice } as never)).rejects.toThrow(/User\.posts: unknown field/)
+  })
+
   it('many-to-many through an explicit join entity', async () => {
     const { Article, ArticleTag, Tag } = scenario.define<Tags>('tagModels', format)
     await Article.saveAll([

@@ -6,6 +6,7 @@ import { createTable, openTable, type Table } from '../table/table.js'
 import { TableExistsError, TableNotFoundError } from '../table/table-errors.js'
 import { EntitySchemaError } from './entity-errors.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
+import { type EntityTransaction, runTransaction } from './entity-transaction.js'
 import { fieldTypeToString } from './field-type-spec.js'
 import { Repository } from './repository.js'
 
@@ -57,6 +58,16 @@ export class EntityStore {
       this.repositories.set(entry, repo)
     }
     return repo as Repository<T>
+  }
+
+  /**
+   * Writes of several entities (of any classes of this store) as ONE atomic commit across their tables: all
+   * or none. `build` stages them (`tx.save(user)`, `tx.create(Post, {...})`, `tx.delete(x)`,
+   * `tx.deleteBy(Comment, where)`), validating each at once; the commit happens when it returns. Returns
+   * what `build` returns. See docs/entities.md, "Transactions".
+   */
+  transaction<R>(build: (tx: EntityTransaction) => R | Promise<R>): Promise<R> {
+    return runTransaction(this, build)
   }
 
   /** The repository of a registered entity entry. */
@@ -148,6 +159,11 @@ function checkStoredSchema(
 /** A store at a base directory (relative paths resolve against the working directory). */
 export function openStore(basePath: string, options: StoreOptions = {}): EntityStore {
   return new EntityStore(basePath, options)
+}
+
+/** `defaultStore().transaction(build)`: an atomic commit across entity tables of the default store. */
+export function transaction<R>(build: (tx: EntityTransaction) => R | Promise<R>): Promise<R> {
+  return defaultStore().transaction(build)
 }
 
 const defaultStores = new Map<string, EntityStore>()

@@ -37,4 +37,67 @@ describe.each(['parquet', 'avro'] as const)('where on stored %s tables', (format
     expect(await ids({ amount: '100.50' })).toEqual([3])
     expect(await repo.count({ amount: { in: ['10.0', '-2'] } })).toBe(2)
   })
+
+  it('orderBy on a Decimal is numeric and exact (never text order: "10.5" after "9"), nulls last', async () => {
+    class Amount extends pf.Entity {}
+    pf.withRegistry(new pf.EntityRegistry(), () =>
+      pf.registerEntity(Amount, { ...entityIRFor('Amount', { id: 'Int', amount: 'Decimal?' }), format }),
+    )
+    const repo = pf.openStore(dir).repository(Amount) as unknown as pf.Repository<{
+      id: number
+      amount: string | null
+    }>
+    const amounts = [
+      '10.5',
+      '9',
+      null,
+      '-3.5',
+      '0.10',
+      '-0',
+      '123456789012345678901234567890.000000000002',
+      '123456789012345678901234567890.000000000001',
+      '-10.25',
+      '-10.250001',
+      '0.1',
+    ]
+    await repo.saveAll(amounts.slice(0, 5).map((amount, i) => ({ id: i, amount })))
+    await repo.saveAll(amounts.slice(5).map((amount, i) => ({ id: i + 5, amount })))
+    const ordered = async (dir: 'asc' | 'desc') =>
+      (await repo.findMany({ orderBy: [{ amount: dir }, { id: 'asc' }] })).map((p) => p.amount)
+    const asc = [
+      '-10.250001',
+      '-10.25',
+      '-3.5',
+      '-0',
+      '0.10',
+      '0.1',
+      '9',
+      '10.5',
+      '123456789012345678901234567890.000000000001',
+      '123456789012345678901234567890.000000000002',
+      null,
+    ]
+    expect(await ordered('asc')).toEqual(asc)
+    // Equal values keep the next key's order ('0.10' is id 4, '0.1' id 10), nulls stay last.
+    expect(await ordered('desc')).toEqual([
+      '123456789012345678901234567890.000000000002',
+      '123456789012345678901234567890.000000000001',
+      '10.5',
+      '9',
+      '0.10',
+      '0.1',
+      '-0',
+      '-3.5',
+      '-10.25',
+      '-10.250001',
+      null,
+    ])
+    const page = await repo.findMany({
+      orderBy: { amount: 'asc' },
+      limit: 3,
+      offset: 5,
+      select: { amount: true },
+    })
+    expect(page.map((p) => p.amount)).toEqual(['0.1', '9', '10.5'])
+  })
 })

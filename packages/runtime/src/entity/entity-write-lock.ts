@@ -1,5 +1,5 @@
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 
 /**
@@ -13,6 +13,11 @@ export interface WriteLockOptions {
   readonly timeoutMs?: number
   /** A lock older than this is considered abandoned. Default 60 s. */
   readonly staleMs?: number
+}
+
+/** The write lock file of an entity table: unique checks, autoincrement values and marks are taken under it. */
+export function tableLockPath(tablePath: string): string {
+  return join(tablePath, '_pf_unique.lock')
 }
 
 const chains = new Map<string, Promise<unknown>>()
@@ -31,6 +36,20 @@ export async function withWriteLock<T>(
   } finally {
     if (chains.get(path) === run) chains.delete(path)
   }
+}
+
+/** Runs `fn` holding several lock files, taken in sorted order (so two callers never wait for each other in a cycle). */
+export function withWriteLocks<T>(
+  paths: readonly string[],
+  fn: () => Promise<T>,
+  options: WriteLockOptions = {},
+): Promise<T> {
+  const sorted = [...new Set(paths)].sort()
+  const run = (i: number): Promise<T> => {
+    const path = sorted[i]
+    return path === undefined ? fn() : withWriteLock(path, () => run(i + 1), options)
+  }
+  return run(0)
 }
 
 async function withFileLock<T>(path: string, fn: () => Promise<T>, options: WriteLockOptions): Promise<T> {

@@ -61,8 +61,7 @@ export interface PendingAuto<T> {
 
 /**
  * The largest value of an integer column across live files, from their statistics (no data file is read),
- * or 0n when there is none. Statistics count rows deleted by key since (merge-on-read), so values are not
- * reused while the file holding the largest one is live.
+ * or 0n when there is none. Statistics count rows deleted by key since (merge-on-read) until compaction.
  */
 export function storedMax(files: readonly LiveFile[], column: string): bigint {
   let max = 0n
@@ -75,17 +74,28 @@ export function storedMax(files: readonly LiveFile[], column: string): bigint {
   return max
 }
 
+/** The stored maximum of each autoincrement field (by field name), for raising the high-water marks. */
+export function storedMaxes(fields: readonly FieldIR[], files: readonly LiveFile[]): Map<string, bigint> {
+  return new Map(fields.map((f) => [f.name, storedMax(files, f.column)]))
+}
+
 /**
- * Gives every pending entity the next value: above the stored maximum and above every value the batch holds
- * explicitly, in batch order. Call it while holding the table's write lock, right before the commit.
+ * Gives every pending entity the next value: above the field's high-water mark (the largest value it ever held,
+ * see autoincrement-marks.ts), above the stored maximum and above every value the batch holds explicitly, in
+ * batch order. Call it while holding the table's write lock, right before the commit. Returns the new marks:
+ * the largest value of each field after the batch.
  */
 export function assignAutoValues<T extends object>(
   pending: readonly PendingAuto<T>[],
   batch: readonly T[],
   files: readonly LiveFile[],
-): void {
+  marks: ReadonlyMap<string, bigint> = new Map(),
+): Map<string, bigint> {
+  const highest = new Map<string, bigint>()
   for (const { field, entities } of pending) {
     let next = storedMax(files, field.column)
+    const mark = marks.get(field.name) ?? 0n
+    if (mark > next) next = mark
     for (const e of batch) {
       const v = (e as Record<string, unknown>)[field.name]
       if ((typeof v === 'number' || typeof v === 'bigint') && BigInt(v) > next) next = BigInt(v)
@@ -95,7 +105,9 @@ export function assignAutoValues<T extends object>(
       next++
       ;(e as Record<string, unknown>)[field.name] = asBigInt ? next : Number(next)
     }
+    highest.set(field.name, next)
   }
+  return highest
 }
 
 /** Undoes `assignAutoValues` after a failed commit, so a retry gets fresh values. */

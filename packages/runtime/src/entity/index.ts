@@ -1,4 +1,5 @@
 // Public API of the entity layer: declaring entities (decorators or registerEntity), the registry, queries.
+export { DATE_ONLY, type DateOnly } from './date-only.js'
 export { type BelongsTo, Entity, type HasMany } from './entity-base.js'
 export {
   type ClassDecorator,
@@ -38,7 +39,15 @@ export {
   withRegistry,
 } from './entity-registry.js'
 export { zodForField, zodForType, zodSchemaForEntity } from './entity-schema.js'
-export { defaultStore, EntityStore, openStore, type StoreOptions, type StoreStats } from './entity-store.js'
+export {
+  defaultStore,
+  EntityStore,
+  openStore,
+  type StoreOptions,
+  type StoreStats,
+  transaction,
+} from './entity-store.js'
+export { EntityTransaction } from './entity-transaction.js'
 export {
   type EnumSpec,
   enumOf,

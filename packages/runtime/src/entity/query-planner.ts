@@ -1,6 +1,7 @@
-import type pl from 'nodejs-polars'
+import pl from 'nodejs-polars'
 import type { FieldIR } from '../schema/schema-ir.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
+import { decimalSortKeys } from './decimal-compare.js'
 import { QueryError } from './entity-errors.js'
 import { compileWhere, type WhereContext } from './where-compiler.js'
 
@@ -12,7 +13,8 @@ export interface QueryPlan {
   /** Simple conditions of the top-level AND, for pruning files by statistics. */
   readonly prune: ColumnPredicate[]
   readonly filter: pl.Expr | undefined
-  readonly sort: { readonly by: string[]; readonly descending: boolean[] } | undefined
+  /** Sort keys, first to last: column names, or expressions (a Decimal sorts by its numeric keys). */
+  readonly sort: { readonly by: (string | pl.Expr)[]; readonly descending: boolean[] } | undefined
   /** Columns to load (undefined: all). */
   readonly columns: string[] | undefined
   /** Fields to materialise. */
@@ -44,7 +46,7 @@ export function applyPlan(lf: pl.LazyDataFrame, plan: QueryPlan): pl.LazyDataFra
     // nodejs-polars takes one direction per sort: stable sorts from the last key to the first give the same order.
     for (let i = plan.sort.by.length - 1; i >= 0; i--) {
       out = out.sort({
-        by: plan.sort.by[i] as string,
+        by: plan.sort.by[i] as string | pl.Expr,
         descending: plan.sort.descending[i] === true,
         nullsLast: true,
         maintainOrder: true,
@@ -57,7 +59,7 @@ export function applyPlan(lf: pl.LazyDataFrame, plan: QueryPlan): pl.LazyDataFra
 function planOrderBy(ctx: WhereContext, orderBy: unknown): QueryPlan['sort'] {
   if (orderBy === undefined || orderBy === null) return undefined
   const list = Array.isArray(orderBy) ? orderBy : [orderBy]
-  const by: string[] = []
+  const by: (string | pl.Expr)[] = []
   const descending: boolean[] = []
   for (const item of list) {
     if (typeof item !== 'object' || item === null) {
@@ -83,6 +85,13 @@ function planOrderBy(ctx: WhereContext, orderBy: unknown): QueryPlan['sort'] {
         throw new QueryError(
           `${ctx.entity}.${name}: cannot order by a ${field.type.kind === 'list' ? 'list' : field.type.name} field`,
         )
+      }
+      if (field.type.kind === 'scalar' && field.type.name === 'Decimal') {
+        // Decimal text would sort as text ('10.5' before '9'): sort by its exact numeric keys instead.
+        const keys = decimalSortKeys(pl.col(field.column), direction === 'desc')
+        by.push(...keys.by)
+        descending.push(...keys.descending)
+        continue
       }
       by.push(field.column)
       descending.push(direction === 'desc')

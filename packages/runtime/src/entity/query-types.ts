@@ -4,6 +4,8 @@
  * entity, an entity list or null (excluding the base methods save/delete/reload).
  */
 
+import type { DATE_ONLY } from './date-only.js'
+
 /** Declares the create input of a class when it differs from the default (e.g. fields with defaults): `declare readonly [CREATE_INPUT]?: UserCreate`. */
 export const CREATE_INPUT: unique symbol = Symbol('parquetframe.createInput')
 /** Declares the primary-key type of a class whose key field is not `id`: `declare readonly [PRIMARY_KEY]?: string`. */
@@ -44,9 +46,12 @@ type NullableKeys<T> = {
   [K in FieldKeys<T>]-?: null extends T[K] ? K : undefined extends T[K] ? K : never
 }[FieldKeys<T>]
 
-/** Default create input: nullable fields may be omitted, the others are required. */
+/**
+ * Default create input: nullable fields may be omitted (or undefined: undefined means absent, so a schema's
+ * `.partial()` output fits under exactOptionalPropertyTypes), the others are required.
+ */
 export type DefaultCreateInput<T> = { [K in Exclude<FieldKeys<T>, NullableKeys<T>>]: T[K] } & {
-  [K in NullableKeys<T>]?: T[K] | null
+  [K in NullableKeys<T>]?: T[K] | null | undefined
 }
 
 /** The data `create`/`upsert` accept: the class's declared `[CREATE_INPUT]` type, else DefaultCreateInput. */
@@ -81,7 +86,7 @@ export type ComparableFilter<V, N = never> = EqualityFilter<V, N> & {
   lte?: V
 }
 
-/** Operators on a string field (also Decimal and Date text): those of ComparableFilter plus text matching. */
+/** Operators on a string field (also Decimal, and Date fields typed `string` rather than `DateOnly`): those of ComparableFilter plus text matching. */
 export type StringFilter<N = never> = EqualityFilter<string, N> & {
   not?: string | N | StringFilter<N>
   gt?: string
@@ -91,6 +96,15 @@ export type StringFilter<N = never> = EqualityFilter<string, N> & {
   contains?: string
   startsWith?: string
   endsWith?: string
+}
+
+/** Operators on a date-only field (`DateOnly`, 'YYYY-MM-DD'): equality, in/notIn, not, gt/gte/lt/lte — no text matching. */
+export type DateOnlyFilter<N = never> = EqualityFilter<string, N> & {
+  not?: string | N | DateOnlyFilter<N>
+  gt?: string
+  gte?: string
+  lt?: string
+  lte?: string
 }
 
 /** Operators on an enum field (a string-literal union): equality, in/notIn, not. */
@@ -106,9 +120,11 @@ export type BooleanFilter<N = never> = {
 export type ScalarFilter<V, N = never> = [V] extends [boolean]
   ? BooleanFilter<N>
   : [V] extends [string]
-    ? string extends V
-      ? StringFilter<N>
-      : EnumFilter<V, N>
+    ? typeof DATE_ONLY extends keyof V
+      ? DateOnlyFilter<N>
+      : string extends V
+        ? StringFilter<N>
+        : EnumFilter<V, N>
     : ComparableFilter<V, N>
 
 /** Filter operators on a list field (`isNull` only when the field is optional). */

@@ -1,25 +1,28 @@
-import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { z } from 'zod'
+import { stackFrames } from '../frame/stack-frames.js'
 import type { FieldIR } from '../schema/schema-ir.js'
-import type { Key } from '../table/key-codec.js'
+import { type Key, KeyCodec } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import type { Snapshot } from '../table/snapshot.js'
-import type { Table } from '../table/table.js'
+import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
+import type { TableOperation } from '../table/write-plan.js'
+import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
 import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
 import { bindStore, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
-import { withWriteLock } from './entity-write-lock.js'
+import { tableLockPath, withWriteLock } from './entity-write-lock.js'
 import {
   assignAutoValues,
   autoincrementFields,
   clearAutoValues,
   defaultValue,
   type PendingAuto,
+  storedMaxes,
 } from './field-defaults.js'
 import { applyPlan, type PlannableQuery, planQuery, type QueryPlan } from './query-planner.js'
 import type {
@@ -34,6 +37,20 @@ import type {
 } from './query-types.js'
 import { includeRelations, loadRelation } from './relation-loader.js'
 import { checkValue, describe, type WhereContext } from './where-compiler.js'
+
+/** @internal A validated save waiting for its commit. */
+export interface SaveOperation<T> {
+  readonly kind: 'save'
+  readonly mode: 'insert' | 'upsert'
+  readonly input: readonly T[]
+  /** Entities whose autoincrement fields get values at commit time. */
+  readonly pending: readonly PendingAuto<T>[]
+}
+
+/** @internal One staged write of a repository: a save, or a delete (or deleteAll's overwrite) already compiled. */
+export type TxOperation<T> =
+  | SaveOperation<T>
+  | Exclude<TableOperation, { kind: 'append' | 'insert' | 'upsert' }>
 
 /** Unique checks of batches up to this size prune files by the values' statistics. */
 const MAX_PRUNED_VALUES = 32
@@ -52,6 +69,7 @@ export class Repository<T extends object> {
   /** Field lookup and enums, for compiling queries. */
   readonly context: WhereContext
   private zod: z.ZodObject | undefined
+  private keyCodec: KeyCodec | undefined
 
   constructor(store: EntityStore, entry: RegisteredEntity) {
     this.store = store
@@ -205,29 +223,18 @@ export class Repository<T extends object> {
 
   /** Deletes an entity by its primary key; true when a row was removed. */
   async delete(entity: T): Promise<boolean> {
-    const pk = (entity as Record<string, unknown>)[this.pk.name]
-    checkValue(this.context, this.pk, pk, 'delete')
-    const table = await this.table()
-    const result = await table.deleteKeys([pk as Key])
-    this.store.stats.commits++
-    return result.rowsRemoved > 0
+    return (await this.commitStaged([this.stageDelete(entity)])).rowsRemoved > 0
   }
 
   /** Deletes the entities matching a filter; returns how many. */
   async deleteBy(where: WhereInput<T>): Promise<number> {
-    const plan = this.plan({ where })
-    const table = await this.table()
-    const result = await table.deleteWhere(plan.filter ?? pl.lit(true))
-    this.store.stats.commits++
-    return result.rowsRemoved
+    return (await this.commitStaged([this.stageDeleteBy(where)])).rowsRemoved
   }
 
   /** Deletes every entity (the table stays; saving again works). Returns how many. */
   async deleteAll(): Promise<number> {
-    const table = await this.table()
-    const result = await table.overwrite(frameFromEntities(this.fields, []))
-    this.store.stats.commits++
-    return result.rowsRemoved
+    return (await this.commitStaged([{ kind: 'overwrite', df: frameFromEntities(this.fields, []) }]))
+      .rowsRemoved
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
@@ -325,43 +332,139 @@ export class Repository<T extends object> {
   }
 
   private async write(input: readonly T[], mode: 'insert' | 'upsert'): Promise<void> {
-    const pending = this.prepare(input)
+    await this.commitStaged([this.stageEntities(input, mode)], input)
+  }
+
+  /**
+   * Commits staged writes of this repository as one commit: under the table's write lock when they need it
+   * (unique checks, autoincrement values and marks), autoincrement values undone if the commit fails.
+   */
+  private async commitStaged(
+    ops: readonly TxOperation<T>[],
+    input: readonly T[] = [],
+  ): Promise<CommitResult> {
     const table = await this.table()
-    const commit = async () => {
-      if (pending.length > 0) assignAutoValues(pending, input, (await table.snapshot()).files)
+    const commit = async (): Promise<CommitResult> => {
       try {
-        let df = frameFromEntities(this.fields, input)
-        if (mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
-          // saveAll with a key twice: the last one wins.
-          df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
-        }
-        if (this.entry.ir.uniques.length > 0) await this.checkUnique(table, df)
-        return mode === 'insert' ? await table.insert(df) : await table.upsert(df)
+        return await commitOperations(table, await this.tableOperations(table, ops))
       } catch (error) {
-        clearAutoValues(pending)
+        this.unstage(ops)
         throw error
       }
     }
+    let result: CommitResult
     try {
-      // Unique checks and autoincrement values need the table to themselves from reading to committing.
-      if (this.entry.ir.uniques.length > 0 || pending.length > 0) {
-        await withWriteLock(join(table.path, '_pf_unique.lock'), commit)
-      } else await commit()
+      result = this.needsLock(ops) ? await withWriteLock(tableLockPath(table.path), commit) : await commit()
     } catch (error) {
-      if (error instanceof DuplicateKeyError) {
-        const value = (input[0] as Record<string, unknown>)[this.pk.name]
-        throw Object.assign(
-          new UniqueConstraintError(this.name, this.pk.name, input.length === 1 ? value : error.keys[0]),
-          {
-            cause: error,
-          },
-        )
-      }
-      throw error
+      throw this.entityError(error, input)
     }
     this.store.stats.commits++
-    // Instances remember a store other than the default one (the default needs no binding).
-    if (this.store !== defaultStore()) for (const entity of input) bindStore(entity, this.store)
+    this.committed(ops)
+    return result
+  }
+
+  // ---- staged writes (save and the writes of a transaction) ---------------------------------------------------
+
+  /** @internal Validates entities or plain data for a write; throws ValidationError before anything is written. */
+  stage(items: readonly (T | CreateInput<T>)[], mode: 'insert' | 'upsert'): SaveOperation<T> {
+    return this.stageEntities(
+      items.map((item) => this.instantiate(item)),
+      mode,
+    )
+  }
+
+  private stageEntities(input: readonly T[], mode: 'insert' | 'upsert'): SaveOperation<T> {
+    return { kind: 'save', mode, input, pending: this.prepare(input) }
+  }
+
+  /** @internal A delete by the entity's primary key, checked now. */
+  stageDelete(entity: T): TxOperation<T> {
+    const pk = (entity as Record<string, unknown>)[this.pk.name]
+    checkValue(this.context, this.pk, pk, 'delete')
+    return { kind: 'deleteKeys', keys: [pk as Key] }
+  }
+
+  /** @internal A delete by filter, compiled now (an unknown field is an error). */
+  stageDeleteBy(where: WhereInput<T>): TxOperation<T> {
+    return { kind: 'deleteWhere', predicate: this.plan({ where }).filter ?? pl.lit(true) }
+  }
+
+  /** @internal True when committing these writes needs the table's write lock (unique checks, autoincrement). */
+  needsLock(ops: readonly TxOperation<T>[]): boolean {
+    // Deletes raise the autoincrement marks (a read-modify-write of the marks file) before rows go away.
+    if (ops.some((op) => op.kind !== 'save') && autoincrementFields(this.fields).length > 0) return true
+    if (!ops.some((op) => op.kind === 'save')) return false
+    return this.entry.ir.uniques.length > 0 || ops.some((op) => op.kind === 'save' && op.pending.length > 0)
+  }
+
+  /**
+   * @internal The table operations of staged writes, in order: assigns autoincrement values (to all saves
+   * together), builds the frames and checks `@unique` values against each other and the stored rows. Call it
+   * holding the write lock when `needsLock`.
+   */
+  async tableOperations(table: Table, ops: readonly TxOperation<T>[]): Promise<TableOperation[]> {
+    const saves = ops.filter((op): op is SaveOperation<T> => op.kind === 'save')
+    const pending = saves.flatMap((op) => op.pending)
+    const auto = autoincrementFields(this.fields)
+    if (pending.length > 0 || (auto.length > 0 && saves.length < ops.length)) {
+      // Marks first, written before the commit: a failed commit leaves a gap, never a value handed out twice.
+      const files = (await table.snapshot()).files
+      const recorded = await readAutoMarks(table.path)
+      const marks = storedMaxes(auto, files)
+      if (pending.length > 0) {
+        const assigned = assignAutoValues(
+          pending,
+          saves.flatMap((op) => op.input),
+          files,
+          recorded,
+        )
+        for (const [name, value] of assigned) if (value > (marks.get(name) ?? 0n)) marks.set(name, value)
+      }
+      await raiseAutoMarks(table.path, marks, recorded)
+    }
+    const out: TableOperation[] = []
+    const frames: pl.DataFrame[] = []
+    for (const op of ops) {
+      if (op.kind !== 'save') {
+        out.push(op)
+        continue
+      }
+      let df = frameFromEntities(this.fields, op.input)
+      if (op.mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
+        // saveAll with a key twice: the last one wins.
+        df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
+      }
+      frames.push(df)
+      out.push({ kind: op.mode, df })
+    }
+    if (this.entry.ir.uniques.length > 0 && frames.length > 0) {
+      await this.checkUnique(table, stackFrames(frames))
+    }
+    return out
+  }
+
+  /** @internal Undoes autoincrement values of staged writes whose commit failed (a retry gets fresh ones). */
+  unstage(ops: readonly TxOperation<T>[]): void {
+    for (const op of ops) if (op.kind === 'save') clearAutoValues(op.pending)
+  }
+
+  /** @internal After a commit: saved instances remember a store other than the default one. */
+  committed(ops: readonly TxOperation<T>[]): void {
+    if (this.store === defaultStore()) return
+    for (const op of ops) if (op.kind === 'save') for (const entity of op.input) bindStore(entity, this.store)
+  }
+
+  /** @internal A table's DuplicateKeyError as the entity's UniqueConstraintError (on the primary key). */
+  entityError(error: unknown, input: readonly T[] = []): unknown {
+    if (!(error instanceof DuplicateKeyError)) return error
+    const pkOf = (e: T): unknown => (e as Record<string, unknown>)[this.pk.name]
+    // The table names the key encoded; the entity that holds it gives the value as the user wrote it.
+    this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
+    const codec = this.keyCodec
+    const hit =
+      input.length === 1 ? input[0] : input.find((e) => codec.encode(pkOf(e) as Key) === error.keys[0])
+    const value = hit === undefined ? error.keys[0] : pkOf(hit)
+    return Object.assign(new UniqueConstraintError(this.name, this.pk.name, value), { cause: error })
   }
 
   /** Fails with UniqueConstraintError when a `@unique` value of the batch is used twice or by another stored row. */
@@ -426,5 +529,25 @@ function checkWindow(entity: string, limit: number | undefined, offset: number |
   }
   if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
     throw new QueryError(`${entity}: offset must be a non-negative integer, got ${String(offset)}`)
+  }
+}
+
+/** Commits table operations: one through its own Table method (history names it), several as one transaction. */
+function commitOperations(table: Table, ops: readonly TableOperation[]): Promise<CommitResult> {
+  const [only] = ops
+  if (ops.length !== 1 || !only) return table.transaction((tx) => void tx.operations.push(...ops))
+  switch (only.kind) {
+    case 'append':
+      return table.append(only.df)
+    case 'insert':
+      return table.insert(only.df)
+    case 'upsert':
+      return table.upsert(only.df)
+    case 'deleteKeys':
+      return table.deleteKeys(only.keys)
+    case 'deleteWhere':
+      return table.deleteWhere(only.predicate)
+    case 'overwrite':
+      return table.overwrite(only.df)
   }
 }

@@ -135,6 +135,11 @@ describe('compileWhere', () => {
     expect(() => ids({ name: 1 })).toThrow(/User\.name: 'equals' expects a string, got number 1/)
     expect(() => ids({ at: '2024-01-01' })).toThrow(/User\.at: 'equals' expects a valid Date/)
     expect(() => ids({ day: new Date() })).toThrow(/User\.day/)
+    // A date is compared, never matched as text (the types refuse it for a DateOnly field too).
+    expect(() => ids({ day: { contains: '2024' } })).toThrow(
+      /User\.day: 'contains' applies to String fields, not /,
+    )
+    expect(() => ids({ day: { not: { startsWith: '2024' } } })).toThrow(/User\.day: 'startsWith'/)
     expect(() => ids({ role: 'OWNER' })).toThrow(/User\.role: 'equals' expects one of ADMIN, MEMBER/)
     expect(() => ids({ id: { in: 1 } })).toThrow(/'in' expects an array/)
     expect(() => ids({ id: { in: [1, 'x'] } })).toThrow(/User\.id/)

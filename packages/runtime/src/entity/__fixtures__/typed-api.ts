@@ -3,6 +3,7 @@
 import {
   type BelongsTo,
   CREATE_INPUT,
+  type DateOnly,
   Entity,
   entity,
   enumOf,
@@ -37,6 +38,7 @@ class Post extends Entity {
   @field('int') authorId!: number
   @field('string') title!: string
   @field({ type: 'string', optional: true }) body!: string | null
+  @field('date?') publishedOn!: DateOnly | null
   @rel(() => User, { foreignKey: 'authorId' }) author!: BelongsTo<User>
 }
 
@@ -49,6 +51,10 @@ export async function statics(): Promise<void> {
     active: true,
   })
   assertType<Equal<typeof alice, User>>(true)
+  // undefined means absent on an optional field (a zod `.partial()` output fits under exactOptionalPropertyTypes)
+  await User.create({ id: 2, name: 'B', role: 'ADMIN', createdAt: new Date(), active: true, age: undefined })
+  // @ts-expect-error: but not on a required one
+  await User.create({ id: 2, name: undefined, role: 'ADMIN', createdAt: new Date(), active: true })
   // @ts-expect-error: name is required
   await User.create({ id: 2, role: 'ADMIN', createdAt: new Date(), active: true })
   // @ts-expect-error: unknown field
@@ -144,6 +150,32 @@ export async function statics(): Promise<void> {
   await User.findBy({ karma: { gt: 10 } })
   // @ts-expect-error: nested not keeps the field's operators
   await User.findBy({ active: { not: { gt: false } } })
+
+  // A date-only field: compared (as 'YYYY-MM-DD' text), never matched as text.
+  await Post.findBy({
+    publishedOn: {
+      gte: '2024-01-01',
+      lt: '2025-01-01',
+      in: ['2024-05-01', null],
+      not: { equals: '2024-01-02' },
+    },
+  })
+  await Post.findBy({
+    publishedOn: '2024-05-01',
+    OR: [{ publishedOn: null }, { publishedOn: { isNull: true } }],
+  })
+  // @ts-expect-error: contains does not apply to a date (it fails at run time too)
+  await Post.findBy({ publishedOn: { contains: '2024' } })
+  // @ts-expect-error: nor startsWith, even inside not
+  await Post.findBy({ publishedOn: { not: { startsWith: '2024' } } })
+  // @ts-expect-error: nor endsWith
+  await Post.findBy({ publishedOn: { endsWith: '-01' } })
+  const dated = await Post.findOne({ publishedOn: { isNull: false } })
+  if (dated) {
+    const text: string | null = dated.publishedOn // reads as a string
+    dated.publishedOn = '2024-02-03' // and any string is assignable (validated when saved)
+    dated.publishedOn = text
+  }
 
   const names = await User.findMany({ select: { name: true } })
   assertType<Equal<typeof names, Pick<User, 'name'>[]>>(true)
