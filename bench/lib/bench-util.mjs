@@ -28,5 +28,11 @@ export function writeResults(path, title, lines) {
     `Run ${new Date().toISOString()} on Node ${process.version}, ${process.platform}/${process.arch}.`,
     '',
   ]
-  writeFileSync(path, `${[...head, ...lines].join('\n')}\n`)
+  // Trailing spaces and repeated blank lines would fail the Markdown formatter of the lint step.
+  const text = [...head, ...lines]
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()
+  writeFileSync(path, `${text}\n`)
 }
