@@ -187,13 +187,13 @@ note('')
 note(
   `Steps of Parquet → Avro, timed alone on the same files: read Parquet (polars) ${fmtMs(breakdown.readParquet)}, ` +
     `content checksum ${fmtMs(breakdown.checksum)} (done twice: old rows and read-back), ` +
-    `write Avro (runtime's avsc writer) ${fmtMs(breakdown.writeAvro)}, read Avro back (runtime's reader) ` +
+    `write Avro (runtime's writer: column writers from typed arrays) ${fmtMs(breakdown.writeAvro)}, read Avro back (runtime's reader) ` +
     `${fmtMs(breakdown.readAvro)}; polars' native readAvro of the same files takes ${fmtMs(breakdown.polarsReadAvro)}.`,
 )
 note('')
 note(
   'What the migration does beyond raw polars: it reads each ' +
-    "file through the table schema (casts, deleted rows), writes Avro with our avsc-based writer (polars' own " +
+    "file through the table schema (casts, deleted rows), writes Avro with our own writer (polars' own " +
     'writeAvro names its record "" — invalid Avro — so it is a lower bound, not an alternative), reads every ' +
     'new file back and hashes both sides (polars row hashes) to verify before the one commit, and fsyncs.',
 )

