@@ -111,6 +111,10 @@ describe('avro column writers', () => {
     }
     const tags = pl.DataFrame([pl.Series('tags', [['a']], pl.List(pl.Utf8))])
     expect(columnWriters(tags, list, collectNamedTypes(list))).toBeUndefined()
+    // UInt64 may not fit a long: the general path checks each value.
+    const ids: AvroRecordSchema = { type: 'record', name: 'R', fields: [{ name: 'id', type: 'long' }] }
+    const huge = pl.DataFrame([pl.Series('id', [1], pl.Int64).cast(pl.UInt64)])
+    expect(columnWriters(huge, ids, collectNamedTypes(ids))).toBeUndefined()
   })
 
   it('write exactly what avsc reads back, for random rows, short and long strings, dictionaries, every codec', () => {

@@ -196,7 +196,8 @@ function valuesFor(series: pl.Series, type: AvroType, column: string): Values | 
       if (variant === 'Datetime')
         return longValues(series.cast(pl.Datetime(TIME_UNIT[unit ?? 'micros'])).cast(pl.Int64))
       if (variant === 'Date') return longValues(series.cast(pl.Int32).cast(pl.Int64))
-      if (INTEGER_DTYPES.has(variant)) return longValues(series.cast(pl.Int64))
+      // UInt64 beyond 2^63 does not fit a long: the avsc path reports it (a cast would make it null).
+      if (INTEGER_DTYPES.has(variant) && variant !== 'UInt64') return longValues(series.cast(pl.Int64))
       return undefined
     }
     case 'int': {
