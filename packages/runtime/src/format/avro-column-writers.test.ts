@@ -164,6 +164,34 @@ describe('avro column writers', () => {
     expect(avscRecords(bytes).map((r) => r.name)).toEqual(names)
   })
 
+  it('leave frames with a list column to avsc, which splits blocks the same way', () => {
+    const long = 'y'.repeat(3 << 20)
+    const names = Array.from({ length: 60_000 }, (_, i) => (i === 100 ? long : `name number ${i}`))
+    const s: AvroRecordSchema = {
+      type: 'record',
+      name: 'R',
+      fields: [
+        { name: 'name', type: 'string' },
+        { name: 'tags', type: { type: 'array', items: 'string' } },
+      ],
+    }
+    const df = pl.DataFrame([
+      pl.Series('name', names, pl.Utf8),
+      pl.Series(
+        'tags',
+        names.map((_, i) => [`t${i % 3}`]),
+        pl.List(pl.Utf8),
+      ),
+    ])
+    expect(columnWriters(df, s, collectNamedTypes(s))).toBeUndefined()
+    const bytes = encodeAvroFrame(df, s, 'deflate')
+    const { header, offset } = readContainerHeader(bytes)
+    expect([...readContainerBlocks(bytes, header, offset)].length).toBeGreaterThan(2)
+    const back = avscRecords(bytes)
+    expect(back.map((r) => r.name)).toEqual(names)
+    expect(back[59_999]?.tags).toEqual(['t2'])
+  })
+
   it('name the column and row of a null in a field that is not nullable, and of a value not in the enum', () => {
     const df = pl.DataFrame([
       pl.Series('id', [1, 2, null], pl.Int64),

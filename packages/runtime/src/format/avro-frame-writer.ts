@@ -118,12 +118,44 @@ function describe(value: unknown): string {
   return String(value)
 }
 
-/** Encodes rows with column writers (the fast path of `encodeAvroFrame`) into blocks of about 1 MiB. */
-function encodeColumns(
-  height: number,
-  writers: readonly ColumnWriter[],
-  writer: AvroContainerWriter,
-): Buffer {
+/** Records encoded into a reusable buffer and handed to the container as blocks of about `AVRO_BLOCK_BYTES`. */
+class BlockBuffer {
+  buf = Buffer.allocUnsafe(AVRO_BLOCK_BYTES * 2)
+  /** Where the next record goes. */
+  pos = 0
+  private count = 0
+
+  constructor(private readonly writer: AvroContainerWriter) {}
+
+  /** Makes room for a record of up to `bytes` at `pos`: flushes the block, grows for a record larger than it. */
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    this.flush()
+    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes * 2)
+  }
+
+  /** A record was written up to `end`. */
+  recordEnd(end: number): void {
+    this.pos = end
+    this.count++
+    if (end >= AVRO_BLOCK_BYTES) this.flush()
+  }
+
+  /** The container file, with the last block. */
+  finish(): Buffer {
+    this.flush()
+    return this.writer.bytes()
+  }
+
+  private flush(): void {
+    if (this.count > 0) this.writer.block(this.count, Buffer.from(this.buf.subarray(0, this.pos)))
+    this.count = 0
+    this.pos = 0
+  }
+}
+
+/** Encodes rows with column writers (the fast path of `encodeAvroFrame`). */
+function encodeColumns(height: number, writers: readonly ColumnWriter[], blocks: BlockBuffer): Buffer {
   let fixed = 0
   const variable: ((row: number) => number)[] = []
   for (const w of writers) {
@@ -131,28 +163,16 @@ function encodeColumns(
     else variable.push(w.bound)
   }
   const write = writers.map((w) => w.write)
-  let buf = Buffer.allocUnsafe(AVRO_BLOCK_BYTES * 2)
-  let pos = 0
-  let count = 0
   for (let row = 0; row < height; row++) {
     let need = fixed
     for (const bound of variable) need += bound(row)
-    if (pos + need > buf.length) {
-      if (count > 0) writer.block(count, Buffer.from(buf.subarray(0, pos)))
-      count = 0
-      pos = 0
-      if (need > buf.length) buf = Buffer.allocUnsafe(need * 2)
-    }
+    blocks.reserve(need)
+    const buf = blocks.buf
+    let pos = blocks.pos
     for (const w of write) pos = w(buf, pos, row)
-    count++
-    if (pos >= AVRO_BLOCK_BYTES) {
-      writer.block(count, Buffer.from(buf.subarray(0, pos)))
-      count = 0
-      pos = 0
-    }
+    blocks.recordEnd(pos)
   }
-  writer.block(count, Buffer.from(buf.subarray(0, pos)))
-  return writer.bytes()
+  return blocks.finish()
 }
 
 /**
@@ -172,8 +192,8 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
   }
   const named = collectNamedTypes(schema)
   const writers = columnWriters(df, schema, named)
-  if (writers)
-    return encodeColumns(df.height, writers, new AvroContainerWriter(JSON.stringify(schema), codec))
+  const blocks = new BlockBuffer(new AvroContainerWriter(JSON.stringify(schema), codec))
+  if (writers) return encodeColumns(df.height, writers, blocks)
   const height = df.height
   const columns: unknown[][] = []
   let exact = false
@@ -199,11 +219,6 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
   const fieldTypes = (type as unknown as { fields: { type: { isValid(v: unknown): boolean } }[] }).fields.map(
     (f) => f.type,
   )
-
-  const writer = new AvroContainerWriter(JSON.stringify(schema), codec)
-  let buf = Buffer.allocUnsafe(AVRO_BLOCK_BYTES * 2)
-  let pos = 0
-  let count = 0
   const record: Record<string, unknown> = {}
   const keys = fields.map((f) => f.name)
   const width = keys.length
@@ -211,7 +226,7 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
     for (let j = 0; j < width; j++) record[keys[j]!] = columns[j]![row]
     let next: number
     try {
-      next = type.encode(record, buf, pos)
+      next = type.encode(record, blocks.buf, blocks.pos)
     } catch (cause) {
       const j = fieldTypes.findIndex((t, k) => !t.isValid(columns[k]![row]))
       const where =
@@ -220,23 +235,12 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
           : `row ${row}`
       throw new FormatError(`Cannot encode ${where} (${(cause as Error).message})`, { cause })
     }
-    if (next < 0 || next > buf.length) {
-      // The record did not fit: flush what we have, grow if one record alone is larger than the buffer.
-      writer.block(count, Buffer.from(buf.subarray(0, pos)))
-      count = 0
-      pos = 0
-      const needed = type.toBuffer(record).length
-      if (needed > buf.length) buf = Buffer.allocUnsafe(needed * 2)
-      next = type.encode(record, buf, 0)
+    if (next < 0 || next > blocks.buf.length) {
+      // The record did not fit what is left of the buffer: a new block (larger, for a record larger than it).
+      blocks.reserve(type.toBuffer(record).length)
+      next = type.encode(record, blocks.buf, blocks.pos)
     }
-    pos = next
-    count++
-    if (pos >= AVRO_BLOCK_BYTES) {
-      writer.block(count, Buffer.from(buf.subarray(0, pos)))
-      count = 0
-      pos = 0
-    }
+    blocks.recordEnd(next)
   }
-  writer.block(count, Buffer.from(buf.subarray(0, pos)))
-  return writer.bytes()
+  return blocks.finish()
 }
