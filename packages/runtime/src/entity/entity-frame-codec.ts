@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { textDictionary } from '../format/text-dictionary.js'
 import type { FieldIR, FieldType, ScalarTypeName } from '../schema/schema-ir.js'
 import { polarsTypeForField } from '../table/polars-schema.js'
 
@@ -252,30 +253,18 @@ export function valuesFromSeries(field: FieldIR, series: pl.Series): ArrayLike<u
 /** Small integers V8 stores unboxed (31-bit Smis with pointer compression). */
 const SMI_LIMIT = 2 ** 30
 
-/** Rows sampled to estimate a text column's distinct share. */
-const SAMPLE_ROWS = 4096
-
 /**
  * A text column as JS strings. A column with few distinct values (enums, categories, repeated names) goes through
- * a dictionary: one JS string per distinct value plus typed-array codes, instead of one string per row (several
- * times faster, and the entities share the strings).
+ * a dictionary (`textDictionary`): one JS string per distinct value, shared by the entities. Nearly all distinct
+ * (> 99% of a sample) means up to ~n distinct values, so no dictionary.
  */
 function textValues(series: pl.Series): unknown[] {
-  const n = series.length
-  if (n < SAMPLE_ROWS * 4 || series.nullCount() > 0) return series.toArray()
-  // Rows spread over the column: nearly all distinct (> 99%) means up to ~n distinct values, so no dictionary.
-  const sample = series.gatherEvery(Math.floor(n / SAMPLE_ROWS))
-  if (sample.nUnique() > sample.length * 0.99) return series.toArray()
-  const categorical = series.cast(pl.Categorical)
-  const codes = categorical.cast(pl.UInt32).toTypedArray() as Uint32Array
-  const distinct = categorical.unique()
-  const distinctCodes = distinct.cast(pl.UInt32).toTypedArray() as Uint32Array
-  const distinctText = distinct.cast(pl.Utf8).toArray() as string[]
-  const dictionary: string[] = []
-  for (let i = 0; i < distinctCodes.length; i++)
-    dictionary[distinctCodes[i] as number] = distinctText[i] as string
+  const dictionary = series.nullCount() > 0 ? undefined : textDictionary(series, 0.99)
+  if (!dictionary) return series.toArray()
+  const { codes, values } = dictionary
+  const n = codes.length
   const out = new Array<unknown>(n)
-  for (let i = 0; i < n; i++) out[i] = dictionary[codes[i] as number]
+  for (let i = 0; i < n; i++) out[i] = values[codes[i] as number]
   return out
 }
 

@@ -2,6 +2,7 @@ import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { derefAvroType } from './avro-named-types.js'
 import type { AvroRecordSchema, AvroType } from './avro-schema-types.js'
+import { textDictionary } from './text-dictionary.js'
 
 /**
  * Writes one row's value of a column at `pos` of `buf` and returns the position after it. The caller makes
@@ -17,8 +18,6 @@ const TIME_UNIT = { millis: 'ms', micros: 'us', nanos: 'ns' } as const
 const INTEGER_DTYPES = new Set(['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64'])
 const NUMERIC_DTYPES = new Set([...INTEGER_DTYPES, 'Float32', 'Float64'])
 const TEXT_DTYPES = new Set(['Utf8', 'String', 'Categorical'])
-/** Rows sampled to decide whether a text column goes through a dictionary. */
-const SAMPLE_ROWS = 4096
 const TWO_31 = 2 ** 31
 
 /** Beyond this magnitude the zigzag value (about 2n) is not exact in a double. */
@@ -142,22 +141,10 @@ function longValues(int64: pl.Series): Values {
 /** Text through a dictionary when it repeats (one encoded buffer per distinct value), else as JS strings. */
 function textValues(series: pl.Series): Values {
   const text = TEXT_DTYPES.has(series.dtype.variant) ? series : series.cast(pl.Utf8)
-  const n = text.length
-  if (n >= SAMPLE_ROWS * 4) {
-    const sample = text.gatherEvery(Math.floor(n / SAMPLE_ROWS))
-    if (sample.nUnique() <= sample.length * 0.5) {
-      const categorical = filled(text.cast(pl.Utf8), '').cast(pl.Categorical)
-      const codes = categorical.cast(pl.UInt32).toTypedArray() as Uint32Array
-      const distinct = categorical.unique()
-      const distinctCodes = distinct.cast(pl.UInt32).toTypedArray() as Uint32Array
-      const distinctText = distinct.cast(pl.Utf8).toArray() as string[]
-      const dictionary: Buffer[] = []
-      for (let i = 0; i < distinctCodes.length; i++)
-        dictionary[distinctCodes[i] as number] = encodedString(distinctText[i] as string)
-      return { kind: 'encoded', codes, dictionary }
-    }
-  }
-  return { kind: 'text', values: text.toArray() as (string | null)[] }
+  // Null rows are written by the union wrapper; in the dictionary they are ''.
+  const dictionary = textDictionary(filled(text.cast(pl.Utf8), ''), 0.5)
+  if (!dictionary) return { kind: 'text', values: text.toArray() as (string | null)[] }
+  return { kind: 'encoded', codes: dictionary.codes, dictionary: dictionary.values.map(encodedString) }
 }
 
 /** Enum symbols as pre-encoded indexes (a symbol not in the enum is an error naming column, row and value). */
