@@ -67,6 +67,19 @@ describe('Table', () => {
     expect(idsOf(await table.read())).toEqual([101, 103])
   })
 
+  it('counts each removed row once when deletes by key and by predicate meet in one commit', async () => {
+    await table.append(users(range(0, 6)))
+    // Key 1 and the rows with age > 3 (4, 5) are different rows; key 5 is matched both ways.
+    const result = await table.transaction((tx) => {
+      tx.deleteKeys([1, 5])
+      tx.deleteWhere(pl.col('age').gt(3))
+    })
+    expect(result.rowsRemoved).toBe(3)
+    expect(idsOf(await table.read())).toEqual([0, 2, 3])
+    expect(await table.count()).toBe(3)
+    expect(await (await openTable(`${dir}/users`)).count()).toBe(3)
+  })
+
   it('insert refuses existing keys', async () => {
     await table.insert(users([1, 2]))
     await expect(table.insert(users([2, 3]))).rejects.toBeInstanceOf(DuplicateKeyError)

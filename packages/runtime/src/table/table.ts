@@ -513,9 +513,8 @@ export class Table {
         if (hits.height === 0) continue
         const known = locations.get(file.add.path)
         const keys = new Set([...(known?.keys ?? []), ...ctx.codec.encodeFrame(hits)])
-        // Rows matched by key and by predicate are counted once: recount from the file's own match.
-        const rows = known ? Math.max(known.rows, hits.height) : hits.height
-        locations.set(file.add.path, { keys: [...keys], rows })
+        // A row matched by key and by predicate counts once; both matches hold live rows only, one per key.
+        locations.set(file.add.path, { keys: [...keys], rows: keys.size })
       }
     }
     if (locations.size === 0) return empty
