@@ -116,6 +116,36 @@ describe.each(['parquet', 'avro'] as const)('transactions in %s', (format) => {
     expect([await Member.count(), await User.count()]).toEqual([1, 0])
   })
 
+  it('@unique values that deletes of the same transaction free can be reused in it', async () => {
+    const { Member } = scenario.define<Unique>('uniqueModels', format)
+    await Member.saveAll([
+      { id: 1, email: 'a@x' },
+      { id: 2, email: 'b@x', name: 'bee' },
+      { id: 3, email: 'c@x' },
+    ])
+    await pf.transaction(async (tx) => {
+      tx.delete((await Member.find(1)) as InstanceType<Unique['Member']>)
+      tx.create(Member, { id: 4, email: 'a@x' })
+      tx.deleteBy(Member, { name: 'bee' })
+      tx.create(Member, { id: 5, email: 'b@x' })
+    })
+    expect((await Member.findAll()).map((m) => [m.id, m.email]).sort()).toEqual([
+      [3, 'c@x'],
+      [4, 'a@x'],
+      [5, 'b@x'],
+    ])
+    expect(await Member.count()).toBe(3)
+    // A delete that does not free the value (a row whose filter is null stays) is still a clash.
+    const clash = await pf
+      .transaction((tx) => {
+        tx.deleteBy(Member, { name: 'nobody' })
+        tx.create(Member, { id: 6, email: 'c@x' })
+      })
+      .catch((e: unknown) => e)
+    expect(clash).toBeInstanceOf(pf.UniqueConstraintError)
+    expect(await Member.count()).toBe(3)
+  })
+
   it('autoincrement values are assigned once for all saves of a table in the transaction', async () => {
     class Ticket extends pf.Entity {}
     const ir = entityIRFor('Ticket', { id: 'Int', label: 'String' })

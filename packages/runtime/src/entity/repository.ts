@@ -10,7 +10,12 @@ import { DuplicateKeyError } from '../table/table-errors.js'
 import type { TableOperation } from '../table/write-plan.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
-import { entitiesFromFrame, frameFromEntities, valuesFromSeries } from './entity-frame-codec.js'
+import {
+  entitiesFromFrame,
+  frameFromEntities,
+  seriesForField,
+  valuesFromSeries,
+} from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
 import { bindStore, isPartial, prototypeFor } from './entity-state.js'
@@ -438,7 +443,7 @@ export class Repository<T extends object> {
       out.push({ kind: op.mode, df })
     }
     if (this.entry.ir.uniques.length > 0 && frames.length > 0) {
-      await this.checkUnique(table, stackFrames(frames))
+      await this.checkUnique(table, stackFrames(frames), ops)
     }
     return out
   }
@@ -467,10 +472,20 @@ export class Repository<T extends object> {
     return Object.assign(new UniqueConstraintError(this.name, this.pk.name, value), { cause: error })
   }
 
-  /** Fails with UniqueConstraintError when a `@unique` value of the batch is used twice or by another stored row. */
-  private async checkUnique(table: Table, df: pl.DataFrame): Promise<void> {
+  /**
+   * Fails with UniqueConstraintError when a `@unique` value of the batch is used twice or by another stored row.
+   * Stored rows that deletes of the same commit remove (a transaction's `delete` and `deleteBy`) do not count: the
+   * commit lands whole, so their values are free in the version it makes.
+   */
+  private async checkUnique(
+    table: Table,
+    df: pl.DataFrame,
+    ops: readonly TxOperation<T>[] = [],
+  ): Promise<void> {
     const snapshot = await table.snapshot()
     const pkColumn = this.pk.column
+    const deletedKeys = ops.flatMap((op) => (op.kind === 'deleteKeys' ? op.keys : []))
+    const deletedWhere = ops.flatMap((op) => (op.kind === 'deleteWhere' ? [op.predicate] : []))
     for (const group of this.entry.ir.uniques) {
       const fields = group.map((n) => this.entry.fieldsByName.get(n) as FieldIR)
       const columns = fields.map((f) => f.column)
@@ -480,7 +495,14 @@ export class Repository<T extends object> {
       const dup = batch.groupBy(columns).agg(pl.len().alias('__n')).filter(pl.col('__n').gt(1))
       if (dup.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(dup, fields))
       this.store.stats.scans++
-      const clash = await (await snapshot.scan({ where: uniquePruning(batch, fields) }))
+      let stored = await snapshot.scan({ where: uniquePruning(batch, fields) })
+      // As the table deletes them: rows for which a predicate is null stay.
+      for (const predicate of deletedWhere) stored = stored.filter(predicate.fillNull(false).not())
+      if (deletedKeys.length > 0) {
+        const keys = pl.DataFrame([seriesForField(this.pk, deletedKeys)]).lazy()
+        stored = stored.join(keys, { on: pkColumn, how: 'anti' })
+      }
+      const clash = await stored
         .select(pkColumn, ...columns)
         .join(batch.select(pkColumn).lazy(), { on: pkColumn, how: 'anti' })
         .join(batch.select(...columns).lazy(), { on: columns, how: 'semi' })
