@@ -98,4 +98,10 @@ export class FaultyFileSystem implements FileSystem {
     await this.check('stat', path)
     return this.inner.stat(path)
   }
+  async lstat(
+    path: string,
+  ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }> {
+    await this.check('lstat', path)
+    return this.inner.lstat(path)
+  }
 }

@@ -28,6 +28,10 @@ export interface FileSystem {
   /** Flushes a directory's entries (creates, renames) to disk. */
   fsyncDir(path: string): Promise<void>
   stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }>
+  /** Like `stat`, but a symbolic link is described itself, never followed (vacuum must not act through links). */
+  lstat(
+    path: string,
+  ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }>
 }
 
 /** The `code` of a Node-style error, if any. */

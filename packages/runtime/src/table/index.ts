@@ -73,6 +73,7 @@ export {
   ConflictError,
   type ConflictReason,
   DuplicateKeyError,
+  LockError,
   RewriteVerificationError,
   SchemaChangeRefusedError,
   TableCorruptError,

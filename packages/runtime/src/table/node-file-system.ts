@@ -36,7 +36,13 @@ export class NodeFileSystem implements FileSystem {
 
   async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
-    await writeAndSync(temp, data, 'wx')
+    try {
+      await writeAndSync(temp, data, 'wx')
+    } catch (error) {
+      // ENOSPC/EIO while writing: the partial temporary file must not stay behind.
+      await fsp.unlink(temp).catch(() => undefined)
+      throw error
+    }
     try {
       await fsp.link(temp, path)
     } catch (error) {
@@ -97,6 +103,18 @@ export class NodeFileSystem implements FileSystem {
   async stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }> {
     const s = await fsp.stat(path)
     return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() }
+  }
+
+  async lstat(
+    path: string,
+  ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }> {
+    const s = await fsp.lstat(path)
+    return {
+      size: s.size,
+      mtimeMs: s.mtimeMs,
+      isDirectory: s.isDirectory(),
+      isSymbolicLink: s.isSymbolicLink(),
+    }
   }
 }
 

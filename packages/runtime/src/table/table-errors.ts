@@ -120,3 +120,25 @@ export class RewriteVerificationError extends ParquetFrameError {
     )
   }
 }
+
+/**
+ * A table's write lock could not be taken or released: an I/O error (`errno`: `ENOSPC`, `EROFS`, ...) or a
+ * holder that kept it past the timeout (`errno` undefined, code `PF_LOCK_TIMEOUT`). No lock file is left behind.
+ */
+export class LockError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    /** The lock file. */
+    readonly lockPath: string,
+    /** The errno code of the failed file operation; undefined for a timeout. */
+    readonly errno: string | undefined,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      errno === undefined ? 'PF_LOCK_TIMEOUT' : 'PF_LOCK',
+      `Table ${table}: write lock ${lockPath}: ${detail}${errno === undefined ? '' : ` (${errno})`}`,
+      options,
+    )
+  }
+}
