@@ -30,6 +30,22 @@ export const messages = {
     error('PF0001', span, `cannot read schema ${q(path)}: ${reason}`),
   noSchemaFiles: (span: DiagnosticSpan, dir: string) =>
     error('PF0002', span, `no .pfschema files in directory ${q(dir)}`, 'add a file such as schema.pfschema'),
+  notARegularFile: (span: DiagnosticSpan, path: string, kind: string) =>
+    error('PF0003', span, `cannot read schema ${q(path)}: it is ${kind}, not a regular file`),
+  schemaTooLarge: (span: DiagnosticSpan, path: string, size: number, limit: number) =>
+    error(
+      'PF0004',
+      span,
+      `cannot read schema ${q(path)}: it is ${size} bytes, more than the limit of ${limit} bytes`,
+      'split the schema over several .pfschema files in a folder',
+    ),
+  invalidUtf8: (span: DiagnosticSpan, path: string) =>
+    error(
+      'PF0005',
+      span,
+      `schema ${q(path)} is not valid UTF-8 at line ${span.line}, column ${span.column}`,
+      'save the file as UTF-8',
+    ),
 
   // PF1xxx: syntax
   unexpectedCharacter: (span: DiagnosticSpan, char: string) =>
@@ -60,6 +76,13 @@ export const messages = {
     ),
   unclosedParenthesis: (span: DiagnosticSpan, found: string) =>
     error('PF1009', span, `"(" is not closed before ${found}`, 'add the closing ")"'),
+  nestingTooDeep: (span: DiagnosticSpan, limit: number) =>
+    error(
+      'PF1010',
+      span,
+      `value is nested more than ${limit} levels deep`,
+      'flatten the value; for deep data use a Json field with a string default',
+    ),
   missingFieldType: (span: DiagnosticSpan, field: string) =>
     error(
       'PF1007',
