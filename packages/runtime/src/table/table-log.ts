@@ -16,7 +16,7 @@ import { TableCorruptError, TableNotFoundError } from './table-errors.js'
 import { type CheckpointData, fromCheckpoint, replay, type TableState, toCheckpoint } from './table-state.js'
 import { TxnDecisions } from './txn-decisions.js'
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
 

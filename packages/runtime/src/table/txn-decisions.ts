@@ -14,7 +14,7 @@ interface DecisionFile {
   readonly timestamp: number
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /** Decisions never change once written: one cache for the process, by absolute path. */
 const known = new Map<string, TxnDecision>()
 
