@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars'
 import type { EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { exactLiteral } from '../table/exact-literal.js'
 import { canonicalDecimal, compareDecimal, decimalKey } from './decimal-compare.js'
 import { QueryError } from './entity-errors.js'
 import { seriesForField } from './entity-frame-codec.js'
@@ -214,27 +215,9 @@ function isTextField(type: FieldType): boolean {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/
 
-/** Checks a value against the field type and returns it as a polars literal of the column's dtype. */
+/** Checks a value against the field type and returns it as an exact polars literal of the column's dtype. */
 export function literal(ctx: WhereContext, field: FieldIR, value: unknown, op: string): pl.Expr {
-  const v = checkValue(ctx, field, value, op)
-  const t = field.type
-  if (t.kind !== 'scalar') return pl.lit(v)
-  switch (t.name) {
-    case 'Int':
-    case 'BigInt':
-      return pl.lit(v).cast(pl.Int64)
-    case 'Float':
-      return pl.lit(v).cast(pl.Float64)
-    case 'DateTime':
-      return pl
-        .lit(BigInt((v as Date).getTime()) * 1000n)
-        .cast(pl.Int64)
-        .cast(pl.Datetime('us', 'UTC'))
-    case 'Date':
-      return pl.lit(v).cast(pl.Date)
-    default:
-      return pl.lit(v)
-  }
+  return exactLiteral(field.type, checkValue(ctx, field, value, op))
 }
 
 /**

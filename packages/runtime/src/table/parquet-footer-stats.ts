@@ -14,7 +14,8 @@ const INT64 = 2
 const DOUBLE = 5
 const BYTE_ARRAY = 6
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+/** Exact: invalid UTF-8 is an error, and a leading U+FEFF is part of the value (TextDecoder strips it by default). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 function list(value: ThriftValue | undefined): ThriftValue[] {
   return Array.isArray(value) ? value : []

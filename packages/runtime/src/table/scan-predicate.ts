@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars'
 import type { FieldIR } from '../schema/schema-ir.js'
+import { epochDays, exactLiteral } from './exact-literal.js'
 import { type Comparable, compare, rangeOf, statKind } from './file-stats.js'
 import type { AddAction } from './log-entry.js'
 
@@ -15,19 +16,13 @@ export type ColumnPredicate =
   | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] }
   | { readonly column: string; readonly op: 'isNull' | 'isNotNull' }
 
-const DAY_MS = 86_400_000
-
 function isType(field: FieldIR, name: string): boolean {
   return field.type.kind === 'scalar' && field.type.name === name
 }
 
+/** Days since the epoch of a Date column's predicate value (a number is taken as days already). */
 function days(value: PredicateValue): number | undefined {
-  if (value instanceof Date) return Math.floor(value.getTime() / DAY_MS)
-  if (typeof value === 'string') {
-    const t = Date.parse(`${value}T00:00:00Z`)
-    return Number.isNaN(t) ? undefined : Math.floor(t / DAY_MS)
-  }
-  return typeof value === 'number' ? value : undefined
+  return typeof value === 'number' ? value : epochDays(value)
 }
 
 /** The value as compared with the column's statistics; undefined when it cannot prune. */
@@ -41,25 +36,13 @@ function comparable(field: FieldIR, value: PredicateValue): Comparable | undefin
       return undefined
     case 'float':
       if (isType(field, 'Date')) return days(value)
-      return typeof value === 'number' ? value : undefined
+      // NaN orders above every number in polars but takes no part in min/max statistics: it never prunes.
+      return typeof value === 'number' && !Number.isNaN(value) ? value : undefined
     case 'string':
       return typeof value === 'string' ? value : undefined
     default:
       return undefined
   }
-}
-
-/** The value as a polars literal of the column's type. */
-function literal(field: FieldIR, value: PredicateValue): pl.Expr {
-  if (isType(field, 'DateTime') && value instanceof Date) {
-    return pl
-      .lit(String(BigInt(value.getTime()) * 1000n))
-      .cast(pl.Int64)
-      .cast(pl.Datetime('us', 'UTC'))
-  }
-  if (isType(field, 'Date')) return pl.lit(days(value) ?? null).cast(pl.Date)
-  if (typeof value === 'bigint') return pl.lit(value.toString()).cast(pl.Int64)
-  return pl.lit(value)
 }
 
 /** Whether a file may hold rows matching every predicate, judged by its statistics. */
@@ -89,6 +72,8 @@ export function fileMayMatch(
     if (!('value' in p)) continue
     const c = comparable(field, p.value)
     if (c === undefined) continue
+    // A NaN row matches every `>`/`>=` (polars orders NaN last) yet never raises a Float column's max.
+    if ((p.op === '>' || p.op === '>=') && isType(field, 'Float')) continue
     const ok =
       p.op === '='
         ? inRange(p.value)
@@ -126,22 +111,22 @@ export function predicateExpr(
         e =
           p.values.length === 0
             ? pl.lit(false)
-            : p.values.map((v) => col.eq(literal(field, v))).reduce((a, b) => a.or(b))
+            : p.values.map((v) => col.eq(exactLiteral(field.type, v))).reduce((a, b) => a.or(b))
         break
       case '=':
-        e = col.eq(literal(field, p.value))
+        e = col.eq(exactLiteral(field.type, p.value))
         break
       case '<':
-        e = col.lt(literal(field, p.value))
+        e = col.lt(exactLiteral(field.type, p.value))
         break
       case '<=':
-        e = col.lessThanEquals(literal(field, p.value))
+        e = col.lessThanEquals(exactLiteral(field.type, p.value))
         break
       case '>':
-        e = col.gt(literal(field, p.value))
+        e = col.gt(exactLiteral(field.type, p.value))
         break
       case '>=':
-        e = col.greaterThanEquals(literal(field, p.value))
+        e = col.greaterThanEquals(exactLiteral(field.type, p.value))
         break
     }
     out = out ? out.and(e) : e
