@@ -1,4 +1,15 @@
-import { readdir, readFile, utimes, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import {
+  lstat,
+  lutimes,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,6 +20,21 @@ import { createTable, openTable } from './table.js'
 
 let dir: string
 let cleanup: () => Promise<void>
+
+const HOUR = 3_600_000
+
+/** Sets the modification time of files of a table `ms` into the past. */
+async function ageFiles(root: string, files: readonly string[], ms: number): Promise<void> {
+  const old = new Date(Date.now() - ms)
+  for (const f of files) await utimes(join(root, f), old, old)
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  )
+}
 
 beforeEach(async () => {
   ;({ dir, cleanup } = await tempDir())
@@ -127,27 +153,128 @@ describe('table maintenance', () => {
     })
   })
 
-  it('vacuum removes unreferenced files and orphans older than the retention, keeps live ones', async () => {
+  it('vacuum removes files removed by commits older than the retention, and orphans once they are a day old', async () => {
     const path = join(dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     await table.append(users([3]))
+    const compacted = (await table.snapshot()).files.map((f) => f.add.path)
     await table.compact({ targetFileRows: 100 })
-    await writeFile(join(path, 'part-orphan.parquet'), 'x')
-    await writeFile(join(path, '.part-crashed.parquet.tmp'), 'x')
+    const orphan = `part-${randomUUID()}.parquet`
+    const crashed = `.part-${randomUUID()}.parquet.tmp`
+    await writeFile(join(path, orphan), 'x')
+    await writeFile(join(path, crashed), 'x')
     await writeFile(join(path, '_pf_log', '.00000000000000000009.json.abc.tmp'), 'x')
     expect((await table.vacuum()).deleted).toEqual([])
-    const old = new Date(Date.now() - 60_000)
-    for (const f of ['part-orphan.parquet', '.part-crashed.parquet.tmp'])
-      await utimes(join(path, f), old, old)
-    const { deleted } = await table.vacuum({ retentionMs: 30_000 })
-    expect(deleted).toContain('part-orphan.parquet')
-    expect(deleted).toContain('.part-crashed.parquet.tmp')
-    await table.vacuum({ retentionMs: 0 })
+    // Orphans a minute old may be a running writer's files: kept even with retention 0. The files the compaction
+    // removed are known dead: retention 0 deletes them.
+    await ageFiles(path, [orphan, crashed], 60_000)
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([...compacted].sort())
+    await ageFiles(path, [orphan, crashed, '_pf_log/.00000000000000000009.json.abc.tmp'], 25 * HOUR)
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual(
+      [crashed, '_pf_log/.00000000000000000009.json.abc.tmp', orphan].sort(),
+    )
     const left = (await readdir(path)).filter((n) => n !== '_pf_log')
     expect(left).toEqual((await table.snapshot()).files.map((f) => f.add.path))
     expect((await readdir(join(path, '_pf_log'))).filter((n) => n.endsWith('.tmp'))).toEqual([])
     expect(idsOf(await table.read())).toEqual([1, 2, 3])
+  })
+
+  it('vacuum with retention 0 next to a running writer loses no acknowledged write', async () => {
+    const path = join(dir, 't')
+    await createTable(path, { entity: userEntity, enums: userEnums })
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    const vacuumer = await openTable(path)
+    const deleted: string[] = []
+    const vacuumNow = async () => void deleted.push(...(await vacuumer.vacuum({ retentionMs: 0 })).deleted)
+    // Between writing the temporary data file and renaming it, and between the rename and the log entry.
+    fs.inject({ op: 'rename', path: /part-[^/]*\.parquet$/, before: vacuumNow })
+    fs.inject({ op: 'createExclusive', path: /_pf_log\/\d{20}\.json$/, before: vacuumNow })
+    const result = await writer.append(users([1, 2, 3]))
+    expect(result.version).toBe(1)
+    expect(deleted).toEqual([])
+    expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3])
+    // Many writers and vacuums interleaved: every acknowledged row reads back.
+    const writers = await Promise.all(range(0, 4).map(() => openTable(path)))
+    const acked: number[] = [1, 2, 3]
+    await Promise.all([
+      ...writers.map(async (w, i) => {
+        for (const j of range(0, 5)) {
+          const id = 100 + i * 10 + j
+          await w.append(users([id]))
+          acked.push(id)
+        }
+      }),
+      (async () => {
+        for (const _ of range(0, 10)) await vacuumNow()
+      })(),
+    ])
+    expect(idsOf(await (await openTable(path)).read())).toEqual(acked.sort((a, b) => a - b))
+  })
+
+  it('vacuum never deletes lock files, autoincrement marks or their temporary files, nor files it does not know', async () => {
+    const path = join(dir, 't')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums })
+    await table.append(users([1]))
+    const foreign = [
+      '_pf_unique.lock',
+      '._pf_unique.lock.0b4e7e5c.tmp',
+      '_pf_log/_pf_autoincrement.json',
+      'notes.txt',
+      'part-notes.parquet',
+    ]
+    for (const f of foreign) await writeFile(join(path, f), 'x')
+    await writeFile(join(path, '_pf_log/_pf_autoincrement.json.123.abc.tmp'), 'x')
+    await ageFiles(path, foreign, 30 * 24 * HOUR)
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([])
+    for (const f of [...foreign, '_pf_log/_pf_autoincrement.json.123.abc.tmp'])
+      expect(await exists(join(path, f))).toBe(true)
+  })
+
+  it('vacuum never follows a symbolic link nor deletes one', async () => {
+    const path = join(dir, 't')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
+    await table.append(users(range(0, 4)))
+    const elsewhere = join(dir, 'elsewhere')
+    await mkdir(elsewhere)
+    const outside = `part-${randomUUID()}.parquet`
+    await writeFile(join(elsewhere, outside), 'not this table')
+    // A partition folder, a data file and the log folder, each a link.
+    await symlink(elsewhere, join(path, 'role=GUEST'))
+    const linkedFile = `part-${randomUUID()}.parquet`
+    await symlink(join(elsewhere, outside), join(path, linkedFile))
+    await rename(join(path, '_pf_log'), join(elsewhere, 'log'))
+    await symlink(join(elsewhere, 'log'), join(path, '_pf_log'))
+    const old = new Date(Date.now() - 30 * 24 * HOUR)
+    await utimes(join(elsewhere, outside), old, old)
+    await utimes(elsewhere, old, old)
+    for (const link of ['role=GUEST', linkedFile, '_pf_log']) await lutimes(join(path, link), old, old)
+    expect((await table.vacuum()).deleted).toEqual([])
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([])
+    for (const link of ['role=GUEST', linkedFile, '_pf_log'])
+      expect((await lstat(join(path, link))).isSymbolicLink()).toBe(true)
+    expect(await readFile(join(elsewhere, outside), 'utf8')).toBe('not this table')
+    expect(idsOf(await (await openTable(path)).read())).toEqual(range(0, 4))
+  })
+
+  it('vacuum never enters another table nested in its folder', async () => {
+    const path = join(dir, 'users')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums })
+    await table.append(users([1]))
+    const nested = ['archive', 'role=ADMIN']
+    for (const name of nested) {
+      const other = await createTable(join(path, name), { entity: userEntity, enums: userEnums })
+      await other.append(users([7, 8]))
+      await other.append(users([9]))
+      await other.compact({ targetFileRows: 100 })
+    }
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([])
+    for (const name of nested) {
+      const other = await openTable(join(path, name))
+      expect(idsOf(await other.read())).toEqual([7, 8, 9])
+      expect(idsOf(await (await other.at(2)).read())).toEqual([7, 8, 9])
+    }
   })
 
   it('copy-on-write mode rewrites only the files holding the keys', async () => {

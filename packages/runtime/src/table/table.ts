@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { join, relative, sep } from 'node:path'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
@@ -8,13 +8,12 @@ import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js
 import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
 import { FileRewriter, type RewrittenFile } from './file-rewriter.js'
-import { type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
+import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import {
   type AddAction,
   type DeleteAction,
-  LOG_DIR,
   type LogEntry,
   type OperationName,
   PROTOCOL_VERSION,
@@ -45,6 +44,7 @@ import {
 } from './table-errors.js'
 import { TableLog } from './table-log.js'
 import { type LiveFile, replay, type TableState } from './table-state.js'
+import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
 /** Options shared by `createTable` and `openTable`. */
@@ -186,7 +186,6 @@ export interface CommitOutcome {
 const sharedKeyIndex = new KeyIndexCache()
 /** Automatic compaction when a table's metadata names no thresholds. */
 const AUTO_COMPACT = { files: 256, fileRows: 65_536 } as const
-const DAY_MS = 86_400_000
 
 function sameSchema(a: TableMetadata, b: TableMetadata): boolean {
   return (
@@ -896,55 +895,15 @@ export class Table {
   }
 
   /**
-   * Deletes files no version younger than `retentionMs` references: files
-   * removed by older commits, orphans of crashed writers, temporary files.
-   * Versions older than the retention can then no longer be read.
+   * Deletes data files no version younger than `retentionMs` (default 7 days) references, and files no version
+   * ever referenced once a day old. Never follows links, enters nested tables or touches log, lock or marks
+   * files. See table-vacuum.ts and docs/tables.md ("Vacuum").
    */
-  async vacuum(options: { retentionMs?: number; dryRun?: boolean } = {}): Promise<{ deleted: string[] }> {
-    const retention = options.retentionMs ?? 7 * DAY_MS
-    const now = Date.now()
-    const cutoff = now - retention
-    const snap = await this.snapshot()
-    const keep = new Set(snap.files.map((f) => f.add.path))
-    for (let v = snap.version; v > 0; v--) {
-      const entry = await this.log.readEntry(v)
-      if (!entry || entry.commitInfo.timestamp < cutoff) break
-      for (const r of entry.remove ?? []) keep.add(r.path)
-    }
-    // Files of undecided multi-table transactions may still become live.
-    for (let v = snap.version + 1; ; v++) {
-      const entry = await this.log.readEntry(v)
-      if (!entry) break
-      for (const a of entry.add ?? []) keep.add(a.path)
-    }
-    const deleted: string[] = []
-    const visit = async (dir: string): Promise<void> => {
-      let entries: { name: string; isDirectory: boolean }[]
-      try {
-        entries = await this.fs.readdirTyped(dir)
-      } catch (error) {
-        if (isNotFound(error)) return
-        throw error
-      }
-      for (const e of entries) {
-        const abs = join(dir, e.name)
-        const rel = relative(this.path, abs).split(sep).join('/')
-        if (e.isDirectory) {
-          if (rel !== LOG_DIR) await visit(abs)
-          continue
-        }
-        const isLogTemp = rel.startsWith(`${LOG_DIR}/`) && e.name.endsWith('.tmp')
-        if (rel.startsWith(`${LOG_DIR}/`) && !isLogTemp) continue
-        if (keep.has(rel)) continue
-        const stat = await this.fs.stat(abs).catch(() => undefined)
-        if (!stat || stat.mtimeMs > cutoff) continue
-        if (!options.dryRun) await this.fs.unlink(abs).catch(() => undefined)
-        deleted.push(rel)
-      }
-    }
-    await visit(this.path)
-    await visit(join(this.path, LOG_DIR))
-    return { deleted: deleted.sort() }
+  vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    return vacuumTable(
+      { path: this.path, fs: this.fs, log: this.log, snapshot: () => this.snapshot() },
+      options,
+    )
   }
 }
 

@@ -1,0 +1,59 @@
+import { supportedExtensions } from '../format/format-registry.js'
+import { LOG_DIR } from './log-entry.js'
+
+/**
+ * What a directory entry inside a table folder is to the table's own protocol. The one place that knows the
+ * on-disk layout: vacuum deletes nothing this function does not claim, so a file of another kind (a lock, the
+ * autoincrement marks, a user's notes, another table) is safe by construction.
+ *
+ * - `data-file`: `part-<uuid>.<ext>` — a data file; the log decides whether it is live, removed or an orphan.
+ * - `data-temp`: `.part-<uuid>.<ext>.tmp` — a data file being written (renamed to its name when complete).
+ * - `partition-dir`: `<column>=<value>` — a hive partition folder holding data files.
+ * - `log-dir`: the commit log folder.
+ * - `other`: anything else — never the table's to delete.
+ */
+export type TableEntryRole = 'data-file' | 'data-temp' | 'partition-dir' | 'log-dir' | 'other'
+
+/**
+ * What a file inside the log folder is: `entry` (log entries, checkpoints, the checkpoint pointer, the
+ * autoincrement marks and anything else the log keeps) or `temp` (a log file being written, `*.tmp`).
+ */
+export type LogEntryRole = 'entry' | 'temp'
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+
+let dataPatterns: { file: RegExp; temp: RegExp } | undefined
+
+/** Data file names of every format a table can store (a table may hold several after `rewriteFormat`). */
+function patterns(): { file: RegExp; temp: RegExp } {
+  if (!dataPatterns) {
+    const exts = supportedExtensions()
+      .map((e) => e.replace(/^\./, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|')
+    dataPatterns = {
+      file: new RegExp(`^part-${UUID}\\.(?:${exts})$`),
+      temp: new RegExp(`^\\.part-${UUID}\\.(?:${exts})\\.tmp$`),
+    }
+  }
+  return dataPatterns
+}
+
+/** The role of an entry of a table folder (or of a partition folder) by its name and kind. */
+export function tableEntryRole(name: string, kind: 'file' | 'directory'): TableEntryRole {
+  if (kind === 'directory') {
+    if (name === LOG_DIR) return 'log-dir'
+    return /^[^=.][^=]*=[^=]*$/.test(name) ? 'partition-dir' : 'other'
+  }
+  const { file, temp } = patterns()
+  if (file.test(name)) return 'data-file'
+  if (temp.test(name)) return 'data-temp'
+  return 'other'
+}
+
+/** The role of a file in the log folder by its name. */
+export function logEntryRole(name: string): LogEntryRole {
+  return name.endsWith('.tmp') ? 'temp' : 'entry'
+}
+
+/** The folder that makes a directory a table: a sub-folder holding one is another table, never part of this one. */
+export const TABLE_MARKER_DIR = LOG_DIR

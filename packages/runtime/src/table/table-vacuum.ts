@@ -1,0 +1,151 @@
+import { join } from 'node:path'
+import { ParquetFrameError } from '../errors/pf-error.js'
+import { type FileSystem, isNotFound } from './file-system.js'
+import type { Snapshot } from './snapshot.js'
+import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.js'
+import type { TableLog } from './table-log.js'
+
+/** Options of `Table.vacuum`. */
+export interface VacuumOptions {
+  /** Versions superseded less than this long ago stay readable. Default 7 days. 0: only the newest version. */
+  readonly retentionMs?: number
+  /** List what would be deleted, delete nothing. */
+  readonly dryRun?: boolean
+}
+
+/** What `Table.vacuum` deleted (paths relative to the table, `/`-separated, sorted). */
+export interface VacuumResult {
+  readonly deleted: string[]
+}
+
+/** What vacuum needs of a table: where it is, how to reach its files, and its log. */
+export interface VacuumSubject {
+  readonly path: string
+  readonly fs: FileSystem
+  readonly log: TableLog
+  /** The newest version (re-read from the log). */
+  snapshot(): Promise<Snapshot>
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * Files no version ever referenced (a running writer's data files before its commit, temporary files, or the
+ * orphans of a crashed writer) are deleted only once this old, whatever the retention: a writer that commits
+ * within a day of writing its files never loses them to a vacuum.
+ */
+export const UNREFERENCED_MIN_AGE_MS = DAY_MS
+
+/** A file vacuum may delete, found by walking the table without following links. */
+interface Candidate {
+  /** Path relative to the table, `/`-separated. */
+  readonly rel: string
+  readonly abs: string
+  readonly mtimeMs: number
+  /** `data`: a data file the log may know; `temp`: a temporary file, never in the log. */
+  readonly kind: 'data' | 'temp'
+}
+
+/**
+ * Deletes the files of this table that no retained version references: data files removed by commits older
+ * than the retention, and data files and temporary files no version ever referenced once they are older than
+ * both the retention and `UNREFERENCED_MIN_AGE_MS`. Never follows or deletes a symbolic link, never enters a
+ * sub-folder that holds its own log (another table), never touches the log's entries, lock files, the
+ * autoincrement marks or any file outside the table's naming scheme (see table-layout.ts).
+ */
+export async function vacuumTable(table: VacuumSubject, options: VacuumOptions = {}): Promise<VacuumResult> {
+  const retention = options.retentionMs ?? 7 * DAY_MS
+  if (!Number.isFinite(retention) || retention < 0) {
+    throw new ParquetFrameError(
+      'PF_VACUUM_RETENTION',
+      `vacuum of ${table.path}: retentionMs must be a number of milliseconds >= 0, got ${retention}`,
+    )
+  }
+  const now = Date.now()
+  const cutoff = now - retention
+  const floor = now - Math.max(retention, UNREFERENCED_MIN_AGE_MS)
+  // List first, read the log second: a file committed after the listing is then seen as referenced.
+  const candidates = await listCandidates(table.fs, table.path)
+  const snap = await table.snapshot()
+  const keep = new Set(snap.files.map((f) => f.add.path))
+  // Files removed by a commit are known dead (names are never reused): the retention alone protects them.
+  const dead = new Set<string>()
+  for (let v = snap.version; v > 0; v--) {
+    const entry = await table.log.readEntry(v)
+    if (!entry || entry.commitInfo.timestamp < floor) break
+    const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
+    for (const r of entry.remove ?? []) into.add(r.path)
+  }
+  // Files of undecided multi-table transactions may still become live.
+  for (let v = snap.version + 1; ; v++) {
+    const entry = await table.log.readEntry(v)
+    if (!entry) break
+    for (const a of entry.add ?? []) keep.add(a.path)
+  }
+  const deleted: string[] = []
+  for (const c of candidates) {
+    if (c.kind === 'data' && keep.has(c.rel)) continue
+    const removable = c.kind === 'data' && dead.has(c.rel) ? c.mtimeMs <= cutoff : c.mtimeMs <= floor
+    if (!removable) continue
+    if (!options.dryRun) {
+      try {
+        await table.fs.unlink(c.abs)
+      } catch {
+        // Gone already, or not deletable: either way not deleted by this vacuum.
+        continue
+      }
+    }
+    deleted.push(c.rel)
+  }
+  return { deleted: deleted.sort() }
+}
+
+/** The data files and temporary files of a table: its folder, its partition folders and its log folder. */
+async function listCandidates(fs: FileSystem, root: string): Promise<Candidate[]> {
+  const out: Candidate[] = []
+  const visit = async (dir: string, prefix: string, inLog: boolean): Promise<void> => {
+    let entries: { name: string; isDirectory: boolean }[]
+    try {
+      entries = await fs.readdirTyped(dir)
+    } catch (error) {
+      if (isNotFound(error)) return
+      throw error
+    }
+    for (const e of entries) {
+      const abs = join(dir, e.name)
+      const rel = `${prefix}${e.name}`
+      const role = inLog ? undefined : tableEntryRole(e.name, e.isDirectory ? 'directory' : 'file')
+      if (role === 'other') continue
+      if (inLog && (e.isDirectory || logEntryRole(e.name) !== 'temp')) continue
+      const info = await lstatOrUndefined(fs, abs)
+      // Links are never followed nor deleted: what they point at is not this table's.
+      if (!info || info.isSymbolicLink) continue
+      if (info.isDirectory) {
+        if (role === 'log-dir' && prefix === '') await visit(abs, `${rel}/`, true)
+        else if (role === 'partition-dir' && !(await holdsTable(fs, abs))) await visit(abs, `${rel}/`, false)
+        continue
+      }
+      if (role === 'data-file') out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'data' })
+      else if (role === 'data-temp' || inLog) out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'temp' })
+    }
+  }
+  await visit(root, '', false)
+  return out
+}
+
+/** True when a folder holds its own log: another table, nested in this one's folder. */
+async function holdsTable(fs: FileSystem, dir: string): Promise<boolean> {
+  return (await lstatOrUndefined(fs, join(dir, TABLE_MARKER_DIR))) !== undefined
+}
+
+async function lstatOrUndefined(
+  fs: FileSystem,
+  path: string,
+): Promise<{ mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean } | undefined> {
+  try {
+    return await fs.lstat(path)
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
