@@ -6,6 +6,7 @@ import { typeLabel } from './bound-schema.js'
 import { closestName } from './edit-distance.js'
 import type { ValueNode } from './pfschema-ast.js'
 import { toDiagnosticSpan } from './pfschema-ast.js'
+import { MAX_VALUE_NESTING } from './pfschema-parser.js'
 
 /** The result of reading a `@default(...)`: the IR value, or the diagnostic explaining why it does not fit. */
 export type DefaultCheck =
@@ -149,6 +150,8 @@ export function checkDefault(
     case 'Date':
       return value.kind === 'string' && validDate(value.value) ? literal(value.value) : mismatch(expected)
     case 'Json':
+      if (value.kind === 'string' && jsonNesting(value.value) > MAX_VALUE_NESTING)
+        return fail(messages.nestingTooDeep(at, MAX_VALUE_NESTING))
       return value.kind === 'string' && isJson(value.value) ? literal(value.value) : mismatch(expected)
     case 'Bytes':
       return mismatch(expected)
@@ -162,4 +165,21 @@ function isJson(text: string): boolean {
   } catch {
     return false
   }
+}
+
+/** How deep arrays and objects nest in JSON text, counted without recursion (the runtime stringifies defaults). */
+function jsonNesting(text: string): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === '\\') i++
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth)
+    else if (c === ']' || c === '}') depth--
+  }
+  return deepest
 }

@@ -30,6 +30,9 @@ export interface ParseFileResult {
 
 const DECLARATION_KEYWORDS = ['entity', 'enum', 'config'] as const
 
+/** Deepest nesting of lists and calls in a value; deeper input is one PF1010, so no stage recurses without bound. */
+export const MAX_VALUE_NESTING = 64
+
 /**
  * Parses one `.pfschema` file into an AST. Recovers from errors (skipping to the next line or declaration) so one
  * run reports every syntax error; never throws.
@@ -48,6 +51,8 @@ class PfschemaParser {
   readonly diagnostics: Diagnostic[] = []
   private pos = 0
   private lastEnd = 0
+  /** Lists and calls currently open around the value being parsed. */
+  private nesting = 0
   private readonly docByLine = new Map<number, CommentToken>()
 
   constructor(
@@ -195,7 +200,10 @@ class PfschemaParser {
       let value: ValueNode | undefined
       if (this.isPunct('=')) {
         this.next()
-        value = this.parseValue('a config value')
+        const errorsBefore = this.diagnostics.length
+        const parsed = this.parseValue('a config value')
+        // A value cut short by a syntax error is dropped: the binder would only report it a second time.
+        value = this.diagnostics.length === errorsBefore ? parsed : undefined
       } else {
         const found = this.peek()
         this.diagnostics.push(
@@ -419,19 +427,25 @@ class PfschemaParser {
     if (t.kind === 'ident') {
       this.next()
       if (this.isPunct('(') && !this.peek().newlineBefore) {
+        if (this.nesting >= MAX_VALUE_NESTING) return this.skipTooDeep(t)
+        this.nesting++
         const args = this.parseArgs()
+        this.nesting--
         return { kind: 'call', name: t.text, args, span: this.spanFrom(t) }
       }
       return { kind: 'ident', name: t.text, span: this.spanOf(t) }
     }
     if (t.kind === 'punct' && t.text === '[') {
+      if (this.nesting >= MAX_VALUE_NESTING) return this.skipTooDeep(t)
       this.next()
+      this.nesting++
       const items: ValueNode[] = []
       for (;;) {
         if (this.isPunct(']')) {
           this.next()
           break
         }
+        const errorsBefore = this.diagnostics.length
         const item = this.parseValue('a list item')
         if (item === undefined) break
         items.push(item)
@@ -440,10 +454,13 @@ class PfschemaParser {
           continue
         }
         if (this.isPunct(']')) continue
+        // An item that already reported its error (an unclosed inner list) is not reported again per level.
+        if (this.diagnostics.length > errorsBefore) break
         const u = this.peek()
         this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(u), '"," or "]"', describeToken(u)))
         break
       }
+      this.nesting--
       return { kind: 'list', items, span: this.spanFrom(t) }
     }
     this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(t), expected, describeToken(t)))
@@ -451,6 +468,24 @@ class PfschemaParser {
   }
 
   // ---- recovery
+
+  /**
+   * A list or call opened at `start` (`[` or a call's name) beyond MAX_VALUE_NESTING: reports it once and skips the
+   * whole group iteratively (to its matching close, a `}` or the end), standing in an empty list for it.
+   */
+  private skipTooDeep(start: Token): ValueNode {
+    this.diagnostics.push(messages.nestingTooDeep(this.tokenSpan(start), MAX_VALUE_NESTING))
+    this.next() // `[`, or the `(` after the call's name
+    let depth = 1
+    while (depth > 0) {
+      const t = this.peek()
+      if (t.kind === 'eof' || (t.kind === 'punct' && t.text === '}')) break
+      this.next()
+      if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++
+      if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--
+    }
+    return { kind: 'list', items: [], span: this.spanFrom(start) }
+  }
 
   private skipLine(): void {
     do {
