@@ -1,5 +1,7 @@
 import type { Diagnostic } from './diagnostic.js'
 import {
+  DEFAULT_RENDER_LIMIT,
+  type RenderOptions,
   renderDiagnostic,
   renderDiagnostics,
   type SourceLookup,
@@ -17,17 +19,17 @@ export class DiagnosticError extends Error {
 
   constructor(diagnostics: readonly Diagnostic[], sources?: SourceLookup) {
     const errors = diagnostics.filter((d) => d.severity === 'error')
-    const shown = errors.length > 0 ? errors : diagnostics
-    super(
-      `Schema has ${summarizeDiagnostics(diagnostics) || 'no problems'}:\n${shown.map((d) => renderDiagnostic(d)).join('\n')}`,
-    )
+    const listed = errors.length > 0 ? errors : diagnostics
+    const shown = listed.slice(0, DEFAULT_RENDER_LIMIT).map((d) => renderDiagnostic(d))
+    if (listed.length > shown.length) shown.push(`… and ${listed.length - shown.length} more`)
+    super(`Schema has ${summarizeDiagnostics(diagnostics) || 'no problems'}:\n${shown.join('\n')}`)
     this.name = 'DiagnosticError'
     this.diagnostics = diagnostics
     this.sources = sources
   }
 
-  /** All diagnostics with source lines and carets, as the CLI prints them. */
-  render(): string {
-    return renderDiagnostics(this.diagnostics, this.sources)
+  /** The diagnostics with source lines and carets, as the CLI prints them (the first 50 unless `limit` says). */
+  render(options?: RenderOptions): string {
+    return renderDiagnostics(this.diagnostics, this.sources, options)
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Diagnostic } from './diagnostic.js'
 import { hasErrors, sortDiagnostics } from './diagnostic.js'
 import { DiagnosticError } from './diagnostic-error.js'
-import { renderDiagnostic, renderDiagnostics } from './diagnostic-renderer.js'
+import { clipLine, MAX_SHOWN_LINE, renderDiagnostic, renderDiagnostics } from './diagnostic-renderer.js'
 import { messages } from './messages.js'
 
 const source = 'entity User {\n  id    Int @id\n  posts Pots[]\n}\n'
@@ -56,6 +56,79 @@ describe('renderDiagnostic', () => {
   })
 })
 
+const at = (line: number, column: number, length = 1): Diagnostic =>
+  messages.unknownType({ file: 'big.pfschema', line, column, length }, 'Foo')
+
+describe('long lines and many diagnostics', () => {
+  it('clips a long line around the caret with … at both cuts, the caret under the same character', () => {
+    const line = `${'a'.repeat(100_000)}BAD${'b'.repeat(100_000)}`
+    const [head, source, caret] = renderDiagnostic(at(1, 100_001, 3), line).split('\n')
+    expect(head).toBe('big.pfschema:1:100001: error PF2005: unknown type "Foo"')
+    expect(source).toBe(`1 | …${'a'.repeat(40)}BAD${'b'.repeat(MAX_SHOWN_LINE - 43)}…`)
+    expect(caret?.indexOf('^')).toBe(source?.indexOf('BAD'))
+    expect(caret?.slice(caret.indexOf('^'))).toBe('^^^')
+  })
+
+  it('clips only where the line is cut: start and end of a long line', () => {
+    const line = 'x'.repeat(1000)
+    const start = clipLine(line, 0, 1)
+    expect(start).toEqual({ text: `${'x'.repeat(MAX_SHOWN_LINE)}…`, caretAt: 0, caretLength: 1 })
+    const end = clipLine(line, 999, 5)
+    expect(end.text).toBe(`…${'x'.repeat(MAX_SHOWN_LINE)}`)
+    expect(end.caretAt).toBe(MAX_SHOWN_LINE)
+    expect(end.caretLength).toBe(1)
+    expect(clipLine('short', 2, 2)).toEqual({ text: 'short', caretAt: 2, caretLength: 2 })
+  })
+
+  it('keeps tabs before the caret on a clipped line and never splits a surrogate pair', () => {
+    const line = `${'\t'.repeat(200)}X${'😀'.repeat(200)}`
+    const out = renderDiagnostic(at(1, 201), line).split('\n')
+    expect(out[2]).toBe(`  |  ${'\t'.repeat(40)}^`)
+    const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+    const line2 = `a${'😀'.repeat(300)}b`
+    const atStart = clipLine(line2, 0, 1)
+    expect(atStart.text.endsWith('😀…')).toBe(true)
+    const atEnd = clipLine(line2, 599, 2)
+    expect(atEnd.text.startsWith('…😀')).toBe(true)
+    expect(atEnd.text.slice(atEnd.caretAt, atEnd.caretAt + 2)).toBe('😀')
+    for (const clipped of [atStart, atEnd]) expect(clipped.text).not.toMatch(loneSurrogate)
+  })
+
+  it('prints the first 50 and counts the rest, the summary counting all', () => {
+    const diagnostics = Array.from({ length: 20_000 }, (_, i) => at(i + 1, 1))
+    diagnostics.push(
+      messages.partitionById({ file: 'big.pfschema', line: 1, column: 1, length: 1 }, 'U', 'id'),
+    )
+    const out = renderDiagnostics(diagnostics, new Map([['big.pfschema', 'Foo\n'.repeat(20_000)]]))
+    expect(out.match(/error PF2005/g)).toHaveLength(50)
+    expect(out).toContain('\n\n… and 19951 more (19950 errors, 1 warning)\n\n20000 errors, 1 warning')
+    expect(out.endsWith('20000 errors, 1 warning')).toBe(true)
+    expect(renderDiagnostics(diagnostics.slice(0, 3), undefined, { limit: 2 })).toContain(
+      '… and 1 more (1 error)',
+    )
+  })
+
+  it('renders 200k diagnostics over a 200k-line file reading and indexing each source once', () => {
+    // Rescanning the text per diagnostic would be 200k × 2.4 MB (about 5·10^11 character steps): this test could
+    // not finish. With the line index it is one pass over the text plus constant work per diagnostic.
+    const lines = 200_000
+    const text = Array.from({ length: lines }, (_, i) => `  f${i} Foo`).join('\n')
+    const diagnostics = Array.from({ length: lines }, (_, i) => at(i + 1, 5 + String(i).length, 3))
+    let lookups = 0
+    const out = renderDiagnostics(
+      diagnostics,
+      (file) => {
+        lookups++
+        return file === 'big.pfschema' ? text : undefined
+      },
+      { limit: Number.POSITIVE_INFINITY },
+    )
+    expect(lookups).toBe(1)
+    expect(out.match(/\^\^\^/g)).toHaveLength(lines)
+    expect(out).toContain(`200000 |   f199999 Foo\n       |           ^^^`)
+  })
+})
+
 describe('diagnostic helpers', () => {
   it('tells errors from warnings and sorts by position', () => {
     expect(hasErrors([warning])).toBe(false)
@@ -77,6 +150,13 @@ describe('DiagnosticError', () => {
       'Schema has 1 error, 1 warning:\ns.pfschema:3:9: error PF2005: unknown type "Pots"\nhint: did you mean "Post"?',
     )
     expect(error.render()).toContain('  |         ^^^^')
+  })
+
+  it('lists at most 50 diagnostics in its message', () => {
+    const error = new DiagnosticError(Array.from({ length: 1000 }, () => unknown))
+    expect(error.message.match(/PF2005/g)).toHaveLength(50)
+    expect(error.message).toContain('… and 950 more')
+    expect(error.message.startsWith('Schema has 1000 errors:')).toBe(true)
   })
 })
 

@@ -1,6 +1,6 @@
 export type { Diagnostic, DiagnosticSeverity, DiagnosticSpan } from './diagnostic.js'
 export { hasErrors, sortDiagnostics } from './diagnostic.js'
 export { DiagnosticError } from './diagnostic-error.js'
-export type { SourceLookup } from './diagnostic-renderer.js'
+export type { RenderOptions, SourceLookup } from './diagnostic-renderer.js'
 export { renderDiagnostic, renderDiagnostics, summarizeDiagnostics } from './diagnostic-renderer.js'
 export { messages } from './messages.js'
