@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { Diagnostic } from './diagnostic.js'
 import { hasErrors, sortDiagnostics } from './diagnostic.js'
 import { DiagnosticError } from './diagnostic-error.js'
-import { clipLine, MAX_SHOWN_LINE, renderDiagnostic, renderDiagnostics } from './diagnostic-renderer.js'
+import {
+  clipLine,
+  MAX_MESSAGE,
+  MAX_SHOWN_LINE,
+  renderDiagnostic,
+  renderDiagnostics,
+} from './diagnostic-renderer.js'
 import { messages } from './messages.js'
 
 const source = 'entity User {\n  id    Int @id\n  posts Pots[]\n}\n'
@@ -67,6 +73,15 @@ describe('long lines and many diagnostics', () => {
     expect(source).toBe(`1 | …${'a'.repeat(40)}BAD${'b'.repeat(MAX_SHOWN_LINE - 43)}…`)
     expect(caret?.indexOf('^')).toBe(source?.indexOf('BAD'))
     expect(caret?.slice(caret.indexOf('^'))).toBe('^^^')
+  })
+
+  it('shortens a message quoting a huge token in the middle', () => {
+    const name = `${'n'.repeat(100_000)}END`
+    const [head] = renderDiagnostic(
+      messages.unknownType({ file: 'f', line: 1, column: 1, length: 1 }, name),
+    ).split('\n')
+    expect(head?.length).toBeLessThan(MAX_MESSAGE + 60)
+    expect(head).toMatch(/^f:1:1: error PF2005: unknown type "n+…n+END"$/)
   })
 
   it('clips only where the line is cut: start and end of a long line', () => {

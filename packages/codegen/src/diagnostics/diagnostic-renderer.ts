@@ -14,6 +14,8 @@ export interface RenderOptions {
 export const DEFAULT_RENDER_LIMIT = 50
 /** Source lines longer than this many characters are clipped around the caret, with `…` marking the cuts. */
 export const MAX_SHOWN_LINE = 120
+/** Messages and hints longer than this are shortened in the middle (they may quote a whole line of input). */
+export const MAX_MESSAGE = 300
 /** Characters kept before the caret when a long line is clipped. */
 const CONTEXT_BEFORE = 40
 const ELLIPSIS = '…'
@@ -100,7 +102,7 @@ export function clipLine(line: string, start: number, length: number, width = MA
 function renderWithLines(diagnostic: Diagnostic, lines: SourceLines | undefined): string {
   const { span } = diagnostic
   const out = [
-    `${span.file}:${span.line}:${span.column}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`,
+    `${span.file}:${span.line}:${span.column}: ${diagnostic.severity} ${diagnostic.code}: ${clipText(diagnostic.message)}`,
   ]
   const lineText = lines?.line(span.line)
   if (lineText !== undefined) {
@@ -111,8 +113,19 @@ function renderWithLines(diagnostic: Diagnostic, lines: SourceLines | undefined)
     const prefix = clipped.text.slice(0, clipped.caretAt).replace(/[^\t]/g, ' ')
     out.push(`${gutter} | ${clipped.text}`.trimEnd(), `${pad} | ${prefix}${'^'.repeat(clipped.caretLength)}`)
   }
-  if (diagnostic.hint !== undefined) out.push(`hint: ${diagnostic.hint}`)
+  if (diagnostic.hint !== undefined) out.push(`hint: ${clipText(diagnostic.hint)}`)
   return out.join('\n')
+}
+
+/** Messages quoting user text (a 200 KB identifier) are cut in the middle, keeping both ends readable. */
+function clipText(text: string): string {
+  if (text.length <= MAX_MESSAGE) return text
+  const half = Math.floor(MAX_MESSAGE / 2)
+  let head = half
+  let tail = text.length - half
+  if (isLowSurrogate(text.charCodeAt(head))) head--
+  if (isLowSurrogate(text.charCodeAt(tail))) tail++
+  return `${text.slice(0, head)}${ELLIPSIS}${text.slice(tail)}`
 }
 
 function lookup(sources: SourceLookup | undefined, file: string): string | undefined {
