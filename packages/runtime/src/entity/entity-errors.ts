@@ -48,7 +48,24 @@ export class QueryError extends ParquetFrameError {
   constructor(message: string) {
     super('PF_QUERY', message)
   }
+
+  /** A delete whose where-clause holds no condition: it would remove every row, which only deleteAll() does. */
+  static emptyDelete(entity: string, operation: string, where: unknown): QueryError {
+    return new QueryError(
+      `${entity}: ${operation} needs a where-clause with at least one condition, got ${describeWhere(where)} (undefined values, empty operator objects and empty AND/NOT lists are no conditions). To delete every ${entity}, call deleteAll()`,
+    )
+  }
 }
+
+/** A where-clause for a message: its JSON, bigints as `2n`, undefined values shown. */
+function describeWhere(where: unknown): string {
+  if (where === undefined) return 'undefined'
+  const text = JSON.stringify(where, (_k, v: unknown) =>
+    v === undefined ? '(undefined)' : typeof v === 'bigint' ? `${v}n` : v,
+  )
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}
+
 
 /** One problem found while validating an entity's values. */
 export interface ValidationIssue {

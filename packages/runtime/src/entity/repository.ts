@@ -389,9 +389,11 @@ export class Repository<T extends object> {
     return { kind: 'deleteKeys', keys: [pk as Key] }
   }
 
-  /** @internal A delete by filter, compiled now (an unknown field is an error). */
+  /** @internal A delete by filter, compiled now (an unknown field, or a filter without conditions, is an error). */
   stageDeleteBy(where: WhereInput<T>): TxOperation<T> {
-    return { kind: 'deleteWhere', predicate: this.plan({ where }).filter ?? pl.lit(true) }
+    const predicate = this.plan({ where }).filter
+    if (!predicate) throw QueryError.emptyDelete(this.name, 'deleteBy', where)
+    return { kind: 'deleteWhere', predicate }
   }
 
   /** @internal True when committing these writes needs the table's write lock (unique checks, autoincrement). */

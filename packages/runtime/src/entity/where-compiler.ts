@@ -37,27 +37,32 @@ const OPERATORS = new Set([
   'isEmpty',
 ])
 
-/** The polars expression for a `where` object; undefined when it has no conditions (match everything). */
+/**
+ * A compiled condition: an expression, or a constant — `true` when the part says nothing about rows (undefined
+ * values, `{}` operator objects, `AND: []`), `false` when it matches none (`OR: []`, `NOT: {}`). Constants fold
+ * as logic does, so a clause's emptiness is known without looking at any row.
+ */
+type Condition = pl.Expr | boolean
+
+/**
+ * The polars expression for a `where` object; undefined when it has no conditions (it matches every row: a read
+ * returns everything, a delete is refused). A clause that can match no row is `lit(false)`.
+ */
 export function compileWhere(ctx: WhereContext, where: unknown): pl.Expr | undefined {
-  if (where === undefined || where === null) return undefined
+  const condition = compileClause(ctx, where)
+  return condition === true ? undefined : condition === false ? pl.lit(false) : condition
+}
+
+function compileClause(ctx: WhereContext, where: unknown): Condition {
+  if (where === undefined || where === null) return true
   if (!isPlainObject(where))
     throw new QueryError(`${ctx.entity}: where must be an object, got ${describe(where)}`)
-  const parts: pl.Expr[] = []
+  const parts: Condition[] = []
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue
-    if (key === 'AND' || key === 'OR') {
-      const list = Array.isArray(value) ? value : [value]
-      const exprs = list.map((w) => compileWhere(ctx, w) ?? pl.lit(true))
-      if (exprs.length === 0) {
-        parts.push(pl.lit(key === 'AND'))
-        continue
-      }
-      parts.push(exprs.reduce((a, b) => (key === 'AND' ? a.and(b) : a.or(b))))
-      continue
-    }
-    if (key === 'NOT') {
-      const list = Array.isArray(value) ? value : [value]
-      for (const w of list) parts.push((compileWhere(ctx, w) ?? pl.lit(true)).not())
+    if (key === 'AND' || key === 'OR' || key === 'NOT') {
+      const list = (Array.isArray(value) ? value : [value]).map((w) => compileClause(ctx, w))
+      parts.push(key === 'AND' ? all(list) : key === 'OR' ? any(list) : all(list.map(negate)))
       continue
     }
     const field = ctx.fields.get(key)
@@ -68,15 +73,32 @@ export function compileWhere(ctx: WhereContext, where: unknown): pl.Expr | undef
     }
     parts.push(compileField(ctx, field, value))
   }
-  if (parts.length === 0) return undefined
-  return parts.reduce((a, b) => a.and(b))
+  return all(parts)
 }
 
-function compileField(ctx: WhereContext, field: FieldIR, value: unknown): pl.Expr {
+/** The conjunction: true without conditions, false when one part is. */
+function all(parts: readonly Condition[]): Condition {
+  if (parts.includes(false)) return false
+  const exprs = parts.filter((p): p is pl.Expr => typeof p !== 'boolean')
+  return exprs.length === 0 ? true : exprs.reduce((a, b) => a.and(b))
+}
+
+/** The disjunction: false without conditions, true when one part says nothing (matches every row). */
+function any(parts: readonly Condition[]): Condition {
+  if (parts.includes(true)) return true
+  const exprs = parts.filter((p): p is pl.Expr => typeof p !== 'boolean')
+  return exprs.length === 0 ? false : exprs.reduce((a, b) => a.or(b))
+}
+
+function negate(part: Condition): Condition {
+  return typeof part === 'boolean' ? !part : part.not()
+}
+
+function compileField(ctx: WhereContext, field: FieldIR, value: unknown): Condition {
   const col = pl.col(field.column)
   if (value === null) return col.isNull()
   if (!isOperatorObject(value)) return guard(field, equalTo(ctx, field, col, value, 'equals'))
-  const parts: pl.Expr[] = []
+  const parts: Condition[] = []
   for (const [op, operand] of Object.entries(value)) {
     if (operand === undefined) continue
     if (!OPERATORS.has(op)) {
@@ -86,8 +108,7 @@ function compileField(ctx: WhereContext, field: FieldIR, value: unknown): pl.Exp
     }
     parts.push(compileOperator(ctx, field, col, op, operand))
   }
-  if (parts.length === 0) return pl.lit(true)
-  return parts.reduce((a, b) => a.and(b))
+  return all(parts)
 }
 
 function compileOperator(
@@ -96,14 +117,14 @@ function compileOperator(
   col: pl.Expr,
   op: string,
   operand: unknown,
-): pl.Expr {
+): Condition {
   const where = `${ctx.entity}.${field.name}`
   switch (op) {
     case 'equals':
       return operand === null ? col.isNull() : guard(field, equalTo(ctx, field, col, operand, op))
     case 'not':
       if (operand === null) return col.isNotNull()
-      if (isOperatorObject(operand)) return compileField(ctx, field, operand).not()
+      if (isOperatorObject(operand)) return negate(compileField(ctx, field, operand))
       return guard(field, equalTo(ctx, field, col, operand, op)).not()
     case 'in':
     case 'notIn': {
