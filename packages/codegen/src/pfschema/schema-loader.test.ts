@@ -1,7 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { renderDiagnostics } from '../diagnostics/diagnostic-renderer.js'
+import { MAX_SCHEMA_FILE_BYTES } from './schema-file-reader.js'
 import { loadSchema } from './schema-loader.js'
 
 let dir: string
@@ -59,5 +62,63 @@ describe('loadSchema', () => {
     const empty = await loadSchema(dir)
     expect(empty.diagnostics.map((d) => d.code)).toEqual(['PF0002'])
     expect(empty.ir).toBeUndefined()
+  })
+})
+
+describe('loadSchema on files that are not schema text', () => {
+  const codes = (result: Awaited<ReturnType<typeof loadSchema>>) =>
+    result.diagnostics.map((d) => [d.code, d.message])
+
+  it('refuses a device such as /dev/zero as not a regular file (it would never end)', async () => {
+    expect(codes(await loadSchema('/dev/zero'))).toEqual([
+      ['PF0003', 'cannot read schema "/dev/zero": it is a character device, not a regular file'],
+    ])
+  })
+
+  it('refuses a FIFO without waiting for a writer, also inside a schema folder', async () => {
+    const fifo = join(dir, 'pipe.pfschema')
+    execFileSync('mkfifo', [fifo])
+    expect(codes(await loadSchema(fifo))).toEqual([
+      ['PF0003', `cannot read schema "${fifo}": it is a FIFO (named pipe), not a regular file`],
+    ])
+    await writeFile(join(dir, 'a.pfschema'), 'entity A { id Int @id }\n')
+    expect((await loadSchema(dir)).diagnostics.map((d) => [d.code, d.span.file])).toEqual([['PF0003', fifo]])
+  })
+
+  it('refuses a file over the size limit, stating the limit', async () => {
+    const big = join(dir, 'big.pfschema')
+    await writeFile(big, '')
+    await truncate(big, MAX_SCHEMA_FILE_BYTES + 1)
+    expect(codes(await loadSchema(big))).toEqual([
+      [
+        'PF0004',
+        `cannot read schema "${big}": it is ${MAX_SCHEMA_FILE_BYTES + 1} bytes, more than the limit of ${MAX_SCHEMA_FILE_BYTES} bytes`,
+      ],
+    ])
+  })
+
+  it('refuses bytes that are not UTF-8 at their line and column instead of storing U+FFFD', async () => {
+    const file = join(dir, 'bad.pfschema')
+    const head = Buffer.from('entity A {\n  id Int @id\n  name String @default("caf')
+    await writeFile(file, Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('")\n}\n')]))
+    const result = await loadSchema(file)
+    expect(result.ir).toBeUndefined()
+    expect(result.diagnostics.map((d) => [d.code, d.span.line, d.span.column])).toEqual([['PF0005', 3, 28]])
+    expect(result.diagnostics[0]?.message).toBe(`schema "${file}" is not valid UTF-8 at line 3, column 28`)
+    expect(renderDiagnostics(result.diagnostics, result.sources)).toContain(
+      `3 |   name String @default("caf\uFFFD")\n  | ${' '.repeat(27)}^`,
+    )
+  })
+
+  it('reads a symlinked schema file in a folder, and names what a symlink to a directory is', async () => {
+    await mkdir(join(dir, 'real'))
+    await writeFile(join(dir, 'real', 'a.txt'), 'entity A { id Int @id }\n')
+    await mkdir(join(dir, 'schema'))
+    await symlink(join(dir, 'real', 'a.txt'), join(dir, 'schema', 'a.pfschema'))
+    expect((await loadSchema(join(dir, 'schema'))).ir?.entities.map((e) => e.name)).toEqual(['A'])
+    await symlink(join(dir, 'real'), join(dir, 'schema', 'b.pfschema'))
+    expect((await loadSchema(join(dir, 'schema'))).diagnostics.map((d) => d.message)).toEqual([
+      `cannot read schema "${join(dir, 'schema', 'b.pfschema')}": it is a directory, not a regular file`,
+    ])
   })
 })

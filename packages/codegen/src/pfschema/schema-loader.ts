@@ -1,21 +1,24 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import { messages } from '../diagnostics/messages.js'
 import { parseSchemaSources, type SchemaParseResult, type SchemaSource } from './parse-schema.js'
+import { reason, readSchemaFile } from './schema-file-reader.js'
 
 /** File extension of schema files. */
 export const PFSCHEMA_EXTENSION = '.pfschema'
 
-const failure = (path: string, diagnostic: ReturnType<typeof messages.noSchemaFiles>): SchemaParseResult => ({
+const failure = (path: string, diagnostic: Diagnostic, shown = ''): SchemaParseResult => ({
   ir: undefined,
   diagnostics: [diagnostic],
-  sources: new Map([[path, '']]),
+  sources: new Map([[path, shown]]),
 })
 
 /**
  * Reads a schema from a `.pfschema` file, or from every `.pfschema` file under a directory (recursively, merged in
  * path order), and parses it. Spans name files by the path given plus their place in the directory.
- * Read failures are returned as diagnostics (PF0001, PF0002), not thrown.
+ * Read failures are returned as diagnostics (PF0001-PF0005: unreadable, empty folder, not a regular file, too large,
+ * not UTF-8), not thrown.
  */
 export async function loadSchema(path: string): Promise<SchemaParseResult> {
   const at = { file: path, line: 1, column: 1, length: 0 }
@@ -29,11 +32,9 @@ export async function loadSchema(path: string): Promise<SchemaParseResult> {
   if (files.length === 0) return failure(path, messages.noSchemaFiles(at, path))
   const sources: SchemaSource[] = []
   for (const file of files) {
-    try {
-      sources.push({ file, text: await readFile(file, 'utf8') })
-    } catch (error) {
-      return failure(file, messages.cannotReadSchema({ ...at, file }, file, reason(error)))
-    }
+    const read = await readSchemaFile(file)
+    if (!read.ok) return failure(file, read.diagnostic, read.shown)
+    sources.push({ file, text: read.text })
   }
   return parseSchemaSources(sources)
 }
@@ -41,16 +42,12 @@ export async function loadSchema(path: string): Promise<SchemaParseResult> {
 async function listSchemaFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith(PFSCHEMA_EXTENSION))
+    // Not only regular files: a symlink or a FIFO named *.pfschema is read (or refused with its reason), not skipped.
+    .filter((e) => !e.isDirectory() && e.name.endsWith(PFSCHEMA_EXTENSION))
     .map((e) => join(e.parentPath, e.name))
     .sort((a, b) => {
       const ra = relative(dir, a).split(sep).join('/')
       const rb = relative(dir, b).split(sep).join('/')
       return ra < rb ? -1 : ra > rb ? 1 : 0
     })
-}
-
-function reason(error: unknown): string {
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file or directory'
-  return error instanceof Error ? error.message : String(error)
 }
