@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 import type { ValidationIssue } from './entity-errors.js'
+import { loneSurrogateIndex, loneSurrogateMessage } from './lone-surrogate.js'
 import { describe } from './where-compiler.js'
 
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/
@@ -21,11 +22,14 @@ export function zodForType(type: FieldType, enums: ReadonlyMap<string, EnumIR>):
         .min(-(2n ** 63n))
         .max(2n ** 63n - 1n)
     case 'Float':
-      return z.number()
+      // NaN and ±Infinity are doubles too (Parquet and Avro store them); z.number() would refuse them.
+      return z.custom<number>((v) => typeof v === 'number', { message: 'expected number' })
     case 'Decimal':
       return z.string().regex(DECIMAL_RE, 'expected a decimal number string')
     case 'String':
-      return z.string()
+      return z.string().refine((s) => loneSurrogateIndex(s) < 0, {
+        error: (issue) => loneSurrogateMessage(issue.input as string),
+      })
     case 'Boolean':
       return z.boolean()
     case 'DateTime':

@@ -5,6 +5,7 @@ import { canonicalDecimal, compareDecimal, decimalKey } from './decimal-compare.
 import { QueryError } from './entity-errors.js'
 import { seriesForField } from './entity-frame-codec.js'
 import { fieldTypeToString } from './field-type-spec.js'
+import { loneSurrogateIndex, loneSurrogateMessage } from './lone-surrogate.js'
 
 /**
  * Compiles a `where` object into one polars expression for the lazy scan (predicate pushdown).
@@ -171,6 +172,7 @@ function compileOperator(
       }
       if (typeof operand !== 'string')
         throw new QueryError(`${where}: '${op}' expects a string, got ${describe(operand)}`)
+      wellFormed(ctx, field, operand, op)
       const expr =
         op === 'contains'
           ? col.str.contains(operand, true)
@@ -276,8 +278,8 @@ export function checkValue(ctx: WhereContext, field: FieldIR, value: unknown, op
       if (typeof value === 'number') return value
       throw wrong('a number')
     case 'String':
-      if (typeof value === 'string') return value
-      throw wrong('a string')
+      if (typeof value !== 'string') throw wrong('a string')
+      return wellFormed(ctx, field, value, op)
     case 'Decimal':
       if (typeof value === 'string' && DECIMAL_RE.test(value)) return value
       throw wrong("a decimal number string like '10.50'")
@@ -294,6 +296,12 @@ export function checkValue(ctx: WhereContext, field: FieldIR, value: unknown, op
     case 'Bytes':
       throw new QueryError(`${where}: ${t.name} fields can only be filtered by null / isNull`)
   }
+}
+
+/** The string itself; a lone surrogate is a QueryError (no stored text holds one, and polars would match U+FFFD). */
+function wellFormed(ctx: WhereContext, field: FieldIR, value: string, op: string): string {
+  if (loneSurrogateIndex(value) < 0) return value
+  throw new QueryError(`${ctx.entity}.${field.name}: '${op}' value ${loneSurrogateMessage(value)}`)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
