@@ -41,7 +41,7 @@ describe.each(['parquet', 'avro'] as const)('entities in %s', (format) => {
       uniques: [],
     } as const
     expect(() => pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(OnlyName, ir))).toThrow(
-      /Primary key.*not found/,
+      /PF3018: primary key "nonexistent_id" of entity "OnlyName" is not one of its fields/,
     )
   })
 

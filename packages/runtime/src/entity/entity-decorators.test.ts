@@ -60,15 +60,15 @@ describe.each(modes)('%s', (_mode, load) => {
 
   it('rejects an unknown primary key, a missing one and an unsupported type', async () => {
     await expect(define('unknownKey')).rejects.toThrow(
-      /Primary key 'nonexistent_id' not found on entity OnlyName/,
+      /PF3018: primary key "nonexistent_id" of entity "OnlyName" is not one of its fields/,
     )
-    await expect(define('noKey')).rejects.toThrow(/NoKey has no primary key/)
+    await expect(define('noKey')).rejects.toThrow(/PF3001: entity "NoKey" has no primary key/)
     await expect(define('badType')).rejects.toThrow(/BadType\.name: unsupported field type 'varchar'/)
   })
 
   it('rejects a relation whose foreign key is not on this entity', async () => {
     await expect(define('missingForeignKey')).rejects.toThrow(
-      /Orphanage\.user: foreign key 'userId' does not exist on Orphanage/,
+      /PF4003: foreign key "userId" of relation Orphanage\.user is not a field of entity "Orphanage"/,
     )
   })
 

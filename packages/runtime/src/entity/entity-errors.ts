@@ -1,21 +1,30 @@
 import { ParquetFrameError } from '../errors/pf-error.js'
+import type { SchemaIssue } from '../schema/schema-issue.js'
+import { schemaRuleMessages } from '../schema/schema-rule-messages.js'
 
 /** A mistake in how an entity is declared (decorators or `registerEntity`): names the class and field. */
 export class EntityDeclarationError extends ParquetFrameError {
-  constructor(message: string) {
+  /** The broken rule's diagnostic code (`PF3004`...), as `pf validate` reports it, when a shared rule was broken. */
+  readonly rule: string | undefined
+  /** Every shared-rule error found in the declaration (the message names the first). */
+  readonly issues: readonly SchemaIssue[]
+  constructor(message: string, issues: readonly SchemaIssue[] = []) {
     super('PF_ENTITY_DECLARATION', message)
+    this.issues = issues
+    this.rule = issues[0]?.code
   }
 
+  /** The error for broken shared rules: the first one's code and message, as the codegen front-ends word it. */
+  static fromIssues(issues: readonly SchemaIssue[]): EntityDeclarationError {
+    const [first] = issues
+    if (first === undefined) throw new TypeError('EntityDeclarationError.fromIssues needs an issue')
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
+    return new EntityDeclarationError(`${first.code}: ${first.message}${more}`, issues)
+  }
+
+  /** PF3001, as the shared rules word it. */
   static missingPrimaryKey(entity: string): EntityDeclarationError {
-    return new EntityDeclarationError(
-      `Entity ${entity} has no primary key: mark a field with @id() or pass @entity({ primaryKey: '...' })`,
-    )
-  }
-
-  static unknownPrimaryKey(entity: string, key: string, fields: readonly string[]): EntityDeclarationError {
-    return new EntityDeclarationError(
-      `Primary key '${key}' not found on entity ${entity}. Declared fields: ${fields.join(', ') || '(none)'}`,
-    )
+    return EntityDeclarationError.fromIssues([schemaRuleMessages.missingPrimaryKey(entity)])
   }
 
   static unknownType(entity: string, field: string, detail: string): EntityDeclarationError {
@@ -65,7 +74,6 @@ function describeWhere(where: unknown): string {
   )
   return text.length > 200 ? `${text.slice(0, 200)}…` : text
 }
-
 
 /** One problem found while validating an entity's values. */
 export interface ValidationIssue {

@@ -1,65 +1,57 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { checkEntityRules } from '../schema/entity-rules.js'
 import type { EntityIR, EnumIR, FieldType } from '../schema/schema-ir.js'
 import { SCALAR_TYPE_NAMES } from '../schema/schema-ir.js'
+import { schemaRuleMessages } from '../schema/schema-rule-messages.js'
+import { storagePathProblem } from '../schema/storage-path.js'
 import { EntityDeclarationError } from './entity-errors.js'
 import { fieldTypeToString } from './field-type-spec.js'
 
 /**
- * Checks what can be checked of one entity without its relation targets: a known primary key, known field
- * types and enums, no duplicate fields, unique/index fields that exist, foreign keys on this side that exist.
- * Throws EntityDeclarationError naming the entity and field.
+ * Checks one entity at registration: first that the IR is well formed (known scalar types, declared enums, no
+ * nested lists, one-field primary key, relations with a foreign key), then the shared entity rules that `pf validate`
+ * runs too (schema/entity-rules.ts). Throws EntityDeclarationError; for a broken shared rule it carries that rule's
+ * code (`rule`) and message.
  */
 export function checkEntityIR(ir: EntityIR, enums: ReadonlyMap<string, EnumIR>): void {
-  const names = new Set<string>()
-  for (const field of ir.fields) {
-    if (names.has(field.name)) throw new EntityDeclarationError(`${ir.name}.${field.name}: declared twice`)
-    names.add(field.name)
-    checkType(ir.name, field.name, field.type, enums)
-  }
-  if (ir.fields.length === 0) {
-    throw new EntityDeclarationError(
-      `Entity ${ir.name} declares no fields: it must be a class with decorated fields`,
-    )
-  }
-  if (ir.primaryKey.length === 0) throw EntityDeclarationError.missingPrimaryKey(ir.name)
+  for (const field of ir.fields) checkType(ir.name, field.name, field.type, enums)
   if (ir.primaryKey.length > 1) {
     throw new EntityDeclarationError(`Entity ${ir.name}: composite primary keys are not supported yet`)
   }
-  for (const key of ir.primaryKey) {
-    if (!names.has(key)) throw EntityDeclarationError.unknownPrimaryKey(ir.name, key, [...names])
-    const field = ir.fields.find((f) => f.name === key)
-    if (field?.optional)
-      throw new EntityDeclarationError(`${ir.name}.${key}: a primary key cannot be optional`)
-    if (field && !isKeyType(field.type)) {
-      throw new EntityDeclarationError(
-        `${ir.name}.${key}: type ${fieldTypeToString(field.type)} cannot be a primary key (use Int, BigInt, String or an enum)`,
-      )
-    }
-  }
-  for (const group of [...ir.uniques, ...ir.indexes, ir.partitionBy]) {
-    for (const name of group) {
-      if (!names.has(name))
-        throw new EntityDeclarationError(`${ir.name}.${name}: unknown field in unique/index/partition`)
-    }
-  }
-  const relationNames = new Set<string>()
   for (const relation of ir.relations) {
     const where = `${ir.name}.${relation.name}`
-    if (names.has(relation.name) || relationNames.has(relation.name)) {
-      throw new EntityDeclarationError(
-        `${where}: a relation cannot share its name with another field or relation`,
-      )
-    }
-    relationNames.add(relation.name)
     if (!relation.foreignKey) throw new EntityDeclarationError(`${where}: relation without a foreignKey`)
-    if (relation.kind === 'one' && !relation.through && !names.has(relation.foreignKey)) {
-      throw new EntityDeclarationError(
-        `${where}: foreign key '${relation.foreignKey}' does not exist on ${ir.name}. Fields: ${[...names].join(', ')}`,
-      )
-    }
     if (relation.through && relation.kind !== 'many') {
       throw new EntityDeclarationError(`${where}: a relation through a join entity must be 'many'`)
     }
   }
+  const errors = checkEntityRules(ir, enums).filter((i) => i.severity === 'error')
+  if (errors.length > 0) throw EntityDeclarationError.fromIssues(errors)
+}
+
+/**
+ * The absolute table folder of an entity under a store's base directory. Enforces the storage-path rule again
+ * where the folder is resolved, so no IR (hand-built or not) can name a folder outside the base.
+ */
+export function tableFolder(basePath: string, ir: Pick<EntityIR, 'name' | 'storage'>): string {
+  const problem = storagePathProblem(ir.storage)
+  const m = schemaRuleMessages
+  if (problem !== undefined) {
+    const issue =
+      problem.kind === 'absolute'
+        ? m.storageAbsolute(ir.name, ir.storage)
+        : problem.kind === 'escapes'
+          ? m.storageEscapes(ir.name, ir.storage)
+          : m.invalidStorage(ir.name, ir.storage, problem.kind === 'empty' ? 'names no folder' : problem.why)
+    throw EntityDeclarationError.fromIssues([issue])
+  }
+  const base = resolve(basePath)
+  const folder = resolve(base, ir.storage)
+  const inside = relative(base, folder)
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
+    throw EntityDeclarationError.fromIssues([m.storageEscapes(ir.name, ir.storage)])
+  }
+  return folder
 }
 
 function checkType(entity: string, field: string, type: FieldType, enums: ReadonlyMap<string, EnumIR>): void {
@@ -83,10 +75,4 @@ function checkType(entity: string, field: string, type: FieldType, enums: Readon
     return
   }
   throw EntityDeclarationError.unsupportedType(entity, field, JSON.stringify(type))
-}
-
-function isKeyType(type: FieldType): boolean {
-  if (type.kind === 'enum') return true
-  if (type.kind === 'list') return false
-  return ['Int', 'BigInt', 'String'].includes(type.name)
 }

@@ -80,13 +80,13 @@ describe('EntityRegistry', () => {
     const registry = new EntityRegistry()
     class X {}
     expect(() => registry.register(X, entityIRFor('X', { id: 'Int' }, { primaryKey: ['nope'] }))).toThrow(
-      /Primary key 'nope' not found on entity X/,
+      /PF3018: primary key "nope" of entity "X" is not one of its fields/,
     )
     expect(() => registry.register(X, entityIRFor('X', { id: 'enum:Missing' }))).toThrow(
       /X\.id: enum Missing is not declared/,
     )
     expect(() => registry.register(X, entityIRFor('X', { id: 'Int?' }))).toThrow(
-      /X\.id: a primary key cannot be optional/,
+      /PF3003: primary key X\.id cannot be optional/,
     )
     expect(() => registry.register(X, entityIRFor('X', { id: 'Float' }))).toThrow(EntityDeclarationError)
     expect(() =>
@@ -94,7 +94,7 @@ describe('EntityRegistry', () => {
         X,
         entityIRFor('X', { id: 'Int' }, { relations: [relationIR('id', 'Y', 'one', 'id')] }),
       ),
-    ).toThrow(/X\.id: a relation cannot share its name/)
+    ).toThrow(/PF6406: relation X\.id has the name of a stored field or another relation/)
     expect(() => registry.register('nope' as never, entityIRFor('X', { id: 'Int' }))).toThrow(
       /must be a class/,
     )

@@ -1,4 +1,5 @@
 import type { EntityIR, EnumIR, FieldIR, RelationIR, StorageFormatName } from '../schema/schema-ir.js'
+import { storageClash } from '../schema/schema-rules.js'
 import { EntityDeclarationError, EntityNotRegisteredError } from './entity-errors.js'
 import { checkEntityIR } from './entity-ir-check.js'
 
@@ -68,7 +69,10 @@ export class EntityRegistry {
   private readonly targets = new Map<RegisteredEntity, Map<string, RelationTarget>>()
   private readonly resolved = new Map<RegisteredEntity, Map<string, ResolvedRelation>>()
 
-  /** Registers a class with its IR; re-registering the same class replaces its entry. Throws on an invalid IR. */
+  /**
+   * Registers a class with its IR; re-registering the same class replaces its entry. Throws on an invalid IR, and
+   * when its table folder is, contains or lies inside another registered entity's (PF5003, PF5004).
+   */
   register(
     ctor: EntityClass,
     ir: EntityIR,
@@ -80,6 +84,10 @@ export class EntityRegistry {
     }
     const enumMap = new Map(enums.map((e) => [e.name, e]))
     checkEntityIR(ir, enumMap)
+    // The cross-entity storage rule `pf validate` applies, against the other entities of this registry.
+    const others = [...this.byClass.values()].filter((e) => e.ctor !== ctor).map((e) => e.ir)
+    const clash = storageClash(ir, others)
+    if (clash !== undefined) throw EntityDeclarationError.fromIssues([clash])
     const fieldsByName = new Map(ir.fields.map((f) => [f.name, f]))
     const pkName = ir.primaryKey[0] as string
     const entry: RegisteredEntity = {

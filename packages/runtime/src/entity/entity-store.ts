@@ -1,10 +1,11 @@
-import { isAbsolute, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { getConfig } from '../config/index.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileSystem } from '../table/file-system.js'
 import { createTable, openTable, type Table } from '../table/table.js'
 import { TableExistsError, TableNotFoundError } from '../table/table-errors.js'
 import { EntitySchemaError } from './entity-errors.js'
+import { tableFolder } from './entity-ir-check.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
 import { type EntityTransaction, runTransaction } from './entity-transaction.js'
 import { fieldTypeToString } from './field-type-spec.js'
@@ -75,9 +76,9 @@ export class EntityStore {
     return this.repository(entry.ctor)
   }
 
-  /** The table directory of an entity: `storage` resolved against the base path (absolute storage is kept). */
+  /** The table directory of an entity: `storage` under the base path; throws when it would leave the base. */
   tablePath(entry: RegisteredEntity): string {
-    return isAbsolute(entry.ir.storage) ? entry.ir.storage : resolve(this.basePath, entry.ir.storage)
+    return tableFolder(this.basePath, entry.ir)
   }
 
   /** The format new tables of this entity get. */

@@ -1,1 +1,6 @@
+export * from './entity-rules.js'
 export * from './schema-ir.js'
+export * from './schema-issue.js'
+export * from './schema-rule-messages.js'
+export * from './schema-rules.js'
+export * from './storage-path.js'
