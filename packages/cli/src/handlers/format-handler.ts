@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
-import { formatSchema, renderDiagnostics } from '@parquetframe/codegen'
+import { rename, writeFile } from 'node:fs/promises'
+import { formatSchema, readSchemaFile, renderDiagnostics } from '@parquetframe/codegen'
 import { CliError } from '../cli/cli-error.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { FormatOptions } from '../commands/format-command.js'
@@ -15,7 +15,13 @@ export const formatHandler: CommandHandler<FormatOptions> = async (options, io) 
   const broken: string[] = []
   for (const path of await listSchemaFiles(location)) {
     const name = displayPath(path, io.cwd)
-    const text = await readFile(path, 'utf8')
+    const read = await readSchemaFile(path, name)
+    if (!read.ok) {
+      io.stderr.write(`${renderDiagnostics([read.diagnostic], new Map([[name, read.shown]]))}\n`)
+      broken.push(name)
+      continue
+    }
+    const text = read.text
     const formatted = formatSchema(text, name)
     if (!formatted.ok) {
       io.stderr.write(`${renderDiagnostics(formatted.diagnostics, new Map([[name, text]]))}\n`)

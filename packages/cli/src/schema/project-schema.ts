@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import {
   type Diagnostic,
   parseSchemaSources,
+  readSchemaFile,
   renderDiagnostics,
   type SchemaParseResult,
   type SchemaSource,
@@ -50,8 +50,22 @@ export async function loadProjectSchema(partial: PartialSettings, cwd: string): 
   const location = await locateSchema(partial.schema, cwd)
   const files = await listSchemaFiles(location)
   const sources: SchemaSource[] = []
-  for (const path of files) sources.push({ file: displayPath(path, cwd), text: await readFile(path, 'utf8') })
-  const result = parseSchemaSources(sources)
+  const unreadable: Diagnostic[] = []
+  const shown = new Map<string, string>()
+  for (const path of files) {
+    const file = displayPath(path, cwd)
+    const read = await readSchemaFile(path, file)
+    if (read.ok) sources.push({ file, text: read.text })
+    else {
+      unreadable.push(read.diagnostic)
+      shown.set(file, read.shown)
+    }
+  }
+  // A file that cannot be read (device, FIFO, too large, not UTF-8) is reported like a schema error.
+  const result: SchemaParseResult =
+    unreadable.length === 0
+      ? parseSchemaSources(sources)
+      : { ir: undefined, diagnostics: unreadable, sources: shown }
   const settings = completeSettings(partial, result.ir?.config ?? {}, {
     cwd,
     schemaPath: location.path,

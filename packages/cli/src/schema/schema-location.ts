@@ -54,7 +54,8 @@ export async function listSchemaFiles(location: SchemaLocation): Promise<string[
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
       const full = join(dir, entry.name)
       if (entry.isDirectory()) await walk(full)
-      else if (entry.isFile() && entry.name.endsWith(SCHEMA_EXTENSION)) out.push(full)
+      // Symlinks, FIFOs and devices named *.pfschema are listed too: reading them reports what they are.
+      else if (entry.name.endsWith(SCHEMA_EXTENSION)) out.push(full)
     }
   }
   await walk(location.path)
@@ -70,11 +71,16 @@ export function displayPath(path: string, cwd: string): string {
   return rel.startsWith('..') || rel === '' ? path : rel.split(sep).join('/')
 }
 
+/**
+ * 'dir' for a folder, 'file' for anything else that exists (a device or FIFO is then refused by name when read,
+ * not reported as missing), undefined only when nothing is there.
+ */
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
-    const info = await stat(path)
-    return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined
-  } catch {
-    return undefined
+    return (await stat(path)).isDirectory() ? 'dir' : 'file'
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR'))
+      return undefined
+    return 'file' // e.g. EACCES: reading it names the reason
   }
 }
