@@ -16,4 +16,9 @@ export {
   DEFAULT_CONFIG,
   type EntityFormat,
 } from './config-values.js'
+export {
+  clearDeclaredEntityBasePaths,
+  declaredEntityBasePath,
+  declareEntityBasePath,
+} from './declared-base-path.js'
 export { type ProgressReporter, type ProgressSink, startProgress } from './progress-reporter.js'

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { getConfig } from '../config/index.js'
+import { declaredEntityBasePath, getConfig } from '../config/index.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileSystem } from '../table/file-system.js'
 import { createTable, openTable, type Table } from '../table/table.js'
@@ -170,13 +170,13 @@ export function transaction<R>(build: (tx: EntityTransaction) => R | Promise<R>)
 const defaultStores = new Map<string, EntityStore>()
 
 /**
- * The store active-record statics use: base path from config `entityBasePath` (env PARQUETFRAME_ENTITY_BASE_PATH;
- * default: the working directory), format from config `entityFormat`. Follows config changes (`setConfig`,
- * `withConfig`).
+ * The store active-record statics use: base path from config `entityBasePath` (setConfig/withConfig, else env
+ * PARQUETFRAME_ENTITY_BASE_PATH), else the storage folder generated modules declare (the schema's config), else the
+ * working directory; format from config `entityFormat`. Follows config changes (`setConfig`, `withConfig`).
  */
 export function defaultStore(): EntityStore {
   const config = getConfig()
-  const base = resolve(config.entityBasePath ?? process.cwd())
+  const base = resolve(config.entityBasePath ?? declaredEntityBasePath() ?? process.cwd())
   const key = `${config.entityFormat}\u0000${base}`
   let store = defaultStores.get(key)
   if (!store) {
