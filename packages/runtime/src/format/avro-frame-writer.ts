@@ -23,19 +23,30 @@ function innerOf(dtype: pl.DataType): pl.DataType | undefined {
   return (dtype as pl.DataType & { inner?: pl.DataType[] }).inner?.[0]
 }
 
-/** Int64 values as numbers, or as bigints when some value is beyond 2^53. */
+/** The largest magnitude avsc's own long type accepts (2^53 - 2); beyond it longs cross as bigints. */
+const AVSC_SAFE_LONG = 9_007_199_254_740_990
+
+/** Whether an Int64 series' min and max both fit avsc's long type as numbers (a series of nulls does). */
+function avscSafe(int64: pl.Series): boolean {
+  const fits = (v: unknown) => v === null || v === undefined || Math.abs(Number(v)) <= AVSC_SAFE_LONG
+  return fits(int64.min()) && fits(int64.max())
+}
+
+function toBigInt(v: unknown): bigint | null {
+  return v === null ? null : BigInt(v as string)
+}
+
+/** Int64 values as numbers, or as bigints when some value is beyond what avsc's long takes as a number. */
 function longValues(series: pl.Series): ColumnValues {
-  const min = series.min() as number | null
-  const max = series.max() as number | null
-  const unsafe = (v: number | null) => v !== null && !Number.isSafeInteger(v)
-  if (!unsafe(min) && !unsafe(max)) return { values: series.toArray(), exact: false }
-  return {
-    values: series
-      .cast(pl.Utf8)
-      .toArray()
-      .map((v) => (v === null ? null : BigInt(v as string))),
-    exact: true,
-  }
+  if (avscSafe(series)) return { values: series.toArray(), exact: false }
+  return { values: series.cast(pl.Utf8).toArray().map(toBigInt), exact: true }
+}
+
+/** Lists of Int64 values, as `longValues` shapes them (each element exact). */
+function longListValues(lists: pl.Series): ColumnValues {
+  if (avscSafe(lists.explode())) return { values: lists.toArray(), exact: false }
+  const text = lists.cast(pl.List(pl.Utf8)).toArray() as unknown as (unknown[] | null)[]
+  return { values: text.map((list) => (list === null ? null : list.map(toBigInt))), exact: true }
 }
 
 /** The logical type of an Avro type ('' for none). */
@@ -97,17 +108,30 @@ function columnValues(
       | keyof typeof TIME_UNIT
       | undefined
     if (inner?.variant === 'Datetime') {
-      return {
-        values: series
-          .cast(pl.List(pl.Datetime(TIME_UNIT[itemUnit ?? 'micros'])))
-          .cast(pl.List(pl.Int64))
-          .toArray(),
-        exact: false,
-      }
+      return longListValues(
+        series.cast(pl.List(pl.Datetime(TIME_UNIT[itemUnit ?? 'micros']))).cast(pl.List(pl.Int64)),
+      )
     }
+    if (inner?.variant === 'Int64' || inner?.variant === 'UInt64') return longListValues(series)
     if (inner?.variant === 'Date') return { values: series.cast(pl.List(pl.Int32)).toArray(), exact: false }
   }
   return { values: series.toArray(), exact: false }
+}
+
+/**
+ * The schema with logical longs (`{ type: 'long', logicalType: 'timestamp-micros' }`) as plain `'long'`, for
+ * encoding only: avsc builds its own long type for the object form, ignoring the bigint-capable one of
+ * `compileAvroType`, and a logical long is encoded as its long. The file's header keeps the real schema.
+ */
+function plainLongs<T>(schema: T): T {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (typeof node !== 'object' || node === null) return node
+    const record = node as Record<string, unknown>
+    if (record.type === 'long' && 'logicalType' in record) return 'long'
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, walk(v)]))
+  }
+  return walk(schema) as T
 }
 
 function describe(value: unknown): string {
@@ -212,7 +236,7 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
   }
   let type: ReturnType<typeof compileAvroType>
   try {
-    type = compileAvroType(schema, exact)
+    type = compileAvroType(exact ? plainLongs(schema) : schema, exact)
   } catch (cause) {
     throw new FormatError(`Invalid Avro schema "${schema.name}": ${(cause as Error).message}`, { cause })
   }
