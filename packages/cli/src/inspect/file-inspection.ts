@@ -28,7 +28,7 @@ export interface FileInspection {
 
 /**
  * Reads a data file's facts through its StorageFormat: schema from an empty scan, rows from one column
- * (formats that cannot scan are read whole).
+ * (formats that cannot scan are read whole). Sync collects: a polars panic in an async one aborts the process.
  */
 export async function inspectDataFile(path: string): Promise<FileInspection> {
   const format = formatForPath(path)
@@ -37,10 +37,10 @@ export async function inspectDataFile(path: string): Promise<FileInspection> {
   let columns: ColumnInfo[]
   if (format.scan) {
     const lazy = format.scan(path)
-    const empty = await lazy.head(0).collect()
+    const empty = lazy.head(0).collectSync()
     columns = Object.entries(empty.schema).map(([name, dtype]) => ({ name, type: dtypeLabel(String(dtype)) }))
     const first = columns[0]
-    rows = first === undefined ? 0 : (await lazy.select(first.name).collect()).height
+    rows = first === undefined ? 0 : lazy.select(first.name).collectSync().height
   } else {
     const df = await format.read(path)
     columns = Object.entries(df.schema).map(([name, dtype]) => ({ name, type: dtypeLabel(String(dtype)) }))

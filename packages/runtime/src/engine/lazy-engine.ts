@@ -1,4 +1,5 @@
 import type pl from 'nodejs-polars'
+import { safeCollect } from '../format/safe-collect.js'
 import type { AggregateSpec, EngineFrame, JoinSpec, SortSpec, UniqueSpec } from './engine-frame.js'
 import { aggregateKeyNames, emptyResult, lazyHeight, lazyOps } from './lazy-ops.js'
 
@@ -38,7 +39,7 @@ export class LazyEngine implements EngineFrame {
     return new LazyEngine(lazyOps.unique(this.native, spec))
   }
   collect(): Promise<pl.DataFrame> {
-    return this.native.collect()
+    return safeCollect(this.native)
   }
   height(): Promise<number> {
     return lazyHeight(this.native)

@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { safeCollect } from '../format/safe-collect.js'
 import type { AggregateSpec, JoinSpec, SortSpec, UniqueSpec } from './engine-frame.js'
 
 /** The operations of every engine, on a polars LazyDataFrame: one definition of their semantics. */
@@ -55,6 +56,6 @@ export function emptyResult(lf: pl.LazyDataFrame): pl.DataFrame {
 
 /** Number of rows of a lazy frame (polars answers from metadata where it can). */
 export async function lazyHeight(lf: pl.LazyDataFrame): Promise<number> {
-  const df = await lf.select(pl.len().alias('len')).collect()
+  const df = await safeCollect(lf.select(pl.len().alias('len')))
   return Number(df.getColumn('len').get(0))
 }

@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { getFormat } from '../format/format-registry.js'
+import { safeCollect } from '../format/safe-collect.js'
 import type { Codec, FormatName } from '../format/storage-format.js'
 import type { DatasetFile } from './dataset.js'
 import { readFileLazy } from './dataset-reader.js'
@@ -133,25 +134,23 @@ function applyOp(lf: pl.LazyDataFrame, op: TaskOp): pl.LazyDataFrame {
 async function applyTail(lf: pl.LazyDataFrame, tail: TaskTail): Promise<pl.DataFrame> {
   switch (tail.kind) {
     case 'collect':
-      return lf.collect()
+      return safeCollect(lf)
     case 'count':
-      return lf.select(pl.len().cast(pl.Float64).alias('len')).collect()
+      return safeCollect(lf.select(pl.len().cast(pl.Float64).alias('len')))
     case 'head':
-      return lf.limit(tail.n).collect()
+      return safeCollect(lf.limit(tail.n))
     case 'sortHead':
-      return lazyOps
-        .sort(lf, { by: tail.by.map(fromPayload), descending: tail.descending, nullsLast: tail.nullsLast })
-        .limit(tail.n)
-        .collect()
+      return safeCollect(
+        lazyOps
+          .sort(lf, { by: tail.by.map(fromPayload), descending: tail.descending, nullsLast: tail.nullsLast })
+          .limit(tail.n),
+      )
     case 'unique':
-      return lazyOps.unique(lf, tail.spec).collect()
+      return safeCollect(lazyOps.unique(lf, tail.spec))
     case 'partialAgg':
-      return lf
-        .groupBy(tail.keys.map(fromPayload))
-        .agg(...tail.aggs.map(fromPayload))
-        .collect()
+      return safeCollect(lf.groupBy(tail.keys.map(fromPayload)).agg(...tail.aggs.map(fromPayload)))
     case 'write': {
-      const files = await writeDatasetPart(await lf.collect(), tail.dir, {
+      const files = await writeDatasetPart(await safeCollect(lf), tail.dir, {
         format: tail.format,
         partitionBy: tail.partitionBy,
         fileStem: tail.fileStem,

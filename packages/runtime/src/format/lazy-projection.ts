@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { safeCollect } from './safe-collect.js'
 import type { ReadOptions } from './storage-format.js'
 
 /** Applies `columns` and `nRows` to a lazy scan so polars pushes them down, then collects. */
@@ -6,7 +7,7 @@ export async function collectWithOptions(lf: pl.LazyDataFrame, options: ReadOpti
   let out = lf
   if (options.columns) out = out.select(...options.columns)
   if (options.nRows !== undefined) out = out.head(options.nRows)
-  return out.collect()
+  return safeCollect(out)
 }
 
 /** Applies `columns` and `nRows` to an eager frame. */

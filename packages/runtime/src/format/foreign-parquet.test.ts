@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const CHILD = fileURLToPath(new URL('./testing/read-in-child.ts', import.meta.url))
+
+interface ChildOutcome {
+  readonly signal: NodeJS.Signals | null
+  readonly status: number | null
+  readonly result: { ok: boolean; records?: Record<string, unknown>[]; name?: string; code?: string | null }
+}
+
+/** `read()` + `toRecords()` of one file in a child process: an abort shows up as a signal, not a dead runner. */
+function readInChild(path: string): ChildOutcome {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, path], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const line = child.stdout.trim().split('\n').at(-1) ?? ''
+  return { signal: child.signal, status: child.status, result: line ? JSON.parse(line) : { ok: false } }
+}
+
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-foreign-'))
+  const duck = await (await DuckDBInstance.create(':memory:')).connect()
+  // Parquet MAP columns as DuckDB, Spark and Impala write them (required keys): polars 0.24 panics on them.
+  await duck.run(
+    `copy (select map {'a': 1, 'b': 2} as m, 1 as x union all select map {'c': 3}, 2) to '${join(dir, 'map.parquet')}'`,
+  )
+  await duck.run(`copy (select map {'a': map {1: true}} as m) to '${join(dir, 'nested-map.parquet')}'`)
+  duck.closeSync()
+})
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('Parquet files written by other tools', () => {
+  it.each(['map.parquet', 'nested-map.parquet'])(
+    'read() of %s never takes the process down: rows or a FormatError',
+    (name) => {
+      const outcome = readInChild(join(dir, name))
+      expect(outcome.signal).toBeNull()
+      expect(outcome.status).toBe(0)
+      if (!outcome.result.ok) expect(outcome.result).toMatchObject({ name: 'FormatError', code: 'PF_FORMAT' })
+    },
+  )
+})
