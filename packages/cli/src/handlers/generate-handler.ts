@@ -76,9 +76,12 @@ async function generateOnce(options: GenerateOptions, io: CliIo, generate: Gener
   if (schema.rendered) io.stderr.write(`${schema.rendered}\n`) // warnings only
   const out = schema.settings.output
   // Absolute source paths: headers name them relative to the output folder, whatever the process's cwd.
+  // A storage folder the project sets (schema config, pf.config.json, flag or variable) is recorded in the
+  // generated modules, relative to them, so the app and pf agree on where the tables are from any working directory.
+  const storage = schema.settings.storage
   const files = await generate(
     renameIrFiles(ir, (file) => resolve(io.cwd, file)),
-    { outDir: out.value },
+    storage.source === 'default' ? { outDir: out.value } : { outDir: out.value, storageDir: storage.value },
   )
   const result = await syncGeneratedOutput(out.value, files, describeSource(out.source))
   const ms = Math.round(performance.now() - started)

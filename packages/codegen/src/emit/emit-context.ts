@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { EntityIR, EnumIR, SchemaIR } from '@parquetframe/runtime'
 import { displaySources } from './header.js'
 import { entityNames } from './naming.js'
@@ -11,6 +12,12 @@ export interface GenerateOptions {
   readonly zodModule?: string
   /** The output directory: source paths in headers are shown relative to it. Default: shown as given. */
   readonly outDir?: string
+  /**
+   * The folder the entity tables live in (the schema's `config { storage }` or pf.config.json's, resolved as
+   * `pf` resolves it). Entity modules then declare it relative to their own location (with `outDir`), so the app
+   * finds the tables `pf migrate` sees from any working directory. Default: none (the app's config or cwd decide).
+   */
+  readonly storageDir?: string
 }
 
 /** What every emitter reads: the IR, resolved options and lookups. */
@@ -22,6 +29,8 @@ export interface EmitContext {
   readonly enums: ReadonlyMap<string, EnumIR>
   /** Source files of the whole schema, as shown in headers. */
   readonly sources: readonly string[]
+  /** The storage folder as a URL relative to a generated module (`'../../data/'`), or an absolute path. */
+  readonly storageUrl: string | undefined
   /** Source files of one entity (its own file when the IR knows it, else the whole schema's). */
   sourcesOf(entity: EntityIR): readonly string[]
   /** The local name of a runtime export: the name itself, or `Pf<name>` when the schema defines that name too. */
@@ -46,8 +55,20 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
     entities: new Map(ir.entities.map((e) => [e.name, e])),
     enums: new Map(ir.enums.map((e) => [e.name, e])),
     sources,
+    storageUrl: storageUrl(options),
     sourcesOf: (entity) =>
       entity.span?.file !== undefined ? displaySources([entity.span.file], options.outDir) : sources,
     rt: (name) => (declared.has(name) ? `Pf${name}` : name),
   }
+}
+
+/** `storageDir` as the generated modules name it: relative to `outDir` (a URL path ending in `/`), else absolute. */
+function storageUrl(options: GenerateOptions): string | undefined {
+  const { storageDir, outDir } = options
+  if (storageDir === undefined) return undefined
+  if (outDir === undefined) return resolve(storageDir)
+  const rel = relative(resolve(outDir), resolve(storageDir))
+  if (isAbsolute(rel)) return resolve(storageDir) // another drive: no relative path exists
+  const url = rel.split(sep).map(encodeURIComponent).join('/')
+  return url === '' ? './' : url.startsWith('..') ? `${url}/` : `./${url}/`
 }

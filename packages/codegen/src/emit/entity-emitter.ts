@@ -7,7 +7,7 @@ import { headerLine } from './header.js'
 import { type ImportSpec, renderImports } from './imports.js'
 import { entityIRLiteral } from './ir-literal.js'
 import { printLiteral } from './literal-printer.js'
-import { entityNames } from './naming.js'
+import { entityNames, quote } from './naming.js'
 import { enumsUsed, usesType } from './ts-types.js'
 import { enumSchemaName, zodFieldType } from './zod-types.js'
 
@@ -27,8 +27,17 @@ export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
   w.doc(`How ${n.cls} is stored: the schema IR the runtime reads.`)
   w.lines(printLiteral(entityIRLiteral(entity), 0, `export const ${n.ir}: ${ctx.rt('EntityIR')} = `))
   w.blank()
+  if (ctx.storageUrl !== undefined) {
+    w.doc("Where the schema's config puts the tables, found from this file so any working directory works.")
+    w.line(`${ctx.rt('declareEntityBasePath')}(${storageLocation(ctx.storageUrl)})`)
+  }
   w.line(registration(ctx, entity))
   return w.toString()
+}
+
+/** A relative URL resolves against this module; an absolute path is used as is. */
+function storageLocation(url: string): string {
+  return url.startsWith('.') ? `new URL(${quote(url)}, import.meta.url)` : quote(url)
 }
 
 function registration(ctx: EmitContext, entity: EntityIR): string {
@@ -81,6 +90,7 @@ function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
 function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   const local = (name: string) => (ctx.rt(name) === name ? name : `${name} as ${ctx.rt(name)}`)
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
+  if (ctx.storageUrl !== undefined) runtimeValues.push('declareEntityBasePath')
   if (primaryKeyType(entity, ctx) !== undefined) runtimeValues.push('PRIMARY_KEY')
   const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
   if (entity.relations.length > 0) runtimeTypes.push('RelationQuery', 'WithIncludes')

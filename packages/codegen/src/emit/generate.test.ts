@@ -66,6 +66,25 @@ describe('generate', () => {
     )
   })
 
+  it('names the storage folder relative to the output folder, or absolute without one', () => {
+    const line = (options: Parameters<typeof generate>[1]) =>
+      generate(blogIR, options)
+        .get('post.ts')!
+        .split('\n')
+        .find((l) => l.startsWith('declareEntityBasePath('))
+    expect(line({ outDir: '/app/src/gen', storageDir: '/app/data' })).toBe(
+      "declareEntityBasePath(new URL('../../data/', import.meta.url))",
+    )
+    expect(line({ outDir: '/app/gen', storageDir: '/app/gen/tables x' })).toBe(
+      "declareEntityBasePath(new URL('./tables%20x/', import.meta.url))",
+    )
+    expect(line({ outDir: '/app', storageDir: '/app' })).toBe(
+      "declareEntityBasePath(new URL('./', import.meta.url))",
+    )
+    expect(line({ storageDir: '/srv/data' })).toBe("declareEntityBasePath('/srv/data')")
+    expect(line({ outDir: '/app' })).toBeUndefined()
+  })
+
   it('names the entity’s own source file when the IR has spans', () => {
     const [user, post] = blogIR.entities
     const ir = {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { biomeCheck } from './__fixtures__/biome-check.js'
+import { blogIR } from './__fixtures__/blog-ir.js'
 import {
   type CompileDiagnostic,
   makeTempProject,
@@ -17,11 +18,15 @@ let dir: string
 let diagnostics: CompileDiagnostic[]
 
 const snippetFile = (i: number) => `blog-usage/misuse-${i}.ts`
+/** The blog generated with a storage folder, as `pf generate` does when the schema's config sets one. */
+const STORAGE_SAMPLE = 'blog-with-storage'
+const STORAGE_OPTIONS = { outDir: '/app/src/generated', storageDir: '/app/data' }
 
 beforeAll(() => {
   dir = makeTempProject()
   const files = new Map<string, string>()
   for (const [sample, ir] of SAMPLES) for (const [p, c] of generate(ir)) files.set(`${sample}/${p}`, c)
+  for (const [p, c] of generate(blogIR, STORAGE_OPTIONS)) files.set(`${STORAGE_SAMPLE}/${p}`, c)
   files.set('blog-usage/ok.ts', OK_SNIPPET)
   for (const [i, s] of MISUSE_SNIPPETS.entries()) files.set(snippetFile(i), s.code)
   diagnostics = typeCheck(
@@ -42,8 +47,18 @@ describe('generated code', () => {
     })
   }
 
+  it('declares the storage folder relative to each entity module, and type-checks', () => {
+    const user = generate(blogIR, STORAGE_OPTIONS).get('user.ts') ?? ''
+    expect(user).toContain(
+      "\ndeclareEntityBasePath(new URL('../../data/', import.meta.url))\nregisterEntity(User,",
+    )
+    expect(generate(blogIR).get('user.ts')).not.toContain('declareEntityBasePath')
+    const mine = diagnostics.filter((d) => d.file.startsWith(`${STORAGE_SAMPLE}/`) || d.file === '')
+    expect(renderDiagnostics(mine)).toBe('')
+  })
+
   it('is formatted and lint-clean by the repo’s biome rules', () => {
-    const { status, output } = biomeCheck(dir, [...SAMPLES.keys()])
+    const { status, output } = biomeCheck(dir, [...SAMPLES.keys(), STORAGE_SAMPLE])
     expect(output).not.toMatch(/error|warn/i)
     expect(status).toBe(0)
   })
