@@ -7,6 +7,7 @@ import { sameDtype } from '../format/same-dtype.js'
 import type { StorageFormat } from '../format/storage-format.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { ColumnMapping } from './column-mapping.js'
+import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
 import type { FileSystem } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
@@ -14,7 +15,9 @@ import { encodeParquet } from './parquet-encoder.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { TableCorruptError } from './table-errors.js'
+import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
+import { removeQuietly } from './temp-files.js'
 
 /** Data files whose column dtypes a store remembers. */
 const MAX_CACHED_DTYPES = 10_000
@@ -28,7 +31,7 @@ export class WrittenFiles {
   constructor(private readonly fs: FileSystem) {}
   /** Deletes every file written (best effort: vacuum removes whatever remains). */
   async discard(): Promise<void> {
-    await Promise.all(this.paths.splice(0).map((p) => this.fs.unlink(p).catch(() => undefined)))
+    await Promise.all(this.paths.splice(0).map((p) => removeQuietly(this.fs, p)))
   }
 }
 
@@ -64,28 +67,35 @@ export class DataFileStore {
    * Parquet: min/max come from the footer polars just wrote (a second reduction of every
    * column cost about a tenth of the write), computed while the file is written and fsynced.
    */
-  private async encode(df: pl.DataFrame, tempPath: string): Promise<{ size: number; stats: FileStats }> {
+  private async encode(
+    df: pl.DataFrame,
+    tempPath: string,
+  ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
       const bytes = encodeParquet(df, 'zstd')
       const writing = this.fs.writeFile(tempPath, bytes)
       let stats: FileStats
+      let checksum: string
       try {
         stats = computeFileStats(
           df,
           this.storedEntity,
           parquetFooterRanges(bytes, this.storedEntity, this.typed(df)),
         )
+        checksum = fileChecksum(bytes)
       } catch (error) {
         await writing.catch(() => undefined)
         throw error
       }
       await writing
-      return { size: bytes.length, stats }
+      return { size: bytes.length, stats, checksum }
     }
     const stats = computeFileStats(df, this.storedEntity)
     await this.format.write(df, tempPath, this.writeOptions())
     await this.fs.fsyncFile(tempPath)
-    return { size: (await this.fs.stat(tempPath)).size, stats }
+    // The format writes by path: the bytes are read back once for the checksum (from the page cache).
+    const bytes = await this.fs.readFile(tempPath)
+    return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
   }
 
   /** Stored columns of a frame that have their field's table dtype (their footer statistics are the table's). */
@@ -138,20 +148,25 @@ export class DataFileStore {
         const finalPath = join(this.root, rel)
         const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
         written.paths.push(tempPath)
-        const { size, stats } = await this.encode(chunk, tempPath)
+        const { size, stats, checksum } = await this.encode(chunk, tempPath)
         await this.fs.rename(tempPath, finalPath)
         written.paths[written.paths.indexOf(tempPath)] = finalPath
         dirs.add(dirname(finalPath))
-        adds.push({ path: rel, size, partitionValues: values, stats })
+        adds.push({ path: rel, size, partitionValues: values, stats, checksum })
       }
     }
     for (const dir of dirs) await this.fs.fsyncDir(dir)
     return adds
   }
 
-  /** Absolute path of a live file. */
+  /** Absolute path of a live file; TableCorruptError when its path would leave the table (see `pathProblem`). */
   absolute(file: LiveFile): string {
-    return join(this.root, file.add.path)
+    try {
+      return containedPath(this.root, file.add.path)
+    } catch (error) {
+      if (!(error instanceof UncontainedPathError)) throw error
+      throw new TableCorruptError(this.table, file.add.path, file.version, error.message)
+    }
   }
 
   private corrupt(file: LiveFile, detail: string, cause?: unknown): TableCorruptError {
@@ -164,14 +179,45 @@ export class DataFileStore {
     )
   }
 
-  /** Checks a file exists with the size its add action recorded (a truncated file fails here). */
-  async verify(file: LiveFile): Promise<void> {
-    let size: number
+  /** Files whose bytes matched their recorded checksum, by path (data files never change once written). */
+  private readonly checked = new Set<string>()
+
+  /**
+   * Checks a file exists with the size its add action recorded (every time: a stat), and its bytes against the
+   * recorded checksum: on every eager read (`full`), else the first time this store touches the file. A file
+   * whose add action has no checksum (older tables) is checked by size only.
+   */
+  async verify(file: LiveFile, full = false): Promise<void> {
+    const path = this.absolute(file)
+    const { checksum } = file.add
+    if (checksum === undefined || (!full && this.checked.has(path))) {
+      let size: number
+      try {
+        size = (await this.fs.stat(path)).size
+      } catch (error) {
+        throw this.corrupt(file, 'data file is missing', error)
+      }
+      this.checkSize(file, size)
+      return
+    }
+    let bytes: Uint8Array
     try {
-      size = (await this.fs.stat(this.absolute(file))).size
+      bytes = await this.fs.readFile(path)
     } catch (error) {
       throw this.corrupt(file, 'data file is missing', error)
     }
+    this.checkSize(file, bytes.length)
+    const actual = fileChecksum(bytes)
+    if (actual !== checksum)
+      throw this.corrupt(
+        file,
+        `data file checksum is ${actual}, the log recorded ${checksum} (damaged bytes)`,
+      )
+    if (this.checked.size >= MAX_CACHED_DTYPES) this.checked.clear()
+    this.checked.add(path)
+  }
+
+  private checkSize(file: LiveFile, size: number): void {
     if (size !== file.add.size)
       throw this.corrupt(file, `data file has ${size} bytes, the log recorded ${file.add.size}`)
   }
@@ -230,13 +276,14 @@ export class DataFileStore {
     return true
   }
 
-  /** A lazy scan of one file, its deleted keys removed, in schema column order. */
-  scan(
+  /** A lazy scan of one file (verified first, see `verify`), its deleted keys removed, in schema column order. */
+  async scan(
     file: LiveFile,
     keyFrame: (keys: readonly string[]) => pl.DataFrame,
     keyColumns: readonly string[],
     columns?: readonly string[],
-  ): pl.LazyDataFrame {
+  ): Promise<pl.LazyDataFrame> {
+    await this.verify(file)
     const path = this.absolute(file)
     if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
     let lf: pl.LazyDataFrame
@@ -266,7 +313,7 @@ export class DataFileStore {
     keyColumns: readonly string[],
     columns?: readonly string[],
   ): Promise<pl.DataFrame> {
-    await this.verify(file)
+    await this.verify(file, true)
     let df: pl.DataFrame
     try {
       df = await this.format.read(this.absolute(file))

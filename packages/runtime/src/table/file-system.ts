@@ -27,7 +27,7 @@ export interface FileSystem {
   fsyncFile(path: string): Promise<void>
   /** Flushes a directory's entries (creates, renames) to disk. */
   fsyncDir(path: string): Promise<void>
-  stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }>
+  stat(path: string): Promise<FileStat>
   /** Like `stat`, but a symbolic link is described itself, never followed (vacuum must not act through links). */
   lstat(
     path: string,
@@ -51,4 +51,16 @@ export function isNotFound(error: unknown): boolean {
 /** True when the error says the path already exists. */
 export function isAlreadyExists(error: unknown): boolean {
   return errorCode(error) === 'EEXIST'
+}
+
+/** What `stat` reports. */
+export interface FileStat {
+  readonly size: number
+  readonly mtimeMs: number
+  readonly isDirectory: boolean
+  /**
+   * Which file this is: differs for a file deleted and created again at the same path (node: device, inode,
+   * birth and change times). Absent where the file system cannot tell; tables then compare nothing.
+   */
+  readonly identity?: string
 }

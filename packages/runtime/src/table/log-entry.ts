@@ -66,6 +66,8 @@ export interface AddAction {
   readonly size: number
   readonly partitionValues: Readonly<Record<string, string | null>>
   readonly stats: FileStats
+  /** `crc32:<8 hex digits>` of the file's bytes, checked when the file is read (absent in older tables). */
+  readonly checksum?: string
 }
 
 /** A data file stops being part of the table (it stays on disk until vacuumed). */
@@ -88,6 +90,10 @@ export interface CommitInfo {
   readonly details?: readonly string[]
   /** Set on the void stand-in of an entry whose multi-table transaction was aborted (never written to disk). */
   readonly aborted?: true
+  /** Live data files after this version (checked on replay and against checkpoints; absent in older tables). */
+  readonly tableFiles?: number
+  /** Visible rows after this version (as `tableFiles`). */
+  readonly tableRows?: number
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   TableTransaction,
 } from './table.js'
 import { ConflictError, TableWriteError } from './table-errors.js'
-import { TxnDecisions } from './txn-decisions.js'
+import { decisionProblem, TxnDecisions } from './txn-decisions.js'
 
 /** The operations of one table in a multi-table commit. */
 export interface TableWrite {
@@ -25,7 +25,8 @@ export interface TableWrite {
 export interface CommitTablesOptions {
   /**
    * Folder of the transaction's decision file. Default: `_pf_txn` in the deepest folder holding every table
-   * (for an entity store: `<base>/_pf_txn`). Every process writing these tables must see the same folder.
+   * (for an entity store: `<base>/_pf_txn`). Every process writing these tables must see the same folder. It must
+   * be named `_pf_txn` and sit in a folder holding every table (readers refuse decision files elsewhere).
    */
   readonly decisionDir?: string
   /**
@@ -111,11 +112,23 @@ export async function commitTables(
   const tables = order.map((o) => posix(relative(dir, o.path)))
   const outcomes: CommitOutcome[] = []
   let version = 0
+  // Readers accept only a decision folder `_pf_txn` in a table's folder or an ancestor: refuse others up front.
+  const decisionOf = (table: Table): string => posix(relative(resolve(table.path), decisionFile))
+  for (const p of prepared) {
+    const problem = decisionProblem({ id, decision: decisionOf(p.table) })
+    if (problem !== undefined) {
+      await discardAll()
+      throw new ParquetFrameError(
+        'PF_TABLE_TXN',
+        `Table ${p.table.name} (${p.table.path}) cannot take part in a transaction deciding in ${dir}: ${problem}`,
+      )
+    }
+  }
   try {
     await fs.mkdir(dir)
     const deadline = Date.now() + (options.timeoutMs ?? 30_000)
     for (const p of prepared) {
-      const ref: TxnRef = { id, decision: posix(relative(p.table.path, decisionFile)), deadline, tables }
+      const ref: TxnRef = { id, decision: decisionOf(p.table), deadline, tables }
       const outcome = await p.table.commitPrepared(p, ref)
       outcomes.push(outcome)
       version = outcome.result.version

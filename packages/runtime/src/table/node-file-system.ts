@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { errorCode, type FileSystem } from './file-system.js'
+import { errorCode, type FileStat, type FileSystem } from './file-system.js'
 
 async function fsyncPath(path: string, flags: string): Promise<void> {
   const handle = await fsp.open(path, flags)
@@ -100,9 +100,10 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  async stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }> {
+  async stat(path: string): Promise<FileStat> {
     const s = await fsp.stat(path)
-    return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() }
+    const identity = `${s.dev}:${s.ino}:${s.birthtimeMs}:${s.ctimeMs}`
+    return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory(), identity }
   }
 
   async lstat(

@@ -32,6 +32,8 @@ export type KeyLocations = Map<string, { keys: string[]; rows: number }>
 /** The tools a snapshot reads with; one per table and metadata. */
 export interface SnapshotContext {
   readonly table: string
+  /** Which table this is (table id and version 0's file identity): keys the process-wide key index. */
+  readonly identity: string
   readonly store: DataFileStore
   readonly codec: KeyCodec
   readonly keyIndex: KeyIndexCache
@@ -167,8 +169,9 @@ export class Snapshot {
     if (files.length === 0) {
       lf = this.emptyFrame(readColumns).lazy()
     } else if (store.lazy) {
-      await Promise.all(files.map((f) => store.verify(f)))
-      const parts = files.map((f) => store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns))
+      const parts = await Promise.all(
+        files.map((f) => store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns)),
+      )
       lf = parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
     } else {
       lf = (await this.readFiles(files, readColumns)).lazy()
@@ -273,8 +276,7 @@ export class Snapshot {
       if (range && !overlaps(keyRangeOf(file.add, this.metadata), range)) continue
       let lf: pl.LazyDataFrame
       if (store.lazy) {
-        await store.verify(file)
-        lf = store.scan(file, this.keyFrame, codec.columns, codec.columns)
+        lf = await store.scan(file, this.keyFrame, codec.columns, codec.columns)
       } else {
         lf = (await store.read(file, this.keyFrame, codec.columns, codec.columns)).lazy()
       }
@@ -294,8 +296,7 @@ export class Snapshot {
     const { store, codec } = this.ctx
     const frame = this.keyFrame(keys)
     if (store.lazy) {
-      await store.verify(file)
-      const lf = store.scan(file, this.keyFrame, codec.columns, columns)
+      const lf = await store.scan(file, this.keyFrame, codec.columns, columns)
       // A few single-column keys become an equality filter: polars pushes it into the
       // Parquet reader, which skips row groups by their statistics. Many keys: a semi-join.
       const [column] = codec.columns
@@ -315,7 +316,8 @@ export class Snapshot {
     file: LiveFile,
   ): Promise<{ df: pl.DataFrame; rows: ReadonlyMap<string, number> } | undefined> {
     const { keyIndex, store, codec } = this.ctx
-    const path = store.absolute(file)
+    // Keyed by table identity: a table deleted and created again at the same path shares no entry.
+    const path = `${this.ctx.identity}\u0000${store.absolute(file)}`
     const hit = keyIndex.get(path)
     if (hit) return hit
     if (!keyIndex.touch(path, file.add.stats.numRows)) return undefined

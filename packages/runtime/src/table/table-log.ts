@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer'
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from './file-system.js'
@@ -12,8 +13,17 @@ import {
   versionOfCheckpointFile,
   versionOfLogFile,
 } from './log-entry.js'
+import { checkCheckpoint, checkLogEntry } from './log-entry-schema.js'
 import { TableCorruptError, TableNotFoundError } from './table-errors.js'
-import { type CheckpointData, fromCheckpoint, replay, type TableState, toCheckpoint } from './table-state.js'
+import {
+  fromCheckpoint,
+  ReplayError,
+  replay,
+  type TableState,
+  toCheckpoint,
+  totalsProblem,
+} from './table-state.js'
+import { removeQuietly } from './temp-files.js'
 import { TxnDecisions } from './txn-decisions.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
@@ -27,15 +37,29 @@ export class TableLog {
   private readonly entries = new Map<number, LogEntry>()
   private readonly checkpoints = new Map<number, TableState>()
   /** Decisions of the multi-table transactions some entries belong to. */
-  readonly decisions: TxnDecisions
+  decisions: TxnDecisions
+  /** Table name for error messages (the path until version 0 names the entity, see `rename`). */
+  private name: string
 
   constructor(
     readonly root: string,
     readonly fs: FileSystem,
-    readonly table: string,
+    table: string,
   ) {
     this.dir = join(root, LOG_DIR)
+    this.name = table
     this.decisions = new TxnDecisions(fs, table)
+  }
+
+  /** Table name for error messages. */
+  get table(): string {
+    return this.name
+  }
+
+  /** Names the table in later errors (once its entity is known). */
+  rename(table: string): void {
+    this.name = table
+    this.decisions = new TxnDecisions(this.fs, table)
   }
 
   /** Path of a version's log entry. */
@@ -43,13 +67,13 @@ export class TableLog {
     return join(this.dir, logFileName(version))
   }
 
-  private parse<T>(bytes: Uint8Array, file: string, version: number): T {
+  private parse(bytes: Uint8Array, file: string, version: number): unknown {
     try {
       // ASCII (the usual case) decodes as latin1 in a fraction of the time the checking UTF-8 decoder takes.
       const text = isAscii(bytes)
         ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
         : decoder.decode(bytes)
-      return JSON.parse(text) as T
+      return JSON.parse(text) as unknown
     } catch (error) {
       throw new TableCorruptError(this.table, file, version, 'not valid JSON (truncated or damaged)', {
         cause: error,
@@ -69,15 +93,10 @@ export class TableLog {
       if (isNotFound(error)) return undefined
       throw error
     }
-    const entry = this.parse<LogEntry>(bytes, file, version)
-    if (
-      typeof entry !== 'object' ||
-      entry === null ||
-      entry.version !== version ||
-      typeof entry.commitInfo !== 'object'
-    ) {
-      throw new TableCorruptError(this.table, file, version, 'not a log entry of this version')
-    }
+    const checked = checkLogEntry(this.parse(bytes, file, version), version)
+    if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
+    const entry = checked.value
+    if (entry.txn) this.decisions.check(entry as LogEntry & { txn: TxnRef }, file)
     if (this.entries.size >= 20_000) this.entries.clear()
     this.entries.set(version, entry)
     return entry
@@ -105,6 +124,93 @@ export class TableLog {
     await this.fs.fsyncDir(this.dir)
   }
 
+  /** True when a version's entry exists (a cheap stat; the entry is not read). */
+  private async exists(version: number): Promise<boolean> {
+    try {
+      await this.fs.stat(this.entryPath(version))
+      return true
+    } catch (error) {
+      if (isNotFound(error)) return false
+      throw error
+    }
+  }
+
+  private gap(missing: number, present: number): TableCorruptError {
+    return new TableCorruptError(
+      this.table,
+      this.entryPath(missing),
+      missing,
+      `log entry missing, but version ${present} exists (entries were deleted)`,
+    )
+  }
+
+  /**
+   * Which table this is: version 0's file identity (see `FileStat.identity`), recorded by the first open. A
+   * table folder deleted and created again at the same path is another table; caches must not outlive it.
+   * Without version 0: TableNotFoundError when the log holds nothing, TableCorruptError when it holds entries
+   * or checkpoints (a table is never re-created over them).
+   */
+  async identity(): Promise<string> {
+    try {
+      return (await this.fs.stat(this.entryPath(0))).identity ?? ''
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+    }
+    await this.assertEmpty()
+    throw new TableNotFoundError(this.root)
+  }
+
+  /** Version 0's identity when this log was first read (see `identity`). */
+  private recorded: string | undefined
+
+  /** Which table this log object describes: recorded by the first read; '' where identities are unknown. */
+  get tableIdentity(): string {
+    return this.recorded ?? ''
+  }
+
+  /**
+   * True while the table on disk is the one this object first read (a stat of version 0); false once the folder
+   * was deleted and a table created again at its path. TableNotFoundError / TableCorruptError without version 0.
+   */
+  async sameTable(): Promise<boolean> {
+    const now = await this.identity()
+    this.recorded ??= now
+    return now === this.recorded
+  }
+
+  /** Throws TableCorruptError when the log folder holds entries or checkpoints but no version 0. */
+  async assertEmpty(): Promise<void> {
+    let listed: { entries: number[]; checkpoints: number[] }
+    try {
+      listed = await this.list()
+    } catch (error) {
+      if (error instanceof TableNotFoundError) return
+      throw error
+    }
+    const other = listed.entries[0] ?? listed.checkpoints[0]
+    if (other !== undefined && listed.entries[0] !== 0) {
+      throw new TableCorruptError(
+        this.table,
+        this.entryPath(0),
+        0,
+        `version 0 is missing, but the log holds ${listed.entries.length} entries and ${listed.checkpoints.length} checkpoints: the table is not re-created over them`,
+      )
+    }
+  }
+
+  /** Versions of the entries on disk, checked to run from 0 without a gap; the checkpoints' versions. */
+  async listComplete(): Promise<{ entries: number[]; checkpoints: number[] }> {
+    const listed = await this.list()
+    const { entries } = listed
+    if (entries.length > 0 || listed.checkpoints.length > 0) {
+      if (entries[0] !== 0) await this.assertEmpty()
+      for (let i = 0; i < entries.length; i++) {
+        if (entries[i] !== i) throw this.gap(i, entries[i] as number)
+      }
+    }
+    return listed
+  }
+
   /** Versions of the entries and checkpoints on disk, ascending. */
   async list(): Promise<{ entries: number[]; checkpoints: number[] }> {
     let names: string[]
@@ -125,17 +231,55 @@ export class TableLog {
     return { entries: entries.sort((a, b) => a - b), checkpoints: checkpoints.sort((a, b) => a - b) }
   }
 
+  /** Path of a version's checkpoint. */
+  checkpointPath(version: number): string {
+    return join(this.dir, checkpointFileName(version))
+  }
+
+  /** A checkpoint's state; TableCorruptError when it does not parse or validate. */
   private async readCheckpoint(version: number): Promise<TableState> {
     const cached = this.checkpoints.get(version)
     if (cached) return cached
-    const file = join(this.dir, checkpointFileName(version))
-    const data = this.parse<CheckpointData>(await this.fs.readFile(file), file, version)
-    if (data.version !== version || !Array.isArray(data.files)) {
-      throw new TableCorruptError(this.table, file, version, 'not a checkpoint of this version')
-    }
-    const state = fromCheckpoint(data)
+    const file = this.checkpointPath(version)
+    const checked = checkCheckpoint(this.parse(await this.fs.readFile(file), file, version), version)
+    if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
+    const state = fromCheckpoint(
+      checked.value,
+      (detail) => new TableCorruptError(this.table, file, version, detail),
+    )
     if (this.checkpoints.size >= 8) this.checkpoints.clear()
     this.checkpoints.set(version, state)
+    return state
+  }
+
+  /**
+   * A checkpoint to start from, checked against the log: its version's entry must exist and record the same
+   * totals, and its table must be version 0's. A checkpoint that cannot be read or validated is skipped (the
+   * entries hold the truth); one that is valid but disagrees with them is TableCorruptError.
+   */
+  private async checkpointStart(version: number): Promise<TableState | undefined> {
+    const state = await this.readCheckpoint(version).catch((error: unknown) => {
+      if (error instanceof TableCorruptError || isNotFound(error)) return undefined
+      throw error
+    })
+    if (!state) return undefined
+    const file = this.checkpointPath(version)
+    const [entry, first] = await Promise.all([this.readEntry(version), this.readEntry(0)])
+    if (!entry) {
+      throw new TableCorruptError(this.table, file, version, `the log entry of version ${version} is missing`)
+    }
+    if (first?.metadata && first.metadata.id !== state.metadata.id) {
+      throw new TableCorruptError(
+        this.table,
+        file,
+        version,
+        `checkpoint of table ${state.metadata.id}, but this log is of table ${first.metadata.id}`,
+      )
+    }
+    const problem = totalsProblem(state, entry)
+    if (problem !== undefined) {
+      throw new TableCorruptError(this.table, file, version, `disagrees with the log entry: ${problem}`)
+    }
     return state
   }
 
@@ -150,15 +294,22 @@ export class TableLog {
     }
   }
 
+  /** Writes a file through a temp file and a rename (never partial); the temp file never stays behind. */
+  private async replaceFile(name: string, data: string): Promise<void> {
+    const temp = join(this.dir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
+    try {
+      await this.fs.writeFile(temp, data)
+      await this.fs.rename(temp, join(this.dir, name))
+    } catch (error) {
+      await removeQuietly(this.fs, temp)
+      throw error
+    }
+  }
+
   /** Writes a checkpoint of a state and points `_last_checkpoint` at it (temp file + rename: never partial). */
   async writeCheckpoint(state: TableState): Promise<void> {
-    const name = checkpointFileName(state.version)
-    const temp = join(this.dir, `.${name}.${process.pid}.${Date.now()}.tmp`)
-    await this.fs.writeFile(temp, JSON.stringify(toCheckpoint(state)))
-    await this.fs.rename(temp, join(this.dir, name))
-    const pointerTemp = join(this.dir, `.${LAST_CHECKPOINT}.${process.pid}.${Date.now()}.tmp`)
-    await this.fs.writeFile(pointerTemp, JSON.stringify({ version: state.version }))
-    await this.fs.rename(pointerTemp, join(this.dir, LAST_CHECKPOINT))
+    await this.replaceFile(checkpointFileName(state.version), JSON.stringify(toCheckpoint(state)))
+    await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
     await this.fs.fsyncDir(this.dir)
   }
 
@@ -167,12 +318,9 @@ export class TableLog {
     try {
       return replay(start, entries)
     } catch (error) {
-      const version = (start?.version ?? -1) + 1
-      const bad =
-        entries.find((e, i) => e.version !== version + i)?.version ?? entries.at(-1)?.version ?? version
-      throw new TableCorruptError(this.table, this.entryPath(bad), bad, (error as Error).message, {
-        cause: error,
-      })
+      if (!(error instanceof ReplayError)) throw error
+      const bad = error.version
+      throw new TableCorruptError(this.table, this.entryPath(bad), bad, error.message, { cause: error })
     }
   }
 
@@ -188,14 +336,25 @@ export class TableLog {
     for (;;) {
       const next = (current?.version ?? -1) + 1
       if (next > limit) return current
-      // The next entry alone first: usually there is none (a writer checking for news before its commit).
-      const head = await this.readEntry(next)
-      if (!head) return current
+      // The next entry alone first: usually there is none (a writer checking for news before its commit). The
+      // one after is probed meanwhile: present without the next one, the log has a gap (a writer would fill it).
+      const [head, after] = await Promise.all([this.readEntry(next), this.exists(next + 1)])
+      if (!head) {
+        // Entries are created in order, so the later one existing means this one did: re-read before blaming.
+        if (after && !(await this.readEntry(next))) throw this.gap(next, next + 1)
+        if (!after) return current
+        continue
+      }
       const count = Math.min(READ_AHEAD, limit - next + 1)
       const batch = [
         head,
         ...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => this.readEntry(next + 1 + i)))),
       ]
+      const missing = batch.indexOf(undefined)
+      const later = batch.findIndex((e, i) => i > missing && e !== undefined)
+      if (missing >= 0 && later > missing && !(await this.readEntry(next + missing))) {
+        throw this.gap(next + missing, next + later)
+      }
       const present: LogEntry[] = []
       for (const e of batch) {
         const resolved = e && (await this.decisions.resolve(this.root, e))
@@ -215,12 +374,14 @@ export class TableLog {
   async latest(known?: TableState): Promise<TableState> {
     let start = known
     if (!start) {
+      // Version 0 first: without it the table is missing (empty log) or corrupt, never re-created.
+      await this.sameTable()
       const hint = await this.lastCheckpointHint()
-      if (hint !== undefined) start = await this.readCheckpoint(hint).catch(() => undefined)
+      if (hint !== undefined) start = await this.checkpointStart(hint)
     }
     const state = await this.catchUp(start)
     if (!state) {
-      await this.list() // throws TableNotFoundError when the log folder is missing
+      await this.identity() // throws TableNotFoundError or TableCorruptError
       throw new TableNotFoundError(this.root)
     }
     return state
@@ -228,10 +389,10 @@ export class TableLog {
 
   /** The state at a version: the newest checkpoint at or before it, then entries up to it. */
   async at(version: number): Promise<TableState | undefined> {
-    const { entries, checkpoints } = await this.list()
+    const { entries, checkpoints } = await this.listComplete()
     if (!entries.includes(version)) return undefined
     const base = checkpoints.filter((c) => c <= version).at(-1)
-    const start = base === undefined ? undefined : await this.readCheckpoint(base).catch(() => undefined)
+    const start = base === undefined ? undefined : await this.checkpointStart(base)
     const state = await this.catchUp(start, version)
     if (!state || state.version !== version) {
       const missing = (state?.version ?? -1) + 1

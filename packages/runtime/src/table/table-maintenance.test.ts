@@ -68,7 +68,8 @@ describe('table maintenance', () => {
     const opened = await openTable(path, { fs })
     expect(opened.version).toBe(12)
     const entriesRead = fs.calls.filter((c) => /readFile .*\d{20}\.json$/.test(c)).map((c) => c.slice(-9, -5))
-    expect(entriesRead.every((v) => Number(v) > 10)).toBe(true)
+    // Besides newer entries: version 0 (whose table the checkpoint must be) and 10 (the totals it must match).
+    expect(entriesRead.every((v) => Number(v) >= 10 || Number(v) === 0)).toBe(true)
     expect(idsOf(await opened.read())).toEqual(range(0, 12))
     expect(idsOf(await (await opened.at(7)).read())).toEqual(range(0, 7))
   })

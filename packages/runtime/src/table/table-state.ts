@@ -1,5 +1,6 @@
 import type { ColumnStats, FileStats } from './file-stats.js'
 import type { AddAction, LogEntry, ProtocolAction, TableMetadata } from './log-entry.js'
+import { checkColumnStats } from './log-entry-schema.js'
 
 /** A data file that is part of a version, with the keys deleted from it by later versions. */
 export interface LiveFile {
@@ -21,6 +22,8 @@ export interface TableState {
   readonly metadata: TableMetadata
   /** Live files by relative path, in the order they were added. */
   readonly files: ReadonlyMap<string, LiveFile>
+  /** Visible rows (kept with the state: commits record it and replay checks it). */
+  readonly rows: number
 }
 
 /** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
@@ -56,15 +59,30 @@ const NO_KEYS: ReadonlySet<string> = new Set()
  */
 class LazyFileStats implements FileStats {
   readonly #json: string
+  readonly #invalid: (detail: string) => Error
   #columns: Readonly<Record<string, ColumnStats>> | undefined
   constructor(
     readonly numRows: number,
     json: string,
+    /** The error for statistics that do not parse or validate (names the checkpoint). */
+    invalid: (detail: string) => Error,
   ) {
     this.#json = json
+    this.#invalid = invalid
   }
   get columns(): Readonly<Record<string, ColumnStats>> {
-    this.#columns ??= JSON.parse(this.#json) as Record<string, ColumnStats>
+    if (this.#columns === undefined) {
+      let raw: unknown
+      try {
+        raw = JSON.parse(this.#json)
+      } catch {
+        throw this.#invalid('file statistics are not valid JSON')
+      }
+      const checked = checkColumnStats(raw)
+      if (!checked.ok) throw this.#invalid(`file statistics: ${checked.problem}`)
+      this.#columns = checked.value
+      return checked.value
+    }
     return this.#columns
   }
   /** The per-column statistics as JSON text. */
@@ -80,43 +98,86 @@ function checkpointStats(stats: FileStats): CheckpointStats {
 
 /** Rows visible in a state. */
 export function liveRows(state: TableState): number {
+  return state.rows
+}
+
+function countRows(files: Iterable<LiveFile>): number {
   let n = 0
-  for (const f of state.files.values()) n += f.add.stats.numRows - f.deletedRows
+  for (const f of files) n += f.add.stats.numRows - f.deletedRows
   return n
 }
 
+/** An entry that does not apply to the state before it; `version` names the entry. */
+export class ReplayError extends Error {
+  constructor(
+    readonly version: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Why a state does not have the totals its version's entry recorded, or undefined when it does (or none were). */
+export function totalsProblem(state: TableState, entry: LogEntry): string | undefined {
+  const { tableFiles, tableRows } = entry.commitInfo
+  if (tableFiles !== undefined && tableFiles !== state.files.size)
+    return `${state.files.size} files are live, the log recorded ${tableFiles}`
+  if (tableRows !== undefined && tableRows !== state.rows)
+    return `${state.rows} rows are live, the log recorded ${tableRows}`
+  return undefined
+}
+
 /**
- * Replays log entries onto a state (or from nothing, starting with version 0). Pure.
- * Throws a plain Error describing an inconsistency; callers wrap it with the file name.
+ * Replays log entries onto a state (or from nothing, starting with version 0). Pure. Checks each entry against
+ * the state (removed and deleted-from files live, the live file and row totals it recorded) and throws a
+ * ReplayError naming the entry; callers wrap it with the file name.
  */
 export function replay(start: TableState | undefined, entries: readonly LogEntry[]): TableState {
   let version = start?.version ?? -1
   let timestamp = start?.timestamp ?? 0
   let protocol = start?.protocol
   let metadata = start?.metadata
+  let rows = start?.rows ?? 0
   const files = new Map(start?.files)
   for (const entry of entries) {
-    if (entry.version !== version + 1)
-      throw new Error(`expected version ${version + 1}, found ${entry.version}`)
-    version = entry.version
+    const v = entry.version
+    if (v !== version + 1) throw new ReplayError(v, `expected version ${version + 1}, found ${v}`)
+    version = v
     timestamp = entry.commitInfo.timestamp
     if (entry.protocol) protocol = entry.protocol
     if (entry.metadata) metadata = entry.metadata
     for (const r of entry.remove ?? []) {
-      if (!files.delete(r.path)) throw new Error(`removes ${r.path}, which is not live`)
+      const live = files.get(r.path)
+      if (!live) throw new ReplayError(v, `removes ${r.path}, which is not live`)
+      files.delete(r.path)
+      rows -= live.add.stats.numRows - live.deletedRows
     }
     for (const d of entry.deletes ?? []) {
       const live = files.get(d.path)
-      if (!live) throw new Error(`deletes keys from ${d.path}, which is not live`)
+      if (!live) throw new ReplayError(v, `deletes keys from ${d.path}, which is not live`)
       const deleted = new Set(live.deleted)
       for (const k of d.keys) deleted.add(k)
       files.set(d.path, { ...live, deleted, deletedRows: live.deletedRows + d.rows })
+      rows -= d.rows
     }
-    for (const a of entry.add ?? [])
+    for (const a of entry.add ?? []) {
+      const replaced = files.get(a.path)
+      if (replaced) rows -= replaced.add.stats.numRows - replaced.deletedRows
       files.set(a.path, { add: a, version, deleted: new Set(), deletedRows: 0 })
+      rows += a.stats.numRows
+    }
+    if (!protocol || !metadata) throw new ReplayError(v, 'no protocol or metadata (version 0 missing)')
+    const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
+    if (problem !== undefined) throw new ReplayError(v, problem)
   }
-  if (!protocol || !metadata) throw new Error('no protocol or metadata (version 0 missing)')
-  return { version, timestamp, protocol, metadata, files }
+  if (!protocol || !metadata)
+    throw new ReplayError(version + 1, 'no protocol or metadata (version 0 missing)')
+  return { version, timestamp, protocol, metadata, files, rows }
+}
+
+/** The totals a commit records in its entry: live files and rows after it (checked by every later replay). */
+export function totalsOf(state: TableState): { tableFiles: number; tableRows: number } {
+  return { tableFiles: state.files.size, tableRows: state.rows }
 }
 
 /** A state as checkpoint data. */
@@ -135,14 +196,14 @@ export function toCheckpoint(state: TableState): CheckpointData {
   }
 }
 
-/** A state from checkpoint data. */
-export function fromCheckpoint(data: CheckpointData): TableState {
+/** A state from (validated) checkpoint data; `invalid` makes the error for statistics found broken when parsed. */
+export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) => Error): TableState {
   const files = new Map<string, LiveFile>()
   for (const f of data.files) {
     // The parsed objects are this function's own: they become the live files in place (fewer allocations).
     const stats = f.add.stats
     if ('columnsJson' in stats) {
-      ;(f.add as { stats: FileStats }).stats = new LazyFileStats(stats.numRows, stats.columnsJson)
+      ;(f.add as { stats: FileStats }).stats = new LazyFileStats(stats.numRows, stats.columnsJson, invalid)
     }
     const live = f as unknown as { deleted: ReadonlySet<string> | string[] }
     live.deleted = f.deleted.length === 0 ? NO_KEYS : new Set(f.deleted)
@@ -154,5 +215,6 @@ export function fromCheckpoint(data: CheckpointData): TableState {
     protocol: data.protocol,
     metadata: data.metadata,
     files,
+    rows: countRows(files.values()),
   }
 }

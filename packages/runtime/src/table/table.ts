@@ -43,7 +43,7 @@ import {
   TableWriteError,
 } from './table-errors.js'
 import { TableLog } from './table-log.js'
-import { type LiveFile, replay, type TableState } from './table-state.js'
+import { type LiveFile, replay, type TableState, totalsOf } from './table-state.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
@@ -215,7 +215,7 @@ export class Table {
   constructor(
     /** The table directory. */
     readonly path: string,
-    private readonly log: TableLog,
+    private log: TableLog,
     state: TableState,
     options: TableOptions,
   ) {
@@ -249,6 +249,7 @@ export class Table {
       const table = metadata.entity.name
       ctx = {
         table,
+        identity: `${metadata.id}:${this.log.tableIdentity}`,
         store: new DataFileStore(this.path, this.fs, table, metadata, this.maxRowsPerFile),
         codec: new KeyCodec(metadata.entity, table),
         keyIndex: this.keyIndex,
@@ -262,8 +263,17 @@ export class Table {
     return new Snapshot(this.context(state.metadata), state)
   }
 
-  /** The newest version (reads log entries committed since the last call). */
+  /**
+   * The newest version (reads log entries committed since the last call). When the table folder was deleted
+   * and a table created again at its path, this object starts over with that table: nothing read from the old
+   * one (entries, states, key index, verified files) is used for it.
+   */
   async snapshot(): Promise<Snapshot> {
+    if (!(await this.log.sameTable())) {
+      this.log = new TableLog(this.path, this.log.fs, this.name)
+      this.current = this.snapshotOf(await this.log.latest())
+      return this.current
+    }
     const state = await this.log.latest(this.current.state)
     if (state !== this.current.state) this.current = this.snapshotOf(state)
     return this.current
@@ -292,7 +302,7 @@ export class Table {
 
   /** Every version, oldest first. Reads the whole log. */
   async history(): Promise<HistoryEntry[]> {
-    const { entries } = await this.log.list()
+    const { entries } = await this.log.listComplete()
     const out: HistoryEntry[] = []
     for (let i = 0; i < entries.length; i += 64) {
       const batch = await Promise.all(entries.slice(i, i + 64).map((v) => this.log.readResolved(v)))
@@ -503,7 +513,7 @@ export class Table {
       const predicate = plan.deleteWhere.reduce((a, b) => a.or(b))
       for (const file of snap.files) {
         const lf = ctx.store.lazy
-          ? ctx.store.scan(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+          ? await ctx.store.scan(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
           : (await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)).lazy()
         const hits = lf
           .filter(predicate.fillNull(false))
@@ -609,7 +619,7 @@ export class Table {
         if (empty && !planned.metadata) {
           return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
         }
-        const entry: LogEntry = {
+        const draft: LogEntry = {
           version: snap.version + 1,
           commitInfo: {
             timestamp: Date.now(),
@@ -625,6 +635,12 @@ export class Table {
           ...(planned.deletes.length > 0 ? { deletes: planned.deletes } : {}),
           ...(planned.add.length > 0 ? { add: planned.add } : {}),
           ...(txn ? { txn } : {}),
+        }
+        // The entry records the live files and rows after it: every later replay and checkpoint is checked by them.
+        const after = replay(snap.state, [draft])
+        const entry: LogEntry = {
+          ...draft,
+          commitInfo: { ...draft.commitInfo, ...totalsOf(after) },
         }
         try {
           await this.log.writeEntry(entry)
@@ -735,14 +751,9 @@ export class Table {
   private async mergeFiles(ctx: SnapshotContext, group: readonly LiveFile[]): Promise<pl.DataFrame> {
     const keyFrame = (k: readonly string[]) => ctx.codec.frame(k)
     if (ctx.store.lazy && group.length > 1) {
-      for (const f of group) await ctx.store.verify(f)
       const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
-      const merged = await pl
-        .concat(
-          group.map((f) => ctx.store.scan(f, keyFrame, ctx.codec.columns)),
-          { how: 'vertical' },
-        )
-        .collect()
+      const scans = await Promise.all(group.map((f) => ctx.store.scan(f, keyFrame, ctx.codec.columns)))
+      const merged = await pl.concat(scans, { how: 'vertical' }).collect()
       if (merged.height === expected) return merged
     }
     const frames: pl.DataFrame[] = []
@@ -941,6 +952,8 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
   }
   const log = new TableLog(path, fs, entity.name)
   await fs.mkdir(log.dir)
+  // Entries or checkpoints without version 0: a damaged table, never replaced by a new one.
+  await log.assertEmpty()
   const entry: LogEntry = {
     version: 0,
     commitInfo: {
@@ -960,6 +973,7 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
     if (isAlreadyExists(error)) throw new TableExistsError(path)
     throw new TableWriteError(entity.name, 'creating the table', { cause: error })
   }
+  await log.sameTable() // records which table this is
   return new Table(path, log, replay(undefined, [entry]), options)
 }
 
@@ -973,5 +987,7 @@ export async function openTable(path: string, options: TableOptions = {}): Promi
       `Table at ${path} needs reader protocol ${state.protocol.minReaderVersion}; this runtime reads ${PROTOCOL_VERSION}`,
     )
   }
-  return new Table(path, new TableLog(path, log.fs, state.metadata.entity.name), state, options)
+  // The log object that read the state keeps its cache and identity; errors from now on name the entity.
+  log.rename(state.metadata.entity.name)
+  return new Table(path, log, state, options)
 }

@@ -1,8 +1,9 @@
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
 import type { LogEntry, TxnRef } from './log-entry.js'
 import { TableCorruptError } from './table-errors.js'
+import { containedPath, pathProblem } from './table-path.js'
 
 /** The outcome of a multi-table transaction. */
 export type TxnDecision = 'commit' | 'abort'
@@ -15,8 +16,9 @@ interface DecisionFile {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-/** Decisions never change once written: one cache for the process, by absolute path. */
+/** Decisions never change once written: one cache for the process, by absolute path and transaction id. */
 const known = new Map<string, TxnDecision>()
+const knownKey = (path: string, txnId: string): string => `${txnId}\u0000${path}`
 
 /**
  * Reads and writes the decision files of multi-table transactions. A decision file is created once, with an
@@ -32,7 +34,7 @@ export class TxnDecisions {
 
   /** The decision at an absolute path, or undefined while there is none (`version`: the entry asking, for errors). */
   async read(path: string, txnId: string, version: number): Promise<TxnDecision | undefined> {
-    const cached = known.get(path)
+    const cached = known.get(knownKey(path, txnId))
     if (cached) return cached
     let bytes: Uint8Array
     try {
@@ -52,7 +54,7 @@ export class TxnDecisions {
     if (data.txnId !== txnId || (data.decision !== 'commit' && data.decision !== 'abort')) {
       throw new TableCorruptError(this.table, path, version, `not the decision of transaction ${txnId}`)
     }
-    known.set(path, data.decision)
+    known.set(knownKey(path, txnId), data.decision)
     return data.decision
   }
 
@@ -78,7 +80,7 @@ export class TxnDecisions {
       return existing
     }
     await this.fs.fsyncDir(dirname(path))
-    known.set(path, decision)
+    known.set(knownKey(path, txnId), decision)
     return decision
   }
 
@@ -97,6 +99,13 @@ export class TxnDecisions {
     }
   }
 
+  /** Throws TableCorruptError when an entry's decision path is not one `decisionProblem` accepts. */
+  check(entry: LogEntry & { txn: TxnRef }, file: string): void {
+    const problem = decisionProblem(entry.txn)
+    if (problem !== undefined)
+      throw new TableCorruptError(this.table, file, entry.version, `txn.decision: ${problem}`)
+  }
+
   /** How an entry counts: itself, a void stand-in when its transaction aborted, or 'pending' while undecided. */
   async resolve(root: string, entry: LogEntry): Promise<LogEntry | 'pending'> {
     const ref = entry.txn
@@ -107,15 +116,33 @@ export class TxnDecisions {
   }
 }
 
-/** The absolute decision file of an entry's transaction. */
+/** Name of the folder holding decision files, in a table's folder or one of its ancestors. */
+export const DECISION_DIR = '_pf_txn'
+
+/**
+ * Why a transaction's decision path (relative to a table) is refused, or undefined: it must be
+ * `(../)*_pf_txn/<id>.json`, a decision folder in the table's folder or an ancestor (the store's base), so a
+ * log entry can never make a writer create or read a file anywhere else.
+ */
+export function decisionProblem(ref: Pick<TxnRef, 'id' | 'decision'>): string | undefined {
+  const problem = pathProblem(ref.decision, { parents: true })
+  if (problem !== undefined) return problem
+  const rest = ref.decision.split('/').filter((s) => s !== '..')
+  if (rest.length !== 2 || rest[0] !== DECISION_DIR || rest[1] !== `${ref.id}.json`)
+    return `${JSON.stringify(ref.decision)} is not ${DECISION_DIR}/${ref.id}.json in the table's folder or an ancestor`
+  return undefined
+}
+
+/** The absolute decision file of an entry's transaction (its path checked by `decisionProblem`). */
 export function decisionPath(root: string, ref: TxnRef): string {
-  return join(root, ...ref.decision.split('/'))
+  const problem = decisionProblem(ref)
+  if (problem !== undefined) throw new Error(problem)
+  return containedPath(root, ref.decision, { parents: true })
 }
 
 /** What an aborted transaction's entry counts as: a version that changes nothing. */
 export function voidEntry(entry: LogEntry): LogEntry {
-  return {
-    version: entry.version,
-    commitInfo: { ...entry.commitInfo, rowsAdded: 0, rowsRemoved: 0, aborted: true },
-  }
+  // The totals it recorded held only had it committed.
+  const { tableFiles: _files, tableRows: _rows, ...info } = entry.commitInfo
+  return { version: entry.version, commitInfo: { ...info, rowsAdded: 0, rowsRemoved: 0, aborted: true } }
 }

@@ -1,0 +1,264 @@
+import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { createTable, openTable, type Table } from './table.js'
+import { TableCorruptError } from './table-errors.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+let path: string
+let table: Table
+
+const entryFile = (v: number) => join(path, '_pf_log', `${String(v).padStart(20, '0')}.json`)
+const checkpointFile = (v: number) => join(path, '_pf_log', `${String(v).padStart(20, '0')}.checkpoint.json`)
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+}
+
+/** Rewrites a log entry through a function of its parsed JSON. */
+async function editEntry(v: number, edit: (entry: Record<string, unknown>) => void): Promise<void> {
+  const entry = await readJson(entryFile(v))
+  edit(entry)
+  await writeFile(entryFile(v), JSON.stringify(entry))
+}
+
+/** The first add action of a parsed entry. */
+function firstAdd(entry: Record<string, unknown>): Record<string, unknown> {
+  return (entry.add as Record<string, unknown>[])[0] as Record<string, unknown>
+}
+
+/** The error of a promise that must fail. */
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e,
+  )
+}
+
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+  path = join(dir, 'users')
+  table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
+  for (const i of range(0, 4)) await table.append(users([i * 10, i * 10 + 1]))
+})
+afterEach(() => cleanup())
+
+describe('a damaged log is reported, never silently trusted', () => {
+  it('a missing entry in the middle is TableCorruptError for readers and writers, never a rollback', async () => {
+    await unlink(entryFile(2))
+    const error = await failure(openTable(path))
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect(error).toMatchObject({ version: 2, file: entryFile(2) })
+    expect((error as Error).message).toMatch(/version 3 exists/)
+    await expect(table.history()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
+    await expect(table.at(3)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
+  })
+
+  it('a gap of several entries is found, also when the table was opened before it', async () => {
+    const reader = await openTable(path)
+    await unlink(entryFile(4))
+    await unlink(entryFile(3))
+    await unlink(entryFile(2))
+    await table.append(users([99])) // version 5: after the gap
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
+    // The reader at version 4 sees 5 without 2-4 being needed; a fresh reader refuses.
+    expect((await reader.snapshot()).version).toBe(5)
+    await expect(table.history()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
+  })
+
+  it('a missing entry right after the newest one read is found before a writer fills it', async () => {
+    const stale = await openTable(path)
+    await table.append(users([50])) // 5
+    await table.append(users([60])) // 6
+    await unlink(entryFile(5))
+    const error = await failure(stale.append(users([70])))
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect(error).toMatchObject({ version: 5 })
+    expect(await readdir(join(path, '_pf_log'))).not.toContain('00000000000000000005.json')
+  })
+
+  it('a missing version 0 is corrupt, never re-created (entries or a checkpoint remain)', async () => {
+    await table.checkpoint()
+    await unlink(entryFile(0))
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+    await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
+      code: 'PF_TABLE_CORRUPT',
+      version: 0,
+    })
+    expect(await readdir(join(path, '_pf_log'))).not.toContain('00000000000000000000.json')
+    // Only the checkpoint left: still corrupt.
+    for (const v of range(1, 5)) await unlink(entryFile(v))
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+  })
+
+  it('a checkpoint that lists fewer files than its version has is TableCorruptError', async () => {
+    await table.checkpoint()
+    const data = await readJson(checkpointFile(4))
+    data.files = (data.files as unknown[]).slice(1)
+    await writeFile(checkpointFile(4), JSON.stringify(data))
+    const error = await failure(openTable(path))
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect(error).toMatchObject({ file: checkpointFile(4), version: 4 })
+    expect((error as Error).message).toMatch(/3 files .* 4|4 .* 3 files/)
+    await expect(table.at(2)).resolves.toMatchObject({ version: 2 })
+  })
+
+  it('a checkpoint whose entry is missing (a truncated log) is TableCorruptError', async () => {
+    await table.checkpoint()
+    await unlink(entryFile(4))
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
+  })
+
+  it('a checkpoint of another table is TableCorruptError', async () => {
+    const otherPath = join(dir, 'other')
+    const other = await createTable(otherPath, { entity: userEntity, enums: userEnums })
+    for (const i of range(0, 4)) await other.append(users([i]))
+    await other.checkpoint()
+    const name = '00000000000000000004.checkpoint.json'
+    await writeFile(join(path, '_pf_log', name), await readFile(join(otherPath, '_pf_log', name)))
+    await writeFile(join(path, '_pf_log', '_last_checkpoint'), JSON.stringify({ version: 4 }))
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
+  })
+
+  it('tables written before entries carried totals still open and read', async () => {
+    await table.checkpoint()
+    for (const v of range(0, 5)) {
+      await editEntry(v, (e) => {
+        const info = e.commitInfo as Record<string, unknown>
+        delete info.tableFiles
+        delete info.tableRows
+        for (const a of (e.add as Record<string, unknown>[] | undefined) ?? []) delete a.checksum
+      })
+    }
+    const data = await readJson(checkpointFile(4))
+    for (const f of data.files as { add: Record<string, unknown> }[]) delete f.add.checksum
+    await writeFile(checkpointFile(4), JSON.stringify(data))
+    const opened = await openTable(path)
+    expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
+    await opened.append(users([99]))
+    expect(idsOf(await (await openTable(path)).read())).toContain(99)
+  })
+})
+
+describe('wrong-shape log entries are TableCorruptError naming file and version', () => {
+  const cases: [string, (e: Record<string, unknown>) => void, RegExp][] = [
+    [
+      'add as a string',
+      (e) => {
+        e.add = 'part-x.parquet'
+      },
+      /add: /,
+    ],
+    [
+      'add without path',
+      (e) => {
+        delete firstAdd(e).path
+      },
+      /add\[0\]\.path/,
+    ],
+    [
+      'add with a negative size',
+      (e) => {
+        firstAdd(e).size = -1
+      },
+      /add\[0\]\.size/,
+    ],
+    [
+      'commitInfo null',
+      (e) => {
+        e.commitInfo = null
+      },
+      /commitInfo/,
+    ],
+    [
+      'remove entries without numRows',
+      (e) => {
+        e.remove = [{ path: 'x.parquet' }]
+      },
+      /remove\[0\]\.numRows/,
+    ],
+  ]
+  for (const [name, edit, detail] of cases) {
+    it(name, async () => {
+      await editEntry(3, edit)
+      const error = await failure(openTable(path))
+      expect(error).toBeInstanceOf(TableCorruptError)
+      expect(error).toMatchObject({ file: entryFile(3), version: 3 })
+      expect((error as Error).message).toMatch(detail)
+    })
+  }
+
+  it('metadata: {} and fields: null in version 0', async () => {
+    const original = (await readJson(entryFile(0))).metadata as object
+    await editEntry(0, (e) => {
+      e.metadata = {}
+    })
+    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+    await editEntry(0, (e) => {
+      e.metadata = { ...original, entity: { ...userEntity, fields: null } }
+    })
+    const error = await failure(openTable(path))
+    expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', file: entryFile(0), version: 0 })
+    expect((error as Error).message).toMatch(/metadata\.entity/)
+  })
+
+  it('a checkpoint of the wrong shape is not used: the entries are', async () => {
+    await table.checkpoint()
+    const data = await readJson(checkpointFile(4))
+    ;(data.files as { add: unknown }[])[0] = { add: 'nonsense' }
+    await writeFile(checkpointFile(4), JSON.stringify(data))
+    expect(idsOf(await (await openTable(path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
+  })
+})
+
+describe('paths taken from the log never leave the table', () => {
+  const escapes = [
+    '../elsewhere/x.parquet',
+    '/etc/passwd',
+    'a/../../x.parquet',
+    'C:\\x.parquet',
+    '_pf_log/x.json',
+  ]
+  for (const bad of escapes) {
+    it(`an add action naming ${bad}`, async () => {
+      await mkdir(join(dir, 'elsewhere'), { recursive: true })
+      await writeFile(join(dir, 'elsewhere', 'x.parquet'), 'not read')
+      await editEntry(3, (e) => {
+        firstAdd(e).path = bad
+      })
+      const error = await failure(openTable(path))
+      expect(error).toBeInstanceOf(TableCorruptError)
+      expect(error).toMatchObject({ file: entryFile(3), version: 3 })
+    })
+  }
+
+  it('a checkpoint naming a file outside the table is never followed: the entries are read instead', async () => {
+    await table.checkpoint()
+    await mkdir(join(dir, 'elsewhere'), { recursive: true })
+    const data = await readJson(checkpointFile(4))
+    const files = data.files as { add: { path: string } }[]
+    const first = files[0]
+    if (first) {
+      // The outside file holds rows of its own: reading it would show them.
+      await writeFile(join(dir, 'elsewhere', 'x.parquet'), await readFile(join(path, first.add.path)))
+      first.add.path = '../elsewhere/x.parquet'
+    }
+    await writeFile(checkpointFile(4), JSON.stringify(data))
+    const opened = await openTable(path)
+    expect((await opened.snapshot()).files.map((f) => f.add.path)).not.toContain('../elsewhere/x.parquet')
+    expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
+  })
+
+  it('a transaction decision path outside the table folders makes no writer create it', async () => {
+    const target = join(dir, 'outside')
+    await editEntry(4, (e) => {
+      e.txn = { id: 'evil', decision: '../outside/evil.json', deadline: 0, tables: ['users'] }
+    })
+    const error = await failure(openTable(path))
+    expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
+    await expect(readdir(target)).rejects.toMatchObject({ code: 'ENOENT' })
+    await rm(target, { recursive: true, force: true })
+  })
+})
