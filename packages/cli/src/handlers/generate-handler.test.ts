@@ -62,6 +62,33 @@ describe('pf generate', () => {
     expect(second.out).toMatch(/\(0 written, 3 unchanged\)/)
   })
 
+  it('passes the storage folder the project sets (pf.config.json, schema config), never the cwd default', async () => {
+    const seen: unknown[] = []
+    const recording = createGenerateHandler(async () => (ir, options) => {
+      seen.push(options?.storageDir)
+      return fakeGenerate(ir, options)
+    })
+    const run = async () => {
+      const fileConfig = JSON.parse(await readFile(project.path('pf.config.json'), 'utf8')) as {
+        storage?: string
+      }
+      const resolution = resolveOptions(['generate'], {}, fileConfig)
+      if (resolution.kind !== 'run') throw new Error('expected a command')
+      return recording(resolution.command.options as GenerateOptions, captureIo(project.dir, {}))
+    }
+    project = await tempProject({ 'schema.pfschema': BLOG_SCHEMA, 'pf.config.json': '{ "storage": "db" }' })
+    expect(await run()).toBe(0)
+    await writeFile(project.path('pf.config.json'), '{}')
+    await writeFile(
+      project.path('schema.pfschema'),
+      BLOG_SCHEMA.replace('config {', 'config {\n  storage = "./tables"'),
+    )
+    expect(await run()).toBe(0)
+    await writeFile(project.path('schema.pfschema'), BLOG_SCHEMA)
+    expect(await run()).toBe(0)
+    expect(seen).toEqual([project.path('db'), project.path('tables'), undefined])
+  })
+
   it('writes to --out, or PARQUETFRAME_OUTPUT, over the schema config', async () => {
     project = await tempProject({ 'schema.pfschema': BLOG_SCHEMA })
     expect((await pf('generate --out src/db')).out).toContain('in src/db (')
