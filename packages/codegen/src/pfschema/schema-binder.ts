@@ -22,7 +22,8 @@ import type { ConfigNode, EntityNode, EnumNode, NameNode, SchemaFileNode } from 
 import { toDiagnosticSpan } from './pfschema-ast.js'
 import { reservedFieldReason, reservedTypeReason } from './reserved-names.js'
 
-const CONFIG_KEYS = ['storage', 'format', 'output'] as const
+/** Keys a `config` block may hold. */
+export const CONFIG_KEYS = ['storage', 'format', 'output'] as const
 
 const nameSpan = (name: NameNode): DiagnosticSpan => toDiagnosticSpan(name.span)
 
