@@ -60,7 +60,7 @@ export interface FileStat {
   readonly isDirectory: boolean
   /**
    * Which file this is: differs for a file deleted and created again at the same path (node: device, inode,
-   * birth and change times). Absent where the file system cannot tell; tables then compare nothing.
+   * birth and modification times). Absent where the file system cannot tell; tables then compare nothing.
    */
   readonly identity?: string
 }

@@ -22,6 +22,20 @@ async function writeAndSync(path: string, data: Uint8Array | string, flag: strin
   }
 }
 
+/** Creates a file that must not exist and writes it; a failed write removes the file this call created. */
+async function writeNew(path: string, data: Uint8Array | string): Promise<void> {
+  const handle = await fsp.open(path, 'wx')
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    await fsp.unlink(path).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+}
+
 /**
  * The real file system (node:fs). `createExclusive` writes a temporary file,
  * fsyncs it and hard-links it to the target: `link` fails with EEXIST when the
@@ -36,25 +50,19 @@ export class NodeFileSystem implements FileSystem {
 
   async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
+    // Whatever happens (ENOSPC, EIO, a lost race), the temporary file never stays behind.
     try {
       await writeAndSync(temp, data, 'wx')
-    } catch (error) {
-      // ENOSPC/EIO while writing: the partial temporary file must not stay behind.
-      await fsp.unlink(temp).catch(() => undefined)
-      throw error
-    }
-    try {
-      await fsp.link(temp, path)
-    } catch (error) {
-      const code = errorCode(error)
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
-        await writeAndSync(path, data, 'wx')
-      } else {
-        await fsp.unlink(temp).catch(() => undefined)
-        throw error
+      try {
+        await fsp.link(temp, path)
+      } catch (error) {
+        const code = errorCode(error)
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+        await writeNew(path, data)
       }
+    } finally {
+      await fsp.unlink(temp).catch(() => undefined)
     }
-    await fsp.unlink(temp).catch(() => undefined)
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -102,7 +110,7 @@ export class NodeFileSystem implements FileSystem {
 
   async stat(path: string): Promise<FileStat> {
     const s = await fsp.stat(path)
-    const identity = `${s.dev}:${s.ino}:${s.birthtimeMs}:${s.ctimeMs}`
+    const identity = `${s.dev}:${s.ino}:${s.birthtimeMs}:${s.mtimeMs}`
     return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory(), identity }
   }
 
