@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { createTable, formatForPath, getFormat } from '@parquetframe/runtime'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
@@ -87,5 +88,37 @@ describe('pf inspect TABLE', () => {
       'APPEND',
       'DELETE',
     ])
+  })
+  it('a damaged log is a user-facing error naming the entry and version (exit 1), not an internal error', async () => {
+    const df = await formatForPath('people.csv').read(project.path('data/people.csv'))
+    const table = await createTable(project.path('tables/people'), { entity: PERSON_ENTITY })
+    await table.append(df)
+    const entry = project.path('tables/people/_pf_log/00000000000000000001.json')
+    const good = await readFile(entry, 'utf8')
+    const damaged: [string, (e: Record<string, unknown>) => void, RegExp][] = [
+      ['add as a string', (e) => Object.assign(e, { add: 'part-x.parquet' }), /add: /],
+      ['add without path', (e) => delete (e.add as Record<string, unknown>[])[0]?.path, /add\[0\]\.path/],
+      [
+        'a path outside the table',
+        (e) => Object.assign((e.add as object[])[0] ?? {}, { path: '/etc/passwd' }),
+        /absolute path/,
+      ],
+    ]
+    for (const [name, edit, detail] of damaged) {
+      const parsed = JSON.parse(good) as Record<string, unknown>
+      edit(parsed)
+      await writeFile(entry, JSON.stringify(parsed))
+      const r = await pf('inspect tables/people')
+      expect(r.code, name).toBe(1)
+      expect(r.err, name).toMatch(/^error: Table .*00000000000000000001\.json \(version 1\) is corrupt: /)
+      expect(r.err, name).toMatch(detail)
+      expect(r.err, name).not.toMatch(/internal error/)
+    }
+    const v0 = project.path('tables/people/_pf_log/00000000000000000000.json')
+    const meta = JSON.parse(await readFile(v0, 'utf8')) as Record<string, unknown>
+    await writeFile(v0, JSON.stringify({ ...meta, metadata: {} }))
+    const r = await pf('inspect tables/people')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/\(version 0\) is corrupt: metadata\./)
   })
 })
