@@ -101,7 +101,9 @@ export async function runTransaction<R>(
     const repo = store.repositoryOf(entry)
     parts.push({ repo, table: await repo.table(), ops })
   }
-  const locked = parts.filter((p) => p.repo.needsLock(p.ops)).map((p) => tableLockPath(p.table.path))
+  const locked = parts
+    .filter((p) => p.repo.needsLock(p.ops))
+    .map((p) => ({ path: tableLockPath(p.table.path), options: { fs: p.table.fs, table: p.table.name } }))
   await withWriteLocks(locked, async () => {
     const writes: TableWrite[] = []
     try {

@@ -359,7 +359,9 @@ export class Repository<T extends object> {
     }
     let result: CommitResult
     try {
-      result = this.needsLock(ops) ? await withWriteLock(tableLockPath(table.path), commit) : await commit()
+      result = this.needsLock(ops)
+        ? await withWriteLock(tableLockPath(table.path), commit, { fs: table.fs, table: table.name })
+        : await commit()
     } catch (error) {
       throw this.entityError(error, input)
     }

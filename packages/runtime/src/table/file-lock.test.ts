@@ -1,0 +1,212 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { withWriteLock } from '../entity/entity-write-lock.js'
+import { tempDir } from './__fixtures__/user-entity.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { LockError } from './table-errors.js'
+
+const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
+
+let dir: string
+let cleanup: () => Promise<void>
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+})
+afterEach(() => cleanup())
+
+/** The pid of a process that has exited (a lock it held is stale). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await new Promise((resolve) => child.on('exit', resolve))
+  return child.pid as number
+}
+
+/** A lock file as a process that then died would have left it, in each format a lock was ever written in. */
+async function seedStaleLock(path: string, style: 'json' | 'legacy' | 'empty'): Promise<void> {
+  const pid = await deadPid()
+  if (style === 'json') {
+    await writeFile(path, JSON.stringify({ pid, host: hostname(), time: Date.now(), token: randomUUID() }))
+  } else if (style === 'legacy') {
+    await writeFile(path, `${pid} ${Date.now()}`)
+  } else {
+    await writeFile(path, '')
+    const old = new Date(Date.now() - 10 * 60_000)
+    await utimes(path, old, old)
+  }
+}
+
+/** Files of the lock's folder (locks, breakers, temporary files). */
+async function lockFiles(): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.includes('lock'))
+}
+
+/** A racer child process: answers each "go" with one JSON line. */
+class Racer {
+  readonly child: ChildProcess
+  private out = ''
+  private err = ''
+  private waiting: ((line: string) => void)[] = []
+  readonly ready: Promise<void>
+
+  constructor(lock: string, inside: string) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', RACER, lock, inside], { stdio: 'pipe' })
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.err += chunk.toString('utf8')
+    })
+    this.ready = this.line().then(() => undefined)
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      this.out += chunk.toString('utf8')
+      let nl = this.out.indexOf('\n')
+      while (nl >= 0) {
+        const line = this.out.slice(0, nl)
+        this.out = this.out.slice(nl + 1)
+        this.waiting.shift()?.(line)
+        nl = this.out.indexOf('\n')
+      }
+    })
+    this.child.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w(`exit ${code}: ${this.err}`)
+    })
+  }
+
+  private line(): Promise<string> {
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  async round(): Promise<{ overlaps: number; takeovers: number }> {
+    const answer = this.line()
+    this.child.stdin?.write('go\n')
+    const line = await answer
+    if (!line.startsWith('{')) throw new Error(`racer failed: ${line}`)
+    return JSON.parse(line)
+  }
+
+  stop(): void {
+    this.child.stdin?.write('exit\n')
+  }
+}
+
+describe('write locks across processes', () => {
+  it('many processes taking over a stale lock: exactly one removes it each round, never two inside', async () => {
+    const lock = join(dir, '_pf_unique.lock')
+    const inside = join(dir, 'inside')
+    const racers = Array.from({ length: 6 }, () => new Racer(lock, inside))
+    try {
+      await Promise.all(racers.map((r) => r.ready))
+      for (const style of [
+        'legacy',
+        'json',
+        'empty',
+        'legacy',
+        'json',
+        'legacy',
+        'json',
+        'legacy',
+        'json',
+      ] as const) {
+        await seedStaleLock(lock, style)
+        const results = await Promise.all(racers.map((r) => r.round()))
+        expect(results.reduce((n, r) => n + r.overlaps, 0)).toBe(0)
+        expect(results.reduce((n, r) => n + r.takeovers, 0)).toBe(1)
+        expect(await lockFiles()).toEqual([])
+      }
+    } finally {
+      for (const r of racers) r.stop()
+    }
+  }, 120_000)
+})
+
+describe('write lock failures', () => {
+  const lock = () => join(dir, '_pf_unique.lock')
+  const ok = async () => 'done'
+
+  it.each(['ENOSPC', 'EROFS', 'EIO'])(
+    '%s while creating the lock: a LockError naming table, lock and errno; no file left',
+    async (code) => {
+      const fs = new FaultyFileSystem().inject({ op: 'createExclusive', path: /_pf_unique\.lock$/, code })
+      const error = await withWriteLock(lock(), ok, { fs, table: 'Member' }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(LockError)
+      expect(error).toMatchObject({ code: 'PF_LOCK', errno: code, table: 'Member', lockPath: lock() })
+      expect((error as Error).message).toContain(`Table Member: write lock ${lock()}`)
+      expect(await readdir(dir)).toEqual([])
+      // Nothing blocks the next writer.
+      expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
+      expect(await readdir(dir)).toEqual([])
+    },
+  )
+
+  it('a read-only lock folder is a LockError (EROFS), not a raw error', async () => {
+    const fs = new FaultyFileSystem().inject({ op: 'mkdir', code: 'EROFS' })
+    await expect(withWriteLock(lock(), ok, { fs, table: 'Member' })).rejects.toMatchObject({
+      code: 'PF_LOCK',
+      errno: 'EROFS',
+    })
+  })
+
+  it('each step of taking over a stale lock fails typed, and leaves the stale lock or nothing, never a breaker', async () => {
+    const steps = [
+      { op: 'createExclusive', path: /\.break-[0-9a-f]+$/ },
+      { op: 'lstat', path: /_pf_unique\.lock$/ },
+      { op: 'readFile', path: /_pf_unique\.lock$/ },
+      { op: 'unlink', path: /_pf_unique\.lock$/ },
+    ] as const
+    for (const step of steps) {
+      for (const code of ['ENOSPC', 'EROFS']) {
+        await seedStaleLock(lock(), 'json')
+        const stale = await readFile(lock(), 'utf8')
+        const fs = new FaultyFileSystem().inject({ ...step, code })
+        const error = await withWriteLock(lock(), ok, { fs, table: 'Member' }).catch((e: unknown) => e)
+        expect(error, `${step.op} ${code}`).toBeInstanceOf(LockError)
+        expect(error).toMatchObject({ errno: code, table: 'Member' })
+        expect(await lockFiles()).toEqual(['_pf_unique.lock'])
+        expect(await readFile(lock(), 'utf8')).toBe(stale)
+        // Without the fault the next writer takes it over.
+        expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
+        expect(await lockFiles()).toEqual([])
+      }
+    }
+  })
+
+  it('the lock is released when the work fails, and the work failure is what the caller sees', async () => {
+    const failure = new Error('unique check failed')
+    await expect(withWriteLock(lock(), () => Promise.reject(failure), { table: 'Member' })).rejects.toBe(
+      failure,
+    )
+    expect(await lockFiles()).toEqual([])
+  })
+
+  it('a lock this process could not release is retaken by it at once; the finished work still succeeds', async () => {
+    const fs = new FaultyFileSystem().inject({ op: 'unlink', path: /_pf_unique\.lock$/, code: 'EIO' })
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
+      expect(await lockFiles()).toEqual(['_pf_unique.lock'])
+      // Default timeout 30 s, stale after 60 s: only recognising its own abandoned lock lets this finish.
+      expect(await withWriteLock(lock(), ok, { fs, table: 'Member', timeoutMs: 200 })).toBe('done')
+      expect(await lockFiles()).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(warnings.some((w) => w instanceof LockError && w.errno === 'EIO')).toBe(true)
+  })
+
+  it('a live holder is waited for, then a LockError PF_LOCK_TIMEOUT names it', async () => {
+    await writeFile(
+      lock(),
+      JSON.stringify({ pid: process.ppid, host: hostname(), time: Date.now(), token: randomUUID() }),
+    )
+    const error = await withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 50 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LockError)
+    expect(error).toMatchObject({ code: 'PF_LOCK_TIMEOUT', table: 'Member' })
+    expect((error as Error).message).toContain(`process ${process.ppid} on ${hostname()}`)
+    expect(await lockFiles()).toEqual(['_pf_unique.lock'])
+  })
+})

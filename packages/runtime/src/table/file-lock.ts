@@ -1,0 +1,244 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { dirname } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
+import { nodeFileSystem } from './node-file-system.js'
+import { LockError } from './table-errors.js'
+
+/** Options of `withFileLock`. */
+export interface FileLockOptions {
+  /** File-system seam the lock file goes through. Default: the real file system. */
+  readonly fs?: FileSystem
+  /** The table the lock belongs to, named in errors. Default: the lock file's folder. */
+  readonly table?: string
+  /** Give up after waiting this long for a live holder. Default 30 s. */
+  readonly timeoutMs?: number
+  /** A lock older than this is abandoned even if its process seems alive. Default 60 s. */
+  readonly staleMs?: number
+}
+
+/** Who holds a lock: written into the lock file before the file becomes visible. */
+interface LockOwner {
+  readonly pid: number
+  readonly host: string
+  /** When the lock was taken (ms since the epoch). */
+  readonly time: number
+  /** Unique per acquisition: tells this lock apart from any other, ever. */
+  readonly token: string
+}
+
+/** A lock file as inspected: its bytes decide identity (a take-over removes exactly what was inspected). */
+interface LockSnapshot {
+  readonly text: string
+  readonly mtimeMs: number
+  readonly owner: LockOwner | undefined
+}
+
+/** A stale lock is broken through a chain of at most this many breaker files (a breaker that died, ...). */
+const MAX_BREAK_DEPTH = 3
+const HOST = hostname()
+/** Tokens of the locks this process holds now: a lock of this pid with another token was left by a failure. */
+const held = new Set<string>()
+
+/**
+ * Runs `fn` holding the lock file at `path`, exclusive across processes (and across callers in this process).
+ *
+ * Taking it: the owner's pid, host, time and a unique token are written to a temporary file that is then
+ * hard-linked into place (`FileSystem.createExclusive`): the lock is never visible empty or partial. A lock
+ * whose owner is gone (same host, no such pid; or a lock of this process it no longer holds) or older than
+ * `staleMs` is taken over atomically: the taker must first create `<lock>.break-<digest of the lock's bytes>`
+ * exclusively, re-reads the lock and removes it only if it is still byte-for-byte the one it judged stale. So
+ * of many takers exactly one removes that lock, and none removes a lock taken meanwhile; all then race for the
+ * lock by exclusive create again. Every failing file operation is a `LockError` naming the table, the lock
+ * and the errno, and leaves no lock or breaker file behind. The lock is removed when `fn` settles.
+ */
+export async function withFileLock<T>(
+  path: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const ctx = context(path, options)
+  const token = await acquire(ctx)
+  let result: T
+  try {
+    result = await fn()
+  } catch (error) {
+    await release(ctx, token).catch(() => undefined)
+    throw error
+  }
+  try {
+    await release(ctx, token)
+  } catch (error) {
+    // The work is done and must not be reported as failed; the lock stays until this process retakes it
+    // (it knows the token is no longer held) or it turns stale for others.
+    process.emitWarning(error instanceof Error ? error : String(error))
+  }
+  return result
+}
+
+interface LockContext {
+  readonly path: string
+  readonly fs: FileSystem
+  readonly table: string
+  readonly timeoutMs: number
+  readonly staleMs: number
+}
+
+function context(path: string, options: FileLockOptions): LockContext {
+  return {
+    path,
+    fs: options.fs ?? nodeFileSystem,
+    table: options.table ?? dirname(path),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    staleMs: options.staleMs ?? 60_000,
+  }
+}
+
+/** Wraps a failed file operation as a LockError naming the table, the lock and the errno. */
+function ioError(ctx: LockContext, doing: string, error: unknown): LockError {
+  if (error instanceof LockError) return error
+  return new LockError(ctx.table, ctx.path, errorCode(error) ?? 'EUNKNOWN', `${doing} failed`, {
+    cause: error,
+  })
+}
+
+function ownerText(): { text: string; token: string } {
+  const token = randomUUID()
+  const owner: LockOwner = { pid: process.pid, host: HOST, time: Date.now(), token }
+  return { text: JSON.stringify(owner), token }
+}
+
+async function acquire(ctx: LockContext): Promise<string> {
+  const start = Date.now()
+  try {
+    await ctx.fs.mkdir(dirname(ctx.path))
+  } catch (error) {
+    throw ioError(ctx, 'creating the lock folder', error)
+  }
+  for (let attempt = 0; ; attempt++) {
+    const mine = ownerText()
+    try {
+      await ctx.fs.createExclusive(ctx.path, mine.text)
+      held.add(mine.token)
+      return mine.token
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw ioError(ctx, 'creating the lock', error)
+    }
+    const current = await inspect(ctx, ctx.path)
+    if (!current) continue
+    if (isStale(current, ctx.staleMs) && (await breakStale(ctx, ctx.path, current, 0))) continue
+    if (Date.now() - start > ctx.timeoutMs) {
+      throw new LockError(
+        ctx.table,
+        ctx.path,
+        undefined,
+        `still held by ${describe(current)} after waiting ${ctx.timeoutMs} ms`,
+      )
+    }
+    await sleep(Math.min(2 + attempt * 2, 25) * (0.5 + Math.random()))
+  }
+}
+
+/** Reads a lock file; undefined when it is gone. */
+async function inspect(ctx: LockContext, path: string): Promise<LockSnapshot | undefined> {
+  try {
+    const info = await ctx.fs.lstat(path)
+    const text = new TextDecoder().decode(await ctx.fs.readFile(path))
+    return { text, mtimeMs: info.mtimeMs, owner: parseOwner(text) }
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw ioError(ctx, `reading the lock ${path}`, error)
+  }
+}
+
+/** The owner written in a lock file: JSON, or `<pid> <time>` as written by earlier versions. */
+function parseOwner(text: string): LockOwner | undefined {
+  const legacy = /^(\d+) (\d+)$/.exec(text)
+  if (legacy) return { pid: Number(legacy[1]), host: HOST, time: Number(legacy[2]), token: text }
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>
+    if (
+      typeof o.pid === 'number' &&
+      typeof o.host === 'string' &&
+      typeof o.time === 'number' &&
+      typeof o.token === 'string'
+    ) {
+      return { pid: o.pid, host: o.host, time: o.time, token: o.token }
+    }
+  } catch {
+    // Not a lock this code wrote: judged by its age.
+  }
+  return undefined
+}
+
+function describe(lock: LockSnapshot): string {
+  const o = lock.owner
+  return o ? `process ${o.pid} on ${o.host} since ${new Date(o.time).toISOString()}` : 'an unknown writer'
+}
+
+/** True when the lock's owner is gone or it is older than `staleMs`. */
+function isStale(lock: LockSnapshot, staleMs: number): boolean {
+  const o = lock.owner
+  if (!o) return Date.now() - lock.mtimeMs > staleMs
+  if (Date.now() - o.time > staleMs) return true
+  if (o.host !== HOST) return false
+  if (o.pid === process.pid) return !held.has(o.token)
+  try {
+    process.kill(o.pid, 0)
+    return false
+  } catch (error) {
+    return errorCode(error) === 'ESRCH'
+  }
+}
+
+/**
+ * Removes the stale lock at `path` if it is still exactly `stale`, holding `<path>.break-<digest>` meanwhile.
+ * A breaker that is itself stale (its taker died) is broken the same way, up to MAX_BREAK_DEPTH levels.
+ * True when the lock is gone (removed here or by another taker), false while another taker is at it.
+ */
+async function breakStale(
+  ctx: LockContext,
+  path: string,
+  stale: LockSnapshot,
+  depth: number,
+): Promise<boolean> {
+  const digest = createHash('sha256').update(`${stale.mtimeMs}\n${stale.text}`).digest('hex').slice(0, 24)
+  const breaker = `${path}.break-${digest}`
+  try {
+    await ctx.fs.createExclusive(breaker, ownerText().text)
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw ioError(ctx, 'taking over a stale lock', error)
+    // Another taker is at it (or died at it).
+    const other = await inspect(ctx, breaker)
+    if (other && depth < MAX_BREAK_DEPTH && isStale(other, ctx.staleMs)) {
+      await breakStale(ctx, breaker, other, depth + 1)
+    }
+    return false
+  }
+  try {
+    const now = await inspect(ctx, path)
+    if (now && now.text === stale.text && now.mtimeMs === stale.mtimeMs) {
+      try {
+        await ctx.fs.unlink(path)
+      } catch (error) {
+        if (!isNotFound(error)) throw ioError(ctx, 'removing a stale lock', error)
+      }
+    }
+    return true
+  } finally {
+    await ctx.fs.unlink(breaker).catch(() => undefined)
+  }
+}
+
+/** Removes the lock if it is still this acquisition's (a lock taken over after `staleMs` is not ours to remove). */
+async function release(ctx: LockContext, token: string): Promise<void> {
+  held.delete(token)
+  const current = await inspect(ctx, ctx.path)
+  if (current?.owner?.token !== token) return
+  try {
+    await ctx.fs.unlink(ctx.path)
+  } catch (error) {
+    if (!isNotFound(error)) throw ioError(ctx, 'releasing the lock', error)
+  }
+}
