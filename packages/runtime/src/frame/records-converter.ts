@@ -1,4 +1,6 @@
+import { DataType, type Field, Precision } from 'apache-arrow'
 import pl from 'nodejs-polars'
+import { arrowColumnValues, arrowFields, needsArrow } from './arrow-values.js'
 
 type Reader = (row: number) => unknown
 type TypedNumbers =
@@ -11,10 +13,6 @@ type TypedNumbers =
   | Uint16Array
   | Uint8Array
 
-/** Dtypes whose `toTypedArray()` already holds JS numbers. */
-const NATIVE_NUMBERS = new Set(['Int8', 'Int16', 'Int32', 'UInt8', 'UInt16', 'UInt32', 'Float32', 'Float64'])
-/** 64-bit integers: cast to Float64 (exact up to 2^53, like polars' own conversion). */
-const WIDE_INTEGERS = new Set(['Int64', 'UInt64'])
 const MS_PER_DAY = 86_400_000
 
 /** A numeric column as a typed array (nulls filled with zero) plus a null mask when it has nulls. */
@@ -29,25 +27,65 @@ function withNulls(nulls: Uint8Array | undefined, read: Reader): Reader {
   return nulls ? (i) => (nulls[i] ? null : read(i)) : read
 }
 
-/** A fast reader of one column: typed arrays for numbers, booleans and dates; polars' own conversion otherwise. */
-function columnReader(series: pl.Series): Reader {
-  const variant = series.dtype.variant
-  if (NATIVE_NUMBERS.has(variant) || WIDE_INTEGERS.has(variant)) {
-    const { values, nulls } = numbers(WIDE_INTEGERS.has(variant) ? series.cast(pl.Float64) : series)
+/**
+ * A 64-bit integer column: numbers when every value is a safe integer (checked on the Float64 cast, which is
+ * exact up to 2^53 and rounds anything beyond to at least 2^53), else every value as a bigint.
+ */
+function wideIntegerReader(series: pl.Series): Reader {
+  const { values, nulls } = numbers(series.cast(pl.Float64))
+  let safe = true
+  for (let i = 0; i < values.length && safe; i++)
+    safe = Math.abs(values[i] as number) <= Number.MAX_SAFE_INTEGER
+  if (safe) return withNulls(nulls, (i) => values[i])
+  const exact = series.fillNull('zero').toTypedArray() as unknown as BigInt64Array | BigUint64Array
+  return withNulls(nulls, (i) => exact[i])
+}
+
+/**
+ * A fast reader of one column, chosen by its Arrow type (which also describes dtypes nodejs-polars cannot):
+ * typed arrays for numbers, booleans and dates; exact text for decimals; Arrow for binary, Float16 and nested
+ * values holding those or 64-bit integers; polars' own conversion otherwise.
+ */
+function columnReader(series: pl.Series, field: Field | undefined): Reader {
+  const type = field?.type
+  if (
+    type === undefined ||
+    DataType.isDictionary(type) ||
+    DataType.isUtf8(type) ||
+    DataType.isLargeUtf8(type)
+  ) {
+    return plainReader(series)
+  }
+  if (DataType.isInt(type)) {
+    if (type.bitWidth === 64) return wideIntegerReader(series)
+    const { values, nulls } = numbers(series)
     return withNulls(nulls, (i) => values[i])
   }
-  if (variant === 'Bool') {
+  if (DataType.isFloat(type) && type.precision !== Precision.HALF) {
+    const { values, nulls } = numbers(series)
+    return withNulls(nulls, (i) => values[i])
+  }
+  if (DataType.isBool(type)) {
     const { values, nulls } = numbers(series.cast(pl.UInt8))
     return withNulls(nulls, (i) => values[i] !== 0)
   }
-  if (variant === 'Datetime') {
+  if (DataType.isTimestamp(type)) {
     const { values, nulls } = numbers(series.cast(pl.Datetime('ms')).cast(pl.Float64))
     return withNulls(nulls, (i) => new Date(values[i] as number))
   }
-  if (variant === 'Date') {
+  if (DataType.isDate(type)) {
     const { values, nulls } = numbers(series.cast(pl.Int32))
     return withNulls(nulls, (i) => new Date((values[i] as number) * MS_PER_DAY))
   }
+  if (DataType.isDecimal(type)) return plainReader(series.cast(pl.Utf8))
+  if (needsArrow(type)) {
+    const values = arrowColumnValues(series)
+    return (i) => values[i] ?? null
+  }
+  return plainReader(series)
+}
+
+function plainReader(series: pl.Series): Reader {
   const array = series.toArray() as unknown[]
   return (i) => array[i] ?? null
 }
@@ -88,10 +126,14 @@ function rowBuilder(
 
 /**
  * Rows of a DataFrame as plain objects, moving each column across the native boundary once
- * (typed arrays where possible) instead of polars' row-by-row `toRecords()`. Integers and floats
- * become numbers, booleans booleans, dates and datetimes `Date`s (millisecond precision), nulls null.
+ * (typed arrays where possible) instead of polars' row-by-row `toRecords()`. The value model (docs/frames.md):
+ * integers and floats (Float16 too) are numbers, but a 64-bit integer column whose values are not all safe
+ * integers comes back as bigints; decimals are exact strings, binary `Uint8Array`s, booleans booleans, dates
+ * and datetimes `Date`s (millisecond precision), lists arrays, structs objects, nulls null.
  */
 export function dataFrameToRecords(df: pl.DataFrame): Record<string, unknown>[] {
   if (df.height === 0) return []
-  return rowBuilder(df.columns)(df.getColumns().map(columnReader), df.height)
+  const fields = arrowFields(df)
+  const readers = df.getColumns().map((series, c) => columnReader(series, fields[c]))
+  return rowBuilder(df.columns)(readers, df.height)
 }
