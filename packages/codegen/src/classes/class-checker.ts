@@ -1,9 +1,16 @@
-import type { FieldType } from '@parquetframe/runtime/schema'
+import {
+  checkSchemaRules,
+  type SchemaConfigIR,
+  type SchemaIR,
+  type SchemaIssue,
+  schemaRuleMessages,
+} from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
-import { messages } from '../diagnostics/messages.js'
-import { closestName } from '../pfschema/edit-distance.js'
-import { checkStoragePath } from '../pfschema/storage-path.js'
-import type { ClassEntity, ClassField, ClassRelation, DeclaredEnum, Spanned } from './class-model.js'
+import { diagnosticFromIssue, messages } from '../diagnostics/messages.js'
+import { checkGeneratedNames } from '../emit/name-collisions.js'
+import { normalizeStoragePath } from '../pfschema/storage-path.js'
+import { lowerClasses } from './class-lowering.js'
+import type { ClassEntity, DeclaredEnum } from './class-model.js'
 
 /** The entities and enums that passed the schema-level checks, with lookups for the lowering. */
 export interface CheckedClasses {
@@ -11,34 +18,28 @@ export interface CheckedClasses {
   readonly enums: readonly DeclaredEnum[]
 }
 
-const KEY_TYPES = new Set(['Int', 'BigInt', 'String'])
-const STORAGE_PROBLEMS = {
-  escapes: 'leaves the base directory',
-  empty: 'names no directory',
-  invalid: 'has characters file systems refuse',
-} as const
-
-const typeText = (t: FieldType): string => (t.kind === 'list' ? `${typeText(t.element)}[]` : t.name)
-const sameType = (a: FieldType, b: FieldType): boolean => typeText(a) === typeText(b)
-
 /** The primary key of an entity: `primaryKey`, else the `@id()` field. */
 export function primaryKeyName(entity: ClassEntity): string | undefined {
   return entity.primaryKey?.value ?? entity.fields.find((f) => f.id !== undefined)?.name
 }
 
-/** The table directory of an entity: `storage` normalised (an absolute path kept as is), else its name. */
+/** The table folder of an entity as the IR holds it: `storage` tidied (see normalizeStoragePath), else its name. */
 export function storagePath(entity: ClassEntity): string {
-  const raw = entity.storage?.value ?? entity.name
-  const checked = checkStoragePath(raw)
-  return checked.ok ? checked.path : raw
+  return normalizeStoragePath(entity.storage?.value ?? entity.name)
 }
 
 /**
- * Checks across classes: unique entity and enum names, one consistent declaration per enum, primary keys, columns,
- * field groups, storage paths, and relations (targets, keys on the right side, matching key types). Mirrors what
- * the runtime refuses when it registers the same classes.
+ * Checks across classes. What only decorators can get wrong is checked here: unique entity and enum names, one
+ * consistent declaration per enum, several `@id()` fields, `primaryKey` disagreeing with `@id()`. Every entity rule
+ * comes from the runtime's shared rule set (`checkSchemaRules`), run on the lowered IR and mapped back to the
+ * TypeScript source, so the classes, a `.pfschema` and `registerEntity` give the same verdict. Then the generated
+ * names are checked. `config` is the IR's config (its format decides which entities get `.avsc` files).
  */
-export function checkClasses(found: readonly ClassEntity[], diagnostics: Diagnostic[]): CheckedClasses {
+export function checkClasses(
+  found: readonly ClassEntity[],
+  diagnostics: Diagnostic[],
+  config: SchemaConfigIR = {},
+): CheckedClasses {
   const entities: ClassEntity[] = []
   const byName = new Map<string, ClassEntity>()
   for (const entity of found) {
@@ -63,203 +64,69 @@ export function checkClasses(found: readonly ClassEntity[], diagnostics: Diagnos
     else if (first.doc === undefined && declared.doc !== undefined)
       enums.set(declared.name, { ...first, doc: declared.doc })
   }
-  const storages = new Map<string, ClassEntity>()
-  for (const entity of entities) {
-    checkKeys(entity, diagnostics)
-    checkColumns(entity, diagnostics)
-    checkGroups(entity, diagnostics)
-    const at = entity.storage?.span ?? entity.span
-    const checked = checkStoragePath(entity.storage?.value ?? entity.name)
-    if (!checked.ok && checked.problem !== 'absolute')
-      diagnostics.push(
-        messages.classStoragePath(
-          at,
-          entity.name,
-          entity.storage?.value ?? entity.name,
-          STORAGE_PROBLEMS[checked.problem],
-        ),
-      )
-    const path = storagePath(entity).toLowerCase()
-    const other = storages.get(path)
-    if (other !== undefined)
-      diagnostics.push(messages.classDuplicateStorage(at, entity.name, storagePath(entity), other.name))
-    else storages.set(path, entity)
-    for (const relation of entity.relations) checkRelation(entity, relation, byName, diagnostics)
+  for (const entity of entities) checkIdDecorators(entity, diagnostics)
+  const checked: CheckedClasses = { entities, enums: [...enums.values()] }
+  const ir: SchemaIR = lowerClasses(checked, config, [])
+  for (const issue of checkSchemaRules(ir)) {
+    const entity = byName.get(issue.at.entity)
+    if (entity === undefined || !judged(entity, issue)) continue
+    diagnostics.push(diagnosticFromIssue(issueSpan(entity, issue), issue))
   }
-  return { entities, enums: [...enums.values()] }
+  diagnostics.push(...checkGeneratedNames(ir))
+  return checked
 }
 
-function checkKeys(entity: ClassEntity, diagnostics: Diagnostic[]): void {
-  if (entity.fields.length === 0) {
-    diagnostics.push(messages.entityWithoutFields(entity.span, entity.name))
-    return
+/** Several `@id()` fields, or `primaryKey` naming another field than `@id()`: decorator mistakes the IR cannot show. */
+function checkIdDecorators(entity: ClassEntity, diagnostics: Diagnostic[]): void {
+  const [first, ...rest] = entity.fields.filter((f) => f.id !== undefined)
+  for (const extra of rest) {
+    const issue = schemaRuleMessages.multiplePrimaryKeys(entity.name, extra.name, first?.name ?? '')
+    diagnostics.push(diagnosticFromIssue(extra.id ?? extra.span, issue))
   }
-  const ids = entity.fields.filter((f) => f.id !== undefined)
-  const [first, ...rest] = ids
-  for (const extra of rest)
-    diagnostics.push(messages.classMultipleIds(extra.id ?? extra.span, entity.name, first?.name ?? ''))
   const option = entity.primaryKey
   if (option !== undefined && first !== undefined && option.value !== first.name)
     diagnostics.push(messages.primaryKeyDisagrees(option.span, entity.name, option.value, first.name))
-  const name = primaryKeyName(entity)
-  if (name === undefined) {
-    diagnostics.push(messages.classMissingPrimaryKey(entity.span, entity.name))
-    return
-  }
-  const key = entity.fields.find((f) => f.name === name)
-  if (key === undefined) {
-    if (option !== undefined) unknownField(option, '@entity({ primaryKey })', entity, diagnostics)
-    return
-  }
-  if (key.optional)
-    diagnostics.push(messages.invalidPrimaryKey(key.typeSpan, entity.name, key.name, 'cannot be optional'))
-  if (
-    key.type !== undefined &&
-    !(key.type.kind === 'enum' || (key.type.kind === 'scalar' && KEY_TYPES.has(key.type.name)))
-  )
-    diagnostics.push(
-      messages.invalidPrimaryKey(
-        key.typeSpan,
-        entity.name,
-        key.name,
-        `cannot have type ${typeText(key.type)}`,
-      ),
-    )
 }
 
-function checkColumns(entity: ClassEntity, diagnostics: Diagnostic[]): void {
-  const columns = new Map<string, ClassField>()
-  for (const field of entity.fields) {
-    const other = columns.get(field.column)
-    if (other !== undefined)
-      diagnostics.push(messages.classDuplicateColumn(field.span, entity.name, field.column, other.name))
-    else columns.set(field.column, field)
-  }
+/** False for issues caused by an earlier error: a field type or a relation target that could not be read. */
+function judged(entity: ClassEntity, issue: SchemaIssue): boolean {
+  const names = [issue.at.field, issue.at.item].filter((n) => n !== undefined)
+  if (names.some((n) => entity.fields.some((f) => f.name === n && f.type === undefined))) return false
+  const relation = entity.relations.find((r) => r.name === issue.at.field)
+  return relation === undefined || relation.target !== undefined
 }
 
-function unknownField(
-  name: Spanned<string>,
-  option: string,
-  entity: ClassEntity,
-  diagnostics: Diagnostic[],
-): void {
-  const candidates = entity.fields.map((f) => f.name)
-  diagnostics.push(
-    messages.unknownClassField(
-      name.span,
-      option,
-      entity.name,
-      name.value,
-      closestName(name.value, candidates),
-    ),
-  )
-}
-
-function checkGroups(entity: ClassEntity, diagnostics: Diagnostic[]): void {
-  const names = new Set(entity.fields.map((f) => f.name))
-  const lists: [string, readonly Spanned<string>[]][] = [
-    ['@entity({ partitionBy })', entity.partitionBy],
-    ...entity.uniques.map((g): [string, readonly Spanned<string>[]] => ['@entity({ uniques })', g.fields]),
-    ...entity.indexes.map((g): [string, readonly Spanned<string>[]] => ['@entity({ indexes })', g.fields]),
-  ]
-  for (const [option, list] of lists)
-    for (const name of list) if (!names.has(name.value)) unknownField(name, option, entity, diagnostics)
-}
-
-function checkRelation(
-  entity: ClassEntity,
-  relation: ClassRelation,
-  byName: ReadonlyMap<string, ClassEntity>,
-  diagnostics: Diagnostic[],
-): void {
-  const where = `${entity.name}.${relation.name}`
-  if (entity.fields.some((f) => f.name === relation.name))
-    diagnostics.push(messages.relationNameClash(relation.span, entity.name, relation.name))
-  if (relation.target === undefined) return
-  const target = byName.get(relation.target.value)
-  if (target === undefined) {
-    diagnostics.push(
-      messages.unknownRelationTarget(
-        relation.target.span,
-        where,
-        relation.target.value,
-        closestName(relation.target.value, byName.keys()),
-      ),
-    )
-    return
-  }
-  if (relation.foreignKey === undefined) return
-  if (relation.through !== undefined) {
-    const join = byName.get(relation.through.entity.value)
-    if (join === undefined) {
-      const name = relation.through.entity
-      diagnostics.push(
-        messages.unknownRelationTarget(name.span, where, name.value, closestName(name.value, byName.keys())),
-      )
-      return
+/** Where in the TypeScript source an issue points. */
+function issueSpan(entity: ClassEntity, issue: SchemaIssue): DiagnosticSpan {
+  const { field: fieldName, item, part } = issue.at
+  const field = entity.fields.find((f) => f.name === fieldName)
+  const relation = entity.relations.find((r) => r.name === fieldName)
+  const own = field?.span ?? relation?.span ?? entity.span
+  switch (part) {
+    case 'type':
+      return field?.typeSpan ?? own
+    case 'key':
+      return field?.id ?? own
+    case 'storage':
+      return entity.storage?.span ?? entity.span
+    case 'primaryKey':
+      return entity.primaryKey?.span ?? entity.span
+    case 'partitionBy':
+      return entity.partitionBy.find((n) => n.value === item)?.span ?? entity.span
+    case 'uniques':
+    case 'indexes':
+      for (const group of entity[part]) for (const n of group.fields) if (n.value === item) return n.span
+      return entity.fields.find((f) => f.name === item)?.span ?? entity.span
+    case 'foreignKey':
+      return relation?.foreignKey?.span ?? own
+    case 'references':
+      return relation?.references?.span ?? own
+    case 'target': {
+      const join = relation?.through?.entity
+      if (join !== undefined && join.value === item && relation?.target?.value !== item) return join.span
+      return relation?.target?.span ?? own
     }
-    const targetKey = relation.through.targetKey
-    if (targetKey === undefined) return
-    checkKey(where, join, relation.foreignKey, entity, relation.references, relation.span, diagnostics)
-    checkKey(where, join, targetKey, target, undefined, relation.span, diagnostics)
-    return
+    default:
+      return own
   }
-  const [holder, referenced] = relation.kind === 'one' ? [entity, target] : [target, entity]
-  checkKey(where, holder, relation.foreignKey, referenced, relation.references, relation.span, diagnostics)
-}
-
-/** Checks that `key` is a stored field of `holder` whose type matches the referenced field of `referenced`. */
-function checkKey(
-  where: string,
-  holder: ClassEntity,
-  key: Spanned<string>,
-  referenced: ClassEntity,
-  references: Spanned<string> | undefined,
-  relationSpan: DiagnosticSpan,
-  diagnostics: Diagnostic[],
-): void {
-  const keyField = holder.fields.find((f) => f.name === key.value)
-  if (keyField === undefined) {
-    const candidates = holder.fields.map((f) => f.name)
-    diagnostics.push(
-      messages.classForeignKeyMissing(
-        key.span,
-        holder.name,
-        key.value,
-        where,
-        closestName(key.value, candidates),
-      ),
-    )
-    return
-  }
-  const refName = references?.value ?? primaryKeyName(referenced)
-  if (refName === undefined) return // the missing primary key is reported on its own
-  const refField = referenced.fields.find((f) => f.name === refName)
-  if (refField === undefined) {
-    if (references !== undefined) {
-      const candidates = referenced.fields.map((f) => f.name)
-      diagnostics.push(
-        messages.classReferencesMissing(
-          references.span,
-          referenced.name,
-          refName,
-          where,
-          closestName(refName, candidates),
-        ),
-      )
-    }
-    return
-  }
-  if (keyField.type === undefined || refField.type === undefined || sameType(keyField.type, refField.type))
-    return
-  diagnostics.push(
-    messages.classForeignKeyTypeMismatch(
-      key.span ?? relationSpan,
-      where,
-      `${holder.name}.${key.value}`,
-      typeText(keyField.type),
-      `${referenced.name}.${refName}`,
-      typeText(refField.type),
-    ),
-  )
 }

@@ -49,13 +49,13 @@ function lowerEntity(
   byName: ReadonlyMap<string, ClassEntity>,
   defaultFormat: StorageFormatName,
 ): EntityIR {
-  const primaryKey = primaryKeyName(entity) ?? ''
-  const fields = entity.fields.map((f, i) => lowerField(f, i + 1, primaryKey))
+  const primaryKey = primaryKeyName(entity)
+  const fields = entity.fields.map((f, i) => lowerField(f, i + 1, primaryKey ?? ''))
   return {
     name: entity.name,
     storage: storagePath(entity),
     format: entity.format ?? defaultFormat,
-    primaryKey: [primaryKey],
+    primaryKey: primaryKey === undefined ? [] : [primaryKey],
     partitionBy: entity.partitionBy.map((n) => n.value),
     fields,
     relations: entity.relations.map((r) => lowerRelation(entity, r, byName)),

@@ -330,7 +330,7 @@ abstract class Stamped { @field() createdAt!: Date }
 })
 
 describe('diagnostics at the TypeScript location', () => {
-  it('reports a missing primary key, an unknown target and a missing foreign key, all in one run', () => {
+  it('reports a missing primary key, an unknown target and missing foreign keys, all in one run', () => {
     const result = parse(`
 @entity() class Post {
   @field() title!: string
@@ -343,22 +343,27 @@ describe('diagnostics at the TypeScript location', () => {
     expect(result.ir).toBeUndefined()
     expect(renderDiagnostics(result.diagnostics, result.sources)).toBe(
       [
-        'models.ts:3:17: error PF6301: entity "Post" has no primary key',
+        'models.ts:3:17: error PF3001: entity "Post" has no primary key',
         '3 | @entity() class Post {',
         '  |                 ^^^^',
-        "hint: mark a field with @id() or pass @entity({ primaryKey: '...' })",
+        'hint: mark one field as the primary key: `id Int @id` in a .pfschema, @id() in a class',
         '',
         'models.ts:5:8: error PF6401: relation Post.author points at "Usr", which is not an entity',
         "5 |   @rel('Usr', { foreignKey: 'authorId' }) author!: unknown",
         '  |        ^^^^^',
         'hint: did you mean "User"?',
         '',
-        'models.ts:9:34: error PF6402: foreign key "writerId" of relation User.posts is not a stored field of entity "Post"',
+        'models.ts:5:29: error PF4003: foreign key "authorId" of relation Post.author is not a field of entity "Post"',
+        "5 |   @rel('Usr', { foreignKey: 'authorId' }) author!: unknown",
+        '  |                             ^^^^^^^^^^',
+        'hint: add the field authorId to Post',
+        '',
+        'models.ts:9:34: error PF4003: foreign key "writerId" of relation User.posts is not a field of entity "Post"',
         "9 |   @rel(() => Post, { foreignKey: 'writerId', reverse: true }) posts!: unknown",
         '  |                                  ^^^^^^^^^^',
-        "hint: add the field to Post, e.g. @field('int') writerId!: number",
+        'hint: add the field writerId to Post',
         '',
-        '3 errors',
+        '4 errors',
       ].join('\n'),
     )
   })
@@ -403,15 +408,15 @@ class Country {
     ).toEqual(
       [
         'PF6303 3:23',
-        'PF6304 3:42',
-        'PF6302 6:3',
-        'PF6307 7:28',
+        'PF3010 3:42',
+        'PF3002 6:3',
+        'PF3012 7:28',
         'PF6306 8:28',
         'PF6306 9:21',
-        'PF6501 11:20',
-        'PF6305 11:60',
-        'PF6305 12:58',
-        'PF6502 13:20',
+        'PF5002 11:20',
+        'PF3003 11:60',
+        'PF3004 12:58',
+        'PF5003 13:20',
         'PF6308 14:17',
       ].sort(byPosition),
     )
@@ -433,8 +438,8 @@ class NotAnEntity {}
 @entity() class Vet { @id() id!: string; @rel(NotAnEntity, { foreignKey: 'id' }) x!: unknown }`),
     ).toEqual(
       [
-        'PF6403 5:33',
-        'PF6404 6:71',
+        'PF4004 5:33',
+        'PF4005 6:71',
         'PF6401 7:26',
         'PF6405 7:26',
         'PF6405 8:3',

@@ -61,7 +61,7 @@ function parseLoaded(loaded: LoadedClassFiles, options: ClassParseOptions, what:
     const file = first === undefined ? what : nameOf(first, loaded)
     diagnostics.push(messages.noEntityClasses({ file, line: 1, column: 1, length: 1 }, what || 'no files'))
   }
-  const checked = checkClasses(entities, diagnostics)
+  const checked = checkClasses(entities, diagnostics, options.config)
   const sources = loaded.files.map((f) => nameOf(f, loaded))
   const finished = sortDiagnostics(diagnostics)
   return {

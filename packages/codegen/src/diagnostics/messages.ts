@@ -1,8 +1,11 @@
+import type { SchemaIssue } from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSeverity, DiagnosticSpan } from './diagnostic.js'
 
 // All wording of schema diagnostics lives here, one factory per situation, so messages stay consistent and
 // codes stay stable. Codes: PF0xxx loading, PF1xxx syntax and attributes, PF2xxx names and types,
 // PF3xxx fields, keys and defaults, PF4xxx relations, PF5xxx storage, PF6xxx decorated classes.
+// The entity rules both front-ends and the runtime share (keys, columns, groups, partitioning, storage, relation
+// keys) are worded once in @parquetframe/runtime/schema (schema-rule-messages.ts) and arrive here as SchemaIssues.
 // schema/README.md lists them all.
 
 function make(
@@ -23,6 +26,17 @@ const q = (s: string) => `"${s}"`
 const didYouMean = (suggestion: string | undefined) =>
   suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`
 const oneOf = (names: readonly string[]) => names.map(q).join(', ')
+
+/** `entity "User" (schema.pfschema:3:8)`: a declaration named in another one's diagnostic. */
+export function declarationAt(kind: string, name: string, span: DiagnosticSpan): string {
+  return `${kind} ${q(name)} (${span.file}:${span.line}:${span.column})`
+}
+const clip = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…` : name)
+
+/** A shared entity rule's finding, at its place in the source: same code and wording as the runtime's error. */
+export function diagnosticFromIssue(span: DiagnosticSpan, issue: SchemaIssue): Diagnostic {
+  return make(issue.severity, issue.code, span, issue.message, issue.hint)
+}
 
 export const messages = {
   // PF0xxx: loading
@@ -174,25 +188,46 @@ export const messages = {
         : 'Avro schemas and generated code need plain identifiers',
     ),
 
+  /** `other` names the declaration generating the same file (`declarationAt`), or is undefined for a file every schema gets. */
+  generatedFileClash: (span: DiagnosticSpan, kind: string, name: string, file: string, other?: string) =>
+    error(
+      'PF2010',
+      span,
+      other === undefined
+        ? `${kind} ${q(name)} would be generated into ${q(file)}, a file the generator writes for every schema`
+        : `${kind} ${q(name)} is generated into ${q(file)}, as is ${other}`,
+      'rename one of them: generated file names are compared ignoring case, as on macOS and Windows',
+    ),
+  /** `other` names the other declaration (`declarationAt`). */
+  generatedNameClash: (span: DiagnosticSpan, kind: string, name: string, identifier: string, other: string) =>
+    error(
+      'PF2011',
+      span,
+      `${kind} ${q(name)} and ${other} both generate the name ${q(identifier)}`,
+      'rename one of them: generated modules declare <Entity>, <Entity>Schema, <Entity>CreateInput, <Entity>Where... and <Enum>, <Enum>Schema',
+    ),
+  generatedNameReserved: (
+    span: DiagnosticSpan,
+    kind: string,
+    name: string,
+    identifier: string,
+    why: string,
+  ) =>
+    error(
+      'PF2012',
+      span,
+      `${kind} ${q(name)} generates the name ${q(identifier)}, which generated code already uses for ${why}`,
+      'rename it',
+    ),
+  generatedNameTooLong: (span: DiagnosticSpan, kind: string, name: string, max: number) =>
+    error(
+      'PF2013',
+      span,
+      `${kind} name ${q(clip(name))} is ${name.length} characters long; generated file and type names allow ${max}`,
+      'use a shorter name',
+    ),
+
   // PF3xxx: fields, keys and defaults
-  missingId: (span: DiagnosticSpan, entity: string) =>
-    error('PF3001', span, `entity ${q(entity)} has no @id field`, 'mark the primary key, e.g. id Int @id'),
-  multipleIds: (span: DiagnosticSpan, entity: string, first: string) =>
-    error(
-      'PF3002',
-      span,
-      `entity ${q(entity)} has more than one @id field (first: ${q(first)})`,
-      'an entity has one primary key field; use @unique or @@unique([a, b]) for the others',
-    ),
-  optionalId: (span: DiagnosticSpan, entity: string, field: string) =>
-    error('PF3003', span, `@id field ${entity}.${field} cannot be optional`, 'remove the "?"'),
-  idTypeNotAllowed: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
-    error(
-      'PF3004',
-      span,
-      `@id field ${entity}.${field} cannot have type ${type}`,
-      'primary keys are Int, BigInt, String, Decimal, Date, DateTime or an enum',
-    ),
   defaultTypeMismatch: (span: DiagnosticSpan, entity: string, field: string, type: string, given: string) =>
     error('PF3005', span, `@default of ${entity}.${field} must be ${type}, got ${given}`),
   defaultNotEnumValue: (
@@ -220,46 +255,12 @@ export const messages = {
     ),
   uuidOnNonString: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
     error('PF3009', span, `@default(uuid()) needs a String field, but ${entity}.${field} is ${type}`),
-  unknownIndexField: (
-    span: DiagnosticSpan,
-    attribute: string,
-    entity: string,
-    field: string,
-    suggestion?: string,
-  ) =>
-    error(
-      'PF3010',
-      span,
-      `${attribute} names unknown field ${q(field)} of entity ${q(entity)}`,
-      didYouMean(suggestion),
-    ),
-  unknownPartitionField: (span: DiagnosticSpan, entity: string, field: string, suggestion?: string) =>
-    error(
-      'PF3011',
-      span,
-      `@partitionBy names unknown field ${q(field)} of entity ${q(entity)}`,
-      didYouMean(suggestion),
-    ),
-  duplicateColumn: (span: DiagnosticSpan, entity: string, column: string, other: string) =>
-    error(
-      'PF3012',
-      span,
-      `column ${q(column)} of entity ${q(entity)} is already used by field ${q(other)}`,
-      'give one of them a different @map("column")',
-    ),
   attributeOnRelationField: (span: DiagnosticSpan, attribute: string, entity: string, field: string) =>
     error(
       'PF3013',
       span,
       `${attribute} cannot be used on relation field ${entity}.${field}`,
       'put it on the foreign key field instead',
-    ),
-  partitionByUnsupportedType: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
-    error(
-      'PF3014',
-      span,
-      `cannot partition ${q(entity)} by ${q(field)} of type ${type}`,
-      'partition by a scalar field',
     ),
   defaultOnList: (span: DiagnosticSpan, entity: string, field: string) =>
     error(
@@ -275,13 +276,6 @@ export const messages = {
       `partitioning ${q(entity)} by its @id ${q(field)} makes one directory per row`,
       'partition by a field with few distinct values (a date, a category)',
     ),
-  indexOnUnsupportedType: (
-    span: DiagnosticSpan,
-    attribute: string,
-    entity: string,
-    field: string,
-    type: string,
-  ) => error('PF3017', span, `${attribute} cannot be used on ${entity}.${field} of type ${type}`),
 
   // PF4xxx: relations
   relationOnNonEntity: (span: DiagnosticSpan, entity: string, field: string, type: string) =>
@@ -361,38 +355,6 @@ export const messages = {
       `relation ${relation} references ${ref}, which is neither @id nor @unique`,
       'reference the primary key or mark the field @unique',
     ),
-
-  // PF5xxx: storage
-  storageAbsolute: (span: DiagnosticSpan, entity: string, path: string) =>
-    error(
-      'PF5001',
-      span,
-      `storage path ${q(path)} of entity ${q(entity)} is absolute`,
-      'storage paths are relative to the store base directory (config storage)',
-    ),
-  storageEscapes: (span: DiagnosticSpan, entity: string, path: string) =>
-    error(
-      'PF5002',
-      span,
-      `storage path ${q(path)} of entity ${q(entity)} leaves the base directory`,
-      'remove the ".." segments',
-    ),
-  duplicateStorage: (span: DiagnosticSpan, entity: string, path: string, other: string) =>
-    error(
-      'PF5003',
-      span,
-      `entity ${q(entity)} is stored in ${q(path)}, like entity ${q(other)}`,
-      'give each entity its own @storage("dir")',
-    ),
-  nestedStorage: (span: DiagnosticSpan, entity: string, path: string, other: string, otherPath: string) =>
-    error(
-      'PF5004',
-      span,
-      `table directory ${q(path)} of entity ${q(entity)} and ${q(otherPath)} of entity ${q(other)} nest`,
-      'table directories cannot nest; use sibling directories',
-    ),
-  invalidStorage: (span: DiagnosticSpan, entity: string, path: string, why: string) =>
-    error('PF5005', span, `storage path ${q(path)} of entity ${q(entity)} ${why}`),
 
   // PF6xxx: decorated classes (the ts-morph front-end); hints use decorator syntax
   cannotReadClassFile: (span: DiagnosticSpan, path: string, reason: string) =>
@@ -478,47 +440,12 @@ export const messages = {
       `${kind} name ${q(name)} is already used at ${first.file}:${first.line}:${first.column}`,
       "give one of them another name, e.g. @entity({ name: '...' })",
     ),
-  classMissingPrimaryKey: (span: DiagnosticSpan, entity: string) =>
-    error(
-      'PF6301',
-      span,
-      `entity ${q(entity)} has no primary key`,
-      "mark a field with @id() or pass @entity({ primaryKey: '...' })",
-    ),
-  classMultipleIds: (span: DiagnosticSpan, entity: string, first: string) =>
-    error(
-      'PF6302',
-      span,
-      `entity ${q(entity)} has more than one @id() field (first: ${q(first)})`,
-      'an entity has one primary key field; use @unique() or @entity({ uniques: [[...]] }) for the others',
-    ),
   primaryKeyDisagrees: (span: DiagnosticSpan, entity: string, key: string, idField: string) =>
     error(
       'PF6303',
       span,
       `@entity({ primaryKey: ${q(key)} }) of ${q(entity)} disagrees with @id() on ${q(idField)}`,
       'keep one of the two',
-    ),
-  unknownClassField: (
-    span: DiagnosticSpan,
-    option: string,
-    entity: string,
-    field: string,
-    suggestion?: string,
-  ) =>
-    error(
-      'PF6304',
-      span,
-      `${option} names ${q(field)}, which is not a stored field of entity ${q(entity)}`,
-      didYouMean(suggestion) ??
-        'only fields decorated with @field(), @id(), @unique() or @index() are stored',
-    ),
-  invalidPrimaryKey: (span: DiagnosticSpan, entity: string, field: string, why: string) =>
-    error(
-      'PF6305',
-      span,
-      `primary key ${entity}.${field} ${why}`,
-      'a primary key is a required Int, BigInt, String or enum field',
     ),
   classDefaultMismatch: (
     span: DiagnosticSpan,
@@ -527,66 +454,12 @@ export const messages = {
     expected: string,
     given: string,
   ) => error('PF6306', span, `default of ${entity}.${field} must be ${expected}, got ${given}`),
-  classDuplicateColumn: (span: DiagnosticSpan, entity: string, column: string, other: string) =>
-    error(
-      'PF6307',
-      span,
-      `column ${q(column)} of entity ${q(entity)} is already used by field ${q(other)}`,
-      "give one of them another column, e.g. @field({ column: '...' })",
-    ),
-  entityWithoutFields: (span: DiagnosticSpan, entity: string) =>
-    error(
-      'PF6308',
-      span,
-      `entity ${q(entity)} has no stored fields`,
-      'decorate its properties with @id(), @field(), @unique() or @index()',
-    ),
   unknownRelationTarget: (span: DiagnosticSpan, relation: string, target: string, suggestion?: string) =>
     error(
       'PF6401',
       span,
       `relation ${relation} points at ${q(target)}, which is not an entity`,
       didYouMean(suggestion) ?? "name an @entity() class: @rel(() => Post, ...) or @rel('Post', ...)",
-    ),
-  classForeignKeyMissing: (
-    span: DiagnosticSpan,
-    holder: string,
-    key: string,
-    relation: string,
-    suggestion?: string,
-  ) =>
-    error(
-      'PF6402',
-      span,
-      `foreign key ${q(key)} of relation ${relation} is not a stored field of entity ${q(holder)}`,
-      didYouMean(suggestion) ?? `add the field to ${holder}, e.g. @field('int') ${key}!: number`,
-    ),
-  classForeignKeyTypeMismatch: (
-    span: DiagnosticSpan,
-    relation: string,
-    key: string,
-    keyType: string,
-    ref: string,
-    refType: string,
-  ) =>
-    error(
-      'PF6403',
-      span,
-      `foreign key ${key} of relation ${relation} has type ${keyType}, but it references ${ref} of type ${refType}`,
-      `make ${key} a ${refType}`,
-    ),
-  classReferencesMissing: (
-    span: DiagnosticSpan,
-    target: string,
-    field: string,
-    relation: string,
-    suggestion?: string,
-  ) =>
-    error(
-      'PF6404',
-      span,
-      `relation ${relation} references ${q(field)}, which is not a stored field of entity ${q(target)}`,
-      didYouMean(suggestion),
     ),
   invalidRelation: (span: DiagnosticSpan, relation: string, problem: string, hint: string) =>
     error('PF6405', span, `relation ${relation} ${problem}`, hint),
@@ -596,14 +469,5 @@ export const messages = {
       span,
       `relation ${entity}.${name} has the name of a stored field or another relation`,
       'give the relation property its own name',
-    ),
-  classStoragePath: (span: DiagnosticSpan, entity: string, path: string, why: string) =>
-    error('PF6501', span, `storage path ${q(path)} of entity ${q(entity)} ${why}`),
-  classDuplicateStorage: (span: DiagnosticSpan, entity: string, path: string, other: string) =>
-    error(
-      'PF6502',
-      span,
-      `entity ${q(entity)} is stored in ${q(path)}, like entity ${q(other)}`,
-      "give each entity its own @entity({ storage: '...' })",
     ),
 } as const

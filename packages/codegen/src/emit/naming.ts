@@ -68,3 +68,32 @@ export function propertyKey(name: string): string {
 export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`
 }
+
+/** Files `generate` writes whatever the schema (`json-value.ts` only when a field is Json, reserved always). */
+export const FIXED_GENERATED_FILES: readonly string[] = ['enums.ts', 'index.ts', 'json-value.ts']
+
+/**
+ * Names generated modules import or declare whatever the schema, with where they come from: a schema declaration
+ * that generates one of them would not compile. (Runtime imports are aliased to `Pf<name>` when the schema declares
+ * the name, so they are not listed; see `rt` in emit-context.ts.)
+ */
+export const RESERVED_GENERATED_NAMES: ReadonlyMap<string, string> = new Map([
+  ['z', "the zod import ('zod')"],
+  ['pl', 'the nodejs-polars namespace'],
+  ['enums', 'the list of enums in enums.ts'],
+  ['JsonValue', 'the JSON value type in json-value.ts'],
+])
+
+/** Longest entity or enum name: its derived names and file name must stay within file-system limits. */
+export const MAX_GENERATED_NAME_LENGTH = 64
+
+/** The `.ts` file an entity is emitted to. */
+export function entityFileName(entity: Pick<EntityIR, 'name'>): string {
+  return `${entityModule(entity)}.ts`
+}
+
+/** The top-level identifiers the module of an entity declares (all re-exported from index.ts). */
+export function entityIdentifiers(entity: Pick<EntityIR, 'name'>): string[] {
+  const { module: _, ...names } = entityNames(entity)
+  return Object.values(names)
+}

@@ -13,7 +13,7 @@ import { isStoredField } from './bound-schema.js'
 import { checkDefault } from './default-value.js'
 import type { AstSpan } from './pfschema-ast.js'
 import { primaryKeyField, resolveRelation } from './relation-resolver.js'
-import { checkStoragePath, defaultStoragePath } from './storage-path.js'
+import { defaultStoragePath, normalizeStoragePath } from './storage-path.js'
 
 const sourceSpan = (span: AstSpan, length: number): SourceSpan => ({
   file: span.file,
@@ -60,11 +60,10 @@ function lowerEntity(schema: BoundSchema, entity: BoundEntity, defaultFormat: 'p
       span: sourceSpan(field.node.name.span, field.name.length),
     })
   }
-  const checked = checkStoragePath(entity.storage?.value ?? defaultStoragePath(entity.name))
   const pk = primaryKeyField(entity)
   return {
     name: entity.name,
-    storage: checked.ok ? checked.path : defaultStoragePath(entity.name),
+    storage: normalizeStoragePath(entity.storage?.value ?? defaultStoragePath(entity.name)),
     format: entity.format?.value ?? defaultFormat,
     primaryKey: pk === undefined ? [] : [pk.name],
     partitionBy: entity.partitionBy.map((n) => n.text),

@@ -22,6 +22,8 @@ export type SchemaIssuePart =
   | 'indexes' // `item` in one of the entity's index groups
   | 'relation' // the relation named by `field`
   | 'foreignKey' // the foreign key of the relation named by `field`
+  | 'references' // the referenced field of the relation named by `field`
+  | 'target' // the target (or join) entity `item` of the relation named by `field`
 
 /** Where an issue points: an entity, optionally one of its fields or relations, and a part of it. */
 export interface SchemaIssueLocation {

@@ -181,14 +181,14 @@ export const schemaRuleMessages = {
   referencesMissing: (entity: string, relation: string, target: string, field: string, suggestion?: string) =>
     error(
       'PF4005',
-      { entity, field: relation, part: 'relation' },
+      { entity, field: relation, part: 'references' },
       `relation ${entity}.${relation} references ${q(field)}, which is not a field of entity ${q(target)}`,
       didYouMean(suggestion),
     ),
   unknownRelationTarget: (entity: string, relation: string, target: string, suggestion?: string) =>
     error(
       'PF6401',
-      { entity, field: relation, part: 'relation' },
+      { entity, field: relation, part: 'target', item: target },
       `relation ${entity}.${relation} points at ${q(target)}, which is not an entity`,
       didYouMean(suggestion),
     ),
