@@ -3,6 +3,7 @@ import { diagramCommand } from './diagram-command.js'
 import { formatCommand } from './format-command.js'
 import { generateCommand } from './generate-command.js'
 import { inspectCommand } from './inspect-command.js'
+import { lspCommand } from './lsp-command.js'
 import {
   migrateApplyCommand,
   migrateFormatCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   migratePlanCommand,
   migrateApplyCommand,
   migrateStatusCommand,
+  lspCommand,
 ]
 
 /** Words that only group subcommands (`pf migrate format`). */

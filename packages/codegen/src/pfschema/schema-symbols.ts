@@ -49,8 +49,11 @@ export type DeclarationSymbol =
       readonly name: string
       readonly span: SymbolSpan
       readonly doc: string | undefined
+      /** Attributes after the entity's name (`@storage`). */
       readonly attributes: readonly AttributeSymbol[]
       readonly fields: readonly FieldSymbol[]
+      /** `@@index`, `@@unique` in the body. */
+      readonly blockAttributes: readonly AttributeSymbol[]
     }
   | {
       readonly kind: 'enum'
@@ -147,8 +150,10 @@ function entitySymbol(
       for (const name of identifiers(attribute)) fieldRef(entity, name)
   }
   const fields: FieldSymbol[] = []
+  const blockAttributes: AttributeSymbol[] = []
   for (const member of node.members) {
     if (member.kind === 'blockAttribute') {
+      blockAttributes.push(attributeSymbol(member.attribute))
       for (const name of identifiers(member.attribute)) fieldRef(entity, name)
       continue
     }
@@ -192,6 +197,7 @@ function entitySymbol(
     doc: node.doc,
     attributes: node.attributes.map(attributeSymbol),
     fields,
+    blockAttributes,
   }
 }
 
