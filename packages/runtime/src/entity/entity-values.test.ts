@@ -211,6 +211,22 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
     expect(await repo.count()).toBe(5)
   })
 
+  it('a descending orderBy keeps ties in the order of the next key, also when every value is null', async () => {
+    const repo = accounts()
+    await repo.saveAll([
+      { id: 13n, bal: null, n: null },
+      { id: 10n, bal: null, n: 1 },
+      { id: 11n, bal: null, n: null },
+      { id: 12n, bal: 5n, n: 1 },
+    ])
+    const ids = async (where: pf.WhereInput<Account>, field: 'bal' | 'n') =>
+      (await repo.findMany({ where, orderBy: [{ [field]: 'desc' }, { id: 'asc' }] })).map((a) => a.id)
+    expect(await ids({ n: null }, 'bal')).toEqual([11n, 13n])
+    expect(await ids({ n: null }, 'n')).toEqual([11n, 13n])
+    expect(await ids({}, 'n')).toEqual([10n, 12n, 11n, 13n])
+    expect(await ids({}, 'bal')).toEqual([12n, 10n, 11n, 13n])
+  })
+
   it('lone surrogates are refused with a ValidationError naming Entity.field; a query with one too', async () => {
     interface Tag {
       id: number

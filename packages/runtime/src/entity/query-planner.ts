@@ -45,15 +45,25 @@ export function applyPlan(lf: pl.LazyDataFrame, plan: QueryPlan): pl.LazyDataFra
   if (plan.sort) {
     // nodejs-polars takes one direction per sort: stable sorts from the last key to the first give the same order.
     for (let i = plan.sort.by.length - 1; i >= 0; i--) {
+      const by = plan.sort.by[i] as string | pl.Expr
       out = out.sort({
-        by: plan.sort.by[i] as string | pl.Expr,
-        descending: plan.sort.descending[i] === true,
+        by: plan.sort.descending[i] === true ? descendingKey(by) : by,
+        descending: false,
         nullsLast: true,
         maintainOrder: true,
       })
     }
   }
   return plan.columns ? out.select(...plan.columns) : out
+}
+
+/**
+ * An ascending key ordering like `by` descending: minus its dense rank (ties stay ties, nulls stay null). Polars
+ * reverses the rows of an all-null column sorted descending, ignoring `maintainOrder`, which broke ties.
+ */
+function descendingKey(by: string | pl.Expr): pl.Expr {
+  const col = typeof by === 'string' ? pl.col(by) : by
+  return pl.lit(0).sub(col.rank('dense').cast(pl.Int64))
 }
 
 function planOrderBy(ctx: WhereContext, orderBy: unknown): QueryPlan['sort'] {
