@@ -1,26 +1,35 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { type FileSystem, isNotFound } from '../table/file-system.js'
+import { TableWriteError } from '../table/table-errors.js'
 
 /**
  * The high-water marks of a table's `@default(autoincrement())` fields: the largest value each field ever held
  * through the entity API, so values are never handed out twice — not after `deleteAll`, nor after compaction
- * drops the rows holding the largest ones. Kept in `_pf_log/_pf_autoincrement.json` (the log folder, so vacuum
- * leaves it alone): `{ "fields": { "id": "42" } }` (decimal digits: BigInt fields exceed 2^53). Read and raised
- * only while holding the table's write lock; replaced atomically (temp file, fsync, rename).
+ * drops the rows holding the largest ones. Kept in `_pf_log/_pf_autoincrement.json` (the log folder; vacuum
+ * never deletes it): `{ "fields": { "id": "42" } }` (decimal digits: BigInt fields exceed 2^53). Read and raised
+ * only while holding the table's write lock; replaced atomically (temp file, fsync, rename, the temp file
+ * removed on any failure).
  */
 export const AUTOINCREMENT_MARKS_FILE = join('_pf_log', '_pf_autoincrement.json')
 
+/** The table whose marks are read or raised: where it is, its file-system seam and its name (for errors). */
+export interface MarksTable {
+  readonly path: string
+  readonly fs: FileSystem
+  readonly name: string
+}
+
 /** The marks recorded for a table (empty when none were: a new table, or one written before marks existed). */
-export async function readAutoMarks(tablePath: string): Promise<Map<string, bigint>> {
-  const path = join(tablePath, AUTOINCREMENT_MARKS_FILE)
+export async function readAutoMarks(table: MarksTable): Promise<Map<string, bigint>> {
+  const path = join(table.path, AUTOINCREMENT_MARKS_FILE)
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = new TextDecoder().decode(await table.fs.readFile(path))
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return new Map()
-    throw error
+    if (isNotFound(error)) return new Map()
+    throw new TableWriteError(table.name, `reading the autoincrement marks ${path}`, { cause: error })
   }
   const out = new Map<string, bigint>()
   try {
@@ -43,14 +52,15 @@ export async function readAutoMarks(tablePath: string): Promise<Map<string, bigi
 /**
  * Raises the recorded marks to at least `marks` (never lowers one) and stores them before resolving. Call it
  * holding the table's write lock. Writes nothing when no mark goes up. `recorded`: the marks just read under the
- * same lock, if the caller has them (else they are read).
+ * same lock, if the caller has them (else they are read). A failure is a TableWriteError naming the marks file
+ * and leaves the previous marks and no temporary file.
  */
 export async function raiseAutoMarks(
-  tablePath: string,
+  table: MarksTable,
   marks: ReadonlyMap<string, bigint>,
   recorded?: ReadonlyMap<string, bigint>,
 ): Promise<void> {
-  const current = new Map(recorded ?? (await readAutoMarks(tablePath)))
+  const current = new Map(recorded ?? (await readAutoMarks(table)))
   let changed = false
   for (const [name, value] of marks) {
     if (value > (current.get(name) ?? 0n)) {
@@ -59,21 +69,17 @@ export async function raiseAutoMarks(
     }
   }
   if (!changed) return
-  const path = join(tablePath, AUTOINCREMENT_MARKS_FILE)
+  const path = join(table.path, AUTOINCREMENT_MARKS_FILE)
+  const dir = join(table.path, '_pf_log')
   const fields = Object.fromEntries([...current].map(([name, value]) => [name, String(value)]))
   const temp = `${path}.${process.pid}.${randomUUID()}.tmp`
-  await mkdir(join(tablePath, '_pf_log'), { recursive: true })
-  const handle = await open(temp, 'w')
   try {
-    await handle.writeFile(`${JSON.stringify({ fields })}\n`)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await rename(temp, path)
+    await table.fs.mkdir(dir)
+    await table.fs.writeFile(temp, `${JSON.stringify({ fields })}\n`)
+    await table.fs.rename(temp, path)
+    await table.fs.fsyncDir(dir)
   } catch (error) {
-    await unlink(temp).catch(() => undefined)
-    throw error
+    await table.fs.unlink(temp).catch(() => undefined)
+    throw new TableWriteError(table.name, `recording the autoincrement marks ${path}`, { cause: error })
   }
 }

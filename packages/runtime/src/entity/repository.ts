@@ -418,7 +418,7 @@ export class Repository<T extends object> {
     if (pending.length > 0 || (auto.length > 0 && saves.length < ops.length)) {
       // Marks first, written before the commit: a failed commit leaves a gap, never a value handed out twice.
       const files = (await table.snapshot()).files
-      const recorded = await readAutoMarks(table.path)
+      const recorded = await readAutoMarks(table)
       const marks = storedMaxes(auto, files)
       if (pending.length > 0) {
         const assigned = assignAutoValues(
@@ -429,7 +429,7 @@ export class Repository<T extends object> {
         )
         for (const [name, value] of assigned) if (value > (marks.get(name) ?? 0n)) marks.set(name, value)
       }
-      await raiseAutoMarks(table.path, marks, recorded)
+      await raiseAutoMarks(table, marks, recorded)
     }
     const out: TableOperation[] = []
     const frames: pl.DataFrame[] = []

@@ -1,0 +1,223 @@
+// @unique and autoincrement under the table's write lock: stale locks of dead writers taken over by many
+// processes at once without duplicates; every failing step of the lock and of the autoincrement marks typed,
+// leaving no lock and no temporary file.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { EntityIR } from '../schema/schema-ir.js'
+import { FaultyFileSystem } from '../table/faulty-file-system.js'
+import { LockError, TableWriteError } from '../table/table-errors.js'
+import * as pf from './index.js'
+
+const WRITER = fileURLToPath(new URL('./__fixtures__/entity-writer.ts', import.meta.url))
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-lock-'))
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+/** The Member entity of the writer fixture (members table): `@unique email`, or an autoincrement id. */
+function memberModel(mode: 'unique' | 'auto') {
+  class Member extends pf.Entity {
+    id!: number
+    email!: string
+    writer!: string
+  }
+  const field = (name: string, id: number, type: 'Int' | 'String', unique = false) => ({
+    name,
+    id,
+    column: name,
+    type: { kind: 'scalar', name: type } as const,
+    optional: false,
+    isId: name === 'id',
+    unique,
+    index: false,
+  })
+  const ir: EntityIR = {
+    name: 'Member',
+    storage: 'members',
+    format: 'parquet',
+    primaryKey: ['id'],
+    partitionBy: [],
+    fields: [
+      mode === 'auto'
+        ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } }
+        : field('id', 1, 'Int'),
+      field('email', 2, 'String', mode === 'unique'),
+      field('writer', 3, 'String'),
+    ],
+    relations: [],
+    indexes: [],
+    uniques: mode === 'unique' ? [['email']] : [],
+  }
+  pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Member, ir))
+  return Member
+}
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await new Promise((resolve) => child.on('exit', resolve))
+  return child.pid as number
+}
+
+/**
+ * Plays writers that take the lock and die at once, again and again while `running`: each leaves a lock of a
+ * dead process for the real writers to take over. Resolves with how many it left.
+ */
+async function dyingLockHolders(lock: string, running: () => boolean): Promise<number> {
+  const pid = await deadPid()
+  let left = 0
+  while (running()) {
+    try {
+      await writeFile(lock, `${pid} ${Date.now()}`, { flag: 'wx' })
+      left++
+    } catch {
+      // Held by a real writer now.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  return left
+}
+
+/** Starts writer processes, releases them together, returns their JSON results. */
+async function runWriters(args: string[][]): Promise<{ saved: number; rejected: number }[]> {
+  const children = args.map((a) =>
+    spawn(process.execPath, ['--import', 'tsx', WRITER, ...a], { stdio: 'pipe' }),
+  )
+  const output = children.map((child) => collect(child))
+  await Promise.all(output.map((o) => o.ready))
+  for (const child of children) child.stdin?.write('go\n')
+  return Promise.all(output.map((o) => o.result))
+}
+
+function collect(child: ChildProcess): {
+  ready: Promise<void>
+  result: Promise<{ saved: number; rejected: number }>
+} {
+  let out = ''
+  let err = ''
+  let onReady: () => void = () => undefined
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve
+  })
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8')
+    if (out.startsWith('ready\n')) onReady()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8')
+  })
+  const result = new Promise<{ saved: number; rejected: number }>((resolve, reject) => {
+    child.on('exit', (code) => {
+      onReady()
+      const last = out.trim().split('\n').at(-1) ?? ''
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last))
+      else reject(new Error(`writer exited with ${code}: ${err}`))
+    })
+  })
+  return { ready, result }
+}
+
+describe('write locks left by dead writers, taken over by concurrent processes', () => {
+  it('@unique: each contested email stored once', async () => {
+    const Member = memberModel('unique')
+    await Member.repo(pf.openStore(dir)).save(
+      Object.assign(new Member(), { id: 0, email: 'seed@example.com', writer: 'test' }),
+    )
+    let running = true
+    const holders = dyingLockHolders(join(dir, 'members', '_pf_unique.lock'), () => running)
+    const results = await runWriters(
+      [1000, 2000, 3000, 4000].map((from) => ['unique', dir, 'parquet', String(from), '12']),
+    ).finally(() => {
+      running = false
+    })
+    expect(await holders).toBeGreaterThan(0)
+    expect(results.reduce((n, r) => n + r.saved, 0)).toBe(12)
+    expect(results.reduce((n, r) => n + r.rejected, 0)).toBe(36)
+    const members = await Member.repo(pf.openStore(dir)).findAll()
+    expect(members).toHaveLength(13)
+    expect(new Set(members.map((m) => m.email)).size).toBe(13)
+  }, 180_000)
+
+  it('autoincrement: every id handed out once', async () => {
+    const Member = memberModel('auto')
+    await Member.repo(pf.openStore(dir)).save(
+      Object.assign(new Member(), { email: 'seed@example.com', writer: 'test' }),
+    )
+    let running = true
+    const holders = dyingLockHolders(join(dir, 'members', '_pf_unique.lock'), () => running)
+    const results = await runWriters(
+      [1, 1001, 2001, 3001].map((from) => ['auto', dir, 'parquet', String(from), '8']),
+    ).finally(() => {
+      running = false
+    })
+    expect(await holders).toBeGreaterThan(0)
+    expect(results.map((r) => r.saved)).toEqual([8, 8, 8, 8])
+    const ids = (await Member.repo(pf.openStore(dir)).findAll()).map((m) => m.id).sort((a, b) => a - b)
+    expect(ids).toEqual(Array.from({ length: 33 }, (_, i) => i + 1))
+  }, 180_000)
+})
+
+describe('failures of the lock and the autoincrement marks, through the entity API', () => {
+  /** Files a failed write must not leave: locks, breakers, temporary files. */
+  async function leftovers(): Promise<string[]> {
+    const table = join(dir, 'members')
+    const names = [
+      ...(await readdir(table)),
+      ...(await readdir(join(table, '_pf_log'))).map((n) => `_pf_log/${n}`),
+    ]
+    return names.filter((n) => n.includes('.lock') || n.endsWith('.tmp'))
+  }
+
+  it.each(['ENOSPC', 'EROFS'])(
+    '%s creating the @unique lock: LockError naming Member and the lock; nothing left',
+    async (code) => {
+      const Member = memberModel('unique')
+      const fs = new FaultyFileSystem()
+      const repo = Member.repo(pf.openStore(dir, { fs }))
+      await repo.create({ id: 1, email: 'a@example.com', writer: 't' })
+      fs.inject({ op: 'createExclusive', path: /_pf_unique\.lock$/, code })
+      const error = await repo.create({ id: 2, email: 'b@example.com', writer: 't' }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(LockError)
+      expect(error).toMatchObject({ code: 'PF_LOCK', errno: code, table: 'Member' })
+      expect((error as Error).message).toContain(join(dir, 'members', '_pf_unique.lock'))
+      expect(await leftovers()).toEqual([])
+      await repo.create({ id: 2, email: 'b@example.com', writer: 't' })
+      expect(await repo.count()).toBe(2)
+    },
+  )
+
+  it('each step of recording the autoincrement marks fails typed, leaves no temporary file and no lock', async () => {
+    const Member = memberModel('auto')
+    const fs = new FaultyFileSystem()
+    const repo = Member.repo(pf.openStore(dir, { fs }))
+    await repo.save(Object.assign(new Member(), { email: 'first@example.com', writer: 't' }))
+    const steps = [
+      { op: 'readFile', path: /_pf_autoincrement\.json$/ },
+      { op: 'writeFile', path: /_pf_autoincrement\.json\..*\.tmp$/ },
+      { op: 'rename', path: /_pf_autoincrement\.json$/ },
+    ] as const
+    for (const step of steps) {
+      for (const code of ['ENOSPC', 'EROFS', 'EIO']) {
+        fs.inject({ ...step, code })
+        const error = await repo
+          .save(Object.assign(new Member(), { email: 'x@example.com', writer: 't' }))
+          .catch((e: unknown) => e)
+        expect(error, `${step.op} ${code}`).toBeInstanceOf(TableWriteError)
+        expect((error as Error).message).toContain('_pf_autoincrement.json')
+        expect((error as Error).message).toContain('Member')
+        expect(await leftovers()).toEqual([])
+      }
+    }
+    fs.clear()
+    await repo.save(Object.assign(new Member(), { email: 'last@example.com', writer: 't' }))
+    const ids = (await repo.findAll()).map((m) => m.id)
+    expect(ids).toHaveLength(2)
+    expect(new Set(ids).size).toBe(2)
+  })
+})
