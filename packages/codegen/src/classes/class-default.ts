@@ -63,16 +63,8 @@ export function readDefault(
     }
     const fn = kind.value as keyof typeof FUNCTIONS
     if (!(fn in FUNCTIONS)) return mismatch("a literal or { kind: 'now' | 'uuid' | 'autoincrement' }")
-    const scalar = target.type.kind === 'scalar' ? target.type.name : undefined
-    const fits =
-      fn === 'now'
-        ? scalar === 'DateTime'
-        : fn === 'uuid'
-          ? scalar === 'String'
-          : scalar === 'Int' || scalar === 'BigInt'
-    return fits
-      ? { kind: fn }
-      : mismatch(`a literal (${fn} needs a ${FUNCTIONS[fn]} field)`, `{ kind: '${fn}' }`)
+    // Which field types take now(), uuid() and autoincrement() is a shared entity rule (PF3007-PF3009, PF3015).
+    return { kind: fn }
   }
   if (target.type.kind === 'list') return mismatch('absent (a missing list is stored as empty)')
   if (value.kind === 'null')

@@ -299,7 +299,7 @@ export function buildEntityIR(
   }
   const marked = [...meta.fields.values()].filter((f) => f.isId).map((f) => f.name)
   if (marked.length > 1) {
-    throw new EntityDeclarationError(`Entity ${name}: several fields marked @id() (${marked.join(', ')})`)
+    throw EntityDeclarationError.multiplePrimaryKeys(name, marked)
   }
   const primaryKey = options.primaryKey ?? marked[0]
   if (primaryKey === undefined) throw EntityDeclarationError.missingPrimaryKey(name)

@@ -22,6 +22,14 @@ export class EntityDeclarationError extends ParquetFrameError {
     return new EntityDeclarationError(`${first.code}: ${first.message}${more}`, issues)
   }
 
+  /** PF3002 for each field marked as primary key after the first, as the shared rules word it. */
+  static multiplePrimaryKeys(entity: string, marked: readonly string[]): EntityDeclarationError {
+    const [first = '', ...rest] = marked
+    return EntityDeclarationError.fromIssues(
+      rest.map((f) => schemaRuleMessages.multiplePrimaryKeys(entity, f, first)),
+    )
+  }
+
   /** PF3001, as the shared rules word it. */
   static missingPrimaryKey(entity: string): EntityDeclarationError {
     return EntityDeclarationError.fromIssues([schemaRuleMessages.missingPrimaryKey(entity)])
