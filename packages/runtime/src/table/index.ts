@@ -83,3 +83,4 @@ export {
   TableWriteError,
 } from './table-errors.js'
 export type { LiveFile, TableState } from './table-state.js'
+export { UNREFERENCED_MIN_AGE_MS, type VacuumOptions, type VacuumResult } from './table-vacuum.js'

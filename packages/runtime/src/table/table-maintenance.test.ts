@@ -233,6 +233,24 @@ describe('table maintenance', () => {
       expect(await exists(join(path, f))).toBe(true)
   })
 
+  it('vacuum deletes removed files inside partition folders; dryRun lists them and deletes nothing; a bad retention is refused', async () => {
+    const path = join(dir, 't')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
+    await table.append(users(range(0, 4)))
+    const first = (await table.snapshot()).files.map((f) => f.add.path)
+    await table.append(users(range(4, 8)))
+    await table.compact({ targetFileRows: 100 })
+    expect(first.every((p) => p.startsWith('role='))).toBe(true)
+    const planned = await table.vacuum({ retentionMs: 0, dryRun: true })
+    expect(planned.deleted).toEqual(expect.arrayContaining(first))
+    for (const p of planned.deleted) expect(await exists(join(path, p))).toBe(true)
+    expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual(planned.deleted)
+    for (const p of planned.deleted) expect(await exists(join(path, p))).toBe(false)
+    expect(idsOf(await (await openTable(path)).read())).toEqual(range(0, 8))
+    for (const retentionMs of [-1, Number.NaN, Number.POSITIVE_INFINITY])
+      await expect(table.vacuum({ retentionMs })).rejects.toMatchObject({ code: 'PF_VACUUM_RETENTION' })
+  })
+
   it('vacuum never follows a symbolic link nor deletes one', async () => {
     const path = join(dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
