@@ -269,13 +269,21 @@ export class Table {
    * one (entries, states, key index, verified files) is used for it.
    */
   async snapshot(): Promise<Snapshot> {
-    if (!(await this.log.sameTable())) {
+    // Both at once (one round of file-system calls); what was read of a replaced table is dropped.
+    const [same, read] = await Promise.all([
+      this.log.sameTable(),
+      this.log.latest(this.current.state).then(
+        (state) => ({ state }),
+        (error: unknown) => ({ error }),
+      ),
+    ])
+    if (!same) {
       this.log = new TableLog(this.path, this.log.fs, this.name)
       this.current = this.snapshotOf(await this.log.latest())
       return this.current
     }
-    const state = await this.log.latest(this.current.state)
-    if (state !== this.current.state) this.current = this.snapshotOf(state)
+    if ('error' in read) throw read.error
+    if (read.state !== this.current.state) this.current = this.snapshotOf(read.state)
     return this.current
   }
 
