@@ -1,5 +1,5 @@
 import type { ExtensionContext } from 'vscode'
-import { workspace } from 'vscode'
+import { commands, workspace } from 'vscode'
 import { LanguageClient, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node'
 import { pfCommand } from './pf-command.js'
 
@@ -11,6 +11,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration('pf.path')) await restart()
     }),
+    // The server decides where the schema is when it starts: after editing pf.config.json, restart it.
+    commands.registerCommand('pf.restartServer', restart),
   )
   await restart()
 }

@@ -46,6 +46,15 @@ describe('SchemaWorkspace', () => {
     expect(group.files.map((f) => f.name)).toEqual(['other/c.pfschema'])
   })
 
+  it('checks an unsaved document (untitled:) alone, named by its URI', async () => {
+    const open = [{ uri: 'untitled:Untitled-1', text: 'enum U { A }\n', version: 2 }]
+    const workspace = new SchemaWorkspace(dir, { path: join(dir, 'schema'), kind: 'dir' }, () => open)
+    const group = await workspace.groupOf('untitled:Untitled-1')
+    expect(group.files.map((f) => [f.uri, f.name, f.text])).toEqual([
+      ['untitled:Untitled-1', 'untitled:Untitled-1', 'enum U { A }\n'],
+    ])
+  })
+
   it('reports a file of the folder that cannot be read (not UTF-8) with the reader’s diagnostic', async () => {
     await writeFile(join(dir, 'schema/bad.pfschema'), Buffer.from([0x65, 0x6e, 0xff, 0x0a]))
     const workspace = new SchemaWorkspace(dir, { path: join(dir, 'schema'), kind: 'dir' }, () => [])

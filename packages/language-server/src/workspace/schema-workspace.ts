@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs'
 import { readdir } from 'node:fs/promises'
-import { join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type Diagnostic, PFSCHEMA_EXTENSION, readSchemaFile } from '@parquetframe/codegen'
 import { displayPath } from './display-path.js'
@@ -114,7 +114,8 @@ export class SchemaWorkspace {
   }
 
   private nameOf(path: string): string {
-    return path.startsWith('file:') || !path.startsWith('/') ? path : displayPath(path, this.cwd)
+    // A document that is not a file (`untitled:1`) is named by its URI.
+    return isAbsolute(path) ? displayPath(path, this.cwd) : path
   }
 }
 
