@@ -6,6 +6,7 @@ import {
   readdir,
   readFile,
   rename,
+  rm,
   symlink,
   utimes,
   writeFile,
@@ -249,6 +250,22 @@ describe('table maintenance', () => {
     expect(idsOf(await (await openTable(path)).read())).toEqual(range(0, 8))
     for (const retentionMs of [-1, Number.NaN, Number.POSITIVE_INFINITY])
       await expect(table.vacuum({ retentionMs })).rejects.toMatchObject({ code: 'PF_VACUUM_RETENTION' })
+  })
+
+  it('vacuum through a Table object whose folder was deleted and created again works on the new table', async () => {
+    const path = join(dir, 't')
+    const stale = await createTable(path, { entity: userEntity, enums: userEnums })
+    await stale.append(users([1]))
+    await stale.append(users([2]))
+    await stale.compact({ targetFileRows: 100 })
+    await rm(path, { recursive: true })
+    const fresh = await createTable(path, { entity: userEntity, enums: userEnums })
+    await fresh.append(users([7]))
+    await fresh.append(users([8]))
+    const removed = (await fresh.snapshot()).files.map((f) => f.add.path)
+    await fresh.compact({ targetFileRows: 100 })
+    expect((await stale.vacuum({ retentionMs: 0 })).deleted).toEqual([...removed].sort())
+    expect(idsOf(await (await openTable(path)).read())).toEqual([7, 8])
   })
 
   it('vacuum never follows a symbolic link nor deletes one', async () => {

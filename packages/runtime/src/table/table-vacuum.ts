@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from './file-system.js'
+import type { LogEntry } from './log-entry.js'
 import type { Snapshot } from './snapshot.js'
 import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.js'
-import type { TableLog } from './table-log.js'
 
 /** Options of `Table.vacuum`. */
 export interface VacuumOptions {
@@ -22,9 +22,10 @@ export interface VacuumResult {
 export interface VacuumSubject {
   readonly path: string
   readonly fs: FileSystem
-  readonly log: TableLog
   /** The newest version (re-read from the log). */
   snapshot(): Promise<Snapshot>
+  /** A version's log entry, undefined when there is none (of the table `snapshot` last saw at the path). */
+  readEntry(version: number): Promise<LogEntry | undefined>
 }
 
 const DAY_MS = 86_400_000
@@ -71,14 +72,14 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
   // Files removed by a commit are known dead (names are never reused): the retention alone protects them.
   const dead = new Set<string>()
   for (let v = snap.version; v > 0; v--) {
-    const entry = await table.log.readEntry(v)
+    const entry = await table.readEntry(v)
     if (!entry || entry.commitInfo.timestamp < floor) break
     const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
     for (const r of entry.remove ?? []) into.add(r.path)
   }
   // Files of undecided multi-table transactions may still become live.
   for (let v = snap.version + 1; ; v++) {
-    const entry = await table.log.readEntry(v)
+    const entry = await table.readEntry(v)
     if (!entry) break
     for (const a of entry.add ?? []) keep.add(a.path)
   }

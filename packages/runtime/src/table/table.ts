@@ -920,7 +920,13 @@ export class Table {
    */
   vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
     return vacuumTable(
-      { path: this.path, fs: this.fs, log: this.log, snapshot: () => this.snapshot() },
+      {
+        path: this.path,
+        fs: this.fs,
+        snapshot: () => this.snapshot(),
+        // The log of the table at the path now (snapshot() replaces it when the folder was re-created).
+        readEntry: (version) => this.log.readEntry(version),
+      },
       options,
     )
   }
