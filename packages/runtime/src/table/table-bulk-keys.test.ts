@@ -10,13 +10,17 @@ import { DuplicateKeyError, TableSchemaError } from './table-errors.js'
 let dir: string
 let cleanup: () => Promise<void>
 let table: Table
-/** Data files whose size was checked (every read of a data file checks it first). */
+/** Data files checked (every read of a data file checks its size, or its bytes against the checksum, first). */
 let dataFileChecks: string[]
 
 const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
   stat: (path: string) => {
     if (path.endsWith('.parquet')) dataFileChecks.push(path)
     return nodeFileSystem.stat(path)
+  },
+  readFile: (path: string) => {
+    if (path.endsWith('.parquet')) dataFileChecks.push(path)
+    return nodeFileSystem.readFile(path)
   },
 })
 
