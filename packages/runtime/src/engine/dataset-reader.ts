@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
+import { readError } from '../format/format-io-errors.js'
 import { getFormat } from '../format/format-registry.js'
 import type { FormatName } from '../format/storage-format.js'
 import { stackFrames } from '../frame/stack-frames.js'
@@ -72,6 +73,14 @@ export async function datasetTemplate(dataset: Dataset): Promise<pl.DataFrame> {
       empties.length === 1 ? (empties[0] as pl.LazyDataFrame) : pl.concat(empties, { how: 'verticalRelaxed' })
     return lf.collectSync()
   } catch (cause) {
+    // A file that cannot be read on its own is named as such, not reported as a schema mismatch.
+    for (const [i, file] of files.entries()) {
+      try {
+        ;(empties[i] as pl.LazyDataFrame).collectSync()
+      } catch (fileCause) {
+        throw readError(dataset.format, file.path, fileCause)
+      }
+    }
     throw new FormatError(
       `Files of ${dataset.source} have incompatible schemas: ${(cause as Error).message}`,
       {

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DuckDBInstance } from '@duckdb/node-api'
+import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FormatError } from '../errors/pf-error.js'
+import { read } from '../frame/read-frame.js'
 
 const CHILD = fileURLToPath(new URL('./testing/read-in-child.ts', import.meta.url))
 
@@ -51,4 +54,29 @@ describe('Parquet files written by other tools', () => {
       if (!outcome.result.ok) expect(outcome.result).toMatchObject({ name: 'FormatError', code: 'PF_FORMAT' })
     },
   )
+})
+
+describe('errors of foreign files name the file', () => {
+  it('the lazy engine reports a failure deferred to collect as a FormatError naming the file', async () => {
+    const frame = await read(join(dir, 'map.parquet'), { engine: 'lazy' })
+    const error = await frame.toRecords().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(FormatError)
+    expect((error as FormatError).message).toContain('map.parquet')
+  })
+
+  it('the partitioned engine names the one unreadable file instead of reporting incompatible schemas', async () => {
+    const data = join(dir, 'dataset')
+    await mkdir(data)
+    pl.DataFrame({ id: [1, 2] }).writeParquet(join(data, 'a.parquet'))
+    const bytes = await readFile(join(data, 'a.parquet'))
+    // The column chunk's codec (after its path ["id"]) set to 63: well-formed Thrift, an enum polars refuses.
+    const codec = bytes.lastIndexOf(Buffer.from([0x19, 0x18, 0x02, 0x69, 0x64, 0x15])) + 6
+    expect(codec).toBeGreaterThan(5)
+    bytes[codec] = 0x7e
+    await writeFile(join(data, 'b.parquet'), bytes)
+    const error = await read(data, { engine: 'partitioned' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(FormatError)
+    expect((error as FormatError).message).toContain('b.parquet')
+    expect((error as FormatError).message).not.toContain('incompatible schemas')
+  })
 })

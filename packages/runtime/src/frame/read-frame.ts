@@ -33,7 +33,7 @@ export async function openDataset(dataset: Dataset, engine: EngineName) {
     case 'eager':
       return new EagerEngine(await readDatasetEager(dataset))
     case 'lazy':
-      return new LazyEngine(await scanDataset(dataset))
+      return new LazyEngine(await scanDataset(dataset), dataset.source)
     case 'partitioned': {
       // Partitions of about eagerThresholdMB each: what the eager engine would hold in memory at once.
       const partitions = await planPartitions(dataset, getConfig().eagerThresholdMB * MIB)
