@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as runtime from './index.js'
+
+// The built package is what users import. Node 20's ESM loader opens a static import graph's files all at once;
+// with `ulimit -n 64` importing the runtime failed with EMFILE. These tests run the built entry (npm run build /
+// npm test build it first) in a child process under that limit.
+const PACKAGE = fileURLToPath(new URL('..', import.meta.url))
+const ENTRY = join(PACKAGE, 'dist', 'package-entry.js')
+const data = mkdtempSync(join(tmpdir(), 'pf-low-fd-'))
+afterAll(() => rmSync(data, { recursive: true, force: true }))
+
+/** Runs an ES module snippet with at most `limit` open files, importing the package by its name. */
+async function underFileLimit(limit: number, code: string): Promise<string> {
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" first`)
+  const env: Record<string, string | undefined> = { ...process.env }
+  delete env.NODE_OPTIONS // no source condition or loader from the test runner: the published entry
+  const script = `ulimit -n ${limit} && exec "${process.execPath}" --input-type=module -e "$PF_CODE"`
+  const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+    cwd: PACKAGE,
+    env: { ...env, PF_CODE: code },
+  })
+  return stdout.trim()
+}
+
+describe('the package entry point', () => {
+  it('is the built package-entry.js and lists every value index.ts exports', () => {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
+      exports: Record<string, { default: string }>
+    }
+    expect(pkg.exports['.']?.default).toBe('./dist/package-entry.js')
+    const source = readFileSync(fileURLToPath(new URL('./package-entry.ts', import.meta.url)), 'utf8')
+    const listed = new Set(
+      /export const \{([^}]*)\}/
+        .exec(source)?.[1]
+        ?.split(',')
+        .map((n) => n.trim()),
+    )
+    expect(Object.keys(runtime).filter((name) => !listed.has(name))).toEqual([])
+  })
+
+  it('imports with 64 open files allowed (it failed with EMFILE in the module loader)', async () => {
+    const out = await underFileLimit(
+      64,
+      "const m = await import('@parquetframe/runtime'); console.log(JSON.stringify(Object.keys(m).filter((k) => m[k] !== undefined)))",
+    )
+    const built = new Set(JSON.parse(out) as string[])
+    expect(Object.keys(runtime).filter((name) => !built.has(name))).toEqual([])
+  })
+
+  it('writes, queries and deletes a small entity table in both formats with 64 open files allowed', async () => {
+    const app = (format: string) => `
+      import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
+      const field = (name, id, type, isId) =>
+        ({ name, id, column: name, type: { kind: 'scalar', name: type }, optional: false, isId, unique: !isId, index: false })
+      class Item extends Entity {}
+      registerEntity(Item, { name: 'Item', storage: 'items', format: '${format}', primaryKey: ['id'], partitionBy: [],
+        fields: [field('id', 1, 'Int', true), field('name', 2, 'String', false)], relations: [], indexes: [],
+        uniques: [['name']] })
+      const repo = openStore(${JSON.stringify(join(data, format))}).repository(Item)
+      for (let i = 0; i < 20; i++) await repo.create({ id: i, name: 'n' + i })
+      await repo.deleteBy({ id: 3 })
+      console.log(JSON.stringify({ all: (await repo.findAll()).length, n7: (await repo.findBy({ name: 'n7' })).map((x) => x.id) }))`
+    for (const format of ['parquet', 'avro']) {
+      expect(JSON.parse(await underFileLimit(64, app(format)))).toEqual({ all: 19, n7: [7] })
+    }
+  })
+})
