@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../main.js'
+import { captureIo } from '../testing/capture-io.js'
 import { LspClient } from '../testing/lsp-client.js'
-import { exited, runPf, spawnPf } from '../testing/spawn-pf.js'
+import { exited, spawnPf } from '../testing/spawn-pf.js'
 import { type TempProject, tempProject } from '../testing/temp-project.js'
 
 // Drives `pf lsp` as an editor does: a child process speaking JSON-RPC with Content-Length framing on stdio.
@@ -59,6 +61,16 @@ interface Location {
 interface TextEdit {
   range: { start: Position; end: Position }
   newText: string
+}
+
+/** `pf` run in-process (the same commands the binary runs), for what the server is compared with. */
+async function runPf(
+  args: readonly string[],
+  options: { cwd: string },
+): Promise<{ code: number; stderr: string }> {
+  const io = captureIo(options.cwd)
+  const code = await main(args, io)
+  return { code, stderr: io.err() }
 }
 
 /** The diagnostics `pf validate` prints, in the LSP's terms: 0-based line/column, caret length, message + hint. */
@@ -202,6 +214,36 @@ describe('pf lsp', () => {
       (p) => p.version === 2 && p.diagnostics.length === 0,
     )
     expect(clean.diagnostics).toEqual([])
+  })
+
+  it('clears the diagnostics of a file checked alone when it is closed', async () => {
+    const before = client.notifications.length
+    client.notify('textDocument/didClose', { textDocument: { uri: uri('notes/loose.pfschema') } })
+    const cleared = await client.waitFor<Published>(
+      'textDocument/publishDiagnostics',
+      (p) => p.uri === uri('notes/loose.pfschema') && client.notifications.length > before,
+    )
+    expect(cleared.diagnostics).toEqual([])
+  })
+
+  it('checks the folder again when a closed file changes on disk (workspace/didChangeWatchedFiles)', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises')
+    await mkdir(project.path('schema/more'), { recursive: true })
+    await writeFile(project.path('schema/more/tags.pfschema'), 'entity Tag {\n  id Int @id\n  post Pst\n}\n')
+    client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uri('schema/more/tags.pfschema'), type: 1 }],
+    })
+    const tags = await diagnosticsOf('schema/more/tags.pfschema')
+    expect(tags.diagnostics.map((d) => [d.code, d.range.start])).toEqual([
+      ['PF2005', { line: 2, character: 7 }],
+    ])
+    await rm(project.path('schema/more'), { recursive: true })
+    client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uri('schema/more/tags.pfschema'), type: 3 }],
+    })
+    // A file that left the folder has its diagnostics cleared.
+    const gone = await diagnosticsOf('schema/more/tags.pfschema', (p) => p.diagnostics.length === 0)
+    expect(gone.diagnostics).toEqual([])
   })
 
   it('completes types, attributes with their docs, field names and config keys', async () => {
