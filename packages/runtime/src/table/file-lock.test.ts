@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { withWriteLock } from '../entity/entity-write-lock.js'
 import { tempDir } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import { startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
 const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
@@ -196,6 +197,21 @@ describe('write lock failures', () => {
     }
     await new Promise((resolve) => setImmediate(resolve))
     expect(warnings.some((w) => w instanceof LockError && w.errno === 'EIO')).toBe(true)
+  })
+
+  it('a holder that provably runs is waited for however old its lock; a reused pid is not its holder', async () => {
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim()
+    const start = await startTime(process.ppid)
+    const holder = { pid: process.ppid, host: hostname(), boot, token: randomUUID() }
+    // Ten minutes old (older than staleMs), but its process still runs: not taken over.
+    await writeFile(lock(), JSON.stringify({ ...holder, start, time: Date.now() - 600_000 }))
+    await expect(withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'PF_LOCK_TIMEOUT',
+    })
+    // Fresh, and a process with that pid runs, but it started at another time: the holder is gone.
+    await writeFile(lock(), JSON.stringify({ ...holder, start: `${start}0`, time: Date.now() }))
+    expect(await withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 5_000 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
   })
 
   it('a live holder is waited for, then a LockError PF_LOCK_TIMEOUT names it', async () => {

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
+import { currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
 /** Options of `withFileLock`. */
@@ -14,14 +14,16 @@ export interface FileLockOptions {
   readonly table?: string
   /** Give up after waiting this long for a live holder. Default 30 s. */
   readonly timeoutMs?: number
-  /** A lock older than this is abandoned even if its process seems alive. Default 60 s. */
+  /**
+   * A lock whose holder cannot be checked (another host; a pid without a start time, off Linux) is abandoned
+   * once this old. A holder on this host that provably runs (same boot, same process start time) is waited
+   * for however long it holds the lock. Default 60 s.
+   */
   readonly staleMs?: number
 }
 
 /** Who holds a lock: written into the lock file before the file becomes visible. */
-interface LockOwner {
-  readonly pid: number
-  readonly host: string
+interface LockOwner extends ProcessIdentity {
   /** When the lock was taken (ms since the epoch). */
   readonly time: number
   /** Unique per acquisition: tells this lock apart from any other, ever. */
@@ -37,17 +39,17 @@ interface LockSnapshot {
 
 /** A stale lock is broken through a chain of at most this many breaker files (a breaker that died, ...). */
 const MAX_BREAK_DEPTH = 3
-const HOST = hostname()
 /** Tokens of the locks this process holds now: a lock of this pid with another token was left by a failure. */
 const held = new Set<string>()
 
 /**
  * Runs `fn` holding the lock file at `path`, exclusive across processes (and across callers in this process).
  *
- * Taking it: the owner's pid, host, time and a unique token are written to a temporary file that is then
- * hard-linked into place (`FileSystem.createExclusive`): the lock is never visible empty or partial. A lock
- * whose owner is gone (same host, no such pid; or a lock of this process it no longer holds) or older than
- * `staleMs` is taken over atomically: the taker must first create `<lock>.break-<digest of the lock's bytes>`
+ * Taking it: the owner's pid, host (on Linux boot id and process start time), time and a unique token are
+ * written to a temporary file that is then hard-linked into place (`FileSystem.createExclusive`): the lock is
+ * never visible empty or partial. A lock whose owner is gone (a dead or reused pid on this host, or a lock of
+ * this process it no longer holds) or, when that cannot be checked, older than `staleMs`, is taken over
+ * atomically: the taker must first create `<lock>.break-<digest of the lock's bytes>`
  * exclusively, re-reads the lock and removes it only if it is still byte-for-byte the one it judged stale. So
  * of many takers exactly one removes that lock, and none removes a lock taken meanwhile; all then race for the
  * lock by exclusive create again. Every failing file operation is a `LockError` naming the table, the lock
@@ -103,9 +105,9 @@ function ioError(ctx: LockContext, doing: string, error: unknown): LockError {
   })
 }
 
-function ownerText(): { text: string; token: string } {
+async function ownerText(): Promise<{ text: string; token: string }> {
   const token = randomUUID()
-  const owner: LockOwner = { pid: process.pid, host: HOST, time: Date.now(), token }
+  const owner: LockOwner = { ...(await currentProcess()), time: Date.now(), token }
   return { text: JSON.stringify(owner), token }
 }
 
@@ -117,7 +119,7 @@ async function acquire(ctx: LockContext): Promise<string> {
     throw ioError(ctx, 'creating the lock folder', error)
   }
   for (let attempt = 0; ; attempt++) {
-    const mine = ownerText()
+    const mine = await ownerText()
     try {
       await ctx.fs.createExclusive(ctx.path, mine.text)
       held.add(mine.token)
@@ -127,7 +129,7 @@ async function acquire(ctx: LockContext): Promise<string> {
     }
     const current = await inspect(ctx, ctx.path)
     if (!current) continue
-    if (isStale(current, ctx.staleMs) && (await breakStale(ctx, ctx.path, current, 0))) continue
+    if ((await isStale(current, ctx.staleMs)) && (await breakStale(ctx, ctx.path, current, 0))) continue
     if (Date.now() - start > ctx.timeoutMs) {
       throw new LockError(
         ctx.table,
@@ -145,17 +147,17 @@ async function inspect(ctx: LockContext, path: string): Promise<LockSnapshot | u
   try {
     const info = await ctx.fs.lstat(path)
     const text = new TextDecoder().decode(await ctx.fs.readFile(path))
-    return { text, mtimeMs: info.mtimeMs, owner: parseOwner(text) }
+    return { text, mtimeMs: info.mtimeMs, owner: parseOwner(text, (await currentProcess()).host) }
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw ioError(ctx, `reading the lock ${path}`, error)
   }
 }
 
-/** The owner written in a lock file: JSON, or `<pid> <time>` as written by earlier versions. */
-function parseOwner(text: string): LockOwner | undefined {
+/** The owner written in a lock file: JSON, or `<pid> <time>` as written by earlier versions (on this host). */
+function parseOwner(text: string, host: string): LockOwner | undefined {
   const legacy = /^(\d+) (\d+)$/.exec(text)
-  if (legacy) return { pid: Number(legacy[1]), host: HOST, time: Number(legacy[2]), token: text }
+  if (legacy) return { pid: Number(legacy[1]), host, time: Number(legacy[2]), token: text }
   try {
     const o = JSON.parse(text) as Partial<LockOwner>
     if (
@@ -164,7 +166,14 @@ function parseOwner(text: string): LockOwner | undefined {
       typeof o.time === 'number' &&
       typeof o.token === 'string'
     ) {
-      return { pid: o.pid, host: o.host, time: o.time, token: o.token }
+      return {
+        pid: o.pid,
+        host: o.host,
+        time: o.time,
+        token: o.token,
+        ...(typeof o.boot === 'string' ? { boot: o.boot } : {}),
+        ...(typeof o.start === 'string' ? { start: o.start } : {}),
+      }
     }
   } catch {
     // Not a lock this code wrote: judged by its age.
@@ -177,19 +186,18 @@ function describe(lock: LockSnapshot): string {
   return o ? `process ${o.pid} on ${o.host} since ${new Date(o.time).toISOString()}` : 'an unknown writer'
 }
 
-/** True when the lock's owner is gone or it is older than `staleMs`. */
-function isStale(lock: LockSnapshot, staleMs: number): boolean {
+/**
+ * True when the lock's owner is gone: this process no longer holding it, a dead (or reused) pid on this host;
+ * when that cannot be known, once it is older than `staleMs`.
+ */
+async function isStale(lock: LockSnapshot, staleMs: number): Promise<boolean> {
   const o = lock.owner
   if (!o) return Date.now() - lock.mtimeMs > staleMs
-  if (Date.now() - o.time > staleMs) return true
-  if (o.host !== HOST) return false
-  if (o.pid === process.pid) return !held.has(o.token)
-  try {
-    process.kill(o.pid, 0)
-    return false
-  } catch (error) {
-    return errorCode(error) === 'ESRCH'
-  }
+  const self = await currentProcess()
+  if (o.host === self.host && o.pid === self.pid) return !held.has(o.token)
+  const state = await liveness(o)
+  if (state !== 'unknown') return state === 'dead'
+  return Date.now() - o.time > staleMs
 }
 
 /**
@@ -206,12 +214,12 @@ async function breakStale(
   const digest = createHash('sha256').update(`${stale.mtimeMs}\n${stale.text}`).digest('hex').slice(0, 24)
   const breaker = `${path}.break-${digest}`
   try {
-    await ctx.fs.createExclusive(breaker, ownerText().text)
+    await ctx.fs.createExclusive(breaker, (await ownerText()).text)
   } catch (error) {
     if (!isAlreadyExists(error)) throw ioError(ctx, 'taking over a stale lock', error)
     // Another taker is at it (or died at it).
     const other = await inspect(ctx, breaker)
-    if (other && depth < MAX_BREAK_DEPTH && isStale(other, ctx.staleMs)) {
+    if (other && depth < MAX_BREAK_DEPTH && (await isStale(other, ctx.staleMs))) {
       await breakStale(ctx, breaker, other, depth + 1)
     }
     return false
