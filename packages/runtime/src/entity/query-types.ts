@@ -68,43 +68,43 @@ export type PrimaryKeyOf<T> = T extends { readonly [PRIMARY_KEY]?: infer K }
 export type NullOf<V> = null extends V ? null : undefined extends V ? null : never
 
 /** `isNull`, only on optional fields (N = null). */
-export type NullFilter<N> = [N] extends [never] ? unknown : { isNull?: boolean }
+export type NullFilter<N> = [N] extends [never] ? unknown : { isNull?: boolean | undefined }
 
 /** Equality operators (every scalar but Boolean): equals, in, notIn. N is null on optional fields. */
 export type EqualityFilter<V, N> = {
-  equals?: V | N
-  in?: readonly (V | N)[]
-  notIn?: readonly (V | N)[]
+  equals?: V | N | undefined
+  in?: readonly (V | N)[] | undefined
+  notIn?: readonly (V | N)[] | undefined
 } & NullFilter<N>
 
 /** Operators on a number, bigint or Date field: equality, in/notIn, not, gt/gte/lt/lte. */
 export type ComparableFilter<V, N = never> = EqualityFilter<V, N> & {
-  not?: V | N | ComparableFilter<V, N>
-  gt?: V
-  gte?: V
-  lt?: V
-  lte?: V
+  not?: V | N | ComparableFilter<V, N> | undefined
+  gt?: V | undefined
+  gte?: V | undefined
+  lt?: V | undefined
+  lte?: V | undefined
 }
 
 /** Operators on a string field (also Decimal, and Date fields typed `string` rather than `DateOnly`): those of ComparableFilter plus text matching. */
 export type StringFilter<N = never> = EqualityFilter<string, N> & {
-  not?: string | N | StringFilter<N>
-  gt?: string
-  gte?: string
-  lt?: string
-  lte?: string
-  contains?: string
-  startsWith?: string
-  endsWith?: string
+  not?: string | N | StringFilter<N> | undefined
+  gt?: string | undefined
+  gte?: string | undefined
+  lt?: string | undefined
+  lte?: string | undefined
+  contains?: string | undefined
+  startsWith?: string | undefined
+  endsWith?: string | undefined
 }
 
 /** Operators on a date-only field (`DateOnly`, 'YYYY-MM-DD'): equality, in/notIn, not, gt/gte/lt/lte — no text matching. */
 export type DateOnlyFilter<N = never> = EqualityFilter<string, N> & {
-  not?: string | N | DateOnlyFilter<N>
-  gt?: string
-  gte?: string
-  lt?: string
-  lte?: string
+  not?: string | N | DateOnlyFilter<N> | undefined
+  gt?: string | undefined
+  gte?: string | undefined
+  lt?: string | undefined
+  lte?: string | undefined
 }
 
 /** Operators on an enum field (a string-literal union): equality, in/notIn, not. */
@@ -112,8 +112,8 @@ export type EnumFilter<V, N = never> = EqualityFilter<V, N> & { not?: V | N | En
 
 /** Operators on a Boolean field: equals and not only. */
 export type BooleanFilter<N = never> = {
-  equals?: boolean | N
-  not?: boolean | N | BooleanFilter<N>
+  equals?: boolean | N | undefined
+  not?: boolean | N | BooleanFilter<N> | undefined
 } & NullFilter<N>
 
 /** The operators of a scalar field type V (without null); N is null on optional fields. */
@@ -128,7 +128,7 @@ export type ScalarFilter<V, N = never> = [V] extends [boolean]
     : ComparableFilter<V, N>
 
 /** Filter operators on a list field (`isNull` only when the field is optional). */
-export type ListFilter<E, N = never> = { has?: E; isEmpty?: boolean } & NullFilter<N>
+export type ListFilter<E, N = never> = { has?: E | undefined; isEmpty?: boolean | undefined } & NullFilter<N>
 
 /**
  * What a field accepts in `where`: a value (equality), null (optional fields: is null), or the operators of its
@@ -141,13 +141,13 @@ export type FieldFilter<V> = [NonNullable<V>] extends [readonly (infer E)[]]
     ? NonNullable<V> | NullOf<V> | ScalarFilter<NonNullable<V>, NullOf<V>>
     : [NullOf<V>] extends [never]
       ? never
-      : null | { isNull?: boolean }
+      : null | { isNull?: boolean | undefined }
 
-/** A `where` object: field conditions (ANDed), plus AND / OR / NOT. */
-export type WhereInput<T> = { [K in FieldKeys<T>]?: FieldFilter<T[K]> } & {
-  AND?: WhereInput<T> | readonly WhereInput<T>[]
-  OR?: readonly WhereInput<T>[]
-  NOT?: WhereInput<T> | readonly WhereInput<T>[]
+/** A `where` object: field conditions (ANDed), plus AND / OR / NOT; `undefined` values are no condition. */
+export type WhereInput<T> = { [K in FieldKeys<T>]?: FieldFilter<T[K]> | undefined } & {
+  AND?: WhereInput<T> | readonly WhereInput<T>[] | undefined
+  OR?: readonly WhereInput<T>[] | undefined
+  NOT?: WhereInput<T> | readonly WhereInput<T>[] | undefined
 }
 
 /** Sort direction. Nulls sort last in both directions. */
