@@ -124,6 +124,39 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
     expect(await ids({ s: { lt: 'b' } })).toEqual([2])
   })
 
+  it('a String primary key starting with U+FEFF is found by key, and so are the others of its file', async () => {
+    const repo = repoOf<{ id: string; v: number }>('Keyed', { id: 'String', v: 'Int' }, format)
+    await repo.saveAll([
+      { id: 'a', v: 1 },
+      { id: '\ufeffbom', v: 2 },
+      { id: 'zz', v: 3 },
+    ])
+    expect((await repo.find('\ufeffbom'))?.v).toBe(2)
+    expect((await repo.find('zz'))?.v).toBe(3)
+    expect(await repo.find('bom')).toBeNull()
+    await repo.upsert({ id: '\ufeffbom', v: 4 })
+    expect((await repo.findMany({ orderBy: { id: 'asc' } })).map((k) => [k.id, k.v])).toEqual([
+      ['a', 1],
+      ['zz', 3],
+      ['\ufeffbom', 4],
+    ])
+  })
+
+  it("the Table API's scan finds NaN rows with '>' though Float statistics leave NaN out", async () => {
+    const repo = repoOf<{ id: number; f: number }>('Sample', { id: 'Int', f: 'Float' }, format)
+    await repo.saveAll([
+      { id: 1, f: Number.NaN },
+      { id: 2, f: 1 },
+    ])
+    const table = await repo.table()
+    const ids = async (op: '>' | '>=' | '<' | '=', value: number) =>
+      (await (await table.scan({ where: [{ column: 'f', op, value }] })).collect()).getColumn('id').toArray()
+    expect(await ids('>', 5)).toEqual([1])
+    expect(await ids('>=', 1)).toEqual([1, 2])
+    expect(await ids('<', Number.NaN)).toEqual([2])
+    expect(await ids('=', Number.NaN)).toEqual([1])
+  })
+
   it('a where-clause that says nothing about rows is refused for deletes and matches every row for reads', async () => {
     const repo = accounts()
     await repo.saveAll(rows)
