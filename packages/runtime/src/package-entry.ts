@@ -67,6 +67,7 @@ export const {
   TableExistsError,
   TableNotFoundError,
   TableSchemaError,
+  TableReadError,
   TableTransaction,
   TableWriteError,
   UNREFERENCED_MIN_AGE_MS,

@@ -9,12 +9,12 @@ import type { EntityIR } from '../schema/schema-ir.js'
 import { ColumnMapping } from './column-mapping.js'
 import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
-import type { FileSystem } from './file-system.js'
+import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
-import { TableCorruptError } from './table-errors.js'
+import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
 import { removeQuietly } from './temp-files.js'
@@ -195,6 +195,8 @@ export class DataFileStore {
       try {
         size = (await this.fs.stat(path)).size
       } catch (error) {
+        // Only a file that is not there is corruption; EMFILE, EACCES or EIO say nothing about the table.
+        if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
         throw this.corrupt(file, 'data file is missing', error)
       }
       this.checkSize(file, size)
@@ -204,6 +206,7 @@ export class DataFileStore {
     try {
       bytes = await this.fs.readFile(path)
     } catch (error) {
+      if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
       throw this.corrupt(file, 'data file is missing', error)
     }
     this.checkSize(file, bytes.length)

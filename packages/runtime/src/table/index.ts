@@ -79,6 +79,7 @@ export {
   TableCorruptError,
   TableExistsError,
   TableNotFoundError,
+  TableReadError,
   TableSchemaError,
   TableWriteError,
 } from './table-errors.js'

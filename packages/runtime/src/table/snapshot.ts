@@ -11,6 +11,9 @@ import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
 
+/** Data files a scan opens concurrently. */
+const FILES_OPENED_AT_ONCE = 16
+
 /** What to read: columns, a simple predicate (prunes files by statistics and filters rows), primary keys. */
 export interface ScanOptions {
   /** Only these columns. Default: all, in schema order. */
@@ -169,9 +172,17 @@ export class Snapshot {
     if (files.length === 0) {
       lf = this.emptyFrame(readColumns).lazy()
     } else if (store.lazy) {
-      const parts = await Promise.all(
-        files.map((f) => store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns)),
-      )
+      // A batch of files at a time: opening (and checksumming) every file at once needs a descriptor per file
+      // (EMFILE past the process limit) and holds all their bytes in memory together.
+      const parts: pl.LazyDataFrame[] = []
+      for (let i = 0; i < files.length; i += FILES_OPENED_AT_ONCE) {
+        const batch = files.slice(i, i + FILES_OPENED_AT_ONCE)
+        parts.push(
+          ...(await Promise.all(
+            batch.map((f) => store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns)),
+          )),
+        )
+      }
       lf = parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
     } else {
       lf = (await this.readFiles(files, readColumns)).lazy()

@@ -81,6 +81,21 @@ export class TableWriteError extends ParquetFrameError {
   }
 }
 
+/**
+ * An I/O failure reading a data file that is there (EMFILE: too many open files, EACCES, EIO); `cause` holds the
+ * original error. Says nothing about the table's integrity, unlike TableCorruptError.
+ */
+export class TableReadError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly file: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause)
+    super('PF_TABLE_READ', `Read of table ${table} failed at ${file}: ${reason}`, options)
+  }
+}
+
 /** `insert` of a key that already exists. */
 export class DuplicateKeyError extends ParquetFrameError {
   constructor(
