@@ -122,6 +122,16 @@ describe('a damaged log is reported, never silently trusted', () => {
     await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
   })
 
+  it('an entry whose add action was edited to other row counts disagrees with the totals it recorded', async () => {
+    await editEntry(3, (e) => {
+      const stats = firstAdd(e).stats as { numRows: number }
+      stats.numRows += 1
+    })
+    const error = await failure(openTable(path))
+    expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 3, file: entryFile(3) })
+    expect((error as Error).message).toMatch(/7 rows are live, the log recorded 6/)
+  })
+
   it('tables written before entries carried totals still open and read', async () => {
     await table.checkpoint()
     for (const v of range(0, 5)) {
