@@ -184,12 +184,14 @@ function listSeries(
     case 'Date':
       return pl.Series(name, mapList(bigintText), pl.List(pl.Utf8)).cast(dtype)
     case 'DateTime':
+      // Microseconds as decimal text: beyond 2^53 (about ±285 years around 1970) a double would round them.
       return pl
         .Series(
           name,
-          mapList((d) => (d === null ? null : (d as Date).getTime() * 1000)),
-          pl.List(pl.Int64),
+          mapList((d) => (d === null ? null : String(BigInt((d as Date).getTime()) * 1000n))),
+          pl.List(pl.Utf8),
         )
+        .cast(pl.List(pl.Int64))
         .cast(dtype)
     case 'Json':
       return pl.Series(name, mapList(jsonText), dtype)
@@ -287,8 +289,10 @@ function fromBase64(s: string | null): Uint8Array | null {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
 }
 
-function microsToDate(us: number): Date {
-  return new Date(Math.floor(us / 1000))
+/** A Date from microseconds as decimal text (exact at any magnitude), floored to milliseconds. */
+function microsTextToDate(text: string): Date {
+  const us = BigInt(text)
+  return new Date(Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n)))
 }
 
 function microsToDates(int64: pl.Series): unknown[] {
@@ -323,7 +327,13 @@ function listValues(element: FieldType, series: pl.Series): unknown[] {
     case 'Date':
       return mapLists(series.cast(pl.List(pl.Utf8)), (s: string) => s)
     case 'DateTime':
-      return mapLists(series.cast(pl.List(pl.Datetime('us', 'UTC'))).cast(pl.List(pl.Int64)), microsToDate)
+      return mapLists(
+        series
+          .cast(pl.List(pl.Datetime('us', 'UTC')))
+          .cast(pl.List(pl.Int64))
+          .cast(pl.List(pl.Utf8)),
+        microsTextToDate,
+      )
     case 'Json':
       return mapLists(series, (s: string) => JSON.parse(s))
     case 'Bytes':

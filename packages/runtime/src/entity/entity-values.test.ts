@@ -304,6 +304,9 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
         new Date('2262-04-11T00:00:00.000Z'),
         new Date('9999-12-31T23:59:59.999Z'),
         new Date(-1),
+        // Microseconds beyond 2^53 that a double rounds down, and the earliest JS Date.
+        new Date('9999-12-31T23:59:59.994Z'),
+        new Date(-8_640_000_000_000_000 + 21),
       ],
       days: ['0001-01-01', '1969-12-31', '9999-12-31'],
     }
@@ -335,11 +338,16 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
       { id: 'Int', n: 'Int', b: 'BigInt', at: 'DateTime', day: 'Date', ...extra },
       format,
     )
-    const times = ['0001-01-01T00:00:00.000Z', '1677-09-21T00:12:43.145Z', '2262-04-11T23:47:16.855Z']
+    const times = [
+      '0001-01-01T00:00:00.000Z',
+      '1677-09-21T00:12:43.145Z',
+      '2262-04-11T23:47:16.855Z',
+      '9999-12-31T23:59:59.994Z',
+    ]
     const input = times.map((t, i) => ({
       id: i,
-      n: i === 0 ? MAX_SAFE : i === 1 ? -MAX_SAFE : MAX_SAFE - 1,
-      b: i === 0 ? MIN_I64 : i === 1 ? MAX_I64 : -1n,
+      n: i === 0 ? MAX_SAFE : i === 1 ? -MAX_SAFE : MAX_SAFE - i,
+      b: i === 0 ? MIN_I64 : i === 1 ? MAX_I64 : -BigInt(i),
       at: new Date(t),
       day: i === 0 ? '0001-01-01' : '9999-12-31',
       ...('tags' in extra ? { tags: [] } : {}),
@@ -350,7 +358,7 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
       input.map((r) => [r.n, r.b, r.at.toISOString(), r.day]),
     )
     expect((await repo.findBy({ at: new Date(times[0] as string) })).map((r) => r.id)).toEqual([0])
-    expect((await repo.findBy({ at: { gt: new Date(times[1] as string) } })).map((r) => r.id)).toEqual([2])
+    expect((await repo.findBy({ at: { gt: new Date(times[1] as string) } })).map((r) => r.id)).toEqual([2, 3])
     expect((await repo.findBy({ day: { lt: '1970-01-01' } })).map((r) => r.id)).toEqual([0])
   })
 })
