@@ -8,7 +8,7 @@ import { enumSchemaName } from './zod-types.js'
 export interface GenerateOptions {
   /** Module the generated code imports the runtime from. Default `'@parquetframe/runtime'`. */
   readonly runtimeModule?: string
-  /** Module the generated zod schemas import `z` from. Default `'zod'`. */
+  /** Module the generated zod schemas import `z` from. Default `'@parquetframe/runtime/zod'` (the runtime's zod: the app needs none). */
   readonly zodModule?: string
   /** The output directory: source paths in headers are shown relative to it. Default: shown as given. */
   readonly outDir?: string
@@ -51,7 +51,7 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
   return {
     ir,
     runtimeModule: options.runtimeModule ?? '@parquetframe/runtime',
-    zodModule: options.zodModule ?? 'zod',
+    zodModule: options.zodModule ?? '@parquetframe/runtime/zod',
     entities: new Map(ir.entities.map((e) => [e.name, e])),
     enums: new Map(ir.enums.map((e) => [e.name, e])),
     sources,
