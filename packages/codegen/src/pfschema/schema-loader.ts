@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import { messages } from '../diagnostics/messages.js'
 import { parseSchemaSources, type SchemaParseResult, type SchemaSource } from './parse-schema.js'
-import { reason, readSchemaFile } from './schema-file-reader.js'
+import { readSchemaFile, reason } from './schema-file-reader.js'
 
 /** File extension of schema files. */
 export const PFSCHEMA_EXTENSION = '.pfschema'
@@ -41,13 +41,15 @@ export async function loadSchema(path: string): Promise<SchemaParseResult> {
 
 async function listSchemaFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries
-    // Not only regular files: a symlink or a FIFO named *.pfschema is read (or refused with its reason), not skipped.
-    .filter((e) => !e.isDirectory() && e.name.endsWith(PFSCHEMA_EXTENSION))
-    .map((e) => join(e.parentPath, e.name))
-    .sort((a, b) => {
-      const ra = relative(dir, a).split(sep).join('/')
-      const rb = relative(dir, b).split(sep).join('/')
-      return ra < rb ? -1 : ra > rb ? 1 : 0
-    })
+  return (
+    entries
+      // Not only regular files: a symlink or a FIFO named *.pfschema is read (or refused with its reason), not skipped.
+      .filter((e) => !e.isDirectory() && e.name.endsWith(PFSCHEMA_EXTENSION))
+      .map((e) => join(e.parentPath, e.name))
+      .sort((a, b) => {
+        const ra = relative(dir, a).split(sep).join('/')
+        const rb = relative(dir, b).split(sep).join('/')
+        return ra < rb ? -1 : ra > rb ? 1 : 0
+      })
+  )
 }
