@@ -62,6 +62,24 @@ describe('EntityRegistry', () => {
     expect(() => registry.relation(post, 'author')).toThrow("Target entity 'Ghost' is not registered")
   })
 
+  it('fails at first use, as pf validate does (PF4004), when a foreign key type differs from the key it references', () => {
+    const registry = new EntityRegistry()
+    class User {}
+    class Post {}
+    registry.register(User, entityIRFor('User', { id: 'BigInt' }))
+    const post = registry.register(
+      Post,
+      entityIRFor(
+        'Post',
+        { id: 'Int', userId: 'Int' },
+        { relations: [relationIR('author', 'User', 'one', 'userId')] },
+      ),
+    )
+    expect(() => registry.relation(post, 'author')).toThrow(
+      'PF4004: foreign key Post.userId of relation Post.author has type Int, but it references User.id of type BigInt',
+    )
+  })
+
   it('fails at first use when a reverse relation names a foreign key the target lacks', () => {
     const registry = new EntityRegistry()
     class User {}

@@ -1,5 +1,5 @@
 import type { EntityIR, EnumIR, FieldIR, RelationIR, StorageFormatName } from '../schema/schema-ir.js'
-import { storageClash } from '../schema/schema-rules.js'
+import { checkRelation, storageClash } from '../schema/schema-rules.js'
 import { EntityDeclarationError, EntityNotRegisteredError } from './entity-errors.js'
 import { checkEntityIR } from './entity-ir-check.js'
 
@@ -175,6 +175,7 @@ export class EntityRegistry {
       )
     }
     const resolved = this.resolveRelation(entry, relation)
+    checkResolvedRelation(resolved)
     cache.set(name, resolved)
     return resolved
   }
@@ -220,6 +221,19 @@ export class EntityRegistry {
     else this.byName.delete(entry.ir.name)
     this.targets.delete(entry)
   }
+}
+
+/** The shared relation rules (key types match, PF4004), once both ends are known: as `pf validate` checks them. */
+function checkResolvedRelation(resolved: ResolvedRelation): void {
+  const { relation, source, target, through } = resolved
+  const named: RelationIR = {
+    ...relation,
+    target: target.ir.name,
+    ...(through ? { through: { entity: through.join.ir.name, targetKey: through.targetKey } } : {}),
+  }
+  const byName = new Map([source, target, ...(through ? [through.join] : [])].map((e) => [e.ir.name, e.ir]))
+  const errors = checkRelation(source.ir, named, byName).filter((i) => i.severity === 'error')
+  if (errors.length > 0) throw EntityDeclarationError.fromIssues(errors)
 }
 
 function requireField(entry: RegisteredEntity, field: string, what: string): void {
