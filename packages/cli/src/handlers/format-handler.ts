@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises'
+import { realpath, rename, writeFile } from 'node:fs/promises'
 import { formatSchema, readSchemaFile, renderDiagnostics } from '@parquetframe/codegen'
 import { CliError } from '../cli/cli-error.js'
 import type { CommandHandler } from '../commands/command.js'
@@ -31,9 +31,11 @@ export const formatHandler: CommandHandler<FormatOptions> = async (options, io) 
     if (formatted.text === text) continue
     changed.push(name)
     if (options.check) continue
-    const temp = `${path}.pf-tmp-${process.pid}`
+    // Through a symlink to the file it names: the rename must replace the file, not the link.
+    const target = await realpath(path)
+    const temp = `${target}.pf-tmp-${process.pid}`
     await writeFile(temp, formatted.text)
-    await rename(temp, path)
+    await rename(temp, target)
   }
   for (const name of changed)
     io.stdout.write(options.check ? `would reformat ${name}\n` : `formatted ${name}\n`)

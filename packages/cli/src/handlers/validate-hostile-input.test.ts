@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFile, truncate, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises'
 import { MAX_SCHEMA_FILE_BYTES } from '@parquetframe/codegen'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
@@ -95,5 +95,17 @@ describe('pf validate on deep or huge schemas', () => {
     expect(r.err.length).toBeLessThan(20_000)
     expect(r.err).toContain('3 |   w Foo')
     expect(r.err.split('\n').every((line) => line.length < 400)).toBe(true)
+  })
+})
+
+describe('pf format on a symlinked schema file', () => {
+  it('formats the file the link names and keeps the link', async () => {
+    project = await tempProject({ 'real/a.pfschema': 'entity A {\n  id   Int @id\n}\n' })
+    await mkdir(project.path('schema'))
+    await symlink(project.path('real/a.pfschema'), project.path('schema/a.pfschema'))
+    const r = await pf('format', '--schema', 'schema')
+    expect(r).toMatchObject({ code: 0, out: 'formatted schema/a.pfschema\n' })
+    expect((await lstat(project.path('schema/a.pfschema'))).isSymbolicLink()).toBe(true)
+    expect(await readFile(project.path('real/a.pfschema'), 'utf8')).toBe('entity A {\n  id Int @id\n}\n')
   })
 })
