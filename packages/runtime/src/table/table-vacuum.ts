@@ -9,6 +9,13 @@ import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.j
 export interface VacuumOptions {
   /** Versions superseded less than this long ago stay readable. Default 7 days. 0: only the newest version. */
   readonly retentionMs?: number
+  /**
+   * Files no version references (a running writer's data files, temporary files, a crashed writer's orphans)
+   * are kept until this old, whatever the retention. Default `UNREFERENCED_MIN_AGE_MS` (1 day). Lower it only
+   * when no writer of the table is running (offline maintenance, after a crash): a writer whose files vacuum
+   * deletes before its commit loses an acknowledged write.
+   */
+  readonly unreferencedMinAgeMs?: number
   /** List what would be deleted, delete nothing. */
   readonly dryRun?: boolean
 }
@@ -55,27 +62,28 @@ interface Candidate {
  * autoincrement marks or any file outside the table's naming scheme (see table-layout.ts).
  */
 export async function vacuumTable(table: VacuumSubject, options: VacuumOptions = {}): Promise<VacuumResult> {
-  const retention = options.retentionMs ?? 7 * DAY_MS
-  if (!Number.isFinite(retention) || retention < 0) {
-    throw new ParquetFrameError(
-      'PF_VACUUM_RETENTION',
-      `vacuum of ${table.path}: retentionMs must be a number of milliseconds >= 0, got ${retention}`,
-    )
-  }
+  const retention = checkedMs(table.path, 'retentionMs', options.retentionMs ?? 7 * DAY_MS)
+  const minAge = checkedMs(
+    table.path,
+    'unreferencedMinAgeMs',
+    options.unreferencedMinAgeMs ?? UNREFERENCED_MIN_AGE_MS,
+  )
   const now = Date.now()
   const cutoff = now - retention
-  const floor = now - Math.max(retention, UNREFERENCED_MIN_AGE_MS)
+  const floor = now - Math.max(retention, minAge)
   // List first, read the log second: a file committed after the listing is then seen as referenced.
   const candidates = await listCandidates(table.fs, table.path)
   const snap = await table.snapshot()
   const keep = new Set(snap.files.map((f) => f.add.path))
-  // Files removed by a commit are known dead (names are never reused): the retention alone protects them.
+  // Files a settled version removed, or added without them being live now (removed since, or added by an aborted
+  // multi-table transaction), are known dead (names are never reused): the retention alone protects them.
   const dead = new Set<string>()
   for (let v = snap.version; v > 0; v--) {
     const entry = await table.readEntry(v)
     if (!entry || entry.commitInfo.timestamp < floor) break
     const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
     for (const r of entry.remove ?? []) into.add(r.path)
+    for (const a of entry.add ?? []) into.add(a.path)
   }
   // Files of undecided multi-table transactions may still become live.
   for (let v = snap.version + 1; ; v++) {
@@ -99,6 +107,15 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
     deleted.push(c.rel)
   }
   return { deleted: deleted.sort() }
+}
+
+/** A duration option, refused unless a finite number of milliseconds >= 0. */
+function checkedMs(path: string, name: string, value: number): number {
+  if (Number.isFinite(value) && value >= 0) return value
+  throw new ParquetFrameError(
+    'PF_VACUUM_RETENTION',
+    `vacuum of ${path}: ${name} must be a number of milliseconds >= 0, got ${value}`,
+  )
 }
 
 /** The data files and temporary files of a table: its folder, its partition folders and its log folder. */
