@@ -79,6 +79,20 @@ describe('generated names in pf validate', () => {
     expect(result.ir).toBeUndefined()
   })
 
+  it('refuses reserved names in decorated classes as in .pfschema (PF2004)', () => {
+    const text = `import { entity, field, id } from '@parquetframe/runtime'
+@entity({ name: 'Promise', storage: 'p' }) class Later { @id('int') id!: number; @field('string') save!: string }`
+    const classes = parseClassSources([{ file: 'models.ts', text }]).diagnostics
+    const schema = parseSchema('entity Promise {\n  id Int @id\n  save String\n}').diagnostics
+    const summary = (ds: readonly { code: string; message: string }[]) =>
+      ds.map((d) => `${d.code} ${d.message}`)
+    expect(summary(classes)).toEqual(summary(schema))
+    expect(summary(schema)).toEqual([
+      'PF2004 entity name "Promise" is reserved: it would shadow a JavaScript global in generated code',
+      'PF2004 field name "save" is reserved: it clashes with a member of the generated entity class',
+    ])
+  })
+
   it('lists every name generated code imports from the runtime', () => {
     const { ir } = parseSchema(`enum Role { A B }
 entity User { id Int @id

@@ -1,6 +1,7 @@
 import type { SchemaIR, SourceSpan } from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
 import { declarationAt, messages } from '../diagnostics/messages.js'
+import { reservedFieldReason, reservedTypeReason } from '../pfschema/reserved-names.js'
 import { avroSchemaFileName } from './avro-schema-emitter.js'
 import { ENTITY_TYPE_IMPORTS } from './entity-types-emitter.js'
 import {
@@ -43,7 +44,7 @@ const toSpan = (span: SourceSpan | undefined, name: string, sources: readonly st
     : { file: span.file, line: span.line, column: span.column, length: span.length ?? name.length }
 
 /**
- * What `generate` would get wrong about a valid IR: two declarations generating one file (compared ignoring case,
+ * What `generate` would get wrong about a valid IR: reserved names (PF2004), two declarations generating one file (compared ignoring case,
  * as on macOS and Windows) or one top-level name, a declaration generating a name the generated modules import,
  * and names too long for a file name. The names come from the emitter's own naming functions, so this rule
  * cannot drift from what is emitted. Pure.
@@ -59,6 +60,26 @@ export function checkGeneratedNames(ir: SchemaIR): Diagnostic[] {
       (e): Declaration => ({ kind: 'entity', name: e.name, span: toSpan(e.span, e.name, sources) }),
     ),
   ]
+  // Reserved words and names the generated classes and modules use (the same list for both front-ends).
+  for (const d of declarations) {
+    const reason = reservedTypeReason(d.name)
+    if (reason !== undefined)
+      diagnostics.push(
+        messages.reservedName(d.span, d.kind, d.name, reason, `rename it, e.g. ${d.name}Entry`),
+      )
+  }
+  for (const entity of ir.entities) {
+    for (const member of [...entity.fields, ...entity.relations]) {
+      const reason = reservedFieldReason(member.name)
+      if (reason === undefined) continue
+      const kind = 'column' in member ? 'field' : 'relation'
+      const hint =
+        kind === 'field' ? 'rename it and keep the stored column name (@map, column:)' : 'rename the relation'
+      diagnostics.push(
+        messages.reservedName(toSpan(member.span, member.name, sources), kind, member.name, reason, hint),
+      )
+    }
+  }
   const tooLong = new Set<Declaration>()
   for (const d of declarations) {
     if (d.name.length <= MAX_GENERATED_NAME_LENGTH) continue

@@ -27,7 +27,7 @@ export function checkSchema(schema: BoundSchema, diagnostics: Diagnostic[]): voi
     // One error per place: what the syntax checks or the relation inference reported there is not said again.
     if (!reported.has(spanKey(diagnostic))) diagnostics.push(diagnostic)
   }
-  diagnostics.push(...checkGeneratedNames(ir))
+  for (const d of checkGeneratedNames(ir)) if (!reported.has(spanKey(d))) diagnostics.push(d)
 }
 
 const spanKey = (d: Diagnostic) => `${d.span.file}:${d.span.line}:${d.span.column}`
