@@ -201,6 +201,7 @@ describe('failures of the lock and the autoincrement marks, through the entity A
       { op: 'readFile', path: /_pf_autoincrement\.json$/ },
       { op: 'writeFile', path: /_pf_autoincrement\.json\..*\.tmp$/ },
       { op: 'rename', path: /_pf_autoincrement\.json$/ },
+      { op: 'fsyncDir', path: /_pf_log$/ },
     ] as const
     for (const step of steps) {
       for (const code of ['ENOSPC', 'EROFS', 'EIO']) {
