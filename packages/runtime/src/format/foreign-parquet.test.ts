@@ -45,6 +45,22 @@ afterAll(async () => {
 })
 
 describe('Parquet files written by other tools', () => {
+  it('reads MAP columns (required keys, as DuckDB, Spark and Impala write them) as lists of {key, value}', async () => {
+    const rows = await (await read(join(dir, 'map.parquet'))).toRecords()
+    expect(rows).toEqual([
+      {
+        m: [
+          { key: 'a', value: 1 },
+          { key: 'b', value: 2 },
+        ],
+        x: 1,
+      },
+      { m: [{ key: 'c', value: 3 }], x: 2 },
+    ])
+    const nested = await (await read(join(dir, 'nested-map.parquet'), { engine: 'lazy' })).toRecords()
+    expect(nested).toEqual([{ m: [{ key: 'a', value: [{ key: 1, value: true }] }] }])
+  })
+
   it.each(['map.parquet', 'nested-map.parquet'])(
     'read() of %s never takes the process down: rows or a FormatError',
     (name) => {
@@ -58,10 +74,15 @@ describe('Parquet files written by other tools', () => {
 
 describe('errors of foreign files name the file', () => {
   it('the lazy engine reports a failure deferred to collect as a FormatError naming the file', async () => {
-    const frame = await read(join(dir, 'map.parquet'), { engine: 'lazy' })
+    // A damaged first page header: the footer (all a lazy scan looks at first) is intact.
+    pl.DataFrame({ id: [1, 2] }).writeParquet(join(dir, 'damaged.parquet'), { compression: 'uncompressed' })
+    const bytes = await readFile(join(dir, 'damaged.parquet'))
+    bytes[5] = 0x7e
+    await writeFile(join(dir, 'damaged.parquet'), bytes)
+    const frame = await read(join(dir, 'damaged.parquet'), { engine: 'lazy' })
     const error = await frame.toRecords().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FormatError)
-    expect((error as FormatError).message).toContain('map.parquet')
+    expect((error as FormatError).message).toContain('damaged.parquet')
   })
 
   it('the partitioned engine names the one unreadable file instead of reporting incompatible schemas', async () => {

@@ -1,9 +1,19 @@
 import pl from 'nodejs-polars'
 import { guardRead, guardWrite } from './format-io-errors.js'
-import { collectWithOptions } from './lazy-projection.js'
+import { collectWithOptions, projectEager } from './lazy-projection.js'
+import { parquetFooterPatch, patchedParquetBytes } from './parquet-footer-patch.js'
 import type { ReadOptions, StorageFormat, WriteOptions } from './storage-format.js'
 
 type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lz4' | 'zstd'
+
+/**
+ * A lazy scan of one file; a file whose footer polars cannot take as it is (maps, unknown logical types; see
+ * parquet-footer-patch.ts) is read into memory with a rewritten footer instead.
+ */
+function scanOne(path: string): pl.LazyDataFrame {
+  const patch = parquetFooterPatch(path)
+  return patch ? pl.readParquet(patchedParquetBytes(path, patch)).lazy() : pl.scanParquet(path)
+}
 
 /**
  * Parquet through polars' native reader and writer. Default codec is zstd. Reads go through `scanParquet`
@@ -14,15 +24,17 @@ export const parquetFormat: StorageFormat = {
   extensions: ['.parquet', '.pqt'],
   capabilities: { typed: true, temporal: true, nested: true, emptyKeepsColumns: true },
   read(path: string, options: ReadOptions = {}) {
-    return guardRead('parquet', path, () =>
-      collectWithOptions(
+    return guardRead('parquet', path, () => {
+      const patch = parquetFooterPatch(path)
+      if (patch) return projectEager(pl.readParquet(patchedParquetBytes(path, patch)), options)
+      return collectWithOptions(
         pl.scanParquet(path, options.nRows !== undefined ? { nRows: options.nRows } : {}),
         options,
-      ),
-    )
+      )
+    })
   },
   scan(paths: string | readonly string[]) {
-    return typeof paths === 'string' ? pl.scanParquet(paths) : pl.concat(paths.map((p) => pl.scanParquet(p)))
+    return typeof paths === 'string' ? scanOne(paths) : pl.concat(paths.map(scanOne))
   },
   async write(df: pl.DataFrame, path: string, options: WriteOptions = {}) {
     const codec = options.codec ?? 'zstd'

@@ -8,22 +8,26 @@ export function arrowFields(df: pl.DataFrame): Field[] {
   return tableFromIPC(df.head(0).writeIPC()).schema.fields
 }
 
-/** True for types whose values nodejs-polars cannot hand to JS exactly: they cross through Arrow. */
+/** True for types whose values nodejs-polars cannot hand to JS exactly (binary, Float16, nested): they cross through Arrow. */
 export function needsArrow(type: DataType): boolean {
   if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isBinaryView(type)) return true
   if (DataType.isFixedSizeBinary(type)) return true
   if (DataType.isFloat(type)) return type.precision === Precision.HALF
-  if (DataType.isList(type) || DataType.isLargeList(type) || DataType.isFixedSizeList(type))
-    return holdsInexact(type.children[0]?.type)
-  if (DataType.isStruct(type) || DataType.isMap(type)) return type.children.some((c) => holdsInexact(c.type))
-  return false
+  // Nested values: polars' own conversion loses 64-bit precision and fails on structs inside lists.
+  return (
+    DataType.isList(type) ||
+    DataType.isLargeList(type) ||
+    DataType.isFixedSizeList(type) ||
+    DataType.isStruct(type) ||
+    DataType.isMap(type)
+  )
 }
 
-/** A nested type holding a value polars' own conversion gets wrong (64-bit integers, decimals, binary, Float16). */
-function holdsInexact(type: DataType | undefined): boolean {
+/** True when the type is or holds a 64-bit integer (those columns get the per-column number/bigint rule). */
+function holdsInt64(type: DataType | undefined): boolean {
   if (type === undefined) return false
   if (DataType.isInt(type) && type.bitWidth === 64) return true
-  return DataType.isDecimal(type) || needsArrow(type)
+  return (type.children ?? []).some((c) => holdsInt64(c.type))
 }
 
 /** An unscaled decimal integer as exact text with `scale` fraction digits: ("-12345", 2) → "-123.45". */
@@ -104,5 +108,5 @@ export function arrowColumnValues(series: pl.Series): unknown[] {
   if (!column || !field) return []
   const converter = new ValueConverter()
   const values = Array.from({ length: column.length }, (_, i) => converter.value(column.get(i), field.type))
-  return converter.unsafe || !holdsInexact(field.type) ? values : values.map(narrow)
+  return converter.unsafe || !holdsInt64(field.type) ? values : values.map(narrow)
 }

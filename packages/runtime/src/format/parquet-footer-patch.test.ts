@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pl from 'nodejs-polars'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { patchFileMetaData } from './parquet-footer-patch.js'
+import { encodeThriftStruct, parseThriftStruct } from './thrift-compact-tree.js'
+
+/** Thrift compact bytes built by hand: field header (delta << 4 | type), then the value. */
+const bin = (text: string) => [text.length, ...Buffer.from(text)]
+const i32 = (n: number) => [n * 2] // zigzag of a small non-negative int
+
+/** A FileMetaData with one schema list of the given elements (each a list of bytes ending in a stop byte). */
+function fileMetaData(elements: number[][], extra: number[] = []): Uint8Array {
+  return Uint8Array.from([
+    0x15,
+    ...i32(1),
+    0x19,
+    (elements.length << 4) | 12,
+    ...elements.flat(),
+    ...extra,
+    0,
+  ])
+}
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-footer-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('Thrift compact tree', () => {
+  it('encodes a polars-written footer back byte for byte', () => {
+    const path = join(dir, 'a.parquet')
+    pl.DataFrame({ id: [1, 2], name: ['a', null], tags: [['x'], []] }).writeParquet(path)
+    const file = readFileSync(path)
+    const length = file.readUInt32LE(file.length - 8)
+    const footer = file.subarray(file.length - 8 - length, file.length - 8)
+    expect(Buffer.from(encodeThriftStruct(parseThriftStruct(footer)))).toEqual(Buffer.from(footer))
+  })
+})
+
+describe('patchFileMetaData', () => {
+  it('needs no patch for a plain footer', () => {
+    const root = [0x48, ...bin('schema'), 0x15, ...i32(1), 0]
+    const column = [0x15, ...i32(1), 0x38, ...bin('id'), 0]
+    expect(patchFileMetaData(fileMetaData([root, column]))).toBeUndefined()
+  })
+
+  it('re-annotates MAP as LIST, drops MAP_KEY_VALUE and logical types polars does not know', () => {
+    const root = [0x48, ...bin('schema'), 0x15, ...i32(2), 0]
+    // m: converted_type MAP (6) and logicalType { MAP: {} } (10)
+    const map = [0x48, ...bin('m'), 0x15, ...i32(1), 0x15, ...i32(1), 0x4c, 0x2c, 0, 0, 0]
+    // key_value: converted_type MAP_KEY_VALUE
+    const keyValue = [0x48, ...bin('key_value'), 0x25, ...i32(2), 0]
+    // geo: logicalType { GEOMETRY (17): {} }, written with a long-form field header
+    const geo = [0x15, ...i32(6), 0x38, ...bin('geo'), 0x6c, 0x0c, 17 * 2, 0, 0, 0]
+    const patch = patchFileMetaData(fileMetaData([root, map, keyValue, geo]))
+    expect(patch?.changes).toEqual([
+      'column m: MAP read as a list of {key, value} structs',
+      'column geo: logical type GEOMETRY read as its physical type',
+    ])
+    const expected = fileMetaData([
+      root,
+      [0x48, ...bin('m'), 0x15, ...i32(1), 0x15, ...i32(3), 0x4c, 0x3c, 0, 0, 0],
+      [0x48, ...bin('key_value'), 0],
+      [0x15, ...i32(6), 0x38, ...bin('geo'), 0],
+    ])
+    expect(Buffer.from(patch?.footer ?? [])).toEqual(Buffer.from(expected))
+  })
+
+  it('drops column orders other than TypeDefinedOrder', () => {
+    const root = [0x48, ...bin('schema'), 0]
+    // field 7 (delta 5 from field 2): list of 2 ColumnOrder structs, the second an IEEE754 total order (member 2)
+    const orders = [0x59, 0x2c, 0x1c, 0, 0, 0x2c, 0, 0]
+    const patch = patchFileMetaData(fileMetaData([root], orders))
+    expect(patch?.changes).toEqual(['column orders other than TypeDefinedOrder ignored'])
+    expect(Buffer.from(patch?.footer ?? [])).toEqual(Buffer.from(fileMetaData([root])))
+  })
+})
