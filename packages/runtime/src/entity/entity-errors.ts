@@ -66,6 +66,13 @@ export class QueryError extends ParquetFrameError {
     super('PF_QUERY', message)
   }
 
+  /** An `include` key that is not a relation of the entity: names Entity.relation and the known relations. */
+  static unknownInclude(entity: string, name: string, relations: readonly string[]): QueryError {
+    return new QueryError(
+      `${entity}.${name}: unknown relation in include. Relations: ${relations.join(', ') || '(none)'}`,
+    )
+  }
+
   /** A delete whose where-clause holds no condition: it would remove every row, which only deleteAll() does. */
   static emptyDelete(entity: string, operation: string, where: unknown): QueryError {
     return new QueryError(

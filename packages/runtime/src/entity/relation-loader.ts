@@ -89,18 +89,45 @@ export async function includeRelations(
   parents: readonly object[],
   include: IncludeInput<object>,
 ): Promise<void> {
+  checkInclude(repository.entry, include)
   if (parents.length === 0) return
   const { store, entry } = repository
   for (const [name, spec] of Object.entries(include as Record<string, unknown>)) {
     if (spec === undefined || spec === false) continue
-    if (!entry.ir.relations.some((r) => r.name === name)) {
-      throw new QueryError(
-        `${entry.ir.name}.${name}: unknown relation in include. Relations: ${entry.ir.relations.map((r) => r.name).join(', ') || '(none)'}`,
-      )
-    }
     const q: AnyQuery = spec === true ? {} : (spec as AnyQuery)
     const resolved = entry.registry.relation(entry, name)
     await includeOne(store, resolved, parents, q)
+  }
+}
+
+/**
+ * Checks every relation name of an `include` tree (nested ones against their target) before any row is read, so a
+ * typo fails the same way whether or not rows exist.
+ */
+export function checkInclude(entry: RegisteredEntity, include: unknown): void {
+  if (include === undefined) return
+  if (include === null || typeof include !== 'object' || Array.isArray(include)) {
+    throw new QueryError(
+      `${entry.ir.name}: include must be an object of relation names, got ${String(include)}`,
+    )
+  }
+  for (const [name, spec] of Object.entries(include)) {
+    if (spec === undefined || spec === false) continue
+    if (!entry.ir.relations.some((r) => r.name === name)) {
+      throw QueryError.unknownInclude(
+        entry.ir.name,
+        name,
+        entry.ir.relations.map((r) => r.name),
+      )
+    }
+    if (spec === true) continue
+    if (spec === null || typeof spec !== 'object') {
+      throw new QueryError(
+        `${entry.ir.name}.${name}: include takes true, false or a query object, got ${String(spec)}`,
+      )
+    }
+    const nested = (spec as { include?: unknown }).include
+    if (nested !== undefined) checkInclude(entry.registry.relation(entry, name).target, nested)
   }
 }
 
