@@ -33,6 +33,15 @@ export function renderFileInspection(info: FileInspection): string {
     `  columns  ${info.columns.length}`,
     ...columnLines(info.columns),
   ]
+  if (info.parquet) {
+    const p = info.parquet
+    if (p.createdBy) lines.push(`  writer   ${p.createdBy}`)
+    lines.push(`  codecs   ${p.codecs.join(', ') || 'none'}`)
+    if (p.logicalTypes.length > 0) lines.push('  logical types', ...p.logicalTypes.map((t) => `    ${t}`))
+    for (const note of p.physicalNotes) lines.push(`  physical ${note}`)
+    for (const change of p.footerChanges) lines.push(`  read as  ${change}`)
+  }
+  if (info.readError) lines.push(`  error    ${info.readError}`)
   if (info.engine) {
     lines.push(`  engine   ${info.engine.engine} — ${info.engine.reason}`)
   }

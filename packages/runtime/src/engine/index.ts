@@ -4,6 +4,7 @@ export type { AggregateSpec, EngineFrame, JoinHow, JoinSpec, SortSpec, UniqueSpe
 export { ENGINE_ALIASES, ENGINE_NAMES, type EngineChoice, type EngineName } from './engine-name.js'
 export { type EngineExplanation, type ExplainEngineOptions, explainEngine } from './engine-resolver.js'
 export type { HiveColumn, HiveColumnType } from './hive-partitioning.js'
+export { describeParquetFile, type ParquetFileFacts } from './parquet-footer-reader.js'
 export { PartitionError } from './partition-error.js'
 export type { PartitionedDataset } from './partitioned-engine.js'
 export { type EngineThresholds, MIB, selectEngine } from './select-engine.js'

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises'
 import { FormatError } from '../errors/pf-error.js'
+import { patchFileMetaData } from '../format/parquet-footer-patch.js'
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 
 /** One column chunk's size facts from a Parquet footer. */
@@ -77,4 +78,139 @@ export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): Parque
 
 function asList(value: ThriftValue | undefined): ThriftValue[] {
   return Array.isArray(value) ? value : []
+}
+
+/** What a Parquet footer says about a file, for people (`pf inspect`). */
+export interface ParquetFileFacts {
+  readonly createdBy: string | null
+  readonly numRows: number
+  /** Compression codecs of the column chunks, e.g. `SNAPPY`. */
+  readonly codecs: readonly string[]
+  /** Annotated schema elements as `path: TYPE`, e.g. `a.key_value.key: STRING`, `geom: GEOMETRY`. */
+  readonly logicalTypes: readonly string[]
+  /** Physical types polars reads with caveats, e.g. `ts: INT96`. */
+  readonly physicalNotes: readonly string[]
+  /** How the footer is rewritten before polars reads the file (parquet-footer-patch.ts). */
+  readonly footerChanges: readonly string[]
+}
+
+const CODECS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW']
+const LOGICAL = [
+  '',
+  'STRING',
+  'MAP',
+  'LIST',
+  'ENUM',
+  'DECIMAL',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+  '',
+  'INTEGER',
+  'UNKNOWN',
+  'JSON',
+  'BSON',
+  'UUID',
+  'FLOAT16',
+  'VARIANT',
+  'GEOMETRY',
+  'GEOGRAPHY',
+]
+const CONVERTED = [
+  'UTF8',
+  'MAP',
+  'MAP_KEY_VALUE',
+  'LIST',
+  'ENUM',
+  'DECIMAL',
+  'DATE',
+  'TIME_MILLIS',
+  'TIME_MICROS',
+  'TIMESTAMP_MILLIS',
+  'TIMESTAMP_MICROS',
+  'UINT_8',
+  'UINT_16',
+  'UINT_32',
+  'UINT_64',
+  'INT_8',
+  'INT_16',
+  'INT_32',
+  'INT_64',
+  'JSON',
+  'BSON',
+  'INTERVAL',
+]
+
+/** Reads a Parquet footer's facts: writer, codecs, logical types, and the rewrites polars needs. */
+export async function describeParquetFile(path: string): Promise<ParquetFileFacts> {
+  const handle = await open(path, 'r')
+  let bytes: Buffer
+  try {
+    const { size } = await handle.stat()
+    const tail = Buffer.alloc(8)
+    if (size >= 12) await handle.read(tail, 0, 8, size - 8)
+    if (size < 12 || tail.toString('latin1', 4, 8) !== MAGIC)
+      throw new FormatError(`Not a Parquet file (no PAR1 footer): ${path}`)
+    const length = tail.readUInt32LE(0)
+    if (length + 12 > size) throw new FormatError(`Corrupt Parquet footer length in ${path}`)
+    bytes = Buffer.alloc(length)
+    await handle.read(bytes, 0, length, size - 8 - length)
+  } finally {
+    await handle.close()
+  }
+  let root: ThriftStruct
+  try {
+    root = new ThriftCompactReader(bytes).readStruct()
+  } catch (cause) {
+    throw new FormatError(`Corrupt Parquet footer in ${path}`, { cause })
+  }
+  const text = (v: ThriftValue | undefined) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : ''
+  const logicalTypes: string[] = []
+  const physicalNotes: string[] = []
+  const elements = asList(root.get(2)) as ThriftStruct[]
+  // Depth-first schema: each element's num_children (5) says how many of the following belong to it.
+  const stack: { prefix: string; left: number }[] = []
+  elements.forEach((element, i) => {
+    while (stack.length > 0 && (stack.at(-1) as { left: number }).left === 0) stack.pop()
+    const parent = stack.at(-1)
+    if (parent) parent.left--
+    const name =
+      i === 0 ? '' : parent?.prefix ? `${parent.prefix}.${text(element.get(4))}` : text(element.get(4))
+    const logical = element.get(10)
+    const member = logical instanceof Map ? [...logical.keys()][0] : undefined
+    const converted = element.get(6)
+    const label =
+      member !== undefined
+        ? LOGICAL[member as number] || `#${member}`
+        : typeof converted === 'number'
+          ? CONVERTED[converted]
+          : undefined
+    if (i > 0 && label) logicalTypes.push(`${name}: ${label}`)
+    if (element.get(1) === 3) physicalNotes.push(`${name}: INT96`)
+    const children = Number(element.get(5) ?? 0)
+    if (children > 0) stack.push({ prefix: name, left: children })
+  })
+  const codecs = new Set<string>()
+  for (const group of asList(root.get(4)) as ThriftStruct[]) {
+    for (const column of asList(group.get(1)) as ThriftStruct[]) {
+      const codec = Number((column.get(3) as ThriftStruct | undefined)?.get(4) ?? 0)
+      codecs.add(CODECS[codec] ?? `#${codec}`)
+    }
+  }
+  let footerChanges: readonly string[] = []
+  try {
+    footerChanges = patchFileMetaData(bytes)?.changes ?? []
+  } catch {
+    footerChanges = []
+  }
+  const createdBy = root.get(6)
+  return {
+    createdBy: createdBy instanceof Uint8Array ? text(createdBy) : null,
+    numRows: Number(root.get(3) ?? 0),
+    codecs: [...codecs],
+    logicalTypes,
+    physicalNotes,
+    footerChanges,
+  }
 }

@@ -110,3 +110,8 @@ export function arrowColumnValues(series: pl.Series): unknown[] {
   const values = Array.from({ length: column.length }, (_, i) => converter.value(column.get(i), field.type))
   return converter.unsafe || !holdsInt64(field.type) ? values : values.map(narrow)
 }
+
+/** Column names and Arrow type names of a frame (nodejs-polars cannot name Binary or Float16 dtypes itself). */
+export function arrowColumnTypes(df: pl.DataFrame): { name: string; type: string }[] {
+  return arrowFields(df).map((f) => ({ name: f.name, type: String(f.type) }))
+}
