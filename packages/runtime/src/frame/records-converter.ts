@@ -1,6 +1,7 @@
 import { DataType, type Field, Precision } from 'apache-arrow'
 import pl from 'nodejs-polars'
 import { arrowColumnValues, arrowFields, needsArrow } from './arrow-values.js'
+import { FrameError } from './frame-error.js'
 
 type Reader = (row: number) => unknown
 type TypedNumbers =
@@ -134,6 +135,14 @@ function rowBuilder(
 export function dataFrameToRecords(df: pl.DataFrame): Record<string, unknown>[] {
   if (df.height === 0) return []
   const fields = arrowFields(df)
-  const readers = df.getColumns().map((series, c) => columnReader(series, fields[c]))
+  const readers = df.getColumns().map((series, c) => {
+    try {
+      return columnReader(series, fields[c])
+    } catch (cause) {
+      // e.g. a string longer than V8's limit (2^29 - 24 characters)
+      const message = cause instanceof Error ? cause.message : String(cause)
+      throw new FrameError(`Column "${series.name}" cannot be converted to JS values: ${message}`, { cause })
+    }
+  })
   return rowBuilder(df.columns)(readers, df.height)
 }

@@ -1,0 +1,158 @@
+import { basename, join } from 'node:path'
+import { inflateRawSync } from 'node:zlib'
+import avsc from 'avsc'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { snappyDecompress } from '../../packages/runtime/src/format/snappy.js'
+import { canonical, firstDifference } from './canonical-values.js'
+import { type ChildRead, CORPUS_ROOT, corpusFiles, mapLimit, readInChild } from './corpus-files.js'
+import { AVRO_EXPECTED } from './known-differences.js'
+
+const FILES = corpusFiles('avro', '.avro')
+const MAX = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** avsc's long, but bigints beyond 2^53 instead of an error (the reference must not lose digits either). */
+const exactLong = avsc.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => {
+    const n = buf.readBigInt64LE(0)
+    return n > MAX || n < -MAX ? n : Number(n)
+  },
+  toBuffer: (n: number | bigint) => {
+    const buf = Buffer.alloc(8)
+    buf.writeBigInt64LE(BigInt(n), 0)
+    return buf
+  },
+  fromJSON: (v: unknown) => v,
+  toJSON: (n: number | bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint' || Number.isSafeInteger(n),
+  compare: (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0),
+})
+
+const codecs = {
+  null: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) => cb(null, buf),
+  deflate: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) => cb(null, inflateRawSync(buf)),
+  snappy: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) =>
+    cb(null, Buffer.from(snappyDecompress(buf.subarray(0, buf.length - 4)))),
+}
+
+interface Reference {
+  readonly ok: boolean
+  readonly schema?: unknown
+  readonly records?: unknown[]
+  readonly message?: string
+}
+
+/** avsc's records of a container file (raw records decoded with exact longs), or its error. */
+function avscRead(file: string): Promise<Reference> {
+  return new Promise((done) => {
+    const raw: Buffer[] = []
+    let schema: unknown
+    const decoder = avsc.createFileDecoder(join(CORPUS_ROOT, file), { noDecode: true, codecs } as never)
+    decoder.on('metadata', (_type: unknown, _codec: unknown, header: { meta: Record<string, Buffer> }) => {
+      schema = JSON.parse(String(header.meta['avro.schema']))
+    })
+    decoder.on('data', (b: Buffer) => raw.push(b))
+    decoder.on('error', (e: Error) => done({ ok: false, message: e.message }))
+    decoder.on('end', () => {
+      try {
+        const type = avsc.Type.forSchema(schema as avsc.Schema, { registry: { long: exactLong } } as never)
+        done({ ok: true, schema, records: raw.map((b) => type.fromBuffer(b)) })
+      } catch (e) {
+        done({ ok: false, message: (e as Error).message })
+      }
+    })
+  })
+}
+
+/** The reference record as the project's value model reads it: logical timestamps and dates as instants. */
+function asRecord(schema: unknown, value: unknown): Record<string, unknown> {
+  const s = schema as { type?: unknown; fields?: { name: string; type: unknown }[] }
+  if (s?.type !== 'record' || !Array.isArray(s.fields)) return { value: logical(schema, value) }
+  const v = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const f of s.fields) out[f.name] = logical(f.type, v[f.name])
+  return out
+}
+
+function logical(type: unknown, v: unknown): unknown {
+  if (v === null || v === undefined) return null
+  if (Array.isArray(type)) {
+    const branches = type.filter((b) => b !== 'null')
+    return branches.length === 1 ? logical(branches[0], v) : v
+  }
+  const t = type as { logicalType?: string; type?: unknown }
+  if (typeof t !== 'object' || t === null) return v
+  const n = Number(v)
+  if (t.logicalType === 'timestamp-millis' || t.logicalType === 'local-timestamp-millis') return new Date(n)
+  if (t.logicalType === 'timestamp-micros' || t.logicalType === 'local-timestamp-micros')
+    return new Date(Math.floor(n / 1000))
+  if (t.logicalType === 'date') return new Date(n * 86_400_000)
+  return v
+}
+
+type Outcome = 'same' | 'differs' | 'format-error' | 'other-error' | 'abort'
+
+const ours = new Map<string, ChildRead>()
+const reference = new Map<string, Reference>()
+
+function referenceRecords(file: string): unknown[] {
+  const ref = reference.get(file) as Reference
+  return (ref.records ?? []).map((r) => asRecord(ref.schema, r))
+}
+
+/** Our rows; for a non-record schema the single column's values, named `value` like the reference's. */
+function ourRecords(file: string): unknown[] {
+  const r = ours.get(file) as ChildRead
+  const ref = reference.get(file) as Reference
+  const rows = (r.records ?? []) as Record<string, unknown>[]
+  if ((ref.schema as { type?: unknown })?.type === 'record') return rows
+  return rows.map((row) => ({ value: Object.values(row)[0] }))
+}
+
+function outcome(file: string): Outcome {
+  const r = ours.get(file) as ChildRead
+  if (r.signal !== null || r.status !== 0) return 'abort'
+  if (!r.ok) return r.name === 'FormatError' ? 'format-error' : 'other-error'
+  if (!(reference.get(file) as Reference).ok) return 'same'
+  return firstDifference(
+    canonical(ourRecords(file)) as unknown[],
+    canonical(referenceRecords(file)) as unknown[],
+  )
+    ? 'differs'
+    : 'same'
+}
+
+beforeAll(async () => {
+  for (const file of FILES) reference.set(file, await avscRead(file))
+  const results = await mapLimit(FILES, 2, readInChild)
+  FILES.forEach((file, i) => {
+    ours.set(file, results[i] as ChildRead)
+  })
+  const lines = FILES.map((f) => {
+    const r = ours.get(f) as ChildRead
+    const ref = reference.get(f) as Reference
+    const detail = r.ok ? '' : ` ${r.name}: ${r.message?.slice(0, 160)}`
+    return `${outcome(f).padEnd(13)} avsc ${ref.ok ? 'ok ' : 'err'} ${f}${detail}`
+  })
+  console.log(`Avro corpus (${CORPUS_ROOT}):\n${lines.join('\n')}`)
+}, 1_800_000)
+
+describe('Avro corpus: read() + toRecords() against avsc', () => {
+  it.each(FILES)('%s', (file) => {
+    const r = ours.get(file) as ChildRead
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 })
+    // Failures are typed (a code to branch on); a FormatError names the file.
+    if (!r.ok) expect(r.code).toMatch(/^PF_/)
+    if (r.name === 'FormatError') expect(r.message).toContain(basename(file))
+    const ref = reference.get(file) as Reference
+    const expected = AVRO_EXPECTED[file]?.outcome ?? (ref.ok ? 'same' : undefined)
+    if (expected === undefined) return
+    if (outcome(file) === 'differs' && expected === 'same') {
+      const diff = firstDifference(
+        canonical(ourRecords(file)) as unknown[],
+        canonical(referenceRecords(file)) as unknown[],
+      )
+      expect(diff?.ours, `row ${diff?.row}`).toEqual(diff?.reference)
+    }
+    expect(outcome(file)).toBe(expected)
+  })
+})
