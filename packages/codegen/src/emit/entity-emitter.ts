@@ -7,7 +7,7 @@ import { headerLine } from './header.js'
 import { type ImportSpec, renderImports } from './imports.js'
 import { entityIRLiteral } from './ir-literal.js'
 import { printLiteral } from './literal-printer.js'
-import { entityNames, quote } from './naming.js'
+import { entityNames, quote, withArticle } from './naming.js'
 import { enumsUsed, usesType } from './ts-types.js'
 import { enumSchemaName, zodFieldType } from './zod-types.js'
 
@@ -61,7 +61,7 @@ function registration(ctx: EmitContext, entity: EntityIR): string {
 function emitZodSchemas(w: CodeWriter, entity: EntityIR): void {
   const n = entityNames(entity)
   w.blank()
-  w.doc(`Validates the stored fields of a ${n.cls}.`)
+  w.doc(`Validates the stored fields of ${withArticle(n.cls)}.`)
   w.block(
     `export const ${n.schema} = z.object({`,
     () => {

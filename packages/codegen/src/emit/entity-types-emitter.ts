@@ -1,7 +1,7 @@
 import type { EntityIR, FieldIR } from '@parquetframe/runtime'
 import type { CodeWriter } from './code-writer.js'
 import type { EmitContext } from './emit-context.js'
-import { entityNames, propertyKey } from './naming.js'
+import { entityNames, propertyKey, withArticle } from './naming.js'
 import { tsFieldType } from './ts-types.js'
 
 /** Whether `create` may leave a field out: it has a default, or it is optional (stored as null). */
@@ -33,7 +33,7 @@ export function emitEntityTypes(w: CodeWriter, ctx: EmitContext, entity: EntityI
     }
   })
   const aliases: [string, string, string][] = [
-    [n.fields, 'EntityData', `The stored fields of a ${n.cls}, as plain data.`],
+    [n.fields, 'EntityData', `The stored fields of ${withArticle(n.cls)}, as plain data.`],
     [
       n.where,
       'WhereInput',

@@ -97,3 +97,31 @@ export function entityIdentifiers(entity: Pick<EntityIR, 'name'>): string[] {
   const { module: _, ...names } = entityNames(entity)
   return Object.values(names)
 }
+
+// Words whose first letter misleads: a vowel letter read as a consonant ("a User"), or a silent h ("an Hour").
+const A_BEFORE_VOWEL = [
+  'uni',
+  'use',
+  'usa',
+  'usu',
+  'uti',
+  'ura',
+  'uri',
+  'uro',
+  'uu',
+  'eu',
+  'ewe',
+  'one',
+  'once',
+]
+const AN_BEFORE_H = ['hour', 'honest', 'honor', 'honour', 'heir']
+
+/** `Event` → `an Event`, `User` → `a User`: the article by the first letter, with a few exceptions by sound. */
+export function withArticle(noun: string): string {
+  const lower = noun.toLowerCase()
+  const vowel = /^[aeiou]/.test(lower)
+  const an = vowel
+    ? !A_BEFORE_VOWEL.some((p) => lower.startsWith(p))
+    : AN_BEFORE_H.some((p) => lower.startsWith(p))
+  return `${an ? 'an' : 'a'} ${noun}`
+}
