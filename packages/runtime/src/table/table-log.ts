@@ -156,7 +156,7 @@ export class TableLog {
     } catch (error) {
       if (!isNotFound(error)) throw error
     }
-    await this.assertEmpty()
+    await this.assertVersion0OrEmpty()
     throw new TableNotFoundError(this.root)
   }
 
@@ -179,7 +179,7 @@ export class TableLog {
   }
 
   /** Throws TableCorruptError when the log folder holds entries or checkpoints but no version 0. */
-  async assertEmpty(): Promise<void> {
+  async assertVersion0OrEmpty(): Promise<void> {
     let listed: { entries: number[]; checkpoints: number[] }
     try {
       listed = await this.list()
@@ -187,8 +187,8 @@ export class TableLog {
       if (error instanceof TableNotFoundError) return
       throw error
     }
-    const other = listed.entries[0] ?? listed.checkpoints[0]
-    if (other !== undefined && listed.entries[0] !== 0) {
+    const held = listed.entries.length + listed.checkpoints.length
+    if (held > 0 && listed.entries[0] !== 0) {
       throw new TableCorruptError(
         this.table,
         this.entryPath(0),
@@ -203,7 +203,7 @@ export class TableLog {
     const listed = await this.list()
     const { entries } = listed
     if (entries.length > 0 || listed.checkpoints.length > 0) {
-      if (entries[0] !== 0) await this.assertEmpty()
+      if (entries[0] !== 0) await this.assertVersion0OrEmpty()
       for (let i = 0; i < entries.length; i++) {
         if (entries[i] !== i) throw this.gap(i, entries[i] as number)
       }

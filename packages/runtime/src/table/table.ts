@@ -967,7 +967,7 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
   const log = new TableLog(path, fs, entity.name)
   await fs.mkdir(log.dir)
   // Entries or checkpoints without version 0: a damaged table, never replaced by a new one.
-  await log.assertEmpty()
+  await log.assertVersion0OrEmpty()
   const entry: LogEntry = {
     version: 0,
     commitInfo: {
