@@ -8,6 +8,10 @@ export interface PendingField {
   spec?: FieldTypeSpec
   /** `design:type` from `emitDecoratorMetadata`, when Reflect.getMetadata exists. */
   designType?: unknown
+  /** Why no `design:type` came, for the message when the type is needed. */
+  noDesignType?: MissingDesignType
+  /** The decorator that first described the field (`id`, `field`...), for the suggestion. */
+  decorator?: string
   optional?: boolean
   column?: string
   isId: boolean
@@ -16,6 +20,12 @@ export interface PendingField {
   default?: DefaultValue
   doc?: string
 }
+
+/**
+ * Why a field has no `design:type`: standard decorators never get one, legacy ones need a loaded reflect-metadata
+ * and a compiler that emits it (tsc with emitDecoratorMetadata; tsx and esbuild never do).
+ */
+export type MissingDesignType = 'standard-decorators' | 'no-reflect-metadata' | 'not-emitted'
 
 /** What `@rel` records about one relation. */
 export interface PendingRelation {

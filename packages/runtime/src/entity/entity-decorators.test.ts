@@ -4,20 +4,26 @@ import * as pf from './index.js'
 
 type Define = (runtime: typeof pf, ...args: unknown[]) => pf.EntityClass
 
-const modes: [string, () => Promise<FixtureModule> | FixtureModule][] = [
-  ['standard decorators (tsx / esbuild)', () => loadWithTsx('decorated-models.ts')],
-  ['standard decorators (tsc, no Symbol.metadata)', () => loadWithTsc('decorated-models.ts')],
+const STANDARD = 'standard decorators never carry design-time type metadata'
+const NO_REFLECT = 'no design-time type metadata: no reflect-metadata implementation is loaded'
+
+/** Each way of compiling decorators, and why a field without an explicit type cannot be typed under it. */
+const modes: [string, () => Promise<FixtureModule> | FixtureModule, string][] = [
+  ['standard decorators (tsx / esbuild)', () => loadWithTsx('decorated-models.ts'), STANDARD],
+  ['standard decorators (tsc, no Symbol.metadata)', () => loadWithTsc('decorated-models.ts'), STANDARD],
   [
     'legacy decorators (tsc experimentalDecorators)',
     () => loadWithTsc('decorated-models.ts', { legacy: true }),
+    NO_REFLECT,
   ],
   [
     'legacy decorators without define semantics',
     () => loadWithTsc('decorated-models.ts', { legacy: true, useDefineForClassFields: false }),
+    NO_REFLECT,
   ],
 ]
 
-describe.each(modes)('%s', (_mode, load) => {
+describe.each(modes)('%s', (_mode, load, why) => {
   let loaded: Promise<FixtureModule> | FixtureModule | undefined
   const define = async (name: string, ...args: unknown[]) => {
     loaded ??= load()
@@ -56,6 +62,21 @@ describe.each(modes)('%s', (_mode, load) => {
   it('names class and field when the type cannot be known (no metadata, no explicit type)', async () => {
     await expect(define('untyped')).rejects.toThrow(/NoType\.name: cannot tell the storage type/)
     await expect(define('designTyped')).rejects.toThrow(/Designed\.id: cannot tell the storage type/)
+  })
+
+  it('says why the type is unknown under this compiler and what to write for the field’s decorator', async () => {
+    const untyped = await define('untyped').catch((e: unknown) => e)
+    expect(untyped).toBeInstanceOf(pf.EntityDeclarationError)
+    expect((untyped as Error).message).toContain(`NoType.name: cannot tell the storage type (${why}`)
+    expect((untyped as Error).message).toContain(
+      "Write it in the decorator: @field('string'), @field('int'), @field('float'), @field('boolean'), @field('datetime') or @field(listOf('string')).",
+    )
+    expect((untyped as Error).message).toContain('`pf generate --classes` registers the types itself')
+    // An @id gets @id(...) suggestions with key types, not @field('int').
+    const id = ((await define('designTyped').catch((e: unknown) => e)) as Error).message
+    expect(id).toContain(`Designed.id: cannot tell the storage type (${why}`)
+    expect(id).toContain("Write it in the decorator: @id('int'), @id('bigint') or @id('string').")
+    expect(id).not.toContain('@field(')
   })
 
   it('rejects an unknown primary key, a missing one and an unsupported type', async () => {
@@ -136,11 +157,13 @@ describe('legacy decorators with emitDecoratorMetadata', () => {
 
   it('refuses to guess int or float for a number field', () => {
     expect(() => withReflectMetadata(() => (mod().ambiguousNumber as Define)(pf))).toThrow(
-      /Ambiguous\.score: cannot tell the storage type \(TypeScript type 'number' could be 'int' or 'float'\)/,
+      /Ambiguous\.score: cannot tell the storage type \(TypeScript type 'number' could be 'int' or 'float'\)\. Write it in the decorator: @field\('int'\) or @field\('float'\)\./,
     )
   })
 
-  it('without reflect-metadata installed, fails naming the field', () => {
-    expect(() => (mod().designTyped as Define)(pf)).toThrow(/Designed\.id: cannot tell the storage type/)
+  it('without reflect-metadata installed, fails naming the field and the missing package', () => {
+    expect(() => (mod().designTyped as Define)(pf)).toThrow(
+      /Designed\.id: cannot tell the storage type \(no design-time type metadata: no reflect-metadata implementation is loaded \(import 'reflect-metadata' before the classes\)\)/,
+    )
   })
 })

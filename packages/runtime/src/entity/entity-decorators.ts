@@ -17,7 +17,13 @@ import {
 } from './decorator-metadata.js'
 import { EntityDeclarationError } from './entity-errors.js'
 import type { EntityClass, RelationTarget } from './entity-registry.js'
-import { type FieldTypeSpec, resolveFieldTypeSpec, typeFromDesignType } from './field-type-spec.js'
+import {
+  type FieldTypeSpec,
+  missingDesignTypeReason,
+  resolveFieldTypeSpec,
+  typeFromDesignType,
+  typeSuggestion,
+} from './field-type-spec.js'
 import { registerEntity } from './register-entity.js'
 import { relationAccessor } from './relation-accessor.js'
 
@@ -111,12 +117,19 @@ function className(target: object): string {
   return ctor?.name || '(anonymous class)'
 }
 
-/** Reads `design:type` only when a reflect-metadata implementation is installed. */
-function designType(target: object, key: string): unknown {
+/** Records `design:type` when a reflect-metadata implementation is installed and the compiler emitted it, else why not. */
+function readDesignType(field: PendingField, target: object, key: string): void {
   const reflect = Reflect as unknown as { getMetadata?: (k: string, t: object, p: string) => unknown }
-  return typeof reflect.getMetadata === 'function'
-    ? reflect.getMetadata('design:type', target, key)
-    : undefined
+  if (typeof reflect.getMetadata !== 'function') {
+    field.noDesignType = 'no-reflect-metadata'
+    return
+  }
+  const type = reflect.getMetadata('design:type', target, key)
+  if (type === undefined) field.noDesignType = 'not-emitted'
+  else {
+    field.designType = type
+    delete field.noDesignType
+  }
 }
 
 function normalizeOptions(arg: FieldTypeSpec | FieldOptions | undefined): FieldOptions {
@@ -139,14 +152,20 @@ function fieldDecorator(apply: (field: PendingField) => void, decoratorName: str
           `@${decoratorName}() applies to instance fields, not to ${String(context.name)}`,
         )
       }
-      apply(pendingField(metaForContext(context.metadata), memberName(context.name, `@${decoratorName}`)))
+      const field = pendingField(
+        metaForContext(context.metadata),
+        memberName(context.name, `@${decoratorName}`),
+      )
+      field.noDesignType = 'standard-decorators'
+      field.decorator ??= decoratorName
+      apply(field)
       return
     }
     const prototype = target as object
     const name = memberName(context as string | symbol, `${className(prototype)} @${decoratorName}`)
     const field = pendingField(metaForPrototype(prototype), name)
-    const dt = designType(prototype, name)
-    if (dt !== undefined) field.designType = dt
+    if (field.designType === undefined) readDesignType(field, prototype, name)
+    field.decorator ??= decoratorName
     apply(field)
   }) as FieldDecorator
 }
@@ -275,8 +294,15 @@ export function buildEntityIR(
       }
     } else {
       const fromDesign = typeFromDesignType(pending.designType, pending.isId)
-      if (typeof fromDesign === 'string')
-        throw EntityDeclarationError.unknownType(name, pending.name, fromDesign)
+      if (typeof fromDesign === 'string') {
+        const decorator = pending.isId ? 'id' : (pending.decorator ?? 'field')
+        throw EntityDeclarationError.unknownType(
+          name,
+          pending.name,
+          pending.designType === undefined ? missingDesignTypeReason(pending.noDesignType) : fromDesign,
+          typeSuggestion(decorator, pending.designType, pending.isId),
+        )
+      }
       type = fromDesign
     }
     fields.push({

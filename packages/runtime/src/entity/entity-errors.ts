@@ -35,9 +35,10 @@ export class EntityDeclarationError extends ParquetFrameError {
     return EntityDeclarationError.fromIssues([schemaRuleMessages.missingPrimaryKey(entity)])
   }
 
-  static unknownType(entity: string, field: string, detail: string): EntityDeclarationError {
+  /** A field without an explicit type whose TypeScript type the runtime cannot see or map: why, and what to write. */
+  static unknownType(entity: string, field: string, why: string, suggestion: string): EntityDeclarationError {
     return new EntityDeclarationError(
-      `${entity}.${field}: cannot tell the storage type (${detail}). Give it explicitly, e.g. @field('int'), @field('bigint'), @field('datetime'), @field(listOf('string')), @field(enumOf('Role', ['A', 'B']))`,
+      `${entity}.${field}: cannot tell the storage type (${why}). Write it in the decorator: ${suggestion}. (Code written by \`pf generate --classes\` registers the types itself and needs none.)`,
     )
   }
 

@@ -1,5 +1,6 @@
 import type { EnumIR, FieldType, ScalarTypeName } from '../schema/schema-ir.js'
 import { SCALAR_TYPE_NAMES } from '../schema/schema-ir.js'
+import type { MissingDesignType } from './decorator-metadata.js'
 
 /** Lower-case names accepted by `@field(...)`; a trailing `?` makes the field optional (nullable). */
 export type ScalarSpecName =
@@ -123,6 +124,37 @@ export function typeFromDesignType(designType: unknown, isId: boolean): FieldTyp
       return 'no type given and no design-time type metadata'
     default:
       return `TypeScript type '${describe(designType)}' has no storage type`
+  }
+}
+
+/** Why a field has no design-time type, worded for the declaration error. */
+export function missingDesignTypeReason(why: MissingDesignType | undefined): string {
+  switch (why) {
+    case 'standard-decorators':
+      return 'standard decorators never carry design-time type metadata, so the TypeScript type is unknown at run time'
+    case 'no-reflect-metadata':
+      return "no design-time type metadata: no reflect-metadata implementation is loaded (import 'reflect-metadata' before the classes)"
+    default:
+      return 'no design-time type metadata: this compiler did not emit it (tsx and esbuild never do; tsc does with experimentalDecorators and emitDecoratorMetadata)'
+  }
+}
+
+/** What to write instead, for the field's decorator (`id`, `field`...) and, when known, its TypeScript type. */
+export function typeSuggestion(decorator: string, designType: unknown, isId: boolean): string {
+  const d = (spec: string) => `@${decorator}(${spec})`
+  const join = (specs: readonly string[]) =>
+    `${specs.slice(0, -1).map(d).join(', ')} or ${d(specs[specs.length - 1] ?? "'string'")}`
+  switch (designType) {
+    case Number:
+      return join(["'int'", "'float'"])
+    case Array:
+      return join(["listOf('string')", "listOf('int')"])
+    case undefined:
+      return isId
+        ? join(["'int'", "'bigint'", "'string'"])
+        : join(["'string'", "'int'", "'float'", "'boolean'", "'datetime'", "listOf('string')"])
+    default:
+      return join(["'json'", "'string'", "enumOf('Name', ['A', 'B'])"])
   }
 }
 
