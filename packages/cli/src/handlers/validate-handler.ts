@@ -4,7 +4,8 @@ import { loadProjectSchema, requireValidSchema, schemaLabel } from '../schema/pr
 
 /** Prints all diagnostics; exit 1 when any is an error. Warnings go to stderr and keep exit 0. */
 export const validateHandler: CommandHandler<ValidateOptions> = async (options, io) => {
-  const schema = await loadProjectSchema(options.settings, io.cwd)
+  // Classes are also judged as the runtime types them when imported directly (tsconfig decides design:type).
+  const schema = await loadProjectSchema(options.settings, io.cwd, { directImport: true })
   const ir = requireValidSchema(schema)
   if (schema.rendered) io.stderr.write(`${schema.rendered}\n`)
   const entities = `${ir.entities.length} ${ir.entities.length === 1 ? 'entity' : 'entities'}`

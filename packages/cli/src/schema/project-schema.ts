@@ -40,13 +40,23 @@ export interface ProjectSchema {
   readonly settings: ProjectSettings
 }
 
+/** How `loadProjectSchema` checks decorated classes. */
+export interface LoadSchemaOptions {
+  /** Also report what the runtime refuses when the classes are imported directly (PF6207; `pf validate`). */
+  readonly directImport?: boolean
+}
+
 /**
  * Finds, reads and checks the schema (all files at once), and completes the settings from its config block.
  * With `classes` set, reads the decorated classes instead (they have no config block: the settings' format is
  * the entities' default format).
  */
-export async function loadProjectSchema(partial: PartialSettings, cwd: string): Promise<ProjectSchema> {
-  if (partial.classes !== undefined) return loadClassSchema(partial, partial.classes, cwd)
+export async function loadProjectSchema(
+  partial: PartialSettings,
+  cwd: string,
+  options: LoadSchemaOptions = {},
+): Promise<ProjectSchema> {
+  if (partial.classes !== undefined) return loadClassSchema(partial, partial.classes, cwd, options)
   const location = await locateSchema(partial.schema, cwd)
   const files = await listSchemaFiles(location)
   const sources: SchemaSource[] = []
@@ -78,11 +88,16 @@ async function loadClassSchema(
   partial: PartialSettings,
   patterns: Setting<readonly string[]>,
   cwd: string,
+  options: LoadSchemaOptions,
 ): Promise<ProjectSchema> {
   const format = partial.format?.value
   // Loaded only here: ts-morph takes over a second to import.
   const { parseClasses } = await import('@parquetframe/codegen/classes')
-  const parsed = parseClasses(patterns.value, { cwd, config: format === undefined ? {} : { format } })
+  const parsed = parseClasses(patterns.value, {
+    cwd,
+    config: format === undefined ? {} : { format },
+    ...(options.directImport === true ? { directImport: 'tsconfig' as const } : {}),
+  })
   // Globs come back as absolute paths, files as given: show both relative to the working directory. A glob such
   // as `src/**/*.ts` also matches the generated files: they declare no entities, and are left out.
   const name = (file: string) => displayPath(resolve(cwd, file), cwd)

@@ -13,6 +13,8 @@ import { messages } from '../diagnostics/messages.js'
 import { readDefault } from './class-default.js'
 import type { ClassEntity, ClassField, ClassRelation, DeclaredEnum, Spanned } from './class-model.js'
 import { DecoratorOptions } from './decorator-options.js'
+import type { DecoratorSetup } from './decorator-setup.js'
+import { runtimeTypingGap, specText } from './direct-import-typing.js'
 import {
   type FieldContext,
   inferType,
@@ -38,6 +40,8 @@ export interface ReadContext {
   readonly runtime: RuntimeNames
   readonly names: FileNames
   readonly diagnostics: Diagnostic[]
+  /** Set when the classes are to be imported directly: fields the runtime cannot type then are errors. */
+  readonly directImport?: DecoratorSetup
 }
 
 /** A class with `@entity()`, found before any of them is read (relations name each other). */
@@ -360,7 +364,24 @@ function readField(
   } else {
     const inferred = inferType(reading, fieldCtx)
     if (isDiagnostic(inferred)) ctx.diagnostics.push(inferred)
-    else resolved = { ...inferred, optional: pending.optional ?? inferred.optional }
+    else {
+      resolved = { ...inferred, optional: pending.optional ?? inferred.optional }
+      const why =
+        ctx.directImport &&
+        runtimeTypingGap(ctx.directImport, reading.shape, typeNode !== undefined, fieldCtx.isId)
+      if (why) {
+        const decorator = fieldCtx.isId ? 'id' : (decorators[decorators.length - 1]?.kind ?? 'field')
+        ctx.diagnostics.push(
+          messages.untypedForDirectImport(
+            typeSpan,
+            entity,
+            name,
+            why,
+            `@${decorator}(${specText(resolved)})`,
+          ),
+        )
+      }
+    }
   }
   let defaultValue: ClassField['default']
   if (pending.default !== undefined && resolved !== undefined) {

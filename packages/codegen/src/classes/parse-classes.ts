@@ -13,6 +13,7 @@ import {
   readEntityClass,
   warnAboutStrayClasses,
 } from './class-reader.js'
+import { type DecoratorSetup, readDecoratorSetup } from './decorator-setup.js'
 
 /** Options of `parseClasses` and `parseClassSources`. */
 export interface ClassParseOptions {
@@ -22,6 +23,12 @@ export interface ClassParseOptions {
   readonly runtimeModules?: readonly string[]
   /** Directory relative paths and globs start from. Default `process.cwd()`. */
   readonly cwd?: string
+  /**
+   * Check the classes as the runtime types them when they are imported directly (not through generated code):
+   * a field without an explicit type it cannot type is an error (PF6207). `'tsconfig'` reads the setup from the
+   * nearest tsconfig.json from `cwd`. Default: not checked (generated code registers the inferred types itself).
+   */
+  readonly directImport?: DecoratorSetup | 'tsconfig'
 }
 
 /**
@@ -51,6 +58,14 @@ function parseLoaded(loaded: LoadedClassFiles, options: ClassParseOptions, what:
     runtime: { modules: new Set(options.runtimeModules ?? ['@parquetframe/runtime']) },
     names: loaded.names,
     diagnostics,
+    ...(options.directImport === undefined
+      ? {}
+      : {
+          directImport:
+            options.directImport === 'tsconfig'
+              ? readDecoratorSetup(options.cwd ?? process.cwd())
+              : options.directImport,
+        }),
   }
   const found = findEntityClasses(loaded.files, ctx)
   warnAboutStrayClasses(found, ctx)

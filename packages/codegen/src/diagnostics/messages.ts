@@ -411,6 +411,13 @@ export const messages = {
       `${entity}.${field}: TypeScript type "number" could be Int or Float`,
       "give the storage type, e.g. @field('int') or @field('float')",
     ),
+  untypedForDirectImport: (span: DiagnosticSpan, entity: string, field: string, why: string, write: string) =>
+    error(
+      'PF6207',
+      span,
+      `${entity}.${field}: imported directly, the runtime cannot tell this field's storage type (${why})`,
+      `write it in the decorator: ${write}; or import the code \`pf generate --classes\` writes instead of these classes: it registers the types itself`,
+    ),
   typeSpecMismatch: (span: DiagnosticSpan, entity: string, field: string, spec: string, tsType: string) =>
     error(
       'PF6203',
