@@ -68,6 +68,17 @@ describe('the package entry point', () => {
     expect(missing, 'exports missing from dist (older than src? run "npm run build")').toEqual([])
   })
 
+  it('imports the ./zod entry generated code uses with 64 open files allowed; its schemas work with zod', async () => {
+    const parse =
+      "const { z } = await import('@parquetframe/runtime/zod'); console.log(z.object({ n: z.int() }).parse({ n: 1 }).n)"
+    expect(await underFileLimit(64, parse)).toBe('1')
+    // zod's CommonJS build: its schemas are instances of, and compose with, those of an app's own import 'zod'.
+    const interop =
+      "const { z } = await import('@parquetframe/runtime/zod'); const { z: esm } = await import('zod'); " +
+      'const s = z.object({ n: z.int() }); console.log(s instanceof esm.ZodType, esm.object({ s }).parse({ s: { n: 1 } }).s.n)'
+    expect(await underFileLimit(1024, interop)).toBe('true 1')
+  })
+
   it('writes, queries and deletes a small entity table in both formats with 64 open files allowed', async () => {
     const app = (format: string) => `
       import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
