@@ -407,7 +407,8 @@ export function entitiesFromFrame<T extends object>(
 
 /**
  * The columns of a small frame from its records, converted to the fields' JS types; undefined when a BigInt value
- * lies beyond 2^53 (records carry Int64 as doubles: such frames take the exact column path).
+ * or a DateTime's microseconds lie beyond 2^53 (records carry them as doubles: such frames take the exact column
+ * path).
  */
 function columnsFromRecords(
   fields: readonly FieldIR[],
@@ -427,6 +428,9 @@ function columnsFromRecords(
     if (convert === bigintFromRecord || (f.type.kind === 'list' && hasBigIntElement(f.type.element))) {
       if (out.some(unsafeBigInt)) return undefined
     }
+    if (isDateTime(f.type) || (f.type.kind === 'list' && isDateTime(f.type.element))) {
+      if (out.some(unsafeDate)) return undefined
+    }
     columns.push(out)
   }
   return columns
@@ -437,6 +441,18 @@ const UNSAFE = BigInt(Number.MAX_SAFE_INTEGER)
 function unsafeBigInt(v: unknown): boolean {
   if (typeof v === 'bigint') return v > UNSAFE || v < -UNSAFE
   return Array.isArray(v) && v.some(unsafeBigInt)
+}
+
+/** Records carry a DateTime as a double of microseconds: inexact from 2^53 µs (about ±285 years around 1970). */
+const UNSAFE_MS = MAX_EXACT_MICROS / 1000 - 1
+
+function unsafeDate(v: unknown): boolean {
+  if (v instanceof Date) return Math.abs(v.getTime()) >= UNSAFE_MS
+  return Array.isArray(v) && v.some(unsafeDate)
+}
+
+function isDateTime(t: FieldType): boolean {
+  return t.kind === 'scalar' && t.name === 'DateTime'
 }
 
 function hasBigIntElement(t: FieldType): boolean {

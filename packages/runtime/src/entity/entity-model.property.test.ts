@@ -1,5 +1,6 @@
 // Entity queries against a plain in-memory model, over random values at the edges of every type: negative and
-// 64-bit bigints, ±(2^53-1) ints, BOM-prefixed, empty, astral, combining and NUL strings, NaN/±Infinity/-0, nulls.
+// 64-bit bigints, ±(2^53-1) ints, BOM-prefixed, empty, astral, combining and NUL strings, NaN/±Infinity/-0,
+// DateTimes from the earliest to the latest JS Date, nulls.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,10 +15,11 @@ interface Item {
   n: number | null
   f: number | null
   s: string | null
+  t: Date | null
 }
 
 type Field = Exclude<keyof Item, 'id'>
-type Value = bigint | number | string
+type Value = bigint | number | string | Date
 
 const MIN_I64 = -(2n ** 63n)
 const MAX_I64 = 2n ** 63n - 1n
@@ -69,7 +71,22 @@ const strings = fc.oneof(
   ),
   fc.string({ unit: 'grapheme', maxLength: 4 }),
 )
-const FIELDS: Record<Field, fc.Arbitrary<Value>> = { big: bigints, n: ints, f: floats, s: strings }
+const DATE_LIMIT = 8_640_000_000_000_000
+const dates = fc
+  .oneof(
+    fc.constantFrom(
+      0,
+      -1,
+      1,
+      -62_135_596_800_000,
+      -9_223_372_036_855,
+      9_223_372_036_854,
+      253_402_300_799_994,
+    ),
+    fc.integer({ min: -DATE_LIMIT, max: DATE_LIMIT }),
+  )
+  .map((ms) => new Date(ms))
+const FIELDS: Record<Field, fc.Arbitrary<Value>> = { big: bigints, n: ints, f: floats, s: strings, t: dates }
 
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { freq: 5, nil: null })
 const rowArb = (id: number) =>
@@ -79,6 +96,7 @@ const rowArb = (id: number) =>
     n: nullable(ints),
     f: nullable(floats),
     s: nullable(strings),
+    t: nullable(dates),
   })
 const idsArb = fc.uniqueArray(
   fc.oneof(fc.integer({ min: -20, max: 20 }), fc.constantFrom(MAX_SAFE, -MAX_SAFE)),
@@ -92,6 +110,7 @@ const idsArb = fc.uniqueArray(
 /** Polars' order: numbers as numbers (-0 equals 0, NaN above everything, NaN equals NaN), strings by UTF-8 bytes. */
 function compare(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a), Buffer.from(b))
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime()
   if (typeof a === 'number' && typeof b === 'number') {
     const an = Number.isNaN(a)
     const bn = Number.isNaN(b)
@@ -155,7 +174,7 @@ function matches(row: Item, where: Where): boolean {
     if (key === 'NOT' && [cond as Where | Where[]].flat().some((w) => matches(row, w))) return false
     if (key === 'AND' || key === 'OR' || key === 'NOT') continue
     const v = row[key as Field]
-    if (cond === null || typeof cond !== 'object') {
+    if (cond === null || typeof cond !== 'object' || cond instanceof Date) {
       if (!holds(v, 'equals', cond)) return false
       continue
     }
@@ -184,6 +203,7 @@ const OPS_OF: Record<Field, Op[]> = {
   n: ['equals', 'not', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte'],
   f: ['equals', 'not', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte'],
   s: ['equals', 'not', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', 'endsWith'],
+  t: ['equals', 'not', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte'],
 }
 
 /** A value of the field: one stored in the table (so equality hits) or a fresh one. */
@@ -213,7 +233,7 @@ function conditionOf(field: Field, stored: readonly Item[]): fc.Arbitrary<FieldC
 
 /** A where-clause with at least one condition (undefined entries may sit next to it). */
 function whereOf(stored: readonly Item[], depth = 1): fc.Arbitrary<Where> {
-  const fieldsArb = fc.subarray(['big', 'n', 'f', 's'] as Field[], { minLength: 1, maxLength: 2 })
+  const fieldsArb = fc.subarray(['big', 'n', 'f', 's', 't'] as Field[], { minLength: 1, maxLength: 2 })
   const leaf = fieldsArb.chain((list) =>
     fc.record({
       ...Object.fromEntries(list.map((f) => [f, conditionOf(f, stored)])),
@@ -249,7 +269,7 @@ const EMPTY_WHERES: Where[] = [
 function queryOf(stored: readonly Item[]): fc.Arbitrary<Query> {
   const where = whereOf(stored)
   const order = fc.tuple(
-    fc.constantFrom<Field>('big', 'n', 'f', 's'),
+    fc.constantFrom<Field>('big', 'n', 'f', 's', 't'),
     fc.constantFrom<'asc' | 'desc'>('asc', 'desc'),
   )
   return fc.oneof(
@@ -282,7 +302,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Plain data of an entity, for comparison with the model (exact: -0 differs from 0, NaN equals NaN). */
 function plain(e: Item): Item {
-  return { id: e.id, big: e.big, n: e.n, f: e.f, s: e.s }
+  return { id: e.id, big: e.big, n: e.n, f: e.f, s: e.s, t: e.t }
 }
 
 const byId = (rows: readonly Item[]) => [...rows].sort((a, b) => a.id - b.id)
@@ -326,7 +346,14 @@ describe.each(['parquet', 'avro'] as const)(
           const cls = class extends pf.Entity {}
           pf.withRegistry(new pf.EntityRegistry(), () =>
             pf.registerEntity(cls, {
-              ...entityIRFor(name, { id: 'Int', big: 'BigInt?', n: 'Int?', f: 'Float?', s: 'String?' }),
+              ...entityIRFor(name, {
+                id: 'Int',
+                big: 'BigInt?',
+                n: 'Int?',
+                f: 'Float?',
+                s: 'String?',
+                t: 'DateTime?',
+              }),
               format,
             }),
           )

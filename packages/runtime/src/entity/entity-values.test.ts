@@ -322,6 +322,30 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
     expect((await repo.findBy({ ints: { has: -MAX_SAFE } })).map((r) => r.id)).toEqual([1])
   })
 
+  it('DateTimes beyond ±2^53 microseconds read back exactly from small frames too', async () => {
+    interface Event {
+      id: number
+      at: Date | null
+      all: Date[]
+    }
+    const repo = repoOf<Event>('Event', { id: 'Int', at: 'DateTime?', all: 'DateTime[]' }, format)
+    const late = new Date('9999-12-31T23:59:59.994Z')
+    const early = new Date(-62_135_596_799_993)
+    await repo.saveAll([
+      { id: 1, at: late, all: [late, early] },
+      { id: 2, at: null, all: [] },
+      { id: 3, at: early, all: [new Date(0)] },
+    ])
+    const iso = (d: Date | null) => d?.toISOString() ?? null
+    const back = await repo.findMany({ orderBy: { id: 'asc' } })
+    expect(back.map((e) => [iso(e.at), e.all.map(iso)])).toEqual([
+      [iso(late), [iso(late), iso(early)]],
+      [null, []],
+      [iso(early), [iso(new Date(0))]],
+    ])
+    expect(iso((await repo.find(1))?.at ?? null)).toBe(iso(late))
+  })
+
   it.each([
     ['next to a list field', { tags: 'String[]' }],
     ['without list fields', {}],
