@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { countContainerRecords, readContainerBlocks, readContainerHeader } from './avro-container.js'
+import { jsColumn } from './avro-js-columns.js'
 import { collectNamedTypes, derefAvroType } from './avro-named-types.js'
 import {
   type AvroColumnMapping,
@@ -10,7 +11,6 @@ import {
 } from './avro-polars-types.js'
 import type { AvroField, AvroType } from './avro-schema-types.js'
 import { compileAvroType, isPrecisionLoss, sanitizeForDecoding } from './avro-types.js'
-import { projectEager } from './lazy-projection.js'
 import { sameDtype } from './same-dtype.js'
 import type { ReadOptions } from './storage-format.js'
 
@@ -19,6 +19,7 @@ type ContainerStart = ReturnType<typeof readContainerHeader>
 
 interface RecordSchemaLike {
   readonly type: 'record'
+  readonly name?: string
   readonly fields: readonly AvroField[]
 }
 
@@ -133,10 +134,14 @@ function readWithPolars(
   return pl.DataFrame(series)
 }
 
+/** avsc decodes records into instances of generated classes and maps into plain objects. */
+const isAvscMap = (o: object): boolean => Object.getPrototypeOf(o) === Object.prototype
+
 /**
  * Reads an Avro object container file into a frame with dtypes derived from the writer's schema, columns
- * in the file's order. Schemas this runtime cannot map (nested records, maps, fixed, multi-type unions,
- * non-record top level) are handed to polars' own reader. Throws plain errors; callers name the file.
+ * in the file's order. A top-level schema that is not a record (int, string, array, a union...) reads as one
+ * column named `value`. Types without a typed mapping (nested records, maps, fixed, unions of several types)
+ * are decoded with avsc and shaped by `jsColumn`. Throws plain errors; callers name the file.
  */
 export function decodeAvroFrame(
   bytes: Buffer,
@@ -145,15 +150,13 @@ export function decodeAvroFrame(
   engine: 'auto' | 'decoder' | 'polars' = 'auto',
 ): pl.DataFrame {
   const container = readContainerHeader(bytes)
-  const schema = JSON.parse(container.header.schemaJson) as unknown
-  const mappings: (AvroColumnMapping | null)[] = []
-  const named = isRecordSchema(schema) ? collectNamedTypes(schema as AvroType) : new Map<string, AvroType>()
-  if (isRecordSchema(schema)) {
-    for (const field of schema.fields) mappings.push(avroColumnMapping(field.type, named))
-  }
-  if (!isRecordSchema(schema) || mappings.some((m) => m === null)) {
-    return projectEager(pl.readAvro(bytes), options)
-  }
+  const written = JSON.parse(container.header.schemaJson) as unknown
+  // The binary encoding of a one-field record is its field's value: a non-record schema reads as that record.
+  const schema: RecordSchemaLike = isRecordSchema(written)
+    ? written
+    : { type: 'record', fields: [{ name: 'value', type: written as AvroType }] }
+  const named = collectNamedTypes(written as AvroType)
+  const mappings = schema.fields.map((field) => avroColumnMapping(field.type, named))
   const names = schema.fields.map((f) => f.name)
   if (options.columns) {
     const missing = options.columns.filter((c) => !names.includes(c))
@@ -165,24 +168,30 @@ export function decodeAvroFrame(
   }
   const limit = options.nRows ?? Number.POSITIVE_INFINITY
   const wanted = options.columns ?? names
+  const typed = isRecordSchema(written) && mappings.every((m) => m !== null)
   const fast =
-    engine === 'decoder'
+    engine === 'decoder' || !typed
       ? undefined
       : readWithPolars(bytes, container, schema.fields, named, names, mappings as AvroColumnMapping[], wanted)
   if (fast) return limit < fast.height ? fast.slice(0, limit) : fast
   if (engine === 'polars') throw new FormatError("polars' reader does not read this file exactly")
+  const avscSchema = isRecordSchema(written)
+    ? written
+    : { type: 'record', name: 'PfValue', fields: schema.fields }
   let exact = false
   let decoded: { columns: unknown[][]; rows: number }
   try {
-    decoded = decodeColumns(bytes, container, schema, names.length, limit, false)
+    decoded = decodeColumns(bytes, container, avscSchema, names.length, limit, false)
   } catch (error) {
     if (!isPrecisionLoss(error)) throw error
     exact = true
-    decoded = decodeColumns(bytes, container, schema, names.length, limit, true)
+    decoded = decodeColumns(bytes, container, avscSchema, names.length, limit, true)
   }
   const series = wanted.map((name) => {
     const j = names.indexOf(name)
-    return buildAvroColumn(mappings[j]!, name, decoded.columns[j]!, exact)
+    const mapping = mappings[j]
+    const values = decoded.columns[j] as unknown[]
+    return mapping ? buildAvroColumn(mapping, name, values, exact) : jsColumn(name, values, isAvscMap)
   })
   return pl.DataFrame(series)
 }
