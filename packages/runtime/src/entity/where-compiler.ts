@@ -235,6 +235,8 @@ function isTextField(type: FieldType): boolean {
   )
 }
 
+const MIN_I64 = -(2n ** 63n)
+const MAX_I64 = 2n ** 63n - 1n
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/
 
@@ -271,9 +273,9 @@ export function checkValue(ctx: WhereContext, field: FieldIR, value: unknown, op
       }
       throw wrong('an integer number')
     case 'BigInt':
-      if (typeof value === 'bigint') return value
+      if (typeof value === 'bigint' && value >= MIN_I64 && value <= MAX_I64) return value
       if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
-      throw wrong('a bigint')
+      throw wrong('a 64-bit bigint')
     case 'Float':
       if (typeof value === 'number') return value
       throw wrong('a number')

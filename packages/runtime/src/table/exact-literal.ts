@@ -11,6 +11,8 @@ import { polarsTypeForField } from './polars-schema.js'
  */
 
 const DAY_MS = 86_400_000
+const MIN_I64 = -(2n ** 63n)
+const MAX_I64 = 2n ** 63n - 1n
 
 /** Days since the epoch of a Date or a 'YYYY-MM-DD' string; undefined when it is neither. */
 export function epochDays(value: unknown): number | undefined {
@@ -39,8 +41,11 @@ export function exactLiteral(type: FieldType, value: unknown): pl.Expr {
   switch (type.name) {
     case 'Int':
     case 'BigInt':
-      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)))
-        return int64Literal(value)
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) {
+        const n = BigInt(value)
+        // Beyond Int64 a cast would give null (matching nothing): a double still orders it past every row.
+        return n >= MIN_I64 && n <= MAX_I64 ? int64Literal(n) : pl.lit(Number(n)).cast(pl.Float64)
+      }
       break
     case 'Float':
       if (typeof value === 'number') return pl.lit(value).cast(pl.Float64)
