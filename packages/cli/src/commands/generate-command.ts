@@ -1,11 +1,34 @@
+import { UsageError } from '../cli/cli-error.js'
 import type { PartialSettings } from '../config/project-settings.js'
+import type { ResolveInput } from './command.js'
 import { defineCommand } from './command.js'
-import { booleanFlag, CLASSES_OPTION, positionals, projectSettings, SCHEMA_OPTION } from './shared-options.js'
+import {
+  booleanFlag,
+  CLASSES_OPTION,
+  positionals,
+  projectSettings,
+  SCHEMA_OPTION,
+  stringFlag,
+} from './shared-options.js'
 
 export interface GenerateOptions {
   readonly settings: PartialSettings
   /** Keep running and regenerate when a schema file changes. */
   readonly watch: boolean
+  /** Extension of the imports between generated modules (flag, else pf.config.json); absent: "js". */
+  readonly importExtension?: 'js' | 'ts'
+}
+
+/** `--import-extension` > config `importExtension`; another value is a usage error. */
+function importExtension(input: ResolveInput): { importExtension?: 'js' | 'ts' } {
+  const flag = stringFlag(input.argv, 'import-extension')
+  if (flag === undefined) {
+    const fromFile = input.fileConfig?.importExtension
+    return fromFile === undefined ? {} : { importExtension: fromFile }
+  }
+  if (flag !== 'js' && flag !== 'ts')
+    throw new UsageError(`--import-extension must be "js" or "ts", got "${flag}"`, 'generate')
+  return { importExtension: flag }
 }
 
 /** `pf generate`: typed entity classes, repositories and storage schemas from the schema. */
@@ -29,6 +52,13 @@ export const generateCommand = defineCommand<GenerateOptions>({
       description: "Output folder (default: the schema's config output, else ./src/generated)",
     },
     { name: 'watch', short: 'w', type: 'boolean', description: 'Regenerate on every schema change' },
+    {
+      name: 'import-extension',
+      type: 'string',
+      valueName: 'js|ts',
+      description:
+        'Extension of imports between generated modules: js (default) or ts (node --experimental-strip-types, Deno, Bun)',
+    },
   ],
   examples: [
     'pf generate',
@@ -40,6 +70,7 @@ export const generateCommand = defineCommand<GenerateOptions>({
     return {
       settings: projectSettings(input, ['schema', 'classes', 'out']),
       watch: booleanFlag(input.argv, 'watch'),
+      ...importExtension(input),
     }
   },
   load: async () => (await import('../handlers/generate-handler.js')).generateHandler,

@@ -12,6 +12,8 @@ export interface FileConfig {
   readonly storage?: string
   /** Default storage format of entity tables. */
   readonly format?: 'parquet' | 'avro'
+  /** Extension of the imports between generated modules (`pf generate`): "js" (default) or "ts". */
+  readonly importExtension?: 'js' | 'ts'
 }
 
 /** A loaded config file and where it came from. */
@@ -20,7 +22,14 @@ export interface LoadedFileConfig {
   readonly config: FileConfig
 }
 
-export const FILE_CONFIG_KEYS = ['schema', 'classes', 'output', 'storage', 'format'] as const
+export const FILE_CONFIG_KEYS = [
+  'schema',
+  'classes',
+  'output',
+  'storage',
+  'format',
+  'importExtension',
+] as const
 
 /** Validates a config file's value (pure); throws CliError naming the file and the key. */
 export function parseFileConfig(raw: unknown, file: string): FileConfig {
@@ -48,6 +57,9 @@ export function parseFileConfig(raw: unknown, file: string): FileConfig {
     }
     if (key === 'format' && value !== 'parquet' && value !== 'avro') {
       throw new CliError('PF_CLI_CONFIG', `${file}: "format" must be "parquet" or "avro", got "${value}"`)
+    }
+    if (key === 'importExtension' && value !== 'js' && value !== 'ts') {
+      throw new CliError('PF_CLI_CONFIG', `${file}: "importExtension" must be "js" or "ts", got "${value}"`)
     }
     out[key] = value
   }

@@ -81,7 +81,11 @@ async function generateOnce(options: GenerateOptions, io: CliIo, generate: Gener
   const storage = schema.settings.storage
   const files = await generate(
     renameIrFiles(ir, (file) => resolve(io.cwd, file)),
-    storage.source === 'default' ? { outDir: out.value } : { outDir: out.value, storageDir: storage.value },
+    {
+      outDir: out.value,
+      ...(options.importExtension === undefined ? {} : { importExtension: options.importExtension }),
+      ...(storage.source === 'default' ? {} : { storageDir: storage.value }),
+    },
   )
   const result = await syncGeneratedOutput(out.value, files, describeSource(out.source))
   const ms = Math.round(performance.now() - started)

@@ -18,7 +18,16 @@ export interface GenerateOptions {
    * finds the tables `pf migrate` sees from any working directory. Default: none (the app's config or cwd decide).
    */
   readonly storageDir?: string
+  /**
+   * Extension of the generated modules' imports of each other: `'js'` (default; what tsc's NodeNext output and
+   * bundlers expect) or `'ts'` (Node's type stripping `node src/main.ts`, Deno, Bun; tsc then needs
+   * `allowImportingTsExtensions` or `rewriteRelativeImportExtensions`).
+   */
+  readonly importExtension?: ImportExtension
 }
+
+/** Extension of relative import specifiers in generated code. */
+export type ImportExtension = 'js' | 'ts'
 
 /** What every emitter reads: the IR, resolved options and lookups. */
 export interface EmitContext {
@@ -33,6 +42,8 @@ export interface EmitContext {
   readonly storageUrl: string | undefined
   /** Source files of one entity (its own file when the IR knows it, else the whole schema's). */
   sourcesOf(entity: EntityIR): readonly string[]
+  /** The specifier of a sibling generated module: `./user.js` (or `./user.ts` with `importExtension: 'ts'`). */
+  local(module: string): string
   /** The local name of a runtime export: the name itself, or `Pf<name>` when the schema defines that name too. */
   rt(name: string): string
 }
@@ -58,6 +69,7 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
     storageUrl: storageUrl(options),
     sourcesOf: (entity) =>
       entity.span?.file !== undefined ? displaySources([entity.span.file], options.outDir) : sources,
+    local: (module) => `./${module}.${options.importExtension ?? 'js'}`,
     rt: (name) => (declared.has(name) ? `Pf${name}` : name),
   }
 }

@@ -101,16 +101,20 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
     { from: ctx.zodModule, names: ['z'] },
   ]
   const enumNames = enumsUsed(entity.fields.map((f) => f.type))
-  specs.push({ from: './enums.js', names: ['enums', ...enumNames.map(enumSchemaName)], types: enumNames })
+  specs.push({
+    from: ctx.local('enums'),
+    names: ['enums', ...enumNames.map(enumSchemaName)],
+    types: enumNames,
+  })
   const json = usesType(
     entity.fields.map((f) => f.type),
     (t) => t.kind === 'scalar' && t.name === 'Json',
   )
-  if (json) specs.push({ from: './json-value.js', names: [], types: ['JsonValue'] })
+  if (json) specs.push({ from: ctx.local('json-value'), names: [], types: ['JsonValue'] })
   const targets = [...new Set(entity.relations.map((r) => r.target))].filter((t) => t !== entity.name).sort()
   for (const t of targets) {
     const tn = entityNames({ name: t })
-    specs.push({ from: `./${tn.module}.js`, names: [tn.cls], types: [] })
+    specs.push({ from: ctx.local(tn.module), names: [tn.cls], types: [] })
   }
   return specs
 }

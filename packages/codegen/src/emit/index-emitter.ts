@@ -9,10 +9,10 @@ import { entityNames, quote } from './naming.js'
 export function emitIndex(ctx: EmitContext): string {
   const w = new CodeWriter()
   w.line(headerLine(ctx.sources))
-  const modules = ['./enums.js']
-  if (schemaUsesJson(ctx)) modules.push('./json-value.js')
+  const modules = [ctx.local('enums')]
+  if (schemaUsesJson(ctx)) modules.push(ctx.local('json-value'))
   const entities = [...ctx.ir.entities].map((e) => entityNames(e).module).sort(naturalCompare)
-  for (const m of entities) modules.push(`./${m}.js`)
+  for (const m of entities) modules.push(ctx.local(m))
   for (const m of modules.sort(naturalCompare)) w.line(`export * from ${quote(m)}`)
   return w.toString()
 }
