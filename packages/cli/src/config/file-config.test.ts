@@ -16,7 +16,7 @@ describe('parseFileConfig', () => {
 
   it('names the file and the key of a mistake', () => {
     expect(() => parseFileConfig({ outDir: 'x' }, 'pf.config.json')).toThrow(
-      'pf.config.json: unknown key "outDir". Valid keys: schema, classes, output, storage, format',
+      'pf.config.json: unknown key "outDir". Valid keys: schema, classes, output, storage, format, importExtension',
     )
     expect(() => parseFileConfig({ output: 3 }, 'pf.config.mjs')).toThrow(
       'pf.config.mjs: "output" must be a non-empty string',
