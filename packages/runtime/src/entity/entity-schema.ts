@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { z } from '../vendor/zod.js'
 import type { ValidationIssue } from './entity-errors.js'
 import { loneSurrogateIndex, loneSurrogateMessage } from './lone-surrogate.js'
 import { describe } from './where-compiler.js'

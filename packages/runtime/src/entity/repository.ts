@@ -1,5 +1,4 @@
 import pl from 'nodejs-polars'
-import { z } from 'zod'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { FieldIR } from '../schema/schema-ir.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
@@ -8,6 +7,7 @@ import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import type { TableOperation } from '../table/write-plan.js'
+import { z } from '../vendor/zod.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
 import {

@@ -1,5 +1,6 @@
-import { DataType, type Field, Precision, tableFromIPC } from 'apache-arrow'
+import type { Field } from 'apache-arrow'
 import pl from 'nodejs-polars'
+import { DataType, Precision, tableFromIPC } from '../vendor/apache-arrow.js'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 

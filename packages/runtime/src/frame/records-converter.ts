@@ -1,5 +1,6 @@
-import { DataType, type Field, Precision } from 'apache-arrow'
+import type { Field } from 'apache-arrow'
 import pl from 'nodejs-polars'
+import { DataType, Precision } from '../vendor/apache-arrow.js'
 import { arrowColumnValues, arrowFields, needsArrow } from './arrow-values.js'
 import { FrameError } from './frame-error.js'
 

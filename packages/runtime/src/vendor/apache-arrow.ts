@@ -1,0 +1,10 @@
+// apache-arrow's values for the runtime, from its CommonJS build: `import 'apache-arrow'` makes Node 20's ESM
+// loader open its ~80 files at once (EMFILE under ulimit -n 64; see package-entry.ts). Types come from the package.
+import { createRequire } from 'node:module'
+import type * as Arrow from 'apache-arrow'
+
+const arrow = createRequire(import.meta.url)('apache-arrow') as typeof Arrow
+
+export const { DataType, Precision, tableFromIPC } = arrow
+/** An Arrow data type (the class `DataType` describes). */
+export type DataType = Arrow.DataType
