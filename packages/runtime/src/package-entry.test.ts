@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -77,6 +77,33 @@ describe('the package entry point', () => {
       "const { z } = await import('@parquetframe/runtime/zod'); const { z: esm } = await import('zod'); " +
       'const s = z.object({ n: z.int() }); console.log(s instanceof esm.ZodType, esm.object({ s }).parse({ s: { n: 1 } }).s.n)'
     expect(await underFileLimit(1024, interop)).toBe('true 1')
+  })
+
+  it('imports alongside a concurrent import of zod and apache-arrow (no require-of-ES-module race)', async () => {
+    const code =
+      "const [r] = await Promise.all([import('@parquetframe/runtime'), import('zod'), import('apache-arrow')]); " +
+      'console.log(typeof r.Entity)'
+    expect(await underFileLimit(1024, code)).toBe('function')
+  })
+
+  it('no runtime module imports zod or apache-arrow values but src/vendor (their ES module graphs are too wide)', () => {
+    const offenders: string[] = []
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name)
+        if (entry.isDirectory() && entry.name !== '__fixtures__' && entry.name !== 'vendor') walk(path)
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+          const statements = readFileSync(path, 'utf8').matchAll(
+            /^(import|export)( type)?\b[\s\S]*?\bfrom '([^']+)'/gm,
+          )
+          for (const [, , typeOnly, from] of statements)
+            if (typeOnly === undefined && /^(zod|apache-arrow)(\/|$)/.test(from ?? ''))
+              offenders.push(path.slice(PACKAGE.length))
+        }
+      }
+    }
+    walk(join(PACKAGE, 'src'))
+    expect(offenders).toEqual(['src/zod.ts'])
   })
 
   it('writes, queries and deletes a small entity table in both formats with 64 open files allowed', async () => {
