@@ -58,4 +58,17 @@ describe('Avro files written by other tools', () => {
       { id: 1, customer: { name: 'Ada' }, tags: [{ key: 'a', value: 1 }], lines: [{ qty: 2 }, { qty: 3 }] },
     ])
   })
+
+  it('reads recursive records (a linked list) with their field names at every depth', async () => {
+    const schema = {
+      type: 'record',
+      name: 'Node',
+      fields: [
+        { name: 'value', type: 'int' },
+        { name: 'next', type: ['null', 'Node'] },
+      ],
+    }
+    const path = await writeAvro('list.avro', schema, [{ value: 1, next: { value: 2, next: null } }])
+    expect(await (await read(path)).toRecords()).toEqual([{ value: 1, next: { value: 2, next: null } }])
+  })
 })

@@ -37,8 +37,9 @@ function decodeColumns(
   limit: number,
   exact: boolean,
 ): { columns: unknown[][]; rows: number } {
-  const type = compileAvroType(sanitizeForDecoding(schema), exact)
-  const keys = Array.from({ length: width }, (_, i) => `f${i}`)
+  const sanitized = sanitizeForDecoding(schema) as { fields: { name: string }[] }
+  const type = compileAvroType(sanitized, exact)
+  const keys = sanitized.fields.slice(0, width).map((f) => f.name)
   const columns: unknown[][] = keys.map(() => [])
   let rows = 0
   for (const block of readContainerBlocks(bytes, header, offset)) {

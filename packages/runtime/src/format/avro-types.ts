@@ -35,9 +35,10 @@ export function isPrecisionLoss(error: unknown): boolean {
 }
 
 /**
- * A copy of a reader's schema that avsc accepts: top-level fields renamed `f0…fn` (positional; the real
- * names are kept by the caller) and invalid or empty type and field names replaced. Polars, for one, names
- * its records "" — invalid per the spec, but harmless: binary data carries no names.
+ * A copy of a reader's schema that avsc accepts: top-level fields renamed `f0…fn` when their names are not
+ * valid or unique (positional; the real names are kept by the caller), invalid or empty type and field names
+ * replaced. Polars, for one, names its records "" — invalid per the spec, but harmless: binary data carries
+ * no names.
  */
 export function sanitizeForDecoding(schema: unknown): unknown {
   let anonymous = 0
@@ -64,7 +65,14 @@ export function sanitizeForDecoding(schema: unknown): unknown {
     return o
   }
   const fixed = fix(schema) as Record<string, unknown>
-  if (Array.isArray(fixed.fields)) {
+  const given = Array.isArray((schema as { fields?: unknown }).fields)
+    ? ((schema as { fields: { name?: unknown }[] }).fields.map((f) => f.name) as unknown[])
+    : []
+  // Positional names only when the real ones cannot be used: renaming the fields of a recursive record would
+  // rename them at every depth.
+  const usable =
+    given.every((n) => typeof n === 'string' && isValidAvroName(n)) && new Set(given).size === given.length
+  if (Array.isArray(fixed.fields) && !usable) {
     fixed.fields = fixed.fields.map((f: Record<string, unknown>, i: number) => ({ ...f, name: `f${i}` }))
   }
   return fixed
