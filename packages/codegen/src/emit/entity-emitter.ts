@@ -1,12 +1,11 @@
 import type { EntityIR } from '@parquetframe/runtime'
 import { CodeWriter } from './code-writer.js'
+import { COMPACT_IR_TYPES, emitCompactIR } from './compact-ir-emitter.js'
 import type { EmitContext } from './emit-context.js'
 import { emitEntityClass, primaryKeyType } from './entity-class-emitter.js'
 import { ENTITY_TYPE_IMPORTS, emitEntityTypes } from './entity-types-emitter.js'
 import { headerLine } from './header.js'
 import { type ImportSpec, renderImports } from './imports.js'
-import { entityIRLiteral } from './ir-literal.js'
-import { printLiteral } from './literal-printer.js'
 import { entityNames, quote, withArticle } from './naming.js'
 import { enumsUsed, usesType } from './ts-types.js'
 import { enumSchemaName, zodFieldType } from './zod-types.js'
@@ -25,7 +24,7 @@ export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
   emitZodSchemas(w, entity)
   w.blank()
   w.doc(`How ${n.cls} is stored: the schema IR the runtime reads.`)
-  w.lines(printLiteral(entityIRLiteral(entity), 0, `export const ${n.ir}: ${ctx.rt('EntityIR')} = `))
+  emitCompactIR(w, ctx, entity)
   w.blank()
   if (ctx.storageUrl !== undefined) {
     w.doc("Where the schema's config puts the tables, found from this file so any working directory works.")
@@ -92,7 +91,7 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
   if (ctx.storageUrl !== undefined) runtimeValues.push('declareEntityBasePath')
   if (primaryKeyType(entity, ctx) !== undefined) runtimeValues.push('PRIMARY_KEY')
-  const runtimeTypes: string[] = ['EntityIR', ...ENTITY_TYPE_IMPORTS]
+  const runtimeTypes: string[] = ['EntityIR', ...COMPACT_IR_TYPES, ...ENTITY_TYPE_IMPORTS]
   if (entity.relations.length > 0) runtimeTypes.push('RelationQuery', 'WithIncludes')
   const fieldTypes = entity.fields.map((f) => f.type)
   if (usesType(fieldTypes, (t) => t.kind === 'scalar' && t.name === 'Date')) runtimeTypes.push('DateOnly')

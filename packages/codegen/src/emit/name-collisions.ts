@@ -3,6 +3,7 @@ import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
 import { declarationAt, messages } from '../diagnostics/messages.js'
 import { reservedFieldReason, reservedTypeReason } from '../pfschema/reserved-names.js'
 import { avroSchemaFileName } from './avro-schema-emitter.js'
+import { COMPACT_IR_TYPES } from './compact-ir-emitter.js'
 import { ENTITY_TYPE_IMPORTS } from './entity-types-emitter.js'
 import {
   entityFileName,
@@ -28,6 +29,7 @@ export const RUNTIME_IMPORTED_NAMES: readonly string[] = [
   'RelationQuery',
   'WithIncludes',
   'registerEntity',
+  ...COMPACT_IR_TYPES,
   ...ENTITY_TYPE_IMPORTS,
 ]
 
