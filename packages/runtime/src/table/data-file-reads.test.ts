@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { mapBounded } from './bounded-map.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import type { FileSystem } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
@@ -63,5 +64,42 @@ describe('reading data files', () => {
     expect((await (await opened.scan()).collect()).height).toBe(40)
     expect(most()).toBeGreaterThan(1)
     expect(most()).toBeLessThanOrEqual(16)
+  })
+
+  it('compaction of 40 small files opens at most 16 at a time', async () => {
+    const path = join(dir, 'compact')
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, autoCompact: false })
+    for (let i = 0; i < 40; i++) await table.append(users(range(i, i + 1)))
+    const { fs, most } = countingFileSystem()
+    const opened = await openTable(path, { fs })
+    await opened.compact()
+    expect((await opened.read()).height).toBe(40)
+    expect(most()).toBeGreaterThan(1)
+    expect(most()).toBeLessThanOrEqual(16)
+  })
+})
+
+describe('mapBounded', () => {
+  it('keeps order, never runs more than the limit at once, and rejects with the first error', async () => {
+    let running = 0
+    let most = 0
+    const out = await mapBounded(
+      range(0, 50),
+      async (n) => {
+        most = Math.max(most, ++running)
+        await new Promise((resolve) => setImmediate(resolve))
+        running--
+        return n * 2
+      },
+      4,
+    )
+    expect(out).toEqual(range(0, 50).map((n) => n * 2))
+    expect(most).toBe(4)
+    await expect(
+      mapBounded([1, 2, 3], async (n) => {
+        if (n === 2) throw new Error('two')
+        return n
+      }),
+    ).rejects.toThrow('two')
   })
 })

@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { mapBounded } from './bounded-map.js'
 import type { DataFileStore } from './data-file-store.js'
 import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
@@ -10,9 +11,6 @@ import type { TableMetadata } from './log-entry.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
-
-/** Data files a scan opens concurrently. */
-const FILES_OPENED_AT_ONCE = 16
 
 /** What to read: columns, a simple predicate (prunes files by statistics and filters rows), primary keys. */
 export interface ScanOptions {
@@ -172,17 +170,11 @@ export class Snapshot {
     if (files.length === 0) {
       lf = this.emptyFrame(readColumns).lazy()
     } else if (store.lazy) {
-      // A batch of files at a time: opening (and checksumming) every file at once needs a descriptor per file
-      // (EMFILE past the process limit) and holds all their bytes in memory together.
-      const parts: pl.LazyDataFrame[] = []
-      for (let i = 0; i < files.length; i += FILES_OPENED_AT_ONCE) {
-        const batch = files.slice(i, i + FILES_OPENED_AT_ONCE)
-        parts.push(
-          ...(await Promise.all(
-            batch.map((f) => store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns)),
-          )),
-        )
-      }
+      // A bounded number of files at a time: opening (and checksumming) every file at once needs a descriptor per
+      // file (EMFILE past the process limit) and holds all their bytes in memory together.
+      const parts = await mapBounded(files, (f) =>
+        store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns),
+      )
       lf = parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
     } else {
       lf = (await this.readFiles(files, readColumns)).lazy()

@@ -5,6 +5,7 @@ import pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
+import { mapBounded } from './bounded-map.js'
 import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
 import { FileRewriter, type RewrittenFile } from './file-rewriter.js'
@@ -760,7 +761,7 @@ export class Table {
     const keyFrame = (k: readonly string[]) => ctx.codec.frame(k)
     if (ctx.store.lazy && group.length > 1) {
       const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
-      const scans = await Promise.all(group.map((f) => ctx.store.scan(f, keyFrame, ctx.codec.columns)))
+      const scans = await mapBounded(group, (f) => ctx.store.scan(f, keyFrame, ctx.codec.columns))
       const merged = await pl.concat(scans, { how: 'vertical' }).collect()
       if (merged.height === expected) return merged
     }
