@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as avroSchemaModule from './format/avro-entity-schema.js'
 import * as runtime from './index.js'
+import * as schemaModule from './schema/index.js'
 
 // The built package is what users import. Node 20's ESM loader opens a static import graph's files all at once;
 // with `ulimit -n 64` importing the runtime failed with EMFILE. These tests run the built entry (npm run build /
@@ -29,34 +31,44 @@ async function underFileLimit(limit: number, code: string): Promise<string> {
 }
 
 describe('the package entry point', () => {
-  it('is the built package-entry.js and lists every value index.ts exports (add new exports to it)', () => {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
-      exports: Record<string, { default: string }>
-    }
-    expect(pkg.exports['.']?.default).toBe('./dist/package-entry.js')
-    const file = fileURLToPath(new URL('./package-entry.ts', import.meta.url))
-    const list = /export const \{([^}]*)\}/
-    const source = readFileSync(file, 'utf8')
-    const listed = new Set(
-      list
-        .exec(source)?.[1]
-        ?.split(',')
-        .map((n) => n.trim()),
-    )
-    let missing = Object.keys(runtime).filter((name) => !listed.has(name))
-    if (missing.length > 0 && process.env.UPDATE_PACKAGE_ENTRY === '1') {
-      const names = [...new Set([...listed, ...missing])].filter((n) => n !== '').sort()
-      writeFileSync(
-        file,
-        source.replace(list, `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n}`),
+  // Each built entry: package.json subpath, its source file, and the module it loads with require().
+  const entries = [
+    { subpath: '.', file: 'package-entry.ts', module: runtime },
+    { subpath: './schema', file: 'schema-entry.ts', module: schemaModule },
+    { subpath: './avro-schema', file: 'avro-schema-entry.ts', module: avroSchemaModule },
+  ]
+
+  it.each(entries)(
+    '$subpath is the built $file, which lists every value of its module',
+    ({ subpath, file, module }) => {
+      const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
+        exports: Record<string, { default: string }>
+      }
+      expect(pkg.exports[subpath]?.default).toBe(`./dist/${file.replace(/\.ts$/, '.js')}`)
+      const path = fileURLToPath(new URL(`./${file}`, import.meta.url))
+      const list = /export const \{([^}]*)\}/
+      const source = readFileSync(path, 'utf8')
+      const listed = new Set(
+        list
+          .exec(source)?.[1]
+          ?.split(',')
+          .map((n) => n.trim()),
       )
-      missing = []
-    }
-    expect(
-      missing,
-      'add them to package-entry.ts (or run UPDATE_PACKAGE_ENTRY=1 npx vitest run packages/runtime/src/package-entry.test.ts)',
-    ).toEqual([])
-  })
+      let missing = Object.keys(module).filter((name) => !listed.has(name))
+      if (missing.length > 0 && process.env.UPDATE_PACKAGE_ENTRY === '1') {
+        const names = [...new Set([...listed, ...missing])].filter((n) => n !== '').sort()
+        writeFileSync(
+          path,
+          source.replace(list, `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n}`),
+        )
+        missing = []
+      }
+      expect(
+        missing,
+        `add them to ${file} (or run UPDATE_PACKAGE_ENTRY=1 npx vitest run packages/runtime/src/package-entry.test.ts)`,
+      ).toEqual([])
+    },
+  )
 
   it('imports with 64 open files allowed (it failed with EMFILE in the module loader)', async () => {
     const out = await underFileLimit(
@@ -79,11 +91,12 @@ describe('the package entry point', () => {
     expect(await underFileLimit(1024, interop)).toBe('true 1')
   })
 
-  it('imports alongside a concurrent import of zod and apache-arrow (no require-of-ES-module race)', async () => {
+  it('imports alongside concurrent imports of its other entries, zod and apache-arrow (no require/import race)', async () => {
     const code =
-      "const [r] = await Promise.all([import('@parquetframe/runtime'), import('zod'), import('apache-arrow')]); " +
-      'console.log(typeof r.Entity)'
-    expect(await underFileLimit(1024, code)).toBe('function')
+      "const [r, s, a] = await Promise.all(['@parquetframe/runtime', '@parquetframe/runtime/schema', " +
+      "'@parquetframe/runtime/avro-schema', 'zod', 'apache-arrow'].map((m) => import(m))); " +
+      'console.log(typeof r.Entity, typeof s.checkSchemaRules, typeof a.avroSchemaForEntity)'
+    expect(await underFileLimit(1024, code)).toBe('function function function')
   })
 
   it('no runtime module imports zod or apache-arrow values but src/vendor (their ES module graphs are too wide)', () => {
