@@ -68,7 +68,7 @@ export async function loadProjectSchema(
     if (read.ok) sources.push({ file, text: read.text })
     else {
       unreadable.push(read.diagnostic)
-      shown.set(file, read.shown)
+      if (read.shown !== '') shown.set(file, read.shown) // nothing read: no source line under the message
     }
   }
   // A file that cannot be read (device, FIFO, too large, not UTF-8) is reported like a schema error.

@@ -11,7 +11,8 @@ export const PFSCHEMA_EXTENSION = '.pfschema'
 const failure = (path: string, diagnostic: Diagnostic, shown = ''): SchemaParseResult => ({
   ir: undefined,
   diagnostics: [diagnostic],
-  sources: new Map([[path, shown]]),
+  // Nothing read: no source line to print under the diagnostic.
+  sources: shown === '' ? new Map() : new Map([[path, shown]]),
 })
 
 /**
