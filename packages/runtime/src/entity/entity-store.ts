@@ -107,7 +107,12 @@ export class EntityStore {
     } catch (error) {
       if (!(error instanceof TableNotFoundError)) throw error
       try {
-        const entity: EntityIR = { ...entry.ir, format }
+        // Relation targets given as classes (decorators) are stored by name: the IR holds '' until resolved.
+        const relations = entry.ir.relations.map((r) => ({
+          ...r,
+          target: entry.registry.targetName(entry, r),
+        }))
+        const entity: EntityIR = { ...entry.ir, format, relations }
         table = await createTable(path, { ...options, entity, enums: [...entry.enums.values()], format })
       } catch (createError) {
         if (!(createError instanceof TableExistsError)) throw createError
