@@ -337,6 +337,7 @@ function readField(
     entity,
     field: name,
     isId: pending.id !== undefined,
+    decorator: pending.id !== undefined ? 'id' : (decorators[decorators.length - 1]?.kind ?? 'field'),
     typeSpan,
     typeText: typeNode?.getText() ?? shapeText(reading.shape),
     names: ctx.names,
@@ -370,14 +371,13 @@ function readField(
         ctx.directImport &&
         runtimeTypingGap(ctx.directImport, reading.shape, typeNode !== undefined, fieldCtx.isId)
       if (why) {
-        const decorator = fieldCtx.isId ? 'id' : (decorators[decorators.length - 1]?.kind ?? 'field')
         ctx.diagnostics.push(
           messages.untypedForDirectImport(
             typeSpan,
             entity,
             name,
             why,
-            `@${decorator}(${specText(resolved)})`,
+            `@${fieldCtx.decorator}(${specText(resolved)})`,
           ),
         )
       }

@@ -85,3 +85,23 @@ describe('classes imported directly', () => {
     }
   })
 })
+
+describe('a number field without int or float', () => {
+  it('is told to write its own decorator with the type: @unique(...) for a @unique field', () => {
+    const { diagnostics } = parseClassSources([
+      {
+        file: 'models.ts',
+        text: `import { entity, id, unique } from '@parquetframe/runtime'
+@entity()
+export class Badge {
+  @id('int') id!: number
+  @unique() rank!: number
+}
+`,
+      },
+    ])
+    expect(diagnostics.map((d) => [d.code, d.hint])).toEqual([
+      ['PF6202', "give the storage type, e.g. @unique('int') or @unique('float')"],
+    ])
+  })
+})

@@ -24,6 +24,8 @@ export interface FieldContext {
   readonly entity: string
   readonly field: string
   readonly isId: boolean
+  /** The decorator suggestions name (`field`, `unique`, `index`; `id` for a key). */
+  readonly decorator: string
   readonly typeSpan: DiagnosticSpan
   /** The property's type as written, for messages. */
   readonly typeText: string
@@ -176,7 +178,9 @@ function inferShape(shape: TsShape, ctx: FieldContext): Resolution {
   switch (shape.kind) {
     case 'number':
       // Like the runtime: an id of type number is an integer; any other number could be Int or Float.
-      return ctx.isId ? scalar('Int') : messages.ambiguousNumber(ctx.typeSpan, ctx.entity, ctx.field)
+      return ctx.isId
+        ? scalar('Int')
+        : messages.ambiguousNumber(ctx.typeSpan, ctx.entity, ctx.field, ctx.decorator)
     case 'bigint':
       return scalar('BigInt')
     case 'string':

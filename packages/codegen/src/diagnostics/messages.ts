@@ -404,12 +404,12 @@ export const messages = {
     type: string,
     hint: string,
   ) => error('PF6201', span, `${entity}.${field}: TypeScript type ${q(type)} has no storage type`, hint),
-  ambiguousNumber: (span: DiagnosticSpan, entity: string, field: string) =>
+  ambiguousNumber: (span: DiagnosticSpan, entity: string, field: string, decorator = 'field') =>
     error(
       'PF6202',
       span,
       `${entity}.${field}: TypeScript type "number" could be Int or Float`,
-      "give the storage type, e.g. @field('int') or @field('float')",
+      `give the storage type, e.g. @${decorator}('int') or @${decorator}('float')`,
     ),
   untypedForDirectImport: (span: DiagnosticSpan, entity: string, field: string, why: string, write: string) =>
     error(
