@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { patchFileMetaData } from './parquet-footer-patch.js'
+import { FormatError } from '../errors/pf-error.js'
+import { Frame } from '../frame/frame.js'
+import { int96Column, patchFileMetaData } from './parquet-footer-patch.js'
 import { encodeThriftStruct, parseThriftStruct } from './thrift-compact-tree.js'
 
 /** Thrift compact bytes built by hand: field header (delta << 4 | type), then the value. */
@@ -79,5 +81,40 @@ describe('patchFileMetaData', () => {
     const patch = patchFileMetaData(fileMetaData([root], orders))
     expect(patch?.changes).toEqual(['column orders other than TypeDefinedOrder ignored'])
     expect(Buffer.from(patch?.footer ?? [])).toEqual(Buffer.from(fileMetaData([root])))
+  })
+})
+
+describe('INT96 timestamps', () => {
+  it('retypes top-level INT96 columns as 12-byte fixed-length binary, in the schema and the column chunks', () => {
+    const root = [0x48, ...bin('schema'), 0x15, ...i32(1), 0]
+    const ts = [0x15, ...i32(3), 0x38, ...bin('ts'), 0] // type INT96, name
+    // row_groups (field 4, delta 2 from 2): one RowGroup { columns (1): [ColumnChunk { meta_data (3): { type (1) INT96, path (3) ["ts"] } }] }
+    const rowGroups = [0x29, 0x1c, 0x19, 0x1c, 0x3c, 0x15, ...i32(3), 0x29, 0x18, ...bin('ts'), 0, 0, 0]
+    const patch = patchFileMetaData(fileMetaData([root, ts], rowGroups))
+    expect(patch?.int96Columns).toEqual(['ts'])
+    const expected = fileMetaData(
+      [root, [0x15, ...i32(7), 0x15, ...i32(12), 0x28, ...bin('ts'), 0]],
+      [0x29, 0x1c, 0x19, 0x1c, 0x3c, 0x15, ...i32(7), 0x29, 0x18, ...bin('ts'), 0, 0, 0],
+    )
+    expect(Buffer.from(patch?.footer ?? [])).toEqual(Buffer.from(expected))
+  })
+
+  it('converts INT96 bytes exactly, also beyond 2262 (Spark writes 9999-12-31 for "no end")', async () => {
+    // nanoseconds of the day (int64 LE), Julian day (int32 LE), as Spark wrote them (parquet-testing int96_from_spark)
+    const raw = pl
+      .Series('ts', ['002a1ed963430000978a2500', '00e02992d20900002cfe5100', null], pl.Utf8)
+      .str.decode('hex')
+    const rows = await Frame.fromDataFrame(pl.DataFrame([int96Column(raw, 'spark.parquet')])).toRecords()
+    expect(rows.map((r) => (r.ts as Date | null)?.toISOString() ?? null)).toEqual([
+      '2024-01-01T20:34:56.123Z',
+      '9999-12-31T03:00:00.000Z',
+      null,
+    ])
+  })
+
+  it('refuses an INT96 value beyond the microsecond range with a FormatError naming file and column', () => {
+    const raw = pl.Series('ts', ['0060b9c76ee2ffffa8abb0f9'], pl.Utf8).str.decode('hex')
+    expect(() => int96Column(raw, 'spark.parquet')).toThrow(FormatError)
+    expect(() => int96Column(raw, 'spark.parquet')).toThrow(/spark\.parquet.*column "ts"/)
   })
 })

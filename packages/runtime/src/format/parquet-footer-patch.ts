@@ -1,4 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import pl from 'nodejs-polars'
+import { FormatError } from '../errors/pf-error.js'
+import { arrowColumnValues } from '../frame/arrow-values.js'
 import {
   binaryOf,
   encodeThriftStruct,
@@ -16,6 +19,8 @@ export interface ParquetFooterPatch {
   readonly footer: Uint8Array
   /** One line per change, naming the column. */
   readonly changes: readonly string[]
+  /** Top-level columns stored as INT96 timestamps, now read as their raw 12 bytes (see `int96Column`). */
+  readonly int96Columns: readonly string[]
 }
 
 /** LogicalType union members polars 0.24 decodes (1-8, 10-15); others (geometry, geography...) fail its footer parse. */
@@ -59,6 +64,7 @@ export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undef
       }
     }
   }
+  const int96Columns = retypeInt96(root, changes)
   const rootFields = structFields(root)
   const metadata = rootFields.find((f) => f.id === 5)?.value
   if (changes.some((c) => c.includes('logical type')) && metadata?.kind === 'list') {
@@ -74,7 +80,64 @@ export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undef
     rootFields.splice(rootFields.indexOf(orders), 1)
     changes.push('column orders other than TypeDefinedOrder ignored')
   }
-  return changes.length > 0 ? { footer: encodeThriftStruct(root), changes } : undefined
+  return changes.length > 0 ? { footer: encodeThriftStruct(root), changes, int96Columns } : undefined
+}
+
+const INT96 = 3
+const FIXED_LEN_BYTE_ARRAY = 7
+
+/**
+ * INT96 columns retyped as FIXED_LEN_BYTE_ARRAY(12) (same plain and dictionary encodings): polars converts INT96
+ * to Datetime(ns), which wraps around beyond 2262 (Spark's 9999-12-31 became 1816-03-29); the raw bytes are
+ * converted exactly by `int96Column`. Returns the top-level names of those columns.
+ */
+function retypeInt96(root: ReturnType<typeof parseThriftStruct>, changes: string[]): string[] {
+  const names: string[] = []
+  const schema = fieldOf(root, 2)
+  const elements = schema?.kind === 'list' ? schema.items : []
+  const rootChildren = intOf(fieldOf(elements[0], 5)) ?? 0
+  // Top-level elements: walk the depth-first list, skipping each element's subtree.
+  const topLevel = new Set<number>()
+  let i = 1
+  for (let c = 0; c < rootChildren && i < elements.length; c++) {
+    topLevel.add(i)
+    let pending = intOf(fieldOf(elements[i], 5)) ?? 0
+    i++
+    while (pending > 0 && i < elements.length) {
+      pending += (intOf(fieldOf(elements[i], 5)) ?? 0) - 1
+      i++
+    }
+  }
+  elements.forEach((element, index) => {
+    const fields = structFields(element)
+    const type = fields.find((f) => f.id === 1)
+    if (!type || intOf(type.value) !== INT96) return
+    const name = Buffer.from(binaryOf(fieldOf(element, 4)) ?? []).toString('utf8')
+    if (!topLevel.has(index)) return // nested INT96: left to polars
+    type.value = intNode(FIXED_LEN_BYTE_ARRAY)
+    const length = fields.find((f) => f.id === 2)
+    if (length) length.value = intNode(12)
+    else fields.push({ id: 2, type: 5, value: intNode(12) })
+    names.push(name)
+    changes.push(
+      `column ${name}: INT96 timestamps decoded exactly (polars' own conversion overflows after 2262)`,
+    )
+  })
+  if (names.length === 0) return names
+  for (const group of listItems(fieldOf(root, 4))) {
+    for (const chunk of listItems(fieldOf(group, 1))) {
+      const meta = fieldOf(chunk, 3)
+      const path = listItems(fieldOf(meta, 3)).map((p) => Buffer.from(binaryOf(p) ?? []).toString('utf8'))
+      const type = structFields(meta).find((f) => f.id === 1)
+      if (type && intOf(type.value) === INT96 && path.length === 1 && names.includes(path[0] as string))
+        type.value = intNode(FIXED_LEN_BYTE_ARRAY)
+    }
+  }
+  return names
+}
+
+function listItems(node: ReturnType<typeof fieldOf>) {
+  return node?.kind === 'list' ? node.items : []
 }
 
 /** The Parquet names of the LogicalType union members polars does not know. */
@@ -151,4 +214,36 @@ export function patchedParquetBytes(path: string, patch: ParquetFooterPatch): Bu
   } finally {
     closeSync(fd)
   }
+}
+
+const JULIAN_UNIX_EPOCH = 2_440_588n
+const MICROS_PER_DAY = 86_400_000_000n
+const MAX_I64 = 9_223_372_036_854_775_807n
+
+/**
+ * An INT96 column read as raw 12-byte values (nanoseconds of the day, little-endian int64, then the Julian
+ * day, int32) as Datetime('us'): exact for every instant polars can hold in microseconds (years ±290,000).
+ */
+export function int96Column(series: pl.Series, path: string): pl.Series {
+  const bytes = arrowColumnValues(series) as (Uint8Array | null)[]
+  const micros = bytes.map((b, row) => {
+    if (b === null || b.length !== 12) return null
+    const view = new DataView(b.buffer, b.byteOffset, 12)
+    const nanos = view.getBigInt64(0, true)
+    const day = BigInt(view.getInt32(8, true))
+    const us = (day - JULIAN_UNIX_EPOCH) * MICROS_PER_DAY + nanos / 1000n
+    if (us > MAX_I64 || us < -MAX_I64)
+      throw new FormatError(
+        `Cannot read ${path}: INT96 timestamp in column "${series.name}" (row ${row}) is beyond the range of a microsecond timestamp (Julian day ${day})`,
+      )
+    return String(us)
+  })
+  return pl.Series(series.name, micros, pl.Utf8).cast(pl.Int64).cast(pl.Datetime('us'))
+}
+
+/** Reads a file with its patched footer, INT96 columns converted. */
+export function readPatchedParquet(path: string, patch: ParquetFooterPatch): pl.DataFrame {
+  const df = pl.readParquet(patchedParquetBytes(path, patch))
+  if (patch.int96Columns.length === 0) return df
+  return df.withColumns(...patch.int96Columns.map((name) => int96Column(df.getColumn(name), path)))
 }

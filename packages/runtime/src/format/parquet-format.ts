@@ -1,7 +1,7 @@
 import pl from 'nodejs-polars'
 import { guardRead, guardWrite } from './format-io-errors.js'
 import { collectWithOptions, projectEager } from './lazy-projection.js'
-import { parquetFooterPatch, patchedParquetBytes } from './parquet-footer-patch.js'
+import { parquetFooterPatch, readPatchedParquet } from './parquet-footer-patch.js'
 import type { ReadOptions, StorageFormat, WriteOptions } from './storage-format.js'
 
 type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lz4' | 'zstd'
@@ -12,7 +12,7 @@ type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lz4' | 'zstd'
  */
 function scanOne(path: string): pl.LazyDataFrame {
   const patch = parquetFooterPatch(path)
-  return patch ? pl.readParquet(patchedParquetBytes(path, patch)).lazy() : pl.scanParquet(path)
+  return patch ? readPatchedParquet(path, patch).lazy() : pl.scanParquet(path)
 }
 
 /**
@@ -26,7 +26,7 @@ export const parquetFormat: StorageFormat = {
   read(path: string, options: ReadOptions = {}) {
     return guardRead('parquet', path, () => {
       const patch = parquetFooterPatch(path)
-      if (patch) return projectEager(pl.readParquet(patchedParquetBytes(path, patch)), options)
+      if (patch) return projectEager(readPatchedParquet(path, patch), options)
       return collectWithOptions(
         pl.scanParquet(path, options.nRows !== undefined ? { nRows: options.nRows } : {}),
         options,
