@@ -2,6 +2,7 @@ import type { AnyCommand } from './command.js'
 import { diagramCommand } from './diagram-command.js'
 import { formatCommand } from './format-command.js'
 import { generateCommand } from './generate-command.js'
+import { initCommand } from './init-command.js'
 import { inspectCommand } from './inspect-command.js'
 import { lspCommand } from './lsp-command.js'
 import {
@@ -14,6 +15,7 @@ import { validateCommand } from './validate-command.js'
 
 /** Every command, in the order `pf --help` lists them. */
 export const COMMANDS: readonly AnyCommand[] = [
+  initCommand,
   generateCommand,
   validateCommand,
   formatCommand,

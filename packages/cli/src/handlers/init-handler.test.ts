@@ -1,0 +1,78 @@
+// `pf init` as a new user runs it: the real binary in an empty folder, then `pf generate` and the example app
+// with tsx; and the refusal, which must leave every file as it was.
+import { execFile } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { makeTempProject, removeTempProject } from '../../../codegen/src/emit/__fixtures__/compile-harness.js'
+import { runPf } from '../testing/spawn-pf.js'
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+let dir: string | undefined
+afterEach(() => {
+  if (dir) removeTempProject(dir)
+  dir = undefined
+})
+
+/** Runs a TypeScript file with tsx on the workspace sources. */
+async function runApp(file: string, cwd: string): Promise<string> {
+  const env: Record<string, string | undefined> = { ...process.env }
+  delete env.PARQUETFRAME_ENTITY_BASE_PATH
+  delete env.NODE_OPTIONS
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--conditions=@parquetframe/source', '--import', tsx, file],
+    { cwd, env },
+  )
+  return stdout
+}
+
+describe('pf init', () => {
+  it('creates a project that generates and runs, twice', async () => {
+    dir = makeTempProject('pf-init-')
+    const init = await runPf(['init'], { cwd: dir })
+    expect(init).toMatchObject({ code: 0, stderr: '' })
+    expect(init.stdout).toContain('npx pf generate')
+    expect(init.stdout).toContain('npx tsx src/main.ts')
+    for (const file of ['schema.pfschema', 'pf.config.json', 'src/main.ts']) {
+      expect(existsSync(join(dir, file)), file).toBe(true)
+    }
+    expect(readdirSync(join(dir, 'src/generated'))).toEqual([])
+    // The folder had a package.json: it is kept as it was.
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{ "type": "module", "private": true }\n')
+
+    const generated = await runPf(['generate'], { cwd: dir })
+    expect(generated).toMatchObject({ code: 0, stderr: '' })
+    expect(await runApp('src/main.ts', dir)).toBe('Alice has 1 post\n')
+    expect(await runApp('src/main.ts', dir)).toBe('Alice has 2 posts\n')
+    expect(existsSync(join(dir, 'data'))).toBe(true)
+  }, 120_000)
+
+  it('creates the folder given, with a package.json when it has none', async () => {
+    dir = makeTempProject('pf-init-dir-')
+    const init = await runPf(['init', 'my app'], { cwd: dir })
+    expect(init).toMatchObject({ code: 0, stderr: '' })
+    expect(init.stdout).toContain('cd my app')
+    expect(JSON.parse(readFileSync(join(dir, 'my app/package.json'), 'utf8'))).toEqual({
+      name: 'my-app',
+      private: true,
+      type: 'module',
+    })
+  }, 60_000)
+
+  it('refuses when a file exists, names every one and writes nothing', async () => {
+    dir = makeTempProject('pf-init-clash-')
+    writeFileSync(join(dir, 'schema.pfschema'), 'entity Mine { id Int @id }\n')
+    writeFileSync(join(dir, 'pf.config.mjs'), 'export default {}\n')
+    const before = readdirSync(dir).sort()
+    const init = await runPf(['init'], { cwd: dir })
+    expect(init.code).toBe(1)
+    expect(init.stdout).toBe('')
+    expect(init.stderr).toContain('schema.pfschema, pf.config.mjs already exist')
+    expect(readdirSync(dir).sort()).toEqual(before)
+    expect(readFileSync(join(dir, 'schema.pfschema'), 'utf8')).toBe('entity Mine { id Int @id }\n')
+  }, 60_000)
+})
