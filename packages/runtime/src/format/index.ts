@@ -1,3 +1,4 @@
+export { arrowColumnTypes } from './arrow-values.js'
 export { AVRO_CODECS, type AvroCodec, avroCodec, compressBlock, decompressBlock } from './avro-codecs.js'
 export {
   type AvroBlock,

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
-import { arrowColumnValues } from '../frame/arrow-values.js'
+import { arrowColumnValues } from './arrow-values.js'
 import {
   binaryOf,
   encodeThriftStruct,

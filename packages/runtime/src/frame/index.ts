@@ -1,4 +1,3 @@
-export { arrowColumnTypes } from './arrow-values.js'
 export { Frame } from './frame.js'
 export { FrameError } from './frame-error.js'
 export { FrameGroupBy } from './frame-group-by.js'

@@ -1,7 +1,7 @@
 import type { Field } from 'apache-arrow'
 import pl from 'nodejs-polars'
+import { arrowColumnValues, arrowFields, needsArrow } from '../format/arrow-values.js'
 import { DataType, Precision } from '../vendor/apache-arrow.js'
-import { arrowColumnValues, arrowFields, needsArrow } from './arrow-values.js'
 import { FrameError } from './frame-error.js'
 
 type Reader = (row: number) => unknown
