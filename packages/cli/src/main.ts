@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { CliError, UsageError } from './cli/cli-error.js'
 import { type CliIo, processIo } from './cli/cli-io.js'
 import { ExitCode } from './cli/exit-code.js'
-import type { LoadedFileConfig } from './config/file-config.js'
+import { type LoadedFileConfig, rebaseFileConfig } from './config/file-config.js'
 import { loadFileConfig } from './config/load-file-config.js'
+import { findProjectDir } from './config/project-dir.js'
 import { isDebug, resolveOptions } from './config/resolve-options.js'
 
 /** The CLI's version, from its package.json. */
@@ -39,11 +41,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     let loaded: LoadedFileConfig | undefined
     let configError: unknown
     try {
-      loaded = await loadFileConfig(io.cwd)
+      // From a subfolder too: the config file of the nearest folder that looks like a project (like git).
+      loaded = await loadFileConfig((await findProjectDir(io.cwd)) ?? io.cwd)
     } catch (error) {
       configError = error // `pf --help` and `pf --version` work even with a broken config file
     }
-    const resolution = resolveOptions(argv, io.env, loaded?.config)
+    const fileConfig = loaded && rebaseFileConfig(loaded.config, dirname(loaded.path))
+    const resolution = resolveOptions(argv, io.env, fileConfig)
     if (resolution.kind === 'help') {
       io.stdout.write(resolution.text)
       return ExitCode.Ok

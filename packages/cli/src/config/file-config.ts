@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
 
 /** Contents of `pf.config.json` / `pf.config.mjs` (default export). Relative paths are relative to the file. */
@@ -80,4 +81,19 @@ function parseClassPatterns(value: unknown, file: string): readonly string[] {
     )
   }
   return list as readonly string[]
+}
+
+/**
+ * The config with its relative paths (schema, classes, output, storage) made absolute from `dir`, the config file's
+ * folder: a config file means the same from any subfolder of the project (pure).
+ */
+export function rebaseFileConfig(config: FileConfig, dir: string): FileConfig {
+  const abs = (path: string) => (isAbsolute(path) ? path : resolve(dir, path))
+  return {
+    ...config,
+    ...(config.schema === undefined ? {} : { schema: abs(config.schema) }),
+    ...(config.classes === undefined ? {} : { classes: config.classes.map(abs) }),
+    ...(config.output === undefined ? {} : { output: abs(config.output) }),
+    ...(config.storage === undefined ? {} : { storage: abs(config.storage) }),
+  }
 }

@@ -40,7 +40,7 @@ export const SETTING_ENV_VARS = {
   format: 'PARQUETFRAME_ENTITY_FORMAT',
 } as const
 
-/** Defaults when nothing sets a value. Paths relative to the working directory. */
+/** Defaults when nothing sets a value. Paths relative to the project folder (see findProjectDir). */
 export const SETTING_DEFAULTS = {
   output: './src/generated',
   storage: '.',
@@ -88,12 +88,18 @@ export function layerSettings(
 
 /**
  * Fills the gaps from the schema's `config {}` block, then the defaults, and makes paths absolute (pure):
- * flags, variables and config-file paths are relative to `cwd`; schema-config paths to the schema's folder.
+ * flags and variables are relative to `cwd` (config-file paths are already absolute: see rebaseFileConfig);
+ * schema-config paths to the schema's folder; defaults to the project folder (`projectDir`, else `cwd`).
  */
 export function completeSettings(
   partial: PartialSettings,
   schemaConfig: SchemaConfigIR,
-  dirs: { readonly cwd: string; readonly schemaPath: string; readonly schemaDir: string },
+  dirs: {
+    readonly cwd: string
+    readonly schemaPath: string
+    readonly schemaDir: string
+    readonly projectDir?: string
+  },
 ): ProjectSettings {
   const abs = (s: Setting<string>, base: string): Setting<string> => ({
     value: isAbsolute(s.value) ? s.value : resolve(base, s.value),
@@ -104,7 +110,7 @@ export function completeSettings(
     if (given) return abs(given, dirs.cwd)
     const fromSchema = schemaConfig[key]
     if (fromSchema !== undefined) return abs({ value: fromSchema, source: 'schema config' }, dirs.schemaDir)
-    return abs({ value: SETTING_DEFAULTS[key], source: 'default' }, dirs.cwd)
+    return abs({ value: SETTING_DEFAULTS[key], source: 'default' }, dirs.projectDir ?? dirs.cwd)
   }
   const format: Setting<StorageFormatName> =
     partial.format ??

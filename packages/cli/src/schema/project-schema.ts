@@ -9,6 +9,7 @@ import {
 } from '@parquetframe/codegen'
 import type { SchemaIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
+import { findProjectDir } from '../config/project-dir.js'
 import {
   completeSettings,
   type PartialSettings,
@@ -80,6 +81,7 @@ export async function loadProjectSchema(
     cwd,
     schemaPath: location.path,
     schemaDir: location.baseDir,
+    projectDir: (await findProjectDir(cwd)) ?? cwd,
   })
   return { origin: { kind: 'pfschema', location }, files, sources, ...checked(result), settings }
 }
@@ -115,7 +117,8 @@ async function loadClassSchema(
     sources: new Map([...parsed.sources].filter(([f]) => handWritten(f)).map(([f, text]) => [name(f), text])),
   }
   const sources = [...result.sources].map(([file, text]) => ({ file, text }))
-  const settings = completeSettings(partial, {}, { cwd, schemaPath: cwd, schemaDir: cwd })
+  const projectDir = (await findProjectDir(cwd)) ?? cwd
+  const settings = completeSettings(partial, {}, { cwd, schemaPath: cwd, schemaDir: cwd, projectDir })
   return {
     origin: { kind: 'classes', patterns },
     files: sources.map((s) => resolve(cwd, s.file)).sort(),

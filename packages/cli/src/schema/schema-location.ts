@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
+import { findProjectDir } from '../config/project-dir.js'
 import { describeSource, type Setting } from '../config/project-settings.js'
 
 /** Where the schema lives: one `.pfschema` file, or a folder of them. */
@@ -18,8 +19,9 @@ export interface SchemaLocation {
 export const SCHEMA_EXTENSION = '.pfschema'
 
 /**
- * Finds the schema: the `--schema` (or variable / config file) path if given, else `./schema.pfschema`,
- * else `./schema/`. Throws CliError naming the path and where it came from.
+ * Finds the schema: the `--schema` (or variable / config file) path if given, else `schema.pfschema`, else
+ * `schema/`, in the project folder (the working directory or its nearest parent that looks like a project; see
+ * findProjectDir). Throws CliError naming the path and where it came from.
  */
 export async function locateSchema(
   setting: Setting<string> | undefined,
@@ -35,13 +37,16 @@ export async function locateSchema(
       )
     return { path, kind, baseDir: kind === 'dir' ? path : dirname(path), setting }
   }
-  const file = join(cwd, `schema${SCHEMA_EXTENSION}`)
-  if ((await kindOf(file)) === 'file') return { path: file, kind: 'file', baseDir: cwd, setting: undefined }
-  const dir = join(cwd, 'schema')
+  const projectDir = await findProjectDir(cwd)
+  const root = projectDir ?? cwd
+  const file = join(root, `schema${SCHEMA_EXTENSION}`)
+  if ((await kindOf(file)) === 'file') return { path: file, kind: 'file', baseDir: root, setting: undefined }
+  const dir = join(root, 'schema')
   if ((await kindOf(dir)) === 'dir') return { path: dir, kind: 'dir', baseDir: dir, setting: undefined }
+  const where = projectDir === undefined ? `${cwd} or its parent folders` : projectDir
   throw new CliError(
     'PF_CLI_SCHEMA_NOT_FOUND',
-    `No schema found: looked for ./schema${SCHEMA_EXTENSION} and ./schema/ in ${cwd}. Pass --schema PATH.`,
+    `No schema found: looked for ./schema${SCHEMA_EXTENSION} and ./schema/ in ${where}. Pass --schema PATH, or run "pf init".`,
   )
 }
 
