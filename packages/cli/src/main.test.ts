@@ -37,7 +37,7 @@ describe('main', () => {
     const io = captureIo(dir)
     expect(await main(['validate', '--shema', 'x.pfschema'], io)).toBe(1)
     expect(io.err()).toBe(
-      'error: Unknown option --shema for "pf validate"\nRun "pf validate --help" for usage.\n',
+      'error: Unknown option --shema for "pf validate". Did you mean --schema?\nRun "pf validate --help" for usage.\n',
     )
     expect(io.out()).toBe('')
   })

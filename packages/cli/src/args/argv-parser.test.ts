@@ -34,6 +34,15 @@ describe('parseArgv', () => {
     expect(parseArgv(['--', '--check', '-s'], specs)).toEqual({ values: {}, positionals: ['--check', '-s'] })
   })
 
+  it('suggests the nearest flag for a misspelt one, and nothing when none is close', () => {
+    expect(() => parseArgv(['--shema', 'x'], specs, 'validate')).toThrow(
+      'Unknown option --shema for "pf validate". Did you mean --schema?',
+    )
+    expect(() => parseArgv(['--chekc'], specs)).toThrow('Unknown option --chekc. Did you mean --check?')
+    expect(() => parseArgv(['--CHECK'], specs)).toThrow('Did you mean --check?')
+    expect(() => parseArgv(['--verbose'], specs)).toThrow(/^Unknown option --verbose$/)
+  })
+
   it('names the bad flag', () => {
     expect(() => parseArgv(['--shema', 'x'], specs, 'validate')).toThrow(
       'Unknown option --shema for "pf validate"',

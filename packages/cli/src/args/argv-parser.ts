@@ -1,3 +1,4 @@
+import { closestName } from '@parquetframe/codegen/edit-distance'
 import { UsageError } from '../cli/cli-error.js'
 import type { OptionSpec } from './option-spec.js'
 
@@ -42,7 +43,7 @@ export function parseArgv(
     const inline = eq === -1 ? undefined : arg.slice(eq + 1)
     const spec = long ? byLong.get(key) : byShort.get(key)
     const shown = long ? `--${key}` : `-${key}`
-    if (!spec) throw new UsageError(`Unknown option ${shown}${where}`, command)
+    if (!spec) throw new UsageError(`Unknown option ${shown}${where}${didYouMean(key, long, specs)}`, command)
     if (Object.hasOwn(values, spec.name) && !spec.multiple)
       throw new UsageError(`Option --${spec.name} is given twice`, command)
     if (spec.type === 'boolean') {
@@ -70,4 +71,15 @@ export function parseArgv(
     } else values[spec.name] = value
   }
   return { values, positionals }
+}
+
+/** ". Did you mean --schema?" for a long flag one or two edits from a real one; "" otherwise. */
+function didYouMean(key: string, long: boolean, specs: readonly OptionSpec[]): string {
+  const best = long
+    ? closestName(
+        key,
+        specs.map((s) => s.name),
+      )
+    : undefined
+  return best === undefined ? '' : `. Did you mean --${best}?`
 }

@@ -1,3 +1,4 @@
+import { closestName } from '@parquetframe/codegen/edit-distance'
 import { parseArgv } from '../args/argv-parser.js'
 import { GLOBAL_OPTIONS } from '../args/option-spec.js'
 import { UsageError } from '../cli/cli-error.js'
@@ -35,7 +36,10 @@ export function resolveOptions(
   const leading = start === -1 ? argv : argv.slice(0, start)
   for (const flag of leading) {
     if (!['--help', '-h', '--version', '-v', '--debug', '--'].includes(flag)) {
-      throw new UsageError(`Unknown option ${flag.split('=')[0]}. Run "pf --help" for the options.`)
+      const given = flag.split('=')[0] as string
+      const best = closestName(given, ['--help', '--version', '--debug'])
+      const hint = best ? ` Did you mean ${best}?` : ''
+      throw new UsageError(`Unknown option ${given}.${hint} Run "pf --help" for the options.`)
     }
   }
   if (start === -1 || leading.includes('--')) {
@@ -73,27 +77,7 @@ function wantsHelp(argv: readonly string[]): boolean {
 }
 
 function unknownCommandMessage(name: string): string {
-  const names = [...COMMANDS.map((c) => c.name), ...Object.keys(COMMAND_GROUPS)]
-  const best = names
-    .map((n) => ({ n, d: editDistance(n, name) }))
-    .sort((a, b) => a.d - b.d)
-    .find((c) => c.d <= Math.max(2, Math.floor(name.length / 3)))
-  const hint = best ? ` Did you mean "pf ${best.n}"?` : ''
+  const best = closestName(name, [...COMMANDS.map((c) => c.name), ...Object.keys(COMMAND_GROUPS)])
+  const hint = best ? ` Did you mean "pf ${best}"?` : ''
   return `Unknown command "${name}".${hint} Run "pf --help" for the list of commands.`
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        (prev[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      )
-    }
-    prev = row
-  }
-  return prev[b.length] as number
 }
