@@ -58,7 +58,7 @@ entity Order @storage("orders") @format(avro) {
 `
 
 // The user's code, compiled with the generated code and then run.
-const APP = `import { Customer, Order, type OrderWhere, Tier } from './generated/index.js'
+const APP = `import { Customer, CustomerCreateSchema, Order, type OrderWhere, Tier } from './generated/index.js'
 
 const placedAt = new Date('2024-01-02T03:04:05.123Z')
 
@@ -128,8 +128,16 @@ export async function run() {
     customers: await Customer.count(),
     orders: await Order.count(),
     robert: (await Customer.find(2))?.name ?? null,
+    // The generated schemas accept exactly what create stores: the runtime's rules for each stored type.
+    schemaAccepts: [NaN, Infinity].map((score) => CustomerCreateSchema.safeParse({ ...input, score }).success),
+    schemaRefuses: [
+      { ...input, name: 'bad \\ud800' },
+      { ...input, visits: 2n ** 63n },
+    ].map((value) => CustomerCreateSchema.safeParse(value).success),
   }
 }
+
+const input = { id: 4, name: 'Dan', email: 'dan@example.com', balance: '1', visits: 1n, tags: [] }
 `
 
 /** An Avro field type without its null branch, and without `avsc`'s type wrappers. */
@@ -213,6 +221,8 @@ describe('schema → generate → compile → run → read back', () => {
       customers: 2,
       orders: 2,
       robert: 'Robert',
+      schemaAccepts: [true, true],
+      schemaRefuses: [false, false],
     })
   })
 

@@ -9,3 +9,4 @@ const zod = createRequire(import.meta.url)('zod') as typeof Zod
 
 /** zod's `z`, as generated code validates with it. */
 export const { z } = zod
+export { pfz } from './entity/scalar-zod.js'

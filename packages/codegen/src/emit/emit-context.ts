@@ -8,7 +8,10 @@ import { enumSchemaName } from './zod-types.js'
 export interface GenerateOptions {
   /** Module the generated code imports the runtime from. Default `'@parquetframe/runtime'`. */
   readonly runtimeModule?: string
-  /** Module the generated zod schemas import `z` from. Default `'@parquetframe/runtime/zod'` (the runtime's zod: the app needs none). */
+  /**
+   * Module the generated zod schemas import `z` and `pfz` (the runtime's schemas of stored types) from. Default
+   * `'@parquetframe/runtime/zod'`: the runtime's zod, so the app needs none.
+   */
   readonly zodModule?: string
   /** The output directory: source paths in headers are shown relative to it. Default: shown as given. */
   readonly outDir?: string

@@ -97,7 +97,7 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   if (usesType(fieldTypes, (t) => t.kind === 'scalar' && t.name === 'Date')) runtimeTypes.push('DateOnly')
   const specs: ImportSpec[] = [
     { from: ctx.runtimeModule, names: runtimeValues.map(local), types: runtimeTypes.map(local) },
-    { from: ctx.zodModule, names: ['z'] },
+    { from: ctx.zodModule, names: usesType(fieldTypes, (t) => t.kind === 'scalar') ? ['pfz', 'z'] : ['z'] },
   ]
   const enumNames = enumsUsed(entity.fields.map((f) => f.type))
   specs.push({

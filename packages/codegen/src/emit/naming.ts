@@ -78,7 +78,8 @@ export const FIXED_GENERATED_FILES: readonly string[] = ['enums.ts', 'index.ts',
  * the name, so they are not listed; see `rt` in emit-context.ts.)
  */
 export const RESERVED_GENERATED_NAMES: ReadonlyMap<string, string> = new Map([
-  ['z', "the zod import ('zod')"],
+  ['z', "the zod import ('@parquetframe/runtime/zod')"],
+  ['pfz', "the stored types' zod schemas ('@parquetframe/runtime/zod')"],
   ['pl', 'the nodejs-polars namespace'],
   ['enums', 'the list of enums in enums.ts'],
   ['JsonValue', 'the JSON value type in json-value.ts'],

@@ -1,18 +1,18 @@
-import type { FieldIR, FieldType, ScalarTypeName } from '@parquetframe/runtime'
+import {
+  type FieldIR,
+  type FieldType,
+  SCALAR_TYPE_NAMES,
+  type ScalarTypeName,
+} from '@parquetframe/runtime/schema'
 
-/** The zod (v4) schema expression of each scalar of the schema language. */
-export const SCALAR_ZOD: Readonly<Record<ScalarTypeName, string>> = {
-  Int: 'z.int()',
-  BigInt: 'z.bigint()',
-  Float: 'z.number()',
-  Decimal: 'z.string().regex(/^-?\\d+(\\.\\d+)?$/)',
-  String: 'z.string()',
-  Boolean: 'z.boolean()',
-  DateTime: 'z.date()',
-  Date: 'z.iso.date()',
-  Json: 'z.json()',
-  Bytes: 'z.instanceof(Uint8Array)',
-}
+/**
+ * The zod expression of each scalar of the schema language: the runtime's own schema of that stored type
+ * (`pfz.Float()` accepts NaN and ±Infinity, `pfz.String()` refuses lone surrogates, `pfz.BigInt()` stays within
+ * 64 bits), so a generated `XCreateSchema` accepts exactly what `create` stores.
+ */
+export const SCALAR_ZOD: Readonly<Record<ScalarTypeName, string>> = Object.fromEntries(
+  SCALAR_TYPE_NAMES.map((name) => [name, `pfz.${name}()`]),
+) as Record<ScalarTypeName, string>
 
 /** The zod schema of an enum, exported from `enums.ts`: `RoleSchema`. */
 export function enumSchemaName(enumName: string): string {

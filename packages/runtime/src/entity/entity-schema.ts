@@ -1,10 +1,8 @@
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 import { z } from '../vendor/zod.js'
 import type { ValidationIssue } from './entity-errors.js'
-import { loneSurrogateIndex, loneSurrogateMessage } from './lone-surrogate.js'
+import { pfz } from './scalar-zod.js'
 import { describe } from './where-compiler.js'
-
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/
 
 /** The zod schema of one field type (without optionality). */
 export function zodForType(type: FieldType, enums: ReadonlyMap<string, EnumIR>): z.ZodType {
@@ -13,34 +11,7 @@ export function zodForType(type: FieldType, enums: ReadonlyMap<string, EnumIR>):
     return z.enum(values as [string, ...string[]])
   }
   if (type.kind === 'list') return z.array(zodForType(type.element, enums))
-  switch (type.name) {
-    case 'Int':
-      return z.int()
-    case 'BigInt':
-      return z
-        .bigint()
-        .min(-(2n ** 63n))
-        .max(2n ** 63n - 1n)
-    case 'Float':
-      // NaN and ±Infinity are doubles too (Parquet and Avro store them); z.number() would refuse them.
-      return z.custom<number>((v) => typeof v === 'number', { message: 'expected number' })
-    case 'Decimal':
-      return z.string().regex(DECIMAL_RE, 'expected a decimal number string')
-    case 'String':
-      return z.string().refine((s) => loneSurrogateIndex(s) < 0, {
-        error: (issue) => loneSurrogateMessage(issue.input as string),
-      })
-    case 'Boolean':
-      return z.boolean()
-    case 'DateTime':
-      return z.date()
-    case 'Date':
-      return z.iso.date()
-    case 'Json':
-      return z.json()
-    case 'Bytes':
-      return z.instanceof(Uint8Array)
-  }
+  return pfz[type.name]()
 }
 
 /** The zod schema of one field: optional fields accept null and undefined. */
