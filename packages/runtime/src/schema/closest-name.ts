@@ -1,4 +1,4 @@
-// The "did you mean" lookup of the shared rules (the codegen front-ends keep their own copy for syntax hints).
+// The "did you mean" lookup of every front-end, the shared rules and the CLI (codegen and the CLI re-use it).
 
 /**
  * Edit distance between two strings: insertions, deletions, substitutions and swaps of two adjacent characters

@@ -1,3 +1,4 @@
+export * from './closest-name.js'
 export * from './entity-rules.js'
 export * from './schema-ir.js'
 export * from './schema-issue.js'
