@@ -1,6 +1,7 @@
 import { realpath, rename, writeFile } from 'node:fs/promises'
 import { formatSchema, readSchemaFile, renderDiagnostics } from '@parquetframe/codegen'
 import { CliError } from '../cli/cli-error.js'
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { FormatOptions } from '../commands/format-command.js'
 import { displayPath, listSchemaFiles, locateSchema } from '../schema/schema-location.js'
@@ -46,9 +47,7 @@ export const formatHandler: CommandHandler<FormatOptions> = async (options, io) 
     )
   }
   if (options.check && changed.length > 0) {
-    io.stderr.write(
-      `${changed.length} file${changed.length === 1 ? '' : 's'} would be reformatted; run "pf format"\n`,
-    )
+    io.stderr.write(`${counted(changed.length, 'file')} would be reformatted; run "pf format"\n`)
     return 1
   }
   if (changed.length === 0) io.stdout.write('All schema files are formatted\n')

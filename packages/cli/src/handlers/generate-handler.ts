@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
 import type { CliIo } from '../cli/cli-io.js'
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { GenerateOptions } from '../commands/generate-command.js'
 import { describeSource, SETTING_DEFAULTS } from '../config/project-settings.js'
@@ -92,6 +93,6 @@ async function generateOnce(options: GenerateOptions, io: CliIo, generate: Gener
   const changes = [`${result.write.length} written`, `${result.unchanged.length} unchanged`]
   if (result.remove.length > 0) changes.push(`${result.remove.length} removed`)
   io.stdout.write(
-    `Generated ${files.size} files in ${displayPath(out.value, io.cwd)} (${changes.join(', ')}) in ${ms} ms\n`,
+    `Generated ${counted(files.size, 'file')} in ${displayPath(out.value, io.cwd)} (${changes.join(', ')}) in ${ms} ms\n`,
   )
 }

@@ -71,7 +71,9 @@ describe('pf init', () => {
     const init = await runPf(['init'], { cwd: dir })
     expect(init.code).toBe(1)
     expect(init.stdout).toBe('')
-    expect(init.stderr).toContain('schema.pfschema, pf.config.mjs already exist')
+    expect(init.stderr).toContain(
+      'pf init writes nothing: 2 files exist already: schema.pfschema, pf.config.mjs',
+    )
     expect(readdirSync(dir).sort()).toEqual(before)
     expect(readFileSync(join(dir, 'schema.pfschema'), 'utf8')).toBe('entity Mine { id Int @id }\n')
   }, 60_000)

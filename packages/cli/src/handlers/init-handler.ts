@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { InitOptions } from '../commands/init-command.js'
 import { CONFIG_FILE_NAMES } from '../config/load-file-config.js'
@@ -27,7 +28,7 @@ export const initHandler: CommandHandler<InitOptions> = async (options, io) => {
   if (existing.length > 0) {
     throw new CliError(
       'PF_CLI_INIT_EXISTS',
-      `pf init writes nothing: ${existing.map((p) => displayPath(join(dir, p), io.cwd)).join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}`,
+      `pf init writes nothing: ${counted(existing.length, 'file exists', 'files exist')} already: ${existing.map((p) => displayPath(join(dir, p), io.cwd)).join(', ')}`,
       { details: 'Move or delete it, or run "pf init DIR" in another folder.' },
     )
   }

@@ -1,4 +1,5 @@
 import { CliError } from '../cli/cli-error.js'
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { MigrateFormatOptions } from '../commands/migrate-commands.js'
 import { humanBytes } from '../inspect/inspection-text.js'
@@ -26,7 +27,7 @@ export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async 
     }
     const snapshot = await table.snapshot()
     const size = snapshot.files.reduce((n, f) => n + f.add.size, 0)
-    const facts = `${snapshot.numRows} rows in ${snapshot.files.length} files, ${humanBytes(size)}`
+    const facts = `${counted(snapshot.numRows, 'row')} in ${counted(snapshot.files.length, 'file')}, ${humanBytes(size)}`
     const from = snapshot.metadata.format
     if (from === options.to) {
       io.stdout.write(`${entity.name} (${where}): already ${options.to} (${facts})\n`)

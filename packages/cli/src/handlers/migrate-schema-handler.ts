@@ -1,5 +1,6 @@
 import type { EntityIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { MigrateSchemaOptions } from '../commands/migrate-commands.js'
 import { type EntityTable, openEntityTables, selectEntities } from '../migrate/entity-tables.js'
@@ -14,10 +15,6 @@ const MIGRATIONS = new Set(['SET_SCHEMA', 'SET_FORMAT'])
 
 function changeLine(c: SchemaChange, prefix = '  '): string {
   return `${prefix}${MARK[c.cost]} ${c.subject}: ${c.message}\n`
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 /** The entity as stored in table metadata: no source spans (they name files of one checkout). */
@@ -67,7 +64,7 @@ export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async 
       for (const c of changes) io.stdout.write(changeLine(c, '  pending  '))
       continue
     }
-    const summary = changes.length === 0 ? 'up to date' : plural(changes.length, 'change')
+    const summary = changes.length === 0 ? 'up to date' : counted(changes.length, 'change')
     io.stdout.write(`${entity.name} (${where}): ${summary}\n`)
     for (const c of changes) io.stdout.write(changeLine(c))
   }
@@ -77,7 +74,7 @@ export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async 
   if (refused > 0 && options.action !== 'status') {
     throw new CliError(
       'PF_CLI_MIGRATION_REFUSED',
-      `${refused} change${refused === 1 ? ' is' : 's are'} incompatible (✗ above); nothing was changed`,
+      `${counted(refused, 'change is', 'changes are')} incompatible (✗ above); nothing was changed`,
     )
   }
   if (options.action !== 'apply') return 0
@@ -95,7 +92,7 @@ export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async 
       const result = await table.evolveSchema(stored, ir.enums, rewrite).finally(() => display.finish())
       const how = result.rewritten ? `data rewritten, ${describeRewrite(result)}` : 'metadata only'
       io.stdout.write(
-        `${entity.name} (${where}): applied ${plural(result.changes.length, 'schema change')} (${how}); version ${result.version}\n`,
+        `${entity.name} (${where}): applied ${counted(result.changes.length, 'schema change')} (${how}); version ${result.version}\n`,
       )
     }
     if (table.metadata.format !== entity.format) {

@@ -1,3 +1,4 @@
+import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { ValidateOptions } from '../commands/validate-command.js'
 import { loadProjectSchema, requireValidSchema, schemaLabel } from '../schema/project-schema.js'
@@ -8,8 +9,8 @@ export const validateHandler: CommandHandler<ValidateOptions> = async (options, 
   const schema = await loadProjectSchema(options.settings, io.cwd, { directImport: true })
   const ir = requireValidSchema(schema)
   if (schema.rendered) io.stderr.write(`${schema.rendered}\n`)
-  const entities = `${ir.entities.length} ${ir.entities.length === 1 ? 'entity' : 'entities'}`
-  const enums = `${ir.enums.length} ${ir.enums.length === 1 ? 'enum' : 'enums'}`
-  io.stdout.write(`${schemaLabel(schema)} is valid: ${entities}, ${enums}\n`)
+  io.stdout.write(
+    `${schemaLabel(schema)} is valid: ${counted(ir.entities.length, 'entity')}, ${counted(ir.enums.length, 'enum')}\n`,
+  )
   return 0
 }

@@ -1,3 +1,4 @@
+import { groupDigits } from '../cli/count-text.js'
 import type { FileInspection } from './file-inspection.js'
 
 /** `12.3 MiB`, `512 B`: a byte count for people. */
@@ -10,11 +11,6 @@ export function humanBytes(bytes: number): string {
     unit++
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
-}
-
-/** `1,000,000`. */
-export function groupDigits(n: number): string {
-  return n.toLocaleString('en-US')
 }
 
 /** Aligned `name  type` lines, indented. */

@@ -1,4 +1,5 @@
-import { columnLines, groupDigits, humanBytes } from './inspection-text.js'
+import { counted, groupDigits } from '../cli/count-text.js'
+import { columnLines, humanBytes } from './inspection-text.js'
 import type { TableInspection } from './table-inspection.js'
 
 /** History lines shown in text output (JSON has all). */
@@ -9,9 +10,9 @@ export function renderTableInspection(info: TableInspection): string {
   const lines = [
     `${info.path} (table of ${info.entity})`,
     `  format     ${info.format}`,
-    `  version    ${info.version} (${info.history.length} version${info.history.length === 1 ? '' : 's'})`,
+    `  version    ${info.version} (${counted(info.history.length, 'version')})`,
     `  rows       ${groupDigits(info.rows)}`,
-    `  files      ${info.files.length} live, ${humanBytes(info.sizeBytes)}`,
+    `  files      ${groupDigits(info.files.length)} live, ${humanBytes(info.sizeBytes)}`,
     `  key        ${info.primaryKey.join(', ')}`,
   ]
   if (info.partitionBy.length > 0) lines.push(`  partitions ${info.partitionBy.join(', ')}`)

@@ -1,6 +1,6 @@
 import type { RewriteResult, StorageFormatName, Table } from '@parquetframe/runtime'
 import type { CliIo } from '../cli/cli-io.js'
-import { groupDigits } from '../inspect/inspection-text.js'
+import { counted } from '../cli/count-text.js'
 import { progressMode, RewriteProgressDisplay } from './rewrite-progress.js'
 
 /** Progress and cancellation options for one table's rewrite, from the CLI's io. */
@@ -20,7 +20,7 @@ export function describeRewrite(result: RewriteResult): string {
   const check = result.check
   if (!check) return 'no data files, metadata only'
   return (
-    `${groupDigits(check.before.rows)} rows in ${check.filesBefore} files → ${check.filesAfter} files, ` +
+    `${counted(check.before.rows, 'row')} in ${counted(check.filesBefore, 'file')} → ${counted(check.filesAfter, 'file')}, ` +
     `verified (rows and checksum ${check.after.checksum} match)`
   )
 }

@@ -1,6 +1,6 @@
 import type { RewriteProgress } from '@parquetframe/runtime'
 import type { CliIo, OutputSink } from '../cli/cli-io.js'
-import { groupDigits } from '../inspect/inspection-text.js'
+import { counted, groupDigits } from '../cli/count-text.js'
 
 /** How progress is shown: a bar redrawn in place (terminal), plain lines (pipes, CI), or not at all. */
 export type ProgressMode = 'bar' | 'lines' | 'off'
@@ -36,25 +36,43 @@ export class RewriteProgressDisplay {
     private readonly label: string,
   ) {}
 
-  /** Renders a progress report (the runtime's `onProgress`). */
+  /**
+   * Renders a progress report (the runtime's `onProgress`, called before the first file and after each one). A
+   * percentage moves only between files, so with one file there is none (it would jump 0% → 100%): the line says
+   * what is being rewritten, then that it is done. No data files (metadata only): nothing to show.
+   */
   update(p: RewriteProgress): void {
-    if (this.mode === 'off') return
-    const fraction =
-      p.rowsTotal > 0 ? p.rowsDone / p.rowsTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 1
+    if (this.mode === 'off' || p.filesTotal === 0) return
+    if (p.filesTotal === 1) {
+      const what = `${counted(1, 'file')} (${counted(p.rowsTotal, 'row')})`
+      const text = `${this.label}: ${p.filesDone === 0 ? `rewriting ${what}…` : `rewrote ${what}`}`
+      this.write(text)
+      return
+    }
+    const fraction = p.rowsTotal > 0 ? p.rowsDone / p.rowsTotal : p.filesDone / p.filesTotal
     const percent = Math.floor(fraction * 100)
-    const counts = `${p.filesDone}/${p.filesTotal} files, ${groupDigits(p.rowsDone)}/${groupDigits(p.rowsTotal)} rows`
+    const counts =
+      `${groupDigits(p.filesDone)}/${counted(p.filesTotal, 'file')}, ` +
+      `${groupDigits(p.rowsDone)}/${counted(p.rowsTotal, 'row')}`
     if (this.mode === 'bar') {
       const filled = Math.round(fraction * BAR_WIDTH)
       const bar = `${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}`
-      this.sink.write(`\r${this.label} [${bar}] ${String(percent).padStart(3)}% ${counts}\x1b[K`)
-      this.drawn = true
+      this.write(`${this.label} [${bar}] ${String(percent).padStart(3)}% ${counts}`)
       return
     }
     const step = Math.floor(percent / LINE_STEP)
     const last = p.filesDone === p.filesTotal
     if (step === this.lastStep && !last) return
     this.lastStep = last ? Number.POSITIVE_INFINITY : step
-    this.sink.write(`${this.label}: ${counts} (${percent}%)\n`)
+    this.write(`${this.label}: ${counts} (${percent}%)`)
+  }
+
+  /** One line: redrawn in place on a terminal, appended elsewhere. */
+  private write(text: string): void {
+    if (this.mode === 'bar') {
+      this.sink.write(`\r${text}\x1b[K`)
+      this.drawn = true
+    } else this.sink.write(`${text}\n`)
   }
 
   /** Ends the bar's line (call once the rewrite finished or failed). */

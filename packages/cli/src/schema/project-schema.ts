@@ -9,6 +9,7 @@ import {
 } from '@parquetframe/codegen'
 import type { SchemaIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
+import { counted } from '../cli/count-text.js'
 import { findProjectDir } from '../config/project-dir.js'
 import {
   completeSettings,
@@ -150,8 +151,10 @@ export function schemaLabel(schema: ProjectSchema): string {
     const [only] = schema.sources
     return schema.sources.length === 1 && only !== undefined && origin.patterns.value.length === 1
       ? only.file
-      : `${patterns} (${schema.sources.length} ${schema.sources.length === 1 ? 'file' : 'files'})`
+      : `${patterns} (${counted(schema.sources.length, 'file')})`
   }
   const first = schema.sources[0]?.file ?? origin.location.path
-  return origin.location.kind === 'file' ? first : `${origin.location.path} (${schema.files.length} files)`
+  return origin.location.kind === 'file'
+    ? first
+    : `${origin.location.path} (${counted(schema.files.length, 'file')})`
 }
