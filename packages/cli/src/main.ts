@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CliError, UsageError } from './cli/cli-error.js'
 import { type CliIo, processIo } from './cli/cli-io.js'
+import { withColour } from './cli/colour.js'
 import { ExitCode } from './cli/exit-code.js'
 import { type LoadedFileConfig, rebaseFileConfig } from './config/file-config.js'
 import { loadFileConfig } from './config/load-file-config.js'
@@ -35,7 +36,8 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
   }
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<number> {
+async function run(argv: readonly string[], plainIo: CliIo): Promise<number> {
+  const io = withColour(plainIo) // at the edge: every message on stderr, coloured only on a terminal
   const debug = isDebug(argv, io.env)
   try {
     let loaded: LoadedFileConfig | undefined

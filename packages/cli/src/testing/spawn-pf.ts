@@ -17,6 +17,9 @@ export function spawnPf(
   const env: Record<string, string | undefined> = { ...process.env, ...options.env }
   delete env.PARQUETFRAME_VERBOSE
   delete env.NODE_OPTIONS
+  // The test's own terminal settings must not colour the output it compares; a test sets them to test colour.
+  if (options.env?.FORCE_COLOR === undefined) delete env.FORCE_COLOR
+  if (options.env?.NO_COLOR === undefined) delete env.NO_COLOR
   return spawn(process.execPath, ['--conditions=@parquetframe/source', '--import', tsx, PF_BIN, ...args], {
     cwd: options.cwd,
     env,
