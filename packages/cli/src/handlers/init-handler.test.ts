@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempProject, removeTempProject } from '../../../codegen/src/emit/__fixtures__/compile-harness.js'
+import { STARTER_SCHEMA } from '../init/starter-files.js'
 import { runPf } from '../testing/spawn-pf.js'
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -31,6 +32,13 @@ async function runApp(file: string, cwd: string): Promise<string> {
 }
 
 describe('pf init', () => {
+  it("writes the README quick start's schema, as the README says", () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## Quick start: entities'))
+    expect(section).toContain('`npx pf init` starts a project with the schema below')
+    expect(section.match(/```\n([\s\S]*?)```/)?.[1]).toBe(STARTER_SCHEMA)
+  })
+
   it('creates a project that generates and runs, twice', async () => {
     dir = makeTempProject('pf-init-')
     const init = await runPf(['init'], { cwd: dir })
