@@ -4,6 +4,7 @@ import type { CliIo } from '../cli/cli-io.js'
 import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { GenerateOptions } from '../commands/generate-command.js'
+import { findProjectDir } from '../config/project-dir.js'
 import { describeSource, SETTING_DEFAULTS } from '../config/project-settings.js'
 import { syncGeneratedOutput } from '../output/generated-output.js'
 import { type GenerateFunction, loadGenerate } from '../schema/codegen-api.js'
@@ -35,7 +36,12 @@ async function runGenerate(options: GenerateOptions, io: CliIo, generate: Genera
   const { roots, label } = await watchTargets(options, io.cwd)
   await watchFiles({
     roots,
-    ignore: [resolve(io.cwd, options.settings.output?.value ?? SETTING_DEFAULTS.output)],
+    // Flags and variables are relative to the working directory, the default to the project folder.
+    ignore: [
+      options.settings.output
+        ? resolve(io.cwd, options.settings.output.value)
+        : resolve((await findProjectDir(io.cwd)) ?? io.cwd, SETTING_DEFAULTS.output),
+    ],
     signal: io.signal,
     run: async () => {
       try {
