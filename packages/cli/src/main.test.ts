@@ -42,6 +42,14 @@ describe('main', () => {
     expect(io.out()).toBe('')
   })
 
+  it('points to --help once per bad command line', async () => {
+    for (const argv of [['valdate'], ['--bogus'], ['migrate', '--all'], ['validate', '--shema', 'x']]) {
+      const io = captureIo(dir)
+      expect(await main(argv, io), argv.join(' ')).toBe(1)
+      expect(io.err().match(/--help/g), io.err()).toHaveLength(1)
+    }
+  })
+
   it('exits 1 naming a broken config file, but still prints help and the version', async () => {
     await writeFile(join(dir, 'pf.config.json'), '{ "outDir": "x" }')
     const io = captureIo(dir)

@@ -14,7 +14,10 @@ export class CliError extends Error {
   }
 }
 
-/** A bad command line: unknown flag, missing value, unknown command. */
+/**
+ * A bad command line: unknown flag, missing value, unknown command. The message names the problem only: `pf` adds
+ * one line saying which `--help` to read.
+ */
 export class UsageError extends CliError {
   /** The command whose `--help` the user should read, or undefined for `pf --help`. */
   readonly command: string | undefined

@@ -56,7 +56,7 @@ describe('pf on a terminal', () => {
     project = await tempProject()
     const plain = await runPf(['valdate'], { cwd: project.dir })
     expect(plain.stderr).toBe(
-      'error: Unknown command "valdate". Did you mean "pf validate"? Run "pf --help" for the list of commands.\nRun "pf --help" for usage.\n',
+      'error: Unknown command "valdate". Did you mean "pf validate"?\nRun "pf --help" for usage.\n',
     )
     const forced = await runPf(['valdate'], { cwd: project.dir, env: { FORCE_COLOR: '1' } })
     expect(forced.stderr.startsWith(`${RED}error\x1b[22;39m: Unknown command "valdate".`)).toBe(true)

@@ -39,7 +39,7 @@ export function resolveOptions(
       const given = flag.split('=')[0] as string
       const best = closestName(given, ['--help', '--version', '--debug'])
       const hint = best ? ` Did you mean ${best}?` : ''
-      throw new UsageError(`Unknown option ${given}.${hint} Run "pf --help" for the options.`)
+      throw new UsageError(`Unknown option ${given}.${hint}`)
     }
   }
   if (start === -1 || leading.includes('--')) {
@@ -57,7 +57,7 @@ export function resolveOptions(
     const sub = rest[0]
     if (sub === undefined || sub.startsWith('-')) {
       if (sub === undefined || wantsHelp(rest)) return { kind: 'help', text: groupHelp(word) }
-      throw new UsageError(`"pf ${word}" needs a command. Run "pf ${word} --help" for the list.`, word)
+      throw new UsageError(`"pf ${word}" needs a command`, word)
     }
     name = `${word} ${sub}`
     rest = rest.slice(1)
@@ -79,5 +79,5 @@ function wantsHelp(argv: readonly string[]): boolean {
 function unknownCommandMessage(name: string): string {
   const best = closestName(name, [...COMMANDS.map((c) => c.name), ...Object.keys(COMMAND_GROUPS)])
   const hint = best ? ` Did you mean "pf ${best}"?` : ''
-  return `Unknown command "${name}".${hint} Run "pf --help" for the list of commands.`
+  return `Unknown command "${name}".${hint}`
 }
