@@ -45,6 +45,7 @@ describe('pf init', () => {
     expect(init).toMatchObject({ code: 0, stderr: '' })
     expect(init.stdout).toContain('npx pf generate')
     expect(init.stdout).toContain('npx tsx src/main.ts')
+    expect(init.stdout).not.toContain('Note:')
     for (const file of ['schema.pfschema', 'pf.config.json', 'src/main.ts']) {
       expect(existsSync(join(dir, file)), file).toBe(true)
     }
@@ -69,6 +70,15 @@ describe('pf init', () => {
       private: true,
       type: 'module',
     })
+  }, 60_000)
+
+  it('says so when the existing package.json is not an ES module package, and leaves it alone', async () => {
+    dir = makeTempProject('pf-init-cjs-')
+    writeFileSync(join(dir, 'package.json'), '{ "name": "old-app" }\n')
+    const init = await runPf(['init'], { cwd: dir })
+    expect(init).toMatchObject({ code: 0, stderr: '' })
+    expect(init.stdout).toContain('Note: package.json has no "type": "module"; add it')
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{ "name": "old-app" }\n')
   }, 60_000)
 
   it('refuses when a file exists, names every one and writes nothing', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
@@ -43,6 +43,11 @@ export const initHandler: CommandHandler<InitOptions> = async (options, io) => {
     ...project.folders.map((f) => `  ${`${f.path}/`.padEnd(width)}  ${f.what}`),
   ]
   const where = displayPath(dir, io.cwd)
+  const esm =
+    project.files.some((f) => f.path === 'package.json') || isModulePackage(join(dir, 'package.json'))
+  const note = esm
+    ? ''
+    : `\nNote: ${displayPath(join(dir, 'package.json'), io.cwd)} has no "type": "module"; add it (generated code and src/main.ts are ES modules).\n`
   const cd = dir === io.cwd ? [] : [`  cd ${where}`]
   io.stdout.write(
     `Created a parquetframe project in ${dir === io.cwd ? 'the working directory' : where}:\n${lines.join('\n')}\n\n` +
@@ -51,7 +56,7 @@ export const initHandler: CommandHandler<InitOptions> = async (options, io) => {
         '  npm install @parquetframe/runtime && npm install --save-dev @parquetframe/cli tsx',
         '  npx pf generate',
         '  npx tsx src/main.ts',
-      ].join('\n')}\n`,
+      ].join('\n')}\n${note}`,
   )
   return 0
 }
@@ -63,4 +68,13 @@ function packageName(folder: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[._-]+/, '')
   return name === '' ? 'app' : name
+}
+
+/** True when the package.json says `"type": "module"` (an unreadable one counts as not). */
+function isModulePackage(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { type?: unknown }).type === 'module'
+  } catch {
+    return false
+  }
 }
