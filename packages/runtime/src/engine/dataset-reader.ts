@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { readError } from '../format/format-io-errors.js'
@@ -7,7 +8,7 @@ import { stackFrames } from '../frame/stack-frames.js'
 import type { Dataset, DatasetFile } from './dataset.js'
 import type { HiveColumn, HiveColumnType } from './hive-partitioning.js'
 
-const HIVE_DTYPES: Record<HiveColumnType, () => pl.DataType> = {
+const HIVE_DTYPES: Record<HiveColumnType, () => DataType> = {
   int: () => pl.Int64,
   float: () => pl.Float64,
   string: () => pl.Utf8,

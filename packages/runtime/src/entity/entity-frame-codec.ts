@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { textDictionary } from '../format/text-dictionary.js'
 import type { FieldIR, FieldType, ScalarTypeName } from '../schema/schema-ir.js'
@@ -68,7 +69,7 @@ function scalarSeries(
   name: string,
   type: ScalarTypeName,
   values: readonly unknown[],
-  dtype: pl.DataType,
+  dtype: DataType,
 ): pl.Series {
   // Columns without nulls cross into polars as typed arrays (one copy) instead of JS arrays read value by value.
   switch (type) {
@@ -167,7 +168,7 @@ function listSeries(
   name: string,
   element: FieldType,
   values: readonly unknown[],
-  dtype: pl.DataType,
+  dtype: DataType,
 ): pl.Series {
   if (element.kind === 'enum') return pl.Series(name, values.map(nullish), dtype)
   if (element.kind === 'list') throw new Error(`${name}: lists of lists are not supported`)

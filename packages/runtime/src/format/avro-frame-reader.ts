@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { countContainerRecords, readContainerBlocks, readContainerHeader } from './avro-container.js'
@@ -81,20 +82,20 @@ function polarsReads(type: AvroType, named: ReadonlyMap<string, AvroType>, top: 
 }
 
 /** The cast turning a column polars' reader made into the mapping's dtype, when it is exact; else undefined. */
-function conversion(from: pl.DataType, to: pl.DataType): pl.DataType | undefined {
+function conversion(from: DataType, to: DataType): DataType | undefined {
   if (sameDtype(from, to)) return to
   // Enums come back Categorical; timestamps in their own unit (ms → us is exact; ns → us truncates, as the
   // decoder does).
   if (from.variant === 'Categorical' && sameDtype(to, pl.Utf8)) return to
   if (from.variant === 'Datetime' && to.variant === 'Datetime') {
     const [fromZone, toZone] = [
-      (from as pl.DataType & { timeZone?: string }).timeZone,
-      (to as pl.DataType & { timeZone?: string }).timeZone,
+      (from as DataType & { timeZone?: string }).timeZone,
+      (to as DataType & { timeZone?: string }).timeZone,
     ]
     return (fromZone ?? toZone) === toZone ? to : undefined
   }
   if (from.variant === 'List' && to.variant === 'List') {
-    const inner = (d: pl.DataType) => (d as pl.DataType & { inner: pl.DataType[] }).inner[0] as pl.DataType
+    const inner = (d: DataType) => (d as DataType & { inner: DataType[] }).inner[0] as DataType
     return conversion(inner(from), inner(to)) ? to : undefined
   }
   return undefined

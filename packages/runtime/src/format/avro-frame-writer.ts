@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import type { AvroCodec } from './avro-codecs.js'
@@ -19,8 +20,8 @@ interface ColumnValues {
   readonly exact: boolean
 }
 
-function innerOf(dtype: pl.DataType): pl.DataType | undefined {
-  return (dtype as pl.DataType & { inner?: pl.DataType[] }).inner?.[0]
+function innerOf(dtype: DataType): DataType | undefined {
+  return (dtype as DataType & { inner?: DataType[] }).inner?.[0]
 }
 
 /** The largest magnitude avsc's own long type accepts (2^53 - 2); beyond it longs cross as bigints. */

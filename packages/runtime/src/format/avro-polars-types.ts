@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { derefAvroType } from './avro-named-types.js'
 import type { AvroType } from './avro-schema-types.js'
@@ -5,13 +6,13 @@ import type { AvroType } from './avro-schema-types.js'
 /** How one Avro field becomes one polars column. */
 export interface AvroColumnMapping {
   /** The dtype of the column read back. */
-  readonly dtype: pl.DataType
+  readonly dtype: DataType
   /** The dtype polars builds from the decoded JS values, before `casts`. */
-  readonly physical: pl.DataType
+  readonly physical: DataType
   /** Applied to each non-null decoded value first (e.g. millis → micros). */
   readonly prepare?: (value: unknown) => unknown
   /** Casts applied in order after building; the last one yields `dtype`. */
-  readonly casts: readonly pl.DataType[]
+  readonly casts: readonly DataType[]
 }
 
 /** The non-null type of a `["null", T]` / `[T, "null"]` union, or the type itself; `undefined` for other unions. */
@@ -21,7 +22,7 @@ export function unwrapNullable(type: AvroType): AvroType | undefined {
   return branches.length === 1 ? branches[0] : undefined
 }
 
-const plain = (dtype: pl.DataType): AvroColumnMapping => ({ dtype, physical: dtype, casts: [] })
+const plain = (dtype: DataType): AvroColumnMapping => ({ dtype, physical: dtype, casts: [] })
 
 const scaleBy =
   (factor: number) =>
@@ -110,10 +111,10 @@ function stringifyBigInts(v: unknown): unknown {
 }
 
 /** The dtype with Int64 replaced by Utf8 (the text route for exact longs); the same object when there is none. */
-function textual(dtype: pl.DataType): pl.DataType {
+function textual(dtype: DataType): DataType {
   if (dtype.variant === 'Int64') return pl.Utf8
   if (dtype.variant === 'List') {
-    const inner = (dtype as pl.DataType & { inner: pl.DataType[] }).inner[0]!
+    const inner = (dtype as DataType & { inner: DataType[] }).inner[0]!
     const text = textual(inner)
     return text === inner ? dtype : pl.List(text)
   }
@@ -121,8 +122,8 @@ function textual(dtype: pl.DataType): pl.DataType {
 }
 
 /** A value of a list's element dtype, for the seed row below. */
-function seedElement(listDtype: pl.DataType): unknown {
-  const inner = (listDtype as pl.DataType & { inner: pl.DataType[] }).inner[0]!
+function seedElement(listDtype: DataType): unknown {
+  const inner = (listDtype as DataType & { inner: DataType[] }).inner[0]!
   if (inner.variant === 'Utf8' || inner.variant === 'String') return ''
   if (inner.variant === 'Bool') return false
   return 0
@@ -132,7 +133,7 @@ function seedElement(listDtype: pl.DataType): unknown {
  * A series of `dtype` from JS values. nodejs-polars cannot build a list series that is empty or holds only
  * nulls/empty lists (it errors or infers List(Null)), so list columns get a typed seed row, then drop it.
  */
-function seriesOf(name: string, values: unknown[], dtype: pl.DataType): pl.Series {
+function seriesOf(name: string, values: unknown[], dtype: DataType): pl.Series {
   if (dtype.variant !== 'List') return pl.Series(name, values, dtype)
   return pl.Series(name, [[seedElement(dtype)], ...values], dtype).slice(1, values.length)
 }

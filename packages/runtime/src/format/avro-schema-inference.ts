@@ -1,4 +1,5 @@
 import type pl from 'nodejs-polars'
+import type { DataType } from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import type { AvroField, AvroRecordSchema, AvroType } from './avro-schema-types.js'
 import { isValidAvroName } from './avro-schema-types.js'
@@ -7,7 +8,7 @@ import { isValidAvroName } from './avro-schema-types.js'
 export const DEFAULT_AVRO_RECORD_NAME = 'Record'
 
 /** The Avro type of a polars dtype (not nullable); throws naming the column for dtypes Avro cannot hold. */
-export function avroTypeForDtype(dtype: pl.DataType, column: string): AvroType {
+export function avroTypeForDtype(dtype: DataType, column: string): AvroType {
   switch (dtype.variant) {
     case 'Int64':
     case 'UInt32':
@@ -35,7 +36,7 @@ export function avroTypeForDtype(dtype: pl.DataType, column: string): AvroType {
     case 'Date':
       return { type: 'int', logicalType: 'date' }
     case 'List': {
-      const inner = (dtype as pl.DataType & { inner: pl.DataType[] }).inner[0]
+      const inner = (dtype as DataType & { inner: DataType[] }).inner[0]
       if (!inner) break
       return { type: 'array', items: ['null', avroTypeForDtype(inner, `${column}[]`)] }
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { readdir, rm } from 'node:fs/promises'
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { EagerEngine } from '../engine/eager-engine.js'
 import type { EngineFrame, JoinSpec } from '../engine/engine-frame.js'
@@ -67,7 +68,7 @@ export class Frame {
   }
 
   /** Column names and polars dtypes. */
-  get schema(): Record<string, pl.DataType> {
+  get schema(): Record<string, DataType> {
     return this.inner.template.schema
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
@@ -40,9 +41,9 @@ export class DataFileStore {
   readonly format: StorageFormat
   /** How the table's columns map to the stored ones. */
   readonly mapping: ColumnMapping
-  private readonly schema: Record<string, pl.DataType>
+  private readonly schema: Record<string, DataType>
   /** The schema under stored column names. */
-  private readonly storedSchema: Record<string, pl.DataType>
+  private readonly storedSchema: Record<string, DataType>
   /** The entity as stored (columns under their stored names): stats and the Avro schema use it. */
   private readonly storedEntity: EntityIR
 
@@ -232,7 +233,7 @@ export class DataFileStore {
   private projection(
     file: LiveFile,
     columns: readonly string[] | undefined,
-    fileDtypes: ReadonlyMap<string, pl.DataType>,
+    fileDtypes: ReadonlyMap<string, DataType>,
   ): pl.Expr[] {
     const wanted = columns ?? Object.keys(this.schema)
     const fields = this.metadata.entity.fields
@@ -252,14 +253,14 @@ export class DataFileStore {
   }
 
   /** Column dtypes of scanned data files (immutable files: read once from the footer, kept by path). */
-  private readonly fileDtypes = new Map<string, ReadonlyMap<string, pl.DataType>>()
+  private readonly fileDtypes = new Map<string, ReadonlyMap<string, DataType>>()
 
-  private scannedDtypes(path: string, lf: pl.LazyDataFrame): ReadonlyMap<string, pl.DataType> {
+  private scannedDtypes(path: string, lf: pl.LazyDataFrame): ReadonlyMap<string, DataType> {
     let dtypes = this.fileDtypes.get(path)
     if (!dtypes) {
       const empty = lf.limit(0).collectSync()
       const list = empty.dtypes
-      dtypes = new Map(empty.columns.map((c, i) => [c, list[i] as pl.DataType]))
+      dtypes = new Map(empty.columns.map((c, i) => [c, list[i] as DataType]))
       if (this.fileDtypes.size >= MAX_CACHED_DTYPES) this.fileDtypes.clear()
       this.fileDtypes.set(path, dtypes)
     }
@@ -267,14 +268,14 @@ export class DataFileStore {
   }
 
   /** True when a file's columns are the schema's stored columns, in order, with the schema's dtypes. */
-  private matchesSchema(fileDtypes: ReadonlyMap<string, pl.DataType>): boolean {
+  private matchesSchema(fileDtypes: ReadonlyMap<string, DataType>): boolean {
     if (!this.mapping.identity) return false
     const names = Object.keys(this.schema)
     if (fileDtypes.size !== names.length) return false
     let i = 0
     for (const [column, dtype] of fileDtypes) {
       const name = names[i++] as string
-      if (column !== name || !sameDtype(dtype, this.schema[name] as pl.DataType)) return false
+      if (column !== name || !sameDtype(dtype, this.schema[name] as DataType)) return false
     }
     return true
   }
@@ -295,7 +296,7 @@ export class DataFileStore {
     } catch (error) {
       throw this.corrupt(file, 'cannot open data file', error)
     }
-    let dtypes: ReadonlyMap<string, pl.DataType>
+    let dtypes: ReadonlyMap<string, DataType>
     try {
       dtypes = this.scannedDtypes(path, lf)
     } catch (error) {
@@ -328,7 +329,7 @@ export class DataFileStore {
     }
     if (file.deleted.size > 0) df = df.join(keyFrame([...file.deleted]), { on: [...keyColumns], how: 'anti' })
     const list = df.dtypes
-    const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as pl.DataType]))
+    const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as DataType]))
     return df.select(...this.projection(file, columns, dtypes))
   }
 

@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { sameDtype } from '../format/same-dtype.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
@@ -14,7 +15,7 @@ function typeLabel(type: FieldType): string {
 }
 
 /** Whether a column of dtype `from` may be cast to the field's type without losing meaning. */
-function castable(from: pl.DataType, type: FieldType): boolean {
+function castable(from: DataType, type: FieldType): boolean {
   const v = from.variant
   if (v === 'Null') return true
   if (type.kind === 'list') return v === 'List'
@@ -37,7 +38,7 @@ function castable(from: pl.DataType, type: FieldType): boolean {
 }
 
 /** Casts one column to the field's type; Series operations, except for time-zone handling. */
-function castSeries(df: pl.DataFrame, field: FieldIR, from: pl.DataType): pl.Series {
+function castSeries(df: pl.DataFrame, field: FieldIR, from: DataType): pl.Series {
   const series = df.getColumn(field.column)
   const target = polarsTypeForField(field.type)
   if (field.type.kind === 'scalar' && field.type.name === 'Date' && STRING_VARIANTS.has(from.variant)) {
@@ -71,7 +72,7 @@ export function conformFrame(
     if (!known.has(c)) throw new TableSchemaError(table, c, 'unknown column (not a field of the entity)')
   }
   const frameDtypes = df.dtypes
-  const dtypes = new Map(df.columns.map((c, i) => [c, frameDtypes[i] as pl.DataType]))
+  const dtypes = new Map(df.columns.map((c, i) => [c, frameDtypes[i] as DataType]))
   const out: (pl.Series | undefined)[] = []
   let unchanged = df.width === entity.fields.length
   for (const [i, field] of entity.fields.entries()) {
@@ -82,7 +83,7 @@ export function conformFrame(
       unchanged = false
       continue
     }
-    const from = dtypes.get(field.column) as pl.DataType
+    const from = dtypes.get(field.column) as DataType
     if (sameDtype(from, target)) {
       if (df.columns[i] !== field.column) unchanged = false
       // Series are only materialised when the frame must be rebuilt (they are costly to wrap).

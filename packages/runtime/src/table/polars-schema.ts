@@ -1,3 +1,4 @@
+import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 
@@ -6,7 +7,7 @@ import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.j
  * Decimal/String/Json/enum → Utf8, Boolean → Bool, DateTime → Datetime('us','UTC'),
  * Date → Date, list → List. Bytes → Utf8 holding base64: nodejs-polars 0.24 has no Binary dtype.
  */
-export function polarsTypeForField(type: FieldType): pl.DataType {
+export function polarsTypeForField(type: FieldType): DataType {
   switch (type.kind) {
     case 'enum':
       return pl.Utf8
@@ -38,8 +39,8 @@ export function polarsTypeForField(type: FieldType): pl.DataType {
 export function polarsSchemaForEntity(
   entity: EntityIR,
   _enums: readonly EnumIR[] = [],
-): Record<string, pl.DataType> {
-  const schema: Record<string, pl.DataType> = {}
+): Record<string, DataType> {
+  const schema: Record<string, DataType> = {}
   for (const field of entity.fields) schema[field.column] = polarsTypeForField(field.type)
   return schema
 }
