@@ -1,4 +1,4 @@
-import { closestName } from '@parquetframe/codegen/edit-distance'
+import { closestName } from '@parquetframe/runtime/schema'
 import { UsageError } from '../cli/cli-error.js'
 import type { OptionSpec } from './option-spec.js'
 

@@ -1,4 +1,4 @@
-import { closestName } from '@parquetframe/codegen/edit-distance'
+import { closestName } from '@parquetframe/runtime/schema'
 import { parseArgv } from '../args/argv-parser.js'
 import { GLOBAL_OPTIONS } from '../args/option-spec.js'
 import { UsageError } from '../cli/cli-error.js'
