@@ -27,7 +27,11 @@ export async function findProjectDir(cwd: string): Promise<string | undefined> {
   }
 }
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+/**
+ * 'dir' for a folder, 'file' for anything else that exists (a device or FIFO is then refused by name when read,
+ * not reported as missing), undefined only when nothing is there.
+ */
+export async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
     return (await stat(path)).isDirectory() ? 'dir' : 'file'
   } catch (error) {

@@ -1,7 +1,7 @@
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { CliError } from '../cli/cli-error.js'
-import { findProjectDir } from '../config/project-dir.js'
+import { findProjectDir, kindOf } from '../config/project-dir.js'
 import { describeSource, type Setting } from '../config/project-settings.js'
 
 /** Where the schema lives: one `.pfschema` file, or a folder of them. */
@@ -74,18 +74,4 @@ export async function listSchemaFiles(location: SchemaLocation): Promise<string[
 export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path)
   return rel.startsWith('..') || rel === '' ? path : rel.split(sep).join('/')
-}
-
-/**
- * 'dir' for a folder, 'file' for anything else that exists (a device or FIFO is then refused by name when read,
- * not reported as missing), undefined only when nothing is there.
- */
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    return (await stat(path)).isDirectory() ? 'dir' : 'file'
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR'))
-      return undefined
-    return 'file' // e.g. EACCES: reading it names the reason
-  }
 }
