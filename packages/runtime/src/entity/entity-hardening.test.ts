@@ -1,8 +1,5 @@
-// The hardening scenarios (H1-H8) the Python original fails, exact types, validation, unique constraints.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { resetConfig, setConfig } from '../config/index.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
@@ -14,51 +11,11 @@ import type {
   uniqueModels,
 } from './__fixtures__/scenario-models.js'
 import { useScenario } from './__fixtures__/scenario-setup.js'
+import { runWriters } from './__fixtures__/writer-processes.js'
 import * as pf from './index.js'
 
 type Typed = ReturnType<typeof typedModels>
 type Crud = ReturnType<typeof crudModels>
-
-const WRITER = fileURLToPath(new URL('./__fixtures__/entity-writer.ts', import.meta.url))
-
-/** Starts writer processes, releases them together, returns their JSON results. */
-async function runWriters(args: string[][]): Promise<{ saved: number; rejected: number }[]> {
-  const children = args.map((a) =>
-    spawn(process.execPath, ['--import', 'tsx', WRITER, ...a], { stdio: 'pipe' }),
-  )
-  const output = children.map((child) => collect(child))
-  await Promise.all(output.map((o) => o.ready))
-  for (const child of children) child.stdin?.write('go\n')
-  return Promise.all(output.map((o) => o.result))
-}
-
-function collect(child: ChildProcess): {
-  ready: Promise<void>
-  result: Promise<{ saved: number; rejected: number }>
-} {
-  let out = ''
-  let err = ''
-  let onReady: () => void = () => undefined
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve
-  })
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8')
-    if (out.startsWith('ready\n')) onReady()
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8')
-  })
-  const result = new Promise<{ saved: number; rejected: number }>((resolve, reject) => {
-    child.on('exit', (code) => {
-      onReady()
-      const last = out.trim().split('\n').at(-1) ?? ''
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last))
-      else reject(new Error(`writer exited with ${code}: ${err}`))
-    })
-  })
-  return { ready, result }
-}
 
 describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
   const scenario = useScenario()

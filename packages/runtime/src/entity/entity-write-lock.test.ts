@@ -1,18 +1,16 @@
 // @unique and autoincrement under the table's write lock: stale locks of dead writers taken over by many
 // processes at once without duplicates; every failing step of the lock and of the autoincrement marks typed,
 // leaving no lock and no temporary file.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
 import { LockError, TableWriteError } from '../table/table-errors.js'
+import { runWriters } from './__fixtures__/writer-processes.js'
 import * as pf from './index.js'
-
-const WRITER = fileURLToPath(new URL('./__fixtures__/entity-writer.ts', import.meta.url))
 
 let dir: string
 beforeEach(async () => {
@@ -82,45 +80,6 @@ async function dyingLockHolders(lock: string, running: () => boolean): Promise<n
     await new Promise((resolve) => setTimeout(resolve, 2))
   }
   return left
-}
-
-/** Starts writer processes, releases them together, returns their JSON results. */
-async function runWriters(args: string[][]): Promise<{ saved: number; rejected: number }[]> {
-  const children = args.map((a) =>
-    spawn(process.execPath, ['--import', 'tsx', WRITER, ...a], { stdio: 'pipe' }),
-  )
-  const output = children.map((child) => collect(child))
-  await Promise.all(output.map((o) => o.ready))
-  for (const child of children) child.stdin?.write('go\n')
-  return Promise.all(output.map((o) => o.result))
-}
-
-function collect(child: ChildProcess): {
-  ready: Promise<void>
-  result: Promise<{ saved: number; rejected: number }>
-} {
-  let out = ''
-  let err = ''
-  let onReady: () => void = () => undefined
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve
-  })
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8')
-    if (out.startsWith('ready\n')) onReady()
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8')
-  })
-  const result = new Promise<{ saved: number; rejected: number }>((resolve, reject) => {
-    child.on('exit', (code) => {
-      onReady()
-      const last = out.trim().split('\n').at(-1) ?? ''
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last))
-      else reject(new Error(`writer exited with ${code}: ${err}`))
-    })
-  })
-  return { ready, result }
 }
 
 describe('write locks left by dead writers, taken over by concurrent processes', () => {
