@@ -5,6 +5,22 @@ import type * as Arrow from 'apache-arrow'
 
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof Arrow
 
-export const { DataType, Precision, tableFromIPC } = arrow
+export const {
+  Bool,
+  DataType,
+  Field,
+  Int32,
+  Int64,
+  List,
+  Map_,
+  Precision,
+  Schema,
+  Struct,
+  Table,
+  Utf8,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} = arrow
 /** An Arrow data type (the class `DataType` describes). */
 export type DataType = Arrow.DataType
