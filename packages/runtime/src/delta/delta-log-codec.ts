@@ -1,0 +1,155 @@
+import {
+  array,
+  boolean,
+  type Check,
+  count,
+  integer,
+  nonEmpty,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  refine,
+  string,
+} from '../table/shape-check.js'
+import { TableCorruptError } from '../table/table-errors.js'
+import type { DeltaAction, DeltaCommit } from './delta-actions.js'
+import { decodeDeltaPath } from './delta-paths.js'
+
+/**
+ * A Delta commit file: newline-delimited JSON, one action per line (PROTOCOL.md "Delta Log Entries"). Parsing
+ * validates the actions pf uses; unknown fields and unknown action kinds are ignored, as the spec requires of
+ * readers. A line that is not JSON, or a known action of the wrong shape, is TableCorruptError naming file and line.
+ */
+
+const maybe = (check: Check): Check => optional(nullable(check))
+/** A path URI that decodes to a path inside the table. */
+const pathUri = refine(string, (uri: string) => {
+  const decoded = decodeDeltaPath(uri)
+  return decoded.ok ? undefined : decoded.problem
+})
+const strings = array(string)
+const stringMap = record(string)
+const partitionValues = record(nullable(string))
+
+const deletionVector = object({
+  storageType: oneOf(['u', 'i', 'p']),
+  pathOrInlineDv: string,
+  offset: maybe(count),
+  sizeInBytes: count,
+  cardinality: count,
+})
+
+const checks: Readonly<Record<string, Check>> = {
+  protocol: refine(
+    object({
+      minReaderVersion: count,
+      minWriterVersion: count,
+      readerFeatures: maybe(strings),
+      writerFeatures: maybe(strings),
+    }),
+    (p: { minReaderVersion: number; readerFeatures?: unknown }) =>
+      p.minReaderVersion >= 3 && p.readerFeatures == null ? 'readerVersion 3 needs readerFeatures' : undefined,
+  ),
+  metaData: object({
+    id: nonEmpty,
+    format: object({ provider: string, options: maybe(stringMap) }),
+    schemaString: string,
+    partitionColumns: strings,
+    createdTime: maybe(number),
+    configuration: maybe(stringMap),
+  }),
+  add: object({
+    path: pathUri,
+    partitionValues,
+    size: count,
+    modificationTime: integer,
+    dataChange: boolean,
+    stats: maybe(string),
+    tags: maybe(record(nullable(string))),
+    deletionVector: maybe(deletionVector),
+  }),
+  remove: object({
+    path: pathUri,
+    deletionTimestamp: maybe(integer),
+    dataChange: boolean,
+    partitionValues: maybe(partitionValues),
+    size: maybe(count),
+    deletionVector: maybe(deletionVector),
+  }),
+  txn: object({ appId: string, version: integer, lastUpdated: maybe(integer) }),
+  commitInfo: object({}),
+}
+
+/** Where a commit file comes from, for errors. */
+export interface CommitSource {
+  readonly table: string
+  readonly file: string
+  readonly version: number
+}
+
+/** Parses and validates a commit file's text. */
+export function parseDeltaCommit(text: string, source: CommitSource): DeltaCommit {
+  const add: DeltaCommit['add'][number][] = []
+  const remove: DeltaCommit['remove'][number][] = []
+  const txn: DeltaCommit['txn'][number][] = []
+  const commit: { -readonly [K in keyof DeltaCommit]: DeltaCommit[K] } = { add, remove, txn }
+  const lines = text.split('\n')
+  const corrupt = (line: number, detail: string, cause?: unknown): TableCorruptError =>
+    new TableCorruptError(
+      source.table,
+      `${source.file}:${line}`,
+      source.version,
+      detail,
+      cause === undefined ? {} : { cause },
+    )
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).trim()
+    if (line === '') continue
+    let raw: unknown
+    try {
+      raw = JSON.parse(line)
+    } catch (error) {
+      throw corrupt(i + 1, 'not valid JSON (truncated or damaged)', error)
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw corrupt(i + 1, 'not a JSON object')
+    for (const [kind, value] of Object.entries(raw)) {
+      const check = checks[kind]
+      if (!check) continue // an action kind pf does not know: ignored, as the spec says
+      const found = check(value)
+      if (found) throw corrupt(i + 1, `${kind}${found.path}: ${found.message}`)
+      switch (kind) {
+        case 'add':
+          add.push(value as DeltaCommit['add'][number])
+          break
+        case 'remove':
+          remove.push(value as DeltaCommit['remove'][number])
+          break
+        case 'txn':
+          txn.push(value as DeltaCommit['txn'][number])
+          break
+        case 'protocol':
+        case 'metaData':
+        case 'commitInfo':
+          if (commit[kind] !== undefined) throw corrupt(i + 1, `a second ${kind} action in one commit`)
+          ;(commit as Record<string, unknown>)[kind] = value
+          break
+      }
+    }
+  }
+  return commit
+}
+
+/** A commit's actions as a commit file: commitInfo first, then protocol, metaData, txn, remove, add; one per line. */
+export function encodeDeltaCommit(commit: DeltaCommit): string {
+  const actions: DeltaAction[] = []
+  if (commit.commitInfo) actions.push({ commitInfo: commit.commitInfo })
+  if (commit.protocol) actions.push({ protocol: commit.protocol })
+  if (commit.metaData) actions.push({ metaData: commit.metaData })
+  for (const t of commit.txn) actions.push({ txn: t })
+  for (const r of commit.remove) actions.push({ remove: r })
+  for (const a of commit.add) actions.push({ add: a })
+  return `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`
+}

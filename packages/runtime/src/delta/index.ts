@@ -1,0 +1,36 @@
+/**
+ * The Delta Lake transaction log (PROTOCOL.md of delta-io/delta): its actions, the commit file codec, the path
+ * and partition-value encoding and per-file statistics. A pf table's log is a Delta log (see docs/tables.md).
+ */
+export type {
+  DeltaAction,
+  DeltaAdd,
+  DeltaCommit,
+  DeltaCommitInfo,
+  DeltaDeletionVector,
+  DeltaFormat,
+  DeltaMetaData,
+  DeltaProtocol,
+  DeltaRemove,
+  DeltaTxn,
+} from './delta-actions.js'
+export { deletionVectorId } from './delta-actions.js'
+export { type CommitSource, encodeDeltaCommit, parseDeltaCommit } from './delta-log-codec.js'
+export {
+  decodeDeltaPath,
+  encodeDeltaPath,
+  NULL_PARTITION_DIR,
+  partitionDirName,
+  partitionTimestamp,
+} from './delta-paths.js'
+export {
+  type DeltaStatKind,
+  decodeDeltaStats,
+  deltaStatKind,
+  encodeDeltaStats,
+  formatDeltaDate,
+  formatDeltaTimestamp,
+  MAX_STRING_STAT_LENGTH,
+  parseDeltaDate,
+  parseDeltaTimestamp,
+} from './delta-stats.js'
