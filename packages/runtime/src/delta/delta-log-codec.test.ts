@@ -4,8 +4,8 @@ import { deletionVectorId } from './delta-actions.js'
 import { encodeDeltaCommit, parseDeltaCommit } from './delta-log-codec.js'
 import { decodeDeltaPath, encodeDeltaPath, partitionDirName, partitionTimestamp } from './delta-paths.js'
 import {
-  decodeDeltaStats,
   type DeltaStatKind,
+  decodeDeltaStats,
   encodeDeltaStats,
   formatDeltaTimestamp,
   parseDeltaTimestamp,
@@ -39,7 +39,8 @@ describe('Delta commit codec', () => {
   })
 
   it('refuses a known action of the wrong shape and a path leaving the table', () => {
-    const bad = '{"add":{"path":"p.parquet","partitionValues":{},"size":"10","modificationTime":1,"dataChange":true}}'
+    const bad =
+      '{"add":{"path":"p.parquet","partitionValues":{},"size":"10","modificationTime":1,"dataChange":true}}'
     expect(() => parseDeltaCommit(bad, source)).toThrow(/:1 .*add\.size: expected non-negative integer/)
     const escape =
       '{"remove":{"path":"..%2F..%2Fetc%2Fpasswd","dataChange":true}}\n{"add":{"path":"s3://b/x.parquet","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}}'
@@ -48,11 +49,12 @@ describe('Delta commit codec', () => {
   })
 
   it('refuses two metaData actions in one commit and reader version 3 without readerFeatures', () => {
-    const meta = '{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{}","partitionColumns":[],"configuration":{}}}'
+    const meta =
+      '{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{}","partitionColumns":[],"configuration":{}}}'
     expect(() => parseDeltaCommit(`${meta}\n${meta}`, source)).toThrow(/:2 .*a second metaData/)
-    expect(() => parseDeltaCommit('{"protocol":{"minReaderVersion":3,"minWriterVersion":7}}', source)).toThrow(
-      /readerFeatures/,
-    )
+    expect(() =>
+      parseDeltaCommit('{"protocol":{"minReaderVersion":3,"minWriterVersion":7}}', source),
+    ).toThrow(/readerFeatures/)
   })
 
   it('writes one action per line, commitInfo first, and reads back what it wrote', () => {
@@ -65,18 +67,29 @@ describe('Delta commit codec', () => {
           size: 3,
           modificationTime: 9,
           dataChange: true,
-          deletionVector: { storageType: 'u' as const, pathOrInlineDv: 'ab', offset: 1, sizeInBytes: 4, cardinality: 2 },
+          deletionVector: {
+            storageType: 'u' as const,
+            pathOrInlineDv: 'ab',
+            offset: 1,
+            sizeInBytes: 4,
+            cardinality: 2,
+          },
         },
       ],
       remove: [{ path: 'part-2.parquet', dataChange: true, deletionTimestamp: 9 }],
       txn: [],
     }
     const text = encodeDeltaCommit(commit)
-    const lines = text.trimEnd().split('\n').map((l) => Object.keys(JSON.parse(l) as object))
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => Object.keys(JSON.parse(l) as object))
     expect(lines).toEqual([['commitInfo'], ['remove'], ['add']])
     expect(parseDeltaCommit(text, source)).toEqual(commit)
     expect(deletionVectorId(commit.add[0]?.deletionVector)).toBe('uab@1')
-    expect(deletionVectorId({ storageType: 'i', pathOrInlineDv: 'zz', sizeInBytes: 1, cardinality: 1 })).toBe('izz')
+    expect(deletionVectorId({ storageType: 'i', pathOrInlineDv: 'zz', sizeInBytes: 1, cardinality: 1 })).toBe(
+      'izz',
+    )
   })
 })
 
@@ -123,7 +136,11 @@ describe('Delta statistics', () => {
     expect(json).toContain('"id":9007199254740993')
     const parsed = JSON.parse(json) as Record<string, Record<string, unknown>>
     expect(parsed.numRecords).toBe(3)
-    expect(parsed.minValues).toMatchObject({ score: 1.5, born: '1969-12-31', at: '1969-12-31T23:59:59.999999Z' })
+    expect(parsed.minValues).toMatchObject({
+      score: 1.5,
+      born: '1969-12-31',
+      at: '1969-12-31T23:59:59.999999Z',
+    })
     expect(parsed.maxValues).toMatchObject({ born: '2022-01-08', at: '2023-11-14T22:13:20.123456Z' })
     // A 2,000-character string gets no bound at all (a cut one would not be an upper bound).
     expect(parsed.maxValues).not.toHaveProperty('name')
@@ -135,7 +152,13 @@ describe('Delta statistics', () => {
       JSON.stringify({
         numRecords: 4,
         minValues: { id: 1, score: 0.5, born: '2024-02-29', at: '2024-01-01T00:00:00.000001Z', name: 'b' },
-        maxValues: { id: 2 ** 60, score: 9, born: '2024-03-01', at: '2024-01-01T00:00:00.5+01:00', name: 'c' },
+        maxValues: {
+          id: 2 ** 60,
+          score: 9,
+          born: '2024-03-01',
+          at: '2024-01-01T00:00:00.5+01:00',
+          name: 'c',
+        },
         nullCount: { id: 0, score: 0, born: 0, at: 0 },
       }),
       kinds,

@@ -51,7 +51,9 @@ const checks: Readonly<Record<string, Check>> = {
       writerFeatures: maybe(strings),
     }),
     (p: { minReaderVersion: number; readerFeatures?: unknown }) =>
-      p.minReaderVersion >= 3 && p.readerFeatures == null ? 'readerVersion 3 needs readerFeatures' : undefined,
+      p.minReaderVersion >= 3 && p.readerFeatures == null
+        ? 'readerVersion 3 needs readerFeatures'
+        : undefined,
   ),
   metaData: object({
     id: nonEmpty,
@@ -114,7 +116,8 @@ export function parseDeltaCommit(text: string, source: CommitSource): DeltaCommi
     } catch (error) {
       throw corrupt(i + 1, 'not valid JSON (truncated or damaged)', error)
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw corrupt(i + 1, 'not a JSON object')
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw corrupt(i + 1, 'not a JSON object')
     for (const [kind, value] of Object.entries(raw)) {
       const check = checks[kind]
       if (!check) continue // an action kind pf does not know: ignored, as the spec says

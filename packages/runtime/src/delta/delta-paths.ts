@@ -15,7 +15,9 @@ export function encodeDeltaPath(path: string): string {
   let out = ''
   for (const ch of path) {
     if (ch === '/' || KEPT.test(ch)) out += ch
-    else for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+    else
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
 }
