@@ -42,10 +42,10 @@ describe('Delta commit codec', () => {
     const bad =
       '{"add":{"path":"p.parquet","partitionValues":{},"size":"10","modificationTime":1,"dataChange":true}}'
     expect(() => parseDeltaCommit(bad, source)).toThrow(/:1 .*add\.size: expected non-negative integer/)
-    const escape =
+    const outside =
       '{"remove":{"path":"..%2F..%2Fetc%2Fpasswd","dataChange":true}}\n{"add":{"path":"s3://b/x.parquet","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}}'
-    expect(() => parseDeltaCommit(escape, source)).toThrow(/:1 .*remove\.path: .*leaves its folder/)
-    expect(() => parseDeltaCommit(escape.split('\n')[1] as string, source)).toThrow(/absolute URI/)
+    expect(() => parseDeltaCommit(outside, source)).toThrow(/:1 .*remove\.path: .*leaves its folder/)
+    expect(() => parseDeltaCommit(outside.split('\n')[1] as string, source)).toThrow(/absolute URI/)
   })
 
   it('refuses two metaData actions in one commit and reader version 3 without readerFeatures', () => {
