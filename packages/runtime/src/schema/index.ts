@@ -1,4 +1,5 @@
 export * from './closest-name.js'
+export * from './decimal-spec.js'
 export * from './entity-rules.js'
 export * from './schema-ir.js'
 export * from './schema-issue.js'

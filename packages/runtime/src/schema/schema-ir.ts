@@ -9,13 +9,13 @@ export type ScalarTypeName =
   | 'Int' // JS number, safe integer; stored as int64 (Avro long)
   | 'BigInt' // JS bigint; stored as int64 (Avro long)
   | 'Float' // JS number; stored as float64 (Avro double)
-  | 'Decimal' // JS string holding a decimal number; stored as string (exact)
+  | 'Decimal' // JS string holding a decimal number; stored as decimal(precision, scale) (exact)
   | 'String'
   | 'Boolean'
   | 'DateTime' // JS Date, UTC; stored with microsecond precision
   | 'Date' // calendar date, JS string 'YYYY-MM-DD'; stored as date (days)
   | 'Json' // any JSON value; stored as a JSON string
-  | 'Bytes' // Uint8Array; stored as binary (Avro bytes)
+  | 'Bytes' // Uint8Array; stored as binary (Parquet BYTE_ARRAY, Avro bytes)
 
 export const SCALAR_TYPE_NAMES: readonly ScalarTypeName[] = [
   'Int',
@@ -31,7 +31,14 @@ export const SCALAR_TYPE_NAMES: readonly ScalarTypeName[] = [
 ]
 
 export type FieldType =
-  | { readonly kind: 'scalar'; readonly name: ScalarTypeName }
+  | {
+      readonly kind: 'scalar'
+      readonly name: ScalarTypeName
+      /** Decimal only: total digits, 1..38. The front-ends always set it (default in decimal-spec.ts). */
+      readonly precision?: number
+      /** Decimal only: digits after the point, 0..precision. */
+      readonly scale?: number
+    }
   | { readonly kind: 'enum'; readonly name: string }
   | { readonly kind: 'list'; readonly element: FieldType }
 

@@ -35,6 +35,15 @@ export function polarsTypeForField(type: FieldType): DataType {
   }
 }
 
+/**
+ * Whether data files hold values of this type (or list elements) as text: Decimal as decimal strings and Bytes as
+ * base64, as polars writes them. The one rule the Delta schema and the writers follow.
+ */
+export function storesAsText(type: FieldType): boolean {
+  if (type.kind === 'list') return storesAsText(type.element)
+  return type.kind === 'scalar' && (type.name === 'Decimal' || type.name === 'Bytes')
+}
+
 /** Column name → polars dtype for every field of the entity, in field order. `enums` are accepted for symmetry with `avroSchemaForEntity`; enum columns are Utf8. */
 export function polarsSchemaForEntity(
   entity: EntityIR,

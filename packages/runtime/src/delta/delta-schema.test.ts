@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { deltaDecimalOf, deltaSchemaFor, deltaTypeFor, parseDeltaSchema } from './delta-schema.js'
+import { DeltaSchemaError } from './delta-schema-error.js'
+
+const enums = [{ name: 'Role', values: ['ADMIN', 'MEMBER'] }]
+
+function withField(entity: EntityIR, name: string, patch: Partial<FieldIR>): EntityIR {
+  return { ...entity, fields: entity.fields.map((f) => (f.name === name ? { ...f, ...patch } : f)) }
+}
+
+describe('deltaSchemaFor', () => {
+  const entity = entityIRFor('Order', {
+    id: 'Int',
+    big: 'BigInt?',
+    ratio: 'Float',
+    ok: 'Boolean?',
+    note: 'String?',
+    meta: 'Json?',
+    day: 'Date?',
+    at: 'DateTime',
+    role: 'enum:Role',
+    tags: 'String[]?',
+  })
+
+  it('maps every pf type to the Delta type of its stored column; required fields are not nullable', () => {
+    const { schema, schemaString } = deltaSchemaFor(entity, enums)
+    expect(schema.fields.map((f) => [f.name, f.type, f.nullable])).toEqual([
+      ['id', 'long', false],
+      ['big', 'long', true],
+      ['ratio', 'double', false],
+      ['ok', 'boolean', true],
+      ['note', 'string', true],
+      ['meta', 'string', true],
+      ['day', 'date', true],
+      ['at', 'timestamp', false],
+      ['role', 'string', false],
+      ['tags', { type: 'array', elementType: 'string', containsNull: false }, true],
+    ])
+    expect(JSON.parse(schemaString)).toEqual(schema)
+    expect(schemaString).not.toContain('\n')
+    expect(parseDeltaSchema(schemaString)).toEqual(schema)
+  })
+
+  it('names fields by storage column, carries doc comments and column mapping metadata', () => {
+    const mapped = withField(entity, 'note', { column: 'note_text', doc: 'Free text' })
+    const { schema } = deltaSchemaFor(mapped, enums, {
+      columnMapping: new Map([['note', { physicalName: 'col-1', id: 5 }]]),
+    })
+    const note = schema.fields[4]
+    expect(note).toEqual({
+      name: 'note_text',
+      type: 'string',
+      nullable: true,
+      metadata: {
+        comment: 'Free text',
+        'delta.columnMapping.id': 5,
+        'delta.columnMapping.physicalName': 'col-1',
+      },
+    })
+  })
+
+  it('Decimal is decimal(p,s) and Bytes binary unless the table stores them as text', () => {
+    const money = entityIRFor('Money', { id: 'Int', price: 'Decimal', blob: 'Bytes?', prices: 'Decimal[]?' })
+    const declared = withField(money, 'price', {
+      type: { kind: 'scalar', name: 'Decimal', precision: 10, scale: 2 },
+    })
+    const legacy = deltaSchemaFor(declared, [], { textStored: new Set(['price', 'blob', 'prices']) }).schema
+    expect(legacy.fields.map((f) => f.type)).toEqual([
+      'long',
+      'string',
+      'string',
+      { type: 'array', elementType: 'string', containsNull: false },
+    ])
+    const typed = deltaSchemaFor(declared, [], { textStored: new Set() }).schema
+    expect(typed.fields.map((f) => f.type)).toEqual([
+      'long',
+      'decimal(10,2)',
+      'binary',
+      { type: 'array', elementType: 'decimal(38,18)', containsNull: false },
+    ])
+    expect(deltaTypeFor({ kind: 'scalar', name: 'Decimal', precision: 5, scale: 0 }, false)).toBe(
+      'decimal(5,0)',
+    )
+  })
+})
+
+describe('parseDeltaSchema', () => {
+  it("reads the spec's example schema", () => {
+    const example = `{"type":"struct","fields":[{"name":"a","type":"integer","nullable":false,"metadata":{}},
+      {"name":"b","type":{"type":"struct","fields":[{"name":"d","type":"integer","nullable":false,"metadata":{}}]},"nullable":true,"metadata":{}},
+      {"name":"c","type":{"type":"array","elementType":"integer","containsNull":false},"nullable":true,"metadata":{}},
+      {"name":"f","type":{"type":"map","keyType":"string","valueType":"string","valueContainsNull":true},"nullable":true,"metadata":{}},
+      {"name":"v","type":{"type":"array","elementType":{"type":"variant"},"containsNull":false},"nullable":false,"metadata":{}},
+      {"name":"p","type":"decimal(38, 18)","nullable":true,"metadata":{"delta.identity.start":1}}]}`
+    const schema = parseDeltaSchema(example)
+    expect(schema.fields.map((f) => f.name)).toEqual(['a', 'b', 'c', 'f', 'v', 'p'])
+    expect(schema.fields[1]?.type).toEqual({
+      type: 'struct',
+      fields: [{ name: 'd', type: 'integer', nullable: false, metadata: {} }],
+    })
+    expect(schema.fields[3]?.type).toEqual({
+      type: 'map',
+      keyType: 'string',
+      valueType: 'string',
+      valueContainsNull: true,
+    })
+    expect(schema.fields[4]?.type).toEqual({ type: 'array', elementType: 'variant', containsNull: false })
+    const p = schema.fields[5]
+    expect(p?.type).toBe('decimal(38,18)')
+    expect(p && deltaDecimalOf(p.type)).toEqual({ precision: 38, scale: 18 })
+    expect(p?.metadata).toEqual({ 'delta.identity.start': 1 })
+  })
+
+  it.each([
+    ['not json', '{', '(root)', /not JSON/],
+    ['not a struct', '{"type":"array"}', '(root)', /must be a struct/],
+    [
+      'unknown type',
+      '{"type":"struct","fields":[{"name":"x","type":"uuid","nullable":true}]}',
+      'fields[0] (x).type',
+      /unknown type "uuid"/,
+    ],
+    [
+      'precision too large',
+      '{"type":"struct","fields":[{"name":"x","type":"decimal(39,2)","nullable":true}]}',
+      'fields[0] (x).type',
+      /precision 39/,
+    ],
+    [
+      'scale above precision',
+      '{"type":"struct","fields":[{"name":"x","type":"decimal(4,5)","nullable":true}]}',
+      'fields[0] (x).type',
+      /scale 5/,
+    ],
+    [
+      'missing nullable',
+      '{"type":"struct","fields":[{"name":"x","type":"long"}]}',
+      'fields[0] (x)',
+      /nullable must be a boolean/,
+    ],
+    [
+      'duplicate names',
+      '{"type":"struct","fields":[{"name":"x","type":"long","nullable":true},{"name":"X","type":"long","nullable":true}]}',
+      'fields[1] (X)',
+      /duplicate column name X/,
+    ],
+    [
+      'array without containsNull',
+      '{"type":"struct","fields":[{"name":"x","type":{"type":"array","elementType":"long"},"nullable":true}]}',
+      'fields[0] (x).type',
+      /containsNull must be a boolean/,
+    ],
+  ])('refuses %s with a typed error naming the place', (_, text, path, message) => {
+    let error: unknown
+    try {
+      parseDeltaSchema(text, 'data/orders')
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(DeltaSchemaError)
+    expect(error).toMatchObject({ code: 'PF_DELTA_SCHEMA', path, source: 'data/orders' })
+    expect((error as Error).message).toMatch(message)
+    expect((error as Error).message).toContain('data/orders')
+  })
+})

@@ -1,0 +1,289 @@
+import { decimalSpecOf } from '../schema/decimal-spec.js'
+import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { storesAsText } from '../table/polars-schema.js'
+import { DeltaSchemaError } from './delta-schema-error.js'
+
+/**
+ * Delta's schema serialization (PROTOCOL.md "Schema Serialization Format"): the JSON a `metaData.schemaString`
+ * holds, as types, built from an entity (what other engines see) and parsed back (validated).
+ */
+
+/** A JSON value, as column metadata holds them. */
+export type DeltaJson =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly DeltaJson[]
+  | { readonly [key: string]: DeltaJson }
+
+/** The spec's primitive type names; decimals are `decimal(p,s)`. */
+export type DeltaPrimitiveType =
+  | 'string'
+  | 'long'
+  | 'integer'
+  | 'short'
+  | 'byte'
+  | 'float'
+  | 'double'
+  | 'boolean'
+  | 'binary'
+  | 'date'
+  | 'timestamp'
+  | 'timestamp_ntz'
+  | 'void'
+  | 'variant'
+  | `decimal(${number},${number})`
+
+export interface DeltaStructType {
+  readonly type: 'struct'
+  readonly fields: readonly DeltaStructField[]
+}
+
+export interface DeltaArrayType {
+  readonly type: 'array'
+  readonly elementType: DeltaDataType
+  readonly containsNull: boolean
+}
+
+export interface DeltaMapType {
+  readonly type: 'map'
+  readonly keyType: DeltaDataType
+  readonly valueType: DeltaDataType
+  readonly valueContainsNull: boolean
+}
+
+export type DeltaDataType = DeltaPrimitiveType | DeltaStructType | DeltaArrayType | DeltaMapType
+
+export interface DeltaStructField {
+  readonly name: string
+  readonly type: DeltaDataType
+  readonly nullable: boolean
+  readonly metadata: { readonly [key: string]: DeltaJson }
+}
+
+/** Column mapping of one field (name mode): the physical column name in data files and its stable id. */
+export interface DeltaColumnMappingEntry {
+  readonly physicalName: string
+  readonly id: number
+}
+
+export interface DeltaSchemaOptions {
+  /** Field name → column mapping; given, each field carries `delta.columnMapping.id/physicalName` metadata. */
+  readonly columnMapping?: ReadonlyMap<string, DeltaColumnMappingEntry>
+  /**
+   * Names of Decimal/Bytes fields whose data files hold them as text (decimal strings, base64), as tables written
+   * before decimal/binary storage do: the schema then says `string`, as stored. Default: what the writer stores now.
+   */
+  readonly textStored?: ReadonlySet<string>
+}
+
+export interface DeltaSchema {
+  readonly schema: DeltaStructType
+  /** The schema as one line of JSON: `metaData.schemaString`. */
+  readonly schemaString: string
+}
+
+/** The Delta type of a pf field type as its data files store it; `asText` for Decimal/Bytes held as strings. */
+export function deltaTypeFor(type: FieldType, asText = storesAsText(type)): DeltaDataType {
+  switch (type.kind) {
+    case 'enum':
+      return 'string'
+    case 'list':
+      // pf lists never hold null elements (validation refuses them).
+      return { type: 'array', elementType: deltaTypeFor(type.element, asText), containsNull: false }
+    case 'scalar':
+      switch (type.name) {
+        case 'Int':
+        case 'BigInt':
+          return 'long'
+        case 'Float':
+          return 'double'
+        case 'Boolean':
+          return 'boolean'
+        case 'String':
+        case 'Json':
+          return 'string'
+        case 'Date':
+          return 'date'
+        case 'DateTime':
+          return 'timestamp'
+        case 'Decimal': {
+          if (asText) return 'string'
+          const { precision, scale } = decimalSpecOf(type)
+          return `decimal(${precision},${scale})`
+        }
+        case 'Bytes':
+          return asText ? 'string' : 'binary'
+      }
+  }
+}
+
+/** Whether a field of this type (or its list elements) is Decimal or Bytes. */
+function isDecimalOrBytes(type: FieldType): boolean {
+  if (type.kind === 'list') return isDecimalOrBytes(type.element)
+  return type.kind === 'scalar' && (type.name === 'Decimal' || type.name === 'Bytes')
+}
+
+function fieldMetadata(field: FieldIR, options: DeltaSchemaOptions): Record<string, DeltaJson> {
+  const metadata: Record<string, DeltaJson> = {}
+  // Spark shows `comment` as the column comment (DESCRIBE TABLE).
+  if (field.doc !== undefined) metadata.comment = field.doc
+  const mapping = options.columnMapping?.get(field.name)
+  if (mapping) {
+    metadata['delta.columnMapping.id'] = mapping.id
+    metadata['delta.columnMapping.physicalName'] = mapping.physicalName
+  }
+  return metadata
+}
+
+/**
+ * The Delta schema of an entity's table: one field per pf field, named by its storage column, in field order
+ * (partition columns included, as the spec wants). Required fields are `nullable: false`. `enums` are accepted for
+ * symmetry with the other schema builders (enum columns are strings; their values are CHECK constraints, see
+ * delta-constraints.ts).
+ */
+export function deltaSchemaFor(
+  entity: EntityIR,
+  _enums: readonly EnumIR[] = [],
+  options: DeltaSchemaOptions = {},
+): DeltaSchema {
+  const fields = entity.fields.map(
+    (field): DeltaStructField => ({
+      name: field.column,
+      type: deltaTypeFor(
+        field.type,
+        options.textStored === undefined
+          ? storesAsText(field.type)
+          : isDecimalOrBytes(field.type) && options.textStored.has(field.name),
+      ),
+      nullable: field.optional,
+      metadata: fieldMetadata(field, options),
+    }),
+  )
+  const schema: DeltaStructType = { type: 'struct', fields }
+  return { schema, schemaString: JSON.stringify(schema) }
+}
+
+const PRIMITIVES: ReadonlySet<string> = new Set([
+  'string',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'float',
+  'double',
+  'boolean',
+  'binary',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'void',
+  'variant',
+])
+const DECIMAL_RE = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/
+const MAX_PRECISION = 38
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Parses and validates one data type at `path`. Spark's legacy bare `decimal` means decimal(10,0). */
+function parseType(value: unknown, path: string, source: string | undefined): DeltaDataType {
+  const fail = (detail: string): never => {
+    throw new DeltaSchemaError(source, path, detail)
+  }
+  if (typeof value === 'string') {
+    if (PRIMITIVES.has(value)) return value as DeltaPrimitiveType
+    if (value === 'decimal') return 'decimal(10,0)'
+    const decimal = DECIMAL_RE.exec(value)
+    if (decimal) {
+      const precision = Number(decimal[1])
+      const scale = Number(decimal[2])
+      if (precision < 1 || precision > MAX_PRECISION) fail(`decimal precision ${precision} is not in 1..38`)
+      if (scale > precision) fail(`decimal scale ${scale} is larger than its precision ${precision}`)
+      return `decimal(${precision},${scale})`
+    }
+    return fail(`unknown type ${JSON.stringify(value)}`)
+  }
+  if (!isObject(value)) return fail(`expected a type name or a type object, got ${JSON.stringify(value)}`)
+  const bool = (key: string): boolean => {
+    const flag = value[key]
+    if (typeof flag !== 'boolean') fail(`${key} must be a boolean, got ${JSON.stringify(flag)}`)
+    return flag as boolean
+  }
+  switch (value.type) {
+    case 'struct':
+      return parseStruct(value, path, source)
+    case 'array':
+      return {
+        type: 'array',
+        elementType: parseType(value.elementType, `${path}.elementType`, source),
+        containsNull: bool('containsNull'),
+      }
+    case 'variant':
+      return 'variant'
+    case 'map':
+      return {
+        type: 'map',
+        keyType: parseType(value.keyType, `${path}.keyType`, source),
+        valueType: parseType(value.valueType, `${path}.valueType`, source),
+        valueContainsNull: bool('valueContainsNull'),
+      }
+    default:
+      return fail(`unknown type ${JSON.stringify(value.type)}`)
+  }
+}
+
+function parseStruct(
+  value: Record<string, unknown>,
+  path: string,
+  source: string | undefined,
+): DeltaStructType {
+  const list = value.fields
+  if (!Array.isArray(list)) throw new DeltaSchemaError(source, path, 'a struct needs a fields array')
+  const seen = new Set<string>()
+  const fields = list.map((raw: unknown, i): DeltaStructField => {
+    const at = `${path === '' ? '' : `${path}.`}fields[${i}]`
+    if (!isObject(raw)) throw new DeltaSchemaError(source, at, 'a field must be an object')
+    const { name, nullable, metadata } = raw
+    if (typeof name !== 'string' || name === '')
+      throw new DeltaSchemaError(source, at, 'a field needs a name')
+    const named = `${at} (${name})`
+    // "All column names must be unique regardless of casing."
+    const folded = name.toLowerCase()
+    if (seen.has(folded))
+      throw new DeltaSchemaError(source, named, `duplicate column name ${name} (names are case-insensitive)`)
+    seen.add(folded)
+    if (typeof nullable !== 'boolean') throw new DeltaSchemaError(source, named, 'nullable must be a boolean')
+    if (metadata !== undefined && !isObject(metadata))
+      throw new DeltaSchemaError(source, named, 'metadata must be an object')
+    return {
+      name,
+      type: parseType(raw.type, `${named}.type`, source),
+      nullable,
+      metadata: (metadata ?? {}) as Record<string, DeltaJson>,
+    }
+  })
+  return { type: 'struct', fields }
+}
+
+/** Parses a `metaData.schemaString`; throws DeltaSchemaError naming the field path and the problem. */
+export function parseDeltaSchema(schemaString: string, source?: string): DeltaStructType {
+  let json: unknown
+  try {
+    json = JSON.parse(schemaString)
+  } catch (error) {
+    throw new DeltaSchemaError(source, '(root)', `not JSON: ${(error as Error).message}`)
+  }
+  if (!isObject(json) || json.type !== 'struct')
+    throw new DeltaSchemaError(source, '(root)', 'the table schema must be a struct type')
+  return parseStruct(json, '', source)
+}
+
+/** `decimal(10,2)` → { precision: 10, scale: 2 }; undefined for any other type. */
+export function deltaDecimalOf(type: DeltaDataType): { precision: number; scale: number } | undefined {
+  if (typeof type !== 'string') return undefined
+  const match = DECIMAL_RE.exec(type)
+  return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined
+}
