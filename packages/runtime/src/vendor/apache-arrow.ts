@@ -6,13 +6,17 @@ import type * as Arrow from 'apache-arrow'
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof Arrow
 
 export const {
+  Binary,
   Bool,
   DataType,
+  Decimal,
   Field,
   Int32,
   Int64,
   List,
   Map_,
+  makeData,
+  makeVector,
   Precision,
   Schema,
   Struct,
