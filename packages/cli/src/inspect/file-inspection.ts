@@ -1,10 +1,6 @@
 import { stat } from 'node:fs/promises'
-import {
-  arrowColumnTypes,
-  describeParquetFile,
-  formatForPath,
-  type ParquetFileFacts,
-} from '@parquetframe/runtime'
+import { formatForPath } from '@parquetframe/runtime'
+import { arrowColumnTypes, describeParquetFile, type ParquetFileFacts } from '@parquetframe/runtime/internal'
 import { dtypeLabel } from './dtype-label.js'
 
 /** A column's name and type label. */

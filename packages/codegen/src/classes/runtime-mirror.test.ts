@@ -42,6 +42,7 @@ function comparable(entity: EntityIR, staticEntity: EntityIR | undefined): unkno
 describe('the static reading mirrors the runtime decorators', () => {
   it('gives the IR that running the decorators registers', async () => {
     const runtime = await import('@parquetframe/runtime')
+    const { entryOf } = await import('@parquetframe/runtime/internal')
     const models = runFixture(runtime) as Record<string, EntityClass>
     const result = parseClasses(fixture)
     expect(result.diagnostics).toEqual([])
@@ -57,7 +58,7 @@ describe('the static reading mirrors the runtime decorators', () => {
         comparable(runtime.entityIR(cls), staticEntity),
       )
     }
-    const registered = runtime.entryOf(classes[0] as EntityClass).enums.get('Tier')
+    const registered = entryOf(classes[0] as EntityClass).enums.get('Tier')
     expect(result.ir?.enums.map(({ span: _, ...e }) => e)).toEqual([registered])
   })
 })

@@ -7,11 +7,11 @@ import {
   type EntityClass,
   EntityRegistry,
   openStore,
-  readContainerHeader,
   registerEntity,
   type SchemaIR,
   withRegistry,
 } from '@parquetframe/runtime'
+import { readContainerHeader } from '@parquetframe/runtime/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kitchenSinkIR } from './__fixtures__/kitchen-sink-ir.js'
 import { SAMPLES } from './__fixtures__/samples.js'
