@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { collectSchemaSymbols, type SchemaSymbols } from '@parquetframe/codegen'
+import { collectSchemaSymbols, type SchemaSymbols } from '@parquetframe/codegen/internal'
 import {
   createConnection,
   type InitializeResult,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { collectSchemaSymbols } from '@parquetframe/codegen'
+import { collectSchemaSymbols } from '@parquetframe/codegen/internal'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { completionItems } from './schema-completion.js'

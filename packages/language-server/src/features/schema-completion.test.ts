@@ -1,4 +1,4 @@
-import { collectSchemaSymbols } from '@parquetframe/codegen'
+import { collectSchemaSymbols } from '@parquetframe/codegen/internal'
 import { describe, expect, it } from 'vitest'
 import { completionContext } from './completion-context.js'
 import { completionItems } from './schema-completion.js'

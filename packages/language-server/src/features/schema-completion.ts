@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, type SchemaSymbols, STORAGE_FORMATS } from '@parquetframe/codegen'
+import { CONFIG_KEYS, type SchemaSymbols, STORAGE_FORMATS } from '@parquetframe/codegen/internal'
 import { SCALAR_TYPE_NAMES } from '@parquetframe/runtime/schema'
 import { type CompletionItem, CompletionItemKind, InsertTextFormat } from 'vscode-languageserver'
 import {

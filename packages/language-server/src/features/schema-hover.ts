@@ -1,4 +1,4 @@
-import type { DeclarationSymbol, FieldSymbol, SchemaSymbols } from '@parquetframe/codegen'
+import type { DeclarationSymbol, FieldSymbol, SchemaSymbols } from '@parquetframe/codegen/internal'
 import { SCALAR_TYPE_NAMES, type ScalarTypeName } from '@parquetframe/runtime/schema'
 import type { MarkupContent } from 'vscode-languageserver'
 import {

@@ -1,4 +1,4 @@
-import type { FieldTypeSymbol } from '@parquetframe/codegen'
+import type { FieldTypeSymbol } from '@parquetframe/codegen/internal'
 import { avroSchemaForEntity } from '@parquetframe/runtime/avro-schema'
 import {
   type EnumIR,

@@ -7,7 +7,7 @@ import type {
   SymbolReference,
   SymbolSpan,
   SymbolTarget,
-} from '@parquetframe/codegen'
+} from '@parquetframe/codegen/internal'
 import { spanContains } from '../protocol/lsp-ranges.js'
 
 /** What the cursor is on. */

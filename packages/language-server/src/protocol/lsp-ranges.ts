@@ -1,4 +1,5 @@
-import type { DiagnosticSpan, SymbolSpan } from '@parquetframe/codegen'
+import type { DiagnosticSpan } from '@parquetframe/codegen'
+import type { SymbolSpan } from '@parquetframe/codegen/internal'
 import type { Range } from 'vscode-languageserver'
 
 /** A diagnostic's 1-based line/column and length as an LSP range (0-based, UTF-16 units, one line). */
