@@ -4,19 +4,21 @@ import { join } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  type CheckpointAction,
   CheckpointFormatError,
+  type DeltaCheckpointAction,
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpoint-parquet.js'
+import type { DeltaDeletionVector } from './delta-actions.js'
 
-const inlineDv = {
+const inlineDv: DeltaDeletionVector = {
   storageType: 'i',
   pathOrInlineDv: 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L',
   sizeInBytes: 40,
   cardinality: 6,
 }
-const fileDv = {
+// maxRowIndex: in Spark's checkpoint schema, not (yet) in DeltaDeletionVector.
+const fileDv: DeltaDeletionVector & { maxRowIndex: number } = {
   storageType: 'u',
   pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^',
   offset: 4,
@@ -26,7 +28,7 @@ const fileDv = {
 }
 
 /** One action of every kind, with the edge values a checkpoint must keep. */
-const everyKind: CheckpointAction[] = [
+const everyKind: DeltaCheckpointAction[] = [
   { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
   {
     protocol: {
@@ -133,7 +135,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
   })
 
   it('round-trips 10,000 adds', () => {
-    const adds: CheckpointAction[] = Array.from({ length: 10_000 }, (_, i) => ({
+    const adds: DeltaCheckpointAction[] = Array.from({ length: 10_000 }, (_, i) => ({
       add: {
         path: `p=${i % 7}/part-${i}.parquet`,
         partitionValues: { p: String(i % 7) },
@@ -150,7 +152,9 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     const add = { path: 'a.parquet', partitionValues: {}, size: 1, modificationTime: 1, dataChange: true }
     const refusal = (actions: unknown[]): CheckpointFormatError => {
       try {
-        encodeCheckpoint(actions as CheckpointAction[], { file: '00000000000000000010.checkpoint.parquet' })
+        encodeCheckpoint(actions as DeltaCheckpointAction[], {
+          file: '00000000000000000010.checkpoint.parquet',
+        })
       } catch (error) {
         expect(error).toBeInstanceOf(CheckpointFormatError)
         expect((error as CheckpointFormatError).code).toBe('PF_DELTA_CHECKPOINT')

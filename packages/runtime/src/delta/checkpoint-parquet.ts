@@ -13,115 +13,42 @@ import {
   type CheckpointStructSpec,
   checkpointColumnType,
 } from './checkpoint-arrow-schema.js'
+import type { DeltaAction } from './delta-actions.js'
 
-// The action shapes below are the spec's JSON shapes (field names exactly as in PROTOCOL.md "Actions"), so that a
-// checkpoint's rows and a commit's JSON lines are the same data.
+/** A string map as the spec's JSON holds it (`tags`, `checkpointMetadata.tags`...); null values allowed. */
+export type DeltaStringMap = Readonly<Record<string, string | null>>
 
-/** A string map as the spec's JSON holds it (`partitionValues`, `tags`, `configuration`...); null values allowed. */
-export type DeltaStringMap = Record<string, string | null>
-
-/** PROTOCOL.md "Deletion Vector Descriptor Schema". */
-export interface DeletionVectorDescriptor {
-  storageType: string
-  pathOrInlineDv: string
-  offset?: number
-  sizeInBytes: number
-  cardinality: number
-  maxRowIndex?: number
-}
-
-/** PROTOCOL.md "Add File and Remove File": `add`. */
-export interface AddFileAction {
-  path: string
-  partitionValues: DeltaStringMap
-  size: number
-  modificationTime: number
-  dataChange: boolean
-  stats?: string
-  tags?: DeltaStringMap
-  deletionVector?: DeletionVectorDescriptor
-  baseRowId?: number
-  defaultRowCommitVersion?: number
-  clusteringProvider?: string
-}
-
-/** PROTOCOL.md "Add File and Remove File": `remove` (a checkpoint keeps neither `stats` nor `tags`). */
-export interface RemoveFileAction {
-  path: string
-  deletionTimestamp?: number
-  dataChange: boolean
-  extendedFileMetadata?: boolean
-  partitionValues?: DeltaStringMap
-  size?: number
-  stats?: string
-  tags?: DeltaStringMap
-  deletionVector?: DeletionVectorDescriptor
-  baseRowId?: number
-  defaultRowCommitVersion?: number
-}
-
-/** PROTOCOL.md "Change Metadata". */
-export interface MetadataAction {
-  id: string
-  name?: string
-  description?: string
-  format: { provider: string; options?: DeltaStringMap }
-  schemaString: string
-  partitionColumns: string[]
-  createdTime?: number
-  configuration: DeltaStringMap
-}
-
-/** PROTOCOL.md "Protocol Evolution". */
-export interface ProtocolAction {
-  minReaderVersion: number
-  minWriterVersion: number
-  readerFeatures?: string[]
-  writerFeatures?: string[]
-}
-
-/** PROTOCOL.md "Transaction Identifiers". */
-export interface TxnAction {
-  appId: string
-  version: number
-  lastUpdated?: number
-}
-
-/** PROTOCOL.md "Domain Metadata". */
-export interface DomainMetadataAction {
-  domain: string
-  configuration: string
-  removed: boolean
+/** PROTOCOL.md "Domain Metadata" (delta-actions.ts does not define it yet). */
+export interface DeltaDomainMetadata {
+  readonly domain: string
+  readonly configuration: string
+  readonly removed: boolean
 }
 
 /** PROTOCOL.md "Checkpoint Metadata" (V2 checkpoints only). */
-export interface CheckpointMetadataAction {
-  version: number
-  tags?: DeltaStringMap
+export interface DeltaCheckpointMetadata {
+  readonly version: number
+  readonly tags?: DeltaStringMap
 }
 
-/** PROTOCOL.md "Sidecar File Information" (V2 checkpoints only). */
-export interface SidecarAction {
-  path: string
-  sizeInBytes: number
-  modificationTime: number
-  tags?: DeltaStringMap
+/** PROTOCOL.md "Sidecar File Information" (V2 checkpoints only): `path` is relative to `_delta_log/_sidecars/`. */
+export interface DeltaSidecar {
+  readonly path: string
+  readonly sizeInBytes: number
+  readonly modificationTime: number
+  readonly tags?: DeltaStringMap
 }
 
-/** One action a checkpoint holds, as one line of a commit's JSON holds it. */
-export type CheckpointAction =
-  | { add: AddFileAction }
-  | { remove: RemoveFileAction }
-  | { metaData: MetadataAction }
-  | { protocol: ProtocolAction }
-  | { txn: TxnAction }
-  | { domainMetadata: DomainMetadataAction }
+/** One action a checkpoint holds: any commit action but commitInfo (the spec keeps provenance out), or a domain. */
+export type DeltaCheckpointAction =
+  | Exclude<DeltaAction, { readonly commitInfo: unknown }>
+  | { readonly domainMetadata: DeltaDomainMetadata }
 
 /** One action read from a checkpoint: a V2-spec checkpoint adds `checkpointMetadata` and `sidecar` rows. */
-export type CheckpointReadAction =
-  | CheckpointAction
-  | { checkpointMetadata: CheckpointMetadataAction }
-  | { sidecar: SidecarAction }
+export type DeltaCheckpointReadAction =
+  | DeltaCheckpointAction
+  | { readonly checkpointMetadata: DeltaCheckpointMetadata }
+  | { readonly sidecar: DeltaSidecar }
 
 /** A checkpoint that cannot be written or read: names the file (or "checkpoint") and the column (`add.size`). */
 export class CheckpointFormatError extends ParquetFrameError {
@@ -178,7 +105,7 @@ export interface EncodeCheckpointOptions {
  * (a checkpoint must not keep them) and values outside their column's type.
  */
 export function encodeCheckpoint(
-  actions: readonly CheckpointAction[],
+  actions: readonly DeltaCheckpointAction[],
   options: EncodeCheckpointOptions = {},
 ): Uint8Array {
   const file = options.file ?? 'checkpoint'
@@ -322,7 +249,7 @@ type FieldReader = (row: number) => unknown
 export function decodeCheckpoint(
   bytes: Uint8Array,
   options: DecodeCheckpointOptions = {},
-): CheckpointReadAction[] {
+): DeltaCheckpointReadAction[] {
   const file = options.file ?? 'checkpoint'
   let table: ArrowTable
   try {
@@ -341,11 +268,11 @@ export function decodeCheckpoint(
     const vector = table.getChild(column)
     if (vector !== null) readers.push({ column, read: structReader(vector, spec, column, file) })
   }
-  const actions: CheckpointReadAction[] = []
+  const actions: DeltaCheckpointReadAction[] = []
   for (let row = 0; row < table.numRows; row++)
     for (const { column, read } of readers) {
       const value = read(row)
-      if (value !== undefined) actions.push({ [column]: value } as CheckpointReadAction)
+      if (value !== undefined) actions.push({ [column]: value } as DeltaCheckpointReadAction)
     }
   return actions
 }
@@ -423,7 +350,7 @@ function mapToObject(
   row: number,
   file: string,
 ): DeltaStringMap {
-  const result: DeltaStringMap = {}
+  const result: Record<string, string | null> = {}
   for (const [key, value] of entries) {
     if (typeof key !== 'string')
       throw new CheckpointFormatError(file, path, `row ${row}: a map key is ${describe(key)}, not a string`)
