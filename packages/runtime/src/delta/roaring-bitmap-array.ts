@@ -70,23 +70,48 @@ export class RoaringBitmapArray {
 
   /** The set of `positions` (any order, duplicates allowed); each must be an integer in [0, 2^53-1]. */
   static fromPositions(positions: Iterable<number>): RoaringBitmapArray {
-    const values = Float64Array.from(positions)
-    for (const v of values) if (!Number.isSafeInteger(v) || v < 0) throw new RowIndexError(v)
-    values.sort()
+    const values = Array.isArray(positions)
+      ? new Float64Array(positions.length)
+      : Float64Array.from(positions)
+    let ascending = true
+    for (let k = 0; k < values.length; k++) {
+      const v = Array.isArray(positions) ? (positions[k] as number) : (values[k] as number)
+      if (!Number.isSafeInteger(v) || v < 0) throw new RowIndexError(v)
+      values[k] = v
+      if (k > 0 && v < (values[k - 1] as number)) ascending = false
+    }
+    if (!ascending) values.sort()
     const keys: number[] = []
     const containers: Container[] = []
     let i = 0
     while (i < values.length) {
       const key = Math.floor((values[i] as number) / TWO_16)
       const base = key * TWO_16
-      const low: number[] = []
-      while (i < values.length && (values[i] as number) < base + TWO_16) {
-        const v = (values[i] as number) - base
-        if (low.length === 0 || low[low.length - 1] !== v) low.push(v)
-        i++
+      let end = i
+      let distinct = 0
+      for (let previous = -1; end < values.length && (values[end] as number) < base + TWO_16; end++) {
+        const v = (values[end] as number) - base
+        if (v !== previous) distinct++
+        previous = v
       }
       keys.push(key)
-      containers.push(normalized(Uint16Array.from(low)))
+      if (distinct <= ARRAY_MAX) {
+        const low = new Uint16Array(distinct)
+        for (let k = i, n = 0, previous = -1; k < end; k++) {
+          const v = (values[k] as number) - base
+          if (v !== previous) low[n++] = v
+          previous = v
+        }
+        containers.push(low)
+      } else {
+        const words = new Uint32Array(2048)
+        for (let k = i; k < end; k++) {
+          const v = (values[k] as number) - base
+          words[v >>> 5] = (words[v >>> 5] as number) | (1 << (v & 31))
+        }
+        containers.push({ words, cardinality: distinct })
+      }
+      i = end
     }
     return new RoaringBitmapArray(keys, containers)
   }
@@ -161,10 +186,21 @@ export class RoaringBitmapArray {
 
   /** The row indexes, ascending. */
   toSortedArray(): number[] {
-    const out: number[] = []
+    const out = new Array<number>(this.size)
+    let n = 0
     for (const [i, c] of this.containers.entries()) {
       const base = (this.keys[i] as number) * TWO_16
-      forEachLow(c, (low) => out.push(base + low))
+      if (c instanceof Uint16Array) {
+        for (const v of c) out[n++] = base + v
+        continue
+      }
+      for (let k = 0; k < 2048; k++) {
+        let w = c.words[k] as number
+        while (w !== 0) {
+          out[n++] = base + k * 32 + 31 - Math.clz32(w & -w)
+          w &= w - 1
+        }
+      }
     }
     return out
   }
@@ -229,11 +265,26 @@ type PlannedContainer =
 /** Chooses the smallest encoding, as Roaring's runOptimize does: runs when smaller than the array or bitmap. */
 function planContainer(key: number, c: Container): PlannedContainer {
   const cardinality = cardinalityOf(c)
-  const runs = runsOf(c)
   const plainBytes = cardinality <= ARRAY_MAX ? 2 * cardinality : BITMAP_BYTES
-  if (2 + 2 * runs.length < plainBytes) return { key, cardinality, kind: 'run', runs }
+  if (2 + 4 * runCount(c) < plainBytes) return { key, cardinality, kind: 'run', runs: runsOf(c) }
   if (c instanceof Uint16Array) return { key, cardinality, kind: 'array', values: c }
   return { key, cardinality, kind: 'bitmap', words: c.words }
+}
+
+/** How many runs of consecutive values the container holds. */
+function runCount(c: Container): number {
+  let runs = 0
+  if (c instanceof Uint16Array) {
+    for (let k = 0; k < c.length; k++) if (k === 0 || (c[k] as number) !== (c[k - 1] as number) + 1) runs++
+    return runs
+  }
+  let carry = 0
+  for (const w of c.words) {
+    // A run starts at each set bit whose lower neighbour (the previous word's top bit for bit 0) is clear.
+    runs += popcount32((w & ~((w << 1) | carry)) >>> 0)
+    carry = w >>> 31
+  }
+  return runs
 }
 
 function containerBytes(c: PlannedContainer): number {
@@ -586,12 +637,14 @@ function lastBit(words: Uint32Array): number {
 
 function popcount(words: Uint32Array): number {
   let count = 0
-  for (let w of words) {
-    w -= (w >>> 1) & 0x55555555
-    w = (w & 0x33333333) + ((w >>> 2) & 0x33333333)
-    count += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
-  }
+  for (const w of words) count += popcount32(w)
   return count
+}
+
+function popcount32(word: number): number {
+  let w = word - ((word >>> 1) & 0x55555555)
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333)
+  return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
 /** Index of `value` in the ascending `sorted`, or -1. */
