@@ -11,6 +11,8 @@ export const {
   DataType,
   Decimal,
   Field,
+  Float32,
+  Float64,
   Int32,
   Int64,
   LargeUtf8,
