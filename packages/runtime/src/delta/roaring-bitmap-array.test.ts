@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -15,6 +16,7 @@ const range = (from: number, to: number, step = 1): number[] => {
   for (let v = from; v < to; v += step) out.push(v)
   return out
 }
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 const roundTrip = (bitmap: RoaringBitmapArray): RoaringBitmapArray =>
   RoaringBitmapArray.deserialize(bitmap.serialize())
 
@@ -103,6 +105,21 @@ describe('RoaringBitmapArray', () => {
     expect(read.max()).toBe(MAX_ROW_INDEX)
     for (const p of positions) expect(read.has(p)).toBe(true)
     expect(read.has(2 ** 32 + 6)).toBe(false)
+  })
+
+  it('writes the bytes of the RoaringFormatSpec test files (Java RoaringBitmap and CRoaring, run-optimized)', () => {
+    // testdata/bitmapwithruns.bin of RoaringBitmap/RoaringFormatSpec (a 32-bit bitmap written by Java): multiples of
+    // 1000 below 100000, multiples of 3 in [300000, 600000), all of [700000, 800000).
+    const java = [...range(0, 100_000, 1000), ...range(300_000, 600_000, 3), ...range(700_000, 800_000)]
+    const bucket = RoaringBitmapArray.fromPositions(java).serialize().subarray(16) // after magic, count and key
+    expect(bucket.length).toBe(48_056)
+    expect(sha256(bucket)).toBe('1f1909bfdd354fa2f0694fe88b8076833ca5383ad9fc3f68f2709c84a2ab70e3')
+    // testdata64/bitmap64.bin (CRoaring's Roaring64Map, the portable layout): even values below 2^16, all of
+    // [2^32, 2^32 + 10^6), and 2^48.
+    const wide = [...range(0, 65_536, 2), ...range(2 ** 32, 2 ** 32 + 1_000_000), 2 ** 48]
+    const portable = RoaringBitmapArray.fromPositions(wide).serialize().subarray(4) // after the magic
+    expect(sha256(portable)).toBe('a0f752256dbbc2ca67659c4bedb0ac5b67f18fbef76d65e0cc95bfa442eb0a6a')
+    expect(roundTrip(RoaringBitmapArray.fromPositions(wide)).toSortedArray()).toEqual(wide)
   })
 
   it('refuses row indexes that are negative, fractional or beyond 2^53-1', () => {
