@@ -1,4 +1,4 @@
-import { dataFrameToRecords, type Table } from '@parquetframe/runtime'
+import { Frame, type Table } from '@parquetframe/runtime'
 import { expect } from 'vitest'
 import { pfRows } from './pf-normal-form.js'
 import type { SpecDeltaReader } from './spec-delta-reader.js'
@@ -34,7 +34,7 @@ export async function expectSameRowsAt(
   step: string,
 ): Promise<readonly Record<string, unknown>[]> {
   const seen = await oracle.read(root, version)
-  const pf = dataFrameToRecords(await (await table.at(version)).read())
+  const pf = await Frame.fromDataFrame(await (await table.at(version)).read()).toRecords()
   const operation = String(seen.snapshot.commitInfo?.operation ?? '?')
   const diff = difference(seen.rows, pfRows(pf, seen.fields))
   expect(

@@ -12,7 +12,7 @@ function atScale(text: string, scale: number): string {
 }
 
 /**
- * One value of pf's records (dataFrameToRecords: numbers or bigints, exact decimal strings, Dates, Uint8Arrays,
+ * One value of pf's records (Frame.toRecords: numbers or bigints, exact decimal strings, Dates, Uint8Arrays,
  * arrays, objects) in the oracle's normal form for the column's Delta type. Nothing is coerced across kinds: a
  * binary column that pf returns as text stays text, so the comparison shows it.
  */

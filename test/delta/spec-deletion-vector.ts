@@ -102,6 +102,19 @@ function readRoaring32(view: DataView, start: number, out: (low: number) => void
 /** PROTOCOL.md "Deletion Vector Format": magic 1681511377 then a portable 64-bit RoaringBitmap, little endian. */
 export function decodeRoaringBitmapArray(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  // PROTOCOL.md's own inline example ("JSON Example 3") is in Delta's older native layout: magic 1681511376, then
+  // big-endian bitmap count and, per bitmap i (key i), its size and a 32-bit RoaringBitmap.
+  if (view.getUint32(0, false) === 1681511376) {
+    const count = view.getUint32(4, false)
+    let at = 8
+    const rows: number[] = []
+    for (let key = 0; key < count; key++) {
+      const size = view.getUint32(at, false)
+      readRoaring32(view, at + 4, (low) => rows.push(key * 2 ** 32 + low))
+      at += 4 + size
+    }
+    return rows
+  }
   const magic = view.getUint32(0, true)
   if (magic !== 1681511377) throw new SpecOracleError('bad-deletion-vector', `DV magic number ${magic}`)
   const buckets = Number(view.getBigUint64(4, true))
@@ -116,23 +129,25 @@ export function decodeRoaringBitmapArray(bytes: Uint8Array): number[] {
   return rows
 }
 
+/** PROTOCOL.md "Derived Fields" absolutePath: `<root>/<random prefix>/deletion_vector_<uuid>.bin` for 'u', the URI for 'p'. */
+export function dvFilePath(root: string, dv: DeletionVectorDescriptor): string {
+  if (dv.storageType === 'u') {
+    // "<random prefix - optional><base85 encoded uuid>": the uuid is the last 20 characters.
+    const prefix = dv.pathOrInlineDv.slice(0, -20)
+    const uuid = uuidText(z85Decode(dv.pathOrInlineDv.slice(-20)))
+    return join(root, prefix, `deletion_vector_${uuid}.bin`)
+  }
+  if (dv.storageType === 'p') return tablePath(root, dv.pathOrInlineDv)
+  throw new SpecOracleError('bad-deletion-vector', `a DV of storageType "${dv.storageType}" has no file`)
+}
+
 /** The deleted row positions of one DV (inline, or in a file as "Deletion Vector File Storage Format" says). */
 export function readDeletionVector(root: string, dv: DeletionVectorDescriptor): number[] {
   let rows: number[]
   if (dv.storageType === 'i') {
     rows = decodeRoaringBitmapArray(z85Decode(dv.pathOrInlineDv).subarray(0, dv.sizeInBytes))
   } else {
-    let file: string
-    if (dv.storageType === 'u') {
-      // "<random prefix - optional><base85 encoded uuid>": the uuid is the last 20 characters.
-      const prefix = dv.pathOrInlineDv.slice(0, -20)
-      const uuid = uuidText(z85Decode(dv.pathOrInlineDv.slice(-20)))
-      file = join(root, prefix, `deletion_vector_${uuid}.bin`)
-    } else if (dv.storageType === 'p') {
-      file = tablePath(root, dv.pathOrInlineDv)
-    } else {
-      throw new SpecOracleError('bad-deletion-vector', `unknown DV storageType "${dv.storageType}"`)
-    }
+    const file = dvFilePath(root, dv)
     const bytes = readFileSync(file)
     const offset = dv.offset ?? 0
     if (offset === 0 || bytes[0] !== 1)

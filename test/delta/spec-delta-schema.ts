@@ -61,3 +61,26 @@ export function duckTypeOf(type: DeltaType): string | undefined {
   }
   return names[type]
 }
+
+/** The type DuckDB's DESCRIBE shows for a Parquet column holding a Delta type as the spec stores it. */
+export function duckDescribedType(type: DeltaType): string | undefined {
+  if (typeof type === 'string') {
+    const t = duckTypeOf(type)
+    return t === 'TIMESTAMPTZ'
+      ? 'TIMESTAMP WITH TIME ZONE'
+      : t?.replace(/^DECIMAL\((\d+), (\d+)\)$/, 'DECIMAL($1,$2)')
+  }
+  if (type.type === 'array') {
+    const element = duckDescribedType(type.elementType)
+    return element === undefined ? undefined : `${element}[]`
+  }
+  if (type.type === 'map') {
+    const key = duckDescribedType(type.keyType)
+    const value = duckDescribedType(type.valueType)
+    return key === undefined || value === undefined ? undefined : `MAP(${key}, ${value})`
+  }
+  const fields = type.fields.map((f) => [f.name, duckDescribedType(f.type)] as const)
+  if (fields.some(([, t]) => t === undefined)) return undefined
+  const name = (n: string): string => (/^[a-z_][a-z0-9_]*$/i.test(n) ? n : `"${n.replaceAll('"', '""')}"`)
+  return `STRUCT(${fields.map(([n, t]) => `${name(n)} ${t}`).join(', ')})`
+}

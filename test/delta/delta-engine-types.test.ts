@@ -1,0 +1,88 @@
+// The types other engines see: the Delta schema a user would declare in SQL for each pf type, and data files whose
+// Parquet types (as DuckDB DESCRIBEs them) are what that Delta schema promises (PROTOCOL.md "Primitive Types":
+// timestamp is stored with isAdjustedToUTC=true, so DuckDB sees TIMESTAMP WITH TIME ZONE).
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { EntityRegistry, resetConfig, setConfig, withRegistry } from '@parquetframe/runtime'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Person, registerPerson } from './person-entity.js'
+import { SpecDeltaReader } from './spec-delta-reader.js'
+import { duckDescribedType, parseSchemaString, physicalName } from './spec-delta-schema.js'
+import { tablePath } from './spec-table-path.js'
+
+let oracle: SpecDeltaReader
+let dir: string
+const registry = new EntityRegistry()
+
+beforeAll(async () => {
+  oracle = await SpecDeltaReader.open()
+  dir = await mkdtemp(join(tmpdir(), 'pf-delta-types-'))
+  setConfig({ entityBasePath: dir })
+  registerPerson(registry)
+})
+afterAll(async () => {
+  oracle.close()
+  resetConfig()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('the data types other engines see', () => {
+  it('the Delta schema says what a user would declare in SQL, and the data files hold exactly those types', async () => {
+    await withRegistry(registry, async () => {
+      await Person.saveAll([
+        {
+          id: 1,
+          name: 'a',
+          region: 'r',
+          role: 'ADMIN',
+          price: '1.5',
+          born: '2020-01-02',
+          at: new Date(1),
+          big: 1n,
+        },
+        { id: 2, name: 'b', region: null, role: 'MEMBER', tags: ['x'], blob: new Uint8Array([1]), meta: [1] },
+      ])
+    })
+    const root = join(dir, 'people')
+    const snapshot = await oracle.snapshot(root)
+    const fields = parseSchemaString(snapshot.metaData.schemaString)
+    expect(Object.fromEntries(fields.map((f) => [f.name, [f.type, f.nullable]]))).toEqual({
+      id: ['long', false],
+      name: ['string', false],
+      region: ['string', true],
+      role: ['string', false],
+      price: ['decimal(38,18)', true],
+      born: ['date', true],
+      at: ['timestamp', true],
+      tags: [{ type: 'array', elementType: 'string', containsNull: expect.any(Boolean) }, true],
+      blob: ['binary', true],
+      big: ['long', true],
+      ok: ['boolean', true],
+      score: ['double', true],
+      meta: ['string', true],
+    })
+    expect(snapshot.metaData.partitionColumns).toEqual(['region'])
+    const read = await oracle.read(root)
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      expect(snapshot.files.length).toBeGreaterThan(0)
+      for (const file of snapshot.files) {
+        const path = tablePath(root, file.path)
+        const described = await duck.runAndReadAll(
+          `describe select * from read_parquet('${path.replaceAll("'", "''")}')`,
+        )
+        const types = new Map(described.getRows().map((r) => [String(r[0]), String(r[1])]))
+        for (const field of fields) {
+          if (snapshot.metaData.partitionColumns.includes(field.name)) continue
+          expect(types.get(physicalName(field, read.mode)), `${file.path}: column ${field.name}`).toBe(
+            duckDescribedType(field.type),
+          )
+        }
+      }
+    } finally {
+      duck.closeSync()
+    }
+  }, 120_000)
+})
