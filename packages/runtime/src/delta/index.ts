@@ -2,6 +2,21 @@
  * The Delta Lake transaction log (PROTOCOL.md of delta-io/delta): its actions, the commit file codec, the path
  * and partition-value encoding and per-file statistics. A pf table's log is a Delta log (see docs/tables.md).
  */
+
+export {
+  DeletionVectorCorruptError,
+  DeletionVectorDescriptorError,
+  type DeletionVectorFile,
+  type DeletionVectorFileOptions,
+  decodeDeletionVectorFile,
+  decodeInlineDeletionVector,
+  deletionVectorAbsolutePath,
+  deletionVectorRelativePath,
+  encodeDeletionVectorFile,
+  encodeInlineDeletionVector,
+  readDeletionVector,
+  writeDeletionVectorFile,
+} from './deletion-vector.js'
 export type {
   DeltaAction,
   DeltaAdd,
@@ -34,3 +49,10 @@ export {
   parseDeltaDate,
   parseDeltaTimestamp,
 } from './delta-stats.js'
+export {
+  MAX_ROW_INDEX,
+  RoaringBitmapArray,
+  RoaringBitmapFormatError,
+  RowIndexError,
+} from './roaring-bitmap-array.js'
+export { Z85Error, z85Decode, z85Encode } from './z85.js'
