@@ -180,6 +180,16 @@ describe('RoaringBitmapArray', () => {
     expect(RoaringBitmapArray.deserialize(bytes).toSortedArray()).toEqual([1, 2 ** 32 + 2])
   })
 
+  it('reads empty buckets, which delta-spark writes for the gaps below its highest key', () => {
+    // magic | 2 buckets | key 0: an empty 32-bit bitmap (cookie 12346, 0 containers) | key 1: row 2^32 + 5
+    const bytes = bytesOf(
+      'd1d33964 0200000000000000 00000000 3a300000 00000000 01000000 3a300000 01000000 0000 0000 10000000 0500',
+    )
+    const read = RoaringBitmapArray.deserialize(bytes)
+    expect(read.toSortedArray()).toEqual([2 ** 32 + 5])
+    expect(read.serialize().length).toBe(bytes.length - 12) // pf writes no empty bucket
+  })
+
   describe('refuses corrupt bytes with RoaringBitmapFormatError naming the byte', () => {
     const good = RoaringBitmapArray.fromPositions([
       1,
