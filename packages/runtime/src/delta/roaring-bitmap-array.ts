@@ -70,12 +70,12 @@ export class RoaringBitmapArray {
 
   /** The set of `positions` (any order, duplicates allowed); each must be an integer in [0, 2^53-1]. */
   static fromPositions(positions: Iterable<number>): RoaringBitmapArray {
-    const values = Array.isArray(positions)
-      ? new Float64Array(positions.length)
-      : Float64Array.from(positions)
+    // An array is copied by index (no iterator call per value); input already ascending skips the sort.
+    const list: readonly number[] | undefined = Array.isArray(positions) ? positions : undefined
+    const values = list ? new Float64Array(list.length) : Float64Array.from(positions)
     let ascending = true
     for (let k = 0; k < values.length; k++) {
-      const v = Array.isArray(positions) ? (positions[k] as number) : (values[k] as number)
+      const v = list ? (list[k] as number) : (values[k] as number)
       if (!Number.isSafeInteger(v) || v < 0) throw new RowIndexError(v)
       values[k] = v
       if (k > 0 && v < (values[k - 1] as number)) ascending = false
