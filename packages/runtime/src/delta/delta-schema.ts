@@ -85,7 +85,7 @@ export interface DeltaSchema {
 }
 
 /** The Delta type of a pf field type as its data files store it; `asText` for Decimal/Bytes held as strings. */
-export function deltaTypeFor(type: FieldType, asText = storesAsText(type)): DeltaDataType {
+export function deltaTypeFor(type: FieldType, asText: boolean): DeltaDataType {
   switch (type.kind) {
     case 'enum':
       return 'string'
@@ -154,7 +154,7 @@ export function deltaSchemaFor(
       type: deltaTypeFor(
         field.type,
         options.textStored === undefined
-          ? storesAsText(field.type)
+          ? storesAsText(field.type, entity.format)
           : isDecimalOrBytes(field.type) && options.textStored.has(field.name),
       ),
       nullable: field.optional,

@@ -122,7 +122,7 @@ describe('@default literals become the field type', () => {
       entityIRFor('Setting', {
         id: 'Int',
         big: 'BigInt',
-        price: 'Decimal',
+        price: 'Decimal(10,2)',
         at: 'DateTime',
         day: 'Date',
         meta: 'Json',

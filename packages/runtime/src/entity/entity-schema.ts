@@ -1,3 +1,4 @@
+import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 import { z } from '../vendor/zod.js'
 import type { ValidationIssue } from './entity-errors.js'
@@ -11,6 +12,10 @@ export function zodForType(type: FieldType, enums: ReadonlyMap<string, EnumIR>):
     return z.enum(values as [string, ...string[]])
   }
   if (type.kind === 'list') return z.array(zodForType(type.element, enums))
+  if (type.name === 'Decimal') {
+    const { precision, scale } = decimalSpecOf(type)
+    return pfz.Decimal(precision, scale)
+  }
   return pfz[type.name]()
 }
 

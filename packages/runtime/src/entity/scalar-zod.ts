@@ -1,3 +1,4 @@
+import { DEFAULT_DECIMAL, decimalFitProblem } from '../schema/decimal-spec.js'
 import type { ScalarTypeName } from '../schema/schema-ir.js'
 import { z } from '../vendor/zod.js'
 import { loneSurrogateIndex, loneSurrogateMessage } from './lone-surrogate.js'
@@ -16,7 +17,14 @@ export const pfz = {
   BigInt: () => z.bigint().min(INT64_MIN).max(INT64_MAX),
   // NaN and ±Infinity are doubles too (Parquet and Avro store them); z.number() would refuse them.
   Float: () => z.custom<number>((v) => typeof v === 'number', { message: 'expected number' }),
-  Decimal: () => z.string().regex(DECIMAL_RE, 'expected a decimal number string'),
+  // A decimal string that fits decimal(precision, scale) exactly (no rounding); default decimal(38, 18).
+  Decimal: (precision: number = DEFAULT_DECIMAL.precision, scale: number = DEFAULT_DECIMAL.scale) =>
+    z
+      .string()
+      .regex(DECIMAL_RE, 'expected a decimal number string')
+      .refine((s) => !DECIMAL_RE.test(s) || decimalFitProblem(s, { precision, scale }) === undefined, {
+        error: (issue) => decimalFitProblem(issue.input as string, { precision, scale }) ?? 'does not fit',
+      }),
   String: () =>
     z.string().refine((s) => loneSurrogateIndex(s) < 0, {
       error: (issue) => loneSurrogateMessage(issue.input as string),

@@ -7,6 +7,7 @@ import { getFormat } from '../format/format-registry.js'
 import { sameDtype } from '../format/same-dtype.js'
 import type { StorageFormat } from '../format/storage-format.js'
 import type { EntityIR } from '../schema/schema-ir.js'
+import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
 import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
@@ -55,10 +56,10 @@ export class DataFileStore {
     /** Largest number of rows per written file. */
     readonly maxRowsPerFile: number,
   ) {
-    this.format = getFormat(metadata.format)
     this.schema = polarsSchemaForEntity(metadata.entity, metadata.enums)
     this.mapping = new ColumnMapping(metadata)
     this.storedEntity = this.mapping.storedEntity()
+    this.format = withBytesAsBase64(getFormat(metadata.format), this.storedEntity)
     this.storedSchema = polarsSchemaForEntity(this.storedEntity, metadata.enums)
     if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(this.storedEntity, metadata.enums)
   }
@@ -73,7 +74,7 @@ export class DataFileStore {
     tempPath: string,
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
-      const bytes = encodeParquet(df, 'zstd')
+      const bytes = encodeParquet(df, 'zstd', { entity: this.storedEntity })
       const writing = this.fs.writeFile(tempPath, bytes)
       let stats: FileStats
       let checksum: string

@@ -1,11 +1,12 @@
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
-import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import type { EntityIR, EnumIR, FieldIR, FieldType, StorageFormatName } from '../schema/schema-ir.js'
 
 /**
  * The polars dtype storing a field type. Int/BigInt → Int64, Float → Float64,
  * Decimal/String/Json/enum → Utf8, Boolean → Bool, DateTime → Datetime('us','UTC'),
- * Date → Date, list → List. Bytes → Utf8 holding base64: nodejs-polars 0.24 has no Binary dtype.
+ * Date → Date, list → List. In memory Decimal is exact text and Bytes base64 text (nodejs-polars 0.24 has no usable
+ * Binary dtype); Parquet files store them as DECIMAL and BYTE_ARRAY (see storesAsText).
  */
 export function polarsTypeForField(type: FieldType): DataType {
   switch (type.kind) {
@@ -36,11 +37,14 @@ export function polarsTypeForField(type: FieldType): DataType {
 }
 
 /**
- * Whether data files hold values of this type (or list elements) as text: Decimal as decimal strings and Bytes as
- * base64, as polars writes them. The one rule the Delta schema and the writers follow.
+ * Whether data files of a table in `format` hold values of this type (or its list elements) as text: Avro files
+ * hold Decimal as decimal strings and Bytes as base64; Parquet files hold them as DECIMAL(p, s) and BYTE_ARRAY
+ * (arrow-parquet-encoder.ts). In memory both are text either way (see polarsTypeForField). The one rule the
+ * Delta schema and the writers follow.
  */
-export function storesAsText(type: FieldType): boolean {
-  if (type.kind === 'list') return storesAsText(type.element)
+export function storesAsText(type: FieldType, format: StorageFormatName = 'parquet'): boolean {
+  if (format === 'parquet') return false
+  if (type.kind === 'list') return storesAsText(type.element, format)
   return type.kind === 'scalar' && (type.name === 'Decimal' || type.name === 'Bytes')
 }
 

@@ -1,14 +1,17 @@
 import type { EntityIR, EnumIR, FieldIR, FieldType, RelationIR } from '../../schema/schema-ir.js'
 
-/** Shorthand field types for tests: 'Int', 'String?', 'String[]', 'enum:Role'. */
+/** Shorthand field types for tests: 'Int', 'String?', 'String[]', 'enum:Role', 'Decimal(10,2)'. */
 export function fieldType(spec: string): { type: FieldType; optional: boolean } {
   const optional = spec.endsWith('?')
   const base = optional ? spec.slice(0, -1) : spec
   const list = base.endsWith('[]')
   const name = list ? base.slice(0, -2) : base
+  const decimal = /^Decimal\((\d+),\s*(\d+)\)$/.exec(name)
   const scalar: FieldType = name.startsWith('enum:')
     ? { kind: 'enum', name: name.slice(5) }
-    : { kind: 'scalar', name: name as Extract<FieldType, { kind: 'scalar' }>['name'] }
+    : decimal
+      ? { kind: 'scalar', name: 'Decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) }
+      : { kind: 'scalar', name: name as Extract<FieldType, { kind: 'scalar' }>['name'] }
   return { type: list ? { kind: 'list', element: scalar } : scalar, optional }
 }
 
