@@ -13,8 +13,8 @@ function atScale(text: string, scale: number): string {
 
 /**
  * One value of pf's records (Frame.toRecords: numbers or bigints, exact decimal strings, Dates, Uint8Arrays,
- * arrays, objects) in the oracle's normal form for the column's Delta type. Nothing is coerced across kinds: a
- * binary column that pf returns as text stays text, so the comparison shows it.
+ * arrays, objects) in the oracle's normal form for the column's Delta type. Nothing else is coerced across kinds:
+ * a date column that pf returned as text would stay text, so the comparison shows it.
  */
 export function pfNormal(value: unknown, type: DeltaType): NormalValue {
   if (value === null || value === undefined) return null
@@ -27,6 +27,8 @@ export function pfNormal(value: unknown, type: DeltaType): NormalValue {
     if ((type === 'timestamp' || type === 'timestamp_ntz') && value instanceof Date)
       return microsToIso(BigInt(value.getTime()) * 1000n, type === 'timestamp')
     if (value instanceof Uint8Array) return new Uint8Array(value)
+    // pf's frames carry binary columns as base64 text (polars 0.24 has no Binary dtype; docs/tables.md).
+    if (type === 'binary' && typeof value === 'string') return new Uint8Array(Buffer.from(value, 'base64'))
     if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint') return value
     if (typeof value === 'string') return value
     return String(value)
