@@ -1,4 +1,5 @@
 import { closestName } from './closest-name.js'
+import { DEFAULT_DECIMAL, decimalFitProblem, decimalLabel, MAX_DECIMAL_PRECISION } from './decimal-spec.js'
 import type { DefaultValue, EntityIR, EnumIR, FieldIR, FieldType } from './schema-ir.js'
 import type { SchemaIssue } from './schema-issue.js'
 import { schemaRuleMessages as m } from './schema-rule-messages.js'
@@ -8,9 +9,42 @@ const KEY_SCALARS: ReadonlySet<string> = new Set(['Int', 'BigInt', 'String'])
 const UNINDEXABLE: ReadonlySet<string> = new Set(['Json', 'Bytes'])
 const UNPARTITIONABLE: ReadonlySet<string> = new Set(['Json', 'Bytes', 'Float'])
 
-/** `Int`, `String[]`, `Role`: a field type as the schema language writes it. */
+/** `Int`, `String[]`, `Role`, `Decimal(10, 2)`: a field type as the schema language writes it. */
 export function fieldTypeLabel(type: FieldType): string {
-  return type.kind === 'list' ? `${fieldTypeLabel(type.element)}[]` : type.name
+  if (type.kind === 'list') return `${fieldTypeLabel(type.element)}[]`
+  if (type.kind === 'scalar' && type.precision !== undefined)
+    return decimalLabel({ precision: type.precision, scale: type.scale ?? 0 })
+  return type.name
+}
+
+/** Decimal precision/scale in range (and given only on Decimal); a Decimal literal default that fits them. */
+function checkDecimal(entity: string, field: FieldIR, issues: SchemaIssue[]): void {
+  const type = field.type.kind === 'list' ? field.type.element : field.type
+  if (type.kind !== 'scalar') return
+  const { precision, scale } = type
+  if (type.name !== 'Decimal') {
+    if (precision !== undefined || scale !== undefined)
+      issues.push(m.decimalArguments(entity, field.name, type.name, 'takes no precision or scale'))
+    return
+  }
+  const p = precision ?? DEFAULT_DECIMAL.precision
+  const s = scale ?? DEFAULT_DECIMAL.scale
+  const label = fieldTypeLabel(type)
+  if (!Number.isInteger(p) || p < 1 || p > MAX_DECIMAL_PRECISION)
+    issues.push(
+      m.decimalArguments(entity, field.name, label, `has precision ${p}, not 1..${MAX_DECIMAL_PRECISION}`),
+    )
+  else if (!Number.isInteger(s) || s < 0 || s > p)
+    issues.push(m.decimalArguments(entity, field.name, label, `has scale ${s}, not 0..${p} (its precision)`))
+  else if (
+    field.default?.kind === 'literal' &&
+    typeof field.default.value === 'string' &&
+    field.type.kind !== 'list'
+  ) {
+    const problem = decimalFitProblem(field.default.value, { precision: p, scale: s })
+    if (problem !== undefined && /^-?\d+(\.\d+)?$/.test(field.default.value))
+      issues.push(m.decimalDefaultFit(entity, field.name, problem))
+  }
 }
 
 /**
@@ -34,6 +68,7 @@ export function checkEntityRules(
   checkColumns(entity, issues)
   for (const field of entity.fields) {
     checkIndexable(name, field, issues)
+    checkDecimal(name, field, issues)
     if (field.default !== undefined) checkDefault(name, field, field.default, enums, issues)
   }
   checkGroups(entity, byName, issues)

@@ -33,6 +33,20 @@ export const schemaRuleMessages = {
       `field ${q(field)} is declared twice in entity ${q(entity)}`,
     ),
 
+  decimalArguments: (entity: string, field: string, type: string, problem: string) =>
+    error(
+      'PF2014',
+      { entity, field, part: 'type' },
+      `${entity}.${field}: ${type} ${problem}`,
+      'Decimal(precision, scale): precision 1..38 digits in all, scale 0..precision after the point',
+    ),
+  decimalDefaultFit: (entity: string, field: string, problem: string) =>
+    error(
+      'PF3019',
+      { entity, field, part: 'default' },
+      `default of ${entity}.${field} does not fit: ${problem}`,
+    ),
+
   // PF3xxx: fields, keys and defaults
   missingPrimaryKey: (entity: string) =>
     error(

@@ -100,3 +100,48 @@ describe('checkSchemaRules across entities', () => {
     ).toEqual([])
   })
 })
+
+describe('Decimal precision and scale', () => {
+  const messages = (
+    fields: Record<string, string>,
+    patch: (ir: ReturnType<typeof entityIRFor>) => unknown = (i) => i,
+  ) =>
+    checkSchemaRules({
+      enums: [],
+      entities: [patch(entityIRFor('Order', fields)) as ReturnType<typeof entityIRFor>],
+    }).map((i) => `${i.code} ${i.message}`)
+
+  it('accepts 1..38 digits and a scale up to the precision, also in lists', () => {
+    expect(
+      messages({ id: 'Int', a: 'Decimal(1,0)', b: 'Decimal(38,38)', c: 'Decimal(10,2)[]', d: 'Decimal' }),
+    ).toEqual([])
+  })
+
+  it.each([
+    ['Decimal(0,0)', 'PF2014 Order.price: Decimal(0, 0) has precision 0, not 1..38'],
+    ['Decimal(39,2)', 'PF2014 Order.price: Decimal(39, 2) has precision 39, not 1..38'],
+    ['Decimal(5,6)', 'PF2014 Order.price: Decimal(5, 6) has scale 6, not 0..5 (its precision)'],
+    ['Decimal(5,6)[]', 'PF2014 Order.price: Decimal(5, 6) has scale 6, not 0..5 (its precision)'],
+  ])('%s is refused', (type, message) => {
+    expect(messages({ id: 'Int', price: type })).toEqual([message])
+  })
+
+  it('refuses precision on other types and a literal default that does not fit', () => {
+    expect(
+      messages({ id: 'Int', n: 'Int' }, (ir) => ({
+        ...ir,
+        fields: ir.fields.map((f) => (f.name === 'n' ? { ...f, type: { ...f.type, precision: 3 } } : f)),
+      })),
+    ).toEqual(['PF2014 Order.n: Int takes no precision or scale'])
+    expect(
+      messages({ id: 'Int', price: 'Decimal(4,2)' }, (ir) => ({
+        ...ir,
+        fields: ir.fields.map((f) =>
+          f.name === 'price' ? { ...f, default: { kind: 'literal', value: '123.5' } } : f,
+        ),
+      })),
+    ).toEqual([
+      'PF3019 default of Order.price does not fit: 123.5 has 3 digits before the point; Decimal(4, 2) keeps 2',
+    ])
+  })
+})
