@@ -8,7 +8,9 @@ import { createRequire } from 'node:module'
 const loaded = createRequire(import.meta.url)('./schema/index.js') as Record<string, unknown>
 
 export const {
+  DEFAULT_DECIMAL,
   KEY_TYPE_LABEL,
+  MAX_DECIMAL_PRECISION,
   MAX_STORAGE_PATH_LENGTH,
   MAX_STORAGE_SEGMENT_LENGTH,
   SCALAR_TYPE_NAMES,
@@ -16,6 +18,9 @@ export const {
   checkRelation,
   checkSchemaRules,
   closestName,
+  decimalFitProblem,
+  decimalLabel,
+  decimalSpecOf,
   defaultStoragePath,
   editDistance,
   fieldTypeLabel,
