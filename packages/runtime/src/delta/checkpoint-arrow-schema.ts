@@ -81,6 +81,21 @@ export const CHECKPOINT_COLUMNS = {
   domainMetadata: { domain: 'string', configuration: 'string', removed: 'boolean' },
 } as const satisfies Record<string, CheckpointStructSpec>
 
+/** Fields the spec requires, per struct path; a row missing one is refused, read or written. */
+export const CHECKPOINT_REQUIRED: { readonly [path: string]: readonly string[] } = {
+  add: ['path', 'partitionValues', 'size', 'modificationTime', 'dataChange'],
+  remove: ['path', 'dataChange'],
+  metaData: ['id', 'format', 'schemaString', 'partitionColumns', 'configuration'],
+  protocol: ['minReaderVersion', 'minWriterVersion'],
+  txn: ['appId', 'version'],
+  domainMetadata: ['domain', 'configuration', 'removed'],
+  checkpointMetadata: ['version'],
+  sidecar: ['path', 'sizeInBytes', 'modificationTime'],
+  'add.deletionVector': ['storageType', 'pathOrInlineDv', 'sizeInBytes', 'cardinality'],
+  'remove.deletionVector': ['storageType', 'pathOrInlineDv', 'sizeInBytes', 'cardinality'],
+  'metaData.format': ['provider'],
+}
+
 /** The V2-spec columns a reader also meets (a V2 checkpoint's own rows); never written here. */
 export const CHECKPOINT_V2_COLUMNS = {
   checkpointMetadata: { version: 'long', tags: 'map' },
