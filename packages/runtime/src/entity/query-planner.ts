@@ -1,5 +1,7 @@
 import pl from 'nodejs-polars'
 import type { FieldIR } from '../schema/schema-ir.js'
+import type { IndexGroup } from '../secondary-index/index-group.js'
+import type { Key } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import { decimalSortKeys } from './decimal-compare.js'
 import { QueryError } from './entity-errors.js'
@@ -7,6 +9,22 @@ import { compileWhere, type WhereContext } from './where-compiler.js'
 
 /** At most this many `in` values are handed to the table for file pruning (its row filter is an OR chain). */
 const MAX_PRUNING_VALUES = 32
+/** An index is used for at most this many probed values (a composite group probes every combination). */
+const MAX_PROBE_VALUES = 4096
+
+/** An index lookup a where clause allows: the group, the encoded values that may match, whether that is all it asks. */
+export interface IndexProbe {
+  readonly group: IndexGroup
+  /** Encoded values (tuples, for a composite group) a matching row holds one of; empty: nothing matches. */
+  readonly values: readonly string[]
+  /** True when the where clause is exactly this lookup (no other condition): counts need no data read. */
+  readonly covers: boolean
+}
+
+/** Which way a query reads: an index (the files holding matches, the matched live rows) or a scan of the live files. */
+export type QueryPath =
+  | { readonly path: 'index'; readonly index: string; readonly files: number; readonly rows: number }
+  | { readonly path: 'scan'; readonly files: number }
 
 /** A query planned against one entity: what the table prunes by, the row filter, the sort, the columns. */
 export interface QueryPlan {
@@ -19,6 +37,8 @@ export interface QueryPlan {
   readonly columns: string[] | undefined
   /** Fields to materialise. */
   readonly fields: readonly FieldIR[]
+  /** The index lookup that finds the candidate rows, when the where clause allows one. */
+  readonly probe: IndexProbe | undefined
 }
 
 /** The parts of a query the planner reads. */
@@ -28,15 +48,75 @@ export interface PlannableQuery {
   readonly select?: unknown
 }
 
-/** Plans where / orderBy / select; throws QueryError naming `Entity.field` for unknown fields or bad values. */
-export function planQuery(ctx: WhereContext, primaryKey: FieldIR, query: PlannableQuery): QueryPlan {
+/**
+ * Plans where / orderBy / select, and the index lookup among `indexes` the where clause allows; throws QueryError
+ * naming `Entity.field` for unknown fields or bad values.
+ */
+export function planQuery(
+  ctx: WhereContext,
+  primaryKey: FieldIR,
+  query: PlannableQuery,
+  indexes: readonly IndexGroup[] = [],
+): QueryPlan {
   const filter = compileWhere(ctx, query.where)
   return {
     prune: filter ? prunePredicates(ctx, query.where) : [],
     filter,
     sort: planOrderBy(ctx, query.orderBy),
     ...planSelect(ctx, primaryKey, query.select),
+    probe: filter ? planProbe(ctx, query.where, indexes) : undefined,
   }
+}
+
+/** The values a top-level condition allows a field (`x: v`, `x: { equals: v }`, `x: { in: [...] }`), if it is only that. */
+function equalityValues(value: unknown): unknown[] | undefined {
+  if (value === null || value === undefined) return undefined
+  if (typeof value !== 'object' || value instanceof Date) return [value]
+  if (Array.isArray(value)) return undefined
+  const ops = Object.entries(value).filter(([, v]) => v !== undefined)
+  if (ops.length !== 1) return undefined
+  const [op, operand] = ops[0] as [string, unknown]
+  if (op === 'equals') return operand === null ? undefined : [operand]
+  // `in` with a null also matches null rows, which no index holds.
+  if (op === 'in' && Array.isArray(operand) && !operand.includes(null)) return operand
+  return undefined
+}
+
+/**
+ * The cheapest index lookup of a (valid) where clause: a group all of whose fields the top-level AND constrains to
+ * equality or `in`, fewest probed values first. Undefined when no index applies.
+ */
+function planProbe(
+  ctx: WhereContext,
+  where: unknown,
+  indexes: readonly IndexGroup[],
+): IndexProbe | undefined {
+  if (indexes.length === 0 || typeof where !== 'object' || where === null) return undefined
+  const allowed = new Map<string, unknown[]>()
+  const keys = Object.entries(where).filter(([, v]) => v !== undefined)
+  for (const [key, value] of keys) {
+    if (!ctx.fields.has(key)) continue
+    const values = equalityValues(value)
+    if (values) allowed.set(key, values)
+  }
+  let best: IndexProbe | undefined
+  for (const group of indexes) {
+    const lists = group.fields.map((f) => allowed.get(f.name))
+    if (!lists.every((l): l is unknown[] => l !== undefined)) continue
+    const combinations = lists.reduce((n, l) => n * l.length, 1)
+    if (combinations > MAX_PROBE_VALUES || (best && combinations >= best.values.length)) continue
+    let tuples: unknown[][] = [[]]
+    for (const list of lists) tuples = tuples.flatMap((t) => list.map((v) => [...t, v]))
+    let values: string[]
+    try {
+      values = tuples.map((t) => group.codec.encode((t.length === 1 ? t[0] : t) as Key))
+    } catch {
+      continue
+    }
+    const covers = keys.length === group.fields.length
+    best = { group, values: [...new Set(values)], covers }
+  }
+  return best
 }
 
 /** Applies the plan's filter, sort and projection to a lazy scan. */

@@ -1,6 +1,8 @@
 import pl from 'nodejs-polars'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { FieldIR } from '../schema/schema-ir.js'
+import { type IndexGroup, indexGroups } from '../secondary-index/index-group.js'
+import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import type { Snapshot } from '../table/snapshot.js'
@@ -29,7 +31,14 @@ import {
   type PendingAuto,
   storedMaxes,
 } from './field-defaults.js'
-import { applyPlan, type PlannableQuery, planQuery, type QueryPlan } from './query-planner.js'
+import {
+  applyPlan,
+  type IndexProbe,
+  type PlannableQuery,
+  planQuery,
+  type QueryPath,
+  type QueryPlan,
+} from './query-planner.js'
 import type {
   CreateInput,
   FindManyQuery,
@@ -59,6 +68,8 @@ export type TxOperation<T> =
 
 /** Unique checks of batches up to this size prune files by the values' statistics. */
 const MAX_PRUNED_VALUES = 32
+/** Unique checks of batches up to this many rows use the group's index (larger ones scan). */
+const MAX_INDEXED_UNIQUE_VALUES = 4096
 /** Validation reports at most this many issues. */
 const MAX_ISSUES = 20
 /** Default entities per batch of `stream`. */
@@ -73,8 +84,11 @@ export class Repository<T extends object> {
   readonly entry: RegisteredEntity
   /** Field lookup and enums, for compiling queries. */
   readonly context: WhereContext
+  /** The secondary indexes of the entity's `@index`/`@unique` groups (see docs/entities.md, "Indexes"). */
+  readonly indexes = new SecondaryIndexes()
   private zod: z.ZodObject | undefined
   private keyCodec: KeyCodec | undefined
+  private groups: IndexGroup[] | undefined
 
   constructor(store: EntityStore, entry: RegisteredEntity) {
     this.store = store
@@ -145,6 +159,7 @@ export class Repository<T extends object> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
     if (!plan.filter) return snapshot.numRows
+    if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe))
     const lf = await this.scan(snapshot, plan)
     const df = await lf.filter(plan.filter).select(pl.len().alias('n')).collect()
     return Number(df.getColumn('n').get(0))
@@ -155,6 +170,7 @@ export class Repository<T extends object> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
     if (!plan.filter) return snapshot.numRows > 0
+    if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe)) > 0
     const lf = await this.scan(snapshot, plan)
     return (await lf.filter(plan.filter).select(this.pk.column).limit(1).collect()).height > 0
   }
@@ -181,6 +197,19 @@ export class Repository<T extends object> {
       offset += df.height
       remaining -= df.height
     }
+  }
+
+  /**
+   * Which way a query's where clause reads now: `{ path: 'index', index, files, rows }` (the index used, the data
+   * files holding matches, the matched live rows) or `{ path: 'scan', files }` (the live files a scan considers
+   * before statistics pruning). Reads indexes (building missing ones), never the matched rows.
+   */
+  async explain(query: { where?: WhereInput<T> } = {}): Promise<QueryPath> {
+    const plan = this.plan(query)
+    const snapshot = await this.snapshot()
+    if (!plan.probe) return { path: 'scan', files: snapshot.files.length }
+    const matches = await this.lookup(snapshot, plan.probe)
+    return { path: 'index', index: plan.probe.group.name, files: matches.length, rows: countMatches(matches) }
   }
 
   /** A lazy frame of the query over the current version (filter, sort and projection pushed into the scan). */
@@ -245,16 +274,34 @@ export class Repository<T extends object> {
   // ---- internals ----------------------------------------------------------------------------------------------
 
   private plan(query: PlannableQuery): QueryPlan {
-    return planQuery(this.context, this.pk, query)
+    return planQuery(this.context, this.pk, query, this.indexGroups())
+  }
+
+  private indexGroups(): IndexGroup[] {
+    this.groups ??= indexGroups(this.entry.ir)
+    return this.groups
+  }
+
+  /** The live rows an index probe matches, per data file. */
+  private async lookup(snapshot: Snapshot, probe: IndexProbe): Promise<FileMatch[]> {
+    return this.indexes.lookup(await this.table(), snapshot, probe.group, probe.values)
   }
 
   private async snapshot(): Promise<Snapshot> {
     return (await this.table()).snapshot()
   }
 
-  /** A counted scan of a snapshot, pruned by the plan's simple predicates. */
+  /**
+   * A counted scan of a snapshot: with an index probe, of only the data files holding matches (the plan's filter
+   * then picks the rows); else of the live files pruned by the plan's simple predicates.
+   */
   private async scan(snapshot: Snapshot, plan: QueryPlan): Promise<pl.LazyDataFrame> {
     this.store.stats.scans++
+    if (plan.probe) {
+      const matches = await this.lookup(snapshot, plan.probe)
+      const files = matches.map((m) => m.file)
+      return this.indexes.scanFiles(await this.table(), snapshot, files)
+    }
     // The plan's filter is applied to every scan: the simple predicates only prune files.
     return snapshot.scan(plan.prune.length > 0 ? { where: plan.prune, filterRows: false } : {})
   }
@@ -498,6 +545,12 @@ export class Repository<T extends object> {
       if (batch.height === 0) continue
       const dup = batch.groupBy(columns).agg(pl.len().alias('__n')).filter(pl.col('__n').gt(1))
       if (dup.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(dup, fields))
+      const indexed = this.indexGroups().find((g) => g.name === label)
+      if (indexed && batch.height <= MAX_INDEXED_UNIQUE_VALUES) {
+        const clash = await this.indexedClash(table, snapshot, indexed, batch, deletedKeys, deletedWhere)
+        if (clash) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
+        continue
+      }
       this.store.stats.scans++
       let stored = await snapshot.scan({ where: uniquePruning(batch, fields) })
       // As the table deletes them: rows for which a predicate is null stay.
@@ -514,6 +567,53 @@ export class Repository<T extends object> {
         .collect()
       if (clash.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
     }
+  }
+
+  /**
+   * The batch row whose value a stored row holds, found through the group's index: only indexes are read, unless
+   * deletes by filter in the same commit may free the row (then only the files holding such rows are read). Rows
+   * the batch replaces (same primary key) or deletes by key do not count. Undefined when nothing clashes.
+   */
+  private async indexedClash(
+    table: Table,
+    snapshot: Snapshot,
+    group: IndexGroup,
+    batch: pl.DataFrame,
+    deletedKeys: readonly Key[],
+    deletedWhere: readonly pl.Expr[],
+  ): Promise<pl.DataFrame | undefined> {
+    this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
+    const codec = this.keyCodec
+    const encoded = group.codec.encodeFrame(batch)
+    const replaced = new Set([...codec.encodeFrame(batch), ...deletedKeys.map((k) => codec.encode(k))])
+    const clashes: { file: FileMatch['file']; keys: string[]; values: string[] }[] = []
+    for (const m of await this.indexes.lookup(table, snapshot, group, encoded)) {
+      const keep = m.keys.flatMap((k, i) => (replaced.has(k) ? [] : [i]))
+      if (keep.length === 0) continue
+      clashes.push({
+        file: m.file,
+        keys: keep.map((i) => m.keys[i] as string),
+        values: keep.map((i) => m.values[i] as string),
+      })
+    }
+    let value = clashes[0]?.values[0]
+    if (value === undefined) return undefined
+    if (deletedWhere.length > 0) {
+      const files = clashes.map((c) => c.file)
+      let stored = (await this.indexes.scanFiles(table, snapshot, files)).join(
+        codec.frame(clashes.flatMap((c) => c.keys)).lazy(),
+        { on: [...codec.columns], how: 'semi' },
+      )
+      // As the table deletes them: rows for which a predicate is null stay.
+      for (const predicate of deletedWhere) stored = stored.filter(predicate.fillNull(false).not())
+      const left = await stored
+        .select(...group.columns)
+        .limit(1)
+        .collect()
+      value = group.codec.encodeFrame(left)[0]
+      if (value === undefined) return undefined
+    }
+    return batch.slice(Math.max(0, encoded.indexOf(value)), 1)
   }
 }
 
@@ -533,6 +633,11 @@ function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnP
     out.push({ column: f.column, op: 'in', values })
   }
   return out
+}
+
+/** Live rows an index lookup matched. */
+function countMatches(matches: readonly FileMatch[]): number {
+  return matches.reduce((n, m) => n + m.keys.length, 0)
 }
 
 function firstValue(df: pl.DataFrame, fields: readonly FieldIR[]): unknown {

@@ -1,0 +1,191 @@
+import { crc32 } from 'node:zlib'
+import { type FileIdentity, FileIndex } from './file-index.js'
+import { IndexFileDamagedError } from './index-errors.js'
+
+/**
+ * The binary form of a FileIndex (little-endian). Header: magic `PFIX`, format version (u16), reserved (u16), the
+ * data file's identity (path, size as f64, checksum, rows), the columns, the counts (distinct values, entries), the
+ * body's length and CRC-32, then the header's own CRC-32. Body: each distinct value (ascending) with its entry
+ * count, every entry's row position (u32), every entry's encoded primary key. Strings are u32 length + UTF-8.
+ */
+const MAGIC = 0x58494650 // 'PFIX' read as a little-endian u32
+/** Bumped when the layout changes: an index file of another version is rebuilt. */
+export const INDEX_FORMAT_VERSION = 1
+
+const utf8 = new TextEncoder()
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+class Writer {
+  private chunks: Uint8Array[] = []
+  private length = 0
+  private push(bytes: Uint8Array): void {
+    this.chunks.push(bytes)
+    this.length += bytes.length
+  }
+  u16(n: number): void {
+    const b = new Uint8Array(2)
+    new DataView(b.buffer).setUint16(0, n, true)
+    this.push(b)
+  }
+  u32(n: number): void {
+    const b = new Uint8Array(4)
+    new DataView(b.buffer).setUint32(0, n, true)
+    this.push(b)
+  }
+  f64(n: number): void {
+    const b = new Uint8Array(8)
+    new DataView(b.buffer).setFloat64(0, n, true)
+    this.push(b)
+  }
+  str(s: string): void {
+    const bytes = utf8.encode(s)
+    this.u32(bytes.length)
+    this.push(bytes)
+  }
+  raw(bytes: Uint8Array): void {
+    this.push(bytes)
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.length)
+    let at = 0
+    for (const c of this.chunks) {
+      out.set(c, at)
+      at += c.length
+    }
+    return out
+  }
+}
+
+class Reader {
+  private at = 0
+  private readonly view: DataView
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly fail: (detail: string) => Error,
+  ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  }
+  get offset(): number {
+    return this.at
+  }
+  private need(n: number): void {
+    if (this.at + n > this.buf.length) throw this.fail(`truncated at byte ${this.at}`)
+  }
+  u16(): number {
+    this.need(2)
+    const v = this.view.getUint16(this.at, true)
+    this.at += 2
+    return v
+  }
+  u32(): number {
+    this.need(4)
+    const v = this.view.getUint32(this.at, true)
+    this.at += 4
+    return v
+  }
+  f64(): number {
+    this.need(8)
+    const v = this.view.getFloat64(this.at, true)
+    this.at += 8
+    return v
+  }
+  str(): string {
+    const n = this.u32()
+    this.need(n)
+    try {
+      return fromUtf8.decode(this.buf.subarray(this.at, this.at + n))
+    } catch {
+      throw this.fail(`invalid UTF-8 at byte ${this.at}`)
+    } finally {
+      this.at += n
+    }
+  }
+}
+
+/** The bytes of an index file. */
+export function encodeFileIndex(index: FileIndex): Uint8Array {
+  const body = new Writer()
+  for (let i = 0; i < index.values.length; i++) {
+    body.str(index.values[i] as string)
+    body.u32((index.starts[i + 1] as number) - (index.starts[i] as number))
+  }
+  const positions = new Uint8Array(index.positions.length * 4)
+  const pv = new DataView(positions.buffer)
+  for (let i = 0; i < index.positions.length; i++) pv.setUint32(i * 4, index.positions[i] as number, true)
+  body.raw(positions)
+  for (const k of index.keys) body.str(k)
+  const bodyBytes = body.bytes()
+  const head = new Writer()
+  head.u32(MAGIC)
+  head.u16(INDEX_FORMAT_VERSION)
+  head.u16(0)
+  const { path, size, checksum, rows } = index.identity
+  head.str(path)
+  head.f64(size)
+  head.str(checksum)
+  head.u32(rows)
+  head.u16(index.columns.length)
+  for (const c of index.columns) head.str(c)
+  head.u32(index.values.length)
+  head.u32(index.entries)
+  head.u32(bodyBytes.length)
+  head.u32(crc32(bodyBytes))
+  const headBytes = head.bytes()
+  const out = new Writer()
+  out.raw(headBytes)
+  out.u32(crc32(headBytes))
+  out.raw(bodyBytes)
+  return out.bytes()
+}
+
+/**
+ * Parses an index file, checking everything: magic, version, both CRCs, lengths, ascending values, positions
+ * within the file's rows. Throws IndexFileDamagedError (naming `path`) for anything else.
+ */
+export function decodeFileIndex(bytes: Uint8Array, path: string): FileIndex {
+  const fail = (detail: string) => new IndexFileDamagedError(path, detail)
+  const r = new Reader(bytes, fail)
+  if (r.u32() !== MAGIC) throw fail('not an index file (bad magic)')
+  const version = r.u16()
+  if (version !== INDEX_FORMAT_VERSION)
+    throw fail(`format version ${version}, expected ${INDEX_FORMAT_VERSION}`)
+  r.u16()
+  const identity: FileIdentity = { path: r.str(), size: r.f64(), checksum: r.str(), rows: r.u32() }
+  const columns: string[] = []
+  for (let n = r.u16(); n > 0; n--) columns.push(r.str())
+  const distinct = r.u32()
+  const entries = r.u32()
+  const bodyLength = r.u32()
+  const bodyCrc = r.u32()
+  const headEnd = r.offset
+  if (r.u32() !== crc32(bytes.subarray(0, headEnd))) throw fail('header checksum mismatch')
+  const bodyStart = r.offset
+  if (bytes.length !== bodyStart + bodyLength)
+    throw fail(`${bytes.length} bytes, the header says ${bodyStart + bodyLength}`)
+  if (crc32(bytes.subarray(bodyStart)) !== bodyCrc) throw fail('body checksum mismatch')
+  if (entries > identity.rows || distinct > entries) throw fail('counts exceed the data file rows')
+  const values: string[] = new Array(distinct)
+  const starts = new Uint32Array(distinct + 1)
+  let total = 0
+  for (let i = 0; i < distinct; i++) {
+    const value = r.str()
+    if (i > 0 && !((values[i - 1] as string) < value)) throw fail('values are not strictly ascending')
+    values[i] = value
+    starts[i] = total
+    const n = r.u32()
+    if (n === 0) throw fail('a value without entries')
+    total += n
+  }
+  starts[distinct] = total
+  if (total !== entries) throw fail(`entries add up to ${total}, the header says ${entries}`)
+  const positions = new Uint32Array(entries)
+  for (let i = 0; i < entries; i++) {
+    const p = r.u32()
+    if (p >= identity.rows) throw fail(`row position ${p} past the data file's ${identity.rows} rows`)
+    positions[i] = p
+  }
+  const keys: string[] = new Array(entries)
+  for (let i = 0; i < entries; i++) keys[i] = r.str()
+  if (r.offset !== bytes.length) throw fail('trailing bytes after the body')
+  return new FileIndex(identity, columns, values, starts, positions, keys)
+}

@@ -1,0 +1,204 @@
+import pl from 'nodejs-polars'
+import { mapBounded } from '../table/bounded-map.js'
+import { DataFileStore } from '../table/data-file-store.js'
+import { KeyCodec } from '../table/key-codec.js'
+import type { TableMetadata } from '../table/log-entry.js'
+import type { Snapshot } from '../table/snapshot.js'
+import type { Table } from '../table/table.js'
+import type { LiveFile } from '../table/table-state.js'
+import { buildFileIndex, type FileIdentity, type FileIndex } from './file-index.js'
+import { defaultIndexCache, type IndexCache } from './index-cache.js'
+import { IndexFileDamagedError } from './index-errors.js'
+import { indexFilePath, readIndexFile, writeIndexFile } from './index-files.js'
+import { decodeFileIndex, encodeFileIndex } from './index-format.js'
+import type { IndexGroup } from './index-group.js'
+
+/** The live rows of one data file an index lookup matched. */
+export interface FileMatch {
+  readonly file: LiveFile
+  /** Encoded primary key of each matched row. */
+  readonly keys: readonly string[]
+  /** Physical row position of each matched row. */
+  readonly positions: readonly number[]
+  /** Encoded group value of each matched row. */
+  readonly values: readonly string[]
+}
+
+/** What the indexes of a repository did, for tests and benchmarks. */
+export interface IndexStats {
+  /** Indexes built by reading a data file. */
+  builds: number
+  /** Indexes read from their index file. */
+  loads: number
+  /** Index files found damaged, truncated or of another data file (then rebuilt). */
+  rejected: number
+}
+
+/** How one table version's data files are read: a data file store and the table's key codec. */
+interface Readers {
+  readonly store: DataFileStore
+  readonly codec: KeyCodec
+  readonly keyFrame: (keys: readonly string[]) => pl.DataFrame
+}
+
+/** Whether a file's row is visible: its key (deletes are recorded by key) is not deleted from the file. */
+function isLive(file: LiveFile, key: string): boolean {
+  return !file.deleted.has(key)
+}
+
+/** The identity an index of this live file must carry. */
+export function fileIdentity(file: LiveFile): FileIdentity {
+  return {
+    path: file.add.path,
+    size: file.add.size,
+    checksum: file.add.checksum ?? '',
+    rows: file.add.stats.numRows,
+  }
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.path === b.path && a.size === b.size && a.checksum === b.checksum && a.rows === b.rows
+}
+
+/**
+ * Per-data-file secondary indexes of one table: loaded lazily (memory, else the index file, else built from the
+ * data file and saved), shared through a bounded cache. An index is a cache: any index file that does not check
+ * out is rebuilt from the data file, and rows deleted from a file are left out at lookup time.
+ */
+export class SecondaryIndexes {
+  readonly stats: IndexStats = { builds: 0, loads: 0, rejected: 0 }
+  private readonly readers = new WeakMap<TableMetadata, Readers>()
+  private readonly pending = new Map<string, Promise<FileIndex>>()
+
+  constructor(private readonly cache: IndexCache = defaultIndexCache) {}
+
+  private readersOf(table: Table, snapshot: Snapshot): Readers {
+    let r = this.readers.get(snapshot.metadata)
+    if (!r) {
+      const codec = new KeyCodec(snapshot.entity, table.name)
+      r = {
+        store: new DataFileStore(table.path, table.fs, table.name, snapshot.metadata, 1),
+        codec,
+        keyFrame: (keys) => codec.frame(keys),
+      }
+      this.readers.set(snapshot.metadata, r)
+    }
+    return r
+  }
+
+  /** The index of a group over one live file. */
+  async fileIndex(table: Table, snapshot: Snapshot, file: LiveFile, group: IndexGroup): Promise<FileIndex> {
+    const readers = this.readersOf(table, snapshot)
+    const identity = fileIdentity(file)
+    const key = [readers.store.absolute(file), identity.size, identity.checksum, ...group.columns].join(
+      '\u0000',
+    )
+    const hit = this.cache.get(key)
+    if (hit) return hit
+    let loading = this.pending.get(key)
+    if (!loading) {
+      loading = this.loadOrBuild(table, readers, file, identity, group).finally(() =>
+        this.pending.delete(key),
+      )
+      this.pending.set(key, loading)
+    }
+    const index = await loading
+    this.cache.set(key, index)
+    return index
+  }
+
+  private async loadOrBuild(
+    table: Table,
+    readers: Readers,
+    file: LiveFile,
+    identity: FileIdentity,
+    group: IndexGroup,
+  ): Promise<FileIndex> {
+    const path = indexFilePath(table.path, file.add.path, group.columns)
+    const bytes = await readIndexFile(table.fs, path)
+    if (bytes) {
+      try {
+        const index = decodeFileIndex(bytes, path)
+        if (!sameIdentity(index.identity, identity))
+          throw new IndexFileDamagedError(path, 'it indexes another data file')
+        if (index.columns.join('\u0000') !== group.columns.join('\u0000'))
+          throw new IndexFileDamagedError(path, 'it indexes other columns')
+        this.stats.loads++
+        return index
+      } catch (error) {
+        if (!(error instanceof IndexFileDamagedError)) throw error
+        this.stats.rejected++
+      }
+    }
+    const index = await this.build(readers, file, identity, group)
+    await writeIndexFile(table.fs, path, encodeFileIndex(index))
+    return index
+  }
+
+  /** Reads the key and group columns of every physical row of the file (deleted ones too: positions are physical). */
+  private async build(
+    readers: Readers,
+    file: LiveFile,
+    identity: FileIdentity,
+    group: IndexGroup,
+  ): Promise<FileIndex> {
+    const { store, codec, keyFrame } = readers
+    const columns = [...new Set([...codec.columns, ...group.columns])]
+    const df = await store.read(
+      { ...file, deleted: new Set(), deletedRows: 0 },
+      keyFrame,
+      codec.columns,
+      columns,
+    )
+    const keys = codec.encodeFrame(df)
+    const encoded = group.codec.encodeFrame(df)
+    const nulls = group.columns.map((c) => df.getColumn(c).isNull().toArray() as boolean[])
+    const values = encoded.map((v, i) => (nulls.some((n) => n[i]) ? null : v))
+    this.stats.builds++
+    return buildFileIndex(identity, group.columns, values, keys)
+  }
+
+  /** The live rows holding any of the encoded values, per live file (files without one left out), oldest first. */
+  async lookup(
+    table: Table,
+    snapshot: Snapshot,
+    group: IndexGroup,
+    values: readonly string[],
+  ): Promise<FileMatch[]> {
+    const wanted = [...new Set(values)].sort()
+    const files = snapshot.files
+    const indexes = await mapBounded(files, (f) => this.fileIndex(table, snapshot, f, group))
+    const out: FileMatch[] = []
+    files.forEach((file, i) => {
+      const index = indexes[i] as FileIndex
+      const keys: string[] = []
+      const positions: number[] = []
+      const found: string[] = []
+      for (const value of wanted) {
+        const range = index.find(value)
+        if (!range) continue
+        for (let e = range[0]; e < range[1]; e++) {
+          const key = index.keys[e] as string
+          if (!isLive(file, key)) continue
+          keys.push(key)
+          positions.push(index.positions[e] as number)
+          found.push(value)
+        }
+      }
+      if (keys.length > 0) out.push({ file, keys, positions, values: found })
+    })
+    return out
+  }
+
+  /** A lazy frame of the live rows of some live files (deleted rows removed, the table's columns), in their order. */
+  async scanFiles(table: Table, snapshot: Snapshot, files: readonly LiveFile[]): Promise<pl.LazyDataFrame> {
+    if (files.length === 0) return snapshot.scan({ keys: [] })
+    const { store, codec, keyFrame } = this.readersOf(table, snapshot)
+    const parts = await mapBounded(files, async (f) =>
+      store.lazy
+        ? store.scan(f, keyFrame, codec.columns)
+        : (await store.read(f, keyFrame, codec.columns)).lazy(),
+    )
+    return parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
+  }
+}
