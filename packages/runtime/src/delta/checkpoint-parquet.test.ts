@@ -337,6 +337,15 @@ describe('checkpoints and DuckDB', () => {
     expect(() => decodeCheckpoint(bigBytes, { file: 'big.parquet' })).toThrow(
       'Delta checkpoint big.parquet, txn.version: row 0: 9007199254740993 is beyond 2^53',
     )
+    const late = join(dir, 'late.parquet')
+    await duck.run(
+      `copy (select {'appId': 'a', 'version': case when i = 1500 then 9007199254740993 else i end::bigint} as txn
+       from range(2000) t(i)) to '${late}' (format parquet)`,
+    )
+    const lateBytes = await readFile(late)
+    expect(() => decodeCheckpoint(lateBytes)).toThrow(
+      'txn.version: row 1500: 9007199254740993 is beyond 2^53',
+    )
     const wrong = join(dir, 'wrong.parquet')
     await duck.run(`copy (select {'appId': 'a', 'version': 'seven'} as txn) to '${wrong}' (format parquet)`)
     const wrongBytes = await readFile(wrong)

@@ -239,8 +239,6 @@ export function decodeCheckpoint(
       cause,
     })
   }
-  // apache-arrow cannot take the children of a struct column that has no batches.
-  if (table.numRows === 0) return []
   const specs: Record<string, CheckpointStructSpec> = { ...CHECKPOINT_COLUMNS, ...CHECKPOINT_V2_COLUMNS }
   const actions: DeltaCheckpointReadAction[] = []
   let firstRow = 0

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { CheckpointFormatError } from './checkpoint-parquet.js'
+import { CheckpointFormatError } from './checkpoint-format-error.js'
 import {
   decodeLastCheckpoint,
   encodeLastCheckpoint,

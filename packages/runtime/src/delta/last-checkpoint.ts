@@ -2,7 +2,7 @@
 // the end of the log. Decoding never throws: a reader that meets a damaged pointer lists the log instead, as the
 // spec says, so a problem is returned as data.
 import { createHash } from 'node:crypto'
-import { CheckpointFormatError } from './checkpoint-parquet.js'
+import { CheckpointFormatError } from './checkpoint-format-error.js'
 
 const LAST_CHECKPOINT = '_last_checkpoint'
 
