@@ -1,4 +1,7 @@
 import pl from 'nodejs-polars'
+import { readDeletionVector } from '../delta/deletion-vector.js'
+import { type DeltaDeletionVector, deletionVectorId } from '../delta/delta-actions.js'
+import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { mapBounded } from '../table/bounded-map.js'
 import { DataFileStore } from '../table/data-file-store.js'
 import { KeyCodec } from '../table/key-codec.js'
@@ -41,9 +44,19 @@ interface Readers {
   readonly keyFrame: (keys: readonly string[]) => pl.DataFrame
 }
 
-/** Whether a file's row is visible: its key (deletes are recorded by key) is not deleted from the file. */
-function isLive(file: LiveFile, key: string): boolean {
-  return !file.deleted.has(key)
+/** Deletion vectors held at once (they are small; a new version's DV is a new entry). */
+const MAX_DELETION_VECTORS = 1024
+
+/** The deletion vector of a live file (Delta merge-on-read deletes: row positions), when it has one. */
+function deletionVectorOf(file: LiveFile): DeltaDeletionVector | undefined {
+  const add: { readonly path: string; readonly deletionVector?: DeltaDeletionVector | null } = file.add
+  return add.deletionVector ?? undefined
+}
+
+/** The physical file: every row, none deleted (index positions count them all). */
+function physicalFile(file: LiveFile): LiveFile {
+  const { deletionVector: _dv, ...add }: LiveFile['add'] & { readonly deletionVector?: unknown } = file.add
+  return { ...file, add, deleted: new Set(), deletedRows: 0 }
 }
 
 /** The identity an index of this live file must carry. */
@@ -69,6 +82,7 @@ export class SecondaryIndexes {
   readonly stats: IndexStats = { builds: 0, loads: 0, rejected: 0 }
   private readonly readers = new WeakMap<TableMetadata, Readers>()
   private readonly pending = new Map<string, Promise<FileIndex>>()
+  private readonly deletionVectors = new Map<string, Promise<RoaringBitmapArray>>()
 
   constructor(private readonly cache: IndexCache = defaultIndexCache) {}
 
@@ -144,12 +158,7 @@ export class SecondaryIndexes {
   ): Promise<FileIndex> {
     const { store, codec, keyFrame } = readers
     const columns = [...new Set([...codec.columns, ...group.columns])]
-    const df = await store.read(
-      { ...file, deleted: new Set(), deletedRows: 0 },
-      keyFrame,
-      codec.columns,
-      columns,
-    )
+    const df = await store.read(physicalFile(file), keyFrame, codec.columns, columns)
     const keys = codec.encodeFrame(df)
     const encoded = group.codec.encodeFrame(df)
     const nulls = group.columns.map((c) => df.getColumn(c).isNull().toArray() as boolean[])
@@ -169,8 +178,11 @@ export class SecondaryIndexes {
     const files = snapshot.files
     const indexes = await mapBounded(files, (f) => this.fileIndex(table, snapshot, f, group))
     const out: FileMatch[] = []
-    files.forEach((file, i) => {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i] as LiveFile
       const index = indexes[i] as FileIndex
+      const dv = deletionVectorOf(file)
+      let deleted: RoaringBitmapArray | undefined
       const keys: string[] = []
       const positions: number[] = []
       const found: string[] = []
@@ -179,15 +191,34 @@ export class SecondaryIndexes {
         if (!range) continue
         for (let e = range[0]; e < range[1]; e++) {
           const key = index.keys[e] as string
-          if (!isLive(file, key)) continue
+          const position = index.positions[e] as number
+          // Deleted rows: by key (older tables' merge-on-read) or by position (a Delta deletion vector).
+          if (file.deleted.has(key)) continue
+          if (dv) {
+            deleted ??= await this.deletionVector(table, dv)
+            if (deleted.has(position)) continue
+          }
           keys.push(key)
-          positions.push(index.positions[e] as number)
+          positions.push(position)
           found.push(value)
         }
       }
       if (keys.length > 0) out.push({ file, keys, positions, values: found })
-    })
+    }
     return out
+  }
+
+  /** A deletion vector's row positions, read once (a DV never changes: a new delete writes a new one). */
+  private deletionVector(table: Table, dv: DeltaDeletionVector): Promise<RoaringBitmapArray> {
+    const id = `${table.path}\u0000${deletionVectorId(dv)}`
+    let hit = this.deletionVectors.get(id)
+    if (!hit) {
+      if (this.deletionVectors.size >= MAX_DELETION_VECTORS) this.deletionVectors.clear()
+      hit = readDeletionVector(dv, table.path, (p) => table.fs.readFile(p))
+      hit.catch(() => this.deletionVectors.delete(id))
+      this.deletionVectors.set(id, hit)
+    }
+    return hit
   }
 
   /** A lazy frame of the live rows of some live files (deleted rows removed, the table's columns), in their order. */
