@@ -2,6 +2,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
 import { arrowColumnValues } from './arrow-values.js'
+import { readParquetWithArrowRs } from './parquet-arrow-rs-reader.js'
+import { legacyRepetition } from './parquet-repetition.js'
 import {
   binaryOf,
   encodeThriftStruct,
@@ -11,6 +13,7 @@ import {
   parseThriftStruct,
   structFields,
   type TField,
+  type TNode,
 } from './thrift-compact-tree.js'
 
 /** A Parquet footer rewritten so that polars reads the file, with what was changed and why. */
@@ -21,6 +24,10 @@ export interface ParquetFooterPatch {
   readonly changes: readonly string[]
   /** Top-level columns stored as INT96 timestamps, now read as their raw 12 bytes (see `int96Column`). */
   readonly int96Columns: readonly string[]
+  /** Top-level FLOAT16 columns, now read as their raw 2 bytes (see `float16Column`). */
+  readonly float16Columns: readonly string[]
+  /** Who decodes the pages: polars, or arrow-rs for repeated layouts polars misreads (see parquet-repetition.ts). */
+  readonly decoder: 'polars' | 'arrow-rs'
 }
 
 /** LogicalType union members polars 0.24 decodes (1-8, 10-15); others (geometry, geography...) fail its footer parse. */
@@ -30,6 +37,7 @@ const CONVERTED_MAP_KEY_VALUE = 2
 const CONVERTED_LIST = 3
 const LOGICAL_MAP = 2
 const LOGICAL_LIST = 3
+const LOGICAL_FLOAT16 = 15
 
 /**
  * The footer edits polars needs (pure): MAP columns re-annotated as LIST — polars 0.24 panics on maps with required
@@ -42,7 +50,15 @@ export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undef
   const root = parseThriftStruct(bytes)
   const changes: string[] = []
   const schema = fieldOf(root, 2)
-  for (const element of schema?.kind === 'list' ? schema.items : []) {
+  const elements = schema?.kind === 'list' ? schema.items : []
+  const legacy = legacyRepetition(elements)
+  if (legacy !== undefined)
+    changes.push(
+      `column ${legacy}: a legacy repeated layout (2-level list or unannotated repeated field) read by arrow-rs`,
+    )
+  const topLevel = topLevelIndexes(elements)
+  const float16Columns: string[] = []
+  elements.forEach((element, index) => {
     const fields = structFields(element)
     const name = Buffer.from(binaryOf(fieldOf(element, 4)) ?? []).toString('utf8')
     const converted = fields.find((f) => f.id === 6)
@@ -58,13 +74,18 @@ export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undef
       if (member.id === LOGICAL_MAP) {
         member.id = LOGICAL_LIST
         if (!converted) changes.push(`column ${name}: MAP read as a list of {key, value} structs`)
+      } else if (member.id === LOGICAL_FLOAT16 && topLevel.has(index)) {
+        // polars 0.24 reads FLOAT16 as 2-byte binary; the raw bytes are converted by `float16Column`.
+        fields.splice(fields.indexOf(logical as TField), 1)
+        float16Columns.push(name)
+        changes.push(`column ${name}: FLOAT16 decoded as Float32 (exact)`)
       } else if (!KNOWN_LOGICAL_TYPES.has(member.id)) {
         fields.splice(fields.indexOf(logical as TField), 1)
         changes.push(`column ${name}: logical type ${logicalTypeName(member.id)} read as its physical type`)
       }
     }
-  }
-  const int96Columns = retypeInt96(root, changes)
+  })
+  const int96Columns = retypeInt96(root, topLevel, changes)
   const rootFields = structFields(root)
   const metadata = rootFields.find((f) => f.id === 5)?.value
   if (changes.some((c) => c.includes('logical type')) && metadata?.kind === 'list') {
@@ -80,23 +101,72 @@ export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undef
     rootFields.splice(rootFields.indexOf(orders), 1)
     changes.push('column orders other than TypeDefinedOrder ignored')
   }
-  return changes.length > 0 ? { footer: encodeThriftStruct(root), changes, int96Columns } : undefined
+  fixRowCount(root, changes)
+  dropMalformedChunkFields(root, changes)
+  if (changes.length === 0) return undefined
+  const decoder = legacy === undefined ? 'polars' : 'arrow-rs'
+  return { footer: encodeThriftStruct(root), changes, int96Columns, float16Columns, decoder }
 }
 
-const INT96 = 3
-const FIXED_LEN_BYTE_ARRAY = 7
+/**
+ * The file's row count set to the sum of its row groups' when they disagree (the row groups are what the pages
+ * hold; a writer left 0 in repeated_no_annotation.parquet, and both polars and arrow-rs then return no rows).
+ */
+function fixRowCount(root: TNode, changes: string[]): void {
+  const groups = listItems(fieldOf(root, 4))
+  const sum = groups.reduce((n, group) => n + (intOf(fieldOf(group, 3)) ?? 0), 0)
+  const numRows = structFields(root).find((f) => f.id === 3)
+  if (!numRows || groups.length === 0 || intOf(numRows.value) === sum) return
+  changes.push(
+    `row count ${intOf(numRows.value)} in the footer corrected to ${sum}, the sum of its row groups`,
+  )
+  numRows.value = intNode(sum)
+}
 
 /**
- * INT96 columns retyped as FIXED_LEN_BYTE_ARRAY(12) (same plain and dictionary encodings): polars converts INT96
- * to Datetime(ns), which wraps around beyond 2262 (Spark's 9999-12-31 became 1816-03-29); the raw bytes are
- * converted exactly by `int96Column`. Returns the top-level names of those columns.
+ * Optional ColumnMetaData fields readers may follow, with their Thrift wire type (index page, dictionary page and
+ * bloom filter offsets: i64; bloom filter length: i32). A writer put a list in field 15, which polars and
+ * arrow-rs then fail to parse; DuckDB skips it.
  */
-function retypeInt96(root: ReturnType<typeof parseThriftStruct>, changes: string[]): string[] {
-  const names: string[] = []
-  const schema = fieldOf(root, 2)
-  const elements = schema?.kind === 'list' ? schema.items : []
+const OPTIONAL_OFFSETS: ReadonlyMap<number, number> = new Map([
+  [10, 6],
+  [11, 6],
+  [14, 6],
+  [15, 5],
+])
+
+/**
+ * Optional chunk fields of the wrong type dropped (see OPTIONAL_OFFSETS), and dictionary page offsets below 4
+ * dropped: they point into the leading `PAR1` magic, where no page can start (a
+ * writer put 0 there for a chunk without a dictionary page); polars and arrow-rs read a page header there, DuckDB
+ * ignores it. The pages are then read from the data page offset.
+ */
+function dropMalformedChunkFields(root: TNode, changes: string[]): void {
+  for (const group of listItems(fieldOf(root, 4))) {
+    for (const chunk of listItems(fieldOf(group, 1))) {
+      const meta = structFields(fieldOf(chunk, 3))
+      const path = listItems(meta.find((f) => f.id === 3)?.value)
+        .map((p) => Buffer.from(binaryOf(p) ?? []).toString('utf8'))
+        .join('.')
+      for (const field of meta.filter(
+        (f) => OPTIONAL_OFFSETS.has(f.id) && f.type !== OPTIONAL_OFFSETS.get(f.id),
+      )) {
+        meta.splice(meta.indexOf(field), 1)
+        changes.push(`column ${path}: column metadata field ${field.id} of the wrong Thrift type ignored`)
+      }
+      const offset = meta.find((f) => f.id === 11)
+      if (!offset || (intOf(offset.value) ?? 0) >= 4) continue
+      meta.splice(meta.indexOf(offset), 1)
+      changes.push(
+        `column ${path}: dictionary page offset ${intOf(offset.value)} (inside the file's magic) ignored`,
+      )
+    }
+  }
+}
+
+/** The indexes of the top-level elements in a footer's depth-first schema list (each subtree skipped). */
+function topLevelIndexes(elements: readonly TNode[]): Set<number> {
   const rootChildren = intOf(fieldOf(elements[0], 5)) ?? 0
-  // Top-level elements: walk the depth-first list, skipping each element's subtree.
   const topLevel = new Set<number>()
   let i = 1
   for (let c = 0; c < rootChildren && i < elements.length; c++) {
@@ -108,6 +178,21 @@ function retypeInt96(root: ReturnType<typeof parseThriftStruct>, changes: string
       i++
     }
   }
+  return topLevel
+}
+
+const INT96 = 3
+const FIXED_LEN_BYTE_ARRAY = 7
+
+/**
+ * INT96 columns retyped as FIXED_LEN_BYTE_ARRAY(12) (same plain and dictionary encodings): polars converts INT96
+ * to Datetime(ns), which wraps around beyond 2262 (Spark's 9999-12-31 became 1816-03-29); the raw bytes are
+ * converted exactly by `int96Column`. Returns the top-level names of those columns.
+ */
+function retypeInt96(root: TNode, topLevel: ReadonlySet<number>, changes: string[]): string[] {
+  const names: string[] = []
+  const schema = fieldOf(root, 2)
+  const elements = schema?.kind === 'list' ? schema.items : []
   elements.forEach((element, index) => {
     const fields = structFields(element)
     const type = fields.find((f) => f.id === 1)
@@ -241,9 +326,88 @@ export function int96Column(series: pl.Series, path: string): pl.Series {
   return pl.Series(series.name, micros, pl.Utf8).cast(pl.Int64).cast(pl.Datetime('us'))
 }
 
-/** Reads a file with its patched footer, INT96 columns converted. */
+/** An IEEE 754 half-precision value (its 16 bits) as a number: exact, as every half is a float. */
+function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1
+  const exponent = (bits >> 10) & 0x1f
+  const fraction = bits & 0x3ff
+  if (exponent === 0) return sign * fraction * 2 ** -24
+  if (exponent === 0x1f) return fraction === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
+}
+
+/**
+ * A FLOAT16 column as Float32, which holds every half exactly: raw 2-byte values (little-endian) decoded, values
+ * polars already decoded as Float16 (a file whose stored Arrow schema says so) kept.
+ */
+export function float16Column(series: pl.Series): pl.Series {
+  const raw = arrowColumnValues(series) as (Uint8Array | number | null)[]
+  const values = raw.map((v) => {
+    if (v === null || typeof v === 'number') return v
+    return v.length === 2 ? halfToNumber((v[1] as number) * 256 + (v[0] as number)) : null
+  })
+  return pl.Series(series.name, values, pl.Float32)
+}
+
+/** Reads a file with its patched footer by the patch's decoder, INT96 and FLOAT16 columns converted. */
 export function readPatchedParquet(path: string, patch: ParquetFooterPatch): pl.DataFrame {
-  const df = pl.readParquet(patchedParquetBytes(path, patch))
-  if (patch.int96Columns.length === 0) return df
-  return df.withColumns(...patch.int96Columns.map((name) => int96Column(df.getColumn(name), path)))
+  const bytes = patchedParquetBytes(path, patch)
+  const df = patch.decoder === 'arrow-rs' ? readParquetWithArrowRs(bytes) : pl.readParquet(bytes)
+  const converted = [
+    ...patch.int96Columns.map((name) => int96Column(df.getColumn(name), path)),
+    ...patch.float16Columns.map((name) => float16Column(df.getColumn(name))),
+  ]
+  return converted.length === 0 ? df : df.withColumns(...converted)
+}
+
+const GZIP = 2
+
+/** True when a column chunk of the file is GZIP-compressed (read from its footer; false when unreadable). */
+export function hasGzipPages(path: string): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return false
+  }
+  try {
+    const footer = readFooter(fd, fstatSync(fd).size)
+    const root = footer ? parseThriftStruct(footer) : undefined
+    return listItems(fieldOf(root, 4)).some((group) =>
+      listItems(fieldOf(group, 1)).some((chunk) => intOf(fieldOf(fieldOf(chunk, 3), 4)) === GZIP),
+    )
+  } catch {
+    return false
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A file polars failed to decode, read by arrow-rs when it has GZIP pages (gzip members concatenated in one page,
+ * as some Hadoop writers do, end polars' decoder after the first), else undefined. Only reached after polars threw,
+ * so the common path pays nothing.
+ */
+export function readGzipFallback(
+  path: string,
+  patch: ParquetFooterPatch | undefined,
+): pl.DataFrame | undefined {
+  if (!hasGzipPages(path)) return undefined
+  try {
+    return readPatchedParquet(path, { ...(patch ?? noPatch(path)), decoder: 'arrow-rs' })
+  } catch {
+    return undefined
+  }
+}
+
+/** An identity patch (the file's own footer), to send a file that needs no edit to another decoder. */
+function noPatch(path: string): ParquetFooterPatch {
+  const fd = openSync(path, 'r')
+  try {
+    const footer = readFooter(fd, fstatSync(fd).size)
+    if (!footer) throw new Error('no Parquet footer')
+    return { footer, changes: [], int96Columns: [], float16Columns: [], decoder: 'polars' }
+  } finally {
+    closeSync(fd)
+  }
 }

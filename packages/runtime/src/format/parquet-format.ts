@@ -1,7 +1,7 @@
 import pl from 'nodejs-polars'
 import { guardRead, guardWrite } from './format-io-errors.js'
 import { collectWithOptions, projectEager } from './lazy-projection.js'
-import { parquetFooterPatch, readPatchedParquet } from './parquet-footer-patch.js'
+import { parquetFooterPatch, readGzipFallback, readPatchedParquet } from './parquet-footer-patch.js'
 import type { ReadOptions, StorageFormat, WriteOptions } from './storage-format.js'
 
 type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lz4' | 'zstd'
@@ -24,13 +24,19 @@ export const parquetFormat: StorageFormat = {
   extensions: ['.parquet', '.pqt'],
   capabilities: { typed: true, temporal: true, nested: true, emptyKeepsColumns: true },
   read(path: string, options: ReadOptions = {}) {
-    return guardRead('parquet', path, () => {
+    return guardRead('parquet', path, async () => {
       const patch = parquetFooterPatch(path)
-      if (patch) return projectEager(readPatchedParquet(path, patch), options)
-      return collectWithOptions(
-        pl.scanParquet(path, options.nRows !== undefined ? { nRows: options.nRows } : {}),
-        options,
-      )
+      try {
+        if (patch) return projectEager(readPatchedParquet(path, patch), options)
+        return await collectWithOptions(
+          pl.scanParquet(path, options.nRows !== undefined ? { nRows: options.nRows } : {}),
+          options,
+        )
+      } catch (error) {
+        const fallback = readGzipFallback(path, patch)
+        if (fallback) return projectEager(fallback, options)
+        throw error
+      }
     })
   },
   scan(paths: string | readonly string[]) {
