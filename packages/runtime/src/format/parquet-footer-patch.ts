@@ -43,8 +43,10 @@ const LOGICAL_FLOAT16 = 15
  * The footer edits polars needs (pure): MAP columns re-annotated as LIST — polars 0.24 panics on maps with required
  * keys, the form Spark, Impala and DuckDB write, but reads the same layout as a list of `{key, value}` structs, its
  * own representation of a map —; logical types it does not know dropped (the column reads as its physical type,
- * e.g. geometry as WKB binary); column orders other than TypeDefinedOrder dropped (only statistics use them).
- * Undefined when the footer needs none.
+ * e.g. geometry as WKB binary); top-level FLOAT16 read as its 2 bytes (converted by `float16Column`); column orders
+ * other than TypeDefinedOrder dropped (only statistics use them); a wrong file row count, dictionary page offsets
+ * inside the magic and chunk fields of the wrong type fixed. Files with legacy repeated layouts go to arrow-rs
+ * (`decoder`). Undefined when the footer needs none: the common path reads with polars' lazy scan, untouched.
  */
 export function patchFileMetaData(bytes: Uint8Array): ParquetFooterPatch | undefined {
   const root = parseThriftStruct(bytes)
@@ -137,9 +139,9 @@ const OPTIONAL_OFFSETS: ReadonlyMap<number, number> = new Map([
 
 /**
  * Optional chunk fields of the wrong type dropped (see OPTIONAL_OFFSETS), and dictionary page offsets below 4
- * dropped: they point into the leading `PAR1` magic, where no page can start (a
- * writer put 0 there for a chunk without a dictionary page); polars and arrow-rs read a page header there, DuckDB
- * ignores it. The pages are then read from the data page offset.
+ * dropped: they point into the leading `PAR1` magic, where no page can start (a writer put 0 there for a chunk
+ * without a dictionary page); polars and arrow-rs read a page header there, DuckDB ignores it. The pages are then
+ * read from the data page offset.
  */
 function dropMalformedChunkFields(root: TNode, changes: string[]): void {
   for (const group of listItems(fieldOf(root, 4))) {
