@@ -115,19 +115,18 @@ function arrowType(kind: CheckpointFieldKind): ArrowDataType {
       return new Int32()
     case 'boolean':
       return new Bool()
-    case 'map':
+    case 'map': {
       // Keys are required, values nullable (`valueContainsNull: true`), as Spark declares them.
-      return new Map_(
-        new Field(
-          'key_value',
-          new Struct<{ key: ArrowUtf8; value: ArrowUtf8 }>([
-            new Field('key', new Utf8(), false),
-            new Field('value', new Utf8(), true),
-          ]),
-          false,
-        ),
-        false,
-      )
+      const entries = new Struct<{ key: ArrowUtf8; value: ArrowUtf8 }>([
+        new Field('key', new Utf8(), false),
+        new Field('value', new Utf8(), true),
+      ])
+      const map = new Map_(new Field('entries', entries, false), false)
+      // apache-arrow names the entries `entries` whatever it is given (ARROW-8716); Parquet's MAP layout and
+      // Spark's checkpoints name the repeated group `key_value`, which arrow-rs writes from this name.
+      ;(map.children as ArrowField[])[0] = new Field('key_value', entries, false)
+      return map
+    }
     case 'array':
       return new List(new Field('element', new Utf8(), true))
     default:

@@ -254,6 +254,19 @@ describe('checkpoints and DuckDB', () => {
     )
     expect(typeOf.txn).toBe('STRUCT(appId VARCHAR, "version" BIGINT, lastUpdated BIGINT)')
 
+    // Parquet's MAP and LIST layouts with the group names Spark writes (key_value; list/element).
+    const groups = await query(
+      `select name, repetition_type as repetition, count(*)::int as n from parquet_schema('${file}')
+       where name in ('key_value', 'entries', 'list', 'element', 'key', 'value') group by all order by name`,
+    )
+    expect(groups).toStrictEqual([
+      { name: 'element', repetition: 'OPTIONAL', n: 3 },
+      { name: 'key', repetition: 'REQUIRED', n: 5 },
+      { name: 'key_value', repetition: 'REPEATED', n: 5 },
+      { name: 'list', repetition: 'REPEATED', n: 3 },
+      { name: 'value', repetition: 'OPTIONAL', n: 5 },
+    ])
+
     const adds = await query(
       `select add.path as path, add.partitionValues['region'] as region, add.partitionValues['día'] as dia,
         cardinality(add.partitionValues) as parts, add.size::varchar as size, add.deletionVector.storageType as dv,
