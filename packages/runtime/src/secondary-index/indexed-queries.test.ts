@@ -1,0 +1,267 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, sep } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  Entity,
+  EntityRegistry,
+  type EntityStore,
+  openStore,
+  type Repository,
+  registerEntity,
+  UniqueConstraintError,
+  withRegistry,
+} from '../entity/index.js'
+import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import type { FileSystem } from '../table/file-system.js'
+import { nodeFileSystem } from '../table/node-file-system.js'
+import { defaultIndexCache } from './index-cache.js'
+import { INDEX_DIR } from './index-files.js'
+
+// Indexed lookups and unique checks through the entity API, counting the data files read through the store's
+// file-system seam (every data file read is verified first: a stat or a read of its bytes).
+
+class Person extends Entity {
+  id!: number
+  name!: string
+  email!: string
+  tenant!: string
+  slug!: string
+  age!: number | null
+}
+
+const field = (name: string, id: number, type: 'Int' | 'String', extra: Partial<FieldIR> = {}): FieldIR => ({
+  name,
+  id,
+  column: name,
+  type: { kind: 'scalar', name: type },
+  optional: false,
+  isId: name === 'id',
+  unique: false,
+  index: false,
+  ...extra,
+})
+
+const personIr = (format: 'parquet' | 'avro'): EntityIR => ({
+  name: 'Person',
+  storage: 'people',
+  format,
+  primaryKey: ['id'],
+  partitionBy: [],
+  fields: [
+    field('id', 1, 'Int'),
+    field('name', 2, 'String', { index: true }),
+    field('email', 3, 'String', { unique: true }),
+    field('tenant', 4, 'String'),
+    field('slug', 5, 'String'),
+    field('age', 6, 'Int', { optional: true }),
+  ],
+  relations: [],
+  indexes: [['name']],
+  uniques: [['email'], ['tenant', 'slug']],
+})
+
+/** A file system counting the distinct data files touched (stat or read), index files excluded. */
+function countingFileSystem(): { fs: FileSystem; touched: Set<string> } {
+  const touched = new Set<string>()
+  const isData = (p: string) => p.includes('part-') && !p.includes(`${sep}_pf${sep}`) && !p.endsWith('.tmp')
+  const fs: FileSystem = Object.create(nodeFileSystem)
+  fs.readFile = (p) => {
+    if (isData(p)) touched.add(p)
+    return nodeFileSystem.readFile(p)
+  }
+  fs.stat = (p) => {
+    if (isData(p)) touched.add(p)
+    return nodeFileSystem.stat(p)
+  }
+  return { fs, touched }
+}
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-index-'))
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+/** Rows whose names, emails and slugs alternate between 'a…' and 'z…': file statistics can prune nothing. */
+function people(
+  from: number,
+  to: number,
+  name: (i: number) => string = (i) => spread('n', i),
+): Partial<Person>[] {
+  const out: Partial<Person>[] = []
+  for (let i = from; i < to; i++) {
+    const age = i % 5 === 0 ? null : i
+    out.push({
+      id: i,
+      name: name(i),
+      email: `${spread('u', i)}@x.org`,
+      tenant: `t${i % 3}`,
+      slug: spread('s', i),
+      age,
+    })
+  }
+  return out
+}
+
+const spread = (prefix: string, i: number) => `${i % 2 === 0 ? 'a' : 'z'}${prefix}${i}`
+
+function open(format: 'parquet' | 'avro' = 'parquet'): {
+  store: EntityStore
+  repo: Repository<Person>
+  touched: Set<string>
+} {
+  const { fs, touched } = countingFileSystem()
+  const store = openStore(dir, { fs })
+  const registry = new EntityRegistry()
+  withRegistry(registry, () => registerEntity(Person, personIr(format)))
+  return { store, repo: withRegistry(registry, () => store.repository(Person)), touched }
+}
+
+const plain = (rows: readonly Person[]) =>
+  rows.map((p) => ({ id: p.id, name: p.name, email: p.email, tenant: p.tenant, slug: p.slug, age: p.age }))
+
+describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) => {
+  it('findBy, findOne, exists, count and where on an indexed field read only the data files holding matches', async () => {
+    const { repo, touched } = open(format)
+    // Ten files of ten rows; the name "shared" is in files 2 and 7 only.
+    for (let b = 0; b < 10; b++) {
+      await repo.saveAll(
+        people(b * 10, b * 10 + 10, (i) => (i === 23 || i === 75 || i === 77 ? 'shared' : spread('n', i))),
+      )
+    }
+    expect(await repo.explain({ where: { name: 'shared' } })).toEqual({
+      path: 'index',
+      index: 'name',
+      files: 2,
+      rows: 3,
+    })
+    touched.clear()
+    const found = await repo.findBy({ name: 'shared' })
+    expect(found.map((p) => p.id)).toEqual([23, 75, 77])
+    expect(touched.size).toBe(2)
+    touched.clear()
+    expect((await repo.findOne({ name: { equals: 'shared' } }))?.id).toBe(23)
+    expect(
+      await repo
+        .findMany({
+          where: { name: { in: ['shared', 'zn41'] }, age: { gt: 30 } },
+          orderBy: { id: 'desc' },
+        })
+        .then((rows) => rows.map((p) => p.id)),
+    ).toEqual([77, 41])
+    expect(touched.size).toBe(3)
+    await repo.explain({ where: { tenant: 'warm', slug: 'warm' } }) // builds the last file's composite index
+    touched.clear()
+    // A where clause that is only the lookup is answered from the index: no data file is read.
+    expect(await repo.count({ name: 'shared' })).toBe(3)
+    expect(await repo.exists({ name: 'shared' })).toBe(true)
+    expect(await repo.exists({ name: 'nobody' })).toBe(false)
+    expect(await repo.count({ tenant: 't1', slug: { in: ['zs1', 'as4', 'as2'] } })).toBe(2)
+    expect(touched.size).toBe(0)
+    // Other conditions filter the matched rows.
+    expect(await repo.count({ name: 'shared', age: { lt: 76 } })).toBe(1) // 75's age is null
+    expect(touched.size).toBe(2)
+    touched.clear()
+    expect(await repo.findBy({ name: 'nobody' })).toEqual([])
+    expect(touched.size).toBe(0)
+    expect(await repo.explain({ where: { age: 3 } })).toEqual({ path: 'scan', files: 10 })
+    expect(await repo.explain({ where: { name: { not: 'x' } } })).toMatchObject({ path: 'scan' })
+    expect(await repo.explain({ where: { name: { in: ['a', null] } } })).toMatchObject({ path: 'scan' })
+  })
+
+  it('a unique check reads no data file once the indexes exist, at any table size', async () => {
+    const reads: number[] = []
+    for (const files of [3, 30]) {
+      await rm(dir, { recursive: true, force: true })
+      const { repo, touched } = open(format)
+      for (let b = 0; b < files; b++) await repo.saveAll(people(b * 10, b * 10 + 10))
+      await repo.explain({ where: { email: 'warm' } }) // builds the email indexes
+      await repo.explain({ where: { tenant: 'warm', slug: 'warm' } })
+      touched.clear()
+      await repo.create({ id: 100_000, name: 'new', email: 'new@x.org', tenant: 't1', slug: 'new', age: 1 })
+      reads.push(touched.size)
+      await expect(
+        repo.create({ id: 100_001, name: 'dup', email: 'zu5@x.org', tenant: 't', slug: 'other', age: 1 }),
+      ).rejects.toMatchObject({ name: 'UniqueConstraintError', field: 'email', value: 'zu5@x.org' })
+      await expect(
+        repo.create({ id: 100_002, name: 'dup', email: 'other@x.org', tenant: 't1', slug: 'as4', age: 1 }),
+      ).rejects.toBeInstanceOf(UniqueConstraintError)
+    }
+    expect(reads).toEqual([0, 0])
+  })
+
+  it('unique checks see upserts (same row keeps its value), deletes and values freed in the same transaction', async () => {
+    const { store, repo } = open(format)
+    await repo.saveAll(people(0, 10))
+    const five = (await repo.find(5)) as Person
+    five.age = 55
+    await repo.save(five) // its own email is no clash
+    await expect(repo.create({ ...people(50, 51)[0], email: 'zu5@x.org' })).rejects.toBeInstanceOf(
+      UniqueConstraintError,
+    )
+    await repo.delete(five)
+    await repo.create({ ...people(50, 51)[0], email: 'zu5@x.org' }) // freed by the delete
+    await repo.deleteBy({ email: 'au6@x.org' })
+    await repo.create({ ...people(60, 61)[0], email: 'au6@x.org' })
+    // Moving a value from one row to another in one commit.
+    const seven = (await repo.find(7)) as Person
+    seven.email = 'moved@x.org'
+    await repo.save(seven)
+    await repo.create({ ...people(70, 71)[0], email: 'zu7@x.org' })
+    await store.transaction((tx) => {
+      tx.deleteBy(Person, { email: 'au8@x.org' })
+      tx.create(Person, { ...people(80, 81)[0], email: 'au8@x.org' })
+    })
+    await expect(
+      store.transaction((tx) => {
+        tx.deleteBy(Person, { email: 'zu9@x.org', age: 1000 }) // deletes nothing
+        tx.create(Person, { ...people(90, 91)[0], email: 'zu9@x.org' })
+      }),
+    ).rejects.toBeInstanceOf(UniqueConstraintError)
+    expect(plain(await repo.findBy({ email: 'zu5@x.org' })).map((p) => p.id)).toEqual([50])
+    expect(
+      await repo.count({
+        email: { in: ['zu5@x.org', 'au6@x.org', 'zu7@x.org', 'au8@x.org', 'moved@x.org'] },
+      }),
+    ).toBe(5)
+  })
+
+  it('a missing, truncated, damaged or foreign index file is rebuilt from the data file', async () => {
+    const { repo } = open(format)
+    await repo.saveAll(people(0, 20))
+    await repo.saveAll(people(20, 40))
+    expect(await repo.count({ name: 'zn25' })).toBe(1)
+    const indexDir = join(dir, 'people', INDEX_DIR)
+    const names = (await readdir(indexDir)).filter((n) => n.endsWith('.name.pfidx')).sort()
+    expect(names).toHaveLength(2)
+    const [a, b] = names.map((n) => join(indexDir, n)) as [string, string]
+    const bytesA = await readFile(a)
+    const bytesB = await readFile(b)
+    const damage: [string, () => Promise<void>][] = [
+      ['missing', () => rm(a)],
+      ['truncated', () => writeFile(a, bytesA.subarray(0, bytesA.length - 3))],
+      [
+        'flipped byte',
+        () => writeFile(a, Buffer.from(bytesA.map((x, i) => (i === bytesA.length - 2 ? x ^ 1 : x)))),
+      ],
+      ['garbage', () => writeFile(a, 'not an index')],
+      ["the other file's index", () => writeFile(a, bytesB)],
+    ]
+    for (const [what, spoil] of damage) {
+      await spoil()
+      // A fresh process: nothing in memory.
+      defaultIndexCache.clear()
+      const fresh = open(format).repo
+      expect(await fresh.count({ name: 'zn5' }), what).toBe(1)
+      expect(await fresh.count({ name: 'zn25' }), what).toBe(1)
+      expect(fresh.indexes.stats.builds, what).toBe(1)
+      expect(fresh.indexes.stats.rejected, what).toBe(what === 'missing' ? 0 : 1)
+      expect(await readFile(a), what).toEqual(bytesA) // rewritten whole
+    }
+    defaultIndexCache.clear()
+    const again = open(format).repo
+    expect(await again.count({ name: { in: ['zn5', 'zn25'] } })).toBe(2)
+    expect(again.indexes.stats).toEqual({ builds: 0, loads: 2, rejected: 0 })
+  })
+})
