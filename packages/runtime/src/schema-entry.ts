@@ -28,4 +28,5 @@ export const {
   storageClash,
   storageContains,
   storagePathProblem,
+  withDecimalArguments,
 } = loaded

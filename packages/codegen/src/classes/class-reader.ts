@@ -1,4 +1,4 @@
-import type { StorageFormatName } from '@parquetframe/runtime/schema'
+import { type StorageFormatName, withDecimalArguments } from '@parquetframe/runtime/schema'
 import {
   type ClassDeclaration,
   type Decorator,
@@ -30,7 +30,7 @@ import { evaluate, type StaticValue } from './static-value.js'
 import { docOf, readTypeNode, shapeText, type TsTypeReading } from './ts-type-shape.js'
 
 const ENTITY_OPTIONS = ['storage', 'primaryKey', 'format', 'name', 'uniques', 'indexes', 'partitionBy', 'doc']
-const FIELD_OPTIONS = ['type', 'optional', 'column', 'default', 'doc']
+const FIELD_OPTIONS = ['type', 'optional', 'column', 'precision', 'scale', 'default', 'doc']
 const REL_OPTIONS = ['foreignKey', 'reverse', 'references', 'through', 'targetKey']
 const FIELD_DECORATORS = new Set(['id', 'field', 'unique', 'index'])
 const FORMATS: readonly StorageFormatName[] = ['parquet', 'avro']
@@ -159,6 +159,8 @@ interface PendingField {
   spec?: StaticValue
   optional?: boolean
   column?: Spanned<string>
+  precision?: number
+  scale?: number
   default?: StaticValue
   doc?: string
   id?: DiagnosticSpan
@@ -288,6 +290,10 @@ function pendingOf(decorators: readonly RuntimeDecorator[], ctx: ReadContext): P
       if (optional !== undefined) pending.optional = optional
       const column = o.string('column')
       if (column !== undefined) pending.column = column
+      const precision = o.wholeNumber('precision')
+      if (precision !== undefined) pending.precision = precision
+      const scale = o.wholeNumber('scale')
+      if (scale !== undefined) pending.scale = scale
       const def = o.raw('default')
       if (def !== undefined) pending.default = def
       const doc = o.string('doc')
@@ -359,6 +365,7 @@ function readField(
     else
       resolved = {
         ...fromSpec,
+        type: withDecimalArguments(fromSpec.type, pending.precision, pending.scale),
         optional: (pending.optional ?? reading.optional) || fromSpec.optional,
         enums: withTypeDocs(fromSpec.enums, reading.shape),
       }
@@ -366,7 +373,11 @@ function readField(
     const inferred = inferType(reading, fieldCtx)
     if (isDiagnostic(inferred)) ctx.diagnostics.push(inferred)
     else {
-      resolved = { ...inferred, optional: pending.optional ?? inferred.optional }
+      resolved = {
+        ...inferred,
+        type: withDecimalArguments(inferred.type, pending.precision, pending.scale),
+        optional: pending.optional ?? inferred.optional,
+      }
       const why =
         ctx.directImport &&
         runtimeTypingGap(ctx.directImport, reading.shape, typeNode !== undefined, fieldCtx.isId)

@@ -64,6 +64,14 @@ export class DecoratorOptions {
     return this.wrong(value, key, expected)
   }
 
+  /** A whole-number option (`precision: 10`); reports anything else. */
+  wholeNumber(key: string): number | undefined {
+    const value = this.raw(key)
+    if (value === undefined) return undefined
+    if (value.kind === 'number' && Number.isInteger(value.value) && value.value >= 0) return value.value
+    return this.wrong(value, key, 'a whole number')
+  }
+
   /** A boolean option; reports anything else. */
   boolean(key: string): boolean | undefined {
     const value = this.raw(key)

@@ -104,3 +104,45 @@ describe.each(['post.ts', 'user.ts', 'post-tag.ts'])('parseClassSources on a dam
     )
   })
 })
+
+describe("decimal precision and scale in decorated classes (@field('decimal', { precision, scale }))", () => {
+  const parse = (fields: string) =>
+    parseClassSources([
+      {
+        file: 'order.ts',
+        text: `${IMPORTS}@entity() export class Order {\n  @id() id!: number\n${fields}\n}\n`,
+      },
+    ])
+
+  it('the IR carries the declared precision and scale, else the default, as the .pfschema front-end does', () => {
+    const result = parse(
+      [
+        "  @field('decimal', { precision: 10, scale: 2 }) price!: string",
+        "  @field({ type: 'decimal?', precision: 12 }) whole?: string | null",
+        "  @field('decimal') any!: string",
+      ].join('\n'),
+    )
+    expect(result.diagnostics).toEqual([])
+    expect(result.ir?.entities[0]?.fields.slice(1).map((f) => f.type)).toEqual([
+      { kind: 'scalar', name: 'Decimal', precision: 10, scale: 2 },
+      { kind: 'scalar', name: 'Decimal', precision: 12, scale: 0 },
+      { kind: 'scalar', name: 'Decimal', precision: 38, scale: 18 },
+    ])
+  })
+
+  it('refuses a precision out of range, precision on another type and a non-number option', () => {
+    const result = parse(
+      [
+        "  @field('decimal', { precision: 39, scale: 2 }) price!: string",
+        "  @field('string', { scale: 2 }) name!: string",
+        "  @field('decimal', { precision: '10' }) other!: string",
+      ].join('\n'),
+    )
+    expect(result.ir).toBeUndefined()
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'PF2014 Order.price: Decimal(39, 2) has precision 39, not 1..38',
+      'PF2014 Order.name: String takes no precision or scale',
+      'PF6103 option "precision" of @field() expects a whole number',
+    ])
+  })
+})

@@ -227,6 +227,14 @@ export const messages = {
       'use a shorter name',
     ),
 
+  typeArguments: (span: DiagnosticSpan, type: string, problem: string) =>
+    error(
+      'PF2015',
+      span,
+      `${q(type)} ${problem}`,
+      'only Decimal takes arguments: Decimal(precision, scale) with whole numbers, e.g. Decimal(10, 2)',
+    ),
+
   // PF3xxx: fields, keys and defaults
   defaultTypeMismatch: (span: DiagnosticSpan, entity: string, field: string, type: string, given: string) =>
     error('PF3005', span, `@default of ${entity}.${field} must be ${type}, got ${given}`),

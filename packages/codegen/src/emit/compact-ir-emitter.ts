@@ -60,7 +60,10 @@ function fieldLines(fields: readonly FieldIR[], helper: string): string[] {
 
 /** One field as `field(id, 'name', type, { ...what differs })`, laid out as the formatter would. */
 function fieldCall(field: FieldIR, helper: string): { flat: string; lines: (pad: string) => string[] } {
-  const type: LiteralValue = field.type.kind === 'scalar' ? field.type.name : typeLiteral(field.type)
+  const type: LiteralValue =
+    field.type.kind === 'scalar' && field.type.precision === undefined
+      ? field.type.name
+      : typeLiteral(field.type)
   const more: Record<string, LiteralValue> = {}
   if (field.column !== field.name) more.column = field.column
   if (field.optional) more.optional = true
@@ -99,7 +102,8 @@ function fieldCall(field: FieldIR, helper: string): { flat: string; lines: (pad:
 }
 
 function typeLiteral(type: FieldIR['type']): LiteralValue {
-  return type.kind === 'list'
-    ? { kind: 'list', element: typeLiteral(type.element) }
-    : { kind: type.kind, name: type.name }
+  if (type.kind === 'list') return { kind: 'list', element: typeLiteral(type.element) }
+  if (type.kind === 'scalar' && type.precision !== undefined)
+    return { kind: type.kind, name: type.name, precision: type.precision, scale: type.scale ?? 0 }
+  return { kind: type.kind, name: type.name }
 }

@@ -23,7 +23,10 @@ export function enumSchemaName(enumName: string): string {
 export function zodTypeOf(type: FieldType): string {
   switch (type.kind) {
     case 'scalar':
-      return SCALAR_ZOD[type.name]
+      // pfz.Decimal(precision, scale) checks a value fits, as create does.
+      return type.name === 'Decimal' && type.precision !== undefined
+        ? `pfz.Decimal(${type.precision}, ${type.scale ?? 0})`
+        : SCALAR_ZOD[type.name]
     case 'enum':
       return enumSchemaName(type.name)
     case 'list':

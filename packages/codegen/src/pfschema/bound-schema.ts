@@ -37,6 +37,8 @@ export interface BoundField {
   readonly typeSpan: AstSpan
   readonly listDepth: number
   readonly optional: boolean
+  /** `Decimal(precision, scale)` as written (scale 0 when only the precision is given); undefined without arguments. */
+  readonly decimal: { readonly precision: number; readonly scale: number } | undefined
   readonly id: AttributeNode | undefined
   readonly unique: AttributeNode | undefined
   readonly index: AttributeNode | undefined

@@ -1,12 +1,13 @@
-import type {
-  EntityIR,
-  EnumIR,
-  FieldIR,
-  FieldType,
-  RelationIR,
-  SchemaConfigIR,
-  SchemaIR,
-  SourceSpan,
+import {
+  DEFAULT_DECIMAL,
+  type EntityIR,
+  type EnumIR,
+  type FieldIR,
+  type FieldType,
+  type RelationIR,
+  type SchemaConfigIR,
+  type SchemaIR,
+  type SourceSpan,
 } from '@parquetframe/runtime/schema'
 import type { BoundEntity, BoundField, BoundSchema } from './bound-schema.js'
 import { isStoredField } from './bound-schema.js'
@@ -83,10 +84,15 @@ function lowerEntity(schema: BoundSchema, entity: BoundEntity, defaultFormat: 'p
 }
 
 function lowerType(field: BoundField): FieldType {
+  const name = scalarName(field)
+  // The IR always carries a Decimal's precision and scale: as declared, else the documented default.
+  const decimal = name === 'Decimal' ? (field.decimal ?? DEFAULT_DECIMAL) : undefined
   let type: FieldType =
     field.type.kind === 'enum'
       ? { kind: 'enum', name: field.type.name }
-      : { kind: 'scalar', name: scalarName(field) }
+      : decimal === undefined
+        ? { kind: 'scalar', name }
+        : { kind: 'scalar', name, precision: decimal.precision, scale: decimal.scale }
   for (let i = 0; i < field.listDepth; i++) type = { kind: 'list', element: type }
   return type
 }

@@ -260,3 +260,46 @@ entity Post @storage("../x") {
     expect(result.ir?.entities[0]?.partitionBy).toEqual(['id'])
   })
 })
+
+describe('Decimal(precision, scale)', () => {
+  const typeOf = (text: string) => {
+    const result = parseSchema(`entity Order {\n  id Int @id\n  price ${text}\n}`, 'order.pfschema')
+    return {
+      type: result.ir?.entities[0]?.fields[1]?.type,
+      diagnostics: result.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.code} ${d.message}`),
+    }
+  }
+
+  it('carries the declared precision and scale into the IR, the default (38, 18) when none is given', () => {
+    expect(typeOf('Decimal(10, 2)').type).toEqual({
+      kind: 'scalar',
+      name: 'Decimal',
+      precision: 10,
+      scale: 2,
+    })
+    expect(typeOf('Decimal(12)?').type).toEqual({ kind: 'scalar', name: 'Decimal', precision: 12, scale: 0 })
+    expect(typeOf('Decimal').type).toEqual({ kind: 'scalar', name: 'Decimal', precision: 38, scale: 18 })
+    expect(typeOf('Decimal(5, 1)[]').type).toEqual({
+      kind: 'list',
+      element: { kind: 'scalar', name: 'Decimal', precision: 5, scale: 1 },
+    })
+  })
+
+  it.each([
+    ['Decimal(39, 2)', '3:9 PF2014 Order.price: Decimal(39, 2) has precision 39, not 1..38'],
+    ['Decimal(4, 5)', '3:9 PF2014 Order.price: Decimal(4, 5) has scale 5, not 0..4 (its precision)'],
+    ['Decimal(10, 2.5)', '3:9 PF2015 "Decimal" expects (precision) or (precision, scale)'],
+    ['Decimal(1, 2, 3)', '3:9 PF2015 "Decimal" expects (precision) or (precision, scale)'],
+    ['Decimal()', '3:9 PF2015 "Decimal" expects (precision) or (precision, scale)'],
+    ['Decimal(p: 3)', '3:9 PF2015 "Decimal" expects (precision) or (precision, scale)'],
+    ['Int(3)', '3:9 PF2015 "Int" takes no arguments'],
+    [
+      'Decimal(4, 2) @default(123.45)',
+      '3:32 PF3019 default of Order.price does not fit: 123.45 has 3 digits before the point; Decimal(4, 2) keeps 2',
+    ],
+  ])('%s is refused at its place', (text, diagnostic) => {
+    const { type, diagnostics } = typeOf(text)
+    expect(diagnostics).toEqual([diagnostic])
+    expect(type).toBeUndefined()
+  })
+})

@@ -45,9 +45,11 @@ export interface AttributeNode {
   readonly span: AstSpan
 }
 
-/** `Type`, `Type[]`, `Type?`, `Type[]?`. */
+/** `Type`, `Type[]`, `Type?`, `Type[]?`, `Decimal(10, 2)`. */
 export interface TypeRefNode {
   readonly name: NameNode
+  /** Type arguments in parentheses right after the name (`Decimal(10, 2)`); undefined without parentheses. */
+  readonly args?: readonly ArgNode[]
   readonly listDepth: number
   readonly optional: boolean
   readonly span: AstSpan

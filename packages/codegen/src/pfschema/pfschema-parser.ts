@@ -287,6 +287,7 @@ class PfschemaParser {
 
   private parseTypeRef(): TypeRefNode {
     const nameToken = this.next()
+    const args = this.isPunct('(') && !this.peek().newlineBefore ? this.parseArgs() : undefined
     let listDepth = 0
     let optional = false
     while (this.isPunct('[') && !this.peek().newlineBefore) {
@@ -306,6 +307,7 @@ class PfschemaParser {
     }
     return {
       name: { text: nameToken.text, span: this.spanOf(nameToken) },
+      ...(args === undefined ? {} : { args }),
       listDepth,
       optional,
       span: this.spanFrom(nameToken),

@@ -18,7 +18,14 @@ import type {
   ResolvedType,
 } from './bound-schema.js'
 import { closestName } from './edit-distance.js'
-import type { ConfigNode, EntityNode, EnumNode, NameNode, SchemaFileNode } from './pfschema-ast.js'
+import type {
+  ConfigNode,
+  EntityNode,
+  EnumNode,
+  NameNode,
+  SchemaFileNode,
+  TypeRefNode,
+} from './pfschema-ast.js'
 import { toDiagnosticSpan } from './pfschema-ast.js'
 import { reservedFieldReason, reservedTypeReason } from './reserved-names.js'
 
@@ -119,6 +126,33 @@ function resolveType(
   return { kind: 'unknown', name }
 }
 
+/** `Decimal(p)` / `Decimal(p, s)`: whole-number arguments, on Decimal only (ranges are the shared rules' PF2014). */
+function bindTypeArguments(
+  ref: TypeRefNode,
+  type: ResolvedType,
+  diagnostics: Diagnostic[],
+): { precision: number; scale: number } | undefined {
+  const args = ref.args
+  if (args === undefined) return undefined
+  const span = toDiagnosticSpan(ref.span)
+  if (type.kind !== 'scalar' || type.name !== 'Decimal') {
+    if (type.kind !== 'unknown')
+      diagnostics.push(messages.typeArguments(span, type.name, 'takes no arguments'))
+    return undefined
+  }
+  const numbers = args.map((a) =>
+    a.name === undefined && a.value.kind === 'number' && /^\d+$/.test(a.value.raw)
+      ? Number(a.value.raw)
+      : undefined,
+  )
+  const [precision, scale = 0] = numbers
+  if (numbers.length < 1 || numbers.length > 2 || precision === undefined || numbers.includes(undefined)) {
+    diagnostics.push(messages.typeArguments(span, 'Decimal', 'expects (precision) or (precision, scale)'))
+    return undefined
+  }
+  return { precision, scale }
+}
+
 function bindEntity(
   node: EntityNode,
   enums: ReadonlyMap<string, BoundEnum>,
@@ -172,6 +206,7 @@ function bindEntity(
       typeSpan: member.type.span,
       listDepth: member.type.listDepth,
       optional: member.type.optional,
+      decimal: bindTypeArguments(member.type, type, diagnostics),
       ...bound,
     })
   }

@@ -137,3 +137,20 @@ describe('formatSchema', () => {
     }
   })
 })
+
+describe('formatSchema: type arguments', () => {
+  it('prints Decimal(precision, scale) with one space after the comma, and keeps the IR', () => {
+    const text =
+      'entity Order {\n  id Int @id\n  price Decimal( 10 ,2 )? @default(1.5)\n  amounts Decimal(5)[]\n}\n'
+    const formatted = format(text)
+    expect(formatted).toContain('price   Decimal(10, 2)? @default(1.5)')
+    expect(formatted).toContain('amounts Decimal(5)[]')
+    expect(parseSchema(formatted).ir).toEqual(
+      parseSchema(text).ir === undefined ? undefined : expect.anything(),
+    )
+    expect(parseSchema(formatted).ir?.entities[0]?.fields.map((f) => f.type)).toEqual(
+      parseSchema(text).ir?.entities[0]?.fields.map((f) => f.type),
+    )
+    expect(format(formatted)).toBe(formatted)
+  })
+})

@@ -227,7 +227,8 @@ function printField(field: FieldNode, nameWidth: number, typeWidth: number): str
 
 function printType(type: TypeRefNode | undefined): string {
   if (type === undefined) return ''
-  return `${type.name.text}${'[]'.repeat(type.listDepth)}${type.optional ? '?' : ''}`
+  const args = type.args === undefined ? '' : `(${printArgs(type.args)})`
+  return `${type.name.text}${args}${'[]'.repeat(type.listDepth)}${type.optional ? '?' : ''}`
 }
 
 function printAttribute(attribute: AttributeNode): string {

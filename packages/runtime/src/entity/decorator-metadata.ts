@@ -14,6 +14,9 @@ export interface PendingField {
   decorator?: string
   optional?: boolean
   column?: string
+  /** Decimal options (`@field('decimal', { precision, scale })`). */
+  precision?: number
+  scale?: number
   isId: boolean
   unique: boolean
   index: boolean

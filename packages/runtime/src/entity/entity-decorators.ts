@@ -1,3 +1,4 @@
+import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type {
   DefaultValue,
   EntityIR,
@@ -54,6 +55,10 @@ export interface FieldOptions {
   readonly optional?: boolean
   /** Column name in storage. Default: the field name. */
   readonly column?: string
+  /** Decimal only: total digits, 1..38. Default 38 (with `scale` 18 when neither is given). */
+  readonly precision?: number
+  /** Decimal only: digits after the point, 0..precision. Default 0 when `precision` is given, else 18. */
+  readonly scale?: number
   /** Default value applied on create: a literal, or `{ kind: 'now' }` / `{ kind: 'uuid' }`. */
   readonly default?: DefaultValue | string | number | boolean | null
   readonly doc?: string
@@ -174,6 +179,8 @@ function applyOptions(field: PendingField, options: FieldOptions): void {
   if (options.type !== undefined) field.spec = options.type
   if (options.optional !== undefined) field.optional = options.optional
   if (options.column !== undefined) field.column = options.column
+  if (options.precision !== undefined) field.precision = options.precision
+  if (options.scale !== undefined) field.scale = options.scale
   const def = toDefault(options.default)
   if (def !== undefined) field.default = def
   if (options.doc !== undefined) field.doc = options.doc
@@ -309,7 +316,7 @@ export function buildEntityIR(
       name: pending.name,
       id: fields.length + 1,
       column: pending.column ?? pending.name,
-      type,
+      type: withDecimalArguments(type, pending.precision, pending.scale),
       optional,
       isId: false,
       unique: pending.unique,

@@ -22,6 +22,31 @@ export function decimalSpecOf(type: FieldType): DecimalSpec {
   }
 }
 
+/**
+ * A field type with a decorator's `precision`/`scale` options applied, so the IR always carries a Decimal's: both
+ * given → (p, s); precision only → (p, 0) as in SQL; scale only → (38, s); neither → the default. On any other type
+ * given options are kept, for the shared rules to refuse (PF2014).
+ */
+export function withDecimalArguments(type: FieldType, precision?: number, scale?: number): FieldType {
+  if (type.kind === 'list') return { ...type, element: withDecimalArguments(type.element, precision, scale) }
+  if (type.kind !== 'scalar') return type
+  if (type.name !== 'Decimal')
+    return precision === undefined && scale === undefined
+      ? type
+      : {
+          ...type,
+          ...(precision === undefined ? {} : { precision }),
+          ...(scale === undefined ? {} : { scale }),
+        }
+  if (precision === undefined && scale === undefined)
+    return {
+      ...type,
+      precision: type.precision ?? DEFAULT_DECIMAL.precision,
+      scale: type.scale ?? DEFAULT_DECIMAL.scale,
+    }
+  return { ...type, precision: precision ?? MAX_DECIMAL_PRECISION, scale: scale ?? 0 }
+}
+
 /** `Decimal(10, 2)`: the schema-language spelling of a Decimal with its arguments. */
 export function decimalLabel(spec: DecimalSpec): string {
   return `Decimal(${spec.precision}, ${spec.scale})`
