@@ -341,6 +341,21 @@ describe('checkpoints and DuckDB', () => {
     ])
   })
 
+  it('decodes the V2-spec checkpointMetadata and sidecar rows', async () => {
+    const file = join(dir, 'v2.parquet')
+    await duck.run(
+      `copy (select * from (values
+         ({'version': 2::bigint, 'tags': map {'numOfAddFiles': '4'}}, null),
+         (null, {'path': 'a%20b.parquet', 'sizeInBytes': 9::bigint, 'modificationTime': 10::bigint,
+                 'tags': map([], [])::map(varchar, varchar)}))
+       as t(checkpointMetadata, sidecar)) to '${file}' (format parquet)`,
+    )
+    expect(decodeCheckpoint(await readFile(file))).toStrictEqual([
+      { checkpointMetadata: { version: 2, tags: { numOfAddFiles: '4' } } },
+      { sidecar: { path: 'a%20b.parquet', sizeInBytes: 9, modificationTime: 10, tags: {} } },
+    ])
+  })
+
   it('refuses a long beyond 2^53 and a column of the wrong type, naming the column', async () => {
     const big = join(dir, 'big.parquet')
     await duck.run(
