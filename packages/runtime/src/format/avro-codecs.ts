@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib'
+import { decompress as zstdDecompress } from 'fzstd'
 import { FormatError } from '../errors/pf-error.js'
 import { snappyCompress, snappyDecompress } from './snappy.js'
 import type { Codec } from './storage-format.js'
@@ -26,6 +27,9 @@ export function compressBlock(codec: AvroCodec, data: Uint8Array): Uint8Array {
   return out
 }
 
+/** Codecs read but not written: `zstandard` (Java's ZstandardCodec: one zstd frame per block; fzstd decodes it). */
+export const AVRO_READ_ONLY_CODECS: readonly string[] = ['zstandard']
+
 /** Decompresses one block's bytes; throws on a codec it does not know or a checksum mismatch. */
 export function decompressBlock(codec: string, data: Uint8Array): Uint8Array {
   if (codec === 'null') return data
@@ -37,5 +41,8 @@ export function decompressBlock(codec: string, data: Uint8Array): Uint8Array {
     if (crc32(out) >>> 0 !== expected) throw new Error('snappy block checksum mismatch')
     return out
   }
-  throw new Error(`unsupported Avro codec "${codec}" (supported: ${AVRO_CODECS.join(', ')})`)
+  if (codec === 'zstandard') return zstdDecompress(data)
+  throw new Error(
+    `unsupported Avro codec "${codec}" (supported: ${[...AVRO_CODECS, ...AVRO_READ_ONLY_CODECS].join(', ')})`,
+  )
 }

@@ -13,11 +13,47 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/**
+ * A zstd frame holding `data` as raw (stored) blocks: valid Zstandard, as Java's ZstandardCodec would write it
+ * with compression off; Node 20 has no zstd compressor to make a real one.
+ */
+function zstdStoredFrame(data: Buffer): Buffer {
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00])] // magic; descriptor: no content size
+  const window = Buffer.from([0x58]) // window descriptor: 2^(10 + 11) bytes, more than any block here
+  parts.push(window)
+  const max = 128 * 1024 - 1
+  for (let at = 0; at === 0 || at < data.length; at += max) {
+    const block = data.subarray(at, at + max)
+    const last = at + max >= data.length ? 1 : 0
+    const header = (block.length << 3) | last // block type 0: raw
+    parts.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]), block)
+  }
+  return Buffer.concat(parts)
+}
+
 /** Writes an Avro container file with avsc (as Java and fastavro write them: any schema, not only records). */
-function writeAvro(name: string, schema: unknown, values: unknown[]): Promise<string> {
+function writeAvro(
+  name: string,
+  schema: unknown,
+  values: unknown[],
+  { codec, wrapUnions }: { codec?: 'zstandard'; wrapUnions?: boolean } = {},
+): Promise<string> {
   const path = join(dir, name)
+  const options = codec
+    ? {
+        codec,
+        codecs: {
+          zstandard: (buf: Buffer, cb: (e: Error | null, out?: Buffer) => void) =>
+            cb(null, zstdStoredFrame(buf)),
+        },
+      }
+    : {}
   return new Promise((done, fail) => {
-    const encoder = avsc.createFileEncoder(path, avsc.Type.forSchema(schema as avsc.Schema))
+    const encoder = avsc.createFileEncoder(
+      path,
+      avsc.Type.forSchema(schema as avsc.Schema, wrapUnions ? { wrapUnions } : {}),
+      options as never,
+    )
     encoder.on('error', fail)
     encoder.on('finish', () => setTimeout(() => done(path), 50))
     for (const v of values) encoder.write(v)
@@ -70,5 +106,105 @@ describe('Avro files written by other tools', () => {
     }
     const path = await writeAvro('list.avro', schema, [{ value: 1, next: { value: 2, next: null } }])
     expect(await (await read(path)).toRecords()).toEqual([{ value: 1, next: { value: 2, next: null } }])
+  })
+
+  it('reads bytes and fixed as Uint8Array at every depth (top level, in records, lists and maps)', async () => {
+    const md5 = { type: 'fixed', name: 'MD5', size: 2 }
+    const schema = {
+      type: 'record',
+      name: 'Blob',
+      fields: [
+        { name: 'raw', type: 'bytes' },
+        { name: 'maybe', type: ['null', 'bytes'] },
+        { name: 'hash', type: md5 },
+        { name: 'inner', type: { type: 'record', name: 'Inner', fields: [{ name: 'h', type: 'MD5' }] } },
+        { name: 'chunks', type: { type: 'array', items: 'bytes' } },
+        { name: 'named', type: { type: 'map', values: 'bytes' } },
+      ],
+    }
+    const b = (...xs: number[]) => Buffer.from(xs)
+    const path = await writeAvro('blobs.avro', schema, [
+      {
+        raw: b(0, 255),
+        maybe: null,
+        hash: b(1, 2),
+        inner: { h: b(3, 4) },
+        chunks: [b(5), b()],
+        named: { k: b(6) },
+      },
+      { raw: b(), maybe: b(7), hash: b(8, 9), inner: { h: b(10, 11) }, chunks: [], named: {} },
+    ])
+    const u = (...xs: number[]) => Uint8Array.from(xs)
+    const rows = await (await read(path)).toRecords()
+    expect(rows).toEqual([
+      {
+        raw: u(0, 255),
+        maybe: null,
+        hash: u(1, 2),
+        inner: { h: u(3, 4) },
+        chunks: [u(5), u()],
+        named: [{ key: 'k', value: u(6) }],
+      },
+      { raw: u(), maybe: u(7), hash: u(8, 9), inner: { h: u(10, 11) }, chunks: [], named: [] },
+    ])
+    expect(rows[0]?.raw).toBeInstanceOf(Uint8Array)
+    expect((rows[0]?.inner as { h: unknown } | undefined)?.h).toBeInstanceOf(Uint8Array)
+  })
+
+  it('reads a union of several types as one field per branch, the value in its own branch (even int vs long)', async () => {
+    const schema = {
+      type: 'record',
+      name: 'U',
+      fields: [
+        { name: 'v', type: ['string', 'int'] },
+        { name: 'n', type: ['null', 'int', 'long'] },
+        {
+          name: 'r',
+          type: [
+            'null',
+            { type: 'record', name: 'Inner', fields: [{ name: 'x', type: ['boolean', 'double'] }] },
+          ],
+        },
+      ],
+    }
+    // Values given wrapped ({ branch: value }) so that avsc writes the branch asked for, not the first that fits.
+    const path = await writeAvro(
+      'unions.avro',
+      schema,
+      [
+        { v: { string: 'a' }, n: { long: 5 }, r: { Inner: { x: { boolean: true } } } },
+        { v: { int: 3 }, n: { int: 5 }, r: null },
+        { v: { int: 4 }, n: null, r: { Inner: { x: { double: 1.5 } } } },
+      ],
+      { wrapUnions: true },
+    )
+    expect(await (await read(path)).toRecords()).toEqual([
+      { v: { string: 'a', int: null }, n: { int: null, long: 5 }, r: { x: { boolean: true, double: null } } },
+      { v: { string: null, int: 3 }, n: { int: 5, long: null }, r: null },
+      { v: { string: null, int: 4 }, n: null, r: { x: { boolean: null, double: 1.5 } } },
+    ])
+  })
+
+  it('reads records without fields as that many rows without columns', async () => {
+    const path = await writeAvro('empty-records.avro', { type: 'record', name: 'Nothing', fields: [] }, [
+      {},
+      {},
+    ])
+    const frame = await read(path)
+    expect(await frame.toRecords()).toEqual([{}, {}])
+  })
+
+  it('reads the zstandard codec (Java ZstandardCodec blocks)', async () => {
+    const schema = {
+      type: 'record',
+      name: 'W',
+      fields: [
+        { name: 'station', type: 'string' },
+        { name: 'temp', type: 'int' },
+      ],
+    }
+    const values = Array.from({ length: 3000 }, (_, i) => ({ station: `s${i % 7}`, temp: i - 1500 }))
+    const path = await writeAvro('weather-zstd.avro', schema, values, { codec: 'zstandard' })
+    expect(await (await read(path)).toRecords()).toEqual(values)
   })
 })

@@ -6,6 +6,7 @@ import avsc from 'avsc'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FormatError } from '../errors/pf-error.js'
+import { arrowColumnTypes } from './arrow-values.js'
 import { AVRO_CODECS, decompressBlock } from './avro-codecs.js'
 import { readContainerHeader } from './avro-container.js'
 import { avroFormat } from './avro-format.js'
@@ -194,6 +195,15 @@ describe.each(AVRO_CODECS.map((c) => [c]))('the polars fast path, codec %s', (co
       pl.Series('blob', [[1, 2, 255], null, []], pl.List(pl.UInt8)),
     ])
 
+  /** The frame as read back: Avro bytes (written from List(UInt8) values) read as Binary. */
+  const asRead = (df: pl.DataFrame): pl.DataFrame => {
+    if (!df.columns.includes('blob')) return df
+    const hex = (df.getColumn('blob').toArray() as unknown as (number[] | null)[]).map((v) =>
+      v === null ? null : Buffer.from(v).toString('hex'),
+    )
+    return df.withColumns(pl.Series('blob', hex, pl.Utf8).str.decode('hex'))
+  }
+
   const only = (drop: string[]) => ({
     frame: (): pl.DataFrame => members().select(...members().columns.filter((c) => !drop.includes(c))),
     schema: { ...enumSchema, fields: enumSchema.fields.filter((f) => !drop.includes(f.name)) },
@@ -210,14 +220,14 @@ describe.each(AVRO_CODECS.map((c) => [c]))('the polars fast path, codec %s', (co
     await avroFormat.write(frame(), path, { codec, ...(schema ? { avroSchema: schema } : {}) })
     const bytes = await readFile(path)
     const decoded = decodeAvroFrame(bytes, {}, 'decoder')
-    expect(decoded.frameEqual(frame(), true)).toBe(true)
+    expect(decoded.frameEqual(asRead(frame()), true)).toBe(true)
     // The fast path is taken whenever polars reads every column exactly (bytes come back as Binary: not).
     if (fast) expect(decodeAvroFrame(bytes, {}, 'polars').frameEqual(decoded, true)).toBe(true)
     else expect(() => decodeAvroFrame(bytes, {}, 'polars')).toThrow(/not read this file exactly/)
     for (const options of [{}, { columns: [decoded.columns[2] as string, 'id'] }, { nRows: 2 }]) {
       const auto = decodeAvroFrame(bytes, options)
       const slow = decodeAvroFrame(bytes, options, 'decoder')
-      expect(auto.dtypes.map(String)).toEqual(slow.dtypes.map(String))
+      expect(arrowColumnTypes(auto)).toEqual(arrowColumnTypes(slow))
       expect(auto.frameEqual(slow, true)).toBe(true)
     }
   })

@@ -1,6 +1,8 @@
+import type avsc from 'avsc'
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
+import { avroArrowColumn } from './avro-arrow-column.js'
 import { countContainerRecords, readContainerBlocks, readContainerHeader } from './avro-container.js'
 import { jsColumn } from './avro-js-columns.js'
 import { collectNamedTypes, derefAvroType } from './avro-named-types.js'
@@ -11,7 +13,7 @@ import {
   unwrapNullable,
 } from './avro-polars-types.js'
 import type { AvroField, AvroType } from './avro-schema-types.js'
-import { compileAvroType, isPrecisionLoss, sanitizeForDecoding } from './avro-types.js'
+import { compileAvroReaderType, isPrecisionLoss, sanitizeForDecoding } from './avro-types.js'
 import { sameDtype } from './same-dtype.js'
 import type { ReadOptions } from './storage-format.js'
 
@@ -37,9 +39,9 @@ function decodeColumns(
   width: number,
   limit: number,
   exact: boolean,
-): { columns: unknown[][]; rows: number } {
+): { columns: unknown[][]; rows: number; types: avsc.Type[] } {
   const sanitized = sanitizeForDecoding(schema) as { fields: { name: string }[] }
-  const type = compileAvroType(sanitized, exact)
+  const type = compileAvroReaderType(sanitized, exact) as avsc.types.RecordType
   const keys = sanitized.fields.slice(0, width).map((f) => f.name)
   const columns: unknown[][] = keys.map(() => [])
   let rows = 0
@@ -55,7 +57,7 @@ function decodeColumns(
     }
     if (rows >= limit) break
   }
-  return { columns, rows }
+  return { columns, rows, types: type.fields.slice(0, width).map((f: avsc.types.Field) => f.type) }
 }
 
 const POLARS_LOGICAL = new Set(['timestamp-millis', 'timestamp-micros', 'local-timestamp-micros', 'date'])
@@ -133,7 +135,12 @@ function readWithPolars(
     if (!cast) return undefined
     series.push(sameDtype(column.dtype, mapping.dtype) ? column : column.cast(cast))
   }
-  return pl.DataFrame(series)
+  return series.length === 0 ? df.select() : pl.DataFrame(series)
+}
+
+/** A frame of `rows` rows and no columns (polars keeps a height without columns; `toRecords()` gives `{}`s). */
+function rowsOnly(rows: number): pl.DataFrame {
+  return pl.DataFrame([pl.Series('_', new Array<null>(rows).fill(null))]).drop('_')
 }
 
 /** avsc decodes records into instances of generated classes and maps into plain objects. */
@@ -181,7 +188,7 @@ export function decodeAvroFrame(
     ? written
     : { type: 'record', name: 'PfValue', fields: schema.fields }
   let exact = false
-  let decoded: { columns: unknown[][]; rows: number }
+  let decoded: { columns: unknown[][]; rows: number; types: avsc.Type[] }
   try {
     decoded = decodeColumns(bytes, container, avscSchema, names.length, limit, false)
   } catch (error) {
@@ -189,11 +196,14 @@ export function decodeAvroFrame(
     exact = true
     decoded = decodeColumns(bytes, container, avscSchema, names.length, limit, true)
   }
+  // No column wanted (a record without fields): a frame with the row count and no columns, as polars' own reader.
+  if (wanted.length === 0) return rowsOnly(decoded.rows)
   const series = wanted.map((name) => {
     const j = names.indexOf(name)
     const mapping = mappings[j]
     const values = decoded.columns[j] as unknown[]
-    return mapping ? buildAvroColumn(mapping, name, values, exact) : jsColumn(name, values, isAvscMap)
+    if (mapping) return buildAvroColumn(mapping, name, values, exact)
+    return avroArrowColumn(name, decoded.types[j] as avsc.Type, values) ?? jsColumn(name, values, isAvscMap)
   })
   return pl.DataFrame(series)
 }

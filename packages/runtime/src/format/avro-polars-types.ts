@@ -29,9 +29,6 @@ const scaleBy =
   (v: unknown): unknown =>
     typeof v === 'bigint' ? v * BigInt(factor) : (v as number) * factor
 
-const toBytes = (v: unknown): Uint8Array =>
-  typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'utf8')) : new Uint8Array(v as Uint8Array)
-
 function timestamp(unit: string, utc: boolean): AvroColumnMapping {
   const dtype = utc ? pl.Datetime('us', 'UTC') : pl.Datetime('us')
   if (unit === 'nanos') return { dtype, physical: pl.Int64, casts: [pl.Datetime('ns'), dtype] }
@@ -43,7 +40,7 @@ function timestamp(unit: string, utc: boolean): AvroColumnMapping {
  * The polars column of an Avro type, or `null` when this runtime has no mapping (records, maps, fixed,
  * unions of several types). long→Int64 (exact), int→Int32, float→Float32, double→Float64,
  * timestamp-millis/micros/nanos→Datetime('us','UTC') (local-timestamp-* without a zone), date→Date,
- * enum→Utf8, bytes→List(UInt8) (nodejs-polars has no usable Binary dtype), array→List.
+ * enum→Utf8, array→List. Bytes, like fixed, have none here: they read as Binary through avro-arrow-column.ts.
  */
 export function avroColumnMapping(
   type: AvroType,
@@ -67,7 +64,7 @@ export function avroColumnMapping(
       case 'string':
         return plain(pl.Utf8)
       case 'bytes':
-        return { dtype: pl.List(pl.UInt8), physical: pl.List(pl.UInt8), prepare: toBytes, casts: [] }
+        return null // Binary, built through Arrow (avro-arrow-column.ts): nodejs-polars cannot build it from JS
       default:
         return null
     }

@@ -29,6 +29,25 @@ export function compileAvroType(schema: unknown, exact: boolean): avsc.Type {
   return avsc.Type.forSchema(schema as avsc.Schema, exact ? { registry: { long: exactLongType } } : {})
 }
 
+/** True for a union with several non-null branches (`["string", "int"]`), which reads wrapped. */
+function isMultiUnion(schema: unknown): schema is unknown[] {
+  return Array.isArray(schema) && schema.filter((b) => b !== 'null').length > 1
+}
+
+/**
+ * Compiles a writer's schema for reading: as `compileAvroType`, but unions of several non-null types decode
+ * wrapped (`{ int: 3 }`, `{ "ns.Rec": {...} }`) so that the branch of every value is known, even for ambiguous
+ * ones (`["int", "long"]`); `null` plus one type stays unwrapped.
+ */
+export function compileAvroReaderType(schema: unknown, exact: boolean): avsc.Type {
+  const typeHook = (s: unknown, opts: unknown): avsc.Type | undefined =>
+    isMultiUnion(s) ? new avsc.types.WrappedUnionType(s as never, opts as never) : undefined
+  return avsc.Type.forSchema(schema as avsc.Schema, {
+    ...(exact ? { registry: { long: exactLongType } } : {}),
+    typeHook: typeHook as never,
+  })
+}
+
 /** True when decoding failed only because a long exceeded 2^53 (retry with `exact`). */
 export function isPrecisionLoss(error: unknown): boolean {
   return error instanceof Error && /precision loss/.test(error.message)
