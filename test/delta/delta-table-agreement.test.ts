@@ -124,9 +124,15 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       let rev = 0
       const some = (n: number): number[] => [...live].filter(() => pick() < n / Math.max(1, live.size))
       const steps: string[] = []
+      // What the oracle met on the way: the sequence must really exercise the parts of the protocol it claims to.
+      const exercised = new Set<string>()
       const check = async (step: string): Promise<void> => {
         steps.push(`${table.version}: ${step}`)
-        const rows = await expectSameRowsAt(oracle, table, root, table.version, `${label}, step "${step}"`)
+        const seen = await expectSameRowsAt(oracle, table, root, table.version, `${label}, step "${step}"`)
+        const rows = seen.rows
+        if (seen.snapshot.files.some((f) => f.deletionVector)) exercised.add('deletion vectors')
+        if (seen.snapshot.checkpoint.length > 0) exercised.add('checkpoints')
+        if (seen.snapshot.files.some((f) => /%[0-9A-F]{2}/i.test(f.path))) exercised.add('encoded paths')
         // Both readers could agree and still be wrong: the ids must be the ones written and not deleted.
         expect(
           rows.map((r) => Number(r.id)).sort((a, b) => a - b),
@@ -188,6 +194,13 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       live.add(nextId - 1)
       await check('insert after vacuum')
       expect(steps.length).toBeGreaterThan(20)
+      expect([...exercised].sort()).toEqual(
+        [
+          'checkpoints',
+          ...(partitioned ? ['encoded paths'] : []),
+          ...(updateMode === 'merge-on-read' ? ['deletion vectors'] : []),
+        ].sort(),
+      )
     },
     300_000,
   )

@@ -1,7 +1,7 @@
 import { Frame, type Table } from '@parquetframe/runtime'
 import { expect } from 'vitest'
 import { pfRows } from './pf-normal-form.js'
-import type { SpecDeltaReader } from './spec-delta-reader.js'
+import type { OracleRead, SpecDeltaReader } from './spec-delta-reader.js'
 import { normalKey } from './spec-normal-form.js'
 
 /** Rows only one side has (by exact normal-form key), both sorted; empty lists mean the two agree. */
@@ -24,7 +24,7 @@ function difference(
 
 /**
  * Asserts that a reader following only the Delta log sees exactly pf's rows at `version` of the table at `root`;
- * the failure names the version, its Delta operation and the rows each side alone has. Returns the oracle's rows.
+ * the failure names the version, its Delta operation and the rows each side alone has. Returns the oracle's read.
  */
 export async function expectSameRowsAt(
   oracle: SpecDeltaReader,
@@ -32,7 +32,7 @@ export async function expectSameRowsAt(
   root: string,
   version: number,
   step: string,
-): Promise<readonly Record<string, unknown>[]> {
+): Promise<OracleRead> {
   const seen = await oracle.read(root, version)
   const pf = await Frame.fromDataFrame(await (await table.at(version)).read()).toRecords()
   const operation = String(seen.snapshot.commitInfo?.operation ?? '?')
@@ -44,5 +44,5 @@ export async function expectSameRowsAt(
     onlyOracle: [],
     onlyPf: [],
   })
-  return seen.rows
+  return seen
 }
