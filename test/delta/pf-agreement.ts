@@ -24,7 +24,8 @@ function difference(
 
 /**
  * Asserts that a reader following only the Delta log sees exactly pf's rows at `version` of the table at `root`;
- * the failure names the version, its Delta operation and the rows each side alone has. Returns the oracle's read.
+ * the failure names the version, its Delta operation and the rows each side alone has. The live files' stats must
+ * bound their data. Returns the oracle's read.
  */
 export async function expectSameRowsAt(
   oracle: SpecDeltaReader,
@@ -44,5 +45,10 @@ export async function expectSameRowsAt(
     onlyOracle: [],
     onlyPf: [],
   })
+  // Engines skip files by their statistics: wrong bounds would hide rows from them even with the right files.
+  expect(
+    await oracle.statsProblems(root, version),
+    `${step}: version ${version} (${operation}): stats`,
+  ).toEqual([])
   return seen
 }

@@ -9,6 +9,7 @@ import {
   parseSchemaString,
   physicalName,
 } from './spec-delta-schema.js'
+import { statsProblems } from './spec-file-stats.js'
 import { type NormalValue, normalise } from './spec-normal-form.js'
 import { SpecOracleError } from './spec-oracle-error.js'
 import { tablePath } from './spec-table-path.js'
@@ -100,6 +101,13 @@ export class SpecDeltaReader {
     const rows: OracleRow[] = []
     for (const file of snapshot.files) rows.push(...(await this.readFile(root, file, fields, snapshot, mode)))
     return { snapshot, fields, mode, rows }
+  }
+
+  /** Where the live files' `stats` would mislead an engine that skips files by them (see spec-file-stats.ts). */
+  async statsProblems(root: string, version?: number): Promise<string[]> {
+    const snapshot = await replayLog(this.duck, root, version)
+    const mode = checkProtocol(root, snapshot)
+    return statsProblems(this.duck, root, snapshot, parseSchemaString(snapshot.metaData.schemaString), mode)
   }
 
   /** The live rows of one logical file: its Parquet rows minus its DV positions, partition values added. */
