@@ -84,7 +84,7 @@ function equalityValues(value: unknown): unknown[] | undefined {
 
 /**
  * The cheapest index lookup of a (valid) where clause: a group all of whose fields the top-level AND constrains to
- * equality or `in`, fewest probed values first. Undefined when no index applies.
+ * equality or `in`, fewest probed values first, then most fields. Undefined when no index applies.
  */
 function planProbe(
   ctx: WhereContext,
@@ -104,7 +104,13 @@ function planProbe(
     const lists = group.fields.map((f) => allowed.get(f.name))
     if (!lists.every((l): l is unknown[] => l !== undefined)) continue
     const combinations = lists.reduce((n, l) => n * l.length, 1)
-    if (combinations > MAX_PROBE_VALUES || (best && combinations >= best.values.length)) continue
+    if (combinations > MAX_PROBE_VALUES) continue
+    // Fewest probed values first; of equals, the group of more fields (it matches fewer rows).
+    const worse =
+      best !== undefined &&
+      (combinations > best.values.length ||
+        (combinations === best.values.length && group.fields.length <= best.group.fields.length))
+    if (worse) continue
     let tuples: unknown[][] = [[]]
     for (const list of lists) tuples = tuples.flatMap((t) => list.map((v) => [...t, v]))
     let values: string[]
