@@ -223,7 +223,8 @@ function retypeInt96(root: TNode, topLevel: ReadonlySet<number>, changes: string
   return names
 }
 
-function listItems(node: ReturnType<typeof fieldOf>) {
+/** A Thrift list node's items (none for any other node). */
+export function listItems(node: ReturnType<typeof fieldOf>) {
   return node?.kind === 'list' ? node.items : []
 }
 
@@ -272,7 +273,8 @@ export function parquetFooterPatch(path: string): ParquetFooterPatch | undefined
   }
 }
 
-function readFooter(fd: number, size: number): Uint8Array | undefined {
+/** The footer (FileMetaData) bytes of an open Parquet file, or undefined when it has no valid tail. */
+export function readFooter(fd: number, size: number): Uint8Array | undefined {
   if (size < 12) return undefined
   const tail = Buffer.alloc(8)
   readSync(fd, tail, 0, 8, size - 8)
@@ -360,56 +362,4 @@ export function readPatchedParquet(path: string, patch: ParquetFooterPatch): pl.
     ...patch.float16Columns.map((name) => float16Column(df.getColumn(name))),
   ]
   return converted.length === 0 ? df : df.withColumns(...converted)
-}
-
-const GZIP = 2
-
-/** True when a column chunk of the file is GZIP-compressed (read from its footer; false when unreadable). */
-export function hasGzipPages(path: string): boolean {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch {
-    return false
-  }
-  try {
-    const footer = readFooter(fd, fstatSync(fd).size)
-    const root = footer ? parseThriftStruct(footer) : undefined
-    return listItems(fieldOf(root, 4)).some((group) =>
-      listItems(fieldOf(group, 1)).some((chunk) => intOf(fieldOf(fieldOf(chunk, 3), 4)) === GZIP),
-    )
-  } catch {
-    return false
-  } finally {
-    closeSync(fd)
-  }
-}
-
-/**
- * A file polars failed to decode, read by arrow-rs when it has GZIP pages (gzip members concatenated in one page,
- * as some Hadoop writers do, end polars' decoder after the first), else undefined. Only reached after polars threw,
- * so the common path pays nothing.
- */
-export function readGzipFallback(
-  path: string,
-  patch: ParquetFooterPatch | undefined,
-): pl.DataFrame | undefined {
-  if (!hasGzipPages(path)) return undefined
-  try {
-    return readPatchedParquet(path, { ...(patch ?? noPatch(path)), decoder: 'arrow-rs' })
-  } catch {
-    return undefined
-  }
-}
-
-/** An identity patch (the file's own footer), to send a file that needs no edit to another decoder. */
-function noPatch(path: string): ParquetFooterPatch {
-  const fd = openSync(path, 'r')
-  try {
-    const footer = readFooter(fd, fstatSync(fd).size)
-    if (!footer) throw new Error('no Parquet footer')
-    return { footer, changes: [], int96Columns: [], float16Columns: [], decoder: 'polars' }
-  } finally {
-    closeSync(fd)
-  }
 }

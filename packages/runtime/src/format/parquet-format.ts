@@ -1,7 +1,8 @@
 import pl from 'nodejs-polars'
 import { guardRead, guardWrite } from './format-io-errors.js'
 import { collectWithOptions, projectEager } from './lazy-projection.js'
-import { parquetFooterPatch, readGzipFallback, readPatchedParquet } from './parquet-footer-patch.js'
+import { readAfterPolarsFailure } from './parquet-failure-fallback.js'
+import { parquetFooterPatch, readPatchedParquet } from './parquet-footer-patch.js'
 import type { ReadOptions, StorageFormat, WriteOptions } from './storage-format.js'
 
 type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lz4' | 'zstd'
@@ -33,7 +34,7 @@ export const parquetFormat: StorageFormat = {
           options,
         )
       } catch (error) {
-        const fallback = readGzipFallback(path, patch)
+        const fallback = readAfterPolarsFailure(path, patch)
         if (fallback) return projectEager(fallback, options)
         throw error
       }

@@ -107,6 +107,8 @@ export interface HandmadeFile {
   readonly dictionaryPageOffset?: number
   /** ColumnMetaData field 15 (bloom filter length, an i32) written as a list of i32 instead. */
   readonly listInField15?: boolean
+  /** Bytes left out of every chunk's total sizes (a writer forgot a page header in them). Default 0. */
+  readonly chunkSizeShortBy?: number
   /** GZIP pages, each compressed as two gzip members one after the other (as some Hadoop writers do). */
   readonly gzipMembers?: boolean
 }
@@ -189,8 +191,8 @@ export function handmadeParquet(file: HandmadeFile): Buffer {
               [3, { list: T_BINARY, items: column.path.map((p) => ({ bin: p })) }],
               [4, { i32: file.gzipMembers ? 2 : 0 }],
               [5, { i64: column.def.length }],
-              [6, { i64: header.length + plain.length }],
-              [7, { i64: size }],
+              [6, { i64: header.length + plain.length - (file.chunkSizeShortBy ?? 0) }],
+              [7, { i64: size - (file.chunkSizeShortBy ?? 0) }],
               [9, { i64: offset }],
               [11, file.dictionaryPageOffset === undefined ? undefined : { i64: file.dictionaryPageOffset }],
               [15, file.listInField15 ? { list: T_I32, items: [{ i32: 1 }] } : undefined],
