@@ -80,9 +80,9 @@ describe.each(['parquet', 'avro'] as const)('where on stored %s tables', (format
       '12345678901234567890123456.000000000002',
       null,
     ]
-    // Parquet stores decimal(38,12): values come back with 12 fraction digits (and -0 as 0); Avro keeps the text.
+    // A Decimal(38,12) reads back with 12 fraction digits (and -0 as 0), in both formats.
     const shown = (v: string | null) => {
-      if (v === null || format === 'avro') return v
+      if (v === null) return v
       const [int = '', frac = ''] = v.replace('-', '').split('.')
       const text = `${int}.${frac.padEnd(12, '0')}`
       return v.startsWith('-') && /[1-9]/.test(text) ? `-${text}` : text

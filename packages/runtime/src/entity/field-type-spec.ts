@@ -1,3 +1,4 @@
+import { fieldTypeLabel } from '../schema/entity-rules.js'
 import type { EnumIR, FieldType, ScalarTypeName } from '../schema/schema-ir.js'
 import { SCALAR_TYPE_NAMES } from '../schema/schema-ir.js'
 import type { MissingDesignType } from './decorator-metadata.js'
@@ -158,10 +159,9 @@ export function typeSuggestion(decorator: string, designType: unknown, isId: boo
   }
 }
 
-/** Text form of a field type, for messages: `Int`, `String[]`, `Role`. */
+/** Text form of a field type, for messages: `Int`, `String[]`, `Role`, `Decimal(10, 2)` (the schema rules' label). */
 export function fieldTypeToString(type: FieldType): string {
-  if (type.kind === 'list') return `${fieldTypeToString(type.element)}[]`
-  return type.name
+  return fieldTypeLabel(type)
 }
 
 function describe(value: unknown): string {

@@ -6,9 +6,11 @@ import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
 import { sameDtype } from '../format/same-dtype.js'
 import type { StorageFormat } from '../format/storage-format.js'
+import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
+import { decimalTextAt } from './decimal-projection.js'
 import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
 import { type FileSystem, isNotFound } from './file-system.js'
@@ -241,14 +243,18 @@ export class DataFileStore {
     return wanted.map((c) => {
       const dtype = this.schema[c] ?? pl.Utf8
       const stored = this.mapping.stored(c)
+      const field = fields.find((f) => f.column === c)
       if (file.add.stats.columns[stored]) {
         // A cast stops polars pushing filters into the Parquet reader: only columns whose type differs get one.
         const actual = fileDtypes.get(stored)
         const col =
-          actual !== undefined && sameDtype(actual, dtype) ? pl.col(stored) : pl.col(stored).cast(dtype)
+          field?.type.kind === 'scalar' && field.type.name === 'Decimal'
+            ? decimalTextAt(pl.col(stored), decimalSpecOf(field.type), actual)
+            : actual !== undefined && sameDtype(actual, dtype)
+              ? pl.col(stored)
+              : pl.col(stored).cast(dtype)
         return stored === c ? col : col.alias(c)
       }
-      const field = fields.find((f) => f.column === c)
       return field ? this.mapping.fill(field) : pl.lit(null).cast(dtype).alias(c)
     })
   }

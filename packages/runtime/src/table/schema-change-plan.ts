@@ -1,3 +1,5 @@
+import { decimalSpecOf } from '../schema/decimal-spec.js'
+import { fieldTypeLabel } from '../schema/entity-rules.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 
 /** How a change is carried out: only the table's metadata changes, its data is rewritten, or it is refused. */
@@ -235,12 +237,22 @@ function diffField(
 }
 
 /**
- * Int→BigInt and enum→String keep their storage type; Int→Float, Int/BigInt→Decimal and
- * Date→DateTime rewrite; the rest are refused.
+ * Int→BigInt and enum→String keep their storage type; Int→Float, Int/BigInt→Decimal,
+ * Date→DateTime and Decimal→a Decimal keeping at least its integer and fraction digits rewrite;
+ * the rest are refused. A Decimal without precision (a table from before Decimal(p, s), stored
+ * as text) rewrites to any Decimal(p, s): every value is checked to fit, else nothing is committed.
  */
 function widening(from: FieldType, to: FieldType): ChangeCost {
   if (from.kind === 'enum' && to.kind === 'scalar' && to.name === 'String') return 'metadata'
   if (from.kind !== 'scalar' || to.kind !== 'scalar') return 'incompatible'
+  if (from.name === 'Decimal' && to.name === 'Decimal') {
+    if (from.precision === undefined) return 'rewrite'
+    const was = decimalSpecOf(from)
+    const now = decimalSpecOf(to)
+    return now.scale >= was.scale && now.precision - now.scale >= was.precision - was.scale
+      ? 'rewrite'
+      : 'incompatible'
+  }
   const pair = `${from.name}->${to.name}`
   if (pair === 'Int->BigInt') return 'metadata'
   if (['Int->Float', 'Int->Decimal', 'BigInt->Decimal', 'Date->DateTime'].includes(pair)) return 'rewrite'
@@ -252,7 +264,7 @@ function sameType(a: FieldType, b: FieldType): boolean {
 }
 
 function typeName(type: FieldType): string {
-  return type.kind === 'list' ? `${typeName(type.element)}[]` : type.name
+  return fieldTypeLabel(type)
 }
 
 function typeText(field: FieldIR): string {
