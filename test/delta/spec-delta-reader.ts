@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { readDeletionVector } from './spec-deletion-vector.js'
 import { type DeltaSnapshot, type FileAction, replayLog } from './spec-delta-log.js'
@@ -119,6 +120,11 @@ export class SpecDeltaReader {
     mode: ColumnMappingMode,
   ): Promise<OracleRow[]> {
     const path = tablePath(root, add.path)
+    if (!existsSync(path))
+      throw new SpecOracleError(
+        'missing-data-file',
+        `${root}@${snapshot.version}: the live file ${add.path} does not exist (${snapshot.commitInfo?.operation ?? '?'})`,
+      )
     const source = `read_parquet(${quoteText(path)}, file_row_number = true)`
     const present = await this.topLevelColumns(path)
     const partitions = new Set(snapshot.metaData.partitionColumns)

@@ -9,6 +9,7 @@ export type SpecOracleErrorCode =
   | 'unsupported-reader-feature'
   | 'bad-deletion-vector'
   | 'bad-path'
+  | 'missing-data-file'
 
 /** The oracle's only error type, so tests can tell a refusal from a bug in the oracle. */
 export class SpecOracleError extends Error {

@@ -1,0 +1,77 @@
+// Commits across tables: Delta has none, and a Delta reader treats every `_delta_log/N.json` as committed. When a
+// transaction over two tables fails at the second table's commit, a reader that knows nothing of pf must not see
+// the first table's part of it either — and pf must agree with that reader on both tables.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseSchema } from '@parquetframe/codegen'
+import { commitTables, createTable, type EntityIR, openTable } from '@parquetframe/runtime'
+import { FaultyFileSystem } from '@parquetframe/runtime/testing'
+import pl from 'nodejs-polars'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectSameRowsAt } from './pf-agreement.js'
+import { SpecDeltaReader } from './spec-delta-reader.js'
+
+function entity(storage: string): EntityIR {
+  const found = parseSchema(`entity T @storage("${storage}") { id Int @id\n v String }`).ir?.entities[0]
+  if (!found) throw new Error('the schema does not parse')
+  return found
+}
+
+const rows = (ids: number[]) =>
+  pl.DataFrame([
+    pl.Series('id', ids, pl.Int64),
+    pl.Series(
+      'v',
+      ids.map((i) => `v${i}`),
+    ),
+  ])
+
+let oracle: SpecDeltaReader
+let dir: string
+beforeAll(async () => {
+  oracle = await SpecDeltaReader.open()
+  dir = await mkdtemp(join(tmpdir(), 'pf-delta-multi-'))
+})
+afterAll(async () => {
+  oracle.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('a transaction over two tables that fails', () => {
+  it.each(['createExclusive', 'rename', 'writeFile'] as const)(
+    'at the second table’s commit (%s fails) is seen by no reader, in either table',
+    async (op) => {
+      const base = join(dir, op)
+      const fs = new FaultyFileSystem()
+      const a = await createTable(join(base, 'a'), { entity: entity('a'), fs })
+      const b = await createTable(join(base, 'b'), { entity: entity('b'), fs })
+      await a.insert(rows([1]))
+      await b.insert(rows([1]))
+      fs.inject({ op, path: /[\\/]b[\\/]_delta_log[\\/]\d{20}\.json$/, code: 'EIO', times: 100 })
+      const outcome = await commitTables([
+        { table: a, build: (tx) => tx.insert(rows([2])) },
+        { table: b, build: (tx) => tx.insert(rows([2])) },
+      ]).then(
+        () => 'committed',
+        () => 'failed',
+      )
+      fs.clear()
+      for (const name of ['a', 'b']) {
+        const root = join(base, name)
+        const table = await openTable(root)
+        const seen = await expectSameRowsAt(
+          oracle,
+          table,
+          root,
+          table.version,
+          `${name} after the ${op} fault`,
+        )
+        const ids = seen.rows.map((r) => Number(r.id)).sort()
+        // All or nothing: both tables have id 2 (the fault was not at the commit point) or neither has.
+        expect(ids, `${name}: the transaction ${outcome}`).toEqual(outcome === 'committed' ? [1, 2] : [1])
+      }
+    },
+    120_000,
+  )
+})
