@@ -2,7 +2,7 @@ import { defineCommand } from './command.js'
 import { booleanFlag, positionals } from './shared-options.js'
 
 export interface InspectOptions {
-  /** A data file (.parquet, .avro, .csv …) or a table directory (with `_pf_log/`). */
+  /** A data file (.parquet, .avro, .csv …) or a table directory (with `_delta_log/`). */
   readonly path: string
   /** Print JSON instead of text. */
   readonly json: boolean

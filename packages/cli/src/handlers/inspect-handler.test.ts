@@ -61,7 +61,7 @@ describe('pf inspect FILE', () => {
     })
     const unsupported = await pf('inspect data')
     expect(unsupported.code).toBe(1)
-    expect(unsupported.err).toContain('data is a folder but not a table (no _pf_log/ inside)')
+    expect(unsupported.err).toContain('data is a folder but not a table (no _delta_log/ inside)')
   })
 })
 
@@ -93,32 +93,38 @@ describe('pf inspect TABLE', () => {
     const df = await formatForPath('people.csv').read(project.path('data/people.csv'))
     const table = await createTable(project.path('tables/people'), { entity: PERSON_ENTITY })
     await table.append(df)
-    const entry = project.path('tables/people/_pf_log/00000000000000000001.json')
+    const entry = project.path('tables/people/_delta_log/00000000000000000001.json')
     const good = await readFile(entry, 'utf8')
+    // The commit's add action (one JSON action per line) edited in place.
     const damaged: [string, (e: Record<string, unknown>) => void, RegExp][] = [
-      ['add as a string', (e) => Object.assign(e, { add: 'part-x.parquet' }), /add: /],
-      ['add without path', (e) => delete (e.add as Record<string, unknown>[])[0]?.path, /add\[0\]\.path/],
+      ['add as a string', (e) => Object.assign(e, { add: 'part-x.parquet' }), /line \d+: add: /],
+      ['add without path', (e) => delete (e.add as Record<string, unknown>).path, /line \d+: add\.path/],
       [
         'a path outside the table',
-        (e) => Object.assign((e.add as object[])[0] ?? {}, { path: '/etc/passwd' }),
+        (e) => Object.assign(e.add as object, { path: '/etc/passwd' }),
         /absolute path/,
       ],
     ]
     for (const [name, edit, detail] of damaged) {
-      const parsed = JSON.parse(good) as Record<string, unknown>
-      edit(parsed)
-      await writeFile(entry, JSON.stringify(parsed))
+      const lines = good.split('\n').filter((l) => l !== '')
+      const edited = lines.map((line) => {
+        const action = JSON.parse(line) as Record<string, unknown>
+        if ('add' in action) edit(action)
+        return JSON.stringify(action)
+      })
+      await writeFile(entry, `${edited.join('\n')}\n`)
       const r = await pf('inspect tables/people')
       expect(r.code, name).toBe(1)
       expect(r.err, name).toMatch(/^error: Table .*00000000000000000001\.json \(version 1\) is corrupt: /)
       expect(r.err, name).toMatch(detail)
       expect(r.err, name).not.toMatch(/internal error/)
     }
-    const v0 = project.path('tables/people/_pf_log/00000000000000000000.json')
-    const meta = JSON.parse(await readFile(v0, 'utf8')) as Record<string, unknown>
-    await writeFile(v0, JSON.stringify({ ...meta, metadata: {} }))
+    const v0 = project.path('tables/people/_delta_log/00000000000000000000.json')
+    const actions = (await readFile(v0, 'utf8')).split('\n').filter((l) => l !== '')
+    const emptied = actions.map((l) => (l.startsWith('{"metaData"') ? '{"metaData":{}}' : l))
+    await writeFile(v0, `${emptied.join('\n')}\n`)
     const r = await pf('inspect tables/people')
     expect(r.code).toBe(1)
-    expect(r.err).toMatch(/\(version 0\) is corrupt: metadata\./)
+    expect(r.err).toMatch(/\(version 0\) is corrupt: line \d+: metaData\./)
   })
 })

@@ -13,14 +13,19 @@ export const inspectHandler: CommandHandler<InspectOptions> = async (options, io
   const info = await stat(path).catch(() => undefined)
   if (!info) throw new CliError('PF_CLI_NOT_FOUND', `File or directory not found: ${options.path}`)
   if (info.isDirectory()) {
-    const isTable = await stat(join(path, '_pf_log')).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
+    // A folder with the pre-Delta log `_pf_log/` is a table too: opening it explains that it is not read.
+    const isTable = await Promise.all(
+      ['_delta_log', '_pf_log'].map((log) =>
+        stat(join(path, log)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    ).then((found) => found.includes(true))
     if (!isTable) {
       throw new CliError(
         'PF_CLI_NOT_A_TABLE',
-        `${options.path} is a folder but not a table (no _pf_log/ inside); pass a data file or a table folder`,
+        `${options.path} is a folder but not a table (no _delta_log/ inside); pass a data file or a table folder`,
       )
     }
     const { inspectTable } = await import('../inspect/table-inspection.js')

@@ -35,10 +35,15 @@ export async function openEntityTables(
   const out: EntityTable[] = []
   for (const entity of entities) {
     const dir = resolve(storage, entity.storage)
-    const exists = await stat(join(dir, '_pf_log')).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
+    // A pre-Delta table (`_pf_log/`) is opened too, so that its typed error says why it is not read.
+    const exists = await Promise.all(
+      ['_delta_log', '_pf_log'].map((log) =>
+        stat(join(dir, log)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    ).then((found) => found.includes(true))
     out.push({ entity, dir, table: exists ? await openTable(dir) : undefined })
   }
   return out

@@ -102,9 +102,9 @@ export function parseDeltaCommit(text: string, source: CommitSource): DeltaCommi
   const corrupt = (line: number, detail: string, cause?: unknown): TableCorruptError =>
     new TableCorruptError(
       source.table,
-      `${source.file}:${line}`,
+      source.file,
       source.version,
-      detail,
+      `line ${line}: ${detail}`,
       cause === undefined ? {} : { cause },
     )
   for (let i = 0; i < lines.length; i++) {

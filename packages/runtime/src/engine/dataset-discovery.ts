@@ -17,7 +17,7 @@ export interface DiscoverOptions {
 /**
  * Resolves a file, a directory (recursively, hive `col=value/` directories restored) or a glob
  * to a dataset. A missing path is a NotFoundError, checked before anything else. Names starting
- * with `.` or `_` (such as `_SUCCESS`, `_pf_log`) are skipped inside directories.
+ * with `.` or `_` (such as `_SUCCESS`, `_delta_log`, `_pf`) are skipped inside directories.
  */
 export async function discoverDataset(path: string, options: DiscoverOptions = {}): Promise<Dataset> {
   if (isGlob(path)) return discoverGlob(path, options)

@@ -144,8 +144,8 @@ describe('dataset discovery', () => {
       pl.DataFrame({ v: [1] }).writeParquet(join(leaf, 'part-0.parquet'))
     }
     await writeFile(join(root, '_SUCCESS'), '')
-    await mkdir(join(root, '_pf_log'), { recursive: true })
-    await writeFile(join(root, '_pf_log', 'x.parquet'), '')
+    await mkdir(join(root, '_delta_log'), { recursive: true })
+    await writeFile(join(root, '_delta_log', 'x.parquet'), '')
     const dataset = await discoverDataset(root)
     expect(dataset.partitionColumns).toEqual([
       { name: 'year', type: 'int' },

@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from '../table/file-system.js'
+import { PRIVATE_DIR } from '../table/log-entry.js'
 import { TableWriteError } from '../table/table-errors.js'
 
 /**
  * The high-water marks of a table's `@default(autoincrement())` fields: the largest value each field ever held
  * through the entity API, so values are never handed out twice — not after `deleteAll`, nor after compaction
- * drops the rows holding the largest ones. Kept in `_pf_log/_pf_autoincrement.json` (the log folder; vacuum
+ * drops the rows holding the largest ones. Kept in `_pf/autoincrement.json` (pf's folder; vacuum
  * never deletes it): `{ "fields": { "id": "42" } }` (decimal digits: BigInt fields exceed 2^53). Read and raised
  * only while holding the table's write lock; replaced atomically (temp file, fsync, rename, the temp file
  * removed on any failure).
  */
-export const AUTOINCREMENT_MARKS_FILE = join('_pf_log', '_pf_autoincrement.json')
+export const AUTOINCREMENT_MARKS_FILE = join(PRIVATE_DIR, 'autoincrement.json')
 
 /** The table whose marks are read or raised: where it is, its file-system seam and its name (for errors). */
 export interface MarksTable {
@@ -70,7 +71,7 @@ export async function raiseAutoMarks(
   }
   if (!changed) return
   const path = join(table.path, AUTOINCREMENT_MARKS_FILE)
-  const dir = join(table.path, '_pf_log')
+  const dir = join(table.path, PRIVATE_DIR)
   const fields = Object.fromEntries([...current].map(([name, value]) => [name, String(value)]))
   const temp = `${path}.${process.pid}.${randomUUID()}.tmp`
   try {

@@ -53,7 +53,7 @@ describe.each(['parquet', 'avro'] as const)('entities in %s', (format) => {
       expect(typeof (User as unknown as Record<string, unknown>)[m]).toBe('function')
     }
     expect(await User.count()).toBe(0)
-    expect(existsSync(join(scenario.dir(), 'users', '_pf_log'))).toBe(true)
+    expect(existsSync(join(scenario.dir(), 'users', '_delta_log'))).toBe(true)
   })
 
   it('A4: save then find returns exactly the saved values', async () => {
@@ -243,7 +243,7 @@ describe.each(['parquet', 'avro'] as const)('entities in %s', (format) => {
     const loaded = (await repo.find(7)) as InstanceType<Crud['User']>
     await loaded.delete()
     expect(await repo.count()).toBe(0)
-    expect(existsSync(join(scenario.dir(), 'other', 'users', '_pf_log'))).toBe(true)
+    expect(existsSync(join(scenario.dir(), 'other', 'users', '_delta_log'))).toBe(true)
   })
 
   it('instances made with new and saved through saveAll of another store go back to it, unseen in their data', async () => {

@@ -89,7 +89,7 @@ describe('write locks left by dead writers, taken over by concurrent processes',
       Object.assign(new Member(), { id: 0, email: 'seed@example.com', writer: 'test' }),
     )
     let running = true
-    const holders = dyingLockHolders(join(dir, 'members', '_pf_unique.lock'), () => running)
+    const holders = dyingLockHolders(join(dir, 'members', '_pf', 'unique.lock'), () => running)
     const results = await runWriters(
       [1000, 2000, 3000, 4000].map((from) => ['unique', dir, 'parquet', String(from), '12']),
     ).finally(() => {
@@ -109,7 +109,7 @@ describe('write locks left by dead writers, taken over by concurrent processes',
       Object.assign(new Member(), { email: 'seed@example.com', writer: 'test' }),
     )
     let running = true
-    const holders = dyingLockHolders(join(dir, 'members', '_pf_unique.lock'), () => running)
+    const holders = dyingLockHolders(join(dir, 'members', '_pf', 'unique.lock'), () => running)
     const results = await runWriters(
       [1, 1001, 2001, 3001].map((from) => ['auto', dir, 'parquet', String(from), '8']),
     ).finally(() => {
@@ -128,7 +128,8 @@ describe('failures of the lock and the autoincrement marks, through the entity A
     const table = join(dir, 'members')
     const names = [
       ...(await readdir(table)),
-      ...(await readdir(join(table, '_pf_log'))).map((n) => `_pf_log/${n}`),
+      ...(await readdir(join(table, '_delta_log'))).map((n) => `_delta_log/${n}`),
+      ...(await readdir(join(table, '_pf')).catch(() => [])).map((n) => `_pf/${n}`),
     ]
     return names.filter((n) => n.includes('.lock') || n.endsWith('.tmp'))
   }
@@ -140,11 +141,11 @@ describe('failures of the lock and the autoincrement marks, through the entity A
       const fs = new FaultyFileSystem()
       const repo = Member.repo(pf.openStore(dir, { fs }))
       await repo.create({ id: 1, email: 'a@example.com', writer: 't' })
-      fs.inject({ op: 'createExclusive', path: /_pf_unique\.lock$/, code })
+      fs.inject({ op: 'createExclusive', path: /_pf\/unique\.lock$/, code })
       const error = await repo.create({ id: 2, email: 'b@example.com', writer: 't' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(LockError)
       expect(error).toMatchObject({ code: 'PF_LOCK', errno: code, table: 'Member' })
-      expect((error as Error).message).toContain(join(dir, 'members', '_pf_unique.lock'))
+      expect((error as Error).message).toContain(join(dir, 'members', '_pf', 'unique.lock'))
       expect(await leftovers()).toEqual([])
       await repo.create({ id: 2, email: 'b@example.com', writer: 't' })
       expect(await repo.count()).toBe(2)
@@ -157,10 +158,10 @@ describe('failures of the lock and the autoincrement marks, through the entity A
     const repo = Member.repo(pf.openStore(dir, { fs }))
     await repo.save(Object.assign(new Member(), { email: 'first@example.com', writer: 't' }))
     const steps = [
-      { op: 'readFile', path: /_pf_autoincrement\.json$/ },
-      { op: 'writeFile', path: /_pf_autoincrement\.json\..*\.tmp$/ },
-      { op: 'rename', path: /_pf_autoincrement\.json$/ },
-      { op: 'fsyncDir', path: /_pf_log$/ },
+      { op: 'readFile', path: /_pf\/autoincrement\.json$/ },
+      { op: 'writeFile', path: /_pf\/autoincrement\.json\..*\.tmp$/ },
+      { op: 'rename', path: /_pf\/autoincrement\.json$/ },
+      { op: 'fsyncDir', path: /_pf$/ },
     ] as const
     for (const step of steps) {
       for (const code of ['ENOSPC', 'EROFS', 'EIO']) {
@@ -169,7 +170,7 @@ describe('failures of the lock and the autoincrement marks, through the entity A
           .save(Object.assign(new Member(), { email: 'x@example.com', writer: 't' }))
           .catch((e: unknown) => e)
         expect(error, `${step.op} ${code}`).toBeInstanceOf(TableWriteError)
-        expect((error as Error).message).toContain('_pf_autoincrement.json')
+        expect((error as Error).message).toContain(join('_pf', 'autoincrement.json'))
         expect((error as Error).message).toContain('Member')
         expect(await leftovers()).toEqual([])
       }

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { type FileLockOptions, withFileLock } from '../table/file-lock.js'
+import { PRIVATE_DIR } from '../table/log-entry.js'
 
 /**
  * An exclusive lock around "check unique values, then commit" for one table, across async callers of this
@@ -8,9 +9,9 @@ import { type FileLockOptions, withFileLock } from '../table/file-lock.js'
  */
 export type WriteLockOptions = FileLockOptions
 
-/** The write lock file of an entity table: unique checks, autoincrement values and marks are taken under it. */
+/** The write lock file of an entity table (in pf's folder `_pf/`): unique checks, autoincrement values and marks are taken under it. */
 export function tableLockPath(tablePath: string): string {
-  return join(tablePath, '_pf_unique.lock')
+  return join(tablePath, PRIVATE_DIR, 'unique.lock')
 }
 
 const chains = new Map<string, Promise<unknown>>()

@@ -1,6 +1,6 @@
 /**
  * Tables: durable, concurrent-safe storage of one entity type as a directory of
- * immutable data files plus a commit log (`_pf_log/`). See docs/tables.md.
+ * immutable data files plus a Delta Lake transaction log (`_delta_log/`). See docs/tables.md.
  *
  * ```ts
  * const users = await createTable('data/users', { entity, enums })   // or openTable('data/users')
@@ -27,7 +27,6 @@ export { KeyIndexCache } from './key-index-cache.js'
 export type {
   AddAction,
   CommitInfo,
-  DeleteAction,
   FillValue,
   LogEntry,
   OperationName,
@@ -73,12 +72,14 @@ export {
   ConflictError,
   type ConflictReason,
   DuplicateKeyError,
+  LegacyTableLogError,
   LockError,
   RewriteVerificationError,
   SchemaChangeRefusedError,
   TableCorruptError,
   TableExistsError,
   TableNotFoundError,
+  TableProtocolError,
   TableReadError,
   TableSchemaError,
   TableWriteError,

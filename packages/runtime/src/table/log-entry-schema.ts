@@ -1,5 +1,5 @@
 import type { ColumnStats } from './file-stats.js'
-import type { LogEntry } from './log-entry.js'
+import type { OperationName, TableMetadata, TxnRef } from './log-entry.js'
 import {
   array,
   boolean,
@@ -23,8 +23,10 @@ import { pathProblem } from './table-path.js'
 import type { CheckpointData } from './table-state.js'
 
 /**
- * The one validator of what a table's log holds (entries and checkpoints): shapes, counts and paths. A value
- * read from disk is used only after it passed; unknown keys are allowed (newer writers may add some).
+ * The one validator of pf's own parts of a table's log (the metadata under `pf.*` configuration keys, pf's fields
+ * of `commitInfo`) and of pf's checkpoint cache: shapes, counts and paths. The Delta actions themselves are
+ * validated by delta/delta-log-codec.ts. A value read from disk is used only after it passed; unknown keys are
+ * allowed (newer writers may add some).
  */
 
 /** A path below the table folder (see `pathProblem`). */
@@ -93,37 +95,42 @@ const checksum = refine(string, (v: string) =>
   /^crc32:[0-9a-f]{8}$/.test(v) ? undefined : `expected "crc32:" and 8 hex digits, got ${JSON.stringify(v)}`,
 )
 
+const deletionVector = object({
+  storageType: oneOf(['u', 'i', 'p']),
+  pathOrInlineDv: string,
+  offset: optional(nullable(count)),
+  sizeInBytes: count,
+  cardinality: count,
+})
+
 const addFields = {
   path: tablePath,
   size: count,
   partitionValues: record(nullable(string)),
   checksum: optional(checksum),
+  modificationTime: optional(integer),
+  deletionVector: optional(deletionVector),
 }
 
-const commitInfo = object({
-  timestamp: number,
-  operation: oneOf([
-    'CREATE',
-    'APPEND',
-    'INSERT',
-    'UPSERT',
-    'DELETE',
-    'OVERWRITE',
-    'TRANSACTION',
-    'COMPACT',
-    'SET_SCHEMA',
-    'SET_FORMAT',
-  ]),
-  readVersion: refine(integer, (v: number) => (v < -1 ? 'expected -1 or more' : undefined)),
-  rowsAdded: count,
-  rowsRemoved: count,
-  txnId: string,
-  details: optional(array(string)),
-  tableFiles: optional(count),
-  tableRows: optional(count),
-})
+const operation = oneOf([
+  'CREATE',
+  'APPEND',
+  'INSERT',
+  'UPSERT',
+  'DELETE',
+  'OVERWRITE',
+  'TRANSACTION',
+  'COMPACT',
+  'SET_SCHEMA',
+  'SET_FORMAT',
+])
 
-const protocol = object({ minReaderVersion: count, minWriterVersion: count })
+const protocol = object({
+  minReaderVersion: count,
+  minWriterVersion: count,
+  readerFeatures: optional(array(string)),
+  writerFeatures: optional(array(string)),
+})
 
 const txn = object({
   id: refine(string, (id: string) =>
@@ -134,15 +141,19 @@ const txn = object({
   tables: array(string),
 })
 
-const logEntry = object({
-  version: count,
-  commitInfo,
-  protocol: optional(protocol),
-  metadata: optional(metadata),
-  remove: optional(array(object({ path: tablePath, numRows: count }))),
-  deletes: optional(array(object({ path: tablePath, keys: array(string), rows: count }))),
-  add: optional(array(object({ ...addFields, stats: fileStats }))),
-  txn: optional(txn),
+/** pf's fields of a `commitInfo` (other writers' commits have none of them). */
+const pfCommitFields = object({
+  tableFiles: optional(count),
+  tableRows: optional(count),
+  pf: optional(
+    object({
+      operation,
+      rowsAdded: count,
+      rowsRemoved: count,
+      details: optional(array(string)),
+      txn: optional(txn),
+    }),
+  ),
 })
 
 const checkpoint = object({
@@ -170,12 +181,27 @@ function run<T>(check: Check, raw: unknown, root: string): Checked<T> {
   return found ? { ok: false, problem: describeIssue(found, root) } : { ok: true, value: raw as T }
 }
 
-/** Validates a parsed log entry of `version`. */
-export function checkLogEntry(raw: unknown, version: number): Checked<LogEntry> {
-  const checked = run<LogEntry>(logEntry, raw, 'entry')
-  if (checked.ok && checked.value.version !== version)
-    return { ok: false, problem: `the entry says version ${checked.value.version}` }
-  return checked
+/** Validates pf's metadata assembled from a `metaData` action's `pf.*` configuration keys. */
+export function checkMetadata(raw: unknown): Checked<TableMetadata> {
+  return run<TableMetadata>(metadata, raw, 'metadata')
+}
+
+/** pf's fields of a commitInfo, checked. */
+export interface PfCommitFields {
+  readonly tableFiles?: number
+  readonly tableRows?: number
+  readonly pf?: {
+    readonly operation: OperationName
+    readonly rowsAdded: number
+    readonly rowsRemoved: number
+    readonly details?: readonly string[]
+    readonly txn?: TxnRef
+  }
+}
+
+/** Validates pf's fields of a `commitInfo` action (absent ones are fine: commits of other writers). */
+export function checkPfCommitFields(raw: unknown): Checked<PfCommitFields> {
+  return run<PfCommitFields>(pfCommitFields, raw, 'commitInfo')
 }
 
 /** Validates a parsed checkpoint of `version`. */

@@ -1,8 +1,6 @@
+import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileStats } from './file-stats.js'
-
-/** Version of the on-disk protocol this code reads and writes. */
-export const PROTOCOL_VERSION = 1
 
 /** How upserts and deletes change existing rows (see docs/tables.md). */
 export type UpdateMode = 'merge-on-read' | 'copy-on-write'
@@ -23,9 +21,14 @@ export type OperationName =
 /** A value filling a column for rows of files written before the column was added. */
 export type FillValue = string | number | boolean
 
+/** The Delta `protocol` of a table (see table-protocol.ts for what pf supports). */
 export interface ProtocolAction {
   readonly minReaderVersion: number
   readonly minWriterVersion: number
+  /** Present exactly when `minReaderVersion` is 3. */
+  readonly readerFeatures?: readonly string[]
+  /** Present exactly when `minWriterVersion` is 7. */
+  readonly writerFeatures?: readonly string[]
 }
 
 /** The table's metadata: schema (IR + enums), key, format, layout. */
@@ -66,14 +69,19 @@ export interface AddAction {
   readonly size: number
   readonly partitionValues: Readonly<Record<string, string | null>>
   readonly stats: FileStats
-  /** `crc32:<8 hex digits>` of the file's bytes, checked when the file is read (absent in older tables). */
+  /** `crc32:<8 hex digits>` of the file's bytes, checked when the file is read (absent in files of other writers). */
   readonly checksum?: string
+  /** When the file was written, ms since the epoch. Default: the commit's timestamp. */
+  readonly modificationTime?: number
+  /** Rows of the file that are deleted (a logical file is the pair path + deletion vector). */
+  readonly deletionVector?: DeltaDeletionVector
 }
 
-/** A data file stops being part of the table (it stays on disk until vacuumed). */
+/** A logical file stops being part of the table (the data file stays on disk until vacuumed). */
 export interface RemoveAction {
   readonly path: string
-  readonly numRows: number
+  /** The deletion vector of the logical file removed (none: the file without one). */
+  readonly deletionVector?: DeltaDeletionVector
 }
 
 export interface CommitInfo {
@@ -112,18 +120,9 @@ export interface TxnRef {
   readonly tables: readonly string[]
 }
 
-/** Rows deleted from a live data file by primary key (merge-on-read): the file stays, readers skip the keys. */
-export interface DeleteAction {
-  readonly path: string
-  /** Encoded primary keys, each present in the file. */
-  readonly keys: readonly string[]
-  /** Rows of the file those keys match. */
-  readonly rows: number
-}
-
 /**
- * One log entry (`_pf_log/<version>.json`). Applied in this order: metadata,
- * `remove`, `deletes` (to files live before this version), `add`.
+ * One version of the table as pf sees it: a Delta commit `_delta_log/<version>.json` (see delta-log-entry.ts).
+ * Applied in this order: protocol and metadata, `remove`, `add`.
  */
 export interface LogEntry {
   readonly version: number
@@ -131,34 +130,39 @@ export interface LogEntry {
   readonly protocol?: ProtocolAction
   readonly metadata?: TableMetadata
   readonly remove?: readonly RemoveAction[]
-  readonly deletes?: readonly DeleteAction[]
   readonly add?: readonly AddAction[]
   /** Present when the entry belongs to a multi-table transaction: it counts only once that commits. */
   readonly txn?: TxnRef
 }
 
-/** Zero-padded file name of a version's log entry. */
+/** Zero-padded file name of a version's commit. */
 export function logFileName(version: number): string {
   return `${String(version).padStart(20, '0')}.json`
 }
 
-/** File name of a version's checkpoint. */
+/** File name of a version's checkpoint in pf's checkpoint cache (`_pf/checkpoints/`). */
 export function checkpointFileName(version: number): string {
   return `${String(version).padStart(20, '0')}.checkpoint.json`
 }
 
-/** Name of the log folder inside a table. */
-export const LOG_DIR = '_pf_log'
-/** Name of the pointer to the newest checkpoint. */
+/** Name of the log folder inside a table: the Delta log. */
+export const LOG_DIR = '_delta_log'
+/** pf's private folder inside a table (locks, marks, checkpoint cache): Delta readers and VACUUM ignore `_` names. */
+export const PRIVATE_DIR = '_pf'
+/** The folder of pf's checkpoint cache inside PRIVATE_DIR. */
+export const CHECKPOINT_CACHE_DIR = 'checkpoints'
+/** The log folder of tables written before the Delta log (0.1): refused with a typed error. */
+export const LEGACY_LOG_DIR = '_pf_log'
+/** Name of the pointer to the newest checkpoint of the cache. */
 export const LAST_CHECKPOINT = '_last_checkpoint'
 
-/** Parses a log entry's version from its file name; undefined for other files. */
+/** Parses a commit's version from its file name; undefined for other files. */
 export function versionOfLogFile(name: string): number | undefined {
   const m = /^(\d{20})\.json$/.exec(name)
   return m?.[1] === undefined ? undefined : Number(m[1])
 }
 
-/** Parses a checkpoint's version from its file name. */
+/** Parses a cached checkpoint's version from its file name. */
 export function versionOfCheckpointFile(name: string): number | undefined {
   const m = /^(\d{20})\.checkpoint\.json$/.exec(name)
   return m?.[1] === undefined ? undefined : Number(m[1])

@@ -32,7 +32,7 @@ async function dataFiles(name: string): Promise<string[]> {
   const out: string[] = []
   for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
     const rel = relative(root, join(e.parentPath, e.name)).split(sep).join('/')
-    if (e.isFile() && !rel.startsWith('_pf_log/')) out.push(rel)
+    if (e.isFile() && !rel.startsWith('_delta_log/') && !rel.startsWith('_pf/')) out.push(rel)
   }
   return out.sort()
 }

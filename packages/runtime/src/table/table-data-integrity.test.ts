@@ -110,7 +110,7 @@ describe('a table folder deleted and created again while the process runs is ano
 
 describe('temporary files never stay in the log folder', () => {
   async function temps(path: string): Promise<string[]> {
-    return (await readdir(join(path, '_pf_log'))).filter((n) => n.endsWith('.tmp'))
+    return (await readdir(join(path, '_delta_log'))).filter((n) => n.endsWith('.tmp'))
   }
 
   it('a checkpoint whose rename fails removes its temporary file', async () => {
@@ -131,7 +131,7 @@ describe('temporary files never stay in the log folder', () => {
     const writers = await Promise.all(range(0, 4).map(() => openTable(path)))
     await Promise.all(writers.map((w, i) => w.append(users([i]))))
     expect(await temps(path)).toEqual([])
-    await writeFile(join(path, '_pf_log', '.00000000000000000005.json.0123.tmp'), '{"half')
+    await writeFile(join(path, '_delta_log', '.00000000000000000005.json.0123.tmp'), '{"half')
     const opened = await openTable(path)
     expect(opened.version).toBe(4)
     expect((await opened.history()).map((h) => h.version)).toEqual([0, 1, 2, 3, 4])

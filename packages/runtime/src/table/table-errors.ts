@@ -54,7 +54,31 @@ export class TableSchemaError extends ParquetFrameError {
 /** No table at the path. */
 export class TableNotFoundError extends ParquetFrameError {
   constructor(readonly path: string) {
-    super('PF_TABLE_NOT_FOUND', `No table at ${path} (no _pf_log/00000000000000000000.json)`)
+    super('PF_TABLE_NOT_FOUND', `No table at ${path} (no _delta_log/00000000000000000000.json)`)
+  }
+}
+
+/** A Delta table pf cannot read or write: a protocol version or table feature it lacks, or a log it cannot use. */
+export class TableProtocolError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    detail: string,
+  ) {
+    super('PF_TABLE_PROTOCOL', `Table ${table}: ${detail}`)
+  }
+}
+
+/** A table written before pf's log became the Delta log (`_pf_log/`, 0.1): never read as an empty table. */
+export class LegacyTableLogError extends ParquetFrameError {
+  constructor(
+    readonly path: string,
+    /** The legacy log folder found. */
+    readonly folder: string,
+  ) {
+    super(
+      'PF_TABLE_LEGACY_LOG',
+      `The table at ${path} uses the pre-Delta log ${folder} (parquetframe 0.1), which this version does not read (it is not opened as an empty table)`,
+    )
   }
 }
 

@@ -1,6 +1,7 @@
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { createTable, openTable, type Table } from './table.js'
@@ -22,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => cleanup())
 
 async function dataFiles(): Promise<string[]> {
-  return (await readdir(path)).filter((n) => n !== '_pf_log').sort()
+  return (await readdir(path)).filter((n) => n !== '_delta_log' && n !== '_pf').sort()
 }
 
 async function expectIntact(): Promise<void> {
@@ -55,7 +56,7 @@ describe('faults injected through the file-system seam', () => {
 
   it('a failing log-entry create reaches the caller and the written data file is removed', async () => {
     const before = await dataFiles()
-    fs.inject({ op: 'createExclusive', path: /_pf_log/, code: 'EIO' })
+    fs.inject({ op: 'createExclusive', path: /_delta_log/, code: 'EIO' })
     const error = await table.append(users([10])).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })
@@ -64,7 +65,7 @@ describe('faults injected through the file-system seam', () => {
   })
 
   it('a failed directory fsync after the entry landed still reports the commit', async () => {
-    fs.inject({ op: 'fsyncDir', path: /_pf_log$/, code: 'EIO' })
+    fs.inject({ op: 'fsyncDir', path: /_delta_log$/, code: 'EIO' })
     const result = await table.append(users([10]))
     expect(result.version).toBe(2)
     expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 5), 10])
@@ -117,7 +118,7 @@ describe('faults injected through the file-system seam', () => {
     const bounded = await openTable(path, { fs, maxRetries: 2 })
     fs.inject({
       op: 'createExclusive',
-      path: /_pf_log/,
+      path: /_delta_log/,
       times: 3,
       before: async () => void (await rival.append(users([99]))),
     })
@@ -129,8 +130,8 @@ describe('faults injected through the file-system seam', () => {
 describe('corruption is reported, never silently skipped', () => {
   it('a truncated data file names the file and version', async () => {
     await table.append(users([10, 11]))
-    const entry = JSON.parse(await readFile(join(path, '_pf_log', '00000000000000000002.json'), 'utf8'))
-    const file = join(path, entry.add[0].path)
+    const entry = await readCommitFile(path, 2)
+    const file = join(path, String(entry.add[0]?.path))
     await truncate(file, 20)
     const fresh = await openTable(path)
     for (const attempt of [() => fresh.read(), () => fresh.scan(), () => fresh.findByKey(10)]) {
@@ -142,8 +143,8 @@ describe('corruption is reported, never silently skipped', () => {
 
   it('a damaged data file of the recorded size names the file', async () => {
     await table.append(users([10, 11]))
-    const entry = JSON.parse(await readFile(join(path, '_pf_log', '00000000000000000002.json'), 'utf8'))
-    const file = join(path, entry.add[0].path)
+    const entry = await readCommitFile(path, 2)
+    const file = join(path, String(entry.add[0]?.path))
     const bytes = await readFile(file)
     bytes.fill(7, 4, bytes.length - 8)
     await writeFile(file, bytes)
@@ -154,7 +155,7 @@ describe('corruption is reported, never silently skipped', () => {
 
   it('a truncated log entry names the entry and version', async () => {
     await table.append(users([10]))
-    const entry = join(path, '_pf_log', '00000000000000000002.json')
+    const entry = commitPath(path, 2)
     await truncate(entry, 30)
     const error = await openTable(path).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableCorruptError)
@@ -164,7 +165,7 @@ describe('corruption is reported, never silently skipped', () => {
   it('a corrupt checkpoint falls back to the log entries', async () => {
     await table.append(users([10]))
     await table.checkpoint()
-    await writeFile(join(path, '_pf_log', '00000000000000000002.checkpoint.json'), '{"garbage')
+    await writeFile(join(path, '_pf', 'checkpoints', '00000000000000000002.checkpoint.json'), '{"garbage')
     const fresh = await openTable(path)
     expect(fresh.version).toBe(2)
     expect(idsOf(await fresh.read())).toEqual([...range(0, 5), 10])

@@ -1,5 +1,5 @@
 import { supportedExtensions } from '../format/format-registry.js'
-import { LOG_DIR } from './log-entry.js'
+import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
 
 /**
  * What a directory entry inside a table folder is to the table's own protocol. The one place that knows the
@@ -9,14 +9,16 @@ import { LOG_DIR } from './log-entry.js'
  * - `data-file`: `part-<uuid>.<ext>` — a data file; the log decides whether it is live, removed or an orphan.
  * - `data-temp`: `.part-<uuid>.<ext>.tmp` — a data file being written (renamed to its name when complete).
  * - `partition-dir`: `<column>=<value>` — a hive partition folder holding data files.
- * - `log-dir`: the commit log folder.
- * - `other`: anything else — never the table's to delete.
+ * - `log-dir`: the Delta log folder `_delta_log`.
+ * - `private-dir`: pf's own folder `_pf` (locks, autoincrement marks, checkpoint cache); Delta readers and other
+ *   writers' VACUUM leave `_`-prefixed names alone.
+ * - `other`: anything else (including other Delta writers' data files) — never pf's to delete.
  */
-export type TableEntryRole = 'data-file' | 'data-temp' | 'partition-dir' | 'log-dir' | 'other'
+export type TableEntryRole = 'data-file' | 'data-temp' | 'partition-dir' | 'log-dir' | 'private-dir' | 'other'
 
 /**
- * What a file inside the log folder is: `entry` (log entries, checkpoints, the checkpoint pointer, the
- * autoincrement marks and anything else the log keeps) or `temp` (a log file being written, `*.tmp`).
+ * What a file inside the log or private folder is: `entry` (commits, checkpoints, pointers, marks, locks and
+ * anything else kept there) or `temp` (a file being written, `*.tmp`).
  */
 export type LogEntryRole = 'entry' | 'temp'
 
@@ -42,6 +44,7 @@ function patterns(): { file: RegExp; temp: RegExp } {
 export function tableEntryRole(name: string, kind: 'file' | 'directory'): TableEntryRole {
   if (kind === 'directory') {
     if (name === LOG_DIR) return 'log-dir'
+    if (name === PRIVATE_DIR) return 'private-dir'
     return /^[^=.][^=]*=[^=]*$/.test(name) ? 'partition-dir' : 'other'
   }
   const { file, temp } = patterns()

@@ -2,19 +2,29 @@ import { isAscii } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { decodeLogEntry, encodeLogEntry } from './delta-log-entry.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import {
+  CHECKPOINT_CACHE_DIR,
   checkpointFileName,
   LAST_CHECKPOINT,
+  LEGACY_LOG_DIR,
   LOG_DIR,
   type LogEntry,
   logFileName,
+  PRIVATE_DIR,
   type TxnRef,
   versionOfCheckpointFile,
   versionOfLogFile,
 } from './log-entry.js'
-import { checkCheckpoint, checkLogEntry } from './log-entry-schema.js'
-import { TableCorruptError, TableNotFoundError } from './table-errors.js'
+import { checkCheckpoint } from './log-entry-schema.js'
+import {
+  LegacyTableLogError,
+  TableCorruptError,
+  TableNotFoundError,
+  TableProtocolError,
+} from './table-errors.js'
+import { readerProblem } from './table-protocol.js'
 import {
   fromCheckpoint,
   ReplayError,
@@ -30,9 +40,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
 
-/** Reads and writes a table's commit log (`_pf_log/`) through the file-system seam. */
+/**
+ * Reads and writes a table's commit log, the Delta log `_delta_log/`, through the file-system seam; keeps pf's
+ * checkpoint cache in `_pf/checkpoints/` (a cache: checked against the log, skipped when it disagrees).
+ */
 export class TableLog {
   readonly dir: string
+  /** pf's checkpoint cache folder. */
+  readonly cacheDir: string
   /** Parsed entries and checkpoints by version: log files never change once created. */
   private readonly entries = new Map<number, LogEntry>()
   private readonly checkpoints = new Map<number, TableState>()
@@ -47,6 +62,7 @@ export class TableLog {
     table: string,
   ) {
     this.dir = join(root, LOG_DIR)
+    this.cacheDir = join(root, PRIVATE_DIR, CHECKPOINT_CACHE_DIR)
     this.name = table
     this.decisions = new TxnDecisions(fs, table)
   }
@@ -67,12 +83,20 @@ export class TableLog {
     return join(this.dir, logFileName(version))
   }
 
-  private parse(bytes: Uint8Array, file: string, version: number): unknown {
+  private text(bytes: Uint8Array, file: string, version: number): string {
     try {
       // ASCII (the usual case) decodes as latin1 in a fraction of the time the checking UTF-8 decoder takes.
-      const text = isAscii(bytes)
+      return isAscii(bytes)
         ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
         : decoder.decode(bytes)
+    } catch (error) {
+      throw new TableCorruptError(this.table, file, version, 'not valid UTF-8 (damaged)', { cause: error })
+    }
+  }
+
+  private parse(bytes: Uint8Array, file: string, version: number): unknown {
+    const text = this.text(bytes, file, version)
+    try {
       return JSON.parse(text) as unknown
     } catch (error) {
       throw new TableCorruptError(this.table, file, version, 'not valid JSON (truncated or damaged)', {
@@ -93,9 +117,7 @@ export class TableLog {
       if (isNotFound(error)) return undefined
       throw error
     }
-    const checked = checkLogEntry(this.parse(bytes, file, version), version)
-    if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
-    const entry = checked.value
+    const entry = decodeLogEntry(this.text(bytes, file, version), { table: this.table, file, version })
     if (entry.txn) this.decisions.check(entry as LogEntry & { txn: TxnRef }, file)
     if (this.entries.size >= 20_000) this.entries.clear()
     this.entries.set(version, entry)
@@ -118,9 +140,12 @@ export class TableLog {
     return next as LogEntry & { txn: TxnRef }
   }
 
-  /** Creates a version's entry if no writer has (throws an EEXIST error otherwise), then syncs the directory. */
-  async writeEntry(entry: LogEntry): Promise<void> {
-    await this.fs.createExclusive(this.entryPath(entry.version), JSON.stringify(entry))
+  /**
+   * Creates a version's commit if no writer has (throws an EEXIST error otherwise), then syncs the directory.
+   * `before`: the state the entry applies to (undefined for version 0).
+   */
+  async writeEntry(entry: LogEntry, before: TableState | undefined): Promise<void> {
+    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before))
     await this.fs.fsyncDir(this.dir)
   }
 
@@ -157,6 +182,15 @@ export class TableLog {
       if (!isNotFound(error)) throw error
     }
     await this.assertVersion0OrEmpty()
+    const legacy = join(this.root, LEGACY_LOG_DIR)
+    const isLegacy = await this.fs.stat(join(legacy, logFileName(0))).then(
+      () => true,
+      (error: unknown) => {
+        if (isNotFound(error)) return false
+        throw error
+      },
+    )
+    if (isLegacy) throw new LegacyTableLogError(this.root, legacy)
     throw new TableNotFoundError(this.root)
   }
 
@@ -211,7 +245,7 @@ export class TableLog {
     return listed
   }
 
-  /** Versions of the entries and checkpoints on disk, ascending. */
+  /** Versions of the commits and of the cached checkpoints on disk, ascending. */
   async list(): Promise<{ entries: number[]; checkpoints: number[] }> {
     let names: string[]
     try {
@@ -220,20 +254,26 @@ export class TableLog {
       if (isNotFound(error)) throw new TableNotFoundError(this.root)
       throw error
     }
+    const cached = await this.fs.readdir(this.cacheDir).catch((error: unknown) => {
+      if (isNotFound(error)) return []
+      throw error
+    })
     const entries: number[] = []
     const checkpoints: number[] = []
     for (const n of names) {
       const v = versionOfLogFile(n)
       if (v !== undefined) entries.push(v)
+    }
+    for (const n of cached) {
       const c = versionOfCheckpointFile(n)
       if (c !== undefined) checkpoints.push(c)
     }
     return { entries: entries.sort((a, b) => a - b), checkpoints: checkpoints.sort((a, b) => a - b) }
   }
 
-  /** Path of a version's checkpoint. */
+  /** Path of a version's checkpoint in the cache. */
   checkpointPath(version: number): string {
-    return join(this.dir, checkpointFileName(version))
+    return join(this.cacheDir, checkpointFileName(version))
   }
 
   /** A checkpoint's state; TableCorruptError when it does not parse or validate. */
@@ -253,9 +293,10 @@ export class TableLog {
   }
 
   /**
-   * A checkpoint to start from, checked against the log: its version's entry must exist and record the same
-   * totals, and its table must be version 0's. A checkpoint that cannot be read or validated is skipped (the
-   * entries hold the truth); one that is valid but disagrees with them is TableCorruptError.
+   * A cached checkpoint to start from, checked against the log: its version's entry must exist and record the
+   * same totals, and its table must be version 0's. The log is the truth: a checkpoint that cannot be read,
+   * validated or that disagrees with the log is skipped (the state is rebuilt from the commits). A cached
+   * checkpoint of this table whose commit is gone proves the log was truncated: TableCorruptError, never a rollback.
    */
   private async checkpointStart(version: number): Promise<TableState | undefined> {
     const state = await this.readCheckpoint(version).catch((error: unknown) => {
@@ -263,30 +304,20 @@ export class TableLog {
       throw error
     })
     if (!state) return undefined
-    const file = this.checkpointPath(version)
     const [entry, first] = await Promise.all([this.readEntry(version), this.readEntry(0)])
+    if (first?.metadata?.id !== state.metadata.id) return undefined
     if (!entry) {
+      const file = this.checkpointPath(version)
       throw new TableCorruptError(this.table, file, version, `the log entry of version ${version} is missing`)
     }
-    if (first?.metadata && first.metadata.id !== state.metadata.id) {
-      throw new TableCorruptError(
-        this.table,
-        file,
-        version,
-        `checkpoint of table ${state.metadata.id}, but this log is of table ${first.metadata.id}`,
-      )
-    }
-    const problem = totalsProblem(state, entry)
-    if (problem !== undefined) {
-      throw new TableCorruptError(this.table, file, version, `disagrees with the log entry: ${problem}`)
-    }
+    if (totalsProblem(state, entry) !== undefined) return undefined
     return state
   }
 
   /** The version named by `_last_checkpoint`, if any (a hint: a stale or missing pointer is fine). */
   private async lastCheckpointHint(): Promise<number | undefined> {
     try {
-      const text = decoder.decode(await this.fs.readFile(join(this.dir, LAST_CHECKPOINT)))
+      const text = decoder.decode(await this.fs.readFile(join(this.cacheDir, LAST_CHECKPOINT)))
       const v = (JSON.parse(text) as { version?: unknown }).version
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
     } catch {
@@ -296,32 +327,43 @@ export class TableLog {
 
   /** Writes a file through a temp file and a rename (never partial); the temp file never stays behind. */
   private async replaceFile(name: string, data: string): Promise<void> {
-    const temp = join(this.dir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
+    const temp = join(this.cacheDir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
     try {
       await this.fs.writeFile(temp, data)
-      await this.fs.rename(temp, join(this.dir, name))
+      await this.fs.rename(temp, join(this.cacheDir, name))
     } catch (error) {
       await removeQuietly(this.fs, temp)
       throw error
     }
   }
 
-  /** Writes a checkpoint of a state and points `_last_checkpoint` at it (temp file + rename: never partial). */
+  /** Caches a checkpoint of a state and points the cache's `_last_checkpoint` at it (temp file + rename). */
   async writeCheckpoint(state: TableState): Promise<void> {
+    await this.fs.mkdir(this.cacheDir)
     await this.replaceFile(checkpointFileName(state.version), JSON.stringify(toCheckpoint(state)))
     await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
-    await this.fs.fsyncDir(this.dir)
+    await this.fs.fsyncDir(this.cacheDir)
   }
 
-  /** Replays entries onto a state, naming the entry when the log is inconsistent. */
+  /**
+   * Replays entries onto a state, naming the entry when the log is inconsistent; TableProtocolError when the
+   * resulting protocol needs a reader version or feature pf lacks.
+   */
   private apply(start: TableState | undefined, entries: LogEntry[]): TableState {
+    let state: TableState
     try {
-      return replay(start, entries)
+      state = replay(start, entries)
     } catch (error) {
       if (!(error instanceof ReplayError)) throw error
       const bad = error.version
       throw new TableCorruptError(this.table, this.entryPath(bad), bad, error.message, { cause: error })
     }
+    if (state.protocol !== start?.protocol) {
+      const problem = readerProblem(state.protocol)
+      if (problem !== undefined)
+        throw new TableProtocolError(this.table, `version ${state.version} ${problem}`)
+    }
+    return state
   }
 
   /**

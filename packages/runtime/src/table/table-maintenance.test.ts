@@ -62,7 +62,7 @@ describe('table maintenance', () => {
     const path = join(dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 5 })
     for (const i of range(0, 12)) await table.append(users([i]))
-    const names = await readdir(join(path, '_pf_log'))
+    const names = await readdir(join(path, '_pf', 'checkpoints'))
     expect(names).toContain('00000000000000000010.checkpoint.json')
     expect(names).toContain('_last_checkpoint')
     const fs = new FaultyFileSystem()
@@ -87,7 +87,9 @@ describe('table maintenance', () => {
         deleted: [...f.deleted],
       }))
     const original = await statsOf(table)
-    expect(original[0]?.stats.columns.id).toMatchObject({ min: '0', max: '5', nullCount: 0 })
+    // The delete rewrote the file of 0 and 5 (copy-on-write), which now comes last.
+    expect(original[0]?.stats.columns.id).toMatchObject({ min: '10', max: '15', nullCount: 0 })
+    expect(original.at(-1)?.stats.columns.id).toMatchObject({ min: '0', max: '0', nullCount: 0 })
     await table.checkpoint()
     const reopened = await openTable(path)
     // A checkpoint written from statistics nobody has looked at yet keeps them as they were.
@@ -98,7 +100,7 @@ describe('table maintenance', () => {
       10, 15, 20, 25,
     ])
     // A checkpoint from before statistics were stored as text.
-    const file = join(path, '_pf_log', '00000000000000000004.checkpoint.json')
+    const file = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
     const data = JSON.parse(await readFile(file, 'utf8'))
     for (const f of data.files)
       f.add.stats = { numRows: f.add.stats.numRows, columns: JSON.parse(f.add.stats.columnsJson) }
@@ -167,7 +169,7 @@ describe('table maintenance', () => {
     const crashed = `.part-${randomUUID()}.parquet.tmp`
     await writeFile(join(path, orphan), 'x')
     await writeFile(join(path, crashed), 'x')
-    await writeFile(join(path, '_pf_log', '.00000000000000000009.json.abc.tmp'), 'x')
+    await writeFile(join(path, '_delta_log', '.00000000000000000009.json.abc.tmp'), 'x')
     expect((await table.vacuum()).deleted).toEqual([])
     // Orphans a minute old may be a running writer's files: kept even with retention 0. The files the compaction
     // removed are known dead: retention 0 deletes them.
@@ -177,11 +179,11 @@ describe('table maintenance', () => {
     expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([crashed, orphan].sort())
     // Offline (no writer running), the day of grace can be waived: the log folder's stale temp file goes now.
     expect((await table.vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })).deleted).toEqual([
-      '_pf_log/.00000000000000000009.json.abc.tmp',
+      '_delta_log/.00000000000000000009.json.abc.tmp',
     ])
-    const left = (await readdir(path)).filter((n) => n !== '_pf_log')
+    const left = (await readdir(path)).filter((n) => n !== '_delta_log' && n !== '_pf')
     expect(left).toEqual((await table.snapshot()).files.map((f) => f.add.path))
-    expect((await readdir(join(path, '_pf_log'))).filter((n) => n.endsWith('.tmp'))).toEqual([])
+    expect((await readdir(join(path, '_delta_log'))).filter((n) => n.endsWith('.tmp'))).toEqual([])
     expect(idsOf(await table.read())).toEqual([1, 2, 3])
   })
 
@@ -195,7 +197,7 @@ describe('table maintenance', () => {
     const vacuumNow = async () => void deleted.push(...(await vacuumer.vacuum({ retentionMs: 0 })).deleted)
     // Between writing the temporary data file and renaming it, and between the rename and the log entry.
     fs.inject({ op: 'rename', path: /part-[^/]*\.parquet$/, before: vacuumNow })
-    fs.inject({ op: 'createExclusive', path: /_pf_log\/\d{20}\.json$/, before: vacuumNow })
+    fs.inject({ op: 'createExclusive', path: /_delta_log\/\d{20}\.json$/, before: vacuumNow })
     const result = await writer.append(users([1, 2, 3]))
     expect(result.version).toBe(1)
     expect(deleted).toEqual([])
@@ -223,18 +225,20 @@ describe('table maintenance', () => {
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]))
     const foreign = [
-      '_pf_unique.lock',
-      '._pf_unique.lock.0b4e7e5c.tmp',
-      '_pf_log/_pf_autoincrement.json',
+      '_pf/unique.lock',
+      '_pf/.unique.lock.0b4e7e5c.tmp',
+      '_pf/autoincrement.json',
+      '_pf/autoincrement.json.123.abc.tmp',
       'notes.txt',
       'part-notes.parquet',
+      'part-00000-0a1b2c3d-1111-2222-3333-444455556666-c000.snappy.parquet',
+      'deletion_vector_0a1b2c3d-1111-2222-3333-444455556666.bin',
     ]
+    await mkdir(join(path, '_pf'), { recursive: true })
     for (const f of foreign) await writeFile(join(path, f), 'x')
-    await writeFile(join(path, '_pf_log/_pf_autoincrement.json.123.abc.tmp'), 'x')
     await ageFiles(path, foreign, 30 * 24 * HOUR)
     expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([])
-    for (const f of [...foreign, '_pf_log/_pf_autoincrement.json.123.abc.tmp'])
-      expect(await exists(join(path, f))).toBe(true)
+    for (const f of foreign) expect(await exists(join(path, f))).toBe(true)
   })
 
   it('vacuum deletes removed files inside partition folders; dryRun lists them and deletes nothing; a bad retention is refused', async () => {
@@ -285,15 +289,15 @@ describe('table maintenance', () => {
     await symlink(elsewhere, join(path, 'role=GUEST'))
     const linkedFile = `part-${randomUUID()}.parquet`
     await symlink(join(elsewhere, outside), join(path, linkedFile))
-    await rename(join(path, '_pf_log'), join(elsewhere, 'log'))
-    await symlink(join(elsewhere, 'log'), join(path, '_pf_log'))
+    await rename(join(path, '_delta_log'), join(elsewhere, 'log'))
+    await symlink(join(elsewhere, 'log'), join(path, '_delta_log'))
     const old = new Date(Date.now() - 30 * 24 * HOUR)
     await utimes(join(elsewhere, outside), old, old)
     await utimes(elsewhere, old, old)
-    for (const link of ['role=GUEST', linkedFile, '_pf_log']) await lutimes(join(path, link), old, old)
+    for (const link of ['role=GUEST', linkedFile, '_delta_log']) await lutimes(join(path, link), old, old)
     expect((await table.vacuum()).deleted).toEqual([])
     expect((await table.vacuum({ retentionMs: 0 })).deleted).toEqual([])
-    for (const link of ['role=GUEST', linkedFile, '_pf_log'])
+    for (const link of ['role=GUEST', linkedFile, '_delta_log'])
       expect((await lstat(join(path, link))).isSymbolicLink()).toBe(true)
     expect(await readFile(join(elsewhere, outside), 'utf8')).toBe('not this table')
     expect(idsOf(await (await openTable(path)).read())).toEqual(range(0, 4))
@@ -339,7 +343,7 @@ describe('table maintenance', () => {
     const path = join(dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 10)))
-    expect((await readdir(path)).sort()).toEqual(['_pf_log', 'role=ADMIN', 'role=MEMBER'])
+    expect((await readdir(path)).sort()).toEqual(['_delta_log', 'role=ADMIN', 'role=MEMBER'])
     await table.append(users(range(100, 110)))
     const snap = await table.snapshot()
     expect(snap.files).toHaveLength(4)

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { LOG_DIR } from './log-entry.js'
+import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
 
 /** What a relative path may climb: nothing (a table's files), or leading `..` segments (a decision file). */
 export interface PathRules {
@@ -10,7 +10,7 @@ export interface PathRules {
 /**
  * Why a path taken from a log, checkpoint or decision cannot be used below its folder, or undefined when it can.
  * Lexical, never `realpath`: `/`-separated segments, none empty, `.`, `..` (except leading ones when allowed),
- * no absolute path, drive letter, backslash or NUL, and nothing inside the log folder. Symbolic links inside a
+ * no absolute path, drive letter, backslash or NUL, and nothing inside the log folder or pf's folder. Symbolic links inside a
  * table are followed like any folder: whoever can create them can already write the table.
  */
 export function pathProblem(path: string, rules: PathRules = {}): string | undefined {
@@ -27,7 +27,8 @@ export function pathProblem(path: string, rules: PathRules = {}): string | undef
     if (s === '' || s === '.' || s === '..')
       return `path ${JSON.stringify(path)} leaves its folder or has an empty segment`
   }
-  if (i === 0 && rest[0] === LOG_DIR) return `path ${JSON.stringify(path)} points into the log folder`
+  if (i === 0 && (rest[0] === LOG_DIR || rest[0] === PRIVATE_DIR))
+    return `path ${JSON.stringify(path)} points into the ${rest[0]} folder`
   return undefined
 }
 

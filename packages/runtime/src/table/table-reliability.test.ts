@@ -119,7 +119,9 @@ describe('real processes', { timeout: 300_000 }, () => {
     // No writer runs any more: the killed writers' orphans may go at once (vacuum keeps them a day otherwise).
     await table.vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })
     const live = (await table.snapshot()).files.map((f) => f.add.path)
-    const onDisk = (await filesUnder(path)).filter((f) => !f.startsWith('_pf_log/'))
+    const onDisk = (await filesUnder(path)).filter(
+      (f) => !f.startsWith('_delta_log/') && !f.startsWith('_pf/'),
+    )
     expect(onDisk).toEqual(live.sort())
     expect((await filesUnder(path)).filter((f) => f.endsWith('.tmp'))).toEqual([])
     expect(await contents()).toEqual(model)

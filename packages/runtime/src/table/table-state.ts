@@ -1,16 +1,24 @@
+import { deletionVectorId } from '../delta/delta-actions.js'
+import { DeltaFileStats } from './delta-log-entry.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
-import type { AddAction, LogEntry, ProtocolAction, TableMetadata } from './log-entry.js'
+import type { AddAction, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
 
-/** A data file that is part of a version, with the keys deleted from it by later versions. */
+/** A logical file that is part of a version: a data file and the rows deleted from it. */
 export interface LiveFile {
   readonly add: AddAction
-  /** The version that added the file. */
+  /** The version that added the file (as this logical file: with this deletion vector). */
   readonly version: number
-  /** Encoded keys whose rows in this file are deleted (merge-on-read). */
+  /** Encoded keys whose rows in this file are deleted (pf's checkpoint cache of older tables; empty otherwise). */
   readonly deleted: ReadonlySet<string>
-  /** Rows of the file those keys match. */
+  /** Rows of the file that are deleted: its deletion vector's cardinality. */
   readonly deletedRows: number
+}
+
+/** The remove action of a live logical file (its deletion vector included: Delta identifies it by both). */
+export function removeOf(file: LiveFile): RemoveAction {
+  const dv = file.add.deletionVector
+  return dv ? { path: file.add.path, deletionVector: dv } : { path: file.add.path }
 }
 
 /** Everything a version is: the result of replaying the log up to it. Immutable. */
@@ -128,8 +136,10 @@ export function totalsProblem(state: TableState, entry: LogEntry): string | unde
 }
 
 /**
- * Replays log entries onto a state (or from nothing, starting with version 0). Pure. Checks each entry against
- * the state (removed and deleted-from files live, the live file and row totals it recorded) and throws a
+ * Replays log entries onto a state (or from nothing, starting with version 0), as PROTOCOL.md "Action
+ * Reconciliation" says: the latest protocol and metadata win; a logical file is (path, deletion vector id), an
+ * add replaces any earlier add of its path, a remove ends the logical file it names. Pure. Checks each entry
+ * against the state (removed logical files live, the live file and row totals it recorded) and throws a
  * ReplayError naming the entry; callers wrap it with the file name.
  */
 export function replay(start: TableState | undefined, entries: readonly LogEntry[]): TableState {
@@ -148,25 +158,25 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     if (entry.metadata) metadata = entry.metadata
     for (const r of entry.remove ?? []) {
       const live = files.get(r.path)
-      if (!live) throw new ReplayError(v, `removes ${r.path}, which is not live`)
+      const id = deletionVectorId(r.deletionVector)
+      if (!live || deletionVectorId(live.add.deletionVector) !== id) {
+        const named = id === undefined ? r.path : `${r.path} (deletion vector ${id})`
+        throw new ReplayError(v, `removes ${named}, which is not live`)
+      }
       files.delete(r.path)
       rows -= live.add.stats.numRows - live.deletedRows
     }
-    for (const d of entry.deletes ?? []) {
-      const live = files.get(d.path)
-      if (!live) throw new ReplayError(v, `deletes keys from ${d.path}, which is not live`)
-      const deleted = new Set(live.deleted)
-      for (const k of d.keys) deleted.add(k)
-      files.set(d.path, { ...live, deleted, deletedRows: live.deletedRows + d.rows })
-      rows -= d.rows
-    }
+    if (!protocol || !metadata) throw new ReplayError(v, 'no protocol or metadata (version 0 missing)')
     for (const a of entry.add ?? []) {
+      if (a.stats instanceof DeltaFileStats) a.stats.bind(metadata)
       const replaced = files.get(a.path)
       if (replaced) rows -= replaced.add.stats.numRows - replaced.deletedRows
-      files.set(a.path, { add: a, version, deleted: new Set(), deletedRows: 0 })
-      rows += a.stats.numRows
+      const deletedRows = a.deletionVector?.cardinality ?? 0
+      if (deletedRows > a.stats.numRows)
+        throw new ReplayError(v, `adds ${a.path} with ${deletedRows} deleted rows of ${a.stats.numRows}`)
+      files.set(a.path, { add: a, version, deleted: NO_KEYS, deletedRows })
+      rows += a.stats.numRows - deletedRows
     }
-    if (!protocol || !metadata) throw new ReplayError(v, 'no protocol or metadata (version 0 missing)')
     const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
   }

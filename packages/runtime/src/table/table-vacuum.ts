@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import type { LogEntry } from './log-entry.js'
+import { CHECKPOINT_CACHE_DIR } from './log-entry.js'
 import type { Snapshot } from './snapshot.js'
 import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.js'
 
@@ -118,7 +119,7 @@ function checkedMs(path: string, name: string, value: number): number {
   )
 }
 
-/** The data files and temporary files of a table: its folder, its partition folders and its log folder. */
+/** The data files and temporary files of a table: its folder, its partition folders, its log and pf's checkpoint cache. */
 async function listCandidates(fs: FileSystem, root: string): Promise<Candidate[]> {
   const out: Candidate[] = []
   const visit = async (dir: string, prefix: string, inLog: boolean): Promise<void> => {
@@ -134,13 +135,21 @@ async function listCandidates(fs: FileSystem, root: string): Promise<Candidate[]
       const rel = `${prefix}${e.name}`
       const role = inLog ? undefined : tableEntryRole(e.name, e.isDirectory ? 'directory' : 'file')
       if (role === 'other') continue
+      // Inside the log and pf's checkpoint cache only temporary files are candidates; the rest of `_pf` (locks,
+      // marks) is never touched.
       if (inLog && (e.isDirectory || logEntryRole(e.name) !== 'temp')) continue
       const info = await lstatOrUndefined(fs, abs)
       // Links are never followed nor deleted: what they point at is not this table's.
       if (!info || info.isSymbolicLink) continue
       if (info.isDirectory) {
         if (role === 'log-dir' && prefix === '') await visit(abs, `${rel}/`, true)
-        else if (role === 'partition-dir' && !(await holdsTable(fs, abs))) await visit(abs, `${rel}/`, false)
+        else if (role === 'private-dir' && prefix === '') {
+          const cache = join(abs, CHECKPOINT_CACHE_DIR)
+          const cacheInfo = await lstatOrUndefined(fs, cache)
+          if (cacheInfo?.isDirectory && !cacheInfo.isSymbolicLink)
+            await visit(cache, `${rel}/${CHECKPOINT_CACHE_DIR}/`, true)
+        } else if (role === 'partition-dir' && !(await holdsTable(fs, abs)))
+          await visit(abs, `${rel}/`, false)
         continue
       }
       if (role === 'data-file') out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'data' })

@@ -12,16 +12,14 @@ import { FileRewriter, type RewrittenFile } from './file-rewriter.js'
 import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
-import {
-  type AddAction,
-  type DeleteAction,
-  type LogEntry,
-  type OperationName,
-  PROTOCOL_VERSION,
-  type RemoveAction,
-  type TableMetadata,
-  type TxnRef,
-  type UpdateMode,
+import type {
+  AddAction,
+  LogEntry,
+  OperationName,
+  RemoveAction,
+  TableMetadata,
+  TxnRef,
+  UpdateMode,
 } from './log-entry.js'
 import type {
   EvolveSchemaOptions,
@@ -40,11 +38,13 @@ import {
   RewriteVerificationError,
   SchemaChangeRefusedError,
   TableExistsError,
+  TableProtocolError,
   TableSchemaError,
   TableWriteError,
 } from './table-errors.js'
 import { TableLog } from './table-log.js'
-import { type LiveFile, replay, type TableState, totalsOf } from './table-state.js'
+import { protocolOf, writerProblem } from './table-protocol.js'
+import { type LiveFile, removeOf, replay, type TableState, totalsOf } from './table-state.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
@@ -153,7 +153,6 @@ export class TableTransaction {
 interface AttemptPlan {
   readonly add: AddAction[]
   readonly remove: RemoveAction[]
-  readonly deletes: DeleteAction[]
   readonly rowsAdded: number
   readonly rowsRemoved: number
   /** New metadata committed with the files (a migration). */
@@ -495,11 +494,11 @@ export class Table {
     attempt: number,
     files: WrittenFiles,
   ): Promise<AttemptPlan> {
-    const empty: AttemptPlan = { add: [], remove: [], deletes: [], rowsAdded: 0, rowsRemoved: 0 }
+    const empty: AttemptPlan = { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
     if (plan.clearBase) {
       return {
         ...empty,
-        remove: snap.files.map((f) => ({ path: f.add.path, numRows: f.add.stats.numRows })),
+        remove: snap.files.map(removeOf),
         rowsRemoved: snap.numRows,
       }
     }
@@ -536,11 +535,8 @@ export class Table {
       }
     }
     if (locations.size === 0) return empty
-    if (snap.metadata.updateMode === 'merge-on-read') {
-      const deletes = [...locations].map(([path, l]) => ({ path, keys: l.keys, rows: l.rows }))
-      return { ...empty, deletes, rowsRemoved: deletes.reduce((n, d) => n + d.rows, 0) }
-    }
-    // copy-on-write: rewrite each touched file without the keys.
+    // Rewrite each touched file without the keys (copy-on-write). Merge-on-read tables do the same until their
+    // deletes are Delta deletion vectors: a delete only pf's readers could see would show Delta readers deleted rows.
     const add: AddAction[] = []
     const remove: RemoveAction[] = []
     let rowsRemoved = 0
@@ -551,33 +547,51 @@ export class Table {
       const kept = df.join(ctx.codec.frame(l.keys), { on: [...ctx.codec.columns], how: 'anti' })
       rowsRemoved += df.height - kept.height
       add.push(...(await ctx.store.write(kept, files)))
-      remove.push({ path, numRows: file.add.stats.numRows })
+      remove.push(removeOf(file))
     }
     return { ...empty, add, remove, rowsRemoved }
   }
 
-  /** Keys touched by commits after `readVersion` up to the snapshot, among `ours`. */
+  /**
+   * Keys whose rows commits after `readVersion` up to the snapshot changed, among `ours`: a row of a file they
+   * added that no file they removed held as it is (new or updated), or a key of a removed file that no added file
+   * holds (deleted). Rows carried over unchanged by a rewrite touch nothing; compaction touches nothing.
+   */
   private async touchedSince(
     readVersion: number,
     snap: Snapshot,
     ours: ReadonlySet<string>,
   ): Promise<string | undefined> {
+    const ctx = this.context(snap.metadata)
+    // Each row as key → hash of the whole row.
+    const rowsOf = async (files: readonly LiveFile[]): Promise<Map<string, string>> => {
+      const out = new Map<string, string>()
+      for (const file of files) {
+        const df = await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+        const keys = ctx.codec.encodeFrame(df)
+        const hashes = df.hashRows().toArray()
+        for (const [i, key] of keys.entries()) out.set(key, String(hashes[i]))
+      }
+      return out
+    }
+    let state = await this.log.at(readVersion)
+    if (!state) return undefined
     for (let v = readVersion + 1; v <= snap.version; v++) {
       const entry = await this.log.readResolved(v)
-      if (!entry || entry === 'pending' || entry.commitInfo.operation === 'COMPACT') continue
-      for (const d of entry.deletes ?? []) for (const k of d.keys) if (ours.has(k)) return k
-      const added = (entry.add ?? []).map((a) => snap.state.files.get(a.path)).filter((f) => f !== undefined)
-      if (added.length === 0) continue
-      const ctx = this.context(snap.metadata)
-      for (const f of added) {
-        const df = await ctx.store.read(
-          { ...f, deleted: new Set(), deletedRows: 0 },
-          (k) => ctx.codec.frame(k),
-          ctx.codec.columns,
-          ctx.codec.columns,
-        )
-        for (const k of ctx.codec.encodeFrame(df)) if (ours.has(k)) return k
+      if (!entry || entry === 'pending') return undefined
+      const next = replay(state, [entry])
+      if (entry.commitInfo.operation !== 'COMPACT') {
+        const before = state
+        const removed = (entry.remove ?? [])
+          .map((r) => before.files.get(r.path))
+          .filter((f) => f !== undefined)
+        const added = (entry.add ?? []).map((a) => next.files.get(a.path)).filter((f) => f !== undefined)
+        const old = await rowsOf(removed)
+        const now = await rowsOf(added)
+        for (const [key, hash] of now) if (ours.has(key) && old.get(key) !== hash) return key
+        for (const key of old.keys()) if (ours.has(key) && !now.has(key)) return key
       }
+      state = next
     }
     return undefined
   }
@@ -597,6 +611,8 @@ export class Table {
     try {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
         if (attempt > 0) snap = await this.settledSnapshot()
+        const unwritable = writerProblem(snap.state.protocol)
+        if (unwritable !== undefined) throw new TableProtocolError(this.name, unwritable)
         if (!sameSchema(snap.metadata, start.metadata)) {
           throw new ConflictError(
             this.name,
@@ -624,10 +640,14 @@ export class Table {
           await attemptFiles.discard()
           throw error
         }
-        const empty = planned.add.length === 0 && planned.remove.length === 0 && planned.deletes.length === 0
+        const empty = planned.add.length === 0 && planned.remove.length === 0
         if (empty && !planned.metadata) {
           return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
         }
+        // A schema change may need a higher protocol (e.g. the first enum field's CHECK constraint).
+        const protocol = planned.metadata
+          ? protocolOf(planned.metadata, snap.state.protocol)
+          : snap.state.protocol
         const draft: LogEntry = {
           version: snap.version + 1,
           commitInfo: {
@@ -639,9 +659,9 @@ export class Table {
             txnId,
             ...(planned.details ? { details: planned.details } : {}),
           },
+          ...(protocol !== snap.state.protocol ? { protocol } : {}),
           ...(planned.metadata ? { metadata: planned.metadata } : {}),
           ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
-          ...(planned.deletes.length > 0 ? { deletes: planned.deletes } : {}),
           ...(planned.add.length > 0 ? { add: planned.add } : {}),
           ...(txn ? { txn } : {}),
         }
@@ -652,7 +672,7 @@ export class Table {
           commitInfo: { ...draft.commitInfo, ...totalsOf(after) },
         }
         try {
-          await this.log.writeEntry(entry)
+          await this.log.writeEntry(entry, snap.state)
         } catch (error) {
           if (isAlreadyExists(error)) {
             await attemptFiles.discard()
@@ -743,10 +763,10 @@ export class Table {
         const store = new DataFileStore(this.path, this.fs, this.name, snap.metadata, target)
         for (const group of groups.values()) {
           if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
-          for (const f of group) remove.push({ path: f.add.path, numRows: f.add.stats.numRows })
+          for (const f of group) remove.push(removeOf(f))
           add.push(...(await store.write(await this.mergeFiles(ctx, group), files)))
         }
-        return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0 }
+        return { add, remove, rowsAdded: 0, rowsRemoved: 0 }
       },
     )
     return outcome.result
@@ -826,7 +846,6 @@ export class Table {
     const { result } = await this.commit('SET_SCHEMA', start, new WrittenFiles(this.fs), {}, async () => ({
       add: [],
       remove: [],
-      deletes: [],
       rowsAdded: 0,
       rowsRemoved: 0,
       metadata: target,
@@ -881,7 +900,7 @@ export class Table {
           done.set(file.add.path, out)
         }
         add.push(...out.adds)
-        remove.push({ path: file.add.path, numRows: file.add.stats.numRows })
+        remove.push(removeOf(file))
         before.merge(out.before)
         after.merge(out.after)
         progress.filesDone = i + 1
@@ -904,7 +923,7 @@ export class Table {
       }
       await options.verify?.(check)
       committed = add
-      return { add, remove, deletes: [], rowsAdded: 0, rowsRemoved: 0, metadata: target, details }
+      return { add, remove, rowsAdded: 0, rowsRemoved: 0, metadata: target, details }
     })
     // Files rewritten for an attempt that lost a race and were not needed again.
     const keep = new Set(committed.map((a) => join(this.path, a.path)))
@@ -979,11 +998,11 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
       rowsRemoved: 0,
       txnId: randomUUID(),
     },
-    protocol: { minReaderVersion: PROTOCOL_VERSION, minWriterVersion: PROTOCOL_VERSION },
+    protocol: protocolOf(metadata),
     metadata,
   }
   try {
-    await log.writeEntry(entry)
+    await log.writeEntry(entry, undefined)
   } catch (error) {
     if (isAlreadyExists(error)) throw new TableExistsError(path)
     throw new TableWriteError(entity.name, 'creating the table', { cause: error })
@@ -995,13 +1014,8 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
 /** Opens the table at a path at its newest version: the newest checkpoint, then the entries after it. */
 export async function openTable(path: string, options: TableOptions = {}): Promise<Table> {
   const log = new TableLog(path, options.fs ?? nodeFileSystem, path)
+  // Replay refuses a protocol pf cannot read (TableProtocolError naming the version and feature).
   const state = await log.latest()
-  if (state.protocol.minReaderVersion > PROTOCOL_VERSION) {
-    throw new ParquetFrameError(
-      'PF_TABLE_PROTOCOL',
-      `Table at ${path} needs reader protocol ${state.protocol.minReaderVersion}; this runtime reads ${PROTOCOL_VERSION}`,
-    )
-  }
   // The log object that read the state keeps its cache and identity; errors from now on name the entity.
   log.rename(state.metadata.entity.name)
   return new Table(path, log, state, options)

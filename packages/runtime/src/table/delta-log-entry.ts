@@ -1,0 +1,391 @@
+import type {
+  DeltaAdd,
+  DeltaCommit,
+  DeltaCommitInfo,
+  DeltaMetaData,
+  DeltaProtocol,
+  DeltaRemove,
+} from '../delta/delta-actions.js'
+import { deltaCheckConstraints } from '../delta/delta-constraints.js'
+import { type CommitSource, encodeDeltaCommit, parseDeltaCommit } from '../delta/delta-log-codec.js'
+import { decodeDeltaPath, encodeDeltaPath } from '../delta/delta-paths.js'
+import { deltaSchemaFor } from '../delta/delta-schema.js'
+import {
+  type DeltaStatKind,
+  decodeDeltaStats,
+  deltaStatKind,
+  encodeDeltaStats,
+} from '../delta/delta-stats.js'
+import { ENGINE_INFO } from './engine-info.js'
+import type { ColumnStats, FileStats } from './file-stats.js'
+import type {
+  AddAction,
+  CommitInfo,
+  LogEntry,
+  OperationName,
+  RemoveAction,
+  TableMetadata,
+} from './log-entry.js'
+import { checkMetadata, checkPfCommitFields } from './log-entry-schema.js'
+import { TableCorruptError, TableProtocolError } from './table-errors.js'
+import type { TableState } from './table-state.js'
+
+/**
+ * A pf log entry as a Delta commit and back: the one translation between pf's view of a version (LogEntry) and
+ * the Delta actions on disk. pf's metadata travels in `metaData.configuration` under `pf.*` keys (JSON text) and
+ * its commit bookkeeping in `commitInfo` (which may hold any field); Delta readers ignore both.
+ */
+
+/** Tag of an add holding pf's checksum of the data file's bytes (`crc32:<8 hex digits>`). */
+export const CHECKSUM_TAG = 'pf.crc32'
+
+/** Configuration keys of pf's metadata (JSON text values); `pf.` keys are ignored by Delta readers. */
+const PF = {
+  entity: 'pf.entity',
+  enums: 'pf.enums',
+  format: 'pf.format',
+  primaryKey: 'pf.primaryKey',
+  updateMode: 'pf.updateMode',
+  checkpointInterval: 'pf.checkpointInterval',
+  autoCompactFiles: 'pf.autoCompactFiles',
+  smallFileRows: 'pf.smallFileRows',
+  physicalColumns: 'pf.physicalColumns',
+  retiredColumns: 'pf.retiredColumns',
+  fillValues: 'pf.fillValues',
+} as const satisfies Partial<Record<keyof TableMetadata, string>>
+
+/** pf's operations as Delta's writers name them (`commitInfo.operation`). */
+const DELTA_OPERATION: Readonly<Record<OperationName, string>> = {
+  CREATE: 'CREATE TABLE',
+  APPEND: 'WRITE',
+  INSERT: 'WRITE',
+  OVERWRITE: 'WRITE',
+  UPSERT: 'MERGE',
+  DELETE: 'DELETE',
+  TRANSACTION: 'MERGE',
+  COMPACT: 'OPTIMIZE',
+  SET_SCHEMA: 'REPLACE COLUMNS',
+  SET_FORMAT: 'REORG',
+}
+
+/** What a Delta operation of another writer is to pf (its conflict checks skip only OPTIMIZE). */
+function pfOperation(operation: unknown, version: number): OperationName {
+  if (version === 0) return 'CREATE'
+  switch (operation) {
+    case 'WRITE':
+    case 'STREAMING UPDATE':
+      return 'APPEND'
+    case 'DELETE':
+      return 'DELETE'
+    case 'OPTIMIZE':
+      return 'COMPACT'
+    default:
+      return 'TRANSACTION'
+  }
+}
+
+/** Stored column → statistic kind, per metadata object (stats are keyed by the names in the data files). */
+const kindsCache = new WeakMap<TableMetadata, ReadonlyMap<string, DeltaStatKind>>()
+export function statKinds(metadata: TableMetadata): ReadonlyMap<string, DeltaStatKind> {
+  let kinds = kindsCache.get(metadata)
+  if (!kinds) {
+    const physical = metadata.physicalColumns ?? {}
+    kinds = new Map(
+      metadata.entity.fields.map((f) => [physical[f.column] ?? f.column, deltaStatKind(f.type)]),
+    )
+    kindsCache.set(metadata, kinds)
+  }
+  return kinds
+}
+
+/**
+ * Statistics read from a Delta `add`: the row count at once, the per-column part once the metadata in effect
+ * is known (`bind`, called by replay: a commit's stats are typed by the schema of its version).
+ */
+export class DeltaFileStats implements FileStats {
+  readonly numRows: number
+  #json: string
+  #kinds: ReadonlyMap<string, DeltaStatKind> | undefined
+  #columns: Readonly<Record<string, ColumnStats>> | undefined
+  constructor(numRows: number, json: string) {
+    this.numRows = numRows
+    this.#json = json
+  }
+  /** Types the statistics by a metadata (the first binding holds: a version's schema never changes). */
+  bind(metadata: TableMetadata): void {
+    this.#kinds ??= statKinds(metadata)
+  }
+  get columns(): Readonly<Record<string, ColumnStats>> {
+    if (this.#columns) return this.#columns
+    if (!this.#kinds) throw new Error('statistics read before their version was replayed')
+    const decoded = decodeDeltaStats(this.#json, this.#kinds)
+    this.#columns = decoded.ok ? decoded.value.columns : {}
+    return this.#columns
+  }
+}
+
+/** The `metaData` action of pf's metadata: Delta schema (stored column names), CHECK constraints, `pf.*` keys. */
+export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
+  const physical = metadata.physicalColumns ?? {}
+  // Data files hold renamed fields under their stored names: Delta readers (no column mapping) see those.
+  const stored = {
+    ...metadata.entity,
+    fields: metadata.entity.fields.map((f) => ({ ...f, column: physical[f.column] ?? f.column })),
+  }
+  const configuration: Record<string, string> = {
+    ...deltaCheckConstraints(stored, metadata.enums),
+    [PF.entity]: JSON.stringify(metadata.entity),
+    [PF.enums]: JSON.stringify(metadata.enums),
+    [PF.format]: JSON.stringify(metadata.format),
+    [PF.primaryKey]: JSON.stringify(metadata.primaryKey),
+    [PF.updateMode]: JSON.stringify(metadata.updateMode),
+    [PF.checkpointInterval]: JSON.stringify(metadata.checkpointInterval),
+  }
+  if (metadata.checkpointInterval > 0)
+    configuration['delta.checkpointInterval'] = String(metadata.checkpointInterval)
+  for (const key of [
+    'autoCompactFiles',
+    'smallFileRows',
+    'physicalColumns',
+    'retiredColumns',
+    'fillValues',
+  ] as const) {
+    if (metadata[key] !== undefined) configuration[PF[key]] = JSON.stringify(metadata[key])
+  }
+  return {
+    id: metadata.id,
+    format: { provider: metadata.format, options: {} },
+    schemaString: deltaSchemaFor(stored, metadata.enums).schemaString,
+    partitionColumns: [...metadata.partitionBy],
+    createdTime: metadata.createdTime,
+    configuration,
+  }
+}
+
+/** pf's metadata of a `metaData` action; TableProtocolError for a Delta table pf did not create. */
+function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMetadata {
+  const config = meta.configuration ?? {}
+  if (config[PF.entity] === undefined) {
+    throw new TableProtocolError(
+      source.table,
+      `${source.file} holds a Delta table without pf's metadata (no "${PF.entity}" configuration key); pf opens only tables it created`,
+    )
+  }
+  const raw: Record<string, unknown> = {
+    id: meta.id,
+    partitionBy: meta.partitionColumns,
+    createdTime: meta.createdTime ?? 0,
+  }
+  for (const [field, key] of Object.entries(PF)) {
+    const text = config[key]
+    if (text === undefined) continue
+    try {
+      raw[field] = JSON.parse(text) as unknown
+    } catch (error) {
+      throw new TableCorruptError(
+        source.table,
+        source.file,
+        source.version,
+        `configuration ${key} is not JSON`,
+        {
+          cause: error,
+        },
+      )
+    }
+  }
+  const checked = checkMetadata(raw)
+  if (!checked.ok) {
+    const detail = `pf's metadata in metaData.configuration: ${checked.problem}`
+    throw new TableCorruptError(source.table, source.file, source.version, detail)
+  }
+  return checked.value
+}
+
+/** Whether a commit changes rows (OPTIMIZE and format rewrites only rearrange them: `dataChange` false). */
+function changesData(operation: OperationName): boolean {
+  return operation !== 'COMPACT' && operation !== 'SET_FORMAT'
+}
+
+function toCommitInfo(entry: LogEntry, metadata: TableMetadata): DeltaCommitInfo {
+  const info = entry.commitInfo
+  const adds = entry.add?.length ?? 0
+  const removes = entry.remove?.length ?? 0
+  const operation = DELTA_OPERATION[info.operation]
+  const partitionBy = JSON.stringify(metadata.partitionBy)
+  const parameters: Record<string, unknown> =
+    operation === 'WRITE'
+      ? { mode: info.operation === 'OVERWRITE' ? 'Overwrite' : 'Append', partitionBy }
+      : operation === 'CREATE TABLE'
+        ? { isManaged: 'false', description: null, partitionBy, properties: '{}' }
+        : {}
+  return {
+    timestamp: info.timestamp,
+    operation,
+    operationParameters: parameters,
+    ...(info.readVersion >= 0 ? { readVersion: info.readVersion } : {}),
+    isolationLevel: 'Serializable',
+    isBlindAppend: info.operation === 'APPEND' && removes === 0,
+    operationMetrics: {
+      numAddedFiles: String(adds),
+      numRemovedFiles: String(removes),
+      numOutputRows: String(info.rowsAdded),
+      numDeletedRows: String(info.rowsRemoved),
+    },
+    engineInfo: ENGINE_INFO,
+    txnId: info.txnId,
+    ...(info.tableFiles !== undefined ? { tableFiles: info.tableFiles } : {}),
+    ...(info.tableRows !== undefined ? { tableRows: info.tableRows } : {}),
+    pf: {
+      operation: info.operation,
+      rowsAdded: info.rowsAdded,
+      rowsRemoved: info.rowsRemoved,
+      ...(info.details ? { details: info.details } : {}),
+      ...(entry.txn ? { txn: entry.txn } : {}),
+    },
+  }
+}
+
+/**
+ * The commit file of a pf entry. `before`: the state it applies to (removes carry the removed file's size and
+ * partition values; stats are typed by the metadata in effect).
+ */
+export function encodeLogEntry(entry: LogEntry, before: TableState | undefined): string {
+  const metadata = entry.metadata ?? before?.metadata
+  if (!metadata) throw new Error(`log entry ${entry.version} has no metadata to apply to`)
+  const timestamp = entry.commitInfo.timestamp
+  const dataChange = changesData(entry.commitInfo.operation)
+  const kinds = statKinds(metadata)
+  const remove: DeltaRemove[] = (entry.remove ?? []).map((r) => {
+    const live = before?.files.get(r.path)
+    return {
+      path: encodeDeltaPath(r.path),
+      deletionTimestamp: timestamp,
+      dataChange,
+      ...(live
+        ? {
+            extendedFileMetadata: true,
+            partitionValues: live.add.partitionValues,
+            size: live.add.size,
+            stats: `{"numRecords":${live.add.stats.numRows}}`,
+          }
+        : {}),
+      ...(live?.add.deletionVector ? { deletionVector: live.add.deletionVector } : {}),
+    }
+  })
+  const add: DeltaAdd[] = (entry.add ?? []).map((a) => ({
+    path: encodeDeltaPath(a.path),
+    partitionValues: a.partitionValues,
+    size: a.size,
+    modificationTime: a.modificationTime ?? timestamp,
+    dataChange,
+    stats: encodeDeltaStats(a.stats, kinds),
+    ...(a.checksum ? { tags: { [CHECKSUM_TAG]: a.checksum } } : {}),
+    ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
+  }))
+  const commit: DeltaCommit = {
+    commitInfo: toCommitInfo(entry, metadata),
+    ...(entry.protocol ? { protocol: entry.protocol } : {}),
+    ...(entry.metadata ? { metaData: toDeltaMetaData(entry.metadata) } : {}),
+    add,
+    remove,
+    txn: [],
+  }
+  return encodeDeltaCommit(commit)
+}
+
+function decodedPath(uri: string, source: CommitSource): string {
+  const decoded = decodeDeltaPath(uri)
+  // The codec checked every path already; this keeps the type honest.
+  if (!decoded.ok) throw new TableCorruptError(source.table, source.file, source.version, decoded.problem)
+  return decoded.path
+}
+
+function fromAdd(a: DeltaAdd, source: CommitSource): AddAction {
+  const path = decodedPath(a.path, source)
+  if (a.stats === undefined || a.stats === null) {
+    throw new TableProtocolError(
+      source.table,
+      `${source.file}: add ${path} has no stats (numRecords); pf needs every file's row count`,
+    )
+  }
+  const counted = decodeDeltaStats(a.stats, new Map())
+  if (!counted.ok)
+    throw new TableCorruptError(source.table, source.file, source.version, `add ${path}: ${counted.problem}`)
+  const checksum = a.tags?.[CHECKSUM_TAG]
+  if (checksum !== undefined && (checksum === null || !/^crc32:[0-9a-f]{8}$/.test(checksum))) {
+    throw new TableCorruptError(
+      source.table,
+      source.file,
+      source.version,
+      `add ${path}: tag ${CHECKSUM_TAG} is not "crc32:" and 8 hex digits`,
+    )
+  }
+  return {
+    path,
+    size: a.size,
+    partitionValues: a.partitionValues,
+    stats: new DeltaFileStats(counted.value.numRows, a.stats),
+    modificationTime: a.modificationTime,
+    ...(checksum ? { checksum } : {}),
+    ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
+  }
+}
+
+function fromRemove(r: DeltaRemove, source: CommitSource): RemoveAction {
+  return {
+    path: decodedPath(r.path, source),
+    ...(r.deletionVector ? { deletionVector: r.deletionVector } : {}),
+  }
+}
+
+function fromCommitInfo(
+  raw: DeltaCommitInfo | undefined,
+  source: CommitSource,
+  mtime: number,
+): {
+  commitInfo: CommitInfo
+  txn?: LogEntry['txn']
+} {
+  const version = source.version
+  const pf = checkPfCommitFields(raw ?? {})
+  if (!pf.ok) throw new TableCorruptError(source.table, source.file, version, pf.problem)
+  const own = pf.value.pf
+  const timestamp = typeof raw?.timestamp === 'number' ? raw.timestamp : mtime
+  const commitInfo: CommitInfo = {
+    timestamp,
+    operation: own?.operation ?? pfOperation(raw?.operation, version),
+    readVersion: typeof raw?.readVersion === 'number' ? raw.readVersion : version - 1,
+    rowsAdded: own?.rowsAdded ?? 0,
+    rowsRemoved: own?.rowsRemoved ?? 0,
+    txnId: typeof raw?.txnId === 'string' ? raw.txnId : '',
+    ...(own?.details ? { details: own.details } : {}),
+    ...(pf.value.tableFiles !== undefined ? { tableFiles: pf.value.tableFiles } : {}),
+    ...(pf.value.tableRows !== undefined ? { tableRows: pf.value.tableRows } : {}),
+  }
+  return own?.txn ? { commitInfo, txn: own.txn } : { commitInfo }
+}
+
+/** A commit file as pf's log entry (any Delta commit; pf's metadata required where a metaData action is). */
+export function decodeLogEntry(text: string, source: CommitSource, mtime = 0): LogEntry {
+  const commit = parseDeltaCommit(text, source)
+  const { commitInfo, txn } = fromCommitInfo(commit.commitInfo, source, mtime)
+  const protocol: DeltaProtocol | undefined = commit.protocol
+  return {
+    version: source.version,
+    commitInfo,
+    ...(protocol
+      ? {
+          protocol: {
+            minReaderVersion: protocol.minReaderVersion,
+            minWriterVersion: protocol.minWriterVersion,
+            ...(protocol.readerFeatures ? { readerFeatures: [...protocol.readerFeatures] } : {}),
+            ...(protocol.writerFeatures ? { writerFeatures: [...protocol.writerFeatures] } : {}),
+          },
+        }
+      : {}),
+    ...(commit.metaData ? { metadata: fromDeltaMetaData(commit.metaData, source) } : {}),
+    ...(commit.remove.length > 0 ? { remove: commit.remove.map((r) => fromRemove(r, source)) } : {}),
+    ...(commit.add.length > 0 ? { add: commit.add.map((a) => fromAdd(a, source)) } : {}),
+    ...(txn ? { txn } : {}),
+  }
+}

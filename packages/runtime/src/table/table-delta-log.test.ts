@@ -1,0 +1,315 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import pl from 'nodejs-polars'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
+import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { decodeLogEntry } from './delta-log-entry.js'
+import { createTable, openTable, type Table } from './table.js'
+import { LegacyTableLogError, TableProtocolError } from './table-errors.js'
+import { replay } from './table-state.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+let path: string
+
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+  path = join(dir, 'users')
+})
+afterEach(() => cleanup())
+
+/** Appends a hand-written commit (one JSON action per line) as the next version, as another Delta writer would. */
+async function commitByHand(version: number, actions: readonly object[]): Promise<void> {
+  await writeFile(commitPath(path, version), `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`, {
+    flag: 'wx',
+  })
+}
+
+/** The live data files of a version, replayed from the JSON commits with the spec's rules alone (no pf code). */
+async function liveFilesByHand(version: number): Promise<string[]> {
+  const live = new Map<string, string>()
+  for (let v = 0; v <= version; v++) {
+    for (const line of (await readFile(commitPath(path, v), 'utf8')).split('\n')) {
+      if (line.trim() === '') continue
+      const action = JSON.parse(line) as { add?: { path: string }; remove?: { path: string } }
+      if (action.remove) live.delete(decodeURIComponent(action.remove.path))
+      if (action.add) live.set(decodeURIComponent(action.add.path), action.add.path)
+    }
+  }
+  return [...live.keys()].map((p) => join(path, p))
+}
+
+describe('the log is the Delta Lake transaction log', () => {
+  it('version 0 holds protocol, metaData and commitInfo as the spec names them', async () => {
+    await createTable(path, { entity: userEntity, enums: userEnums })
+    expect(await readdir(join(path, '_delta_log'))).toEqual(['00000000000000000000.json'])
+    const v0 = await readCommitFile(path, 0)
+    expect(v0.lines.map((l) => Object.keys(l))).toEqual([['commitInfo'], ['protocol'], ['metaData']])
+    // Required fields (NOT NULL invariants) and the enum's CHECK constraint: writer version 3, no table features.
+    expect(v0.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 3 })
+    const meta = v0.metaData as Record<string, unknown>
+    expect(meta.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(meta.format).toEqual({ provider: 'parquet', options: {} })
+    expect(meta.partitionColumns).toEqual([])
+    expect(typeof meta.createdTime).toBe('number')
+    const schema = JSON.parse(meta.schemaString as string) as { type: string; fields: { name: string }[] }
+    expect(schema.type).toBe('struct')
+    expect(schema.fields.map((f) => f.name)).toEqual(userEntity.fields.map((f) => f.column))
+    const configuration = meta.configuration as Record<string, string>
+    expect(JSON.parse(configuration['pf.entity'] as string)).toEqual(userEntity)
+    expect(JSON.parse(configuration['pf.enums'] as string)).toEqual(userEnums)
+    expect(JSON.parse(configuration['pf.updateMode'] as string)).toBe('merge-on-read')
+    expect(Object.keys(configuration).some((k) => k.startsWith('delta.constraints.'))).toBe(true)
+    expect(v0.commitInfo).toMatchObject({
+      operation: 'CREATE TABLE',
+      isolationLevel: 'Serializable',
+      engineInfo: expect.stringMatching(/^parquetframe\/\d+\.\d+\.\d+/),
+    })
+  })
+
+  it('commits carry add and remove actions with the spec fields, stats and pf checksum tags', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
+    await table.append(users([1, 2, 3]))
+    const v1 = await readCommitFile(path, 1)
+    expect(v1.commitInfo).toMatchObject({
+      operation: 'WRITE',
+      operationParameters: { mode: 'Append' },
+      readVersion: 0,
+      isBlindAppend: true,
+      tableRows: 3,
+    })
+    expect(v1.add).toHaveLength(2)
+    for (const add of v1.add) {
+      const role = (add.partitionValues as Record<string, string>).role
+      expect(add.path).toMatch(new RegExp(`^role=${role}/part-[0-9a-f-]{36}\\.parquet$`))
+      expect(add.size).toBe((await stat(join(path, add.path as string))).size)
+      expect(add.dataChange).toBe(true)
+      expect(typeof add.modificationTime).toBe('number')
+      expect((add.tags as Record<string, string>)['pf.crc32']).toMatch(/^crc32:[0-9a-f]{8}$/)
+      const stats = JSON.parse(add.stats as string) as Record<string, Record<string, unknown>>
+      expect(stats.nullCount).toMatchObject({ id: 0, age: 0, score: expect.any(Number) })
+      if (role === 'ADMIN') {
+        expect(stats).toMatchObject({ numRecords: 1, minValues: { id: 2, name: 'u2' }, maxValues: { id: 2 } })
+      } else {
+        expect(stats).toMatchObject({ numRecords: 2, minValues: { id: 1, name: 'u1' }, maxValues: { id: 3 } })
+      }
+    }
+    await table.upsert(users([3], 'again'))
+    const v2 = await readCommitFile(path, 2)
+    expect(v2.commitInfo).toMatchObject({ operation: 'MERGE', readVersion: 1 })
+    const removed = v1.add.find((a) => (a.partitionValues as Record<string, string>).role === 'MEMBER')
+    expect(v2.remove).toEqual([
+      {
+        path: removed?.path,
+        deletionTimestamp: expect.any(Number),
+        dataChange: true,
+        extendedFileMetadata: true,
+        partitionValues: { role: 'MEMBER' },
+        size: removed?.size,
+        stats: '{"numRecords":2}',
+      },
+    ])
+    await table.compact()
+    const v3 = await readCommitFile(path, 3)
+    expect(v3.commitInfo).toMatchObject({ operation: 'OPTIMIZE' })
+    expect([...v3.add, ...v3.remove].every((a) => a.dataChange === false)).toBe(true)
+  })
+
+  it('paths and partition values go through the spec encoding: a reader decoding the URI finds the file', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['name'] })
+    await table.append(users([1]).withColumn(pl.lit('a b%c/d#').alias('name')))
+    const [add] = (await readCommitFile(path, 1)).add
+    expect(add?.partitionValues).toEqual({ name: 'a b%c/d#' })
+    expect(add?.path).toMatch(/^name=a%2520b%2525c%252Fd%2523\/part-/)
+    expect((await stat(join(path, decodeURIComponent(add?.path as string)))).isFile()).toBe(true)
+    expect((await (await openTable(path)).read()).getColumn('name').toArray()).toEqual(['a b%c/d#'])
+  })
+
+  it('an Avro table declares a reader feature other engines do not know', async () => {
+    await createTable(path, { entity: { ...userEntity, format: 'avro' }, enums: userEnums })
+    const v0 = await readCommitFile(path, 0)
+    expect(v0.protocol).toMatchObject({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['pfAvroDataFiles'],
+    })
+    expect([...((v0.protocol?.writerFeatures as string[] | undefined) ?? [])].sort()).toEqual([
+      'checkConstraints',
+      'invariants',
+      'pfAvroDataFiles',
+    ])
+    expect(v0.metaData?.format).toEqual({ provider: 'avro', options: {} })
+    const table = await openTable(path)
+    await table.append(users([1, 2]))
+    expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2])
+  })
+})
+
+describe('replay follows Action Reconciliation', () => {
+  let table: Table
+  beforeEach(async () => {
+    table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
+    await table.append(users([1, 2, 3]))
+  })
+
+  it('another writer re-adding the same file (with or without a remove) never doubles its rows', async () => {
+    const [add] = (await readCommitFile(path, 1)).add
+    await commitByHand(2, [{ commitInfo: { operation: 'OPTIMIZE' } }, { add: { ...add, dataChange: false } }])
+    await commitByHand(3, [
+      { remove: { path: add?.path, dataChange: false, deletionTimestamp: 1 } },
+      { add: { ...add, dataChange: false } },
+    ])
+    const opened = await openTable(path)
+    expect(opened.version).toBe(3)
+    expect(idsOf(await opened.read())).toEqual([1, 2, 3])
+    expect((await opened.snapshot()).numRows).toBe(3)
+    // pf's next commit rebases on the other writer's commits.
+    await opened.append(users([4]))
+    expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3, 4])
+  })
+
+  it('a logical file is (path, deletion vector): removes and adds of one path with different vectors', () => {
+    const source = (version: number) => ({ table: 't', file: `${version}.json`, version })
+    const meta = readFile(commitPath(path, 0), 'utf8')
+    return meta.then((v0Text) => {
+      const v0 = decodeLogEntry(v0Text, source(0))
+      const stats = '{"numRecords":10}'
+      const dv = (id: string, cardinality: number) => ({
+        storageType: 'u',
+        pathOrInlineDv: id.padEnd(20, '0'),
+        sizeInBytes: 40,
+        cardinality,
+      })
+      const add = (extra: object) => ({
+        add: {
+          path: 'p.parquet',
+          partitionValues: {},
+          size: 1,
+          modificationTime: 1,
+          dataChange: true,
+          stats,
+          ...extra,
+        },
+      })
+      const lines = (...actions: object[]) => actions.map((a) => JSON.stringify(a)).join('\n')
+      const v1 = decodeLogEntry(lines(add({})), source(1))
+      const v2 = decodeLogEntry(
+        lines({ remove: { path: 'p.parquet', dataChange: true } }, add({ deletionVector: dv('a', 3) })),
+        source(2),
+      )
+      const v3 = decodeLogEntry(
+        lines(
+          { remove: { path: 'p.parquet', dataChange: true, deletionVector: dv('a', 3) } },
+          add({ deletionVector: dv('b', 4) }),
+        ),
+        source(3),
+      )
+      const state = replay(undefined, [v0, v1, v2, v3])
+      expect([...state.files.keys()]).toEqual(['p.parquet'])
+      expect(state.rows).toBe(6)
+      expect(state.files.get('p.parquet')?.add.deletionVector?.pathOrInlineDv).toBe('b'.padEnd(20, '0'))
+      // Removing the logical file with the old vector again: it is not live.
+      const stale = decodeLogEntry(
+        lines({ remove: { path: 'p.parquet', dataChange: true, deletionVector: dv('a', 3) } }),
+        source(4),
+      )
+      expect(() => replay(state, [stale])).toThrow(
+        /removes p\.parquet \(deletion vector u.*\), which is not live/,
+      )
+    })
+  })
+
+  it('a reader feature pf does not support is refused, naming the table, version and feature', async () => {
+    await commitByHand(2, [
+      {
+        protocol: {
+          minReaderVersion: 3,
+          minWriterVersion: 7,
+          readerFeatures: ['futureThing'],
+          writerFeatures: ['futureThing'],
+        },
+      },
+    ])
+    const error = await openTable(path).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableProtocolError)
+    expect(error).toMatchObject({ code: 'PF_TABLE_PROTOCOL' })
+    expect((error as Error).message).toMatch(/version 2 needs the Delta reader feature futureThing/)
+    await expect(table.read()).rejects.toBeInstanceOf(TableProtocolError)
+  })
+
+  it('reader version 2 (column mapping) is refused; an unknown writer feature refuses writes, not reads', async () => {
+    await commitByHand(2, [
+      {
+        protocol: {
+          minReaderVersion: 1,
+          minWriterVersion: 7,
+          writerFeatures: ['rowTracking', 'domainMetadata'],
+        },
+      },
+    ])
+    const opened = await openTable(path)
+    expect(idsOf(await opened.read())).toEqual([1, 2, 3])
+    const error = await opened.append(users([9])).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableProtocolError)
+    expect((error as Error).message).toMatch(/writer features rowTracking, domainMetadata/)
+    expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3])
+    await commitByHand(3, [{ protocol: { minReaderVersion: 2, minWriterVersion: 5 } }])
+    await expect(openTable(path)).rejects.toThrow(/reader version 2 \(column mapping\)/)
+  })
+})
+
+describe('tables of the pre-Delta log', () => {
+  it('a folder with _pf_log/ is a typed error naming it, never an empty table', async () => {
+    await mkdir(join(path, '_pf_log'), { recursive: true })
+    await writeFile(join(path, '_pf_log', '00000000000000000000.json'), '{"version":0}')
+    const error = await openTable(path).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LegacyTableLogError)
+    expect(error).toMatchObject({ code: 'PF_TABLE_LEGACY_LOG', folder: join(path, '_pf_log') })
+    expect((error as Error).message).toContain('pre-Delta log')
+  })
+})
+
+describe("a reader knowing only the spec sees pf's rows at every version (DuckDB reads the live files)", () => {
+  it('after inserts, upserts, deletes, partition moves and compaction', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
+    const steps: (() => Promise<unknown>)[] = [
+      () => table.append(users(range(0, 12))),
+      () => table.upsert(users([1, 2, 3, 4], 'updated')),
+      () => table.deleteKeys([5]),
+      () => table.deleteWhere(pl.col('age').lt(3)),
+      // id 7 moves from MEMBER to ADMIN.
+      () => table.upsert(users([7], 'moved').withColumn(pl.lit('ADMIN').alias('role'))),
+      () => table.compact(),
+      () => table.transaction((tx) => void tx.upsert(users([20, 21], 'tx')).deleteKeys([8])),
+    ]
+    for (const step of steps) await step()
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      for (let v = 1; v <= table.version; v++) {
+        const ours = (await (await table.at(v)).read())
+          .select('id', 'name', 'role')
+          .sort('id')
+          .toRecords()
+          .map((r) => `${r.id}:${r.name}:${r.role}`)
+        const files = await liveFilesByHand(v)
+        const list = files.map((f) => `'${f}'`).join(',')
+        const rows =
+          files.length === 0
+            ? []
+            : (
+                await (
+                  await duck.run(
+                    `select id, name, role from read_parquet([${list}], hive_partitioning = true) order by id`,
+                  )
+                ).getRowObjectsJS()
+              ).map((r) => `${r.id}:${r.name}:${r.role}`)
+        expect(rows, `version ${v}`).toEqual(ours)
+      }
+    } finally {
+      duck.closeSync()
+    }
+    expect(idsOf(await table.read())).toEqual([3, 4, 6, 7, 9, 10, 11, 20, 21])
+  })
+})

@@ -1,0 +1,75 @@
+import { deltaCheckConstraints } from '../delta/delta-constraints.js'
+import {
+  type DeltaTableFeature,
+  FEATURE_RULES,
+  PF_AVRO_FEATURE,
+  protocolFor,
+  supportedFeatures,
+  tableFeaturesFor,
+} from '../delta/protocol-features.js'
+import type { ProtocolAction, TableMetadata } from './log-entry.js'
+
+/**
+ * Which Delta protocols pf reads and writes, and the protocol a pf table declares. Reader version 1 needs
+ * nothing; 2 means column mapping (not yet read by pf); 3 lists reader features, each of which pf must support.
+ */
+
+/** Reader features pf implements. */
+const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE])
+/** Writer features pf honours when it writes (it enforces NOT NULL and its own enum CHECK constraints). */
+const WRITER_FEATURES: ReadonlySet<string> = new Set([
+  PF_AVRO_FEATURE,
+  'invariants',
+  'checkConstraints',
+  'appendOnly',
+])
+
+/** Why pf cannot read a table of this protocol, or undefined when it can. */
+export function readerProblem(protocol: ProtocolAction): string | undefined {
+  const reader = protocol.minReaderVersion
+  if (reader > 3) return `needs Delta reader version ${reader}; pf reads versions 1 and 3`
+  if (reader === 2) return 'needs Delta reader version 2 (column mapping), which pf does not read yet'
+  if (reader === 3) {
+    const missing = (protocol.readerFeatures ?? []).filter((f) => !READER_FEATURES.has(f))
+    if (missing.length > 0)
+      return `needs the Delta reader feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which pf does not support`
+  }
+  return undefined
+}
+
+/**
+ * Why pf cannot write a table of this protocol, or undefined when it can. Writer version 7 lists its features,
+ * each of which pf must honour; legacy writer versions (2-6) only imply features a table may not use.
+ */
+export function writerProblem(protocol: ProtocolAction): string | undefined {
+  const read = readerProblem(protocol)
+  if (read !== undefined) return read
+  const writer = protocol.minWriterVersion
+  if (writer > 7) return `needs Delta writer version ${writer}; pf writes up to 7`
+  const missing = writer === 7 ? (protocol.writerFeatures ?? []).filter((f) => !WRITER_FEATURES.has(f)) : []
+  return missing.length > 0
+    ? `needs the Delta writer feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which pf does not support`
+    : undefined
+}
+
+function isKnownFeature(name: string): name is DeltaTableFeature {
+  return Object.hasOwn(FEATURE_RULES, name)
+}
+
+function protocolFeatures(metadata: TableMetadata): DeltaTableFeature[] {
+  return tableFeaturesFor(metadata.entity, deltaCheckConstraints(metadata.entity, metadata.enums), {
+    format: metadata.format,
+  })
+}
+
+/**
+ * The protocol a pf table with this metadata declares: the lowest for the features it uses (NOT NULL,
+ * enum CHECK constraints, Avro data files), never lower than `current` (protocols never go down).
+ */
+export function protocolOf(metadata: TableMetadata, current?: ProtocolAction): ProtocolAction {
+  const needed = protocolFeatures(metadata)
+  if (!current) return protocolFor(needed)
+  const have = supportedFeatures(current)
+  if (needed.every((f) => have.writers.has(f) || have.readers.has(f))) return current
+  return protocolFor([...new Set([...have.writers, ...have.readers, ...needed])].filter(isKnownFeature))
+}
