@@ -50,8 +50,8 @@ describe('a transaction over two tables that fails', () => {
       await b.insert(rows([1]))
       fs.inject({ op, path: /[\\/]b[\\/]_delta_log[\\/]\d{20}\.json$/, code: 'EIO', times: 100 })
       const outcome = await commitTables([
-        { table: a, build: (tx) => tx.insert(rows([2])) },
-        { table: b, build: (tx) => tx.insert(rows([2])) },
+        { table: a, build: (tx) => void tx.insert(rows([2])) },
+        { table: b, build: (tx) => void tx.insert(rows([2])) },
       ]).then(
         () => 'committed',
         () => 'failed',
