@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,13 +50,16 @@ function writeAvro(
       }
     : {}
   return new Promise((done, fail) => {
-    const encoder = avsc.createFileEncoder(
-      path,
+    // Done when the file is closed, not when the encoder has its last record (a timer raced that under load).
+    const encoder = new avsc.streams.BlockEncoder(
       avsc.Type.forSchema(schema as avsc.Schema, wrapUnions ? { wrapUnions } : {}),
       options as never,
     )
+    const file = createWriteStream(path)
     encoder.on('error', fail)
-    encoder.on('finish', () => setTimeout(() => done(path), 50))
+    file.on('error', fail)
+    file.on('close', () => done(path))
+    encoder.pipe(file)
     for (const v of values) encoder.write(v)
     encoder.end()
   })
