@@ -82,6 +82,9 @@ const metadata = object({
   physicalColumns: optional(record(nonEmpty)),
   retiredColumns: optional(names),
   fillValues: optional(record(either(string, number, boolean))),
+  columnMapping: optional(
+    object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
+  ),
 })
 
 const statValue = either(string, number)
@@ -152,6 +155,8 @@ const pfCommitFields = object({
       rowsRemoved: count,
       details: optional(array(string)),
       txn: optional(txn),
+      // A reservation's planned actions as Delta actions (each one validated by the Delta codec when decoded).
+      reserved: optional(object({ rowsAdded: count, rowsRemoved: count, actions: array(object({})) })),
     }),
   ),
 })
@@ -196,6 +201,11 @@ export interface PfCommitFields {
     readonly rowsRemoved: number
     readonly details?: readonly string[]
     readonly txn?: TxnRef
+    readonly reserved?: {
+      readonly rowsAdded: number
+      readonly rowsRemoved: number
+      readonly actions: readonly Record<string, unknown>[]
+    }
   }
 }
 

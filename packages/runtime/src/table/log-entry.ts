@@ -60,6 +60,25 @@ export interface TableMetadata {
   readonly retiredColumns?: readonly string[]
   /** Stored column name → the value rows of files lacking that column read (fields added with a default). */
   readonly fillValues?: Readonly<Record<string, FillValue>>
+  /**
+   * Delta column mapping (name mode), present once a rename or drop needed it: kept in the Delta schema's field
+   * metadata, the one record of which column each field's data files use.
+   */
+  readonly columnMapping?: ColumnMappingMetadata
+}
+
+/** Column mapping of a table (PROTOCOL.md "Column Mapping", name mode). */
+export interface ColumnMappingMetadata {
+  /** The highest column id ever assigned (`delta.columnMapping.maxColumnId`). */
+  readonly maxColumnId: number
+  /** Field column → its stable id and the physical column name of its data. */
+  readonly columns: Readonly<Record<string, ColumnMappingEntry>>
+}
+
+/** One field's column mapping: `delta.columnMapping.id` and `delta.columnMapping.physicalName`. */
+export interface ColumnMappingEntry {
+  readonly id: number
+  readonly physicalName: string
 }
 
 /** A data file becomes part of the table. */
@@ -105,9 +124,10 @@ export interface CommitInfo {
 }
 
 /**
- * Marks an entry written by a multi-table transaction (`commitTables`). The entry takes effect only once the
- * transaction's decision file says `commit`; while the file is missing the entry is pending (readers stop
- * before it, writers wait for it), and with `abort` it is a void version that changes nothing.
+ * Marks a reservation of a multi-table transaction (`commitTables`): a version that changes nothing for any
+ * reader and carries the table's planned actions (`LogEntry.reserved`). While the transaction's decision file is
+ * missing the entry is pending (pf readers stop before it, pf writers wait for it); with `abort` it stays void;
+ * with `commit` the planned actions are published as a later version (see txn-publish.ts).
  */
 export interface TxnRef {
   /** Random id of the transaction. */
@@ -131,8 +151,27 @@ export interface LogEntry {
   readonly metadata?: TableMetadata
   readonly remove?: readonly RemoveAction[]
   readonly add?: readonly AddAction[]
-  /** Present when the entry belongs to a multi-table transaction: it counts only once that commits. */
+  /** Present when the entry reserves a version for a multi-table transaction (see `TxnRef`). */
   readonly txn?: TxnRef
+  /** The actions a reservation plans: published by a later version once its transaction commits. */
+  readonly reserved?: ReservedActions
+  /** Delta `txn` actions (application progress markers; pf's publications name `pf-txn-<id>`). */
+  readonly appTxns?: readonly AppTxn[]
+}
+
+/** What a multi-table transaction's reservation plans for its table (a normal commit's actions, not yet applied). */
+export interface ReservedActions {
+  readonly remove: readonly RemoveAction[]
+  readonly add: readonly AddAction[]
+  readonly rowsAdded: number
+  readonly rowsRemoved: number
+}
+
+/** A Delta `txn` action: an application's progress marker, committed with the version that makes the progress. */
+export interface AppTxn {
+  readonly appId: string
+  readonly version: number
+  readonly lastUpdated?: number
 }
 
 /** Zero-padded file name of a version's commit. */
