@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { dirname, join, posix } from 'node:path'
+import { dirname, join, posix, sep } from 'node:path'
 import { type FileSystem, isNotFound } from '../table/file-system.js'
 
 /**
- * Index files live under `<table>/_pf/indexes/`, mirroring the data file's relative path:
+ * Index files live under `<table>/_pf/indexes/`, mirroring the data file's path in the table folder:
  * `_pf/indexes/<data path>.<columns>.pfidx`. Delta readers and other engines' VACUUM ignore `_`-prefixed paths; the
  * data file's path is readable from the name, so the index files of deleted data files can be found and removed.
  */
 export const INDEX_DIR = join('_pf', 'indexes')
 const SUFFIX = '.pfidx'
 
-/** The index file of a data file (table-relative, `/`-separated) and a group's columns. */
+/** The index file of a data file (its path in the table folder, `/`-separated) and a group's columns. */
 export function indexFilePath(tablePath: string, dataPath: string, columns: readonly string[]): string {
-  const name = columns.map((c) => encodeURIComponent(c)).join('+')
+  const name = columns.map((c) => encodeURIComponent(c).replaceAll('.', '%2E')).join('+')
   return join(tablePath, INDEX_DIR, ...posix.normalize(dataPath).split('/')) + `.${name}${SUFFIX}`
 }
 
@@ -42,38 +42,48 @@ export async function writeIndexFile(fs: FileSystem, path: string, bytes: Uint8A
   }
 }
 
-/** Deletes the index files of data files (table-relative paths), e.g. those vacuum deleted. Returns how many. */
-export async function deleteIndexFilesOf(
-  fs: FileSystem,
-  tablePath: string,
-  dataPaths: readonly string[],
-): Promise<number> {
-  let deleted = 0
-  const byDir = new Map<string, Set<string>>()
-  for (const p of dataPaths) {
-    const abs = join(tablePath, INDEX_DIR, ...posix.normalize(p).split('/'))
-    const names = byDir.get(dirname(abs)) ?? new Set<string>()
-    names.add(`${abs.slice(dirname(abs).length + 1)}.`)
-    byDir.set(dirname(abs), names)
-  }
-  for (const [dir, prefixes] of byDir) {
-    let entries: string[]
+/**
+ * Deletes the index files (and left-over temporary ones) whose data file no longer exists, e.g. after a vacuum
+ * deleted data files. Returns the deleted index files, relative to the table, `/`-separated, sorted.
+ */
+export async function sweepIndexFiles(fs: FileSystem, tablePath: string): Promise<string[]> {
+  const root = join(tablePath, INDEX_DIR)
+  const deleted: string[] = []
+  const visit = async (dir: string, prefix: string): Promise<void> => {
+    let entries: { name: string; isDirectory: boolean }[]
     try {
-      entries = await fs.readdir(dir)
+      entries = await fs.readdirTyped(dir)
     } catch (error) {
-      if (isNotFound(error)) continue
+      if (isNotFound(error)) return
       throw error
     }
-    for (const name of entries) {
-      if (![...prefixes].some((prefix) => name.startsWith(prefix))) continue
-      if (!name.endsWith(SUFFIX) && !name.endsWith('.tmp')) continue
+    for (const e of entries) {
+      if (e.isDirectory) {
+        await visit(join(dir, e.name), `${prefix}${e.name}/`)
+        continue
+      }
+      const data = dataFileOf(e.name)
+      if (data === undefined) continue
       try {
-        await fs.unlink(join(dir, name))
-        deleted++
+        await fs.stat(join(tablePath, ...`${prefix}${data}`.split('/')))
+        continue
+      } catch (error) {
+        if (!isNotFound(error)) throw error
+      }
+      try {
+        await fs.unlink(join(dir, e.name))
+        deleted.push(`${INDEX_DIR.split(sep).join('/')}/${prefix}${e.name}`)
       } catch (error) {
         if (!isNotFound(error)) throw error
       }
     }
   }
-  return deleted
+  await visit(root, '')
+  return deleted.sort()
+}
+
+/** The data file name of an index file name (`<data>.<columns>.pfidx`, or a temporary `….pfidx.<uuid>.tmp`). */
+function dataFileOf(name: string): string | undefined {
+  const match = /^(.+)\.[^.]+\.pfidx(?:\.[0-9a-f-]{36}\.tmp)?$/.exec(name)
+  return match?.[1]
 }

@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path'
 import pl from 'nodejs-polars'
 import { readDeletionVector } from '../delta/deletion-vector.js'
 import { type DeltaDeletionVector, deletionVectorId } from '../delta/delta-actions.js'
@@ -128,7 +129,9 @@ export class SecondaryIndexes {
     identity: FileIdentity,
     group: IndexGroup,
   ): Promise<FileIndex> {
-    const path = indexFilePath(table.path, file.add.path, group.columns)
+    // Named after the data file's path in the table folder (a Delta add path is a URI: it may be escaped).
+    const inTable = relative(table.path, readers.store.absolute(file)).split(sep).join('/')
+    const path = indexFilePath(table.path, inTable, group.columns)
     const bytes = await readIndexFile(table.fs, path)
     if (bytes) {
       try {
