@@ -16,6 +16,7 @@ import {
 import { parquetWasm } from '../vendor/parquet-wasm.js'
 import { DecimalRangeError } from './decimal-range-error.js'
 import type { ParquetCompression } from './parquet-encoder.js'
+import { ipcStreamOf } from './polars-ipc.js'
 
 /**
  * Parquet through arrow-rs (parquet-wasm) for frames with Decimal or Bytes columns, which polars 0.24 cannot write
@@ -50,6 +51,7 @@ export function binaryColumnTargets(
 
 const WORD = 2n ** 32n
 const MOD128 = 2n ** 128n
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** The unscaled integer of a decimal string at `spec.scale` (exact), or a DecimalRangeError naming `subject`. */
 export function unscaledDecimal(text: string, spec: DecimalSpec, subject: string): bigint {
@@ -71,6 +73,15 @@ function decimalData(texts: Arrow.Data, spec: DecimalSpec, subject: string): Arr
     const text = vector.get(i) as string | null
     if (text === null) continue
     let v = unscaledDecimal(text, spec, subject)
+    if (v >= -MAX_SAFE && v <= MAX_SAFE) {
+      // Most values: two 32-bit words from a double (exact below 2^53), the upper two words the sign.
+      const n = Number(v)
+      const hi = Math.floor(n / 2 ** 32)
+      words[i * 4] = n - hi * 2 ** 32
+      words[i * 4 + 1] = hi >>> 0
+      words[i * 4 + 2] = words[i * 4 + 3] = n < 0 ? 0xffffffff : 0
+      continue
+    }
     if (v < 0n) v += MOD128
     for (let w = 0; w < 4; w++) {
       words[i * 4 + w] = Number(v % WORD)
@@ -142,7 +153,7 @@ export function encodeParquetWithArrow(
   compression: ParquetCompression,
   subjectOf: (column: string) => string = (column) => column,
 ): Uint8Array {
-  const source = tableFromIPC(df.writeIPCStream())
+  const source = tableFromIPC(ipcStreamOf(df))
   const columns: Record<string, Arrow.Vector> = {}
   for (const field of source.schema.fields) {
     const vector = source.getChild(field.name) as Arrow.Vector

@@ -13,6 +13,7 @@ import {
   tableFromIPC,
   tableToIPC,
 } from '../vendor/apache-arrow.js'
+import { ipcStreamOf } from './polars-ipc.js'
 
 /**
  * Tables hold Bytes values as base64 text in memory (nodejs-polars 0.24 cannot describe a Binary column: asking a
@@ -72,7 +73,7 @@ function toBase64(data: Arrow.Data): Arrow.Data {
 
 /** A frame whose binary columns (if any) are replaced by base64 text; frames without any are returned as they are. */
 export function binaryColumnsAsBase64(df: pl.DataFrame): pl.DataFrame {
-  const table = tableFromIPC(df.writeIPCStream())
+  const table = tableFromIPC(ipcStreamOf(df))
   if (!table.schema.fields.some((f) => containsBinary(f.type))) return df
   const columns: Record<string, Arrow.Vector> = {}
   for (const field of table.schema.fields) {

@@ -222,6 +222,36 @@ describe('the Parquet encoders', () => {
     ])
   })
 
+  it('every unscaled value is exact: around 2^32, 2^53, 2^64 and the 38-digit limit, both signs', () => {
+    const values = [
+      '0',
+      '-1',
+      '4294967295',
+      '4294967296',
+      '-4294967296',
+      '-4294967297',
+      '9007199254740991',
+      '-9007199254740991',
+      '9007199254740993',
+      '-9007199254740993',
+      '18446744073709551616',
+      '-18446744073709551617',
+      '99999999999999999999999999999999999999',
+      '-99999999999999999999999999999999999999',
+    ]
+    const wide = entityIRFor('W', { id: 'Int', price: 'Decimal(38,0)' })
+    const df = pl.DataFrame([
+      pl.Series(
+        'id',
+        values.map((_, i) => i),
+        pl.Int64,
+      ),
+      pl.Series('price', values, pl.Utf8),
+    ])
+    const back = pl.readParquet(Buffer.from(encodeParquet(df, 'zstd', { entity: wide })))
+    expect(back.select(pl.col('price').cast(pl.Utf8)).getColumn('price').toArray()).toEqual(values)
+  })
+
   it('binary columns read back as the base64 text tables hold in memory', () => {
     const b64 = Buffer.from([0, 255, 10]).toString('base64')
     const df = pl.DataFrame([
