@@ -206,11 +206,11 @@ function changesData(operation: OperationName): boolean {
   return operation !== 'COMPACT' && operation !== 'SET_FORMAT'
 }
 
-function toCommitInfo(entry: LogEntry, metadata: TableMetadata): DeltaCommitInfo {
+function toCommitInfo(entry: LogEntry, metadata: TableMetadata, reserved: unknown): DeltaCommitInfo {
   const info = entry.commitInfo
   const adds = entry.add?.length ?? 0
   const removes = entry.remove?.length ?? 0
-  const operation = DELTA_OPERATION[info.operation]
+  const operation = reserved === undefined ? DELTA_OPERATION[info.operation] : RESERVE_OPERATION
   const partitionBy = JSON.stringify(metadata.partitionBy)
   const parameters: Record<string, unknown> =
     operation === 'WRITE'
@@ -241,38 +241,44 @@ function toCommitInfo(entry: LogEntry, metadata: TableMetadata): DeltaCommitInfo
       rowsRemoved: info.rowsRemoved,
       ...(info.details ? { details: info.details } : {}),
       ...(entry.txn ? { txn: entry.txn } : {}),
+      ...(reserved !== undefined ? { reserved } : {}),
     },
   }
 }
 
-/**
- * The commit file of a pf entry. `before`: the state it applies to (removes carry the removed file's size and
- * partition values; stats are typed by the metadata in effect).
- */
-export function encodeLogEntry(entry: LogEntry, before: TableState | undefined): string {
-  const metadata = entry.metadata ?? before?.metadata
-  if (!metadata) throw new Error(`log entry ${entry.version} has no metadata to apply to`)
-  const timestamp = entry.commitInfo.timestamp
-  const dataChange = changesData(entry.commitInfo.operation)
-  const kinds = statKinds(metadata)
-  const remove: DeltaRemove[] = (entry.remove ?? []).map((r) => {
-    const live = before?.files.get(r.path)
-    return {
-      path: encodeDeltaPath(r.path),
-      deletionTimestamp: timestamp,
-      dataChange,
-      ...(live
-        ? {
-            extendedFileMetadata: true,
-            partitionValues: live.add.partitionValues,
-            size: live.add.size,
-            stats: `{"numRecords":${live.add.stats.numRows}}`,
-          }
-        : {}),
-      ...(live?.add.deletionVector ? { deletionVector: live.add.deletionVector } : {}),
-    }
-  })
-  const add: DeltaAdd[] = (entry.add ?? []).map((a) => ({
+/** Delta `commitInfo.operation` of a reservation (a version that changes nothing; see txn-publish.ts). */
+export const RESERVE_OPERATION = 'pf: reserve transaction'
+
+function toDeltaRemove(
+  r: RemoveAction,
+  before: TableState | undefined,
+  timestamp: number,
+  dataChange: boolean,
+): DeltaRemove {
+  const live = before?.files.get(r.path)
+  return {
+    path: encodeDeltaPath(r.path),
+    deletionTimestamp: timestamp,
+    dataChange,
+    ...(live
+      ? {
+          extendedFileMetadata: true,
+          partitionValues: live.add.partitionValues,
+          size: live.add.size,
+          stats: `{"numRecords":${live.add.stats.numRows}}`,
+        }
+      : {}),
+    ...(live?.add.deletionVector ? { deletionVector: live.add.deletionVector } : {}),
+  }
+}
+
+function toDeltaAdd(
+  a: AddAction,
+  kinds: ReadonlyMap<string, DeltaStatKind>,
+  timestamp: number,
+  dataChange: boolean,
+): DeltaAdd {
+  return {
     path: encodeDeltaPath(a.path),
     partitionValues: a.partitionValues,
     size: a.size,
@@ -281,14 +287,37 @@ export function encodeLogEntry(entry: LogEntry, before: TableState | undefined):
     stats: encodeDeltaStats(a.stats, kinds),
     ...(a.checksum ? { tags: { [CHECKSUM_TAG]: a.checksum } } : {}),
     ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
-  }))
+  }
+}
+
+/**
+ * The commit file of a pf entry. `before`: the state it applies to (removes carry the removed file's size and
+ * partition values; stats are typed by the metadata in effect). A reservation's planned actions are encoded the
+ * same way, inside its commitInfo, where Delta readers ignore them.
+ */
+export function encodeLogEntry(entry: LogEntry, before: TableState | undefined): string {
+  const metadata = entry.metadata ?? before?.metadata
+  if (!metadata) throw new Error(`log entry ${entry.version} has no metadata to apply to`)
+  const timestamp = entry.commitInfo.timestamp
+  const dataChange = changesData(entry.commitInfo.operation)
+  const kinds = statKinds(metadata)
+  const reserved = entry.reserved
+    ? {
+        rowsAdded: entry.reserved.rowsAdded,
+        rowsRemoved: entry.reserved.rowsRemoved,
+        actions: [
+          ...entry.reserved.remove.map((r) => ({ remove: toDeltaRemove(r, before, timestamp, dataChange) })),
+          ...entry.reserved.add.map((a) => ({ add: toDeltaAdd(a, kinds, timestamp, dataChange) })),
+        ],
+      }
+    : undefined
   const commit: DeltaCommit = {
-    commitInfo: toCommitInfo(entry, metadata),
+    commitInfo: toCommitInfo(entry, metadata, reserved),
     ...(entry.protocol ? { protocol: entry.protocol } : {}),
     ...(entry.metadata ? { metaData: toDeltaMetaData(entry.metadata) } : {}),
-    add,
-    remove,
-    txn: [],
+    add: (entry.add ?? []).map((a) => toDeltaAdd(a, kinds, timestamp, dataChange)),
+    remove: (entry.remove ?? []).map((r) => toDeltaRemove(r, before, timestamp, dataChange)),
+    txn: (entry.appTxns ?? []).map((t) => ({ ...t })),
   }
   return encodeDeltaCommit(commit)
 }
@@ -345,6 +374,7 @@ function fromCommitInfo(
 ): {
   commitInfo: CommitInfo
   txn?: LogEntry['txn']
+  reserved?: LogEntry['reserved']
 } {
   const version = source.version
   const pf = checkPfCommitFields(raw ?? {})
@@ -362,13 +392,37 @@ function fromCommitInfo(
     ...(pf.value.tableFiles !== undefined ? { tableFiles: pf.value.tableFiles } : {}),
     ...(pf.value.tableRows !== undefined ? { tableRows: pf.value.tableRows } : {}),
   }
-  return own?.txn ? { commitInfo, txn: own.txn } : { commitInfo }
+  const reserved = own?.reserved && fromReserved(own.reserved, source)
+  return { commitInfo, ...(own?.txn ? { txn: own.txn } : {}), ...(reserved ? { reserved } : {}) }
+}
+
+/** A reservation's planned actions, validated by the Delta codec as the actions of a commit would be. */
+function fromReserved(
+  raw: { rowsAdded: number; rowsRemoved: number; actions: readonly Record<string, unknown>[] },
+  source: CommitSource,
+): NonNullable<LogEntry['reserved']> {
+  const where = { ...source, file: `${source.file} (commitInfo.pf.reserved.actions)` }
+  const planned = parseDeltaCommit(raw.actions.map((a) => JSON.stringify(a)).join('\n'), where)
+  const kinds = raw.actions.flatMap((a) => Object.keys(a)).filter((k) => k !== 'add' && k !== 'remove')
+  if (kinds.length > 0)
+    throw new TableCorruptError(
+      source.table,
+      source.file,
+      source.version,
+      `commitInfo.pf.reserved.actions holds ${kinds[0]}, only add and remove are planned`,
+    )
+  return {
+    remove: planned.remove.map((r) => fromRemove(r, where)),
+    add: planned.add.map((a) => fromAdd(a, where)),
+    rowsAdded: raw.rowsAdded,
+    rowsRemoved: raw.rowsRemoved,
+  }
 }
 
 /** A commit file as pf's log entry (any Delta commit; pf's metadata required where a metaData action is). */
 export function decodeLogEntry(text: string, source: CommitSource, mtime = 0): LogEntry {
   const commit = parseDeltaCommit(text, source)
-  const { commitInfo, txn } = fromCommitInfo(commit.commitInfo, source, mtime)
+  const { commitInfo, txn, reserved } = fromCommitInfo(commit.commitInfo, source, mtime)
   const protocol: DeltaProtocol | undefined = commit.protocol
   return {
     version: source.version,
@@ -387,5 +441,15 @@ export function decodeLogEntry(text: string, source: CommitSource, mtime = 0): L
     ...(commit.remove.length > 0 ? { remove: commit.remove.map((r) => fromRemove(r, source)) } : {}),
     ...(commit.add.length > 0 ? { add: commit.add.map((a) => fromAdd(a, source)) } : {}),
     ...(txn ? { txn } : {}),
+    ...(reserved ? { reserved } : {}),
+    ...(commit.txn.length > 0
+      ? {
+          appTxns: commit.txn.map((t) => ({
+            appId: t.appId,
+            version: t.version,
+            ...(typeof t.lastUpdated === 'number' ? { lastUpdated: t.lastUpdated } : {}),
+          })),
+        }
+      : {}),
   }
 }

@@ -7,6 +7,7 @@ export type ConflictReason =
   | 'too-many-retries'
   | 'version-taken'
   | 'transaction-aborted'
+  | 'publish-conflict'
 
 /** Another writer's commit makes this one invalid (or retries ran out). Nothing of this commit is visible. */
 export class ConflictError extends ParquetFrameError {

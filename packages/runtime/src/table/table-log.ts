@@ -337,8 +337,12 @@ export class TableLog {
     }
   }
 
-  /** Caches a checkpoint of a state and points the cache's `_last_checkpoint` at it (temp file + rename). */
+  /**
+   * Caches a checkpoint of a state and points the cache's `_last_checkpoint` at it (temp file + rename). Not at a
+   * state with an unpublished multi-table transaction: the cache does not hold reservations.
+   */
   async writeCheckpoint(state: TableState): Promise<void> {
+    if (state.unpublished?.size) return
     await this.fs.mkdir(this.cacheDir)
     await this.replaceFile(checkpointFileName(state.version), JSON.stringify(toCheckpoint(state)))
     await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))

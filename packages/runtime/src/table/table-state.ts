@@ -3,6 +3,7 @@ import { DeltaFileStats } from './delta-log-entry.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import type { AddAction, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
+import { type Reservation, trackReservations } from './txn-publish.js'
 
 /** A logical file that is part of a version: a data file and the rows deleted from it. */
 export interface LiveFile {
@@ -32,6 +33,8 @@ export interface TableState {
   readonly files: ReadonlyMap<string, LiveFile>
   /** Visible rows (kept with the state: commits record it and replay checks it). */
   readonly rows: number
+  /** Committed multi-table transactions reserved here and not yet published, by id (see txn-publish.ts). */
+  readonly unpublished?: ReadonlyMap<string, Reservation>
 }
 
 /** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
@@ -148,6 +151,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   let protocol = start?.protocol
   let metadata = start?.metadata
   let rows = start?.rows ?? 0
+  let unpublished = start?.unpublished
   const files = new Map(start?.files)
   for (const entry of entries) {
     const v = entry.version
@@ -179,10 +183,11 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     }
     const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
+    unpublished = trackReservations(unpublished, entry, metadata)
   }
   if (!protocol || !metadata)
     throw new ReplayError(version + 1, 'no protocol or metadata (version 0 missing)')
-  return { version, timestamp, protocol, metadata, files, rows }
+  return { version, timestamp, protocol, metadata, files, rows, ...(unpublished ? { unpublished } : {}) }
 }
 
 /** The totals a commit records in its entry: live files and rows after it (checked by every later replay). */

@@ -1,10 +1,13 @@
 import { join } from 'node:path'
+import { deletionVectorRelativePath } from '../delta/deletion-vector.js'
+import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import type { LogEntry } from './log-entry.js'
 import { CHECKPOINT_CACHE_DIR } from './log-entry.js'
 import type { Snapshot } from './snapshot.js'
 import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.js'
+import type { LiveFile } from './table-state.js'
 
 /** Options of `Table.vacuum`. */
 export interface VacuumOptions {
@@ -75,7 +78,7 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
   // List first, read the log second: a file committed after the listing is then seen as referenced.
   const candidates = await listCandidates(table.fs, table.path)
   const snap = await table.snapshot()
-  const keep = new Set(snap.files.map((f) => f.add.path))
+  const keep = new Set(snap.files.flatMap(pathsOf))
   // Files a settled version removed, or added without them being live now (removed since, or added by an aborted
   // multi-table transaction), are known dead (names are never reused): the retention alone protects them.
   const dead = new Set<string>()
@@ -84,13 +87,14 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
     if (!entry || entry.commitInfo.timestamp < floor) break
     const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
     for (const r of entry.remove ?? []) into.add(r.path)
-    for (const a of entry.add ?? []) into.add(a.path)
+    // A reservation's planned files: dead once it aborted, live (and kept above) once published.
+    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])]) into.add(a.path)
   }
   // Files of undecided multi-table transactions may still become live.
   for (let v = snap.version + 1; ; v++) {
     const entry = await table.readEntry(v)
     if (!entry) break
-    for (const a of entry.add ?? []) keep.add(a.path)
+    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])]) keep.add(a.path)
   }
   const deleted: string[] = []
   for (const c of candidates) {
@@ -108,6 +112,15 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
     deleted.push(c.rel)
   }
   return { deleted: deleted.sort() }
+}
+
+/** The files a logical file (or its remove) names: its data file and its deletion vector file, if any. */
+function pathsOf(
+  file: { readonly path: string; readonly deletionVector?: DeltaDeletionVector } | LiveFile,
+): string[] {
+  const action = 'add' in file ? file.add : file
+  const dv = action.deletionVector
+  return dv && dv.storageType === 'u' ? [action.path, deletionVectorRelativePath(dv)] : [action.path]
 }
 
 /** A duration option, refused unless a finite number of milliseconds >= 0. */
@@ -152,7 +165,8 @@ async function listCandidates(fs: FileSystem, root: string): Promise<Candidate[]
           await visit(abs, `${rel}/`, false)
         continue
       }
-      if (role === 'data-file') out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'data' })
+      if (role === 'dv-file' && prefix === '') out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'data' })
+      else if (role === 'data-file') out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'data' })
       else if (role === 'data-temp' || inLog) out.push({ rel, abs, mtimeMs: info.mtimeMs, kind: 'temp' })
     }
   }
