@@ -9,8 +9,8 @@ export class IndexCache {
   private held = 0
 
   constructor(
-    /** Most bytes held over all indexes. Default 128 MiB. */
-    readonly maxBytes = 128 * 1024 * 1024,
+    /** Most bytes held over all indexes (about 50 bytes per indexed row). Default 256 MiB. */
+    readonly maxBytes = 256 * 1024 * 1024,
   ) {}
 
   /** Bytes held now. */

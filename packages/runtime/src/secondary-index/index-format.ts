@@ -12,58 +12,52 @@ const MAGIC = 0x58494650 // 'PFIX' read as a little-endian u32
 /** Bumped when the layout changes: an index file of another version is rebuilt. */
 export const INDEX_FORMAT_VERSION = 1
 
-const utf8 = new TextEncoder()
-const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
-
+/** A growable little-endian buffer (one allocation per doubling, strings encoded in place). */
 class Writer {
-  private chunks: Uint8Array[] = []
-  private length = 0
-  private push(bytes: Uint8Array): void {
-    this.chunks.push(bytes)
-    this.length += bytes.length
+  private buf = Buffer.allocUnsafe(1024)
+  private at = 0
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n))
+    this.buf.copy(next, 0, 0, this.at)
+    this.buf = next
   }
   u16(n: number): void {
-    const b = new Uint8Array(2)
-    new DataView(b.buffer).setUint16(0, n, true)
-    this.push(b)
+    this.room(2)
+    this.at = this.buf.writeUInt16LE(n, this.at)
   }
   u32(n: number): void {
-    const b = new Uint8Array(4)
-    new DataView(b.buffer).setUint32(0, n, true)
-    this.push(b)
+    this.room(4)
+    this.at = this.buf.writeUInt32LE(n, this.at)
   }
   f64(n: number): void {
-    const b = new Uint8Array(8)
-    new DataView(b.buffer).setFloat64(0, n, true)
-    this.push(b)
+    this.room(8)
+    this.at = this.buf.writeDoubleLE(n, this.at)
   }
   str(s: string): void {
-    const bytes = utf8.encode(s)
-    this.u32(bytes.length)
-    this.push(bytes)
+    const n = Buffer.byteLength(s, 'utf8')
+    this.room(4 + n)
+    this.at = this.buf.writeUInt32LE(n, this.at)
+    this.at += this.buf.write(s, this.at, n, 'utf8')
   }
   raw(bytes: Uint8Array): void {
-    this.push(bytes)
+    this.room(bytes.length)
+    this.buf.set(bytes, this.at)
+    this.at += bytes.length
   }
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.length)
-    let at = 0
-    for (const c of this.chunks) {
-      out.set(c, at)
-      at += c.length
-    }
-    return out
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.at)
   }
 }
 
 class Reader {
   private at = 0
-  private readonly view: DataView
+  private readonly buf: Buffer
   constructor(
-    private readonly buf: Uint8Array,
+    bytes: Uint8Array,
     private readonly fail: (detail: string) => Error,
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
   get offset(): number {
     return this.at
@@ -73,32 +67,29 @@ class Reader {
   }
   u16(): number {
     this.need(2)
-    const v = this.view.getUint16(this.at, true)
+    const v = this.buf.readUInt16LE(this.at)
     this.at += 2
     return v
   }
   u32(): number {
     this.need(4)
-    const v = this.view.getUint32(this.at, true)
+    const v = this.buf.readUInt32LE(this.at)
     this.at += 4
     return v
   }
   f64(): number {
     this.need(8)
-    const v = this.view.getFloat64(this.at, true)
+    const v = this.buf.readDoubleLE(this.at)
     this.at += 8
     return v
   }
+  /** A string (its bytes are covered by a CRC checked before any is read). */
   str(): string {
     const n = this.u32()
     this.need(n)
-    try {
-      return fromUtf8.decode(this.buf.subarray(this.at, this.at + n))
-    } catch {
-      throw this.fail(`invalid UTF-8 at byte ${this.at}`)
-    } finally {
-      this.at += n
-    }
+    const s = this.buf.toString('utf8', this.at, this.at + n)
+    this.at += n
+    return s
   }
 }
 
@@ -109,10 +100,7 @@ export function encodeFileIndex(index: FileIndex): Uint8Array {
     body.str(index.values[i] as string)
     body.u32((index.starts[i + 1] as number) - (index.starts[i] as number))
   }
-  const positions = new Uint8Array(index.positions.length * 4)
-  const pv = new DataView(positions.buffer)
-  for (let i = 0; i < index.positions.length; i++) pv.setUint32(i * 4, index.positions[i] as number, true)
-  body.raw(positions)
+  for (let i = 0; i < index.positions.length; i++) body.u32(index.positions[i] as number)
   for (const k of index.keys) body.str(k)
   const bodyBytes = body.bytes()
   const head = new Writer()

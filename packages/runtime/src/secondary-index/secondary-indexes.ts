@@ -164,8 +164,10 @@ export class SecondaryIndexes {
     const df = await store.read(physicalFile(file), keyFrame, codec.columns, columns)
     const keys = codec.encodeFrame(df)
     const encoded = group.codec.encodeFrame(df)
-    const nulls = group.columns.map((c) => df.getColumn(c).isNull().toArray() as boolean[])
-    const values = encoded.map((v, i) => (nulls.some((n) => n[i]) ? null : v))
+    const nulls = group.columns
+      .filter((c) => df.getColumn(c).nullCount() > 0)
+      .map((c) => df.getColumn(c).isNull().toArray() as boolean[])
+    const values = nulls.length === 0 ? encoded : encoded.map((v, i) => (nulls.some((n) => n[i]) ? null : v))
     this.stats.builds++
     return buildFileIndex(identity, group.columns, values, keys)
   }
