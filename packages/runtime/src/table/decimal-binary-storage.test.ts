@@ -252,6 +252,34 @@ describe('the Parquet encoders', () => {
     expect(back.select(pl.col('price').cast(pl.Utf8)).getColumn('price').toArray()).toEqual(values)
   })
 
+  it('plain and unusual spellings convert exactly; malformed text is refused, never guessed', () => {
+    const money = entityIRFor('M', { id: 'Int', price: 'Decimal(6,2)?' })
+    const frame = (values: (string | null)[]) =>
+      pl.DataFrame([
+        pl.Series(
+          'id',
+          values.map((_, i) => i),
+          pl.Int64,
+        ),
+        pl.Series('price', values, pl.Utf8),
+      ])
+    const values = ['1.5', '-0', '00012.30', '1.500', '-9999.99', '9999.990000', null, '0.01', '-0.1']
+    const back = pl.readParquet(Buffer.from(encodeParquet(frame(values), 'zstd', { entity: money })))
+    expect(back.select(pl.col('price').cast(pl.Utf8)).getColumn('price').toArray()).toEqual([
+      '1.50',
+      '0.00',
+      '12.30',
+      '1.50',
+      '-9999.99',
+      '9999.99',
+      null,
+      '0.01',
+      '-0.10',
+    ])
+    for (const bad of ['1.', '.5', '+1', '1e5', '', '-', '1.2.3', '10000', '0.001', ' 1'])
+      expect(() => encodeParquet(frame([bad]), 'zstd', { entity: money }), bad).toThrow(DecimalRangeError)
+  })
+
   it('binary columns read back as the base64 text tables hold in memory', () => {
     const b64 = Buffer.from([0, 255, 10]).toString('base64')
     const df = pl.DataFrame([

@@ -40,7 +40,8 @@ export function encodeParquet(
       const { entity } = options
       const subject = (column: string) =>
         `${entity.name}.${entity.fields.find((f) => f.column === column)?.name ?? column}`
-      return encodeParquetWithArrow(df, targets, compression, subject)
+      const enums = entity.fields.filter((f) => f.type.kind === 'enum').map((f) => f.column)
+      return encodeParquetWithArrow(df, targets, compression, subject, enums)
     }
   }
   const scratch = join(tmpdir(), `.pf-encode-${randomUUID()}.parquet`)
