@@ -13,9 +13,9 @@ const REPO = join(SRC, '..', '..', '..')
  * path. A child then starts in ~0.6 s of CPU instead of ~1.4 s through tsx, which
  * matters for the 50-kill test.
  */
-export async function prepareWorker(): Promise<string> {
+export async function prepareWorker(entry = 'table-worker'): Promise<string> {
   const out = join(REPO, 'node_modules', '.cache', `pf-table-worker-${process.pid}`)
-  const pending = [join(SRC, 'table', '__fixtures__', 'table-worker.ts')]
+  const pending = [join(SRC, 'table', '__fixtures__', `${entry}.ts`)]
   const done = new Set<string>()
   while (pending.length > 0) {
     const file = pending.pop() as string
@@ -36,7 +36,7 @@ export async function prepareWorker(): Promise<string> {
     await writeFile(target, js)
   }
   await writeFile(join(out, 'package.json'), '{"type":"module"}')
-  return join(out, 'table', '__fixtures__', 'table-worker.js')
+  return join(out, 'table', '__fixtures__', `${entry}.js`)
 }
 
 /** A table-worker child process and the lines it printed. */
