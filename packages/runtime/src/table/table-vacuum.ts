@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { deletionVectorRelativePath } from '../delta/deletion-vector.js'
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { sweepIndexFiles } from '../secondary-index/index-files.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import type { LogEntry } from './log-entry.js'
 import { CHECKPOINT_CACHE_DIR } from './log-entry.js'
@@ -111,6 +112,8 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
     }
     deleted.push(c.rel)
   }
+  // Index files of deleted data files index nothing now (caches, not listed: never table data).
+  if (!options.dryRun && deleted.length > 0) await sweepIndexFiles(table.fs, table.path)
   return { deleted: deleted.sort() }
 }
 
