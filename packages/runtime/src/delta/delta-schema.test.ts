@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import { deltaDecimalOf, deltaSchemaFor, deltaTypeFor, parseDeltaSchema } from './delta-schema.js'
+import {
+  deltaDecimalOf,
+  deltaSchemaFor,
+  deltaTypeFor,
+  parseDeltaSchema,
+  textStoredFields,
+} from './delta-schema.js'
 import { DeltaSchemaError } from './delta-schema-error.js'
 
 const enums = [{ name: 'Role', values: ['ADMIN', 'MEMBER'] }]
@@ -83,6 +89,24 @@ describe('deltaSchemaFor', () => {
     expect(deltaTypeFor({ kind: 'scalar', name: 'Decimal', precision: 5, scale: 0 }, false)).toBe(
       'decimal(5,0)',
     )
+  })
+})
+
+describe('textStoredFields', () => {
+  it('names the Decimal/Bytes fields a table schema holds as string, so new files keep that type', () => {
+    const entity = entityIRFor('Money', {
+      id: 'Int',
+      price: 'Decimal',
+      blob: 'Bytes?',
+      prices: 'Decimal[]?',
+      note: 'String',
+    })
+    const legacy = deltaSchemaFor(entity, [], { textStored: new Set(['price', 'prices']) }).schema
+    expect([...textStoredFields(entity, legacy)]).toEqual(['price', 'prices'])
+    expect([...textStoredFields(entity, deltaSchemaFor(entity, []).schema)]).toEqual([])
+    // Round trip: the schema built with them is the one read.
+    const again = deltaSchemaFor(entity, [], { textStored: textStoredFields(entity, legacy) })
+    expect(again.schema).toEqual(legacy)
   })
 })
 

@@ -281,6 +281,22 @@ export function parseDeltaSchema(schemaString: string, source?: string): DeltaSt
   return parseStruct(json, '', source)
 }
 
+/**
+ * The Decimal/Bytes fields a table's Delta schema says are stored as text (`string`, or an array of string):
+ * tables whose data files predate decimal/binary storage. What `deltaSchemaFor`'s and the writer's `textStored`
+ * take, so a table keeps one physical type per column (PROTOCOL.md "Consistency Between Table Metadata and Data
+ * Files"). Fields are matched by storage column.
+ */
+export function textStoredFields(entity: EntityIR, schema: DeltaStructType): Set<string> {
+  const byName = new Map(schema.fields.map((f) => [f.name, f.type]))
+  const isText = (type: DeltaDataType | undefined): boolean =>
+    type === 'string' || (typeof type === 'object' && type.type === 'array' && isText(type.elementType))
+  const out = new Set<string>()
+  for (const field of entity.fields)
+    if (isDecimalOrBytes(field.type) && isText(byName.get(field.column))) out.add(field.name)
+  return out
+}
+
 /** `decimal(10,2)` → { precision: 10, scale: 2 }; undefined for any other type. */
 export function deltaDecimalOf(type: DeltaDataType): { precision: number; scale: number } | undefined {
   if (typeof type !== 'string') return undefined
