@@ -274,6 +274,7 @@ const API: Record<string, readonly string[]> = {
     'type StorageFormatName',
     'storagePathProblem',
     'type StoragePathProblem',
+    'withDecimalArguments',
   ],
   '@parquetframe/runtime/avro-schema': ['avroSchemaForEntity'],
   '@parquetframe/runtime/zod': ['pfz', 'z'],
