@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { declaredEntityBasePath, getConfig } from '../config/index.js'
+import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileSystem } from '../table/file-system.js'
 import { createTable, openTable, type Table } from '../table/table.js'
@@ -141,8 +142,9 @@ function checkStoredSchema(
       problems.push(`${name}.${field.name}: not in the stored table`)
       continue
     }
-    const was = `${fieldTypeToString(old.type)}${old.optional ? '?' : ''}`
-    const now = `${fieldTypeToString(field.type)}${field.optional ? '?' : ''}`
+    // A Decimal without precision (an IR from before Decimal(p, s)) is the default decimal(38, 18).
+    const was = `${fieldTypeToString(withDecimalArguments(old.type))}${old.optional ? '?' : ''}`
+    const now = `${fieldTypeToString(withDecimalArguments(field.type))}${field.optional ? '?' : ''}`
     if (was !== now || old.column !== field.column) {
       problems.push(
         `${name}.${field.name}: stored as ${was} (column ${old.column}), declared as ${now} (column ${field.column})`,

@@ -113,6 +113,21 @@ describe('Decimal precision and scale changes', () => {
     expect((await other.read()).getColumn('price').toArray()).toEqual(['1.2345'])
   })
 
+  it('a table whose stored schema has a Decimal without precision opens as Decimal(38, 18), the default', async () => {
+    class Old extends pf.Entity {}
+    pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Old, priced('Decimal')))
+    await pf.openStore(dir).repository(Old).create({ id: 1, price: '1.5' })
+    class New extends pf.Entity {}
+    pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(New, priced('Decimal(38,18)')))
+    const found = await pf.openStore(dir).repository(New).find(1)
+    expect({ ...found }).toEqual({ id: 1, price: '1.500000000000000000' })
+    class Narrow extends pf.Entity {}
+    pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Narrow, priced('Decimal(12,2)')))
+    await expect(pf.openStore(dir).repository(Narrow).count()).rejects.toThrow(
+      'Item.price: stored as Decimal(38, 18) (column price), declared as Decimal(12, 2)',
+    )
+  })
+
   it('an entity declaring another precision than its table is refused at open, naming both', async () => {
     class Item extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Item, priced('Decimal(10,2)')))
