@@ -95,10 +95,15 @@ describe('the package entry point', () => {
 
   it('imports alongside concurrent imports of its other entries, zod and apache-arrow (no require/import race)', async () => {
     const code =
-      "const [r, s, a] = await Promise.all(['@parquetframe/runtime', '@parquetframe/runtime/schema', " +
-      "'@parquetframe/runtime/avro-schema', 'zod', 'apache-arrow'].map((m) => import(m))); " +
-      'console.log(typeof r.Entity, typeof s.checkSchemaRules, typeof a.avroSchemaForEntity)'
-    expect(await underFileLimit(1024, code)).toBe('function function function')
+      "const [r, s, a, i, t] = await Promise.all(['@parquetframe/runtime', '@parquetframe/runtime/schema', " +
+      "'@parquetframe/runtime/avro-schema', '@parquetframe/runtime/internal', '@parquetframe/runtime/testing', " +
+      "'zod', 'apache-arrow'].map((m) => import(m))); " +
+      'console.log(typeof r.Entity, typeof s.checkSchemaRules, typeof a.avroSchemaForEntity, typeof i.entryOf, ' +
+      'typeof t.FaultyFileSystem, typeof r.FaultyFileSystem, typeof r.entryOf)'
+    // The test double and the internals are only on their subpaths, not in the public entry.
+    expect(await underFileLimit(1024, code)).toBe(
+      'function function function function function undefined undefined',
+    )
   })
 
   it('no runtime module imports zod or apache-arrow values but src/vendor (their ES module graphs are too wide)', () => {
