@@ -194,7 +194,10 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       live.add(nextId - 1)
       await check('insert after vacuum')
       expect(steps.length).toBeGreaterThan(20)
-      expect([...exercised].sort()).toEqual(
+      expect(
+        [...exercised].sort(),
+        `${label}: what the oracle met (a _delta_log checkpoint it started from, DVs, URI-encoded partition paths)`,
+      ).toEqual(
         [
           'checkpoints',
           ...(partitioned ? ['encoded paths'] : []),
