@@ -15,8 +15,8 @@ export const SCALAR_TYPES: Readonly<Record<ScalarTypeName, ScalarTypeDoc>> = {
   Float: { typescript: 'number', parquet: 'float64 (double)', doc: 'A 64-bit float.' },
   Decimal: {
     typescript: 'string',
-    parquet: 'string (UTF-8)',
-    doc: 'A decimal number kept exactly, as its digits.',
+    parquet: 'DECIMAL(p, s); a bare Decimal is DECIMAL(38, 18)',
+    doc: 'A decimal number kept exactly: Decimal(precision, scale), as in SQL (precision 1..38, scale 0..precision).',
   },
   String: { typescript: 'string', parquet: 'string (UTF-8)', doc: 'UTF-8 text.' },
   Boolean: { typescript: 'boolean', parquet: 'boolean', doc: '`true` or `false`.' },
@@ -33,8 +33,8 @@ export const SCALAR_TYPES: Readonly<Record<ScalarTypeName, ScalarTypeDoc>> = {
   Json: { typescript: 'any JSON value', parquet: 'string (JSON text)', doc: 'Any JSON value.' },
   Bytes: {
     typescript: 'Uint8Array',
-    parquet: 'string (base64)',
-    doc: 'Binary data, stored as base64 text.',
+    parquet: 'binary (BYTE_ARRAY)',
+    doc: 'Binary data (Avro tables store it as base64 text).',
   },
 }
 

@@ -17,6 +17,17 @@ describe('storageTypeOf', () => {
     })
   })
 
+  it('Decimal and Bytes: DECIMAL(p, s) and binary in Parquet, text in Avro files', () => {
+    expect(storageTypeOf(type('Decimal'), [])).toEqual({
+      parquet: 'DECIMAL(p, s); a bare Decimal is DECIMAL(38, 18)',
+      avro: '"string"',
+    })
+    expect(storageTypeOf(type('Bytes', 0, true), [])).toEqual({
+      parquet: 'binary (BYTE_ARRAY), nullable',
+      avro: '["null","string"]',
+    })
+  })
+
   it('stores an enum as its value names, and a relation or unknown type not at all', () => {
     const enums = [{ name: 'Role', values: ['ADMIN', 'MEMBER'] }]
     expect(storageTypeOf(type('Role'), enums)).toEqual({
