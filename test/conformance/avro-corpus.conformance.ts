@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import avsc from 'avsc'
+import { decompress as zstdDecompress } from 'fzstd'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { snappyDecompress } from '../../packages/runtime/src/format/snappy.js'
 import { canonical, firstDifference } from './canonical-values.js'
@@ -32,11 +33,66 @@ const codecs = {
   deflate: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) => cb(null, inflateRawSync(buf)),
   snappy: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) =>
     cb(null, Buffer.from(snappyDecompress(buf.subarray(0, buf.length - 4)))),
+  zstandard: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) =>
+    cb(null, Buffer.from(zstdDecompress(buf))),
+}
+
+/** Unions of several non-null types decoded wrapped (`{ int: 3 }`), so the reference knows every value's branch. */
+const wrapSeveral = (schema: unknown, opts: unknown): avsc.Type | undefined =>
+  Array.isArray(schema) && schema.filter((b) => b !== 'null').length > 1
+    ? new avsc.types.WrappedUnionType(schema as never, opts as never)
+    : undefined
+
+/** The parts of avsc's types the reference reshaping reads. */
+interface AvscType {
+  readonly typeName: string
+  readonly types?: readonly AvscType[]
+  readonly itemsType?: AvscType
+  readonly valuesType?: AvscType
+  readonly fields?: readonly { readonly name: string; readonly type: AvscType }[]
+  readonly branchName?: string
+}
+
+/**
+ * avsc's value in the documented value model (docs/frames.md): maps as lists of `{ key, value }`, a union of
+ * several types as an object with one key per non-null branch, null but for the value's branch.
+ */
+function modelled(type: AvscType | undefined, v: unknown): unknown {
+  if (v === null || v === undefined || type === undefined) return v ?? null
+  switch (type.typeName) {
+    case 'union:wrapped': {
+      const [branch, value] = Object.entries(v as Record<string, unknown>)[0] ?? []
+      const branches = (type.types ?? []).filter((b) => b.typeName !== 'null')
+      return Object.fromEntries(
+        branches.map((b) => [b.branchName, b.branchName === branch ? modelled(b, value) : null]),
+      )
+    }
+    case 'union:unwrapped':
+      return modelled(
+        (type.types ?? []).find((b) => b.typeName !== 'null'),
+        v,
+      )
+    case 'record': {
+      const record = v as Record<string, unknown>
+      return Object.fromEntries((type.fields ?? []).map((f) => [f.name, modelled(f.type, record[f.name])]))
+    }
+    case 'array':
+      return (v as unknown[]).map((x) => modelled(type.itemsType, x))
+    case 'map':
+      return Object.entries(v as Record<string, unknown>).map(([key, x]) => ({
+        key,
+        value: modelled(type.valuesType, x),
+      }))
+    default:
+      return v
+  }
 }
 
 interface Reference {
   readonly ok: boolean
   readonly schema?: unknown
+  /** avsc's type of the records (absent for the plain decoding of files with records without fields). */
+  readonly type?: AvscType
   readonly records?: unknown[]
   readonly message?: string
 }
@@ -74,8 +130,16 @@ function avscReadExact(file: string): Promise<Reference> {
     decoder.on('error', (e: Error) => done({ ok: false, message: e.message }))
     decoder.on('end', () => {
       try {
-        const type = avsc.Type.forSchema(schema as avsc.Schema, { registry: { long: exactLong } } as never)
-        done({ ok: true, schema, records: raw.map((b) => type.fromBuffer(b)) })
+        const type = avsc.Type.forSchema(
+          schema as avsc.Schema,
+          { registry: { long: exactLong }, typeHook: wrapSeveral } as never,
+        )
+        done({
+          ok: true,
+          schema,
+          type: type as unknown as AvscType,
+          records: raw.map((b) => type.fromBuffer(b)),
+        })
       } catch (e) {
         done({ ok: false, message: (e as Error).message })
       }
@@ -83,30 +147,41 @@ function avscReadExact(file: string): Promise<Reference> {
   })
 }
 
-/** The reference record as the project's value model reads it: logical timestamps and dates as instants. */
-function asRecord(schema: unknown, value: unknown): Record<string, unknown> {
+/**
+ * The reference record as the project's value model reads it: top-level logical timestamps and dates as
+ * instants, other values as `modelled`.
+ */
+function asRecord(schema: unknown, type: AvscType | undefined, value: unknown): Record<string, unknown> {
   const s = schema as { type?: unknown; fields?: { name: string; type: unknown }[] }
-  if (s?.type !== 'record' || !Array.isArray(s.fields)) return { value: logical(schema, value) }
+  if (s?.type !== 'record' || !Array.isArray(s.fields)) return { value: logical(schema, type, value) }
   const v = value as Record<string, unknown>
   const out: Record<string, unknown> = {}
-  for (const f of s.fields) out[f.name] = logical(f.type, v[f.name])
+  s.fields.forEach((f, i) => {
+    out[f.name] = logical(f.type, type?.fields?.[i]?.type, v[f.name])
+  })
   return out
 }
 
-function logical(type: unknown, v: unknown): unknown {
+function logical(schema: unknown, type: AvscType | undefined, v: unknown): unknown {
   if (v === null || v === undefined) return null
-  if (Array.isArray(type)) {
-    const branches = type.filter((b) => b !== 'null')
-    return branches.length === 1 ? logical(branches[0], v) : v
+  if (Array.isArray(schema)) {
+    const branches = schema.filter((b) => b !== 'null')
+    if (branches.length === 1 && type?.typeName === 'union:unwrapped')
+      return logical(
+        branches[0],
+        (type.types ?? []).find((b) => b.typeName !== 'null'),
+        v,
+      )
+    return modelled(type, v)
   }
-  const t = type as { logicalType?: string; type?: unknown }
-  if (typeof t !== 'object' || t === null) return v
+  const t = schema as { logicalType?: string; type?: unknown }
+  if (typeof t !== 'object' || t === null) return modelled(type, v)
   const n = Number(v)
   if (t.logicalType === 'timestamp-millis' || t.logicalType === 'local-timestamp-millis') return new Date(n)
   if (t.logicalType === 'timestamp-micros' || t.logicalType === 'local-timestamp-micros')
     return new Date(Math.floor(n / 1000))
   if (t.logicalType === 'date') return new Date(n * 86_400_000)
-  return v
+  return modelled(type, v)
 }
 
 type Outcome = 'same' | 'differs' | 'format-error' | 'other-error' | 'abort'
@@ -116,7 +191,7 @@ const reference = new Map<string, Reference>()
 
 function referenceRecords(file: string): unknown[] {
   const ref = reference.get(file) as Reference
-  return (ref.records ?? []).map((r) => asRecord(ref.schema, r))
+  return (ref.records ?? []).map((r) => asRecord(ref.schema, ref.type, r))
 }
 
 /** Our rows; for a non-record schema the single column's values, named `value` like the reference's. */
