@@ -3,6 +3,7 @@ import { stackFrames } from '../frame/stack-frames.js'
 import type { FieldIR } from '../schema/schema-ir.js'
 import { type IndexGroup, indexGroups } from '../secondary-index/index-group.js'
 import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
+import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import type { Snapshot } from '../table/snapshot.js'
@@ -61,6 +62,12 @@ export interface SaveOperation<T> {
   readonly pending: readonly PendingAuto<T>[]
 }
 
+/** A caller's staged writes waiting in the group commit queue. */
+interface StagedWrite<T> {
+  readonly ops: readonly TxOperation<T>[]
+  readonly input: readonly T[]
+}
+
 /** @internal One staged write of a repository: a save, or a delete (or deleteAll's overwrite) already compiled. */
 export type TxOperation<T> =
   | SaveOperation<T>
@@ -89,6 +96,8 @@ export class Repository<T extends object> {
   private zod: z.ZodObject | undefined
   private keyCodec: KeyCodec | undefined
   private groups: IndexGroup[] | undefined
+  /** Group commit of saves, per table object (a re-created table gets its own queue). */
+  private readonly queues = new WeakMap<Table, CommitQueue<StagedWrite<T>, CommitResult>>()
 
   constructor(store: EntityStore, entry: RegisteredEntity) {
     this.store = store
@@ -389,13 +398,59 @@ export class Repository<T extends object> {
 
   /**
    * Commits staged writes of this repository as one commit: under the table's write lock when they need it
-   * (unique checks, autoincrement values and marks), autoincrement values undone if the commit fails.
+   * (unique checks, autoincrement values and marks), autoincrement values undone if the commit fails. A lone
+   * save (create, save, upsert, saveAll) goes through the table's group commit (see `commitGroup`).
    */
   private async commitStaged(
     ops: readonly TxOperation<T>[],
     input: readonly T[] = [],
   ): Promise<CommitResult> {
     const table = await this.table()
+    if (ops.length === 1 && ops[0]?.kind === 'save') {
+      let queue = this.queues.get(table)
+      if (!queue) {
+        queue = new CommitQueue((writes) => this.commitGroup(table, writes))
+        this.queues.set(table, queue)
+      }
+      return queue.submit({ ops, input })
+    }
+    return this.commitAlone(table, ops, input)
+  }
+
+  /**
+   * Saves that waited while a commit was in flight, committed as ONE commit (each already validated). When that
+   * fails (a unique value or insert key clash between callers or with the table, an I/O error), each is committed
+   * alone, so every caller gets its own result or error and none fails for another's rows.
+   */
+  private async commitGroup(
+    table: Table,
+    writes: readonly StagedWrite<T>[],
+  ): Promise<QueuedOutcome<CommitResult>[]> {
+    if (writes.length > 1) {
+      const merged = await this.commitAlone(
+        table,
+        writes.flatMap((w) => w.ops),
+        writes.flatMap((w) => w.input),
+      ).catch(() => undefined)
+      if (merged) return writes.map(() => ({ ok: true, value: merged }))
+    }
+    const out: QueuedOutcome<CommitResult>[] = []
+    for (const w of writes) {
+      out.push(
+        await this.commitAlone(table, w.ops, w.input).then(
+          (value) => ({ ok: true, value }),
+          (error: unknown) => ({ ok: false, error }),
+        ),
+      )
+    }
+    return out
+  }
+
+  private async commitAlone(
+    table: Table,
+    ops: readonly TxOperation<T>[],
+    input: readonly T[],
+  ): Promise<CommitResult> {
     const commit = async (): Promise<CommitResult> => {
       try {
         return await commitOperations(table, await this.tableOperations(table, ops))
