@@ -9,10 +9,28 @@ export function arrowFields(df: pl.DataFrame): Field[] {
   return tableFromIPC(df.head(0).writeIPC()).schema.fields
 }
 
+/** True for Arrow binary types (variable or fixed size). */
+function isBinaryType(type: DataType): boolean {
+  return (
+    DataType.isBinary(type) ||
+    DataType.isLargeBinary(type) ||
+    DataType.isBinaryView(type) ||
+    DataType.isFixedSizeBinary(type)
+  )
+}
+
+/** The names of a frame's Binary columns (nodejs-polars 0.24 throws on their `dtype`, so Arrow names them). */
+export function binaryColumnNames(df: pl.DataFrame): Set<string> {
+  return new Set(
+    arrowFields(df)
+      .filter((f) => isBinaryType(f.type))
+      .map((f) => f.name),
+  )
+}
+
 /** True for types whose values nodejs-polars cannot hand to JS exactly (binary, Float16, nested): they cross through Arrow. */
 export function needsArrow(type: DataType): boolean {
-  if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isBinaryView(type)) return true
-  if (DataType.isFixedSizeBinary(type)) return true
+  if (isBinaryType(type)) return true
   if (DataType.isFloat(type)) return type.precision === Precision.HALF
   // Nested values: polars' own conversion loses 64-bit precision and fails on structs inside lists.
   return (
@@ -53,13 +71,7 @@ class ValueConverter {
     }
     if (DataType.isDecimal(type)) return decimalText(String(v), type.scale)
     if (DataType.isFloat(type)) return Number(v)
-    if (
-      DataType.isBinary(type) ||
-      DataType.isLargeBinary(type) ||
-      DataType.isBinaryView(type) ||
-      DataType.isFixedSizeBinary(type)
-    )
-      return (v as Uint8Array).slice()
+    if (isBinaryType(type)) return (v as Uint8Array).slice()
     if (DataType.isTimestamp(type) || DataType.isDate(type)) return new Date(Math.floor(Number(v)))
     if (DataType.isList(type) || DataType.isLargeList(type) || DataType.isFixedSizeList(type)) {
       const element = type.children[0]?.type as DataType

@@ -155,6 +155,33 @@ describe('Avro files written by other tools', () => {
     expect((rows[0]?.inner as { h: unknown } | undefined)?.h).toBeInstanceOf(Uint8Array)
   })
 
+  it('writes Binary columns read from Avro bytes and fixed back (inferred as bytes, or with their schema)', async () => {
+    const schema = {
+      type: 'record',
+      name: 'B',
+      fields: [
+        { name: 'raw', type: ['null', 'bytes'] },
+        { name: 'hash', type: { type: 'fixed', name: 'H', size: 2 } },
+        { name: 'n', type: 'int' },
+      ],
+    }
+    const path = await writeAvro('blobs-in.avro', schema, [
+      { raw: Buffer.from([1, 2]), hash: Buffer.from([3, 4]), n: 1 },
+      { raw: null, hash: Buffer.from([5, 6]), n: 2 },
+    ])
+    const expected = [
+      { raw: Uint8Array.from([1, 2]), hash: Uint8Array.from([3, 4]), n: 1 },
+      { raw: null, hash: Uint8Array.from([5, 6]), n: 2 },
+    ]
+    const frame = await read(path)
+    const inferred = join(dir, 'blobs-inferred.avro')
+    await frame.write(inferred)
+    expect(await (await read(inferred)).toRecords()).toEqual(expected)
+    const withSchema = join(dir, 'blobs-schema.avro')
+    await frame.toAvro(withSchema, { schema: schema as never })
+    expect(await (await read(withSchema)).toRecords()).toEqual(expected)
+  })
+
   it('reads a union of several types as one field per branch, the value in its own branch (even int vs long)', async () => {
     const schema = {
       type: 'record',

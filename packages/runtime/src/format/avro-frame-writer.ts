@@ -1,6 +1,7 @@
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
+import { arrowColumnValues, binaryColumnNames } from './arrow-values.js'
 import type { AvroCodec } from './avro-codecs.js'
 import { type ColumnWriter, columnWriters } from './avro-column-writers.js'
 import { AvroContainerWriter } from './avro-container.js'
@@ -216,14 +217,19 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
     )
   }
   const named = collectNamedTypes(schema)
-  const writers = columnWriters(df, schema, named)
+  // Binary columns (Avro bytes and fixed read back) cross as Uint8Array through Arrow, on the avsc path.
+  const binary = binaryColumnNames(df)
+  const writers = binary.size === 0 ? columnWriters(df, schema, named) : undefined
   const blocks = new BlockBuffer(new AvroContainerWriter(JSON.stringify(schema), codec))
   if (writers) return encodeColumns(df.height, writers, blocks)
   const height = df.height
   const columns: unknown[][] = []
   let exact = false
   for (const field of fields) {
-    if (df.columns.includes(field.name)) {
+    if (binary.has(field.name)) {
+      const bytes = arrowColumnValues(df.getColumn(field.name)) as (Uint8Array | null)[]
+      columns.push(bytes.map((b) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength))))
+    } else if (df.columns.includes(field.name)) {
       const col = columnValues(df.getColumn(field.name), field.type, named)
       exact ||= col.exact
       columns.push(col.values)

@@ -1,6 +1,7 @@
 import type pl from 'nodejs-polars'
 import type { DataType } from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
+import { binaryColumnNames } from './arrow-values.js'
 import type { AvroField, AvroRecordSchema, AvroType } from './avro-schema-types.js'
 import { isValidAvroName } from './avro-schema-types.js'
 
@@ -58,6 +59,7 @@ export function inferAvroSchema(
       `Avro record name "${recordName}" is not valid: use letters, digits and _, not starting with a digit.`,
     )
   }
+  const binary = binaryColumnNames(df)
   const fields: AvroField[] = df.columns.map((column) => {
     if (!isValidAvroName(column)) {
       throw new FormatError(
@@ -66,7 +68,7 @@ export function inferAvroSchema(
     }
     return {
       name: column,
-      type: ['null', avroTypeForDtype(df.getColumn(column).dtype, column)],
+      type: ['null', binary.has(column) ? 'bytes' : avroTypeForDtype(df.getColumn(column).dtype, column)],
       default: null,
     }
   })
