@@ -308,8 +308,7 @@ export class Repository<T extends object> {
     this.store.stats.scans++
     if (plan.probe) {
       const matches = await this.lookup(snapshot, plan.probe)
-      const files = matches.map((m) => m.file)
-      return this.indexes.scanFiles(await this.table(), snapshot, files)
+      return this.indexes.scanMatches(await this.table(), snapshot, matches)
     }
     // The plan's filter is applied to every scan: the simple predicates only prune files.
     return snapshot.scan(plan.prune.length > 0 ? { where: plan.prune, filterRows: false } : {})
@@ -641,24 +640,21 @@ export class Repository<T extends object> {
     const codec = this.keyCodec
     const encoded = group.codec.encodeFrame(batch)
     const replaced = new Set([...codec.encodeFrame(batch), ...deletedKeys.map((k) => codec.encode(k))])
-    const clashes: { file: FileMatch['file']; keys: string[]; values: string[] }[] = []
+    const clashes: FileMatch[] = []
     for (const m of await this.indexes.lookup(table, snapshot, group, encoded)) {
       const keep = m.keys.flatMap((k, i) => (replaced.has(k) ? [] : [i]))
       if (keep.length === 0) continue
       clashes.push({
         file: m.file,
         keys: keep.map((i) => m.keys[i] as string),
+        positions: keep.map((i) => m.positions[i] as number),
         values: keep.map((i) => m.values[i] as string),
       })
     }
     let value = clashes[0]?.values[0]
     if (value === undefined) return undefined
     if (deletedWhere.length > 0) {
-      const files = clashes.map((c) => c.file)
-      let stored = (await this.indexes.scanFiles(table, snapshot, files)).join(
-        codec.frame(clashes.flatMap((c) => c.keys)).lazy(),
-        { on: [...codec.columns], how: 'semi' },
-      )
+      let stored = await this.indexes.scanMatches(table, snapshot, clashes)
       // As the table deletes them: rows for which a predicate is null stay.
       for (const predicate of deletedWhere) stored = stored.filter(predicate.fillNull(false).not())
       const left = await stored

@@ -226,15 +226,24 @@ export class SecondaryIndexes {
     return hit
   }
 
-  /** A lazy frame of the live rows of some live files (deleted rows removed, the table's columns), in their order. */
-  async scanFiles(table: Table, snapshot: Snapshot, files: readonly LiveFile[]): Promise<pl.LazyDataFrame> {
-    if (files.length === 0) return snapshot.scan({ keys: [] })
+  /**
+   * A lazy frame of the rows an index lookup matched (the table's columns), file by file in snapshot order, rows in
+   * file order. Each file's rows are kept only if their key is one the lookup found live in that file, so a row is
+   * never returned that the index excluded as deleted, whichever way the store applies deletes.
+   */
+  async scanMatches(
+    table: Table,
+    snapshot: Snapshot,
+    matches: readonly FileMatch[],
+  ): Promise<pl.LazyDataFrame> {
+    if (matches.length === 0) return snapshot.scan({ keys: [] })
     const { store, codec, keyFrame } = this.readersOf(table, snapshot)
-    const parts = await mapBounded(files, async (f) =>
-      store.lazy
-        ? store.scan(f, keyFrame, codec.columns)
-        : (await store.read(f, keyFrame, codec.columns)).lazy(),
-    )
+    const parts = await mapBounded(matches, async (m) => {
+      const lf = store.lazy
+        ? await store.scan(m.file, keyFrame, codec.columns)
+        : (await store.read(m.file, keyFrame, codec.columns)).lazy()
+      return lf.join(keyFrame([...new Set(m.keys)]).lazy(), { on: [...codec.columns], how: 'semi' })
+    })
     return parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
   }
 }
