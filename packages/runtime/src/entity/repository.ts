@@ -428,7 +428,7 @@ export class Repository<T extends object> {
     if (writes.length > 1) {
       const merged = await this.commitAlone(
         table,
-        writes.flatMap((w) => w.ops),
+        mergeSaves(writes.flatMap((w) => w.ops)),
         writes.flatMap((w) => w.input),
       ).catch(() => undefined)
       if (merged) return writes.map(() => ({ ok: true, value: merged }))
@@ -712,6 +712,27 @@ function checkWindow(entity: string, limit: number | undefined, offset: number |
   if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
     throw new QueryError(`${entity}: offset must be a non-negative integer, got ${String(offset)}`)
   }
+}
+
+/**
+ * Saves of consecutive callers with the same mode as one save (one frame, one unique check): a hundred one-row
+ * creates become one insert of a hundred rows, not a transaction of a hundred operations. Order is kept (for
+ * upserts of one key, the last wins).
+ */
+function mergeSaves<T>(ops: readonly TxOperation<T>[]): TxOperation<T>[] {
+  const out: TxOperation<T>[] = []
+  for (const op of ops) {
+    const last = out.at(-1)
+    if (op.kind === 'save' && last?.kind === 'save' && last.mode === op.mode) {
+      out[out.length - 1] = {
+        kind: 'save',
+        mode: op.mode,
+        input: [...last.input, ...op.input],
+        pending: [...last.pending, ...op.pending],
+      }
+    } else out.push(op)
+  }
+  return out
 }
 
 /** Commits table operations: one through its own Table method (history names it), several as one transaction. */

@@ -24,12 +24,17 @@ interface Waiting<W, R> {
 export class CommitQueue<W, R> {
   private waiting: Waiting<W, R>[] = []
   private draining = false
+  // Held as a method: a queue of a narrower write type stays assignable where a wider one is expected (a
+  // Repository<User> used as a Repository<object>), as the queue only ever hands writes back to this committer.
+  private readonly committer: { commit(writes: readonly W[]): Promise<readonly QueuedOutcome<R>[]> }
 
   constructor(
-    private readonly commitGroup: GroupCommitter<W, R>,
+    commitGroup: GroupCommitter<W, R>,
     /** Most writes committed together. Default 1,024. */
     readonly maxGroup = 1024,
-  ) {}
+  ) {
+    this.committer = { commit: commitGroup }
+  }
 
   /** Queues a write; resolves or rejects when the commit holding it has finished. */
   submit(write: W): Promise<R> {
@@ -53,7 +58,7 @@ export class CommitQueue<W, R> {
         const group = this.waiting.splice(0, this.maxGroup)
         let outcomes: readonly QueuedOutcome<R>[]
         try {
-          outcomes = await this.commitGroup(group.map((g) => g.write))
+          outcomes = await this.committer.commit(group.map((g) => g.write))
         } catch (error) {
           outcomes = group.map(() => ({ ok: false, error }))
         }
