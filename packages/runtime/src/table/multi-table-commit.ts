@@ -10,7 +10,7 @@ import {
   type Table,
   TableTransaction,
 } from './table.js'
-import { ConflictError, TableWriteError } from './table-errors.js'
+import { ConflictError, TableWriteError, TxnUnpublishedError } from './table-errors.js'
 import { decisionProblem, TxnDecisions } from './txn-decisions.js'
 
 /** The operations of one table in a multi-table commit. */
@@ -51,10 +51,16 @@ function posix(path: string): string {
 
 /**
  * One atomic commit across several tables: after it returns, every table has its changes; if it throws, none
- * has. Each table gets one log entry marked with the transaction; the entries count once a single decision
- * file says `commit` (the commit point). Until then readers see the versions before; writers of those tables
- * wait for the decision, and after `timeoutMs` abort it. A crash before the decision leaves the entries void
- * (versions that change nothing) and their data files orphans for `vacuum`.
+ * has (except TxnUnpublishedError: committed, published by the next pf read or write). Three steps:
+ * 1. Reserve: each table (in path order) gets a version that changes nothing for any reader — a Delta
+ *    `commitInfo` holding the transaction and the table's planned actions, planned and rebased as a normal commit.
+ *    While undecided, pf readers stop before it and pf writers wait for it (and abort it after `timeoutMs`).
+ * 2. Decide: the decision file (created once; first of commit and abort wins) is the commit point.
+ * 3. Publish: each table's planned actions are committed as its next version with the Delta `txn` action
+ *    `pf-txn-<id>` (txn-publish.ts). After a crash, pf readers and writers publish a committed reservation
+ *    before they answer; the `txn` action makes publication happen once.
+ * A reader that knows nothing of pf never sees an aborted or undecided transaction; it may see the tables
+ * published one after another (see docs/tables.md, "Commits across tables").
  *
  * Guarantees: atomicity and durability across the tables; each table stays serializable. Not guaranteed: a
  * reader that reads the tables one after another may see one before and another after the commit (there is no
@@ -129,6 +135,7 @@ export async function commitTables(
     const deadline = Date.now() + (options.timeoutMs ?? 30_000)
     for (const p of prepared) {
       const ref: TxnRef = { id, decision: decisionOf(p.table), deadline, tables }
+      // The reservation: a version that changes nothing until the transaction is decided and published.
       const outcome = await p.table.commitPrepared(p, ref)
       outcomes.push(outcome)
       version = outcome.result.version
@@ -161,10 +168,26 @@ export async function commitTables(
       `transaction ${id} stayed undecided past its ${options.timeoutMs ?? 30_000} ms deadline and a concurrent writer aborted it`,
     )
   }
+  // Committed: publish each table's reserved actions. A failure here does not undo the commit; pf's next read
+  // or write of that table publishes them.
+  const unpublished: unknown[] = []
   for (const [i, o] of order.entries()) {
     const outcome = outcomes[i] as CommitOutcome
-    await o.write.table.adopt(outcome)
-    results[o.index] = outcome.result
+    if (!outcome.entry) {
+      results[o.index] = outcome.result
+      continue
+    }
+    try {
+      const published = await o.write.table.publish(id, outcome.entry.version)
+      results[o.index] = { ...outcome.result, version: published }
+    } catch (error) {
+      unpublished.push(error)
+    }
+  }
+  const [failed] = unpublished
+  if (failed !== undefined) {
+    if (failed instanceof ParquetFrameError) throw failed
+    throw new TxnUnpublishedError(names, id, { cause: failed })
   }
   for (const o of order) await o.write.table.maintain()
   return results

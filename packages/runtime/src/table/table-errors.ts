@@ -107,6 +107,25 @@ export class TableWriteError extends ParquetFrameError {
 }
 
 /**
+ * A multi-table transaction is committed (its decision file says so) but its changes could not be published to a
+ * table; `cause` holds the original error. pf readers and writers of the table publish them before they answer.
+ */
+export class TxnUnpublishedError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly txnId: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause)
+    super(
+      'PF_TXN_UNPUBLISHED',
+      `Transaction ${txnId} is committed, but publishing its changes to table ${table} failed (pf's next read or write of ${table} publishes them): ${reason}`,
+      options,
+    )
+  }
+}
+
+/**
  * An I/O failure reading a data file that is there (EMFILE: too many open files, EACCES, EIO); `cause` holds the
  * original error. Says nothing about the table's integrity, unlike TableCorruptError.
  */

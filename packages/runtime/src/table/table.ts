@@ -14,6 +14,7 @@ import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type {
   AddAction,
+  AppTxn,
   LogEntry,
   OperationName,
   RemoveAction,
@@ -41,11 +42,13 @@ import {
   TableProtocolError,
   TableSchemaError,
   TableWriteError,
+  TxnUnpublishedError,
 } from './table-errors.js'
 import { TableLog } from './table-log.js'
 import { protocolOf, writerProblem } from './table-protocol.js'
 import { type LiveFile, removeOf, replay, type TableState, totalsOf } from './table-state.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
+import { firstUnpublished, publicationPlan, publishedBy } from './txn-publish.js'
 import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
 /** Options shared by `createTable` and `openTable`. */
@@ -111,6 +114,10 @@ export interface HistoryEntry {
   readonly details?: readonly string[]
   /** The version belongs to a multi-table transaction that aborted: it changes nothing. */
   readonly aborted?: true
+  /** The id of the multi-table transaction this version reserves (it changes nothing; a later one publishes it). */
+  readonly reserves?: string
+  /** The ids of the multi-table transactions whose changes this version publishes. */
+  readonly publishes?: readonly string[]
 }
 
 /** Collects the operations of a multi-operation commit; see `Table.transaction`. */
@@ -159,6 +166,8 @@ interface AttemptPlan {
   readonly metadata?: TableMetadata
   /** Recorded in the commit info. */
   readonly details?: readonly string[]
+  /** Delta `txn` actions committed with the files (a multi-table transaction's publication). */
+  readonly appTxns?: readonly AppTxn[]
 }
 
 /** @internal A write validated and with its new rows on disk, waiting to be committed. */
@@ -269,6 +278,25 @@ export class Table {
    * one (entries, states, key index, verified files) is used for it.
    */
   async snapshot(): Promise<Snapshot> {
+    return this.rolledForward()
+  }
+
+  /**
+   * The newest version after publishing what committed multi-table transactions reserved here (a crashed
+   * coordinator's), except transaction `except`: a pf reader never sees a committed transaction's table without
+   * its changes. TxnUnpublishedError when publishing fails (e.g. no write access).
+   */
+  private async rolledForward(except?: string): Promise<Snapshot> {
+    for (;;) {
+      const snap = await this.freshSnapshot()
+      const reservation = firstUnpublished(snap.state, except)
+      if (!reservation) return snap
+      await this.publish(reservation.id, reservation.version)
+    }
+  }
+
+  /** The newest version on disk, as the log says (committed reservations not published yet stay so). */
+  private async freshSnapshot(): Promise<Snapshot> {
     // Both at once (one round of file-system calls); what was read of a replaced table is dropped.
     const [same, read] = await Promise.all([
       this.log.sameTable(),
@@ -327,6 +355,8 @@ export class Table {
           rowsRemoved: c.rowsRemoved,
           ...(c.details ? { details: c.details } : {}),
           ...(c.aborted ? { aborted: true as const } : {}),
+          ...(e.reserved && e.txn ? { reserves: e.txn.id } : {}),
+          ...(publishedBy(e).length > 0 ? { publishes: publishedBy(e) } : {}),
         })
       }
     }
@@ -460,8 +490,8 @@ export class Table {
   }
 
   /**
-   * @internal Commits a prepared write. With `txn`, the entry is written as part of that multi-table
-   * transaction and is not adopted: `adopt` makes it current once the transaction commits.
+   * @internal Commits a prepared write. With `txn`, the entry is the reservation of that multi-table transaction
+   * (a version that changes nothing; its actions are published by `publish` once the transaction commits).
    */
   commitPrepared(prepared: PreparedWrite, txn?: TxnRef): Promise<CommitOutcome> {
     const { operation, start, written, options, planAttempt, plan } = prepared
@@ -477,14 +507,57 @@ export class Table {
     }
   }
 
-  /** A snapshot with no undecided multi-table transaction right after it (waits for, or aborts, one). */
-  private async settledSnapshot(): Promise<Snapshot> {
+  /**
+   * A snapshot with no undecided multi-table transaction right after it (waits for, or aborts, one) and every
+   * committed one published (except transaction `except`, the one being published).
+   */
+  private async settledSnapshot(except?: string): Promise<Snapshot> {
     for (;;) {
-      const snap = await this.snapshot()
+      const snap = await this.rolledForward(except)
       const pending = await this.log.pendingAfter(snap.state)
       if (!pending) return snap
       await this.log.decisions.settle(this.path, pending)
     }
+  }
+
+  /**
+   * @internal Publishes the actions a committed multi-table transaction reserved at `reserved` (see
+   * txn-publish.ts) as the next version, unless some version published them already; returns the version that
+   * holds them. Anyone may call it: the coordinator, or a reader or writer rolling a crashed one forward.
+   */
+  async publish(txnId: string, reserved: number): Promise<number> {
+    const start = await this.freshSnapshot()
+    let outcome: CommitOutcome
+    try {
+      outcome = await this.commit(
+        'TRANSACTION',
+        start,
+        new WrittenFiles(this.fs),
+        {},
+        async (snap) => {
+          const reservation = snap.state.unpublished?.get(txnId)
+          const plan = reservation && publicationPlan(snap.state, reservation, this.name)
+          return plan ?? { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
+        },
+        undefined,
+        undefined,
+        txnId,
+      )
+    } catch (error) {
+      if (error instanceof ConflictError) throw error
+      throw new TxnUnpublishedError(this.name, txnId, {
+        cause: error instanceof TableWriteError ? error.cause : error,
+      })
+    }
+    if (outcome.entry) return outcome.entry.version
+    // Published by another process meanwhile: the version carrying the transaction's `txn` action.
+    for (let v = reserved + 1; v <= outcome.result.version; v++) {
+      const entry = await this.log.readEntry(v)
+      if (entry && publishedBy(entry).includes(txnId)) return v
+    }
+    throw new TxnUnpublishedError(this.name, txnId, {
+      cause: new Error(`no version after ${reserved} publishes it, and it is not waiting to be published`),
+    })
   }
 
   /** Which existing rows the plan removes, against one snapshot. */
@@ -605,12 +678,14 @@ export class Table {
     planAttempt: (snap: Snapshot, attempt: number, files: WrittenFiles) => Promise<AttemptPlan>,
     plan?: WritePlan,
     txn?: TxnRef,
+    /** The multi-table transaction this commit publishes (it is not rolled forward by the commit itself). */
+    publishing?: string,
   ): Promise<CommitOutcome> {
     const txnId = randomUUID()
     let snap = start
     try {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-        if (attempt > 0) snap = await this.settledSnapshot()
+        if (attempt > 0) snap = await this.settledSnapshot(publishing)
         const unwritable = writerProblem(snap.state.protocol)
         if (unwritable !== undefined) throw new TableProtocolError(this.name, unwritable)
         if (!sameSchema(snap.metadata, start.metadata)) {
@@ -654,16 +729,29 @@ export class Table {
             timestamp: Date.now(),
             operation,
             readVersion: snap.version,
-            rowsAdded: planned.rowsAdded,
-            rowsRemoved: planned.rowsRemoved,
+            // A reservation changes nothing: its rows count in the version that publishes it.
+            rowsAdded: txn ? 0 : planned.rowsAdded,
+            rowsRemoved: txn ? 0 : planned.rowsRemoved,
             txnId,
             ...(planned.details ? { details: planned.details } : {}),
           },
           ...(protocol !== snap.state.protocol ? { protocol } : {}),
           ...(planned.metadata ? { metadata: planned.metadata } : {}),
-          ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
-          ...(planned.add.length > 0 ? { add: planned.add } : {}),
-          ...(txn ? { txn } : {}),
+          ...(txn
+            ? {
+                txn,
+                reserved: {
+                  remove: planned.remove,
+                  add: planned.add,
+                  rowsAdded: planned.rowsAdded,
+                  rowsRemoved: planned.rowsRemoved,
+                },
+              }
+            : {
+                ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
+                ...(planned.add.length > 0 ? { add: planned.add } : {}),
+              }),
+          ...(planned.appTxns?.length ? { appTxns: planned.appTxns } : {}),
         }
         // The entry records the live files and rows after it: every later replay and checkpoint is checked by them.
         const after = replay(snap.state, [draft])
