@@ -74,6 +74,7 @@ describe('schema changes other engines follow', () => {
     await check('upsert after the changes')
     await table.compact()
     await check('compact')
-    for (let v = 0; v <= table.version; v++) await expectSameRowsAt(oracle, table, root, v, 'time travel')
+    for (let v = 0; v <= table.version; v++)
+      await expectSameRowsAt(oracle, table, root, v, 'time travel', { stats: false })
   }, 180_000)
 })

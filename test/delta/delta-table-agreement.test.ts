@@ -187,7 +187,7 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       // Time travel: every version again, now that later commits, checkpoints and compactions exist.
       const latest = table.version
       for (let v = 0; v <= latest; v++)
-        await expectSameRowsAt(oracle, table, root, v, `${label}, time travel`)
+        await expectSameRowsAt(oracle, table, root, v, `${label}, time travel`, { stats: false })
       await table.vacuum({ retentionMs: 0 })
       await expectSameRowsAt(oracle, table, root, table.version, `${label}, after vacuum`)
       await table.insert(items([nextId++], ++rev, pick))

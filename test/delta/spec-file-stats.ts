@@ -58,13 +58,13 @@ export async function statsProblems(
     const dv = add.deletionVector?.storageType ? readDeletionVector(root, add.deletionVector) : []
     const source = `read_parquet(${quoteText(path)}, file_row_number = true)`
     const valid = dv.length > 0 ? `${source} where file_row_number not in (${dv.join(', ')})` : source
-    const total = Number((await duck.runAndReadAll(`select count(*) from ${source}`)).getRows()[0]?.[0])
-    if (stats.numRecords !== undefined && Number(stats.numRecords) !== total)
-      problems.push(`${add.path}: numRecords ${stats.numRecords}, the file holds ${total} rows`)
     const tight = (stats.tightBounds ?? true) && dv.length === 0
     // A file written before a type was widened keeps its old type, and its stats are in that type: skip it.
     const described = await duck.runAndReadAll(`describe select * from read_parquet(${quoteText(path)})`)
     const fileTypes = new Map(described.getRows().map((r) => [String(r[0]), String(r[1])]))
+    // One query per file: the physical row count, then 10 values per checked column.
+    const checked: DeltaField[] = []
+    const selects: string[] = [`(select count(*) from ${source})`]
     for (const field of fields) {
       const t = duckTypeOf(field.type)
       const name = physicalName(field, mode)
@@ -84,17 +84,29 @@ export async function statsProblems(
       const stat = (kind: 'minValues' | 'maxValues'): string => `CAST(${bound(kind)} AS ${t})`
       const exact = (kind: 'minValues' | 'maxValues', agg: string): string =>
         t === 'VARCHAR' ? `starts_with(${agg}, ${stat(kind)})` : `${agg} = ${stat(kind)}`
-      const sql = `select
-          ${stat('minValues')} is null or min(${col}) is null or ${stat('minValues')} <= min(${col}),
-          ${stat('maxValues')} is null or max(${col}) is null or ${stat('maxValues')} >= max(${col}),
-          ${stat('minValues')} is null or min(${col}) is null or ${exact('minValues', `min(${col})`)},
-          ${stat('maxValues')} is null or max(${col}) is null or ${exact('maxValues', `max(${col})`)},
-          CAST(${bound('nullCount')} AS BIGINT),
-          count(*) - count(${col}),
-          min(${col})::varchar, max(${col})::varchar, ${stat('minValues')}::varchar, ${stat('maxValues')}::varchar
-        from ${valid}`
-      const [lowOk, highOk, lowTight, highTight, nulls, actualNulls, min, max, sMin, sMax] =
-        (await duck.runAndReadAll(sql)).getRows()[0] ?? []
+      checked.push(field)
+      selects.push(
+        `${stat('minValues')} is null or min(${col}) is null or ${stat('minValues')} <= min(${col})`,
+        `${stat('maxValues')} is null or max(${col}) is null or ${stat('maxValues')} >= max(${col})`,
+        `${stat('minValues')} is null or min(${col}) is null or ${exact('minValues', `min(${col})`)}`,
+        `${stat('maxValues')} is null or max(${col}) is null or ${exact('maxValues', `max(${col})`)}`,
+        `CAST(${bound('nullCount')} AS BIGINT)`,
+        `count(*) - count(${col})`,
+        `min(${col})::varchar`,
+        `max(${col})::varchar`,
+        `${stat('minValues')}::varchar`,
+        `${stat('maxValues')}::varchar`,
+      )
+    }
+    const row = (await duck.runAndReadAll(`select ${selects.join(', ')} from ${valid}`)).getRows()[0] ?? []
+    const total = Number(row[0])
+    if (stats.numRecords !== undefined && Number(stats.numRecords) !== total)
+      problems.push(`${add.path}: numRecords ${stats.numRecords}, the file holds ${total} rows`)
+    checked.forEach((field, i) => {
+      const [lowOk, highOk, lowTight, highTight, nulls, actualNulls, min, max, sMin, sMax] = row.slice(
+        1 + 10 * i,
+        11 + 10 * i,
+      )
       const at = `${add.path}: column ${field.name}`
       if (lowOk === false) problems.push(`${at}: minValues ${sMin} is above the smallest value ${min}`)
       if (highOk === false) problems.push(`${at}: maxValues ${sMax} is below the largest value ${max}`)
@@ -107,7 +119,7 @@ export async function statsProblems(
         BigInt(String(nulls)) !== BigInt(String(actualNulls))
       )
         problems.push(`${at}: nullCount ${nulls}, the file holds ${actualNulls} nulls`)
-    }
+    })
   }
   return problems
 }
