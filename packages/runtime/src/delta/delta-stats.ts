@@ -116,9 +116,14 @@ function decodeBound(kind: DeltaStatKind, value: unknown): StatValue | undefined
 
 /**
  * The `stats` JSON of a data file. `kinds`: stored column name → kind; columns not in it are left out. Large
- * longs are written as exact JSON number text (never through a double).
+ * longs are written as exact JSON number text (never through a double). `tightBounds: false` for a logical file
+ * with a deletion vector: its bounds may be those of deleted rows (still bounds, no longer exact).
  */
-export function encodeDeltaStats(stats: FileStats, kinds: ReadonlyMap<string, DeltaStatKind>): string {
+export function encodeDeltaStats(
+  stats: FileStats,
+  kinds: ReadonlyMap<string, DeltaStatKind>,
+  tightBounds = true,
+): string {
   const mins: string[] = []
   const maxs: string[] = []
   const nulls: string[] = []
@@ -134,7 +139,8 @@ export function encodeDeltaStats(stats: FileStats, kinds: ReadonlyMap<string, De
     mins.push(`${name}:${min}`)
     maxs.push(`${name}:${max}`)
   }
-  return `{"numRecords":${stats.numRows},"minValues":{${mins.join(',')}},"maxValues":{${maxs.join(',')}},"nullCount":{${nulls.join(',')}}}`
+  const tight = tightBounds ? '' : ',"tightBounds":false'
+  return `{"numRecords":${stats.numRows}${tight},"minValues":{${mins.join(',')}},"maxValues":{${maxs.join(',')}},"nullCount":{${nulls.join(',')}}}`
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

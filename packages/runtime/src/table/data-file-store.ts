@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
+import { readDeletionVector } from '../delta/deletion-vector.js'
+import { deletionVectorId } from '../delta/delta-actions.js'
+import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
+import { ParquetFrameError } from '../errors/pf-error.js'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { getFormat } from '../format/format-registry.js'
 import { sameDtype } from '../format/same-dtype.js'
@@ -22,6 +26,9 @@ import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
 import { removeQuietly } from './temp-files.js'
+
+/** Name of the row position column while deletion vectors are applied (never a stored column: `__` prefix). */
+const ROW_INDEX = '__pf_row_index'
 
 /** Data files whose column dtypes a store remembers. */
 const MAX_CACHED_DTYPES = 10_000
@@ -287,7 +294,65 @@ export class DataFileStore {
     return true
   }
 
-  /** A lazy scan of one file (verified first, see `verify`), its deleted keys removed, in schema column order. */
+  /** Deletion vectors read, by unique id (immutable once written). */
+  private readonly vectors = new Map<string, RoaringBitmapArray>()
+
+  /** The rows deleted from a logical file (its deletion vector), or undefined when none are. */
+  async deletionVector(file: LiveFile): Promise<RoaringBitmapArray | undefined> {
+    const dv = file.add.deletionVector
+    if (!dv) return undefined
+    const id = `${file.add.path}\u0000${deletionVectorId(dv)}`
+    const cached = this.vectors.get(id)
+    if (cached) return cached
+    let bitmap: RoaringBitmapArray
+    try {
+      bitmap = await readDeletionVector(dv, this.root, (path) => this.fs.readFile(path))
+    } catch (error) {
+      if (error instanceof ParquetFrameError || isNotFound(error))
+        throw this.corrupt(file, `deletion vector: ${(error as Error).message}`, error)
+      throw new TableReadError(this.table, this.absolute(file), { cause: error })
+    }
+    if (this.vectors.size >= MAX_CACHED_DTYPES) this.vectors.clear()
+    this.vectors.set(id, bitmap)
+    return bitmap
+  }
+
+  /**
+   * The row positions a whole data file's deletion vector deletes, as a one-column frame of `ROW_INDEX` (an
+   * anti-join on the row index drops them, keeping the file's order); undefined when nothing is deleted.
+   */
+  private async deletedRows(file: LiveFile): Promise<pl.DataFrame | undefined> {
+    const bitmap = await this.deletionVector(file)
+    if (!bitmap) return undefined
+    return pl.DataFrame([pl.Series(ROW_INDEX, bitmap.toSortedArray(), pl.UInt32)])
+  }
+
+  /**
+   * Row positions in a data file of the rows with these keys (a frame of the key columns), those of its
+   * deletion vector left out: what a merge-on-read delete adds to the file's deletion vector.
+   */
+  async positionsOf(file: LiveFile, keys: pl.DataFrame, keyColumns: readonly string[]): Promise<number[]> {
+    await this.verify(file)
+    let df: pl.DataFrame
+    try {
+      df = await this.format.read(this.absolute(file))
+    } catch (error) {
+      throw this.corrupt(file, `cannot read data file: ${(error as Error).message}`, error)
+    }
+    if (df.height !== file.add.stats.numRows) {
+      throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
+    }
+    const stored = keyColumns.map((c) => this.mapping.stored(c))
+    const located = df
+      .select(...stored)
+      .withRowIndex(ROW_INDEX)
+      .join(this.mapping.toStored(keys), { on: stored, how: 'semi' })
+    const bitmap = await this.deletionVector(file)
+    const positions = located.getColumn(ROW_INDEX).toArray() as number[]
+    return bitmap ? positions.filter((p) => !bitmap.has(p)) : positions
+  }
+
+  /** A lazy scan of one file (verified first, see `verify`), its deleted rows removed, in schema column order. */
   async scan(
     file: LiveFile,
     keyFrame: (keys: readonly string[]) => pl.DataFrame,
@@ -309,15 +374,16 @@ export class DataFileStore {
     } catch (error) {
       throw this.corrupt(file, 'cannot open data file', error)
     }
-    if (file.deleted.size > 0)
-      lf = lf.join(keyFrame([...file.deleted]).lazy(), { on: [...keyColumns], how: 'anti' })
+    const deleted = await this.deletedRows(file)
+    if (deleted)
+      lf = lf.withRowIndex(ROW_INDEX).join(deleted.lazy(), { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
     // A file holding exactly the schema's columns, in order and typed, needs no projection (polars expressions
     // cost about a millisecond each to build in nodejs-polars: a small query feels a handful of them).
     if (columns === undefined && this.matchesSchema(dtypes)) return lf
     return lf.select(...this.projection(file, columns, dtypes))
   }
 
-  /** Reads one file eagerly, checking its row count against the log, deleted keys removed. */
+  /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */
   async read(
     file: LiveFile,
     keyFrame: (keys: readonly string[]) => pl.DataFrame,
@@ -334,7 +400,8 @@ export class DataFileStore {
     if (df.height !== file.add.stats.numRows) {
       throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
     }
-    if (file.deleted.size > 0) df = df.join(keyFrame([...file.deleted]), { on: [...keyColumns], how: 'anti' })
+    const deleted = await this.deletedRows(file)
+    if (deleted) df = df.withRowIndex(ROW_INDEX).join(deleted, { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
     const list = df.dtypes
     const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as DataType]))
     return df.select(...this.projection(file, columns, dtypes))

@@ -1,3 +1,4 @@
+import type { DeltaCheckpointAction } from '../delta/checkpoint-parquet.js'
 import type {
   DeltaAdd,
   DeltaCommit,
@@ -143,6 +144,8 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
   }
   if (metadata.checkpointInterval > 0)
     configuration['delta.checkpointInterval'] = String(metadata.checkpointInterval)
+  // Merge-on-read deletes are deletion vectors (the protocol lists the feature, see table-protocol.ts).
+  if (metadata.updateMode === 'merge-on-read') configuration['delta.enableDeletionVectors'] = 'true'
   for (const key of [
     'autoCompactFiles',
     'smallFileRows',
@@ -284,7 +287,7 @@ function toDeltaAdd(
     size: a.size,
     modificationTime: a.modificationTime ?? timestamp,
     dataChange,
-    stats: encodeDeltaStats(a.stats, kinds),
+    stats: encodeDeltaStats(a.stats, kinds, a.deletionVector === undefined),
     ...(a.checksum ? { tags: { [CHECKSUM_TAG]: a.checksum } } : {}),
     ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
   }
@@ -417,6 +420,31 @@ function fromReserved(
     rowsAdded: raw.rowsAdded,
     rowsRemoved: raw.rowsRemoved,
   }
+}
+
+/**
+ * The actions of a classic Delta checkpoint of a state (PROTOCOL.md "Checkpoints"): its protocol, metaData and
+ * one `add` per live logical file (`dataChange: false`, stats and deletion vectors as committed). Tombstones and
+ * commitInfo are not kept (the spec allows leaving expired tombstones out; pf keeps removed files for vacuum by
+ * the commits, not by checkpoints).
+ */
+export function deltaCheckpointActions(state: TableState): DeltaCheckpointAction[] {
+  const kinds = statKinds(state.metadata)
+  const actions: DeltaCheckpointAction[] = [
+    {
+      protocol: {
+        minReaderVersion: state.protocol.minReaderVersion,
+        minWriterVersion: state.protocol.minWriterVersion,
+        ...(state.protocol.readerFeatures ? { readerFeatures: state.protocol.readerFeatures } : {}),
+        ...(state.protocol.writerFeatures ? { writerFeatures: state.protocol.writerFeatures } : {}),
+      },
+    },
+    { metaData: toDeltaMetaData(state.metadata) },
+  ]
+  for (const file of state.files.values()) {
+    actions.push({ add: toDeltaAdd(file.add, kinds, state.timestamp, false) })
+  }
+  return actions
 }
 
 /** A commit file as pf's log entry (any Delta commit; pf's metadata required where a metaData action is). */

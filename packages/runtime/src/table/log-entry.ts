@@ -184,6 +184,11 @@ export function checkpointFileName(version: number): string {
   return `${String(version).padStart(20, '0')}.checkpoint.json`
 }
 
+/** File name of a version's Delta checkpoint in `_delta_log/` (classic, one part). */
+export function deltaCheckpointFileName(version: number): string {
+  return `${String(version).padStart(20, '0')}.checkpoint.parquet`
+}
+
 /** Name of the log folder inside a table: the Delta log. */
 export const LOG_DIR = '_delta_log'
 /** pf's private folder inside a table (locks, marks, checkpoint cache): Delta readers and VACUUM ignore `_` names. */

@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars'
+import { deletionVectorId } from '../delta/delta-actions.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
 import { mapBounded } from './bounded-map.js'
@@ -320,7 +321,9 @@ export class Snapshot {
   ): Promise<{ df: pl.DataFrame; rows: ReadonlyMap<string, number> } | undefined> {
     const { keyIndex, store, codec } = this.ctx
     // Keyed by table identity: a table deleted and created again at the same path shares no entry.
-    const path = `${this.ctx.identity}\u0000${store.absolute(file)}`
+    // A logical file is path + deletion vector: the index holds the rows its vector leaves.
+    const dv = deletionVectorId(file.add.deletionVector) ?? ''
+    const path = `${this.ctx.identity}\u0000${store.absolute(file)}\u0000${dv}`
     const hit = keyIndex.get(path)
     if (hit) return hit
     if (!keyIndex.touch(path, file.add.stats.numRows)) return undefined

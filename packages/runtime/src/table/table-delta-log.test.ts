@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { decodeLogEntry } from './delta-log-entry.js'
@@ -27,28 +27,20 @@ async function commitByHand(version: number, actions: readonly object[]): Promis
   })
 }
 
-/** The live data files of a version, replayed from the JSON commits with the spec's rules alone (no pf code). */
-async function liveFilesByHand(version: number): Promise<string[]> {
-  const live = new Map<string, string>()
-  for (let v = 0; v <= version; v++) {
-    for (const line of (await readFile(commitPath(path, v), 'utf8')).split('\n')) {
-      if (line.trim() === '') continue
-      const action = JSON.parse(line) as { add?: { path: string }; remove?: { path: string } }
-      if (action.remove) live.delete(decodeURIComponent(action.remove.path))
-      if (action.add) live.set(decodeURIComponent(action.add.path), action.add.path)
-    }
-  }
-  return [...live.keys()].map((p) => join(path, p))
-}
-
 describe('the log is the Delta Lake transaction log', () => {
   it('version 0 holds protocol, metaData and commitInfo as the spec names them', async () => {
     await createTable(path, { entity: userEntity, enums: userEnums })
     expect(await readdir(join(path, '_delta_log'))).toEqual(['00000000000000000000.json'])
     const v0 = await readCommitFile(path, 0)
     expect(v0.lines.map((l) => Object.keys(l))).toEqual([['commitInfo'], ['protocol'], ['metaData']])
-    // Required fields (NOT NULL invariants) and the enum's CHECK constraint: writer version 3, no table features.
-    expect(v0.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 3 })
+    // Merge-on-read (the default): deletion vectors, a reader and writer feature; with them the NOT NULL
+    // invariants and the enum's CHECK constraint are listed as writer features.
+    expect(v0.protocol).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['deletionVectors'],
+      writerFeatures: ['checkConstraints', 'deletionVectors', 'invariants'],
+    })
     const meta = v0.metaData as Record<string, unknown>
     expect(meta.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(meta.format).toEqual({ provider: 'parquet', options: {} })
@@ -61,6 +53,7 @@ describe('the log is the Delta Lake transaction log', () => {
     expect(JSON.parse(configuration['pf.entity'] as string)).toEqual(userEntity)
     expect(JSON.parse(configuration['pf.enums'] as string)).toEqual(userEnums)
     expect(JSON.parse(configuration['pf.updateMode'] as string)).toBe('merge-on-read')
+    expect(configuration['delta.enableDeletionVectors']).toBe('true')
     expect(Object.keys(configuration).some((k) => k.startsWith('delta.constraints.'))).toBe(true)
     expect(v0.commitInfo).toMatchObject({
       operation: 'CREATE TABLE',
@@ -69,8 +62,20 @@ describe('the log is the Delta Lake transaction log', () => {
     })
   })
 
+  it('a copy-on-write table declares the lowest protocol: required fields and an enum CHECK, writer 3', async () => {
+    await createTable(path, { entity: userEntity, enums: userEnums, updateMode: 'copy-on-write' })
+    const v0 = await readCommitFile(path, 0)
+    expect(v0.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 3 })
+    expect(v0.metaData?.configuration).not.toHaveProperty('delta.enableDeletionVectors')
+  })
+
   it('commits carry add and remove actions with the spec fields, stats and pf checksum tags', async () => {
-    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
+    const table = await createTable(path, {
+      entity: userEntity,
+      enums: userEnums,
+      partitionBy: ['role'],
+      updateMode: 'copy-on-write',
+    })
     await table.append(users([1, 2, 3]))
     const v1 = await readCommitFile(path, 1)
     expect(v1.commitInfo).toMatchObject({
@@ -128,7 +133,11 @@ describe('the log is the Delta Lake transaction log', () => {
   })
 
   it('an Avro table declares a reader feature other engines do not know', async () => {
-    await createTable(path, { entity: { ...userEntity, format: 'avro' }, enums: userEnums })
+    await createTable(path, {
+      entity: { ...userEntity, format: 'avro' },
+      enums: userEnums,
+      updateMode: 'copy-on-write',
+    })
     const v0 = await readCommitFile(path, 0)
     expect(v0.protocol).toMatchObject({
       minReaderVersion: 3,
@@ -271,45 +280,135 @@ describe('tables of the pre-Delta log', () => {
   })
 })
 
-describe("a reader knowing only the spec sees pf's rows at every version (DuckDB reads the live files)", () => {
-  it('after inserts, upserts, deletes, partition moves and compaction', async () => {
-    const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
-    const steps: (() => Promise<unknown>)[] = [
-      () => table.append(users(range(0, 12))),
-      () => table.upsert(users([1, 2, 3, 4], 'updated')),
-      () => table.deleteKeys([5]),
-      () => table.deleteWhere(pl.col('age').lt(3)),
-      // id 7 moves from MEMBER to ADMIN.
-      () => table.upsert(users([7], 'moved').withColumn(pl.lit('ADMIN').alias('role'))),
-      () => table.compact(),
-      () => table.transaction((tx) => void tx.upsert(users([20, 21], 'tx')).deleteKeys([8])),
-    ]
-    for (const step of steps) await step()
-    const duck = await (await DuckDBInstance.create(':memory:')).connect()
-    try {
-      for (let v = 1; v <= table.version; v++) {
-        const ours = (await (await table.at(v)).read())
-          .select('id', 'name', 'role')
-          .sort('id')
-          .toRecords()
-          .map((r) => `${r.id}:${r.name}:${r.role}`)
-        const files = await liveFilesByHand(v)
-        const list = files.map((f) => `'${f}'`).join(',')
-        const rows =
-          files.length === 0
-            ? []
-            : (
-                await (
-                  await duck.run(
-                    `select id, name, role from read_parquet([${list}], hive_partitioning = true) order by id`,
-                  )
-                ).getRowObjectsJS()
-              ).map((r) => `${r.id}:${r.name}:${r.role}`)
-        expect(rows, `version ${v}`).toEqual(ours)
-      }
-    } finally {
-      duck.closeSync()
-    }
-    expect(idsOf(await table.read())).toEqual([3, 4, 6, 7, 9, 10, 11, 20, 21])
+describe('merge-on-read deletes are Delta deletion vectors', () => {
+  it('a delete removes the logical file and adds it again with a deletion vector; an upsert adds a new file', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums })
+    await table.append(users(range(0, 10)))
+    const [written] = (await readCommitFile(path, 1)).add
+    await table.deleteKeys([3, 4])
+    const v2 = await readCommitFile(path, 2)
+    expect(v2.commitInfo).toMatchObject({ operation: 'DELETE', tableRows: 8 })
+    expect(v2.remove).toEqual([expect.objectContaining({ path: written?.path, dataChange: true })])
+    expect(v2.remove[0]).not.toHaveProperty('deletionVector')
+    expect(v2.add).toHaveLength(1)
+    const readded = v2.add[0] as Record<string, unknown>
+    expect(readded).toMatchObject({ path: written?.path, size: written?.size, dataChange: true })
+    expect(readded.deletionVector).toMatchObject({ storageType: 'u', cardinality: 2, offset: 1 })
+    expect(JSON.parse(readded.stats as string)).toMatchObject({ numRecords: 10, tightBounds: false })
+    expect((await readdir(path)).filter((n) => n.startsWith('deletion_vector_'))).toHaveLength(1)
+    // The next delete of the same file removes (path, old vector) and adds (path, union of both).
+    await table.upsert(users([5], 'new'))
+    const v3 = await readCommitFile(path, 3)
+    expect(v3.commitInfo).toMatchObject({ operation: 'MERGE' })
+    expect(v3.remove).toEqual([
+      expect.objectContaining({ path: written?.path, deletionVector: readded.deletionVector }),
+    ])
+    expect(
+      v3.add.map((a) => (a.deletionVector as { cardinality?: number } | undefined)?.cardinality ?? 0).sort(),
+    ).toEqual([0, 3])
+    const opened = await openTable(path)
+    expect(idsOf(await opened.read())).toEqual([0, 1, 2, 5, 6, 7, 8, 9])
+    expect((await opened.findByKey(5))?.getColumn('name').get(0)).toBe('new5')
+    expect(await opened.findByKey(4)).toBeNull()
+    expect(idsOf(await (await opened.at(2)).read())).toEqual([0, 1, 2, 5, 6, 7, 8, 9])
+    // Deleting every remaining row of a file removes it.
+    await table.deleteKeys([0, 1, 2, 6, 7, 8, 9])
+    const v4 = await readCommitFile(path, 4)
+    expect(v4.remove).toHaveLength(1)
+    expect(v4.add).toEqual([])
+    expect(idsOf(await (await openTable(path)).read())).toEqual([5])
+    // Vacuum keeps the vectors of retained versions and removes superseded ones once past the retention.
+    const vectors = async () => (await readdir(path)).filter((n) => n.startsWith('deletion_vector_'))
+    expect(await vectors()).toHaveLength(2)
+    await table.vacuum()
+    expect(await vectors()).toHaveLength(2)
+    await table.vacuum({ retentionMs: 0 })
+    expect(await vectors()).toEqual([])
+    expect(idsOf(await (await openTable(path)).read())).toEqual([5])
   })
+
+  it('a damaged or missing deletion vector file is TableCorruptError naming the data file, never rows back', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums })
+    await table.append(users(range(0, 4)))
+    await table.deleteKeys([1])
+    const [vector] = (await readdir(path)).filter((n) => n.startsWith('deletion_vector_'))
+    const file = join(path, vector as string)
+    const bytes = await readFile(file)
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff
+    await writeFile(file, bytes)
+    await expect((await openTable(path)).read()).rejects.toMatchObject({
+      code: 'PF_TABLE_CORRUPT',
+      version: 2,
+    })
+    await rm(file)
+    await expect((await openTable(path)).read()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT' })
+  })
+})
+
+describe('Delta checkpoints', () => {
+  it('every checkpointInterval commits: a classic Parquet checkpoint and _last_checkpoint that other readers open from', async () => {
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
+    await table.append(users(range(0, 6)))
+    await table.deleteKeys([2])
+    await table.upsert(users([3], 'again'))
+    await table.append(users([40]))
+    const names = await readdir(join(path, '_delta_log'))
+    expect(names).toContain('00000000000000000004.checkpoint.parquet')
+    const pointer = JSON.parse(await readFile(join(path, '_delta_log', '_last_checkpoint'), 'utf8'))
+    // protocol, metaData and the 3 live logical files (one with a deletion vector).
+    expect(pointer).toMatchObject({ version: 4, size: 5, numOfAddFiles: 3 })
+    const expected = (await table.read()).select('id', 'name').sort('id').toRecords()
+    // A reader that opens from the checkpoint alone: the commits before it are gone (as Delta's log cleanup does).
+    for (const v of range(0, 4)) await rm(commitPath(path, v))
+    const oracle = await SpecDeltaReader.open()
+    try {
+      const read = await oracle.read(path)
+      expect(read.snapshot.version).toBe(4)
+      const rows = read.rows.map((r) => ({ id: Number(r.id), name: r.name })).sort((a, b) => a.id - b.id)
+      expect(rows).toEqual(expected.map((r) => ({ id: Number(r.id), name: r.name })))
+    } finally {
+      oracle.close()
+    }
+  })
+})
+
+describe("a reader knowing only the spec sees pf's rows at every version (test/delta's oracle: DuckDB minus deletion vectors)", () => {
+  for (const updateMode of ['merge-on-read', 'copy-on-write'] as const) {
+    it(`after inserts, upserts, deletes, partition moves and compaction (${updateMode})`, async () => {
+      const table = await createTable(path, {
+        entity: userEntity,
+        enums: userEnums,
+        partitionBy: ['role'],
+        updateMode,
+      })
+      const steps: (() => Promise<unknown>)[] = [
+        () => table.append(users(range(0, 12))),
+        () => table.upsert(users([1, 2, 3, 4], 'updated')),
+        () => table.deleteKeys([5]),
+        () => table.deleteWhere(pl.col('age').lt(3)),
+        // id 7 moves from MEMBER to ADMIN.
+        () => table.upsert(users([7], 'moved').withColumn(pl.lit('ADMIN').alias('role'))),
+        () => table.compact(),
+        () => table.transaction((tx) => void tx.upsert(users([20, 21], 'tx')).deleteKeys([8])),
+      ]
+      for (const step of steps) await step()
+      const oracle = await SpecDeltaReader.open()
+      try {
+        for (let v = 1; v <= table.version; v++) {
+          const ours = (await (await table.at(v)).read())
+            .select('id', 'name', 'role')
+            .sort('id')
+            .toRecords()
+            .map((r) => `${r.id}:${r.name}:${r.role}`)
+          const theirs = (await oracle.read(path, v)).rows
+            .map((r) => `${r.id}:${r.name}:${r.role}`)
+            .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
+          expect(theirs, `version ${v}`).toEqual(ours)
+        }
+      } finally {
+        oracle.close()
+      }
+      expect(idsOf(await table.read())).toEqual([3, 4, 6, 7, 9, 10, 11, 20, 21])
+    })
+  }
 })

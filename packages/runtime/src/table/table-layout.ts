@@ -8,13 +8,21 @@ import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
  *
  * - `data-file`: `part-<uuid>.<ext>` — a data file; the log decides whether it is live, removed or an orphan.
  * - `data-temp`: `.part-<uuid>.<ext>.tmp` — a data file being written (renamed to its name when complete).
+ * - `dv-file`: `deletion_vector_<uuid>.bin` in the table folder — a deletion vector file; the log decides.
  * - `partition-dir`: `<column>=<value>` — a hive partition folder holding data files.
  * - `log-dir`: the Delta log folder `_delta_log`.
  * - `private-dir`: pf's own folder `_pf` (locks, autoincrement marks, checkpoint cache); Delta readers and other
  *   writers' VACUUM leave `_`-prefixed names alone.
  * - `other`: anything else (including other Delta writers' data files) — never pf's to delete.
  */
-export type TableEntryRole = 'data-file' | 'data-temp' | 'partition-dir' | 'log-dir' | 'private-dir' | 'other'
+export type TableEntryRole =
+  | 'data-file'
+  | 'data-temp'
+  | 'dv-file'
+  | 'partition-dir'
+  | 'log-dir'
+  | 'private-dir'
+  | 'other'
 
 /**
  * What a file inside the log or private folder is: `entry` (commits, checkpoints, pointers, marks, locks and
@@ -23,6 +31,9 @@ export type TableEntryRole = 'data-file' | 'data-temp' | 'partition-dir' | 'log-
 export type LogEntryRole = 'entry' | 'temp'
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+
+/** A deletion vector file as pf writes them (no random prefix folder). */
+const DV_FILE = new RegExp(`^deletion_vector_${UUID}\\.bin$`)
 
 let dataPatterns: { file: RegExp; temp: RegExp } | undefined
 
@@ -49,6 +60,7 @@ export function tableEntryRole(name: string, kind: 'file' | 'directory'): TableE
   }
   const { file, temp } = patterns()
   if (file.test(name)) return 'data-file'
+  if (DV_FILE.test(name)) return 'dv-file'
   if (temp.test(name)) return 'data-temp'
   return 'other'
 }

@@ -1,12 +1,15 @@
 import { isAscii } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { encodeCheckpoint } from '../delta/checkpoint-parquet.js'
+import { encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
-import { decodeLogEntry, encodeLogEntry } from './delta-log-entry.js'
+import { decodeLogEntry, deltaCheckpointActions, encodeLogEntry } from './delta-log-entry.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import {
   CHECKPOINT_CACHE_DIR,
   checkpointFileName,
+  deltaCheckpointFileName,
   LAST_CHECKPOINT,
   LEGACY_LOG_DIR,
   LOG_DIR,
@@ -326,11 +329,11 @@ export class TableLog {
   }
 
   /** Writes a file through a temp file and a rename (never partial); the temp file never stays behind. */
-  private async replaceFile(name: string, data: string): Promise<void> {
-    const temp = join(this.cacheDir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
+  private async replaceFile(name: string, data: string | Uint8Array, dir = this.cacheDir): Promise<void> {
+    const temp = join(dir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
     try {
       await this.fs.writeFile(temp, data)
-      await this.fs.rename(temp, join(this.cacheDir, name))
+      await this.fs.rename(temp, join(dir, name))
     } catch (error) {
       await removeQuietly(this.fs, temp)
       throw error
@@ -347,6 +350,26 @@ export class TableLog {
     await this.replaceFile(checkpointFileName(state.version), JSON.stringify(toCheckpoint(state)))
     await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
     await this.fs.fsyncDir(this.cacheDir)
+    await this.writeDeltaCheckpoint(state)
+  }
+
+  /**
+   * Writes the Delta checkpoint of a state, `_delta_log/<version>.checkpoint.parquet` (classic, one part; temp
+   * file + rename), then points `_delta_log/_last_checkpoint` at it: other engines open a long-lived table from it.
+   */
+  private async writeDeltaCheckpoint(state: TableState): Promise<void> {
+    const name = deltaCheckpointFileName(state.version)
+    const actions = deltaCheckpointActions(state)
+    const bytes = encodeCheckpoint(actions, { file: join(this.dir, name) })
+    await this.replaceFile(name, bytes, this.dir)
+    const pointer = encodeLastCheckpoint({
+      version: state.version,
+      size: actions.length,
+      sizeInBytes: bytes.byteLength,
+      numOfAddFiles: state.files.size,
+    })
+    await this.replaceFile(LAST_CHECKPOINT, pointer, this.dir)
+    await this.fs.fsyncDir(this.dir)
   }
 
   /**

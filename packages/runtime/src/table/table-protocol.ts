@@ -15,10 +15,11 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
  */
 
 /** Reader features pf implements. */
-const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE])
-/** Writer features pf honours when it writes (it enforces NOT NULL and its own enum CHECK constraints). */
+const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE, 'deletionVectors'])
+/** Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors). */
 const WRITER_FEATURES: ReadonlySet<string> = new Set([
   PF_AVRO_FEATURE,
+  'deletionVectors',
   'invariants',
   'checkConstraints',
   'appendOnly',
@@ -59,12 +60,14 @@ function isKnownFeature(name: string): name is DeltaTableFeature {
 function protocolFeatures(metadata: TableMetadata): DeltaTableFeature[] {
   return tableFeaturesFor(metadata.entity, deltaCheckConstraints(metadata.entity, metadata.enums), {
     format: metadata.format,
+    deletionVectors: metadata.updateMode === 'merge-on-read',
   })
 }
 
 /**
  * The protocol a pf table with this metadata declares: the lowest for the features it uses (NOT NULL,
- * enum CHECK constraints, Avro data files), never lower than `current` (protocols never go down).
+ * enum CHECK constraints, Avro data files, deletion vectors for merge-on-read), never lower than `current`
+ * (protocols never go down).
  */
 export function protocolOf(metadata: TableMetadata, current?: ProtocolAction): ProtocolAction {
   const needed = protocolFeatures(metadata)

@@ -87,15 +87,18 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
     const entry = await table.readEntry(v)
     if (!entry || entry.commitInfo.timestamp < floor) break
     const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
-    for (const r of entry.remove ?? []) into.add(r.path)
+    // Data files and deletion vector files alike.
+    for (const r of entry.remove ?? []) for (const p of pathsOf(r)) into.add(p)
     // A reservation's planned files: dead once it aborted, live (and kept above) once published.
-    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])]) into.add(a.path)
+    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])])
+      for (const p of pathsOf(a)) into.add(p)
   }
   // Files of undecided multi-table transactions may still become live.
   for (let v = snap.version + 1; ; v++) {
     const entry = await table.readEntry(v)
     if (!entry) break
-    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])]) keep.add(a.path)
+    for (const a of [...(entry.add ?? []), ...(entry.reserved?.add ?? [])])
+      for (const p of pathsOf(a)) keep.add(p)
   }
   const deleted: string[] = []
   for (const c of candidates) {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pl from 'nodejs-polars'
+import { encodeDeletionVectorFile, writeDeletionVectorFile } from '../delta/deletion-vector.js'
+import { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
@@ -608,8 +610,8 @@ export class Table {
       }
     }
     if (locations.size === 0) return empty
-    // Rewrite each touched file without the keys (copy-on-write). Merge-on-read tables do the same until their
-    // deletes are Delta deletion vectors: a delete only pf's readers could see would show Delta readers deleted rows.
+    if (snap.metadata.updateMode === 'merge-on-read') return this.deleteByVectors(snap, ctx, locations, files)
+    // copy-on-write: rewrite each touched file without the keys.
     const add: AddAction[] = []
     const remove: RemoveAction[] = []
     let rowsRemoved = 0
@@ -623,6 +625,41 @@ export class Table {
       remove.push(removeOf(file))
     }
     return { ...empty, add, remove, rowsRemoved }
+  }
+
+  /**
+   * Merge-on-read deletes as Delta deletion vectors: for each touched file, the positions of the keys' rows
+   * joined with the file's current vector into a new vector file (in the table folder, listed in `files` so a lost
+   * attempt removes it); the logical file is removed and added again with the new vector. A file whose rows are
+   * all deleted is only removed.
+   */
+  private async deleteByVectors(
+    snap: Snapshot,
+    ctx: SnapshotContext,
+    locations: KeyLocations,
+    files: WrittenFiles,
+  ): Promise<AttemptPlan> {
+    const add: AddAction[] = []
+    const remove: RemoveAction[] = []
+    let rowsRemoved = 0
+    for (const [path, l] of locations) {
+      const file = snap.state.files.get(path)
+      if (!file) continue
+      const positions = await ctx.store.positionsOf(file, ctx.codec.frame(l.keys), ctx.codec.columns)
+      if (positions.length === 0) continue
+      const before = (await ctx.store.deletionVector(file)) ?? RoaringBitmapArray.empty()
+      const after = before.union(RoaringBitmapArray.fromPositions(positions))
+      rowsRemoved += after.size - before.size
+      remove.push(removeOf(file))
+      if (after.size >= file.add.stats.numRows) continue
+      const vector = encodeDeletionVectorFile([after])
+      files.paths.push(join(this.path, ...vector.path.split('/')))
+      await writeDeletionVectorFile(this.fs, this.path, vector)
+      const [descriptor] = vector.descriptors
+      if (!descriptor) throw new Error('a deletion vector file without its descriptor')
+      add.push({ ...file.add, deletionVector: descriptor })
+    }
+    return { add, remove, rowsAdded: 0, rowsRemoved }
   }
 
   /**
