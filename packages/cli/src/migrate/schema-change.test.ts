@@ -29,14 +29,19 @@ describe('diffEntity', () => {
     expect(diff(base, base)).toEqual([])
   })
 
-  it('adds optional or defaulted fields as metadata, refuses a required field without default', () => {
+  it('adds optional fields as metadata, defaulted ones by a rewrite, refuses a required field without default', () => {
     const after = base.replace(
       '  role Role\n',
       '  role Role\n  nick String?\n  score Float @default(0)\n  email String\n',
     )
     expect(diff(base, after)).toEqual([
       ['add-field', 'metadata', 'User.nick', 'add nick String?; existing rows read null'],
-      ['add-field', 'metadata', 'User.score', 'add score Float; existing rows read its default'],
+      [
+        'add-field',
+        'rewrite',
+        'User.score',
+        'add score Float; existing rows read its default (written into their files: Delta readers know no defaults for existing rows)',
+      ],
       [
         'add-field',
         'incompatible',

@@ -17,6 +17,7 @@ import {
   deltaStatKind,
   encodeDeltaStats,
 } from '../delta/delta-stats.js'
+import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './column-mapping.js'
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import type {
@@ -90,9 +91,8 @@ const kindsCache = new WeakMap<TableMetadata, ReadonlyMap<string, DeltaStatKind>
 export function statKinds(metadata: TableMetadata): ReadonlyMap<string, DeltaStatKind> {
   let kinds = kindsCache.get(metadata)
   if (!kinds) {
-    const physical = metadata.physicalColumns ?? {}
     kinds = new Map(
-      metadata.entity.fields.map((f) => [physical[f.column] ?? f.column, deltaStatKind(f.type)]),
+      metadata.entity.fields.map((f) => [storedColumnOf(metadata, f.column), deltaStatKind(f.type)]),
     )
     kindsCache.set(metadata, kinds)
   }
@@ -127,8 +127,10 @@ export class DeltaFileStats implements FileStats {
 
 /** The `metaData` action of pf's metadata: Delta schema (stored column names), CHECK constraints, `pf.*` keys. */
 export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
-  const physical = metadata.physicalColumns ?? {}
-  // Data files hold renamed fields under their stored names: Delta readers (no column mapping) see those.
+  // Column mapping: the schema names fields by their columns and gives each its physical name (column-mapping.ts).
+  const mapping = toDeltaColumnMapping(metadata)
+  const physical = mapping ? {} : (metadata.physicalColumns ?? {})
+  // Without it, data files of a table from before column mapping hold renamed fields under their stored names.
   const stored = {
     ...metadata.entity,
     fields: metadata.entity.fields.map((f) => ({ ...f, column: physical[f.column] ?? f.column })),
@@ -141,6 +143,7 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
     [PF.primaryKey]: JSON.stringify(metadata.primaryKey),
     [PF.updateMode]: JSON.stringify(metadata.updateMode),
     [PF.checkpointInterval]: JSON.stringify(metadata.checkpointInterval),
+    ...mapping?.configuration,
   }
   if (metadata.checkpointInterval > 0)
     configuration['delta.checkpointInterval'] = String(metadata.checkpointInterval)
@@ -158,7 +161,8 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
   return {
     id: metadata.id,
     format: { provider: metadata.format, options: {} },
-    schemaString: deltaSchemaFor(stored, metadata.enums).schemaString,
+    schemaString: deltaSchemaFor(stored, metadata.enums, mapping ? { columnMapping: mapping.fields } : {})
+      .schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,
     configuration,
@@ -201,7 +205,12 @@ function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMeta
     const detail = `pf's metadata in metaData.configuration: ${checked.problem}`
     throw new TableCorruptError(source.table, source.file, source.version, detail)
   }
-  return checked.value
+  const mapping = fromDeltaColumnMapping(meta.schemaString, config)
+  if (!mapping.ok) {
+    if (mapping.unsupported) throw new TableProtocolError(source.table, `${source.file}: ${mapping.problem}`)
+    throw new TableCorruptError(source.table, source.file, source.version, mapping.problem)
+  }
+  return mapping.value ? { ...checked.value, columnMapping: mapping.value } : checked.value
 }
 
 /** Whether a commit changes rows (OPTIMIZE and format rewrites only rearrange them: `dataChange` false). */

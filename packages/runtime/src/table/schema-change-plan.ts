@@ -1,6 +1,7 @@
 import { decimalSpecOf } from '../schema/decimal-spec.js'
 import { fieldTypeLabel } from '../schema/entity-rules.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { defaultFillsRows } from './schema-evolution.js'
 
 /** How a change is carried out: only the table's metadata changes, its data is rewritten, or it is refused. */
 export type ChangeCost = 'metadata' | 'rewrite' | 'incompatible'
@@ -144,13 +145,20 @@ function addedField(field: FieldIR, dropped: readonly FieldIR[], subject: string
       message: `add required ${typeText(field)} with @default(${field.default?.kind}()): existing rows would each need a generated value; make it optional${hint}`,
     }
   }
-  if (field.optional || field.default !== undefined) {
-    const fill = field.optional && (field.default === undefined || generated) ? 'null' : 'its default'
+  if (defaultFillsRows(field)) {
+    return {
+      kind: 'add-field',
+      cost: 'rewrite',
+      subject,
+      message: `add ${typeText(field)}; existing rows read its default (written into their files: Delta readers know no defaults for existing rows)${hint}`,
+    }
+  }
+  if (field.optional) {
     return {
       kind: 'add-field',
       cost: 'metadata',
       subject,
-      message: `add ${typeText(field)}; existing rows read ${fill}${hint}`,
+      message: `add ${typeText(field)}; existing rows read null${hint}`,
     }
   }
   return {

@@ -1,16 +1,19 @@
 import type { DefaultValue, EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
-import { ColumnMapping } from './column-mapping.js'
-import type { FillValue, TableMetadata } from './log-entry.js'
+import { ColumnMapping, newPhysicalName } from './column-mapping.js'
+import type { ColumnMappingEntry, FillValue, TableMetadata } from './log-entry.js'
 import type { SchemaChangeOptions } from './schema-change-plan.js'
 import { TableSchemaError } from './table-errors.js'
 
 /**
- * The metadata of a table after a schema change (pure; call after `planSchemaChanges`
- * found nothing incompatible). Fields keep reading their stored columns (renames map
- * the new column to the old stored one), dropped fields' stored columns are retired,
- * added fields get a stored name never used before (`<column>_2`, ... when the plain
- * one was) and, with a default, the value existing rows read (`now()` is the time of
- * the change). The format stays the table's.
+ * The metadata of a table after a schema change (pure but for new physical names; call after
+ * `planSchemaChanges` found nothing incompatible). Fields keep reading their stored columns. A rename that
+ * changes a field's column, or a drop, turns on Delta column mapping (name mode) if the table lacks it: every
+ * existing field gets an id and keeps its stored column as physical name (PROTOCOL.md "Column Mapping"), a
+ * renamed field keeps its entry under its new column, a dropped field's entry goes with it, and an added field
+ * gets the next id and a fresh `col_<uuid>` physical name, so no later field can read a dropped field's data.
+ * Without column mapping an added field is stored under its column. Added fields with a value for existing rows
+ * (see `defaultFillsRows`; `now()` is the time of the change) list it in `fillValues`, which the rewrite of the
+ * files lacking them materialises. The format stays the table's.
  */
 export function evolveMetadata(
   metadata: TableMetadata,
@@ -33,46 +36,64 @@ export function evolveMetadata(
     if (from !== undefined) return storedFields.find((f) => f.column === from)
     return renamedAway.has(field.column) ? undefined : storedFields.find((f) => f.column === field.column)
   }
-  const physical: Record<string, string> = {}
-  const fills: Record<string, FillValue> = {}
-  const used = new Set<string>(metadata.retiredColumns ?? [])
-  const kept = new Set<string>()
+  const kept = new Map<FieldIR, FieldIR>()
   const added: FieldIR[] = []
   for (const field of entity.fields) {
     const old = matchOf(field)
-    if (!old) {
-      added.push(field)
-      continue
-    }
+    if (old) kept.set(field, old)
+    else added.push(field)
+  }
+  const keptOld = new Set([...kept.values()].map((f) => f.column))
+  const drops = storedFields.some((f) => !keptOld.has(f.column))
+  const renamesColumn = [...kept].some(([field, old]) => field.column !== old.column)
+  const legacy = metadata.physicalColumns !== undefined || metadata.retiredColumns !== undefined
+  const mapped = metadata.columnMapping !== undefined || drops || renamesColumn || legacy
+  // Enabling on an existing table: ids in field order, physical names as stored now.
+  const existing = metadata.columnMapping ?? {
+    maxColumnId: storedFields.length,
+    columns: Object.fromEntries(
+      storedFields.map((f, i) => [f.column, { id: i + 1, physicalName: mapping.stored(f.column) }]),
+    ),
+  }
+  let maxColumnId = existing.maxColumnId
+  const columns: Record<string, ColumnMappingEntry> = {}
+  const fills: Record<string, FillValue> = {}
+  for (const [field, old] of kept) {
     const stored = mapping.stored(old.column)
-    kept.add(old.column)
-    used.add(stored)
-    if (stored !== field.column) physical[field.column] = stored
+    columns[field.column] = existing.columns[old.column] ?? { id: ++maxColumnId, physicalName: stored }
     const fill = metadata.fillValues?.[stored]
     if (fill !== undefined) fills[stored] = fill
   }
-  const retired = new Set(metadata.retiredColumns ?? [])
-  for (const old of storedFields) if (!kept.has(old.column)) retired.add(mapping.stored(old.column))
-  for (const r of retired) used.add(r)
   for (const field of added) {
-    let stored = field.column
-    for (let n = 2; used.has(stored); n++) stored = `${field.column}_${n}`
-    used.add(stored)
-    if (stored !== field.column) physical[field.column] = stored
+    const stored = mapped ? newPhysicalName() : field.column
+    columns[field.column] = { id: ++maxColumnId, physicalName: stored }
     const fill = fillValueOf(field, field.default, now, entity.name)
     if (fill !== undefined) fills[stored] = fill
   }
   const columnOf = (name: string): string => entity.fields.find((f) => f.name === name)?.column ?? name
-  const { physicalColumns: _p, retiredColumns: _r, fillValues: _f, ...rest } = metadata
+  const { physicalColumns: _p, retiredColumns: _r, fillValues: _f, columnMapping: _m, ...rest } = metadata
   return {
     ...rest,
     entity: { ...entity, format: metadata.format },
     enums,
     primaryKey: entity.primaryKey.map(columnOf),
-    ...(Object.keys(physical).length > 0 ? { physicalColumns: physical } : {}),
-    ...(retired.size > 0 ? { retiredColumns: [...retired].sort() } : {}),
+    ...(mapped ? { columnMapping: { maxColumnId, columns } } : {}),
     ...(Object.keys(fills).length > 0 ? { fillValues: fills } : {}),
   }
+}
+
+/**
+ * Whether a field added with this default gives existing rows a value (a literal, or `now()` on a Date or
+ * DateTime field); uuid() and autoincrement() values are generated for new rows only.
+ */
+export function defaultFillsRows(field: FieldIR): boolean {
+  const value = field.default
+  if (!value) return false
+  if (value.kind === 'now') {
+    const type = field.type
+    return type.kind === 'scalar' && (type.name === 'DateTime' || type.name === 'Date')
+  }
+  return value.kind === 'literal' && value.value !== null
 }
 
 /**
@@ -118,4 +139,13 @@ export function fillValueOf(
     default:
       return typeof v === 'string' ? v : JSON.stringify(v)
   }
+}
+
+/**
+ * The metadata a rewrite of every live file commits: the files it writes hold every field, so no fill value
+ * (`fillValues`, pf's alone: Delta readers see null for it) is needed any more.
+ */
+export function withFillsMaterialised(metadata: TableMetadata): TableMetadata {
+  const { fillValues: _f, ...rest } = metadata
+  return rest
 }

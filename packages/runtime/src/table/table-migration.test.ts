@@ -146,7 +146,7 @@ describe('Table.evolveSchema', () => {
   const string = { kind: 'scalar', name: 'String' } as const
   const int = { kind: 'scalar', name: 'Int' } as const
 
-  it('adds fields (default, now(), null) as metadata; old files read the fill, new ones their values', async () => {
+  it('adds fields: a default or now() written into the old files in one commit, null as metadata only', async () => {
     await table.append(users(range(0, 50)))
     const before = (await table.snapshot()).files.map((f) => f.add.path)
     const at = Date.UTC(2024, 0, 2, 3, 4, 5)
@@ -166,13 +166,21 @@ describe('Table.evolveSchema', () => {
     const t0 = Date.now()
     const result = await table.evolveSchema(evolved, userEnums)
     const t1 = Date.now()
-    expect(result).toMatchObject({ version: 2, rewritten: false, rowsAdded: 0 })
+    // Delta readers know no defaults for existing rows: the files are rewritten with them, in the one commit.
+    expect(result).toMatchObject({
+      version: 2,
+      rewritten: true,
+      rowsAdded: 0,
+      check: { before: { rows: 50 } },
+    })
     expect(result.changes.map((c) => [c.kind, c.cost, c.subject])).toEqual([
-      ['add-field', 'metadata', 'User.nick'],
+      ['add-field', 'rewrite', 'User.nick'],
       ['add-field', 'metadata', 'User.level'],
-      ['add-field', 'metadata', 'User.joined'],
+      ['add-field', 'rewrite', 'User.joined'],
     ])
-    expect((await table.snapshot()).files.map((f) => f.add.path)).toEqual(before)
+    const after = (await table.snapshot()).files.map((f) => f.add.path)
+    expect(after.filter((p) => before.includes(p))).toEqual([])
+    expect(table.metadata.fillValues).toBeUndefined()
     const reopened = await openTable(`${dir}/users`)
     const df = await reopened.read()
     expect(df.columns.slice(-3)).toEqual(['nick', 'level', 'joined'])
@@ -210,8 +218,12 @@ describe('Table.evolveSchema', () => {
     expect((await table.read()).columns).not.toContain('score')
     const readded = withFields([...dropped.fields, { ...byName('score'), id: 8, type: string }])
     await table.evolveSchema(readded, userEnums)
-    expect(table.metadata.retiredColumns).toEqual(['score'])
-    expect(table.metadata.physicalColumns).toEqual({ score: 'score_2' })
+    // Delta column mapping: the re-added field has a new id and a physical name no version used before.
+    const mapping = table.metadata.columnMapping
+    expect(mapping?.maxColumnId).toBe(base.length + 1)
+    expect(mapping?.columns.score?.id).toBe(base.length + 1)
+    expect(mapping?.columns.score?.physicalName).toMatch(/^col_[0-9a-f]{32}$/)
+    expect(table.metadata.retiredColumns).toBeUndefined()
     const df = await (await openTable(`${dir}/users`)).read()
     expect(df.getColumn('score').nullCount()).toBe(10)
     await table.upsert(users([1]).withColumns(pl.lit('high').alias('score')))

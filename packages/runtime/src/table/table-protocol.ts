@@ -11,14 +11,15 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
 
 /**
  * Which Delta protocols pf reads and writes, and the protocol a pf table declares. Reader version 1 needs
- * nothing; 2 means column mapping (not yet read by pf); 3 lists reader features, each of which pf must support.
+ * nothing; 2 means column mapping (pf reads name mode); 3 lists reader features, each of which pf must support.
  */
 
 /** Reader features pf implements. */
-const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE, 'deletionVectors'])
+const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE, 'columnMapping', 'deletionVectors'])
 /** Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors). */
 const WRITER_FEATURES: ReadonlySet<string> = new Set([
   PF_AVRO_FEATURE,
+  'columnMapping',
   'deletionVectors',
   'invariants',
   'checkConstraints',
@@ -29,7 +30,6 @@ const WRITER_FEATURES: ReadonlySet<string> = new Set([
 export function readerProblem(protocol: ProtocolAction): string | undefined {
   const reader = protocol.minReaderVersion
   if (reader > 3) return `needs Delta reader version ${reader}; pf reads versions 1 and 3`
-  if (reader === 2) return 'needs Delta reader version 2 (column mapping), which pf does not read yet'
   if (reader === 3) {
     const missing = (protocol.readerFeatures ?? []).filter((f) => !READER_FEATURES.has(f))
     if (missing.length > 0)
@@ -60,6 +60,7 @@ function isKnownFeature(name: string): name is DeltaTableFeature {
 function protocolFeatures(metadata: TableMetadata): DeltaTableFeature[] {
   return tableFeaturesFor(metadata.entity, deltaCheckConstraints(metadata.entity, metadata.enums), {
     format: metadata.format,
+    columnMapping: metadata.columnMapping !== undefined,
     deletionVectors: metadata.updateMode === 'merge-on-read',
   })
 }

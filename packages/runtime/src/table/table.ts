@@ -33,7 +33,7 @@ import type {
 } from './migration-options.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { planSchemaChanges } from './schema-change-plan.js'
-import { evolveMetadata } from './schema-evolution.js'
+import { evolveMetadata, withFillsMaterialised } from './schema-evolution.js'
 import { type KeyLocations, type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import {
   ConflictError,
@@ -964,9 +964,10 @@ export class Table {
     const target = evolveMetadata(start.metadata, entity, enums, options, new Date())
     new KeyCodec(target.entity, this.name)
     const details = changes.map((c) => `${c.subject}: ${c.message}`)
+    // Widenings, and added fields whose default existing rows must read (Delta readers know no fill values).
     if (changes.some((c) => c.cost === 'rewrite')) {
       const result = await this.rewriteAll('SET_SCHEMA', start, target, details, options)
-      return { ...result, changes, rewritten: true }
+      return { ...result, changes, rewritten: (result.check?.filesBefore ?? 0) > 0 }
     }
     const { result } = await this.commit('SET_SCHEMA', start, new WrittenFiles(this.fs), {}, async () => ({
       add: [],
@@ -995,7 +996,9 @@ export class Table {
       { ...target, format: start.metadata.format },
       this.maxRowsPerFile,
     )
-    const store = new DataFileStore(this.path, this.fs, this.name, target, this.maxRowsPerFile)
+    // Every live file is rewritten with every field, so the committed metadata needs no fill value.
+    const filled = withFillsMaterialised(target)
+    const store = new DataFileStore(this.path, this.fs, this.name, filled, this.maxRowsPerFile)
     const codec = new KeyCodec(target.entity, this.name)
     const rewriter = new FileRewriter(this.name, source, store, (k) => codec.frame(k), codec.columns)
     // Rewritten files by source path, reused when a lost race makes the commit re-plan.
@@ -1048,7 +1051,7 @@ export class Table {
       }
       await options.verify?.(check)
       committed = add
-      return { add, remove, rowsAdded: 0, rowsRemoved: 0, metadata: target, details }
+      return { add, remove, rowsAdded: 0, rowsRemoved: 0, metadata: filled, details }
     })
     // Files rewritten for an attempt that lost a race and were not needed again.
     const keep = new Set(committed.map((a) => join(this.path, a.path)))

@@ -1,0 +1,77 @@
+// `pf migrate` as other engines see it: after each applied step a reader that follows only the Delta protocol
+// (test/delta/spec-delta-reader.ts) reads the same rows as pf, or refuses an Avro table rather than misread it.
+import { writeFile } from 'node:fs/promises'
+import { parseSchema } from '@parquetframe/codegen'
+import { createTable, formatForPath, openTable } from '@parquetframe/runtime'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectSameRowsAt } from '../../../../test/delta/pf-agreement.js'
+import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
+import { SpecOracleError } from '../../../../test/delta/spec-oracle-error.js'
+import { main } from '../main.js'
+import { captureIo } from '../testing/capture-io.js'
+import { PEOPLE_CSV } from '../testing/sample-entity.js'
+import { type TempProject, tempProject } from '../testing/temp-project.js'
+
+const SCHEMA = `config { storage = "./data" }
+
+entity Person @storage("people") {
+  id    Int    @id
+  name  String
+  score Float
+}
+`
+
+let project: TempProject
+let oracle: SpecDeltaReader
+beforeAll(async () => {
+  oracle = await SpecDeltaReader.open()
+  project = await tempProject({ 'schema.pfschema': SCHEMA, 'people.csv': PEOPLE_CSV })
+  const entity = parseSchema(SCHEMA).ir?.entities[0]
+  if (!entity) throw new Error('test schema does not parse')
+  const table = await createTable(project.path('data/people'), { entity })
+  await table.append(await formatForPath('people.csv').read(project.path('people.csv')))
+})
+afterAll(async () => {
+  oracle.close()
+  await project.dispose()
+})
+
+async function apply(schema: string): Promise<string> {
+  await writeFile(project.path('schema.pfschema'), schema)
+  const io = captureIo(project.dir, {})
+  const code = await main(['migrate', 'apply'], io)
+  expect(code, io.err()).toBe(0)
+  return io.out()
+}
+
+async function agree(step: string) {
+  const root = project.path('data/people')
+  const table = await openTable(root)
+  return expectSameRowsAt(oracle, table, root, table.version, step)
+}
+
+describe('pf migrate apply, read by a Delta reader after each step', () => {
+  it('@map rename, drop, defaulted add, re-added name, widening, then Avro', async () => {
+    await agree('created')
+    let schema = SCHEMA.replace('  name  String\n', '  fullName String @map("name")\n')
+    await apply(schema)
+    await agree('@map rename')
+    schema = schema.replace('  score Float\n', '  level Int @default(3)\n')
+    expect(await apply(schema)).toContain('data rewritten')
+    const added = await agree('drop score, add level with a default')
+    expect(added.mode).toBe('name')
+    expect(new Set(added.rows.map((r) => r.level))).toEqual(new Set([3n]))
+    expect(added.fields.map((f) => f.name)).toEqual(['id', 'name', 'level'])
+    schema = schema.replace('  level Int @default(3)\n', '  level Int @default(3)\n  score String?\n')
+    await apply(schema)
+    const readded = await agree('score added again as a String')
+    expect(readded.rows.every((r) => r.score === null)).toBe(true)
+    schema = schema.replace('  level Int @default(3)\n', '  level Float @default(3)\n')
+    await apply(schema)
+    await agree('level widened to Float')
+    await apply(schema.replace('@storage("people")', '@storage("people") @format(avro)'))
+    const error = await oracle.read(project.path('data/people')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SpecOracleError)
+    expect((error as SpecOracleError).code).toBe('unsupported-reader-feature')
+  }, 180_000)
+})
