@@ -3,11 +3,17 @@ import { dirname, join, relative, sep } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
-import { FaultyFileSystem } from './faulty-file-system.js'
+import { FaultyFileSystem, fsError } from './faulty-file-system.js'
 import type { TxnRef } from './log-entry.js'
 import { commitTables } from './multi-table-commit.js'
 import { createTable, openTable, type Table } from './table.js'
-import { ConflictError, DuplicateKeyError, TableSchemaError, TableWriteError } from './table-errors.js'
+import {
+  ConflictError,
+  DuplicateKeyError,
+  TableSchemaError,
+  TableWriteError,
+  TxnUnpublishedError,
+} from './table-errors.js'
 
 let dir: string
 let cleanup: () => Promise<void>
@@ -125,6 +131,38 @@ describe('commitTables', () => {
     expect((error as Error).cause).toMatchObject({ code: 'EIO' })
     expect([await ids('a'), await ids('b')]).toEqual([[], []])
     expect([...(await dataFiles('a')), ...(await dataFiles('b'))]).toEqual([])
+  })
+
+  it('a publication that cannot be written: committed all the same, and no pf reader sees the table without it', async () => {
+    const fs = new FaultyFileSystem()
+    const fa = await openTable(join(dir, 'a'), { fs })
+    const fb = await openTable(join(dir, 'b'), { fs })
+    // Table a's first commit (its reservation) lands; every later one (its publication) fails.
+    let creates = 0
+    fs.inject({
+      op: 'createExclusive',
+      path: /[\\/]a[\\/]_delta_log[\\/]/,
+      times: 1_000,
+      before: (path) => {
+        if (++creates > 1) throw fsError('EIO', 'open', path)
+      },
+    })
+    const error = await commitTables([
+      { table: fa, build: (tx) => void tx.insert(users([1])) },
+      { table: fb, build: (tx) => void tx.insert(users([2])) },
+    ]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TxnUnpublishedError)
+    expect(error).toMatchObject({
+      code: 'PF_TXN_UNPUBLISHED',
+      message: expect.stringMatching(/is committed/),
+    })
+    expect(await decisions()).toEqual(['commit'])
+    // A reader that cannot write refuses rather than answer without the committed transaction.
+    await expect(fa.read()).rejects.toBeInstanceOf(TxnUnpublishedError)
+    fs.clear()
+    // One that can publishes it first.
+    expect([await ids('a'), await ids('b')]).toEqual([[1], [2]])
+    expect((await openTable(join(dir, 'a'))).version).toBe(2)
   })
 
   it('refuses a decision folder readers would not accept, before writing anything', async () => {
