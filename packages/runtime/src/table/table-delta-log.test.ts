@@ -248,7 +248,7 @@ describe('replay follows Action Reconciliation', () => {
     await expect(table.read()).rejects.toBeInstanceOf(TableProtocolError)
   })
 
-  it('reader version 2 (column mapping) is refused; an unknown writer feature refuses writes, not reads', async () => {
+  it('reader version 2 is read (column mapping, name mode; id mode refused); an unknown writer feature refuses writes, not reads', async () => {
     await commitByHand(2, [
       {
         protocol: {
@@ -265,7 +265,13 @@ describe('replay follows Action Reconciliation', () => {
     expect((error as Error).message).toMatch(/writer features rowTracking, domainMetadata/)
     expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3])
     await commitByHand(3, [{ protocol: { minReaderVersion: 2, minWriterVersion: 5 } }])
-    await expect(openTable(path)).rejects.toThrow(/reader version 2 \(column mapping\)/)
+    expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3])
+    const { metaData } = await readCommitFile(path, 0)
+    const configuration = { ...(metaData?.configuration as object), 'delta.columnMapping.mode': 'id' }
+    await commitByHand(4, [{ metaData: { ...metaData, configuration } }])
+    const idMode = await openTable(path).catch((e: unknown) => e)
+    expect(idMode).toBeInstanceOf(TableProtocolError)
+    expect((idMode as Error).message).toMatch(/column mapping mode "id" \(pf reads mode "name"\)/)
   })
 })
 
