@@ -24,6 +24,7 @@ import type {
   TxnRef,
   UpdateMode,
 } from './log-entry.js'
+import { LogFreshness } from './log-freshness.js'
 import type {
   EvolveSchemaOptions,
   EvolveSchemaResult,
@@ -221,6 +222,8 @@ export class Table {
   private readonly maxRetries: number
   private readonly maxRowsPerFile: number
   private readonly keyIndex: KeyIndexCache
+  /** Answers "is there a newer version?" with one stat while the log folder is unchanged. */
+  private readonly freshness: LogFreshness
 
   /** @internal use `createTable` / `openTable`. */
   constructor(
@@ -233,6 +236,7 @@ export class Table {
     this.maxRetries = options.maxRetries ?? 30
     this.maxRowsPerFile = options.maxRowsPerFile ?? 1_048_576
     this.keyIndex = options.keyIndex ?? sharedKeyIndex
+    this.freshness = new LogFreshness(log.fs, log.dir)
     this.current = this.snapshotOf(state)
   }
 
@@ -299,8 +303,13 @@ export class Table {
 
   /** The newest version on disk, as the log says (committed reservations not published yet stay so). */
   private async freshSnapshot(): Promise<Snapshot> {
-    // Both at once (one round of file-system calls); what was read of a replaced table is dropped.
-    const [same, read] = await Promise.all([
+    // One stat of the log folder: unchanged since a recorded full check, that check's version is still the newest
+    // (see log-freshness.ts). Without a recorded check it runs alongside the full check.
+    const probing = this.freshness.probe()
+    if (this.freshness.armed && this.freshness.fresh(await probing, this.current.version)) return this.current
+    // All at once (one round of file-system calls); what was read of a replaced table is dropped.
+    const [probe, same, read] = await Promise.all([
+      probing,
       this.log.sameTable(),
       this.log.latest(this.current.state).then(
         (state) => ({ state }),
@@ -308,12 +317,20 @@ export class Table {
       ),
     ])
     if (!same) {
+      this.freshness.forget()
       this.log = new TableLog(this.path, this.log.fs, this.name)
       this.current = this.snapshotOf(await this.log.latest())
       return this.current
     }
     if ('error' in read) throw read.error
     if (read.state !== this.current.state) this.current = this.snapshotOf(read.state)
+    const { state } = read
+    // Trusted later only at the end of the log: no undecided or unpublished multi-table transaction after it.
+    await this.freshness.record(
+      probe,
+      state.version,
+      async () => !state.unpublished?.size && !(await this.log.readEntry(state.version + 1)),
+    )
     return this.current
   }
 
