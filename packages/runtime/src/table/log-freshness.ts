@@ -42,7 +42,13 @@ export class LogFreshness {
 
   /** True when the probe proves `version` is still the newest (nothing in the folder changed since it was found). */
   fresh(probe: { stat: FileStat } | undefined, version: number): boolean {
-    return probe !== undefined && this.seen?.identity === probe.stat.identity && this.seen.version === version
+    const seen = this.seen
+    return (
+      probe !== undefined &&
+      seen !== undefined &&
+      seen.identity === probe.stat.identity &&
+      seen.version === version
+    )
   }
 
   /**
