@@ -41,6 +41,21 @@ export class TableCorruptError extends ParquetFrameError {
   }
 }
 
+/** A version older than the log still holds: log cleanup deleted its commits and no checkpoint holds it. */
+export class TableVersionExpiredError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly version: number,
+    /** The oldest version that can still be read. */
+    readonly oldest: number,
+  ) {
+    super(
+      'PF_TABLE_VERSION_EXPIRED',
+      `Table ${table}: version ${version} can no longer be read: the log was cleaned up, the oldest readable version is ${oldest}`,
+    )
+  }
+}
+
 /** A frame or schema that does not fit the table's schema. Nothing was written. */
 export class TableSchemaError extends ParquetFrameError {
   constructor(
