@@ -1,4 +1,4 @@
-import type { DeltaCheckpointAction } from '../delta/checkpoint-parquet.js'
+import type { DeltaCheckpointAction, DeltaCheckpointReadAction } from '../delta/checkpoint-parquet.js'
 import type {
   DeltaAdd,
   DeltaCommit,
@@ -22,6 +22,7 @@ import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import type {
   AddAction,
+  AppTxn,
   CommitInfo,
   LogEntry,
   OperationName,
@@ -432,10 +433,10 @@ function fromReserved(
 }
 
 /**
- * The actions of a classic Delta checkpoint of a state (PROTOCOL.md "Checkpoints"): its protocol, metaData and
- * one `add` per live logical file (`dataChange: false`, stats and deletion vectors as committed). Tombstones and
- * commitInfo are not kept (the spec allows leaving expired tombstones out; pf keeps removed files for vacuum by
- * the commits, not by checkpoints).
+ * The actions of a classic Delta checkpoint of a state (PROTOCOL.md "Checkpoints"): its protocol, metaData, the
+ * latest `txn` per appId and one `add` per live logical file (`dataChange: false`, stats and deletion vectors as
+ * committed). Tombstones and commitInfo are not kept (the states do not track removed files; pf's vacuum reads
+ * the commits, not checkpoints).
  */
 export function deltaCheckpointActions(state: TableState): DeltaCheckpointAction[] {
   const kinds = statKinds(state.metadata)
@@ -450,6 +451,7 @@ export function deltaCheckpointActions(state: TableState): DeltaCheckpointAction
     },
     { metaData: toDeltaMetaData(state.metadata) },
   ]
+  for (const t of state.appTxns?.values() ?? []) actions.push({ txn: { ...t } })
   for (const file of state.files.values()) {
     actions.push({ add: toDeltaAdd(file.add, kinds, state.timestamp, false) })
   }
@@ -488,5 +490,64 @@ export function decodeLogEntry(text: string, source: CommitSource, mtime = 0): L
           })),
         }
       : {}),
+  }
+}
+
+/** What a Delta checkpoint says a version is: pf's view of its actions (tombstones are not needed to read it). */
+export interface DeltaCheckpointContent {
+  readonly protocol: NonNullable<LogEntry['protocol']>
+  readonly metadata: TableMetadata
+  readonly add: readonly AddAction[]
+  /** The latest `txn` per appId. */
+  readonly appTxns: readonly AppTxn[]
+}
+
+/**
+ * pf's view of a Delta checkpoint's actions (all parts, in order); TableCorruptError without protocol or metaData,
+ * TableProtocolError for a V2-spec checkpoint (sidecars are not read).
+ */
+export function fromDeltaCheckpoint(
+  actions: readonly DeltaCheckpointReadAction[],
+  source: CommitSource,
+): DeltaCheckpointContent {
+  let protocol: DeltaProtocol | undefined
+  let meta: DeltaMetaData | undefined
+  const adds: AddAction[] = []
+  const txns = new Map<string, AppTxn>()
+  for (const action of actions) {
+    if ('protocol' in action) protocol = action.protocol
+    else if ('metaData' in action) meta = action.metaData
+    else if ('add' in action) adds.push(fromAdd(action.add, source))
+    else if ('txn' in action) {
+      const t = action.txn
+      txns.set(t.appId, {
+        appId: t.appId,
+        version: t.version,
+        ...(typeof t.lastUpdated === 'number' ? { lastUpdated: t.lastUpdated } : {}),
+      })
+    } else if ('sidecar' in action || 'checkpointMetadata' in action) {
+      throw new TableProtocolError(
+        source.table,
+        `${source.file} is a V2-spec checkpoint, which pf does not read`,
+      )
+    }
+  }
+  if (!protocol || !meta)
+    throw new TableCorruptError(
+      source.table,
+      source.file,
+      source.version,
+      'the checkpoint has no protocol or metaData',
+    )
+  return {
+    protocol: {
+      minReaderVersion: protocol.minReaderVersion,
+      minWriterVersion: protocol.minWriterVersion,
+      ...(protocol.readerFeatures ? { readerFeatures: [...protocol.readerFeatures] } : {}),
+      ...(protocol.writerFeatures ? { writerFeatures: [...protocol.writerFeatures] } : {}),
+    },
+    metadata: fromDeltaMetaData(meta, source),
+    add: adds,
+    appTxns: [...txns.values()],
   }
 }

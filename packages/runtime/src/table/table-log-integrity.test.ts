@@ -96,8 +96,10 @@ describe('a damaged log is reported, never silently trusted', () => {
     expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000005.json')
   })
 
-  it('a missing version 0 is corrupt, never re-created (entries or a checkpoint remain)', async () => {
+  it('a missing version 0 is corrupt, never re-created (entries or a cached checkpoint remain)', async () => {
     await table.checkpoint()
+    // Without the Delta checkpoint (which log cleanup would open from, see table-log-cleanup.test.ts).
+    await unlink(join(path, '_delta_log', '00000000000000000004.checkpoint.parquet'))
     await unlink(entryFile(0))
     await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
     await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
@@ -105,9 +107,21 @@ describe('a damaged log is reported, never silently trusted', () => {
       version: 0,
     })
     expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000000.json')
-    // Only the checkpoint left: still corrupt.
+    // Only the cached checkpoint left: still corrupt.
     for (const v of range(1, 5)) await unlink(entryFile(v))
     await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+  })
+
+  it('commits before a Delta checkpoint deleted (log cleanup): opens from it, but a table is never re-created over it', async () => {
+    await table.checkpoint()
+    const expected = idsOf(await table.read())
+    await unlink(entryFile(0))
+    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+    await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
+      code: 'PF_TABLE_CORRUPT',
+      version: 0,
+    })
+    expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000000.json')
   })
 
   it('a cached checkpoint that lists fewer files than its version has is skipped: the log is the truth', async () => {

@@ -1,10 +1,20 @@
 import { isAscii } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { encodeCheckpoint } from '../delta/checkpoint-parquet.js'
-import { encodeLastCheckpoint } from '../delta/last-checkpoint.js'
+import {
+  CheckpointFormatError,
+  type DeltaCheckpointReadAction,
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from '../delta/checkpoint-parquet.js'
+import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
-import { decodeLogEntry, deltaCheckpointActions, encodeLogEntry } from './delta-log-entry.js'
+import {
+  decodeLogEntry,
+  deltaCheckpointActions,
+  fromDeltaCheckpoint as deltaCheckpointContent,
+  encodeLogEntry,
+} from './delta-log-entry.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import {
   CHECKPOINT_CACHE_DIR,
@@ -26,10 +36,12 @@ import {
   TableCorruptError,
   TableNotFoundError,
   TableProtocolError,
+  TableVersionExpiredError,
 } from './table-errors.js'
 import { readerProblem } from './table-protocol.js'
 import {
   fromCheckpoint,
+  fromDeltaCheckpoint,
   ReplayError,
   replay,
   type TableState,
@@ -40,6 +52,48 @@ import { removeQuietly } from './temp-files.js'
 import { TxnDecisions } from './txn-decisions.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** The complete Delta checkpoints in `_delta_log/` (classic or multi-part): version → part file names, in order. */
+type DeltaCheckpoints = ReadonlyMap<number, readonly string[]>
+
+/** Classic (`<v>.checkpoint.parquet`) and multi-part (`<v>.checkpoint.<part>.<parts>.parquet`) checkpoint names. */
+const DELTA_CHECKPOINT = /^(\d{20})\.checkpoint(?:\.(\d{10})\.(\d{10}))?\.parquet$/
+
+/** The complete Delta checkpoints among a log folder's file names (a multi-part one needs every part). */
+function deltaCheckpointsIn(names: readonly string[]): DeltaCheckpoints {
+  const parts = new Map<number, { total: number; names: Map<number, string> }>()
+  const complete = new Map<number, readonly string[]>()
+  for (const n of names) {
+    const m = DELTA_CHECKPOINT.exec(n)
+    if (!m) continue
+    const version = Number(m[1])
+    if (m[2] === undefined) {
+      complete.set(version, [n])
+      continue
+    }
+    const total = Number(m[3])
+    const found = parts.get(version) ?? { total, names: new Map<number, string>() }
+    if (found.total === total) found.names.set(Number(m[2]), n)
+    parts.set(version, found)
+  }
+  for (const [version, { total, names: found }] of parts) {
+    if (complete.has(version) || found.size !== total) continue
+    const ordered = Array.from({ length: total }, (_, i) => found.get(i + 1))
+    if (ordered.every((n) => n !== undefined)) complete.set(version, ordered as string[])
+  }
+  return complete
+}
+/** The oldest commit on disk; without any, the version after the newest checkpoint (all commits cleaned up). */
+function firstCommit(entries: readonly number[], delta: DeltaCheckpoints): number {
+  return entries[0] ?? (delta.size > 0 ? Math.max(...delta.keys()) + 1 : Number.POSITIVE_INFINITY)
+}
+
+/** The oldest version a cleaned-up log can reconstruct: its oldest checkpoint from which the commits run on. */
+function oldestReadable(first: number, delta: DeltaCheckpoints): number {
+  const usable = [...delta.keys()].filter((c) => c >= first - 1)
+  return usable.length > 0 ? Math.min(...usable) : first
+}
+
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
 
@@ -184,6 +238,15 @@ export class TableLog {
     } catch (error) {
       if (!isNotFound(error)) throw error
     }
+    // Log cleanup (PROTOCOL.md "Metadata Cleanup") may delete the commits before a checkpoint: the oldest one names it.
+    const oldest = await this.list().then(
+      (listed) => [...listed.delta.entries()].sort((a, b) => a[0] - b[0])[0],
+      () => undefined,
+    )
+    if (oldest) {
+      const parts = oldest[1]
+      return `checkpoint:${(await this.fs.stat(join(this.dir, parts[0] as string))).identity ?? ''}`
+    }
     await this.assertVersion0OrEmpty()
     const legacy = join(this.root, LEGACY_LOG_DIR)
     const isLegacy = await this.fs.stat(join(legacy, logFileName(0))).then(
@@ -217,39 +280,45 @@ export class TableLog {
 
   /** Throws TableCorruptError when the log folder holds entries or checkpoints but no version 0. */
   async assertVersion0OrEmpty(): Promise<void> {
-    let listed: { entries: number[]; checkpoints: number[] }
+    let listed: { entries: number[]; checkpoints: number[]; delta: DeltaCheckpoints }
     try {
       listed = await this.list()
     } catch (error) {
       if (error instanceof TableNotFoundError) return
       throw error
     }
-    const held = listed.entries.length + listed.checkpoints.length
-    if (held > 0 && listed.entries[0] !== 0) {
+    const checkpoints = listed.checkpoints.length + listed.delta.size
+    if (listed.entries.length + checkpoints > 0 && listed.entries[0] !== 0) {
       throw new TableCorruptError(
         this.table,
         this.entryPath(0),
         0,
-        `version 0 is missing, but the log holds ${listed.entries.length} entries and ${listed.checkpoints.length} checkpoints: the table is not re-created over them`,
+        `version 0 is missing, but the log holds ${listed.entries.length} entries and ${checkpoints} checkpoints: the table is not re-created over them`,
       )
     }
   }
 
-  /** Versions of the entries on disk, checked to run from 0 without a gap; the checkpoints' versions. */
-  async listComplete(): Promise<{ entries: number[]; checkpoints: number[] }> {
+  /**
+   * Versions of the entries on disk, checked to run without a gap from 0, or from just after a Delta checkpoint
+   * when log cleanup deleted the commits before it; the cached and the Delta checkpoints.
+   */
+  async listComplete(): Promise<{ entries: number[]; checkpoints: number[]; delta: DeltaCheckpoints }> {
     const listed = await this.list()
     const { entries } = listed
     if (entries.length > 0 || listed.checkpoints.length > 0) {
-      if (entries[0] !== 0) await this.assertVersion0OrEmpty()
+      const first = firstCommit(entries, listed.delta)
+      const cleaned = first !== 0 && [...listed.delta.keys()].some((c) => c >= first - 1)
+      if (first !== 0 && !cleaned) await this.assertVersion0OrEmpty()
+      const from = cleaned ? first : 0
       for (let i = 0; i < entries.length; i++) {
-        if (entries[i] !== i) throw this.gap(i, entries[i] as number)
+        if (entries[i] !== from + i) throw this.gap(from + i, entries[i] as number)
       }
     }
     return listed
   }
 
-  /** Versions of the commits and of the cached checkpoints on disk, ascending. */
-  async list(): Promise<{ entries: number[]; checkpoints: number[] }> {
+  /** Versions of the commits and of the cached checkpoints on disk, ascending; the Delta checkpoints. */
+  async list(): Promise<{ entries: number[]; checkpoints: number[]; delta: DeltaCheckpoints }> {
     let names: string[]
     try {
       names = await this.fs.readdir(this.dir)
@@ -271,7 +340,11 @@ export class TableLog {
       const c = versionOfCheckpointFile(n)
       if (c !== undefined) checkpoints.push(c)
     }
-    return { entries: entries.sort((a, b) => a - b), checkpoints: checkpoints.sort((a, b) => a - b) }
+    return {
+      entries: entries.sort((a, b) => a - b),
+      checkpoints: checkpoints.sort((a, b) => a - b),
+      delta: deltaCheckpointsIn(names),
+    }
   }
 
   /** Path of a version's checkpoint in the cache. */
@@ -325,6 +398,85 @@ export class TableLog {
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
     } catch {
       return undefined
+    }
+  }
+
+  /** A Delta checkpoint's state (all parts); TableCorruptError when a part does not decode. */
+  private async readDeltaCheckpoint(version: number, parts: readonly string[]): Promise<TableState> {
+    const files = parts.map((n) => join(this.dir, n))
+    const first = files[0] as string
+    const actions: DeltaCheckpointReadAction[] = []
+    for (const file of files) {
+      try {
+        actions.push(...decodeCheckpoint(await this.fs.readFile(file), { file }))
+      } catch (error) {
+        if (error instanceof CheckpointFormatError)
+          throw new TableCorruptError(this.table, file, version, error.message, { cause: error })
+        throw error
+      }
+    }
+    const content = deltaCheckpointContent(actions, { table: this.table, file: first, version })
+    const problem = readerProblem(content.protocol)
+    if (problem !== undefined) throw new TableProtocolError(this.table, `version ${version} ${problem}`)
+    const entry = await this.readEntry(version)
+    const timestamp = entry?.commitInfo.timestamp ?? (await this.fs.stat(first)).mtimeMs
+    try {
+      return fromDeltaCheckpoint(version, timestamp, content)
+    } catch (error) {
+      if (error instanceof ReplayError)
+        throw new TableCorruptError(this.table, first, version, error.message, { cause: error })
+      throw error
+    }
+  }
+
+  /**
+   * The newest Delta checkpoint at or before `limit` to start from (`_delta_log/_last_checkpoint`, else a
+   * listing), checked against the log as cached ones are: one that cannot be read or that disagrees with its
+   * version's commit is skipped for an older one. Undefined without a usable one.
+   */
+  private async deltaCheckpointStart(limit = Number.POSITIVE_INFINITY): Promise<TableState | undefined> {
+    const pointed = await this.fs.readFile(join(this.dir, LAST_CHECKPOINT)).then(
+      (bytes) => decodeLastCheckpoint(Buffer.from(bytes).toString('utf8')),
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined
+        throw error
+      },
+    )
+    const candidates: [number, readonly string[]][] = []
+    if (pointed?.ok && pointed.value.version <= limit) {
+      const { version, parts } = pointed.value
+      const pad = String(version).padStart(20, '0')
+      const names =
+        parts === undefined || parts <= 1
+          ? [deltaCheckpointFileName(version)]
+          : Array.from(
+              { length: parts },
+              (_, i) =>
+                `${pad}.checkpoint.${String(i + 1).padStart(10, '0')}.${String(parts).padStart(10, '0')}.parquet`,
+            )
+      candidates.push([version, names])
+    }
+    let listed: DeltaCheckpoints | undefined
+    for (let i = 0; ; i++) {
+      const candidate = candidates[i]
+      if (!candidate) {
+        if (listed) return undefined
+        listed = (await this.list()).delta
+        const older = [...listed].filter(([v]) => v <= limit && !candidates.some(([c]) => c === v))
+        candidates.push(...older.sort((a, b) => b[0] - a[0]))
+        if (candidates.length === i) return undefined
+        i--
+        continue
+      }
+      const [version, parts] = candidate
+      const state = await this.readDeltaCheckpoint(version, parts).catch((error: unknown) => {
+        if (error instanceof TableCorruptError || isNotFound(error)) return undefined
+        throw error
+      })
+      if (!state) continue
+      const entry = await this.readEntry(version)
+      if (entry && totalsProblem(state, entry) !== undefined) continue
+      return state
     }
   }
 
@@ -447,6 +599,8 @@ export class TableLog {
       await this.sameTable()
       const hint = await this.lastCheckpointHint()
       if (hint !== undefined) start = await this.checkpointStart(hint)
+      // Without a usable cache: the newest Delta checkpoint (needed once log cleanup deleted older commits).
+      start ??= await this.deltaCheckpointStart()
     }
     const state = await this.catchUp(start)
     if (!state) {
@@ -458,10 +612,21 @@ export class TableLog {
 
   /** The state at a version: the newest checkpoint at or before it, then entries up to it. */
   async at(version: number): Promise<TableState | undefined> {
-    const { entries, checkpoints } = await this.listComplete()
-    if (!entries.includes(version)) return undefined
+    const { entries, checkpoints, delta } = await this.listComplete()
+    const first = firstCommit(entries, delta)
+    const checkpointed = delta.has(version) && version === first - 1
+    if (!entries.includes(version) && !checkpointed) {
+      if (version >= 0 && version < first && first > 0)
+        throw new TableVersionExpiredError(this.table, version, oldestReadable(first, delta))
+      return undefined
+    }
     const base = checkpoints.filter((c) => c <= version).at(-1)
-    const start = base === undefined ? undefined : await this.checkpointStart(base)
+    let start = base === undefined ? undefined : await this.checkpointStart(base)
+    if (!start && first > 0) {
+      start = await this.deltaCheckpointStart(version)
+      if (!start || start.version < first - 1)
+        throw new TableVersionExpiredError(this.table, version, oldestReadable(first, delta))
+    }
     const state = await this.catchUp(start, version)
     if (!state || state.version !== version) {
       const missing = (state?.version ?? -1) + 1

@@ -1,7 +1,7 @@
 import { deletionVectorId } from '../delta/delta-actions.js'
-import { DeltaFileStats } from './delta-log-entry.js'
+import { type DeltaCheckpointContent, DeltaFileStats } from './delta-log-entry.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
-import type { AddAction, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
+import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
 import { type Reservation, trackReservations } from './txn-publish.js'
 
@@ -35,6 +35,8 @@ export interface TableState {
   readonly rows: number
   /** Committed multi-table transactions reserved here and not yet published, by id (see txn-publish.ts). */
   readonly unpublished?: ReadonlyMap<string, Reservation>
+  /** The latest Delta `txn` action per appId (checkpoints must keep them: publications are idempotent by them). */
+  readonly appTxns?: ReadonlyMap<string, AppTxn>
 }
 
 /** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
@@ -58,6 +60,8 @@ export interface CheckpointData {
   readonly protocol: ProtocolAction
   readonly metadata: TableMetadata
   readonly files: readonly CheckpointFile[]
+  /** The latest `txn` per appId (absent in caches written before pf kept them). */
+  readonly appTxns?: readonly AppTxn[]
 }
 
 /** Shared by every file without deleted keys. */
@@ -152,6 +156,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   let metadata = start?.metadata
   let rows = start?.rows ?? 0
   let unpublished = start?.unpublished
+  let appTxns = start?.appTxns
   const files = new Map(start?.files)
   for (const entry of entries) {
     const v = entry.version
@@ -184,10 +189,24 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
     unpublished = trackReservations(unpublished, entry, metadata)
+    if (entry.appTxns?.length) {
+      const next = new Map(appTxns)
+      for (const t of entry.appTxns) next.set(t.appId, t)
+      appTxns = next
+    }
   }
   if (!protocol || !metadata)
     throw new ReplayError(version + 1, 'no protocol or metadata (version 0 missing)')
-  return { version, timestamp, protocol, metadata, files, rows, ...(unpublished ? { unpublished } : {}) }
+  return {
+    version,
+    timestamp,
+    protocol,
+    metadata,
+    files,
+    rows,
+    ...(unpublished ? { unpublished } : {}),
+    ...(appTxns ? { appTxns } : {}),
+  }
 }
 
 /** The totals a commit records in its entry: live files and rows after it (checked by every later replay). */
@@ -208,6 +227,7 @@ export function toCheckpoint(state: TableState): CheckpointData {
       deleted: [...f.deleted],
       deletedRows: f.deletedRows,
     })),
+    ...(state.appTxns?.size ? { appTxns: [...state.appTxns.values()] } : {}),
   }
 }
 
@@ -231,5 +251,35 @@ export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) =
     metadata: data.metadata,
     files,
     rows: countRows(files.values()),
+    ...(data.appTxns?.length ? { appTxns: new Map(data.appTxns.map((t) => [t.appId, t])) } : {}),
+  }
+}
+
+/**
+ * The state a Delta checkpoint holds (PROTOCOL.md "Checkpoints"): its adds are the live logical files, each
+ * counted as added at the checkpoint's version (the commits that added them may be gone). `timestamp`: the
+ * version's commit time where known.
+ */
+export function fromDeltaCheckpoint(
+  version: number,
+  timestamp: number,
+  content: DeltaCheckpointContent,
+): TableState {
+  const files = new Map<string, LiveFile>()
+  for (const a of content.add) {
+    if (a.stats instanceof DeltaFileStats) a.stats.bind(content.metadata)
+    const deletedRows = a.deletionVector?.cardinality ?? 0
+    if (deletedRows > a.stats.numRows)
+      throw new ReplayError(version, `adds ${a.path} with ${deletedRows} deleted rows of ${a.stats.numRows}`)
+    files.set(a.path, { add: a, version, deleted: NO_KEYS, deletedRows })
+  }
+  return {
+    version,
+    timestamp,
+    protocol: content.protocol,
+    metadata: content.metadata,
+    files,
+    rows: countRows(files.values()),
+    ...(content.appTxns.length > 0 ? { appTxns: new Map(content.appTxns.map((t) => [t.appId, t])) } : {}),
   }
 }
