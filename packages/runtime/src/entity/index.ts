@@ -56,6 +56,7 @@ export {
   listOf,
   type ScalarSpecName,
 } from './field-type-spec.js'
+export type { QueryPath } from './query-planner.js'
 export * from './query-types.js'
 export { registerEntity } from './register-entity.js'
 export { Repository } from './repository.js'

@@ -83,6 +83,7 @@ export {
   TableReadError,
   TableSchemaError,
   TableWriteError,
+  TxnUnpublishedError,
 } from './table-errors.js'
 export type { LiveFile, TableState } from './table-state.js'
 export { UNREFERENCED_MIN_AGE_MS, type VacuumOptions, type VacuumResult } from './table-vacuum.js'
