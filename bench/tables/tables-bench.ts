@@ -288,9 +288,9 @@ async function openSection(name: string, label: string, options: { autoCompact?:
   }
   const buildMs = performance.now() - built
   const version = t.version
-  const logDir = join(path, '_pf_log')
+  const logDir = join(path, '_delta_log')
   const names = readdirSync(logDir)
-  const checkpoints = names.filter((n) => n.endsWith('.checkpoint.json')).sort()
+  const checkpoints = names.filter((n) => n.endsWith('.checkpoint.parquet')).sort()
   const newest = checkpoints.at(-1)
   const checkpointBytes = newest ? statSync(join(logDir, newest)).size : 0
   const liveFiles = (await t.snapshot()).files.length
@@ -302,7 +302,7 @@ async function openSection(name: string, label: string, options: { autoCompact?:
   note(`## Open after ${COMMITS.toLocaleString('en-US')} commits: ${label}`)
   note('')
   note(
-    `- built by ${COMMITS.toLocaleString('en-US')} single-row \`table.append\` calls in ${fmtMs(buildMs)} (median append ${fmtMs(median(first))} over the first 100, ${fmtMs(median(last))} over the last 100, slowest ${fmtMs(Math.max(...appendTimes))}); ${compactions} automatic compactions; ${liveFiles.toLocaleString('en-US')} live data files, ${names.length} files in \`_pf_log\`, newest checkpoint ${(checkpointBytes / 1e6).toFixed(2)} MB`,
+    `- built by ${COMMITS.toLocaleString('en-US')} single-row \`table.append\` calls in ${fmtMs(buildMs)} (median append ${fmtMs(median(first))} over the first 100, ${fmtMs(median(last))} over the last 100, slowest ${fmtMs(Math.max(...appendTimes))}); ${compactions} automatic compactions; ${liveFiles.toLocaleString('en-US')} live data files, ${names.length} files in \`_delta_log\`, newest checkpoint ${(checkpointBytes / 1e6).toFixed(2)} MB`,
   )
   note(
     `- openTable in this process, median of 7: ${fmtMs(median(inProcess))}; in a fresh process (the call only), median of 5: ${fmtMs(median(fresh))} (target <= 50 ms)`,
