@@ -522,7 +522,7 @@ export class Table {
     if (!outcome.entry || !outcome.base) return
     if (this.current.version < outcome.entry.version) {
       this.current = this.snapshotOf(replay(outcome.base.state, [outcome.entry]))
-      await this.maybeCheckpoint()
+      await this.maybeCheckpoint(outcome.base.state)
     }
   }
 
@@ -857,9 +857,8 @@ export class Table {
     }
   }
 
-  private async maybeCheckpoint(): Promise<void> {
-    const interval = this.current.metadata.checkpointInterval
-    if (interval > 0 && this.current.version % interval === 0) {
+  private async maybeCheckpoint(before: TableState): Promise<void> {
+    if (this.log.checkpointDue(before, this.current.state)) {
       await this.log.writeCheckpoint(this.current.state).catch(() => undefined)
     }
   }
