@@ -121,6 +121,22 @@ describe('opening from a Delta checkpoint', () => {
     await expect(reopened.at(3)).rejects.toMatchObject({ code: 'PF_TABLE_VERSION_EXPIRED', oldest: 4 })
   })
 
+  it('a cache whose txn list is malformed is skipped, its txns are not written into the next checkpoint', async () => {
+    const table = await tableWithCheckpoint()
+    const latest = await rowsOf(table)
+    const cached = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
+    const data = JSON.parse(await readFile(cached, 'utf8'))
+    await writeFile(cached, JSON.stringify({ ...data, appTxns: [{ appId: 7, version: 'x' }] }))
+    const reopened = await openTable(path)
+    expect(await rowsOf(reopened)).toEqual(latest)
+    await reopened.append(users([60]))
+    const version = await reopened.checkpoint()
+    const bytes = await readFile(
+      join(path, '_delta_log', `${String(version).padStart(20, '0')}.checkpoint.parquet`),
+    )
+    expect(decodeCheckpoint(bytes).filter((a) => 'txn' in a)).toEqual([])
+  })
+
   it('without the _last_checkpoint pointer: the newest checkpoint listed', async () => {
     const table = await tableWithCheckpoint()
     const latest = await rowsOf(table)
@@ -158,5 +174,24 @@ describe('what a Delta checkpoint holds', () => {
     expect(await readdir(join(path, '_delta_log'))).toContain(
       `${String(next).padStart(20, '0')}.checkpoint.parquet`,
     )
+  })
+
+  it('never at a version holding an unpublished reservation: at the publication after it instead', async () => {
+    const other = await createTable(join(dir, 'other'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 2 })
+    await table.append(users([1]))
+    // Version 2 reserves the transaction (due a checkpoint, skipped), version 3 publishes it.
+    await commitTables([
+      { table, build: (tx) => void tx.insert(users([2, 3])) },
+      { table: other, build: (tx) => void tx.insert(users([9])) },
+    ])
+    expect(table.version).toBe(3)
+    const names = await readdir(join(path, '_delta_log'))
+    expect(names).not.toContain('00000000000000000002.checkpoint.parquet')
+    expect(names).toContain('00000000000000000003.checkpoint.parquet')
+    const expected = await rowsOf(table)
+    await cleanUpLog(3)
+    expect(await rowsOf(await openTable(path))).toEqual(expected)
+    expect(expected.map((r) => Number.parseInt(r, 10))).toEqual([1, 2, 3])
   })
 })

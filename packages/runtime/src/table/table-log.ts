@@ -83,6 +83,17 @@ function deltaCheckpointsIn(names: readonly string[]): DeltaCheckpoints {
   }
   return complete
 }
+/** A cached checkpoint's `txn` entry (the schema check of log-entry-schema.ts does not cover them). */
+function isAppTxn(t: unknown): boolean {
+  if (typeof t !== 'object' || t === null) return false
+  const { appId, version, lastUpdated } = t as Record<string, unknown>
+  return (
+    typeof appId === 'string' &&
+    Number.isSafeInteger(version) &&
+    (lastUpdated === undefined || Number.isSafeInteger(lastUpdated))
+  )
+}
+
 /** The oldest commit on disk; without any, the version after the newest checkpoint (all commits cleaned up). */
 function firstCommit(entries: readonly number[], delta: DeltaCheckpoints): number {
   return entries[0] ?? (delta.size > 0 ? Math.max(...delta.keys()) + 1 : Number.POSITIVE_INFINITY)
@@ -359,6 +370,9 @@ export class TableLog {
     const file = this.checkpointPath(version)
     const checked = checkCheckpoint(this.parse(await this.fs.readFile(file), file, version), version)
     if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
+    const txns: unknown = (checked.value as { appTxns?: unknown }).appTxns
+    if (txns !== undefined && !(Array.isArray(txns) && txns.every(isAppTxn)))
+      throw new TableCorruptError(this.table, file, version, 'appTxns is not a list of {appId, version}')
     const state = fromCheckpoint(
       checked.value,
       (detail) => new TableCorruptError(this.table, file, version, detail),
@@ -490,6 +504,21 @@ export class TableLog {
       await removeQuietly(this.fs, temp)
       throw error
     }
+  }
+
+  /**
+   * Whether a commit from `before` to `after` is due a checkpoint: every `checkpointInterval` versions, never at
+   * a version with a committed reservation not published yet (its planned actions live only in commitInfo, which
+   * checkpoints drop); one skipped for that is written by the publication that makes the table clean again.
+   */
+  checkpointDue(before: TableState | undefined, after: TableState): boolean {
+    const interval = after.metadata.checkpointInterval
+    if (interval <= 0 || after.unpublished?.size) return false
+    if (after.version % interval === 0) return true
+    const pending = [...(before?.unpublished?.values() ?? [])].map((r) => r.version)
+    if (pending.length === 0) return false
+    const skipped = Math.floor((after.version - 1) / interval) * interval
+    return skipped >= Math.min(...pending)
   }
 
   /**
