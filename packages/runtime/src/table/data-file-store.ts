@@ -4,6 +4,7 @@ import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { readDeletionVector } from '../delta/deletion-vector.js'
 import { deletionVectorId } from '../delta/delta-actions.js'
+import { partitionTimestamp } from '../delta/delta-paths.js'
 import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
@@ -32,6 +33,20 @@ const ROW_INDEX = '__pf_row_index'
 
 /** Data files whose column dtypes a store remembers. */
 const MAX_CACHED_DTYPES = 10_000
+
+/** Whether a (stored) partition column holds a DateTime field. */
+function isDateTime(metadata: TableMetadata, column: string): boolean {
+  const field = metadata.entity.fields.find((f) => f.column === column)
+  return field?.type.kind === 'scalar' && field.type.name === 'DateTime'
+}
+
+/** A partition's value as PROTOCOL.md "Partition Value Serialization" spells it (timestamps: UTC, microseconds). */
+function partitionValue(series: pl.Series, dateTime: boolean): string | null {
+  if (!dateTime) return series.cast(pl.Utf8).get(0) as string | null
+  // Through text: Int64 values beyond 2^53 do not survive a JS number (stored DateTime columns are microseconds).
+  const micros = series.cast(pl.Datetime('us', 'UTC')).cast(pl.Int64).cast(pl.Utf8).get(0) as string | null
+  return micros === null ? null : partitionTimestamp(BigInt(micros))
+}
 
 /** Hive's name for a null partition value. */
 const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__'
@@ -147,7 +162,7 @@ export class DataFileStore {
       const values: Record<string, string | null> = {}
       let prefix = ''
       for (const column of partitionBy) {
-        const raw = part.getColumn(column).cast(pl.Utf8).get(0) as string | null
+        const raw = partitionValue(part.getColumn(column), isDateTime(this.metadata, column))
         values[column] = raw
         prefix += `${column}=${raw === null ? NULL_PARTITION : encodeURIComponent(raw)}/`
       }
