@@ -208,6 +208,7 @@ const API: Record<string, readonly string[]> = {
     'TableReadError',
     'TableSchemaError',
     'TableTransaction',
+    'TableVersionExpiredError',
     'type TableWrite',
     'TableWriteError',
     'type ToAvroOptions',

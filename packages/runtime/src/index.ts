@@ -229,6 +229,7 @@ export {
   TableReadError,
   TableSchemaError,
   TableTransaction,
+  TableVersionExpiredError,
   type TableWrite,
   TableWriteError,
   TxnUnpublishedError,

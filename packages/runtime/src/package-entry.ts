@@ -53,6 +53,7 @@ export const {
   TableReadError,
   TableSchemaError,
   TableTransaction,
+  TableVersionExpiredError,
   TableWriteError,
   TxnUnpublishedError,
   UNREFERENCED_MIN_AGE_MS,

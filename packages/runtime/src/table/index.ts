@@ -82,6 +82,7 @@ export {
   TableProtocolError,
   TableReadError,
   TableSchemaError,
+  TableVersionExpiredError,
   TableWriteError,
   TxnUnpublishedError,
 } from './table-errors.js'
