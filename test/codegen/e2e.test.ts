@@ -34,7 +34,7 @@ entity Customer @storage("customers") {
   email    String   @unique
   tier     Tier     @default(FREE)
   age      Int?
-  balance  Decimal
+  balance  Decimal(10, 2)
   score    Float?
   visits   BigInt
   active   Boolean  @default(true)
@@ -243,19 +243,19 @@ describe('schema → generate → compile → run → read back', () => {
         name: 'VARCHAR',
         tier: expect.stringMatching(/^(VARCHAR|ENUM)/),
         age: 'BIGINT',
-        balance: 'VARCHAR',
+        balance: 'DECIMAL(10,2)',
         score: 'DOUBLE',
         visits: 'BIGINT',
         active: 'BOOLEAN',
         tags: 'VARCHAR[]',
         born: 'DATE',
-        // Bytes are stored as base64 text (nodejs-polars 0.24 has no Binary dtype).
-        avatar: 'VARCHAR',
+        // Bytes are stored as Parquet binary (written through arrow-rs: polars 0.24 cannot write Binary).
+        avatar: 'BLOB',
         joinedAt: expect.stringMatching(/^TIMESTAMP/),
       })
       const rows = (
         await conn.runAndReadAll(
-          `SELECT id, name, tier::VARCHAR AS tier, age, visits, balance, born::VARCHAR AS born, array_to_string(tags, ',') AS tags, active, avatar
+          `SELECT id, name, tier::VARCHAR AS tier, age, visits, balance::VARCHAR AS balance, born::VARCHAR AS born, array_to_string(tags, ',') AS tags, active, hex(avatar) AS avatar
          FROM read_parquet([${list}]) ORDER BY id`,
         )
       ).getRowObjectsJS()
@@ -270,7 +270,7 @@ describe('schema → generate → compile → run → read back', () => {
           born: '1990-05-17',
           tags: 'vip,early',
           active: true,
-          avatar: 'AQID',
+          avatar: '010203',
         },
         {
           id: 2n,
@@ -278,7 +278,7 @@ describe('schema → generate → compile → run → read back', () => {
           tier: 'PRO',
           age: null,
           visits: 1n,
-          balance: '0',
+          balance: '0.00',
           born: null,
           tags: '',
           active: true,
