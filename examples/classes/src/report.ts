@@ -18,9 +18,10 @@ setConfig({ entityBasePath: dataDir })
 // Filters and queries are plain typed values: a typo in a field or a wrong value type does not compile.
 const published: PostWhere = { status: 'PUBLISHED', rating: { not: null } }
 const query = { where: published, orderBy: { rating: 'desc' }, limit: 3 } satisfies PostFindManyArgs
+// A Decimal reads as exact text with its scale's digits (a bare Decimal is Decimal(38, 18)): shown with one here.
 line(
   'best rated published posts',
-  (await Post.findMany(query)).map((p) => `${p.id} (${p.rating})`).join(', '),
+  (await Post.findMany(query)).map((p) => `${p.id} (${Number(p.rating).toFixed(1)})`).join(', '),
 )
 
 // include narrows the result: `author` is a `User | null` and `comments` a `Comment[]` here, not accessors.
