@@ -58,7 +58,7 @@ import { planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 export interface TableOptions {
   /** File-system seam. Default: the real file system. */
   readonly fs?: FileSystem
-  /** Attempts after losing the race for a version before a ConflictError. Default 30. */
+  /** Attempts after losing the race for a version before a ConflictError. Default 100. */
   readonly maxRetries?: number
   /** Largest number of rows per written data file. Default 1,048,576. */
   readonly maxRowsPerFile?: number
@@ -233,7 +233,7 @@ export class Table {
     state: TableState,
     options: TableOptions,
   ) {
-    this.maxRetries = options.maxRetries ?? 30
+    this.maxRetries = options.maxRetries ?? 100
     this.maxRowsPerFile = options.maxRowsPerFile ?? 1_048_576
     this.keyIndex = options.keyIndex ?? sharedKeyIndex
     this.freshness = new LogFreshness(log.fs, log.dir)
