@@ -1,4 +1,5 @@
 import { pathProblem } from '../table/table-path.js'
+import { utcMicrosParts } from './utc-calendar.js'
 
 /**
  * The one place paths meet the Delta log. A data file's path inside the table (`/`-separated, as on disk) is
@@ -47,8 +48,6 @@ export function partitionDirName(column: string, value: string | null): string {
 
 /** Microseconds since the epoch as the spec's partition timestamp (`YYYY-MM-DD HH:MM:SS.ffffff`, UTC). */
 export function partitionTimestamp(micros: bigint): string {
-  const ms = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
-  const rest = micros - ms * 1000n
-  const iso = new Date(Number(ms)).toISOString()
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(rest).padStart(3, '0')}`
+  const { date, time } = utcMicrosParts(micros)
+  return `${date} ${time}`
 }

@@ -1,5 +1,6 @@
 import type { FieldType } from '../schema/schema-ir.js'
 import type { ColumnStats, FileStats, StatValue } from '../table/file-stats.js'
+import { parseUtcDate, parseUtcTimestamp, utcDateText, utcMicrosParts } from './utc-calendar.js'
 
 /**
  * A data file's `stats` JSON (PROTOCOL.md "Per-file Statistics"): numRecords, minValues, maxValues, nullCount,
@@ -12,8 +13,6 @@ export type DeltaStatKind = 'long' | 'double' | 'date' | 'timestamp' | 'string' 
 
 /** Strings longer than this (UTF-16 units) get no bounds: the log stays small, and no bound is ever cut short. */
 export const MAX_STRING_STAT_LENGTH = 1024
-
-const DAY_MS = 86_400_000
 
 /** The statistic kind of a pf field type. */
 export function deltaStatKind(type: FieldType): DeltaStatKind {
@@ -38,33 +37,23 @@ export function deltaStatKind(type: FieldType): DeltaStatKind {
 
 /** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
 export function formatDeltaDate(days: number): string {
-  return new Date(days * DAY_MS).toISOString().replace(/T.*$/, '')
+  return utcDateText(days)
 }
 
-/** ISO-8601 with microseconds and `Z` of microseconds since the epoch (exact: bigint arithmetic). */
+/** ISO-8601 with microseconds and `Z` of microseconds since the epoch, for any int64 (exact). */
 export function formatDeltaTimestamp(micros: bigint): string {
-  const ms = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
-  const rest = micros - ms * 1000n
-  const iso = new Date(Number(ms)).toISOString()
-  return `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`
+  const { date, time } = utcMicrosParts(micros)
+  return `${date}T${time}Z`
 }
 
 /** Microseconds since the epoch of an ISO-8601 timestamp (`...T..:..:..[.ffffff](Z|±hh:mm)`); undefined if not one. */
 export function parseDeltaTimestamp(text: string): bigint | undefined {
-  const m = /^(.+T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text)
-  if (!m?.[1] || !m[3]) return undefined
-  const ms = Date.parse(`${m[1]}${m[3]}`)
-  if (!Number.isFinite(ms)) return undefined
-  const fraction = (m[2] ?? '').padEnd(9, '0')
-  if (/[1-9]/.test(fraction.slice(6))) return undefined // below a microsecond: no exact bound
-  return BigInt(ms) * 1000n + BigInt(fraction.slice(0, 6))
+  return text.includes('T') ? parseUtcTimestamp(text) : undefined
 }
 
 /** Days since the epoch of `YYYY-MM-DD`; undefined if not one. */
 export function parseDeltaDate(text: string): number | undefined {
-  if (!/^-?\d{4,}-\d{2}-\d{2}$/.test(text)) return undefined
-  const ms = Date.parse(`${text}T00:00:00Z`)
-  return Number.isFinite(ms) ? ms / DAY_MS : undefined
+  return parseUtcDate(text)
 }
 
 /** A pf bound as Delta JSON text, or undefined when it has no exact Delta form. */
