@@ -2,10 +2,10 @@
 // on the same generated Parquet files, in one run; toRecords against polars' own; partitioned peak RSS.
 // usage: npm run build && node bench/frames/run.mjs [--rows 1000000,10000000] [--skip-big]
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { read } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
-import { fmtMs, timeMedian, writeResults } from '../lib/bench-util.mjs'
+import { fmtMs, timeInterleaved, timeMedian, writeResults } from '../lib/bench-util.mjs'
 import { makeFrame } from './generate.mjs'
 import { duckdb, polarsEager, polarsLazy } from './peers.mjs'
 
@@ -31,19 +31,28 @@ async function viaFrame(path, engine) {
     .collect()
 }
 
-const lines = ['## read + filter + group-by (median of 3 after a warm-up)', '']
+const RUNS = 7
+const lines = [
+  `## read + filter + group-by (median of ${RUNS} rounds after a warm-up round, each Frame engine interleaved with its peer)`,
+  '',
+]
 lines.push(
   '| rows | polars eager | polars lazy | DuckDB | Frame eager | Frame lazy | Frame partitioned | eager/polars | lazy/polars lazy |',
 )
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const rows of rowCounts) {
   const path = dataset(rows)
-  const pe = await timeMedian(() => polarsEager(path))
-  const plz = await timeMedian(() => polarsLazy(path))
-  const dk = await timeMedian(() => duckdb(path))
-  const fe = await timeMedian(() => viaFrame(path, 'eager'))
-  const fl = await timeMedian(() => viaFrame(path, 'lazy'))
-  const fp = await timeMedian(() => viaFrame(path, 'partitioned'))
+  // Each Frame engine is timed interleaved with its peer only: a 10M-row eager frame left to the collector
+  // slows whatever runs next, so a round over all six paths skewed the ratios by up to 2x between runs.
+  const [pe, fe] = await timeInterleaved([() => polarsEager(path), () => viaFrame(path, 'eager')], {
+    runs: RUNS,
+  })
+  const [plz, fl] = await timeInterleaved([() => polarsLazy(path), () => viaFrame(path, 'lazy')], {
+    runs: RUNS,
+  })
+  const [dk, fp] = await timeInterleaved([() => duckdb(path), () => viaFrame(path, 'partitioned')], {
+    runs: RUNS,
+  })
   // Same answer from every path.
   const expected = await polarsLazy(path)
   for (const engine of ['eager', 'lazy', 'partitioned']) {
@@ -86,6 +95,20 @@ if (!args.includes('--skip-big')) {
   })
   lines.push('', '## Partitioned engine, large dataset', '', out.trim())
   console.log(out)
+} else {
+  // The large run takes minutes: without it, the last measured section is kept, marked as such.
+  const previous = existsSync('bench/frames/results.md')
+    ? readFileSync('bench/frames/results.md', 'utf8')
+    : ''
+  const at = previous.indexOf('## Partitioned engine, large dataset')
+  if (at >= 0) {
+    const when = /^Run (\S+)/m.exec(previous)?.[1] ?? 'an earlier run'
+    const body = previous.slice(at).split('\n').slice(1).join('\n').trim()
+    const carried = body.startsWith('Not re-run')
+      ? body
+      : `Not re-run (\`--skip-big\`); from the run of ${when}: ${body}`
+    lines.push('', '## Partitioned engine, large dataset', '', carried)
+  }
 }
 
 writeResults('bench/frames/results.md', 'Frame benchmark', lines)

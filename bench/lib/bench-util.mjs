@@ -15,6 +15,24 @@ export async function timeMedian(fn, { runs = 3, warm = true } = {}) {
   return times[Math.floor(times.length / 2)]
 }
 
+/**
+ * Runs every fn once per round, round-robin, for `runs` rounds after one warm-up round, and returns the median
+ * milliseconds of each. Interleaving puts a peer and ours under the same drift of a shared machine (page cache,
+ * a neighbour's burst), which a block of runs of one and then of the other does not.
+ */
+export async function timeInterleaved(fns, { runs = 7 } = {}) {
+  for (const fn of fns) await fn()
+  const times = fns.map(() => [])
+  for (let r = 0; r < runs; r++) {
+    for (const [i, fn] of fns.entries()) {
+      const t0 = performance.now()
+      await fn()
+      times[i].push(performance.now() - t0)
+    }
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)])
+}
+
 export function fmtMs(ms) {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
   // Key lookups take microseconds: one decimal would print them all as 0.0 ms.
