@@ -65,6 +65,11 @@ export interface TableMetadata {
    * metadata, the one record of which column each field's data files use.
    */
   readonly columnMapping?: ColumnMappingMetadata
+  /**
+   * Autoincrement field column → its Delta identity high-water mark (decimal digits): at least every value the
+   * column ever held, kept in the Delta schema's field metadata (see identity-columns.ts). Absent: none yet.
+   */
+  readonly identityHighWaterMarks?: Readonly<Record<string, string>>
 }
 
 /** Column mapping of a table (PROTOCOL.md "Column Mapping", name mode). */
