@@ -20,6 +20,7 @@ import {
 import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './column-mapping.js'
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
+import { foreignTableMetadata } from './foreign-table-metadata.js'
 import type {
   AddAction,
   AppTxn,
@@ -32,6 +33,7 @@ import type {
 import { checkMetadata, checkPfCommitFields } from './log-entry-schema.js'
 import { TableCorruptError, TableProtocolError } from './table-errors.js'
 import type { TableState } from './table-state.js'
+import { type Tombstone, unexpiredTombstones } from './table-tombstones.js'
 
 /**
  * A pf log entry as a Delta commit and back: the one translation between pf's view of a version (LogEntry) and
@@ -170,15 +172,10 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
   }
 }
 
-/** pf's metadata of a `metaData` action; TableProtocolError for a Delta table pf did not create. */
+/** pf's metadata of a `metaData` action; another writer's table (no `pf.*` keys) is read by its Delta schema. */
 function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMetadata {
   const config = meta.configuration ?? {}
-  if (config[PF.entity] === undefined) {
-    throw new TableProtocolError(
-      source.table,
-      `${source.file} holds a Delta table without pf's metadata (no "${PF.entity}" configuration key); pf opens only tables it created`,
-    )
-  }
+  if (config[PF.entity] === undefined) return foreignTableMetadata(meta, source)
   const raw: Record<string, unknown> = {
     id: meta.id,
     partitionBy: meta.partitionColumns,
@@ -344,13 +341,11 @@ function decodedPath(uri: string, source: CommitSource): string {
 
 function fromAdd(a: DeltaAdd, source: CommitSource): AddAction {
   const path = decodedPath(a.path, source)
-  if (a.stats === undefined || a.stats === null) {
-    throw new TableProtocolError(
-      source.table,
-      `${source.file}: add ${path} has no stats (numRecords); pf needs every file's row count`,
-    )
-  }
-  const counted = decodeDeltaStats(a.stats, new Map())
+  // Stats are optional in Delta (older delta-rs and Spark tables): the row count is then unknown (NaN).
+  const counted =
+    a.stats === undefined || a.stats === null
+      ? ({ ok: true, value: { numRows: Number.NaN, columns: {} } } as const)
+      : decodeDeltaStats(a.stats, new Map())
   if (!counted.ok)
     throw new TableCorruptError(source.table, source.file, source.version, `add ${path}: ${counted.problem}`)
   const checksum = a.tags?.[CHECKSUM_TAG]
@@ -366,7 +361,7 @@ function fromAdd(a: DeltaAdd, source: CommitSource): AddAction {
     path,
     size: a.size,
     partitionValues: a.partitionValues,
-    stats: new DeltaFileStats(counted.value.numRows, a.stats),
+    stats: new DeltaFileStats(counted.value.numRows, a.stats ?? '{}'),
     modificationTime: a.modificationTime,
     ...(checksum ? { checksum } : {}),
     ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
@@ -433,12 +428,11 @@ function fromReserved(
 }
 
 /**
- * The actions of a classic Delta checkpoint of a state (PROTOCOL.md "Checkpoints"): its protocol, metaData, the
- * latest `txn` per appId and one `add` per live logical file (`dataChange: false`, stats and deletion vectors as
- * committed). Tombstones and commitInfo are not kept (the states do not track removed files; pf's vacuum reads
- * the commits, not checkpoints).
+ * The actions of a classic Delta checkpoint of a state written at `now` (PROTOCOL.md "Checkpoints"): its protocol,
+ * metaData, the latest `txn` per appId, one `add` per live logical file (`dataChange: false`, stats and deletion
+ * vectors as committed) and one `remove` per unexpired tombstone (`dataChange: false`), for VACUUM. No commitInfo.
  */
-export function deltaCheckpointActions(state: TableState): DeltaCheckpointAction[] {
+export function deltaCheckpointActions(state: TableState, now = Date.now()): DeltaCheckpointAction[] {
   const kinds = statKinds(state.metadata)
   const actions: DeltaCheckpointAction[] = [
     {
@@ -455,7 +449,31 @@ export function deltaCheckpointActions(state: TableState): DeltaCheckpointAction
   for (const file of state.files.values()) {
     actions.push({ add: toDeltaAdd(file.add, kinds, state.timestamp, false) })
   }
+  for (const t of unexpiredTombstones(state.tombstones?.values() ?? [], now))
+    actions.push({ remove: toDeltaTombstone(t) })
   return actions
+}
+
+/** A tombstone as a checkpoint's `remove` (extended file metadata when size and partition values are known). */
+function toDeltaTombstone(t: Tombstone): DeltaRemove {
+  const extended = t.size !== undefined && t.partitionValues !== undefined
+  return {
+    path: encodeDeltaPath(t.path),
+    deletionTimestamp: t.deletionTimestamp,
+    dataChange: false,
+    ...(extended ? { extendedFileMetadata: true, partitionValues: t.partitionValues, size: t.size } : {}),
+    ...(t.deletionVector ? { deletionVector: t.deletionVector } : {}),
+  }
+}
+
+/** A `remove` read from a checkpoint as a tombstone. */
+function fromDeltaTombstone(r: DeltaRemove, source: CommitSource): Tombstone {
+  return {
+    ...fromRemove(r, source),
+    deletionTimestamp: r.deletionTimestamp ?? 0,
+    ...(typeof r.size === 'number' ? { size: r.size } : {}),
+    ...(r.partitionValues ? { partitionValues: r.partitionValues } : {}),
+  }
 }
 
 /** A commit file as pf's log entry (any Delta commit; pf's metadata required where a metaData action is). */
@@ -493,13 +511,15 @@ export function decodeLogEntry(text: string, source: CommitSource, mtime = 0): L
   }
 }
 
-/** What a Delta checkpoint says a version is: pf's view of its actions (tombstones are not needed to read it). */
+/** What a Delta checkpoint says a version is: pf's view of its actions. */
 export interface DeltaCheckpointContent {
   readonly protocol: NonNullable<LogEntry['protocol']>
   readonly metadata: TableMetadata
   readonly add: readonly AddAction[]
   /** The latest `txn` per appId. */
   readonly appTxns: readonly AppTxn[]
+  /** The checkpoint's `remove` actions (what VACUUM needs of the files removed before it). */
+  readonly tombstones: readonly Tombstone[]
 }
 
 /**
@@ -513,11 +533,13 @@ export function fromDeltaCheckpoint(
   let protocol: DeltaProtocol | undefined
   let meta: DeltaMetaData | undefined
   const adds: AddAction[] = []
+  const tombstones: Tombstone[] = []
   const txns = new Map<string, AppTxn>()
   for (const action of actions) {
     if ('protocol' in action) protocol = action.protocol
     else if ('metaData' in action) meta = action.metaData
     else if ('add' in action) adds.push(fromAdd(action.add, source))
+    else if ('remove' in action) tombstones.push(fromDeltaTombstone(action.remove, source))
     else if ('txn' in action) {
       const t = action.txn
       txns.set(t.appId, {
@@ -549,5 +571,6 @@ export function fromDeltaCheckpoint(
     metadata: fromDeltaMetaData(meta, source),
     add: adds,
     appTxns: [...txns.values()],
+    tombstones,
   }
 }
