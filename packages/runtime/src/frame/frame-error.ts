@@ -6,3 +6,14 @@ export class FrameError extends ParquetFrameError {
     super('PF_FRAME', message, options)
   }
 }
+
+/** A `read()` option that does not apply to the path: `version` of a plain file or folder, `format` of a Delta table. */
+export class ReadOptionError extends ParquetFrameError {
+  constructor(
+    readonly path: string,
+    readonly option: 'version' | 'format',
+    detail: string,
+  ) {
+    super('PF_READ_OPTION', `read ${path}: option ${option}: ${detail}`)
+  }
+}

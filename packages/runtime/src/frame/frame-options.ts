@@ -12,6 +12,8 @@ export interface ReadFrameOptions {
   readonly format?: FormatName
   /** Engine to use (aliases pandas/polars/dask accepted). Default: from config, else chosen by size. */
   readonly engine?: EngineChoice | 'pandas' | 'polars' | 'dask'
+  /** Version of a Delta table folder to read (time travel). Default: the latest. Only for Delta tables. */
+  readonly version?: number
 }
 
 /** Options of `Frame.groupBy()`. */
