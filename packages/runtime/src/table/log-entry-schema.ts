@@ -174,6 +174,17 @@ const checkpoint = object({
       deletedRows: count,
     }),
   ),
+  tombstones: optional(
+    array(
+      object({
+        path: tablePath,
+        deletionTimestamp: integer,
+        deletionVector: optional(deletionVector),
+        size: optional(count),
+        partitionValues: optional(record(nullable(string))),
+      }),
+    ),
+  ),
 })
 
 /** The outcome of a validation: the value, or why it is refused. */

@@ -3,6 +3,7 @@ import { type DeltaCheckpointContent, DeltaFileStats } from './delta-log-entry.j
 import type { ColumnStats, FileStats } from './file-stats.js'
 import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
+import { logicalFileKey, type Tombstone, unexpiredTombstones } from './table-tombstones.js'
 import { type Reservation, trackReservations } from './txn-publish.js'
 
 /** A logical file that is part of a version: a data file and the rows deleted from it. */
@@ -37,6 +38,8 @@ export interface TableState {
   readonly unpublished?: ReadonlyMap<string, Reservation>
   /** The latest Delta `txn` action per appId (checkpoints must keep them: publications are idempotent by them). */
   readonly appTxns?: ReadonlyMap<string, AppTxn>
+  /** Removed logical files not re-added, by `logicalFileKey` (expired ones are dropped by checkpoints). */
+  readonly tombstones?: ReadonlyMap<string, Tombstone>
 }
 
 /** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
@@ -62,6 +65,8 @@ export interface CheckpointData {
   readonly files: readonly CheckpointFile[]
   /** The latest `txn` per appId (absent in caches written before pf kept them). */
   readonly appTxns?: readonly AppTxn[]
+  /** The unexpired tombstones (absent in caches written before pf kept them). */
+  readonly tombstones?: readonly Tombstone[]
 }
 
 /** Shared by every file without deleted keys. */
@@ -158,6 +163,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   let unpublished = start?.unpublished
   let appTxns = start?.appTxns
   const files = new Map(start?.files)
+  const tombstones = new Map(start?.tombstones)
   for (const entry of entries) {
     const v = entry.version
     if (v !== version + 1) throw new ReplayError(v, `expected version ${version + 1}, found ${v}`)
@@ -174,6 +180,13 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
       }
       files.delete(r.path)
       rows -= live.add.stats.numRows - live.deletedRows
+      tombstones.set(logicalFileKey(r), {
+        path: r.path,
+        deletionTimestamp: timestamp,
+        ...(r.deletionVector ? { deletionVector: r.deletionVector } : {}),
+        size: live.add.size,
+        partitionValues: live.add.partitionValues,
+      })
     }
     if (!protocol || !metadata) throw new ReplayError(v, 'no protocol or metadata (version 0 missing)')
     for (const a of entry.add ?? []) {
@@ -185,6 +198,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
         throw new ReplayError(v, `adds ${a.path} with ${deletedRows} deleted rows of ${a.stats.numRows}`)
       files.set(a.path, { add: a, version, deleted: NO_KEYS, deletedRows })
       rows += a.stats.numRows - deletedRows
+      tombstones.delete(logicalFileKey(a))
     }
     const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
@@ -206,6 +220,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     rows,
     ...(unpublished ? { unpublished } : {}),
     ...(appTxns ? { appTxns } : {}),
+    ...(tombstones.size > 0 ? { tombstones } : {}),
   }
 }
 
@@ -214,8 +229,9 @@ export function totalsOf(state: TableState): { tableFiles: number; tableRows: nu
   return { tableFiles: state.files.size, tableRows: state.rows }
 }
 
-/** A state as checkpoint data. */
-export function toCheckpoint(state: TableState): CheckpointData {
+/** A state as checkpoint data written at `now` (expired tombstones are left out). */
+export function toCheckpoint(state: TableState, now = Date.now()): CheckpointData {
+  const tombstones = unexpiredTombstones(state.tombstones?.values() ?? [], now)
   return {
     version: state.version,
     timestamp: state.timestamp,
@@ -228,6 +244,7 @@ export function toCheckpoint(state: TableState): CheckpointData {
       deletedRows: f.deletedRows,
     })),
     ...(state.appTxns?.size ? { appTxns: [...state.appTxns.values()] } : {}),
+    ...(tombstones.length > 0 ? { tombstones } : {}),
   }
 }
 
@@ -252,7 +269,13 @@ export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) =
     files,
     rows: countRows(files.values()),
     ...(data.appTxns?.length ? { appTxns: new Map(data.appTxns.map((t) => [t.appId, t])) } : {}),
+    ...withTombstones(data.tombstones ?? []),
   }
+}
+
+/** The `tombstones` member of a state holding these (by `logicalFileKey`), none for an empty list. */
+function withTombstones(list: readonly Tombstone[]): { tombstones?: ReadonlyMap<string, Tombstone> } {
+  return list.length > 0 ? { tombstones: new Map(list.map((t) => [logicalFileKey(t), t])) } : {}
 }
 
 /**
@@ -281,5 +304,6 @@ export function fromDeltaCheckpoint(
     files,
     rows: countRows(files.values()),
     ...(content.appTxns.length > 0 ? { appTxns: new Map(content.appTxns.map((t) => [t.appId, t])) } : {}),
+    ...withTombstones(content.tombstones),
   }
 }

@@ -83,10 +83,15 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
   // Files a settled version removed, or added without them being live now (removed since, or added by an aborted
   // multi-table transaction), are known dead (names are never reused): the retention alone protects them.
   const dead = new Set<string>()
+  /** Files removed at `timestamp` stay within the retention, and are known dead after it. */
+  const removedAt = (timestamp: number): Set<string> => (timestamp >= cutoff ? keep : dead)
+  // The state's tombstones: removes of commits log cleanup deleted too (a Delta checkpoint keeps them).
+  for (const t of snap.state.tombstones?.values() ?? [])
+    for (const p of pathsOf(t)) removedAt(t.deletionTimestamp).add(p)
   for (let v = snap.version; v > 0; v--) {
     const entry = await table.readEntry(v)
     if (!entry || entry.commitInfo.timestamp < floor) break
-    const into = entry.commitInfo.timestamp >= cutoff ? keep : dead
+    const into = removedAt(entry.commitInfo.timestamp)
     // Data files and deletion vector files alike.
     for (const r of entry.remove ?? []) for (const p of pathsOf(r)) into.add(p)
     // A reservation's planned files: dead once it aborted, live (and kept above) once published.
