@@ -141,7 +141,8 @@ describe('parseDeltaSchema', () => {
     const p = schema.fields[5]
     expect(p?.type).toBe('decimal(38,18)')
     expect(p && deltaDecimalOf(p.type)).toEqual({ precision: 38, scale: 18 })
-    expect(p?.metadata).toEqual({ 'delta.identity.start': 1 })
+    // Identity longs are read exactly, as bigints (a high-water mark may exceed 2^53).
+    expect(p?.metadata).toEqual({ 'delta.identity.start': 1n })
   })
 
   it.each([
@@ -194,5 +195,44 @@ describe('parseDeltaSchema', () => {
     expect(error).toMatchObject({ code: 'PF_DELTA_SCHEMA', path, source: 'data/orders' })
     expect((error as Error).message).toMatch(message)
     expect((error as Error).message).toContain('data/orders')
+  })
+})
+
+describe('identity columns', () => {
+  const entity = withField(entityIRFor('Ticket', { id: 'BigInt', note: 'String?' }), 'id', {
+    default: { kind: 'autoincrement' },
+  })
+
+  it('declares an autoincrement field as an identity column: start 1, step 1, explicit values allowed', () => {
+    const { schema, schemaString } = deltaSchemaFor(entity)
+    expect(schema.fields[0]?.metadata).toEqual({
+      'delta.identity.start': 1n,
+      'delta.identity.step': 1n,
+      'delta.identity.allowExplicitInsert': true,
+    })
+    expect(schema.fields[1]?.metadata).toEqual({})
+    expect(JSON.parse(schemaString).fields[0].metadata).toEqual({
+      'delta.identity.start': 1,
+      'delta.identity.step': 1,
+      'delta.identity.allowExplicitInsert': true,
+    })
+  })
+
+  it('writes and reads a high-water mark beyond 2^53 with every digit', () => {
+    const mark = 9_007_199_254_740_993n
+    const { schema, schemaString } = deltaSchemaFor(entity, [], {
+      identityHighWaterMarks: new Map([['id', mark]]),
+    })
+    expect(schemaString).toContain('"delta.identity.highWaterMark":9007199254740993')
+    expect(parseDeltaSchema(schemaString)).toEqual(schema)
+    expect(parseDeltaSchema(schemaString).fields[0]?.metadata['delta.identity.highWaterMark']).toBe(mark)
+  })
+
+  it('reads the identity keys of spaced JSON exactly and never rewrites a string value that spells a key', () => {
+    const comment = '"delta.identity.highWaterMark":12'
+    const text = `{"type":"struct","fields":[{"name":"id","type":"long","nullable":false,"metadata":{ "delta.identity.highWaterMark" : 18446744073709551615 , "comment":${JSON.stringify(comment)}}}]}`
+    const metadata = parseDeltaSchema(text).fields[0]?.metadata
+    expect(metadata?.['delta.identity.highWaterMark']).toBe(18_446_744_073_709_551_615n)
+    expect(metadata?.comment).toBe(comment)
   })
 })

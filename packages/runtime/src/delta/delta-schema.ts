@@ -1,6 +1,7 @@
 import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 import { storesAsText } from '../table/polars-schema.js'
+import { IDENTITY_LONG_KEYS, identityColumnMetadata, isIdentityField } from './delta-identity.js'
 import { DeltaSchemaError } from './delta-schema-error.js'
 
 /**
@@ -8,10 +9,11 @@ import { DeltaSchemaError } from './delta-schema-error.js'
  * holds, as types, built from an entity (what other engines see) and parsed back (validated).
  */
 
-/** A JSON value, as column metadata holds them. */
+/** A JSON value, as column metadata holds them; a bigint is a long written with all its digits. */
 export type DeltaJson =
   | string
   | number
+  | bigint
   | boolean
   | null
   | readonly DeltaJson[]
@@ -76,6 +78,8 @@ export interface DeltaSchemaOptions {
    * before decimal/binary storage do: the schema then says `string`, as stored. Default: what the writer stores now.
    */
   readonly textStored?: ReadonlySet<string>
+  /** Field name → the identity high-water mark of an autoincrement field (see delta-identity.ts); absent: none yet. */
+  readonly identityHighWaterMarks?: ReadonlyMap<string, bigint>
 }
 
 export interface DeltaSchema {
@@ -134,12 +138,24 @@ function fieldMetadata(field: FieldIR, options: DeltaSchemaOptions): Record<stri
     metadata['delta.columnMapping.id'] = mapping.id
     metadata['delta.columnMapping.physicalName'] = mapping.physicalName
   }
+  if (isIdentityField(field))
+    Object.assign(metadata, identityColumnMetadata(options.identityHighWaterMarks?.get(field.name)))
   return metadata
+}
+
+/** JSON text of a Delta JSON value, bigints as their exact digits (JSON.stringify refuses them). */
+export function deltaJsonText(value: DeltaJson | DeltaStructType | DeltaDataType | DeltaStructField): string {
+  if (typeof value === 'bigint') return String(value)
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map((v: DeltaJson) => deltaJsonText(v)).join(',')}]`
+  const entries = Object.entries(value as Record<string, DeltaJson>).filter(([, v]) => v !== undefined)
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${deltaJsonText(v)}`).join(',')}}`
 }
 
 /**
  * The Delta schema of an entity's table: one field per pf field, named by its storage column, in field order
- * (partition columns included, as the spec wants). Required fields are `nullable: false`. `enums` are accepted for
+ * (partition columns included, as the spec wants). Required fields are `nullable: false`; autoincrement fields are
+ * identity columns (delta-identity.ts). `enums` are accepted for
  * symmetry with the other schema builders (enum columns are strings; their values are CHECK constraints, see
  * delta-constraints.ts).
  */
@@ -162,7 +178,7 @@ export function deltaSchemaFor(
     }),
   )
   const schema: DeltaStructType = { type: 'struct', fields }
-  return { schema, schemaString: JSON.stringify(schema) }
+  return { schema, schemaString: deltaJsonText(schema) }
 }
 
 const PRIMITIVES: ReadonlySet<string> = new Set([
@@ -262,17 +278,39 @@ function parseStruct(
       name,
       type: parseType(raw.type, `${named}.type`, source),
       nullable,
-      metadata: (metadata ?? {}) as Record<string, DeltaJson>,
+      metadata: exactLongs((metadata ?? {}) as Record<string, DeltaJson>),
     }
   })
   return { type: 'struct', fields }
+}
+
+/** Marks the digits of an identity long in schema text; `exactLongs` turns them into bigints after parsing. */
+const LONG_MARK = '\u0000long:'
+const LONG_MARK_TEXT = JSON.stringify(LONG_MARK).slice(1, -1)
+const IDENTITY_LONG_RE = new RegExp(
+  `("(?:${IDENTITY_LONG_KEYS.map((k) => k.replaceAll('.', '\\.')).join('|')})"\\s*:\\s*)(-?\\d+)(?=\\s*[,}])`,
+  'g',
+)
+
+/** Column metadata with the marked identity longs as bigints (JSON numbers lose digits beyond 2^53). */
+function exactLongs(metadata: Record<string, DeltaJson>): Record<string, DeltaJson> {
+  let out = metadata
+  for (const key of IDENTITY_LONG_KEYS) {
+    const value = metadata[key]
+    if (typeof value === 'string' && value.startsWith(LONG_MARK)) {
+      if (out === metadata) out = { ...metadata }
+      out[key] = BigInt(value.slice(LONG_MARK.length))
+    }
+  }
+  return out
 }
 
 /** Parses a `metaData.schemaString`; throws DeltaSchemaError naming the field path and the problem. */
 export function parseDeltaSchema(schemaString: string, source?: string): DeltaStructType {
   let json: unknown
   try {
-    json = JSON.parse(schemaString)
+    // Only a key can be followed by `":` unescaped, so a string value is never rewritten.
+    json = JSON.parse(schemaString.replace(IDENTITY_LONG_RE, `$1"${LONG_MARK_TEXT}$2"`))
   } catch (error) {
     throw new DeltaSchemaError(source, '(root)', `not JSON: ${(error as Error).message}`)
   }

@@ -97,6 +97,24 @@ describe('tableFeaturesFor', () => {
     expect(protocolFor(features)).toEqual({ minReaderVersion: 1, minWriterVersion: 3 })
   })
 
+  it('a table with an autoincrement field declares identity columns: writer version 6', () => {
+    const base = entityIRFor('Ticket', { id: 'Int', note: 'String?' })
+    const entity = {
+      ...base,
+      fields: base.fields.map((f) =>
+        f.name === 'id' ? { ...f, default: { kind: 'autoincrement' as const } } : f,
+      ),
+    }
+    const features = tableFeaturesFor(entity, {}, { format: 'parquet' })
+    expect(features).toEqual(['invariants', 'identityColumns'])
+    expect(protocolFor(features)).toEqual({ minReaderVersion: 1, minWriterVersion: 6 })
+    expect(protocolFor([...features, 'deletionVectors'])).toMatchObject({
+      minWriterVersion: 7,
+      writerFeatures: ['deletionVectors', 'identityColumns', 'invariants'],
+    })
+    expect(tableFeaturesFor(base, {}, { format: 'parquet' })).not.toContain('identityColumns')
+  })
+
   it("an Avro table with deletion vectors declares pf's reader feature", () => {
     const entity = entityIRFor('Log', { id: 'Int', note: 'String?' })
     const features = tableFeaturesFor(entity, {}, { format: 'avro', deletionVectors: true })

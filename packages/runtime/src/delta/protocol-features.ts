@@ -1,3 +1,6 @@
+import type { FieldIR } from '../schema/schema-ir.js'
+import { isIdentityField } from './delta-identity.js'
+
 /**
  * The lowest Delta protocol for the features a table uses (PROTOCOL.md "Protocol Evolution", "Table Features",
  * "Writer/Reader Version Requirements", "Valid Feature Names in Table Features"): legacy versions where every
@@ -153,15 +156,17 @@ export interface TableFeatureOptions {
 /**
  * The features an entity's table uses: `invariants` when a field is required (delta-spark enforces NOT NULL as a
  * column invariant, writer version 2), `checkConstraints` when `constraints` (deltaCheckConstraints) is not empty,
+ * `identityColumns` when a field is autoincrement (an identity column, writer version 6; see delta-identity.ts),
  * pf's Avro feature for Avro tables, and the options' deletion vectors and column mapping.
  */
 export function tableFeaturesFor(
-  entity: { readonly fields: readonly { readonly optional: boolean }[] },
+  entity: { readonly fields: readonly Pick<FieldIR, 'optional' | 'default'>[] },
   constraints: Readonly<Record<string, string>>,
   options: TableFeatureOptions,
 ): DeltaTableFeature[] {
   const features: DeltaTableFeature[] = []
   if (entity.fields.some((field) => !field.optional)) features.push('invariants')
+  if (entity.fields.some(isIdentityField)) features.push('identityColumns')
   if (Object.keys(constraints).length > 0) features.push('checkConstraints')
   if (options.format === 'avro') features.push('pfAvroDataFiles')
   if (options.deletionVectors) features.push('deletionVectors')

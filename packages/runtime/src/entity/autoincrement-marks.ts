@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { type FileSystem, isNotFound } from '../table/file-system.js'
-import { PRIVATE_DIR } from '../table/log-entry.js'
+import { identityMarksByField } from '../table/identity-columns.js'
+import { PRIVATE_DIR, type TableMetadata } from '../table/log-entry.js'
 import { TableWriteError } from '../table/table-errors.js'
 
 /**
@@ -11,7 +12,7 @@ import { TableWriteError } from '../table/table-errors.js'
  * drops the rows holding the largest ones. Kept in `_pf/autoincrement.json` (pf's folder; vacuum
  * never deletes it): `{ "fields": { "id": "42" } }` (decimal digits: BigInt fields exceed 2^53). Read and raised
  * only while holding the table's write lock; replaced atomically (temp file, fsync, rename, the temp file
- * removed on any failure).
+ * removed on any failure). The Delta identity high-water marks (identity-columns.ts) are what other engines see.
  */
 export const AUTOINCREMENT_MARKS_FILE = join(PRIVATE_DIR, 'autoincrement.json')
 
@@ -22,8 +23,22 @@ export interface MarksTable {
   readonly name: string
 }
 
-/** The marks recorded for a table (empty when none were: a new table, or one written before marks existed). */
-export async function readAutoMarks(table: MarksTable): Promise<Map<string, bigint>> {
+/**
+ * The marks recorded for a table (empty when none were: a new table, or one written before marks existed), each
+ * raised to the Delta identity high-water mark of `metadata` (the version the values are assigned against): other
+ * writers (Spark) generate values and raise that mark, never pf's file.
+ */
+export async function readAutoMarks(
+  table: MarksTable,
+  metadata?: TableMetadata,
+): Promise<Map<string, bigint>> {
+  const out = await readMarksFile(table)
+  for (const [name, mark] of metadata ? identityMarksByField(metadata) : [])
+    if (mark > (out.get(name) ?? 0n)) out.set(name, mark)
+  return out
+}
+
+async function readMarksFile(table: MarksTable): Promise<Map<string, bigint>> {
   const path = join(table.path, AUTOINCREMENT_MARKS_FILE)
   let text: string
   try {

@@ -15,6 +15,7 @@ import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
 import {
   entitiesFromFrame,
+  entitiesFromRecords,
   frameFromEntities,
   seriesForField,
   valuesFromSeries,
@@ -130,9 +131,15 @@ export class Repository<T extends object> {
     checkValue(this.context, this.pk, pk, 'find')
     const table = await this.table()
     this.store.stats.keyLookups++
-    const df = await table.findByKey(pk as Key)
-    if (!df) return null
-    return this.materialize(df, this.fields, false)[0] ?? null
+    const found = await (await table.snapshot()).findRow(pk as Key)
+    if (!found) return null
+    // A row read from a file held in memory comes with its values: one entity built, no frame sliced.
+    if (found.values && found.columns) {
+      const prototype = prototypeFor(this.store, this.entry.ctor.prototype, false)
+      const entity = entityFromRow<T>(this.fields, found.columns, found.values, prototype)
+      if (entity) return entity
+    }
+    return this.materialize(found.df.slice(found.row, 1), this.fields, false)[0] ?? null
   }
 
   /** Every entity, in insertion order. */
@@ -157,8 +164,13 @@ export class Repository<T extends object> {
     checkWindow(this.name, q.limit, q.offset)
     const plan = this.plan(q)
     const snapshot = await this.snapshot()
-    const df = await this.collect(snapshot, plan, q.offset, q.limit)
-    const entities = this.materialize(df, plan.fields, plan.columns !== undefined)
+    const entities =
+      (await this.fetchIndexed(snapshot, plan, q.offset, q.limit)) ??
+      this.materialize(
+        await this.collect(snapshot, plan, q.offset, q.limit),
+        plan.fields,
+        plan.columns !== undefined,
+      )
     if (q.include) await includeRelations(this, entities, q.include as IncludeInput<object>)
     return entities as FindResult<T, Q>[]
   }
@@ -218,7 +230,15 @@ export class Repository<T extends object> {
     const snapshot = await this.snapshot()
     if (!plan.probe) return { path: 'scan', files: snapshot.files.length }
     const matches = await this.lookup(snapshot, plan.probe)
-    return { path: 'index', index: plan.probe.group.name, files: matches.length, rows: countMatches(matches) }
+    const table = await this.table()
+    return {
+      path: 'index',
+      index: plan.probe.group.name,
+      files: matches.length,
+      rows: countMatches(matches),
+      fetch: plan.probe.covers ? 'rows' : 'frame',
+      decoded: this.indexes.inMemory(table, snapshot, matches),
+    }
   }
 
   /** A lazy frame of the query over the current version (filter, sort and projection pushed into the scan). */
@@ -289,6 +309,25 @@ export class Repository<T extends object> {
   private indexGroups(): IndexGroup[] {
     this.groups ??= indexGroups(this.entry.ir)
     return this.groups
+  }
+
+  /**
+   * The entities of a query that is exactly an index lookup, unsorted: only the matched rows are fetched, from
+   * their data files decoded in memory (see docs/entities.md, "Indexes"). Undefined when the query needs a frame
+   * (other conditions, a sort) or a value is not exact outside one (then `collect` reads it).
+   */
+  private async fetchIndexed(
+    snapshot: Snapshot,
+    plan: QueryPlan,
+    offset?: number,
+    limit?: number,
+  ): Promise<T[] | undefined> {
+    if (!plan.probe?.covers || plan.sort) return undefined
+    const table = await this.table()
+    const matches = await this.lookup(snapshot, plan.probe)
+    const records = await this.indexes.fetchMatches(table, snapshot, matches, offset, limit)
+    const prototype = prototypeFor(this.store, this.entry.ctor.prototype, plan.columns !== undefined)
+    return entitiesFromRecords<T>(plan.fields, records, prototype)
   }
 
   /** The live rows an index probe matches, per data file. */
@@ -518,8 +557,9 @@ export class Repository<T extends object> {
     const auto = autoincrementFields(this.fields)
     if (pending.length > 0 || (auto.length > 0 && saves.length < ops.length)) {
       // Marks first, written before the commit: a failed commit leaves a gap, never a value handed out twice.
-      const files = (await table.snapshot()).files
-      const recorded = await readAutoMarks(table)
+      const snapshot = await table.snapshot()
+      const files = snapshot.files
+      const recorded = await readAutoMarks(table, snapshot.metadata)
       const marks = storedMaxes(auto, files)
       if (pending.length > 0) {
         const assigned = assignAutoValues(

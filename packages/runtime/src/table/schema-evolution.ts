@@ -1,3 +1,4 @@
+import { isIdentityField } from '../delta/delta-identity.js'
 import type { DefaultValue, EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 import { ColumnMapping, newPhysicalName } from './column-mapping.js'
 import type { ColumnMappingEntry, FillValue, TableMetadata } from './log-entry.js'
@@ -13,7 +14,8 @@ import { TableSchemaError } from './table-errors.js'
  * gets the next id and a fresh `col_<uuid>` physical name, so no later field can read a dropped field's data.
  * Without column mapping an added field is stored under its column. Added fields with a value for existing rows
  * (see `defaultFillsRows`; `now()` is the time of the change) list it in `fillValues`, which the rewrite of the
- * files lacking them materialises. The format stays the table's.
+ * files lacking them materialises. Identity high-water marks follow their fields (`identityMarksKept`). The
+ * format stays the table's.
  */
 export function evolveMetadata(
   metadata: TableMetadata,
@@ -71,7 +73,15 @@ export function evolveMetadata(
     if (fill !== undefined) fills[stored] = fill
   }
   const columnOf = (name: string): string => entity.fields.find((f) => f.name === name)?.column ?? name
-  const { physicalColumns: _p, retiredColumns: _r, fillValues: _f, columnMapping: _m, ...rest } = metadata
+  const marks = identityMarksKept(metadata, kept)
+  const {
+    physicalColumns: _p,
+    retiredColumns: _r,
+    fillValues: _f,
+    columnMapping: _m,
+    identityHighWaterMarks: _i,
+    ...rest
+  } = metadata
   return {
     ...rest,
     entity: { ...entity, format: metadata.format },
@@ -79,7 +89,26 @@ export function evolveMetadata(
     primaryKey: entity.primaryKey.map(columnOf),
     ...(mapped ? { columnMapping: { maxColumnId, columns } } : {}),
     ...(Object.keys(fills).length > 0 ? { fillValues: fills } : {}),
+    ...(Object.keys(marks).length > 0 ? { identityHighWaterMarks: marks } : {}),
   }
+}
+
+/**
+ * The identity high-water marks after a schema change: a kept field that stays autoincrement keeps its mark under
+ * its (new) column; a field that stops being autoincrement loses it (its column is no identity column any more).
+ * A field that becomes autoincrement gets its first mark from the live files when the change commits
+ * (identity-marks.ts).
+ */
+function identityMarksKept(
+  metadata: TableMetadata,
+  kept: ReadonlyMap<FieldIR, FieldIR>,
+): Record<string, string> {
+  const marks: Record<string, string> = {}
+  for (const [field, old] of kept) {
+    const mark = metadata.identityHighWaterMarks?.[old.column]
+    if (mark !== undefined && isIdentityField(field) && isIdentityField(old)) marks[field.column] = mark
+  }
+  return marks
 }
 
 /**

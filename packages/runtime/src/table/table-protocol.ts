@@ -16,7 +16,10 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
 
 /** Reader features pf implements. */
 const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE, 'columnMapping', 'deletionVectors'])
-/** Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors). */
+/**
+ * Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors, identity
+ * columns: every commit keeps the high-water mark at or above the values it writes, see identity-marks.ts).
+ */
 const WRITER_FEATURES: ReadonlySet<string> = new Set([
   PF_AVRO_FEATURE,
   'columnMapping',
@@ -24,6 +27,7 @@ const WRITER_FEATURES: ReadonlySet<string> = new Set([
   'invariants',
   'checkConstraints',
   'appendOnly',
+  'identityColumns',
 ])
 
 /** Why pf cannot read a table of this protocol, or undefined when it can. */
@@ -67,7 +71,8 @@ function protocolFeatures(metadata: TableMetadata): DeltaTableFeature[] {
 
 /**
  * The protocol a pf table with this metadata declares: the lowest for the features it uses (NOT NULL,
- * enum CHECK constraints, Avro data files, deletion vectors for merge-on-read), never lower than `current`
+ * enum CHECK constraints, autoincrement identity columns, Avro data files, deletion vectors for merge-on-read),
+ * never lower than `current`
  * (protocols never go down).
  */
 export function protocolOf(metadata: TableMetadata, current?: ProtocolAction): ProtocolAction {
