@@ -1,35 +1,21 @@
 // Schema changes as Delta column mapping (PROTOCOL.md "Column Mapping", name mode): what a reader that follows only
 // the spec sees after pf renames, drops and adds fields, checked with the oracle at every version.
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseSchema } from '@parquetframe/codegen'
 import { createTable, type EntityIR, openTable, type Table } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { entityOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 import { parseSchemaString } from './spec-delta-schema.js'
 import { SpecOracleError } from './spec-oracle-error.js'
 
 /** The Item entity of one schema version. */
 function item(fields: string, attributes = ''): EntityIR {
-  const parsed = parseSchema(`entity Item @storage("items")${attributes} {\n${fields}\n}`)
-  const entity = parsed.ir?.entities[0]
-  if (!entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  return entity
+  return entityOf(`entity Item @storage("items")${attributes} {\n${fields}\n}`)
 }
 
-let oracle: SpecDeltaReader
-let dir: string
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-cmap-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = useOracleWorkspace('pf-delta-cmap-')
 
 const ids = (n: number[]) => pl.Series('id', n, pl.Int64)
 
@@ -39,14 +25,14 @@ async function itemsTable(
   attributes = '',
   updateMode: 'merge-on-read' | 'copy-on-write' = 'merge-on-read',
 ): Promise<{ table: Table; root: string }> {
-  const root = join(dir, name)
+  const root = join(ws.dir, name)
   const table = await createTable(root, { entity: item(fields, attributes), autoCompact: false, updateMode })
   return { table, root }
 }
 
 /** The oracle agrees with pf at every version of the table. */
 async function agreeAtEveryVersion(table: Table, root: string): Promise<void> {
-  for (let v = 0; v <= table.version; v++) await expectSameRowsAt(oracle, table, root, v, 'time travel')
+  for (let v = 0; v <= table.version; v++) await expectSameRowsAt(ws.oracle, table, root, v, 'time travel')
 }
 
 describe('column mapping in the Delta log', () => {
@@ -61,12 +47,12 @@ describe('column mapping in the Delta log', () => {
     await table.insert(
       pl.DataFrame([ids([1, 2]), pl.Series('name', ['a', 'b']), pl.Series('qty', [10, null], pl.Int64)]),
     )
-    const before = await oracle.snapshot(root)
+    const before = await ws.oracle.snapshot(root)
     expect(before.metaData.configuration?.['delta.columnMapping.mode']).toBeUndefined()
     await table.evolveSchema(item('id Int @id\n name String\n amount Int?'), [], {
       renames: { qty: 'amount' },
     })
-    const after = await oracle.snapshot(root)
+    const after = await ws.oracle.snapshot(root)
     expect(after.protocol).toMatchObject({ minReaderVersion: 2, minWriterVersion: 5 })
     expect(after.metaData.configuration).toMatchObject({
       'delta.columnMapping.mode': 'name',
@@ -93,7 +79,7 @@ describe('column mapping in the Delta log', () => {
     await table.upsert(
       pl.DataFrame([ids([2, 3]), pl.Series('name', ['b2', 'c']), pl.Series('amount', [20, 30], pl.Int64)]),
     )
-    const read = await expectSameRowsAt(oracle, table, root, table.version, 'upsert after the rename')
+    const read = await expectSameRowsAt(ws.oracle, table, root, table.version, 'upsert after the rename')
     expect(read.rows.map((r) => r.amount).sort()).toEqual([10n, 20n, 30n])
     // pf reads the same after a reopen (the mapping comes back from the Delta schema).
     const reopened = await openTable(root)
@@ -106,7 +92,7 @@ describe('column mapping in the Delta log', () => {
     await table.insert(pl.DataFrame([ids([1, 2, 3]), pl.Series('qty', [1, 2, 3], pl.Int64)]))
     await table.deleteKeys([2])
     await table.evolveSchema(item('id Int @id\n amount Int?'), [], { renames: { qty: 'amount' } })
-    const { protocol } = await oracle.snapshot(root)
+    const { protocol } = await ws.oracle.snapshot(root)
     expect(protocol.minReaderVersion).toBe(3)
     expect(protocol.readerFeatures).toContain('columnMapping')
     expect(protocol.writerFeatures).toContain('columnMapping')
@@ -115,7 +101,7 @@ describe('column mapping in the Delta log', () => {
   }, 120_000)
 
   it('the mapping survives checkpoints: pf and the oracle start from one and agree', async () => {
-    const root = join(dir, 'checkpointed')
+    const root = join(ws.dir, 'checkpointed')
     const table = await createTable(root, {
       entity: item('id Int @id\n qty Int?'),
       autoCompact: false,
@@ -147,7 +133,7 @@ describe('column mapping in the Delta log', () => {
     await table.upsert(
       pl.DataFrame([ids([2, 3]), pl.Series('c', ['c2', 'c3']), pl.Series('a', ['x2', 'x3'])]),
     )
-    const read = await expectSameRowsAt(oracle, table, root, table.version, 'after the swap')
+    const read = await expectSameRowsAt(ws.oracle, table, root, table.version, 'after the swap')
     expect(read.rows.map((r) => [r.id, r.c, r.a]).sort()).toEqual([
       [1n, 'a1', 'b1'],
       [2n, 'c2', 'x2'],
@@ -160,15 +146,15 @@ describe('column mapping in the Delta log', () => {
     const { table, root } = await itemsTable('readd', 'id Int @id\n score Float?')
     await table.insert(pl.DataFrame([ids([1, 2]), pl.Series('score', [1.5, 2.5])]))
     await table.evolveSchema(item('id Int @id'), [])
-    expect(parseSchemaString((await oracle.snapshot(root)).metaData.schemaString).map((f) => f.name)).toEqual(
-      ['id'],
-    )
+    expect(
+      parseSchemaString((await ws.oracle.snapshot(root)).metaData.schemaString).map((f) => f.name),
+    ).toEqual(['id'])
     await table.evolveSchema(item('id Int @id\n score String?'), [])
     const mapping = table.metadata.columnMapping
     expect(mapping?.maxColumnId).toBe(3)
     expect(mapping?.columns.score?.id).toBe(3)
     expect(mapping?.columns.score?.physicalName).toMatch(/^col_[0-9a-f]{32}$/)
-    const read = await expectSameRowsAt(oracle, table, root, table.version, 're-added score')
+    const read = await expectSameRowsAt(ws.oracle, table, root, table.version, 're-added score')
     expect(read.rows.map((r) => r.score)).toEqual([null, null])
     await table.upsert(pl.DataFrame([ids([1]), pl.Series('score', ['high'])]))
     await agreeAtEveryVersion(table, root)
@@ -185,7 +171,7 @@ describe('column mapping in the Delta log', () => {
     expect(result.check?.before.rows).toBe(3)
     // No pf-only fill value is left: the files hold the default.
     expect(table.metadata.fillValues).toBeUndefined()
-    const read = await expectSameRowsAt(oracle, table, root, table.version, 'added level with a default')
+    const read = await expectSameRowsAt(ws.oracle, table, root, table.version, 'added level with a default')
     expect(read.rows.map((r) => r.level)).toEqual([1n, 1n, 1n])
     await agreeAtEveryVersion(table, root)
   }, 120_000)
@@ -203,14 +189,14 @@ describe('column mapping in the Delta log', () => {
     const { table, root } = await itemsTable('to-avro', 'id Int @id\n qty Int?')
     await table.insert(pl.DataFrame([ids([1, 2]), pl.Series('qty', [5, 6], pl.Int64)]))
     await table.evolveSchema(item('id Int @id\n amount Int?'), [], { renames: { qty: 'amount' } })
-    await expectSameRowsAt(oracle, table, root, table.version, 'rename before the format change')
+    await expectSameRowsAt(ws.oracle, table, root, table.version, 'rename before the format change')
     await table.rewriteFormat('avro')
-    const snapshot = await oracle.snapshot(root)
+    const snapshot = await ws.oracle.snapshot(root)
     expect(snapshot.protocol.readerFeatures).toEqual(
       expect.arrayContaining(['columnMapping', 'pfAvroDataFiles']),
     )
     expect(snapshot.metaData.configuration?.['delta.columnMapping.mode']).toBe('name')
-    const error = await oracle.read(root).catch((e: unknown) => e)
+    const error = await ws.oracle.read(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SpecOracleError)
     expect((error as SpecOracleError).code).toBe('unsupported-reader-feature')
     const reopened = await openTable(root)
@@ -223,11 +209,11 @@ describe('column mapping in the Delta log', () => {
     await table.evolveSchema(item('id Int @id\n amount Int?', ' @format(avro)'), [], {
       renames: { qty: 'amount' },
     })
-    const snapshot = await oracle.snapshot(root)
+    const snapshot = await ws.oracle.snapshot(root)
     expect(snapshot.protocol.readerFeatures).toContain('columnMapping')
     expect(snapshot.protocol.writerFeatures).toContain('columnMapping')
     expect(snapshot.protocol.readerFeatures).toContain('pfAvroDataFiles')
-    const error = await oracle.read(root).catch((e: unknown) => e)
+    const error = await ws.oracle.read(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SpecOracleError)
     expect((error as SpecOracleError).code).toBe('unsupported-reader-feature')
     expect((await table.read()).sort('id').getColumn('amount').toArray()).toEqual([1, 2])

@@ -1,36 +1,20 @@
 // The types other engines see: the Delta schema a user would declare in SQL for each pf type, and data files whose
 // Parquet types (as DuckDB DESCRIBEs them) are what that Delta schema promises (PROTOCOL.md "Primitive Types":
 // timestamp is stored with isAdjustedToUTC=true, so DuckDB sees TIMESTAMP WITH TIME ZONE).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { EntityRegistry, resetConfig, setConfig, withRegistry } from '@parquetframe/runtime'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Person, registerPerson } from './person-entity.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
+import { withRegistry } from '@parquetframe/runtime'
+import { describe, expect, it } from 'vitest'
+import { usePersonWorkspace } from './oracle-workspace.js'
+import { Person } from './person-entity.js'
 import { duckDescribedType, parseSchemaString, physicalName } from './spec-delta-schema.js'
 import { tablePath } from './spec-table-path.js'
 
-let oracle: SpecDeltaReader
-let dir: string
-const registry = new EntityRegistry()
-
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-types-'))
-  setConfig({ entityBasePath: dir })
-  registerPerson(registry)
-})
-afterAll(async () => {
-  oracle.close()
-  resetConfig()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = usePersonWorkspace('pf-delta-types-')
 
 describe('the data types other engines see', () => {
   it('the Delta schema says what a user would declare in SQL, and the data files hold exactly those types', async () => {
-    await withRegistry(registry, async () => {
+    await withRegistry(ws.registry, async () => {
       await Person.saveAll([
         {
           id: 1,
@@ -45,8 +29,8 @@ describe('the data types other engines see', () => {
         { id: 2, name: 'b', region: null, role: 'MEMBER', tags: ['x'], blob: new Uint8Array([1]), meta: [1] },
       ])
     })
-    const root = join(dir, 'people')
-    const snapshot = await oracle.snapshot(root)
+    const root = join(ws.dir, 'people')
+    const snapshot = await ws.oracle.snapshot(root)
     const fields = parseSchemaString(snapshot.metaData.schemaString)
     expect(Object.fromEntries(fields.map((f) => [f.name, [f.type, f.nullable]]))).toEqual({
       id: ['long', false],
@@ -64,7 +48,7 @@ describe('the data types other engines see', () => {
       meta: ['string', true],
     })
     expect(snapshot.metaData.partitionColumns).toEqual(['region'])
-    const read = await oracle.read(root)
+    const read = await ws.oracle.read(root)
     const duck = await (await DuckDBInstance.create(':memory:')).connect()
     try {
       expect(snapshot.files.length).toBeGreaterThan(0)

@@ -1,38 +1,22 @@
 // Entities as generated code declares them (a class extending Entity, registered with the IR of a .pfschema), with
 // every stored type: after each save, upsert, delete and deleteBy, a reader that follows only the Delta log sees
 // exactly the rows pf reads, values and types included.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { EntityRegistry, resetConfig, setConfig, withRegistry } from '@parquetframe/runtime'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Person, registerPerson } from './person-entity.js'
+import { withRegistry } from '@parquetframe/runtime'
+import { describe, expect, it } from 'vitest'
+import { usePersonWorkspace } from './oracle-workspace.js'
+import { Person } from './person-entity.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 
-let oracle: SpecDeltaReader
-let dir: string
-const registry = new EntityRegistry()
-
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-entity-'))
-  setConfig({ entityBasePath: dir })
-  registerPerson(registry)
-})
-afterAll(async () => {
-  oracle.close()
-  resetConfig()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = usePersonWorkspace('pf-delta-entity-')
 
 describe('entities: other readers see exactly what pf stores', () => {
   it('after every save, upsert, partition move, delete, deleteBy, compaction and checkpoint', async () => {
-    await withRegistry(registry, async () => {
-      const root = join(dir, 'people')
+    await withRegistry(ws.registry, async () => {
+      const root = join(ws.dir, 'people')
       const check = async (step: string): Promise<readonly unknown[]> => {
         const table = await Person.repo().table()
-        return (await expectSameRowsAt(oracle, table, root, table.version, step)).rows
+        return (await expectSameRowsAt(ws.oracle, table, root, table.version, step)).rows
       }
       await Person.saveAll([
         {
@@ -95,7 +79,7 @@ describe('entities: other readers see exactly what pf stores', () => {
       expect((await check('checkpoint')).length).toBe(4)
       // And back in time: the first version with rows still has all five.
       for (let v = 0; v <= table.version; v++)
-        await expectSameRowsAt(oracle, table, root, v, 'time travel', { stats: false })
+        await expectSameRowsAt(ws.oracle, table, root, v, 'time travel', { stats: false })
     })
   }, 300_000)
 })

@@ -1,43 +1,28 @@
 // Schema changes other engines must follow: a rename without rewriting (Delta column mapping: the file keeps its
 // physical column, the schema gives it a new display name), an added and a dropped field. After every commit, and
 // at every version afterwards, a reader that follows only the Delta log sees pf's rows under that version's schema.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseSchema } from '@parquetframe/codegen'
 import { createTable, type EntityIR } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { entityOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 
 /** The Item entity of one schema version. */
 function item(fields: string): EntityIR {
-  const parsed = parseSchema(`entity Item @storage("items") {\n${fields}\n}`)
-  const entity = parsed.ir?.entities[0]
-  if (!entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  return entity
+  return entityOf(`entity Item @storage("items") {\n${fields}\n}`)
 }
 
-let oracle: SpecDeltaReader
-let dir: string
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-evolve-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = useOracleWorkspace('pf-delta-evolve-')
 
 describe('schema changes other engines follow', () => {
   it('rename (no rewrite), add and drop: pf and the Delta log agree at every version', async () => {
-    const root = join(dir, 'items')
+    const root = join(ws.dir, 'items')
     const table = await createTable(root, {
       entity: item('id Int @id\n name String\n qty Int?\n tag String?'),
       autoCompact: false,
     })
-    const check = (step: string) => expectSameRowsAt(oracle, table, root, table.version, step)
+    const check = (step: string) => expectSameRowsAt(ws.oracle, table, root, table.version, step)
     const ids = (n: number[]) => pl.Series('id', n, pl.Int64)
     await table.insert(
       pl.DataFrame([
@@ -75,6 +60,6 @@ describe('schema changes other engines follow', () => {
     await table.compact()
     await check('compact')
     for (let v = 0; v <= table.version; v++)
-      await expectSameRowsAt(oracle, table, root, v, 'time travel', { stats: false })
+      await expectSameRowsAt(ws.oracle, table, root, v, 'time travel', { stats: false })
   }, 180_000)
 })

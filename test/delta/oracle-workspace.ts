@@ -1,0 +1,72 @@
+// The setup the test/delta files share: the spec oracle and a temp folder per test file, the Person entity registered
+// with its tables in that folder, and entities parsed from schema text as a user writes it.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseSchema } from '@parquetframe/codegen'
+import { type EntityIR, EntityRegistry, resetConfig, setConfig } from '@parquetframe/runtime'
+import { afterAll, beforeAll } from 'vitest'
+import { registerPerson } from './person-entity.js'
+import { SpecDeltaReader } from './spec-delta-reader.js'
+
+/** What the tests of one file share: read them inside tests (they exist between beforeAll and afterAll). */
+export interface OracleWorkspace {
+  /** The spec oracle. */
+  readonly oracle: SpecDeltaReader
+  /** A temp folder of this test file. */
+  readonly dir: string
+}
+
+/** Opens the oracle and makes a temp folder named `<prefix>…` before the file's tests; closes and removes them after. */
+export function useOracleWorkspace(prefix: string): OracleWorkspace {
+  let oracle: SpecDeltaReader | undefined
+  let dir: string | undefined
+  beforeAll(async () => {
+    oracle = await SpecDeltaReader.open()
+    dir = await mkdtemp(join(tmpdir(), prefix))
+  })
+  afterAll(async () => {
+    oracle?.close()
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the workspace's ${name} is used outside its tests`)
+    return value
+  }
+  return {
+    get oracle() {
+      return ready(oracle, 'oracle')
+    },
+    get dir() {
+      return ready(dir, 'folder')
+    },
+  }
+}
+
+/** An oracle workspace whose folder is the entity base path, with Person registered in `registry`. */
+export function usePersonWorkspace(prefix: string): OracleWorkspace & { readonly registry: EntityRegistry } {
+  const workspace = useOracleWorkspace(prefix)
+  const registry = new EntityRegistry()
+  beforeAll(() => {
+    setConfig({ entityBasePath: workspace.dir })
+    registerPerson(registry)
+  })
+  afterAll(() => resetConfig())
+  return {
+    get oracle() {
+      return workspace.oracle
+    },
+    get dir() {
+      return workspace.dir
+    },
+    registry,
+  }
+}
+
+/** The one entity of a schema text; throws with the parser's diagnostics when it has none. */
+export function entityOf(schema: string): EntityIR {
+  const parsed = parseSchema(schema)
+  const entity = parsed.ir?.entities[0]
+  if (!entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
+  return entity
+}
