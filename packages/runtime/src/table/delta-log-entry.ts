@@ -21,6 +21,7 @@ import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import { foreignTableMetadata } from './foreign-table-metadata.js'
+import { identityMarksByField, withDeltaIdentityMarks } from './identity-columns.js'
 import type {
   AddAction,
   AppTxn,
@@ -164,8 +165,10 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
   return {
     id: metadata.id,
     format: { provider: metadata.format, options: {} },
-    schemaString: deltaSchemaFor(stored, metadata.enums, mapping ? { columnMapping: mapping.fields } : {})
-      .schemaString,
+    schemaString: deltaSchemaFor(stored, metadata.enums, {
+      ...(mapping ? { columnMapping: mapping.fields } : {}),
+      identityHighWaterMarks: identityMarksByField(metadata),
+    }).schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,
     configuration,
@@ -208,7 +211,9 @@ function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMeta
     if (mapping.unsupported) throw new TableProtocolError(source.table, `${source.file}: ${mapping.problem}`)
     throw new TableCorruptError(source.table, source.file, source.version, mapping.problem)
   }
-  return mapping.value ? { ...checked.value, columnMapping: mapping.value } : checked.value
+  const mapped = mapping.value ? { ...checked.value, columnMapping: mapping.value } : checked.value
+  // Autoincrement fields are identity columns: their high-water marks live in the schema (other writers raise them).
+  return withDeltaIdentityMarks(mapped, meta.schemaString, source)
 }
 
 /** Whether a commit changes rows (OPTIMIZE and format rewrites only rearrange them: `dataChange` false). */

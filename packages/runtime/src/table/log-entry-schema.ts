@@ -1,3 +1,4 @@
+import { deletionVectorShape, partitionValuesShape } from '../delta/delta-log-codec.js'
 import type { ColumnStats } from './file-stats.js'
 import type { OperationName, TableMetadata, TxnRef } from './log-entry.js'
 import {
@@ -10,7 +11,6 @@ import {
   integer,
   lazy,
   nonEmpty,
-  nullable,
   number,
   object,
   oneOf,
@@ -85,6 +85,13 @@ const metadata = object({
   columnMapping: optional(
     object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
   ),
+  identityHighWaterMarks: optional(
+    record(
+      refine(string, (v: string) =>
+        /^-?\d+$/.test(v) ? undefined : `expected integer digits, got ${JSON.stringify(v)}`,
+      ),
+    ),
+  ),
 })
 
 const statValue = either(string, number)
@@ -98,21 +105,13 @@ const checksum = refine(string, (v: string) =>
   /^crc32:[0-9a-f]{8}$/.test(v) ? undefined : `expected "crc32:" and 8 hex digits, got ${JSON.stringify(v)}`,
 )
 
-const deletionVector = object({
-  storageType: oneOf(['u', 'i', 'p']),
-  pathOrInlineDv: string,
-  offset: optional(nullable(count)),
-  sizeInBytes: count,
-  cardinality: count,
-})
-
 const addFields = {
   path: tablePath,
   size: count,
-  partitionValues: record(nullable(string)),
+  partitionValues: partitionValuesShape,
   checksum: optional(checksum),
   modificationTime: optional(integer),
-  deletionVector: optional(deletionVector),
+  deletionVector: optional(deletionVectorShape),
 }
 
 const operation = oneOf([
@@ -179,9 +178,9 @@ const checkpoint = object({
       object({
         path: tablePath,
         deletionTimestamp: integer,
-        deletionVector: optional(deletionVector),
+        deletionVector: optional(deletionVectorShape),
         size: optional(count),
-        partitionValues: optional(record(nullable(string))),
+        partitionValues: optional(partitionValuesShape),
       }),
     ),
   ),
