@@ -1,5 +1,5 @@
 import type { DeltaField, DeltaType } from './spec-delta-schema.js'
-import { microsToIso, type NormalValue } from './spec-normal-form.js'
+import { microsToIso, type NormalValue, normalKey } from './spec-normal-form.js'
 
 /** A decimal text at scale `scale` ("12.5" → "12.50"), or the text unchanged when that would lose digits. */
 function atScale(text: string, scale: number): string {
@@ -34,6 +34,14 @@ export function pfNormal(value: unknown, type: DeltaType): NormalValue {
     return String(value)
   }
   if (type.type === 'array' && Array.isArray(value)) return value.map((v) => pfNormal(v, type.elementType))
+  // A map reads as a list of {key, value} entries (as Parquet and polars hold it); the normal form sorts pairs by key.
+  if (type.type === 'map' && Array.isArray(value))
+    return value
+      .map((e: { key?: unknown; value?: unknown }) => [
+        pfNormal(e.key, type.keyType),
+        pfNormal(e.value, type.valueType),
+      ])
+      .sort((a, b) => (normalKey(a[0]) < normalKey(b[0]) ? -1 : 1))
   if (type.type === 'struct' && typeof value === 'object') {
     const out: Record<string, NormalValue> = {}
     for (const f of type.fields) out[f.name] = pfNormal((value as Record<string, unknown>)[f.name], f.type)
