@@ -3,11 +3,19 @@ import { join } from 'node:path'
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { readDeletionVector } from '../delta/deletion-vector.js'
-import type { DeltaDataType, DeltaStructField, DeltaStructType } from '../delta/delta-schema.js'
+import {
+  type DeltaDataType,
+  type DeltaStructField,
+  type DeltaStructType,
+  deltaDecimalOf,
+} from '../delta/delta-schema.js'
 import { parseUtcDate, parseUtcTimestamp } from '../delta/utc-calendar.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { getFormat } from '../format/format-registry.js'
 import { sameDtype } from '../format/same-dtype.js'
 import { stackFrames } from '../frame/stack-frames.js'
+import { binaryColumnsAsBase64 } from '../table/binary-column-reader.js'
+import { decimalTextAt } from '../table/decimal-projection.js'
 import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
 import { LOG_DIR } from '../table/log-entry.js'
 import { nodeFileSystem } from '../table/node-file-system.js'
@@ -25,6 +33,9 @@ import type { LiveFile, TableState } from '../table/table-state.js'
 
 /** Name of the row position column while deletion vectors are applied (never a Delta column name here). */
 const ROW_INDEX = '__pf_row_index'
+
+/** pf's Parquet reader (INT96, FLOAT16 and other footers polars misreads are patched, see parquet-format.ts). */
+const PARQUET = getFormat('parquet')
 
 /** True when `path` is a folder holding a `_delta_log/` folder: a Delta table, never a plain folder of files. */
 export async function isDeltaTable(path: string): Promise<boolean> {
@@ -89,27 +100,55 @@ function primitiveDtype(type: DeltaDataType): DataType | undefined {
   }
 }
 
+/** Whether a value of this type needs rewriting: decimals (to exact text) or, with column mapping, struct fields. */
+function needsRewrite(type: DeltaDataType, mapped: boolean): boolean {
+  if (typeof type === 'string') return deltaDecimalOf(type) !== undefined
+  if (type.type === 'array') return needsRewrite(type.elementType, mapped)
+  if (type.type === 'map') return needsRewrite(type.keyType, mapped) || needsRewrite(type.valueType, mapped)
+  return mapped || type.fields.some((f) => needsRewrite(f.type, mapped))
+}
+
 /**
- * A column read from a file under its logical name: cast to the Delta type where it is a primitive one (older
- * files of a widened column, INT96 or millisecond timestamps), struct fields renamed to their logical names.
+ * A value as the Delta type reads it: primitives cast to their dtype where the file's differs (older files of a
+ * widened column, millisecond timestamps; a timestamp without a zone holds UTC wall time), decimals as exact text
+ * (as pf's Decimal fields read), struct fields under their logical names at any depth (column mapping).
  */
-function columnExpr(field: DeltaStructField, mapped: boolean, actual: DataType | undefined): pl.Expr {
-  let expr = pl.col(physicalName(field, mapped))
-  const dtype = primitiveDtype(field.type)
-  if (dtype && !(actual && sameDtype(actual, dtype))) {
-    // A timestamp without a zone (INT96, or not adjusted to UTC) holds UTC wall time (PROTOCOL.md "Primitive Types").
+function valueExpr(expr: pl.Expr, type: DeltaDataType, mapped: boolean, actual?: DataType): pl.Expr {
+  if (typeof type === 'string') {
+    const decimal = deltaDecimalOf(type)
+    if (decimal) return decimalTextAt(expr, decimal, actual)
+    const dtype = primitiveDtype(type)
+    if (!dtype || (actual && sameDtype(actual, dtype))) return expr
     if (
-      field.type === 'timestamp' &&
+      type === 'timestamp' &&
       actual &&
       String(actual).startsWith('Datetime') &&
-      !/UTC/.test(String(actual))
+      !String(actual).includes('UTC')
     )
-      expr = expr.cast(pl.Datetime('us')).dt.replaceTimeZone('UTC')
-    else expr = expr.cast(dtype)
-  } else if (mapped && typeof field.type === 'object' && field.type.type === 'struct') {
-    expr = expr.struct.renameFields(field.type.fields.map((f) => f.name))
+      return expr.cast(pl.Datetime('us')).dt.replaceTimeZone('UTC')
+    return expr.cast(dtype)
   }
-  return expr.alias(field.name)
+  if (!needsRewrite(type, mapped)) return expr
+  if (type.type === 'array') return expr.lst.eval(valueExpr(pl.element(), type.elementType, mapped))
+  if (type.type === 'map') {
+    // A map is a list of key/value structs in Parquet and in polars.
+    const entry = pl.element()
+    return expr.lst.eval(
+      pl.struct([
+        valueExpr(entry.struct.field('key'), type.keyType, mapped).alias('key'),
+        valueExpr(entry.struct.field('value'), type.valueType, mapped).alias('value'),
+      ]),
+    )
+  }
+  const fields = type.fields.map((f) =>
+    valueExpr(expr.struct.field(physicalName(f, mapped)), f.type, mapped).alias(f.name),
+  )
+  return pl.when(expr.isNull()).then(pl.lit(null)).otherwise(pl.struct(fields))
+}
+
+/** A column read from a file under its logical name. */
+function columnExpr(field: DeltaStructField, mapped: boolean, actual: DataType | undefined): pl.Expr {
+  return valueExpr(pl.col(physicalName(field, mapped)), field.type, mapped, actual).alias(field.name)
 }
 
 /** A partition value (PROTOCOL.md "Partition Value Serialization") as a literal of its column's type. */
@@ -145,6 +184,7 @@ async function readForeignFile(
   state: TableState,
   schema: DeltaStructType,
   file: LiveFile,
+  binary: boolean,
 ): Promise<pl.DataFrame> {
   const table = state.metadata.entity.name
   let path: string
@@ -156,7 +196,9 @@ async function readForeignFile(
   }
   let df: pl.DataFrame
   try {
-    df = pl.readParquet(path)
+    df = await PARQUET.read(path)
+    // polars 0.24 cannot describe a Binary column: binary data becomes base64 text, as in pf's own frames.
+    if (binary) df = binaryColumnsAsBase64(df)
   } catch (error) {
     throw new TableReadError(table, path, { cause: error })
   }
@@ -200,10 +242,20 @@ async function readForeignFile(
   return df.select(...columns)
 }
 
+/** Whether a Delta type is or contains `binary`. */
+function holdsBinary(type: DeltaDataType): boolean {
+  if (typeof type === 'string') return type === 'binary'
+  if (type.type === 'array') return holdsBinary(type.elementType)
+  if (type.type === 'map') return holdsBinary(type.keyType) || holdsBinary(type.valueType)
+  return type.fields.some((f) => holdsBinary(f.type))
+}
+
 /** The rows of another writer's table at a state. */
 async function readForeign(root: string, state: TableState, schema: DeltaStructType): Promise<pl.DataFrame> {
+  const binary = schema.fields.some((f) => holdsBinary(f.type))
   const frames: pl.DataFrame[] = []
-  for (const file of state.files.values()) frames.push(await readForeignFile(root, state, schema, file))
+  for (const file of state.files.values())
+    frames.push(await readForeignFile(root, state, schema, file, binary))
   const live = frames.filter((f) => f.height > 0)
   if (live.length > 0) return stackFrames(live, 'verticalRelaxed')
   return pl.DataFrame(schema.fields.map((f) => pl.Series(f.name, [], primitiveDtype(f.type) ?? pl.Utf8)))

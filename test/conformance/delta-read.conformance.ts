@@ -1,0 +1,99 @@
+// pf's `read()` of the reference Delta tables written by Spark, delta-rs and the Delta kernels, against the spec
+// oracle (test/delta/spec-delta-reader.ts, proven on the same tables by delta-oracle.conformance.ts): at every
+// version EXPECTED.json names, pf returns exactly the oracle's rows (same normal form as the pf/oracle agreement
+// tests), refuses a table its writers expect to be refused, and refuses with TableProtocolError, naming the
+// feature and the table, each table that needs a reader feature pf lacks (the list below, checked both ways).
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ParquetFrameError, read, TableProtocolError } from '@parquetframe/runtime'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pfRows } from '../delta/pf-normal-form.js'
+import { SpecDeltaReader } from '../delta/spec-delta-reader.js'
+import { normalKey } from '../delta/spec-normal-form.js'
+import { CORPUS_ROOT } from './corpus-files.js'
+
+/** The reference Delta tables: PF_TESTDATA_DELTA, else the `delta` folder next to the files corpus. */
+const DELTA_ROOT = resolve(process.env.PF_TESTDATA_DELTA ?? join(CORPUS_ROOT, '..', 'delta'))
+
+interface Expectation {
+  readonly from: string
+  readonly version?: number
+  readonly expectErrors?: readonly string[]
+}
+
+const EXPECTED = JSON.parse(readFileSync(join(DELTA_ROOT, 'EXPECTED.json'), 'utf8')) as {
+  tables: Record<string, Expectation[]>
+}
+const TABLES = Object.entries(EXPECTED.tables)
+
+/**
+ * Tables pf refuses because they need something pf does not read yet, and the words its TableProtocolError must
+ * contain. Each must be refused (not misread); a table missing here must be read exactly.
+ */
+const PF_LACKS: Readonly<Record<string, string>> = {
+  'delta-rs/checkpoint-v2-table': 'reader feature v2Checkpoint',
+  'golden/v2-checkpoint-json': 'reader feature v2Checkpoint',
+  'golden/v2-checkpoint-parquet': 'reader feature v2Checkpoint',
+  'kernel-rs/type-widening': 'reader features timestampNtz, typeWidening-preview',
+  'golden/data-reader-timestamp_ntz': 'reader feature timestampNtz',
+  'golden/table-with-columnmapping-mode-id': 'column mapping mode "id"',
+  'golden/data-reader-timestamp_ntz-id-mode': 'column mapping mode "id"',
+  'golden/data-skipping-basic-stats-all-types-columnmapping-id': 'column mapping mode "id"',
+  // pf's vacuum does not check writer features, which this reader-writer feature exists to make every vacuum do.
+  'golden/basic-with-vacuum-protocol-check-feature': 'reader feature vacuumProtocolCheck',
+}
+
+/** Rows only one side has (by exact normal-form key), both sorted; empty lists mean the two agree. */
+function difference(oracle: readonly unknown[], pf: readonly unknown[]) {
+  const count = new Map<string, number>()
+  for (const row of oracle) count.set(normalKey(row), (count.get(normalKey(row)) ?? 0) + 1)
+  const onlyPf: string[] = []
+  for (const row of pf) {
+    const key = normalKey(row)
+    const n = count.get(key) ?? 0
+    if (n > 0) count.set(key, n - 1)
+    else onlyPf.push(key)
+  }
+  const onlyOracle = [...count].flatMap(([key, n]) => Array<string>(n).fill(key))
+  return { onlyOracle: onlyOracle.sort().slice(0, 5), onlyPf: onlyPf.sort().slice(0, 5) }
+}
+
+let oracle: SpecDeltaReader
+beforeAll(async () => {
+  oracle = await SpecDeltaReader.open()
+})
+afterAll(() => oracle.close())
+
+describe('read() of Delta tables written by others', () => {
+  it('covers every table of EXPECTED.json', () => {
+    expect(TABLES.length).toBe(64)
+  })
+
+  it.each(TABLES)('%s', async (name, expectations) => {
+    const root = join(DELTA_ROOT, name)
+    for (const e of expectations) {
+      const at = `${name}${e.version === undefined ? '' : `@${e.version}`}`
+      const options = e.version === undefined ? {} : { version: e.version }
+      if (e.expectErrors) {
+        const error = await read(root, options).catch((err: unknown) => err)
+        expect(error, `${at}: must refuse (${e.expectErrors.join(', ')})`).toBeInstanceOf(ParquetFrameError)
+        continue
+      }
+      const lacks = PF_LACKS[name]
+      if (lacks !== undefined) {
+        const error = await read(root, options).catch((err: unknown) => err)
+        expect(error, `${at}: pf lacks ${lacks}`).toBeInstanceOf(TableProtocolError)
+        expect((error as Error).message).toContain(lacks)
+        expect((error as Error).message).toContain(name)
+        continue
+      }
+      const seen = await oracle.read(root, e.version)
+      const records = await (await read(root, options)).toRecords()
+      expect(
+        difference(seen.rows, pfRows(records, seen.fields)),
+        `${at}: ${seen.rows.length} rows for the oracle, ${records.length} for pf`,
+      ).toEqual({ onlyOracle: [], onlyPf: [] })
+      expect(records.length, at).toBe(seen.rows.length)
+    }
+  })
+})
