@@ -4,12 +4,12 @@ import {
   type Check,
   count,
   integer,
+  maybe,
   nonEmpty,
   nullable,
   number,
   object,
   oneOf,
-  optional,
   record,
   refine,
   string,
@@ -24,7 +24,6 @@ import { decodeDeltaPath } from './delta-paths.js'
  * readers. A line that is not JSON, or a known action of the wrong shape, is TableCorruptError naming file and line.
  */
 
-const maybe = (check: Check): Check => optional(nullable(check))
 /** A path URI that decodes to a path inside the table. */
 const pathUri = refine(string, (uri: string) => {
   const decoded = decodeDeltaPath(uri)
@@ -32,9 +31,11 @@ const pathUri = refine(string, (uri: string) => {
 })
 const strings = array(string)
 const stringMap = record(string)
-const partitionValues = record(nullable(string))
+/** Partition values of an add or remove: column → value as text, null for a null value. */
+export const partitionValuesShape = record(nullable(string))
 
-const deletionVector = object({
+/** A deletion vector descriptor (PROTOCOL.md "Deletion Vector Descriptor Schema"). */
+export const deletionVectorShape = object({
   storageType: oneOf(['u', 'i', 'p']),
   pathOrInlineDv: string,
   offset: maybe(count),
@@ -65,21 +66,21 @@ const checks: Readonly<Record<string, Check>> = {
   }),
   add: object({
     path: pathUri,
-    partitionValues,
+    partitionValues: partitionValuesShape,
     size: count,
     modificationTime: integer,
     dataChange: boolean,
     stats: maybe(string),
     tags: maybe(record(nullable(string))),
-    deletionVector: maybe(deletionVector),
+    deletionVector: maybe(deletionVectorShape),
   }),
   remove: object({
     path: pathUri,
     deletionTimestamp: maybe(integer),
     dataChange: boolean,
-    partitionValues: maybe(partitionValues),
+    partitionValues: maybe(partitionValuesShape),
     size: maybe(count),
-    deletionVector: maybe(deletionVector),
+    deletionVector: maybe(deletionVectorShape),
   }),
   txn: object({ appId: string, version: integer, lastUpdated: maybe(integer) }),
   commitInfo: object({}),

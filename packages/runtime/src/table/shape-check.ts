@@ -58,6 +58,11 @@ export function nullable(check: Check): Check {
   return (v) => (v === null ? undefined : check(v))
 }
 
+/** Absent, null or fitting: the spec's optional fields, which writers also write as null. */
+export function maybe(check: Check): Check {
+  return optional(nullable(check))
+}
+
 /** Any of the checks (the last one's issue when none fits). */
 export function either(...checks: Check[]): Check {
   return (v) => {
