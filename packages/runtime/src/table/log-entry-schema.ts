@@ -85,6 +85,13 @@ const metadata = object({
   columnMapping: optional(
     object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
   ),
+  identityHighWaterMarks: optional(
+    record(
+      refine(string, (v: string) =>
+        /^-?\d+$/.test(v) ? undefined : `expected integer digits, got ${JSON.stringify(v)}`,
+      ),
+    ),
+  ),
 })
 
 const statValue = either(string, number)
