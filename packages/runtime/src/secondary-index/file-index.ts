@@ -9,6 +9,11 @@ export interface FileIdentity {
   readonly rows: number
 }
 
+/** Whether two identities name the same data file (an index of another one is rebuilt, never trusted). */
+export function sameFileIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.path === b.path && a.size === b.size && a.checksum === b.checksum && a.rows === b.rows
+}
+
 /** Rough bytes of a JS string held in memory (UTF-16 plus object overhead). */
 const stringBytes = (s: string): number => 2 * s.length + 32
 

@@ -69,8 +69,25 @@ export class KeyCodec {
     return JSON.stringify(key.map((v, i) => this.part(v, i)))
   }
 
+  /**
+   * The encoded key of a row from its key columns' JS values (as polars hands out one row); undefined when a value
+   * may not be exact (an integer beyond 2^53 carried as a double), so the caller reads the key another way.
+   */
+  encodeValues(values: readonly unknown[]): string | undefined {
+    for (const v of values) if (typeof v === 'number' && !Number.isSafeInteger(v)) return undefined
+    return this.fields.length === 1
+      ? this.part(values[0], 0)
+      : JSON.stringify(values.map((v, i) => this.part(v, i)))
+  }
+
   /** Encoded keys of every row of a frame that holds the key columns. */
   encodeFrame(df: pl.DataFrame): string[] {
+    const integers = this.safeIntegers(df)
+    if (integers) {
+      const out: string[] = new Array(integers.length)
+      for (let i = 0; i < integers.length; i++) out[i] = String(integers[i])
+      return out
+    }
     const parts = this.columns.map((c) => df.getColumn(c).cast(pl.Utf8).toArray() as (string | null)[])
     if (parts.length === 1) return (parts[0] ?? []).map((v) => v ?? '')
     // A polars DataFrame is a Proxy whose every property read fetches the column names: read the height once.
@@ -78,6 +95,22 @@ export class KeyCodec {
     const out: string[] = new Array(height)
     for (let r = 0; r < height; r++) out[r] = JSON.stringify(parts.map((p) => p[r] ?? ''))
     return out
+  }
+
+  /**
+   * A single integer key column without nulls whose values are all safe integers, as doubles (their decimal text
+   * is their encoding): one typed array out of polars instead of a string per row. Undefined otherwise.
+   */
+  private safeIntegers(df: pl.DataFrame): Float64Array | undefined {
+    const [column] = this.columns
+    if (this.fields.length !== 1 || !this.integer[0] || column === undefined) return undefined
+    const series = df.getColumn(column)
+    if (series.nullCount() > 0) return undefined
+    if (series.length === 0) return new Float64Array(0)
+    const min = Number(series.min())
+    const max = Number(series.max())
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return undefined
+    return series.cast(pl.Float64).toTypedArray() as Float64Array
   }
 
   /** The parts of an encoded key. */

@@ -1,12 +1,18 @@
 import pl from 'nodejs-polars'
-import { deletionVectorId } from '../delta/delta-actions.js'
+import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { sameFileIdentity } from '../secondary-index/file-index.js'
+import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
+import { readIndexFile, writeIndexFile } from '../secondary-index/index-files.js'
+import { fileIdentity } from '../secondary-index/secondary-indexes.js'
 import { mapBounded } from './bounded-map.js'
 import type { DataFileStore } from './data-file-store.js'
 import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
-import type { KeyIndexCache } from './key-index-cache.js'
+import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
+import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
 import type { TableMetadata } from './log-entry.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
@@ -40,6 +46,19 @@ export interface SnapshotContext {
   readonly codec: KeyCodec
   readonly keyIndex: KeyIndexCache
 }
+
+/** A row found by key: a frame and the row's position in it (with its values when already read). */
+export interface FoundRow {
+  readonly df: pl.DataFrame
+  readonly row: number
+  /** `df`'s column names, when known. */
+  readonly columns?: readonly string[]
+  /** The row's values in `columns` order (as `df.row` gives them), when already read. */
+  readonly values?: readonly unknown[]
+}
+
+/** Files with fewer rows are scanned for a key (cheap) instead of getting a key index file each. */
+const MIN_INDEXED_ROWS = 4096
 
 /** Key frames up to this many rows are located key by key (warm key index, equality filters). */
 const SMALL_KEY_FRAME = 64
@@ -225,7 +244,7 @@ export class Snapshot {
       const indexed = await this.indexed(file)
       if (indexed) {
         for (const k of fileKeys) {
-          const row = indexed.rows.get(k)
+          const row = await this.heldRow(indexed, file, k)
           if (row !== undefined) frames.push(indexed.df.slice(row, 1))
         }
       } else {
@@ -239,8 +258,36 @@ export class Snapshot {
 
   /** The row of a key, as a one-row frame, or null. */
   async findByKey(key: Key): Promise<pl.DataFrame | null> {
-    const df = await this.findByKeys([key])
-    return df.height === 0 ? null : df.slice(0, 1)
+    const found = await this.findRow(key)
+    return found ? found.df.slice(found.row, 1) : null
+  }
+
+  /**
+   * The row of a key: a frame in the table's schema and the row's position in it, or null. Reads only files whose
+   * key range can hold it. A file's key index (see KeyPositionIndex: built on the file's first lookup, saved under
+   * `_pf/indexes`, loaded by other processes) says which row to read; a file looked up again is held in memory,
+   * and the row comes from there with its values (`values`, in `columns` order) already read.
+   */
+  async findRow(key: Key): Promise<FoundRow | null> {
+    const encoded = this.ctx.codec.encode(key)
+    for (const [file] of this.candidates([encoded])) {
+      const held = await this.indexed(file)
+      if (held) {
+        const row = await this.heldRow(held, file, encoded)
+        if (row !== undefined)
+          return { df: held.df, row: row, columns: held.columns, values: held.df.row(row) }
+        continue
+      }
+      const index = await this.positionIndex(file)
+      if (index) {
+        const df = await this.rowByPosition(file, index, encoded)
+        if (df) return { df, row: 0 }
+        continue
+      }
+      const df = await this.matching(file, [encoded])
+      if (df.height > 0) return { df, row: 0 }
+    }
+    return null
   }
 
   /** Which live files hold which of these encoded keys (exact: files are read, or their key index used). */
@@ -251,7 +298,8 @@ export class Snapshot {
       let found: string[]
       let rows: number
       if (indexed) {
-        found = fileKeys.filter((k) => indexed.rows.has(k))
+        found = []
+        for (const k of fileKeys) if ((await this.heldRow(indexed, file, k)) !== undefined) found.push(k)
         rows = found.length
       } else {
         const df = await this.matching(file, fileKeys, this.ctx.codec.columns)
@@ -315,23 +363,117 @@ export class Snapshot {
     return df.join(frame, { on: [...codec.columns], how: 'semi' })
   }
 
-  /** The file's in-memory key index, built once a file has been looked up often enough. */
-  private async indexed(
-    file: LiveFile,
-  ): Promise<{ df: pl.DataFrame; rows: ReadonlyMap<string, number> } | undefined> {
+  /** Where the process-wide key index keeps a data file: by table identity (a re-created table shares nothing). */
+  private cacheKey(file: LiveFile): string {
+    return `${this.ctx.identity}\u0000${this.ctx.store.absolute(file)}`
+  }
+
+  /** The rows deleted from a file by its deletion vector (undefined: none). */
+  private deletedPositions(file: LiveFile): Promise<RoaringBitmapArray | undefined> {
+    return file.add.deletionVector ? this.ctx.store.deletionVector(file) : Promise.resolve(undefined)
+  }
+
+  /**
+   * The live row of an encoded key in a file held in memory, or undefined. A hash match is confirmed against the
+   * row's key; a key polars hands out inexactly (an integer beyond 2^53) is confirmed by encoding the row's frame.
+   */
+  private async heldRow(held: KeyIndexEntry, file: LiveFile, key: string): Promise<number | undefined> {
+    const positions = held.index.candidates(key)
+    if (positions.length === 0) return undefined
+    const deleted = await this.deletedPositions(file)
+    for (const p of positions) {
+      if (deleted?.has(p)) continue
+      const values = held.df.row(p)
+      const own = this.ctx.codec.encodeValues(held.keyColumns.map((c) => values[c]))
+      const exact = own ?? this.ctx.codec.encodeFrame(held.df.slice(p, 1))[0]
+      if (exact === key) return p
+    }
+    return undefined
+  }
+
+  /** A data file with its deletion vector left out: its physical rows, the ones key index positions point at. */
+  private physical(file: LiveFile): LiveFile {
+    const { deletionVector: _, ...add } = file.add
+    return { ...file, add, deleted: new Set(), deletedRows: 0 }
+  }
+
+  /**
+   * A file's key position index: held in memory, else loaded from its index file, else built from the file's key
+   * columns and saved (best effort: a table on a read-only disk is only slower). A damaged or foreign index file is
+   * rebuilt, never trusted. Undefined for a file of too few rows to be worth one (it is scanned). `rows`: the
+   * file's physical rows when already read.
+   */
+  private async positionIndex(file: LiveFile, rows?: pl.DataFrame): Promise<KeyPositionIndex | undefined> {
+    const height = file.add.stats.numRows
+    if (height < MIN_INDEXED_ROWS || height > 0xffffffff) return undefined
     const { keyIndex, store, codec } = this.ctx
-    // Keyed by table identity: a table deleted and created again at the same path shares no entry.
-    // A logical file is path + deletion vector: the index holds the rows its vector leaves.
-    const dv = deletionVectorId(file.add.deletionVector) ?? ''
-    const path = `${this.ctx.identity}\u0000${store.absolute(file)}\u0000${dv}`
+    const cacheKey = this.cacheKey(file)
+    const held = keyIndex.index(cacheKey)
+    if (held) return held
+    const identity = fileIdentity(file)
+    const path = keyIndexFilePath(store.root, file.add.path, codec.columns)
+    const bytes = await readIndexFile(store.fs, path)
+    if (bytes) {
+      try {
+        const index = decodeKeyPositionIndex(bytes, path)
+        if (
+          sameFileIdentity(index.identity, identity) &&
+          index.columns.join('\u0000') === codec.columns.join('\u0000')
+        ) {
+          keyIndex.setIndex(cacheKey, index)
+          return index
+        }
+      } catch (error) {
+        if (!(error instanceof IndexFileDamagedError)) throw error
+      }
+    }
+    const keys = rows ?? (await store.read(this.physical(file), this.keyFrame, codec.columns, codec.columns))
+    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys))
+    await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
+    keyIndex.setIndex(cacheKey, index)
+    return index
+  }
+
+  /** The one-row frame of an encoded key read from a file at the positions its index gives, or undefined. */
+  private async rowByPosition(
+    file: LiveFile,
+    index: KeyPositionIndex,
+    key: string,
+  ): Promise<pl.DataFrame | undefined> {
+    const positions = index.candidates(key)
+    if (positions.length === 0) return undefined
+    const deleted = await this.deletedPositions(file)
+    const { store, codec } = this.ctx
+    for (const p of positions) {
+      if (deleted?.has(p)) continue
+      const physical = this.physical(file)
+      let df: pl.DataFrame
+      if (store.lazy) {
+        // A slice is pushed into polars' Parquet reader: it decodes the pages holding the row, not the file.
+        df = (await store.scan(physical, this.keyFrame, codec.columns)).slice(p, 1).collectSync()
+      } else {
+        df = (await store.read(physical, this.keyFrame, codec.columns)).slice(p, 1)
+      }
+      if (df.height === 1 && codec.encodeFrame(df)[0] === key) return df
+    }
+    return undefined
+  }
+
+  /** The file held in memory with its key index, once a file has been looked up often enough. */
+  private async indexed(file: LiveFile): Promise<KeyIndexEntry | undefined> {
+    const { keyIndex, store, codec } = this.ctx
+    // Keyed by table identity: a table deleted and created again at the same path shares no entry. Rows are
+    // physical (deletion vectors are applied at lookup), so a file shares its entry with its later vectors.
+    const path = this.cacheKey(file)
     const hit = keyIndex.get(path)
     if (hit) return hit
     if (!keyIndex.touch(path, file.add.stats.numRows)) return undefined
-    const whole = await store.read(
-      { ...file, deleted: new Set(), deletedRows: 0 },
-      this.keyFrame,
-      codec.columns,
-    )
-    return keyIndex.set(path, whole, codec.encodeFrame(whole))
+    const df = await store.read(this.physical(file), this.keyFrame, codec.columns)
+    const columns = df.columns
+    const index =
+      (await this.positionIndex(file, df)) ??
+      buildKeyPositionIndex(fileIdentity(file), codec.columns, codec.encodeFrame(df))
+    const keyColumns = codec.columns.map((c) => columns.indexOf(c))
+    return keyIndex.set(path, { df, columns, keyColumns, index })
   }
 }
