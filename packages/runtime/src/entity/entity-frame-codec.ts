@@ -407,6 +407,45 @@ export function entitiesFromFrame<T extends object>(
 }
 
 /**
+ * Materialises one entity from one row's values (as `df.row` hands them out, in `columns` order) with the same
+ * conversions as the small-frame path of `entitiesFromFrame`: no polars frame or series is created. Undefined when
+ * a value may be inexact that way (a BigInt or DateTime beyond 2^53): the caller materialises from the frame.
+ */
+export function entityFromRow<T extends object>(
+  fields: readonly FieldIR[],
+  columns: readonly string[],
+  values: readonly unknown[],
+  prototype: object,
+): T | undefined {
+  const used: FieldIR[] = []
+  const out: unknown[][] = []
+  for (const f of fields) {
+    const at = columns.indexOf(f.column)
+    if (at < 0) continue
+    const v = values[at]
+    const convert = recordConverter(f.type)
+    const value = v === null || v === undefined ? null : convert ? convert(v) : v
+    if (unsafeValue(f.type, value)) return undefined
+    used.push(f)
+    out.push([value])
+  }
+  const build = rowsBuilder(
+    prototype,
+    used.map((f) => f.name),
+  )
+  return build(out, 1)[0] as T
+}
+
+/** Whether a converted record value of a field may have lost precision on its way out of polars. */
+function unsafeValue(type: FieldType, value: unknown): boolean {
+  const element = type.kind === 'list' ? type.element : type
+  if (element.kind !== 'scalar') return false
+  if (element.name === 'BigInt') return unsafeBigInt(value)
+  if (element.name === 'DateTime') return unsafeDate(value)
+  return false
+}
+
+/**
  * The columns of a small frame from its records, converted to the fields' JS types; undefined when a BigInt value
  * or a DateTime's microseconds lie beyond 2^53 (records carry them as doubles: such frames take the exact column
  * path).
