@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { WrittenFiles } from './data-file-store.js'
 import { isAlreadyExists } from './file-system.js'
+import { committedMetadata } from './identity-marks.js'
 import { keyTouchedSince } from './keys-touched.js'
 import type { LogEntry, TableMetadata } from './log-entry.js'
 import type { AttemptPlan, CommitOutcome, CommitRequest, TableCore } from './table-core.js'
@@ -62,10 +63,10 @@ export async function commitWithRetries(core: TableCore, request: CommitRequest)
       if (empty && !planned.metadata) {
         return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
       }
+      // Autoincrement (identity) columns: the commit's metaData keeps their high-water marks above its values.
+      const metadata = committedMetadata(planned.metadata, snap.state, planned.add)
       // A schema change may need a higher protocol (e.g. the first enum field's CHECK constraint).
-      const protocol = planned.metadata
-        ? protocolOf(planned.metadata, snap.state.protocol)
-        : snap.state.protocol
+      const protocol = metadata ? protocolOf(metadata, snap.state.protocol) : snap.state.protocol
       const draft: LogEntry = {
         version: snap.version + 1,
         commitInfo: {
@@ -79,7 +80,7 @@ export async function commitWithRetries(core: TableCore, request: CommitRequest)
           ...(planned.details ? { details: planned.details } : {}),
         },
         ...(protocol !== snap.state.protocol ? { protocol } : {}),
-        ...(planned.metadata ? { metadata: planned.metadata } : {}),
+        ...(metadata ? { metadata } : {}),
         ...(txn
           ? {
               txn,
