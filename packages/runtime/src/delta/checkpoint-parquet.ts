@@ -15,19 +15,12 @@ import {
   checkpointColumnType,
 } from './checkpoint-arrow-schema.js'
 import { CheckpointFormatError } from './checkpoint-format-error.js'
-import type { DeltaAction } from './delta-actions.js'
+import type { DeltaAction, DeltaDomainMetadata } from './delta-actions.js'
 
 export { CheckpointFormatError } from './checkpoint-format-error.js'
 
 /** A string map as the spec's JSON holds it (`tags`, `checkpointMetadata.tags`...); null values allowed. */
 export type DeltaStringMap = Readonly<Record<string, string | null>>
-
-/** PROTOCOL.md "Domain Metadata" (delta-actions.ts does not define it yet). */
-export interface DeltaDomainMetadata {
-  readonly domain: string
-  readonly configuration: string
-  readonly removed: boolean
-}
 
 /** PROTOCOL.md "Checkpoint Metadata" (V2 checkpoints only). */
 export interface DeltaCheckpointMetadata {

@@ -81,6 +81,13 @@ export interface DeltaTxn {
   readonly lastUpdated?: number | null
 }
 
+/** `domainMetadata` (PROTOCOL.md "Domain Metadata"): a named configuration; `removed` ends it. */
+export interface DeltaDomainMetadata {
+  readonly domain: string
+  readonly configuration: string
+  readonly removed: boolean
+}
+
 /** `commitInfo`: provenance; any JSON (the fields below are the ones Delta's writers use). */
 export interface DeltaCommitInfo {
   readonly timestamp?: number
