@@ -3,7 +3,6 @@
 // numbers above a mark another writer raised. Checked by the spec oracle after every commit.
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseSchema } from '@parquetframe/codegen'
 import {
   createTable,
   Entity,

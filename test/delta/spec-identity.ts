@@ -54,7 +54,8 @@ export function identityProblems(read: OracleRead): string[] {
     // Values at or past `start` in the step's direction are ones a writer could generate: the mark must cover them.
     const reach = values.filter((v) => (up ? v >= BigInt(start) : v <= BigInt(start)))
     if (reach.length === 0) continue
-    const extreme = reach.reduce((a, b) => (up ? (b > a ? b : a) : b < a ? b : a))
+    // The value furthest in the step's direction (bigints: Math.max does not take them).
+    const extreme = [...reach].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).at(up ? -1 : 0) as bigint
     if (mark === undefined) problems.push(`${at}: ${name}: holds ${extreme} but has no highWaterMark`)
     else if (up ? BigInt(mark) < extreme : BigInt(mark) > extreme)
       problems.push(`${at}: ${name}: highWaterMark ${mark} is behind the value ${extreme}`)
