@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
+import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import { buildKeyPositionIndex, KeyPositionIndex, keyHash } from './key-position-index.js'
+
+const identity = { path: 'p=1/part-a.parquet', size: 4321, checksum: 'crc32:0badf00d', rows: 5 }
+
+describe('key position index', () => {
+  it('gives the physical row of each key; an absent key has no candidate', () => {
+    const keys = ['7', '3', 'ü€', '["a","b"]', '0']
+    const index = buildKeyPositionIndex(identity, ['id'], keys)
+    for (const [row, k] of keys.entries()) expect(index.candidates(k)).toEqual([row])
+    expect(index.candidates('8')).toEqual([])
+    expect(index.candidates('')).toEqual([])
+    // Sorted by hash: a probe is a binary search.
+    const hashes = [...index.hashes]
+    expect(hashes).toEqual([...hashes].sort((a, b) => a - b))
+  })
+
+  it('a duplicated key gives every row holding it, in physical order', () => {
+    const index = buildKeyPositionIndex({ ...identity, rows: 4 }, ['id'], ['1', '2', '1', '1'])
+    expect(index.candidates('1')).toEqual([0, 2, 3])
+  })
+
+  it('keys sharing a hash are all candidates (the caller confirms the key against the row)', () => {
+    const h = keyHash('x')
+    const index = new KeyPositionIndex(
+      { ...identity, rows: 3 },
+      ['id'],
+      Uint32Array.from([h - 1, h, h]),
+      Uint32Array.from([2, 0, 1]),
+    )
+    expect(index.candidates('x')).toEqual([0, 1])
+  })
+
+  it('sorts tens of thousands of keys by hash and finds each (two 16-bit radix passes)', () => {
+    const keys = Array.from({ length: 70_000 }, (_, i) => String(i * 7))
+    const index = buildKeyPositionIndex({ ...identity, rows: keys.length }, ['id'], keys)
+    for (let i = 0; i < keys.length; i += 997) expect(index.candidates(keys[i] as string)).toContain(i)
+    for (let i = 1; i < index.hashes.length; i++)
+      expect(index.hashes[i - 1] as number).toBeLessThanOrEqual(index.hashes[i] as number)
+  })
+})
+
+describe('key position index file', () => {
+  it('round-trips through its binary form', () => {
+    const index = buildKeyPositionIndex(identity, ['tenant', 'id'], ['a', 'b', 'c', 'd', 'e'])
+    const back = decodeKeyPositionIndex(encodeKeyPositionIndex(index), 'x.pfidx')
+    expect(back.identity).toEqual(identity)
+    expect(back.columns).toEqual(['tenant', 'id'])
+    expect([...back.hashes]).toEqual([...index.hashes])
+    expect([...back.positions]).toEqual([...index.positions])
+  })
+
+  it('lives beside the secondary indexes under a name no index group can have', () => {
+    expect(keyIndexFilePath('/t', 'p=1/part-a.parquet', ['id']).split('\\').join('/')).toBe(
+      '/t/_pf/indexes/p=1/part-a.parquet.%40key+id.pfidx',
+    )
+  })
+
+  it('refuses truncated, flipped, foreign or inconsistent bytes with IndexFileDamagedError naming the file', () => {
+    const bytes = encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5']))
+    const damaged = (b: Uint8Array) => () => decodeKeyPositionIndex(b, 'k.pfidx')
+    expect(damaged(bytes.subarray(0, bytes.length - 3))).toThrow(IndexFileDamagedError)
+    expect(damaged(bytes.subarray(0, 10))).toThrow(/k\.pfidx: truncated/)
+    for (const at of [0, 6, 20, bytes.length - 1]) {
+      const flipped = Uint8Array.from(bytes)
+      flipped[at] = (flipped[at] as number) ^ 0xff
+      expect(damaged(flipped)).toThrow(IndexFileDamagedError)
+    }
+    // A well-formed file whose entries do not match its data file's rows.
+    const short = encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], ['1', '2']))
+    expect(damaged(short)).toThrow(/2 entries for a data file of 5 rows/)
+    // Positions past the data file's rows.
+    const wild = new KeyPositionIndex(
+      identity,
+      ['id'],
+      Uint32Array.from([1, 2, 3, 4, 5]),
+      Uint32Array.of(0, 1, 2, 3, 9),
+    )
+    expect(damaged(encodeKeyPositionIndex(wild))).toThrow(/row position past/)
+    expect(damaged(Buffer.from('PFIX not a key index'))).toThrow(/bad magic/)
+  })
+})
