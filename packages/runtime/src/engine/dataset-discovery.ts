@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { FormatError, NotFoundError } from '../errors/pf-error.js'
 import { formatForPath, getFormat, supportedExtensions } from '../format/format-registry.js'
 import type { FormatName } from '../format/storage-format.js'
+import { LOG_DIR } from '../table/log-entry.js'
 import type { Dataset, DatasetFile } from './dataset.js'
 import { globToRegExp, isGlob, splitGlob } from './glob-matcher.js'
 import { type HiveColumn, inferHiveType, parseHiveSegments } from './hive-partitioning.js'
@@ -17,7 +18,9 @@ export interface DiscoverOptions {
 /**
  * Resolves a file, a directory (recursively, hive `col=value/` directories restored) or a glob
  * to a dataset. A missing path is a NotFoundError, checked before anything else. Names starting
- * with `.` or `_` (such as `_SUCCESS`, `_delta_log`, `_pf`) are skipped inside directories.
+ * with `.` or `_` (such as `_SUCCESS`, `_pf`) are skipped inside directories. A Delta table (a
+ * directory holding `_delta_log/`) is no plain dataset: its files include removed ones and rows its
+ * deletion vectors delete, so meeting one is a FormatError (`read()` reads its snapshot instead).
  */
 export async function discoverDataset(path: string, options: DiscoverOptions = {}): Promise<Dataset> {
   if (isGlob(path)) return discoverGlob(path, options)
@@ -46,6 +49,15 @@ async function discoverGlob(pattern: string, options: DiscoverOptions): Promise<
   return build(pattern, base, matches, options)
 }
 
+/** A Delta table met where plain data files were expected. */
+class DeltaTableFolderError extends FormatError {
+  constructor(readonly table: string) {
+    super(
+      `${table} is a Delta table (it holds ${LOG_DIR}/): its data files include removed files and deleted rows. Read it by its own path with read(), which reads its snapshot`,
+    )
+  }
+}
+
 interface FoundFile {
   readonly path: string
   readonly size: number
@@ -59,6 +71,7 @@ async function walk(dir: string): Promise<FoundFile[]> {
   } catch {
     throw new NotFoundError(dir, 'Readable directory')
   }
+  if (entries.some((e) => e.name === LOG_DIR && e.isDirectory())) throw new DeltaTableFolderError(dir)
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)

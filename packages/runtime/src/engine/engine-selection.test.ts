@@ -144,8 +144,8 @@ describe('dataset discovery', () => {
       pl.DataFrame({ v: [1] }).writeParquet(join(leaf, 'part-0.parquet'))
     }
     await writeFile(join(root, '_SUCCESS'), '')
-    await mkdir(join(root, '_delta_log'), { recursive: true })
-    await writeFile(join(root, '_delta_log', 'x.parquet'), '')
+    await mkdir(join(root, '_spark_metadata'), { recursive: true })
+    await writeFile(join(root, '_spark_metadata', 'x.parquet'), '')
     const dataset = await discoverDataset(root)
     expect(dataset.partitionColumns).toEqual([
       { name: 'year', type: 'int' },
@@ -159,6 +159,9 @@ describe('dataset discovery', () => {
     expect(glob.files).toHaveLength(1)
     expect(glob.partitionColumns).toEqual([{ name: 'tag', type: 'string' }])
     await expect(discoverDataset(join(root, '*.csv'))).rejects.toThrow(NotFoundError)
+    // A folder with _delta_log/ is a Delta table: its data files are not its rows (read() reads its snapshot).
+    await mkdir(join(root, 'year=2023', '_delta_log'))
+    await expect(discoverDataset(root)).rejects.toThrow(/year=2023 is a Delta table/)
   })
   it('compiles globs', () => {
     expect(globToRegExp('**/*.parquet').test('a/b/c.parquet')).toBe(true)
