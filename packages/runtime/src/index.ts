@@ -152,6 +152,7 @@ export {
   type GroupByOptions,
   type JoinOptions,
   type ReadFrameOptions,
+  ReadOptionError,
   read,
   readAvro,
   readCsv,

@@ -40,6 +40,7 @@ export const {
   ParquetFrameError,
   PartitionError,
   QueryError,
+  ReadOptionError,
   Repository,
   RewriteVerificationError,
   SCALAR_TYPE_NAMES,

@@ -1,5 +1,5 @@
 export { Frame } from './frame.js'
-export { FrameError } from './frame-error.js'
+export { FrameError, ReadOptionError } from './frame-error.js'
 export { FrameGroupBy } from './frame-group-by.js'
 export type {
   ColumnRef,
