@@ -23,7 +23,19 @@ export interface IndexProbe {
 
 /** Which way a query reads: an index (the files holding matches, the matched live rows) or a scan of the live files. */
 export type QueryPath =
-  | { readonly path: 'index'; readonly index: string; readonly files: number; readonly rows: number }
+  | {
+      readonly path: 'index'
+      readonly index: string
+      readonly files: number
+      readonly rows: number
+      /**
+       * `rows`: the where clause is exactly the lookup, so only the matched rows are fetched (an unsorted find) or
+       * counted; `frame`: the matched rows go through a frame that applies the other conditions.
+       */
+      readonly fetch: 'rows' | 'frame'
+      /** Whether every file holding matches is decoded in memory now (else a read decodes it whole, once). */
+      readonly decoded: boolean
+    }
   | { readonly path: 'scan'; readonly files: number }
 
 /** A query planned against one entity: what the table prunes by, the row filter, the sort, the columns. */

@@ -15,7 +15,7 @@ import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
 import {
   entitiesFromFrame,
-  entitiesFromRecords,
+  entityFromRow,
   frameFromEntities,
   seriesForField,
   valuesFromSeries,
@@ -325,9 +325,15 @@ export class Repository<T extends object> {
     if (!plan.probe?.covers || plan.sort) return undefined
     const table = await this.table()
     const matches = await this.lookup(snapshot, plan.probe)
-    const records = await this.indexes.fetchMatches(table, snapshot, matches, offset, limit)
+    const rows = await this.indexes.fetchMatches(table, snapshot, matches, offset, limit)
     const prototype = prototypeFor(this.store, this.entry.ctor.prototype, plan.columns !== undefined)
-    return entitiesFromRecords<T>(plan.fields, records, prototype)
+    const out: T[] = []
+    for (const row of rows) {
+      const entity = entityFromRow<T>(plan.fields, row.columns, row.values, prototype)
+      if (!entity) return undefined
+      out.push(entity)
+    }
+    return out
   }
 
   /** The live rows an index probe matches, per data file. */

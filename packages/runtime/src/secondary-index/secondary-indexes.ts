@@ -10,6 +10,12 @@ import type { TableMetadata } from '../table/log-entry.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import type { LiveFile } from '../table/table-state.js'
+import {
+  type DecodedFile,
+  type DecodedFileCache,
+  decodedBytes,
+  defaultDecodedFileCache,
+} from './decoded-file-cache.js'
 import { buildFileIndex, type FileIdentity, type FileIndex } from './file-index.js'
 import { defaultIndexCache, type IndexCache } from './index-cache.js'
 import { IndexFileDamagedError } from './index-errors.js'
@@ -36,6 +42,38 @@ export interface IndexStats {
   loads: number
   /** Index files found damaged, truncated or of another data file (then rebuilt). */
   rejected: number
+}
+
+/** What reads of matched rows did, for tests and benchmarks. */
+export interface RowReadStats {
+  /** Data files decoded whole to serve matched rows (then held by the decoded-file cache when they fit). */
+  filesDecoded: number
+  /** Physical rows those files held. */
+  rowsDecoded: number
+  /** Matched rows fetched one by one from decoded files in memory (no data file read). */
+  rowsFetched: number
+}
+
+/** One matched row fetched from a decoded file: its values in the order of `columns`. */
+export interface FetchedRow {
+  readonly columns: readonly string[]
+  readonly values: readonly unknown[]
+}
+
+/** Name of the physical row position column while matched rows are picked from a decoded file (`__`: never stored). */
+const ROW_POSITION = '__pf_row_position'
+
+/** A number per table metadata object: decoded files are projected with their table's schema, so they key by it. */
+const schemaIds = new WeakMap<TableMetadata, number>()
+let nextSchemaId = 0
+
+function schemaId(metadata: TableMetadata): number {
+  let id = schemaIds.get(metadata)
+  if (id === undefined) {
+    id = nextSchemaId++
+    schemaIds.set(metadata, id)
+  }
+  return id
 }
 
 /** How one table version's data files are read: a data file store and the table's key codec. */
@@ -81,11 +119,17 @@ function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
  */
 export class SecondaryIndexes {
   readonly stats: IndexStats = { builds: 0, loads: 0, rejected: 0 }
+  readonly reads: RowReadStats = { filesDecoded: 0, rowsDecoded: 0, rowsFetched: 0 }
   private readonly readers = new WeakMap<TableMetadata, Readers>()
   private readonly pending = new Map<string, Promise<FileIndex>>()
+  private readonly decoding = new Map<string, Promise<DecodedFile>>()
   private readonly deletionVectors = new Map<string, Promise<RoaringBitmapArray>>()
 
-  constructor(private readonly cache: IndexCache = defaultIndexCache) {}
+  constructor(
+    private readonly cache: IndexCache = defaultIndexCache,
+    /** Decoded data files matched rows are fetched from. */
+    readonly files: DecodedFileCache = defaultDecodedFileCache,
+  ) {}
 
   private readersOf(table: Table, snapshot: Snapshot): Readers {
     let r = this.readers.get(snapshot.metadata)
@@ -226,10 +270,82 @@ export class SecondaryIndexes {
     return hit
   }
 
+  private decodedKey(readers: Readers, snapshot: Snapshot, file: LiveFile): string {
+    const { size, checksum } = fileIdentity(file)
+    return `${schemaId(snapshot.metadata)}\u0000${readers.store.absolute(file)}\u0000${size}\u0000${checksum}`
+  }
+
+  /**
+   * Every physical row of a live file, decoded: from the decoded-file cache (the file is still checked to exist
+   * with its recorded size, as every read checks it), else read whole (checksum verified) and held when it fits.
+   */
+  async decoded(table: Table, snapshot: Snapshot, file: LiveFile): Promise<DecodedFile> {
+    const readers = this.readersOf(table, snapshot)
+    const key = this.decodedKey(readers, snapshot, file)
+    const hit = this.files.get(key)
+    if (hit) {
+      await readers.store.verify(file)
+      return hit
+    }
+    let loading = this.decoding.get(key)
+    if (!loading) {
+      loading = this.decode(readers, file, key).finally(() => this.decoding.delete(key))
+      this.decoding.set(key, loading)
+    }
+    return loading
+  }
+
+  private async decode(readers: Readers, file: LiveFile, key: string): Promise<DecodedFile> {
+    const { store, codec, keyFrame } = readers
+    const df = await store.read(physicalFile(file), keyFrame, codec.columns)
+    const decoded = { df, bytes: decodedBytes(df) }
+    this.reads.filesDecoded++
+    this.reads.rowsDecoded += df.height
+    this.files.set(key, decoded)
+    return decoded
+  }
+
+  /** Whether every file of the matches is decoded in memory now (then its matched rows are fetched one by one). */
+  inMemory(table: Table, snapshot: Snapshot, matches: readonly FileMatch[]): boolean {
+    const readers = this.readersOf(table, snapshot)
+    return matches.every((m) => this.files.get(this.decodedKey(readers, snapshot, m.file)) !== undefined)
+  }
+
+  /**
+   * The matched rows, each as its values in its decoded file's column order (the table's columns), file by file in
+   * snapshot order, rows in file order, `offset` rows skipped and at most `limit` kept. Only the files holding rows
+   * of that window are decoded (or taken from the cache), and only those rows are fetched.
+   */
+  async fetchMatches(
+    table: Table,
+    snapshot: Snapshot,
+    matches: readonly FileMatch[],
+    offset = 0,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<FetchedRow[]> {
+    const out: FetchedRow[] = []
+    let skip = offset
+    for (const m of matches) {
+      if (out.length >= limit) break
+      if (skip >= m.positions.length) {
+        skip -= m.positions.length
+        continue
+      }
+      const positions = [...m.positions].sort((a, b) => a - b)
+      const window = positions.slice(skip, skip + (limit - out.length))
+      skip = 0
+      const { df } = await this.decoded(table, snapshot, m.file)
+      const columns = df.columns
+      for (const p of window) out.push({ columns, values: df.row(p) as unknown[] })
+      this.reads.rowsFetched += window.length
+    }
+    return out
+  }
+
   /**
    * A lazy frame of the rows an index lookup matched (the table's columns), file by file in snapshot order, rows in
-   * file order. Each file's rows are kept only if their key is one the lookup found live in that file, so a row is
-   * never returned that the index excluded as deleted, whichever way the store applies deletes.
+   * file order: each file's decoded rows at the matched positions (the lookup left deleted ones out), so a row is
+   * never returned that the index excluded as deleted.
    */
   async scanMatches(
     table: Table,
@@ -237,12 +353,22 @@ export class SecondaryIndexes {
     matches: readonly FileMatch[],
   ): Promise<pl.LazyDataFrame> {
     if (matches.length === 0) return snapshot.scan({ keys: [] })
-    const { store, codec, keyFrame } = this.readersOf(table, snapshot)
     const parts = await mapBounded(matches, async (m) => {
-      const lf = store.lazy
-        ? await store.scan(m.file, keyFrame, codec.columns)
-        : (await store.read(m.file, keyFrame, codec.columns)).lazy()
-      return lf.join(keyFrame([...new Set(m.keys)]).lazy(), { on: [...codec.columns], how: 'semi' })
+      const { df } = await this.decoded(table, snapshot, m.file)
+      const positions = pl
+        .DataFrame([
+          pl.Series(
+            ROW_POSITION,
+            [...new Set(m.positions)].sort((a, b) => a - b),
+            pl.UInt32,
+          ),
+        ])
+        .lazy()
+      return df
+        .lazy()
+        .withRowIndex(ROW_POSITION)
+        .join(positions, { on: ROW_POSITION, how: 'semi' })
+        .drop(ROW_POSITION)
     })
     return parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
   }
