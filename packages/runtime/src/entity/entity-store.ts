@@ -3,6 +3,7 @@ import { declaredEntityBasePath, getConfig } from '../config/index.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileSystem } from '../table/file-system.js'
+import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
 import { createTable, openTable, type Table } from '../table/table.js'
 import { TableExistsError, TableNotFoundError } from '../table/table-errors.js'
 import { EntitySchemaError } from './entity-errors.js'
@@ -10,6 +11,7 @@ import { tableFolder } from './entity-ir-check.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
 import { type EntityTransaction, runTransaction } from './entity-transaction.js'
 import { fieldTypeToString } from './field-type-spec.js'
+import { foreignTableProblems } from './foreign-table-check.js'
 import { Repository } from './repository.js'
 
 /** Options of `openStore`. */
@@ -119,6 +121,15 @@ export class EntityStore {
         if (!(createError instanceof TableExistsError)) throw createError
         table = await openTable(path, options)
       }
+    }
+    const foreign = foreignSchemaOf(table.metadata)
+    if (foreign) {
+      // Another writer's table: its fields are the Delta schema's; pf does not add its pf.* metadata to it yet.
+      const fit = foreignTableProblems(entry.ir, foreign, table.metadata.partitionBy)
+      throw new EntitySchemaError(path, [
+        ...fit,
+        `${entry.ir.name}: ${path} is a Delta table another writer created (no pf.* configuration); read() reads it, entities do not adopt it yet`,
+      ])
     }
     checkStoredSchema(entry, table, path, entry.formatExplicit ? format : undefined)
     return table

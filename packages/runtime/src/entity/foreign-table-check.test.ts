@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pl from 'nodejs-polars'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseDeltaSchema } from '../delta/delta-schema.js'
+import { entityIRFor } from './__fixtures__/test-ir.js'
+import { EntitySchemaError } from './entity-errors.js'
+import { foreignTableProblems } from './foreign-table-check.js'
+import * as pf from './index.js'
+
+const column = (name: string, type: unknown, nullable: boolean) => ({ name, type, nullable, metadata: {} })
+const schemaOf = (...fields: unknown[]) => JSON.stringify({ type: 'struct', fields })
+
+describe('foreignTableProblems', () => {
+  const ticket = entityIRFor('Ticket', {
+    id: 'Int',
+    label: 'String?',
+    tags: 'String[]?',
+    price: 'Decimal(10,2)?',
+  })
+
+  it('accepts columns of the Delta types pf stores the fields as (arrays whatever their containsNull)', () => {
+    const schema = parseDeltaSchema(
+      schemaOf(
+        column('id', 'long', false),
+        column('label', 'string', true),
+        column('tags', { type: 'array', elementType: 'string', containsNull: true }, true),
+        column('price', 'decimal(10,2)', true),
+      ),
+    )
+    expect(foreignTableProblems(ticket, schema, [])).toEqual([])
+  })
+
+  it('names each field and column that does not fit', () => {
+    const schema = parseDeltaSchema(
+      schemaOf(
+        column('id', 'integer', true),
+        column('tags', { type: 'array', elementType: 'string', containsNull: true }, true),
+        column('price', 'decimal(12,2)', true),
+        column('extra', 'string', true),
+      ),
+    )
+    expect(foreignTableProblems(ticket, schema, ['extra'])).toEqual([
+      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+      'Ticket.id: column id is nullable, the field is required',
+      'Ticket.label: the Delta table has no column label',
+      'Ticket.price: column price is decimal(12,2) in the Delta table, the field is stored as decimal(10,2)',
+      'Ticket: column extra (string) is not a field',
+      'Ticket: the Delta table is partitioned by (extra), the entity by ()',
+    ])
+  })
+})
+
+describe('an entity over a Delta table another writer created', () => {
+  let dir = ''
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pf-foreign-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is refused with the fields that do not fit, and the table is left as its writer wrote it', async () => {
+    const root = join(dir, 'Ticket')
+    mkdirSync(join(root, '_delta_log'), { recursive: true })
+    pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: ['a'] }).writeParquet(join(root, 'a.parquet'))
+    const v0 = [
+      { commitInfo: { timestamp: 1, operation: 'WRITE' } },
+      { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+      {
+        metaData: {
+          id: 'e0b5a1c4-0000-4000-8000-000000000001',
+          format: { provider: 'parquet', options: {} },
+          schemaString: schemaOf(column('id', 'integer', false), column('label', 'string', true)),
+          partitionColumns: [],
+          configuration: {},
+        },
+      },
+      {
+        add: {
+          path: 'a.parquet',
+          partitionValues: {},
+          size: 1,
+          modificationTime: 0,
+          dataChange: true,
+          stats: '{"numRecords":1}',
+        },
+      },
+    ]
+    writeFileSync(
+      join(root, '_delta_log', '00000000000000000000.json'),
+      v0.map((a) => JSON.stringify(a)).join('\n'),
+    )
+    class Ticket extends pf.Entity {}
+    pf.withRegistry(new pf.EntityRegistry(), () =>
+      pf.registerEntity(Ticket, entityIRFor('Ticket', { id: 'Int', label: 'String?' })),
+    )
+    const repo = pf.openStore(dir).repository(Ticket)
+    const error = await repo.findMany().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EntitySchemaError)
+    expect((error as EntitySchemaError).problems).toEqual([
+      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+      `Ticket: ${root} is a Delta table another writer created (no pf.* configuration); read() reads it, entities do not adopt it yet`,
+    ])
+    expect(readdirSync(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
+    expect(readdirSync(root).sort()).toEqual(['_delta_log', 'a.parquet'])
+  })
+})
