@@ -57,6 +57,11 @@ export interface FoundRow {
   readonly values?: readonly unknown[]
 }
 
+/** Why a key index gave no row: no candidate (or only deleted ones), or a live candidate holding another key. */
+const ABSENT = 'absent'
+const UNSURE = 'unsure'
+type Miss = typeof ABSENT | typeof UNSURE
+
 /** Files with fewer rows are scanned for a key (cheap) instead of getting a key index file each. */
 const MIN_INDEXED_ROWS = 4096
 
@@ -245,7 +250,8 @@ export class Snapshot {
       if (indexed) {
         for (const k of fileKeys) {
           const row = await this.heldRow(indexed, file, k)
-          if (row !== undefined) frames.push(indexed.df.slice(row, 1))
+          if (typeof row === 'number') frames.push(indexed.df.slice(row, 1))
+          else if (row === UNSURE) frames.push(await this.matching(file, [k]))
         }
       } else {
         frames.push(await this.matching(file, fileKeys))
@@ -274,16 +280,18 @@ export class Snapshot {
       const held = await this.indexed(file)
       if (held) {
         const row = await this.heldRow(held, file, encoded)
-        if (row !== undefined)
+        if (typeof row === 'number')
           return { df: held.df, row: row, columns: held.columns, values: held.df.row(row) }
-        continue
+        if (row === ABSENT) continue
+      } else {
+        const index = await this.positionIndex(file)
+        if (index) {
+          const df = await this.rowByPosition(file, index, encoded)
+          if (typeof df !== 'string') return { df, row: 0 }
+          if (df === ABSENT) continue
+        }
       }
-      const index = await this.positionIndex(file)
-      if (index) {
-        const df = await this.rowByPosition(file, index, encoded)
-        if (df) return { df, row: 0 }
-        continue
-      }
+      // No index, or one whose candidates are not the key: the file is asked.
       const df = await this.matching(file, [encoded])
       if (df.height > 0) return { df, row: 0 }
     }
@@ -299,7 +307,11 @@ export class Snapshot {
       let rows: number
       if (indexed) {
         found = []
-        for (const k of fileKeys) if ((await this.heldRow(indexed, file, k)) !== undefined) found.push(k)
+        for (const k of fileKeys) {
+          const row = await this.heldRow(indexed, file, k)
+          if (typeof row === 'number' || (row === UNSURE && (await this.matching(file, [k])).height > 0))
+            found.push(k)
+        }
         rows = found.length
       } else {
         const df = await this.matching(file, fileKeys, this.ctx.codec.columns)
@@ -374,21 +386,24 @@ export class Snapshot {
   }
 
   /**
-   * The live row of an encoded key in a file held in memory, or undefined. A hash match is confirmed against the
+   * The live row of an encoded key in a file held in memory, ABSENT, or UNSURE (a live candidate holds another
+   * key: a hash collision or a wrong index file; the caller asks the file). A hash match is confirmed against the
    * row's key; a key polars hands out inexactly (an integer beyond 2^53) is confirmed by encoding the row's frame.
    */
-  private async heldRow(held: KeyIndexEntry, file: LiveFile, key: string): Promise<number | undefined> {
+  private async heldRow(held: KeyIndexEntry, file: LiveFile, key: string): Promise<number | Miss> {
     const positions = held.index.candidates(key)
-    if (positions.length === 0) return undefined
+    if (positions.length === 0) return ABSENT
     const deleted = await this.deletedPositions(file)
+    let miss: Miss = ABSENT
     for (const p of positions) {
       if (deleted?.has(p)) continue
       const values = held.df.row(p)
       const own = this.ctx.codec.encodeValues(held.keyColumns.map((c) => values[c]))
       const exact = own ?? this.ctx.codec.encodeFrame(held.df.slice(p, 1))[0]
       if (exact === key) return p
+      miss = UNSURE
     }
-    return undefined
+    return miss
   }
 
   /** A data file with its deletion vector left out: its physical rows, the ones key index positions point at. */
@@ -434,14 +449,15 @@ export class Snapshot {
     return index
   }
 
-  /** The one-row frame of an encoded key read from a file at the positions its index gives, or undefined. */
+  /** The one-row frame of an encoded key read from a file at the positions its index gives (or a miss, as `heldRow`). */
   private async rowByPosition(
     file: LiveFile,
     index: KeyPositionIndex,
     key: string,
-  ): Promise<pl.DataFrame | undefined> {
+  ): Promise<pl.DataFrame | Miss> {
     const positions = index.candidates(key)
-    if (positions.length === 0) return undefined
+    if (positions.length === 0) return ABSENT
+    let miss: Miss = ABSENT
     const deleted = await this.deletedPositions(file)
     const { store, codec } = this.ctx
     for (const p of positions) {
@@ -455,8 +471,9 @@ export class Snapshot {
         df = (await store.read(physical, this.keyFrame, codec.columns)).slice(p, 1)
       }
       if (df.height === 1 && codec.encodeFrame(df)[0] === key) return df
+      miss = UNSURE
     }
-    return undefined
+    return miss
   }
 
   /** The file held in memory with its key index, once a file has been looked up often enough. */

@@ -1,0 +1,176 @@
+// find by primary key through key position indexes: saved for other processes, held warm, never a stale or wrong row.
+import { readFile, writeFile } from 'node:fs/promises'
+import pl from 'nodejs-polars'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { EntityIR } from '../schema/schema-ir.js'
+import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
+import type { FileSystem } from './file-system.js'
+import { KeyIndexCache } from './key-index-cache.js'
+import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import { KeyPositionIndex } from './key-position-index.js'
+import { nodeFileSystem } from './node-file-system.js'
+import { createTable, openTable, type Table } from './table.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+/** Key index files read and written through the file-system seam. */
+let indexReads: string[]
+let indexWrites: string[]
+
+const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
+  readFile: (path: string) => {
+    if (path.includes('%40key')) indexReads.push(path)
+    return nodeFileSystem.readFile(path)
+  },
+  rename: (from: string, to: string) => {
+    if (to.includes('%40key')) indexWrites.push(to)
+    return nodeFileSystem.rename(from, to)
+  },
+})
+
+/** A table object as a fresh process would have it: its own key index cache. */
+const reopen = (path: string) => openTable(path, { fs: countingFs, keyIndex: new KeyIndexCache() })
+
+/** The name stored for a key, or null. */
+async function nameOf(table: Table, id: number | bigint): Promise<string | null> {
+  const found = await (await table.snapshot()).findRow(id)
+  if (!found) return null
+  return found.df.slice(found.row, 1).getColumn('name').get(0) as string
+}
+
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+  indexReads = []
+  indexWrites = []
+})
+afterEach(() => cleanup())
+
+describe('find by key through key position indexes', () => {
+  it("a large file's first lookup saves its key index; another process loads it instead of rebuilding", async () => {
+    const path = `${dir}/users`
+    const writer = await createTable(path, { entity: userEntity, enums: userEnums, fs: countingFs })
+    await writer.upsert(users(range(0, 5000)))
+    const [file] = (await writer.snapshot()).files
+    expect(await nameOf(writer, 1234)).toBe('u1234')
+    const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
+    expect(indexWrites).toEqual([indexPath])
+    const saved = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+    expect(saved.identity).toMatchObject({ path: file?.add.path, rows: 5000 })
+
+    indexReads = []
+    indexWrites = []
+    const reader = await reopen(path)
+    expect(await nameOf(reader, 4321)).toBe('u4321')
+    expect(await nameOf(reader, 0)).toBe('u0')
+    expect(await nameOf(reader, 4999)).toBe('u4999')
+    expect(await nameOf(reader, 5000)).toBeNull()
+    expect(await nameOf(reader, -1)).toBeNull()
+    expect(indexReads).toEqual([indexPath])
+    expect(indexWrites).toEqual([])
+  })
+
+  it('a damaged index file is rebuilt; a well-formed but wrong one never yields a wrong or lost row', async () => {
+    const path = `${dir}/users`
+    const writer = await createTable(path, { entity: userEntity, enums: userEnums })
+    await writer.upsert(users(range(0, 5000)))
+    const [file] = (await writer.snapshot()).files
+    expect(await nameOf(writer, 1)).toBe('u1')
+    const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
+    const good = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+
+    await writeFile(indexPath, Buffer.from('not an index'))
+    expect(await nameOf(await reopen(path), 2500)).toBe('u2500')
+    expect(indexWrites).toEqual([indexPath])
+    expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).identity).toEqual(good.identity)
+
+    // Every hash pointing at the next row: each candidate holds another key, so the file itself is asked.
+    const rotated = Uint32Array.from(good.positions, (p) => (p + 1) % 5000)
+    await writeFile(
+      indexPath,
+      encodeKeyPositionIndex(new KeyPositionIndex(good.identity, ['id'], good.hashes, rotated)),
+    )
+    const misled = await reopen(path)
+    for (const id of [0, 17, 4999]) expect(await nameOf(misled, id)).toBe(`u${id}`)
+    // Looked up again: the file is held in memory with the same index; still the right rows.
+    for (const id of [0, 17, 4999]) expect(await nameOf(misled, id)).toBe(`u${id}`)
+  })
+
+  it('a held file never serves a row a commit that finished before the lookup replaced or deleted', async () => {
+    const path = `${dir}/users`
+    const writer = await createTable(path, { entity: userEntity, enums: userEnums })
+    await writer.upsert(users(range(0, 5000)))
+    const reader = await reopen(path)
+    for (let i = 0; i < 3; i++) expect(await nameOf(reader, 10)).toBe('u10')
+    await writer.upsert(users([10], 'new'))
+    expect(await nameOf(reader, 10)).toBe('new10')
+    await writer.deleteKeys([11, 4000])
+    expect(await nameOf(reader, 11)).toBeNull()
+    expect(await nameOf(reader, 4000)).toBeNull()
+    expect(await nameOf(reader, 12)).toBe('u12')
+    await writer.insert(users([9000]))
+    expect(await nameOf(reader, 9000)).toBe('u9000')
+    // The writer's own lookups see the same, from its own held copy.
+    for (let i = 0; i < 2; i++) {
+      expect(await nameOf(writer, 11)).toBeNull()
+      expect(await nameOf(writer, 10)).toBe('new10')
+    }
+    const rows = await (await reader.snapshot()).findByKeys([10, 11, 12, 4000, 9000])
+    expect((rows.getColumn('name').toArray() as string[]).sort()).toEqual(['new10', 'u12', 'u9000'])
+  })
+
+  it('BigInt keys beyond 2^53 in a held file are matched exactly', async () => {
+    const entity: EntityIR = {
+      ...userEntity,
+      fields: userEntity.fields.map((f) =>
+        f.name === 'id' ? { ...f, type: { kind: 'scalar', name: 'BigInt' } } : f,
+      ),
+    }
+    const table = await createTable(`${dir}/big`, { entity, enums: userEnums })
+    const base = 2n ** 60n
+    const ids = range(0, 5000).map((i) => base + BigInt(i))
+    await table.upsert(
+      pl.DataFrame({
+        id: pl.Series('id', ids.map(String), pl.Utf8).cast(pl.Int64),
+        name: pl.Series(
+          'name',
+          range(0, 5000).map((i) => `b${i}`),
+          pl.Utf8,
+        ),
+        role: pl.Series(
+          'role',
+          range(0, 5000).map(() => 'ADMIN'),
+          pl.Utf8,
+        ),
+      }),
+    )
+    for (let round = 0; round < 3; round++) {
+      for (const i of [0, 1, 2, 4097]) expect(await nameOf(table, base + BigInt(i))).toBe(`b${i}`)
+      expect(await nameOf(table, base + 5000n)).toBeNull()
+    }
+  })
+})
+
+describe('find by key next to a writer process', () => {
+  let worker: string
+  beforeAll(async () => {
+    worker = await prepareWorker()
+  })
+
+  it('sees what another process committed before the lookup, in a held file and in new ones', async () => {
+    const path = `${dir}/users`
+    const writer = await createTable(path, { entity: userEntity, enums: userEnums })
+    await writer.upsert(users(range(0, 5000)))
+    const reader = await reopen(path)
+    for (let i = 0; i < 3; i++) expect(await nameOf(reader, 5)).toBe('u5')
+    const child = new WorkerProcess(worker, ['upsert', path, '7', '3'])
+    expect(await child.exited).toBe(0)
+    expect(child.failures()).toEqual([])
+    const acks = child.acks<{ keys: number[]; name: string }>()
+    expect(acks).toHaveLength(3)
+    // Last writer wins: each key holds the name of the last commit that upserted it.
+    const latest = new Map<number, string>()
+    for (const { payload } of acks) for (const k of payload.keys) latest.set(k, `${payload.name}${k}`)
+    for (const k of range(0, 20)) expect(await nameOf(reader, k)).toBe(latest.get(k) ?? `u${k}`)
+  }, 60_000)
+})
