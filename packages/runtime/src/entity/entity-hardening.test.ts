@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resetConfig, setConfig } from '../config/index.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
+import { registeredMember } from './__fixtures__/member-entity.js'
 import type {
   brokenReverseModels,
   crudModels,
@@ -13,6 +14,9 @@ import type {
 import { useScenario } from './__fixtures__/scenario-setup.js'
 import { runWriters } from './__fixtures__/writer-processes.js'
 import * as pf from './index.js'
+
+/** As the writer processes' class meets a store: its format not set explicitly. */
+const NOT_EXPLICIT = { formatExplicit: false } as const
 
 type Typed = ReturnType<typeof typedModels>
 type Crud = ReturnType<typeof crudModels>
@@ -47,7 +51,9 @@ describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
       [1, 1001, 2001].map((from) => ['save', dir, format, String(from), String(each)]),
     )
     expect(results.map((r) => r.saved)).toEqual([each, each, each])
-    const members = (await pf.openStore(dir).repository(memberClass()).findAll()) as { id: number }[]
+    const members = (await pf.openStore(dir).repository(registeredMember({}, NOT_EXPLICIT)).findAll()) as {
+      id: number
+    }[]
     expect(members).toHaveLength(3 * each)
     expect(new Set(members.map((m) => m.id)).size).toBe(3 * each)
   }, 120_000)
@@ -59,7 +65,10 @@ describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
     )
     expect(results.reduce((n, r) => n + r.saved, 0)).toBe(8)
     expect(results.reduce((n, r) => n + r.rejected, 0)).toBe(16)
-    const members = (await pf.openStore(dir).repository(memberClass(true)).findAll()) as { email: string }[]
+    const members = (await pf
+      .openStore(dir)
+      .repository(registeredMember({ unique: true }, NOT_EXPLICIT))
+      .findAll()) as { email: string }[]
     expect(members).toHaveLength(8)
     expect(new Set(members.map((m) => m.email)).size).toBe(8)
   }, 120_000)
@@ -71,7 +80,10 @@ describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
       [1, 1001, 2001].map((from) => ['auto', dir, format, String(from), String(each)]),
     )
     expect(results.map((r) => r.saved)).toEqual([each, each, each])
-    const members = (await pf.openStore(dir).repository(memberClass(false, true)).findAll()) as {
+    const members = (await pf
+      .openStore(dir)
+      .repository(registeredMember({ auto: true }, NOT_EXPLICIT))
+      .findAll()) as {
       id: number
     }[]
     expect(members.map((m) => m.id).sort((a, b) => a - b)).toEqual(
@@ -245,43 +257,3 @@ describe('H8: saves cost what they write', () => {
     expect((await User.find(30))?.name).toBe('updated')
   })
 })
-
-/** The class the writer processes register, declared here the same way (no decorators). */
-function memberClass(unique = false, auto = false): pf.EntityClass<object> {
-  class Member extends pf.Entity {}
-  const field = (name: string, id: number, type: 'Int' | 'String', isUnique = false) => ({
-    name,
-    id,
-    column: name,
-    type: { kind: 'scalar', name: type } as const,
-    optional: false,
-    isId: name === 'id',
-    unique: isUnique,
-    index: false,
-  })
-  pf.withRegistry(new pf.EntityRegistry(), () =>
-    pf.registerEntity(
-      Member,
-      {
-        name: 'Member',
-        storage: 'members',
-        format: 'parquet',
-        primaryKey: ['id'],
-        partitionBy: [],
-        fields: [
-          auto
-            ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } as const }
-            : field('id', 1, 'Int'),
-          field('email', 2, 'String', unique),
-          field('writer', 3, 'String'),
-        ],
-        relations: [],
-        indexes: [],
-        uniques: unique ? [['email']] : [],
-      },
-      [],
-      { formatExplicit: false },
-    ),
-  )
-  return Member
-}

@@ -6,9 +6,9 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { EntityIR } from '../schema/schema-ir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
 import { LockError, TableWriteError } from '../table/table-errors.js'
+import { registeredMember } from './__fixtures__/member-entity.js'
 import { runWriters } from './__fixtures__/writer-processes.js'
 import * as pf from './index.js'
 
@@ -17,44 +17,6 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pf-lock-'))
 })
 afterEach(() => rm(dir, { recursive: true, force: true }))
-
-/** The Member entity of the writer fixture (members table): `@unique email`, or an autoincrement id. */
-function memberModel(mode: 'unique' | 'auto') {
-  class Member extends pf.Entity {
-    id!: number
-    email!: string
-    writer!: string
-  }
-  const field = (name: string, id: number, type: 'Int' | 'String', unique = false) => ({
-    name,
-    id,
-    column: name,
-    type: { kind: 'scalar', name: type } as const,
-    optional: false,
-    isId: name === 'id',
-    unique,
-    index: false,
-  })
-  const ir: EntityIR = {
-    name: 'Member',
-    storage: 'members',
-    format: 'parquet',
-    primaryKey: ['id'],
-    partitionBy: [],
-    fields: [
-      mode === 'auto'
-        ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } }
-        : field('id', 1, 'Int'),
-      field('email', 2, 'String', mode === 'unique'),
-      field('writer', 3, 'String'),
-    ],
-    relations: [],
-    indexes: [],
-    uniques: mode === 'unique' ? [['email']] : [],
-  }
-  pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Member, ir))
-  return Member
-}
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -84,7 +46,7 @@ async function dyingLockHolders(lock: string, running: () => boolean): Promise<n
 
 describe('write locks left by dead writers, taken over by concurrent processes', () => {
   it('@unique: each contested email stored once', async () => {
-    const Member = memberModel('unique')
+    const Member = registeredMember({ unique: true })
     await Member.repo(pf.openStore(dir)).save(
       Object.assign(new Member(), { id: 0, email: 'seed@example.com', writer: 'test' }),
     )
@@ -104,7 +66,7 @@ describe('write locks left by dead writers, taken over by concurrent processes',
   }, 180_000)
 
   it('autoincrement: every id handed out once', async () => {
-    const Member = memberModel('auto')
+    const Member = registeredMember({ auto: true })
     await Member.repo(pf.openStore(dir)).save(
       Object.assign(new Member(), { email: 'seed@example.com', writer: 'test' }),
     )
@@ -137,7 +99,7 @@ describe('failures of the lock and the autoincrement marks, through the entity A
   it.each(['ENOSPC', 'EROFS'])(
     '%s creating the @unique lock: LockError naming Member and the lock; nothing left',
     async (code) => {
-      const Member = memberModel('unique')
+      const Member = registeredMember({ unique: true })
       const fs = new FaultyFileSystem()
       const repo = Member.repo(pf.openStore(dir, { fs }))
       await repo.create({ id: 1, email: 'a@example.com', writer: 't' })
@@ -153,7 +115,7 @@ describe('failures of the lock and the autoincrement marks, through the entity A
   )
 
   it('each step of recording the autoincrement marks fails typed, leaves no temporary file and no lock', async () => {
-    const Member = memberModel('auto')
+    const Member = registeredMember({ auto: true })
     const fs = new FaultyFileSystem()
     const repo = Member.repo(pf.openStore(dir, { fs }))
     await repo.save(Object.assign(new Member(), { email: 'first@example.com', writer: 't' }))

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { EntityIR } from '../schema/schema-ir.js'
+import { registeredMember } from './__fixtures__/member-entity.js'
 import * as pf from './index.js'
 
 let dir: string
@@ -14,38 +14,6 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pf-group-'))
 })
 afterEach(() => rm(dir, { recursive: true, force: true }))
-
-/** Member { id Int @id, email String (@unique when asked), writer String } in table `members`. */
-function memberModel(unique: boolean) {
-  class Member extends pf.Entity {
-    id!: number
-    email!: string
-    writer!: string
-  }
-  const field = (name: string, id: number, type: 'Int' | 'String', isUnique = false) => ({
-    name,
-    id,
-    column: name,
-    type: { kind: 'scalar', name: type } as const,
-    optional: false,
-    isId: name === 'id',
-    unique: isUnique,
-    index: false,
-  })
-  const ir: EntityIR = {
-    name: 'Member',
-    storage: 'members',
-    format: 'parquet',
-    primaryKey: ['id'],
-    partitionBy: [],
-    fields: [field('id', 1, 'Int'), field('email', 2, 'String', unique), field('writer', 3, 'String')],
-    relations: [],
-    indexes: [],
-    uniques: unique ? [['email']] : [],
-  }
-  pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Member, ir))
-  return Member
-}
 
 /** Commits in the table's Delta log (version 0 creates the table). */
 async function logEntries(): Promise<number> {
@@ -55,7 +23,7 @@ async function logEntries(): Promise<number> {
 
 describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
   it('100 concurrent creates store exactly 100 rows in a few commits', async () => {
-    const Member = memberModel(unique)
+    const Member = registeredMember({ unique })
     const repo = Member.repo(pf.openStore(dir))
     await repo.count() // the table exists before the burst
     const made = await Promise.all(
@@ -69,7 +37,7 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
   })
 
   it('a caller whose key exists fails alone; the others of its group are stored', async () => {
-    const Member = memberModel(unique)
+    const Member = registeredMember({ unique })
     const repo = Member.repo(pf.openStore(dir))
     await repo.create({ id: 7, email: 'seven@example.com', writer: 'first' })
     const results = await Promise.allSettled(
@@ -84,7 +52,7 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
   })
 
   it('saves of one key in a group: the last caller wins, as if committed one after another', async () => {
-    const Member = memberModel(unique)
+    const Member = registeredMember({ unique })
     const repo = Member.repo(pf.openStore(dir))
     await repo.count()
     await Promise.all(
@@ -99,7 +67,7 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
 
 describe('group commit and @unique', () => {
   it("one caller's unique violation fails only that caller", async () => {
-    const Member = memberModel(true)
+    const Member = registeredMember({ unique: true })
     const repo = Member.repo(pf.openStore(dir))
     await repo.create({ id: 1000, email: 'taken@example.com', writer: 'first' })
     const results = await Promise.allSettled(
@@ -114,7 +82,7 @@ describe('group commit and @unique', () => {
   })
 
   it('two callers of one group with the same new value: the first is stored, the second fails', async () => {
-    const Member = memberModel(true)
+    const Member = registeredMember({ unique: true })
     const repo = Member.repo(pf.openStore(dir))
     await repo.count()
     const results = await Promise.allSettled(
@@ -136,7 +104,7 @@ describe('group commit and @unique', () => {
 
 describe('group commit and crashes', () => {
   it('a writer killed in the middle of group commits never loses an acknowledged row', async () => {
-    const Member = memberModel(false)
+    const Member = registeredMember()
     await Member.repo(pf.openStore(dir)).count()
     const writer = fileURLToPath(new URL('./__fixtures__/group-commit-writer.ts', import.meta.url))
     const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: 'pipe' })

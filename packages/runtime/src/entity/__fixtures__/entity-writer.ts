@@ -1,46 +1,22 @@
 // A writer process for the concurrency tests: `node --import tsx entity-writer.ts <mode> <dir> <format> <from> <count>`.
 // Prints "ready", waits for "go" on stdin, writes, prints one JSON line with its results, exits.
 import { createInterface } from 'node:readline'
-import type { EntityIR } from '../../schema/schema-ir.js'
-import { Entity, openStore, registerEntity, UniqueConstraintError } from '../index.js'
+import { openStore, registerEntity, UniqueConstraintError } from '../index.js'
+import { memberClass, memberIR } from './member-entity.js'
 
 const [mode, dir, format, fromText, countText] = process.argv.slice(2)
 const from = Number(fromText)
 const count = Number(countText)
 
-class Member extends Entity {
-  id!: number
-  email!: string
-  writer!: string
-}
-const field = (name: string, id: number, type: 'Int' | 'String', unique = false) => ({
-  name,
-  id,
-  column: name,
-  type: { kind: 'scalar', name: type } as const,
-  optional: false,
-  isId: name === 'id',
-  unique,
-  index: false,
-})
-const ir: EntityIR = {
-  name: 'Member',
-  storage: 'members',
-  format: format === 'avro' ? 'avro' : 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [
-    mode === 'auto'
-      ? { ...field('id', 1, 'Int'), default: { kind: 'autoincrement' } }
-      : field('id', 1, 'Int'),
-    field('email', 2, 'String', mode === 'unique'),
-    field('writer', 3, 'String'),
-  ],
-  relations: [],
-  indexes: [],
-  uniques: mode === 'unique' ? [['email']] : [],
-}
-registerEntity(Member, ir)
+const Member = memberClass()
+registerEntity(
+  Member,
+  memberIR({
+    unique: mode === 'unique',
+    auto: mode === 'auto',
+    format: format === 'avro' ? 'avro' : 'parquet',
+  }),
+)
 const repo = Member.repo(openStore(dir as string))
 
 async function main(): Promise<void> {
