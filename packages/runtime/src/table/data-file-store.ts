@@ -35,7 +35,7 @@ const ROW_INDEX = '__pf_row_index'
 const MAX_CACHED_DTYPES = 10_000
 
 /** Whether a (stored) partition column holds a DateTime field. */
-function isDateTime(metadata: TableMetadata, column: string): boolean {
+export function isDateTime(metadata: TableMetadata, column: string): boolean {
   const field = metadata.entity.fields.find((f) => f.column === column)
   return field?.type.kind === 'scalar' && field.type.name === 'DateTime'
 }
