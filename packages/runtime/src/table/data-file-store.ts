@@ -15,6 +15,7 @@ import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
+import { flushing, forgetFlushes } from './data-file-durability.js'
 import { decimalTextAt } from './decimal-projection.js'
 import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
@@ -57,7 +58,9 @@ export class WrittenFiles {
   constructor(private readonly fs: FileSystem) {}
   /** Deletes every file written (best effort: vacuum removes whatever remains). */
   async discard(): Promise<void> {
-    await Promise.all(this.paths.splice(0).map((p) => removeQuietly(this.fs, p)))
+    const paths = this.paths.splice(0)
+    forgetFlushes(paths)
+    await Promise.all(paths.map((p) => removeQuietly(this.fs, p)))
   }
 }
 
@@ -89,9 +92,9 @@ export class DataFileStore {
   }
 
   /**
-   * Writes one chunk under its temporary name (fsynced) and returns its size and statistics.
+   * Writes one chunk under its temporary name (not flushed yet: see `write`) and returns its size and statistics.
    * Parquet: min/max come from the footer polars just wrote (a second reduction of every
-   * column cost about a tenth of the write), computed while the file is written and fsynced.
+   * column cost about a tenth of the write), computed while the file is written.
    */
   private async encode(
     df: pl.DataFrame,
@@ -99,7 +102,7 @@ export class DataFileStore {
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
       const bytes = encodeParquet(df, 'zstd', { entity: this.storedEntity })
-      const writing = this.fs.writeFile(tempPath, bytes)
+      const writing = this.fs.writeFile(tempPath, bytes, { durable: false })
       let stats: FileStats
       let checksum: string
       try {
@@ -118,7 +121,6 @@ export class DataFileStore {
     }
     const stats = computeFileStats(df, this.storedEntity)
     await this.format.write(df, tempPath, this.writeOptions())
-    await this.fs.fsyncFile(tempPath)
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(tempPath)
     return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
@@ -145,8 +147,10 @@ export class DataFileStore {
 
   /**
    * Writes a conformed frame as new data files (hive folders when partitioned,
-   * at most `maxRowsPerFile` rows each): temp name, fsync, rename, then the
-   * folders are fsynced. Returns their add actions; the paths go into `written`.
+   * at most `maxRowsPerFile` rows each): temp name, rename, then the files and their folders are fsynced.
+   * Returns their add actions (the paths go into `written`). On a `gatedCreate` file system it returns before
+   * the fsyncs end: the log entry naming the files waits for them (data-file-durability.ts), so the flush
+   * overlaps planning the commit and writing the entry.
    * Columns are stored under their stored names (see ColumnMapping); statistics are keyed by them.
    */
   async write(table: pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
@@ -181,8 +185,18 @@ export class DataFileStore {
         adds.push({ path: rel, size, partitionValues: values, stats, checksum })
       }
     }
-    for (const dir of dirs) await this.fs.fsyncDir(dir)
+    const paths = adds.map((a) => join(this.root, a.path))
+    const flush = this.flush(paths, dirs)
+    // Only a file system whose exclusive create waits for `after` lets the log entry wait for the flush.
+    if (this.fs.gatedCreate !== true) await flush
+    else flushing(paths, flush)
     return adds
+  }
+
+  /** Flushes written files, then the folders that name them (a folder after its files: the names stay valid). */
+  private async flush(paths: readonly string[], dirs: ReadonlySet<string>): Promise<void> {
+    await Promise.all(paths.map((p) => this.fs.fsyncFile(p)))
+    await Promise.all([...dirs].map((d) => this.fs.fsyncDir(d)))
   }
 
   /** Absolute path of a live file; TableCorruptError when its path would leave the table (see `pathProblem`). */

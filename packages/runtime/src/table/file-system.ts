@@ -4,13 +4,24 @@
  * `code` (`ENOENT`, `EEXIST`, `ENOSPC`, ...), which the table layer branches on.
  */
 export interface FileSystem {
-  /** Writes a whole file and fsyncs it before resolving. Replaces an existing file. */
-  writeFile(path: string, data: Uint8Array | string): Promise<void>
+  /**
+   * Writes a whole file and fsyncs it before resolving (`durable: false`: written, not flushed; a later
+   * `fsyncFile` makes it durable). Replaces an existing file.
+   */
+  writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void>
   /**
    * Creates `path` with `data` only if it does not exist (put-if-absent), atomically:
    * readers never see a partial file. Throws an error with code `EEXIST` when the path exists.
+   * `after`: the file appears only once it resolves (its work overlaps the write); if it rejects, nothing is
+   * created and its error is thrown. `durable: false`: the data is not flushed (a lock file, which no crash
+   * needs to keep).
    */
-  createExclusive(path: string, data: Uint8Array | string): Promise<void>
+  createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void>
+  /**
+   * True when `createExclusive` honours `after`: then data files are flushed while the log entry naming them is
+   * written (it waits for them). Default false: each data file is flushed before its write resolves.
+   */
+  readonly gatedCreate?: boolean
   /** Renames atomically, replacing the target. */
   rename(from: string, to: string): Promise<void>
   readFile(path: string): Promise<Uint8Array>
@@ -32,6 +43,18 @@ export interface FileSystem {
   lstat(
     path: string,
   ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }>
+}
+
+/** Options of `FileSystem.writeFile`. */
+export interface WriteOptions {
+  /** Flush the data to disk before resolving. Default true. */
+  readonly durable?: boolean
+}
+
+/** Options of `FileSystem.createExclusive`. */
+export interface CreateOptions extends WriteOptions {
+  /** Work the file's appearance waits for (e.g. other files becoming durable first). Default none. */
+  readonly after?: Promise<unknown>
 }
 
 /** The `code` of a Node-style error, if any. */

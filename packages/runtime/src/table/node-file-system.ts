@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { errorCode, type FileStat, type FileSystem } from './file-system.js'
+import {
+  type CreateOptions,
+  errorCode,
+  type FileStat,
+  type FileSystem,
+  type WriteOptions,
+} from './file-system.js'
 
 async function fsyncPath(path: string, flags: string): Promise<void> {
   const handle = await fsp.open(path, flags)
@@ -12,22 +18,27 @@ async function fsyncPath(path: string, flags: string): Promise<void> {
   }
 }
 
-async function writeAndSync(path: string, data: Uint8Array | string, flag: string): Promise<void> {
+async function writeAndSync(
+  path: string,
+  data: Uint8Array | string,
+  flag: string,
+  durable: boolean,
+): Promise<void> {
   const handle = await fsp.open(path, flag)
   try {
     await handle.writeFile(data)
-    await handle.sync()
+    if (durable) await handle.sync()
   } finally {
     await handle.close()
   }
 }
 
 /** Creates a file that must not exist and writes it; a failed write removes the file this call created. */
-async function writeNew(path: string, data: Uint8Array | string): Promise<void> {
+async function writeNew(path: string, data: Uint8Array | string, durable: boolean): Promise<void> {
   const handle = await fsp.open(path, 'wx')
   try {
     await handle.writeFile(data)
-    await handle.sync()
+    if (durable) await handle.sync()
   } catch (error) {
     await handle.close().catch(() => undefined)
     await fsp.unlink(path).catch(() => undefined)
@@ -44,21 +55,30 @@ async function writeNew(path: string, data: Uint8Array | string): Promise<void> 
  * it falls back to `open(path, 'wx')`.
  */
 export class NodeFileSystem implements FileSystem {
-  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
-    await writeAndSync(path, data, 'w')
+  readonly gatedCreate = true
+
+  async writeFile(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+    await writeAndSync(path, data, 'w', options.durable ?? true)
   }
 
-  async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
+  async createExclusive(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {
+    const durable = options.durable ?? true
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
-    // Whatever happens (ENOSPC, EIO, a lost race), the temporary file never stays behind.
+    // Whatever happens (ENOSPC, EIO, a lost race, a failed `after`), the temporary file never stays behind.
     try {
-      await writeAndSync(temp, data, 'wx')
+      // Both settle before either's error is thrown: the temp file is never removed while being written.
+      const [written, waited] = await Promise.allSettled([
+        writeAndSync(temp, data, 'wx', durable),
+        options.after,
+      ])
+      if (written.status === 'rejected') throw written.reason
+      if (waited.status === 'rejected') throw waited.reason
       try {
         await fsp.link(temp, path)
       } catch (error) {
         const code = errorCode(error)
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
-        await writeNew(path, data)
+        await writeNew(path, data, durable)
       }
     } finally {
       await fsp.unlink(temp).catch(() => undefined)

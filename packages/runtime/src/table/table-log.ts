@@ -9,6 +9,7 @@ import {
 } from '../delta/checkpoint-parquet.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { durable } from './data-file-durability.js'
 import {
   decodeLogEntry,
   deltaCheckpointActions,
@@ -210,10 +211,16 @@ export class TableLog {
 
   /**
    * Creates a version's commit if no writer has (throws an EEXIST error otherwise), then syncs the directory.
+   * The entry appears only once the data files it adds that this process wrote are durable (their flush runs
+   * while the entry is written, see data-file-durability.ts); a failed flush fails the commit, creating nothing.
    * `before`: the state the entry applies to (undefined for version 0).
    */
   async writeEntry(entry: LogEntry, before: TableState | undefined): Promise<void> {
-    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before))
+    const added = [...(entry.add ?? []), ...(entry.reserved?.add ?? [])].map((a) => join(this.root, a.path))
+    const after = durable(added)
+    // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
+    after.catch(() => undefined)
+    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before), { after })
     await this.fs.fsyncDir(this.dir)
   }
 

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path'
+
+/**
+ * Data files this process wrote whose fsyncs (the file, then its folder) are still running, by absolute path.
+ * A data file is written without waiting for its flush (DataFileStore.write), so the flush overlaps planning the
+ * commit and writing the log entry; the entry that names it appears only once it is durable (TableLog.writeEntry
+ * waits for `durable`). A flush that failed stays here until it was awaited or its file discarded, so no commit
+ * can ever name a file whose flush failed.
+ */
+const pending = new Map<string, Promise<void>>()
+
+/** Records the flush of data files; `paths` are absolute. */
+export function flushing(paths: readonly string[], flush: Promise<void>): void {
+  // Observed here so a flush nobody awaits (a write given up before its commit) is no unhandled rejection.
+  const settled = flush.then(
+    () => {
+      for (const p of paths) if (pending.get(resolve(p)) === flush) pending.delete(resolve(p))
+    },
+    () => undefined,
+  )
+  void settled
+  for (const p of paths) pending.set(resolve(p), flush)
+}
+
+/** Resolves once every listed data file this process wrote is durable; rejects with a failed flush's error. */
+export async function durable(paths: readonly string[]): Promise<void> {
+  const flushes = new Set<Promise<void>>()
+  for (const p of paths) {
+    const flush = pending.get(resolve(p))
+    if (flush) flushes.add(flush)
+  }
+  if (flushes.size > 0) await Promise.all(flushes)
+}
+
+/** Forgets the flushes of files that were deleted (a discarded commit attempt). */
+export function forgetFlushes(paths: readonly string[]): void {
+  for (const p of paths) pending.delete(resolve(p))
+}
