@@ -1,4 +1,4 @@
-import type { FileSystem } from './file-system.js'
+import type { CreateOptions, FileSystem, WriteOptions } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
 
 /** The operations of the file-system seam. */
@@ -28,7 +28,12 @@ export class FaultyFileSystem implements FileSystem {
   /** Every call made, in order: `op path`. */
   readonly calls: string[] = []
 
-  constructor(private readonly inner: FileSystem = nodeFileSystem) {}
+  /** As the wrapped file system: `after` and `durable` are passed through. */
+  readonly gatedCreate: boolean
+
+  constructor(private readonly inner: FileSystem = nodeFileSystem) {
+    this.gatedCreate = inner.gatedCreate === true
+  }
 
   /** Adds a fault; rules are checked in the order they were added. */
   inject(rule: FaultRule): this {
@@ -50,13 +55,13 @@ export class FaultyFileSystem implements FileSystem {
     if (hit.rule.code) throw fsError(hit.rule.code, op, path)
   }
 
-  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+  async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     await this.check('writeFile', path)
-    return this.inner.writeFile(path, data)
+    return this.inner.writeFile(path, data, options)
   }
-  async createExclusive(path: string, data: Uint8Array | string): Promise<void> {
+  async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void> {
     await this.check('createExclusive', path)
-    return this.inner.createExclusive(path, data)
+    return this.inner.createExclusive(path, data, options)
   }
   async rename(from: string, to: string): Promise<void> {
     await this.check('rename', to)
