@@ -355,20 +355,14 @@ export class SecondaryIndexes {
     if (matches.length === 0) return snapshot.scan({ keys: [] })
     const parts = await mapBounded(matches, async (m) => {
       const { df } = await this.decoded(table, snapshot, m.file)
-      const positions = pl
-        .DataFrame([
-          pl.Series(
-            ROW_POSITION,
-            [...new Set(m.positions)].sort((a, b) => a - b),
-            pl.UInt32,
-          ),
-        ])
-        .lazy()
+      const positions = [...new Set(m.positions)].sort((a, b) => a - b)
+      const wanted = pl.DataFrame([pl.Series(ROW_POSITION, positions, pl.UInt32)])
+      // Eager: the decoded file is in memory, and the matched rows are few.
       return df
-        .lazy()
         .withRowIndex(ROW_POSITION)
-        .join(positions, { on: ROW_POSITION, how: 'semi' })
+        .join(wanted, { on: ROW_POSITION, how: 'semi' })
         .drop(ROW_POSITION)
+        .lazy()
     })
     return parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
   }
