@@ -175,6 +175,8 @@ function partitionLiteral(
     return pl.lit(days).cast(pl.Int32).cast(pl.Date).alias(field.name)
   }
   if (field.type === 'boolean') return pl.lit(raw === 'true').alias(field.name)
+  const decimal = deltaDecimalOf(field.type)
+  if (decimal) return decimalTextAt(pl.lit(raw), decimal, pl.Utf8).alias(field.name)
   return pl.lit(raw).cast(dtype).alias(field.name)
 }
 
@@ -193,6 +195,13 @@ async function readForeignFile(
   } catch (error) {
     if (!(error instanceof UncontainedPathError)) throw error
     throw new TableCorruptError(table, file.add.path, file.version, error.message)
+  }
+  // A live file that is gone is a damaged table (removed by hand, or a vacuum that ignored this version).
+  const found = await stat(path).catch((error: unknown) => error as NodeJS.ErrnoException)
+  if (found instanceof Error) {
+    if (found.code === 'ENOENT')
+      throw new TableCorruptError(table, path, file.version, 'data file is missing', { cause: found })
+    throw new TableReadError(table, path, { cause: found })
   }
   let df: pl.DataFrame
   try {

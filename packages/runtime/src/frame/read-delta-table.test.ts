@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FormatError, ParquetFrameError } from '../errors/pf-error.js'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from '../table/__fixtures__/user-entity.js'
 import { createTable } from '../table/table.js'
-import { TableProtocolError } from '../table/table-errors.js'
+import { TableCorruptError, TableProtocolError } from '../table/table-errors.js'
 import { ReadOptionError } from './frame-error.js'
 import { read } from './read-frame.js'
 
@@ -162,6 +162,12 @@ describe('read() of a Delta table another writer created', () => {
       { id: 5, amount: 7.5, day: new Date('2024-01-02T00:00:00Z') },
     ])
     expect(idsOf(await dfOf(root, { version: 0 }))).toEqual([1, 2, 3, 4, 5])
+    // A live file that is gone is never fewer rows: TableCorruptError naming it.
+    await rm(join(root, 'day=2024-01-02', 'b.parquet'))
+    const error = await read(root).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect((error as Error).message).toContain('b.parquet')
+    expect((error as Error).message).toContain('data file is missing')
   })
 
   it('refuses a table that needs a reader feature pf lacks, naming the feature and the table', async () => {
