@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { withWriteLock } from '../entity/entity-write-lock.js'
 import { tempDir } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import type { CreateOptions } from './file-system.js'
 import { startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
@@ -140,6 +141,25 @@ describe('write lock failures', () => {
       expect(await readdir(dir)).toEqual([])
     },
   )
+
+  it('the lock is created whole but not flushed (no lock outlives a crash), and taken by the next writer', async () => {
+    const creates: { path: string; durable: boolean | undefined; text: string }[] = []
+    class Recording extends FaultyFileSystem {
+      override async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions) {
+        creates.push({ path, durable: options?.durable, text: String(data) })
+        return super.createExclusive(path, data, options)
+      }
+    }
+    const fs = new Recording()
+    expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
+    expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
+    expect(creates.map((c) => [c.path, c.durable])).toEqual([
+      [lock(), false],
+      [lock(), false],
+    ])
+    expect(JSON.parse(creates[0]?.text ?? '')).toMatchObject({ pid: process.pid })
+    expect(await readdir(dir)).toEqual([])
+  })
 
   it('a read-only lock folder is a LockError (EROFS), not a raw error', async () => {
     const fs = new FaultyFileSystem().inject({ op: 'mkdir', code: 'EROFS' })

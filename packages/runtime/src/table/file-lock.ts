@@ -47,7 +47,7 @@ const held = new Set<string>()
  *
  * Taking it: the owner's pid, host (on Linux boot id and process start time), time and a unique token are
  * written to a temporary file that is then hard-linked into place (`FileSystem.createExclusive`): the lock is
- * never visible empty or partial. A lock whose owner is gone (a dead or reused pid on this host, or a lock of
+ * never visible empty or partial (nor flushed: no lock needs to outlive a crash). A lock whose owner is gone (a dead or reused pid on this host, or a lock of
  * this process it no longer holds) or, when that cannot be checked, older than `staleMs`, is taken over
  * atomically: the taker must first create `<lock>.break-<digest of the lock's bytes>`
  * exclusively, re-reads the lock and removes it only if it is still byte-for-byte the one it judged stale. So
@@ -121,7 +121,8 @@ async function acquire(ctx: LockContext): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const mine = await ownerText()
     try {
-      await ctx.fs.createExclusive(ctx.path, mine.text)
+      // Not flushed: a lock lives as long as its holder, and a crash that could lose it ends the holder too.
+      await ctx.fs.createExclusive(ctx.path, mine.text, { durable: false })
       held.add(mine.token)
       return mine.token
     } catch (error) {
