@@ -216,15 +216,18 @@ export class SecondaryIndexes {
     return buildFileIndex(identity, group.columns, values, keys)
   }
 
-  /** The live rows holding any of the encoded values, per live file (files without one left out), oldest first. */
+  /**
+   * The live rows holding any of the encoded values, per live file (files without one left out), oldest first.
+   * `files`: the snapshot's files that may hold them (e.g. pruned by statistics; others get no index). Default all.
+   */
   async lookup(
     table: Table,
     snapshot: Snapshot,
     group: IndexGroup,
     values: readonly string[],
+    files: readonly LiveFile[] = snapshot.files,
   ): Promise<FileMatch[]> {
     const wanted = [...new Set(values)].sort()
-    const files = snapshot.files
     const indexes = await mapBounded(files, (f) => this.fileIndex(table, snapshot, f, group))
     const out: FileMatch[] = []
     for (let i = 0; i < files.length; i++) {
