@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  CREATE_INPUT,
   createTable,
   Entity,
   EntityRegistry,
@@ -24,9 +25,11 @@ entity Ticket @storage("tickets") {
   title String
 }`
 
+/** What generated code declares for Ticket: `id` may be left out on create (it is generated). */
 class Ticket extends Entity {
   declare id: number
   declare title: string
+  declare readonly [CREATE_INPUT]?: { id?: number; title: string }
 }
 
 const ws = useOracleWorkspace('pf-delta-identity-')
