@@ -193,10 +193,15 @@ export class DataFileStore {
     return adds
   }
 
-  /** Flushes written files, then the folders that name them (a folder after its files: the names stay valid). */
+  /**
+   * Flushes written files and the folders that name them, all at once: no log entry names the files before every
+   * flush ended, so a name made durable before its content names nothing any reader follows.
+   */
   private async flush(paths: readonly string[], dirs: ReadonlySet<string>): Promise<void> {
-    await Promise.all(paths.map((p) => this.fs.fsyncFile(p)))
-    await Promise.all([...dirs].map((d) => this.fs.fsyncDir(d)))
+    await Promise.all([
+      ...paths.map((p) => this.fs.fsyncFile(p)),
+      ...[...dirs].map((d) => this.fs.fsyncDir(d)),
+    ])
   }
 
   /** Absolute path of a live file; TableCorruptError when its path would leave the table (see `pathProblem`). */
