@@ -19,6 +19,8 @@ export interface WriteOptions {
   readonly avroSchema?: unknown
   /** Avro only: the record name of the inferred schema. Default "Record". */
   readonly avroRecordName?: string
+  /** Avro only: text columns holding base64 that `bytes` fields store as the bytes it encodes. Default none. */
+  readonly avroBase64Columns?: readonly string[]
 }
 
 /** What survives a write/read round trip in a format, for callers that must choose one. */
