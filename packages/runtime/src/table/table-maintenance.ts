@@ -1,8 +1,9 @@
 import pl from 'nodejs-polars'
+import { parseUtcTimestamp } from '../delta/utc-calendar.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import { mapBounded } from './bounded-map.js'
-import { DataFileStore, WrittenFiles } from './data-file-store.js'
-import type { AddAction, RemoveAction } from './log-entry.js'
+import { DataFileStore, isDateTime, WrittenFiles } from './data-file-store.js'
+import type { AddAction, RemoveAction, TableMetadata } from './log-entry.js'
 import type { SnapshotContext } from './snapshot.js'
 import type { TableCore } from './table-core.js'
 import type { CommitResult } from './table-options.js'
@@ -59,7 +60,7 @@ export async function compactTable(core: TableCore, options: CompactOptions = {}
             : f.add.stats.numRows >= below
         )
           continue
-        const key = JSON.stringify(f.add.partitionValues)
+        const key = partitionGroup(snap.metadata, f.add.partitionValues)
         const group = groups.get(key)
         if (group) group.push(f)
         else groups.set(key, [f])
@@ -76,6 +77,21 @@ export async function compactTable(core: TableCore, options: CompactOptions = {}
     },
   })
   return outcome.result
+}
+
+/**
+ * The partition a file's rows belong to, as compaction groups files: DateTime values by their instant (tables
+ * written before pf used the spec's form hold `...+00:00` text for them), other values by their text.
+ */
+function partitionGroup(metadata: TableMetadata, values: Readonly<Record<string, string | null>>): string {
+  return JSON.stringify(
+    metadata.partitionBy.map((column) => {
+      const value = values[column] ?? null
+      if (value === null || !isDateTime(metadata, column)) return value
+      const micros = parseUtcTimestamp(value, false)
+      return micros === undefined ? value : { micros: String(micros) }
+    }),
+  )
 }
 
 /**
