@@ -1,5 +1,5 @@
 import type { WrittenFiles } from './data-file-store.js'
-import { deleteByVectors } from './deletion-vector-plan.js'
+import { type AttemptVectors, deleteByVectors } from './deletion-vector-plan.js'
 import type { AddAction, RemoveAction } from './log-entry.js'
 import type { KeyLocations, Snapshot } from './snapshot.js'
 import type { AttemptPlan, TableCore } from './table-core.js'
@@ -14,7 +14,9 @@ export async function planRemovals(
   plan: WritePlan,
   attempt: number,
   files: WrittenFiles,
+  vectors: AttemptVectors,
 ): Promise<AttemptPlan> {
+  vectors.begin(attempt)
   const empty: AttemptPlan = { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
   if (plan.clearBase) {
     return {
@@ -56,7 +58,8 @@ export async function planRemovals(
     }
   }
   if (locations.size === 0) return empty
-  if (snap.metadata.updateMode === 'merge-on-read') return deleteByVectors(core, snap, ctx, locations, files)
+  if (snap.metadata.updateMode === 'merge-on-read')
+    return deleteByVectors(core, snap, ctx, locations, files, vectors)
   // copy-on-write: rewrite each touched file without the keys.
   const add: AddAction[] = []
   const remove: RemoveAction[] = []

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { awaitCommitTurn, TURN_AFTER_LOST_RACES, type TurnScope, withCommitTurn } from './commit-turn.js'
 import { WrittenFiles } from './data-file-store.js'
 import { isAlreadyExists } from './file-system.js'
 import { committedMetadata } from './identity-marks.js'
 import { keyTouchedSince } from './keys-touched.js'
 import type { LogEntry, TableMetadata } from './log-entry.js'
+import type { Snapshot } from './snapshot.js'
 import type { AttemptPlan, CommitOutcome, CommitRequest, TableCore } from './table-core.js'
 import { ConflictError, TableProtocolError, TableWriteError } from './table-errors.js'
 import { protocolOf, writerProblem } from './table-protocol.js'
@@ -19,130 +21,186 @@ function sameSchema(a: TableMetadata, b: TableMetadata): boolean {
   )
 }
 
+/** What the attempts of one commit share. */
+interface CommitRun {
+  readonly core: TableCore
+  readonly request: CommitRequest
+  /** Identifies this commit's entry (a landed entry is recognised by it after an I/O error). */
+  readonly txnId: string
+  readonly turn: TurnScope
+  /** The newest snapshot an attempt planned against. */
+  snap: Snapshot
+  /** Files of the attempt that lost the last race: the next attempt may take some over (reuse), the rest go. */
+  lost?: WrittenFiles | undefined
+}
+
 /**
  * The commit loop: plan against the newest snapshot, create the next entry exclusively, rebase on a lost race.
- * Commits are serializable: each takes effect as if it ran alone at the version it created.
+ * Commits are serializable: each takes effect as if it ran alone at the version it created. After
+ * `TURN_AFTER_LOST_RACES` lost races in a row the writer takes the table's commit turn (commit-turn.ts), so a
+ * writer whose re-plan is slow is not outrun forever; other writers wait for the turn before creating an entry.
+ * Multi-table reservations and publications neither take nor wait for the turn.
  */
 export async function commitWithRetries(core: TableCore, request: CommitRequest): Promise<CommitOutcome> {
-  const { operation, start, written, options, planAttempt, plan, txn, publishing } = request
-  const txnId = randomUUID()
-  let snap = start
-  try {
-    for (let attempt = 0; attempt <= core.maxRetries; attempt++) {
-      if (attempt > 0) snap = await core.settledSnapshot(publishing)
-      const unwritable = writerProblem(snap.state.protocol)
-      if (unwritable !== undefined) throw new TableProtocolError(core.name, unwritable)
-      if (!sameSchema(snap.metadata, start.metadata)) {
-        throw new ConflictError(
-          core.name,
-          snap.version + 1,
-          'metadata-changed',
-          'the schema changed since this write was validated',
-        )
+  const fair = !request.txn && request.publishing === undefined
+  const run: CommitRun = {
+    core,
+    request,
+    txnId: randomUUID(),
+    turn: { path: core.path, fs: core.fs, table: core.name },
+    snap: request.start,
+  }
+  const attempts = async (first: number, underTurn: boolean): Promise<CommitOutcome> => {
+    for (let attempt = first; attempt <= core.maxRetries; attempt++) {
+      if (fair && !underTurn && attempt >= TURN_AFTER_LOST_RACES) {
+        return withCommitTurn(run.turn, () => attempts(attempt, true))
       }
-      if (options.readVersion !== undefined && plan && options.readVersion < snap.version) {
-        const key = await keyTouchedSince(core, options.readVersion, snap, plan.touchedKeys())
-        if (key !== undefined) {
-          throw new ConflictError(
-            core.name,
-            snap.version + 1,
-            'keys-touched',
-            `key ${key} was changed after version ${options.readVersion}`,
-          )
-        }
-      }
-      const attemptFiles = new WrittenFiles(core.fs)
-      let planned: AttemptPlan
-      try {
-        planned = await planAttempt(snap, attempt, attemptFiles)
-      } catch (error) {
-        await attemptFiles.discard()
-        throw error
-      }
-      const empty = planned.add.length === 0 && planned.remove.length === 0
-      if (empty && !planned.metadata) {
-        return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
-      }
-      // Autoincrement (identity) columns: the commit's metaData keeps their high-water marks above its values.
-      const metadata = committedMetadata(planned.metadata, snap.state, planned.add)
-      // A schema change may need a higher protocol (e.g. the first enum field's CHECK constraint).
-      const protocol = metadata ? protocolOf(metadata, snap.state.protocol) : snap.state.protocol
-      const draft: LogEntry = {
-        version: snap.version + 1,
-        commitInfo: {
-          timestamp: Date.now(),
-          operation,
-          readVersion: snap.version,
-          // A reservation changes nothing: its rows count in the version that publishes it.
-          rowsAdded: txn ? 0 : planned.rowsAdded,
-          rowsRemoved: txn ? 0 : planned.rowsRemoved,
-          txnId,
-          ...(planned.details ? { details: planned.details } : {}),
-        },
-        ...(protocol !== snap.state.protocol ? { protocol } : {}),
-        ...(metadata ? { metadata } : {}),
-        ...(txn
-          ? {
-              txn,
-              reserved: {
-                remove: planned.remove,
-                add: planned.add,
-                rowsAdded: planned.rowsAdded,
-                rowsRemoved: planned.rowsRemoved,
-              },
-            }
-          : {
-              ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
-              ...(planned.add.length > 0 ? { add: planned.add } : {}),
-            }),
-        ...(planned.appTxns?.length ? { appTxns: planned.appTxns } : {}),
-      }
-      // The entry records the live files and rows after it: every later replay and checkpoint is checked by them.
-      const after = replay(snap.state, [draft])
-      const entry: LogEntry = {
-        ...draft,
-        commitInfo: { ...draft.commitInfo, ...totalsOf(after) },
-      }
-      try {
-        await core.log.writeEntry(entry, snap.state)
-      } catch (error) {
-        if (isAlreadyExists(error)) {
-          await attemptFiles.discard()
-          // Random backoff, growing to 250 ms: with a 50 ms cap a writer whose re-plan is slower than its rivals'
-          // commits (4 processes upserting overlapping keys on a loaded machine) could lose 31 races in a row.
-          await sleep(Math.random() * Math.min(250, 2 ** attempt))
-          continue
-        }
-        // The entry may exist even though a later step (the directory fsync) failed.
-        const landed = await core.log.readEntry(entry.version).catch(() => undefined)
-        if (landed?.commitInfo.txnId !== txnId) {
-          await attemptFiles.discard()
-          throw new TableWriteError(core.name, `creating log entry ${entry.version}`, { cause: error })
-        }
-      }
-      const outcome = {
-        result: {
-          version: entry.version,
-          rowsAdded: planned.rowsAdded,
-          rowsRemoved: planned.rowsRemoved,
-          attempts: attempt + 1,
-        },
-        entry,
-        base: snap,
-        files: attemptFiles,
-      }
-      if (!txn) await core.adopt(outcome)
-      return outcome
+      const outcome = await tryAttempt(run, attempt, fair && !underTurn, underTurn)
+      if (outcome) return outcome
     }
     throw new ConflictError(
       core.name,
-      snap.version + 1,
+      run.snap.version + 1,
       'too-many-retries',
       `lost the race for a version ${core.maxRetries + 1} times`,
     )
+  }
+  try {
+    return await attempts(0, false)
   } catch (error) {
-    await written.discard()
+    await run.lost?.discard()
+    await request.written.discard()
     if (error instanceof ParquetFrameError) throw error
     throw new TableWriteError(core.name, 'committing', { cause: error })
   }
+}
+
+/** Removes the lost attempt's files that the next attempt's plan did not take over. */
+async function discardUnclaimed(lost: WrittenFiles | undefined, next: WrittenFiles): Promise<void> {
+  if (!lost) return
+  const claimed = new Set(next.paths)
+  for (let i = lost.paths.length - 1; i >= 0; i--)
+    if (claimed.has(lost.paths[i] as string)) lost.paths.splice(i, 1)
+  await lost.discard()
+}
+
+/**
+ * One attempt: plan against the newest snapshot and create the next entry. Undefined when it lost the race (its
+ * files are kept in `run.lost` for the next attempt). `gate`: wait for another writer's commit turn first.
+ */
+async function tryAttempt(
+  run: CommitRun,
+  attempt: number,
+  gate: boolean,
+  underTurn: boolean,
+): Promise<CommitOutcome | undefined> {
+  const { core, txnId } = run
+  const { operation, start, options, planAttempt, plan, txn, publishing } = run.request
+  if (attempt > 0) run.snap = await core.settledSnapshot(publishing)
+  const snap = run.snap
+  const unwritable = writerProblem(snap.state.protocol)
+  if (unwritable !== undefined) throw new TableProtocolError(core.name, unwritable)
+  if (!sameSchema(snap.metadata, start.metadata)) {
+    throw new ConflictError(
+      core.name,
+      snap.version + 1,
+      'metadata-changed',
+      'the schema changed since this write was validated',
+    )
+  }
+  if (options.readVersion !== undefined && plan && options.readVersion < snap.version) {
+    const key = await keyTouchedSince(core, options.readVersion, snap, plan.touchedKeys())
+    if (key !== undefined) {
+      throw new ConflictError(
+        core.name,
+        snap.version + 1,
+        'keys-touched',
+        `key ${key} was changed after version ${options.readVersion}`,
+      )
+    }
+  }
+  const attemptFiles = new WrittenFiles(core.fs)
+  let planned: AttemptPlan
+  try {
+    planned = await planAttempt(snap, attempt, attemptFiles)
+  } catch (error) {
+    await attemptFiles.discard()
+    throw error
+  }
+  await discardUnclaimed(run.lost, attemptFiles)
+  run.lost = undefined
+  const empty = planned.add.length === 0 && planned.remove.length === 0
+  if (empty && !planned.metadata) {
+    return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
+  }
+  // Autoincrement (identity) columns: the commit's metaData keeps their high-water marks above its values.
+  const metadata = committedMetadata(planned.metadata, snap.state, planned.add)
+  // A schema change may need a higher protocol (e.g. the first enum field's CHECK constraint).
+  const protocol = metadata ? protocolOf(metadata, snap.state.protocol) : snap.state.protocol
+  const draft: LogEntry = {
+    version: snap.version + 1,
+    commitInfo: {
+      timestamp: Date.now(),
+      operation,
+      readVersion: snap.version,
+      // A reservation changes nothing: its rows count in the version that publishes it.
+      rowsAdded: txn ? 0 : planned.rowsAdded,
+      rowsRemoved: txn ? 0 : planned.rowsRemoved,
+      txnId,
+      ...(planned.details ? { details: planned.details } : {}),
+    },
+    ...(protocol !== snap.state.protocol ? { protocol } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(txn
+      ? {
+          txn,
+          reserved: {
+            remove: planned.remove,
+            add: planned.add,
+            rowsAdded: planned.rowsAdded,
+            rowsRemoved: planned.rowsRemoved,
+          },
+        }
+      : {
+          ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
+          ...(planned.add.length > 0 ? { add: planned.add } : {}),
+        }),
+    ...(planned.appTxns?.length ? { appTxns: planned.appTxns } : {}),
+  }
+  // The entry records the live files and rows after it: every later replay and checkpoint is checked by them.
+  const after = replay(snap.state, [draft])
+  const entry: LogEntry = {
+    ...draft,
+    commitInfo: { ...draft.commitInfo, ...totalsOf(after) },
+  }
+  if (gate) await awaitCommitTurn(run.turn)
+  try {
+    await core.log.writeEntry(entry, snap.state)
+  } catch (error) {
+    if (isAlreadyExists(error)) {
+      run.lost = attemptFiles
+      // Random backoff, growing to 250 ms, spreads contending writers; under the turn no new rival passes.
+      if (!underTurn) await sleep(Math.random() * Math.min(250, 2 ** attempt))
+      return undefined
+    }
+    // The entry may exist even though a later step (the directory fsync) failed.
+    const landed = await core.log.readEntry(entry.version).catch(() => undefined)
+    if (landed?.commitInfo.txnId !== txnId) {
+      await attemptFiles.discard()
+      throw new TableWriteError(core.name, `creating log entry ${entry.version}`, { cause: error })
+    }
+  }
+  const outcome = {
+    result: {
+      version: entry.version,
+      rowsAdded: planned.rowsAdded,
+      rowsRemoved: planned.rowsRemoved,
+      attempts: attempt + 1,
+    },
+    entry,
+    base: snap,
+    files: attemptFiles,
+  }
+  if (!txn) await core.adopt(outcome)
+  return outcome
 }

@@ -3,6 +3,7 @@ import type pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
+import { AttemptVectors } from './deletion-vector-plan.js'
 import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
@@ -338,6 +339,7 @@ export class Table {
       throw new TableWriteError(this.name, 'writing data files', { cause: error })
     }
     const rowsAdded = plan.rows?.height ?? 0
+    const vectors = new AttemptVectors()
     return {
       table: this,
       operation,
@@ -346,7 +348,7 @@ export class Table {
       options,
       plan,
       planAttempt: async (snap, attempt, files) => {
-        const base = await planRemovals(this.core, snap, plan, attempt, files)
+        const base = await planRemovals(this.core, snap, plan, attempt, files, vectors)
         return { ...base, add: [...newRows, ...base.add], rowsAdded }
       },
     }

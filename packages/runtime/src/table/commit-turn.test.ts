@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
+import { commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
+import { DataFileStore } from './data-file-store.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { createTable, openTable, type Table } from './table.js'
+import { ConflictError } from './table-errors.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+let path: string
+
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+  path = join(dir, 'users')
+  const table = await createTable(path, { entity: userEntity, enums: userEnums })
+  await table.append(users(range(0, 20)))
+})
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await cleanup()
+})
+
+const ENTRY = /_delta_log[/\\]\d{20}\.json$/
+
+/** Whether a file exists. */
+function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  )
+}
+
+/** A pf writer that does not know the commit turn (as an older pf or another Delta writer): it never waits. */
+async function turnBlindWriter(): Promise<Table> {
+  const fs = new FaultyFileSystem().inject({
+    op: 'lstat',
+    path: /commit-turn\.lock$/,
+    code: 'ENOENT',
+    times: Number.POSITIVE_INFINITY,
+  })
+  return openTable(path, { fs })
+}
+
+/** Deletion vector files under the table. */
+async function vectorFiles(): Promise<string[]> {
+  return (await readdir(path)).filter((n) => n.startsWith('deletion_vector_')).sort()
+}
+
+describe('the commit turn', () => {
+  it(`is taken after ${TURN_AFTER_LOST_RACES} lost races and released when the commit gives up`, async () => {
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs, maxRetries: 5 })
+    const turnHeld: boolean[] = []
+    let next = 100
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: 6,
+      before: async () => {
+        turnHeld.push(await exists(commitTurnPath(path)))
+        await rival.append(users([next++]))
+      },
+    })
+    const error = await writer.upsert(users([3], 'w')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConflictError)
+    expect(error).toMatchObject({ reason: 'too-many-retries' })
+    expect(turnHeld).toEqual([false, false, false, true, true, true])
+    expect(await exists(commitTurnPath(path))).toBe(false)
+    // Nobody waits for a turn that is gone: the next commit is the next version at once.
+    const after = await writer.upsert(users([3], 'w'))
+    expect(after).toMatchObject({ version: 8, attempts: 1 })
+  })
+
+  it('is released when planning under it fails', async () => {
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    let next = 100
+    let heldWhenFailing: boolean | undefined
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: TURN_AFTER_LOST_RACES,
+      before: async () => {
+        await rival.append(users([next++]))
+        // After the last lost race, the re-plan under the turn reads the rival's new entry: it fails.
+        if (next - 100 === TURN_AFTER_LOST_RACES) {
+          fs.inject({
+            op: 'readFile',
+            path: ENTRY,
+            code: 'EIO',
+            before: async () => {
+              heldWhenFailing = await exists(commitTurnPath(path))
+            },
+          })
+        }
+      },
+    })
+    await expect(writer.upsert(users([3], 'w'))).rejects.toThrow(/EIO/)
+    expect(heldWhenFailing).toBe(true)
+    expect(await exists(commitTurnPath(path))).toBe(false)
+    expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 20), 100, 101, 102])
+  })
+
+  it('left by a crashed holder is taken over, by a writer that waits for it and by one that takes it', async () => {
+    const lock = commitTurnPath(path)
+    const seedStale = async (): Promise<void> => {
+      const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+      await new Promise((resolve) => child.on('exit', resolve))
+      const owner = { pid: child.pid, host: hostname(), time: Date.now(), token: randomUUID() }
+      await mkdir(dirname(lock), { recursive: true })
+      await writeFile(lock, JSON.stringify(owner))
+    }
+    await seedStale()
+    const table = await openTable(path)
+    expect(await table.upsert(users([1], 'a'))).toMatchObject({ attempts: 1 })
+    expect(await exists(lock)).toBe(false)
+
+    await seedStale()
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    let next = 100
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: TURN_AFTER_LOST_RACES,
+      before: async () => void (await rival.append(users([next++]))),
+    })
+    const result = await writer.upsert(users([2], 'b'))
+    expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 1)
+    expect(await exists(lock)).toBe(false)
+    const rows = await (await openTable(path)).findByKeys([1, 2])
+    expect(rows.getColumn('name').toArray()).toEqual(['a1', 'b2'])
+  })
+})
+
+describe('a retry re-plans without waste', () => {
+  it('a merge-on-read delete that loses 5 races reads the file once, writes one vector file and leaves no other', async () => {
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    let next = 100
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: 5,
+      before: async () => void (await rival.append(users([next++]))),
+    })
+    const positionsOf = vi.spyOn(DataFileStore.prototype, 'positionsOf')
+    const result = await writer.deleteKeys([4, 7])
+    expect(result).toMatchObject({ attempts: 6, rowsRemoved: 2 })
+    expect(positionsOf).toHaveBeenCalledTimes(1)
+    const vectorWrites = fs.calls.filter(
+      (c) => c.startsWith('createExclusive') && c.includes('deletion_vector_'),
+    )
+    expect(vectorWrites).toHaveLength(1)
+    expect(await vectorFiles()).toHaveLength(1)
+    const expected = [...range(0, 20), ...range(100, 105)].filter((k) => k !== 4 && k !== 7)
+    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+  })
+
+  it('a rival that changes the same file makes the retry plan it again: both deletes hold', async () => {
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    const rounds: (() => Promise<unknown>)[] = [() => rival.append(users([100])), () => rival.deleteKeys([5])]
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: 2,
+      before: async () => void (await rounds.shift()?.()),
+    })
+    const result = await writer.deleteKeys([4])
+    expect(result).toMatchObject({ attempts: 3, rowsRemoved: 1 })
+    const expected = [...range(0, 20), 100].filter((k) => k !== 4 && k !== 5)
+    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+    // The rival's vector and the writer's (joined with it); the lost attempts' files are gone.
+    expect(await vectorFiles()).toHaveLength(2)
+  })
+})
+
+describe('real processes', { timeout: 300_000 }, () => {
+  let worker: string
+  beforeAll(async () => {
+    worker = await prepareWorker('flood-worker')
+  })
+  afterAll(() => rm(dirname(dirname(dirname(worker))), { recursive: true, force: true }))
+
+  it('a writer slow between planning and committing commits within a bound against 3 processes committing non-stop', async () => {
+    const flood = [1, 2, 3].map((id) => new WorkerProcess(worker, [path, String(id)]))
+    try {
+      await Promise.all(flood.map((w) => w.waitFor('ACK', 3)))
+      // Every attempt of this writer waits 200 ms before creating its entry: the rivals commit meanwhile.
+      const fs = new FaultyFileSystem().inject({
+        op: 'createExclusive',
+        path: ENTRY,
+        times: Number.POSITIVE_INFINITY,
+        before: () => sleep(200),
+      })
+      const writer = await openTable(path, { fs, maxRetries: 20 })
+      const result = await writer.deleteKeys([4])
+      // Races lost before taking the turn, at most one per rival commit already past its wait, then the win.
+      expect(result.attempts).toBeLessThanOrEqual(TURN_AFTER_LOST_RACES + flood.length + 1)
+      expect(await (await openTable(path)).findByKey(4)).toBeNull()
+    } finally {
+      for (const w of flood) w.send('stop')
+      await Promise.all(flood.map((w) => w.exited))
+    }
+    for (const w of flood) expect(w.failures()).toEqual([])
+    expect(await exists(commitTurnPath(path))).toBe(false)
+  })
+})
