@@ -14,8 +14,13 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
  * nothing; 2 means column mapping (pf reads name mode); 3 lists reader features, each of which pf must support.
  */
 
-/** Reader features pf implements. */
-const READER_FEATURES: ReadonlySet<string> = new Set([PF_AVRO_FEATURE, 'columnMapping', 'deletionVectors'])
+/** Reader features pf implements (timestampNtz: `read()` of other writers' tables reads it as a zone-less datetime). */
+const READER_FEATURES: ReadonlySet<string> = new Set([
+  PF_AVRO_FEATURE,
+  'columnMapping',
+  'deletionVectors',
+  'timestampNtz',
+])
 /**
  * Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors, identity
  * columns: every commit keeps the high-water mark at or above the values it writes, see identity-marks.ts).
