@@ -10,6 +10,8 @@ export interface KeyIndexEntry {
   /** Positions in `df` of the key columns. */
   readonly keyColumns: readonly number[]
   readonly index: KeyPositionIndex
+  /** `df.row`, taken once (a property read of a polars frame asks polars for its column names). */
+  readonly readRow: (row: number) => unknown[]
 }
 
 /**

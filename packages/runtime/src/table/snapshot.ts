@@ -14,7 +14,7 @@ import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
 import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
-import type { TableMetadata } from './log-entry.js'
+import type { AddAction, TableMetadata } from './log-entry.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
@@ -56,6 +56,10 @@ export interface FoundRow {
   /** The row's values in `columns` order (as `df.row` gives them), when already read. */
   readonly values?: readonly unknown[]
 }
+
+/** Cache keys of data files per snapshot context (table and schema), resolved once per add action. */
+const cacheKeys = new WeakMap<SnapshotContext, { schema: number; byAdd: WeakMap<AddAction, string> }>()
+let nextSchema = 0
 
 /** Why a key index gave no row: no candidate (or only deleted ones), or a live candidate holding another key. */
 const ABSENT = 'absent'
@@ -118,8 +122,10 @@ export class Snapshot {
   }
   /** Live data files, oldest first. */
   get files(): readonly LiveFile[] {
-    return [...this.state.files.values()]
+    this.fileList ??= [...this.state.files.values()]
+    return this.fileList
   }
+  private fileList: readonly LiveFile[] | undefined
   /** Visible rows, from the log alone (no file is read). */
   get numRows(): number {
     return liveRows(this.state)
@@ -249,9 +255,9 @@ export class Snapshot {
       const indexed = await this.indexed(file)
       if (indexed) {
         for (const k of fileKeys) {
-          const row = await this.heldRow(indexed, file, k)
-          if (typeof row === 'number') frames.push(indexed.df.slice(row, 1))
-          else if (row === UNSURE) frames.push(await this.matching(file, [k]))
+          const hit = await this.heldRow(indexed, file, k)
+          if (typeof hit !== 'string') frames.push(indexed.df.slice(hit.row, 1))
+          else if (hit === UNSURE) frames.push(await this.matching(file, [k]))
         }
       } else {
         frames.push(await this.matching(file, fileKeys))
@@ -279,10 +285,10 @@ export class Snapshot {
     for (const [file] of this.candidates([encoded])) {
       const held = await this.indexed(file)
       if (held) {
-        const row = await this.heldRow(held, file, encoded)
-        if (typeof row === 'number')
-          return { df: held.df, row: row, columns: held.columns, values: held.df.row(row) }
-        if (row === ABSENT) continue
+        const hit = await this.heldRow(held, file, encoded)
+        if (typeof hit !== 'string')
+          return { df: held.df, row: hit.row, columns: held.columns, values: hit.values }
+        if (hit === ABSENT) continue
       } else {
         const index = await this.positionIndex(file)
         if (index) {
@@ -308,8 +314,8 @@ export class Snapshot {
       if (indexed) {
         found = []
         for (const k of fileKeys) {
-          const row = await this.heldRow(indexed, file, k)
-          if (typeof row === 'number' || (row === UNSURE && (await this.matching(file, [k])).height > 0))
+          const hit = await this.heldRow(indexed, file, k)
+          if (typeof hit !== 'string' || (hit === UNSURE && (await this.matching(file, [k])).height > 0))
             found.push(k)
         }
         rows = found.length
@@ -377,7 +383,18 @@ export class Snapshot {
 
   /** Where the process-wide key index keeps a data file: by table identity (a re-created table shares nothing). */
   private cacheKey(file: LiveFile): string {
-    return `${this.ctx.identity}\u0000${this.ctx.store.absolute(file)}`
+    let keys = cacheKeys.get(this.ctx)
+    if (!keys) {
+      keys = { schema: nextSchema++, byAdd: new WeakMap() }
+      cacheKeys.set(this.ctx, keys)
+    }
+    let key = keys.byAdd.get(file.add)
+    if (key === undefined) {
+      // The schema too: a held file's rows are read through it (a migration's new field, a rename).
+      key = `${this.ctx.identity}\u0000${keys.schema}\u0000${this.ctx.store.absolute(file)}`
+      keys.byAdd.set(file.add, key)
+    }
+    return key
   }
 
   /** The rows deleted from a file by its deletion vector (undefined: none). */
@@ -390,17 +407,21 @@ export class Snapshot {
    * key: a hash collision or a wrong index file; the caller asks the file). A hash match is confirmed against the
    * row's key; a key polars hands out inexactly (an integer beyond 2^53) is confirmed by encoding the row's frame.
    */
-  private async heldRow(held: KeyIndexEntry, file: LiveFile, key: string): Promise<number | Miss> {
+  private async heldRow(
+    held: KeyIndexEntry,
+    file: LiveFile,
+    key: string,
+  ): Promise<{ row: number; values: unknown[] } | Miss> {
     const positions = held.index.candidates(key)
     if (positions.length === 0) return ABSENT
     const deleted = await this.deletedPositions(file)
     let miss: Miss = ABSENT
     for (const p of positions) {
       if (deleted?.has(p)) continue
-      const values = held.df.row(p)
+      const values = held.readRow(p)
       const own = this.ctx.codec.encodeValues(held.keyColumns.map((c) => values[c]))
       const exact = own ?? this.ctx.codec.encodeFrame(held.df.slice(p, 1))[0]
-      if (exact === key) return p
+      if (exact === key) return { row: p, values }
       miss = UNSURE
     }
     return miss
@@ -491,6 +512,8 @@ export class Snapshot {
       (await this.positionIndex(file, df)) ??
       buildKeyPositionIndex(fileIdentity(file), codec.columns, codec.encodeFrame(df))
     const keyColumns = codec.columns.map((c) => columns.indexOf(c))
-    return keyIndex.set(path, { df, columns, keyColumns, index })
+    // Read once: every property read of a polars frame (a Proxy) fetches its column names from polars.
+    const readRow = df.row
+    return keyIndex.set(path, { df, columns, keyColumns, index, readRow })
   }
 }

@@ -119,6 +119,23 @@ describe('find by key through key position indexes', () => {
     expect((rows.getColumn('name').toArray() as string[]).sort()).toEqual(['new10', 'u12', 'u9000'])
   })
 
+  it('a held file is read through the newest schema after a rename that rewrote nothing', async () => {
+    const table = await createTable(`${dir}/users`, { entity: userEntity, enums: userEnums })
+    await table.upsert(users(range(0, 5000)))
+    for (let i = 0; i < 3; i++) expect(await nameOf(table, 7)).toBe('u7')
+    const renamed: EntityIR = {
+      ...userEntity,
+      fields: userEntity.fields.map((f) =>
+        f.name === 'name' ? { ...f, name: 'fullName', column: 'fullName' } : f,
+      ),
+    }
+    await table.evolveSchema(renamed, userEnums, { renames: { name: 'fullName' } })
+    for (let i = 0; i < 2; i++) {
+      const found = await (await table.snapshot()).findRow(7)
+      expect(found?.df.slice(found.row, 1).toRecords()[0]).toMatchObject({ id: 7, fullName: 'u7' })
+    }
+  })
+
   it('BigInt keys beyond 2^53 in a held file are matched exactly', async () => {
     const entity: EntityIR = {
       ...userEntity,
