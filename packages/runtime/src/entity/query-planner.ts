@@ -5,7 +5,7 @@ import type { Key } from '../table/key-codec.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import { decimalSortKeys } from './decimal-compare.js'
 import { QueryError } from './entity-errors.js'
-import { compileWhere, type WhereContext } from './where-compiler.js'
+import { checkValue, compileWhere, type WhereContext } from './where-compiler.js'
 
 /** At most this many `in` values are handed to the table for file pruning (its row filter is an OR chain). */
 const MAX_PRUNING_VALUES = 32
@@ -70,13 +70,46 @@ export function planQuery(
   query: PlannableQuery,
   indexes: readonly IndexGroup[] = [],
 ): QueryPlan {
-  const filter = compileWhere(ctx, query.where)
+  const probe = planProbe(ctx, query.where, indexes)
+  if (!probe?.covers) {
+    const filter = compileWhere(ctx, query.where)
+    return {
+      prune: filter ? prunePredicates(ctx, query.where) : [],
+      filter,
+      sort: planOrderBy(ctx, query.orderBy),
+      ...planSelect(ctx, primaryKey, query.select),
+      probe: filter ? probe : undefined,
+    }
+  }
+  // Exactly an index lookup: its values are checked as compileWhere checks them, and its polars expression (about a
+  // millisecond per expression object in nodejs-polars 0.24) is built only if a read needs it.
+  checkLookup(ctx, query.where as Record<string, unknown>)
+  let filter: pl.Expr | undefined
   return {
-    prune: filter ? prunePredicates(ctx, query.where) : [],
-    filter,
+    prune: prunePredicates(ctx, query.where),
+    get filter() {
+      filter ??= compileWhere(ctx, query.where)
+      return filter
+    },
     sort: planOrderBy(ctx, query.orderBy),
     ...planSelect(ctx, primaryKey, query.select),
-    probe: filter ? planProbe(ctx, query.where, indexes) : undefined,
+    probe,
+  }
+}
+
+/** The checks compileWhere makes of a where clause that is only equality / `in` on known fields (see `equalityValues`). */
+function checkLookup(ctx: WhereContext, where: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(where)) {
+    const field = ctx.fields.get(name)
+    if (value === undefined || value === null || !field) continue
+    if (typeof value !== 'object' || value instanceof Date) {
+      checkValue(ctx, field, value, 'equals')
+      continue
+    }
+    for (const [op, operand] of Object.entries(value)) {
+      if (op === 'equals' && operand !== null && operand !== undefined) checkValue(ctx, field, operand, op)
+      if (op === 'in' && Array.isArray(operand)) for (const v of operand) checkValue(ctx, field, v, op)
+    }
   }
 }
 

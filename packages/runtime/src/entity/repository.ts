@@ -179,8 +179,8 @@ export class Repository<T extends object> {
   async count(where?: WhereInput<T>): Promise<number> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
-    if (!plan.filter) return snapshot.numRows
     if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe))
+    if (!plan.filter) return snapshot.numRows
     const lf = await this.scan(snapshot, plan)
     const df = await lf.filter(plan.filter).select(pl.len().alias('n')).collect()
     return Number(df.getColumn('n').get(0))
@@ -190,8 +190,8 @@ export class Repository<T extends object> {
   async exists(where: WhereInput<T>): Promise<boolean> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
-    if (!plan.filter) return snapshot.numRows > 0
     if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe)) > 0
+    if (!plan.filter) return snapshot.numRows > 0
     const lf = await this.scan(snapshot, plan)
     return (await lf.filter(plan.filter).select(this.pk.column).limit(1).collect()).height > 0
   }

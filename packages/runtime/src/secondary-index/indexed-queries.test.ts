@@ -208,6 +208,13 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
     expect(await repo.count({ name: 'hit' })).toBe(4)
     expect((await repo.findBy({ name: 'moved' })).map((p) => p.id)).toEqual([807])
     expect(repo.indexes.reads.filesDecoded).toBeLessThanOrEqual(4)
+    // An exact lookup checks its values as any where clause does (its filter expression is never built).
+    const bad = { name: 5 } as unknown as { name: string }
+    await expect(repo.findBy(bad)).rejects.toThrow("Person.name: 'equals' expects a string, got number 5")
+    await expect(repo.count({ name: { in: ['hit', 7 as unknown as string] } })).rejects.toThrow(
+      "Person.name: 'in' expects a string, got number 7",
+    )
+    await expect(repo.exists({ name: { equals: '\ud800' } })).rejects.toMatchObject({ name: 'QueryError' })
   })
 
   it('a unique check reads no data file once the indexes exist, at any table size', async () => {
