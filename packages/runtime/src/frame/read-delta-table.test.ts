@@ -171,11 +171,11 @@ describe('read() of a Delta table another writer created', () => {
   })
 
   it('refuses a table that needs a reader feature pf lacks, naming the feature and the table', async () => {
-    const root = join(dir, 'ntz')
-    await writeForeignTable(root, ['timestampNtz'])
+    const root = join(dir, 'widened')
+    await writeForeignTable(root, ['typeWidening'])
     const error = await read(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableProtocolError)
-    expect((error as Error).message).toContain('timestampNtz')
+    expect((error as Error).message).toContain('typeWidening')
     expect((error as Error).message).toContain(root)
   })
 })
