@@ -149,6 +149,11 @@ export class Snapshot {
     return out
   }
 
+  /** The live files (in order) whose statistics may hold rows matching `where`: a unique check looks only there. */
+  filesMatching(where: readonly ColumnPredicate[]): LiveFile[] {
+    return this.pruned({ where })
+  }
+
   /** Files to read for a scan, pruned by the predicate and keys. */
   private pruned(options: ScanOptions): LiveFile[] {
     let files: LiveFile[] = [...this.state.files.values()]
