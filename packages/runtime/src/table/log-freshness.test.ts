@@ -15,6 +15,10 @@ class CountingFileSystem extends NodeFileSystem {
     this.calls.push(`stat ${path}`)
     return super.stat(path)
   }
+  override statSync(path: string): FileStat {
+    this.calls.push(`stat ${path}`)
+    return super.statSync(path)
+  }
   override async readFile(path: string): Promise<Uint8Array> {
     this.calls.push(`readFile ${path}`)
     return super.readFile(path)

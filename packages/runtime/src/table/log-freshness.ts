@@ -17,14 +17,15 @@ const RACY_MS = 1000
  */
 export class LogFreshness {
   private seen: { readonly identity: string; readonly version: number } | undefined
-  private readonly enabled: boolean
+  /** The real file system (other seams may not keep folder times): undefined disables the probe. */
+  private readonly node: NodeFileSystem | undefined
 
   constructor(
-    private readonly fs: FileSystem,
+    fs: FileSystem,
     /** The `_delta_log/` folder. */
     private readonly dir: string,
   ) {
-    this.enabled = fs instanceof NodeFileSystem
+    this.node = fs instanceof NodeFileSystem ? fs : undefined
   }
 
   /** True when a full check was recorded (a probe may then answer alone). */
@@ -34,10 +35,16 @@ export class LogFreshness {
 
   /** The folder's state now (taken when a full check starts: a commit during or after the check is recent, so not trusted). */
   async probe(): Promise<{ stat: FileStat; at: number } | undefined> {
-    if (!this.enabled) return undefined
+    if (!this.node) return undefined
     const at = Date.now()
-    const stat = await this.fs.stat(this.dir).catch(() => undefined)
-    return stat?.identity ? { stat, at } : undefined
+    let stat: FileStat
+    try {
+      // Synchronous: this stat is the whole cost of a warm read's freshness check (see NodeFileSystem.statSync).
+      stat = this.node.statSync(this.dir)
+    } catch {
+      return undefined
+    }
+    return stat.identity ? { stat, at } : undefined
   }
 
   /** True when the probe proves `version` is still the newest (nothing in the folder changed since it was found). */
