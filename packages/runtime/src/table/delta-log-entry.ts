@@ -20,7 +20,7 @@ import {
 import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './column-mapping.js'
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
-import { foreignTableMetadata } from './foreign-table-metadata.js'
+import { foreignTableMetadata, refuseForeignWrite } from './foreign-table-metadata.js'
 import { identityMarksByField, withDeltaIdentityMarks } from './identity-columns.js'
 import type {
   AddAction,
@@ -35,6 +35,7 @@ import { checkMetadata, checkPfCommitFields } from './log-entry-schema.js'
 import { TableCorruptError, TableProtocolError } from './table-errors.js'
 import type { TableState } from './table-state.js'
 import { type Tombstone, unexpiredTombstones } from './table-tombstones.js'
+import { withDeltaTextStored } from './text-stored-fields.js'
 
 /**
  * A pf log entry as a Delta commit and back: the one translation between pf's view of a version (LogEntry) and
@@ -168,6 +169,7 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
     schemaString: deltaSchemaFor(stored, metadata.enums, {
       ...(mapping ? { columnMapping: mapping.fields } : {}),
       identityHighWaterMarks: identityMarksByField(metadata),
+      textStored: new Set(metadata.textStoredFields),
     }).schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,
@@ -213,7 +215,9 @@ function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMeta
   }
   const mapped = mapping.value ? { ...checked.value, columnMapping: mapping.value } : checked.value
   // Autoincrement fields are identity columns: their high-water marks live in the schema (other writers raise them).
-  return withDeltaIdentityMarks(mapped, meta.schemaString, source)
+  const marked = withDeltaIdentityMarks(mapped, meta.schemaString, source)
+  // Avro tables from before bytes storage keep Decimal/Bytes text where their schema says string.
+  return withDeltaTextStored(marked, meta.schemaString, source)
 }
 
 /** Whether a commit changes rows (OPTIMIZE and format rewrites only rearrange them: `dataChange` false). */
@@ -313,6 +317,7 @@ function toDeltaAdd(
 export function encodeLogEntry(entry: LogEntry, before: TableState | undefined): string {
   const metadata = entry.metadata ?? before?.metadata
   if (!metadata) throw new Error(`log entry ${entry.version} has no metadata to apply to`)
+  refuseForeignWrite(before?.metadata ?? metadata)
   const timestamp = entry.commitInfo.timestamp
   const dataChange = changesData(entry.commitInfo.operation)
   const kinds = statKinds(metadata)
@@ -438,6 +443,7 @@ function fromReserved(
  * vectors as committed) and one `remove` per unexpired tombstone (`dataChange: false`), for VACUUM. No commitInfo.
  */
 export function deltaCheckpointActions(state: TableState, now = Date.now()): DeltaCheckpointAction[] {
+  refuseForeignWrite(state.metadata)
   const kinds = statKinds(state.metadata)
   const actions: DeltaCheckpointAction[] = [
     {

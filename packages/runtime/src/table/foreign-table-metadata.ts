@@ -26,6 +26,19 @@ export function foreignSchemaOf(metadata: TableMetadata): DeltaStructType | unde
   return foreignSchemas.get(metadata)
 }
 
+/**
+ * Every commit and checkpoint pf writes passes here (encodeLogEntry, deltaCheckpointActions, toCheckpoint): another
+ * writer's table is never written (pf would store its own types and drop the writer's configuration), until
+ * entities adopt such tables (docs/tables.md).
+ */
+export function refuseForeignWrite(metadata: TableMetadata): void {
+  if (foreignSchemas.has(metadata))
+    throw new TableProtocolError(
+      metadata.entity.name,
+      'a Delta table another writer created (no pf.* configuration): pf reads it (read()) but does not write to it',
+    )
+}
+
 /** The pf type of a Delta type, or undefined when pf has none (structs, maps, timestamp_ntz, variant). */
 export function pfTypeOfDelta(type: DeltaDataType): FieldType | undefined {
   if (typeof type === 'object') {
