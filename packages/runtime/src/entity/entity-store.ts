@@ -3,15 +3,14 @@ import { declaredEntityBasePath, getConfig } from '../config/index.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileSystem } from '../table/file-system.js'
-import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
 import { createTable, openTable, type Table } from '../table/table.js'
-import { TableExistsError, TableNotFoundError } from '../table/table-errors.js'
+import { TableExistsError, TableNotFoundError, TableProtocolError } from '../table/table-errors.js'
 import { EntitySchemaError } from './entity-errors.js'
 import { tableFolder } from './entity-ir-check.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
 import { type EntityTransaction, runTransaction } from './entity-transaction.js'
 import { fieldTypeToString } from './field-type-spec.js'
-import { foreignTableProblems } from './foreign-table-check.js'
+import { foreignTableError } from './foreign-table-check.js'
 import { Repository } from './repository.js'
 
 /** Options of `openStore`. */
@@ -81,8 +80,15 @@ export class EntityStore {
 
   /** The table directory of an entity: `storage` under the base path; throws when it would leave the base. */
   tablePath(entry: RegisteredEntity): string {
-    return tableFolder(this.basePath, entry.ir)
+    // Resolved and checked once per entity: every find asks for its table.
+    let path = this.tablePaths.get(entry)
+    if (path === undefined) {
+      path = tableFolder(this.basePath, entry.ir)
+      this.tablePaths.set(entry, path)
+    }
+    return path
   }
+  private readonly tablePaths = new WeakMap<RegisteredEntity, string>()
 
   /** The format new tables of this entity get. */
   formatOf(entry: RegisteredEntity): StorageFormatName {
@@ -108,6 +114,9 @@ export class EntityStore {
     try {
       table = await openTable(path, options)
     } catch (error) {
+      // Another writer's Delta table: say which fields fit it and which do not.
+      if (error instanceof TableProtocolError)
+        throw (await foreignTableError(entry.ir, path, this.fs)) ?? error
       if (!(error instanceof TableNotFoundError)) throw error
       try {
         // Relation targets given as classes (decorators) are stored by name: the IR holds '' until resolved.
@@ -121,15 +130,6 @@ export class EntityStore {
         if (!(createError instanceof TableExistsError)) throw createError
         table = await openTable(path, options)
       }
-    }
-    const foreign = foreignSchemaOf(table.metadata)
-    if (foreign) {
-      // Another writer's table: its fields are the Delta schema's; pf does not add its pf.* metadata to it yet.
-      const fit = foreignTableProblems(entry.ir, foreign, table.metadata.partitionBy)
-      throw new EntitySchemaError(path, [
-        ...fit,
-        `${entry.ir.name}: ${path} is a Delta table another writer created (no pf.* configuration); read() reads it, entities do not adopt it yet`,
-      ])
     }
     checkStoredSchema(entry, table, path, entry.formatExplicit ? format : undefined)
     return table

@@ -1,5 +1,10 @@
 import { type DeltaDataType, type DeltaStructType, deltaTypeFor } from '../delta/delta-schema.js'
 import type { EntityIR } from '../schema/schema-ir.js'
+import type { FileSystem } from '../table/file-system.js'
+import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
+import { nodeFileSystem } from '../table/node-file-system.js'
+import { TableLog } from '../table/table-log.js'
+import { EntitySchemaError } from './entity-errors.js'
 
 /**
  * Whether an entity fits a Delta table another writer created (Spark, delta-rs: no `pf.*` configuration): each
@@ -52,4 +57,22 @@ export function foreignTableProblems(
       `${entity.name}: the Delta table is partitioned by (${partitionColumns.join(', ')}), the entity by (${declared.join(', ')})`,
     )
   return problems
+}
+
+/**
+ * The error for an entity whose table folder holds another writer's Delta table (pf's Table API refuses to open
+ * it): the fields that do not fit, and that pf does not adopt such tables yet. Undefined for any other table.
+ */
+export async function foreignTableError(
+  entity: EntityIR,
+  path: string,
+  fs: FileSystem = nodeFileSystem,
+): Promise<EntitySchemaError | undefined> {
+  const state = await new TableLog(path, fs, path).latest().catch(() => undefined)
+  const schema = state && foreignSchemaOf(state.metadata)
+  if (!state || !schema) return undefined
+  return new EntitySchemaError(path, [
+    ...foreignTableProblems(entity, schema, state.metadata.partitionBy),
+    `${entity.name}: ${path} is a Delta table another writer created (no pf.* configuration); read() reads it, entities do not adopt it yet`,
+  ])
 }

@@ -3,6 +3,7 @@ import pl from 'nodejs-polars'
 import type { DeltaColumnMappingEntry } from '../delta/delta-schema.js'
 import { parseDeltaSchema } from '../delta/delta-schema.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { refuseForeignTable } from './foreign-table-metadata.js'
 import type { ColumnMappingMetadata, FillValue, TableMetadata } from './log-entry.js'
 import { polarsTypeForField } from './polars-schema.js'
 
@@ -19,6 +20,7 @@ export class ColumnMapping {
   private readonly fills: Readonly<Record<string, FillValue>>
 
   constructor(private readonly metadata: TableMetadata) {
+    refuseForeignTable(metadata)
     this.physical = physicalColumnsOf(metadata)
     this.fills = metadata.fillValues ?? {}
   }

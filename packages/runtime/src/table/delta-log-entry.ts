@@ -20,7 +20,7 @@ import {
 import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './column-mapping.js'
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
-import { foreignTableMetadata, refuseForeignWrite } from './foreign-table-metadata.js'
+import { foreignTableMetadata, refuseForeignTable } from './foreign-table-metadata.js'
 import { identityMarksByField, withDeltaIdentityMarks } from './identity-columns.js'
 import type {
   AddAction,
@@ -317,7 +317,7 @@ function toDeltaAdd(
 export function encodeLogEntry(entry: LogEntry, before: TableState | undefined): string {
   const metadata = entry.metadata ?? before?.metadata
   if (!metadata) throw new Error(`log entry ${entry.version} has no metadata to apply to`)
-  refuseForeignWrite(before?.metadata ?? metadata)
+  refuseForeignTable(before?.metadata ?? metadata)
   const timestamp = entry.commitInfo.timestamp
   const dataChange = changesData(entry.commitInfo.operation)
   const kinds = statKinds(metadata)
@@ -443,7 +443,7 @@ function fromReserved(
  * vectors as committed) and one `remove` per unexpired tombstone (`dataChange: false`), for VACUUM. No commitInfo.
  */
 export function deltaCheckpointActions(state: TableState, now = Date.now()): DeltaCheckpointAction[] {
-  refuseForeignWrite(state.metadata)
+  refuseForeignTable(state.metadata)
   const kinds = statKinds(state.metadata)
   const actions: DeltaCheckpointAction[] = [
     {

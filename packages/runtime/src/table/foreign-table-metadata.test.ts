@@ -3,9 +3,13 @@ import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from './__fixtures__/user-entity.js'
+import { deltaCheckpointActions, encodeLogEntry } from './delta-log-entry.js'
 import { foreignSchemaOf } from './foreign-table-metadata.js'
+import { nodeFileSystem } from './node-file-system.js'
 import { openTable } from './table.js'
 import { TableProtocolError } from './table-errors.js'
+import { TableLog } from './table-log.js'
+import { toCheckpoint } from './table-state.js'
 
 let dir: string
 let cleanup: () => Promise<void>
@@ -57,31 +61,49 @@ async function sparkTable(root: string): Promise<void> {
 }
 
 describe('a Delta table another writer created', () => {
-  it('opens with metadata derived from its Delta schema (the schema kept for readers)', async () => {
+  it('replays through the one log replay with metadata derived from its Delta schema (the schema kept for readers)', async () => {
     const root = join(dir, 'spark')
     await sparkTable(root)
-    const table = await openTable(root)
-    expect(foreignSchemaOf(table.metadata)?.fields.map((f) => [f.name, f.type])).toEqual([
+    const state = await new TableLog(root, nodeFileSystem, root).latest()
+    expect(foreignSchemaOf(state.metadata)?.fields.map((f) => [f.name, f.type])).toEqual([
       ['id', 'integer'],
       ['name', 'string'],
     ])
-    expect(table.metadata.entity.fields.map((f) => [f.column, f.type, f.optional])).toEqual([
+    expect(state.metadata.entity.fields.map((f) => [f.column, f.type, f.optional])).toEqual([
       ['id', { kind: 'scalar', name: 'Int' }, false],
       ['name', { kind: 'scalar', name: 'String' }, true],
     ])
+    expect(state.files.size).toBe(1)
   })
 
-  it('is never written by pf: commits and checkpoints are refused and the log stays as its writer left it', async () => {
+  it('is not opened as a pf table (never read by a pf entity, never written): TableProtocolError, log untouched', async () => {
     const root = join(dir, 'spark')
     await sparkTable(root)
-    const table = await openTable(root)
-    const append = await table
-      .append(pl.DataFrame({ id: pl.Series('id', [3], pl.Int64), name: ['c'] }))
-      .catch((e: unknown) => e)
-    expect(String((append as Error).message)).toContain('does not write to it')
-    await expect(table.checkpoint()).rejects.toBeInstanceOf(TableProtocolError)
+    const error = await openTable(root).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableProtocolError)
+    expect((error as Error).message).toContain(root)
+    expect((error as Error).message).toContain('another writer created')
     expect(await readdir(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
-    expect((await readdir(root)).filter((n) => n.endsWith('.parquet'))).toEqual(['a.parquet'])
-    expect(await readdir(join(root, '_pf', 'checkpoints')).catch(() => [])).toEqual([])
+    expect(await readdir(root)).toEqual(['_delta_log', 'a.parquet'])
+  })
+
+  it('no commit or checkpoint of its state is ever encoded', async () => {
+    const root = join(dir, 'spark')
+    await sparkTable(root)
+    const state = await new TableLog(root, nodeFileSystem, root).latest()
+    const entry = {
+      version: 1,
+      commitInfo: {
+        timestamp: 2,
+        operation: 'APPEND' as const,
+        readVersion: 0,
+        rowsAdded: 0,
+        rowsRemoved: 0,
+        txnId: '',
+      },
+    }
+    expect(() => encodeLogEntry(entry, state)).toThrow(TableProtocolError)
+    expect(() => deltaCheckpointActions(state)).toThrow(TableProtocolError)
+    expect(() => toCheckpoint(state)).toThrow(TableProtocolError)
   })
 })

@@ -27,15 +27,16 @@ export function foreignSchemaOf(metadata: TableMetadata): DeltaStructType | unde
 }
 
 /**
- * Every commit and checkpoint pf writes passes here (encodeLogEntry, deltaCheckpointActions, toCheckpoint): another
- * writer's table is never written (pf would store its own types and drop the writer's configuration), until
- * entities adopt such tables (docs/tables.md).
+ * pf's Table API (and so entities) opens only tables pf created, and never writes another writer's: it would read
+ * files by a pf entity (partition columns are not in such files) and store pf's types (a long into an integer
+ * column) without the writer's configuration. `read()` reads such tables by their Delta schema. Checked where a
+ * table's files get a store (ColumnMapping) and where every commit and checkpoint is encoded.
  */
-export function refuseForeignWrite(metadata: TableMetadata): void {
+export function refuseForeignTable(metadata: TableMetadata): void {
   if (foreignSchemas.has(metadata))
     throw new TableProtocolError(
       metadata.entity.name,
-      'a Delta table another writer created (no pf.* configuration): pf reads it (read()) but does not write to it',
+      'a Delta table another writer created (no pf.* configuration): read() reads it; pf does not open it as a table or write to it',
     )
 }
 

@@ -1,7 +1,7 @@
 import { deletionVectorId } from '../delta/delta-actions.js'
 import { type DeltaCheckpointContent, DeltaFileStats } from './delta-log-entry.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
-import { refuseForeignWrite } from './foreign-table-metadata.js'
+import { refuseForeignTable } from './foreign-table-metadata.js'
 import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
 import { logicalFileKey, type Tombstone, unexpiredTombstones } from './table-tombstones.js'
@@ -232,7 +232,7 @@ export function totalsOf(state: TableState): { tableFiles: number; tableRows: nu
 
 /** A state as checkpoint data written at `now` (expired tombstones are left out). */
 export function toCheckpoint(state: TableState, now = Date.now()): CheckpointData {
-  refuseForeignWrite(state.metadata)
+  refuseForeignTable(state.metadata)
   const tombstones = unexpiredTombstones(state.tombstones?.values() ?? [], now)
   return {
     version: state.version,
