@@ -9,6 +9,7 @@ import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js
 import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
+import type { LiveFile } from '../table/table-state.js'
 import type { TableOperation } from '../table/write-plan.js'
 import { z } from '../vendor/zod.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
@@ -647,7 +648,17 @@ export class Repository<T extends object> {
       if (dup.height > 0) throw new UniqueConstraintError(this.name, label, firstValue(dup, fields))
       const indexed = this.indexGroups().find((g) => g.name === label)
       if (indexed && batch.height <= MAX_INDEXED_UNIQUE_VALUES) {
-        const clash = await this.indexedClash(table, snapshot, indexed, batch, deletedKeys, deletedWhere)
+        // Only files whose statistics may hold a value need their index (a one-row file of another value never).
+        const files = snapshot.filesMatching(uniquePruning(batch, fields))
+        const clash = await this.indexedClash(
+          table,
+          snapshot,
+          indexed,
+          batch,
+          files,
+          deletedKeys,
+          deletedWhere,
+        )
         if (clash) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
         continue
       }
@@ -670,7 +681,8 @@ export class Repository<T extends object> {
   }
 
   /**
-   * The batch row whose value a stored row holds, found through the group's index: only indexes are read, unless
+   * The batch row whose value a stored row holds, found through the group's index of `files` (those whose
+   * statistics may hold a value): only indexes are read, unless
    * deletes by filter in the same commit may free the row (then only the files holding such rows are read). Rows
    * the batch replaces (same primary key) or deletes by key do not count. Undefined when nothing clashes.
    */
@@ -679,6 +691,7 @@ export class Repository<T extends object> {
     snapshot: Snapshot,
     group: IndexGroup,
     batch: pl.DataFrame,
+    files: readonly LiveFile[],
     deletedKeys: readonly Key[],
     deletedWhere: readonly pl.Expr[],
   ): Promise<pl.DataFrame | undefined> {
@@ -687,7 +700,7 @@ export class Repository<T extends object> {
     const encoded = group.codec.encodeFrame(batch)
     const replaced = new Set([...codec.encodeFrame(batch), ...deletedKeys.map((k) => codec.encode(k))])
     const clashes: FileMatch[] = []
-    for (const m of await this.indexes.lookup(table, snapshot, group, encoded)) {
+    for (const m of await this.indexes.lookup(table, snapshot, group, encoded, files)) {
       const keep = m.keys.flatMap((k, i) => (replaced.has(k) ? [] : [i]))
       if (keep.length === 0) continue
       clashes.push({
