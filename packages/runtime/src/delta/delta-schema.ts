@@ -1,6 +1,5 @@
 import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
-import { storesAsText } from '../table/polars-schema.js'
 import { IDENTITY_LONG_KEYS, identityColumnMetadata, isIdentityField } from './delta-identity.js'
 import { DeltaSchemaError } from './delta-schema-error.js'
 
@@ -75,7 +74,7 @@ export interface DeltaSchemaOptions {
   readonly columnMapping?: ReadonlyMap<string, DeltaColumnMappingEntry>
   /**
    * Names of Decimal/Bytes fields whose data files hold them as text (decimal strings, base64), as tables written
-   * before decimal/binary storage do: the schema then says `string`, as stored. Default: what the writer stores now.
+   * before decimal/binary storage do: the schema then says `string`, as stored. Default: none (decimal, binary).
    */
   readonly textStored?: ReadonlySet<string>
   /** Field name → the identity high-water mark of an autoincrement field (see delta-identity.ts); absent: none yet. */
@@ -169,9 +168,7 @@ export function deltaSchemaFor(
       name: field.column,
       type: deltaTypeFor(
         field.type,
-        options.textStored === undefined
-          ? storesAsText(field.type, entity.format)
-          : isDecimalOrBytes(field.type) && options.textStored.has(field.name),
+        isDecimalOrBytes(field.type) && (options.textStored?.has(field.name) ?? false),
       ),
       nullable: field.optional,
       metadata: fieldMetadata(field, options),

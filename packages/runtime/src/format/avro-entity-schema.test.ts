@@ -68,18 +68,24 @@ describe('avroSchemaForEntity', () => {
         { name: 'id', type: 'long' },
         { name: 'big', type: 'long' },
         { name: 'score', type: ['null', 'double'], default: null },
-        { name: 'price', type: 'string' },
+        { name: 'price', type: { type: 'bytes', logicalType: 'decimal', precision: 38, scale: 18 } },
         { name: 'user_name', type: 'string' },
         { name: 'active', type: 'boolean' },
         { name: 'createdAt', type: { type: 'long', logicalType: 'timestamp-micros' } },
         { name: 'birthday', type: ['null', { type: 'int', logicalType: 'date' }], default: null },
         { name: 'meta', type: ['null', 'string'], default: null },
-        { name: 'avatar', type: ['null', 'string'], default: null },
+        { name: 'avatar', type: ['null', 'bytes'], default: null },
         { name: 'role', type: { type: 'enum', name: 'Role', symbols: ['ADMIN', 'MEMBER'] } },
         { name: 'pastRoles', type: { type: 'array', items: 'Role' } },
         { name: 'tags', type: ['null', { type: 'array', items: 'string' }], default: null },
       ],
     })
+  })
+
+  it('keeps text for the fields of a table written before bytes storage (textStored)', () => {
+    const fields = avroSchemaForEntity(user, [roleEnum], { textStored: new Set(['price', 'avatar']) }).fields
+    expect(fields.find((f) => f.name === 'price')?.type).toBe('string')
+    expect(fields.find((f) => f.name === 'avatar')?.type).toEqual(['null', 'string'])
   })
 
   it('is a schema avsc accepts', () => {
@@ -109,10 +115,28 @@ describe('avroSchemaForEntity', () => {
         pl.Series('tags', [['x'], null], pl.List(pl.Utf8)),
       ])
       const path = join(dir, 'users.avro')
-      await avroFormat.write(df, path, { avroSchema: avroSchemaForEntity(user, [roleEnum]) })
-      const back = await avroFormat.read(path)
-      expect(back.frameEqual(df, true)).toBe(true)
-      expect(back.schema).toEqual(df.schema)
+      await avroFormat.write(df, path, {
+        avroSchema: avroSchemaForEntity(user, [roleEnum]),
+        avroBase64Columns: ['avatar'],
+      })
+      // Decimal text is stored as its unscaled value (scale 18, two's complement), base64 text as its bytes.
+      const records: Record<string, unknown>[] = []
+      await new Promise<void>((resolve, reject) => {
+        avsc
+          .createFileDecoder(path)
+          .on('data', (r: Record<string, unknown>) => records.push(r))
+          .on('end', resolve)
+          .on('error', reject)
+      })
+      expect(records.map((r) => BigInt(`0x${(r.price as Buffer).toString('hex')}`))).toEqual([
+        1_100_000_000_000_000_000n,
+        2_000_000_000_000_000_000n,
+      ])
+      expect(records.map((r) => r.avatar)).toEqual([Buffer.from([1, 2, 255]), null])
+      const others = df.columns.filter((c) => c !== 'price' && c !== 'avatar')
+      const back = await avroFormat.read(path, { columns: others })
+      expect(back.frameEqual(df.select(...others), true)).toBe(true)
+      expect(back.schema).toEqual(df.select(...others).schema)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -50,7 +50,8 @@ export const avroFormat: StorageFormat = {
   },
   write(df: pl.DataFrame, path: string, options: WriteOptions = {}) {
     return guardWrite('avro', path, async () => {
-      const bytes = encodeAvroFrame(df, avroWriteSchema(df, options), avroCodec(options.codec, path))
+      const base64 = new Set(options.avroBase64Columns ?? [])
+      const bytes = encodeAvroFrame(df, avroWriteSchema(df, options), avroCodec(options.codec, path), base64)
       await writeFile(path, bytes)
     })
   },

@@ -1,10 +1,13 @@
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { FormatError } from '../errors/pf-error.js'
+import type { DecimalSpec } from '../schema/decimal-spec.js'
+import { unscaledDecimal } from '../table/arrow-parquet-encoder.js'
 import { arrowColumnValues, binaryColumnNames } from './arrow-values.js'
 import type { AvroCodec } from './avro-codecs.js'
 import { type ColumnWriter, columnWriters } from './avro-column-writers.js'
 import { AvroContainerWriter } from './avro-container.js'
+import { twosComplementBytes } from './avro-decimal.js'
 import { collectNamedTypes, derefAvroType } from './avro-named-types.js'
 import { unwrapNullable } from './avro-polars-types.js'
 import type { AvroRecordSchema, AvroType } from './avro-schema-types.js'
@@ -58,11 +61,30 @@ function logicalOf(type: AvroType): string {
     : ''
 }
 
-/** The JS values of one column, shaped for the Avro type it is written as. */
+/**
+ * One value for an Avro `bytes` type: Uint8Array/byte arrays as they are; text as decimal text for the `decimal`
+ * logical type (exact, DecimalRangeError when it does not fit), base64 when `base64`, else its UTF-8 bytes.
+ */
+function bytesValue(v: unknown, decimal: DecimalSpec | undefined, base64: boolean, column: string): unknown {
+  if (v === null || v === undefined) return null
+  if (typeof v !== 'string') return Buffer.from(v as number[])
+  if (decimal) return twosComplementBytes(unscaledDecimal(v, decimal, column))
+  return Buffer.from(v, base64 ? 'base64' : 'utf8')
+}
+
+/** The precision and scale of an Avro `decimal` logical type, or undefined for any other type. */
+function decimalOf(type: AvroType): DecimalSpec | undefined {
+  if (logicalOf(type) !== 'decimal') return undefined
+  const { precision, scale } = type as { precision?: unknown; scale?: unknown }
+  return { precision: Number(precision), scale: typeof scale === 'number' ? scale : 0 }
+}
+
+/** The JS values of one column, shaped for the Avro type it is written as; `base64`: its text is base64 bytes. */
 function columnValues(
   series: pl.Series,
   target: AvroType,
   named: ReadonlyMap<string, AvroType>,
+  base64 = false,
 ): ColumnValues {
   const type = derefAvroType(unwrapNullable(target) ?? target, named)
   const base =
@@ -89,18 +111,8 @@ function columnValues(
     return { values: text.toArray(), exact: false }
   }
   if (base === 'bytes') {
-    return {
-      values: series
-        .toArray()
-        .map((v) =>
-          v === null
-            ? null
-            : typeof v === 'string'
-              ? Buffer.from(v, 'utf8')
-              : Buffer.from(v as unknown as number[]),
-        ),
-      exact: false,
-    }
+    const decimal = decimalOf(type)
+    return { values: series.toArray().map((v) => bytesValue(v, decimal, base64, series.name)), exact: false }
   }
   if (base === 'array' && variant === 'List') {
     const inner = innerOf(series.dtype)
@@ -116,6 +128,15 @@ function columnValues(
     }
     if (inner?.variant === 'Int64' || inner?.variant === 'UInt64') return longListValues(series)
     if (inner?.variant === 'Date') return { values: series.cast(pl.List(pl.Int32)).toArray(), exact: false }
+    const itemBase = typeof itemType === 'string' ? itemType : (itemType as { type?: unknown }).type
+    if (itemBase === 'bytes') {
+      const decimal = decimalOf(itemType)
+      const lists = series.toArray() as unknown as (unknown[] | null)[]
+      const values = lists.map(
+        (list) => list?.map((v) => bytesValue(v, decimal, base64, series.name)) ?? null,
+      )
+      return { values, exact: false }
+    }
   }
   return { values: series.toArray(), exact: false }
 }
@@ -207,7 +228,13 @@ function encodeColumns(height: number, writers: readonly ColumnWriter[], blocks:
  * by column writers from typed arrays (`avro-column-writers.ts`, ~6x faster); others move across as arrays
  * (`toArray`, never `toRecords`) and are encoded by avsc record by record.
  */
-export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, codec: AvroCodec): Buffer {
+export function encodeAvroFrame(
+  df: pl.DataFrame,
+  schema: AvroRecordSchema,
+  codec: AvroCodec,
+  /** Text columns holding base64 written to `bytes` fields as the bytes it encodes (a table's Bytes fields). */
+  base64Columns: ReadonlySet<string> = new Set(),
+): Buffer {
   const fields = schema.fields
   const fieldNames = new Set(fields.map((f) => f.name))
   const extra = df.columns.filter((c) => !fieldNames.has(c))
@@ -230,7 +257,7 @@ export function encodeAvroFrame(df: pl.DataFrame, schema: AvroRecordSchema, code
       const bytes = arrowColumnValues(df.getColumn(field.name)) as (Uint8Array | null)[]
       columns.push(bytes.map((b) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength))))
     } else if (df.columns.includes(field.name)) {
-      const col = columnValues(df.getColumn(field.name), field.type, named)
+      const col = columnValues(df.getColumn(field.name), field.type, named, base64Columns.has(field.name))
       exact ||= col.exact
       columns.push(col.values)
     } else if (field.default !== undefined) {

@@ -6,6 +6,14 @@ export interface AvroLogical {
   readonly logicalType: string
 }
 
+/** Avro's decimal logical type on bytes: the unscaled value as big-endian two's complement. */
+export interface AvroDecimal {
+  readonly type: 'bytes'
+  readonly logicalType: 'decimal'
+  readonly precision: number
+  readonly scale: number
+}
+
 export interface AvroEnumSchema {
   readonly type: 'enum'
   readonly name: string
@@ -52,6 +60,7 @@ export type AvroType =
   | string
   | readonly AvroType[]
   | AvroLogical
+  | AvroDecimal
   | AvroEnumSchema
   | AvroArraySchema
   | AvroMapSchema

@@ -12,7 +12,7 @@ import { getFormat } from '../format/format-registry.js'
 import { sameDtype } from '../format/same-dtype.js'
 import type { StorageFormat } from '../format/storage-format.js'
 import { decimalSpecOf } from '../schema/decimal-spec.js'
-import type { EntityIR } from '../schema/schema-ir.js'
+import type { EntityIR, FieldType } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
 import { flushing, forgetFlushes } from './data-file-durability.js'
@@ -28,6 +28,11 @@ import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
 import { removeQuietly } from './temp-files.js'
+
+/** Whether a field type is Bytes or a list of Bytes. */
+function isBytes(type: FieldType): boolean {
+  return type.kind === 'list' ? isBytes(type.element) : type.kind === 'scalar' && type.name === 'Bytes'
+}
 
 /** Name of the row position column while deletion vectors are applied (never a stored column: `__` prefix). */
 const ROW_INDEX = '__pf_row_index'
@@ -88,7 +93,14 @@ export class DataFileStore {
     this.storedEntity = this.mapping.storedEntity()
     this.format = withBytesAsBase64(getFormat(metadata.format), this.storedEntity)
     this.storedSchema = polarsSchemaForEntity(this.storedEntity, metadata.enums)
-    if (metadata.format === 'avro') this.avroSchema = avroSchemaForEntity(this.storedEntity, metadata.enums)
+    if (metadata.format === 'avro') {
+      const textStored = new Set(metadata.textStoredFields)
+      this.avroSchema = avroSchemaForEntity(this.storedEntity, metadata.enums, { textStored })
+      // Bytes held as base64 text in memory are written as the bytes they encode (text-stored ones stay text).
+      this.avroBase64Columns = this.storedEntity.fields
+        .filter((f) => isBytes(f.type) && !textStored.has(f.name))
+        .map((f) => f.column)
+    }
   }
 
   /**
@@ -139,11 +151,15 @@ export class DataFileStore {
   }
 
   private writeOptions(): Record<string, unknown> {
-    return this.avroSchema === undefined ? {} : { avroSchema: this.avroSchema }
+    return this.avroSchema === undefined
+      ? {}
+      : { avroSchema: this.avroSchema, avroBase64Columns: this.avroBase64Columns }
   }
 
   /** Avro writer schema (from the entity), so every file of the table has the same schema. */
   private readonly avroSchema: unknown
+  /** Avro tables: the stored columns of Bytes fields (base64 in memory) written as Avro bytes. */
+  private readonly avroBase64Columns: readonly string[] = []
 
   /**
    * Writes a conformed frame as new data files (hive folders when partitioned,

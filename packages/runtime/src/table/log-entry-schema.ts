@@ -85,6 +85,7 @@ const metadata = object({
   columnMapping: optional(
     object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
   ),
+  textStoredFields: optional(names),
   identityHighWaterMarks: optional(
     record(
       refine(string, (v: string) =>

@@ -70,6 +70,11 @@ export interface TableMetadata {
    * column ever held, kept in the Delta schema's field metadata (see identity-columns.ts). Absent: none yet.
    */
   readonly identityHighWaterMarks?: Readonly<Record<string, string>>
+  /**
+   * Decimal/Bytes field names whose data files hold text (decimal strings, base64): Avro tables written before
+   * bytes storage, until every file is rewritten (see text-stored-fields.ts). Absent: none.
+   */
+  readonly textStoredFields?: readonly string[]
 }
 
 /** Column mapping of a table (PROTOCOL.md "Column Mapping", name mode). */

@@ -1,12 +1,13 @@
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
-import type { EntityIR, EnumIR, FieldIR, FieldType, StorageFormatName } from '../schema/schema-ir.js'
+import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
 
 /**
  * The polars dtype storing a field type. Int/BigInt → Int64, Float → Float64,
  * Decimal/String/Json/enum → Utf8, Boolean → Bool, DateTime → Datetime('us','UTC'),
  * Date → Date, list → List. In memory Decimal is exact text and Bytes base64 text (nodejs-polars 0.24 has no usable
- * Binary dtype); Parquet files store them as DECIMAL and BYTE_ARRAY (see storesAsText).
+ * Binary dtype); Parquet files store them as DECIMAL and BYTE_ARRAY, Avro files as bytes (decimal logical type)
+ * and bytes.
  */
 export function polarsTypeForField(type: FieldType): DataType {
   switch (type.kind) {
@@ -34,18 +35,6 @@ export function polarsTypeForField(type: FieldType): DataType {
           return pl.Utf8
       }
   }
-}
-
-/**
- * Whether data files of a table in `format` hold values of this type (or its list elements) as text: Avro files
- * hold Decimal as decimal strings and Bytes as base64; Parquet files hold them as DECIMAL(p, s) and BYTE_ARRAY
- * (arrow-parquet-encoder.ts). In memory both are text either way (see polarsTypeForField). The one rule the
- * Delta schema and the writers follow.
- */
-export function storesAsText(type: FieldType, format: StorageFormatName = 'parquet'): boolean {
-  if (format === 'parquet') return false
-  if (type.kind === 'list') return storesAsText(type.element, format)
-  return type.kind === 'scalar' && (type.name === 'Decimal' || type.name === 'Bytes')
 }
 
 /** Column name → polars dtype for every field of the entity, in field order. `enums` are accepted for symmetry with `avroSchemaForEntity`; enum columns are Utf8. */

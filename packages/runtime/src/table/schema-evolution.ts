@@ -74,12 +74,17 @@ export function evolveMetadata(
   }
   const columnOf = (name: string): string => entity.fields.find((f) => f.name === name)?.column ?? name
   const marks = identityMarksKept(metadata, kept)
+  // Text-stored fields keep their files' text under their new names until a rewrite of every file.
+  const textStored = [...kept]
+    .filter(([, old]) => metadata.textStoredFields?.includes(old.name))
+    .map(([field]) => field.name)
   const {
     physicalColumns: _p,
     retiredColumns: _r,
     fillValues: _f,
     columnMapping: _m,
     identityHighWaterMarks: _i,
+    textStoredFields: _t,
     ...rest
   } = metadata
   return {
@@ -90,6 +95,7 @@ export function evolveMetadata(
     ...(mapped ? { columnMapping: { maxColumnId, columns } } : {}),
     ...(Object.keys(fills).length > 0 ? { fillValues: fills } : {}),
     ...(Object.keys(marks).length > 0 ? { identityHighWaterMarks: marks } : {}),
+    ...(textStored.length > 0 ? { textStoredFields: textStored } : {}),
   }
 }
 
@@ -172,9 +178,10 @@ export function fillValueOf(
 
 /**
  * The metadata a rewrite of every live file commits: the files it writes hold every field, so no fill value
- * (`fillValues`, pf's alone: Delta readers see null for it) is needed any more.
+ * (`fillValues`, pf's alone: Delta readers see null for it) is needed any more, and Decimal/Bytes fields of an
+ * Avro table stored as text before bytes storage (`textStoredFields`) are stored as Avro bytes from then on.
  */
 export function withFillsMaterialised(metadata: TableMetadata): TableMetadata {
-  const { fillValues: _f, ...rest } = metadata
+  const { fillValues: _f, textStoredFields: _t, ...rest } = metadata
   return rest
 }

@@ -27,7 +27,8 @@ import { removeOf } from './table-state.js'
  * checked (rows and content checksum) before the commit. Until that commit the
  * table reads exactly as before; a crash leaves only orphan files (vacuum removes
  * them). Concurrent writes are taken along (files added meanwhile are rewritten
- * too); a concurrent schema change is a ConflictError. Same format: no commit.
+ * too); a concurrent schema change is a ConflictError. Same format: no commit, but for an Avro table whose
+ * Decimal/Bytes fields are stored as text (from before bytes storage): its files are rewritten with Avro bytes.
  */
 export async function rewriteFormat(
   core: TableCore,
@@ -36,13 +37,17 @@ export async function rewriteFormat(
 ): Promise<RewriteResult> {
   const start = await core.snapshot()
   const from = start.metadata.format
-  if (from === to) return { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0 }
+  // The same format rewrites only an Avro table's text-stored Decimal/Bytes fields (text-stored-fields.ts) to bytes.
+  const text = from === to ? (start.metadata.textStoredFields ?? []) : []
+  if (from === to && text.length === 0)
+    return { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0 }
   const target: TableMetadata = {
     ...start.metadata,
     format: to,
     entity: { ...start.metadata.entity, format: to },
   }
-  return rewriteAll(core, 'SET_FORMAT', start, target, [`format ${from} → ${to}`], options)
+  const details = text.length > 0 ? [`${text.join(', ')}: text → Avro bytes`] : [`format ${from} → ${to}`]
+  return rewriteAll(core, 'SET_FORMAT', start, target, details, options)
 }
 
 /**
