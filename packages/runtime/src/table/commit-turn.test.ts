@@ -111,6 +111,27 @@ describe('the commit turn', () => {
     expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 20), 100, 101, 102])
   })
 
+  it('that cannot be taken (the lock file cannot be created) leaves the writer contending as before', async () => {
+    const rival = await turnBlindWriter()
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(path, { fs })
+    let next = 100
+    fs.inject({
+      op: 'createExclusive',
+      path: ENTRY,
+      times: TURN_AFTER_LOST_RACES + 1,
+      before: async () => void (await rival.append(users([next++]))),
+    })
+    fs.inject({ op: 'createExclusive', path: /commit-turn\.lock$/, code: 'EACCES' })
+    const result = await writer.upsert(users([3], 'w'))
+    expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 2)
+    expect(
+      fs.calls.filter((c) => c.startsWith('createExclusive') && c.endsWith('commit-turn.lock')),
+    ).toHaveLength(1)
+    expect(await exists(commitTurnPath(path))).toBe(false)
+    expect((await (await openTable(path)).findByKey(3))?.getColumn('name').get(0)).toBe('w3')
+  })
+
   it('left by a crashed holder is taken over, by a writer that waits for it and by one that takes it', async () => {
     const lock = commitTurnPath(path)
     const seedStale = async (): Promise<void> => {

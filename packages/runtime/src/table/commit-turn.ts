@@ -31,25 +31,25 @@ export interface TurnScope {
 }
 
 /**
- * Runs `fn` holding the table's commit turn (file-lock.ts: exclusive across processes, a crashed holder's lock
- * is taken over). The turn only makes commits fair, never correct (the exclusive log entry does that): when it
- * cannot be taken (its holder kept it past the lock timeout, or the lock file cannot be written), `fn` runs
- * without it.
+ * Runs `fn(true)` holding the table's commit turn (file-lock.ts: exclusive across processes, a crashed holder's
+ * lock is taken over). The turn only makes commits fair, never correct (the exclusive log entry does that): when
+ * it cannot be taken (its holder kept it past the lock timeout, or the lock file cannot be written), `fn(false)`
+ * runs without it.
  */
-export async function withCommitTurn<T>(scope: TurnScope, fn: () => Promise<T>): Promise<T> {
+export async function withCommitTurn<T>(scope: TurnScope, fn: (held: boolean) => Promise<T>): Promise<T> {
   let running = false
   try {
     return await withFileLock(
       commitTurnPath(scope.path),
       () => {
         running = true
-        return fn()
+        return fn(true)
       },
       { fs: scope.fs, table: scope.table },
     )
   } catch (error) {
     if (running || !(error instanceof LockError)) throw error
-    return fn()
+    return fn(false)
   }
 }
 

@@ -50,12 +50,14 @@ export async function commitWithRetries(core: TableCore, request: CommitRequest)
     turn: { path: core.path, fs: core.fs, table: core.name },
     snap: request.start,
   }
-  const attempts = async (first: number, underTurn: boolean): Promise<CommitOutcome> => {
+  // 'contend': wait for another writer's turn, back off after a lost race, take the turn after a few.
+  // 'turn': holding it (no new rival passes: no backoff); 'alone': outside the turn (not fair, or it was unavailable).
+  const attempts = async (first: number, mode: 'contend' | 'turn' | 'alone'): Promise<CommitOutcome> => {
     for (let attempt = first; attempt <= core.maxRetries; attempt++) {
-      if (fair && !underTurn && attempt >= TURN_AFTER_LOST_RACES) {
-        return withCommitTurn(run.turn, () => attempts(attempt, true))
+      if (mode === 'contend' && attempt >= TURN_AFTER_LOST_RACES) {
+        return withCommitTurn(run.turn, (held) => attempts(attempt, held ? 'turn' : 'alone'))
       }
-      const outcome = await tryAttempt(run, attempt, fair && !underTurn, underTurn)
+      const outcome = await tryAttempt(run, attempt, mode === 'contend', mode !== 'turn')
       if (outcome) return outcome
     }
     throw new ConflictError(
@@ -66,7 +68,7 @@ export async function commitWithRetries(core: TableCore, request: CommitRequest)
     )
   }
   try {
-    return await attempts(0, false)
+    return await attempts(0, fair ? 'contend' : 'alone')
   } catch (error) {
     await run.lost?.discard()
     await request.written.discard()
@@ -86,13 +88,14 @@ async function discardUnclaimed(lost: WrittenFiles | undefined, next: WrittenFil
 
 /**
  * One attempt: plan against the newest snapshot and create the next entry. Undefined when it lost the race (its
- * files are kept in `run.lost` for the next attempt). `gate`: wait for another writer's commit turn first.
+ * files are kept in `run.lost` for the next attempt). `gate`: wait for another writer's commit turn first;
+ * `backoff`: wait a random while after losing.
  */
 async function tryAttempt(
   run: CommitRun,
   attempt: number,
   gate: boolean,
-  underTurn: boolean,
+  backoff: boolean,
 ): Promise<CommitOutcome | undefined> {
   const { core, txnId } = run
   const { operation, start, options, planAttempt, plan, txn, publishing } = run.request
@@ -179,8 +182,8 @@ async function tryAttempt(
   } catch (error) {
     if (isAlreadyExists(error)) {
       run.lost = attemptFiles
-      // Random backoff, growing to 250 ms, spreads contending writers; under the turn no new rival passes.
-      if (!underTurn) await sleep(Math.random() * Math.min(250, 2 ** attempt))
+      // Random backoff, growing to 250 ms, spreads contending writers.
+      if (backoff) await sleep(Math.random() * Math.min(250, 2 ** attempt))
       return undefined
     }
     // The entry may exist even though a later step (the directory fsync) failed.
