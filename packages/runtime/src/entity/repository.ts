@@ -247,7 +247,7 @@ export class Repository<T extends object> {
     const plan = this.plan(query)
     const lf = applyPlan(await this.scan(await this.snapshot(), plan), plan)
     const offset = query.offset ?? 0
-    return query.limit !== undefined || offset > 0 ? lf.slice(offset, query.limit ?? 2 ** 32 - 1) : lf
+    return query.limit !== undefined || offset > 0 ? window(lf, offset, query.limit) : lf
   }
 
   /** Loads relation `name` of an entity of this repository (what `entity.rel(query)` calls). */
@@ -367,7 +367,12 @@ export class Repository<T extends object> {
     limit?: number,
   ): Promise<pl.DataFrame> {
     const lf = applyPlan(await this.scan(snapshot, plan), plan)
-    if (limit !== undefined) return lf.slice(offset, limit).collect()
+    if (limit !== undefined) {
+      if (offset === 0) return lf.slice(0, limit).collect()
+      // The offset is skipped after collecting (see `window`: a lazy slice past every row can abort the process).
+      const df = await lf.slice(0, offset + limit).collect()
+      return df.slice(offset, limit)
+    }
     const df = await lf.collect()
     return offset > 0 ? df.slice(offset, Math.max(0, df.height - offset)) : df
   }
@@ -743,6 +748,20 @@ function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnP
     out.push({ column: f.column, op: 'in', values })
   }
   return out
+}
+
+/** Name of the row number column while a lazy window skips its offset (`__`: never a stored column). */
+const WINDOW_ROW = '__pf_window_row'
+
+/**
+ * Rows `offset` up to `offset + limit` of a lazy query. Polars 0.53 (nodejs-polars 0.24) aborts the whole process
+ * (a panic in accumulate_dataframes_vertical) when a slice whose offset passes every row sits over a filtered
+ * concatenation of file scans, so the slice starts at 0 and the offset is a filter on the row number.
+ */
+function window(lf: pl.LazyDataFrame, offset: number, limit: number | undefined): pl.LazyDataFrame {
+  const head = limit === undefined ? lf : lf.slice(0, offset + limit)
+  if (offset === 0) return head
+  return head.withRowIndex(WINDOW_ROW).filter(pl.col(WINDOW_ROW).gtEq(offset)).drop(WINDOW_ROW)
 }
 
 /** Live rows an index lookup matched. */
