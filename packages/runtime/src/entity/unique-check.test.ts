@@ -97,6 +97,20 @@ describe.each(['parquet', 'avro'] as const)('the unique check of a save (%s)', (
     expect(builds()).toBe(2)
     await expect(repo.create({ id: 202, email: 'a3@x.org' })).rejects.toBeInstanceOf(UniqueConstraintError)
 
+    // A value twice in one batch, or in two concurrent creates (one group commit): refused, the first create wins.
+    await expect(
+      repo.saveAll([
+        { id: 300, email: 'q@x.org' },
+        { id: 301, email: 'q@x.org' },
+      ]),
+    ).rejects.toMatchObject({ name: 'UniqueConstraintError', field: 'email', value: 'q@x.org' })
+    const both = await Promise.allSettled([
+      repo.create({ id: 302, email: 'r@x.org' }),
+      repo.create({ id: 303, email: 'r@x.org' }),
+    ])
+    expect(both.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
+    await repo.delete((await repo.find(302)) as Member)
+
     // A freed value is free again.
     await repo.deleteBy({ email: 'm3@x.org' })
     await repo.create({ id: 203, email: 'm3@x.org' })
