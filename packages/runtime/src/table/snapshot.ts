@@ -34,8 +34,11 @@ export interface ScanOptions {
   readonly filterRows?: boolean
 }
 
-/** Where keys live: live file path → the encoded keys found in it and their row count. */
-export type KeyLocations = Map<string, { keys: string[]; rows: number }>
+/**
+ * Where keys live: live file path → the encoded keys found in it and their row count, and the rows' physical
+ * positions when the key index knew them exactly (each key one row: no duplicate, no shared hash).
+ */
+export type KeyLocations = Map<string, { keys: string[]; rows: number; positions?: number[] }>
 
 /** The tools a snapshot reads with; one per table and metadata. */
 export interface SnapshotContext {
@@ -316,12 +319,16 @@ export class Snapshot {
       const indexed = await this.indexed(file)
       let found: string[]
       let rows: number
+      let positions: number[] | undefined
       if (indexed) {
         found = []
+        positions = []
         for (const k of fileKeys) {
           const hit = await this.heldRow(indexed, file, k)
           if (typeof hit !== 'string' || (hit === UNSURE && (await this.matching(file, [k])).height > 0))
             found.push(k)
+          if (typeof hit !== 'string' && indexed.index.candidates(k).length === 1) positions?.push(hit.row)
+          else if (hit !== ABSENT) positions = undefined
         }
         rows = found.length
       } else {
@@ -329,7 +336,8 @@ export class Snapshot {
         found = [...new Set(this.ctx.codec.encodeFrame(df))]
         rows = df.height
       }
-      if (found.length > 0) out.set(file.add.path, { keys: found, rows })
+      if (found.length > 0)
+        out.set(file.add.path, positions ? { keys: found, rows, positions } : { keys: found, rows })
     }
     return out
   }
