@@ -10,6 +10,7 @@ import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
 import { commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
 import { DataFileStore } from './data-file-store.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import { KeyIndexCache } from './key-index-cache.js'
 import { createTable, openTable, type Table } from './table.js'
 import { ConflictError } from './table-errors.js'
 
@@ -188,6 +189,25 @@ describe('a retry re-plans without waste', () => {
     expect(await vectorFiles()).toHaveLength(1)
     const expected = [...range(0, 20), ...range(100, 105)].filter((k) => k !== 4 && k !== 7)
     expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+  })
+
+  it('a delete of keys the warm key index holds takes their rows from it: the data file is not read for them', async () => {
+    const table = await openTable(path, { keyIndex: new KeyIndexCache() })
+    for (let i = 0; i < 3; i++) await table.findByKey(4)
+    const positionsOf = vi.spyOn(DataFileStore.prototype, 'positionsOf')
+    expect(await table.deleteKeys([4, 9])).toMatchObject({ rowsRemoved: 2 })
+    expect(positionsOf).not.toHaveBeenCalled()
+    expect(idsOf(await (await openTable(path)).read())).toEqual(
+      range(0, 20).filter((k) => k !== 4 && k !== 9),
+    )
+  })
+
+  it('a key held twice in a file (a blind append) is deleted in both rows, the index warm or not', async () => {
+    const table = await openTable(path, { keyIndex: new KeyIndexCache() })
+    await table.append(users([30, 31, 30, 32]))
+    for (let i = 0; i < 3; i++) await table.findByKey(31)
+    expect(await table.deleteKeys([30, 31])).toMatchObject({ rowsRemoved: 3 })
+    expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 20), 32])
   })
 
   it('a rival that changes the same file makes the retry plan it again: both deletes hold', async () => {

@@ -76,8 +76,11 @@ export async function deleteByVectors(
     if (!file) continue
     const keys = JSON.stringify(l.keys)
     const reused = vectors.reusable(file, keys)
+    // The key index's positions when it knew them, else the file is read.
     const positions =
-      reused?.positions ?? (await ctx.store.positionsOf(file, ctx.codec.frame(l.keys), ctx.codec.columns))
+      reused?.positions ??
+      l.positions ??
+      (await ctx.store.positionsOf(file, ctx.codec.frame(l.keys), ctx.codec.columns))
     if (positions.length === 0) {
       vectors.planned(file, { keys, positions })
       continue
