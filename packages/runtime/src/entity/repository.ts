@@ -75,7 +75,7 @@ export type TxOperation<T> =
   | SaveOperation<T>
   | Exclude<TableOperation, { kind: 'append' | 'insert' | 'upsert' }>
 
-/** Unique checks of batches up to this size prune files by the values' statistics. */
+/** Scanning unique checks of batches up to this size prune files by the values' statistics (and filter by them). */
 const MAX_PRUNED_VALUES = 32
 /** Unique checks of batches up to this many rows use the group's index (larger ones scan). */
 const MAX_INDEXED_UNIQUE_VALUES = 4096
@@ -657,7 +657,8 @@ export class Repository<T extends object> {
       const indexed = this.indexGroups().find((g) => g.name === label)
       if (indexed && batch.height <= MAX_INDEXED_UNIQUE_VALUES) {
         // Only files whose statistics may hold a value need their index (a one-row file of another value never).
-        const files = snapshot.filesMatching(uniquePruning(batch, fields))
+        // Statistics only, no row filter: every value of the batch prunes (a group commit of 100 creates too).
+        const files = snapshot.filesMatching(uniquePruning(batch, fields, MAX_INDEXED_UNIQUE_VALUES))
         const clash = await this.indexedClash(
           table,
           snapshot,
@@ -735,9 +736,16 @@ export class Repository<T extends object> {
   }
 }
 
-/** For small batches: `in` predicates on the unique columns, so files whose statistics exclude the values are skipped. */
-function uniquePruning(batch: pl.DataFrame, fields: readonly FieldIR[]): ColumnPredicate[] {
-  if (batch.height > MAX_PRUNED_VALUES) return []
+/**
+ * For batches up to `maxValues` rows: `in` predicates on the unique columns, so files whose statistics exclude the
+ * values are skipped. Default MAX_PRUNED_VALUES.
+ */
+function uniquePruning(
+  batch: pl.DataFrame,
+  fields: readonly FieldIR[],
+  maxValues = MAX_PRUNED_VALUES,
+): ColumnPredicate[] {
+  if (batch.height > maxValues) return []
   const out: ColumnPredicate[] = []
   for (const f of fields) {
     if (
