@@ -25,6 +25,11 @@ export interface FileSystem {
   /** Renames atomically, replacing the target. */
   rename(from: string, to: string): Promise<void>
   readFile(path: string): Promise<Uint8Array>
+  /**
+   * `length` bytes at `offset` (fewer at the end of the file). Optional: a seam without it is read whole with
+   * `readFile` (a point lookup in a key index file reads a few bytes of megabytes with it).
+   */
+  readRange?(path: string, offset: number, length: number): Promise<Uint8Array>
   /** Entry names of a directory (not paths). */
   readdir(path: string): Promise<string[]>
   /** Entries of a directory with their kind. */

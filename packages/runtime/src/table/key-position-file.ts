@@ -1,27 +1,49 @@
-import { endianness } from 'node:os'
 import { crc32 } from 'node:zlib'
-import type { FileIdentity } from '../secondary-index/file-index.js'
+import { type FileIdentity, sameFileIdentity } from '../secondary-index/file-index.js'
 import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
 import { indexFilePath } from '../secondary-index/index-files.js'
-import { KeyPositionIndex } from './key-position-index.js'
+import type { FileSystem } from './file-system.js'
+import { KeyPositionIndex, keyHash } from './key-position-index.js'
 
 /*
  * The persisted form of a KeyPositionIndex, beside the secondary indexes (same folder, naming, atomic write and
- * vacuum sweep: index-files.ts), little-endian. Header: magic `PFKX`, format version (u16), reserved (u16), the
- * data file's identity (path, size as f64, checksum, rows), the key columns, the entry count, the body's CRC-32,
- * then the header's own CRC-32. Body: every hash (u32, ascending), then every row position (u32). Strings are
- * u32 length + UTF-8. Unlike a secondary index (sorted values and keys as text, decoded whole) it holds no text:
- * a process that opens a table to find one key loads it in a few milliseconds at a million rows.
+ * vacuum sweep: index-files.ts), little-endian, laid out so that one key is found with three small reads. Header:
+ * magic `PFKX`, format version (u16), reserved (u16), the data file's identity (path, size as f64, checksum, rows),
+ * the key columns, the entry count, the bucket bits b, then the header's own CRC-32 and zeros up to a multiple of
+ * 8 bytes. Directory: for each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
+ * CRC-32 of its first/end entry numbers and entries; then the entry count (u32) and 4 zero bytes. Entries: (hash,
+ * row position) u32 pairs sorted by hash, positions ascending within a hash. Strings are u32 length + UTF-8.
+ * Unlike a secondary index (sorted values and keys as text, decoded whole) it holds no text.
  */
 const MAGIC = 0x584b4650 // 'PFKX' read as a little-endian u32
 /** Bumped when the layout changes: a key index file of another version is rebuilt. */
 export const KEY_INDEX_FORMAT_VERSION = 1
 /** Marks the primary key's index among a data file's index files (`%40key+<columns>`: never a group's name). */
 const KEY_MARK = '@key'
+/** Bytes read first for the header (a longer header is read again whole). */
+const HEAD_READ = 4096
 
 /** Where the primary key index of a data file (table-relative, `/`-separated) lives. */
 export function keyIndexFilePath(tablePath: string, dataPath: string, columns: readonly string[]): string {
   return indexFilePath(tablePath, dataPath, [KEY_MARK, ...columns])
+}
+
+/** Bucket bits for n entries: about 8 entries a bucket, at most 2^16 buckets. */
+function bucketBits(n: number): number {
+  return n <= 16 ? 0 : Math.min(16, Math.ceil(Math.log2(n / 8)))
+}
+
+/** The bucket of a hash. */
+function bucketOf(hash: number, bits: number): number {
+  return bits === 0 ? 0 : hash >>> (32 - bits)
+}
+
+/** The CRC of a bucket: its first and end entry numbers, then its entry bytes. */
+function bucketCrc(start: number, end: number, entries: Uint8Array): number {
+  const bounds = Buffer.allocUnsafe(8)
+  bounds.writeUInt32LE(start, 0)
+  bounds.writeUInt32LE(end, 4)
+  return crc32(entries, crc32(bounds))
 }
 
 function str(s: string): Buffer {
@@ -40,14 +62,31 @@ function u32(n: number): Buffer {
 /** The bytes of a key index file. */
 export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
   const n = index.hashes.length
-  const body = Buffer.allocUnsafe(8 * n)
-  for (let i = 0; i < n; i++) body.writeUInt32LE(index.hashes[i] as number, 4 * i)
-  for (let i = 0; i < n; i++) body.writeUInt32LE(index.positions[i] as number, 4 * (n + i))
+  const bits = bucketBits(n)
+  const buckets = 2 ** bits
+  const entries = Buffer.allocUnsafe(8 * n)
+  for (let i = 0; i < n; i++) {
+    entries.writeUInt32LE(index.hashes[i] as number, 8 * i)
+    entries.writeUInt32LE(index.positions[i] as number, 8 * i + 4)
+  }
+  const starts = new Uint32Array(buckets + 1)
+  for (let i = 0; i < n; i++) (starts[bucketOf(index.hashes[i] as number, bits) + 1] as number)++
+  for (let b = 1; b <= buckets; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number)
+  const directory = Buffer.alloc(8 * buckets + 8)
+  for (let b = 0; b < buckets; b++) {
+    const start = starts[b] as number
+    const end = starts[b + 1] as number
+    directory.writeUInt32LE(start, 8 * b)
+    directory.writeUInt32LE(bucketCrc(start, end, entries.subarray(8 * start, 8 * end)), 8 * b + 4)
+  }
+  directory.writeUInt32LE(n, 8 * buckets)
   const { path, size, checksum, rows } = index.identity
   const sizeBytes = Buffer.allocUnsafe(8)
   sizeBytes.writeDoubleLE(size)
-  const counts = Buffer.allocUnsafe(2)
-  counts.writeUInt16LE(index.columns.length)
+  const small = Buffer.allocUnsafe(2)
+  small.writeUInt16LE(index.columns.length)
+  const bitsBytes = Buffer.alloc(4)
+  bitsBytes.writeUInt16LE(bits)
   const head = Buffer.concat([
     u32(MAGIC),
     Buffer.from([KEY_INDEX_FORMAT_VERSION & 0xff, KEY_INDEX_FORMAT_VERSION >> 8, 0, 0]),
@@ -55,36 +94,31 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     sizeBytes,
     str(checksum),
     u32(rows),
-    counts,
+    small,
     ...index.columns.map(str),
     u32(n),
-    u32(crc32(body)),
+    bitsBytes,
   ])
-  return Buffer.concat([head, u32(crc32(head)), body])
+  const padding = Buffer.alloc((8 - ((head.length + 4) % 8)) % 8)
+  return Buffer.concat([head, u32(crc32(head)), padding, directory, entries])
 }
 
-/** Reads u32s at a byte offset into an aligned array (a copy: the file's bytes need not be aligned). */
-function u32s(bytes: Uint8Array, offset: number, n: number): Uint32Array {
-  const out = new Uint32Array(n)
-  if (endianness() === 'LE') {
-    new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 4 * n))
-    return out
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (let i = 0; i < n; i++) out[i] = view.getUint32(offset + 4 * i, true)
-  return out
+/** A parsed header: what the file describes, and where its directory and entries are. */
+interface KeyFileHeader {
+  readonly identity: FileIdentity
+  readonly columns: readonly string[]
+  readonly n: number
+  readonly bits: number
+  readonly directory: number
+  readonly entries: number
 }
 
-/**
- * Parses a key index file, checking magic, version, both CRCs, the length, ascending hashes and positions within
- * the file's rows. Throws IndexFileDamagedError (naming `path`) for anything else.
- */
-export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPositionIndex {
-  const fail = (detail: string) => new IndexFileDamagedError(path, detail)
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+/** Parses the header at the start of `bytes`; undefined when `bytes` holds less than the header needs. */
+function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeader | undefined {
   let at = 0
+  class Short extends Error {}
   const need = (n: number) => {
-    if (at + n > buf.length) throw fail(`truncated at byte ${at}`)
+    if (at + n > buf.length) throw new Short()
   }
   const readU32 = () => {
     need(4)
@@ -93,38 +127,157 @@ export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPosi
   }
   const readStr = () => {
     const n = readU32()
+    if (n > 1 << 20) throw fail('header string too long')
     need(n)
     at += n
     return buf.toString('utf8', at - n, at)
   }
-  if (readU32() !== MAGIC) throw fail('not a key index file (bad magic)')
-  need(4)
-  const version = buf.readUInt16LE(at)
-  at += 4
-  if (version !== KEY_INDEX_FORMAT_VERSION)
-    throw fail(`format version ${version}, expected ${KEY_INDEX_FORMAT_VERSION}`)
-  const filePath = readStr()
-  need(8)
-  const size = buf.readDoubleLE(at)
-  at += 8
-  const identity: FileIdentity = { path: filePath, size, checksum: readStr(), rows: readU32() }
-  need(2)
-  const columnCount = buf.readUInt16LE(at)
-  at += 2
-  const columns: string[] = []
-  for (let i = 0; i < columnCount; i++) columns.push(readStr())
-  const n = readU32()
-  const bodyCrc = readU32()
-  const headEnd = at
-  if (readU32() !== crc32(buf.subarray(0, headEnd))) throw fail('header checksum mismatch')
-  if (buf.length !== at + 8 * n) throw fail(`${buf.length} bytes, the header says ${at + 8 * n}`)
-  if (crc32(buf.subarray(at)) !== bodyCrc) throw fail('body checksum mismatch')
-  if (n !== identity.rows) throw fail(`${n} entries for a data file of ${identity.rows} rows`)
-  const hashes = u32s(buf, at, n)
-  const positions = u32s(buf, at + 4 * n, n)
-  for (let i = 1; i < n; i++)
-    if ((hashes[i - 1] as number) > (hashes[i] as number)) throw fail('hashes not ascending')
-  for (let i = 0; i < n; i++)
-    if ((positions[i] as number) >= n) throw fail(`row position past the file's ${n} rows`)
-  return new KeyPositionIndex(identity, columns, hashes, positions)
+  try {
+    if (readU32() !== MAGIC) throw fail('not a key index file (bad magic)')
+    need(4)
+    const version = buf.readUInt16LE(at)
+    at += 4
+    if (version !== KEY_INDEX_FORMAT_VERSION)
+      throw fail(`format version ${version}, expected ${KEY_INDEX_FORMAT_VERSION}`)
+    const filePath = readStr()
+    need(8)
+    const size = buf.readDoubleLE(at)
+    at += 8
+    const identity: FileIdentity = { path: filePath, size, checksum: readStr(), rows: readU32() }
+    need(2)
+    const columnCount = buf.readUInt16LE(at)
+    at += 2
+    const columns: string[] = []
+    for (let i = 0; i < columnCount; i++) columns.push(readStr())
+    const n = readU32()
+    need(4)
+    const bits = buf.readUInt16LE(at)
+    at += 4
+    const headEnd = at
+    if (readU32() !== crc32(buf.subarray(0, headEnd))) throw fail('header checksum mismatch')
+    for (const end = at + ((8 - (at % 8)) % 8); at < end; at++) {
+      need(1)
+      if (buf[at] !== 0) throw fail('bad header padding')
+    }
+    if (n !== identity.rows) throw fail(`${n} entries for a data file of ${identity.rows} rows`)
+    if (bits !== bucketBits(n)) throw fail(`${bits} bucket bits for ${n} entries`)
+    return { identity, columns, n, bits, directory: at, entries: at + 8 * 2 ** bits + 8 }
+  } catch (error) {
+    if (error instanceof Short) return undefined
+    throw error
+  }
+}
+
+/** The bucket's entries checked against its CRC and the header: hashes ascending, in the bucket, positions in range. */
+function checkBucket(
+  header: KeyFileHeader,
+  bucket: number,
+  start: number,
+  end: number,
+  crc: number,
+  entries: Buffer,
+  fail: (detail: string) => Error,
+): void {
+  if (start > end || end > header.n) throw fail(`bucket ${bucket} spans entries ${start} to ${end}`)
+  if (entries.length !== 8 * (end - start)) throw fail(`bucket ${bucket} is truncated`)
+  if (bucketCrc(start, end, entries) !== crc) throw fail(`bucket ${bucket} checksum mismatch`)
+  let last = 0
+  for (let i = 0; i < end - start; i++) {
+    const hash = entries.readUInt32LE(8 * i)
+    if (hash < last || bucketOf(hash, header.bits) !== bucket) throw fail(`bucket ${bucket} is out of order`)
+    if (entries.readUInt32LE(8 * i + 4) >= header.n)
+      throw fail(`row position past the file's ${header.n} rows`)
+    last = hash
+  }
+}
+
+/**
+ * Parses a whole key index file, checking magic, version, every CRC, the length, the order of hashes and positions
+ * within the file's rows. Throws IndexFileDamagedError (naming `path`) for anything else.
+ */
+export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPositionIndex {
+  const fail = (detail: string) => new IndexFileDamagedError(path, detail)
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const header = parseHeader(buf, fail)
+  if (!header) throw fail('truncated header')
+  const { n, bits, directory, entries } = header
+  if (buf.length !== entries + 8 * n) throw fail(`${buf.length} bytes, the header says ${entries + 8 * n}`)
+  const buckets = 2 ** bits
+  if (buf.readUInt32LE(directory + 8 * buckets) !== n) throw fail('directory does not end at the entry count')
+  for (let b = 0; b < buckets; b++) {
+    const start = buf.readUInt32LE(directory + 8 * b)
+    const end = buf.readUInt32LE(directory + 8 * (b + 1))
+    const crc = buf.readUInt32LE(directory + 8 * b + 4)
+    checkBucket(
+      header,
+      b,
+      start,
+      end,
+      crc,
+      buf.subarray(entries + 8 * start, entries + 8 * Math.min(end, n)),
+      fail,
+    )
+  }
+  const hashes = new Uint32Array(n)
+  const positions = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    hashes[i] = buf.readUInt32LE(entries + 8 * i)
+    positions[i] = buf.readUInt32LE(entries + 8 * i + 4)
+  }
+  return new KeyPositionIndex(header.identity, header.columns, hashes, positions)
+}
+
+/**
+ * The row positions of an encoded key from a key index file, reading only its header, the key's directory slot
+ * and bucket (three reads; the whole file when the seam has no `readRange`). Undefined when there is no file or it
+ * describes another data file or key; IndexFileDamagedError when its bytes are damaged.
+ */
+export async function readKeyPositions(
+  fs: FileSystem,
+  path: string,
+  identity: FileIdentity,
+  columns: readonly string[],
+  key: string,
+): Promise<number[] | undefined> {
+  const fail = (detail: string) => new IndexFileDamagedError(path, detail)
+  const range = async (offset: number, length: number): Promise<Buffer | undefined> => {
+    try {
+      const bytes = fs.readRange
+        ? await fs.readRange(path, offset, length)
+        : (await fs.readFile(path)).subarray(offset, offset + length)
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    } catch {
+      return undefined
+    }
+  }
+  const head = await range(0, HEAD_READ)
+  if (!head) return undefined
+  let header = parseHeader(head, fail)
+  if (!header && head.length === HEAD_READ) {
+    const whole = await range(0, 1 << 22)
+    header = whole ? parseHeader(whole, fail) : undefined
+  }
+  if (!header) throw fail('truncated header')
+  if (
+    !sameFileIdentity(header.identity, identity) ||
+    header.columns.join('\u0000') !== columns.join('\u0000')
+  )
+    return undefined
+  const h = keyHash(key)
+  const bucket = bucketOf(h, header.bits)
+  const slot = await range(header.directory + 8 * bucket, 12)
+  if (slot?.length !== 12) throw fail('truncated directory')
+  const start = slot.readUInt32LE(0)
+  const crc = slot.readUInt32LE(4)
+  const end = slot.readUInt32LE(8)
+  const entries =
+    start < end && end <= header.n
+      ? await range(header.entries + 8 * start, 8 * (end - start))
+      : Buffer.alloc(0)
+  if (!entries) throw fail('unreadable entries')
+  checkBucket(header, bucket, start, end, crc, entries, fail)
+  const out: number[] = []
+  for (let i = 0; i < end - start; i++)
+    if (entries.readUInt32LE(8 * i) === h) out.push(entries.readUInt32LE(8 * i + 4))
+  return out.sort((a, b) => a - b)
 }

@@ -1,7 +1,16 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
-import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import {
+  decodeKeyPositionIndex,
+  encodeKeyPositionIndex,
+  keyIndexFilePath,
+  readKeyPositions,
+} from './key-position-file.js'
 import { buildKeyPositionIndex, KeyPositionIndex, keyHash } from './key-position-index.js'
+import { nodeFileSystem } from './node-file-system.js'
 
 const identity = { path: 'p=1/part-a.parquet', size: 4321, checksum: 'crc32:0badf00d', rows: 5 }
 
@@ -80,5 +89,38 @@ describe('key position index file', () => {
     )
     expect(damaged(encodeKeyPositionIndex(wild))).toThrow(/row position past/)
     expect(damaged(Buffer.from('PFIX not a key index'))).toThrow(/bad magic/)
+  })
+
+  it('one key is read from its bucket alone; a damaged bucket is refused, another file or key is not used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pf-keyidx-'))
+    try {
+      const keys = Array.from({ length: 3000 }, (_, i) => String(i * 3))
+      const big = { ...identity, rows: keys.length }
+      const index = buildKeyPositionIndex(big, ['id'], keys)
+      const path = join(dir, 'k.pfidx')
+      const bytes = encodeKeyPositionIndex(index)
+      await writeFile(path, bytes)
+      for (const k of ['0', '2997', '8997', '1']) {
+        expect(await readKeyPositions(nodeFileSystem, path, big, ['id'], k)).toEqual(index.candidates(k))
+      }
+      expect(await readKeyPositions(nodeFileSystem, path, { ...big, size: 1 }, ['id'], '0')).toBeUndefined()
+      expect(await readKeyPositions(nodeFileSystem, path, big, ['other'], '0')).toBeUndefined()
+      expect(
+        await readKeyPositions(nodeFileSystem, join(dir, 'none.pfidx'), big, ['id'], '0'),
+      ).toBeUndefined()
+      // Flip a byte in the entries of the bucket holding key '3': its lookup is refused, not answered.
+      const [row] = index.candidates('3')
+      const at = index.positions.indexOf(row as number)
+      const flipped = Buffer.from(bytes)
+      const entry = flipped.length - 8 * (keys.length - at) + 4
+      flipped[entry] = (flipped[entry] as number) ^ 0x01
+      await writeFile(path, flipped)
+      await expect(readKeyPositions(nodeFileSystem, path, big, ['id'], '3')).rejects.toThrow(
+        IndexFileDamagedError,
+      )
+      expect(() => decodeKeyPositionIndex(flipped, path)).toThrow(/checksum mismatch/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

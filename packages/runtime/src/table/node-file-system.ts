@@ -99,6 +99,22 @@ export class NodeFileSystem implements FileSystem {
     return fsp.readFile(path)
   }
 
+  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    const handle = await fsp.open(path, 'r')
+    try {
+      const out = Buffer.allocUnsafe(length)
+      let done = 0
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done)
+        if (bytesRead === 0) break
+        done += bytesRead
+      }
+      return out.subarray(0, done)
+    } finally {
+      await handle.close()
+    }
+  }
+
   async readdir(path: string): Promise<string[]> {
     return fsp.readdir(path)
   }

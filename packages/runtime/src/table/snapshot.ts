@@ -11,7 +11,12 @@ import type { DataFileStore } from './data-file-store.js'
 import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
-import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import {
+  decodeKeyPositionIndex,
+  encodeKeyPositionIndex,
+  keyIndexFilePath,
+  readKeyPositions,
+} from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
@@ -298,9 +303,9 @@ export class Snapshot {
           return { df: held.df, row: hit.row, columns: held.columns, values: hit.values }
         if (hit === ABSENT) continue
       } else {
-        const index = await this.positionIndex(file)
-        if (index) {
-          const df = await this.rowByPosition(file, index, encoded)
+        const positions = await this.positionsOf(file, encoded)
+        if (positions) {
+          const df = await this.rowByPosition(file, positions, encoded)
           if (typeof df !== 'string') return { df, row: 0 }
           if (df === ABSENT) continue
         }
@@ -483,13 +488,32 @@ export class Snapshot {
     return index
   }
 
+  /**
+   * The candidate rows of an encoded key in a file (see `positionIndex`): from its index held in memory, else from
+   * its index file, reading only the key's bucket; undefined for a file too small to have one.
+   */
+  private async positionsOf(file: LiveFile, key: string): Promise<readonly number[] | undefined> {
+    const rows = file.add.stats.numRows
+    if (rows < MIN_INDEXED_ROWS || rows > 0xffffffff) return undefined
+    const { keyIndex, store, codec } = this.ctx
+    const held = keyIndex.index(this.cacheKey(file))
+    if (held) return held.candidates(key)
+    const path = keyIndexFilePath(store.root, file.add.path, codec.columns)
+    try {
+      const found = await readKeyPositions(store.fs, path, fileIdentity(file), codec.columns, key)
+      if (found) return found
+    } catch (error) {
+      if (!(error instanceof IndexFileDamagedError)) throw error
+    }
+    return (await this.positionIndex(file))?.candidates(key)
+  }
+
   /** The one-row frame of an encoded key read from a file at the positions its index gives (or a miss, as `heldRow`). */
   private async rowByPosition(
     file: LiveFile,
-    index: KeyPositionIndex,
+    positions: readonly number[],
     key: string,
   ): Promise<pl.DataFrame | Miss> {
-    const positions = index.candidates(key)
     if (positions.length === 0) return ABSENT
     let miss: Miss = ABSENT
     const deleted = await this.deletedPositions(file)

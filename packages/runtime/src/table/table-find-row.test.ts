@@ -14,14 +14,20 @@ import { createTable, openTable, type Table } from './table.js'
 
 let dir: string
 let cleanup: () => Promise<void>
-/** Key index files read and written through the file-system seam. */
+/** Key index files read whole, bytes read by range, and files written, through the file-system seam. */
 let indexReads: string[]
+let indexRangeBytes: number
 let indexWrites: string[]
 
 const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
   readFile: (path: string) => {
     if (path.includes('%40key')) indexReads.push(path)
     return nodeFileSystem.readFile(path)
+  },
+  readRange: async (path: string, offset: number, length: number) => {
+    const bytes = await nodeFileSystem.readRange(path, offset, length)
+    if (path.includes('%40key')) indexRangeBytes += bytes.length
+    return bytes
   },
   rename: (from: string, to: string) => {
     if (to.includes('%40key')) indexWrites.push(to)
@@ -42,6 +48,7 @@ async function nameOf(table: Table, id: number | bigint): Promise<string | null>
 beforeEach(async () => {
   ;({ dir, cleanup } = await tempDir())
   indexReads = []
+  indexRangeBytes = 0
   indexWrites = []
 })
 afterEach(() => cleanup())
@@ -62,6 +69,11 @@ describe('find by key through key position indexes', () => {
     indexWrites = []
     const reader = await reopen(path)
     expect(await nameOf(reader, 4321)).toBe('u4321')
+    // One lookup reads the header, the key's directory slot and bucket: not the file (40 kB at 5,000 rows).
+    expect(indexReads).toEqual([])
+    expect(indexRangeBytes).toBeGreaterThan(0)
+    expect(indexRangeBytes).toBeLessThan(4096 + 12 + 8 * 64)
+    // Looked up again: the file is held in memory, with its index loaded whole.
     expect(await nameOf(reader, 0)).toBe('u0')
     expect(await nameOf(reader, 4999)).toBe('u4999')
     expect(await nameOf(reader, 5000)).toBeNull()
