@@ -1,39 +1,29 @@
 // An Avro table keeps the Delta log but its data files are not Parquet: a reader that follows only PROTOCOL.md must
 // refuse it because the protocol names a reader feature it does not know ("Table Features": readers must not
 // ignore them), never read it as if it were a Parquet table.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
 import { createTable } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SpecDeltaReader, SUPPORTED_READER_FEATURES } from './spec-delta-reader.js'
+import { describe, expect, it } from 'vitest'
+import { useOracleWorkspace } from './oracle-workspace.js'
+import { SUPPORTED_READER_FEATURES } from './spec-delta-reader.js'
 import { SpecOracleError } from './spec-oracle-error.js'
 
-let oracle: SpecDeltaReader
-let dir: string
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-avro-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = useOracleWorkspace('pf-delta-avro-')
 
 describe('an Avro table', () => {
   it('is refused by a Delta reader for an unknown reader feature, not misread', async () => {
     const entity = parseSchema('entity Note @storage("notes") @format(avro) { id Int @id\n text String }').ir
       ?.entities[0]
     if (!entity) throw new Error('the schema does not parse')
-    const root = join(dir, 'notes')
+    const root = join(ws.dir, 'notes')
     const table = await createTable(root, { entity })
     await table.insert(
       pl.DataFrame({ id: pl.Series('id', [1, 2], pl.Int64), text: pl.Series('text', ['a', 'b']) }),
     )
     // The log itself is a readable Delta log ...
-    const snapshot = await oracle.snapshot(root)
+    const snapshot = await ws.oracle.snapshot(root)
     expect(snapshot.version).toBe(table.version)
     expect(snapshot.protocol.minReaderVersion).toBe(3)
     const unknown = (snapshot.protocol.readerFeatures ?? []).filter((f) => !SUPPORTED_READER_FEATURES.has(f))
@@ -42,7 +32,7 @@ describe('an Avro table', () => {
       `reader features ${JSON.stringify(snapshot.protocol.readerFeatures)}`,
     ).toBeGreaterThan(0)
     // ... and reading the table stops at that feature.
-    const error = await oracle.read(root).catch((e: unknown) => e)
+    const error = await ws.oracle.read(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SpecOracleError)
     expect((error as SpecOracleError).code).toBe('unsupported-reader-feature')
     expect((error as SpecOracleError).message).toContain(unknown[0])

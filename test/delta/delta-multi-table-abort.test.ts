@@ -2,16 +2,14 @@
 // transaction over two tables fails at the second table's commit, a reader that knows nothing of pf must not see
 // the first table's part of it without the second's (the spec has no cross-table commit: pf may finish a decided
 // transaction when it opens the tables, but never leave one half of it) — and pf must agree with that reader.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
 import { commitTables, createTable, type EntityIR, openTable } from '@parquetframe/runtime'
 import { FaultyFileSystem } from '@parquetframe/runtime/testing'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 
 function entity(storage: string): EntityIR {
   const found = parseSchema(`entity T @storage("${storage}") { id Int @id\n v String }`).ir?.entities[0]
@@ -28,22 +26,13 @@ const rows = (ids: number[]) =>
     ),
   ])
 
-let oracle: SpecDeltaReader
-let dir: string
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-multi-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = useOracleWorkspace('pf-delta-multi-')
 
 describe('a transaction over two tables that fails', () => {
   it.each(['createExclusive', 'rename', 'writeFile'] as const)(
     'failing at the second table’s commit (%s) leaves all or nothing in both tables, for every reader',
     async (op) => {
-      const base = join(dir, op)
+      const base = join(ws.dir, op)
       const fs = new FaultyFileSystem()
       const a = await createTable(join(base, 'a'), { entity: entity('a'), fs })
       const b = await createTable(join(base, 'b'), { entity: entity('b'), fs })
@@ -63,7 +52,7 @@ describe('a transaction over two tables that fails', () => {
         const root = join(base, name)
         const table = await openTable(root)
         const read = await expectSameRowsAt(
-          oracle,
+          ws.oracle,
           table,
           root,
           table.version,

@@ -2,8 +2,7 @@
 // in each table that changes nothing, decides, then publishes each table's changes with a Delta `txn` action. The
 // spec oracle must never see an aborted or undecided transaction's rows, must see a committed one's once published,
 // and must agree with pf at every version — also after the coordinator is killed at each step.
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import {
   ConflictError,
@@ -18,25 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { userEntity, userEnums, users } from '../../packages/runtime/src/table/__fixtures__/user-entity.js'
 import { prepareWorker, WorkerProcess } from '../../packages/runtime/src/table/__fixtures__/worker-process.js'
 import { TxnDecisions } from '../../packages/runtime/src/table/txn-decisions.js'
+import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 
-let oracle: SpecDeltaReader
-let top: string
+const ws = useOracleWorkspace('pf-delta-publish-')
 let store: string
 let n = 0
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  top = await mkdtemp(join(tmpdir(), 'pf-delta-publish-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(top, { recursive: true, force: true })
-})
 
 /** Two tables a and b (rows 1 and 2 in each) in a fresh store folder. */
 async function twoTables(): Promise<{ a: Table; b: Table }> {
-  store = join(top, `store-${++n}`)
+  store = join(ws.dir, `store-${++n}`)
   const make = async (name: string) => {
     const t = await createTable(join(store, name), { entity: userEntity, enums: userEnums })
     await t.insert(users([1, 2]))
@@ -70,7 +60,7 @@ async function commitsOf(path: string): Promise<Record<string, Record<string, un
 async function oracleIdsByVersion(name: string): Promise<number[][]> {
   const out: number[][] = []
   for (let v = 0; v < (await commits(name)).length; v++) {
-    out.push((await oracle.read(root(name), v)).rows.map((r) => Number(r.id)).sort((x, y) => x - y))
+    out.push((await ws.oracle.read(root(name), v)).rows.map((r) => Number(r.id)).sort((x, y) => x - y))
   }
   return out
 }
@@ -79,8 +69,9 @@ async function oracleIdsByVersion(name: string): Promise<number[][]> {
 async function expectAgreementEverywhere(name: string, step: string): Promise<number[]> {
   const table = await openTable(root(name))
   const latest = (await table.snapshot()).version
-  for (let v = 0; v <= latest; v++) await expectSameRowsAt(oracle, table, root(name), v, `${step}: ${name}`)
-  return (await oracle.read(root(name), latest)).rows.map((r) => Number(r.id)).sort((x, y) => x - y)
+  for (let v = 0; v <= latest; v++)
+    await expectSameRowsAt(ws.oracle, table, root(name), v, `${step}: ${name}`)
+  return (await ws.oracle.read(root(name), latest)).rows.map((r) => Number(r.id)).sort((x, y) => x - y)
 }
 
 /** Versions of a table whose commit holds the Delta `txn` action publishing the transaction. */

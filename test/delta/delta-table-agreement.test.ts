@@ -1,15 +1,13 @@
 // Every reader sees exactly pf's rows: seeded random sequences of writes and maintenance through the Table API, and
 // after EVERY commit a reader that follows only PROTOCOL.md (spec-delta-reader.ts) must see pf's rows at that
 // version; at the end, at every version again (time travel), then after vacuum.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
 import { createTable, type EntityIR, type Table, type UpdateMode } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { SpecDeltaReader } from './spec-delta-reader.js'
 
 /** Partition values other engines must decode from the log's URI paths: unicode, space, '/', '%', '='; null. */
 const REGIONS = ['north', 'São Paulo', 'a b', 'x/y', '100%', 'k=v', '日本', null] as const
@@ -89,16 +87,7 @@ function items(ids: readonly number[], rev: number, pick: () => number): pl.Data
   ])
 }
 
-let oracle: SpecDeltaReader
-let dir: string
-beforeAll(async () => {
-  oracle = await SpecDeltaReader.open()
-  dir = await mkdtemp(join(tmpdir(), 'pf-delta-agree-'))
-})
-afterAll(async () => {
-  oracle.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const ws = useOracleWorkspace('pf-delta-agree-')
 
 const CASES: [string, number, boolean, UpdateMode][] = [
   ['unpartitioned, merge-on-read', 11, false, 'merge-on-read'],
@@ -111,7 +100,7 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
   it.each(CASES)(
     '%s (seed %i)',
     async (label, seed, partitioned, updateMode) => {
-      const root = join(dir, `${label.replace(/\W+/g, '-')}`)
+      const root = join(ws.dir, `${label.replace(/\W+/g, '-')}`)
       const table: Table = await createTable(root, {
         entity: itemEntity(partitioned),
         updateMode,
@@ -128,7 +117,7 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       const exercised = new Set<string>()
       const check = async (step: string): Promise<void> => {
         steps.push(`${table.version}: ${step}`)
-        const seen = await expectSameRowsAt(oracle, table, root, table.version, `${label}, step "${step}"`)
+        const seen = await expectSameRowsAt(ws.oracle, table, root, table.version, `${label}, step "${step}"`)
         const rows = seen.rows
         if (seen.snapshot.files.some((f) => f.deletionVector)) exercised.add('deletion vectors')
         if (seen.snapshot.checkpoint.length > 0) exercised.add('checkpoints')
@@ -187,9 +176,9 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
       // Time travel: every version again, now that later commits, checkpoints and compactions exist.
       const latest = table.version
       for (let v = 0; v <= latest; v++)
-        await expectSameRowsAt(oracle, table, root, v, `${label}, time travel`, { stats: false })
+        await expectSameRowsAt(ws.oracle, table, root, v, `${label}, time travel`, { stats: false })
       await table.vacuum({ retentionMs: 0 })
-      await expectSameRowsAt(oracle, table, root, table.version, `${label}, after vacuum`)
+      await expectSameRowsAt(ws.oracle, table, root, table.version, `${label}, after vacuum`)
       await table.insert(items([nextId++], ++rev, pick))
       live.add(nextId - 1)
       await check('insert after vacuum')
