@@ -34,7 +34,7 @@ export const SCALAR_TYPES: Readonly<Record<ScalarTypeName, ScalarTypeDoc>> = {
   Bytes: {
     typescript: 'Uint8Array',
     parquet: 'binary (BYTE_ARRAY)',
-    doc: 'Binary data (Avro tables store it as base64 text).',
+    doc: 'Binary data (Avro tables store it as Avro bytes).',
   },
 }
 

@@ -17,14 +17,14 @@ describe('storageTypeOf', () => {
     })
   })
 
-  it('Decimal and Bytes: DECIMAL(p, s) and binary in Parquet, text in Avro files', () => {
+  it('Decimal and Bytes: DECIMAL(p, s) and binary in Parquet, bytes (decimal logical type) in Avro files', () => {
     expect(storageTypeOf(type('Decimal'), [])).toEqual({
       parquet: 'DECIMAL(p, s); a bare Decimal is DECIMAL(38, 18)',
-      avro: '"string"',
+      avro: '{"type":"bytes","logicalType":"decimal","precision":38,"scale":18}',
     })
     expect(storageTypeOf(type('Bytes', 0, true), [])).toEqual({
       parquet: 'binary (BYTE_ARRAY), nullable',
-      avro: '["null","string"]',
+      avro: '["null","bytes"]',
     })
   })
 
