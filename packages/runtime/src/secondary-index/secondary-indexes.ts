@@ -80,7 +80,6 @@ function schemaId(metadata: TableMetadata): number {
 interface Readers {
   readonly store: DataFileStore
   readonly codec: KeyCodec
-  readonly keyFrame: (keys: readonly string[]) => pl.DataFrame
 }
 
 /** Deletion vectors held at once (they are small; a new version's DV is a new entry). */
@@ -138,7 +137,6 @@ export class SecondaryIndexes {
       r = {
         store: new DataFileStore(table.path, table.fs, table.name, snapshot.metadata, 1),
         codec,
-        keyFrame: (keys) => codec.frame(keys),
       }
       this.readers.set(snapshot.metadata, r)
     }
@@ -203,9 +201,9 @@ export class SecondaryIndexes {
     identity: FileIdentity,
     group: IndexGroup,
   ): Promise<FileIndex> {
-    const { store, codec, keyFrame } = readers
+    const { store, codec } = readers
     const columns = [...new Set([...codec.columns, ...group.columns])]
-    const df = await store.read(physicalFile(file), keyFrame, codec.columns, columns)
+    const df = await store.read(physicalFile(file), columns)
     const keys = codec.encodeFrame(df)
     const encoded = group.codec.encodeFrame(df)
     const nulls = group.columns
@@ -299,8 +297,8 @@ export class SecondaryIndexes {
   }
 
   private async decode(readers: Readers, file: LiveFile, key: string): Promise<DecodedFile> {
-    const { store, codec, keyFrame } = readers
-    const df = await store.read(physicalFile(file), keyFrame, codec.columns)
+    const { store } = readers
+    const df = await store.read(physicalFile(file))
     const decoded = { df, bytes: decodedBytes(df) }
     this.reads.filesDecoded++
     this.reads.rowsDecoded += df.height

@@ -403,12 +403,7 @@ export class DataFileStore {
   }
 
   /** A lazy scan of one file (verified first, see `verify`), its deleted rows removed, in schema column order. */
-  async scan(
-    file: LiveFile,
-    keyFrame: (keys: readonly string[]) => pl.DataFrame,
-    keyColumns: readonly string[],
-    columns?: readonly string[],
-  ): Promise<pl.LazyDataFrame> {
+  async scan(file: LiveFile, columns?: readonly string[]): Promise<pl.LazyDataFrame> {
     await this.verify(file)
     const path = this.absolute(file)
     if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
@@ -434,12 +429,7 @@ export class DataFileStore {
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */
-  async read(
-    file: LiveFile,
-    keyFrame: (keys: readonly string[]) => pl.DataFrame,
-    keyColumns: readonly string[],
-    columns?: readonly string[],
-  ): Promise<pl.DataFrame> {
+  async read(file: LiveFile, columns?: readonly string[]): Promise<pl.DataFrame> {
     await this.verify(file, true)
     let df: pl.DataFrame
     try {

@@ -1,4 +1,3 @@
-import type pl from 'nodejs-polars'
 import { ContentChecksum } from './content-checksum.js'
 import type { DataFileStore, WrittenFiles } from './data-file-store.js'
 import type { AddAction } from './log-entry.js'
@@ -24,19 +23,17 @@ export class FileRewriter {
     private readonly source: DataFileStore,
     /** Writes (and reads back) the new files. */
     private readonly target: DataFileStore,
-    private readonly keyFrame: (keys: readonly string[]) => pl.DataFrame,
-    private readonly keyColumns: readonly string[],
   ) {}
 
   /** Rewrites one live file (its deleted rows left out); new paths go into `written`. */
   async rewrite(file: LiveFile, written: WrittenFiles): Promise<RewrittenFile> {
-    const df = await this.source.read(file, this.keyFrame, this.keyColumns)
+    const df = await this.source.read(file)
     const before = new ContentChecksum().add(df)
     const adds = await this.target.write(df, written)
     const after = new ContentChecksum()
     for (const add of adds) {
       const fresh: LiveFile = { add, version: file.version, deleted: new Set(), deletedRows: 0 }
-      after.add(await this.target.read(fresh, this.keyFrame, this.keyColumns))
+      after.add(await this.target.read(fresh))
     }
     const expected = file.add.stats.numRows - file.deletedRows
     if (before.rows !== expected || !before.equals(after)) {

@@ -18,7 +18,7 @@ export async function keyTouchedSince(
   const rowsOf = async (files: readonly LiveFile[]): Promise<Map<string, string>> => {
     const out = new Map<string, string>()
     for (const file of files) {
-      const df = await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+      const df = await ctx.store.read(file)
       const keys = ctx.codec.encodeFrame(df)
       const hashes = df.hashRows().toArray()
       for (const [i, key] of keys.entries()) out.set(key, String(hashes[i]))

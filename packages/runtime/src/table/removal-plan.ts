@@ -43,9 +43,7 @@ export async function planRemovals(
   if (plan.deleteWhere.length > 0) {
     const predicate = plan.deleteWhere.reduce((a, b) => a.or(b))
     for (const file of snap.files) {
-      const lf = ctx.store.lazy
-        ? await ctx.store.scan(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
-        : (await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)).lazy()
+      const lf = ctx.store.lazy ? await ctx.store.scan(file) : (await ctx.store.read(file)).lazy()
       const hits = lf
         .filter(predicate.fillNull(false))
         .select(...ctx.codec.columns)
@@ -67,7 +65,7 @@ export async function planRemovals(
   for (const [path, l] of locations) {
     const file = snap.state.files.get(path)
     if (!file) continue
-    const df = await ctx.store.read(file, (k) => ctx.codec.frame(k), ctx.codec.columns)
+    const df = await ctx.store.read(file)
     const kept = df.join(ctx.codec.frame(l.keys), { on: [...ctx.codec.columns], how: 'anti' })
     rowsRemoved += df.height - kept.height
     add.push(...(await ctx.store.write(kept, files)))

@@ -216,9 +216,7 @@ export class Snapshot {
     } else if (store.lazy) {
       // A bounded number of files at a time: opening (and checksumming) every file at once needs a descriptor per
       // file (EMFILE past the process limit) and holds all their bytes in memory together.
-      const parts = await mapBounded(files, (f) =>
-        store.scan(f, this.keyFrame, this.ctx.codec.columns, readColumns),
-      )
+      const parts = await mapBounded(files, (f) => store.scan(f, readColumns))
       lf = parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
     } else {
       lf = (await this.readFiles(files, readColumns)).lazy()
@@ -245,8 +243,7 @@ export class Snapshot {
 
   private async readFiles(files: readonly LiveFile[], columns?: readonly string[]): Promise<pl.DataFrame> {
     const frames: pl.DataFrame[] = []
-    for (const f of files)
-      frames.push(await this.ctx.store.read(f, this.keyFrame, this.ctx.codec.columns, columns))
+    for (const f of files) frames.push(await this.ctx.store.read(f, columns))
     if (frames.length === 0) return this.emptyFrame(columns)
     return stackFrames(frames)
   }
@@ -364,9 +361,9 @@ export class Snapshot {
       if (range && !overlaps(keyRangeOf(file.add, this.metadata), range)) continue
       let lf: pl.LazyDataFrame
       if (store.lazy) {
-        lf = await store.scan(file, this.keyFrame, codec.columns, codec.columns)
+        lf = await store.scan(file, codec.columns)
       } else {
-        lf = (await store.read(file, this.keyFrame, codec.columns, codec.columns)).lazy()
+        lf = (await store.read(file, codec.columns)).lazy()
       }
       const found = lf.join(keys.lazy(), { on: [...codec.columns], how: 'semi' }).collectSync()
       const rows = found.height
@@ -384,7 +381,7 @@ export class Snapshot {
     const { store, codec } = this.ctx
     const frame = this.keyFrame(keys)
     if (store.lazy) {
-      const lf = await store.scan(file, this.keyFrame, codec.columns, columns)
+      const lf = await store.scan(file, columns)
       // A few single-column keys become an equality filter: polars pushes it into the
       // Parquet reader, which skips row groups by their statistics. Many keys: a semi-join.
       const [column] = codec.columns
@@ -395,7 +392,7 @@ export class Snapshot {
       }
       return lf.join(frame.lazy(), { on: [...codec.columns], how: 'semi' }).collectSync()
     }
-    const df = await store.read(file, this.keyFrame, codec.columns, columns)
+    const df = await store.read(file, columns)
     return df.join(frame, { on: [...codec.columns], how: 'semi' })
   }
 
@@ -481,7 +478,7 @@ export class Snapshot {
         if (!(error instanceof IndexFileDamagedError)) throw error
       }
     }
-    const keys = rows ?? (await store.read(this.physical(file), this.keyFrame, codec.columns, codec.columns))
+    const keys = rows ?? (await store.read(this.physical(file), codec.columns))
     const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys))
     await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
     keyIndex.setIndex(cacheKey, index)
@@ -524,9 +521,9 @@ export class Snapshot {
       let df: pl.DataFrame
       if (store.lazy) {
         // A slice is pushed into polars' Parquet reader: it decodes the pages holding the row, not the file.
-        df = (await store.scan(physical, this.keyFrame, codec.columns)).slice(p, 1).collectSync()
+        df = (await store.scan(physical)).slice(p, 1).collectSync()
       } else {
-        df = (await store.read(physical, this.keyFrame, codec.columns)).slice(p, 1)
+        df = (await store.read(physical)).slice(p, 1)
       }
       if (df.height === 1 && codec.encodeFrame(df)[0] === key) return df
       miss = UNSURE
@@ -543,7 +540,7 @@ export class Snapshot {
     const hit = keyIndex.get(path)
     if (hit) return hit
     if (!keyIndex.touch(path, file.add.stats.numRows)) return undefined
-    const df = await store.read(this.physical(file), this.keyFrame, codec.columns)
+    const df = await store.read(this.physical(file))
     const columns = df.columns
     const index =
       (await this.positionIndex(file, df)) ??

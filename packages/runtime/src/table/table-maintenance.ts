@@ -100,14 +100,13 @@ function partitionGroup(metadata: TableMetadata, values: Readonly<Record<string,
  * which names the damaged one.
  */
 async function mergeFiles(ctx: SnapshotContext, group: readonly LiveFile[]): Promise<pl.DataFrame> {
-  const keyFrame = (k: readonly string[]) => ctx.codec.frame(k)
   if (ctx.store.lazy && group.length > 1) {
     const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
-    const scans = await mapBounded(group, (f) => ctx.store.scan(f, keyFrame, ctx.codec.columns))
+    const scans = await mapBounded(group, (f) => ctx.store.scan(f))
     const merged = await pl.concat(scans, { how: 'vertical' }).collect()
     if (merged.height === expected) return merged
   }
   const frames: pl.DataFrame[] = []
-  for (const f of group) frames.push(await ctx.store.read(f, keyFrame, ctx.codec.columns))
+  for (const f of group) frames.push(await ctx.store.read(f))
   return stackFrames(frames)
 }

@@ -121,8 +121,7 @@ async function rewriteAll(
   // Every live file is rewritten with every field, so the committed metadata needs no fill value.
   const filled = withFillsMaterialised(target)
   const store = new DataFileStore(core.path, core.fs, core.name, filled, core.maxRowsPerFile)
-  const codec = new KeyCodec(target.entity, core.name)
-  const rewriter = new FileRewriter(core.name, source, store, (k) => codec.frame(k), codec.columns)
+  const rewriter = new FileRewriter(core.name, source, store)
   // Rewritten files by source path, reused when a lost race makes the commit re-plan.
   const done = new Map<string, RewrittenFile & { deletedRows: number }>()
   const written = new WrittenFiles(core.fs)
