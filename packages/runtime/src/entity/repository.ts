@@ -181,7 +181,7 @@ export class Repository<T extends object> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
     if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe))
-    if (!plan.filter) return snapshot.numRows
+    if (!plan.filter) return snapshot.countRows()
     const lf = await this.scan(snapshot, plan)
     const df = await lf.filter(plan.filter).select(pl.len().alias('n')).collect()
     return Number(df.getColumn('n').get(0))
@@ -192,7 +192,7 @@ export class Repository<T extends object> {
     const plan = this.plan({ where })
     const snapshot = await this.snapshot()
     if (plan.probe?.covers) return countMatches(await this.lookup(snapshot, plan.probe)) > 0
-    if (!plan.filter) return snapshot.numRows > 0
+    if (!plan.filter) return (await snapshot.countRows()) > 0
     const lf = await this.scan(snapshot, plan)
     return (await lf.filter(plan.filter).select(this.pk.column).limit(1).collect()).height > 0
   }

@@ -286,9 +286,18 @@ export class DataFileStore {
       throw this.corrupt(file, `data file has ${size} bytes, the log recorded ${file.add.size}`)
   }
 
+  /** A file's row count against the log's; an add without statistics (allowed by Delta) recorded none. */
+  private checkRowCount(file: LiveFile, height: number): void {
+    const recorded = file.add.stats.numRows
+    if (!Number.isNaN(recorded) && height !== recorded) {
+      throw this.corrupt(file, `data file has ${height} rows, the log recorded ${recorded}`)
+    }
+  }
+
   /**
    * Columns to select from a file: the schema's, read from their stored names, with the
-   * fill value (else null) for columns the file predates. Stored columns of dropped fields are ignored.
+   * fill value (else null) for columns the file predates. Whether the file holds a column is its footer's
+   * answer (`fileDtypes`), never the statistics': Delta statistics are optional and may list no column. Stored columns of dropped fields are ignored.
    */
   private projection(
     file: LiveFile,
@@ -301,7 +310,7 @@ export class DataFileStore {
       const dtype = this.schema[c] ?? pl.Utf8
       const stored = this.mapping.stored(c)
       const field = fields.find((f) => f.column === c)
-      if (file.add.stats.columns[stored]) {
+      if (fileDtypes.has(stored)) {
         // A cast stops polars pushing filters into the Parquet reader: only columns whose type differs get one.
         const actual = fileDtypes.get(stored)
         const col =
@@ -389,9 +398,7 @@ export class DataFileStore {
     } catch (error) {
       throw this.corrupt(file, `cannot read data file: ${(error as Error).message}`, error)
     }
-    if (df.height !== file.add.stats.numRows) {
-      throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
-    }
+    this.checkRowCount(file, df.height)
     const stored = keyColumns.map((c) => this.mapping.stored(c))
     const located = df
       .select(...stored)
@@ -437,9 +444,7 @@ export class DataFileStore {
     } catch (error) {
       throw this.corrupt(file, `cannot read data file: ${(error as Error).message}`, error)
     }
-    if (df.height !== file.add.stats.numRows) {
-      throw this.corrupt(file, `data file has ${df.height} rows, the log recorded ${file.add.stats.numRows}`)
-    }
+    this.checkRowCount(file, df.height)
     const deleted = await this.deletedRows(file)
     if (deleted) df = df.withRowIndex(ROW_INDEX).join(deleted, { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
     const list = df.dtypes

@@ -139,6 +139,14 @@ export class Snapshot {
     return liveRows(this.state)
   }
 
+  /** Visible rows: from the log, or by reading when an add recorded no row count (Delta stats are optional). */
+  async countRows(): Promise<number> {
+    const known = this.numRows
+    if (!Number.isNaN(known)) return known
+    const df = await (await this.scan()).select(pl.len().alias('n')).collect()
+    return Number(df.getColumn('n').get(0))
+  }
+
   private keyFrame = (keys: readonly string[]): pl.DataFrame => this.ctx.codec.frame(keys)
 
   /** Live files that may hold keys, with the keys each may hold (deleted ones excluded). */

@@ -179,6 +179,32 @@ describe('replay follows Action Reconciliation', () => {
     expect(idsOf(await (await openTable(path)).read())).toEqual([1, 2, 3, 4])
   })
 
+  it('a file whose add has no column statistics (or none at all) is read whole, never as nulls', async () => {
+    const before = await (await openTable(path)).read()
+    const [add] = (await readCommitFile(path, 1)).add
+    // Statistics are optional in Delta: whether a file holds a column is its footer's business, not the stats'.
+    await commitByHand(2, [
+      { commitInfo: { operation: 'OPTIMIZE' } },
+      { remove: { path: add?.path, dataChange: false, deletionTimestamp: 1 } },
+      { add: { ...add, dataChange: false, stats: JSON.stringify({ numRecords: 3 }) } },
+    ])
+    expect((await (await openTable(path)).read()).toRecords()).toEqual(before.toRecords())
+    await commitByHand(3, [
+      { commitInfo: { operation: 'OPTIMIZE' } },
+      { remove: { path: add?.path, dataChange: false, deletionTimestamp: 1 } },
+      {
+        add: {
+          ...Object.fromEntries(Object.entries(add ?? {}).filter(([k]) => k !== 'stats')),
+          dataChange: false,
+        },
+      },
+    ])
+    const opened = await openTable(path)
+    expect((await opened.read()).toRecords()).toEqual(before.toRecords())
+    // No row count in the log: counted by reading, never NaN.
+    expect(await opened.count()).toBe(3)
+  })
+
   it('a logical file is (path, deletion vector): removes and adds of one path with different vectors', () => {
     const source = (version: number) => ({ table: 't', file: `${version}.json`, version })
     const meta = readFile(commitPath(path, 0), 'utf8')

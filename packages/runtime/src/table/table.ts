@@ -245,9 +245,9 @@ export class Table {
     return (await this.snapshot()).read(options)
   }
 
-  /** Rows in the newest version (from the log; reads no data file). */
+  /** Rows in the newest version (from the log; reads data files only where the log recorded no row count). */
   async count(): Promise<number> {
-    return (await this.snapshot()).numRows
+    return (await this.snapshot()).countRows()
   }
 
   /** The row of a primary key in the newest version, or null. Reads only files whose key range holds it; warm lookups are answered from memory. */
