@@ -20,8 +20,8 @@ it('derives each template from its parent by the same operation, reading no data
   expect(grouped.template.schema).toEqual({ k: pl.String, total: pl.Float64 })
   const joined = root.join(root.select([pl.col('k'), pl.col('v').alias('u')]), {
     how: 'inner',
-    leftOn: [pl.col('k')],
-    rightOn: [pl.col('k')],
+    leftOn: ['k'],
+    rightOn: ['k'],
     suffix: '_r',
   })
   expect(joined.template.columns).toEqual(['k', 'v', 'u'])

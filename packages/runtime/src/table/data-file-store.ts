@@ -300,7 +300,6 @@ export class DataFileStore {
    * answer (`fileDtypes`), never the statistics': Delta statistics are optional and may list no column. Stored columns of dropped fields are ignored.
    */
   private projection(
-    file: LiveFile,
     columns: readonly string[] | undefined,
     fileDtypes: ReadonlyMap<string, DataType>,
   ): pl.Expr[] {
@@ -432,7 +431,7 @@ export class DataFileStore {
     // A file holding exactly the schema's columns, in order and typed, needs no projection (polars expressions
     // cost about a millisecond each to build in nodejs-polars: a small query feels a handful of them).
     if (columns === undefined && this.matchesSchema(dtypes)) return lf
-    return lf.select(...this.projection(file, columns, dtypes))
+    return lf.select(...this.projection(columns, dtypes))
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */
@@ -449,7 +448,7 @@ export class DataFileStore {
     if (deleted) df = df.withRowIndex(ROW_INDEX).join(deleted, { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
     const list = df.dtypes
     const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as DataType]))
-    return df.select(...this.projection(file, columns, dtypes))
+    return df.select(...this.projection(columns, dtypes))
   }
 
   /** True when the format can scan lazily (else files are read eagerly). */
