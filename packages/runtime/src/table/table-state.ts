@@ -4,7 +4,7 @@ import type { ColumnStats, FileStats } from './file-stats.js'
 import { refuseForeignTable } from './foreign-table-metadata.js'
 import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
-import { logicalFileKey, type Tombstone, unexpiredTombstones } from './table-tombstones.js'
+import { logicalFileKey, type Tombstone, TombstoneSet, unexpiredTombstones } from './table-tombstones.js'
 import { type Reservation, trackReservations } from './txn-publish.js'
 
 /** A logical file that is part of a version: a data file and the rows deleted from it. */
@@ -40,7 +40,7 @@ export interface TableState {
   /** The latest Delta `txn` action per appId (checkpoints must keep them: publications are idempotent by them). */
   readonly appTxns?: ReadonlyMap<string, AppTxn>
   /** Removed logical files not re-added, by `logicalFileKey` (expired ones are dropped by checkpoints). */
-  readonly tombstones?: ReadonlyMap<string, Tombstone>
+  readonly tombstones?: TombstoneSet
 }
 
 /** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
@@ -164,7 +164,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   let unpublished = start?.unpublished
   let appTxns = start?.appTxns
   const files = new Map(start?.files)
-  const tombstones = new Map(start?.tombstones)
+  const tombstoneChanges = new Map<string, Tombstone | null>()
   for (const entry of entries) {
     const v = entry.version
     if (v !== version + 1) throw new ReplayError(v, `expected version ${version + 1}, found ${v}`)
@@ -181,7 +181,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
       }
       files.delete(r.path)
       rows -= live.add.stats.numRows - live.deletedRows
-      tombstones.set(logicalFileKey(r), {
+      tombstoneChanges.set(logicalFileKey(r), {
         path: r.path,
         deletionTimestamp: timestamp,
         ...(r.deletionVector ? { deletionVector: r.deletionVector } : {}),
@@ -199,7 +199,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
         throw new ReplayError(v, `adds ${a.path} with ${deletedRows} deleted rows of ${a.stats.numRows}`)
       files.set(a.path, { add: a, version, deleted: NO_KEYS, deletedRows })
       rows += a.stats.numRows - deletedRows
-      tombstones.delete(logicalFileKey(a))
+      tombstoneChanges.set(logicalFileKey(a), null)
     }
     const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
@@ -212,6 +212,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   }
   if (!protocol || !metadata)
     throw new ReplayError(version + 1, 'no protocol or metadata (version 0 missing)')
+  const tombstones = TombstoneSet.after(start?.tombstones, tombstoneChanges)
   return {
     version,
     timestamp,
@@ -221,7 +222,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     rows,
     ...(unpublished ? { unpublished } : {}),
     ...(appTxns ? { appTxns } : {}),
-    ...(tombstones.size > 0 ? { tombstones } : {}),
+    ...(tombstones ? { tombstones } : {}),
   }
 }
 
@@ -276,8 +277,9 @@ export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) =
 }
 
 /** The `tombstones` member of a state holding these (by `logicalFileKey`), none for an empty list. */
-function withTombstones(list: readonly Tombstone[]): { tombstones?: ReadonlyMap<string, Tombstone> } {
-  return list.length > 0 ? { tombstones: new Map(list.map((t) => [logicalFileKey(t), t])) } : {}
+function withTombstones(list: readonly Tombstone[]): { tombstones?: TombstoneSet } {
+  const tombstones = TombstoneSet.of(list)
+  return tombstones ? { tombstones } : {}
 }
 
 /**
