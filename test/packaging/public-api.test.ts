@@ -15,6 +15,7 @@ const PACKAGES = ['runtime', 'codegen', 'cli', 'language-server'] as const
 const API: Record<string, readonly string[]> = {
   '@parquetframe/runtime': [
     'type AvroArraySchema',
+    'type AvroDecimal',
     'type AvroEnumSchema',
     'type AvroField',
     'type AvroFixedSchema',
@@ -154,6 +155,7 @@ const API: Record<string, readonly string[]> = {
     'type ReadFrameOptions',
     'readIpc',
     'readNdjson',
+    'ReadOptionError',
     'type ReadOptions',
     'readParquet',
     'readTsv',
@@ -281,7 +283,7 @@ const API: Record<string, readonly string[]> = {
     'type StoragePathProblem',
     'withDecimalArguments',
   ],
-  '@parquetframe/runtime/avro-schema': ['avroSchemaForEntity'],
+  '@parquetframe/runtime/avro-schema': ['type AvroEntitySchemaOptions', 'avroSchemaForEntity'],
   '@parquetframe/runtime/zod': ['pfz', 'z'],
   '@parquetframe/codegen': [
     'type Diagnostic',

@@ -120,6 +120,7 @@ export { ConfigError, FormatError, NotFoundError, ParquetFrameError } from './er
 // Storage formats: the registry and the seam a custom format implements; the Avro schema of an entity.
 export {
   type AvroArraySchema,
+  type AvroDecimal,
   type AvroEnumSchema,
   type AvroField,
   type AvroFixedSchema,

@@ -54,7 +54,7 @@ export interface CommitOutcome {
   readonly files?: WrittenFiles
 }
 
-/** One commit for the commit loop (see table-commit.ts). */
+/** @internal One commit for the commit loop (see table-commit.ts). */
 export interface CommitRequest {
   readonly operation: OperationName
   /** The snapshot the write was validated against. */
@@ -72,7 +72,7 @@ export interface CommitRequest {
 }
 
 /**
- * The parts of a `Table` its concern modules (commit loop, maintenance, migrations, publication) work with; a
+ * @internal The parts of a `Table` its concern modules (commit loop, maintenance, migrations, publication) work with; a
  * `Table` hands them one of these instead of widening its own API.
  */
 export interface TableCore {

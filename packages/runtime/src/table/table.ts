@@ -40,6 +40,7 @@ import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacu
 import { firstUnpublished } from './txn-publish.js'
 import { planWrite, type TableOperation } from './write-plan.js'
 
+/** @internal Multi-table commits (multi-table-commit.ts) hold these between prepare and publish. */
 export type { CommitOutcome, PreparedWrite } from './table-core.js'
 export type {
   CommitOptions,
