@@ -9,6 +9,7 @@ import {
   type DeltaStructType,
   deltaDecimalOf,
 } from '../delta/delta-schema.js'
+import { typeChangesProblem } from '../delta/type-widening.js'
 import { parseUtcDate, parseUtcTimestamp } from '../delta/utc-calendar.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { getFormat } from '../format/format-registry.js'
@@ -20,7 +21,7 @@ import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
 import { LOG_DIR } from '../table/log-entry.js'
 import { nodeFileSystem } from '../table/node-file-system.js'
 import { openTable } from '../table/table.js'
-import { TableCorruptError, TableReadError } from '../table/table-errors.js'
+import { TableCorruptError, TableProtocolError, TableReadError } from '../table/table-errors.js'
 import { TableLog } from '../table/table-log.js'
 import { containedPath, UncontainedPathError } from '../table/table-path.js'
 import type { LiveFile, TableState } from '../table/table-state.js'
@@ -261,6 +262,10 @@ function holdsBinary(type: DeltaDataType): boolean {
 
 /** The rows of another writer's table at a state. */
 async function readForeign(root: string, state: TableState, schema: DeltaStructType): Promise<pl.DataFrame> {
+  // Type widening: older files hold a narrower type, cast below; a change pf cannot cast is refused, not misread.
+  const widening = typeChangesProblem(schema)
+  if (widening !== undefined)
+    throw new TableProtocolError(state.metadata.entity.name, `version ${state.version} ${widening}`)
   const binary = schema.fields.some((f) => holdsBinary(f.type))
   const frames: pl.DataFrame[] = []
   for (const file of state.files.values())

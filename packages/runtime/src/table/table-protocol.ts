@@ -14,12 +14,19 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
  * nothing; 2 means column mapping (pf reads name mode); 3 lists reader features, each of which pf must support.
  */
 
-/** Reader features pf implements (timestampNtz: `read()` of other writers' tables reads it as a zone-less datetime). */
+/**
+ * Reader features pf implements (timestampNtz: `read()` of other writers' tables reads it as a zone-less datetime;
+ * typeWidening: older files are read as the current, wider type; vacuumProtocolCheck asks nothing of readers, and
+ * pf never writes such a table: it is no writer feature here).
+ */
 const READER_FEATURES: ReadonlySet<string> = new Set([
   PF_AVRO_FEATURE,
   'columnMapping',
   'deletionVectors',
   'timestampNtz',
+  'typeWidening',
+  'typeWidening-preview',
+  'vacuumProtocolCheck',
 ])
 /**
  * Writer features pf honours when it writes (NOT NULL, its own enum CHECK constraints, deletion vectors, identity
