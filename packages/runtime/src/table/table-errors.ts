@@ -84,6 +84,17 @@ export class TableProtocolError extends ParquetFrameError {
   }
 }
 
+/** A table property (`delta.*` configuration) whose value pf cannot use, named with the table. */
+export class TablePropertyError extends ParquetFrameError {
+  constructor(
+    readonly table: string,
+    readonly property: string,
+    detail: string,
+  ) {
+    super('PF_TABLE_PROPERTY', `Table ${table}: property ${property}: ${detail}`)
+  }
+}
+
 /** A table written before pf's log became the Delta log (`_pf_log/`, 0.1): never read as an empty table. */
 export class LegacyTableLogError extends ParquetFrameError {
   constructor(
