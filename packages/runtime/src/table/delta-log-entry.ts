@@ -7,7 +7,7 @@ import type {
   DeltaProtocol,
   DeltaRemove,
 } from '../delta/delta-actions.js'
-import { deltaCheckConstraints } from '../delta/delta-constraints.js'
+import { CONSTRAINT_KEY_PREFIX, deltaCheckConstraints } from '../delta/delta-constraints.js'
 import { type CommitSource, encodeDeltaCommit, parseDeltaCommit } from '../delta/delta-log-codec.js'
 import { decodeDeltaPath, encodeDeltaPath } from '../delta/delta-paths.js'
 import { deltaSchemaFor } from '../delta/delta-schema.js'
@@ -17,7 +17,13 @@ import {
   deltaStatKind,
   encodeDeltaStats,
 } from '../delta/delta-stats.js'
-import { fromDeltaColumnMapping, storedColumnOf, toDeltaColumnMapping } from './column-mapping.js'
+import {
+  COLUMN_MAPPING_MAX_ID,
+  COLUMN_MAPPING_MODE,
+  fromDeltaColumnMapping,
+  storedColumnOf,
+  toDeltaColumnMapping,
+} from './column-mapping.js'
 import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import { foreignTableMetadata, refuseForeignTable } from './foreign-table-metadata.js'
@@ -73,6 +79,7 @@ const DELTA_OPERATION: Readonly<Record<OperationName, string>> = {
   COMPACT: 'OPTIMIZE',
   SET_SCHEMA: 'REPLACE COLUMNS',
   SET_FORMAT: 'REORG',
+  ADOPT: 'SET TBLPROPERTIES',
 }
 
 /** What a Delta operation of another writer is to pf (its conflict checks skip only OPTIMIZE). */
@@ -130,25 +137,37 @@ export class DeltaFileStats implements FileStats {
   }
 }
 
-/** The `metaData` action of pf's metadata: Delta schema (stored column names), CHECK constraints, `pf.*` keys. */
-export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
-  // Column mapping: the schema names fields by their columns and gives each its physical name (column-mapping.ts).
-  const mapping = toDeltaColumnMapping(metadata)
-  const physical = mapping ? {} : (metadata.physicalColumns ?? {})
-  // Without it, data files of a table from before column mapping hold renamed fields under their stored names.
-  const stored = {
+/** Configuration keys pf owns whatever their value: its metadata, its enum CHECK constraints, column mapping. */
+function isPfOwnedKey(key: string): boolean {
+  return (
+    key.startsWith('pf.') ||
+    key.startsWith(`${CONSTRAINT_KEY_PREFIX}pf_enum_`) ||
+    key === COLUMN_MAPPING_MODE ||
+    key === COLUMN_MAPPING_MAX_ID
+  )
+}
+
+/** The entity with each field's column under the name its data files use (tables from before column mapping). */
+function storedEntityOf(metadata: TableMetadata): TableMetadata['entity'] {
+  if (metadata.columnMapping) return metadata.entity
+  const physical = metadata.physicalColumns ?? {}
+  return {
     ...metadata.entity,
     fields: metadata.entity.fields.map((f) => ({ ...f, column: physical[f.column] ?? f.column })),
   }
+}
+
+/** The configuration pf writes for its metadata (`pf.*` keys, CHECK constraints, Delta keys it derives). */
+function pfConfiguration(metadata: TableMetadata): Record<string, string> {
   const configuration: Record<string, string> = {
-    ...deltaCheckConstraints(stored, metadata.enums),
+    ...deltaCheckConstraints(storedEntityOf(metadata), metadata.enums),
     [PF.entity]: JSON.stringify(metadata.entity),
     [PF.enums]: JSON.stringify(metadata.enums),
     [PF.format]: JSON.stringify(metadata.format),
     [PF.primaryKey]: JSON.stringify(metadata.primaryKey),
     [PF.updateMode]: JSON.stringify(metadata.updateMode),
     [PF.checkpointInterval]: JSON.stringify(metadata.checkpointInterval),
-    ...mapping?.configuration,
+    ...toDeltaColumnMapping(metadata)?.configuration,
   }
   if (metadata.checkpointInterval > 0)
     configuration['delta.checkpointInterval'] = String(metadata.checkpointInterval)
@@ -163,17 +182,42 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
   ] as const) {
     if (metadata[key] !== undefined) configuration[PF[key]] = JSON.stringify(metadata[key])
   }
+  return configuration
+}
+
+/**
+ * The keys of a `metaData.configuration` that pf neither owns nor derives from `metadata` (another writer's table
+ * properties): what `TableMetadata.deltaConfiguration` keeps. Empty for a table only pf wrote.
+ */
+export function otherWritersConfiguration(
+  configuration: Readonly<Record<string, string>>,
+  metadata: TableMetadata,
+): Record<string, string> {
+  const derived = pfConfiguration(metadata)
+  const kept: Record<string, string> = {}
+  for (const [key, value] of Object.entries(configuration))
+    if (!isPfOwnedKey(key) && !(key in derived)) kept[key] = value
+  return kept
+}
+
+/**
+ * The `metaData` action of pf's metadata: Delta schema (stored column names), CHECK constraints, `pf.*` keys, and
+ * other writers' configuration keys as they were (`deltaConfiguration`).
+ */
+export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
+  // Column mapping: the schema names fields by their columns and gives each its physical name (column-mapping.ts).
+  const mapping = toDeltaColumnMapping(metadata)
   return {
     id: metadata.id,
     format: { provider: metadata.format, options: {} },
-    schemaString: deltaSchemaFor(stored, metadata.enums, {
+    schemaString: deltaSchemaFor(storedEntityOf(metadata), metadata.enums, {
       ...(mapping ? { columnMapping: mapping.fields } : {}),
       identityHighWaterMarks: identityMarksByField(metadata),
       textStored: new Set(metadata.textStoredFields),
     }).schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,
-    configuration,
+    configuration: { ...metadata.deltaConfiguration, ...pfConfiguration(metadata) },
   }
 }
 
@@ -217,7 +261,10 @@ function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMeta
   // Autoincrement fields are identity columns: their high-water marks live in the schema (other writers raise them).
   const marked = withDeltaIdentityMarks(mapped, meta.schemaString, source)
   // Avro tables from before bytes storage keep Decimal/Bytes text where their schema says string.
-  return withDeltaTextStored(marked, meta.schemaString, source)
+  const stored = withDeltaTextStored(marked, meta.schemaString, source)
+  // Other writers' table properties (a table pf adopted, or set on a pf table by Spark) stay in what pf writes.
+  const others = otherWritersConfiguration(config, stored)
+  return Object.keys(others).length > 0 ? { ...stored, deltaConfiguration: others } : stored
 }
 
 /** Whether a commit changes rows (OPTIMIZE and format rewrites only rearrange them: `dataChange` false). */

@@ -86,6 +86,7 @@ const metadata = object({
     object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
   ),
   textStoredFields: optional(names),
+  deltaConfiguration: optional(record(string)),
   identityHighWaterMarks: optional(
     record(
       refine(string, (v: string) =>
@@ -126,6 +127,7 @@ const operation = oneOf([
   'COMPACT',
   'SET_SCHEMA',
   'SET_FORMAT',
+  'ADOPT',
 ])
 
 const protocol = object({

@@ -17,6 +17,7 @@ export type OperationName =
   | 'COMPACT'
   | 'SET_SCHEMA'
   | 'SET_FORMAT'
+  | 'ADOPT'
 
 /** A value filling a column for rows of files written before the column was added. */
 export type FillValue = string | number | boolean
@@ -75,6 +76,11 @@ export interface TableMetadata {
    * bytes storage, until every file is rewritten (see text-stored-fields.ts). Absent: none.
    */
   readonly textStoredFields?: readonly string[]
+  /**
+   * `metaData.configuration` keys pf does not write itself (another writer's table properties, e.g. of a table pf
+   * adopted): kept as they are in every `metaData` pf writes. Absent: none.
+   */
+  readonly deltaConfiguration?: Readonly<Record<string, string>>
 }
 
 /** Column mapping of a table (PROTOCOL.md "Column Mapping", name mode). */
