@@ -120,7 +120,7 @@ describe('Delta statistics', () => {
     ['name', 'string'],
   ])
 
-  it('writes exact bounds in the spec serialization', () => {
+  it('writes bounds in the spec serialization (timestamps truncated down to the millisecond, as Spark writes them)', () => {
     const json = encodeDeltaStats(
       {
         numRows: 3,
@@ -141,15 +141,15 @@ describe('Delta statistics', () => {
     expect(parsed.minValues).toMatchObject({
       score: 1.5,
       born: '1969-12-31',
-      at: '1969-12-31T23:59:59.999999Z',
+      at: '1969-12-31T23:59:59.999Z',
     })
-    expect(parsed.maxValues).toMatchObject({ born: '2022-01-08', at: '2023-11-14T22:13:20.123456Z' })
+    expect(parsed.maxValues).toMatchObject({ born: '2022-01-08', at: '2023-11-14T22:13:20.123Z' })
     // A 2,000-character string gets no bound at all (a cut one would not be an upper bound).
     expect(parsed.maxValues).not.toHaveProperty('name')
     expect(parsed.nullCount).toEqual({ id: 0, score: 1, born: 0, at: 0, name: 2 })
   })
 
-  it('reads bounds back exactly and drops what it cannot take exactly', () => {
+  it('reads bounds back (a millisecond timestamp max up to its last microsecond) and drops what it cannot take exactly', () => {
     const decoded = decodeDeltaStats(
       JSON.stringify({
         numRecords: 4,
@@ -173,11 +173,25 @@ describe('Delta statistics', () => {
           id: { nullCount: 0 },
           score: { nullCount: 0, min: 0.5, max: 9 },
           born: { nullCount: 0, min: 19782, max: 19783 },
-          at: { nullCount: 0, min: '1704067200000001', max: '1704063600500000' },
+          at: { nullCount: 0, min: '1704067200000001', max: '1704063600500999' },
         },
       },
     })
     expect(decodeDeltaStats('{"minValues":{}}', kinds)).toMatchObject({ ok: false, problem: /numRecords/ })
+    // A max with digits below the millisecond was written exact (pf before truncation): kept as it is.
+    const exact = decodeDeltaStats(
+      JSON.stringify({
+        numRecords: 1,
+        minValues: { at: '2024-01-01T00:00:00.000500Z' },
+        maxValues: { at: '2024-01-01T00:00:00.000500Z' },
+        nullCount: { at: 0 },
+      }),
+      kinds,
+    )
+    expect(exact).toMatchObject({
+      ok: true,
+      value: { columns: { at: { min: '1704067200000500', max: '1704067200000500' } } },
+    })
     expect(parseDeltaTimestamp('2024-01-01T00:00:00.0000001Z')).toBeUndefined()
     expect(formatDeltaTimestamp(0n)).toBe('1970-01-01T00:00:00.000000Z')
   })

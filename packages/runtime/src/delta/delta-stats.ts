@@ -46,6 +46,28 @@ export function formatDeltaTimestamp(micros: bigint): string {
   return `${date}T${time}Z`
 }
 
+/** Microseconds in a millisecond: the precision of timestamp statistics. */
+const MICROS_PER_MILLI = 1000n
+
+/**
+ * A timestamp statistic's text: the value truncated down to the millisecond, `YYYY-MM-DDTHH:MM:SS.mmmZ` (PROTOCOL.md
+ * "Per-file Statistics": timestamp columns are truncated down to milliseconds; the form Spark writes).
+ */
+export function formatDeltaTimestampStat(micros: bigint): string {
+  const sub = ((micros % MICROS_PER_MILLI) + MICROS_PER_MILLI) % MICROS_PER_MILLI
+  const { date, time } = utcMicrosParts(micros - sub)
+  return `${date}T${time.slice(0, 12)}Z`
+}
+
+/**
+ * The inclusive microsecond upper bound of a timestamp max statistic: writers truncate it down to the millisecond,
+ * so rows up to 999 µs above it may exist (`max < value + 1 ms`). A max with digits below the millisecond (pf's
+ * tables before truncation) was written exactly and is kept.
+ */
+export function timestampMaxBound(micros: bigint): bigint {
+  return micros % MICROS_PER_MILLI === 0n ? micros + MICROS_PER_MILLI - 1n : micros
+}
+
 /** Microseconds since the epoch of an ISO-8601 timestamp (`...T..:..:..[.ffffff](Z|±hh:mm)`); undefined if not one. */
 export function parseDeltaTimestamp(text: string): bigint | undefined {
   return text.includes('T') ? parseUtcTimestamp(text) : undefined
@@ -71,7 +93,7 @@ function encodeBound(kind: DeltaStatKind, value: StatValue): string | undefined 
         : undefined
     case 'timestamp': {
       const text = String(value)
-      return /^-?\d+$/.test(text) ? JSON.stringify(formatDeltaTimestamp(BigInt(text))) : undefined
+      return /^-?\d+$/.test(text) ? JSON.stringify(formatDeltaTimestampStat(BigInt(text))) : undefined
     }
     case 'string':
       return typeof value === 'string' && value.length <= MAX_STRING_STAT_LENGTH
@@ -82,8 +104,11 @@ function encodeBound(kind: DeltaStatKind, value: StatValue): string | undefined 
   }
 }
 
-/** A Delta bound as pf's exact form, or undefined when it cannot be taken exactly. */
-function decodeBound(kind: DeltaStatKind, value: unknown): StatValue | undefined {
+/**
+ * A Delta bound as pf's form, or undefined when it cannot be taken exactly. A timestamp max becomes the largest
+ * microsecond its millisecond may hold (timestampMaxBound): every pruning by statistics reads bounds from here.
+ */
+function decodeBound(kind: DeltaStatKind, value: unknown, bound: 'min' | 'max'): StatValue | undefined {
   switch (kind) {
     case 'long':
       // JSON numbers beyond 2^53 lost digits when parsed: such a bound is no bound, so it is dropped.
@@ -94,7 +119,8 @@ function decodeBound(kind: DeltaStatKind, value: unknown): StatValue | undefined
       return typeof value === 'string' ? parseDeltaDate(value) : undefined
     case 'timestamp': {
       const micros = typeof value === 'string' ? parseDeltaTimestamp(value) : undefined
-      return micros === undefined ? undefined : String(micros)
+      if (micros === undefined) return undefined
+      return String(bound === 'max' ? timestampMaxBound(micros) : micros)
     }
     case 'string':
       return typeof value === 'string' ? value : undefined
@@ -163,8 +189,8 @@ export function decodeDeltaStats(
     const n = nulls[column]
     // Without a null count nothing is known of the column: pf's pruning then reads the file.
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > numRecords) continue
-    const min = decodeBound(kind, mins[column])
-    const max = decodeBound(kind, maxs[column])
+    const min = decodeBound(kind, mins[column], 'min')
+    const max = decodeBound(kind, maxs[column], 'max')
     columns[column] = min === undefined || max === undefined ? { nullCount: n } : { nullCount: n, min, max }
   }
   return { ok: true, value: { numRows: numRecords, columns } }
