@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, expect, it } from 'vitest'
-import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import { Entity, EntityRegistry, openStore, registerEntity, withRegistry } from './index.js'
+import { expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
+import { registeredRepository } from './__fixtures__/store-setup.js'
+import { entityIRFor } from './__fixtures__/test-ir.js'
+import { Entity, openStore } from './index.js'
 
 // An offset past every matching row of a filtered scan over several files: polars 0.53 aborted the process
 // (a panic in accumulate_dataframes_vertical) on such a lazy slice.
@@ -13,39 +12,12 @@ class Note extends Entity {
   tag!: string
 }
 
-const field = (name: string, id: number, type: 'Int' | 'String'): FieldIR => ({
-  name,
-  id,
-  column: name,
-  type: { kind: 'scalar', name: type },
-  optional: false,
-  isId: name === 'id',
-  unique: false,
-  index: false,
-})
+const ir = entityIRFor('Note', { id: 'Int', tag: 'String' }, { storage: 'notes' })
 
-const ir: EntityIR = {
-  name: 'Note',
-  storage: 'notes',
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [field('id', 1, 'Int'), field('tag', 2, 'String')],
-  relations: [],
-  indexes: [],
-  uniques: [],
-}
-
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-window-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-window-')
 
 it('findMany, stream and lazy with an offset past the matching rows of several files return nothing', async () => {
-  const registry = new EntityRegistry()
-  withRegistry(registry, () => registerEntity(Note, ir))
-  const repo = withRegistry(registry, () => openStore(dir).repository(Note))
+  const repo = registeredRepository(openStore(tmp.dir), Note, ir)
   await repo.saveAll([
     { id: 1, tag: 'a' },
     { id: 2, tag: '' },

@@ -1,18 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, sep } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import type { FileSystem } from '../table/file-system.js'
-import { nodeFileSystem } from '../table/node-file-system.js'
-import {
-  Entity,
-  EntityRegistry,
-  openStore,
-  registerEntity,
-  UniqueConstraintError,
-  withRegistry,
-} from './index.js'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
+import { countingFileSystem, registeredRepository } from './__fixtures__/store-setup.js'
+import { entityIRFor } from './__fixtures__/test-ir.js'
+import { Entity, openStore, UniqueConstraintError } from './index.js'
 
 // The @unique check of a save asks the unique index only of the data files whose statistics may hold its values:
 // the one-row files earlier saves wrote (each holding another value) need no index, so none is built or read.
@@ -22,59 +12,19 @@ class Member extends Entity {
   email!: string
 }
 
-const field = (name: string, id: number, type: 'Int' | 'String', extra: Partial<FieldIR> = {}): FieldIR => ({
-  name,
-  id,
-  column: name,
-  type: { kind: 'scalar', name: type },
-  optional: false,
-  isId: name === 'id',
-  unique: false,
-  index: false,
-  ...extra,
-})
+const memberIr = (format: 'parquet' | 'avro') =>
+  entityIRFor(
+    'Member',
+    { id: 'Int', email: 'String' },
+    { storage: 'members', format, uniqueFields: ['email'] },
+  )
 
-const memberIr = (format: 'parquet' | 'avro'): EntityIR => ({
-  name: 'Member',
-  storage: 'members',
-  format,
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [field('id', 1, 'Int'), field('email', 2, 'String', { unique: true })],
-  relations: [],
-  indexes: [],
-  uniques: [['email']],
-})
-
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-unique-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
-
-/** The data files read (stat or bytes) through the store's file-system seam, index files excluded. */
-function countingFileSystem(): { fs: FileSystem; touched: Set<string> } {
-  const touched = new Set<string>()
-  const isData = (p: string) => p.includes('part-') && !p.includes(`${sep}_pf${sep}`) && !p.endsWith('.tmp')
-  const fs: FileSystem = Object.create(nodeFileSystem)
-  fs.readFile = (p) => {
-    if (isData(p)) touched.add(p)
-    return nodeFileSystem.readFile(p)
-  }
-  fs.stat = (p) => {
-    if (isData(p)) touched.add(p)
-    return nodeFileSystem.stat(p)
-  }
-  return { fs, touched }
-}
+const tmp = useTempDir('pf-unique-')
 
 describe.each(['parquet', 'avro'] as const)('the unique check of a save (%s)', (format) => {
   it('indexes only files whose statistics may hold the value, and still finds every clash', async () => {
     const { fs, touched } = countingFileSystem()
-    const store = openStore(dir, { fs })
-    const registry = new EntityRegistry()
-    withRegistry(registry, () => registerEntity(Member, memberIr(format)))
-    const repo = withRegistry(registry, () => store.repository(Member))
+    const repo = registeredRepository(openStore(tmp.dir, { fs }), Member, memberIr(format))
     await repo.saveAll(Array.from({ length: 10 }, (_, i) => ({ id: i, email: `a${i}@x.org` })))
     const builds = () => repo.indexes.stats.builds + repo.indexes.stats.loads
 

@@ -1,72 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { memberClass, memberIR } from '../entity/__fixtures__/member-entity.js'
+import { registeredRepository } from '../entity/__fixtures__/store-setup.js'
 import { runWriters } from '../entity/__fixtures__/writer-processes.js'
-import {
-  Entity,
-  EntityRegistry,
-  openStore,
-  type Repository,
-  registerEntity,
-  UniqueConstraintError,
-  withRegistry,
-} from '../entity/index.js'
-import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { openStore, UniqueConstraintError } from '../entity/index.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { defaultIndexCache } from './index-cache.js'
 
 // Writers in other processes commit files this process's indexes have never seen: lookups and unique checks of a
 // warm process must see them (the writers are entity-writer.ts in `unique` mode: the same emails, their own ids).
 
-class Member extends Entity {
-  id!: number
-  email!: string
-  writer!: string
-}
+const tmp = useTempDir('pf-index-writers-')
 
-const field = (name: string, id: number, unique = false): FieldIR => ({
-  name,
-  id,
-  column: name,
-  type: { kind: 'scalar', name: name === 'id' ? 'Int' : 'String' },
-  optional: false,
-  isId: name === 'id',
-  unique,
-  index: false,
-})
+/** The writers' Member (member-entity.ts), with @unique email. */
+const Member = memberClass()
 
-const memberIr = (format: 'parquet' | 'avro'): EntityIR => ({
-  name: 'Member',
-  storage: 'members',
-  format,
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [field('id', 1), field('email', 2, true), field('writer', 3)],
-  relations: [],
-  indexes: [],
-  uniques: [['email']],
-})
-
-function repository(dir: string, format: 'parquet' | 'avro'): Repository<Member> {
-  const registry = new EntityRegistry()
-  withRegistry(registry, () => registerEntity(Member, memberIr(format)))
-  return withRegistry(registry, () => openStore(dir).repository(Member))
-}
-
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-index-writers-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const repository = (format: 'parquet' | 'avro') =>
+  registeredRepository(openStore(tmp.dir), Member, memberIR({ unique: true, format }))
 
 describe.each(['parquet', 'avro'] as const)('indexes and writer processes (%s)', (format) => {
   it('a warm process sees what other processes committed; each contested email is stored once', async () => {
-    const repo = repository(dir, format)
+    const repo = repository(format)
     await repo.create({ id: 1, email: 'user7@example.com', writer: 'parent' })
     await repo.create({ id: 2, email: 'parent@example.com', writer: 'parent' })
     expect(await repo.count({ email: 'parent@example.com' })).toBe(1) // indexes warm in this process
     const results = await runWriters(
-      [1000, 2000, 3000].map((from) => ['unique', dir, format, String(from), '8']),
+      [1000, 2000, 3000].map((from) => ['unique', tmp.dir, format, String(from), '8']),
     )
     // user0..user7: user7 was taken by this process, the other seven go to exactly one writer each.
     expect(results.reduce((n, r) => n + r.saved, 0)).toBe(7)
@@ -85,7 +43,7 @@ describe.each(['parquet', 'avro'] as const)('indexes and writer processes (%s)',
     await repo.create({ id: 50, email: 'fresh@example.com', writer: 'parent' })
     // A cold process reads the index files the writers left.
     defaultIndexCache.clear()
-    const cold = repository(dir, format)
+    const cold = repository(format)
     expect(await cold.count({ email: { in: ['user3@example.com', 'fresh@example.com'] } })).toBe(2)
     expect(cold.indexes.stats.loads).toBeGreaterThan(0)
     const all = await cold.findAll()

@@ -1,19 +1,16 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, sep } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { countingFileSystem, registeredRepository } from '../entity/__fixtures__/store-setup.js'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import {
   Entity,
-  EntityRegistry,
   type EntityStore,
   openStore,
   type Repository,
-  registerEntity,
   UniqueConstraintError,
-  withRegistry,
 } from '../entity/index.js'
-import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import type { FileSystem } from '../table/file-system.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { nodeFileSystem } from '../table/node-file-system.js'
 import { defaultIndexCache } from './index-cache.js'
 import { INDEX_DIR, sweepIndexFiles } from './index-files.js'
@@ -30,58 +27,20 @@ class Person extends Entity {
   age!: number | null
 }
 
-const field = (name: string, id: number, type: 'Int' | 'String', extra: Partial<FieldIR> = {}): FieldIR => ({
-  name,
-  id,
-  column: name,
-  type: { kind: 'scalar', name: type },
-  optional: false,
-  isId: name === 'id',
-  unique: false,
-  index: false,
-  ...extra,
-})
+const personIr = (format: 'parquet' | 'avro') =>
+  entityIRFor(
+    'Person',
+    { id: 'Int', name: 'String', email: 'String', tenant: 'String', slug: 'String', age: 'Int?' },
+    {
+      storage: 'people',
+      format,
+      indexFields: ['name'],
+      uniqueFields: ['email'],
+      uniques: [['email'], ['tenant', 'slug']],
+    },
+  )
 
-const personIr = (format: 'parquet' | 'avro'): EntityIR => ({
-  name: 'Person',
-  storage: 'people',
-  format,
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [
-    field('id', 1, 'Int'),
-    field('name', 2, 'String', { index: true }),
-    field('email', 3, 'String', { unique: true }),
-    field('tenant', 4, 'String'),
-    field('slug', 5, 'String'),
-    field('age', 6, 'Int', { optional: true }),
-  ],
-  relations: [],
-  indexes: [['name']],
-  uniques: [['email'], ['tenant', 'slug']],
-})
-
-/** A file system counting the distinct data files touched (stat or read), index files excluded. */
-function countingFileSystem(): { fs: FileSystem; touched: Set<string> } {
-  const touched = new Set<string>()
-  const isData = (p: string) => p.includes('part-') && !p.includes(`${sep}_pf${sep}`) && !p.endsWith('.tmp')
-  const fs: FileSystem = Object.create(nodeFileSystem)
-  fs.readFile = (p) => {
-    if (isData(p)) touched.add(p)
-    return nodeFileSystem.readFile(p)
-  }
-  fs.stat = (p) => {
-    if (isData(p)) touched.add(p)
-    return nodeFileSystem.stat(p)
-  }
-  return { fs, touched }
-}
-
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-index-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-index-')
 
 /** Rows whose names, emails and slugs alternate between 'a…' and 'z…': file statistics can prune nothing. */
 interface PersonData {
@@ -117,10 +76,8 @@ function open(format: 'parquet' | 'avro' = 'parquet'): {
   touched: Set<string>
 } {
   const { fs, touched } = countingFileSystem()
-  const store = openStore(dir, { fs })
-  const registry = new EntityRegistry()
-  withRegistry(registry, () => registerEntity(Person, personIr(format)))
-  return { store, repo: withRegistry(registry, () => store.repository(Person)), touched }
+  const store = openStore(tmp.dir, { fs })
+  return { store, repo: registeredRepository(store, Person, personIr(format)), touched }
 }
 
 const plain = (rows: readonly Person[]) =>
@@ -220,7 +177,7 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
   it('a unique check reads no data file once the indexes exist, at any table size', async () => {
     const reads: number[] = []
     for (const files of [3, 30]) {
-      await rm(dir, { recursive: true, force: true })
+      await rm(tmp.dir, { recursive: true, force: true })
       const { repo, touched } = open(format)
       for (let b = 0; b < files; b++) await repo.saveAll(people(b * 10, b * 10 + 10))
       await repo.explain({ where: { email: 'warm' } }) // builds the email indexes
@@ -282,7 +239,7 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
     const table = await repo.table()
     await table.compact()
     expect(await repo.count({ name: 'zn15' })).toBe(1) // the compacted file's index
-    const indexDir = join(dir, 'people', INDEX_DIR)
+    const indexDir = join(tmp.dir, 'people', INDEX_DIR)
     const before = (await readdir(indexDir)).filter((n) => n.endsWith('.pfidx'))
     const live = (await table.snapshot()).files.map((f) => f.add.path)
     expect(live).toHaveLength(1)
@@ -294,11 +251,11 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
     expect(dead).toHaveLength(4)
     const after = (await readdir(indexDir)).filter((n) => n.endsWith('.pfidx'))
     expect(after.sort()).toEqual(before.filter((n) => !dead.includes(n)).sort())
-    expect(await sweepIndexFiles(nodeFileSystem, join(dir, 'people'))).toEqual([])
+    expect(await sweepIndexFiles(nodeFileSystem, join(tmp.dir, 'people'))).toEqual([])
     // The sweep itself: an index file whose data file is gone.
     const orphan = join(indexDir, 'part-00000000-0000-0000-0000-000000000000.parquet.name.pfidx')
     await writeFile(orphan, 'x')
-    expect(await sweepIndexFiles(nodeFileSystem, join(dir, 'people'))).toEqual([
+    expect(await sweepIndexFiles(nodeFileSystem, join(tmp.dir, 'people'))).toEqual([
       `_pf/indexes/part-00000000-0000-0000-0000-000000000000.parquet.name.pfidx`,
     ])
     expect(await repo.count({ name: { in: ['zn15', 'an2'] } })).toBe(2)
@@ -319,7 +276,7 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
     }
     await expectLive(repo)
     defaultIndexCache.clear()
-    await rm(join(dir, 'people', INDEX_DIR), { recursive: true })
+    await rm(join(tmp.dir, 'people', INDEX_DIR), { recursive: true })
     await expectLive(open(format).repo)
     // The freed values are free again.
     await repo.create({ ...(people(4, 5)[0] as PersonData), id: 40 })
@@ -331,7 +288,7 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
     await repo.saveAll(people(0, 20))
     await repo.saveAll(people(20, 40))
     expect(await repo.count({ name: 'zn25' })).toBe(1)
-    const indexDir = join(dir, 'people', INDEX_DIR)
+    const indexDir = join(tmp.dir, 'people', INDEX_DIR)
     const names = (await readdir(indexDir)).filter((n) => n.endsWith('.name.pfidx')).sort()
     expect(names).toHaveLength(2)
     const [a, b] = names.map((n) => join(indexDir, n)) as [string, string]

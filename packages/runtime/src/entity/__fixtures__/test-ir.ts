@@ -15,11 +15,14 @@ export function fieldType(spec: string): { type: FieldType; optional: boolean } 
   return { type: list ? { kind: 'list', element: scalar } : scalar, optional }
 }
 
-/** An entity IR from a compact description; the first field is the primary key unless `primaryKey` says otherwise. */
+/**
+ * An entity IR from a compact description; the first field is the primary key unless `primaryKey` says otherwise.
+ * `uniqueFields`/`indexFields` mark single fields `@unique`/`@index`; `uniques` adds composite ones.
+ */
 export function entityIRFor(
   name: string,
   fields: Record<string, string>,
-  extra: Partial<Omit<EntityIR, 'fields'>> & { uniqueFields?: string[] } = {},
+  extra: Partial<Omit<EntityIR, 'fields'>> & { uniqueFields?: string[]; indexFields?: string[] } = {},
 ): EntityIR {
   const names = Object.keys(fields)
   const primaryKey = extra.primaryKey ?? [names[0] as string]
@@ -33,7 +36,7 @@ export function entityIRFor(
       optional,
       isId: primaryKey.includes(n),
       unique: extra.uniqueFields?.includes(n) ?? false,
-      index: false,
+      index: extra.indexFields?.includes(n) ?? false,
     }
   })
   return {
@@ -44,8 +47,8 @@ export function entityIRFor(
     partitionBy: [],
     fields: list,
     relations: extra.relations ?? [],
-    indexes: [],
-    uniques: (extra.uniqueFields ?? []).map((f) => [f]),
+    indexes: (extra.indexFields ?? []).map((f) => [f]),
+    uniques: extra.uniques ?? (extra.uniqueFields ?? []).map((f) => [f]),
   }
 }
 
