@@ -210,6 +210,8 @@ function formatValue(value: unknown): string {
 export interface DecodeCheckpointOptions {
   /** The file name used in error messages. Default is "checkpoint". */
   file?: string
+  /** The action columns to decode (e.g. all but `remove`, which only VACUUM needs). Default: every one. */
+  actions?: readonly string[]
 }
 
 /**
@@ -238,6 +240,7 @@ export function decodeCheckpoint(
   for (const batch of table.batches) {
     const readers: { column: string; read: ColumnReader }[] = []
     for (const [column, spec] of Object.entries(specs)) {
+      if (options.actions && !options.actions.includes(column)) continue
       const index = batch.schema.fields.findIndex((field) => field.name === column)
       const data = batch.data.children[index] as Data | undefined
       if (index >= 0 && data !== undefined)
