@@ -19,6 +19,16 @@ export interface ParquetFooterInfo {
   readonly chunks: readonly ParquetColumnChunkInfo[]
   /** Row groups in file order, with their column chunks. */
   readonly rowGroups: readonly ParquetRowGroupInfo[]
+  /** The top-level columns of the file's schema, with their nested elements. */
+  readonly schema: readonly ParquetSchemaNode[]
+}
+
+/** One element of a Parquet schema: its name, its field_id (Delta column mapping in id mode) and its children. */
+export interface ParquetSchemaNode {
+  readonly name: string
+  /** SchemaElement.field_id, when the writer set one. */
+  readonly fieldId?: number
+  readonly children: readonly ParquetSchemaNode[]
 }
 
 /** One row group of a Parquet file. */
@@ -73,7 +83,32 @@ export function decodeFileMetaData(bytes: Uint8Array, path = '(buffer)'): Parque
     }
     rowGroups.push({ numRows: Number(group.get(3) ?? 0), chunks })
   }
-  return { numRows: Number(root.get(3) ?? 0), chunks: rowGroups.flatMap((g) => g.chunks), rowGroups }
+  return {
+    numRows: Number(root.get(3) ?? 0),
+    chunks: rowGroups.flatMap((g) => g.chunks),
+    rowGroups,
+    schema: schemaTree(asList(root.get(2)) as ThriftStruct[]),
+  }
+}
+
+/** The depth-first schema list as a tree (each element's num_children, field 5, says how many follow it). */
+function schemaTree(elements: readonly ThriftStruct[]): ParquetSchemaNode[] {
+  let next = 1 // element 0 is the root
+  const take = (count: number): ParquetSchemaNode[] => {
+    const nodes: ParquetSchemaNode[] = []
+    for (let i = 0; i < count && next < elements.length; i++) {
+      const element = elements[next++] as ThriftStruct
+      const name = element.get(4)
+      const fieldId = element.get(9)
+      nodes.push({
+        name: name instanceof Uint8Array ? Buffer.from(name).toString('utf8') : '',
+        ...(typeof fieldId === 'number' ? { fieldId } : {}),
+        children: take(Number(element.get(5) ?? 0)),
+      })
+    }
+    return nodes
+  }
+  return take(Number(elements[0]?.get(5) ?? 0))
 }
 
 function asList(value: ThriftValue | undefined): ThriftValue[] {

@@ -131,22 +131,33 @@ export type ReadColumnMapping =
   | { readonly ok: true; readonly value: ColumnMappingMetadata | undefined }
   | { readonly ok: false; readonly unsupported: boolean; readonly problem: string }
 
+/** A Delta table's column mapping mode (`delta.columnMapping.mode`, default none). */
+export function columnMappingModeOf(configuration: Readonly<Record<string, string>>): string {
+  return configuration[COLUMN_MAPPING_MODE] ?? 'none'
+}
+
 /**
- * The column mapping a Delta `metaData` declares (name mode: each schema field's id and physical name, keyed by
- * the field's name, which is pf's column); undefined in mode none.
+ * The column mapping a Delta `metaData` declares (each schema field's id and physical name, keyed by the field's
+ * name, which is pf's column); undefined in mode none. Mode id only where `idMode` says the reader matches data
+ * file columns by Parquet field id (`read()` of other writers' tables); pf's own tables read by physical name.
  */
 export function fromDeltaColumnMapping(
   schemaString: string,
   configuration: Readonly<Record<string, string>>,
+  options: { readonly idMode?: boolean } = {},
 ): ReadColumnMapping {
-  const mode = configuration[COLUMN_MAPPING_MODE] ?? 'none'
+  const mode = columnMappingModeOf(configuration)
   if (mode === 'none') return { ok: true, value: undefined }
   const fail = (problem: string, unsupported = false): ReadColumnMapping => ({
     ok: false,
     unsupported,
     problem,
   })
-  if (mode !== 'name') return fail(`column mapping mode "${mode}" (pf reads mode "name")`, true)
+  if (mode !== 'name' && !(mode === 'id' && options.idMode))
+    return fail(
+      `column mapping mode "${mode}" (pf reads mode "name"${options.idMode ? ' and "id"' : ''})`,
+      true,
+    )
   const maxColumnId = Number(configuration[COLUMN_MAPPING_MAX_ID])
   if (!Number.isSafeInteger(maxColumnId) || maxColumnId < 0)
     return fail(
