@@ -5,12 +5,13 @@ import { type IndexGroup, indexGroups } from '../secondary-index/index-group.js'
 import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
 import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
+import { RowBatch } from '../table/row-batch.js'
 import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import type { LiveFile } from '../table/table-state.js'
-import type { TableOperation } from '../table/write-plan.js'
+import { batchInsert, type TableOperation } from '../table/write-plan.js'
 import { z } from '../vendor/zod.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
@@ -591,6 +592,13 @@ export class Repository<T extends object> {
         out.push(op)
         continue
       }
+      if (op.mode === 'insert') {
+        // The frame is built only if a step needs it: a small insert is written from the JS values.
+        const batch = new RowBatch(this.fields, op.input, frameFromEntities)
+        if (this.entry.ir.uniques.length > 0) frames.push(batch.frame())
+        out.push(batchInsert(batch))
+        continue
+      }
       let df = frameFromEntities(this.fields, op.input)
       if (op.mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
         // saveAll with a key twice: the last one wins.
@@ -832,7 +840,7 @@ function commitOperations(table: Table, ops: readonly TableOperation[]): Promise
     case 'append':
       return table.append(only.df)
     case 'insert':
-      return table.insert(only.df)
+      return only.batch ? table.insertBatch(only.batch) : table.insert(only.df)
     case 'upsert':
       return table.upsert(only.df)
     case 'deleteKeys':

@@ -23,7 +23,11 @@ import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
+import { polarsArrowSchema } from './polars-arrow-schema.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
+import { smallFileStats } from './small-file-stats.js'
+import { encodeSmallParquet, type SmallColumn } from './small-parquet-writer.js'
+import type { SmallRows } from './small-rows.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
@@ -177,7 +181,6 @@ export class DataFileStore {
     const parts = partitionBy.length > 0 ? df.partitionBy([...partitionBy], true) : [df]
     const adds: AddAction[] = []
     const dirs = new Set<string>()
-    const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
     for (const part of parts) {
       const values: Record<string, string | null> = {}
       let prefix = ''
@@ -189,24 +192,80 @@ export class DataFileStore {
       if (prefix) await this.fs.mkdir(join(this.root, prefix))
       for (let offset = 0; offset < part.height; offset += this.maxRowsPerFile) {
         const chunk = part.height <= this.maxRowsPerFile ? part : part.slice(offset, this.maxRowsPerFile)
-        const id = randomUUID()
-        const rel = `${prefix}part-${id}.${ext}`
-        const finalPath = join(this.root, rel)
-        const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
-        written.paths.push(tempPath)
-        const { size, stats, checksum } = await this.encode(chunk, tempPath)
-        await this.fs.rename(tempPath, finalPath)
-        written.paths[written.paths.indexOf(tempPath)] = finalPath
-        dirs.add(dirname(finalPath))
-        adds.push({ path: rel, size, partitionValues: values, stats, checksum })
+        adds.push(await this.place(prefix, values, written, dirs, (tempPath) => this.encode(chunk, tempPath)))
       }
     }
+    await this.flushAdds(adds, dirs)
+    return adds
+  }
+
+  /**
+   * Writes one data file under its temporary name (`encode`), then renames it to its final name: its add action
+   * (the paths go into `written`, the folder into `dirs`).
+   */
+  private async place(
+    prefix: string,
+    partitionValues: Record<string, string | null>,
+    written: WrittenFiles,
+    dirs: Set<string>,
+    encode: (tempPath: string) => Promise<{ size: number; stats: FileStats; checksum: string }>,
+  ): Promise<AddAction> {
+    const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
+    const id = randomUUID()
+    const rel = `${prefix}part-${id}.${ext}`
+    const finalPath = join(this.root, rel)
+    const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
+    written.paths.push(tempPath)
+    const { size, stats, checksum } = await encode(tempPath)
+    await this.fs.rename(tempPath, finalPath)
+    written.paths[written.paths.indexOf(tempPath)] = finalPath
+    dirs.add(dirname(finalPath))
+    return { path: rel, size, partitionValues, stats, checksum }
+  }
+
+  /**
+   * A small insert (see small-rows.ts) written straight from its JS values as one Parquet file, its statistics
+   * computed from them: no polars frame. Tables that are not Parquet, or partitioned ones, write `frame()` through
+   * `write` instead. Durability as `write`.
+   */
+  async writeSmall(small: SmallRows, frame: () => pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
+    if (
+      this.format.name !== 'parquet' ||
+      this.metadata.partitionBy.length > 0 ||
+      small.height > this.maxRowsPerFile
+    )
+      return this.write(frame(), written)
+    const columns: SmallColumn[] = small.columns.map((c) => ({
+      name: this.mapping.stored(c.field.column),
+      kind: c.kind,
+      values: c.values,
+    }))
+    const { bytes, ranges } = encodeSmallParquet(columns, small.height, this.arrowSchema())
+    const stats = smallFileStats(this.storedEntity, small.height, ranges)
+    const dirs = new Set<string>()
+    const add = await this.place('', {}, written, dirs, async (tempPath) => {
+      await this.fs.writeFile(tempPath, bytes, { durable: false })
+      return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+    })
+    await this.flushAdds([add], dirs)
+    return [add]
+  }
+
+  /** The ARROW:schema polars writes for this table's stored schema (so polars reads small files as its own). */
+  private arrowSchema(): string | undefined {
+    this.arrowSchemaText ??= polarsArrowSchema(this.storedSchema)
+    return this.arrowSchemaText
+  }
+
+  private arrowSchemaText: string | undefined
+
+  /** Starts (or waits for) the flush of newly written files, see `write`. */
+  private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {
     const paths = adds.map((a) => join(this.root, a.path))
     const flush = this.flush(paths, dirs)
     // Only a file system whose exclusive create waits for `after` lets the log entry wait for the flush.
     if (this.fs.gatedCreate !== true) await flush
     else flushing(paths, flush)
-    return adds
   }
 
   /**

@@ -1,3 +1,4 @@
+import type pl from 'nodejs-polars'
 import type { WrittenFiles } from './data-file-store.js'
 import { type AttemptVectors, deleteByVectors } from './deletion-vector-plan.js'
 import type { AddAction, RemoveAction } from './log-entry.js'
@@ -26,8 +27,11 @@ export async function planRemovals(
     }
   }
   const ctx = core.context(snap.metadata)
-  if (plan.mustNotExist) {
-    const found = await snap.locateKeyFrame(plan.mustNotExist)
+  if (plan.small || plan.mustNotExist) {
+    // A small insert's keys are already encoded: no key frame is built for them.
+    const found = plan.small
+      ? await snap.locateKeys(plan.small.keys)
+      : await snap.locateKeyFrame(plan.mustNotExist as pl.DataFrame)
     if (found.size > 0) {
       const keys = [...found.values()].flatMap((l) => l.keys)
       if (attempt === 0) throw new DuplicateKeyError(core.name, keys)

@@ -17,6 +17,7 @@ import type {
 } from './migration-options.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { planRemovals } from './removal-plan.js'
+import type { RowBatch } from './row-batch.js'
 import { type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import { commitWithRetries } from './table-commit.js'
 import type { CommitOutcome, PreparedWrite, TableCore } from './table-core.js'
@@ -38,7 +39,7 @@ import { replay, type TableState } from './table-state.js'
 import { TableTransaction } from './table-transaction.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { firstUnpublished } from './txn-publish.js'
-import { planWrite, type TableOperation } from './write-plan.js'
+import { batchInsert, planWrite, type TableOperation } from './write-plan.js'
 
 /** @internal Multi-table commits (multi-table-commit.ts) hold these between prepare and publish. */
 export type { CommitOutcome, PreparedWrite } from './table-core.js'
@@ -269,6 +270,10 @@ export class Table {
   insert(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
     return this.write('INSERT', [{ kind: 'insert', df }], options)
   }
+  /** @internal `insert` of rows held as JS values: a small insert is written from them (see small-rows.ts). */
+  insertBatch(batch: RowBatch, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('INSERT', [batchInsert(batch)], options)
+  }
   /** Replaces the rows with the frame's keys and adds the rest (last writer wins). */
   upsert(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
     return this.write('UPSERT', [{ kind: 'upsert', df }], options)
@@ -334,12 +339,16 @@ export class Table {
     const written = new WrittenFiles(this.fs)
     let newRows: AddAction[]
     try {
-      newRows = plan.rows ? await ctx.store.write(plan.rows, written) : []
+      newRows = plan.small
+        ? await ctx.store.writeSmall(plan.small, () => plan.rows as pl.DataFrame, written)
+        : plan.rows
+          ? await ctx.store.write(plan.rows, written)
+          : []
     } catch (error) {
       await written.discard()
       throw new TableWriteError(this.name, 'writing data files', { cause: error })
     }
-    const rowsAdded = plan.rows?.height ?? 0
+    const rowsAdded = plan.small?.height ?? plan.rows?.height ?? 0
     const vectors = new AttemptVectors()
     return {
       table: this,

@@ -2,12 +2,19 @@ import pl from 'nodejs-polars'
 import type { EntityIR, EnumIR } from '../schema/schema-ir.js'
 import { conformFrame } from './frame-conformer.js'
 import type { Key, KeyCodec } from './key-codec.js'
+import type { RowBatch } from './row-batch.js'
+import { type SmallRows, smallRows } from './small-rows.js'
 import { DuplicateKeyError, TableSchemaError } from './table-errors.js'
 
 /** One operation inside a commit. */
 export type TableOperation =
   | { readonly kind: 'append'; readonly df: pl.DataFrame }
-  | { readonly kind: 'insert'; readonly df: pl.DataFrame }
+  | {
+      readonly kind: 'insert'
+      readonly df: pl.DataFrame
+      /** The rows as JS values, when a repository staged them (`df` then builds from them on demand). */
+      readonly batch?: RowBatch
+    }
   | { readonly kind: 'upsert'; readonly df: pl.DataFrame }
   | { readonly kind: 'deleteKeys'; readonly keys: readonly Key[] }
   | { readonly kind: 'deleteWhere'; readonly predicate: pl.Expr }
@@ -31,6 +38,8 @@ export interface WritePlan {
   readonly deleteWhere: readonly pl.Expr[]
   /** Keys (a frame of the key columns, unique) that must not exist in the table (insert). */
   readonly mustNotExist: pl.DataFrame | undefined
+  /** A small insert taken straight from JS values (no frame built unless `rows` is read); `mustNotExist` is then its keys. */
+  readonly small?: SmallRows
   /** Every key the commit writes or deletes (for optimistic checks; computed on demand). */
   touchedKeys(): ReadonlySet<string>
 }
@@ -85,6 +94,11 @@ export function planWrite(
   codec: KeyCodec,
   table: string,
 ): WritePlan {
+  const [only] = operations
+  if (operations.length === 1 && only?.kind === 'insert' && only.batch) {
+    const small = smallRows(only.batch, entity, enums, codec)
+    if (small) return smallPlan(small, only, entity, enums, codec, table)
+  }
   let rows: pl.DataFrame | undefined
   let clearBase = false
   let deleteKeys: pl.DataFrame | undefined
@@ -152,4 +166,47 @@ export function planWrite(
     return touched
   }
   return { rows, clearBase, deleteKeys, deleteWhere, mustNotExist, touchedKeys }
+}
+
+/**
+ * The plan of one small insert whose rows were converted from valid JS values (`smallRows`): no frame is built
+ * unless a step asks for `rows` or `mustNotExist` (the data file is written from `small`).
+ */
+function smallPlan(
+  small: SmallRows,
+  op: { readonly df: pl.DataFrame },
+  entity: EntityIR,
+  enums: readonly EnumIR[],
+  codec: KeyCodec,
+  table: string,
+): WritePlan {
+  let rows: pl.DataFrame | undefined
+  let keys: pl.DataFrame | undefined
+  const touched = new Set(small.keys)
+  return {
+    small,
+    get rows() {
+      rows ??= conformFrame(op.df, entity, enums, table)
+      return rows
+    },
+    get mustNotExist() {
+      keys ??= codec.frame(small.keys)
+      return keys
+    },
+    clearBase: false,
+    deleteKeys: undefined,
+    deleteWhere: [],
+    touchedKeys: () => touched,
+  }
+}
+
+/** An insert of rows held as JS values; its `df` is built from them only when read. */
+export function batchInsert(batch: RowBatch): TableOperation {
+  return {
+    kind: 'insert',
+    batch,
+    get df() {
+      return batch.frame()
+    },
+  }
 }

@@ -1,0 +1,141 @@
+/**
+ * A minimal Thrift compact-protocol writer, enough to write a Parquet page header and footer (the counterpart of
+ * thrift-compact-reader.ts). Fields are written in the order called; each `struct` call writes a nested struct
+ * and its stop byte.
+ */
+export class ThriftCompactWriter {
+  private buffer = new Uint8Array(256)
+  private length = 0
+  /** The last field id of each open struct (compact field headers hold the delta). */
+  private readonly lastIds: number[] = [0]
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return
+    let size = this.buffer.length * 2
+    while (size < this.length + extra) size *= 2
+    const grown = new Uint8Array(size)
+    grown.set(this.buffer.subarray(0, this.length))
+    this.buffer = grown
+  }
+
+  private byte(b: number): void {
+    this.ensure(1)
+    this.buffer[this.length++] = b
+  }
+
+  private varint(value: bigint): void {
+    let v = value
+    this.ensure(10)
+    while (v >= 0x80n) {
+      this.buffer[this.length++] = Number(v & 0x7fn) | 0x80
+      v >>= 7n
+    }
+    this.buffer[this.length++] = Number(v)
+  }
+
+  private smallVarint(value: number): void {
+    let v = value
+    this.ensure(5)
+    while (v >= 0x80) {
+      this.buffer[this.length++] = (v & 0x7f) | 0x80
+      v = Math.floor(v / 128)
+    }
+    this.buffer[this.length++] = v
+  }
+
+  private header(id: number, type: number): void {
+    const last = this.lastIds[this.lastIds.length - 1] as number
+    const delta = id - last
+    if (delta > 0 && delta <= 15) this.byte((delta << 4) | type)
+    else {
+      this.byte(type)
+      this.smallVarint(id >= 0 ? id * 2 : -id * 2 - 1)
+    }
+    this.lastIds[this.lastIds.length - 1] = id
+  }
+
+  bool(id: number, value: boolean): this {
+    this.header(id, value ? 1 : 2)
+    return this
+  }
+
+  i32(id: number, value: number): this {
+    this.header(id, 5)
+    this.smallVarint(value >= 0 ? value * 2 : -value * 2 - 1)
+    return this
+  }
+
+  i64(id: number, value: number | bigint): this {
+    this.header(id, 6)
+    const v = BigInt(value)
+    this.varint(v >= 0n ? v << 1n : (-v << 1n) - 1n)
+    return this
+  }
+
+  binary(id: number, value: Uint8Array | string): this {
+    this.header(id, 8)
+    this.rawBinary(value)
+    return this
+  }
+
+  private rawBinary(value: Uint8Array | string): void {
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
+    this.smallVarint(bytes.length)
+    this.ensure(bytes.length)
+    this.buffer.set(bytes, this.length)
+    this.length += bytes.length
+  }
+
+  /** A nested struct whose fields `body` writes. */
+  struct(id: number, body: (w: this) => void): this {
+    this.header(id, 12)
+    this.lastIds.push(0)
+    body(this)
+    this.byte(0)
+    this.lastIds.pop()
+    return this
+  }
+
+  private listHeader(size: number, type: number): void {
+    if (size < 15) this.byte((size << 4) | type)
+    else {
+      this.byte(0xf0 | type)
+      this.smallVarint(size)
+    }
+  }
+
+  /** A list of i32 values. */
+  i32List(id: number, values: readonly number[]): this {
+    this.header(id, 9)
+    this.listHeader(values.length, 5)
+    for (const v of values) this.smallVarint(v >= 0 ? v * 2 : -v * 2 - 1)
+    return this
+  }
+
+  /** A list of binary (string) values. */
+  binaryList(id: number, values: readonly (Uint8Array | string)[]): this {
+    this.header(id, 9)
+    this.listHeader(values.length, 8)
+    for (const v of values) this.rawBinary(v)
+    return this
+  }
+
+  /** A list of structs, each written by `body`. */
+  structList<T>(id: number, items: readonly T[], body: (w: this, item: T) => void): this {
+    this.header(id, 9)
+    this.listHeader(items.length, 12)
+    for (const item of items) {
+      this.lastIds.push(0)
+      body(this, item)
+      this.byte(0)
+      this.lastIds.pop()
+    }
+    return this
+  }
+
+  /** The bytes of a top-level struct written so far, with its stop byte. */
+  finish(): Uint8Array {
+    this.byte(0)
+    return this.buffer.slice(0, this.length)
+  }
+}

@@ -1,0 +1,236 @@
+// Small inserts written straight from JS values (small-rows.ts, small-parquet-writer.ts): the files hold what the
+// polars path writes for the same rows, as pf and DuckDB read them, with the same add statistics; and a one-row
+// create builds no polars frame of its rows.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import { frameFromEntities } from '../entity/entity-frame-codec.js'
+import * as pf from '../entity/index.js'
+import { ThriftCompactReader } from '../format/thrift-compact-reader.js'
+import { RowBatch } from './row-batch.js'
+import { openTable, type Table } from './table.js'
+
+let dir = ''
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-small-write-'))
+})
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await rm(dir, { recursive: true, force: true })
+})
+
+interface Row {
+  id: number
+  big: bigint | null
+  f: number | null
+  b: boolean | null
+  s: string | null
+  dt: Date | null
+  d: string | null
+  j: unknown
+  e: string | null
+  req: string
+}
+
+const enums = [{ name: 'Color', values: ['RED', 'GREEN'] }]
+const ir = (storage: string) =>
+  entityIRFor(
+    'Row',
+    {
+      id: 'Int',
+      big: 'BigInt?',
+      f: 'Float?',
+      b: 'Boolean?',
+      s: 'String?',
+      dt: 'DateTime?',
+      d: 'Date?',
+      j: 'Json?',
+      e: 'enum:Color?',
+      req: 'String',
+    },
+    { storage },
+  )
+
+function repository(storage: string): pf.Repository<Row> {
+  class RowEntity extends pf.Entity {}
+  pf.withRegistry(new pf.EntityRegistry(), () =>
+    pf.registerEntity(RowEntity, { ...ir(storage), format: 'parquet' }, enums),
+  )
+  return pf.openStore(dir).repository(RowEntity) as unknown as pf.Repository<Row>
+}
+
+const rows: Row[] = [
+  {
+    id: 1,
+    big: -(2n ** 63n),
+    f: Number.NaN,
+    b: true,
+    s: '',
+    dt: new Date('0001-01-01T00:00:00.000Z'),
+    d: '1970-01-01',
+    j: { a: [1, 'x', null], ü: true },
+    e: 'RED',
+    req: 'ü漢字🙂 \u0000 end',
+  },
+  {
+    id: Number.MAX_SAFE_INTEGER,
+    big: 2n ** 63n - 1n,
+    f: Number.POSITIVE_INFINITY,
+    b: false,
+    s: 'z'.repeat(300),
+    dt: new Date(8.64e15),
+    d: '2262-04-11',
+    j: [1, 2],
+    e: 'GREEN',
+    req: '',
+  },
+  {
+    id: -Number.MAX_SAFE_INTEGER,
+    big: null,
+    f: null,
+    b: null,
+    s: null,
+    dt: null,
+    d: null,
+    j: null,
+    e: null,
+    req: 'x',
+  },
+  {
+    id: 0,
+    big: 0n,
+    f: Number.NaN,
+    b: true,
+    s: 'Ω',
+    dt: new Date(-1),
+    d: '1969-12-31',
+    j: 'text',
+    e: 'RED',
+    req: 'a\nb',
+  },
+  {
+    id: 7,
+    big: 12345678901234567n,
+    f: 1.7976931348623157e308,
+    b: false,
+    s: '\uFEFFbom',
+    dt: new Date('2024-02-29T12:34:56.789Z'),
+    d: '2024-02-29',
+    j: 0,
+    e: null,
+    req: 'q',
+  },
+  {
+    id: 8,
+    big: -1n,
+    f: -0.5,
+    b: null,
+    s: 'Ω2',
+    dt: new Date(1),
+    d: null,
+    j: { nested: { deep: [] } },
+    e: 'GREEN',
+    req: '',
+  },
+]
+
+/** The `stats` JSON of every live file's add action as the log holds it (exact text), sorted. */
+async function logStats(table: Table): Promise<string[]> {
+  const logDir = join(table.path, '_delta_log')
+  const byPath = new Map<string, string>()
+  for (const name of (await readdir(logDir)).filter((n) => n.endsWith('.json')))
+    for (const line of (await readFile(join(logDir, name), 'utf8')).split('\n')) {
+      const add = line.startsWith('{"add"')
+        ? (JSON.parse(line) as { add: { path: string; stats: string } }).add
+        : undefined
+      if (add) byPath.set(add.path, add.stats)
+    }
+  const live = (await table.snapshot()).files.map((f) => byPath.get(f.add.path) ?? 'missing')
+  return live.sort()
+}
+
+/** Who wrote a Parquet file (its footer's created_by). */
+async function createdBy(path: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const bytes = new Uint8Array(await readFile(path))
+  const n = bytes.length
+  const length = Buffer.from(bytes.buffer, bytes.byteOffset, n).readUInt32LE(n - 8)
+  const meta = new ThriftCompactReader(bytes.subarray(n - 8 - length, n - 8)).readStruct()
+  return Buffer.from(meta.get(6) as Uint8Array).toString('utf8')
+}
+
+async function duckRows(table: Table): Promise<{ types: unknown; rows: unknown }> {
+  const snap = await table.snapshot()
+  const list = snap.files.map((f) => `'${join(table.path, f.add.path).replaceAll("'", "''")}'`).join(', ')
+  const duck = await (await DuckDBInstance.create(':memory:')).connect()
+  try {
+    const described = await duck.runAndReadAll(`describe select * from read_parquet([${list}])`)
+    const types = described.getRows().map((r) => [String(r[0]), String(r[1])])
+    // Text forms compare every value exactly (NaN, -0, infinities, microseconds, int64 extremes).
+    const read = await duck.runAndReadAll(
+      `select ${['id', 'big', 'f', 'b', 's', 'dt', 'd', 'j', 'e', 'req'].map((c) => `cast(${c} as varchar) as ${c}`).join(', ')} from read_parquet([${list}]) order by id`,
+    )
+    return { types, rows: read.getRowObjectsJS() }
+  } finally {
+    duck.closeSync()
+  }
+}
+
+describe('small inserts written from JS values', () => {
+  it('hold what the polars path writes: pf and DuckDB read the same values, the log the same statistics', async () => {
+    const fast = repository('fast')
+    // One row per create (one file each), then a group commit of several rows in one file.
+    for (const row of rows.slice(0, 3)) await fast.create(row)
+    await Promise.all(rows.slice(3).map((row) => fast.create(row)))
+
+    // The polars path: the same rows as frames, inserted through the table API.
+    await repository('slow').create({ ...rows[0], id: 999 } as Row)
+    const slow = await openTable(join(dir, 'slow'))
+    await slow.deleteKeys([999])
+    const fields = ir('slow').fields
+    for (const row of rows.slice(0, 3)) await slow.insert(frameFromEntities(fields, [row]))
+    await slow.insert(frameFromEntities(fields, rows.slice(3)))
+
+    const fastTable = await openTable(join(dir, 'fast'))
+    for (const file of (await fastTable.snapshot()).files)
+      expect(await createdBy(join(fastTable.path, file.add.path))).toBe('parquetframe')
+
+    // pf reads back every value as written.
+    const back = (await fast.findMany({ orderBy: { id: 'asc' } })).map((r) => ({ ...r }))
+    expect(back).toEqual([...rows].sort((a, b) => a.id - b.id))
+
+    // DuckDB: same SQL types and values as the polars-written files.
+    const fastStats = await logStats(fastTable)
+    expect(fastStats).toHaveLength(4)
+    expect(fastStats).toEqual(await logStats(slow))
+    const expected = await duckRows(slow)
+    const actual = await duckRows(fastTable)
+    expect(actual.types).toEqual(expected.types)
+    expect(actual.rows).toEqual(expected.rows)
+    expect((actual.rows as Record<string, unknown>[])[0]).toMatchObject({
+      id: String(-Number.MAX_SAFE_INTEGER),
+    })
+    expect((actual.rows as Record<string, unknown>[]).find((r) => r.id === '1')).toMatchObject({
+      big: String(-(2n ** 63n)),
+      f: 'nan',
+      s: '',
+      req: 'ü漢字🙂 \u0000 end',
+    })
+  })
+
+  it('a one-row create builds no polars frame of its rows', async () => {
+    const repo = repository('spy')
+    await repo.create(rows[0] as Row)
+    const frame = vi.spyOn(RowBatch.prototype, 'frame')
+    await repo.create(rows[1] as Row)
+    expect(frame).not.toHaveBeenCalled()
+    expect((await repo.find(Number.MAX_SAFE_INTEGER))?.big).toBe(2n ** 63n - 1n)
+    // A create of a key that exists is refused as before, without a frame either.
+    await expect(repo.create(rows[1] as Row)).rejects.toBeInstanceOf(pf.UniqueConstraintError)
+    expect(frame).not.toHaveBeenCalled()
+    expect(await repo.count()).toBe(2)
+  })
+})
