@@ -6,6 +6,7 @@ import { formatForPath, getFormat, supportedExtensions } from '../format/format-
 import type { FormatName } from '../format/storage-format.js'
 import { LOG_DIR } from '../table/log-entry.js'
 import type { Dataset, DatasetFile } from './dataset.js'
+import { isDeltaTable } from './delta-dataset.js'
 import { globToRegExp, isGlob, splitGlob } from './glob-matcher.js'
 import { type HiveColumn, inferHiveType, parseHiveSegments } from './hive-partitioning.js'
 
@@ -20,7 +21,8 @@ export interface DiscoverOptions {
  * to a dataset. A missing path is a NotFoundError, checked before anything else. Names starting
  * with `.` or `_` (such as `_SUCCESS`, `_pf`) are skipped inside directories. A Delta table (a
  * directory holding `_delta_log/`) is no plain dataset: its files include removed ones and rows its
- * deletion vectors delete, so meeting one is a FormatError (`read()` reads its snapshot instead).
+ * deletion vectors delete, so meeting one is a FormatError (`read()` and `explainEngine` take its snapshot instead:
+ * readSourceOf decides which a path is).
  */
 export async function discoverDataset(path: string, options: DiscoverOptions = {}): Promise<Dataset> {
   if (isGlob(path)) return discoverGlob(path, options)
@@ -53,7 +55,7 @@ async function discoverGlob(pattern: string, options: DiscoverOptions): Promise<
 class DeltaTableFolderError extends FormatError {
   constructor(readonly table: string) {
     super(
-      `${table} is a Delta table (it holds ${LOG_DIR}/): its data files include removed files and deleted rows. Read it by its own path with read(), which reads its snapshot`,
+      `${table} is a Delta table (it holds ${LOG_DIR}/): its data files include removed files and deleted rows. Read it by its own path with read() (explainEngine explains that read), which reads its snapshot`,
     )
   }
 }
@@ -71,7 +73,7 @@ async function walk(dir: string): Promise<FoundFile[]> {
   } catch {
     throw new NotFoundError(dir, 'Readable directory')
   }
-  if (entries.some((e) => e.name === LOG_DIR && e.isDirectory())) throw new DeltaTableFolderError(dir)
+  if (await isDeltaTable(dir)) throw new DeltaTableFolderError(dir)
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)

@@ -1,8 +1,6 @@
 import { configOrigin, getConfig } from '../config/config-store.js'
 import { ConfigError } from '../errors/pf-error.js'
-import type { FormatName } from '../format/storage-format.js'
 import type { Dataset } from './dataset.js'
-import { discoverDataset } from './dataset-discovery.js'
 import {
   ENGINE_ALIASES,
   type EngineName,
@@ -17,15 +15,9 @@ export interface EngineExplanation {
   readonly engine: EngineName
   /** Estimated in-memory size in bytes; null when the size was not needed (engine given explicitly). */
   readonly estimatedBytes: number | null
+  /** The data files the read reads (of a Delta table: the snapshot's live files only). */
+  readonly files: readonly string[]
   readonly reason: string
-}
-
-/** Options of `explainEngine`. */
-export interface ExplainEngineOptions {
-  /** An explicit engine (or alias, or 'auto'), as passed to `read()`. */
-  readonly engine?: string
-  /** Format override, as passed to `read()`. */
-  readonly format?: FormatName
 }
 
 /** Parses an engine argument given in code; throws ConfigError listing the valid ones. */
@@ -52,6 +44,7 @@ export async function resolveEngine(
   requested?: string,
   alwaysEstimate = false,
 ): Promise<EngineExplanation> {
+  const files = dataset.files.map((f) => f.path)
   const estimate = () =>
     estimateFilesBytes(
       dataset.files.map((f) => f.path),
@@ -62,6 +55,7 @@ export async function resolveEngine(
     return {
       engine: explicit,
       estimatedBytes: alwaysEstimate ? await estimate() : null,
+      files,
       reason: 'explicit engine argument',
     }
   }
@@ -72,7 +66,7 @@ export async function resolveEngine(
       origin === 'environment'
         ? `PARQUETFRAME_ENGINE=${process.env.PARQUETFRAME_ENGINE}`
         : 'engine set in configuration'
-    return { engine: config.engine, estimatedBytes: alwaysEstimate ? await estimate() : null, reason }
+    return { engine: config.engine, estimatedBytes: alwaysEstimate ? await estimate() : null, files, reason }
   }
   const bytes = await estimate()
   const engine = selectEngine(bytes, config)
@@ -83,14 +77,17 @@ export async function resolveEngine(
       : engine === 'partitioned'
         ? `${size} >= partitionedThresholdMB (${config.partitionedThresholdMB} MiB)`
         : `${size} between eagerThresholdMB (${config.eagerThresholdMB} MiB) and partitionedThresholdMB (${config.partitionedThresholdMB} MiB)`
-  return { engine, estimatedBytes: bytes, reason }
+  return { engine, estimatedBytes: bytes, files, reason }
 }
 
-/** Which engine `read(path, options)` would use, the estimated in-memory size, and why. */
-export async function explainEngine(
-  path: string,
-  options: ExplainEngineOptions = {},
-): Promise<EngineExplanation> {
-  const dataset = await discoverDataset(path, options.format ? { format: options.format } : {})
-  return resolveEngine(dataset, options.engine, true)
+/**
+ * The engine of a Delta table's read: its snapshot is read into memory (deletion vectors applied), held by the
+ * eager engine unless `requested` is the lazy or partitioned one (then lazy over that frame). ConfigError for an
+ * unknown engine, as for plain files.
+ */
+export function resolveDeltaEngine(requested?: string): { engine: 'eager' | 'lazy'; reason: string } {
+  const choice = requested === undefined ? 'auto' : parseEngineArgument(requested)
+  if (choice === 'lazy' || choice === 'partitioned')
+    return { engine: 'lazy', reason: `${choice} engine asked for: lazy over the snapshot read` }
+  return { engine: 'eager', reason: 'a Delta table reads its snapshot into memory (eager engine)' }
 }

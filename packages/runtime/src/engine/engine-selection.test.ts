@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { resetConfig, setConfig, withConfig } from '../config/config-store.js'
 import { ConfigError, FormatError, NotFoundError } from '../errors/pf-error.js'
 import { discoverDataset } from './dataset-discovery.js'
-import { explainEngine } from './engine-resolver.js'
+import { explainEngine } from './engine-explanation.js'
 import { globToRegExp } from './glob-matcher.js'
 import { readParquetFooter } from './parquet-footer-reader.js'
 import { MIB, selectEngine } from './select-engine.js'

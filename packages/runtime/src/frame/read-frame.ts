@@ -3,17 +3,17 @@ import { getConfig } from '../config/config-store.js'
 import type { Dataset } from '../engine/dataset.js'
 import { discoverDataset } from '../engine/dataset-discovery.js'
 import { datasetTemplate, readDatasetEager, scanDataset } from '../engine/dataset-reader.js'
-import { isDeltaTable, readDeltaTable } from '../engine/delta-dataset.js'
+import { readDeltaTable } from '../engine/delta-dataset.js'
 import { EagerEngine } from '../engine/eager-engine.js'
 import type { EngineName } from '../engine/engine-name.js'
-import { resolveEngine } from '../engine/engine-resolver.js'
+import { resolveDeltaEngine, resolveEngine } from '../engine/engine-resolver.js'
 import { LazyEngine } from '../engine/lazy-engine.js'
 import { planPartitions } from '../engine/partition-planner.js'
 import { PartitionedEngine } from '../engine/partitioned-engine.js'
+import { readSourceOf } from '../engine/read-source.js'
 import { MIB } from '../engine/select-engine.js'
 import type { FormatName } from '../format/storage-format.js'
 import { Frame } from './frame.js'
-import { ReadOptionError } from './frame-error.js'
 import type { ReadFrameOptions } from './frame-options.js'
 
 /**
@@ -23,13 +23,7 @@ import type { ReadFrameOptions } from './frame-options.js'
  * size. A missing path is a NotFoundError.
  */
 export async function read(path: string, options: ReadFrameOptions = {}): Promise<Frame> {
-  if (await isDeltaTable(path)) return readDelta(path, options)
-  if (options.version !== undefined)
-    throw new ReadOptionError(
-      path,
-      'version',
-      'not a Delta table (no _delta_log/ folder), which alone has versions',
-    )
+  if ((await readSourceOf(path, options)) === 'delta') return readDelta(path, options)
   const dataset = await discoverDataset(path, options.format ? { format: options.format } : {})
   const choice = await resolveEngine(dataset, options.engine)
   logVerbose(`read ${path}: ${choice.engine} engine (${choice.reason})`)
@@ -38,12 +32,10 @@ export async function read(path: string, options: ReadFrameOptions = {}): Promis
 
 /** A Delta table folder: its snapshot's rows, held by the eager engine unless `engine` asks for the lazy one. */
 async function readDelta(path: string, options: ReadFrameOptions): Promise<Frame> {
-  if (options.format !== undefined && options.format !== 'parquet')
-    throw new ReadOptionError(path, 'format', `a Delta table's data files are Parquet, not ${options.format}`)
+  const choice = resolveDeltaEngine(options.engine)
   const df = await readDeltaTable(path, options.version === undefined ? {} : { version: options.version })
-  const lazy = options.engine === 'lazy' || options.engine === 'dask' || options.engine === 'partitioned'
-  logVerbose(`read ${path}: Delta table, ${lazy ? 'lazy' : 'eager'} engine`)
-  return Frame.fromEngine(lazy ? new LazyEngine(df.lazy(), path) : new EagerEngine(df))
+  logVerbose(`read ${path}: Delta table, ${choice.engine} engine (${choice.reason})`)
+  return Frame.fromEngine(choice.engine === 'lazy' ? new LazyEngine(df.lazy(), path) : new EagerEngine(df))
 }
 
 /** Opens a discovered dataset on an engine. */
