@@ -36,9 +36,6 @@ const PF_LACKS: Readonly<Record<string, string>> = {
   'delta-rs/checkpoint-v2-table': 'reader feature v2Checkpoint',
   'golden/v2-checkpoint-json': 'reader feature v2Checkpoint',
   'golden/v2-checkpoint-parquet': 'reader feature v2Checkpoint',
-  'golden/table-with-columnmapping-mode-id': 'column mapping mode "id"',
-  'golden/data-reader-timestamp_ntz-id-mode': 'column mapping mode "id"',
-  'golden/data-skipping-basic-stats-all-types-columnmapping-id': 'column mapping mode "id"',
 }
 
 /** Rows only one side has (by exact normal-form key), both sorted; empty lists mean the two agree. */

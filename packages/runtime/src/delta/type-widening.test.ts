@@ -15,6 +15,8 @@ describe('isSupportedWidening (PROTOCOL.md "Type Widening")', () => {
     ['integer', 'decimal(10,0)'],
     ['byte', 'decimal(12,2)'],
     ['long', 'decimal(20,0)'],
+    ['byte', 'decimal(4,1)'],
+    ['short', 'decimal(5,0)'],
   ])('%s → %s is allowed', (from, to) => {
     expect(isSupportedWidening(from, to)).toBe(true)
   })
@@ -28,7 +30,9 @@ describe('isSupportedWidening (PROTOCOL.md "Type Widening")', () => {
     ['decimal(10,2)', 'decimal(10,3)'],
     ['decimal(10,4)', 'decimal(12,2)'],
     ['integer', 'decimal(10,1)'],
-    ['long', 'decimal(19,0)'],
+    ['byte', 'decimal(3,1)'],
+    ['short', 'decimal(4,0)'],
+    ['long', 'decimal(19,1)'],
   ])('%s → %s is refused', (from, to) => {
     expect(isSupportedWidening(from, to)).toBe(false)
   })

@@ -7,6 +7,8 @@ import type { DeltaDataType, DeltaJson, DeltaStructType } from './delta-schema.j
  */
 
 const INTEGERS = ['byte', 'short', 'integer', 'long'] as const
+/** Decimal digits of the widest value of each integer type (127, 32767, 2147483647, 9223372036854775807). */
+const INTEGER_DIGITS = [3, 5, 10, 19] as const
 const DECIMAL = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/
 
 function decimalOf(type: string): { precision: number; scale: number } | undefined {
@@ -29,10 +31,12 @@ export function isSupportedWidening(from: string, to: string): boolean {
     const k2 = target.scale - source.scale
     return k2 >= 0 && k1 >= k2
   }
-  // Byte, Short, Int → decimal(10 + k1, k2); Long → decimal(20 + k1, k2), with k1 >= k2 >= 0.
+  // The spec: Byte, Short, Int → decimal(10 + k1, k2), Long → decimal(20 + k1, k2), k1 >= k2 >= 0. Delta-Spark also
+  // widens byte to 3 and short to 5 integer digits (kernel-rs/type-widening: byte → decimal(4,1)): every integer
+  // digit count that holds the type's range converts exactly, so each is read.
   if (fromInt < 0) return false
-  const digits = from === 'long' ? 20 : 10
-  return target.precision - digits >= target.scale
+  const digits = INTEGER_DIGITS[fromInt] as number
+  return target.scale >= 0 && target.precision - target.scale >= digits
 }
 
 /** The type at a `fieldPath` (`element`, `key`, `value`, dotted for nested ones) below a field's type. */

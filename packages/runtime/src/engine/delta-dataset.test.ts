@@ -5,7 +5,7 @@ import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
-import { TableProtocolError } from '../table/table-errors.js'
+import { TableCorruptError, TableProtocolError } from '../table/table-errors.js'
 
 // read() of Delta tables another writer made, built by hand: data files written by DuckDB, the log as JSON lines.
 
@@ -145,5 +145,51 @@ describe('read() of a table with the vacuumProtocolCheck feature', () => {
     ])
     const df = (await (await read(root)).toDataFrame()).sort('a')
     expect(df.getColumn('a').toArray()).toEqual([1, 2])
+  })
+})
+
+describe('read() of a table in column mapping mode id', () => {
+  /** Schema field metadata of column mapping: the id and a physical name (which id mode does not use). */
+  const mapped = (id: number) => ({
+    'delta.columnMapping.id': id,
+    'delta.columnMapping.physicalName': `col-${id}`,
+  })
+  const schema = [
+    field('a', 'long', mapped(1)),
+    field(
+      's',
+      { type: 'struct', fields: [field('x', 'string', mapped(3)), field('y', 'long', mapped(4))] },
+      mapped(2),
+    ),
+    field('later', 'string', mapped(5)),
+  ]
+  const ID_MODE = { 'delta.columnMapping.mode': 'id', 'delta.columnMapping.maxColumnId': '5' }
+  const protocol = { protocol: { minReaderVersion: 2, minWriterVersion: 5 } }
+
+  it('finds columns and nested fields by Parquet field id, whatever their names; an id the file lacks reads null', async () => {
+    const root = temp.dir
+    // Names in the file are neither the logical nor the physical ones: only the ids tie them to the schema.
+    await duck(
+      `copy (select 10::bigint as renamed, {'q': 'one', 'r': 7::bigint} as st
+             union all select 20, {'q': 'two', 'r': 8})
+         to '${join(root, 'a.parquet')}'
+         (format parquet, field_ids {renamed: 1, st: {__duckdb_field_id: 2, q: 3, r: 4}})`,
+    )
+    await commit(root, 0, [protocol, metaData(schema, ID_MODE), add('a.parquet', 2)])
+    const records = await (await read(root)).toRecords()
+    expect(records.sort((l, r) => Number(l.a) - Number(r.a))).toEqual([
+      { a: 10, s: { x: 'one', y: 7 }, later: null },
+      { a: 20, s: { x: 'two', y: 8 }, later: null },
+    ])
+  })
+
+  it('refuses a data file without field ids (TableCorruptError naming the file), not nulls for its values', async () => {
+    const root = temp.dir
+    await duck(`copy (select 1::bigint as "col-1") to '${join(root, 'a.parquet')}' (format parquet)`)
+    await commit(root, 0, [protocol, metaData([schema[0]], ID_MODE), add('a.parquet', 1)])
+    const error = await read(root).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect((error as Error).message).toContain(join(root, 'a.parquet'))
+    expect((error as Error).message).toContain('no Parquet field ids')
   })
 })

@@ -17,7 +17,7 @@ import { sameDtype } from '../format/same-dtype.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import { binaryColumnsAsBase64 } from '../table/binary-column-reader.js'
 import { decimalTextAt } from '../table/decimal-projection.js'
-import { foreignSchemaOf } from '../table/foreign-table-metadata.js'
+import { foreignSchemaOf, mapsColumnsById } from '../table/foreign-table-metadata.js'
 import { LOG_DIR } from '../table/log-entry.js'
 import { nodeFileSystem } from '../table/node-file-system.js'
 import { openTable } from '../table/table.js'
@@ -25,6 +25,7 @@ import { TableCorruptError, TableProtocolError, TableReadError } from '../table/
 import { TableLog } from '../table/table-log.js'
 import { containedPath, UncontainedPathError } from '../table/table-path.js'
 import type { LiveFile, TableState } from '../table/table-state.js'
+import { type ParquetFooterInfo, type ParquetSchemaNode, readParquetFooter } from './parquet-footer-reader.js'
 
 /**
  * `read()` of a Delta table folder: the snapshot comes from pf's one log replay (TableLog: checkpoints, commits,
@@ -65,10 +66,33 @@ export async function readDeltaTable(root: string, options: DeltaReadOptions = {
   return (await table.at(state.version)).read()
 }
 
-/** The physical name of a field (column mapping), else its name. */
-function physicalName(field: DeltaStructField, mapped: boolean): string {
+/**
+ * How a file's columns are found for the schema's fields (PROTOCOL.md "Reader Requirements for Column Mapping"):
+ * by name, by physical name, or by Parquet field id (`delta.columnMapping.id`) at every depth.
+ */
+type MappingMode = 'none' | 'name' | 'id'
+
+/** A field's column in a file: its name there (undefined: the file lacks it) and its Parquet schema element. */
+interface Located {
+  readonly name: string | undefined
+  readonly node?: ParquetSchemaNode
+}
+
+/** Where a field's data is among a file's elements at one level (`nodes`: needed in id mode only). */
+function locate(field: DeltaStructField, mode: MappingMode, nodes?: readonly ParquetSchemaNode[]): Located {
+  if (mode === 'id') {
+    const id = field.metadata['delta.columnMapping.id']
+    const node = nodes?.find((n) => n.fieldId !== undefined && n.fieldId === id)
+    return node ? { name: node.name, node } : { name: undefined }
+  }
   const name = field.metadata['delta.columnMapping.physicalName']
-  return mapped && typeof name === 'string' ? name : field.name
+  return { name: mode === 'name' && typeof name === 'string' ? name : field.name }
+}
+
+/** The element of a Parquet LIST (3-level `list.element`; a legacy 2-level list's repeated element itself). */
+function listElement(node: ParquetSchemaNode | undefined): ParquetSchemaNode | undefined {
+  const repeated = node?.children[0]
+  return repeated?.children.length === 1 ? repeated.children[0] : repeated
 }
 
 /** The polars dtype of a primitive Delta type, or undefined where the file's own dtype is kept. */
@@ -102,19 +126,26 @@ function primitiveDtype(type: DeltaDataType): DataType | undefined {
 }
 
 /** Whether a value of this type needs rewriting: decimals (to exact text) or, with column mapping, struct fields. */
-function needsRewrite(type: DeltaDataType, mapped: boolean): boolean {
+function needsRewrite(type: DeltaDataType, mode: MappingMode): boolean {
   if (typeof type === 'string') return deltaDecimalOf(type) !== undefined
-  if (type.type === 'array') return needsRewrite(type.elementType, mapped)
-  if (type.type === 'map') return needsRewrite(type.keyType, mapped) || needsRewrite(type.valueType, mapped)
-  return mapped || type.fields.some((f) => needsRewrite(f.type, mapped))
+  if (type.type === 'array') return needsRewrite(type.elementType, mode)
+  if (type.type === 'map') return needsRewrite(type.keyType, mode) || needsRewrite(type.valueType, mode)
+  return mode !== 'none' || type.fields.some((f) => needsRewrite(f.type, mode))
 }
 
 /**
  * A value as the Delta type reads it: primitives cast to their dtype where the file's differs (older files of a
  * widened column, millisecond timestamps; a timestamp without a zone holds UTC wall time), decimals as exact text
- * (as pf's Decimal fields read), struct fields under their logical names at any depth (column mapping).
+ * (as pf's Decimal fields read), struct fields under their logical names at any depth (column mapping; in id mode
+ * found by field id below `node`, the value's Parquet element, and null where the file lacks the id).
  */
-function valueExpr(expr: pl.Expr, type: DeltaDataType, mapped: boolean, actual?: DataType): pl.Expr {
+function valueExpr(
+  expr: pl.Expr,
+  type: DeltaDataType,
+  mode: MappingMode,
+  node?: ParquetSchemaNode,
+  actual?: DataType,
+): pl.Expr {
   if (typeof type === 'string') {
     const decimal = deltaDecimalOf(type)
     if (decimal) return decimalTextAt(expr, decimal, actual)
@@ -129,27 +160,31 @@ function valueExpr(expr: pl.Expr, type: DeltaDataType, mapped: boolean, actual?:
       return expr.cast(pl.Datetime('us')).dt.replaceTimeZone('UTC')
     return expr.cast(dtype)
   }
-  if (!needsRewrite(type, mapped)) return expr
-  if (type.type === 'array') return expr.lst.eval(valueExpr(pl.element(), type.elementType, mapped))
+  if (!needsRewrite(type, mode)) return expr
+  if (type.type === 'array')
+    return expr.lst.eval(valueExpr(pl.element(), type.elementType, mode, listElement(node)))
   if (type.type === 'map') {
     // A map is a list of key/value structs in Parquet and in polars.
     const entry = pl.element()
+    const [key, value] = node?.children[0]?.children ?? []
     return expr.lst.eval(
       pl.struct([
-        valueExpr(entry.struct.field('key'), type.keyType, mapped).alias('key'),
-        valueExpr(entry.struct.field('value'), type.valueType, mapped).alias('value'),
+        valueExpr(entry.struct.field('key'), type.keyType, mode, key).alias('key'),
+        valueExpr(entry.struct.field('value'), type.valueType, mode, value).alias('value'),
       ]),
     )
   }
-  const fields = type.fields.map((f) =>
-    valueExpr(expr.struct.field(physicalName(f, mapped)), f.type, mapped).alias(f.name),
-  )
+  const fields = type.fields.map((f) => {
+    const found = locate(f, mode, node?.children)
+    if (found.name === undefined) return nullOf(f.type).alias(f.name)
+    return valueExpr(expr.struct.field(found.name), f.type, mode, found.node).alias(f.name)
+  })
   return pl.when(expr.isNull()).then(pl.lit(null)).otherwise(pl.struct(fields))
 }
 
-/** A column read from a file under its logical name. */
-function columnExpr(field: DeltaStructField, mapped: boolean, actual: DataType | undefined): pl.Expr {
-  return valueExpr(pl.col(physicalName(field, mapped)), field.type, mapped, actual).alias(field.name)
+/** A null of a Delta type's dtype (a column or field the file lacks reads null). */
+function nullOf(type: DeltaDataType): pl.Expr {
+  return pl.lit(null).cast(primitiveDtype(type) ?? pl.Utf8)
 }
 
 /** A partition value (PROTOCOL.md "Partition Value Serialization") as a literal of its column's type. */
@@ -230,26 +265,57 @@ async function readForeignFile(
     const deleted = pl.DataFrame([pl.Series(ROW_INDEX, bitmap.toSortedArray(), pl.UInt32)])
     df = df.withRowIndex(ROW_INDEX).join(deleted, { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
   }
-  const mapped = state.metadata.columnMapping !== undefined
+  const mode: MappingMode = mapsColumnsById(state.metadata)
+    ? 'id'
+    : state.metadata.columnMapping !== undefined
+      ? 'name'
+      : 'none'
+  const nodes = mode === 'id' ? await fileFieldIds(table, path, file.version) : undefined
   const partitions = new Set(state.metadata.partitionBy)
   const dtypes = new Map(df.columns.map((c, i) => [c, df.dtypes[i]]))
   const columns = schema.fields.map((field) => {
-    const physical = physicalName(field, mapped)
-    if (partitions.has(field.name))
+    if (partitions.has(field.name)) {
+      // Partition values are keyed by physical name in both mapping modes.
+      const physical = locate(field, mode === 'id' ? 'name' : mode).name ?? field.name
       return partitionLiteral(
         field,
         file.add.partitionValues[physical] ?? file.add.partitionValues[field.name],
         (detail) => new TableCorruptError(table, path, file.version, detail),
       )
+    }
+    const found = locate(field, mode, nodes)
     // A column added after the file was written reads null (PROTOCOL.md "Schema Evolution").
-    if (!dtypes.has(physical))
-      return pl
-        .lit(null)
-        .cast(primitiveDtype(field.type) ?? pl.Utf8)
-        .alias(field.name)
-    return columnExpr(field, mapped, dtypes.get(physical))
+    if (found.name === undefined || !dtypes.has(found.name)) return nullOf(field.type).alias(field.name)
+    return valueExpr(pl.col(found.name), field.type, mode, found.node, dtypes.get(found.name)).alias(
+      field.name,
+    )
   })
   return df.select(...columns)
+}
+
+/**
+ * The top-level Parquet elements of a data file of a table in column mapping mode id, with their field ids. A file
+ * without field ids is refused (the spec allows refusing or reading nulls; nulls would lose its rows' values).
+ */
+async function fileFieldIds(
+  table: string,
+  path: string,
+  version: number,
+): Promise<readonly ParquetSchemaNode[]> {
+  let footer: ParquetFooterInfo
+  try {
+    footer = await readParquetFooter(path)
+  } catch (error) {
+    throw new TableReadError(table, path, { cause: error })
+  }
+  if (!footer.schema.some((n) => n.fieldId !== undefined))
+    throw new TableCorruptError(
+      table,
+      path,
+      version,
+      'data file has no Parquet field ids, by which column mapping mode "id" finds its columns',
+    )
+  return footer.schema
 }
 
 /** Whether a Delta type is or contains `binary`. */

@@ -8,7 +8,7 @@ import {
 } from '../delta/delta-schema.js'
 import { DeltaSchemaError } from '../delta/delta-schema-error.js'
 import type { EntityIR, FieldIR, FieldType } from '../schema/schema-ir.js'
-import { fromDeltaColumnMapping } from './column-mapping.js'
+import { columnMappingModeOf, fromDeltaColumnMapping } from './column-mapping.js'
 import type { TableMetadata } from './log-entry.js'
 import { TableCorruptError, TableProtocolError } from './table-errors.js'
 
@@ -20,6 +20,14 @@ import { TableCorruptError, TableProtocolError } from './table-errors.js'
 
 /** Delta schemas of metadata built from other writers' tables (the metadata objects are immutable and shared). */
 const foreignSchemas = new WeakMap<TableMetadata, DeltaStructType>()
+
+/** Metadata of other writers' tables in column mapping mode id: data file columns are matched by Parquet field id. */
+const idMapped = new WeakSet<TableMetadata>()
+
+/** Whether another writer's table maps columns by id (`delta.columnMapping.mode` id), not by physical name. */
+export function mapsColumnsById(metadata: TableMetadata): boolean {
+  return idMapped.has(metadata)
+}
 
 /** The Delta schema of a table pf did not create, or undefined for a pf table (whose entity is the truth). */
 export function foreignSchemaOf(metadata: TableMetadata): DeltaStructType | undefined {
@@ -116,7 +124,7 @@ export function foreignTableMetadata(meta: DeltaMetaData, source: CommitSource):
     throw new TableCorruptError(source.table, source.file, source.version, error.message, { cause: error })
   }
   const config = meta.configuration ?? {}
-  const mapping = fromDeltaColumnMapping(meta.schemaString, config)
+  const mapping = fromDeltaColumnMapping(meta.schemaString, config, { idMode: true })
   if (!mapping.ok) {
     if (mapping.unsupported) throw new TableProtocolError(source.table, `${source.file}: ${mapping.problem}`)
     throw new TableCorruptError(source.table, source.file, source.version, mapping.problem)
@@ -134,5 +142,6 @@ export function foreignTableMetadata(meta: DeltaMetaData, source: CommitSource):
     ...(mapping.value ? { columnMapping: mapping.value } : {}),
   }
   foreignSchemas.set(metadata, schema)
+  if (columnMappingModeOf(config) === 'id') idMapped.add(metadata)
   return metadata
 }
