@@ -115,7 +115,8 @@ function definitionLevels(values: readonly SmallColumnValue[]): Buffer {
   out.writeUInt32LE(header.length + groups, 0)
   out.set(header, 4)
   const at = 4 + header.length
-  for (let i = 0; i < values.length; i++) if (values[i] !== null) out[at + (i >> 3)] |= 1 << (i & 7)
+  for (let i = 0; i < values.length; i++)
+    if (values[i] !== null) out[at + (i >> 3)] = (out[at + (i >> 3)] as number) | (1 << (i & 7))
   return out
 }
 
@@ -142,7 +143,7 @@ function plainValues(column: SmallColumn): Buffer {
     case 'boolean': {
       const out = Buffer.alloc(Math.ceil(present.length / 8))
       present.forEach((v, i) => {
-        if (v === true) out[i >> 3] |= 1 << (i & 7)
+        if (v === true) out[i >> 3] = (out[i >> 3] as number) | (1 << (i & 7))
       })
       return out
     }
