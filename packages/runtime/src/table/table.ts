@@ -9,6 +9,7 @@ import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { AddAction, LogEntry, OperationName, TableMetadata, TxnRef } from './log-entry.js'
 import { LogFreshness } from './log-freshness.js'
+import { metadataCacheKey } from './metadata-cache-key.js'
 import type {
   EvolveSchemaOptions,
   EvolveSchemaResult,
@@ -135,7 +136,9 @@ export class Table {
     return this.current.metadata
   }
 
-  private context(metadata: TableMetadata): SnapshotContext {
+  private context(state: TableMetadata): SnapshotContext {
+    // Keyed by schema, not object: a commit raising only identity marks writes a new metaData (metadata-cache-key.ts).
+    const metadata = metadataCacheKey(state)
     let ctx = this.contexts.get(metadata)
     if (!ctx) {
       const table = metadata.entity.name
