@@ -61,7 +61,7 @@ async function oracleTombstones(root: string, version: number): Promise<string[]
 /** pf's tombstones at a version, sorted. */
 async function pfTombstones(table: Table, version: number): Promise<string[]> {
   const snap = await table.at(version)
-  return [...(snap.state.tombstones?.values() ?? [])].map(tombstoneText).sort()
+  return ((await snap.state.tombstones?.list()) ?? []).map(tombstoneText).sort()
 }
 
 const ws = useOracleWorkspace('pf-tombstones-')

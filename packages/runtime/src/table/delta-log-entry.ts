@@ -40,7 +40,7 @@ import type {
 import { checkMetadata, checkPfCommitFields } from './log-entry-schema.js'
 import { TableCorruptError, TableProtocolError } from './table-errors.js'
 import type { TableState } from './table-state.js'
-import { type Tombstone, unexpiredTombstones } from './table-tombstones.js'
+import type { Tombstone } from './table-tombstones.js'
 import { withDeltaTextStored } from './text-stored-fields.js'
 
 /**
@@ -485,11 +485,14 @@ function fromReserved(
 }
 
 /**
- * The actions of a classic Delta checkpoint of a state written at `now` (PROTOCOL.md "Checkpoints"): its protocol,
- * metaData, the latest `txn` per appId, one `add` per live logical file (`dataChange: false`, stats and deletion
- * vectors as committed) and one `remove` per unexpired tombstone (`dataChange: false`), for VACUUM. No commitInfo.
+ * The actions of a classic Delta checkpoint of a state (PROTOCOL.md "Checkpoints"): its protocol, metaData, the
+ * latest `txn` per appId, one `add` per live logical file (`dataChange: false`, stats and deletion vectors as
+ * committed) and one `remove` per tombstone given (the unexpired ones, `dataChange: false`), for VACUUM. No commitInfo.
  */
-export function deltaCheckpointActions(state: TableState, now = Date.now()): DeltaCheckpointAction[] {
+export function deltaCheckpointActions(
+  state: TableState,
+  tombstones: readonly Tombstone[],
+): DeltaCheckpointAction[] {
   refuseForeignTable(state.metadata)
   const kinds = statKinds(state.metadata)
   const actions: DeltaCheckpointAction[] = [
@@ -507,8 +510,7 @@ export function deltaCheckpointActions(state: TableState, now = Date.now()): Del
   for (const file of state.files.values()) {
     actions.push({ add: toDeltaAdd(file.add, kinds, state.timestamp, false) })
   }
-  for (const t of unexpiredTombstones(state.tombstones?.values() ?? [], now))
-    actions.push({ remove: toDeltaTombstone(t) })
+  for (const t of tombstones) actions.push({ remove: toDeltaTombstone(t) })
   return actions
 }
 
@@ -576,13 +578,22 @@ export interface DeltaCheckpointContent {
   readonly add: readonly AddAction[]
   /** The latest `txn` per appId. */
   readonly appTxns: readonly AppTxn[]
-  /** The checkpoint's `remove` actions (what VACUUM needs of the files removed before it). */
-  readonly tombstones: readonly Tombstone[]
+}
+
+/** The tombstones of a Delta checkpoint: its `remove` actions (what VACUUM needs of the files removed before it). */
+export function deltaCheckpointTombstones(
+  actions: readonly DeltaCheckpointReadAction[],
+  source: CommitSource,
+): Tombstone[] {
+  const tombstones: Tombstone[] = []
+  for (const action of actions)
+    if ('remove' in action) tombstones.push(fromDeltaTombstone(action.remove, source))
+  return tombstones
 }
 
 /**
- * pf's view of a Delta checkpoint's actions (all parts, in order); TableCorruptError without protocol or metaData,
- * TableProtocolError for a V2-spec checkpoint (sidecars are not read).
+ * pf's view of a Delta checkpoint's actions (all parts, in order) but its tombstones (`deltaCheckpointTombstones`);
+ * TableCorruptError without protocol or metaData, TableProtocolError for a V2-spec checkpoint (sidecars are not read).
  */
 export function fromDeltaCheckpoint(
   actions: readonly DeltaCheckpointReadAction[],
@@ -591,13 +602,11 @@ export function fromDeltaCheckpoint(
   let protocol: DeltaProtocol | undefined
   let meta: DeltaMetaData | undefined
   const adds: AddAction[] = []
-  const tombstones: Tombstone[] = []
   const txns = new Map<string, AppTxn>()
   for (const action of actions) {
     if ('protocol' in action) protocol = action.protocol
     else if ('metaData' in action) meta = action.metaData
     else if ('add' in action) adds.push(fromAdd(action.add, source))
-    else if ('remove' in action) tombstones.push(fromDeltaTombstone(action.remove, source))
     else if ('txn' in action) {
       const t = action.txn
       txns.set(t.appId, {
@@ -629,6 +638,5 @@ export function fromDeltaCheckpoint(
     metadata: fromDeltaMetaData(meta, source),
     add: adds,
     appTxns: [...txns.values()],
-    tombstones,
   }
 }

@@ -103,7 +103,7 @@ describe('a Delta table another writer created', () => {
       },
     }
     expect(() => encodeLogEntry(entry, state)).toThrow(TableProtocolError)
-    expect(() => deltaCheckpointActions(state)).toThrow(TableProtocolError)
+    expect(() => deltaCheckpointActions(state, [])).toThrow(TableProtocolError)
     expect(() => toCheckpoint(state)).toThrow(TableProtocolError)
   })
 })

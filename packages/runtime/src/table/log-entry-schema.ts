@@ -21,6 +21,7 @@ import {
 } from './shape-check.js'
 import { pathProblem } from './table-path.js'
 import type { CheckpointData } from './table-state.js'
+import type { Tombstone } from './table-tombstones.js'
 
 /**
  * The one validator of pf's own parts of a table's log (the metadata under `pf.*` configuration keys, pf's fields
@@ -176,16 +177,20 @@ const checkpoint = object({
       deletedRows: count,
     }),
   ),
-  tombstones: optional(
-    array(
-      object({
-        path: tablePath,
-        deletionTimestamp: integer,
-        deletionVector: optional(deletionVectorShape),
-        size: optional(count),
-        partitionValues: optional(partitionValuesShape),
-      }),
-    ),
+})
+
+/** A checkpoint's tombstones, in their own file (tombstone-sidecar.ts): the table and version they belong to. */
+const tombstoneFile = object({
+  version: count,
+  tableId: nonEmpty,
+  tombstones: array(
+    object({
+      path: tablePath,
+      deletionTimestamp: integer,
+      deletionVector: optional(deletionVectorShape),
+      size: optional(count),
+      partitionValues: optional(partitionValuesShape),
+    }),
   ),
 })
 
@@ -233,6 +238,24 @@ export function checkCheckpoint(raw: unknown, version: number): Checked<Checkpoi
   if (checked.ok && checked.value.version !== version)
     return { ok: false, problem: `the checkpoint says version ${checked.value.version}` }
   return checked
+}
+
+/** Validates a parsed tombstone file of a checkpoint of `version` of the table `tableId`. */
+export function checkTombstoneFile(
+  raw: unknown,
+  version: number,
+  tableId: string,
+): Checked<readonly Tombstone[]> {
+  const checked = run<{ version: number; tableId: string; tombstones: Tombstone[] }>(
+    tombstoneFile,
+    raw,
+    'tombstones',
+  )
+  if (!checked.ok) return checked
+  const { value } = checked
+  if (value.version !== version) return { ok: false, problem: `the file says version ${value.version}` }
+  if (value.tableId !== tableId) return { ok: false, problem: `the file is of table id ${value.tableId}` }
+  return { ok: true, value: value.tombstones }
 }
 
 /** Validates per-column statistics parsed from a checkpoint's `columnsJson`. */

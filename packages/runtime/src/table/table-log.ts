@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { CHECKPOINT_COLUMNS, CHECKPOINT_V2_COLUMNS } from '../delta/checkpoint-arrow-schema.js'
 import {
   CheckpointFormatError,
   type DeltaCheckpointReadAction,
@@ -14,6 +15,7 @@ import {
   decodeLogEntry,
   deltaCheckpointActions,
   fromDeltaCheckpoint as deltaCheckpointContent,
+  deltaCheckpointTombstones,
   encodeLogEntry,
 } from './delta-log-entry.js'
 import { type FileSystem, isNotFound } from './file-system.js'
@@ -31,7 +33,7 @@ import {
   versionOfCheckpointFile,
   versionOfLogFile,
 } from './log-entry.js'
-import { checkCheckpoint } from './log-entry-schema.js'
+import { checkCheckpoint, checkTombstoneFile } from './log-entry-schema.js'
 import {
   LegacyTableLogError,
   TableCorruptError,
@@ -49,7 +51,14 @@ import {
   toCheckpoint,
   totalsProblem,
 } from './table-state.js'
+import {
+  type Tombstone,
+  TombstoneSet,
+  tombstoneRetentionMs,
+  unexpiredTombstones,
+} from './table-tombstones.js'
 import { removeQuietly } from './temp-files.js'
+import { encodeTombstoneFile, tombstoneFileName } from './tombstone-sidecar.js'
 import { TxnDecisions } from './txn-decisions.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
@@ -105,6 +114,11 @@ function oldestReadable(first: number, delta: DeltaCheckpoints): number {
   const usable = [...delta.keys()].filter((c) => c >= first - 1)
   return usable.length > 0 ? Math.min(...usable) : first
 }
+
+/** The action columns of a Delta checkpoint an open decodes: all but `remove` (tombstones, read when listed). */
+const OPEN_COLUMNS = Object.keys({ ...CHECKPOINT_COLUMNS, ...CHECKPOINT_V2_COLUMNS }).filter(
+  (c) => c !== 'remove',
+)
 
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
@@ -380,9 +394,11 @@ export class TableLog {
     const txns: unknown = (checked.value as { appTxns?: unknown }).appTxns
     if (txns !== undefined && !(Array.isArray(txns) && txns.every(isAppTxn)))
       throw new TableCorruptError(this.table, file, version, 'appTxns is not a list of {appId, version}')
+    const tableId = checked.value.metadata.id
     const state = fromCheckpoint(
       checked.value,
       (detail) => new TableCorruptError(this.table, file, version, detail),
+      TombstoneSet.loading(() => this.cachedTombstones(version, tableId)),
     )
     if (this.checkpoints.size >= 8) this.checkpoints.clear()
     this.checkpoints.set(version, state)
@@ -422,27 +438,97 @@ export class TableLog {
     }
   }
 
-  /** A Delta checkpoint's state (all parts); TableCorruptError when a part does not decode. */
-  private async readDeltaCheckpoint(version: number, parts: readonly string[]): Promise<TableState> {
-    const files = parts.map((n) => join(this.dir, n))
-    const first = files[0] as string
+  /**
+   * The tombstones of a cached checkpoint: its tombstone file, checked to be of this table and version; a missing
+   * or damaged one is a cache miss (the Delta checkpoint of the version, else the log, is read instead).
+   */
+  private async cachedTombstones(version: number, tableId: string): Promise<readonly Tombstone[]> {
+    const file = join(this.cacheDir, tombstoneFileName(version))
+    const found = await this.fs.readFile(file).then(
+      (bytes) => {
+        try {
+          return checkTombstoneFile(this.parse(bytes, file, version), version, tableId)
+        } catch (error) {
+          if (error instanceof TableCorruptError) return undefined
+          throw error
+        }
+      },
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined
+        throw error
+      },
+    )
+    if (found?.ok) return found.value
+    const parts = (await this.list()).delta.get(version)
+    return parts ? this.deltaTombstones(version, parts) : this.rebuiltTombstones(version)
+  }
+
+  /** The tombstones of a Delta checkpoint (its `remove` rows); the log's when the checkpoint cannot be read. */
+  private async deltaTombstones(version: number, parts: readonly string[]): Promise<readonly Tombstone[]> {
+    const source = { table: this.table, file: join(this.dir, parts[0] as string), version }
+    const actions = await this.decodeDeltaCheckpoint(version, parts, ['remove']).catch((error: unknown) => {
+      if (error instanceof TableCorruptError || isNotFound(error)) return undefined
+      throw error
+    })
+    return actions ? deltaCheckpointTombstones(actions, source) : this.rebuiltTombstones(version)
+  }
+
+  /**
+   * The tombstones of a version rebuilt from the log: the newest checkpoint before it (with its own tombstones)
+   * and the commits after that one, or every commit from version 0. TableCorruptError when the log no longer
+   * holds what that takes (cleaned up): tombstones are never guessed, vacuum and checkpoints depend on them.
+   */
+  private async rebuiltTombstones(version: number): Promise<readonly Tombstone[]> {
+    const { entries, checkpoints } = await this.list()
+    let start: TableState | undefined
+    for (const c of checkpoints.filter((v) => v < version).reverse()) {
+      start = await this.checkpointStart(c)
+      if (start) break
+    }
+    const delta = await this.deltaCheckpointStart(version - 1)
+    if (delta && delta.version > (start?.version ?? -1)) start = delta
+    const state = start || entries[0] === 0 ? await this.catchUp(start, version) : undefined
+    if (state?.version !== version)
+      throw new TableCorruptError(
+        this.table,
+        join(this.cacheDir, tombstoneFileName(version)),
+        version,
+        'its tombstones cannot be read, and the log no longer holds the commits to rebuild them',
+      )
+    return (await state.tombstones?.list()) ?? []
+  }
+
+  /** The actions of a Delta checkpoint (all parts; only the `columns` given); TableCorruptError for a bad part. */
+  private async decodeDeltaCheckpoint(
+    version: number,
+    parts: readonly string[],
+    columns: readonly string[],
+  ): Promise<DeltaCheckpointReadAction[]> {
     const actions: DeltaCheckpointReadAction[] = []
-    for (const file of files) {
+    for (const file of parts.map((n) => join(this.dir, n))) {
       try {
-        actions.push(...decodeCheckpoint(await this.fs.readFile(file), { file }))
+        actions.push(...decodeCheckpoint(await this.fs.readFile(file), { file, actions: columns }))
       } catch (error) {
         if (error instanceof CheckpointFormatError)
           throw new TableCorruptError(this.table, file, version, error.message, { cause: error })
         throw error
       }
     }
+    return actions
+  }
+
+  /** A Delta checkpoint's state (all parts; tombstones read when listed); TableCorruptError for a bad part. */
+  private async readDeltaCheckpoint(version: number, parts: readonly string[]): Promise<TableState> {
+    const first = join(this.dir, parts[0] as string)
+    const actions = await this.decodeDeltaCheckpoint(version, parts, OPEN_COLUMNS)
     const content = deltaCheckpointContent(actions, { table: this.table, file: first, version })
     const problem = readerProblem(content.protocol)
     if (problem !== undefined) throw new TableProtocolError(this.table, `version ${version} ${problem}`)
     const entry = await this.readEntry(version)
     const timestamp = entry?.commitInfo.timestamp ?? (await this.fs.stat(first)).mtimeMs
     try {
-      return fromDeltaCheckpoint(version, timestamp, content)
+      const tombstones = TombstoneSet.loading(() => this.deltaTombstones(version, parts))
+      return fromDeltaCheckpoint(version, timestamp, content, tombstones)
     } catch (error) {
       if (error instanceof ReplayError)
         throw new TableCorruptError(this.table, first, version, error.message, { cause: error })
@@ -529,25 +615,33 @@ export class TableLog {
   }
 
   /**
-   * Caches a checkpoint of a state and points the cache's `_last_checkpoint` at it (temp file + rename). Not at a
-   * state with an unpublished multi-table transaction: the cache does not hold reservations.
+   * Caches a checkpoint of a state (its unexpired tombstones in a file of their own, written first) and points the
+   * cache's `_last_checkpoint` at it (temp file + rename), then writes the Delta checkpoint. Not at a state with an
+   * unpublished multi-table transaction: the cache does not hold reservations. A tombstone is unexpired for the
+   * table's `delta.deletedFileRetentionDuration` (TablePropertyError when it does not parse; nothing is written).
    */
   async writeCheckpoint(state: TableState): Promise<void> {
     if (state.unpublished?.size) return
+    const retention = tombstoneRetentionMs(this.table, state.metadata)
+    const all = (await state.tombstones?.list()) ?? []
+    const tombstones = unexpiredTombstones(all, Date.now(), retention)
+    const cached = toCheckpoint(state)
     await this.fs.mkdir(this.cacheDir)
-    await this.replaceFile(checkpointFileName(state.version), JSON.stringify(toCheckpoint(state)))
+    const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
+    await this.replaceFile(tombstoneFileName(state.version), sidecar)
+    await this.replaceFile(checkpointFileName(state.version), JSON.stringify(cached))
     await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
     await this.fs.fsyncDir(this.cacheDir)
-    await this.writeDeltaCheckpoint(state)
+    await this.writeDeltaCheckpoint(state, tombstones)
   }
 
   /**
    * Writes the Delta checkpoint of a state, `_delta_log/<version>.checkpoint.parquet` (classic, one part; temp
    * file + rename), then points `_delta_log/_last_checkpoint` at it: other engines open a long-lived table from it.
    */
-  private async writeDeltaCheckpoint(state: TableState): Promise<void> {
+  private async writeDeltaCheckpoint(state: TableState, tombstones: readonly Tombstone[]): Promise<void> {
     const name = deltaCheckpointFileName(state.version)
-    const actions = deltaCheckpointActions(state)
+    const actions = deltaCheckpointActions(state, tombstones)
     const bytes = encodeCheckpoint(actions, { file: join(this.dir, name) })
     await this.replaceFile(name, bytes, this.dir)
     const pointer = encodeLastCheckpoint({

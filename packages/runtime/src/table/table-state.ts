@@ -4,7 +4,7 @@ import type { ColumnStats, FileStats } from './file-stats.js'
 import { refuseForeignTable } from './foreign-table-metadata.js'
 import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
-import { logicalFileKey, type Tombstone, TombstoneSet, unexpiredTombstones } from './table-tombstones.js'
+import { logicalFileKey, type Tombstone, TombstoneSet } from './table-tombstones.js'
 import { type Reservation, trackReservations } from './txn-publish.js'
 
 /** A logical file that is part of a version: a data file and the rows deleted from it. */
@@ -39,7 +39,10 @@ export interface TableState {
   readonly unpublished?: ReadonlyMap<string, Reservation>
   /** The latest Delta `txn` action per appId (checkpoints must keep them: publications are idempotent by them). */
   readonly appTxns?: ReadonlyMap<string, AppTxn>
-  /** Removed logical files not re-added, by `logicalFileKey` (expired ones are dropped by checkpoints). */
+  /**
+   * Removed logical files not re-added (expired ones are dropped by checkpoints); read from their checkpoint only
+   * when listed (checkpoint writing, vacuum).
+   */
   readonly tombstones?: TombstoneSet
 }
 
@@ -57,7 +60,7 @@ export interface CheckpointFile {
   readonly deletedRows: number
 }
 
-/** The serialised form of a state (a checkpoint file). */
+/** The serialised form of a state (a checkpoint file); its tombstones are a file of their own (tombstone-sidecar.ts). */
 export interface CheckpointData {
   readonly version: number
   readonly timestamp: number
@@ -66,8 +69,6 @@ export interface CheckpointData {
   readonly files: readonly CheckpointFile[]
   /** The latest `txn` per appId (absent in caches written before pf kept them). */
   readonly appTxns?: readonly AppTxn[]
-  /** The unexpired tombstones (absent in caches written before pf kept them). */
-  readonly tombstones?: readonly Tombstone[]
 }
 
 /** Shared by every file without deleted keys. */
@@ -231,10 +232,9 @@ export function totalsOf(state: TableState): { tableFiles: number; tableRows: nu
   return { tableFiles: state.files.size, tableRows: state.rows }
 }
 
-/** A state as checkpoint data written at `now` (expired tombstones are left out). */
-export function toCheckpoint(state: TableState, now = Date.now()): CheckpointData {
+/** A state as checkpoint data (its tombstones are written beside it, see tombstone-sidecar.ts). */
+export function toCheckpoint(state: TableState): CheckpointData {
   refuseForeignTable(state.metadata)
-  const tombstones = unexpiredTombstones(state.tombstones?.values() ?? [], now)
   return {
     version: state.version,
     timestamp: state.timestamp,
@@ -247,12 +247,18 @@ export function toCheckpoint(state: TableState, now = Date.now()): CheckpointDat
       deletedRows: f.deletedRows,
     })),
     ...(state.appTxns?.size ? { appTxns: [...state.appTxns.values()] } : {}),
-    ...(tombstones.length > 0 ? { tombstones } : {}),
   }
 }
 
-/** A state from (validated) checkpoint data; `invalid` makes the error for statistics found broken when parsed. */
-export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) => Error): TableState {
+/**
+ * A state from (validated) checkpoint data; `invalid` makes the error for statistics found broken when parsed;
+ * `tombstones`: the checkpoint's, read when first listed.
+ */
+export function fromCheckpoint(
+  data: CheckpointData,
+  invalid: (detail: string) => Error,
+  tombstones: TombstoneSet,
+): TableState {
   const files = new Map<string, LiveFile>()
   for (const f of data.files) {
     // The parsed objects are this function's own: they become the live files in place (fewer allocations).
@@ -272,25 +278,20 @@ export function fromCheckpoint(data: CheckpointData, invalid: (detail: string) =
     files,
     rows: countRows(files.values()),
     ...(data.appTxns?.length ? { appTxns: new Map(data.appTxns.map((t) => [t.appId, t])) } : {}),
-    ...withTombstones(data.tombstones ?? []),
+    tombstones,
   }
-}
-
-/** The `tombstones` member of a state holding these (by `logicalFileKey`), none for an empty list. */
-function withTombstones(list: readonly Tombstone[]): { tombstones?: TombstoneSet } {
-  const tombstones = TombstoneSet.of(list)
-  return tombstones ? { tombstones } : {}
 }
 
 /**
  * The state a Delta checkpoint holds (PROTOCOL.md "Checkpoints"): its adds are the live logical files, each
  * counted as added at the checkpoint's version (the commits that added them may be gone). `timestamp`: the
- * version's commit time where known.
+ * version's commit time where known; `tombstones`: its `remove` rows, decoded when first listed.
  */
 export function fromDeltaCheckpoint(
   version: number,
   timestamp: number,
   content: DeltaCheckpointContent,
+  tombstones: TombstoneSet,
 ): TableState {
   const files = new Map<string, LiveFile>()
   for (const a of content.add) {
@@ -308,6 +309,6 @@ export function fromDeltaCheckpoint(
     files,
     rows: countRows(files.values()),
     ...(content.appTxns.length > 0 ? { appTxns: new Map(content.appTxns.map((t) => [t.appId, t])) } : {}),
-    ...withTombstones(content.tombstones),
+    tombstones,
   }
 }

@@ -86,7 +86,7 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
   /** Files removed at `timestamp` stay within the retention, and are known dead after it. */
   const removedAt = (timestamp: number): Set<string> => (timestamp >= cutoff ? keep : dead)
   // The state's tombstones: removes of commits log cleanup deleted too (a Delta checkpoint keeps them).
-  for (const t of snap.state.tombstones?.values() ?? [])
+  for (const t of (await snap.state.tombstones?.list()) ?? [])
     for (const p of pathsOf(t)) removedAt(t.deletionTimestamp).add(p)
   for (let v = snap.version; v > 0; v--) {
     const entry = await table.readEntry(v)
