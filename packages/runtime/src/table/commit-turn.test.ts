@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
 import { commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
 import { DataFileStore } from './data-file-store.js'
@@ -14,20 +15,13 @@ import { KeyIndexCache } from './key-index-cache.js'
 import { createTable, openTable, type Table } from './table.js'
 import { ConflictError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-let path: string
+const ws = useUsersTablePath()
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  path = join(dir, 'users')
-  const table = await createTable(path, { entity: userEntity, enums: userEnums })
+  const table = await createTable(ws.path, { entity: userEntity, enums: userEnums })
   await table.append(users(range(0, 20)))
 })
-afterEach(async () => {
-  vi.restoreAllMocks()
-  await cleanup()
-})
+afterEach(() => vi.restoreAllMocks())
 
 const ENTRY = /_delta_log[/\\]\d{20}\.json$/
 
@@ -47,19 +41,34 @@ async function turnBlindWriter(): Promise<Table> {
     code: 'ENOENT',
     times: Number.POSITIVE_INFINITY,
   })
-  return openTable(path, { fs })
+  return openTable(ws.path, { fs })
+}
+
+/** A writer whose next `races` commit attempts each lose to a turn-blind rival appending users 100, 101, ... */
+async function writerLosing(races: number): Promise<{ writer: Table; fs: FaultyFileSystem }> {
+  const rival = await turnBlindWriter()
+  const fs = new FaultyFileSystem()
+  const writer = await openTable(ws.path, { fs })
+  let next = 100
+  fs.inject({
+    op: 'createExclusive',
+    path: ENTRY,
+    times: races,
+    before: async () => void (await rival.append(users([next++]))),
+  })
+  return { writer, fs }
 }
 
 /** Deletion vector files under the table. */
 async function vectorFiles(): Promise<string[]> {
-  return (await readdir(path)).filter((n) => n.startsWith('deletion_vector_')).sort()
+  return (await readdir(ws.path)).filter((n) => n.startsWith('deletion_vector_')).sort()
 }
 
 describe('the commit turn', () => {
   it(`is taken after ${TURN_AFTER_LOST_RACES} lost races and released when the commit gives up`, async () => {
     const rival = await turnBlindWriter()
     const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs, maxRetries: 5 })
+    const writer = await openTable(ws.path, { fs, maxRetries: 5 })
     const turnHeld: boolean[] = []
     let next = 100
     fs.inject({
@@ -67,7 +76,7 @@ describe('the commit turn', () => {
       path: ENTRY,
       times: 6,
       before: async () => {
-        turnHeld.push(await exists(commitTurnPath(path)))
+        turnHeld.push(await exists(commitTurnPath(ws.path)))
         await rival.append(users([next++]))
       },
     })
@@ -75,7 +84,7 @@ describe('the commit turn', () => {
     expect(error).toBeInstanceOf(ConflictError)
     expect(error).toMatchObject({ reason: 'too-many-retries' })
     expect(turnHeld).toEqual([false, false, false, true, true, true])
-    expect(await exists(commitTurnPath(path))).toBe(false)
+    expect(await exists(commitTurnPath(ws.path))).toBe(false)
     // Nobody waits for a turn that is gone: the next commit is the next version at once.
     const after = await writer.upsert(users([3], 'w'))
     expect(after).toMatchObject({ version: 8, attempts: 1 })
@@ -84,7 +93,7 @@ describe('the commit turn', () => {
   it('is released when planning under it fails', async () => {
     const rival = await turnBlindWriter()
     const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs })
+    const writer = await openTable(ws.path, { fs })
     let next = 100
     let heldWhenFailing: boolean | undefined
     fs.inject({
@@ -100,7 +109,7 @@ describe('the commit turn', () => {
             path: ENTRY,
             code: 'EIO',
             before: async () => {
-              heldWhenFailing = await exists(commitTurnPath(path))
+              heldWhenFailing = await exists(commitTurnPath(ws.path))
             },
           })
         }
@@ -108,33 +117,24 @@ describe('the commit turn', () => {
     })
     await expect(writer.upsert(users([3], 'w'))).rejects.toThrow(/EIO/)
     expect(heldWhenFailing).toBe(true)
-    expect(await exists(commitTurnPath(path))).toBe(false)
-    expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 20), 100, 101, 102])
+    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 20), 100, 101, 102])
   })
 
   it('that cannot be taken (the lock file cannot be created) leaves the writer contending as before', async () => {
-    const rival = await turnBlindWriter()
-    const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs })
-    let next = 100
-    fs.inject({
-      op: 'createExclusive',
-      path: ENTRY,
-      times: TURN_AFTER_LOST_RACES + 1,
-      before: async () => void (await rival.append(users([next++]))),
-    })
+    const { writer, fs } = await writerLosing(TURN_AFTER_LOST_RACES + 1)
     fs.inject({ op: 'createExclusive', path: /commit-turn\.lock$/, code: 'EACCES' })
     const result = await writer.upsert(users([3], 'w'))
     expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 2)
     expect(
       fs.calls.filter((c) => c.startsWith('createExclusive') && c.endsWith('commit-turn.lock')),
     ).toHaveLength(1)
-    expect(await exists(commitTurnPath(path))).toBe(false)
-    expect((await (await openTable(path)).findByKey(3))?.getColumn('name').get(0)).toBe('w3')
+    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect((await (await openTable(ws.path)).findByKey(3))?.getColumn('name').get(0)).toBe('w3')
   })
 
   it('left by a crashed holder is taken over, by a writer that waits for it and by one that takes it', async () => {
-    const lock = commitTurnPath(path)
+    const lock = commitTurnPath(ws.path)
     const seedStale = async (): Promise<void> => {
       const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
       await new Promise((resolve) => child.on('exit', resolve))
@@ -143,41 +143,23 @@ describe('the commit turn', () => {
       await writeFile(lock, JSON.stringify(owner))
     }
     await seedStale()
-    const table = await openTable(path)
+    const table = await openTable(ws.path)
     expect(await table.upsert(users([1], 'a'))).toMatchObject({ attempts: 1 })
     expect(await exists(lock)).toBe(false)
 
     await seedStale()
-    const rival = await turnBlindWriter()
-    const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs })
-    let next = 100
-    fs.inject({
-      op: 'createExclusive',
-      path: ENTRY,
-      times: TURN_AFTER_LOST_RACES,
-      before: async () => void (await rival.append(users([next++]))),
-    })
+    const { writer } = await writerLosing(TURN_AFTER_LOST_RACES)
     const result = await writer.upsert(users([2], 'b'))
     expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 1)
     expect(await exists(lock)).toBe(false)
-    const rows = await (await openTable(path)).findByKeys([1, 2])
+    const rows = await (await openTable(ws.path)).findByKeys([1, 2])
     expect(rows.getColumn('name').toArray()).toEqual(['a1', 'b2'])
   })
 })
 
 describe('a retry re-plans without waste', () => {
   it('a merge-on-read delete that loses 5 races reads the file once, writes one vector file and leaves no other', async () => {
-    const rival = await turnBlindWriter()
-    const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs })
-    let next = 100
-    fs.inject({
-      op: 'createExclusive',
-      path: ENTRY,
-      times: 5,
-      before: async () => void (await rival.append(users([next++]))),
-    })
+    const { writer, fs } = await writerLosing(5)
     const positionsOf = vi.spyOn(DataFileStore.prototype, 'positionsOf')
     const result = await writer.deleteKeys([4, 7])
     expect(result).toMatchObject({ attempts: 6, rowsRemoved: 2 })
@@ -188,32 +170,32 @@ describe('a retry re-plans without waste', () => {
     expect(vectorWrites).toHaveLength(1)
     expect(await vectorFiles()).toHaveLength(1)
     const expected = [...range(0, 20), ...range(100, 105)].filter((k) => k !== 4 && k !== 7)
-    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual(expected)
   })
 
   it('a delete of keys the warm key index holds takes their rows from it: the data file is not read for them', async () => {
-    const table = await openTable(path, { keyIndex: new KeyIndexCache() })
+    const table = await openTable(ws.path, { keyIndex: new KeyIndexCache() })
     for (let i = 0; i < 3; i++) await table.findByKey(4)
     const positionsOf = vi.spyOn(DataFileStore.prototype, 'positionsOf')
     expect(await table.deleteKeys([4, 9])).toMatchObject({ rowsRemoved: 2 })
     expect(positionsOf).not.toHaveBeenCalled()
-    expect(idsOf(await (await openTable(path)).read())).toEqual(
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual(
       range(0, 20).filter((k) => k !== 4 && k !== 9),
     )
   })
 
   it('a key held twice in a file (a blind append) is deleted in both rows, the index warm or not', async () => {
-    const table = await openTable(path, { keyIndex: new KeyIndexCache() })
+    const table = await openTable(ws.path, { keyIndex: new KeyIndexCache() })
     await table.append(users([30, 31, 30, 32]))
     for (let i = 0; i < 3; i++) await table.findByKey(31)
     expect(await table.deleteKeys([30, 31])).toMatchObject({ rowsRemoved: 3 })
-    expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 20), 32])
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 20), 32])
   })
 
   it('a rival that changes the same file makes the retry plan it again: both deletes hold', async () => {
     const rival = await turnBlindWriter()
     const fs = new FaultyFileSystem()
-    const writer = await openTable(path, { fs })
+    const writer = await openTable(ws.path, { fs })
     const rounds: (() => Promise<unknown>)[] = [() => rival.append(users([100])), () => rival.deleteKeys([5])]
     fs.inject({
       op: 'createExclusive',
@@ -224,7 +206,7 @@ describe('a retry re-plans without waste', () => {
     const result = await writer.deleteKeys([4])
     expect(result).toMatchObject({ attempts: 3, rowsRemoved: 1 })
     const expected = [...range(0, 20), 100].filter((k) => k !== 4 && k !== 5)
-    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual(expected)
     // The rival's vector and the writer's (joined with it); the lost attempts' files are gone.
     expect(await vectorFiles()).toHaveLength(2)
   })
@@ -238,7 +220,7 @@ describe('real processes', { timeout: 300_000 }, () => {
   afterAll(() => rm(dirname(dirname(dirname(worker))), { recursive: true, force: true }))
 
   it('a writer slow between planning and committing commits within a bound against 3 processes committing non-stop', async () => {
-    const flood = [1, 2, 3].map((id) => new WorkerProcess(worker, [path, String(id)]))
+    const flood = [1, 2, 3].map((id) => new WorkerProcess(worker, [ws.path, String(id)]))
     try {
       await Promise.all(flood.map((w) => w.waitFor('ACK', 3)))
       // Every attempt of this writer waits 200 ms before creating its entry: the rivals commit meanwhile.
@@ -248,16 +230,16 @@ describe('real processes', { timeout: 300_000 }, () => {
         times: Number.POSITIVE_INFINITY,
         before: () => sleep(200),
       })
-      const writer = await openTable(path, { fs, maxRetries: 20 })
+      const writer = await openTable(ws.path, { fs, maxRetries: 20 })
       const result = await writer.deleteKeys([4])
       // Races lost before taking the turn, at most one per rival commit already past its wait, then the win.
       expect(result.attempts).toBeLessThanOrEqual(TURN_AFTER_LOST_RACES + flood.length + 1)
-      expect(await (await openTable(path)).findByKey(4)).toBeNull()
+      expect(await (await openTable(ws.path)).findByKey(4)).toBeNull()
     } finally {
       for (const w of flood) w.send('stop')
       await Promise.all(flood.map((w) => w.exited))
     }
     for (const w of flood) expect(w.failures()).toEqual([])
-    expect(await exists(commitTurnPath(path))).toBe(false)
+    expect(await exists(commitTurnPath(ws.path))).toBe(false)
   })
 })

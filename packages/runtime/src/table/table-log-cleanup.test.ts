@@ -1,23 +1,16 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../delta/checkpoint-parquet.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
-import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { commitTables } from './multi-table-commit.js'
 import { createTable, openTable, type Table } from './table.js'
 import { TableVersionExpiredError } from './table-errors.js'
 import { PUBLISH_APP_PREFIX } from './txn-publish.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-let path: string
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  path = join(dir, 'users')
-})
-afterEach(() => cleanup())
+const ws = useUsersTablePath()
 
 /** A table's rows as comparable text, ordered by id. */
 async function rowsOf(table: Table, version?: number): Promise<string[]> {
@@ -31,7 +24,7 @@ async function rowsOf(table: Table, version?: number): Promise<string[]> {
 
 /** Versions 0..4 (checkpoint at 4, a deletion vector live in it), then versions 5 and 6 after it. */
 async function tableWithCheckpoint(): Promise<Table> {
-  const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
+  const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
   await table.append(users(range(0, 6)))
   await table.deleteKeys([2])
   await table.upsert(users([3], 'again'))
@@ -44,8 +37,8 @@ async function tableWithCheckpoint(): Promise<Table> {
 
 /** What Delta's metadata cleanup may do: delete the commits before a checkpoint; pf's cache goes too. */
 async function cleanUpLog(upTo: number): Promise<void> {
-  for (const v of range(0, upTo + 1)) await rm(commitPath(path, v))
-  await rm(join(path, '_pf'), { recursive: true, force: true })
+  for (const v of range(0, upTo + 1)) await rm(commitPath(ws.path, v))
+  await rm(join(ws.path, '_pf'), { recursive: true, force: true })
 }
 
 describe('opening from a Delta checkpoint', () => {
@@ -55,7 +48,7 @@ describe('opening from a Delta checkpoint', () => {
     const at4 = await rowsOf(table, 4)
     const at5 = await rowsOf(table, 5)
     await cleanUpLog(3)
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     expect(reopened.version).toBe(6)
     expect(await rowsOf(reopened)).toEqual(latest)
     expect(await rowsOf(reopened, 4)).toEqual(at4)
@@ -76,7 +69,7 @@ describe('opening from a Delta checkpoint', () => {
     const latest = await rowsOf(table)
     const at4 = await rowsOf(table, 4)
     await cleanUpLog(4)
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     expect(await rowsOf(reopened)).toEqual(latest)
     expect(await rowsOf(reopened, 4)).toEqual(at4)
     await expect(reopened.at(3)).rejects.toBeInstanceOf(TableVersionExpiredError)
@@ -85,10 +78,10 @@ describe('opening from a Delta checkpoint', () => {
   it('keeps writing: a commit after reopening a cleaned-up log is read back by another open', async () => {
     const table = await tableWithCheckpoint()
     await cleanUpLog(3)
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     await reopened.append(users([50, 51]))
     const expected = await rowsOf(reopened)
-    expect(await rowsOf(await openTable(path))).toEqual(expected)
+    expect(await rowsOf(await openTable(ws.path))).toEqual(expected)
     expect(expected.map((r) => Number.parseInt(r, 10))).toEqual([0, 1, 3, 4, 5, 50, 51])
     expect(table.version).toBe(6)
   })
@@ -96,24 +89,24 @@ describe('opening from a Delta checkpoint', () => {
   it('with a damaged cache: the Delta checkpoint, not the cache', async () => {
     const table = await tableWithCheckpoint()
     const latest = await rowsOf(table)
-    for (const v of range(0, 4)) await rm(commitPath(path, v))
-    const cached = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
+    for (const v of range(0, 4)) await rm(commitPath(ws.path, v))
+    const cached = join(ws.path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
     await writeFile(cached, '{"version": 4, "damaged')
-    expect(await rowsOf(await openTable(path))).toEqual(latest)
+    expect(await rowsOf(await openTable(ws.path))).toEqual(latest)
   })
 
   it('is never re-created over: with only the Delta checkpoint left, createTable refuses and the rows stay', async () => {
-    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
+    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
     await table.append(users(range(0, 6)))
     await table.deleteKeys([2])
     await table.upsert(users([3], 'again'))
     await table.append(users([40]))
     const latest = await rowsOf(table)
     await cleanUpLog(4)
-    await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
+    await expect(createTable(ws.path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
       code: 'PF_TABLE_CORRUPT',
     })
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     expect(reopened.version).toBe(4)
     expect(await rowsOf(reopened)).toEqual(latest)
     expect(await rowsOf(reopened, 4)).toEqual(latest)
@@ -124,15 +117,15 @@ describe('opening from a Delta checkpoint', () => {
   it('a cache whose txn list is malformed is skipped, its txns are not written into the next checkpoint', async () => {
     const table = await tableWithCheckpoint()
     const latest = await rowsOf(table)
-    const cached = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
+    const cached = join(ws.path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
     const data = JSON.parse(await readFile(cached, 'utf8'))
     await writeFile(cached, JSON.stringify({ ...data, appTxns: [{ appId: 7, version: 'x' }] }))
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     expect(await rowsOf(reopened)).toEqual(latest)
     await reopened.append(users([60]))
     const version = await reopened.checkpoint()
     const bytes = await readFile(
-      join(path, '_delta_log', `${String(version).padStart(20, '0')}.checkpoint.parquet`),
+      join(ws.path, '_delta_log', `${String(version).padStart(20, '0')}.checkpoint.parquet`),
     )
     expect(decodeCheckpoint(bytes).filter((a) => 'txn' in a)).toEqual([])
   })
@@ -141,15 +134,15 @@ describe('opening from a Delta checkpoint', () => {
     const table = await tableWithCheckpoint()
     const latest = await rowsOf(table)
     await cleanUpLog(3)
-    await rm(join(path, '_delta_log', '_last_checkpoint'))
-    expect(await rowsOf(await openTable(path))).toEqual(latest)
+    await rm(join(ws.path, '_delta_log', '_last_checkpoint'))
+    expect(await rowsOf(await openTable(ws.path))).toEqual(latest)
   })
 })
 
 describe('what a Delta checkpoint holds', () => {
   it("the latest txn action per appId (a multi-table transaction's publication), and pf reads it back", async () => {
-    const other = await createTable(join(dir, 'other'), { entity: userEntity, enums: userEnums })
-    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
+    const other = await createTable(join(ws.dir, 'other'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
     await commitTables([
       { table, build: (tx) => void tx.insert(users([1, 2])) },
       { table: other, build: (tx) => void tx.insert(users([9])) },
@@ -157,28 +150,28 @@ describe('what a Delta checkpoint holds', () => {
     await table.append(users([3]))
     const version = await table.checkpoint()
     const bytes = await readFile(
-      join(path, '_delta_log', `${String(version).padStart(20, '0')}.checkpoint.parquet`),
+      join(ws.path, '_delta_log', `${String(version).padStart(20, '0')}.checkpoint.parquet`),
     )
     const txns = decodeCheckpoint(bytes).flatMap((a) => ('txn' in a ? [a.txn] : []))
     expect(txns).toHaveLength(1)
     expect(txns[0]?.appId.startsWith(PUBLISH_APP_PREFIX)).toBe(true)
     // The checkpoint's txn survives log cleanup: a state opened from it carries it into the next checkpoint.
     await cleanUpLog(version)
-    const reopened = await openTable(path)
+    const reopened = await openTable(ws.path)
     await reopened.append(users([4]))
     const next = await reopened.checkpoint()
     const again = await readFile(
-      join(path, '_delta_log', `${String(next).padStart(20, '0')}.checkpoint.parquet`),
+      join(ws.path, '_delta_log', `${String(next).padStart(20, '0')}.checkpoint.parquet`),
     )
     expect(decodeCheckpoint(again).flatMap((a) => ('txn' in a ? [a.txn] : []))).toEqual(txns)
-    expect(await readdir(join(path, '_delta_log'))).toContain(
+    expect(await readdir(join(ws.path, '_delta_log'))).toContain(
       `${String(next).padStart(20, '0')}.checkpoint.parquet`,
     )
   })
 
   it('never at a version holding an unpublished reservation: at the publication after it instead', async () => {
-    const other = await createTable(join(dir, 'other'), { entity: userEntity, enums: userEnums })
-    const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 2 })
+    const other = await createTable(join(ws.dir, 'other'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 2 })
     await table.append(users([1]))
     // Version 2 reserves the transaction (due a checkpoint, skipped), version 3 publishes it.
     await commitTables([
@@ -186,12 +179,12 @@ describe('what a Delta checkpoint holds', () => {
       { table: other, build: (tx) => void tx.insert(users([9])) },
     ])
     expect(table.version).toBe(3)
-    const names = await readdir(join(path, '_delta_log'))
+    const names = await readdir(join(ws.path, '_delta_log'))
     expect(names).not.toContain('00000000000000000002.checkpoint.parquet')
     expect(names).toContain('00000000000000000003.checkpoint.parquet')
     const expected = await rowsOf(table)
     await cleanUpLog(3)
-    expect(await rowsOf(await openTable(path))).toEqual(expected)
+    expect(await rowsOf(await openTable(ws.path))).toEqual(expected)
     expect(expected.map((r) => Number.parseInt(r, 10))).toEqual([1, 2, 3])
   })
 })

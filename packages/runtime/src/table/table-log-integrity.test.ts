@@ -1,18 +1,17 @@
 import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { createTable, openTable, type Table } from './table.js'
 import { TableCorruptError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-let path: string
+const ws = useUsersTablePath()
 let table: Table
 
-const entryFile = (v: number) => join(path, '_delta_log', `${String(v).padStart(20, '0')}.json`)
+const entryFile = (v: number) => join(ws.path, '_delta_log', `${String(v).padStart(20, '0')}.json`)
 const checkpointFile = (v: number) =>
-  join(path, '_pf', 'checkpoints', `${String(v).padStart(20, '0')}.checkpoint.json`)
+  join(ws.path, '_pf', 'checkpoints', `${String(v).padStart(20, '0')}.checkpoint.json`)
 
 async function readJson(file: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
@@ -55,17 +54,14 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  path = join(dir, 'users')
-  table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
+  table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
   for (const i of range(0, 4)) await table.append(users([i * 10, i * 10 + 1]))
 })
-afterEach(() => cleanup())
 
 describe('a damaged log is reported, never silently trusted', () => {
   it('a missing entry in the middle is TableCorruptError for readers and writers, never a rollback', async () => {
     await unlink(entryFile(2))
-    const error = await failure(openTable(path))
+    const error = await failure(openTable(ws.path))
     expect(error).toBeInstanceOf(TableCorruptError)
     expect(error).toMatchObject({ version: 2, file: entryFile(2) })
     expect((error as Error).message).toMatch(/version 3 exists/)
@@ -74,54 +70,54 @@ describe('a damaged log is reported, never silently trusted', () => {
   })
 
   it('a gap of several entries is found, also when the table was opened before it', async () => {
-    const reader = await openTable(path)
+    const reader = await openTable(ws.path)
     await unlink(entryFile(4))
     await unlink(entryFile(3))
     await unlink(entryFile(2))
     await table.append(users([99])) // version 5: after the gap
-    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
+    await expect(openTable(ws.path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
     // The reader at version 4 sees 5 without 2-4 being needed; a fresh reader refuses.
     expect((await reader.snapshot()).version).toBe(5)
     await expect(table.history()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 2 })
   })
 
   it('a missing entry right after the newest one read is found before a writer fills it', async () => {
-    const stale = await openTable(path)
+    const stale = await openTable(ws.path)
     await table.append(users([50])) // 5
     await table.append(users([60])) // 6
     await unlink(entryFile(5))
     const error = await failure(stale.append(users([70])))
     expect(error).toBeInstanceOf(TableCorruptError)
     expect(error).toMatchObject({ version: 5 })
-    expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000005.json')
+    expect(await readdir(join(ws.path, '_delta_log'))).not.toContain('00000000000000000005.json')
   })
 
   it('a missing version 0 is corrupt, never re-created (entries or a cached checkpoint remain)', async () => {
     await table.checkpoint()
     // Without the Delta checkpoint (which log cleanup would open from, see table-log-cleanup.test.ts).
-    await unlink(join(path, '_delta_log', '00000000000000000004.checkpoint.parquet'))
+    await unlink(join(ws.path, '_delta_log', '00000000000000000004.checkpoint.parquet'))
     await unlink(entryFile(0))
-    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
-    await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
+    await expect(openTable(ws.path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+    await expect(createTable(ws.path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
       code: 'PF_TABLE_CORRUPT',
       version: 0,
     })
-    expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000000.json')
+    expect(await readdir(join(ws.path, '_delta_log'))).not.toContain('00000000000000000000.json')
     // Only the cached checkpoint left: still corrupt.
     for (const v of range(1, 5)) await unlink(entryFile(v))
-    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+    await expect(openTable(ws.path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
   })
 
   it('commits before a Delta checkpoint deleted (log cleanup): opens from it, but a table is never re-created over it', async () => {
     await table.checkpoint()
     const expected = idsOf(await table.read())
     await unlink(entryFile(0))
-    expect(idsOf(await (await openTable(path)).read())).toEqual(expected)
-    await expect(createTable(path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual(expected)
+    await expect(createTable(ws.path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
       code: 'PF_TABLE_CORRUPT',
       version: 0,
     })
-    expect(await readdir(join(path, '_delta_log'))).not.toContain('00000000000000000000.json')
+    expect(await readdir(join(ws.path, '_delta_log'))).not.toContain('00000000000000000000.json')
   })
 
   it('a cached checkpoint that lists fewer files than its version has is skipped: the log is the truth', async () => {
@@ -129,7 +125,7 @@ describe('a damaged log is reported, never silently trusted', () => {
     const data = await readJson(checkpointFile(4))
     data.files = (data.files as unknown[]).slice(1)
     await writeFile(checkpointFile(4), JSON.stringify(data))
-    const opened = await openTable(path)
+    const opened = await openTable(ws.path)
     expect(opened.version).toBe(4)
     expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
     await expect(table.at(2)).resolves.toMatchObject({ version: 2 })
@@ -138,19 +134,19 @@ describe('a damaged log is reported, never silently trusted', () => {
   it('a checkpoint whose entry is missing (a truncated log) is TableCorruptError', async () => {
     await table.checkpoint()
     await unlink(entryFile(4))
-    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
+    await expect(openTable(ws.path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
   })
 
   it('a cached checkpoint of another table is skipped: the log is the truth', async () => {
-    const otherPath = join(dir, 'other')
+    const otherPath = join(ws.dir, 'other')
     const other = await createTable(otherPath, { entity: userEntity, enums: userEnums })
     for (const i of range(0, 4)) await other.append(users([i]))
     await other.checkpoint()
     const name = '00000000000000000004.checkpoint.json'
-    await mkdir(join(path, '_pf', 'checkpoints'), { recursive: true })
+    await mkdir(join(ws.path, '_pf', 'checkpoints'), { recursive: true })
     await writeFile(checkpointFile(4), await readFile(join(otherPath, '_pf', 'checkpoints', name)))
-    await writeFile(join(path, '_pf', 'checkpoints', '_last_checkpoint'), JSON.stringify({ version: 4 }))
-    expect(idsOf(await (await openTable(path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
+    await writeFile(join(ws.path, '_pf', 'checkpoints', '_last_checkpoint'), JSON.stringify({ version: 4 }))
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
   })
 
   it('an entry whose add action was edited to other row counts disagrees with the totals it recorded', async () => {
@@ -160,7 +156,7 @@ describe('a damaged log is reported, never silently trusted', () => {
       stats.numRecords += 1
       add.stats = JSON.stringify(stats)
     })
-    const error = await failure(openTable(path))
+    const error = await failure(openTable(ws.path))
     expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 3, file: entryFile(3) })
     expect((error as Error).message).toMatch(/7 rows are live, the log recorded 6/)
   })
@@ -179,10 +175,10 @@ describe('a damaged log is reported, never silently trusted', () => {
     const data = await readJson(checkpointFile(4))
     for (const f of data.files as { add: Record<string, unknown> }[]) delete f.add.checksum
     await writeFile(checkpointFile(4), JSON.stringify(data))
-    const opened = await openTable(path)
+    const opened = await openTable(ws.path)
     expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
     await opened.append(users([99]))
-    expect(idsOf(await (await openTable(path)).read())).toContain(99)
+    expect(idsOf(await (await openTable(ws.path)).read())).toContain(99)
   })
 })
 
@@ -241,7 +237,7 @@ describe('wrong-shape commits are TableCorruptError naming file, version and lin
   for (const [name, edit, detail] of cases) {
     it(name, async () => {
       await editEntry(3, edit)
-      const error = await failure(openTable(path))
+      const error = await failure(openTable(ws.path))
       expect(error).toBeInstanceOf(TableCorruptError)
       expect(error).toMatchObject({ file: entryFile(3), version: 3 })
       expect((error as Error).message).toMatch(detail)
@@ -254,7 +250,7 @@ describe('wrong-shape commits are TableCorruptError naming file, version and lin
       original = e.metaData as Record<string, unknown>
       e.metaData = {}
     })
-    await expect(openTable(path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
+    await expect(openTable(ws.path)).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 0 })
     await editEntry(0, (e) => {
       const configuration = original.configuration as Record<string, string>
       e.metaData = {
@@ -262,7 +258,7 @@ describe('wrong-shape commits are TableCorruptError naming file, version and lin
         configuration: { ...configuration, 'pf.entity': JSON.stringify({ ...userEntity, fields: null }) },
       }
     })
-    const error = await failure(openTable(path))
+    const error = await failure(openTable(ws.path))
     expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', file: entryFile(0), version: 0 })
     expect((error as Error).message).toMatch(/metaData\.configuration: entity\.fields: expected array/)
   })
@@ -272,7 +268,7 @@ describe('wrong-shape commits are TableCorruptError naming file, version and lin
     const data = await readJson(checkpointFile(4))
     ;(data.files as { add: unknown }[])[0] = { add: 'nonsense' }
     await writeFile(checkpointFile(4), JSON.stringify(data))
-    expect(idsOf(await (await openTable(path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
   })
 })
 
@@ -290,12 +286,12 @@ describe('paths taken from the log never leave the table', () => {
   ]
   for (const bad of escapes) {
     it(`an add action naming ${bad}`, async () => {
-      await mkdir(join(dir, 'elsewhere'), { recursive: true })
-      await writeFile(join(dir, 'elsewhere', 'x.parquet'), 'not read')
+      await mkdir(join(ws.dir, 'elsewhere'), { recursive: true })
+      await writeFile(join(ws.dir, 'elsewhere', 'x.parquet'), 'not read')
       await editEntry(3, (e) => {
         firstAdd(e).path = bad
       })
-      const error = await failure(openTable(path))
+      const error = await failure(openTable(ws.path))
       expect(error).toBeInstanceOf(TableCorruptError)
       expect(error).toMatchObject({ file: entryFile(3), version: 3 })
     })
@@ -303,28 +299,28 @@ describe('paths taken from the log never leave the table', () => {
 
   it('a checkpoint naming a file outside the table is never followed: the entries are read instead', async () => {
     await table.checkpoint()
-    await mkdir(join(dir, 'elsewhere'), { recursive: true })
+    await mkdir(join(ws.dir, 'elsewhere'), { recursive: true })
     const data = await readJson(checkpointFile(4))
     const files = data.files as { add: { path: string } }[]
     const first = files[0]
     if (first) {
       // The outside file holds rows of its own: reading it would show them.
-      await writeFile(join(dir, 'elsewhere', 'x.parquet'), await readFile(join(path, first.add.path)))
+      await writeFile(join(ws.dir, 'elsewhere', 'x.parquet'), await readFile(join(ws.path, first.add.path)))
       first.add.path = '../elsewhere/x.parquet'
     }
     await writeFile(checkpointFile(4), JSON.stringify(data))
-    const opened = await openTable(path)
+    const opened = await openTable(ws.path)
     expect((await opened.snapshot()).files.map((f) => f.add.path)).not.toContain('../elsewhere/x.parquet')
     expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
   })
 
   it('a transaction decision path outside the table folders makes no writer create it', async () => {
-    const target = join(dir, 'outside')
+    const target = join(ws.dir, 'outside')
     await editEntry(4, (e) => {
       const info = e.commitInfo as { pf: Record<string, unknown> }
       info.pf.txn = { id: 'evil', decision: '../outside/evil.json', deadline: 0, tables: ['users'] }
     })
-    const error = await failure(openTable(path))
+    const error = await failure(openTable(ws.path))
     expect(error).toMatchObject({ code: 'PF_TABLE_CORRUPT', version: 4 })
     await expect(readdir(target)).rejects.toMatchObject({ code: 'ENOENT' })
     await rm(target, { recursive: true, force: true })
