@@ -232,14 +232,13 @@ export class Repository<T extends object> {
     const snapshot = await this.snapshot()
     if (!plan.probe) return { path: 'scan', files: snapshot.files.length }
     const matches = await this.lookup(snapshot, plan.probe)
-    const table = await this.table()
     return {
       path: 'index',
       index: plan.probe.group.name,
       files: matches.length,
       rows: countMatches(matches),
       fetch: plan.probe.covers ? 'rows' : 'frame',
-      decoded: this.indexes.inMemory(table, snapshot, matches),
+      decoded: this.indexes.inMemory(snapshot, matches),
     }
   }
 

@@ -18,23 +18,36 @@ describe('DecodedFileCache', () => {
     expect(decodedBytes(frame(200, 'ab')) - short).toBe(100 * (9 + 19 + 49))
   })
 
-  it('keeps its bytes under the bound, evicting the least recently used, and never keeps a file above it', () => {
-    const a = { df: frame(10, 'a'), bytes: 400 }
-    const b = { df: frame(10, 'b'), bytes: 400 }
-    const c = { df: frame(10, 'c'), bytes: 400 }
-    const cache = new DecodedFileCache(1000)
-    cache.set('a', a)
-    cache.set('b', b)
-    expect(cache.get('a')).toBe(a) // now b is the least recently used
-    cache.set('c', c)
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBe(a)
-    expect(cache.get('c')).toBe(c)
-    expect(cache.bytes).toBe(800)
-    cache.set('huge', { df: frame(10, 'h'), bytes: 1001 })
-    expect(cache.get('huge')).toBeUndefined()
-    expect(cache.size).toBe(2)
-    cache.clear()
-    expect([cache.size, cache.bytes]).toEqual([0, 0])
+  it('decodes a file once for concurrent loads, holds it, and reads again only after a failed read', async () => {
+    const cache = new DecodedFileCache()
+    let reads = 0
+    const read = async () => {
+      reads++
+      return frame(10, 'a')
+    }
+    const [a, b] = await Promise.all([cache.load('f', read), cache.load('f', read)])
+    expect(a).toBe(b)
+    expect(await cache.load('f', read)).toBe(a)
+    expect(reads).toBe(1)
+    expect(a.columns).toEqual(['id', 'name', 'tags'])
+    expect(a.readRow(3)).toEqual([3, 'a', [1, 2]])
+    expect(cache.bytes).toBe(decodedBytes(a.df))
+    await expect(cache.load('g', () => Promise.reject(new Error('disk gone')))).rejects.toThrow('disk gone')
+    expect((await cache.load('g', read)).df.height).toBe(10)
+    expect(reads).toBe(2)
+  })
+
+  it('serves a file above its bound without holding it, and evicts the least recently used to hold a new one', async () => {
+    const one = decodedBytes(frame(10, 'a'))
+    const cache = new DecodedFileCache(one * 2)
+    const big = await cache.load('big', async () => frame(30, 'a'))
+    expect(big.df.height).toBe(30)
+    expect([cache.has('big'), cache.size, cache.bytes]).toEqual([false, 0, 0])
+    await cache.load('a', async () => frame(10, 'a'))
+    await cache.load('b', async () => frame(10, 'b'))
+    cache.get('a')
+    await cache.load('c', async () => frame(10, 'c'))
+    expect(['a', 'b', 'c'].filter((k) => cache.has(k))).toEqual(['a', 'c'])
+    expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes)
   })
 })

@@ -1,9 +1,17 @@
 import pl from 'nodejs-polars'
+import { ByteBoundedLru } from '../table/byte-bounded-lru.js'
+
+/** Default bound of a decoded-file cache: 256 MiB. */
+export const DEFAULT_DECODED_FILE_BYTES = 256 * 1024 * 1024
 
 /** One data file decoded: every physical row (deletion vectors not applied: index positions count them all). */
 export interface DecodedFile {
   /** The table's columns, as the store reads them, row `i` being the file's physical row `i`. */
   readonly df: pl.DataFrame
+  /** `df`'s column names (reading them from a polars frame costs a call into polars). */
+  readonly columns: readonly string[]
+  /** `df.row`, taken once (a property read of a polars frame asks polars for its column names). */
+  readonly readRow: (row: number) => unknown[]
   /** Approximate memory held, for the cache's byte bound. */
   readonly bytes: number
 }
@@ -44,67 +52,47 @@ export function decodedBytes(df: pl.DataFrame): number {
 
 /**
  * Decoded data files held in memory, least recently used evicted first once their bytes pass `maxBytes` (a file
- * larger than the bound alone is not kept). A cache, never the truth: entries are keyed by data file identity
- * (path, size, checksum) and by the table schema they were projected with, so they never go stale; which rows are
- * live comes from the snapshot and its deletion vectors at every lookup.
+ * larger than the bound alone is not kept). Find by primary key and indexed findBy read through the same cache, so
+ * a file is decoded and held once. A cache, never the truth: entries are keyed by data file identity (table,
+ * schema, path, size, checksum: see `Snapshot.decodedFile`), so they never go stale; which rows are live comes from
+ * the snapshot and its deletion vectors at every lookup.
  */
-export class DecodedFileCache {
-  private readonly entries = new Map<string, DecodedFile>()
-  private held = 0
+export class DecodedFileCache extends ByteBoundedLru<string, DecodedFile> {
+  private readonly decoding = new Map<string, Promise<DecodedFile>>()
 
   constructor(
     /** Most bytes held over all decoded files (approximate, see `decodedBytes`). Default 256 MiB. */
-    readonly maxBytes = 256 * 1024 * 1024,
-  ) {}
-
-  /** Bytes held now. */
-  get bytes(): number {
-    return this.held
+    maxBytes = DEFAULT_DECODED_FILE_BYTES,
+  ) {
+    super(maxBytes)
   }
 
-  /** Decoded files held now. */
-  get size(): number {
-    return this.entries.size
-  }
-
-  /** The decoded file, marking it recently used. */
-  get(key: string): DecodedFile | undefined {
-    const hit = this.entries.get(key)
-    if (hit) {
-      this.entries.delete(key)
-      this.entries.set(key, hit)
+  /**
+   * The decoded file under `key`, else `read()` decoded and held when it fits; concurrent loads of one key share
+   * one read. A failed read is not remembered.
+   */
+  load(key: string, read: () => Promise<pl.DataFrame>): Promise<DecodedFile> {
+    const hit = this.get(key)
+    if (hit) return Promise.resolve(hit)
+    let loading = this.decoding.get(key)
+    if (!loading) {
+      loading = read()
+        .then((df) => {
+          const file = decodedFile(df)
+          this.set(key, file)
+          return file
+        })
+        .finally(() => this.decoding.delete(key))
+      this.decoding.set(key, loading)
     }
-    return hit
-  }
-
-  /** Whether a decoded file of this many bytes can be held at all. */
-  fits(bytes: number): boolean {
-    return bytes <= this.maxBytes
-  }
-
-  /** Holds a decoded file, evicting the least recently used ones to stay within the bound. */
-  set(key: string, file: DecodedFile): void {
-    const old = this.entries.get(key)
-    if (old) {
-      this.entries.delete(key)
-      this.held -= old.bytes
-    }
-    if (!this.fits(file.bytes)) return
-    this.entries.set(key, file)
-    this.held += file.bytes
-    for (const [k, e] of this.entries) {
-      if (this.held <= this.maxBytes) break
-      this.entries.delete(k)
-      this.held -= e.bytes
-    }
-  }
-
-  /** Drops everything. */
-  clear(): void {
-    this.entries.clear()
-    this.held = 0
+    return loading
   }
 }
 
-/** The process-wide cache every repository's indexed reads share (one bound for the process). */
+/** A frame as the cache holds it: its column names and row reader taken once (each is a call into polars). */
+export function decodedFile(df: pl.DataFrame): DecodedFile {
+  return { df, columns: df.columns, readRow: df.row, bytes: decodedBytes(df) }
+}
+
+/** The process-wide cache every table's finds and every repository's indexed reads share (one bound). */
 export const defaultDecodedFileCache = new DecodedFileCache()

@@ -10,12 +10,7 @@ import type { TableMetadata } from '../table/log-entry.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import type { LiveFile } from '../table/table-state.js'
-import {
-  type DecodedFile,
-  type DecodedFileCache,
-  decodedBytes,
-  defaultDecodedFileCache,
-} from './decoded-file-cache.js'
+import type { DecodedFile } from './decoded-file-cache.js'
 import { buildFileIndex, type FileIdentity, type FileIndex } from './file-index.js'
 import { defaultIndexCache, type IndexCache } from './index-cache.js'
 import { IndexFileDamagedError } from './index-errors.js'
@@ -63,19 +58,6 @@ export interface FetchedRow {
 /** Name of the physical row position column while matched rows are picked from a decoded file (`__`: never stored). */
 const ROW_POSITION = '__pf_row_position'
 
-/** A number per table metadata object: decoded files are projected with their table's schema, so they key by it. */
-const schemaIds = new WeakMap<TableMetadata, number>()
-let nextSchemaId = 0
-
-function schemaId(metadata: TableMetadata): number {
-  let id = schemaIds.get(metadata)
-  if (id === undefined) {
-    id = nextSchemaId++
-    schemaIds.set(metadata, id)
-  }
-  return id
-}
-
 /** How one table version's data files are read: a data file store and the table's key codec. */
 interface Readers {
   readonly store: DataFileStore
@@ -121,14 +103,9 @@ export class SecondaryIndexes {
   readonly reads: RowReadStats = { filesDecoded: 0, rowsDecoded: 0, rowsFetched: 0 }
   private readonly readers = new WeakMap<TableMetadata, Readers>()
   private readonly pending = new Map<string, Promise<FileIndex>>()
-  private readonly decoding = new Map<string, Promise<DecodedFile>>()
   private readonly deletionVectors = new Map<string, Promise<RoaringBitmapArray>>()
 
-  constructor(
-    private readonly cache: IndexCache = defaultIndexCache,
-    /** Decoded data files matched rows are fetched from. */
-    readonly files: DecodedFileCache = defaultDecodedFileCache,
-  ) {}
+  constructor(private readonly cache: IndexCache = defaultIndexCache) {}
 
   private readersOf(table: Table, snapshot: Snapshot): Readers {
     let r = this.readers.get(snapshot.metadata)
@@ -271,45 +248,26 @@ export class SecondaryIndexes {
     return hit
   }
 
-  private decodedKey(readers: Readers, snapshot: Snapshot, file: LiveFile): string {
-    const { size, checksum } = fileIdentity(file)
-    return `${schemaId(snapshot.metadata)}\u0000${readers.store.absolute(file)}\u0000${size}\u0000${checksum}`
-  }
-
   /**
-   * Every physical row of a live file, decoded: from the decoded-file cache (the file is still checked to exist
-   * with its recorded size, as every read checks it), else read whole (checksum verified) and held when it fits.
+   * Every physical row of a live file, decoded: from the table's decoded-file cache, the one finds by key read
+   * through too (the file is still checked to exist with its recorded size, as every read checks it), else read
+   * whole (checksum verified) and held when it fits.
    */
   async decoded(table: Table, snapshot: Snapshot, file: LiveFile): Promise<DecodedFile> {
-    const readers = this.readersOf(table, snapshot)
-    const key = this.decodedKey(readers, snapshot, file)
-    const hit = this.files.get(key)
+    const hit = snapshot.heldFile(file)
     if (hit) {
-      await readers.store.verify(file)
+      await this.readersOf(table, snapshot).store.verify(file)
       return hit
     }
-    let loading = this.decoding.get(key)
-    if (!loading) {
-      loading = this.decode(readers, file, key).finally(() => this.decoding.delete(key))
-      this.decoding.set(key, loading)
-    }
-    return loading
-  }
-
-  private async decode(readers: Readers, file: LiveFile, key: string): Promise<DecodedFile> {
-    const { store } = readers
-    const df = await store.read(physicalFile(file))
-    const decoded = { df, bytes: decodedBytes(df) }
-    this.reads.filesDecoded++
-    this.reads.rowsDecoded += df.height
-    this.files.set(key, decoded)
-    return decoded
+    return snapshot.decodedFile(file, (df) => {
+      this.reads.filesDecoded++
+      this.reads.rowsDecoded += df.height
+    })
   }
 
   /** Whether every file of the matches is decoded in memory now (then its matched rows are fetched one by one). */
-  inMemory(table: Table, snapshot: Snapshot, matches: readonly FileMatch[]): boolean {
-    const readers = this.readersOf(table, snapshot)
-    return matches.every((m) => this.files.get(this.decodedKey(readers, snapshot, m.file)) !== undefined)
+  inMemory(snapshot: Snapshot, matches: readonly FileMatch[]): boolean {
+    return matches.every((m) => snapshot.heldFile(m.file) !== undefined)
   }
 
   /**
@@ -335,9 +293,8 @@ export class SecondaryIndexes {
       const positions = [...m.positions].sort((a, b) => a - b)
       const window = positions.slice(skip, skip + (limit - out.length))
       skip = 0
-      const { df } = await this.decoded(table, snapshot, m.file)
-      const columns = df.columns
-      for (const p of window) out.push({ columns, values: df.row(p) as unknown[] })
+      const { columns, readRow } = await this.decoded(table, snapshot, m.file)
+      for (const p of window) out.push({ columns, values: readRow(p) })
       this.reads.rowsFetched += window.length
     }
     return out

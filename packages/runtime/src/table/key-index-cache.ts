@@ -1,4 +1,10 @@
 import type pl from 'nodejs-polars'
+import {
+  type DecodedFile,
+  type DecodedFileCache,
+  defaultDecodedFileCache,
+} from '../secondary-index/decoded-file-cache.js'
+import { ByteBoundedLru } from './byte-bounded-lru.js'
 import type { KeyPositionIndex } from './key-position-index.js'
 
 /** One data file held in memory: all its physical rows (deletion vectors not applied) and where each key is. */
@@ -14,100 +20,98 @@ export interface KeyIndexEntry {
   readonly readRow: (row: number) => unknown[]
 }
 
+/** Options of a `KeyIndexCache`. */
+export interface KeyIndexCacheOptions {
+  /** Decoded data files held in memory (indexed findBy reads the same). Default: the process-wide one, 256 MiB. */
+  readonly files?: DecodedFileCache
+  /** Lookups of a file before its rows are held in memory (earlier ones read the row from the file). Default 2. */
+  readonly indexAfter?: number
+  /** Most bytes of key position indexes held. Default 64 MiB (8M rows). */
+  readonly maxIndexBytes?: number
+}
+
+/** Files whose lookups are counted at once (the counts are dropped past it: a file is then counted anew). */
+const MAX_COUNTED_FILES = 100_000
+
 /**
  * The warm-process primary-key index. Data files are immutable, so entries never go stale; which files are live,
  * and which of their rows are deleted, comes from the snapshot asking, so a new version is seen as soon as the
- * table refreshes. Two tiers, least recently used evicted first in each: key position indexes alone (8 bytes a
- * row: where a key is, the row then read from the file) and, for files looked up repeatedly, the file's rows too
- * (a lookup is then a hash probe and one row read from memory).
+ * table refreshes. Two tiers, least recently used evicted first in each: key position indexes (8 bytes a row:
+ * where a key is, the row then read from the file) and, for files looked up repeatedly, the file's decoded rows,
+ * held in the decoded-file cache indexed findBy reads too (a lookup is then a hash probe and one row read from
+ * memory).
  */
 export class KeyIndexCache {
-  private readonly entries = new Map<string, KeyIndexEntry>()
-  private readonly indexes = new Map<string, KeyPositionIndex>()
+  /** Decoded data files: a file is held once for finds by key and indexed findBy alike. */
+  readonly files: DecodedFileCache
+  /** Lookups of a file before its rows are held in memory. */
+  readonly indexAfter: number
+  private readonly indexes: ByteBoundedLru<string, KeyPositionIndex>
   private readonly lookups = new Map<string, number>()
-  private rows = 0
-  private indexBytes = 0
+  private readonly views = new WeakMap<DecodedFile, KeyIndexEntry>()
 
-  constructor(
-    /** Most rows held in memory over all files. Default 4,000,000. */
-    readonly maxRows = 4_000_000,
-    /** Lookups of a file before its rows are held in memory (earlier ones read the row from the file). Default 2. */
-    readonly indexAfter = 2,
-    /** Most bytes of key position indexes held without their rows. Default 64 MiB (8M rows). */
-    readonly maxIndexBytes = 64 * 1024 * 1024,
-  ) {}
+  constructor(options: KeyIndexCacheOptions = {}) {
+    this.files = options.files ?? defaultDecodedFileCache
+    this.indexAfter = options.indexAfter ?? 2
+    this.indexes = new ByteBoundedLru(options.maxIndexBytes ?? 64 * 1024 * 1024)
+  }
 
-  /** The file held in memory, marking it recently used. */
-  get(path: string): KeyIndexEntry | undefined {
-    const entry = this.entries.get(path)
-    if (entry) {
-      this.entries.delete(path)
-      this.entries.set(path, entry)
-    }
-    return entry
+  /** Most bytes of key position indexes held. */
+  get maxIndexBytes(): number {
+    return this.indexes.maxBytes
+  }
+
+  /** The file held in memory with its key position index, marking both recently used. */
+  get(key: string): KeyIndexEntry | undefined {
+    const file = this.files.get(key)
+    if (!file) return undefined
+    const index = this.indexes.get(key)
+    return index && this.view(file, index)
   }
 
   /** Counts a lookup of a file; true when its rows are now worth holding in memory. */
-  touch(path: string, rows: number): boolean {
-    if (rows > this.maxRows) return false
-    const n = (this.lookups.get(path) ?? 0) + 1
-    this.lookups.set(path, n)
-    if (this.lookups.size > 100_000) this.lookups.clear()
+  touch(key: string): boolean {
+    const n = (this.lookups.get(key) ?? 0) + 1
+    this.lookups.set(key, n)
+    if (this.lookups.size > MAX_COUNTED_FILES) this.lookups.clear()
     return n >= this.indexAfter
   }
 
-  /** Holds a file's rows and index, evicting old entries to stay under `maxRows`. */
-  set(path: string, entry: KeyIndexEntry): KeyIndexEntry {
-    const old = this.entries.get(path)
-    if (old) {
-      this.entries.delete(path)
-      this.rows -= old.index.identity.rows
-    }
-    this.entries.set(path, entry)
-    this.rows += entry.index.identity.rows
-    for (const [p, e] of this.entries) {
-      if (this.rows <= this.maxRows || p === path) break
-      this.entries.delete(p)
-      this.rows -= e.index.identity.rows
-    }
-    return entry
+  /**
+   * Holds a decoded file with its key position index and gives the entry a lookup reads. A file too large for the
+   * decoded-file cache is served this once; its later lookups read rows from the file (`touch` says no).
+   */
+  hold(key: string, file: DecodedFile, index: KeyPositionIndex): KeyIndexEntry {
+    if (this.files.get(key) !== file) this.files.set(key, file)
+    if (!this.files.has(key)) this.lookups.set(key, Number.NEGATIVE_INFINITY)
+    this.setIndex(key, index)
+    return this.view(file, index)
   }
 
-  /** A file's key position index (held alone or with its rows), marking it recently used. */
-  index(path: string): KeyPositionIndex | undefined {
-    const held = this.entries.get(path)?.index
-    if (held) return held
-    const index = this.indexes.get(path)
-    if (index) {
-      this.indexes.delete(path)
-      this.indexes.set(path, index)
-    }
-    return index
+  /** A file's key position index, marking it recently used. */
+  index(key: string): KeyPositionIndex | undefined {
+    return this.indexes.get(key)
   }
 
   /** Holds a key position index, evicting old ones to stay under `maxIndexBytes` (a larger one is not held). */
-  setIndex(path: string, index: KeyPositionIndex): void {
-    const old = this.indexes.get(path)
-    if (old) {
-      this.indexes.delete(path)
-      this.indexBytes -= old.bytes
-    }
-    if (index.bytes > this.maxIndexBytes) return
-    this.indexes.set(path, index)
-    this.indexBytes += index.bytes
-    for (const [p, e] of this.indexes) {
-      if (this.indexBytes <= this.maxIndexBytes) break
-      this.indexes.delete(p)
-      this.indexBytes -= e.bytes
-    }
+  setIndex(key: string, index: KeyPositionIndex): void {
+    this.indexes.set(key, index)
   }
 
-  /** Drops everything. */
+  /** Drops the key position indexes and lookup counts (the decoded files are the shared cache's: clear them there). */
   clear(): void {
-    this.entries.clear()
     this.indexes.clear()
     this.lookups.clear()
-    this.rows = 0
-    this.indexBytes = 0
+  }
+
+  /** The entry of a decoded file and its index, built once per pair (a warm find allocates nothing). */
+  private view(file: DecodedFile, index: KeyPositionIndex): KeyIndexEntry {
+    const known = this.views.get(file)
+    if (known?.index === index) return known
+    const { df, columns, readRow } = file
+    const keyColumns = index.columns.map((c) => columns.indexOf(c))
+    const entry = { df, columns, keyColumns, index, readRow }
+    this.views.set(file, entry)
+    return entry
   }
 }

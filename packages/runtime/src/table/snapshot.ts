@@ -2,6 +2,7 @@ import pl from 'nodejs-polars'
 import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import type { DecodedFile } from '../secondary-index/decoded-file-cache.js'
 import { sameFileIdentity } from '../secondary-index/file-index.js'
 import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
 import { readIndexFile, writeIndexFile } from '../secondary-index/index-files.js'
@@ -404,7 +405,10 @@ export class Snapshot {
     return df.join(frame, { on: [...codec.columns], how: 'semi' })
   }
 
-  /** Where the process-wide key index keeps a data file: by table identity (a re-created table shares nothing). */
+  /**
+   * Where the key index and the decoded-file cache keep a data file: by table identity (a re-created table shares
+   * nothing), schema, path, size and checksum (a replaced file is never served).
+   */
   private cacheKey(file: LiveFile): string {
     let keys = cacheKeys.get(this.ctx)
     if (!keys) {
@@ -414,7 +418,8 @@ export class Snapshot {
     let key = keys.byAdd.get(file.add)
     if (key === undefined) {
       // The schema too: a held file's rows are read through it (a migration's new field, a rename).
-      key = `${this.ctx.identity}\u0000${keys.schema}\u0000${this.ctx.store.absolute(file)}`
+      const { size, checksum } = fileIdentity(file)
+      key = `${this.ctx.identity}\u0000${keys.schema}\u0000${this.ctx.store.absolute(file)}\u0000${size}\u0000${checksum}`
       keys.byAdd.set(file.add, key)
     }
     return key
@@ -539,23 +544,36 @@ export class Snapshot {
     return miss
   }
 
-  /** The file held in memory with its key index, once a file has been looked up often enough. */
+  /**
+   * The file held in memory with its key index: at once when the file is decoded in memory already (indexed findBy
+   * decoded it), else once it has been looked up often enough.
+   */
   private async indexed(file: LiveFile): Promise<KeyIndexEntry | undefined> {
-    const { keyIndex, store, codec } = this.ctx
-    // Keyed by table identity: a table deleted and created again at the same path shares no entry. Rows are
-    // physical (deletion vectors are applied at lookup), so a file shares its entry with its later vectors.
-    const path = this.cacheKey(file)
-    const hit = keyIndex.get(path)
+    const { keyIndex, codec } = this.ctx
+    // Rows are physical (deletion vectors are applied at lookup), so a file shares its entry with its later vectors.
+    const key = this.cacheKey(file)
+    const hit = keyIndex.get(key)
     if (hit) return hit
-    if (!keyIndex.touch(path, file.add.stats.numRows)) return undefined
-    const df = await store.read(this.physical(file))
-    const columns = df.columns
+    if (!keyIndex.files.has(key) && !keyIndex.touch(key)) return undefined
+    const decoded = await this.decodedFile(file)
     const index =
-      (await this.positionIndex(file, df)) ??
-      buildKeyPositionIndex(fileIdentity(file), codec.columns, codec.encodeFrame(df))
-    const keyColumns = codec.columns.map((c) => columns.indexOf(c))
-    // Read once: every property read of a polars frame (a Proxy) fetches its column names from polars.
-    const readRow = df.row
-    return keyIndex.set(path, { df, columns, keyColumns, index, readRow })
+      (await this.positionIndex(file, decoded.df)) ??
+      buildKeyPositionIndex(fileIdentity(file), codec.columns, codec.encodeFrame(decoded.df))
+    return keyIndex.hold(key, decoded, index)
+  }
+
+  /** @internal A live file's physical rows, decoded whole through the decoded-file cache finds by key share. */
+  decodedFile(file: LiveFile, onRead?: (df: pl.DataFrame) => void): Promise<DecodedFile> {
+    const { keyIndex, store } = this.ctx
+    return keyIndex.files.load(this.cacheKey(file), async () => {
+      const df = await store.read(this.physical(file))
+      onRead?.(df)
+      return df
+    })
+  }
+
+  /** @internal A live file's physical rows when the decoded-file cache holds them, marking them recently used. */
+  heldFile(file: LiveFile): DecodedFile | undefined {
+    return this.ctx.keyIndex.files.get(this.cacheKey(file))
   }
 }
