@@ -183,6 +183,8 @@ export {
 } from './schema/index.js'
 // Tables: createTable/openTable, snapshots, transactions across tables, migrations, and their errors.
 export {
+  type AdoptTableOptions,
+  adoptTable,
   type ChangeCost,
   type ColumnPredicate,
   type CommitOptions,
@@ -222,6 +224,7 @@ export {
   SchemaChangeRefusedError,
   Snapshot,
   Table,
+  TableAdoptionError,
   TableCorruptError,
   TableExistsError,
   type TableMetadata,

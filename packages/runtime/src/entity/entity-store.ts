@@ -1,9 +1,13 @@
 import { resolve } from 'node:path'
 import { declaredEntityBasePath, getConfig } from '../config/index.js'
+import { ConfigError } from '../errors/pf-error.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
+import { type DecodedFileCache, defaultDecodedFileCache } from '../secondary-index/decoded-file-cache.js'
 import type { FileSystem } from '../table/file-system.js'
+import { KeyIndexCache } from '../table/key-index-cache.js'
 import { createTable, openTable, type Table } from '../table/table.js'
+import { adoptTable } from '../table/table-adoption.js'
 import { TableExistsError, TableNotFoundError, TableProtocolError } from '../table/table-errors.js'
 import { EntitySchemaError } from './entity-errors.js'
 import { tableFolder } from './entity-ir-check.js'
@@ -19,6 +23,11 @@ export interface StoreOptions {
   readonly format?: StorageFormatName
   /** File-system seam handed to the tables (tests inject faults with it). Default: the real file system. */
   readonly fs?: FileSystem
+  /**
+   * Most bytes of decoded data files this store holds in memory, one cache for `find` by key and indexed `findBy`
+   * (estimated; least recently used dropped first). Default: the process-wide cache every store shares, 256 MiB.
+   */
+  readonly decodedFileCacheBytes?: number
 }
 
 /** Counters of the table operations a store performed: what tests and benchmarks check (e.g. one scan per include). */
@@ -42,7 +51,11 @@ export class EntityStore {
   readonly format: StorageFormatName
   /** Operation counters, starting at 0. */
   readonly stats: StoreStats = { scans: 0, keyLookups: 0, commits: 0 }
+  /** The decoded data files this store's finds hold (`bytes`, `size`: what they hold now). */
+  readonly decodedFiles: DecodedFileCache
   private readonly fs: FileSystem | undefined
+  /** The tables' key index when the store has a decoded-file cache of its own. */
+  private readonly keyIndex: KeyIndexCache | undefined
   private readonly repositories = new Map<RegisteredEntity, Repository<object>>()
   private readonly tables = new Map<string, Promise<Table>>()
 
@@ -50,6 +63,17 @@ export class EntityStore {
     this.basePath = resolve(basePath)
     this.format = options.format ?? getConfig().entityFormat
     this.fs = options.fs
+    const bytes = options.decodedFileCacheBytes
+    if (bytes === undefined) {
+      this.decodedFiles = defaultDecodedFileCache
+    } else {
+      if (!Number.isSafeInteger(bytes) || bytes < 0)
+        throw new ConfigError(
+          `openStore: decodedFileCacheBytes must be a whole number of bytes >= 0, got ${bytes}`,
+        )
+      this.decodedFiles = new DecodedFileCache(bytes)
+      this.keyIndex = new KeyIndexCache({ files: this.decodedFiles })
+    }
   }
 
   /** The repository of an entity class in this store. */
@@ -95,6 +119,29 @@ export class EntityStore {
     return effectiveFormat(entry, this.format)
   }
 
+  /**
+   * Adopts the Delta table another writer created in the entity's folder (`adoptTable`: one commit adding pf's
+   * metadata, refused with the reasons when the entity or the stored rows do not fit); from then on the entity
+   * reads and writes it. Without it, such a table stays read-only for entities.
+   */
+  async adopt(ctor: EntityClass): Promise<void> {
+    const entry = entryOf(ctor)
+    const path = this.tablePath(entry)
+    const format = entry.formatExplicit ? this.formatOf(entry) : 'parquet'
+    this.tables.delete(path)
+    await adoptTable(path, {
+      entity: this.storedEntity(entry, format),
+      enums: [...entry.enums.values()],
+      ...(this.fs ? { fs: this.fs } : {}),
+    })
+  }
+
+  /** The entity as its table stores it: relation targets by name (classes resolve on first use). */
+  private storedEntity(entry: RegisteredEntity, format: StorageFormatName): EntityIR {
+    const relations = entry.ir.relations.map((r) => ({ ...r, target: entry.registry.targetName(entry, r) }))
+    return { ...entry.ir, format, relations }
+  }
+
   /** Opens the entity's table, creating it on first use; checks the stored schema matches the entity's. */
   table(entry: RegisteredEntity): Promise<Table> {
     const path = this.tablePath(entry)
@@ -108,7 +155,7 @@ export class EntityStore {
   }
 
   private async openOrCreate(entry: RegisteredEntity, path: string): Promise<Table> {
-    const options = this.fs ? { fs: this.fs } : {}
+    const options = { ...(this.fs && { fs: this.fs }), ...(this.keyIndex && { keyIndex: this.keyIndex }) }
     const format = this.formatOf(entry)
     let table: Table
     try {
@@ -120,11 +167,7 @@ export class EntityStore {
       if (!(error instanceof TableNotFoundError)) throw error
       try {
         // Relation targets given as classes (decorators) are stored by name: the IR holds '' until resolved.
-        const relations = entry.ir.relations.map((r) => ({
-          ...r,
-          target: entry.registry.targetName(entry, r),
-        }))
-        const entity: EntityIR = { ...entry.ir, format, relations }
+        const entity = this.storedEntity(entry, format)
         table = await createTable(path, { ...options, entity, enums: [...entry.enums.values()], format })
       } catch (createError) {
         if (!(createError instanceof TableExistsError)) throw createError

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseDeltaSchema } from '../delta/delta-schema.js'
+import { foreignTableProblems } from '../table/foreign-table-check.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import { EntitySchemaError } from './entity-errors.js'
-import { foreignTableProblems } from './foreign-table-check.js'
 import * as pf from './index.js'
 
 const column = (name: string, type: unknown, nullable: boolean) => ({ name, type, nullable, metadata: {} })
@@ -99,7 +99,7 @@ describe('an entity over a Delta table another writer created', () => {
     expect(error).toBeInstanceOf(EntitySchemaError)
     expect((error as EntitySchemaError).problems).toEqual([
       'Ticket.id: column id is integer in the Delta table, the field is stored as long',
-      `Ticket: ${root} is a Delta table another writer created (no pf.* configuration); read() reads it, entities do not adopt it yet`,
+      `Ticket: ${root} is a Delta table another writer created (no pf.* configuration); read() reads it, entities write it once adopted: store.adopt(Ticket) or \`pf adopt ${root} --entity Ticket\``,
     ])
     expect(readdirSync(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
     expect(readdirSync(root).sort()).toEqual(['_delta_log', 'a.parquet'])

@@ -29,6 +29,14 @@ export function mapsColumnsById(metadata: TableMetadata): boolean {
   return idMapped.has(metadata)
 }
 
+/** The `metaData` actions of other writers' tables, as written (what adoption keeps). */
+const foreignMetaData = new WeakMap<TableMetadata, DeltaMetaData>()
+
+/** The `metaData` action of a table pf did not create, as its writer wrote it; undefined for a pf table. */
+export function foreignMetaDataOf(metadata: TableMetadata): DeltaMetaData | undefined {
+  return foreignMetaData.get(metadata)
+}
+
 /** The Delta schema of a table pf did not create, or undefined for a pf table (whose entity is the truth). */
 export function foreignSchemaOf(metadata: TableMetadata): DeltaStructType | undefined {
   return foreignSchemas.get(metadata)
@@ -44,7 +52,7 @@ export function refuseForeignTable(metadata: TableMetadata): void {
   if (foreignSchemas.has(metadata))
     throw new TableProtocolError(
       metadata.entity.name,
-      'a Delta table another writer created (no pf.* configuration): read() reads it; pf does not open it as a table or write to it',
+      'a Delta table another writer created (no pf.* configuration): read() reads it; pf opens it as a table and writes to it only once adopted (adoptTable, store.adopt(Entity), pf adopt)',
     )
 }
 
@@ -142,6 +150,7 @@ export function foreignTableMetadata(meta: DeltaMetaData, source: CommitSource):
     ...(mapping.value ? { columnMapping: mapping.value } : {}),
   }
   foreignSchemas.set(metadata, schema)
+  foreignMetaData.set(metadata, meta)
   if (columnMappingModeOf(config) === 'id') idMapped.add(metadata)
   return metadata
 }

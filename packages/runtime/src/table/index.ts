@@ -68,6 +68,8 @@ export {
   type TableOptions,
   TableTransaction,
 } from './table.js'
+export { type AdoptTableOptions, adoptTable } from './table-adoption.js'
+export { TableAdoptionError } from './table-adoption-error.js'
 export {
   ConflictError,
   type ConflictReason,
