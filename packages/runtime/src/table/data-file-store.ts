@@ -23,6 +23,7 @@ import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
+import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
 import { polarsArrowSchema } from './polars-arrow-schema.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { smallFileStats } from './small-file-stats.js'
@@ -310,18 +311,7 @@ export class DataFileStore {
   async verify(file: LiveFile, full = false): Promise<void> {
     const path = this.absolute(file)
     const { checksum } = file.add
-    if (checksum === undefined || (!full && this.checked.has(path))) {
-      let size: number
-      try {
-        size = (await this.fs.stat(path)).size
-      } catch (error) {
-        // Only a file that is not there is corruption; EMFILE, EACCES or EIO say nothing about the table.
-        if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
-        throw this.corrupt(file, 'data file is missing', error)
-      }
-      this.checkSize(file, size)
-      return
-    }
+    if (checksum === undefined || (!full && this.checked.has(path))) return this.checkExists(file, path)
     let bytes: Uint8Array
     try {
       bytes = await this.fs.readFile(path)
@@ -338,6 +328,50 @@ export class DataFileStore {
       )
     if (this.checked.size >= MAX_CACHED_DTYPES) this.checked.clear()
     this.checked.add(path)
+  }
+
+  /** A stat: the file is there with the size its add action recorded. */
+  private async checkExists(file: LiveFile, path: string): Promise<void> {
+    let size: number
+    try {
+      size = (await this.fs.stat(path)).size
+    } catch (error) {
+      // Only a file that is not there is corruption; EMFILE, EACCES or EIO say nothing about the table.
+      if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
+      throw this.corrupt(file, 'data file is missing', error)
+    }
+    this.checkSize(file, size)
+  }
+
+  /**
+   * `verify` for a point read: only the byte ranges it reads are checked against their CRCs (taken from bytes that
+   * matched the log's checksum: parquet-range-checksums.ts), the file's size by a stat. A file system without
+   * ranged reads, or a file without a recorded checksum, goes through `verify`.
+   */
+  async verifyRanges(file: LiveFile, ranges: readonly CheckedRange[]): Promise<void> {
+    const path = this.absolute(file)
+    const { readRange } = this.fs
+    if (!readRange || file.add.checksum === undefined || this.checked.has(path)) return this.verify(file)
+    await this.checkExists(file, path)
+    let mismatch: Awaited<ReturnType<typeof mismatchedRange>>
+    try {
+      mismatch = await mismatchedRange(
+        (offset, length) => readRange.call(this.fs, path, offset, length),
+        ranges,
+      )
+    } catch (error) {
+      if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
+      throw this.corrupt(file, 'data file is missing', error)
+    }
+    if (mismatch) {
+      const { range, crc, length } = mismatch
+      const got =
+        length === range.end - range.start ? `crc32 ${crc.toString(16).padStart(8, '0')}` : `${length} bytes`
+      throw this.corrupt(
+        file,
+        `data file bytes ${range.start}-${range.end} have ${got}, the checksums taken when it matched the log's (${file.add.checksum}) say crc32 ${range.crc.toString(16).padStart(8, '0')} (damaged bytes)`,
+      )
+    }
   }
 
   private checkSize(file: LiveFile, size: number): void {
@@ -467,9 +501,16 @@ export class DataFileStore {
     return bitmap ? positions.filter((p) => !bitmap.has(p)) : positions
   }
 
-  /** A lazy scan of one file (verified first, see `verify`), its deleted rows removed, in schema column order. */
-  async scan(file: LiveFile, columns?: readonly string[]): Promise<pl.LazyDataFrame> {
-    await this.verify(file)
+  /**
+   * A lazy scan of one file (verified first, see `verify`; with `ranges`, only those byte ranges: `verifyRanges`,
+   * for a read that touches no others), its deleted rows removed, in schema column order.
+   */
+  async scan(
+    file: LiveFile,
+    columns?: readonly string[],
+    ranges?: readonly CheckedRange[],
+  ): Promise<pl.LazyDataFrame> {
+    await (ranges ? this.verifyRanges(file, ranges) : this.verify(file))
     const path = this.absolute(file)
     if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
     let lf: pl.LazyDataFrame

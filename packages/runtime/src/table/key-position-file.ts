@@ -4,22 +4,26 @@ import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
 import { indexFilePath } from '../secondary-index/index-files.js'
 import type { FileSystem } from './file-system.js'
 import { KeyPositionIndex, keyHash } from './key-position-index.js'
+import { type ParquetRangeChecksums, rangesCoverFile } from './parquet-range-checksums.js'
 
 /*
  * The persisted form of a KeyPositionIndex, beside the secondary indexes (same folder, naming, atomic write and
  * vacuum sweep: index-files.ts), little-endian, laid out so that one key is found with three small reads. Header:
  * magic `PFKX`, format version (u16), reserved (u16), the data file's identity (path, size as f64, checksum, rows),
- * the key columns, the entry count, the bucket bits b, then the header's own CRC-32 and zeros up to a multiple of
- * 8 bytes. Directory: for each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
+ * the key columns, the entry count, the bucket bits b, the data file's range checksums (u32 row group count, 0
+ * when none; per group its rows u32, start and end f64, CRC u32; then the tail's start f64 and CRC u32: see
+ * parquet-range-checksums.ts), then the header's own CRC-32 and zeros up to a multiple of 8 bytes. Directory: for each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
  * CRC-32 of its first/end entry numbers and entries; then the entry count (u32) and 4 zero bytes. Entries: (hash,
  * row position) u32 pairs sorted by hash, positions ascending within a hash. Strings are u32 length + UTF-8.
  * Unlike a secondary index (sorted values and keys as text, decoded whole) it holds no text.
  */
 const MAGIC = 0x584b4650 // 'PFKX' read as a little-endian u32
 /** Bumped when the layout changes: a key index file of another version is rebuilt. */
-export const KEY_INDEX_FORMAT_VERSION = 1
+export const KEY_INDEX_FORMAT_VERSION = 2
 /** Marks the primary key's index among a data file's index files (`%40key+<columns>`: never a group's name). */
 const KEY_MARK = '@key'
+/** Most row group ranges a header holds (a file of more row groups is indexed without them). */
+const MAX_RANGE_GROUPS = 1 << 16
 /** Bytes read first for the header (a longer header is read again whole). */
 const HEAD_READ = 4096
 
@@ -57,6 +61,23 @@ function u32(n: number): Buffer {
   const b = Buffer.allocUnsafe(4)
   b.writeUInt32LE(n)
   return b
+}
+
+function f64(n: number): Buffer {
+  const b = Buffer.allocUnsafe(8)
+  b.writeDoubleLE(n)
+  return b
+}
+
+/** The header's range checksums section (a zero count when there are none). */
+function encodeRanges(ranges: ParquetRangeChecksums | undefined): Buffer[] {
+  if (!ranges || ranges.groups.length > MAX_RANGE_GROUPS) return [u32(0)]
+  const out = [u32(ranges.groups.length)]
+  ranges.groups.forEach((g, i) => {
+    out.push(u32(ranges.groupRows[i] as number), f64(g.start), f64(g.end), u32(g.crc))
+  })
+  out.push(f64(ranges.tail.start), u32(ranges.tail.crc))
+  return out
 }
 
 /** The bytes of a key index file. */
@@ -98,6 +119,7 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     ...index.columns.map(str),
     u32(n),
     bitsBytes,
+    ...encodeRanges(index.ranges),
   ])
   const padding = Buffer.alloc((8 - ((head.length + 4) % 8)) % 8)
   return Buffer.concat([head, u32(crc32(head)), padding, directory, entries])
@@ -111,6 +133,7 @@ interface KeyFileHeader {
   readonly bits: number
   readonly directory: number
   readonly entries: number
+  readonly ranges: ParquetRangeChecksums | undefined
 }
 
 /** Parses the header at the start of `bytes`; undefined when `bytes` holds less than the header needs. */
@@ -153,6 +176,24 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
     need(4)
     const bits = buf.readUInt16LE(at)
     at += 4
+    const readF64 = () => {
+      need(8)
+      at += 8
+      return buf.readDoubleLE(at - 8)
+    }
+    const groupCount = readU32()
+    if (groupCount > MAX_RANGE_GROUPS) throw fail(`${groupCount} row group ranges`)
+    let ranges: ParquetRangeChecksums | undefined
+    if (groupCount > 0) {
+      const groupRows: number[] = []
+      const groups: { start: number; end: number; crc: number }[] = []
+      for (let i = 0; i < groupCount; i++) {
+        groupRows.push(readU32())
+        groups.push({ start: readF64(), end: readF64(), crc: readU32() })
+      }
+      const tailStart = readF64()
+      ranges = { groupRows, groups, tail: { start: tailStart, end: size, crc: readU32() } }
+    }
     const headEnd = at
     if (readU32() !== crc32(buf.subarray(0, headEnd))) throw fail('header checksum mismatch')
     for (const end = at + ((8 - (at % 8)) % 8); at < end; at++) {
@@ -161,7 +202,9 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
     }
     if (n !== identity.rows) throw fail(`${n} entries for a data file of ${identity.rows} rows`)
     if (bits !== bucketBits(n)) throw fail(`${bits} bucket bits for ${n} entries`)
-    return { identity, columns, n, bits, directory: at, entries: at + 8 * 2 ** bits + 8 }
+    if (ranges && !rangesCoverFile(ranges, size, identity.rows))
+      throw fail('range checksums do not cover the data file')
+    return { identity, columns, n, bits, directory: at, entries: at + 8 * 2 ** bits + 8, ranges }
   } catch (error) {
     if (error instanceof Short) return undefined
     throw error
@@ -224,14 +267,16 @@ export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPosi
     hashes[i] = buf.readUInt32LE(entries + 8 * i)
     positions[i] = buf.readUInt32LE(entries + 8 * i + 4)
   }
-  return new KeyPositionIndex(header.identity, header.columns, hashes, positions)
+  return new KeyPositionIndex(header.identity, header.columns, hashes, positions, header.ranges)
 }
 
-/**
- * The row positions of an encoded key from a key index file, reading only its header, the key's directory slot
- * and bucket (three reads; the whole file when the seam has no `readRange`). Undefined when there is no file or it
- * describes another data file or key; IndexFileDamagedError when its bytes are damaged.
- */
+/** What a key index file says of one key: its candidate rows, and the data file's range checksums if it has them. */
+export interface KeyLookup {
+  readonly positions: number[]
+  readonly ranges: ParquetRangeChecksums | undefined
+}
+
+/** The row positions of an encoded key from a key index file: see `readKeyLookup`. */
 export async function readKeyPositions(
   fs: FileSystem,
   path: string,
@@ -239,6 +284,22 @@ export async function readKeyPositions(
   columns: readonly string[],
   key: string,
 ): Promise<number[] | undefined> {
+  return (await readKeyLookup(fs, path, identity, columns, key))?.positions
+}
+
+/**
+ * The row positions of an encoded key from a key index file, reading only its header, the key's directory slot
+ * and bucket (three reads; the whole file when the seam has no `readRange`), with the data file's range checksums
+ * from the header. Undefined when there is no file or it describes another data file or key;
+ * IndexFileDamagedError when its bytes are damaged.
+ */
+export async function readKeyLookup(
+  fs: FileSystem,
+  path: string,
+  identity: FileIdentity,
+  columns: readonly string[],
+  key: string,
+): Promise<KeyLookup | undefined> {
   const fail = (detail: string) => new IndexFileDamagedError(path, detail)
   const range = async (offset: number, length: number): Promise<Buffer | undefined> => {
     try {
@@ -279,5 +340,5 @@ export async function readKeyPositions(
   const out: number[] = []
   for (let i = 0; i < end - start; i++)
     if (entries.readUInt32LE(8 * i) === h) out.push(entries.readUInt32LE(8 * i + 4))
-  return out.sort((a, b) => a - b)
+  return { positions: out.sort((a, b) => a - b), ranges: header.ranges }
 }

@@ -7,6 +7,7 @@ import {
   decodeKeyPositionIndex,
   encodeKeyPositionIndex,
   keyIndexFilePath,
+  readKeyLookup,
   readKeyPositions,
 } from './key-position-file.js'
 import { buildKeyPositionIndex, KeyPositionIndex, keyHash } from './key-position-index.js'
@@ -59,6 +60,49 @@ describe('key position index file', () => {
     expect(back.columns).toEqual(['tenant', 'id'])
     expect([...back.hashes]).toEqual([...index.hashes])
     expect([...back.positions]).toEqual([...index.positions])
+  })
+
+  it("carries the data file's range checksums; ranges that do not cover the file are refused", async () => {
+    const ranges = {
+      groupRows: [3, 2],
+      groups: [
+        { start: 0, end: 1000, crc: 0xdeadbeef },
+        { start: 1000, end: 4000, crc: 1 },
+      ],
+      tail: { start: 4000, end: identity.size, crc: 0xffffffff },
+    }
+    const index = buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5'], ranges)
+    const bytes = encodeKeyPositionIndex(index)
+    expect(decodeKeyPositionIndex(bytes, 'k.pfidx').ranges).toEqual(ranges)
+    expect(
+      decodeKeyPositionIndex(
+        encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5'])),
+        'k.pfidx',
+      ).ranges,
+    ).toBeUndefined()
+    const dir = await mkdtemp(join(tmpdir(), 'pf-keyidx-'))
+    try {
+      const path = join(dir, 'k.pfidx')
+      await writeFile(path, bytes)
+      expect(await readKeyLookup(nodeFileSystem, path, identity, ['id'], '4')).toEqual({
+        positions: [3],
+        ranges,
+      })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    // Rows or bytes other than the data file's: a gap, an overlapping tail, rows that do not add up.
+    const wrong = [
+      { ...ranges, groups: [ranges.groups[0], { ...ranges.groups[1], start: 1001 }] },
+      { ...ranges, tail: { ...ranges.tail, start: 3999 } },
+      { ...ranges, groupRows: [3, 3] },
+    ]
+    for (const bad of wrong) {
+      const encoded = encodeKeyPositionIndex(
+        buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5'], bad as typeof ranges),
+      )
+      expect(() => decodeKeyPositionIndex(encoded, 'k.pfidx')).toThrow(/range checksums do not cover/)
+    }
   })
 
   it('lives beside the secondary indexes under a name no index group can have', () => {

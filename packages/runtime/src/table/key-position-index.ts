@@ -1,4 +1,5 @@
 import type { FileIdentity } from '../secondary-index/file-index.js'
+import type { ParquetRangeChecksums } from './parquet-range-checksums.js'
 
 /** FNV-1a (32 bits) over a string's UTF-16 code units: the stable hash persisted key indexes are sorted by. */
 export function keyHash(key: string): number {
@@ -25,6 +26,8 @@ export class KeyPositionIndex {
     readonly hashes: Uint32Array,
     /** Row position of each hash's row. */
     readonly positions: Uint32Array,
+    /** The data file's byte ranges and their CRCs, taken from bytes that matched the log's checksum (Parquet only). */
+    readonly ranges?: ParquetRangeChecksums,
   ) {}
 
   /** Bytes held. */
@@ -54,6 +57,7 @@ export function buildKeyPositionIndex(
   identity: FileIdentity,
   columns: readonly string[],
   keys: readonly string[],
+  ranges?: ParquetRangeChecksums,
 ): KeyPositionIndex {
   const n = keys.length
   const hash = new Uint32Array(n)
@@ -76,5 +80,5 @@ export function buildKeyPositionIndex(
   }
   const hashes = new Uint32Array(n)
   for (let i = 0; i < n; i++) hashes[i] = hash[order[i] as number] as number
-  return new KeyPositionIndex(identity, columns, hashes, order)
+  return new KeyPositionIndex(identity, columns, hashes, order, ranges)
 }

@@ -16,11 +16,12 @@ import {
   decodeKeyPositionIndex,
   encodeKeyPositionIndex,
   keyIndexFilePath,
-  readKeyPositions,
+  readKeyLookup,
 } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
+import { checkedRangeChecksums, type ParquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
@@ -309,9 +310,9 @@ export class Snapshot {
           return { df: held.df, row: hit.row, columns: held.columns, values: hit.values }
         if (hit === ABSENT) continue
       } else {
-        const positions = await this.positionsOf(file, encoded)
-        if (positions) {
-          const df = await this.rowByPosition(file, positions, encoded)
+        const found = await this.positionsOf(file, encoded)
+        if (found) {
+          const df = await this.rowByPosition(file, found.positions, encoded, found.ranges)
           if (typeof df !== 'string') return { df, row: 0 }
           if (df === ABSENT) continue
         }
@@ -492,37 +493,63 @@ export class Snapshot {
       }
     }
     const keys = rows ?? (await store.read(this.physical(file), codec.columns))
-    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys))
+    const ranges = await this.rangeChecksums(file)
+    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys), ranges)
     await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
     keyIndex.setIndex(cacheKey, index)
     return index
   }
 
   /**
-   * The candidate rows of an encoded key in a file (see `positionIndex`): from its index held in memory, else from
-   * its index file, reading only the key's bucket; undefined for a file too small to have one.
+   * A Parquet data file's range checksums (a point read then checks only the bytes it reads), taken from its bytes
+   * only when they match the log's checksum; none for other files (their reads check the whole file).
    */
-  private async positionsOf(file: LiveFile, key: string): Promise<readonly number[] | undefined> {
+  private async rangeChecksums(file: LiveFile): Promise<ParquetRangeChecksums | undefined> {
+    const { store } = this.ctx
+    if (file.add.checksum === undefined || store.format.name !== 'parquet') return undefined
+    let bytes: Uint8Array
+    try {
+      bytes = await store.fs.readFile(store.absolute(file))
+    } catch {
+      return undefined
+    }
+    return checkedRangeChecksums(bytes, file.add.checksum)
+  }
+
+  /**
+   * The candidate rows of an encoded key in a file (see `positionIndex`), with the file's range checksums when the
+   * index has them: from its index held in memory, else from its index file, reading only the key's bucket;
+   * undefined for a file too small to have one.
+   */
+  private async positionsOf(
+    file: LiveFile,
+    key: string,
+  ): Promise<{ positions: readonly number[]; ranges: ParquetRangeChecksums | undefined } | undefined> {
     const rows = file.add.stats.numRows
     if (rows < MIN_INDEXED_ROWS || rows > 0xffffffff) return undefined
     const { keyIndex, store, codec } = this.ctx
     const held = keyIndex.index(this.cacheKey(file))
-    if (held) return held.candidates(key)
+    if (held) return { positions: held.candidates(key), ranges: held.ranges }
     const path = keyIndexFilePath(store.root, file.add.path, codec.columns)
     try {
-      const found = await readKeyPositions(store.fs, path, fileIdentity(file), codec.columns, key)
+      const found = await readKeyLookup(store.fs, path, fileIdentity(file), codec.columns, key)
       if (found) return found
     } catch (error) {
       if (!(error instanceof IndexFileDamagedError)) throw error
     }
-    return (await this.positionIndex(file))?.candidates(key)
+    const index = await this.positionIndex(file)
+    return index && { positions: index.candidates(key), ranges: index.ranges }
   }
 
-  /** The one-row frame of an encoded key read from a file at the positions its index gives (or a miss, as `heldRow`). */
+  /**
+   * The one-row frame of an encoded key read from a file at the positions its index gives (or a miss, as
+   * `heldRow`). With the file's range checksums, only the bytes of the row's group and the footer are checked.
+   */
   private async rowByPosition(
     file: LiveFile,
     positions: readonly number[],
     key: string,
+    ranges?: ParquetRangeChecksums,
   ): Promise<pl.DataFrame | Miss> {
     if (positions.length === 0) return ABSENT
     let miss: Miss = ABSENT
@@ -534,7 +561,9 @@ export class Snapshot {
       let df: pl.DataFrame
       if (store.lazy) {
         // A slice is pushed into polars' Parquet reader: it decodes the pages holding the row, not the file.
-        df = (await store.scan(physical)).slice(p, 1).collectSync()
+        df = (await store.scan(physical, undefined, ranges && rangesForRow(ranges, p)))
+          .slice(p, 1)
+          .collectSync()
       } else {
         df = (await store.read(physical)).slice(p, 1)
       }

@@ -10,7 +10,9 @@ import { KeyIndexCache } from './key-index-cache.js'
 import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
 import { KeyPositionIndex } from './key-position-index.js'
 import { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
+import { rangesForRow } from './parquet-range-checksums.js'
 import { createTable, openTable, type Table } from './table.js'
+import { TableCorruptError } from './table-errors.js'
 
 let dir: string
 let cleanup: () => Promise<void>
@@ -18,11 +20,14 @@ let cleanup: () => Promise<void>
 let indexReads: string[]
 let indexRangeBytes: number
 let indexWrites: string[]
+/** Data files read whole through the seam. */
+let dataReads: string[]
 
 const realFs = new NodeFileSystem()
 const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
   readFile: (path: string) => {
     if (path.includes('%40key')) indexReads.push(path)
+    else if (path.includes('/part-')) dataReads.push(path)
     return nodeFileSystem.readFile(path)
   },
   readRange: async (path: string, offset: number, length: number) => {
@@ -51,6 +56,7 @@ beforeEach(async () => {
   indexReads = []
   indexRangeBytes = 0
   indexWrites = []
+  dataReads = []
 })
 afterEach(() => cleanup())
 
@@ -81,6 +87,43 @@ describe('find by key through key position indexes', () => {
     expect(await nameOf(reader, -1)).toBeNull()
     expect(indexReads).toEqual([indexPath])
     expect(indexWrites).toEqual([])
+  })
+
+  it('a cold lookup checks only the bytes it reads (its row group and the footer), and still refuses damaged ones', async () => {
+    const path = `${dir}/users`
+    // Id and name only: polars cuts a file of 600,000 rows into two row groups.
+    const entity: EntityIR = { ...userEntity, fields: userEntity.fields.slice(0, 2) }
+    const writer = await createTable(path, { entity, enums: userEnums })
+    const rows = 600_000
+    await writer.upsert(users(range(0, rows)).select('id', 'name'))
+    const [file] = (await writer.snapshot()).files
+    expect(await nameOf(writer, 1)).toBe('u1')
+    const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
+    const { ranges } = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+    if (!ranges) throw new Error('the key index holds no range checksums')
+    expect(ranges.groups.length).toBeGreaterThanOrEqual(2)
+    const first = rangesForRow(ranges, 4)?.[0]
+    const last = rangesForRow(ranges, rows - 1)?.[0]
+    expect(first).not.toEqual(last)
+
+    // A fresh process reads the data file by ranges only, never whole.
+    expect(await nameOf(await reopen(path), 4)).toBe('u4')
+    expect(dataReads).toEqual([])
+
+    // One damaged byte in the last row group, the file's size unchanged.
+    const dataPath = `${path}/${file?.add.path}`
+    const bytes = await readFile(dataPath)
+    const at = Math.floor(((last?.start ?? 0) + (last?.end ?? 0)) / 2)
+    bytes[at] = (bytes[at] as number) ^ 0xff
+    await writeFile(dataPath, bytes)
+    // The row of the intact group is still served; the row of the damaged one is refused, naming the file.
+    expect(await nameOf(await reopen(path), 4)).toBe('u4')
+    const refused = nameOf(await reopen(path), rows - 1)
+    await expect(refused).rejects.toBeInstanceOf(TableCorruptError)
+    await expect(refused).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT', file: dataPath })
+    await expect(refused).rejects.toThrow(/damaged bytes/)
+    // A whole read checks every byte.
+    await expect((await reopen(path)).read()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT' })
   })
 
   it('a damaged index file is rebuilt; a well-formed but wrong one never yields a wrong or lost row', async () => {
