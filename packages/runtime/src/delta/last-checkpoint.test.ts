@@ -66,6 +66,19 @@ describe('encodeLastCheckpoint / decodeLastCheckpoint', () => {
     })
   })
 
+  it("reads a V2 checkpoint's file name when it is a UUID-named checkpoint of the version", () => {
+    const path = '00000000000000000003.checkpoint.6374b053-df23-479b-b2cf-c9c550132b49.json'
+    const text = (p: string) =>
+      JSON.stringify({ version: 3, size: 10, v2Checkpoint: { path: p, sizeInBytes: 1 } })
+    expect(decodeLastCheckpoint(text(path))).toStrictEqual({
+      ok: true,
+      value: { version: 3, size: 10, v2Checkpoint: { path } },
+    })
+    // Another version's checkpoint, or a path into another folder, is no pointer to follow.
+    for (const other of [path.replace('03.', '04.'), `../${path}`])
+      expect(decodeLastCheckpoint(text(other))).toStrictEqual({ ok: true, value: { version: 3, size: 10 } })
+  })
+
   it.each([
     ['', 'empty'],
     ['{"version":10,"si', 'not valid JSON (truncated or damaged)'],

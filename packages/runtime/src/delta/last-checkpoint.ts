@@ -3,10 +3,11 @@
 // spec says, so a problem is returned as data.
 import { createHash } from 'node:crypto'
 import { CheckpointFormatError } from './checkpoint-format-error.js'
+import { uuidCheckpointVersion } from './checkpoint-v2.js'
 
 const LAST_CHECKPOINT = '_last_checkpoint'
 
-/** The fields of `_last_checkpoint` pf reads and writes; unknown fields (`v2Checkpoint`...) are ignored. */
+/** The fields of `_last_checkpoint` pf reads and writes; unknown fields are ignored. */
 export interface LastCheckpoint {
   /** The table version the checkpoint holds. */
   readonly version: number
@@ -21,6 +22,8 @@ export interface LastCheckpoint {
   /** The checkpoint's schema in Delta's JSON serialization (a struct type). */
   readonly checkpointSchema?: Readonly<Record<string, unknown>>
   readonly tags?: Readonly<Record<string, string>>
+  /** A V2 checkpoint's top-level file (read only: pf writes classic checkpoints). */
+  readonly v2Checkpoint?: { readonly path: string }
 }
 
 /** A `_last_checkpoint` text read: its fields, or why it cannot be trusted (then list `_delta_log/`). */
@@ -67,6 +70,12 @@ export function decodeLastCheckpoint(text: string): LastCheckpointRead {
       return { ok: false, problem: 'tags is not a string map' }
     value.tags = tags
   }
+  // A V2 checkpoint's file in _delta_log/ (PROTOCOL.md "Last Checkpoint File Schema"): kept only when it names a
+  // UUID-named checkpoint of `version`; anything else is ignored (the reader lists the log for the checkpoint).
+  const v2 = fields.v2Checkpoint
+  const v2Path = typeof v2 === 'object' && v2 !== null ? (v2 as { path?: unknown }).path : undefined
+  if (typeof v2Path === 'string' && uuidCheckpointVersion(v2Path) === value.version)
+    value.v2Checkpoint = { path: v2Path }
   const checksum = fields.checksum
   if (checksum !== undefined) {
     const expected = lastCheckpointChecksum(fields)

@@ -1,8 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
+import { encodeCheckpoint } from '../delta/checkpoint-parquet.js'
+import { ParquetFrameError } from '../errors/pf-error.js'
 import { read } from '../frame/read-frame.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { TableCorruptError, TableProtocolError } from '../table/table-errors.js'
@@ -191,5 +193,86 @@ describe('read() of a table in column mapping mode id', () => {
     expect(error).toBeInstanceOf(TableCorruptError)
     expect((error as Error).message).toContain(join(root, 'a.parquet'))
     expect((error as Error).message).toContain('no Parquet field ids')
+  })
+})
+
+describe('read() of a table with V2 checkpoints (v2Checkpoint)', () => {
+  const features = ['v2Checkpoint']
+  const protocol = {
+    protocol: {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: features,
+      writerFeatures: features,
+    },
+  }
+  const meta = metaData([field('a', 'integer')], { 'delta.checkpointPolicy': 'v2' })
+  const uuid = '6374b053-df23-479b-b2cf-c9c550132b49'
+  const sidecar =
+    '00000000000000000001.checkpoint.0000000001.0000000001.d55fb2cb-b8d3-4362-8572-c52142a9da1f.parquet'
+
+  /** DuckDB SQL writing a top-level V2 checkpoint in Parquet: protocol, metaData, checkpointMetadata, sidecar rows. */
+  function v2ParquetCheckpoint(path: string, schemaString: string): string {
+    const features = "['v2Checkpoint']"
+    return `copy (select * from (values
+        ({'minReaderVersion': 3, 'minWriterVersion': 7, 'readerFeatures': ${features}, 'writerFeatures': ${features}},
+         null, null, null),
+        (null, {'id': '${meta.metaData.id}', 'format': {'provider': 'parquet', 'options': map([], [])::map(varchar, varchar)},
+                'schemaString': '${schemaString}', 'partitionColumns': []::varchar[],
+                'configuration': map {'delta.checkpointPolicy': 'v2'}, 'createdTime': 1::bigint}, null, null),
+        (null, null, {'version': 1::bigint}, null),
+        (null, null, null, {'path': '${sidecar}', 'sizeInBytes': 1::bigint, 'modificationTime': 1::bigint}))
+      as t(protocol, metaData, checkpointMetadata, sidecar)) to '${path}' (format parquet)`
+  }
+
+  /**
+   * Versions 0 and 1 (files a, b), a V2 checkpoint of version 1 (`top` names its form) whose adds are in a sidecar,
+   * version 2 (file c); then the commits before the checkpoint are cleaned up, so only the checkpoint holds a and b.
+   */
+  async function cleanedTable(root: string, top: 'json' | 'parquet'): Promise<void> {
+    await duck(
+      ...['a', 'b', 'c'].map(
+        (name, i) => `copy (select ${i + 1} as a) to '${join(root, `${name}.parquet`)}' (format parquet)`,
+      ),
+    )
+    await commit(root, 0, [protocol, meta, add('a.parquet', 1)])
+    await commit(root, 1, [add('b.parquet', 1)])
+    await commit(root, 2, [add('c.parquet', 1)])
+    const log = join(root, '_delta_log')
+    await mkdir(join(log, '_sidecars'))
+    const adds = [add('a.parquet', 1), add('b.parquet', 1)].map((a) => ({
+      add: { ...a.add, dataChange: false },
+    }))
+    await writeFile(join(log, '_sidecars', sidecar), encodeCheckpoint(adds))
+    const nonFile = [{ checkpointMetadata: { version: 1 } }, protocol, meta]
+    const sidecarAction = { sidecar: { path: sidecar, sizeInBytes: 1, modificationTime: 1 } }
+    const name = `00000000000000000001.checkpoint.${uuid}.${top}`
+    if (top === 'json')
+      await writeFile(
+        join(log, name),
+        `${[...nonFile, sidecarAction].map((a) => JSON.stringify(a)).join('\n')}\n`,
+      )
+    else await duck(v2ParquetCheckpoint(join(log, name), meta.metaData.schemaString))
+    const pointer = { version: 1, size: 3, v2Checkpoint: { path: name, sizeInBytes: 1, modificationTime: 1 } }
+    await writeFile(join(log, '_last_checkpoint'), JSON.stringify(pointer))
+    await rm(join(log, '00000000000000000000.json'))
+    await rm(join(log, '00000000000000000001.json'))
+  }
+
+  it.each(['json', 'parquet'] as const)(
+    'opens from a UUID-named %s checkpoint and its sidecar',
+    async (top) => {
+      const root = temp.dir
+      await cleanedTable(root, top)
+      const df = await (await read(root)).toDataFrame()
+      expect(df.getColumn('a').toArray().sort()).toEqual([1, 2, 3])
+    },
+  )
+
+  it('does not open from a checkpoint whose sidecar is gone: the table cannot be read (typed), not read short', async () => {
+    const root = temp.dir
+    await cleanedTable(root, 'json')
+    await rm(join(root, '_delta_log', '_sidecars', sidecar))
+    await expect(read(root)).rejects.toBeInstanceOf(ParquetFrameError)
   })
 })

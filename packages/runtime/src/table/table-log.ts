@@ -5,9 +5,9 @@ import { CHECKPOINT_COLUMNS, CHECKPOINT_V2_COLUMNS } from '../delta/checkpoint-a
 import {
   CheckpointFormatError,
   type DeltaCheckpointReadAction,
-  decodeCheckpoint,
   encodeCheckpoint,
 } from '../delta/checkpoint-parquet.js'
+import { decodeCheckpointFile, SIDECAR_DIR, uuidCheckpointVersion } from '../delta/checkpoint-v2.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { durable } from './data-file-durability.js'
@@ -74,6 +74,12 @@ function deltaCheckpointsIn(names: readonly string[]): DeltaCheckpoints {
   const parts = new Map<number, { total: number; names: Map<number, string> }>()
   const complete = new Map<number, readonly string[]>()
   for (const n of names) {
+    // A UUID-named (V2) checkpoint is one file; its sidecars are read with it (checkpoint-v2.ts).
+    const uuid = uuidCheckpointVersion(n)
+    if (uuid !== undefined) {
+      if (!complete.has(uuid)) complete.set(uuid, [n])
+      continue
+    }
     const m = DELTA_CHECKPOINT.exec(n)
     if (!m) continue
     const version = Number(m[1])
@@ -507,7 +513,10 @@ export class TableLog {
     const actions: DeltaCheckpointReadAction[] = []
     for (const file of parts.map((n) => join(this.dir, n))) {
       try {
-        actions.push(...decodeCheckpoint(await this.fs.readFile(file), { file, actions: columns }))
+        const bytes = await this.fs.readFile(file)
+        const readSidecar = (name: string) => this.fs.readFile(join(this.dir, SIDECAR_DIR, name))
+        const options = { file, version, table: this.table, actions: columns, readSidecar }
+        actions.push(...(await decodeCheckpointFile(bytes, options)))
       } catch (error) {
         if (error instanceof CheckpointFormatError)
           throw new TableCorruptError(this.table, file, version, error.message, { cause: error })
@@ -551,10 +560,11 @@ export class TableLog {
     )
     const candidates: [number, readonly string[]][] = []
     if (pointed?.ok && pointed.value.version <= limit) {
-      const { version, parts } = pointed.value
+      const { version, parts, v2Checkpoint } = pointed.value
       const pad = String(version).padStart(20, '0')
-      const names =
-        parts === undefined || parts <= 1
+      const names = v2Checkpoint
+        ? [v2Checkpoint.path]
+        : parts === undefined || parts <= 1
           ? [deltaCheckpointFileName(version)]
           : Array.from(
               { length: parts },
@@ -569,7 +579,10 @@ export class TableLog {
       if (!candidate) {
         if (listed) return undefined
         listed = (await this.list()).delta
-        const older = [...listed].filter(([v]) => v <= limit && !candidates.some(([c]) => c === v))
+        // A version tried under other names (a pointer naming a classic file where a UUID-named one is) is listed too.
+        const tried = (v: number, names: readonly string[]) =>
+          candidates.some(([c, n]) => c === v && n.join('/') === names.join('/'))
+        const older = [...listed].filter(([v, names]) => v <= limit && !tried(v, names))
         candidates.push(...older.sort((a, b) => b[0] - a[0]))
         if (candidates.length === i) return undefined
         i--

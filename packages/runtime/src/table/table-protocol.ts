@@ -16,8 +16,9 @@ import type { ProtocolAction, TableMetadata } from './log-entry.js'
 
 /**
  * Reader features pf implements (timestampNtz: `read()` of other writers' tables reads it as a zone-less datetime;
- * typeWidening: older files are read as the current, wider type; vacuumProtocolCheck asks nothing of readers, and
- * pf never writes such a table: it is no writer feature here).
+ * typeWidening: older files are read as the current, wider type; v2Checkpoint: UUID-named JSON/Parquet checkpoints
+ * and their sidecars, see checkpoint-v2.ts; vacuumProtocolCheck asks nothing of readers. pf writes none of these:
+ * they are no writer features here).
  */
 const READER_FEATURES: ReadonlySet<string> = new Set([
   PF_AVRO_FEATURE,
@@ -26,6 +27,7 @@ const READER_FEATURES: ReadonlySet<string> = new Set([
   'timestampNtz',
   'typeWidening',
   'typeWidening-preview',
+  'v2Checkpoint',
   'vacuumProtocolCheck',
 ])
 /**
