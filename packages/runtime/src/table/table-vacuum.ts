@@ -7,7 +7,9 @@ import { type FileSystem, isNotFound } from './file-system.js'
 import type { LogEntry } from './log-entry.js'
 import { CHECKPOINT_CACHE_DIR } from './log-entry.js'
 import type { Snapshot } from './snapshot.js'
+import { TableProtocolError } from './table-errors.js'
 import { logEntryRole, TABLE_MARKER_DIR, tableEntryRole } from './table-layout.js'
+import { writerProblem } from './table-protocol.js'
 import type { LiveFile } from './table-state.js'
 
 /** Options of `Table.vacuum`. */
@@ -79,6 +81,10 @@ export async function vacuumTable(table: VacuumSubject, options: VacuumOptions =
   // List first, read the log second: a file committed after the listing is then seen as referenced.
   const candidates = await listCandidates(table.fs, table.path)
   const snap = await table.snapshot()
+  // Deleting files is writing (PROTOCOL.md "VACUUM Protocol Check": check the write protocol unconditionally):
+  // a writer feature pf does not honour may need files this vacuum would think dead.
+  const unwritable = writerProblem(snap.state.protocol)
+  if (unwritable !== undefined) throw new TableProtocolError(table.path, `vacuum: ${unwritable}`)
   const keep = new Set(snap.files.flatMap(pathsOf))
   // Files a settled version removed, or added without them being live now (removed since, or added by an aborted
   // multi-table transaction), are known dead (names are never reused): the retention alone protects them.
