@@ -1,3 +1,4 @@
+import { adoptCommand } from './adopt-command.js'
 import type { AnyCommand } from './command.js'
 import { diagramCommand } from './diagram-command.js'
 import { formatCommand } from './format-command.js'
@@ -25,6 +26,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   migratePlanCommand,
   migrateApplyCommand,
   migrateStatusCommand,
+  adoptCommand,
   lspCommand,
 ]
 

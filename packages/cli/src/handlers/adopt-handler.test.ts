@@ -1,0 +1,109 @@
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { openTable } from '@parquetframe/runtime'
+import pl from 'nodejs-polars'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { main } from '../main.js'
+import { captureIo } from '../testing/capture-io.js'
+import { type TempProject, tempProject } from '../testing/temp-project.js'
+
+const SCHEMA = `config { storage = "./data" }
+
+entity Ticket @storage("tickets") {
+  id    Int    @id
+  title String?
+}
+`
+
+let project: TempProject
+beforeEach(async () => {
+  project = await tempProject({ 'schema.pfschema': SCHEMA })
+})
+afterEach(async () => {
+  await project.dispose()
+})
+
+async function pf(args: string) {
+  const io = captureIo(project.dir, {})
+  const code = await main(args.split(' '), io)
+  return { code, out: io.out(), err: io.err() }
+}
+
+/** A Delta table as delta-rs writes it (no pf.* configuration), `id` of the given Delta type. */
+async function foreignTable(root: string, idType: 'long' | 'integer'): Promise<void> {
+  await mkdir(join(root, '_delta_log'), { recursive: true })
+  const dtype = idType === 'long' ? pl.Int64 : pl.Int32
+  pl.DataFrame({ id: pl.Series('id', [1, 2], dtype), title: ['a', null] }).writeParquet(
+    join(root, 'part-0.parquet'),
+  )
+  const { size } = await stat(join(root, 'part-0.parquet'))
+  const field = (name: string, type: string, nullable: boolean) => ({ name, type, nullable, metadata: {} })
+  const actions = [
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    {
+      metaData: {
+        id: '6c1f0b8e-2f7a-4d3c-9a51-1d2e3f4a5b6c',
+        format: { provider: 'parquet', options: {} },
+        schemaString: JSON.stringify({
+          type: 'struct',
+          fields: [field('id', idType, false), field('title', 'string', true)],
+        }),
+        partitionColumns: [],
+        configuration: { 'team.owner': 'data' },
+      },
+    },
+    {
+      add: {
+        path: 'part-0.parquet',
+        partitionValues: {},
+        size,
+        modificationTime: 0,
+        dataChange: true,
+        stats: '{"numRecords":2}',
+      },
+    },
+    { commitInfo: { timestamp: 1, operation: 'CREATE TABLE' } },
+  ]
+  await writeFile(
+    join(root, '_delta_log', '00000000000000000000.json'),
+    actions.map((a) => JSON.stringify(a)).join('\n'),
+  )
+}
+
+describe('pf adopt', () => {
+  it("adopts the entity's table in one commit; then the Table API writes it; a second adopt is refused", async () => {
+    const root = project.path('data/tickets')
+    await foreignTable(root, 'long')
+    const adopted = await pf('adopt --entity Ticket')
+    expect(adopted).toMatchObject({ code: 0, err: '' })
+    expect(adopted.out).toBe('Ticket (data/tickets): adopted at version 1, copy-on-write, 2 rows in 1 file\n')
+    const table = await openTable(root)
+    await table.upsert(pl.DataFrame({ id: pl.Series('id', [2, 3], pl.Int64), title: ['b', 'c'] }))
+    const rows = await (await table.snapshot()).read()
+    expect(rows.sort('id').toRecords()).toEqual([
+      { id: 1, title: 'a' },
+      { id: 2, title: 'b' },
+      { id: 3, title: 'c' },
+    ])
+    const again = await pf('adopt --entity Ticket')
+    expect(again.code).toBe(1)
+    expect(again.err).toContain("already carries pf's metadata")
+  })
+
+  it('refuses a table that does not fit, naming the field, and writes nothing (folder given as an argument)', async () => {
+    const root = project.path('lake/tickets')
+    await foreignTable(root, 'integer')
+    const refused = await pf('adopt lake/tickets --entity Ticket')
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain(`Cannot adopt the Delta table at ${root}`)
+    expect(refused.err).toContain(
+      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+    )
+    expect(await readdir(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
+  })
+
+  it('needs --entity, and names an unknown entity', async () => {
+    expect((await pf('adopt')).err).toContain('Name the entity with --entity NAME')
+    expect((await pf('adopt --entity Nope')).err).toContain('Unknown entity "Nope"')
+  })
+})
