@@ -11,7 +11,7 @@ import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader } from '../format/thrift-compact-reader.js'
 import { RowBatch } from './row-batch.js'
-import { openTable, type Table } from './table.js'
+import { createTable, openTable, type Table } from './table.js'
 
 let dir = ''
 beforeEach(async () => {
@@ -232,5 +232,35 @@ describe('small inserts written from JS values', () => {
     await expect(repo.create(rows[1] as Row)).rejects.toBeInstanceOf(pf.UniqueConstraintError)
     expect(frame).not.toHaveBeenCalled()
     expect(await repo.count()).toBe(2)
+  })
+
+  it('write renamed columns under their physical names (column mapping), as the polars path does', async () => {
+    const before = entityIRFor('Item', { id: 'Int', qty: 'Int', label: 'String?' }, { storage: 'items' })
+    const after = entityIRFor('Item', { id: 'Int', amount: 'Int', label: 'String?' }, { storage: 'items' })
+    const item = { id: 1, amount: 5, label: 'ä' }
+    const tables = await Promise.all(
+      ['fast', 'slow'].map(async (name) => {
+        const table = await createTable(join(dir, name), { entity: before })
+        await table.evolveSchema(after, [], { renames: { qty: 'amount' } })
+        return table
+      }),
+    )
+    const [fast, slow] = tables as [Table, Table]
+    const frame = vi.spyOn(RowBatch.prototype, 'frame')
+    await fast.insertBatch(new RowBatch(after.fields, [item], frameFromEntities))
+    expect(frame).not.toHaveBeenCalled()
+    await slow.insert(frameFromEntities(after.fields, [item]))
+    expect(await logStats(fast)).toEqual(await logStats(slow))
+    expect((await (await fast.snapshot()).read()).toRecords()).toEqual([item])
+    const [file] = (await fast.snapshot()).files
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      const read = await duck.runAndReadAll(
+        `select * from read_parquet('${join(fast.path, file?.add.path ?? '').replaceAll("'", "''")}')`,
+      )
+      expect(read.getRowObjectsJS()).toEqual([{ id: 1n, qty: 5n, label: 'ä' }])
+    } finally {
+      duck.closeSync()
+    }
   })
 })
