@@ -132,6 +132,7 @@ async function foreignTable(
     readonly protocol?: object
     readonly configuration?: Record<string, string>
     readonly columns?: readonly object[]
+    readonly rowsV0?: string
     readonly rowsV1?: string
   } = {},
 ): Promise<ForeignTable> {
@@ -156,7 +157,7 @@ async function foreignTable(
         createdTime: 1_700_000_000_000,
       },
     },
-    await writeDataFile(root, 'part-00000-a.snappy.parquet', ROWS_V0),
+    await writeDataFile(root, 'part-00000-a.snappy.parquet', options.rowsV0 ?? ROWS_V0),
     {
       commitInfo: {
         timestamp: 1_700_000_000_000,
@@ -387,6 +388,47 @@ describe('adopting a Delta table another writer created', () => {
     expect(log.some((f) => f.endsWith('.checkpoint.parquet'))).toBe(true)
     expect(snapshot.metaData.configuration).toMatchObject(foreign.configuration)
     expect(snapshot.protocol.writerFeatures).toContain('checkConstraints')
+  })
+
+  it('column mapping (name mode): the physical names are kept, data files written under them', async () => {
+    const mapped = COLUMNS.map((c, i) => ({
+      ...c,
+      metadata: {
+        ...c.metadata,
+        'delta.columnMapping.id': i + 1,
+        'delta.columnMapping.physicalName': `col-${c.name}-x`,
+      },
+    }))
+    const physical = (select: string) =>
+      `SELECT id AS "col-id-x", title AS "col-title-x", price AS "col-price-x", status AS "col-status-x", done AS "col-done-x" FROM (${select})`
+    const foreign = await foreignTable('tickets-mapped', {
+      protocol: { minReaderVersion: 2, minWriterVersion: 5 },
+      configuration: { 'delta.columnMapping.mode': 'name', 'delta.columnMapping.maxColumnId': '5' },
+      columns: mapped,
+      rowsV0: physical(ROWS_V0),
+      rowsV1: physical(ROWS_V1),
+    })
+    const registry = ticketRegistry(
+      TICKET_SCHEMA.replace('@storage("tickets")', '@storage("tickets-mapped")'),
+    )
+    await withRegistry(registry, () => openStore(ws.dir).adopt(Ticket))
+    const meta = (await actionsOf(foreign.root, 2)).find((a) => a.metaData)?.metaData ?? {}
+    expect(JSON.parse(meta.schemaString as string)).toEqual(JSON.parse(foreign.schemaString))
+    const latest = await exerciseEntities(registry, foreign)
+    await expectSameRowsAtEveryVersion(foreign.root, latest)
+    // pf's own data files use the physical names too.
+    const snapshot = await ws.oracle.snapshot(foreign.root)
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      for (const file of snapshot.files) {
+        const names = await duck.runAndReadAll(
+          `SELECT name FROM parquet_schema('${join(foreign.root, file.path)}')`,
+        )
+        expect(names.getRowObjects().map((r) => r.name)).toContain('col-id-x')
+      }
+    } finally {
+      duck.closeSync()
+    }
   })
 
   it('refuses a column of another type, a missing column and stored rows breaking pf rules; nothing is written', async () => {
