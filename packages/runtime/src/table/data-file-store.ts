@@ -421,14 +421,15 @@ export class DataFileStore {
   private readonly fileDtypes = new Map<string, ReadonlyMap<string, DataType>>()
 
   private scannedDtypes(path: string, lf: pl.LazyDataFrame): ReadonlyMap<string, DataType> {
-    let dtypes = this.fileDtypes.get(path)
-    if (!dtypes) {
-      const empty = lf.limit(0).collectSync()
-      const list = empty.dtypes
-      dtypes = new Map(empty.columns.map((c, i) => [c, list[i] as DataType]))
-      if (this.fileDtypes.size >= MAX_CACHED_DTYPES) this.fileDtypes.clear()
-      this.fileDtypes.set(path, dtypes)
-    }
+    return this.fileDtypes.get(path) ?? this.rememberDtypes(path, lf.limit(0).collectSync())
+  }
+
+  /** Remembers a file's column dtypes from a frame read from it as stored (no projection). */
+  private rememberDtypes(path: string, df: pl.DataFrame): ReadonlyMap<string, DataType> {
+    const list = df.dtypes
+    const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as DataType]))
+    if (this.fileDtypes.size >= MAX_CACHED_DTYPES) this.fileDtypes.clear()
+    this.fileDtypes.set(path, dtypes)
     return dtypes
   }
 
@@ -532,6 +533,26 @@ export class DataFileStore {
     // cost about a millisecond each to build in nodejs-polars: a small query feels a handful of them).
     if (columns === undefined && this.matchesSchema(dtypes)) return lf
     return lf.select(...this.projection(columns, dtypes))
+  }
+
+  /**
+   * One physical row of a file (its position ignores deletion vectors), in schema column order: a slice pushed into
+   * polars' reader, the file's dtypes taken from the row read instead of a separate footer query (`scannedDtypes`:
+   * a polars query of its own, most of a cold point read's polars time). Verified as `scan`.
+   */
+  async readRow(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<pl.DataFrame> {
+    await (ranges ? this.verifyRanges(file, ranges) : this.verify(file))
+    const path = this.absolute(file)
+    if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
+    let lf: pl.LazyDataFrame
+    try {
+      lf = this.format.scan(path)
+    } catch (error) {
+      throw this.corrupt(file, 'cannot open data file', error)
+    }
+    const df = lf.slice(position, 1).collectSync()
+    const dtypes = this.fileDtypes.get(path) ?? this.rememberDtypes(path, df)
+    return this.matchesSchema(dtypes) ? df : df.select(...this.projection(undefined, dtypes))
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */

@@ -561,9 +561,7 @@ export class Snapshot {
       let df: pl.DataFrame
       if (store.lazy) {
         // A slice is pushed into polars' Parquet reader: it decodes the pages holding the row, not the file.
-        df = (await store.scan(physical, undefined, ranges && rangesForRow(ranges, p)))
-          .slice(p, 1)
-          .collectSync()
+        df = await store.readRow(physical, p, ranges && rangesForRow(ranges, p))
       } else {
         df = (await store.read(physical)).slice(p, 1)
       }
