@@ -531,7 +531,7 @@ export class TableLog {
     const first = join(this.dir, parts[0] as string)
     const actions = await this.decodeDeltaCheckpoint(version, parts, OPEN_COLUMNS)
     const content = deltaCheckpointContent(actions, { table: this.table, file: first, version })
-    const problem = readerProblem(content.protocol)
+    const problem = readerProblem(content.protocol, content.metadata)
     if (problem !== undefined) throw new TableProtocolError(this.table, `version ${version} ${problem}`)
     const entry = await this.readEntry(version)
     const timestamp = entry?.commitInfo.timestamp ?? (await this.fs.stat(first)).mtimeMs
@@ -681,7 +681,7 @@ export class TableLog {
       throw new TableCorruptError(this.table, this.entryPath(bad), bad, error.message, { cause: error })
     }
     if (state.protocol !== start?.protocol) {
-      const problem = readerProblem(state.protocol)
+      const problem = readerProblem(state.protocol, state.metadata)
       if (problem !== undefined)
         throw new TableProtocolError(this.table, `version ${state.version} ${problem}`)
     }

@@ -7,6 +7,7 @@ import {
   supportedFeatures,
   tableFeaturesFor,
 } from '../delta/protocol-features.js'
+import { foreignSchemaOf } from './foreign-table-metadata.js'
 import type { ProtocolAction, TableMetadata } from './log-entry.js'
 
 /**
@@ -44,14 +45,26 @@ const WRITER_FEATURES: ReadonlySet<string> = new Set([
   'identityColumns',
 ])
 
-/** Why pf cannot read a table of this protocol, or undefined when it can. */
-export function readerProblem(protocol: ProtocolAction): string | undefined {
+/**
+ * Reader features pf reads only in tables other writers created (`read()` by their Delta schema): a pf table reads
+ * through its entity, whose types a widening by another writer leaves stale (a Date field over timestamp files).
+ */
+const FOREIGN_ONLY_READER_FEATURES: ReadonlySet<string> = new Set(['typeWidening', 'typeWidening-preview'])
+
+/**
+ * Why pf cannot read a table of this protocol, or undefined when it can. Given the table's `metadata`, a pf table
+ * (not another writer's) is also refused the features pf reads only in other writers' tables.
+ */
+export function readerProblem(protocol: ProtocolAction, metadata?: TableMetadata): string | undefined {
   const reader = protocol.minReaderVersion
   if (reader > 3) return `needs Delta reader version ${reader}; pf reads versions 1 and 3`
   if (reader === 3) {
-    const missing = (protocol.readerFeatures ?? []).filter((f) => !READER_FEATURES.has(f))
+    const pfTable = metadata !== undefined && foreignSchemaOf(metadata) === undefined
+    const missing = (protocol.readerFeatures ?? []).filter(
+      (f) => !READER_FEATURES.has(f) || (pfTable && FOREIGN_ONLY_READER_FEATURES.has(f)),
+    )
     if (missing.length > 0)
-      return `needs the Delta reader feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which pf does not support`
+      return `needs the Delta reader feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which pf does not support${pfTable && missing.some((f) => FOREIGN_ONLY_READER_FEATURES.has(f)) ? ' in a table pf created (its entity keeps the types before the change)' : ''}`
   }
   return undefined
 }
