@@ -2,7 +2,7 @@
 // in each table that changes nothing, decides, then publishes each table's changes with a Delta `txn` action. The
 // spec oracle must never see an aborted or undecided transaction's rows, must see a committed one's once published,
 // and must agree with pf at every version — also after the coordinator is killed at each step.
-import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import {
   ConflictError,
@@ -13,9 +13,12 @@ import {
   type Table,
 } from '@parquetframe/runtime'
 import { FaultyFileSystem } from '@parquetframe/runtime/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { userEntity, userEnums, users } from '../../packages/runtime/src/table/__fixtures__/user-entity.js'
-import { prepareWorker, WorkerProcess } from '../../packages/runtime/src/table/__fixtures__/worker-process.js'
+import {
+  useWorkerScript,
+  WorkerProcess,
+} from '../../packages/runtime/src/table/__fixtures__/worker-process.js'
 import { TxnDecisions } from '../../packages/runtime/src/table/txn-decisions.js'
 import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
@@ -238,15 +241,11 @@ describe('commits across tables, read by a reader that knows only the Delta prot
 })
 
 describe('a coordinator killed (SIGKILL) at each step of a transaction', { timeout: 300_000 }, () => {
-  let worker: string
-  beforeAll(async () => {
-    worker = await prepareWorker('txn-stage-worker')
-  })
-  afterAll(() => rm(dirname(dirname(dirname(worker))), { recursive: true, force: true }))
+  const worker = useWorkerScript('txn-stage-worker')
 
   /** Runs one transaction inserting 5 into a and b, killed at `stage`. */
   async function killedAt(stage: string, timeoutMs: number): Promise<void> {
-    const child = new WorkerProcess(worker, [stage, store, '5', String(timeoutMs)])
+    const child = new WorkerProcess(worker.script, [stage, store, '5', String(timeoutMs)])
     await child.waitFor('STAGE')
     expect(child.failures()).toEqual([])
     expect(child.lines).toContain(`STAGE ${stage}`)
@@ -291,7 +290,10 @@ describe('a coordinator killed (SIGKILL) at each step of a transaction', { timeo
   it('two processes rolling the same transaction forward at once publish it once', async () => {
     await twoTables()
     await killedAt('decided', 30_000)
-    const readers = [new WorkerProcess(worker, ['read', store]), new WorkerProcess(worker, ['read', store])]
+    const readers = [
+      new WorkerProcess(worker.script, ['read', store]),
+      new WorkerProcess(worker.script, ['read', store]),
+    ]
     await Promise.all(readers.map((r) => r.waitFor('READY')))
     for (const r of readers) r.send('go')
     await Promise.all(readers.map((r) => r.exited))

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
-import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
+import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import { commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
 import { DataFileStore } from './data-file-store.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
@@ -213,14 +213,10 @@ describe('a retry re-plans without waste', () => {
 })
 
 describe('real processes', { timeout: 300_000 }, () => {
-  let worker: string
-  beforeAll(async () => {
-    worker = await prepareWorker('flood-worker')
-  })
-  afterAll(() => rm(dirname(dirname(dirname(worker))), { recursive: true, force: true }))
+  const worker = useWorkerScript('flood-worker')
 
   it('a writer slow between planning and committing commits within a bound against 3 processes committing non-stop', async () => {
-    const flood = [1, 2, 3].map((id) => new WorkerProcess(worker, [ws.path, String(id)]))
+    const flood = [1, 2, 3].map((id) => new WorkerProcess(worker.script, [ws.path, String(id)]))
     try {
       await Promise.all(flood.map((w) => w.waitFor('ACK', 3)))
       // Every attempt of this writer waits 200 ms before creating its entry: the rivals commit meanwhile.

@@ -1,8 +1,8 @@
-import { readdir, readFile, rm } from 'node:fs/promises'
-import { dirname, join, relative, sep } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
-import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
+import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import { FaultyFileSystem, fsError } from './faulty-file-system.js'
 import type { TxnRef } from './log-entry.js'
 import { commitTables } from './multi-table-commit.js'
@@ -240,15 +240,13 @@ describe('commitTables', () => {
 })
 
 describe('commitTables across real processes', { timeout: 300_000 }, () => {
-  let worker: string
-  beforeAll(async () => {
-    worker = await prepareWorker()
-  })
-  afterAll(() => rm(dirname(dirname(dirname(worker))), { recursive: true, force: true }))
+  const worker = useWorkerScript()
 
   it('3 coordinators and a single-table writer at once: a and b hold the same transaction keys, all acknowledged', async () => {
-    const coordinators = [1, 2, 3].map((id) => new WorkerProcess(worker, ['txn', dir, String(id), '15']))
-    const single = new WorkerProcess(worker, ['insert', join(dir, 'a'), '9', '20'])
+    const coordinators = [1, 2, 3].map(
+      (id) => new WorkerProcess(worker.script, ['txn', dir, String(id), '15']),
+    )
+    const single = new WorkerProcess(worker.script, ['insert', join(dir, 'a'), '9', '20'])
     await Promise.all([...coordinators, single].map((w) => w.exited))
     for (const w of [...coordinators, single]) expect(w.failures()).toEqual([])
     const acked = coordinators.flatMap((w) => w.acks<{ key: number }>().map((x) => x.payload.key))
@@ -265,11 +263,11 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
 
   it('a coordinator killed 20 times: a and b always agree, acknowledged keys survive, vacuum leaves no orphan', async () => {
     const acked = new Set<number>()
-    let next = new WorkerProcess(worker, ['txnloop', dir, '1'])
+    let next = new WorkerProcess(worker.script, ['txnloop', dir, '1'])
     for (let round = 1; round <= 20; round++) {
       const current = next
       await current.waitFor('READY')
-      if (round < 20) next = new WorkerProcess(worker, ['txnloop', dir, String(round + 1)])
+      if (round < 20) next = new WorkerProcess(worker.script, ['txnloop', dir, String(round + 1)])
       current.send('go')
       await current.waitFor('ACK', Math.floor(Math.random() * 3))
       await new Promise((r) => setTimeout(r, Math.random() * 60))

@@ -1,11 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { afterAll, beforeAll } from 'vitest'
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url))
 const REPO = join(SRC, '..', '..', '..')
+
+/** Where prepareWorker writes this process's transpiled sources. */
+const workerOutDir = (): string => join(REPO, 'node_modules', '.cache', `pf-table-worker-${process.pid}`)
 
 /**
  * Transpiles the runtime sources to plain JS once (TypeScript's transpileModule),
@@ -14,7 +18,7 @@ const REPO = join(SRC, '..', '..', '..')
  * matters for the 50-kill test.
  */
 export async function prepareWorker(entry = 'table-worker'): Promise<string> {
-  const out = join(REPO, 'node_modules', '.cache', `pf-table-worker-${process.pid}`)
+  const out = workerOutDir()
   const pending = [join(SRC, 'table', '__fixtures__', `${entry}.ts`)]
   const done = new Set<string>()
   while (pending.length > 0) {
@@ -37,6 +41,26 @@ export async function prepareWorker(entry = 'table-worker'): Promise<string> {
   }
   await writeFile(join(out, 'package.json'), '{"type":"module"}')
   return join(out, 'table', '__fixtures__', `${entry}.js`)
+}
+
+/** A prepared worker script: read `script` inside tests (it exists between beforeAll and afterAll). */
+export interface WorkerScript {
+  readonly script: string
+}
+
+/** Prepares the worker `entry` before the tests of the file (or describe block) and removes the output after. */
+export function useWorkerScript(entry = 'table-worker'): WorkerScript {
+  let script: string | undefined
+  beforeAll(async () => {
+    script = await prepareWorker(entry)
+  })
+  afterAll(() => rm(workerOutDir(), { recursive: true, force: true }))
+  return {
+    get script() {
+      if (script === undefined) throw new Error(`the worker ${entry} is used outside its tests`)
+      return script
+    },
+  }
 }
 
 /** A table-worker child process and the lines it printed. */
