@@ -112,6 +112,34 @@ describe('read() of a Delta table whose columns were widened (typeWidening)', ()
     expect(df.getColumn('m').toArray()).toEqual(['12.50', '123456789.12'])
   })
 
+  it('casts widened values nested in lists and structs of older files', async () => {
+    const root = temp.dir
+    await duck(
+      `copy (select [1, 2]::integer[] as l, {'x': 3::integer} as s) to '${join(root, 'old.parquet')}' (format parquet)`,
+    )
+    const list = (element: string) => ({ type: 'array', elementType: element, containsNull: true })
+    const struct = (type: string, metadata: Record<string, unknown> = {}) => ({
+      type: 'struct',
+      fields: [field('x', type, metadata)],
+    })
+    const before = [field('l', list('integer')), field('s', struct('integer'))]
+    await commit(root, 0, [WIDENING_PROTOCOL, metaData(before), add('old.parquet', 1)])
+    // Only the schema changes: the one file still holds 32-bit integers, read as the 64-bit type now declared.
+    const elementChange = {
+      'delta.typeChanges': [{ fromType: 'integer', toType: 'long', fieldPath: 'element' }],
+    }
+    const fieldChange = { 'delta.typeChanges': [{ fromType: 'integer', toType: 'long' }] }
+    await commit(root, 1, [
+      metaData([field('l', list('long'), elementChange), field('s', struct('long', fieldChange))]),
+    ])
+    const df = await (await read(root)).toDataFrame()
+    expect(df.dtypes.map(String)).toEqual([
+      'DataType(List(DataType(Int64)))',
+      'DataType(Struct(Field("x", DataType(Int64))))',
+    ])
+    expect(await (await read(root)).toRecords()).toEqual([{ l: [1, 2], s: { x: 3 } }])
+  })
+
   it('refuses a recorded type change the spec does not allow, naming the column and the change', async () => {
     const root = temp.dir
     await duck(`copy (select 'x' as s) to '${join(root, 'old.parquet')}' (format parquet)`)

@@ -125,12 +125,34 @@ function primitiveDtype(type: DeltaDataType): DataType | undefined {
   }
 }
 
-/** Whether a value of this type needs rewriting: decimals (to exact text) or, with column mapping, struct fields. */
-function needsRewrite(type: DeltaDataType, mode: MappingMode): boolean {
+/**
+ * How a column's values are rewritten: the column mapping mode, and whether a type inside it was widened (then
+ * every nested value is cast to its current type: older files hold narrower ones below lists, maps and structs).
+ */
+interface Rewrite {
+  readonly mode: MappingMode
+  readonly widened: boolean
+}
+
+/** Whether a value of this type needs rewriting: decimals (to exact text), nested values widened or column-mapped. */
+function needsRewrite(type: DeltaDataType, how: Rewrite): boolean {
   if (typeof type === 'string') return deltaDecimalOf(type) !== undefined
-  if (type.type === 'array') return needsRewrite(type.elementType, mode)
-  if (type.type === 'map') return needsRewrite(type.keyType, mode) || needsRewrite(type.valueType, mode)
-  return mode !== 'none' || type.fields.some((f) => needsRewrite(f.type, mode))
+  if (how.widened) return true
+  if (type.type === 'array') return needsRewrite(type.elementType, how)
+  if (type.type === 'map') return needsRewrite(type.keyType, how) || needsRewrite(type.valueType, how)
+  return how.mode !== 'none' || type.fields.some((f) => needsRewrite(f.type, how))
+}
+
+/** Whether a field or a struct field below it records a type change (`delta.typeChanges`). */
+function holdsTypeChanges(field: DeltaStructField): boolean {
+  if (field.metadata['delta.typeChanges'] !== undefined) return true
+  const below = (type: DeltaDataType): boolean => {
+    if (typeof type === 'string') return false
+    if (type.type === 'array') return below(type.elementType)
+    if (type.type === 'map') return below(type.keyType) || below(type.valueType)
+    return type.fields.some(holdsTypeChanges)
+  }
+  return below(field.type)
 }
 
 /**
@@ -142,7 +164,7 @@ function needsRewrite(type: DeltaDataType, mode: MappingMode): boolean {
 function valueExpr(
   expr: pl.Expr,
   type: DeltaDataType,
-  mode: MappingMode,
+  how: Rewrite,
   node?: ParquetSchemaNode,
   actual?: DataType,
 ): pl.Expr {
@@ -160,24 +182,24 @@ function valueExpr(
       return expr.cast(pl.Datetime('us')).dt.replaceTimeZone('UTC')
     return expr.cast(dtype)
   }
-  if (!needsRewrite(type, mode)) return expr
+  if (!needsRewrite(type, how)) return expr
   if (type.type === 'array')
-    return expr.lst.eval(valueExpr(pl.element(), type.elementType, mode, listElement(node)))
+    return expr.lst.eval(valueExpr(pl.element(), type.elementType, how, listElement(node)))
   if (type.type === 'map') {
     // A map is a list of key/value structs in Parquet and in polars.
     const entry = pl.element()
     const [key, value] = node?.children[0]?.children ?? []
     return expr.lst.eval(
       pl.struct([
-        valueExpr(entry.struct.field('key'), type.keyType, mode, key).alias('key'),
-        valueExpr(entry.struct.field('value'), type.valueType, mode, value).alias('value'),
+        valueExpr(entry.struct.field('key'), type.keyType, how, key).alias('key'),
+        valueExpr(entry.struct.field('value'), type.valueType, how, value).alias('value'),
       ]),
     )
   }
   const fields = type.fields.map((f) => {
-    const found = locate(f, mode, node?.children)
+    const found = locate(f, how.mode, node?.children)
     if (found.name === undefined) return nullOf(f.type).alias(f.name)
-    return valueExpr(expr.struct.field(found.name), f.type, mode, found.node).alias(f.name)
+    return valueExpr(expr.struct.field(found.name), f.type, how, found.node).alias(f.name)
   })
   return pl.when(expr.isNull()).then(pl.lit(null)).otherwise(pl.struct(fields))
 }
@@ -286,7 +308,8 @@ async function readForeignFile(
     const found = locate(field, mode, nodes)
     // A column added after the file was written reads null (PROTOCOL.md "Schema Evolution").
     if (found.name === undefined || !dtypes.has(found.name)) return nullOf(field.type).alias(field.name)
-    return valueExpr(pl.col(found.name), field.type, mode, found.node, dtypes.get(found.name)).alias(
+    const how = { mode, widened: holdsTypeChanges(field) }
+    return valueExpr(pl.col(found.name), field.type, how, found.node, dtypes.get(found.name)).alias(
       field.name,
     )
   })
