@@ -2,7 +2,7 @@
 // JSON log), adopted by an entity: one commit that keeps the table's id, schema and configuration; then creates,
 // updates and deletes through entities, each version checked against a reader that knows only the protocol.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { parseSchema } from '@parquetframe/codegen'
 import {
@@ -81,10 +81,16 @@ interface ForeignTable {
 }
 
 /** One data file written by DuckDB from a SELECT, and its `add` action (stats: the row count, as delta-rs). */
-async function writeDataFile(root: string, name: string, select: string): Promise<object> {
+async function writeDataFile(
+  root: string,
+  name: string,
+  select: string,
+  partitionValues: Record<string, string | null> = {},
+): Promise<object> {
   const duck = await (await DuckDBInstance.create(':memory:')).connect()
   try {
     const path = join(root, name)
+    await mkdir(dirname(path), { recursive: true })
     await duck.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`)
     const count = await duck.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`)
     const n = count.getRowObjects()[0]?.n
@@ -92,7 +98,7 @@ async function writeDataFile(root: string, name: string, select: string): Promis
     return {
       add: {
         path: name,
-        partitionValues: {},
+        partitionValues,
         size,
         modificationTime: 1_700_000_000_000,
         dataChange: true,
@@ -114,6 +120,19 @@ const ROWS_V1 = `SELECT * FROM (VALUES
   (5::BIGINT, 'mouse', NULL, 'OPEN', false)
 ) AS t(id, title, price, status, done)`
 
+/** A version's data files: one file, or one per status without the status column (as Spark partitions). */
+async function dataFiles(root: string, name: string, select: string, partitioned = false): Promise<object[]> {
+  if (!partitioned) return [await writeDataFile(root, `part-0000${name}.snappy.parquet`, select)]
+  const adds: object[] = []
+  for (const status of ['OPEN', 'DONE', null]) {
+    const where = status === null ? 'status IS NULL' : `status = '${status}'`
+    const folder = `status=${status ?? '__HIVE_DEFAULT_PARTITION__'}`
+    const rows = `SELECT id, title, price, done FROM (${select}) WHERE ${where}`
+    adds.push(await writeDataFile(root, `${folder}/part-${name}.snappy.parquet`, rows, { status }))
+  }
+  return adds
+}
+
 /** Writes `_delta_log/<version>.json` with these actions. */
 async function commit(root: string, version: number, actions: readonly object[]): Promise<void> {
   const name = `${String(version).padStart(20, '0')}.json`
@@ -134,6 +153,8 @@ async function foreignTable(
     readonly columns?: readonly object[]
     readonly rowsV0?: string
     readonly rowsV1?: string
+    /** Partitioned by status: each version's rows in one file per status, the column left out of the files. */
+    readonly partitioned?: boolean
   } = {},
 ): Promise<ForeignTable> {
   const root = join(ws.dir, name)
@@ -152,12 +173,12 @@ async function foreignTable(
         id,
         format: { provider: 'parquet', options: {} },
         schemaString,
-        partitionColumns: [],
+        partitionColumns: options.partitioned ? ['status'] : [],
         configuration,
         createdTime: 1_700_000_000_000,
       },
     },
-    await writeDataFile(root, 'part-00000-a.snappy.parquet', options.rowsV0 ?? ROWS_V0),
+    ...(await dataFiles(root, 'a', options.rowsV0 ?? ROWS_V0, options.partitioned)),
     {
       commitInfo: {
         timestamp: 1_700_000_000_000,
@@ -167,7 +188,7 @@ async function foreignTable(
     },
   ])
   await commit(root, 1, [
-    await writeDataFile(root, 'part-00001-b.snappy.parquet', options.rowsV1 ?? ROWS_V1),
+    ...(await dataFiles(root, 'b', options.rowsV1 ?? ROWS_V1, options.partitioned)),
     {
       commitInfo: {
         timestamp: 1_700_000_001_000,
@@ -429,6 +450,17 @@ describe('adopting a Delta table another writer created', () => {
     } finally {
       duck.closeSync()
     }
+  })
+
+  it('partitioned (files without the partition column, as Spark writes them): rows read, moved and deleted', async () => {
+    const foreign = await foreignTable('tickets-parts', { partitioned: true })
+    const registry = ticketRegistry(
+      TICKET_SCHEMA.replace('@storage("tickets")', '@storage("tickets-parts") @partitionBy(status)'),
+    )
+    await withRegistry(registry, () => openStore(ws.dir).adopt(Ticket))
+    // The update of row 1 moves it from status=OPEN to status=DONE.
+    const latest = await exerciseEntities(registry, foreign)
+    await expectSameRowsAtEveryVersion(foreign.root, latest)
   })
 
   it('refuses a column of another type, a missing column and stored rows breaking pf rules; nothing is written', async () => {

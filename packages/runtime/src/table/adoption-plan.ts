@@ -5,6 +5,7 @@ import { type DeltaStructField, parseDeltaSchema } from '../delta/delta-schema.j
 import { supportedFeatures } from '../delta/protocol-features.js'
 import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 import { otherWritersConfiguration, toDeltaMetaData } from './delta-log-entry.js'
+import { COLUMN_MAPPING_MODE } from './column-mapping.js'
 import { foreignTableProblems } from './foreign-table-check.js'
 import { withDeltaIdentityMarks } from './identity-columns.js'
 import type { ProtocolAction, TableMetadata } from './log-entry.js'
@@ -68,6 +69,8 @@ function configurationProblems(name: string, configuration: Readonly<Record<stri
       problems.push(`${name}: ${key} is true; pf writes no change data files`)
     else if (key === 'delta.appendOnly' && value.toLowerCase() === 'true')
       problems.push(`${name}: ${key} is true; pf's entities update and delete rows`)
+    else if (key === COLUMN_MAPPING_MODE && value !== 'none' && value !== 'name')
+      problems.push(`${name}: ${key} is ${value}; pf's tables map columns by physical name (mode name)`)
   }
   return problems
 }
@@ -133,11 +136,6 @@ export function planAdoption(
   if (entity.primaryKey.length === 0) problems.push(`${entity.name}: a table needs a primary key`)
   if (entity.format === 'avro')
     problems.push(`${entity.name}: the entity is stored as Avro; other writers' tables hold Parquet files`)
-  // pf reads partition columns from its data files; other writers keep them only in the log's partitionValues.
-  if (meta.partitionColumns.length > 0)
-    problems.push(
-      `${entity.name}: the table is partitioned by (${meta.partitionColumns.join(', ')}); pf does not adopt partitioned tables yet (their files hold no partition columns)`,
-    )
   const columns = new Map(schema.fields.map((c) => [c.name, c]))
   for (const field of entity.fields) {
     const column = columns.get(field.column)

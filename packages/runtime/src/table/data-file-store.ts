@@ -24,6 +24,7 @@ import type { AddAction, TableMetadata } from './log-entry.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
+import { partitionValueFill } from './partition-value-fill.js'
 import { polarsArrowSchema } from './polars-arrow-schema.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { smallFileStats } from './small-file-stats.js'
@@ -391,10 +392,12 @@ export class DataFileStore {
    * Columns to select from a file: the schema's, read from their stored names, with the
    * fill value (else null) for columns the file predates. Whether the file holds a column is its footer's
    * answer (`fileDtypes`), never the statistics': Delta statistics are optional and may list no column. Stored columns of dropped fields are ignored.
+   * A partition column the file lacks (other writers keep it only in the log) reads the file's partition value.
    */
   private projection(
     columns: readonly string[] | undefined,
     fileDtypes: ReadonlyMap<string, DataType>,
+    file: LiveFile,
   ): pl.Expr[] {
     const wanted = columns ?? Object.keys(this.schema)
     const fields = this.metadata.entity.fields
@@ -412,6 +415,16 @@ export class DataFileStore {
               ? pl.col(stored)
               : pl.col(stored).cast(dtype)
         return stored === c ? col : col.alias(c)
+      }
+      if (field && this.metadata.partitionBy.includes(c)) {
+        const raw = file.add.partitionValues[stored] ?? file.add.partitionValues[c]
+        const value = partitionValueFill(field, raw, dtype)
+        if (!value)
+          throw this.corrupt(
+            file,
+            `partition value ${JSON.stringify(raw)} of ${c} does not fit the field's type`,
+          )
+        return value
       }
       return field ? this.mapping.fill(field) : pl.lit(null).cast(dtype).alias(c)
     })
@@ -532,7 +545,7 @@ export class DataFileStore {
     // A file holding exactly the schema's columns, in order and typed, needs no projection (polars expressions
     // cost about a millisecond each to build in nodejs-polars: a small query feels a handful of them).
     if (columns === undefined && this.matchesSchema(dtypes)) return lf
-    return lf.select(...this.projection(columns, dtypes))
+    return lf.select(...this.projection(columns, dtypes, file))
   }
 
   /**
@@ -552,7 +565,7 @@ export class DataFileStore {
     }
     const df = lf.slice(position, 1).collectSync()
     const dtypes = this.fileDtypes.get(path) ?? this.rememberDtypes(path, df)
-    return this.matchesSchema(dtypes) ? df : df.select(...this.projection(undefined, dtypes))
+    return this.matchesSchema(dtypes) ? df : df.select(...this.projection(undefined, dtypes, file))
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */
@@ -569,7 +582,7 @@ export class DataFileStore {
     if (deleted) df = df.withRowIndex(ROW_INDEX).join(deleted, { on: ROW_INDEX, how: 'anti' }).drop(ROW_INDEX)
     const list = df.dtypes
     const dtypes = new Map(df.columns.map((c, i) => [c, list[i] as DataType]))
-    return df.select(...this.projection(columns, dtypes))
+    return df.select(...this.projection(columns, dtypes, file))
   }
 
   /** True when the format can scan lazily (else files are read eagerly). */
