@@ -43,9 +43,9 @@ export function foreignSchemaOf(metadata: TableMetadata): DeltaStructType | unde
 }
 
 /**
- * pf's Table API (and so entities) opens only tables pf created, and never writes another writer's: it would read
- * files by a pf entity (partition columns are not in such files) and store pf's types (a long into an integer
- * column) without the writer's configuration. `read()` reads such tables by their Delta schema. Checked where a
+ * pf's Table API (and so entities) opens only tables pf created or adopted (table-adoption.ts), and never writes
+ * another writer's table otherwise: it would read files by an entity no one checked against the table and store
+ * pf's types (a long into an integer column). `read()` reads such tables by their Delta schema. Checked where a
  * table's files get a store (ColumnMapping) and where every commit and checkpoint is encoded.
  */
 export function refuseForeignTable(metadata: TableMetadata): void {
