@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
+import { commitRaisedProtocol } from './__fixtures__/delta-commit-file.js'
 import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable } from './table.js'
 import { TableProtocolError } from './table-errors.js'
@@ -40,22 +40,10 @@ describe('the protocols pf reads and writes', () => {
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     // Spark's ALTER TABLE ... CHANGE COLUMN TYPE: a protocol with typeWidening (the schema change is beside the point).
-    const first = await readFile(join(path, '_delta_log', '00000000000000000000.json'), 'utf8')
-    const line = first.split('\n').find((l) => l.startsWith('{"protocol"')) as string
-    const { protocol } = JSON.parse(line) as {
-      protocol: { readerFeatures?: string[]; writerFeatures?: string[] }
-    }
-    const raised = {
-      minReaderVersion: 3,
-      minWriterVersion: 7,
-      readerFeatures: [...(protocol.readerFeatures ?? []), 'typeWidening'],
-      writerFeatures: [...(protocol.writerFeatures ?? ['invariants', 'checkConstraints']), 'typeWidening'],
-    }
-    const commitInfo = { timestamp: Date.now(), operation: 'CHANGE COLUMN' }
-    await writeFile(
-      join(path, '_delta_log', '00000000000000000002.json'),
-      `${JSON.stringify({ commitInfo })}\n${JSON.stringify({ protocol: raised })}\n`,
-    )
+    await commitRaisedProtocol(path, 2, ['typeWidening'], {
+      timestamp: Date.now(),
+      operation: 'CHANGE COLUMN',
+    })
     for (const open of [() => read(path), () => openTable(path)]) {
       const error = await open().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TableProtocolError)

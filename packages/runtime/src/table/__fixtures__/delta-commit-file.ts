@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** One commit file of a table's Delta log, as plain JSON lines grouped by action kind (what any reader sees). */
@@ -36,4 +36,29 @@ export async function readCommitFile(table: string, version: number): Promise<Co
     if (first) out[kind] = first
   }
   return out
+}
+
+/**
+ * Writes version `version` as another writer would: `commitInfo` and a protocol raised to reader/writer 3/7 listing
+ * `features` besides the ones version 0 lists.
+ */
+export async function commitRaisedProtocol(
+  table: string,
+  version: number,
+  features: readonly string[],
+  commitInfo: Record<string, unknown>,
+): Promise<void> {
+  const { protocol } = (await readCommitFile(table, 0)) as {
+    protocol?: { readerFeatures?: string[]; writerFeatures?: string[] }
+  }
+  const raised = {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: [...(protocol?.readerFeatures ?? []), ...features],
+    writerFeatures: [...(protocol?.writerFeatures ?? ['invariants', 'checkConstraints']), ...features],
+  }
+  await writeFile(
+    commitPath(table, version),
+    `${JSON.stringify({ commitInfo })}\n${JSON.stringify({ protocol: raised })}\n`,
+  )
 }
