@@ -5,7 +5,6 @@ import { type DeltaStructField, parseDeltaSchema } from '../delta/delta-schema.j
 import { supportedFeatures } from '../delta/protocol-features.js'
 import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 import { otherWritersConfiguration, toDeltaMetaData } from './delta-log-entry.js'
-import { COLUMN_MAPPING_MODE } from './column-mapping.js'
 import { foreignTableProblems } from './foreign-table-check.js'
 import { withDeltaIdentityMarks } from './identity-columns.js'
 import type { ProtocolAction, TableMetadata } from './log-entry.js'
@@ -69,8 +68,6 @@ function configurationProblems(name: string, configuration: Readonly<Record<stri
       problems.push(`${name}: ${key} is true; pf writes no change data files`)
     else if (key === 'delta.appendOnly' && value.toLowerCase() === 'true')
       problems.push(`${name}: ${key} is true; pf's entities update and delete rows`)
-    else if (key === COLUMN_MAPPING_MODE && value !== 'none' && value !== 'name')
-      problems.push(`${name}: ${key} is ${value}; pf's tables map columns by physical name (mode name)`)
   }
   return problems
 }
