@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import type { DeltaMetaData } from '../delta/delta-actions.js'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import type { EntityIR } from '../schema/schema-ir.js'
+import { planAdoption } from './adoption-plan.js'
+import { toDeltaMetaData } from './delta-log-entry.js'
+import { foreignTableMetadata } from './foreign-table-metadata.js'
+import type { ProtocolAction } from './log-entry.js'
+import type { TableState } from './table-state.js'
+
+const column = (name: string, type: unknown, nullable: boolean, metadata: object = {}) => ({
+  name,
+  type,
+  nullable,
+  metadata,
+})
+
+/** Another writer's metaData and the state pf replays from it (no files: the plan reads none). */
+function foreign(
+  columns: readonly object[],
+  configuration: Record<string, string> = {},
+  protocol: ProtocolAction = { minReaderVersion: 1, minWriterVersion: 2 },
+): { state: TableState; meta: DeltaMetaData } {
+  const meta: DeltaMetaData = {
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    format: { provider: 'parquet', options: {} },
+    schemaString: JSON.stringify({ type: 'struct', fields: columns }),
+    partitionColumns: [],
+    configuration,
+    createdTime: 5,
+  }
+  const metadata = foreignTableMetadata(meta, { table: 'Note', file: '0.json', version: 0 })
+  return { state: { version: 0, timestamp: 5, protocol, metadata, files: new Map(), rows: 0 }, meta }
+}
+
+const note: EntityIR = entityIRFor('Note', { id: 'Int', body: 'String?', tags: 'String[]?' })
+const COLUMNS = [
+  column('body', 'string', true, { comment: 'the text' }),
+  column('id', 'long', false),
+  column('tags', { type: 'array', elementType: 'string', containsNull: false }, true),
+]
+
+describe('planAdoption', () => {
+  it("keeps the table's column order and comments; copy-on-write without deletion vectors", () => {
+    const { state, meta } = foreign(COLUMNS, { 'delta.enableDeletionVectors': 'true', 'x.y': 'z' })
+    const plan = planAdoption(state, meta, note, [])
+    if (!plan.ok) throw new Error(plan.problems.join('\n'))
+    expect(plan.metadata.entity.fields.map((f) => [f.name, f.doc])).toEqual([
+      ['body', 'the text'],
+      ['id', undefined],
+      ['tags', undefined],
+    ])
+    // The protocol (1, 2) has no deletion vectors, whatever the configuration says.
+    expect(plan.metadata.updateMode).toBe('copy-on-write')
+    expect(plan.protocol).toBeUndefined()
+    const written = toDeltaMetaData(plan.metadata)
+    expect(JSON.parse(written.schemaString)).toEqual(JSON.parse(meta.schemaString))
+    expect(written.configuration).toMatchObject({ 'delta.enableDeletionVectors': 'true', 'x.y': 'z' })
+    expect(written.configuration?.['delta.checkpointInterval']).toBe('10')
+    expect(written.createdTime).toBe(5)
+  })
+
+  it('merge-on-read when the protocol has deletion vectors, unless the configuration turns them off', () => {
+    const dv = {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['deletionVectors'],
+      writerFeatures: ['deletionVectors', 'invariants'],
+    }
+    const on = foreign(COLUMNS, {}, dv)
+    const off = foreign(COLUMNS, { 'delta.enableDeletionVectors': 'false' }, dv)
+    const planOn = planAdoption(on.state, on.meta, note, [])
+    const planOff = planAdoption(off.state, off.meta, note, [])
+    expect(planOn.ok && planOn.metadata.updateMode).toBe('merge-on-read')
+    expect(planOff.ok && planOff.metadata.updateMode).toBe('copy-on-write')
+  })
+
+  it('refuses what pf would not keep or honour, one line each', () => {
+    const columns = [
+      column('body', 'string', true, { 'delta.generationExpression': "upper('a')" }),
+      column('id', 'long', false, { 'delta.identity.start': 1, 'delta.identity.step': 1 }),
+      column('tags', { type: 'array', elementType: 'string', containsNull: true }, true),
+    ]
+    const { state, meta } = foreign(columns, {
+      'delta.enableChangeDataFeed': 'true',
+      'delta.appendOnly': 'true',
+    })
+    const plan = planAdoption(state, meta, note, [])
+    expect(plan.ok ? [] : plan.problems).toEqual([
+      'Note.id: column id is an identity column, the field is not @default(autoincrement())',
+      'Note.body: column body has metadata delta.generationExpression, which pf does not honour',
+      'Note: delta.enableChangeDataFeed is true; pf writes no change data files',
+      "Note: delta.appendOnly is true; pf's entities update and delete rows",
+    ])
+    // Arrays that may hold null elements would become containsNull false: the schema would change.
+    const nulls = foreign([COLUMNS[0], COLUMNS[1], columns[2]] as object[])
+    const refused = planAdoption(nulls.state, nulls.meta, note, [])
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      'Note: column tags would change from {"containsNull":true,"elementType":"string","type":"array"} to {"containsNull":false,"elementType":"string","type":"array"}',
+    ])
+  })
+
+  it('an enum field adds its CHECK constraint and the protocol it needs', () => {
+    const { state, meta } = foreign([column('id', 'long', false), column('kind', 'string', true)])
+    const entity = entityIRFor('Note', { id: 'Int', kind: 'enum:Kind?' })
+    const plan = planAdoption(state, meta, entity, [{ name: 'Kind', values: ['A', 'B'] }])
+    if (!plan.ok) throw new Error(plan.problems.join('\n'))
+    expect(plan.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 3 })
+    expect(toDeltaMetaData(plan.metadata).configuration?.['delta.constraints.pf_enum_kind']).toBe(
+      "kind IS NULL OR kind IN ('A', 'B')",
+    )
+  })
+})
