@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseDeltaSchema } from '../delta/delta-schema.js'
+import { writeForeignDeltaTable } from '../table/__fixtures__/foreign-delta-table.js'
 import { foreignTableProblems } from '../table/foreign-table-check.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import { EntitySchemaError } from './entity-errors.js'
@@ -61,35 +62,11 @@ describe('an entity over a Delta table another writer created', () => {
 
   it('is refused with the fields that do not fit, and the table is left as its writer wrote it', async () => {
     const root = join(dir, 'Ticket')
-    mkdirSync(join(root, '_delta_log'), { recursive: true })
-    pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: ['a'] }).writeParquet(join(root, 'a.parquet'))
-    const v0 = [
-      { commitInfo: { timestamp: 1, operation: 'WRITE' } },
-      { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-      {
-        metaData: {
-          id: 'e0b5a1c4-0000-4000-8000-000000000001',
-          format: { provider: 'parquet', options: {} },
-          schemaString: schemaOf(column('id', 'integer', false), column('label', 'string', true)),
-          partitionColumns: [],
-          configuration: {},
-        },
-      },
-      {
-        add: {
-          path: 'a.parquet',
-          partitionValues: {},
-          size: 1,
-          modificationTime: 0,
-          dataChange: true,
-          stats: '{"numRecords":1}',
-        },
-      },
-    ]
-    writeFileSync(
-      join(root, '_delta_log', '00000000000000000000.json'),
-      v0.map((a) => JSON.stringify(a)).join('\n'),
-    )
+    await writeForeignDeltaTable(root, {
+      frame: pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: ['a'] }),
+      columns: [column('id', 'integer', false), column('label', 'string', true)],
+      id: 'e0b5a1c4-0000-4000-8000-000000000001',
+    })
     class Ticket extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () =>
       pf.registerEntity(Ticket, entityIRFor('Ticket', { id: 'Int', label: 'String?' })),

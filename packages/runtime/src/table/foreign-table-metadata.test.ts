@@ -1,7 +1,8 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeForeignDeltaTable } from './__fixtures__/foreign-delta-table.js'
 import { tempDir } from './__fixtures__/user-entity.js'
 import { deltaCheckpointActions, encodeLogEntry } from './delta-log-entry.js'
 import { foreignSchemaOf } from './foreign-table-metadata.js'
@@ -19,46 +20,16 @@ beforeEach(async () => {
 afterEach(() => cleanup())
 
 /** A Delta table as Spark would write it: an `integer` column, no pf.* configuration. */
-async function sparkTable(root: string): Promise<void> {
-  await mkdir(join(root, '_delta_log'), { recursive: true })
-  pl.DataFrame({ id: pl.Series('id', [1, 2], pl.Int32), name: ['a', 'b'] }).writeParquet(
-    join(root, 'a.parquet'),
-  )
-  const schemaString = JSON.stringify({
-    type: 'struct',
-    fields: [
+const sparkTable = (root: string) =>
+  writeForeignDeltaTable(root, {
+    frame: pl.DataFrame({ id: pl.Series('id', [1, 2], pl.Int32), name: ['a', 'b'] }),
+    columns: [
       { name: 'id', type: 'integer', nullable: false, metadata: {} },
       { name: 'name', type: 'string', nullable: true, metadata: {} },
     ],
+    id: 'e0b5a1c4-0000-4000-8000-000000000002',
+    configuration: { 'delta.appendOnly': 'false' },
   })
-  const v0 = [
-    { commitInfo: { timestamp: 1, operation: 'WRITE' } },
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    {
-      metaData: {
-        id: 'e0b5a1c4-0000-4000-8000-000000000002',
-        format: { provider: 'parquet', options: {} },
-        schemaString,
-        partitionColumns: [],
-        configuration: { 'delta.appendOnly': 'false' },
-      },
-    },
-    {
-      add: {
-        path: 'a.parquet',
-        partitionValues: {},
-        size: 1,
-        modificationTime: 0,
-        dataChange: true,
-        stats: '{"numRecords":2}',
-      },
-    },
-  ]
-  await writeFile(
-    join(root, '_delta_log', '00000000000000000000.json'),
-    v0.map((a) => JSON.stringify(a)).join('\n'),
-  )
-}
 
 describe('a Delta table another writer created', () => {
   it('replays through the one log replay with metadata derived from its Delta schema (the schema kept for readers)', async () => {
