@@ -263,4 +263,31 @@ describe('small inserts written from JS values', () => {
       duck.closeSync()
     }
   })
+
+  it('values the JS path does not take go through the polars path, which validates them as before', async () => {
+    const entity = entityIRFor(
+      'Tagged',
+      { id: 'Int', color: 'enum:Color', tags: 'String[]?' },
+      { storage: 't' },
+    )
+    const table = await createTable(join(dir, 'tagged'), { entity, enums })
+    const frame = vi.spyOn(RowBatch.prototype, 'frame')
+    const insert = (row: object) => table.insertBatch(new RowBatch(entity.fields, [row], frameFromEntities))
+    // A list field: the file is polars', the row is there.
+    await insert({ id: 1, color: 'RED', tags: ['a', 'b'] })
+    expect(frame).toHaveBeenCalledTimes(1)
+    expect((await (await table.snapshot()).read()).toRecords()).toEqual([
+      { id: 1, color: 'RED', tags: ['a', 'b'] },
+    ])
+    // An unknown enum value and a null in a required field are refused by the conformer, naming the column.
+    await expect(insert({ id: 2, color: 'BLUE', tags: null })).rejects.toMatchObject({
+      name: 'TableSchemaError',
+      message: expect.stringMatching(/color.*BLUE/),
+    })
+    await expect(insert({ id: 3, color: null, tags: null })).rejects.toMatchObject({
+      name: 'TableSchemaError',
+      message: expect.stringMatching(/color.*null/),
+    })
+    expect((await table.snapshot()).numRows).toBe(1)
+  })
 })
