@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
-import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { nickField, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { createTable, openTable } from './table.js'
 
@@ -33,19 +33,7 @@ describe("other writers' configuration keys on a pf table", () => {
     // A schema change: its metaData keeps the keys; pf's own keys follow the new schema.
     const added = {
       ...userEntity,
-      fields: [
-        ...userEntity.fields,
-        {
-          name: 'nick',
-          id: 8,
-          column: 'nick',
-          type: { kind: 'scalar', name: 'String' },
-          optional: true,
-          isId: false,
-          unique: false,
-          index: false,
-        },
-      ],
+      fields: [...userEntity.fields, nickField],
     } as const
     await table.evolveSchema(added, userEnums)
     const evolved = await readCommitFile(ws.path, table.version)

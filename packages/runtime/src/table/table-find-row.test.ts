@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import pl from 'nodejs-polars'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
-import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { nickField, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
 import type { FileSystem } from './file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
@@ -203,16 +203,7 @@ describe('find by key through key position indexes', () => {
         ...userEntity.fields.map((f) =>
           f.name === 'name' ? { ...f, name: 'fullName', column: 'fullName' } : f,
         ),
-        {
-          name: 'nick',
-          id: 8,
-          column: 'nick',
-          type: { kind: 'scalar', name: 'String' },
-          optional: true,
-          isId: false,
-          unique: false,
-          index: false,
-        },
+        nickField,
       ],
     }
     await table.evolveSchema(evolved, userEnums, { renames: { name: 'fullName' } })

@@ -29,6 +29,9 @@ export const userEntity: EntityIR = {
   uniques: [],
 }
 
+/** The field schema-change tests add to User: nick String? (field id 8). */
+export const nickField: FieldIR = field(8, 'nick', { kind: 'scalar', name: 'String' }, { optional: true })
+
 export const userEnums: EnumIR[] = [{ name: 'Role', values: ['ADMIN', 'MEMBER'] }]
 
 /** A frame of users with ids `ids`, name `${prefix}${id}`, age = id % 90. */
