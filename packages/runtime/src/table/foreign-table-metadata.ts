@@ -21,20 +21,21 @@ import { TableCorruptError, TableProtocolError } from './table-errors.js'
 /** Delta schemas of metadata built from other writers' tables (the metadata objects are immutable and shared). */
 const foreignSchemas = new WeakMap<TableMetadata, DeltaStructType>()
 
-/** Metadata of other writers' tables in column mapping mode id: data file columns are matched by Parquet field id. */
-const idMapped = new WeakSet<TableMetadata>()
-
-/** Whether another writer's table maps columns by id (`delta.columnMapping.mode` id), not by physical name. */
-export function mapsColumnsById(metadata: TableMetadata): boolean {
-  return idMapped.has(metadata)
-}
-
 /** The `metaData` actions of other writers' tables, as written (what adoption keeps). */
 const foreignMetaData = new WeakMap<TableMetadata, DeltaMetaData>()
 
 /** The `metaData` action of a table pf did not create, as its writer wrote it; undefined for a pf table. */
 export function foreignMetaDataOf(metadata: TableMetadata): DeltaMetaData | undefined {
   return foreignMetaData.get(metadata)
+}
+
+/**
+ * Whether another writer's table maps columns by id (`delta.columnMapping.mode` id: data file columns matched by
+ * Parquet field id), not by physical name. Never true of a pf table (pf reads mode id only in `read()`).
+ */
+export function mapsColumnsById(metadata: TableMetadata): boolean {
+  const meta = foreignMetaData.get(metadata)
+  return meta !== undefined && columnMappingModeOf(meta.configuration ?? {}) === 'id'
 }
 
 /** The Delta schema of a table pf did not create, or undefined for a pf table (whose entity is the truth). */
@@ -151,6 +152,5 @@ export function foreignTableMetadata(meta: DeltaMetaData, source: CommitSource):
   }
   foreignSchemas.set(metadata, schema)
   foreignMetaData.set(metadata, meta)
-  if (columnMappingModeOf(config) === 'id') idMapped.add(metadata)
   return metadata
 }
