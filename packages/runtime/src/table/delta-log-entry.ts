@@ -593,7 +593,8 @@ export function deltaCheckpointTombstones(
 
 /**
  * pf's view of a Delta checkpoint's actions (all parts, in order) but its tombstones (`deltaCheckpointTombstones`);
- * TableCorruptError without protocol or metaData, TableProtocolError for a V2-spec checkpoint (sidecars are not read).
+ * TableCorruptError without protocol or metaData. V2-spec actions must be resolved first (decodeCheckpointFile reads
+ * the sidecars); one left here is TableProtocolError.
  */
 export function fromDeltaCheckpoint(
   actions: readonly DeltaCheckpointReadAction[],
@@ -617,7 +618,7 @@ export function fromDeltaCheckpoint(
     } else if ('sidecar' in action || 'checkpointMetadata' in action) {
       throw new TableProtocolError(
         source.table,
-        `${source.file} is a V2-spec checkpoint, which pf does not read`,
+        `${source.file}: V2-spec checkpoint actions reached the replay unresolved (read it with decodeCheckpointFile)`,
       )
     }
   }
