@@ -4,9 +4,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createTable, type EntityIR, openTable, read } from '@parquetframe/runtime'
+import { createTable, openTable, read } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { entityIRFor } from '../../packages/runtime/src/entity/__fixtures__/test-ir.js'
 import { CORPUS_ROOT } from './corpus-files.js'
 
 const DELTA_ROOT = resolve(process.env.PF_TESTDATA_DELTA ?? join(CORPUS_ROOT, '..', 'delta'))
@@ -31,38 +32,7 @@ async function addStats(table: string): Promise<Stats[]> {
   return out
 }
 
-const entity: EntityIR = {
-  name: 'Event',
-  storage: 'events',
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [
-    {
-      id: 1,
-      name: 'id',
-      column: 'id',
-      type: { kind: 'scalar', name: 'Int' },
-      optional: false,
-      isId: true,
-      unique: false,
-      index: false,
-    },
-    {
-      id: 2,
-      name: 'time',
-      column: 'time',
-      type: { kind: 'scalar', name: 'DateTime' },
-      optional: true,
-      isId: false,
-      unique: false,
-      index: false,
-    },
-  ],
-  relations: [],
-  indexes: [],
-  uniques: [],
-}
+const entity = entityIRFor('Event', { id: 'Int', time: 'DateTime?' }, { storage: 'events' })
 
 let dir: string
 beforeAll(async () => {
