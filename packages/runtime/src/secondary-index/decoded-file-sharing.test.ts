@@ -101,6 +101,16 @@ describe('decoded data files', () => {
     expect(setup.decodedFiles).not.toBe(store.decodedFiles)
   })
 
+  it('a data file larger on disk than the bound is never decoded for find by key: rows come from the file', async () => {
+    const store = openStore(tmp.dir, { decodedFileCacheBytes: 4096 })
+    const repo = registeredRepository(store, Item, itemIr)
+    await repo.saveAll(items(0, 1000))
+    const decodes = countDecodes()
+    for (const id of [1, 2, 3, 998]) expect((await repo.find(id))?.note).toBe(`note of item ${id}`)
+    expect(decodes.count).toBe(0)
+    expect(store.decodedFiles.size).toBe(0)
+  })
+
   it('refuses a bound that is not a whole number of bytes', () => {
     expect(() => openStore(tmp.dir, { decodedFileCacheBytes: -1 })).toThrow(ConfigError)
     expect(() => openStore(tmp.dir, { decodedFileCacheBytes: 1.5 })).toThrow(/decodedFileCacheBytes/)

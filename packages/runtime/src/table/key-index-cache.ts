@@ -69,8 +69,12 @@ export class KeyIndexCache {
     return index && this.view(file, index)
   }
 
-  /** Counts a lookup of a file; true when its rows are now worth holding in memory. */
-  touch(key: string): boolean {
+  /**
+   * Counts a lookup of a file of `fileBytes` bytes on disk; true when its rows are now worth holding in memory (never
+   * for a file larger than the decoded-file bound: decoded, it would not be kept).
+   */
+  touch(key: string, fileBytes: number): boolean {
+    if (!this.files.fits(fileBytes)) return false
     const n = (this.lookups.get(key) ?? 0) + 1
     this.lookups.set(key, n)
     if (this.lookups.size > MAX_COUNTED_FILES) this.lookups.clear()

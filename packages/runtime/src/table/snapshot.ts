@@ -581,7 +581,7 @@ export class Snapshot {
     const key = this.cacheKey(file)
     const hit = keyIndex.get(key)
     if (hit) return hit
-    if (!keyIndex.files.has(key) && !keyIndex.touch(key)) return undefined
+    if (!keyIndex.files.has(key) && !keyIndex.touch(key, file.add.size)) return undefined
     const decoded = await this.decodedFile(file)
     const index =
       (await this.positionIndex(file, decoded.df)) ??
