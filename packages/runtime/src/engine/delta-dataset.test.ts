@@ -4,7 +4,6 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { encodeCheckpoint } from '../delta/checkpoint-parquet.js'
-import { ParquetFrameError } from '../errors/pf-error.js'
 import { read } from '../frame/read-frame.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { TableCorruptError, TableProtocolError } from '../table/table-errors.js'
@@ -301,6 +300,10 @@ describe('read() of a table with V2 checkpoints (v2Checkpoint)', () => {
     const root = temp.dir
     await cleanedTable(root, 'json')
     await rm(join(root, '_delta_log', '_sidecars', sidecar))
-    await expect(read(root)).rejects.toBeInstanceOf(ParquetFrameError)
+    const error = await read(root).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect((error as Error).message).toContain(
+      `00000000000000000001.checkpoint.${uuid}.json (version 1) is corrupt`,
+    )
   })
 })

@@ -748,6 +748,15 @@ export class TableLog {
     const state = await this.catchUp(start)
     if (!state) {
       await this.identity() // throws TableNotFoundError or TableCorruptError
+      // Still here: the log was cleaned up before its Delta checkpoints (no version 0), and none can be read.
+      const newest = [...(await this.list()).delta].sort((a, b) => b[0] - a[0])[0]
+      if (newest)
+        throw new TableCorruptError(
+          this.table,
+          join(this.dir, newest[1][0] as string),
+          newest[0],
+          'the log is cleaned up before its checkpoints (no version 0) and no checkpoint can be read (a part or sidecar missing or damaged)',
+        )
       throw new TableNotFoundError(this.root)
     }
     return state
