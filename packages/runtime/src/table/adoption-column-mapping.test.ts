@@ -2,8 +2,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, it } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { read } from '../frame/read-frame.js'
-import type { EntityIR } from '../schema/schema-ir.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { adoptTable } from './table-adoption.js'
 import { TableAdoptionError } from './table-adoption-error.js'
@@ -13,28 +13,7 @@ import { TableAdoptionError } from './table-adoption-error.js'
 
 const temp = useTempDir('pf-adopt-id-mode-')
 
-const entity: EntityIR = {
-  name: 'Item',
-  storage: 'items',
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [
-    {
-      id: 1,
-      name: 'id',
-      column: 'id',
-      type: { kind: 'scalar', name: 'BigInt' },
-      optional: false,
-      isId: true,
-      unique: false,
-      index: false,
-    },
-  ],
-  relations: [],
-  indexes: [],
-  uniques: [],
-}
+const entity = entityIRFor('Item', { id: 'BigInt' }, { storage: 'items' })
 
 describe('adoption of a table in column mapping mode id', () => {
   it('is refused, naming the mode, and writes nothing; the table stays readable', async () => {
