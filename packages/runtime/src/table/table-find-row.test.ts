@@ -1,10 +1,10 @@
 // find by primary key through key position indexes: saved for other processes, held warm, never a stale or wrong row.
 import { readFile, writeFile } from 'node:fs/promises'
 import pl from 'nodejs-polars'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { nickField, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
-import { prepareWorker, WorkerProcess } from './__fixtures__/worker-process.js'
+import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import type { FileSystem } from './file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
@@ -250,10 +250,7 @@ describe('find by key through key position indexes', () => {
 })
 
 describe('find by key next to a writer process', () => {
-  let worker: string
-  beforeAll(async () => {
-    worker = await prepareWorker()
-  })
+  const worker = useWorkerScript()
 
   it('sees what another process committed before the lookup, in a held file and in new ones', async () => {
     const path = `${dir}/users`
@@ -261,7 +258,7 @@ describe('find by key next to a writer process', () => {
     await writer.upsert(users(range(0, 5000)))
     const reader = await reopen(path)
     for (let i = 0; i < 3; i++) expect(await nameOf(reader, 5)).toBe('u5')
-    const child = new WorkerProcess(worker, ['upsert', path, '7', '3'])
+    const child = new WorkerProcess(worker.script, ['upsert', path, '7', '3'])
     expect(await child.exited).toBe(0)
     expect(child.failures()).toEqual([])
     const acks = child.acks<{ keys: number[]; name: string }>()
