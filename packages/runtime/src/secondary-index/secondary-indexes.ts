@@ -7,6 +7,7 @@ import { mapBounded } from '../table/bounded-map.js'
 import { DataFileStore } from '../table/data-file-store.js'
 import { KeyCodec } from '../table/key-codec.js'
 import type { TableMetadata } from '../table/log-entry.js'
+import { metadataCacheKey } from '../table/metadata-cache-key.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import type { LiveFile } from '../table/table-state.js'
@@ -108,14 +109,15 @@ export class SecondaryIndexes {
   constructor(private readonly cache: IndexCache = defaultIndexCache) {}
 
   private readersOf(table: Table, snapshot: Snapshot): Readers {
-    let r = this.readers.get(snapshot.metadata)
+    const cacheKey = metadataCacheKey(snapshot.metadata)
+    let r = this.readers.get(cacheKey)
     if (!r) {
       const codec = new KeyCodec(snapshot.entity, table.name)
       r = {
         store: new DataFileStore(table.path, table.fs, table.name, snapshot.metadata, 1),
         codec,
       }
-      this.readers.set(snapshot.metadata, r)
+      this.readers.set(cacheKey, r)
     }
     return r
   }
