@@ -524,15 +524,8 @@ export class DataFileStore {
     columns?: readonly string[],
     ranges?: readonly CheckedRange[],
   ): Promise<pl.LazyDataFrame> {
-    await (ranges ? this.verifyRanges(file, ranges) : this.verify(file))
-    const path = this.absolute(file)
-    if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
-    let lf: pl.LazyDataFrame
-    try {
-      lf = this.format.scan(path)
-    } catch (error) {
-      throw this.corrupt(file, 'cannot open data file', error)
-    }
+    const { path, lf: scanned } = await this.openChecked(file, ranges)
+    let lf = scanned
     let dtypes: ReadonlyMap<string, DataType>
     try {
       dtypes = this.scannedDtypes(path, lf)
@@ -554,18 +547,30 @@ export class DataFileStore {
    * a polars query of its own, most of a cold point read's polars time). Verified as `scan`.
    */
   async readRow(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<pl.DataFrame> {
+    const { path, lf } = await this.openChecked(file, ranges)
+    let df: pl.DataFrame
+    try {
+      df = lf.slice(position, 1).collectSync()
+    } catch (error) {
+      throw this.corrupt(file, `cannot read data file: ${(error as Error).message}`, error)
+    }
+    const dtypes = this.fileDtypes.get(path) ?? this.rememberDtypes(path, df)
+    return this.matchesSchema(dtypes) ? df : df.select(...this.projection(undefined, dtypes, file))
+  }
+
+  /** A data file checked (its read ranges, else the whole file once) and opened lazily as stored. */
+  private async openChecked(
+    file: LiveFile,
+    ranges: readonly CheckedRange[] | undefined,
+  ): Promise<{ path: string; lf: pl.LazyDataFrame }> {
     await (ranges ? this.verifyRanges(file, ranges) : this.verify(file))
     const path = this.absolute(file)
     if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
-    let lf: pl.LazyDataFrame
     try {
-      lf = this.format.scan(path)
+      return { path, lf: this.format.scan(path) }
     } catch (error) {
       throw this.corrupt(file, 'cannot open data file', error)
     }
-    const df = lf.slice(position, 1).collectSync()
-    const dtypes = this.fileDtypes.get(path) ?? this.rememberDtypes(path, df)
-    return this.matchesSchema(dtypes) ? df : df.select(...this.projection(undefined, dtypes, file))
   }
 
   /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */

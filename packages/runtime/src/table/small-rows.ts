@@ -1,3 +1,4 @@
+import { deltaTypeFor } from '../delta/delta-schema.js'
 import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 import type { KeyCodec } from './key-codec.js'
 import type { RowBatch } from './row-batch.js'
@@ -40,29 +41,23 @@ function days(text: string): number | typeof DECLINE {
   return ms / DAY_MS
 }
 
-/** The Parquet kind of a field the JS path writes; undefined for Decimal, Bytes and lists (polars/arrow-rs). */
+/** The Parquet kind the JS path writes for each Delta primitive type it takes (docs: the type mapping). */
+const KIND_OF_DELTA_TYPE: Readonly<Partial<Record<string, SmallColumnKind>>> = {
+  long: 'int64',
+  double: 'double',
+  boolean: 'boolean',
+  string: 'string',
+  date: 'date',
+  timestamp: 'timestamp',
+}
+
+/**
+ * The Parquet kind of a field the JS path writes, from the field's Delta type (the one type mapping,
+ * delta-schema.ts); undefined for Decimal, Bytes and lists (polars/arrow-rs write those).
+ */
 function kindOf(field: FieldIR): SmallColumnKind | undefined {
-  const t = field.type
-  if (t.kind === 'enum') return 'string'
-  if (t.kind !== 'scalar') return undefined
-  switch (t.name) {
-    case 'Int':
-    case 'BigInt':
-      return 'int64'
-    case 'Float':
-      return 'double'
-    case 'Boolean':
-      return 'boolean'
-    case 'String':
-    case 'Json':
-      return 'string'
-    case 'DateTime':
-      return 'timestamp'
-    case 'Date':
-      return 'date'
-    default:
-      return undefined
-  }
+  const type = deltaTypeFor(field.type, false)
+  return typeof type === 'string' ? KIND_OF_DELTA_TYPE[type] : undefined
 }
 
 /** One non-null value as the writer takes it (the conversions of entity-frame-codec.ts); DECLINE when unsure. */
