@@ -1,4 +1,5 @@
 import { ThriftCompactWriter } from '../format/thrift-compact-writer.js'
+import { ENGINE_INFO } from './engine-info.js'
 
 /*
  * Parquet for a few rows written from JS values, without polars: one row group, one uncompressed PLAIN data page
@@ -57,6 +58,9 @@ function physicalOf(kind: SmallColumnKind): number {
   }
 }
 
+/** The writer's name in the footer, in the `<app> version <v>` form parquet-mr and arrow-rs parse. */
+const CREATED_BY = `${ENGINE_INFO.replace('/', ' version ')}`
+
 function less(a: SmallColumnValue, b: SmallColumnValue): boolean {
   if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) < 0
   return (a as number | bigint | boolean) < (b as number | bigint | boolean)
@@ -76,7 +80,12 @@ export function smallColumnRange(column: SmallColumn): SmallColumnRange {
     if (min === null || less(v, min)) min = v
     if (max === null || less(max, v)) max = v
   }
-  return min === null || max === null ? { nullCount } : { nullCount, min, max }
+  if (min === null || max === null) return { nullCount }
+  // Parquet's rule for float statistics: a zero min is written -0 and a zero max +0, so a reader that compares
+  // with either zero keeps the row group.
+  if (min === 0) min = -0
+  if (max === 0) max = 0
+  return { nullCount, min, max }
 }
 
 /** A value PLAIN-encoded on its own (statistics bytes). */
@@ -260,7 +269,13 @@ export function encodeSmallParquet(
     })
   if (arrowSchema !== undefined)
     footer.structList(5, [arrowSchema], (kv, value) => kv.binary(1, 'ARROW:schema').binary(2, value))
-  const meta = footer.binary(6, 'parquetframe').finish()
+  // created_by as `<app> version <v>` (readers parse it to decide which writers' statistics to trust), then
+  // column_orders: without them the meaning of min_value/max_value is undefined (parquet.thrift), so every column
+  // says TYPE_ORDER (signed numbers, unsigned bytes: the order `less` uses).
+  const meta = footer
+    .binary(6, CREATED_BY)
+    .structList(7, columns, (o) => o.struct(1, () => {}))
+    .finish()
   const tail = Buffer.alloc(8)
   tail.writeUInt32LE(meta.length, 0)
   tail.write('PAR1', 4, 'latin1')

@@ -9,8 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
-import { ThriftCompactReader } from '../format/thrift-compact-reader.js'
+import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
 import { RowBatch } from './row-batch.js'
+import { smallColumnRange } from './small-parquet-writer.js'
 import { createTable, openTable, type Table } from './table.js'
 
 let dir = ''
@@ -153,13 +154,18 @@ async function logStats(table: Table): Promise<string[]> {
 }
 
 /** Who wrote a Parquet file (its footer's created_by). */
-async function createdBy(path: string): Promise<string> {
+/** A Parquet file's footer: its created_by and, per column, which column order it declares (1: TYPE_ORDER). */
+async function footerOf(path: string): Promise<{ createdBy: string; columnOrders: unknown }> {
   const { readFile } = await import('node:fs/promises')
   const bytes = new Uint8Array(await readFile(path))
   const n = bytes.length
   const length = Buffer.from(bytes.buffer, bytes.byteOffset, n).readUInt32LE(n - 8)
   const meta = new ThriftCompactReader(bytes.subarray(n - 8 - length, n - 8)).readStruct()
-  return Buffer.from(meta.get(6) as Uint8Array).toString('utf8')
+  const orders = meta.get(7) as ThriftStruct[] | undefined
+  return {
+    createdBy: Buffer.from(meta.get(6) as Uint8Array).toString('utf8'),
+    columnOrders: orders?.map((o) => [...o.keys()]),
+  }
 }
 
 async function duckRows(table: Table): Promise<{ types: unknown; rows: unknown }> {
@@ -195,8 +201,13 @@ describe('small inserts written from JS values', () => {
     await slow.insert(frameFromEntities(fields, rows.slice(3)))
 
     const fastTable = await openTable(join(dir, 'fast'))
-    for (const file of (await fastTable.snapshot()).files)
-      expect(await createdBy(join(fastTable.path, file.add.path))).toBe('parquetframe')
+    // Our files, with the footer parquet.thrift asks for: created_by as `<app> version <v>`, and column_orders
+    // (TYPE_ORDER per column), without which min_value/max_value mean nothing to a reader.
+    for (const file of (await fastTable.snapshot()).files) {
+      const footer = await footerOf(join(fastTable.path, file.add.path))
+      expect(footer.createdBy).toMatch(/^parquetframe version \d+\.\d+\.\d+/)
+      expect(footer.columnOrders).toEqual(fields.map(() => [1]))
+    }
 
     // pf reads back every value as written.
     const back = (await fast.findMany({ orderBy: { id: 'asc' } })).map((r) => ({ ...r }))
@@ -289,5 +300,19 @@ describe('small inserts written from JS values', () => {
       message: expect.stringMatching(/color.*null/),
     })
     expect((await table.snapshot()).numRows).toBe(1)
+  })
+})
+
+describe('small Parquet writer statistics', () => {
+  it('writes a zero min as -0 and a zero max as +0 (Parquet float statistics), NaN never', () => {
+    const range = (values: (number | null)[]) => smallColumnRange({ name: 'x', kind: 'double', values })
+    const mixed = range([0, 1, Number.NaN, null])
+    expect(Object.is(mixed.min, -0)).toBe(true)
+    expect(mixed.max).toBe(1)
+    expect(mixed.nullCount).toBe(1)
+    const negative = range([-2, -0])
+    expect(negative.min).toBe(-2)
+    expect(Object.is(negative.max, 0)).toBe(true)
+    expect(range([Number.NaN])).toEqual({ nullCount: 0 })
   })
 })
