@@ -14,6 +14,8 @@ const PACKAGES = ['runtime', 'codegen', 'cli', 'language-server'] as const
 /** Each entry's names, sorted; a type-only export reads `type Name`. */
 const API: Record<string, readonly string[]> = {
   '@parquetframe/runtime': [
+    'adoptTable',
+    'type AdoptTableOptions',
     'type AvroArraySchema',
     'type AvroDecimal',
     'type AvroEnumSchema',
@@ -201,6 +203,7 @@ const API: Record<string, readonly string[]> = {
     'type StringFilter',
     'supportedExtensions',
     'Table',
+    'TableAdoptionError',
     'TableCorruptError',
     'TableExistsError',
     'type TableMetadata',
