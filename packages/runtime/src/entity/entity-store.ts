@@ -97,6 +97,17 @@ export class EntityStore {
     return runTransaction(this, build)
   }
 
+  /**
+   * Resolves once every checkpoint the store's commits started in the background is written (or has failed): call it
+   * before a process exits to leave the checkpoints written; nothing is lost without it (the log is the truth).
+   */
+  async checkpointsSettled(): Promise<void> {
+    const tables = await Promise.allSettled([...this.tables.values()])
+    await Promise.all(
+      tables.map((t) => (t.status === 'fulfilled' ? t.value.checkpointsSettled() : undefined)),
+    )
+  }
+
   /** The repository of a registered entity entry. */
   repositoryOf(entry: RegisteredEntity): Repository<object> {
     return this.repository(entry.ctor)

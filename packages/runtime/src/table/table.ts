@@ -74,6 +74,8 @@ export class Table {
   private readonly freshness: LogFreshness
   /** What the concern modules (commit loop, maintenance, migrations, publication) see of this table. */
   private readonly core: TableCore
+  /** The checkpoint being written in the background after a commit (see maybeCheckpoint). */
+  private checkpointing: Promise<void> | undefined
 
   /** @internal use `createTable` / `openTable`. */
   constructor(
@@ -389,7 +391,7 @@ export class Table {
     if (!outcome.entry || !outcome.base) return
     if (this.current.version < outcome.entry.version) {
       this.current = this.snapshotOf(replay(outcome.base.state, [outcome.entry]))
-      await this.maybeCheckpoint(outcome.base.state)
+      this.maybeCheckpoint(outcome.base.state)
     }
   }
 
@@ -415,10 +417,25 @@ export class Table {
     return publishTxn(this.core, txnId, reserved)
   }
 
-  private async maybeCheckpoint(before: TableState): Promise<void> {
-    if (this.log.checkpointDue(before, this.current.state)) {
-      await this.log.writeCheckpoint(this.current.state).catch(() => undefined)
-    }
+  /**
+   * Starts the checkpoint a commit made due, in the background: the commit is durable without it, so its caller is
+   * not kept waiting. One at a time; a commit that finds one running starts none. A failure is harmless (the log
+   * stays the truth; files are written temp + rename), so it is dropped, never the commit's error.
+   */
+  private maybeCheckpoint(before: TableState): void {
+    if (this.checkpointing || !this.log.checkpointDue(before, this.current.state)) return
+    const running = this.log
+      .writeCheckpoint(this.current.state)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.checkpointing === running) this.checkpointing = undefined
+      })
+    this.checkpointing = running
+  }
+
+  /** Resolves once the background checkpoint of a commit, if one is being written, is written (or has failed). */
+  async checkpointsSettled(): Promise<void> {
+    while (this.checkpointing) await this.checkpointing
   }
 
   /** Writes a checkpoint of the newest version now (opening then reads no older entry). */

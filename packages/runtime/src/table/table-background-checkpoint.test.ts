@@ -1,0 +1,90 @@
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { createTable, openTable } from './table.js'
+
+const ws = useUsersTablePath()
+
+/** Any file a checkpoint writes (pf's cache, its tombstones, the Delta checkpoint and pointers), temp names too. */
+const CHECKPOINT_FILE = /checkpoint|tombstones/
+
+/** A promise and the function that resolves it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { opened, open }
+}
+
+async function deltaCheckpoints(): Promise<string[]> {
+  return (await readdir(join(ws.path, '_delta_log'))).filter((f) => f.endsWith('.checkpoint.parquet'))
+}
+
+describe('checkpoints after the commit, in the background', () => {
+  it('a commit that makes a checkpoint due returns before the checkpoint is written; settled, it is there', async () => {
+    const fs = new FaultyFileSystem()
+    const table = await createTable(ws.path, {
+      entity: userEntity,
+      enums: userEnums,
+      fs,
+      checkpointInterval: 2,
+    })
+    await table.append(users([0]))
+    const started = gate()
+    const release = gate()
+    fs.inject({
+      op: 'writeFile',
+      path: CHECKPOINT_FILE,
+      before: async () => {
+        started.open()
+        await release.opened
+      },
+    })
+    // Version 2 is due a checkpoint: the append resolves while its writer is held at its first file.
+    const result = await table.append(users([1]))
+    expect(result.version).toBe(2)
+    await started.opened
+    expect(await deltaCheckpoints()).toEqual([])
+    // A later commit that finds the checkpoint running starts no other.
+    await table.append(users([2]))
+    await table.append(users([3]))
+    expect(table.version).toBe(4)
+    release.open()
+    await table.checkpointsSettled()
+    expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
+    expect(fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('00000000000000000004.'))).toEqual(
+      [],
+    )
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 2, 3])
+  })
+
+  it('a checkpoint that fails is never the commit error and leaves a table every reader opens', async () => {
+    const fs = new FaultyFileSystem()
+    const table = await createTable(ws.path, {
+      entity: userEntity,
+      enums: userEnums,
+      fs,
+      checkpointInterval: 2,
+    })
+    await table.append(users([0]))
+    // The Delta checkpoint's rename fails (as a crash before it would): its temp file never counts.
+    fs.inject({ op: 'rename', path: /\.checkpoint\.parquet/, code: 'EIO' })
+    const result = await table.append(users(range(1, 4)))
+    expect(result.version).toBe(2)
+    await table.checkpointsSettled()
+    expect(await deltaCheckpoints()).toEqual([])
+    expect((await readdir(join(ws.path, '_delta_log'))).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    const reopened = await openTable(ws.path)
+    expect(reopened.version).toBe(2)
+    expect(idsOf(await reopened.read())).toEqual([0, 1, 2, 3])
+    // The next due checkpoint is written as usual.
+    await table.append(users([4]))
+    await table.append(users([5]))
+    await table.checkpointsSettled()
+    expect(await deltaCheckpoints()).toEqual(['00000000000000000004.checkpoint.parquet'])
+  })
+})
