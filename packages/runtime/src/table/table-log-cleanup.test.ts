@@ -2,6 +2,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../delta/checkpoint-parquet.js'
+import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -119,7 +120,7 @@ describe('opening from a Delta checkpoint', () => {
     const table = await tableWithCheckpoint()
     const latest = await rowsOf(table)
     const cached = join(ws.path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
-    const data = JSON.parse(await readFile(cached, 'utf8'))
+    const data = await readCachedCheckpoint(cached)
     await writeFile(cached, JSON.stringify({ ...data, appTxns: [{ appId: 7, version: 'x' }] }))
     const reopened = await openTable(ws.path)
     expect(await rowsOf(reopened)).toEqual(latest)

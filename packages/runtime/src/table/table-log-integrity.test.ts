@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { createTable, openTable, type Table } from './table.js'
@@ -12,10 +13,6 @@ let table: Table
 const entryFile = (v: number) => join(ws.path, '_delta_log', `${String(v).padStart(20, '0')}.json`)
 const checkpointFile = (v: number) =>
   join(ws.path, '_pf', 'checkpoints', `${String(v).padStart(20, '0')}.checkpoint.json`)
-
-async function readJson(file: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
-}
 
 /**
  * Rewrites a commit file through a function of its actions: `add` and `remove` as arrays, the others as objects
@@ -122,7 +119,7 @@ describe('a damaged log is reported, never silently trusted', () => {
 
   it('a cached checkpoint that lists fewer files than its version has is skipped: the log is the truth', async () => {
     await table.checkpoint()
-    const data = await readJson(checkpointFile(4))
+    const data = await readCachedCheckpoint(checkpointFile(4))
     data.files = (data.files as unknown[]).slice(1)
     await writeFile(checkpointFile(4), JSON.stringify(data))
     const opened = await openTable(ws.path)
@@ -172,7 +169,7 @@ describe('a damaged log is reported, never silently trusted', () => {
         for (const a of (e.add as Record<string, unknown>[] | undefined) ?? []) delete a.tags
       })
     }
-    const data = await readJson(checkpointFile(4))
+    const data = await readCachedCheckpoint(checkpointFile(4))
     for (const f of data.files as { add: Record<string, unknown> }[]) delete f.add.checksum
     await writeFile(checkpointFile(4), JSON.stringify(data))
     const opened = await openTable(ws.path)
@@ -265,7 +262,7 @@ describe('wrong-shape commits are TableCorruptError naming file, version and lin
 
   it('a checkpoint of the wrong shape is not used: the entries are', async () => {
     await table.checkpoint()
-    const data = await readJson(checkpointFile(4))
+    const data = await readCachedCheckpoint(checkpointFile(4))
     ;(data.files as { add: unknown }[])[0] = { add: 'nonsense' }
     await writeFile(checkpointFile(4), JSON.stringify(data))
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
@@ -300,7 +297,7 @@ describe('paths taken from the log never leave the table', () => {
   it('a checkpoint naming a file outside the table is never followed: the entries are read instead', async () => {
     await table.checkpoint()
     await mkdir(join(ws.dir, 'elsewhere'), { recursive: true })
-    const data = await readJson(checkpointFile(4))
+    const data = await readCachedCheckpoint(checkpointFile(4))
     const files = data.files as { add: { path: string } }[]
     const first = files[0]
     if (first) {

@@ -10,6 +10,7 @@ import {
 import { decodeCheckpointFile, SIDECAR_DIR, uuidCheckpointVersion } from '../delta/checkpoint-v2.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
+import { decodeCheckpointCache, encodeCheckpointCache } from './checkpoint-cache-file.js'
 import { durable } from './data-file-durability.js'
 import {
   decodeLogEntry,
@@ -43,6 +44,7 @@ import {
 } from './table-errors.js'
 import { readerProblem } from './table-protocol.js'
 import {
+  type CheckpointData,
   fromCheckpoint,
   fromDeltaCheckpoint,
   ReplayError,
@@ -395,20 +397,32 @@ export class TableLog {
     const cached = this.checkpoints.get(version)
     if (cached) return cached
     const file = this.checkpointPath(version)
-    const checked = checkCheckpoint(this.parse(await this.fs.readFile(file), file, version), version)
-    if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
-    const txns: unknown = (checked.value as { appTxns?: unknown }).appTxns
-    if (txns !== undefined && !(Array.isArray(txns) && txns.every(isAppTxn)))
-      throw new TableCorruptError(this.table, file, version, 'appTxns is not a list of {appId, version}')
-    const tableId = checked.value.metadata.id
+    const data = this.cacheData(await this.fs.readFile(file), file, version)
+    const tableId = data.metadata.id
     const state = fromCheckpoint(
-      checked.value,
+      data,
       (detail) => new TableCorruptError(this.table, file, version, detail),
       TombstoneSet.loading(() => this.cachedTombstones(version, tableId)),
     )
     if (this.checkpoints.size >= 8) this.checkpoints.clear()
     this.checkpoints.set(version, state)
     return state
+  }
+
+  /**
+   * A cache file's checkpoint data: checked by its header (then not validated again: pf wrote it), or validated
+   * action by action when it is of the older layout; TableCorruptError when it is neither.
+   */
+  private cacheData(bytes: Uint8Array, file: string, version: number): CheckpointData {
+    const read = decodeCheckpointCache(bytes, version)
+    if (read.kind === 'refused') throw new TableCorruptError(this.table, file, version, read.problem)
+    if (read.kind === 'checked') return read.data
+    const checked = checkCheckpoint(this.parse(bytes, file, version), version)
+    if (!checked.ok) throw new TableCorruptError(this.table, file, version, checked.problem)
+    const txns: unknown = (checked.value as { appTxns?: unknown }).appTxns
+    if (txns !== undefined && !(Array.isArray(txns) && txns.every(isAppTxn)))
+      throw new TableCorruptError(this.table, file, version, 'appTxns is not a list of {appId, version}')
+    return checked.value
   }
 
   /**
@@ -642,7 +656,7 @@ export class TableLog {
     await this.fs.mkdir(this.cacheDir)
     const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
     await this.replaceFile(tombstoneFileName(state.version), sidecar)
-    await this.replaceFile(checkpointFileName(state.version), JSON.stringify(cached))
+    await this.replaceFile(checkpointFileName(state.version), encodeCheckpointCache(cached))
     await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
     await this.fs.fsyncDir(this.cacheDir)
     await this.writeDeltaCheckpoint(state, tombstones)

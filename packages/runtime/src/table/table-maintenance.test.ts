@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
 import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
@@ -100,7 +101,9 @@ describe('table maintenance', () => {
     ])
     // A checkpoint from before statistics were stored as text.
     const file = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
-    const data = JSON.parse(await readFile(file, 'utf8'))
+    const data = (await readCachedCheckpoint(file)) as {
+      files: { add: { stats: { numRows: number; columnsJson: string; columns?: unknown } } }[]
+    }
     for (const f of data.files)
       f.add.stats = { numRows: f.add.stats.numRows, columns: JSON.parse(f.add.stats.columnsJson) }
     await writeFile(file, JSON.stringify(data))

@@ -46,10 +46,13 @@ export interface TableState {
   readonly tombstones?: TombstoneSet
 }
 
-/** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
+/**
+ * A data file's statistics as a checkpoint stores them: the per-column part as JSON text (or its UTF-8 bytes in
+ * the cache file read), parsed when used.
+ */
 export interface CheckpointStats {
   readonly numRows: number
-  readonly columnsJson: string
+  readonly columnsJson: string | Uint8Array
 }
 
 /** A file of a checkpoint. `stats` is `CheckpointStats` since checkpoints are read lazily; older ones hold `FileStats`. */
@@ -80,12 +83,12 @@ const NO_KEYS: ReadonlySet<string> = new Set()
  * The JSON text is kept (private) and written back as it was by the next checkpoint.
  */
 class LazyFileStats implements FileStats {
-  readonly #json: string
+  #json: string | Uint8Array
   readonly #invalid: (detail: string) => Error
   #columns: Readonly<Record<string, ColumnStats>> | undefined
   constructor(
     readonly numRows: number,
-    json: string,
+    json: string | Uint8Array,
     /** The error for statistics that do not parse or validate (names the checkpoint). */
     invalid: (detail: string) => Error,
   ) {
@@ -96,7 +99,7 @@ class LazyFileStats implements FileStats {
     if (this.#columns === undefined) {
       let raw: unknown
       try {
-        raw = JSON.parse(this.#json)
+        raw = JSON.parse(this.json)
       } catch {
         throw this.#invalid('file statistics are not valid JSON')
       }
@@ -109,8 +112,14 @@ class LazyFileStats implements FileStats {
   }
   /** The per-column statistics as JSON text. */
   get json(): string {
+    if (typeof this.#json !== 'string') this.#json = decodeUtf8(this.#json)
     return this.#json
   }
+}
+
+/** UTF-8 text of bytes (a cache file's, checked by its CRC-32 when read). */
+function decodeUtf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
 function checkpointStats(stats: FileStats): CheckpointStats {
