@@ -102,10 +102,10 @@ describe('table maintenance', () => {
     // A checkpoint from before statistics were stored as text.
     const file = join(path, '_pf', 'checkpoints', '00000000000000000004.checkpoint.json')
     const data = (await readCachedCheckpoint(file)) as {
-      files: { add: { stats: { numRows: number; columnsJson: string; columns?: unknown } } }[]
+      files: { add: { stats: { numRows: number; columnsJson?: string; columns?: unknown } } }[]
     }
     for (const f of data.files)
-      f.add.stats = { numRows: f.add.stats.numRows, columns: JSON.parse(f.add.stats.columnsJson) }
+      f.add.stats = { numRows: f.add.stats.numRows, columns: JSON.parse(f.add.stats.columnsJson ?? '') }
     await writeFile(file, JSON.stringify(data))
     expect(await statsOf(await openTable(path))).toEqual(original)
   })
