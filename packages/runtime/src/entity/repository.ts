@@ -6,7 +6,8 @@ import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-i
 import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
 import { RowBatch } from '../table/row-batch.js'
-import type { ColumnPredicate, PredicateValue } from '../table/scan-predicate.js'
+import type { ColumnPredicate } from '../table/scan-predicate.js'
+import { smallRows } from '../table/small-rows.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
@@ -54,6 +55,7 @@ import type {
   WhereInput,
 } from './query-types.js'
 import { includeRelations, loadRelation } from './relation-loader.js'
+import { clashValue, uniqueGroupRows, uniquePruning } from './unique-check-values.js'
 import { checkValue, describe, type WhereContext } from './where-compiler.js'
 
 /** @internal A validated save waiting for its commit. */
@@ -585,16 +587,16 @@ export class Repository<T extends object> {
       await raiseAutoMarks(table, marks, recorded)
     }
     const out: TableOperation[] = []
-    const frames: pl.DataFrame[] = []
+    const saved: (RowBatch | pl.DataFrame)[] = []
     for (const op of ops) {
       if (op.kind !== 'save') {
         out.push(op)
         continue
       }
       if (op.mode === 'insert') {
-        // The frame is built only if a step needs it: a small insert is written from the JS values.
+        // The frame is built only if a step needs it: a small insert is written (and unique-checked) from the JS values.
         const batch = new RowBatch(this.fields, op.input, frameFromEntities)
-        if (this.entry.ir.uniques.length > 0) frames.push(batch.frame())
+        saved.push(batch)
         out.push(batchInsert(batch))
         continue
       }
@@ -603,13 +605,93 @@ export class Repository<T extends object> {
         // saveAll with a key twice: the last one wins.
         df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
       }
-      frames.push(df)
+      saved.push(df)
       out.push({ kind: op.mode, df })
     }
-    if (this.entry.ir.uniques.length > 0 && frames.length > 0) {
-      await this.checkUnique(table, stackFrames(frames), ops)
+    if (this.entry.ir.uniques.length > 0 && saved.length > 0) {
+      const small = this.smallUniqueBatch(saved)
+      if (!small || !(await this.checkUniqueRows(table, small.rows, small.keys, ops))) {
+        const frames = saved.map((s) => (s instanceof RowBatch ? s.frame() : s))
+        await this.checkUnique(table, stackFrames(frames), ops)
+      }
     }
     return out
+  }
+
+  /**
+   * The rows and encoded keys of inserts the unique check takes from their JS values (no frame): only inserts, at
+   * most MAX_INDEXED_UNIQUE_VALUES rows, every value valid for its field (`smallRows`), every unique group indexed.
+   * Undefined otherwise: the frame path checks them (and words a validation error).
+   */
+  private smallUniqueBatch(
+    saved: readonly (RowBatch | pl.DataFrame)[],
+  ): { rows: object[]; keys: string[] } | undefined {
+    const batches = saved.filter((s): s is RowBatch => s instanceof RowBatch)
+    if (batches.length < saved.length) return undefined
+    if (batches.reduce((n, b) => n + b.height, 0) > MAX_INDEXED_UNIQUE_VALUES) return undefined
+    const groups = new Set(this.indexGroups().map((g) => g.name))
+    if (!this.entry.ir.uniques.every((g) => groups.has(g.join('+')))) return undefined
+    this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
+    const rows: object[] = []
+    const keys: string[] = []
+    for (const batch of batches) {
+      const small = smallRows(batch, this.entry.ir, [...this.entry.enums.values()], this.keyCodec)
+      if (!small) return undefined
+      rows.push(...batch.rows)
+      keys.push(...small.keys)
+    }
+    return { rows, keys }
+  }
+
+  /**
+   * The unique check of a small batch of inserts from its JS values (see smallUniqueBatch), by the frame path's
+   * rules: nulls never clash, a value twice in the batch or held by a stored row (found through the group's index
+   * of the files whose statistics may hold it) clashes, unless a delete of the same commit frees it. False (nothing
+   * checked) when a value has no exact encoding: the frame path checks the batch then.
+   */
+  private async checkUniqueRows(
+    table: Table,
+    rows: readonly object[],
+    keys: readonly string[],
+    ops: readonly TxOperation<T>[],
+  ): Promise<boolean> {
+    const groups = this.indexGroups().flatMap((group) => {
+      const present = group.unique ? uniqueGroupRows(group.fields, rows) : []
+      const encoded = present.map((p) => group.codec.encodeValues(p.values))
+      return present.length === 0 ? [] : [{ group, present, encoded }]
+    })
+    if (groups.some((g) => g.encoded.includes(undefined))) return false
+    const snapshot = await table.snapshot()
+    const deletedKeys = ops.flatMap((op) => (op.kind === 'deleteKeys' ? op.keys : []))
+    const deletedWhere = ops.flatMap((op) => (op.kind === 'deleteWhere' ? [op.predicate] : []))
+    for (const { group, present, encoded } of groups) {
+      const seen = new Set<string | undefined>()
+      encoded.forEach((value, i) => {
+        if (seen.has(value)) {
+          throw new UniqueConstraintError(this.name, group.name, clashValue(present[i]?.values ?? []))
+        }
+        seen.add(value)
+      })
+      const where = uniquePruning(
+        group.fields,
+        present.length,
+        (_, j) => present.map((p) => p.values[j]),
+        MAX_INDEXED_UNIQUE_VALUES,
+      )
+      const at = await this.indexedClash(
+        table,
+        snapshot,
+        group,
+        encoded as string[],
+        present.map((p) => keys[p.row] as string),
+        snapshot.filesMatching(where),
+        deletedKeys,
+        deletedWhere,
+      )
+      if (at >= 0)
+        throw new UniqueConstraintError(this.name, group.name, clashValue(present[at]?.values ?? []))
+    }
+    return true
   }
 
   /** @internal Undoes autoincrement values of staged writes whose commit failed (a retry gets fresh ones). */
@@ -665,21 +747,23 @@ export class Repository<T extends object> {
       if (indexed && batch.height <= MAX_INDEXED_UNIQUE_VALUES) {
         // Only files whose statistics may hold a value need their index (a one-row file of another value never).
         // Statistics only, no row filter: every value of the batch prunes (a group commit of 100 creates too).
-        const files = snapshot.filesMatching(uniquePruning(batch, fields, MAX_INDEXED_UNIQUE_VALUES))
-        const clash = await this.indexedClash(
+        const files = snapshot.filesMatching(framePruning(batch, fields, MAX_INDEXED_UNIQUE_VALUES))
+        this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
+        const at = await this.indexedClash(
           table,
           snapshot,
           indexed,
-          batch,
+          indexed.codec.encodeFrame(batch),
+          this.keyCodec.encodeFrame(batch),
           files,
           deletedKeys,
           deletedWhere,
         )
-        if (clash) throw new UniqueConstraintError(this.name, label, firstValue(clash, fields))
+        if (at >= 0) throw new UniqueConstraintError(this.name, label, firstValue(batch.slice(at, 1), fields))
         continue
       }
       this.store.stats.scans++
-      let stored = await snapshot.scan({ where: uniquePruning(batch, fields) })
+      let stored = await snapshot.scan({ where: framePruning(batch, fields) })
       // As the table deletes them: rows for which a predicate is null stay.
       for (const predicate of deletedWhere) stored = stored.filter(predicate.fillNull(false).not())
       if (deletedKeys.length > 0) {
@@ -697,24 +781,25 @@ export class Repository<T extends object> {
   }
 
   /**
-   * The batch row whose value a stored row holds, found through the group's index of `files` (those whose
-   * statistics may hold a value): only indexes are read, unless
+   * The index of the batch row whose value (`encoded`, one per row) a stored row holds, found through the group's
+   * index of `files` (those whose statistics may hold a value): only indexes are read, unless
    * deletes by filter in the same commit may free the row (then only the files holding such rows are read). Rows
-   * the batch replaces (same primary key) or deletes by key do not count. Undefined when nothing clashes.
+   * the batch replaces (same primary key: `batchKeys`, encoded) or deletes by key do not count. -1 when nothing
+   * clashes.
    */
   private async indexedClash(
     table: Table,
     snapshot: Snapshot,
     group: IndexGroup,
-    batch: pl.DataFrame,
+    encoded: readonly string[],
+    batchKeys: readonly string[],
     files: readonly LiveFile[],
     deletedKeys: readonly Key[],
     deletedWhere: readonly pl.Expr[],
-  ): Promise<pl.DataFrame | undefined> {
+  ): Promise<number> {
     this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
     const codec = this.keyCodec
-    const encoded = group.codec.encodeFrame(batch)
-    const replaced = new Set([...codec.encodeFrame(batch), ...deletedKeys.map((k) => codec.encode(k))])
+    const replaced = new Set([...batchKeys, ...deletedKeys.map((k) => codec.encode(k))])
     const clashes: FileMatch[] = []
     for (const m of await this.indexes.lookup(table, snapshot, group, encoded, files)) {
       const keep = m.keys.flatMap((k, i) => (replaced.has(k) ? [] : [i]))
@@ -727,7 +812,7 @@ export class Repository<T extends object> {
       })
     }
     let value = clashes[0]?.values[0]
-    if (value === undefined) return undefined
+    if (value === undefined) return -1
     if (deletedWhere.length > 0) {
       let stored = await this.indexes.scanMatches(table, snapshot, clashes)
       // As the table deletes them: rows for which a predicate is null stay.
@@ -737,35 +822,19 @@ export class Repository<T extends object> {
         .limit(1)
         .collect()
       value = group.codec.encodeFrame(left)[0]
-      if (value === undefined) return undefined
+      if (value === undefined) return -1
     }
-    return batch.slice(Math.max(0, encoded.indexOf(value)), 1)
+    return Math.max(0, encoded.indexOf(value))
   }
 }
 
-/**
- * For batches up to `maxValues` rows: `in` predicates on the unique columns, so files whose statistics exclude the
- * values are skipped. Default MAX_PRUNED_VALUES.
- */
-function uniquePruning(
+/** uniquePruning of a frame's rows (at most `maxValues`; default MAX_PRUNED_VALUES). */
+function framePruning(
   batch: pl.DataFrame,
   fields: readonly FieldIR[],
   maxValues = MAX_PRUNED_VALUES,
 ): ColumnPredicate[] {
-  if (batch.height > maxValues) return []
-  const out: ColumnPredicate[] = []
-  for (const f of fields) {
-    if (
-      f.type.kind !== 'enum' &&
-      !(f.type.kind === 'scalar' && ['Int', 'BigInt', 'String'].includes(f.type.name))
-    )
-      continue
-    const values = [
-      ...new Set(Array.from(valuesFromSeries(f, batch.getColumn(f.column)))),
-    ] as PredicateValue[]
-    out.push({ column: f.column, op: 'in', values })
-  }
-  return out
+  return uniquePruning(fields, batch.height, (f) => valuesFromSeries(f, batch.getColumn(f.column)), maxValues)
 }
 
 /** Name of the row number column while a lazy window skips its offset (`__`: never a stored column). */
@@ -788,8 +857,7 @@ function countMatches(matches: readonly FileMatch[]): number {
 }
 
 function firstValue(df: pl.DataFrame, fields: readonly FieldIR[]): unknown {
-  const values = fields.map((f) => df.getColumn(f.column).get(0))
-  return values.length === 1 ? values[0] : values.map(String).join(', ')
+  return clashValue(fields.map((f) => df.getColumn(f.column).get(0)))
 }
 
 /** A Map key for a primary-key value (1 and 1n are the same key). */
