@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib'
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import type { AppTxn, ProtocolAction, TableMetadata } from './log-entry.js'
-import type { CheckpointData, CheckpointFile } from './table-state.js'
+import { type CheckpointData, type CheckpointFile, decodeUtf8 } from './table-state.js'
 
 /**
  * pf's checkpoint cache file (`_pf/checkpoints/<v>.checkpoint.json`): a header line naming the table, the version,
@@ -33,7 +33,6 @@ interface CacheHeader {
 /** The fields of a file other than the columns', kept only where a file has them. */
 interface FileRest {
   readonly partitionValues?: Readonly<Record<string, string | null>>
-  readonly modificationTime?: number
   readonly deletionVector?: DeltaDeletionVector
   readonly deleted?: readonly string[]
 }
@@ -45,7 +44,9 @@ interface FileColumns {
   readonly numRows: readonly number[]
   /** Bytes of each file's statistics line (the lines after the body's first, newline excluded). */
   readonly statsBytes: readonly number[]
-  readonly checksum: readonly (string | null)[]
+  /** A `crc32:` checksum as the number of its hex digits (numbers parse faster than 10,000 short strings). */
+  readonly checksum: readonly (number | string | null)[]
+  readonly modificationTime: readonly (number | null)[]
   readonly version: readonly number[]
   readonly deletedRows: readonly number[]
   /** 0 for a file with none of the rest. */
@@ -71,13 +72,24 @@ function crcHex(bytes: Uint8Array): string {
   return crc32(bytes).toString(16).padStart(8, '0')
 }
 
+const CRC32 = /^crc32:[0-9a-f]{8}$/
+
+/** A data file's checksum as the cache stores it: `crc32:` checksums as numbers, any other text as it is. */
+function checksumValue(checksum: string | undefined): number | string | null {
+  if (checksum === undefined) return null
+  return CRC32.test(checksum) ? Number.parseInt(checksum.slice(6), 16) : checksum
+}
+
+function checksumText(value: number | string): string {
+  return typeof value === 'string' ? value : `crc32:${value.toString(16).padStart(8, '0')}`
+}
+
 function restOf(file: CheckpointFile): FileRest | 0 {
-  const { partitionValues, modificationTime, deletionVector } = file.add
+  const { partitionValues, deletionVector } = file.add
   const partitioned = Object.keys(partitionValues).length > 0
-  if (!partitioned && modificationTime === undefined && !deletionVector && file.deleted.length === 0) return 0
+  if (!partitioned && !deletionVector && file.deleted.length === 0) return 0
   return {
     ...(partitioned ? { partitionValues } : {}),
-    ...(modificationTime !== undefined ? { modificationTime } : {}),
     ...(deletionVector ? { deletionVector } : {}),
     ...(file.deleted.length > 0 ? { deleted: file.deleted } : {}),
   }
@@ -88,14 +100,15 @@ export function encodeCheckpointCache(data: CheckpointData): Uint8Array {
   const stats = data.files.map((f) => {
     const s = f.add.stats
     const json = 'columnsJson' in s ? s.columnsJson : JSON.stringify(s.columns)
-    return typeof json === 'string' ? Buffer.from(json, 'utf8') : json
+    return Buffer.from(typeof json === 'string' ? json : decodeUtf8(json), 'utf8')
   })
   const files: FileColumns = {
     path: data.files.map((f) => f.add.path),
     size: data.files.map((f) => f.add.size),
     numRows: data.files.map((f) => f.add.stats.numRows),
     statsBytes: stats.map((b) => b.byteLength),
-    checksum: data.files.map((f) => f.add.checksum ?? null),
+    checksum: data.files.map((f) => checksumValue(f.add.checksum)),
+    modificationTime: data.files.map((f) => f.add.modificationTime ?? null),
     version: data.files.map((f) => f.version),
     deletedRows: data.files.map((f) => f.deletedRows),
     rest: data.files.map(restOf),
@@ -133,6 +146,7 @@ function filesOf(columns: FileColumns, stats: Buffer): CheckpointFile[] {
     columns.numRows,
     columns.statsBytes,
     columns.checksum,
+    columns.modificationTime,
     columns.version,
     columns.deletedRows,
     columns.rest,
@@ -153,10 +167,11 @@ function filesOf(columns: FileColumns, stats: Buffer): CheckpointFile[] {
       path: columns.path[i] as string,
       size: columns.size[i] as number,
       partitionValues: rest?.partitionValues ?? NO_PARTITION_VALUES,
-      stats: { numRows: columns.numRows[i] as number, columnsJson: stats.subarray(at + 1, end) },
+      stats: { numRows: columns.numRows[i] as number, columnsJson: { bytes: stats, start: at + 1, end } },
     }
-    if (checksum) add.checksum = checksum
-    if (rest?.modificationTime !== undefined) add.modificationTime = rest.modificationTime
+    if (checksum !== null && checksum !== undefined) add.checksum = checksumText(checksum)
+    const modificationTime = columns.modificationTime[i]
+    if (modificationTime !== null && modificationTime !== undefined) add.modificationTime = modificationTime
     if (rest?.deletionVector) add.deletionVector = rest.deletionVector
     files[i] = {
       add,

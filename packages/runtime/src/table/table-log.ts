@@ -432,12 +432,15 @@ export class TableLog {
    * checkpoint of this table whose commit is gone proves the log was truncated: TableCorruptError, never a rollback.
    */
   private async checkpointStart(version: number): Promise<TableState | undefined> {
+    // The entries are read while the checkpoint is (an open waits for both); unused when it is not usable.
+    const entries = Promise.all([this.readEntry(version), this.readEntry(0)])
+    entries.catch(() => undefined)
     const state = await this.readCheckpoint(version).catch((error: unknown) => {
       if (error instanceof TableCorruptError || isNotFound(error)) return undefined
       throw error
     })
     if (!state) return undefined
-    const [entry, first] = await Promise.all([this.readEntry(version), this.readEntry(0)])
+    const [entry, first] = await entries
     if (first?.metadata?.id !== state.metadata.id) return undefined
     if (!entry) {
       const file = this.checkpointPath(version)

@@ -52,7 +52,14 @@ export interface TableState {
  */
 export interface CheckpointStats {
   readonly numRows: number
-  readonly columnsJson: string | Uint8Array
+  readonly columnsJson: string | TextSpan
+}
+
+/** UTF-8 text in a range of bytes (a statistics line of a cache file, not decoded until used). */
+export interface TextSpan {
+  readonly bytes: Uint8Array
+  readonly start: number
+  readonly end: number
 }
 
 /** A file of a checkpoint. `stats` is `CheckpointStats` since checkpoints are read lazily; older ones hold `FileStats`. */
@@ -83,12 +90,12 @@ const NO_KEYS: ReadonlySet<string> = new Set()
  * The JSON text is kept (private) and written back as it was by the next checkpoint.
  */
 class LazyFileStats implements FileStats {
-  #json: string | Uint8Array
+  #json: string | TextSpan
   readonly #invalid: (detail: string) => Error
   #columns: Readonly<Record<string, ColumnStats>> | undefined
   constructor(
     readonly numRows: number,
-    json: string | Uint8Array,
+    json: string | TextSpan,
     /** The error for statistics that do not parse or validate (names the checkpoint). */
     invalid: (detail: string) => Error,
   ) {
@@ -117,9 +124,9 @@ class LazyFileStats implements FileStats {
   }
 }
 
-/** UTF-8 text of bytes (a cache file's, checked by its CRC-32 when read). */
-function decodeUtf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+/** The text of a span (a cache file's bytes, checked by its CRC-32 when read). */
+export function decodeUtf8({ bytes, start, end }: TextSpan): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end)
 }
 
 function checkpointStats(stats: FileStats): CheckpointStats {
@@ -269,6 +276,7 @@ export function fromCheckpoint(
   tombstones: TombstoneSet,
 ): TableState {
   const files = new Map<string, LiveFile>()
+  let rows = 0
   for (const f of data.files) {
     // The parsed objects are this function's own: they become the live files in place (fewer allocations).
     const stats = f.add.stats
@@ -278,6 +286,7 @@ export function fromCheckpoint(
     const live = f as unknown as { deleted: ReadonlySet<string> | string[] }
     live.deleted = f.deleted.length === 0 ? NO_KEYS : new Set(f.deleted)
     files.set(f.add.path, f as unknown as LiveFile)
+    rows += stats.numRows - f.deletedRows
   }
   return {
     version: data.version,
@@ -285,7 +294,7 @@ export function fromCheckpoint(
     protocol: data.protocol,
     metadata: data.metadata,
     files,
-    rows: countRows(files.values()),
+    rows,
     ...(data.appTxns?.length ? { appTxns: new Map(data.appTxns.map((t) => [t.appId, t])) } : {}),
     tombstones,
   }
