@@ -61,8 +61,9 @@ describe("pf's checkpoint cache file", () => {
 
   it("a cache whose file list was damaged (a data file's checksum) is ignored: the rows read as written", async () => {
     const text = await readFile(cacheFile(), 'latin1')
-    const checksum = /crc32:[0-9a-f]{8}/.exec(text.slice(text.indexOf('\n')))?.[0] as string
-    await editCache(checksum, `${checksum.slice(0, -1)}${checksum.endsWith('0') ? '1' : '0'}`)
+    const checksums = /"checksum":\[(\d)/.exec(text)?.[0] as string
+    const digit = checksums.at(-1) === '1' ? '2' : '1'
+    await editCache(checksums, `${checksums.slice(0, -1)}${digit}`)
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21, 30, 31])
   })
 
