@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib'
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import type { AppTxn, ProtocolAction, TableMetadata } from './log-entry.js'
-import { type CheckpointData, type CheckpointFile, decodeUtf8 } from './table-state.js'
+import { type CheckpointData, type CheckpointFile, statsInBytes } from './table-state.js'
 
 /**
  * pf's checkpoint cache file (`_pf/checkpoints/<v>.checkpoint.json`): a header line naming the table, the version,
@@ -100,7 +100,7 @@ export function encodeCheckpointCache(data: CheckpointData): Uint8Array {
   const stats = data.files.map((f) => {
     const s = f.add.stats
     const json = 'columnsJson' in s ? s.columnsJson : JSON.stringify(s.columns)
-    return Buffer.from(typeof json === 'string' ? json : decodeUtf8(json), 'utf8')
+    return Buffer.from(json, 'utf8')
   })
   const files: FileColumns = {
     path: data.files.map((f) => f.add.path),
@@ -139,7 +139,7 @@ const NO_PARTITION_VALUES: Readonly<Record<string, string | null>> = Object.free
 const NO_DELETED: string[] = []
 
 /** The files of the columns; `stats`: the body after its JSON line, each file's statistics line in turn. */
-function filesOf(columns: FileColumns, stats: Buffer): CheckpointFile[] {
+function filesOf(columns: FileColumns, stats: Buffer, invalid: (detail: string) => Error): CheckpointFile[] {
   const n = columns.path.length
   const lengths = [
     columns.size,
@@ -167,7 +167,7 @@ function filesOf(columns: FileColumns, stats: Buffer): CheckpointFile[] {
       path: columns.path[i] as string,
       size: columns.size[i] as number,
       partitionValues: rest?.partitionValues ?? NO_PARTITION_VALUES,
-      stats: { numRows: columns.numRows[i] as number, columnsJson: { bytes: stats, start: at + 1, end } },
+      stats: statsInBytes(columns.numRows[i] as number, stats, at + 1, end, invalid),
     }
     if (checksum !== null && checksum !== undefined) add.checksum = checksumText(checksum)
     const modificationTime = columns.modificationTime[i]
@@ -187,10 +187,15 @@ function filesOf(columns: FileColumns, stats: Buffer): CheckpointFile[] {
 }
 
 /**
- * Reads a cache file of `version`: checked by its header (layout, version, length, CRC-32 of the body, and the
+ * Reads a cache file of `version` (`invalid`: the error for statistics found broken when a query parses them):
+ * checked by its header (layout, version, length, CRC-32 of the body, and the
  * body's table id) and then used without validating each action, since pf wrote it; any mismatch is refused.
  */
-export function decodeCheckpointCache(bytes: Uint8Array, version: number): CacheFileRead {
+export function decodeCheckpointCache(
+  bytes: Uint8Array,
+  version: number,
+  invalid: (detail: string) => Error,
+): CacheFileRead {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const newline = buffer.indexOf(NEWLINE)
   if (newline < 0) return { kind: 'unchecked', text: buffer.toString('utf8') }
@@ -225,7 +230,7 @@ export function decodeCheckpointCache(bytes: Uint8Array, version: number): Cache
     const { files, ...rest } = parsed
     return {
       kind: 'checked',
-      data: { ...rest, files: filesOf(files, body.subarray(json < 0 ? body.byteLength : json)) },
+      data: { ...rest, files: filesOf(files, body.subarray(json < 0 ? body.byteLength : json), invalid) },
     }
   } catch (error) {
     return { kind: 'refused', problem: `the body does not decode: ${(error as Error).message}` }

@@ -397,11 +397,12 @@ export class TableLog {
     const cached = this.checkpoints.get(version)
     if (cached) return cached
     const file = this.checkpointPath(version)
-    const data = this.cacheData(await this.fs.readFile(file), file, version)
+    const invalid = (detail: string) => new TableCorruptError(this.table, file, version, detail)
+    const data = this.cacheData(await this.fs.readFile(file), file, version, invalid)
     const tableId = data.metadata.id
     const state = fromCheckpoint(
       data,
-      (detail) => new TableCorruptError(this.table, file, version, detail),
+      invalid,
       TombstoneSet.loading(() => this.cachedTombstones(version, tableId)),
     )
     if (this.checkpoints.size >= 8) this.checkpoints.clear()
@@ -413,8 +414,13 @@ export class TableLog {
    * A cache file's checkpoint data: checked by its header (then not validated again: pf wrote it), or validated
    * action by action when it is of the older layout; TableCorruptError when it is neither.
    */
-  private cacheData(bytes: Uint8Array, file: string, version: number): CheckpointData {
-    const read = decodeCheckpointCache(bytes, version)
+  private cacheData(
+    bytes: Uint8Array,
+    file: string,
+    version: number,
+    invalid: (detail: string) => Error,
+  ): CheckpointData {
+    const read = decodeCheckpointCache(bytes, version, invalid)
     if (read.kind === 'refused') throw new TableCorruptError(this.table, file, version, read.problem)
     if (read.kind === 'checked') return read.data
     const checked = checkCheckpoint(this.parse(bytes, file, version), version)

@@ -46,20 +46,10 @@ export interface TableState {
   readonly tombstones?: TombstoneSet
 }
 
-/**
- * A data file's statistics as a checkpoint stores them: the per-column part as JSON text (or its UTF-8 bytes in
- * the cache file read), parsed when used.
- */
+/** A data file's statistics as a checkpoint stores them: the per-column part as JSON text, parsed when used. */
 export interface CheckpointStats {
   readonly numRows: number
-  readonly columnsJson: string | TextSpan
-}
-
-/** UTF-8 text in a range of bytes (a statistics line of a cache file, not decoded until used). */
-export interface TextSpan {
-  readonly bytes: Uint8Array
-  readonly start: number
-  readonly end: number
+  readonly columnsJson: string
 }
 
 /** A file of a checkpoint. `stats` is `CheckpointStats` since checkpoints are read lazily; older ones hold `FileStats`. */
@@ -90,17 +80,24 @@ const NO_KEYS: ReadonlySet<string> = new Set()
  * The JSON text is kept (private) and written back as it was by the next checkpoint.
  */
 class LazyFileStats implements FileStats {
-  #json: string | TextSpan
+  /** The JSON text, or the UTF-8 bytes it is in (from `start` to `end`) until first used. */
+  #json: string | Uint8Array
+  readonly #start: number
+  readonly #end: number
   readonly #invalid: (detail: string) => Error
   #columns: Readonly<Record<string, ColumnStats>> | undefined
   constructor(
     readonly numRows: number,
-    json: string | TextSpan,
+    json: string | Uint8Array,
     /** The error for statistics that do not parse or validate (names the checkpoint). */
     invalid: (detail: string) => Error,
+    start = 0,
+    end = 0,
   ) {
     this.#json = json
     this.#invalid = invalid
+    this.#start = start
+    this.#end = end
   }
   get columns(): Readonly<Record<string, ColumnStats>> {
     if (this.#columns === undefined) {
@@ -119,14 +116,26 @@ class LazyFileStats implements FileStats {
   }
   /** The per-column statistics as JSON text. */
   get json(): string {
-    if (typeof this.#json !== 'string') this.#json = decodeUtf8(this.#json)
+    if (typeof this.#json !== 'string') {
+      const b = this.#json
+      this.#json = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', this.#start, this.#end)
+    }
     return this.#json
   }
 }
 
-/** The text of a span (a cache file's bytes, checked by its CRC-32 when read). */
-export function decodeUtf8({ bytes, start, end }: TextSpan): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end)
+/**
+ * Statistics whose per-column JSON is the UTF-8 bytes `bytes[start, end)` (a cache file's, checked by its CRC-32),
+ * decoded and parsed on first use; `invalid` makes the error for statistics that do not parse or validate.
+ */
+export function statsInBytes(
+  numRows: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  invalid: (detail: string) => Error,
+): FileStats {
+  return new LazyFileStats(numRows, bytes, invalid, start, end)
 }
 
 function checkpointStats(stats: FileStats): CheckpointStats {

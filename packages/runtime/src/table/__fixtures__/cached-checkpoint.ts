@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { decodeCheckpointCache } from '../checkpoint-cache-file.js'
-import { type CheckpointStats, decodeUtf8 } from '../table-state.js'
 
 /**
  * A cached checkpoint file as the older layout's JSON object (files as objects, statistics as text), for tests
@@ -10,12 +9,12 @@ import { type CheckpointStats, decodeUtf8 } from '../table-state.js'
  */
 export async function readCachedCheckpoint(file: string): Promise<Record<string, unknown>> {
   const version = Number.parseInt(basename(file), 10)
-  const read = decodeCheckpointCache(await readFile(file), version)
+  const read = decodeCheckpointCache(await readFile(file), version, (detail) => new Error(detail))
   if (read.kind === 'unchecked') return JSON.parse(read.text) as Record<string, unknown>
   if (read.kind === 'refused') throw new Error(`${file}: ${read.problem}`)
   const files = read.data.files.map((f) => {
-    const { columnsJson } = f.add.stats as CheckpointStats
-    const text = typeof columnsJson === 'string' ? columnsJson : decodeUtf8(columnsJson)
+    const stats = f.add.stats
+    const text = 'columnsJson' in stats ? stats.columnsJson : JSON.stringify(stats.columns)
     return { ...f, add: { ...f.add, stats: { numRows: f.add.stats.numRows, columnsJson: text } } }
   })
   return { ...read.data, files }
