@@ -65,7 +65,7 @@ interface CacheBody {
 /** A cache file read: its data (checked by its header), a file of the older layout (unchecked), or why it is refused. */
 export type CacheFileRead =
   | { readonly kind: 'checked'; readonly data: CheckpointData }
-  | { readonly kind: 'unchecked'; readonly text: string }
+  | { readonly kind: 'unchecked' }
   | { readonly kind: 'refused'; readonly problem: string }
 
 function crcHex(bytes: Uint8Array): string {
@@ -198,7 +198,7 @@ export function decodeCheckpointCache(
 ): CacheFileRead {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const newline = buffer.indexOf(NEWLINE)
-  if (newline < 0) return { kind: 'unchecked', text: buffer.toString('utf8') }
+  if (newline < 0) return { kind: 'unchecked' }
   let header: Partial<CacheHeader>
   try {
     header = JSON.parse(buffer.toString('utf8', 0, newline)) as Partial<CacheHeader>

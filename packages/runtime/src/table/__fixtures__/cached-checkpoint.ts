@@ -9,8 +9,9 @@ import { decodeCheckpointCache } from '../checkpoint-cache-file.js'
  */
 export async function readCachedCheckpoint(file: string): Promise<Record<string, unknown>> {
   const version = Number.parseInt(basename(file), 10)
-  const read = decodeCheckpointCache(await readFile(file), version, (detail) => new Error(detail))
-  if (read.kind === 'unchecked') return JSON.parse(read.text) as Record<string, unknown>
+  const bytes = await readFile(file)
+  const read = decodeCheckpointCache(bytes, version, (detail) => new Error(detail))
+  if (read.kind === 'unchecked') return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
   if (read.kind === 'refused') throw new Error(`${file}: ${read.problem}`)
   const files = read.data.files.map((f) => {
     const stats = f.add.stats
