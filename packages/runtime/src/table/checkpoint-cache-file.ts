@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib'
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
+import { checksumOfCrc, crcOfChecksum } from './file-checksum.js'
 import type { AppTxn, ProtocolAction, TableMetadata } from './log-entry.js'
 import { type CheckpointData, type CheckpointFile, statsInBytes } from './table-state.js'
 
@@ -72,16 +73,14 @@ function crcHex(bytes: Uint8Array): string {
   return crc32(bytes).toString(16).padStart(8, '0')
 }
 
-const CRC32 = /^crc32:[0-9a-f]{8}$/
-
 /** A data file's checksum as the cache stores it: `crc32:` checksums as numbers, any other text as it is. */
 function checksumValue(checksum: string | undefined): number | string | null {
   if (checksum === undefined) return null
-  return CRC32.test(checksum) ? Number.parseInt(checksum.slice(6), 16) : checksum
+  return crcOfChecksum(checksum) ?? checksum
 }
 
 function checksumText(value: number | string): string {
-  return typeof value === 'string' ? value : `crc32:${value.toString(16).padStart(8, '0')}`
+  return typeof value === 'string' ? value : checksumOfCrc(value)
 }
 
 function restOf(file: CheckpointFile): FileRest | 0 {

@@ -1,4 +1,5 @@
 import { deletionVectorShape, partitionValuesShape } from '../delta/delta-log-codec.js'
+import { FILE_CHECKSUM } from './file-checksum.js'
 import type { ColumnStats } from './file-stats.js'
 import type { OperationName, TableMetadata, TxnRef } from './log-entry.js'
 import {
@@ -105,7 +106,7 @@ const checkpointStats = object({ numRows: count, columnsJson: string })
 
 /** A data file's checksum: `crc32:` and 8 lower-case hex digits (see `file-checksum.ts`). */
 const checksum = refine(string, (v: string) =>
-  /^crc32:[0-9a-f]{8}$/.test(v) ? undefined : `expected "crc32:" and 8 hex digits, got ${JSON.stringify(v)}`,
+  FILE_CHECKSUM.test(v) ? undefined : `expected "crc32:" and 8 hex digits, got ${JSON.stringify(v)}`,
 )
 
 const addFields = {
