@@ -1,6 +1,8 @@
 // Small helpers shared by the benchmarks: timing, RSS sampling, results files.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** Runs fn `runs` times (after one warm-up unless warm=false) and returns the median milliseconds. */
 export async function timeMedian(fn, { runs = 3, warm = true } = {}) {
@@ -55,4 +57,7 @@ export function writeResults(path, title, lines) {
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()
   writeFileSync(path, `${text}\n`)
+  // The lint step formats Markdown tables (column padding): results files are written as it would write them.
+  const biome = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'biome')
+  execFileSync(biome, ['format', '--write', path], { stdio: 'ignore' })
 }
