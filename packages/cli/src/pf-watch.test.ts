@@ -21,7 +21,9 @@ describe('pf generate --watch (the real binary)', () => {
     const output = collectOutput(child)
     const ended = exited(child)
     const shown = () => `stdout:\n${output.stdout}\nstderr:\n${output.stderr}`
-    const gen = () => readdir(project.path('gen')).catch(() => [] as string[])
+    // The generator writes each file as a temp file then renames it: count only finished files.
+    const gen = async () =>
+      (await readdir(project.path('gen')).catch(() => [] as string[])).filter((f) => !f.includes('.pf-tmp-'))
     const wait = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>) =>
       waitFor(what, check, DEADLINE, shown)
     try {
@@ -34,7 +36,8 @@ describe('pf generate --watch (the real binary)', () => {
 
       const tag = 'entity Tag @storage("tags") {\n  id Int @id\n  label String\n}\n'
       await writeFile(project.path('schema.pfschema'), `${BLOG_SCHEMA}\n${tag}`)
-      await wait('output for the added entity', async () => (await gen()).length > before)
+      await wait('output for the added entity', async () => (await gen()).includes('tag.ts'))
+      expect((await gen()).length).toBeGreaterThan(before)
       expect(await readFile(project.path('gen/tag.ts'), 'utf8')).toContain('label')
 
       await writeFile(project.path('schema.pfschema'), `${BLOG_SCHEMA}\n${tag.replace('String', 'Strin')}`)
