@@ -79,6 +79,36 @@ export interface DeltaSchemaOptions {
   readonly textStored?: ReadonlySet<string>
   /** Field name → the identity high-water mark of an autoincrement field (see delta-identity.ts); absent: none yet. */
   readonly identityHighWaterMarks?: ReadonlyMap<string, bigint>
+  /**
+   * Int/Float field names → the narrower Delta type their column keeps (another writer's table pf adopted: Spark's
+   * `INT`, `SMALLINT`, `TINYINT`, `FLOAT`). Default: none (Int is `long`, Float `double`).
+   */
+  readonly narrowStored?: Readonly<Record<string, NarrowDeltaType>>
+  /** Required field names whose column stays `nullable: true` (an adopted table's; pf enforces non-null). Default none. */
+  readonly nullableStored?: ReadonlySet<string>
+}
+
+/**
+ * Delta types narrower than pf's Int (`long`) and Float (`double`) that a column of an adopted table keeps: data
+ * files store them as Parquet INT32 (annotated INT(32/16/8, signed)) and FLOAT.
+ */
+export type NarrowDeltaType = 'integer' | 'short' | 'byte' | 'float'
+
+/** The values a narrow Delta type holds (PROTOCOL.md "Primitive Types": 4-, 2-, 1-byte signed integers; 4-byte float). */
+export const NARROW_DELTA_RANGES: Readonly<
+  Record<NarrowDeltaType, { readonly min: number; readonly max: number }>
+> = {
+  integer: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+  short: { min: -(2 ** 15), max: 2 ** 15 - 1 },
+  byte: { min: -(2 ** 7), max: 2 ** 7 - 1 },
+  // The largest finite 32-bit float; a larger double would be stored as infinity.
+  float: { min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
+}
+
+/** The pf field type a narrow Delta type may keep: Int for the integers, Float for `float`. */
+function narrowsField(type: FieldType, narrow: NarrowDeltaType): boolean {
+  if (type.kind !== 'scalar') return false
+  return narrow === 'float' ? type.name === 'Float' : type.name === 'Int'
 }
 
 export interface DeltaSchema {
@@ -151,6 +181,12 @@ export function deltaJsonText(value: DeltaJson | DeltaStructType | DeltaDataType
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${deltaJsonText(v)}`).join(',')}}`
 }
 
+/** The narrow Delta type a field's column keeps (`options.narrowStored`), when it is one the field's type allows. */
+function narrowOf(field: FieldIR, options: DeltaSchemaOptions): NarrowDeltaType | undefined {
+  const narrow = options.narrowStored?.[field.name]
+  return narrow !== undefined && narrowsField(field.type, narrow) ? narrow : undefined
+}
+
 /**
  * The Delta schema of an entity's table: one field per pf field, named by its storage column, in field order
  * (partition columns included, as the spec wants). Required fields are `nullable: false`; autoincrement fields are
@@ -166,11 +202,13 @@ export function deltaSchemaFor(
   const fields = entity.fields.map(
     (field): DeltaStructField => ({
       name: field.column,
-      type: deltaTypeFor(
-        field.type,
-        isDecimalOrBytes(field.type) && (options.textStored?.has(field.name) ?? false),
-      ),
-      nullable: field.optional,
+      type:
+        narrowOf(field, options) ??
+        deltaTypeFor(
+          field.type,
+          isDecimalOrBytes(field.type) && (options.textStored?.has(field.name) ?? false),
+        ),
+      nullable: field.optional || (options.nullableStored?.has(field.name) ?? false),
       metadata: fieldMetadata(field, options),
     }),
   )
@@ -337,4 +375,32 @@ export function deltaDecimalOf(type: DeltaDataType): { precision: number; scale:
   if (typeof type !== 'string') return undefined
   const match = DECIMAL_RE.exec(type)
   return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined
+}
+
+/**
+ * What an adopted table's columns keep where pf's mapping would differ (PROTOCOL.md "Consistency Between Table
+ * Metadata and Data Files": a column keeps its type): Int/Float fields whose column is a narrow type, and required
+ * fields whose column is nullable. What `deltaSchemaFor`'s `narrowStored`/`nullableStored` take, so the schema pf
+ * writes is the table's. Fields are matched by storage column; empty for a table pf created.
+ */
+export function keptColumnShapes(
+  entity: EntityIR,
+  schema: DeltaStructType,
+): { narrowStored: Record<string, NarrowDeltaType>; nullableStored: Set<string> } {
+  const byName = new Map(schema.fields.map((f) => [f.name, f]))
+  const narrowStored: Record<string, NarrowDeltaType> = {}
+  const nullableStored = new Set<string>()
+  for (const field of entity.fields) {
+    const column = byName.get(field.column)
+    if (!column) continue
+    const type = column.type
+    if (
+      typeof type === 'string' &&
+      type in NARROW_DELTA_RANGES &&
+      narrowsField(field.type, type as NarrowDeltaType)
+    )
+      narrowStored[field.name] = type as NarrowDeltaType
+    if (!field.optional && column.nullable) nullableStored.add(field.name)
+  }
+  return { narrowStored, nullableStored }
 }

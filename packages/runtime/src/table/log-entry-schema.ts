@@ -88,6 +88,8 @@ const metadata = object({
     object({ maxColumnId: count, columns: record(object({ id: count, physicalName: nonEmpty })) }),
   ),
   textStoredFields: optional(names),
+  narrowStoredFields: optional(record(oneOf(['integer', 'short', 'byte', 'float']))),
+  nullableStoredFields: optional(names),
   deltaConfiguration: optional(record(string)),
   identityHighWaterMarks: optional(
     record(

@@ -1,4 +1,5 @@
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
+import type { NarrowDeltaType } from '../delta/delta-schema.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import type { FileStats } from './file-stats.js'
 
@@ -76,6 +77,13 @@ export interface TableMetadata {
    * bytes storage, until every file is rewritten (see text-stored-fields.ts). Absent: none.
    */
   readonly textStoredFields?: readonly string[]
+  /**
+   * Int/Float field names → the narrower Delta type (`integer`, `short`, `byte`, `float`) their column keeps: a table
+   * pf adopted, whose schema says so (see kept-column-shapes.ts). Absent: none (pf's own tables).
+   */
+  readonly narrowStoredFields?: Readonly<Record<string, NarrowDeltaType>>
+  /** Required field names whose column the table's schema keeps nullable (an adopted table's). Absent: none. */
+  readonly nullableStoredFields?: readonly string[]
   /**
    * `metaData.configuration` keys pf does not write itself (another writer's table properties, e.g. of a table pf
    * adopted): kept as they are in every `metaData` pf writes. Absent: none.
