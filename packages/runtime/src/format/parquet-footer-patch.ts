@@ -167,7 +167,7 @@ function dropMalformedChunkFields(root: TNode, changes: string[]): void {
 }
 
 /** The indexes of the top-level elements in a footer's depth-first schema list (each subtree skipped). */
-function topLevelIndexes(elements: readonly TNode[]): Set<number> {
+export function topLevelIndexes(elements: readonly TNode[]): Set<number> {
   const rootChildren = intOf(fieldOf(elements[0], 5)) ?? 0
   const topLevel = new Set<number>()
   let i = 1

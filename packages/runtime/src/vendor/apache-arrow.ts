@@ -20,6 +20,8 @@ export const {
   Map_,
   makeData,
   makeVector,
+  Message,
+  MessageReader,
   Precision,
   Schema,
   Struct,
