@@ -20,6 +20,11 @@ export class ThriftCompactReader {
   private pos = 0
   constructor(private readonly bytes: Uint8Array) {}
 
+  /** Bytes read so far (where the struct just read ends: a Parquet page's body follows its header). */
+  get offset(): number {
+    return this.pos
+  }
+
   private byte(): number {
     const b = this.bytes[this.pos++]
     if (b === undefined) throw new RangeError('unexpected end of Thrift data')
