@@ -51,6 +51,16 @@ export class ColumnMapping {
     return df.select(...df.columns.map((c) => pl.col(c).alias(this.stored(c))))
   }
 
+  /**
+   * Stored column → its Delta column id (`delta.columnMapping.id`), written as the Parquet field_id of every data
+   * file (PROTOCOL.md "Writer Requirements for Column Mapping"); undefined when the table has no column mapping.
+   */
+  fieldIds(): ReadonlyMap<string, number> | undefined {
+    const mapping = this.metadata.columnMapping
+    if (!mapping) return undefined
+    return new Map(Object.values(mapping.columns).map((entry) => [entry.physicalName, entry.id]))
+  }
+
   /** What a field reads from a file that lacks its stored column: the fill value, else null. */
   fill(field: FieldIR): pl.Expr {
     const value = this.fills[this.stored(field.column)]
