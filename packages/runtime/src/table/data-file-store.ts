@@ -21,14 +21,16 @@ import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
+import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
+import { withParquetFieldIds } from './parquet-field-ids.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
 import { partitionValueFill } from './partition-value-fill.js'
-import { polarsArrowSchema } from './polars-arrow-schema.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { smallFileStats } from './small-file-stats.js'
 import { encodeSmallParquet, type SmallColumn } from './small-parquet-writer.js'
+import { smallWriteLayout } from './small-write-layout.js'
 import type { SmallRows } from './small-rows.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
@@ -119,7 +121,7 @@ export class DataFileStore {
     tempPath: string,
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
-      const bytes = encodeParquet(df, 'zstd', { entity: this.storedEntity })
+      const bytes = this.withFieldIds(encodeParquet(df, 'zstd', { entity: this.storedEntity }))
       const writing = this.fs.writeFile(tempPath, bytes, { durable: false })
       let stats: FileStats
       let checksum: string
@@ -142,6 +144,12 @@ export class DataFileStore {
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(tempPath)
     return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+  }
+
+  /** A column-mapped table's Parquet bytes with each column's field id (parquet-field-ids.ts); others as they are. */
+  private withFieldIds(bytes: Uint8Array): Uint8Array {
+    const ids = this.mapping.fieldIds()
+    return ids === undefined ? bytes : withParquetFieldIds(bytes, ids, this.table)
   }
 
   /** Stored columns of a frame that have their field's table dtype (their footer statistics are the table's). */
@@ -177,8 +185,13 @@ export class DataFileStore {
    */
   async write(table: pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
     if (table.height === 0) return []
-    // Key and partition columns are never renamed, so the stored frame partitions by the same names.
-    const df = this.mapping.toStored(table)
+    // Key and partition columns are never renamed, so the stored frame partitions by the same names. An adopted
+    // table's narrow columns are checked and cast before any file is written (narrow-columns.ts).
+    const df = narrowedFrame(
+      this.mapping.toStored(table),
+      this.storedEntity,
+      this.metadata.narrowStoredFields,
+    )
     const partitionBy = this.metadata.partitionBy
     const parts = partitionBy.length > 0 ? df.partitionBy([...partitionBy], true) : [df]
     const adds: AddAction[] = []
@@ -227,22 +240,28 @@ export class DataFileStore {
 
   /**
    * A small insert (see small-rows.ts) written straight from its JS values as one Parquet file, its statistics
-   * computed from them: no polars frame. Tables that are not Parquet, or partitioned ones, write `frame()` through
-   * `write` instead. Durability as `write`.
+   * computed from them: no polars frame. Tables that are not Parquet, partitioned ones and adopted ones with narrow
+   * columns write `frame()` through `write` instead. Durability as `write`.
    */
   async writeSmall(small: SmallRows, frame: () => pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
     if (
       this.format.name !== 'parquet' ||
       this.metadata.partitionBy.length > 0 ||
-      small.height > this.maxRowsPerFile
+      small.height > this.maxRowsPerFile ||
+      this.metadata.narrowStoredFields !== undefined
     )
       return this.write(frame(), written)
+    // Small files have the table's other files' schema (small-write-layout.ts), else the frame path writes.
+    const layout = smallWriteLayout(this.storedEntity)
+    if (layout === undefined) return this.write(frame(), written)
     const columns: SmallColumn[] = small.columns.map((c) => ({
+      ...c.type,
       name: this.mapping.stored(c.field.column),
-      kind: c.kind,
       values: c.values,
     }))
-    const { bytes, ranges } = encodeSmallParquet(columns, small.height, this.arrowSchema())
+    const encoded = encodeSmallParquet(columns, small.height, layout)
+    const { ranges } = encoded
+    const bytes = this.withFieldIds(encoded.bytes)
     const stats = smallFileStats(this.storedEntity, small.height, ranges)
     const dirs = new Set<string>()
     const add = await this.place('', {}, written, dirs, async (tempPath) => {
@@ -252,14 +271,6 @@ export class DataFileStore {
     await this.flushAdds([add], dirs)
     return [add]
   }
-
-  /** The ARROW:schema polars writes for this table's stored schema (so polars reads small files as its own). */
-  private arrowSchema(): string | undefined {
-    this.arrowSchemaText ??= polarsArrowSchema(this.storedSchema)
-    return this.arrowSchemaText
-  }
-
-  private arrowSchemaText: string | undefined
 
   /** Starts (or waits for) the flush of newly written files, see `write`. */
   private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {

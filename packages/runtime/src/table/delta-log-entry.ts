@@ -28,6 +28,7 @@ import { ENGINE_INFO } from './engine-info.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import { foreignTableMetadata, refuseForeignTable } from './foreign-table-metadata.js'
 import { identityMarksByField, withDeltaIdentityMarks } from './identity-columns.js'
+import { withKeptColumnShapes } from './kept-column-shapes.js'
 import type {
   AddAction,
   AppTxn,
@@ -214,6 +215,8 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
       ...(mapping ? { columnMapping: mapping.fields } : {}),
       identityHighWaterMarks: identityMarksByField(metadata),
       textStored: new Set(metadata.textStoredFields),
+      ...(metadata.narrowStoredFields ? { narrowStored: metadata.narrowStoredFields } : {}),
+      ...(metadata.nullableStoredFields ? { nullableStored: new Set(metadata.nullableStoredFields) } : {}),
     }).schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,
@@ -261,7 +264,9 @@ function fromDeltaMetaData(meta: DeltaMetaData, source: CommitSource): TableMeta
   // Autoincrement fields are identity columns: their high-water marks live in the schema (other writers raise them).
   const marked = withDeltaIdentityMarks(mapped, meta.schemaString, source)
   // Avro tables from before bytes storage keep Decimal/Bytes text where their schema says string.
-  const stored = withDeltaTextStored(marked, meta.schemaString, source)
+  const text = withDeltaTextStored(marked, meta.schemaString, source)
+  // An adopted table's columns keep their narrow types and nullability (kept-column-shapes.ts).
+  const stored = withKeptColumnShapes(text, meta.schemaString, source)
   // Other writers' table properties (a table pf adopted, or set on a pf table by Spark) stay in what pf writes.
   const others = otherWritersConfiguration(config, stored)
   return Object.keys(others).length > 0 ? { ...stored, deltaConfiguration: others } : stored

@@ -1,0 +1,20 @@
+import { ParquetFrameError } from '../errors/pf-error.js'
+
+/** A value outside the range of the narrow type its column keeps (an adopted table's `integer` column). Nothing was written. */
+export class ColumnRangeError extends ParquetFrameError {
+  constructor(
+    /** `Entity.field` the value was meant for. */
+    readonly subject: string,
+    /** The value refused. */
+    readonly value: number,
+    /** The column's Delta type (`integer`, `short`, `byte`, `float`). */
+    readonly deltaType: string,
+    /** The smallest and largest value the column holds. */
+    readonly range: { readonly min: number; readonly max: number },
+  ) {
+    super(
+      'PF_COLUMN_RANGE',
+      `${subject}: ${value} does not fit the table's ${deltaType} column (${range.min} to ${range.max}); nothing was written`,
+    )
+  }
+}

@@ -1,0 +1,47 @@
+import type { CommitSource } from '../delta/delta-log-codec.js'
+import { keptColumnShapes, parseDeltaSchema } from '../delta/delta-schema.js'
+import { DeltaSchemaError } from '../delta/delta-schema-error.js'
+import { deltaFieldName } from './identity-columns.js'
+import type { TableMetadata } from './log-entry.js'
+import { TableCorruptError } from './table-errors.js'
+
+/**
+ * A table pf adopted keeps its columns as their writer declared them (Spark's `INT` is `integer`, its columns are
+ * nullable unless `NOT NULL`): the table's Delta schema is the one record of it, read back on every replay. pf
+ * writes such a column in its narrow type and checks each value fits (narrow-columns.ts), and holds a required
+ * field to non-null on its own writes while the schema keeps `nullable: true` (stricter than the table allows).
+ */
+
+/** The metadata with `narrowStoredFields` and `nullableStoredFields` as a `metaData.schemaString` says. */
+export function withKeptColumnShapes(
+  metadata: TableMetadata,
+  schemaString: string,
+  source: CommitSource,
+): TableMetadata {
+  let schema: ReturnType<typeof parseDeltaSchema>
+  try {
+    schema = parseDeltaSchema(schemaString, source.file)
+  } catch (error) {
+    if (!(error instanceof DeltaSchemaError)) throw error
+    throw new TableCorruptError(source.table, source.file, source.version, error.message, { cause: error })
+  }
+  return withShapesOf(metadata, schema)
+}
+
+/** The metadata with the kept shapes of `schema`'s columns (the Delta schema names fields as toDeltaMetaData does). */
+export function withShapesOf(
+  metadata: TableMetadata,
+  schema: ReturnType<typeof parseDeltaSchema>,
+): TableMetadata {
+  const { narrowStoredFields: _n, nullableStoredFields: _o, ...rest } = metadata
+  const named = {
+    ...metadata.entity,
+    fields: metadata.entity.fields.map((f) => ({ ...f, column: deltaFieldName(metadata, f.column) })),
+  }
+  const { narrowStored, nullableStored } = keptColumnShapes(named, schema)
+  return {
+    ...rest,
+    ...(Object.keys(narrowStored).length > 0 ? { narrowStoredFields: narrowStored } : {}),
+    ...(nullableStored.size > 0 ? { nullableStoredFields: [...nullableStored] } : {}),
+  }
+}
