@@ -7,14 +7,15 @@ import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 import { otherWritersConfiguration, toDeltaMetaData } from './delta-log-entry.js'
 import { foreignTableProblems } from './foreign-table-check.js'
 import { withDeltaIdentityMarks } from './identity-columns.js'
+import { withShapesOf } from './kept-column-shapes.js'
 import type { ProtocolAction, TableMetadata } from './log-entry.js'
 import { protocolOf } from './table-protocol.js'
 import type { TableState } from './table-state.js'
 
 /**
  * Plans the adoption of a Delta table another writer created: the pf metadata whose `metaData` action keeps the
- * table's id, schema (names, types, nullability, field metadata, order), partition columns and every configuration
- * key, or the problems that forbid it. Pure; the protocol's features are checked before (table-adoption.ts) and
+ * table's id, schema (names, types, nullability, field metadata, order: an Int field keeps an `integer` column, a
+ * required field a nullable one), partition columns and every configuration key, or the problems that forbid it. Pure; the protocol's features are checked before (table-adoption.ts) and
  * the stored rows after (adoption-row-check.ts).
  */
 
@@ -160,7 +161,8 @@ export function planAdoption(
     ...(state.metadata.columnMapping ? { columnMapping: state.metadata.columnMapping } : {}),
   }
   const source = { table: entity.name, file: 'the adopted metaData', version: state.version }
-  const marked = withDeltaIdentityMarks(base, meta.schemaString, source)
+  // Narrow column types and nullable columns of required fields stay as the table has them (kept-column-shapes.ts).
+  const marked = withShapesOf(withDeltaIdentityMarks(base, meta.schemaString, source), schema)
   const others = otherWritersConfiguration(configuration, marked)
   const metadata = Object.keys(others).length > 0 ? { ...marked, deltaConfiguration: others } : marked
   const kept = keptProblems(entity.name, meta, toDeltaMetaData(metadata))

@@ -3,7 +3,7 @@ import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 
 /**
  * Whether the rows another writer stored keep the rules pf holds its own rows to once it adopts the table: a
- * primary key present and unique, @unique values unique, enum values declared, Int values safe integers, Json
+ * primary key present and unique, required fields present (their columns may be nullable), @unique values unique, enum values declared, Int values safe integers, Json
  * values JSON. Pure over the table's rows read by its Delta schema (columns under the fields' column names).
  */
 
@@ -47,6 +47,13 @@ export function adoptionRowProblems(
     if (nulls > 0) problems.push(`${entity.name}.${field.name}: ${nulls} stored row(s) have no primary key`)
   }
   problems.push(...duplicateProblems(entity, rows, key, 'primary key'))
+  // Required fields over columns the table keeps nullable (Spark's default): pf reads no null into them.
+  for (const field of entity.fields) {
+    if (field.optional || field.isId || entity.primaryKey.includes(field.name)) continue
+    const nulls = rows.getColumn(field.column).nullCount()
+    if (nulls > 0)
+      problems.push(`${entity.name}.${field.name}: ${nulls} stored row(s) hold null, the field is required`)
+  }
   for (const field of entity.fields)
     if (field.unique && !field.isId) problems.push(...duplicateProblems(entity, rows, [field], '@unique'))
   for (const unique of entity.uniques)

@@ -1,10 +1,17 @@
-import { type DeltaDataType, type DeltaStructType, deltaTypeFor } from '../delta/delta-schema.js'
+import {
+  type DeltaDataType,
+  type DeltaStructType,
+  deltaTypeFor,
+  keptColumnShapes,
+  NARROW_DELTA_RANGES,
+} from '../delta/delta-schema.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 
 /**
  * Whether an entity fits a Delta table another writer created (Spark, delta-rs: no `pf.*` configuration): each
- * field a column of the Delta type pf stores it as (docs/types.md), nullable exactly when the field is optional,
- * every column a field, the same partition columns. Pure: the entity store and adoption turn the problems into
+ * field a column of the Delta type pf stores it as (docs/types.md) or a narrower one an Int/Float field keeps
+ * (`integer`, `short`, `byte`, `float`), nullable when the field is optional (a required field may keep a nullable
+ * column: pf writes no null into it), every column a field, the same partition columns. Pure: the entity store and adoption turn the problems into
  * their errors.
  */
 
@@ -16,6 +23,12 @@ export function deltaTypeText(type: DeltaDataType): string {
   return `struct<${type.fields.map((f) => `${f.name}:${deltaTypeText(f.type)}`).join(',')}>`
 }
 
+/** What to declare for a column of a narrow type (an Int or Float field keeps it). */
+function hintOf(actual: string): string {
+  if (!(actual in NARROW_DELTA_RANGES)) return ''
+  return actual === 'float' ? ' (a Float field keeps float)' : ` (an Int field keeps ${actual})`
+}
+
 /** One line per field or column that does not fit, naming `Entity.field` and the column; empty when it fits. */
 export function foreignTableProblems(
   entity: EntityIR,
@@ -24,6 +37,7 @@ export function foreignTableProblems(
 ): string[] {
   const problems: string[] = []
   const columns = new Map(schema.fields.map((f) => [f.name, f]))
+  const kept = keptColumnShapes(entity, schema)
   for (const field of entity.fields) {
     const at = `${entity.name}.${field.name}`
     const column = columns.get(field.column)
@@ -32,13 +46,14 @@ export function foreignTableProblems(
       continue
     }
     columns.delete(field.column)
-    const expected = deltaTypeText(deltaTypeFor(field.type, false))
+    const expected = kept.narrowStored[field.name] ?? deltaTypeText(deltaTypeFor(field.type, false))
     const actual = deltaTypeText(column.type)
     if (expected !== actual)
       problems.push(
-        `${at}: column ${field.column} is ${actual} in the Delta table, the field is stored as ${expected}`,
+        `${at}: column ${field.column} is ${actual} in the Delta table, the field is stored as ${expected}${hintOf(actual)}`,
       )
-    if (column.nullable !== field.optional)
+    // A required field over a nullable column is kept (pf writes no null; adoption checks the stored rows).
+    if (column.nullable !== field.optional && !kept.nullableStored.has(field.name))
       problems.push(
         `${at}: column ${field.column} is ${column.nullable ? 'nullable' : 'not nullable'}, the field is ${field.optional ? 'optional' : 'required'}`,
       )

@@ -1,0 +1,327 @@
+// A Delta table as Spark writes one by default (`CREATE TABLE t (id INT, ...)`: integer, short, byte and float
+// columns, every column nullable), its log written by hand and its Parquet file by DuckDB, adopted by an entity whose
+// key and required fields are non-null Int/Float: the table keeps its schema byte for byte, pf writes those columns
+// narrow (INT32, FLOAT) through create, update, delete and compaction, refuses a value a column cannot hold before
+// writing anything, and refuses to adopt stored nulls in key or required columns.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { parseSchema } from '@parquetframe/codegen'
+import {
+  Entity,
+  EntityRegistry,
+  openStore,
+  ParquetFrameError,
+  registerEntity,
+  TableAdoptionError,
+  withRegistry,
+} from '@parquetframe/runtime'
+import { describe, expect, it } from 'vitest'
+import { useOracleWorkspace } from './oracle-workspace.js'
+import { expectSameRowsAt } from './pf-agreement.js'
+
+const ws = useOracleWorkspace('pf-delta-adopt-spark-')
+
+const READING_SCHEMA = `
+entity Reading @storage("readings") {
+  id    Int @id
+  qty   Int
+  level Int?
+  ratio Float
+  label String
+}`
+
+class Reading extends Entity {
+  declare id: number
+  declare qty: number
+  declare level: number | null
+  declare ratio: number
+  declare label: string
+}
+
+/** Registers Reading stored in folder `name`, as generated code does. */
+function readingRegistry(name: string): EntityRegistry {
+  const parsed = parseSchema(READING_SCHEMA.replace('@storage("readings")', `@storage("${name}")`))
+  const entity = parsed.ir?.entities[0]
+  if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
+  const registry = new EntityRegistry()
+  const { enums } = parsed.ir
+  withRegistry(registry, () => registerEntity(Reading, entity, enums))
+  return registry
+}
+
+/** Spark's schemaString for `CREATE TABLE readings (id INT, qty SMALLINT, level TINYINT, ratio FLOAT, label STRING)`. */
+const SCHEMA_STRING =
+  '{"type":"struct","fields":[' +
+  '{"name":"id","type":"integer","nullable":true,"metadata":{}},' +
+  '{"name":"qty","type":"short","nullable":true,"metadata":{}},' +
+  '{"name":"level","type":"byte","nullable":true,"metadata":{}},' +
+  '{"name":"ratio","type":"float","nullable":true,"metadata":{}},' +
+  '{"name":"label","type":"string","nullable":true,"metadata":{}}]}'
+
+const ROWS = `SELECT * FROM (VALUES
+  (1::INTEGER, 10::SMALLINT, 1::TINYINT, 0.5::FLOAT, 'one'),
+  (2::INTEGER, -5::SMALLINT, NULL::TINYINT, 2.25::FLOAT, 'two'),
+  (2147483647::INTEGER, 32767::SMALLINT, (-128)::TINYINT, -1.5::FLOAT, 'max')
+) AS t(id, qty, level, ratio, label)`
+
+/** Writes version 0 of the table at `<ws>/<name>` as Spark does: one Parquet file of `rows`, a hand-written log. */
+async function sparkTable(name: string, rows = ROWS): Promise<string> {
+  const root = join(ws.dir, name)
+  await mkdir(join(root, '_delta_log'), { recursive: true })
+  const file = 'part-00000-5e1a4c3b-0000-4000-8000-000000000001-c000.snappy.parquet'
+  const duck = await (await DuckDBInstance.create(':memory:')).connect()
+  let numRecords: number
+  try {
+    await duck.run(`COPY (${rows}) TO '${join(root, file)}' (FORMAT parquet, COMPRESSION snappy)`)
+    const count = await duck.runAndReadAll(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(root, file)}')`,
+    )
+    numRecords = Number(count.getRowObjects()[0]?.n)
+  } finally {
+    duck.closeSync()
+  }
+  const size = (await readFile(join(root, file))).length
+  const actions = [
+    {
+      commitInfo: {
+        timestamp: 1_700_000_000_000,
+        operation: 'CREATE TABLE AS SELECT',
+        operationParameters: { isManaged: 'false', description: null, partitionBy: '[]', properties: '{}' },
+        isolationLevel: 'Serializable',
+        isBlindAppend: true,
+        engineInfo: 'Apache-Spark/3.5.0 Delta-Lake/3.1.0',
+      },
+    },
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    {
+      metaData: {
+        id: `5e1a4c3b-${name.length.toString(16).padStart(4, '0')}-4000-8000-000000000000`,
+        format: { provider: 'parquet', options: {} },
+        schemaString: SCHEMA_STRING,
+        partitionColumns: [],
+        configuration: {},
+        createdTime: 1_700_000_000_000,
+      },
+    },
+    {
+      add: {
+        path: file,
+        partitionValues: {},
+        size,
+        modificationTime: 1_700_000_000_000,
+        dataChange: true,
+        stats: JSON.stringify({ numRecords }),
+      },
+    },
+  ]
+  await writeFile(
+    join(root, '_delta_log', `${'0'.padStart(20, '0')}.json`),
+    `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
+  )
+  return root
+}
+
+/** The actions of one commit file, parsed. */
+async function actionsOf(root: string, version: number): Promise<Record<string, Record<string, unknown>>[]> {
+  const text = await readFile(join(root, '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8')
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>)
+}
+
+/** Each live data file's Parquet column types as DuckDB's `parquet_schema` reports them, and its rows. */
+async function duckView(
+  root: string,
+  files: readonly string[],
+): Promise<{ types: string[]; rows: unknown[][] }> {
+  const duck = await (await DuckDBInstance.create(':memory:')).connect()
+  try {
+    const types = new Set<string>()
+    for (const file of files) {
+      const schema = await duck.runAndReadAll(
+        `SELECT name, type, converted_type FROM parquet_schema('${join(root, file)}') WHERE type IS NOT NULL`,
+      )
+      const described = schema
+        .getRowObjects()
+        .map((r) => [r.name, r.type, r.converted_type].filter((part) => part !== null).join(':'))
+      types.add(described.join(','))
+    }
+    const list = files.map((f) => `'${join(root, f)}'`).join(', ')
+    const read = await duck.runAndReadAll(
+      `SELECT id, typeof(id) AS t_id, qty, typeof(qty) AS t_qty, level, typeof(level) AS t_level, ratio, typeof(ratio) AS t_ratio, label FROM read_parquet([${list}]) ORDER BY id`,
+    )
+    const rows = read
+      .getRowObjects()
+      .map((r) => [r.id, r.t_id, r.qty, r.t_qty, r.level, r.t_level, r.ratio, r.t_ratio, r.label])
+    return { types: [...types], rows }
+  } finally {
+    duck.closeSync()
+  }
+}
+
+/** A DuckDB row of `duckView` for these values (integer, smallint, tinyint and float columns). */
+const duckRow = (id: number, qty: number, level: number | null, ratio: number, label: string) => [
+  id,
+  'INTEGER',
+  qty,
+  'SMALLINT',
+  level,
+  'TINYINT',
+  ratio,
+  'FLOAT',
+  label,
+]
+
+/** How the files Spark and pf write type the columns: INT32 annotated with their bit widths, FLOAT, UTF-8 BYTE_ARRAY. */
+const NARROW_FILE_TYPES =
+  'id:INT32:INT_32,qty:INT32:INT_16,level:INT32:INT_8,ratio:FLOAT,label:BYTE_ARRAY:UTF8'
+
+describe('adopting a table as Spark writes it by default (integer/short/byte/float, nullable columns)', () => {
+  it('keeps the schema byte for byte; creates, updates, deletes and compaction write the columns narrow', async () => {
+    const root = await sparkTable('readings')
+    const registry = readingRegistry('readings')
+    await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
+
+    const meta = (await actionsOf(root, 1)).find((a) => a.metaData)?.metaData
+    if (!meta) throw new Error('the adoption commit has no metaData')
+    expect(meta.schemaString).toBe(SCHEMA_STRING)
+    const before = await ws.oracle.snapshot(root)
+    expect(
+      (
+        await duckView(
+          root,
+          before.files.map((f) => f.path),
+        )
+      ).types,
+    ).toEqual([NARROW_FILE_TYPES])
+
+    await withRegistry(registry, async () => {
+      const repo = openStore(ws.dir).repository(Reading)
+      const check = async (step: string, expected: unknown[][]) => {
+        const table = await repo.table()
+        await expectSameRowsAt(ws.oracle, table, root, table.version, step)
+        const snapshot = await ws.oracle.snapshot(root)
+        expect(snapshot.metaData.schemaString, step).toBe(SCHEMA_STRING)
+        const view = await duckView(
+          root,
+          snapshot.files.map((f) => f.path),
+        )
+        expect(view.types, step).toEqual([NARROW_FILE_TYPES])
+        expect(view.rows, step).toEqual(expected)
+      }
+      // Reads give the app plain numbers, as for any Int and Float.
+      const max = await repo.find(2147483647)
+      expect(max?.qty).toBe(32767)
+      expect(max?.level).toBe(-128)
+      expect(max?.ratio).toBe(-1.5)
+      await repo.create({
+        id: -2147483648,
+        qty: -32768,
+        level: 127,
+        ratio: 3.4028234663852886e38,
+        label: 'min',
+      })
+      let expected = [
+        duckRow(-2147483648, -32768, 127, 3.4028234663852886e38, 'min'),
+        duckRow(1, 10, 1, 0.5, 'one'),
+        duckRow(2, -5, null, 2.25, 'two'),
+        duckRow(2147483647, 32767, -128, -1.5, 'max'),
+      ]
+      await check('create', expected)
+      const one = await repo.find(1)
+      if (!one) throw new Error('row 1 of the other writer is not found by key')
+      one.qty = 300
+      one.ratio = 0.75
+      await repo.save(one)
+      expected = expected.map((r) => (r[0] === 1 ? duckRow(1, 300, 1, 0.75, 'one') : r))
+      await check('update of a row another writer stored', expected)
+      const two = await repo.find(2)
+      if (!two) throw new Error('row 2 of the other writer is not found by key')
+      await repo.delete(two)
+      expected = expected.filter((r) => r[0] !== 2)
+      await check('delete', expected)
+      await repo.createMany([
+        { id: 10, qty: 1, level: null, ratio: 0.125, label: 'ten' },
+        { id: 11, qty: 2, level: 3, ratio: -0, label: 'eleven' },
+      ])
+      expected = [...expected, duckRow(10, 1, null, 0.125, 'ten'), duckRow(11, 2, 3, -0, 'eleven')]
+      await check('createMany', expected)
+      await (await repo.table()).compact()
+      await check('compaction', expected)
+      expect((await ws.oracle.snapshot(root)).files).toHaveLength(1)
+      const found = await repo.findMany({ where: { qty: { gte: 2 } }, orderBy: { id: 'asc' } })
+      expect(found.map((r) => [r.id, r.qty, r.level, r.ratio, r.label])).toEqual([
+        [1, 300, 1, 0.75, 'one'],
+        [11, 2, 3, 0, 'eleven'],
+        [2147483647, 32767, -128, -1.5, 'max'],
+      ])
+    })
+  })
+
+  it('refuses a value outside the column type, naming Entity.field, the value and the range; nothing is written', async () => {
+    const root = await sparkTable('readings-range')
+    const registry = readingRegistry('readings-range')
+    await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
+    const cases: [Partial<Reading>, string][] = [
+      [
+        { id: 2 ** 31 },
+        "Reading.id: 2147483648 does not fit the table's integer column (-2147483648 to 2147483647)",
+      ],
+      [{ qty: -32769 }, "Reading.qty: -32769 does not fit the table's short column (-32768 to 32767)"],
+      [{ level: 128 }, "Reading.level: 128 does not fit the table's byte column (-128 to 127)"],
+      [{ ratio: 1e39 }, "Reading.ratio: 1e+39 does not fit the table's float column"],
+    ]
+    await withRegistry(registry, async () => {
+      const repo = openStore(ws.dir).repository(Reading)
+      for (const [change, message] of cases) {
+        const files = await readdir(root)
+        const log = await readdir(join(root, '_delta_log'))
+        const row = { id: 7, qty: 1, level: 1, ratio: 1, label: 'x', ...change }
+        const error = await repo.create(row).catch((e: unknown) => e)
+        expect(error, message).toBeInstanceOf(ParquetFrameError)
+        expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
+        expect((error as Error).message).toContain(message)
+        expect(await readdir(root), message).toEqual(files)
+        expect(await readdir(join(root, '_delta_log')), message).toEqual(log)
+      }
+      // An update is refused the same way; the stored row stays as it was.
+      const one = await repo.find(1)
+      if (!one) throw new Error('row 1 is not found')
+      one.qty = 70000
+      const error = await repo.save(one).catch((e: unknown) => e)
+      expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
+      expect((await repo.find(1))?.qty).toBe(10)
+    })
+  })
+
+  it('refuses to adopt stored nulls in the key or a required field, naming the column and the count', async () => {
+    const cases: [string, string, string][] = [
+      [
+        'readings-null-key',
+        ROWS.replace('(2::INTEGER, -5::SMALLINT', '(NULL::INTEGER, -5::SMALLINT'),
+        'Reading.id: 1 stored row(s) have no primary key',
+      ],
+      [
+        'readings-null-label',
+        ROWS.replace("'two'", 'NULL').replace("'one'", 'NULL'),
+        'Reading.label: 2 stored row(s) hold null, the field is required',
+      ],
+      [
+        'readings-null-qty',
+        ROWS.replace('-5::SMALLINT', 'NULL::SMALLINT'),
+        'Reading.qty: 1 stored row(s) hold null, the field is required',
+      ],
+    ]
+    for (const [name, rows, problem] of cases) {
+      const root = await sparkTable(name, rows)
+      const error = await withRegistry(readingRegistry(name), () => openStore(ws.dir).adopt(Reading)).catch(
+        (e: unknown) => e,
+      )
+      expect(error, name).toBeInstanceOf(TableAdoptionError)
+      expect((error as TableAdoptionError).problems, name).toContain(problem)
+      expect(await readdir(join(root, '_delta_log')), name).toHaveLength(1)
+    }
+  })
+})
