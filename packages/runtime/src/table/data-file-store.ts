@@ -23,14 +23,13 @@ import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
-import { withParquetFieldIds } from './parquet-field-ids.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
 import { partitionValueFill } from './partition-value-fill.js'
+import { polarsArrowSchema } from './polars-arrow-schema.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { smallFileStats } from './small-file-stats.js'
 import { encodeSmallParquet, type SmallColumn } from './small-parquet-writer.js'
-import { smallWriteLayout } from './small-write-layout.js'
 import type { SmallRows } from './small-rows.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
@@ -121,7 +120,7 @@ export class DataFileStore {
     tempPath: string,
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
-      const bytes = this.withFieldIds(encodeParquet(df, 'zstd', { entity: this.storedEntity }))
+      const bytes = encodeParquet(df, 'zstd', { entity: this.storedEntity })
       const writing = this.fs.writeFile(tempPath, bytes, { durable: false })
       let stats: FileStats
       let checksum: string
@@ -144,12 +143,6 @@ export class DataFileStore {
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(tempPath)
     return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
-  }
-
-  /** A column-mapped table's Parquet bytes with each column's field id (parquet-field-ids.ts); others as they are. */
-  private withFieldIds(bytes: Uint8Array): Uint8Array {
-    const ids = this.mapping.fieldIds()
-    return ids === undefined ? bytes : withParquetFieldIds(bytes, ids, this.table)
   }
 
   /** Stored columns of a frame that have their field's table dtype (their footer statistics are the table's). */
@@ -251,17 +244,12 @@ export class DataFileStore {
       this.metadata.narrowStoredFields !== undefined
     )
       return this.write(frame(), written)
-    // Small files have the table's other files' schema (small-write-layout.ts), else the frame path writes.
-    const layout = smallWriteLayout(this.storedEntity)
-    if (layout === undefined) return this.write(frame(), written)
     const columns: SmallColumn[] = small.columns.map((c) => ({
-      ...c.type,
       name: this.mapping.stored(c.field.column),
+      kind: c.kind,
       values: c.values,
     }))
-    const encoded = encodeSmallParquet(columns, small.height, layout)
-    const { ranges } = encoded
-    const bytes = this.withFieldIds(encoded.bytes)
+    const { bytes, ranges } = encodeSmallParquet(columns, small.height, this.arrowSchema())
     const stats = smallFileStats(this.storedEntity, small.height, ranges)
     const dirs = new Set<string>()
     const add = await this.place('', {}, written, dirs, async (tempPath) => {
@@ -271,6 +259,14 @@ export class DataFileStore {
     await this.flushAdds([add], dirs)
     return [add]
   }
+
+  /** The ARROW:schema polars writes for this table's stored schema (so polars reads small files as its own). */
+  private arrowSchema(): string | undefined {
+    this.arrowSchemaText ??= polarsArrowSchema(this.storedSchema)
+    return this.arrowSchemaText
+  }
+
+  private arrowSchemaText: string | undefined
 
   /** Starts (or waits for) the flush of newly written files, see `write`. */
   private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {
