@@ -1,5 +1,5 @@
 // Parquet field ids written into a finished file's footer (parquet-field-ids.ts): each of pf's three encoders'
-// output (polars, arrow-rs, the small writer) gets them in the Parquet schema and in ARROW:schema, reads back as
+// output (polars, arrow-rs) gets them in the Parquet schema and in ARROW:schema, reads back as
 // the same rows, and keeps every other footer byte.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -22,8 +22,6 @@ import { binaryColumnsAsBase64 } from './binary-column-reader.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { ParquetFieldIdError } from './parquet-field-id-error.js'
 import { ARROW_FIELD_ID_KEY, withParquetFieldIds } from './parquet-field-ids.js'
-import { polarsArrowSchema } from './polars-arrow-schema.js'
-import { encodeSmallParquet } from './small-parquet-writer.js'
 
 const temp = useTempDir('pf-field-ids-')
 
@@ -39,27 +37,21 @@ const ids = new Map([
   ['tags', 3],
 ])
 
-/** The three encoders pf writes data files with, on the same rows. */
-function encodings(): Record<string, Uint8Array> {
-  const entity = entityIRFor(
-    'Item',
-    { id: 'BigInt', col_a: 'Bytes?', tags: 'String[]' },
-    { storage: 'items' },
-  )
-  const base64 = frame().withColumns(pl.Series('col_a', ['eA==', null, 'eg=='], pl.Utf8))
-  const small = encodeSmallParquet(
-    [
-      { name: 'id', kind: 'int64', values: [1n, 2n, 3n] },
-      { name: 'col_a', kind: 'string', values: [Buffer.from('x'), null, Buffer.from('z')] },
-    ],
-    3,
-    polarsArrowSchema({ id: pl.Int64, col_a: pl.Utf8 }),
-  )
-  return {
-    polars: encodeParquet(frame()),
-    'arrow-rs': encodeParquet(base64, 'zstd', { entity }),
-    small: small.bytes,
-  }
+/**
+ * The encoders pf writes frames with, on the same rows (pf's small writer is covered through a table's small inserts
+ * in column-mapping-field-ids.test.ts: its API is being reworked).
+ */
+const encoders: Record<string, () => Promise<Uint8Array>> = {
+  polars: async () => encodeParquet(frame()),
+  'arrow-rs': async () => {
+    const entity = entityIRFor(
+      'Item',
+      { id: 'BigInt', col_a: 'Bytes?', tags: 'String[]' },
+      { storage: 'items' },
+    )
+    const base64 = frame().withColumns(pl.Series('col_a', ['eA==', null, 'eg=='], pl.Utf8))
+    return encodeParquet(base64, 'zstd', { entity })
+  },
 }
 
 async function duck<T>(
@@ -85,8 +77,9 @@ function footerOf(bytes: Uint8Array) {
 const text = (node: ReturnType<typeof fieldOf>) => Buffer.from(binaryOf(node) ?? []).toString('latin1')
 
 describe('withParquetFieldIds', () => {
-  for (const [encoder, bytes] of Object.entries(encodings())) {
+  for (const [encoder, encode] of Object.entries(encoders)) {
     it(`gives each column of ${encoder} output its field id, read back by DuckDB, polars and arrow-rs`, async () => {
+      const bytes = await encode()
       const before = join(temp.dir, 'before.parquet')
       const after = join(temp.dir, 'after.parquet')
       const rewritten = withParquetFieldIds(bytes, ids, 'items')
@@ -120,7 +113,8 @@ describe('withParquetFieldIds', () => {
       )
     })
 
-    it(`changes nothing else in ${encoder} output: data pages and the rest of the footer byte for byte`, () => {
+    it(`changes nothing else in ${encoder} output: data pages and the rest of the footer byte for byte`, async () => {
+      const bytes = await encode()
       const rewritten = withParquetFieldIds(bytes, ids, 'items')
       const original = footerOf(bytes)
       const patched = footerOf(rewritten)
