@@ -23,6 +23,7 @@ import { type FileSystem, isNotFound } from './file-system.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
+import { withParquetFieldIds } from './parquet-field-ids.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
 import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
 import { partitionValueFill } from './partition-value-fill.js'
@@ -120,7 +121,7 @@ export class DataFileStore {
     tempPath: string,
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
-      const bytes = encodeParquet(df, 'zstd', { entity: this.storedEntity })
+      const bytes = this.withFieldIds(encodeParquet(df, 'zstd', { entity: this.storedEntity }))
       const writing = this.fs.writeFile(tempPath, bytes, { durable: false })
       let stats: FileStats
       let checksum: string
@@ -143,6 +144,12 @@ export class DataFileStore {
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(tempPath)
     return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+  }
+
+  /** A column-mapped table's Parquet bytes with each column's field id (parquet-field-ids.ts); others as they are. */
+  private withFieldIds(bytes: Uint8Array): Uint8Array {
+    const ids = this.mapping.fieldIds()
+    return ids === undefined ? bytes : withParquetFieldIds(bytes, ids, this.table)
   }
 
   /** Stored columns of a frame that have their field's table dtype (their footer statistics are the table's). */
@@ -249,7 +256,9 @@ export class DataFileStore {
       kind: c.kind,
       values: c.values,
     }))
-    const { bytes, ranges } = encodeSmallParquet(columns, small.height, this.arrowSchema())
+    const encoded = encodeSmallParquet(columns, small.height, this.arrowSchema())
+    const { ranges } = encoded
+    const bytes = this.withFieldIds(encoded.bytes)
     const stats = smallFileStats(this.storedEntity, small.height, ranges)
     const dirs = new Set<string>()
     const add = await this.place('', {}, written, dirs, async (tempPath) => {
