@@ -65,8 +65,19 @@ const ROWS = `SELECT * FROM (VALUES
   (2147483647::INTEGER, 32767::SMALLINT, (-128)::TINYINT, -1.5::FLOAT, 'max')
 ) AS t(id, qty, level, ratio, label)`
 
+/** Spark's protocol for a table without table features. */
+const SPARK_PROTOCOL = { minReaderVersion: 1, minWriterVersion: 2 }
+
+/** Spark's protocol once `delta.enableDeletionVectors` is set (pf adopts it merge-on-read). */
+const DV_PROTOCOL = {
+  minReaderVersion: 3,
+  minWriterVersion: 7,
+  readerFeatures: ['deletionVectors'],
+  writerFeatures: ['deletionVectors'],
+}
+
 /** Writes version 0 of the table at `<ws>/<name>` as Spark does: one Parquet file of `rows`, a hand-written log. */
-async function sparkTable(name: string, rows = ROWS): Promise<string> {
+async function sparkTable(name: string, rows = ROWS, protocol: object = SPARK_PROTOCOL): Promise<string> {
   const root = join(ws.dir, name)
   await mkdir(join(root, '_delta_log'), { recursive: true })
   const file = 'part-00000-5e1a4c3b-0000-4000-8000-000000000001-c000.snappy.parquet'
@@ -93,7 +104,7 @@ async function sparkTable(name: string, rows = ROWS): Promise<string> {
         engineInfo: 'Apache-Spark/3.5.0 Delta-Lake/3.1.0',
       },
     },
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    { protocol },
     {
       metaData: {
         id: `5e1a4c3b-${name.length.toString(16).padStart(4, '0')}-4000-8000-000000000000`,
@@ -145,7 +156,9 @@ async function duckView(
       )
       const described = schema
         .getRowObjects()
-        .map((r) => [r.name, r.type, r.converted_type].filter((part) => part !== null).join(':'))
+        // A plain INT32 is a 32-bit signed integer with or without its INT_32 annotation (parquet-mr writes none).
+        .map((r) => [r.name, r.type, r.converted_type === 'INT_32' ? null : r.converted_type])
+        .map((parts) => parts.filter((part) => part !== null).join(':'))
       types.add(described.join(','))
     }
     const list = files.map((f) => `'${join(root, f)}'`).join(', ')
@@ -175,90 +188,100 @@ const duckRow = (id: number, qty: number, level: number | null, ratio: number, l
 ]
 
 /** How the files Spark and pf write type the columns: INT32 annotated with their bit widths, FLOAT, UTF-8 BYTE_ARRAY. */
-const NARROW_FILE_TYPES =
-  'id:INT32:INT_32,qty:INT32:INT_16,level:INT32:INT_8,ratio:FLOAT,label:BYTE_ARRAY:UTF8'
+const NARROW_FILE_TYPES = 'id:INT32,qty:INT32:INT_16,level:INT32:INT_8,ratio:FLOAT,label:BYTE_ARRAY:UTF8'
 
 describe('adopting a table as Spark writes it by default (integer/short/byte/float, nullable columns)', () => {
-  it('keeps the schema byte for byte; creates, updates, deletes and compaction write the columns narrow', async () => {
-    const root = await sparkTable('readings')
-    const registry = readingRegistry('readings')
-    await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
+  it.each([
+    ['copy-on-write', 'readings', SPARK_PROTOCOL],
+    ['merge-on-read', 'readings-dv', DV_PROTOCOL],
+  ])(
+    '%s: keeps the schema byte for byte; creates, updates, deletes and compaction write the columns narrow',
+    async (mode, name, protocol) => {
+      const root = await sparkTable(name, ROWS, protocol)
+      const registry = readingRegistry(name)
+      await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
 
-    const meta = (await actionsOf(root, 1)).find((a) => a.metaData)?.metaData
-    if (!meta) throw new Error('the adoption commit has no metaData')
-    expect(meta.schemaString).toBe(SCHEMA_STRING)
-    const before = await ws.oracle.snapshot(root)
-    expect(
-      (
-        await duckView(
-          root,
-          before.files.map((f) => f.path),
-        )
-      ).types,
-    ).toEqual([NARROW_FILE_TYPES])
+      const meta = (await actionsOf(root, 1)).find((a) => a.metaData)?.metaData
+      if (!meta) throw new Error('the adoption commit has no metaData')
+      expect(meta.schemaString).toBe(SCHEMA_STRING)
+      expect((meta.configuration as Record<string, string>)['pf.updateMode']).toBe(JSON.stringify(mode))
+      const before = await ws.oracle.snapshot(root)
+      expect(
+        (
+          await duckView(
+            root,
+            before.files.map((f) => f.path),
+          )
+        ).types,
+      ).toEqual([NARROW_FILE_TYPES])
 
-    await withRegistry(registry, async () => {
-      const repo = openStore(ws.dir).repository(Reading)
-      const check = async (step: string, expected: unknown[][]) => {
-        const table = await repo.table()
-        await expectSameRowsAt(ws.oracle, table, root, table.version, step)
-        const snapshot = await ws.oracle.snapshot(root)
-        expect(snapshot.metaData.schemaString, step).toBe(SCHEMA_STRING)
-        const view = await duckView(
-          root,
-          snapshot.files.map((f) => f.path),
-        )
-        expect(view.types, step).toEqual([NARROW_FILE_TYPES])
-        expect(view.rows, step).toEqual(expected)
-      }
-      // Reads give the app plain numbers, as for any Int and Float.
-      const max = await repo.find(2147483647)
-      expect(max?.qty).toBe(32767)
-      expect(max?.level).toBe(-128)
-      expect(max?.ratio).toBe(-1.5)
-      await repo.create({
-        id: -2147483648,
-        qty: -32768,
-        level: 127,
-        ratio: 3.4028234663852886e38,
-        label: 'min',
+      await withRegistry(registry, async () => {
+        const repo = openStore(ws.dir).repository(Reading)
+        const check = async (step: string, expected: unknown[][]) => {
+          const table = await repo.table()
+          await expectSameRowsAt(ws.oracle, table, root, table.version, step)
+          const snapshot = await ws.oracle.snapshot(root)
+          expect(snapshot.metaData.schemaString, step).toBe(SCHEMA_STRING)
+          const view = await duckView(
+            root,
+            snapshot.files.map((f) => f.path),
+          )
+          expect(view.types, step).toEqual([NARROW_FILE_TYPES])
+          // Files with deletion vectors still hold their deleted rows (the oracle above applies the vectors).
+          const sorted = [...expected].sort((a, b) => Number(a[0]) - Number(b[0]))
+          if (snapshot.files.some((f) => f.deletionVector))
+            for (const row of sorted) expect(view.rows, step).toContainEqual(row)
+          else expect(view.rows, step).toEqual(sorted)
+        }
+        // Reads give the app plain numbers, as for any Int and Float.
+        const max = await repo.find(2147483647)
+        expect(max?.qty).toBe(32767)
+        expect(max?.level).toBe(-128)
+        expect(max?.ratio).toBe(-1.5)
+        await repo.create({
+          id: -2147483648,
+          qty: -32768,
+          level: 127,
+          ratio: 3.4028234663852886e38,
+          label: 'min',
+        })
+        let expected = [
+          duckRow(-2147483648, -32768, 127, 3.4028234663852886e38, 'min'),
+          duckRow(1, 10, 1, 0.5, 'one'),
+          duckRow(2, -5, null, 2.25, 'two'),
+          duckRow(2147483647, 32767, -128, -1.5, 'max'),
+        ]
+        await check('create', expected)
+        const one = await repo.find(1)
+        if (!one) throw new Error('row 1 of the other writer is not found by key')
+        one.qty = 300
+        one.ratio = 0.75
+        await repo.save(one)
+        expected = expected.map((r) => (r[0] === 1 ? duckRow(1, 300, 1, 0.75, 'one') : r))
+        await check('update of a row another writer stored', expected)
+        const two = await repo.find(2)
+        if (!two) throw new Error('row 2 of the other writer is not found by key')
+        await repo.delete(two)
+        expected = expected.filter((r) => r[0] !== 2)
+        await check('delete', expected)
+        await repo.saveAll([
+          { id: 10, qty: 1, level: null, ratio: 0.125, label: 'ten' },
+          { id: 11, qty: 2, level: 3, ratio: -0, label: 'eleven' },
+        ])
+        expected = [...expected, duckRow(10, 1, null, 0.125, 'ten'), duckRow(11, 2, 3, -0, 'eleven')]
+        await check('saveAll of two new rows', expected)
+        await (await repo.table()).compact()
+        await check('compaction', expected)
+        expect((await ws.oracle.snapshot(root)).files).toHaveLength(1)
+        const found = await repo.findMany({ where: { qty: { gte: 2 } }, orderBy: { id: 'asc' } })
+        expect(found.map((r) => [r.id, r.qty, r.level, r.ratio, r.label])).toEqual([
+          [1, 300, 1, 0.75, 'one'],
+          [11, 2, 3, -0, 'eleven'],
+          [2147483647, 32767, -128, -1.5, 'max'],
+        ])
       })
-      let expected = [
-        duckRow(-2147483648, -32768, 127, 3.4028234663852886e38, 'min'),
-        duckRow(1, 10, 1, 0.5, 'one'),
-        duckRow(2, -5, null, 2.25, 'two'),
-        duckRow(2147483647, 32767, -128, -1.5, 'max'),
-      ]
-      await check('create', expected)
-      const one = await repo.find(1)
-      if (!one) throw new Error('row 1 of the other writer is not found by key')
-      one.qty = 300
-      one.ratio = 0.75
-      await repo.save(one)
-      expected = expected.map((r) => (r[0] === 1 ? duckRow(1, 300, 1, 0.75, 'one') : r))
-      await check('update of a row another writer stored', expected)
-      const two = await repo.find(2)
-      if (!two) throw new Error('row 2 of the other writer is not found by key')
-      await repo.delete(two)
-      expected = expected.filter((r) => r[0] !== 2)
-      await check('delete', expected)
-      await repo.createMany([
-        { id: 10, qty: 1, level: null, ratio: 0.125, label: 'ten' },
-        { id: 11, qty: 2, level: 3, ratio: -0, label: 'eleven' },
-      ])
-      expected = [...expected, duckRow(10, 1, null, 0.125, 'ten'), duckRow(11, 2, 3, -0, 'eleven')]
-      await check('createMany', expected)
-      await (await repo.table()).compact()
-      await check('compaction', expected)
-      expect((await ws.oracle.snapshot(root)).files).toHaveLength(1)
-      const found = await repo.findMany({ where: { qty: { gte: 2 } }, orderBy: { id: 'asc' } })
-      expect(found.map((r) => [r.id, r.qty, r.level, r.ratio, r.label])).toEqual([
-        [1, 300, 1, 0.75, 'one'],
-        [11, 2, 3, 0, 'eleven'],
-        [2147483647, 32767, -128, -1.5, 'max'],
-      ])
-    })
-  })
+    },
+  )
 
   it('refuses a value outside the column type, naming Entity.field, the value and the range; nothing is written', async () => {
     const root = await sparkTable('readings-range')
