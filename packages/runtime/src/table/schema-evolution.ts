@@ -78,6 +78,16 @@ export function evolveMetadata(
   const textStored = [...kept]
     .filter(([, old]) => metadata.textStoredFields?.includes(old.name))
     .map(([field]) => field.name)
+  // An adopted table's narrow and nullable columns stay so under their fields' new names (kept-column-shapes.ts).
+  const narrow = Object.fromEntries(
+    [...kept].flatMap(([field, old]) => {
+      const type = metadata.narrowStoredFields?.[old.name]
+      return type === undefined ? [] : [[field.name, type] as const]
+    }),
+  )
+  const nullable = [...kept]
+    .filter(([, old]) => metadata.nullableStoredFields?.includes(old.name))
+    .map(([field]) => field.name)
   const {
     physicalColumns: _p,
     retiredColumns: _r,
@@ -85,6 +95,8 @@ export function evolveMetadata(
     columnMapping: _m,
     identityHighWaterMarks: _i,
     textStoredFields: _t,
+    narrowStoredFields: _n,
+    nullableStoredFields: _o,
     ...rest
   } = metadata
   return {
@@ -96,6 +108,8 @@ export function evolveMetadata(
     ...(Object.keys(fills).length > 0 ? { fillValues: fills } : {}),
     ...(Object.keys(marks).length > 0 ? { identityHighWaterMarks: marks } : {}),
     ...(textStored.length > 0 ? { textStoredFields: textStored } : {}),
+    ...(Object.keys(narrow).length > 0 ? { narrowStoredFields: narrow } : {}),
+    ...(nullable.length > 0 ? { nullableStoredFields: nullable } : {}),
   }
 }
 
