@@ -1,21 +1,17 @@
 import { readdir } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ReadOptionError } from '../frame/frame-error.js'
 import { read } from '../frame/read-frame.js'
-import { range, tempDir, userEntity, userEnums, users } from '../table/__fixtures__/user-entity.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
+import { range, userEntity, userEnums, users } from '../table/__fixtures__/user-entity.js'
 import { createTable } from '../table/table.js'
 import { explainEngine } from './engine-explanation.js'
 
 // explainEngine of a Delta table folder threw a FormatError from dataset discovery while read() of the same folder
 // followed the log: both now take the table's snapshot, and explain names its live files only.
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-delta-explanation-')
 
 /** Every Parquet file under a folder (the table's data files, live or not), relative to it. */
 async function parquetFiles(root: string): Promise<string[]> {
@@ -32,7 +28,7 @@ function relativeTo(root: string, files: readonly string[]): string[] {
 
 describe('explainEngine of a Delta table folder', () => {
   it('names the live files only: removed, wholly deleted and compacted-away files are not read', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users(range(0, 10)))
     await table.append(users(range(10, 20)))
@@ -67,7 +63,7 @@ describe('explainEngine of a Delta table folder', () => {
   })
 
   it('of a partitioned table names the live files of each partition', async () => {
-    const path = join(dir, 'by-role')
+    const path = join(tmp.dir, 'by-role')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 10)))
     // Every MEMBER row goes: that partition's file is removed whole.
@@ -82,7 +78,7 @@ describe('explainEngine of a Delta table folder', () => {
   })
 
   it('refuses the options read() refuses: a format of a Delta table, a version of plain files', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users(range(0, 3)))
     await expect(explainEngine(path, { format: 'csv' })).rejects.toThrow(ReadOptionError)

@@ -1,20 +1,16 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FormatError, ParquetFrameError } from '../errors/pf-error.js'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from '../table/__fixtures__/user-entity.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from '../table/__fixtures__/user-entity.js'
 import { createTable } from '../table/table.js'
 import { TableCorruptError, TableProtocolError } from '../table/table-errors.js'
 import { ReadOptionError } from './frame-error.js'
 import { read } from './read-frame.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-read-delta-table-')
 
 /** The rows `read()` returns, as a polars frame. */
 const dfOf = async (path: string, options: Parameters<typeof read>[1] = {}) =>
@@ -31,7 +27,7 @@ describe('read() of a pf table folder', () => {
   it.each(['merge-on-read', 'copy-on-write'] as const)(
     'returns exactly the live rows after deletes, upserts and compaction (%s), and any version of them',
     async (updateMode) => {
-      const path = join(dir, 'users')
+      const path = join(tmp.dir, 'users')
       const table = await createTable(path, { entity: userEntity, enums: userEnums, updateMode })
       for (const i of range(0, 4)) await table.append(users(range(i * 5, i * 5 + 5)))
       await table.deleteKeys([1, 7, 12])
@@ -55,7 +51,7 @@ describe('read() of a pf table folder', () => {
   )
 
   it('a row moved to another partition reads once', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 6)))
     await table.upsert(users([2]).withColumns(pl.lit('MEMBER').alias('role')))
@@ -65,14 +61,14 @@ describe('read() of a pf table folder', () => {
   })
 
   it('a version the table lacks is an error naming it; version of a plain folder is a ReadOptionError', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]))
     const missing = await read(path, { version: 9 }).catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(ParquetFrameError)
     expect((missing as ParquetFrameError).code).toBe('PF_TABLE_VERSION')
     expect((missing as Error).message).toContain('version 9')
-    const plain = join(dir, 'plain')
+    const plain = join(tmp.dir, 'plain')
     await mkdir(plain)
     users([1]).writeParquet(join(plain, 'a.parquet'))
     const error = await read(plain, { version: 0 }).catch((e: unknown) => e)
@@ -82,12 +78,12 @@ describe('read() of a pf table folder', () => {
   })
 
   it('a folder holding a Delta table is refused instead of reading its data files as plain files', async () => {
-    const table = await createTable(join(dir, 'store', 'users'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(join(tmp.dir, 'store', 'users'), { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     await table.deleteKeys([1])
-    const error = await read(join(dir, 'store')).catch((e: unknown) => e)
+    const error = await read(join(tmp.dir, 'store')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FormatError)
-    expect((error as Error).message).toContain(join(dir, 'store', 'users'))
+    expect((error as Error).message).toContain(join(tmp.dir, 'store', 'users'))
   })
 })
 
@@ -153,7 +149,7 @@ async function writeForeignTable(root: string, readerFeatures?: string[]): Promi
 
 describe('read() of a Delta table another writer created', () => {
   it('reads the live files only, partition values as typed columns, at any version', async () => {
-    const root = join(dir, 'spark')
+    const root = join(tmp.dir, 'spark')
     await writeForeignTable(root)
     const latest = await dfOf(root)
     expect(latest.columns).toEqual(['id', 'amount', 'day'])
@@ -172,7 +168,7 @@ describe('read() of a Delta table another writer created', () => {
 
   it('refuses a table that needs a reader feature pf lacks, naming the feature and the table', async () => {
     // typeWidening is read since 4b35e07; variantType (Parquet variant columns) is still a feature pf lacks.
-    const root = join(dir, 'variant')
+    const root = join(tmp.dir, 'variant')
     await writeForeignTable(root, ['variantType'])
     const error = await read(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableProtocolError)

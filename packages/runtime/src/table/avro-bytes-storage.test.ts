@@ -5,19 +5,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import avsc from 'avsc'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { avroSchemaForEntity } from '../format/avro-entity-schema.js'
 import { avroFormat } from '../format/avro-format.js'
-import { tempDir } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { createTable, openTable } from './table.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-avro-bytes-storage-')
 
 const entity = entityIRFor(
   'Item',
@@ -69,7 +64,7 @@ const sorted = async (table: { read(): Promise<pl.DataFrame> }) => (await table.
 
 describe('Avro tables store Decimal and Bytes as Avro bytes', () => {
   it('decimal logical type and bytes in the files; every value reads back exactly', async () => {
-    const root = join(dir, 'items')
+    const root = join(tmp.dir, 'items')
     const table = await createTable(root, { entity, enums: [], format: 'avro' })
     await table.append(frame())
     const [file] = dataFiles(root)
@@ -94,7 +89,7 @@ describe('Avro tables store Decimal and Bytes as Avro bytes', () => {
   })
 
   it('a table written before bytes storage keeps reading and writing text until pf rewrites its files', async () => {
-    const root = join(dir, 'old')
+    const root = join(tmp.dir, 'old')
     await createTable(root, { entity, enums: [], format: 'avro' })
     // What an older pf wrote: the Delta schema says string for the Decimal/Bytes fields, the files hold text.
     const textStored = new Set(['price', 'small', 'blob', 'prices'])

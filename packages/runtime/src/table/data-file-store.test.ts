@@ -1,16 +1,11 @@
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileStats } from './file-stats.js'
 import { createTable } from './table.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-data-file-store-')
 
 /** Users 0..n-1 with a score, tags and a creation time (microseconds), some of them null. */
 function rich(n: number): pl.DataFrame {
@@ -38,7 +33,7 @@ function rich(n: number): pl.DataFrame {
 }
 
 async function statsOf(format: 'parquet' | 'avro', df: pl.DataFrame): Promise<FileStats> {
-  const table = await createTable(`${dir}/${format}`, { entity: userEntity, enums: userEnums, format })
+  const table = await createTable(`${tmp.dir}/${format}`, { entity: userEntity, enums: userEnums, format })
   await table.append(df)
   const [file] = (await table.snapshot()).files
   if (!file) throw new Error('no file written')

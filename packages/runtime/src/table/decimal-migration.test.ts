@@ -4,21 +4,16 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import * as pf from '../entity/index.js'
-import { tempDir } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { DecimalRangeError } from './decimal-range-error.js'
 import { planSchemaChanges } from './schema-change-plan.js'
 import { createTable } from './table.js'
 import { SchemaChangeRefusedError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-decimal-migration-')
 
 const priced = (type: string) => entityIRFor('Item', { id: 'Int', price: type })
 
@@ -40,7 +35,7 @@ describe('Decimal precision and scale changes', () => {
   })
 
   it('a widening rewrites the files as the new DECIMAL(p, s), values unchanged', async () => {
-    const table = await createTable(`${dir}/items`, { entity: priced('Decimal(10,2)'), enums: [] })
+    const table = await createTable(`${tmp.dir}/items`, { entity: priced('Decimal(10,2)'), enums: [] })
     await table.append(
       pl.DataFrame([
         pl.Series('id', [1, 2], pl.Int64),
@@ -53,13 +48,13 @@ describe('Decimal precision and scale changes', () => {
       { id: 1, price: '12345678.9900' },
       { id: 2, price: '-0.0100' },
     ])
-    const files = readdirSync(`${dir}/items`).filter((n) => n.endsWith('.parquet'))
+    const files = readdirSync(`${tmp.dir}/items`).filter((n) => n.endsWith('.parquet'))
     const live = (await table.snapshot()).files.map((f) => f.add.path)
     for (const file of files.filter((f) => live.includes(f)))
       expect(
         String(
           pl
-            .scanParquet(join(dir, 'items', file))
+            .scanParquet(join(tmp.dir, 'items', file))
             .limit(0)
             .collectSync().dtypes[1],
         ),
@@ -70,7 +65,7 @@ describe('Decimal precision and scale changes', () => {
   })
 
   it('Avro (decimal bytes) → Parquet stores DECIMAL(p, s) exactly; a value that does not fit stops the rewrite', async () => {
-    const table = await createTable(`${dir}/items`, {
+    const table = await createTable(`${tmp.dir}/items`, {
       entity: priced('Decimal(10,3)'),
       enums: [],
       format: 'avro',
@@ -97,7 +92,7 @@ describe('Decimal precision and scale changes', () => {
       '-2.000',
       '1234567.125',
     ])
-    const other = await createTable(`${dir}/others`, {
+    const other = await createTable(`${tmp.dir}/others`, {
       entity: priced('Decimal(10,3)'),
       enums: [],
       format: 'avro',
@@ -118,14 +113,14 @@ describe('Decimal precision and scale changes', () => {
   it('a table whose stored schema has a Decimal without precision opens as Decimal(38, 18), the default', async () => {
     class Old extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Old, priced('Decimal')))
-    await pf.openStore(dir).repository(Old).create({ id: 1, price: '1.5' })
+    await pf.openStore(tmp.dir).repository(Old).create({ id: 1, price: '1.5' })
     class New extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(New, priced('Decimal(38,18)')))
-    const found = await pf.openStore(dir).repository(New).find(1)
+    const found = await pf.openStore(tmp.dir).repository(New).find(1)
     expect({ ...found }).toEqual({ id: 1, price: '1.500000000000000000' })
     class Narrow extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Narrow, priced('Decimal(12,2)')))
-    await expect(pf.openStore(dir).repository(Narrow).count()).rejects.toThrow(
+    await expect(pf.openStore(tmp.dir).repository(Narrow).count()).rejects.toThrow(
       'Item.price: stored as Decimal(38, 18) (column price), declared as Decimal(12, 2)',
     )
   })
@@ -133,11 +128,11 @@ describe('Decimal precision and scale changes', () => {
   it('an entity declaring another precision than its table is refused at open, naming both', async () => {
     class Item extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Item, priced('Decimal(10,2)')))
-    await pf.openStore(dir).repository(Item).create({ id: 1, price: '1.50' })
+    await pf.openStore(tmp.dir).repository(Item).create({ id: 1, price: '1.50' })
     class Item2 extends pf.Entity {}
     pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Item2, priced('Decimal(12,2)')))
     const error = await pf
-      .openStore(dir)
+      .openStore(tmp.dir)
       .repository(Item2)
       .count()
       .catch((e: unknown) => e)

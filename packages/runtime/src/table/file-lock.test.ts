@@ -4,9 +4,9 @@ import { readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { withWriteLock } from '../entity/entity-write-lock.js'
-import { tempDir } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import type { CreateOptions } from './file-system.js'
 import { startTime } from './process-identity.js'
@@ -14,12 +14,7 @@ import { LockError } from './table-errors.js'
 
 const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-file-lock-')
 
 /** The pid of a process that has exited (a lock it held is stale). */
 async function deadPid(): Promise<number> {
@@ -44,7 +39,7 @@ async function seedStaleLock(path: string, style: 'json' | 'legacy' | 'empty'): 
 
 /** Files of the lock's folder (locks, breakers, temporary files). */
 async function lockFiles(): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.includes('lock'))
+  return (await readdir(tmp.dir)).filter((n) => n.includes('lock'))
 }
 
 /** A racer child process: answers each "go" with one JSON line. */
@@ -95,8 +90,8 @@ class Racer {
 
 describe('write locks across processes', () => {
   it('many processes taking over a stale lock: exactly one removes it each round, never two inside', async () => {
-    const lock = join(dir, '_pf_unique.lock')
-    const inside = join(dir, 'inside')
+    const lock = join(tmp.dir, '_pf_unique.lock')
+    const inside = join(tmp.dir, 'inside')
     const racers = Array.from({ length: 6 }, () => new Racer(lock, inside))
     try {
       await Promise.all(racers.map((r) => r.ready))
@@ -124,7 +119,7 @@ describe('write locks across processes', () => {
 })
 
 describe('write lock failures', () => {
-  const lock = () => join(dir, '_pf_unique.lock')
+  const lock = () => join(tmp.dir, '_pf_unique.lock')
   const ok = async () => 'done'
 
   it.each(['ENOSPC', 'EROFS', 'EIO'])(
@@ -135,10 +130,10 @@ describe('write lock failures', () => {
       expect(error).toBeInstanceOf(LockError)
       expect(error).toMatchObject({ code: 'PF_LOCK', errno: code, table: 'Member', lockPath: lock() })
       expect((error as Error).message).toContain(`Table Member: write lock ${lock()}`)
-      expect(await readdir(dir)).toEqual([])
+      expect(await readdir(tmp.dir)).toEqual([])
       // Nothing blocks the next writer.
       expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
-      expect(await readdir(dir)).toEqual([])
+      expect(await readdir(tmp.dir)).toEqual([])
     },
   )
 
@@ -158,7 +153,7 @@ describe('write lock failures', () => {
       [lock(), false],
     ])
     expect(JSON.parse(creates[0]?.text ?? '')).toMatchObject({ pid: process.pid })
-    expect(await readdir(dir)).toEqual([])
+    expect(await readdir(tmp.dir)).toEqual([])
   })
 
   it('a read-only lock folder is a LockError (EROFS), not a raw error', async () => {

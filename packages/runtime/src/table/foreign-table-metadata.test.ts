@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeForeignDeltaTable } from './__fixtures__/foreign-delta-table.js'
-import { tempDir } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { deltaCheckpointActions, encodeLogEntry } from './delta-log-entry.js'
 import { foreignSchemaOf } from './foreign-table-metadata.js'
 import { nodeFileSystem } from './node-file-system.js'
@@ -12,12 +12,7 @@ import { TableProtocolError } from './table-errors.js'
 import { TableLog } from './table-log.js'
 import { toCheckpoint } from './table-state.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-foreign-table-metadata-')
 
 /** A Delta table as Spark would write it: an `integer` column, no pf.* configuration. */
 const sparkTable = (root: string) =>
@@ -33,7 +28,7 @@ const sparkTable = (root: string) =>
 
 describe('a Delta table another writer created', () => {
   it('replays through the one log replay with metadata derived from its Delta schema (the schema kept for readers)', async () => {
-    const root = join(dir, 'spark')
+    const root = join(tmp.dir, 'spark')
     await sparkTable(root)
     const state = await new TableLog(root, nodeFileSystem, root).latest()
     expect(foreignSchemaOf(state.metadata)?.fields.map((f) => [f.name, f.type])).toEqual([
@@ -48,7 +43,7 @@ describe('a Delta table another writer created', () => {
   })
 
   it('is not opened as a pf table (never read by a pf entity, never written): TableProtocolError, log untouched', async () => {
-    const root = join(dir, 'spark')
+    const root = join(tmp.dir, 'spark')
     await sparkTable(root)
     const error = await openTable(root).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableProtocolError)
@@ -59,7 +54,7 @@ describe('a Delta table another writer created', () => {
   })
 
   it('no commit or checkpoint of its state is ever encoded', async () => {
-    const root = join(dir, 'spark')
+    const root = join(tmp.dir, 'spark')
     await sparkTable(root)
     const state = await new TableLog(root, nodeFileSystem, root).latest()
     const entry = {

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
-import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileSystem } from './file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { TableMetadata } from './log-entry.js'
@@ -12,12 +13,7 @@ import { createTable, openTable } from './table.js'
 // Every commit raising an @autoincrement field's identity high-water mark writes a whole metaData action: the
 // metadata object changed at each create, and every cache keyed by it (snapshot context, data-file store, key
 // index entries of every file) was built again.
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-metadata-cache-key-')
 
 /** User with `id Int @id @default(autoincrement())`. */
 const autoEntity: EntityIR = {
@@ -47,7 +43,7 @@ function countingFileSystem(): { fs: FileSystem; reads: () => number } {
 
 describe('caches across commits that raise identity marks', () => {
   it('a warm find by key reads no data file after a commit that only raised the high-water mark', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const created = await createTable(path, { entity: autoEntity, enums: userEnums })
     await created.append(users(range(1, 11)))
     const { fs, reads } = countingFileSystem()

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import { FaultyFileSystem, fsError } from './faulty-file-system.js'
 import type { TxnRef } from './log-entry.js'
@@ -15,26 +16,23 @@ import {
   TxnUnpublishedError,
 } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-multi-table-commit-')
 let a: Table
 let b: Table
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  a = await createTable(join(dir, 'a'), { entity: userEntity, enums: userEnums })
-  b = await createTable(join(dir, 'b'), { entity: userEntity, enums: userEnums })
+  a = await createTable(join(tmp.dir, 'a'), { entity: userEntity, enums: userEnums })
+  b = await createTable(join(tmp.dir, 'b'), { entity: userEntity, enums: userEnums })
 })
-afterEach(() => cleanup())
 
 /** Sorted ids of a table, read by a fresh process-like open. */
 async function ids(name: string): Promise<number[]> {
-  return idsOf(await (await openTable(join(dir, name))).read())
+  return idsOf(await (await openTable(join(tmp.dir, name))).read())
 }
 
 /** Files under a table other than its log, relative, sorted. */
 async function dataFiles(name: string): Promise<string[]> {
-  const root = join(dir, name)
+  const root = join(tmp.dir, name)
   const out: string[] = []
   for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
     const rel = relative(root, join(e.parentPath, e.name)).split(sep).join('/')
@@ -44,7 +42,7 @@ async function dataFiles(name: string): Promise<string[]> {
 }
 
 async function decisions(): Promise<string[]> {
-  const folder = join(dir, '_pf_txn')
+  const folder = join(tmp.dir, '_pf_txn')
   const names = await readdir(folder)
   return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(folder, n), 'utf8')).decision))
 }
@@ -69,11 +67,11 @@ describe('commitTables', () => {
     ])
     expect(await ids('a')).toEqual([1])
     expect(await ids('b')).toEqual([10])
-    expect((await (await openTable(join(dir, 'a'))).findByKey(1))?.getColumn('name').get(0)).toBe('x1')
+    expect((await (await openTable(join(tmp.dir, 'a'))).findByKey(1))?.getColumn('name').get(0)).toBe('x1')
     expect(a.version).toBe(3)
     expect(b.version).toBe(2)
     expect(await decisions()).toEqual(['commit'])
-    expect((await (await openTable(join(dir, 'b'))).history()).slice(-2)).toMatchObject([
+    expect((await (await openTable(join(tmp.dir, 'b'))).history()).slice(-2)).toMatchObject([
       { version: 1, operation: 'TRANSACTION', rowsAdded: 0, reserves: expect.any(String) },
       { version: 2, operation: 'TRANSACTION', rowsAdded: 1, publishes: [expect.any(String)] },
     ])
@@ -90,7 +88,7 @@ describe('commitTables', () => {
     expect(await ids('b')).toEqual([5])
     expect(await dataFiles('a')).toEqual([])
     expect(await decisions()).toEqual(['abort'])
-    const fresh = await openTable(join(dir, 'a'))
+    const fresh = await openTable(join(tmp.dir, 'a'))
     expect(fresh.version).toBe(1)
     expect((await fresh.history()).at(-1)).toMatchObject({ version: 1, aborted: true, rowsAdded: 0 })
     expect((await fresh.at(1)).numRows).toBe(0)
@@ -102,7 +100,7 @@ describe('commitTables', () => {
   it('refuses a table named twice, and bad rows before anything is written', async () => {
     const twice = await commitTables([
       { table: a, build: (tx) => void tx.insert(users([1])) },
-      { table: await openTable(join(dir, 'a')), build: (tx) => void tx.insert(users([2])) },
+      { table: await openTable(join(tmp.dir, 'a')), build: (tx) => void tx.insert(users([2])) },
     ]).catch((e: unknown) => e)
     expect(twice).toMatchObject({
       code: 'PF_TABLE_TXN',
@@ -114,14 +112,14 @@ describe('commitTables', () => {
     ]).catch((e: unknown) => e)
     expect(bad).toBeInstanceOf(TableSchemaError)
     expect((bad as Error).message).toMatch(/name/)
-    expect([a.version, b.version, (await openTable(join(dir, 'a'))).version]).toEqual([0, 0, 0])
+    expect([a.version, b.version, (await openTable(join(tmp.dir, 'a'))).version]).toEqual([0, 0, 0])
     expect([...(await dataFiles('a')), ...(await dataFiles('b'))]).toEqual([])
   })
 
   it('a decision that cannot be written aborts the transaction; both tables stay as they were', async () => {
     const fs = new FaultyFileSystem()
-    const fa = await openTable(join(dir, 'a'), { fs })
-    const fb = await openTable(join(dir, 'b'), { fs })
+    const fa = await openTable(join(tmp.dir, 'a'), { fs })
+    const fb = await openTable(join(tmp.dir, 'b'), { fs })
     fs.inject({ op: 'createExclusive', path: /_pf_txn/, code: 'EIO' })
     const error = await commitTables([
       { table: fa, build: (tx) => void tx.insert(users([1])) },
@@ -135,8 +133,8 @@ describe('commitTables', () => {
 
   it('a publication that cannot be written: committed all the same, and no pf reader sees the table without it', async () => {
     const fs = new FaultyFileSystem()
-    const fa = await openTable(join(dir, 'a'), { fs })
-    const fb = await openTable(join(dir, 'b'), { fs })
+    const fa = await openTable(join(tmp.dir, 'a'), { fs })
+    const fb = await openTable(join(tmp.dir, 'b'), { fs })
     // Table a's first commit (its reservation) lands; every later one (its publication) fails.
     let creates = 0
     fs.inject({
@@ -162,11 +160,11 @@ describe('commitTables', () => {
     fs.clear()
     // One that can publishes it first.
     expect([await ids('a'), await ids('b')]).toEqual([[1], [2]])
-    expect((await openTable(join(dir, 'a'))).version).toBe(2)
+    expect((await openTable(join(tmp.dir, 'a'))).version).toBe(2)
   })
 
   it('refuses a decision folder readers would not accept, before writing anything', async () => {
-    for (const decisionDir of [join(dir, 'elsewhere', 'txns'), join(dir, 'a', '_pf_txn')]) {
+    for (const decisionDir of [join(tmp.dir, 'elsewhere', 'txns'), join(tmp.dir, 'a', '_pf_txn')]) {
       const error = await commitTables(
         [
           { table: a, build: (tx) => void tx.insert(users([1])) },
@@ -192,7 +190,7 @@ describe('commitTables', () => {
       const prepared = await table.prepare('TRANSACTION', [{ kind: 'insert', df: users([key]) }])
       expect((await table.commitPrepared(prepared, ref)).result.version).toBe(1)
     }
-    const reader = await openTable(join(dir, 'a'))
+    const reader = await openTable(join(tmp.dir, 'a'))
     expect(reader.version).toBe(0)
     expect(await ids('b')).toEqual([])
     expect((await reader.history()).map((h) => h.version)).toEqual([0])
@@ -208,15 +206,15 @@ describe('commitTables', () => {
     expect(await decisions()).toEqual(['abort'])
     expect(await ids('a')).toEqual([3])
     expect(await ids('b')).toEqual([])
-    expect((await openTable(join(dir, 'b'))).version).toBe(1)
+    expect((await openTable(join(tmp.dir, 'b'))).version).toBe(1)
     expect((await reader.vacuum({ retentionMs: 0 })).deleted).toEqual(pendingFiles)
   })
 
   it('a coordinator whose transaction another writer aborted after its deadline gets a ConflictError', async () => {
     const fs = new FaultyFileSystem()
-    const fa = await openTable(join(dir, 'a'), { fs })
-    const fb = await openTable(join(dir, 'b'), { fs })
-    const other = await openTable(join(dir, 'a'))
+    const fa = await openTable(join(tmp.dir, 'a'), { fs })
+    const fb = await openTable(join(tmp.dir, 'b'), { fs })
+    const other = await openTable(join(tmp.dir, 'a'))
     // Just before the coordinator decides, a writer of table a finds the entry undecided past its deadline.
     fs.inject({
       op: 'createExclusive',
@@ -234,7 +232,7 @@ describe('commitTables', () => {
     expect(error).toMatchObject({ reason: 'transaction-aborted' })
     expect(await decisions()).toEqual(['abort'])
     expect([await ids('a'), await ids('b')]).toEqual([[7], []])
-    expect((await openTable(join(dir, 'a'))).version).toBe(2)
+    expect((await openTable(join(tmp.dir, 'a'))).version).toBe(2)
     expect(await dataFiles('b')).toEqual([])
   })
 })
@@ -244,9 +242,9 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
 
   it('3 coordinators and a single-table writer at once: a and b hold the same transaction keys, all acknowledged', async () => {
     const coordinators = [1, 2, 3].map(
-      (id) => new WorkerProcess(worker.script, ['txn', dir, String(id), '15']),
+      (id) => new WorkerProcess(worker.script, ['txn', tmp.dir, String(id), '15']),
     )
-    const single = new WorkerProcess(worker.script, ['insert', join(dir, 'a'), '9', '20'])
+    const single = new WorkerProcess(worker.script, ['insert', join(tmp.dir, 'a'), '9', '20'])
     await Promise.all([...coordinators, single].map((w) => w.exited))
     for (const w of [...coordinators, single]) expect(w.failures()).toEqual([])
     const acked = coordinators.flatMap((w) => w.acks<{ key: number }>().map((x) => x.payload.key))
@@ -255,7 +253,7 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
     expect(inA.filter((k) => k < 9000)).toEqual(acked.sort((x, y) => x - y))
     expect(await ids('b')).toEqual(acked)
     expect(inA.filter((k) => k >= 9000)).toEqual(range(9000, 9020))
-    const table = await openTable(join(dir, 'a'))
+    const table = await openTable(join(tmp.dir, 'a'))
     // 20 inserts, and per transaction a reservation and a publication.
     expect(table.version).toBe(110)
     expect((await table.history()).map((h) => h.version)).toEqual(range(0, 111))
@@ -263,11 +261,11 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
 
   it('a coordinator killed 20 times: a and b always agree, acknowledged keys survive, vacuum leaves no orphan', async () => {
     const acked = new Set<number>()
-    let next = new WorkerProcess(worker.script, ['txnloop', dir, '1'])
+    let next = new WorkerProcess(worker.script, ['txnloop', tmp.dir, '1'])
     for (let round = 1; round <= 20; round++) {
       const current = next
       await current.waitFor('READY')
-      if (round < 20) next = new WorkerProcess(worker.script, ['txnloop', dir, String(round + 1)])
+      if (round < 20) next = new WorkerProcess(worker.script, ['txnloop', tmp.dir, String(round + 1)])
       current.send('go')
       await current.waitFor('ACK', Math.floor(Math.random() * 3))
       await new Promise((r) => setTimeout(r, Math.random() * 60))
@@ -280,8 +278,8 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
       for (const k of acked) expect(inA).toContain(k)
     }
     // Settle whatever the last kill left undecided (a write waits for the deadline), then vacuum.
-    const ta = await openTable(join(dir, 'a'))
-    const tb = await openTable(join(dir, 'b'))
+    const ta = await openTable(join(tmp.dir, 'a'))
+    const tb = await openTable(join(tmp.dir, 'b'))
     await ta.insert(users([999_999]))
     await tb.insert(users([999_999]))
     expect(await ids('a')).toEqual(await ids('b'))
@@ -289,7 +287,7 @@ describe('commitTables across real processes', { timeout: 300_000 }, () => {
       // No writer runs any more: the coordinators' orphans may go at once (vacuum keeps them a day otherwise).
       await t.vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })
       const live = (await t.snapshot()).files.map((f) => f.add.path).sort()
-      expect(await dataFiles(relative(dir, t.path))).toEqual(live)
+      expect(await dataFiles(relative(tmp.dir, t.path))).toEqual(live)
     }
   })
 })

@@ -1,18 +1,12 @@
 import { access, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir } from './__fixtures__/user-entity.js'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { NodeFileSystem } from './node-file-system.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-node-file-system-')
 const fs = new NodeFileSystem()
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
 
 const exists = (p: string) =>
   access(p).then(
@@ -22,40 +16,41 @@ const exists = (p: string) =>
 
 describe('NodeFileSystem.createExclusive with `after`', () => {
   it('the file appears only once `after` resolves, with the whole content', async () => {
-    const target = join(dir, 'entry.json')
+    const target = join(tmp.dir, 'entry.json')
     let release = () => {}
     const after = new Promise<void>((resolve) => {
       release = resolve
     })
     const creating = fs.createExclusive(target, '{"a":1}', { after })
     // The temporary file is written meanwhile (the work overlaps), the target is not there.
-    for (let i = 0; i < 10_000 && !(await readdir(dir)).some((n) => n.endsWith('.tmp')); i++) await nextTurn()
-    expect((await readdir(dir)).some((n) => n.endsWith('.tmp'))).toBe(true)
+    for (let i = 0; i < 10_000 && !(await readdir(tmp.dir)).some((n) => n.endsWith('.tmp')); i++)
+      await nextTurn()
+    expect((await readdir(tmp.dir)).some((n) => n.endsWith('.tmp'))).toBe(true)
     expect(await exists(target)).toBe(false)
     release()
     await creating
     expect(await readFile(target, 'utf8')).toBe('{"a":1}')
-    expect(await readdir(dir)).toEqual(['entry.json'])
+    expect(await readdir(tmp.dir)).toEqual(['entry.json'])
   })
 
   it('a rejected `after` creates nothing, leaves no temporary file and throws its error', async () => {
-    const target = join(dir, 'entry.json')
+    const target = join(tmp.dir, 'entry.json')
     const failure = Object.assign(new Error('EIO: flush failed'), { code: 'EIO' })
     const error = await fs
       .createExclusive(target, 'x', { after: Promise.reject(failure) })
       .catch((e: unknown) => e)
     expect(error).toBe(failure)
-    expect(await readdir(dir)).toEqual([])
+    expect(await readdir(tmp.dir)).toEqual([])
   })
 
   it('still refuses an existing file (EEXIST) after `after`, keeping the existing content', async () => {
-    const target = join(dir, 'entry.json')
+    const target = join(tmp.dir, 'entry.json')
     await fs.createExclusive(target, 'first')
     const error = await fs
       .createExclusive(target, 'second', { after: Promise.resolve(), durable: false })
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'EEXIST' })
     expect(await readFile(target, 'utf8')).toBe('first')
-    expect(await readdir(dir)).toEqual(['entry.json'])
+    expect(await readdir(tmp.dir)).toEqual(['entry.json'])
   })
 })

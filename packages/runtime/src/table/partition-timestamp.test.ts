@@ -1,22 +1,17 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { readCommitFile } from './__fixtures__/delta-commit-file.js'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable } from './table.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-partition-timestamp-')
 
 it("DateTime partition values are the spec's timestamp form (UTC, microseconds), read back by pf and by a spec reader", async () => {
-  const path = join(dir, 'users')
+  const path = join(tmp.dir, 'users')
   const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['createdAt'] })
   const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 123))
   await table.append(users([1, 2]).withColumn(pl.lit(at).alias('createdAt')))

@@ -1,14 +1,14 @@
 // Bulk writes locate keys as frames: files whose key range cannot overlap are never opened, overlaps are exact.
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileSystem } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { createTable, type Table } from './table.js'
 import { DuplicateKeyError, TableSchemaError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-bulk-keys-')
 let table: Table
 /** Data files checked (every read of a data file checks its size, or its bytes against the checksum, first). */
 let dataFileChecks: string[]
@@ -25,11 +25,9 @@ const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as Fi
 })
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  table = await createTable(`${dir}/users`, { entity: userEntity, enums: userEnums, fs: countingFs })
+  table = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums, fs: countingFs })
   dataFileChecks = []
 })
-afterEach(() => cleanup())
 
 describe('bulk upserts and inserts', () => {
   it('keys above every stored one: no data file is opened', async () => {

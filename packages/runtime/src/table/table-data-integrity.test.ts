@@ -1,20 +1,15 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { StorageFormatName } from '../schema/schema-ir.js'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { createTable, openTable } from './table.js'
 import { TableCorruptError, TableNotFoundError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-table-data-integrity-')
 
 /** A small deterministic PRNG (mulberry32), so a failing flip can be replayed. */
 function random(seed: number): () => number {
@@ -37,7 +32,7 @@ function rows(df: pl.DataFrame): string {
 describe('data files carry a checksum: a damaged file reads as TableCorruptError, never as other rows', () => {
   for (const format of ['parquet', 'avro'] as StorageFormatName[]) {
     it(`random single-bit flips in a ${format} data file`, async () => {
-      const path = join(dir, format)
+      const path = join(tmp.dir, format)
       const table = await createTable(path, { entity: { ...userEntity, format }, enums: userEnums })
       await table.append(users(range(0, 40)))
       const [name] = (await readdir(path)).filter((n) => n.startsWith('part-'))
@@ -81,7 +76,7 @@ describe('data files carry a checksum: a damaged file reads as TableCorruptError
 
 describe('a table folder deleted and created again while the process runs is another table', () => {
   it('an open table object follows the new table: its next write and reads are of the new one', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const old = await createTable(path, { entity: userEntity, enums: userEnums })
     await old.append(users([1, 2]))
     // Warm the key index and the verified-file cache of the old table.
@@ -97,7 +92,7 @@ describe('a table folder deleted and created again while the process runs is ano
   })
 
   it('a deleted folder is TableNotFoundError for an open table object; a table created there starts empty', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const old = await createTable(path, { entity: userEntity, enums: userEnums })
     await old.append(users([1]))
     await rm(path, { recursive: true })
@@ -115,7 +110,7 @@ describe('temporary files never stay in the log folder', () => {
 
   it('a checkpoint whose rename fails removes its temporary file', async () => {
     const fs = new FaultyFileSystem()
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, fs })
     await table.append(users([1]))
     fs.inject({ op: 'rename', path: /checkpoint\.json$/, code: 'EIO' })
@@ -126,7 +121,7 @@ describe('temporary files never stay in the log folder', () => {
   })
 
   it('writers that lose the race for a version leave no temporary file; stray ones are ignored', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     await createTable(path, { entity: userEntity, enums: userEnums })
     const writers = await Promise.all(range(0, 4).map(() => openTable(path)))
     await Promise.all(writers.map((w, i) => w.append(users([i]))))

@@ -1,22 +1,20 @@
 import { readdir } from 'node:fs/promises'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore } from './data-file-store.js'
 import { createTable, openTable, type Table } from './table.js'
 import { RewriteVerificationError, SchemaChangeRefusedError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-migration-')
 let table: Table
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  table = await createTable(`${dir}/users`, { entity: userEntity, enums: userEnums, maxRowsPerFile: 40 })
+  table = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums, maxRowsPerFile: 40 })
 })
-afterEach(() => cleanup())
 
 /** Rows as sorted records, for comparing whole tables. */
 async function rows(t: Table): Promise<Record<string, unknown>[]> {
@@ -24,7 +22,7 @@ async function rows(t: Table): Promise<Record<string, unknown>[]> {
 }
 
 async function dataFiles(): Promise<string[]> {
-  return (await readdir(`${dir}/users`)).filter((n) => n.startsWith('part-')).sort()
+  return (await readdir(`${tmp.dir}/users`)).filter((n) => n.startsWith('part-')).sort()
 }
 
 function withFields(fields: FieldIR[]): EntityIR {
@@ -62,7 +60,7 @@ describe('Table.rewriteFormat', () => {
     expect(result.check?.before.checksum).toBe(result.check?.after.checksum)
     expect(progress).toEqual([0, 1, 2, 3, 4])
     expect(table.metadata.format).toBe('avro')
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     expect(reopened.metadata.format).toBe('avro')
     expect(reopened.metadata.entity.format).toBe('avro')
     expect(await rows(reopened)).toEqual(expected)
@@ -72,7 +70,7 @@ describe('Table.rewriteFormat', () => {
     expect(idsOf(await (await reopened.at(1)).read())).toEqual(range(0, 100))
     await reopened.append(users([200]))
     await reopened.rewriteFormat('parquet')
-    expect(await rows(reopened)).toEqual(await rows(await openTable(`${dir}/users`)))
+    expect(await rows(reopened)).toEqual(await rows(await openTable(`${tmp.dir}/users`)))
     expect(idsOf(await reopened.read())).toEqual([...expected.map((r) => Number(r.id)), 200])
     const history = await reopened.history()
     expect(history.filter((h) => h.operation === 'SET_FORMAT').map((h) => h.details)).toEqual([
@@ -85,7 +83,7 @@ describe('Table.rewriteFormat', () => {
   it('moves an empty table with a metadata-only commit', async () => {
     const result = await table.rewriteFormat('avro')
     expect(result.version).toBe(1)
-    expect((await openTable(`${dir}/users`)).metadata.format).toBe('avro')
+    expect((await openTable(`${tmp.dir}/users`)).metadata.format).toBe('avro')
   })
 
   it('commits nothing when the verify callback throws, and leaves no files behind', async () => {
@@ -99,7 +97,7 @@ describe('Table.rewriteFormat', () => {
         },
       }),
     ).rejects.toThrow('refused by the test')
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     expect(reopened.metadata.format).toBe('parquet')
     expect(reopened.version).toBe(1)
     expect(await dataFiles()).toEqual(before)
@@ -118,13 +116,13 @@ describe('Table.rewriteFormat', () => {
     } finally {
       DataFileStore.prototype.write = original
     }
-    expect((await openTable(`${dir}/users`)).metadata.format).toBe('parquet')
+    expect((await openTable(`${tmp.dir}/users`)).metadata.format).toBe('parquet')
     expect(await dataFiles()).toHaveLength(1)
   })
 
   it('takes files appended during the rewrite along (re-plans after losing the race)', async () => {
     await table.append(users(range(0, 80)))
-    const other = await openTable(`${dir}/users`)
+    const other = await openTable(`${tmp.dir}/users`)
     const checks: number[] = []
     const result = await table.rewriteFormat('avro', {
       verify: async (check) => {
@@ -134,7 +132,7 @@ describe('Table.rewriteFormat', () => {
     })
     expect(checks).toEqual([80, 82])
     expect(result).toMatchObject({ version: 3, attempts: 2, check: { filesBefore: 3, filesAfter: 3 } })
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     expect(idsOf(await reopened.read())).toEqual([...range(0, 80), 500, 501])
     expect((await reopened.snapshot()).files.every((f) => f.add.path.endsWith('.avro'))).toBe(true)
     // Each source file was rewritten once: no spare outputs are left.
@@ -181,7 +179,7 @@ describe('Table.evolveSchema', () => {
     const after = (await table.snapshot()).files.map((f) => f.add.path)
     expect(after.filter((p) => before.includes(p))).toEqual([])
     expect(table.metadata.fillValues).toBeUndefined()
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     const df = await reopened.read()
     expect(df.columns.slice(-3)).toEqual(['nick', 'level', 'joined'])
     expect(df.getColumn('nick').unique().toArray()).toEqual(['none'])
@@ -224,7 +222,7 @@ describe('Table.evolveSchema', () => {
     expect(mapping?.columns.score?.id).toBe(base.length + 1)
     expect(mapping?.columns.score?.physicalName).toMatch(/^col_[0-9a-f]{32}$/)
     expect(table.metadata.retiredColumns).toBeUndefined()
-    const df = await (await openTable(`${dir}/users`)).read()
+    const df = await (await openTable(`${tmp.dir}/users`)).read()
     expect(df.getColumn('score').nullCount()).toBe(10)
     await table.upsert(users([1]).withColumns(pl.lit('high').alias('score')))
     expect((await table.findByKey(1))?.getColumn('score').get(0)).toBe('high')
@@ -250,7 +248,7 @@ describe('Table.evolveSchema', () => {
       },
     ])
     expect((await table.snapshot()).files.map((f) => f.add.path)).toEqual(files)
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     expect((await reopened.findByKey(7))?.getColumn('fullName').get(0)).toBe('u7')
     const hits = await reopened.read({ where: [{ column: 'fullName', op: '=', value: 'u42' }] })
     expect(idsOf(hits)).toEqual([42])
@@ -282,7 +280,7 @@ describe('Table.evolveSchema', () => {
     const result = await table.evolveSchema(widened, userEnums)
     expect(result).toMatchObject({ rewritten: true, check: { before: { rows: 90 }, filesBefore: 3 } })
     expect(result.changes[0]?.message).toBe('widen Int → Float (rewrites the data)')
-    const df = await (await openTable(`${dir}/users`)).read()
+    const df = await (await openTable(`${tmp.dir}/users`)).read()
     expect(String(df.getColumn('age').dtype)).toBe('DataType(Float64)')
     expect(df.getColumn('age').sum()).toBe(range(0, 90).reduce((a, b) => a + b, 0))
     const history = await table.history()
@@ -313,7 +311,7 @@ describe('Table.evolveSchema', () => {
   })
 
   it('evolves an Avro table the same way', async () => {
-    const avro = await createTable(`${dir}/avro-users`, {
+    const avro = await createTable(`${tmp.dir}/avro-users`, {
       entity: userEntity,
       enums: userEnums,
       format: 'avro',
@@ -325,7 +323,7 @@ describe('Table.evolveSchema', () => {
     ])
     await avro.evolveSchema(evolved, userEnums, { renames: { name: 'fullName' } })
     await avro.append(users([20]).rename({ name: 'fullName' }).withColumns(pl.lit('n20').alias('nick')))
-    const df = (await (await openTable(`${dir}/avro-users`)).read()).sort('id')
+    const df = (await (await openTable(`${tmp.dir}/avro-users`)).read()).sort('id')
     expect(df.getColumn('fullName').toArray().slice(19)).toEqual(['u19', 'u20'])
     expect(df.getColumn('nick').toArray().slice(19)).toEqual(['-', 'n20'])
   })
@@ -342,7 +340,7 @@ describe('rewrite cancellation', () => {
       },
     })
     await expect(rewrite).rejects.toMatchObject({ code: 'PF_ABORTED' })
-    expect((await openTable(`${dir}/users`)).metadata.format).toBe('parquet')
+    expect((await openTable(`${tmp.dir}/users`)).metadata.format).toBe('parquet')
     expect((await dataFiles()).every((n) => n.endsWith('.parquet'))).toBe(true)
   })
 })

@@ -1,18 +1,14 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
 import { commitRaisedProtocol } from './__fixtures__/delta-commit-file.js'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable } from './table.js'
 import { TableProtocolError } from './table-errors.js'
 import { readerProblem, writerProblem } from './table-protocol.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-table-protocol-')
 
 /** A reader/writer version 3/7 protocol listing `features` for both. */
 const withFeatures = (features: string[]) => ({
@@ -36,7 +32,7 @@ describe('the protocols pf reads and writes', () => {
   })
 
   it('refuses a table pf created that another writer widened (its entity keeps the old types), naming the feature', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     // Spark's ALTER TABLE ... CHANGE COLUMN TYPE: a protocol with typeWidening (the schema change is beside the point).

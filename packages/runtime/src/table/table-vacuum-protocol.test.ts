@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import { readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { commitRaisedProtocol } from './__fixtures__/delta-commit-file.js'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable } from './table.js'
 import { TableProtocolError } from './table-errors.js'
 
 // VACUUM deletes files, so it checks the write protocol as a commit does (PROTOCOL.md "VACUUM Protocol Check").
 
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-table-vacuum-protocol-')
 
 describe('vacuum and the write protocol', () => {
   it('refuses to vacuum a table with vacuumProtocolCheck (a writer feature pf does not honour), deleting nothing', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     const orphan = `part-${randomUUID()}.parquet`

@@ -1,31 +1,29 @@
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable, type Table } from './table.js'
 import { DuplicateKeyError, TableExistsError, TableNotFoundError, TableSchemaError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-')
 let table: Table
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-  table = await createTable(`${dir}/users`, { entity: userEntity, enums: userEnums })
+  table = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums })
 })
-afterEach(() => cleanup())
 
 describe('Table', () => {
   it('starts empty at version 0 and reopens', async () => {
     expect(table.version).toBe(0)
     expect((await table.read()).height).toBe(0)
     expect((await table.read()).columns).toEqual(['id', 'name', 'age', 'role', 'score', 'tags', 'createdAt'])
-    const again = await openTable(`${dir}/users`)
+    const again = await openTable(`${tmp.dir}/users`)
     expect(again.version).toBe(0)
     expect(again.metadata.entity).toEqual(userEntity)
     await expect(
-      createTable(`${dir}/users`, { entity: userEntity, enums: userEnums }),
+      createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums }),
     ).rejects.toBeInstanceOf(TableExistsError)
-    await expect(openTable(`${dir}/nothing`)).rejects.toBeInstanceOf(TableNotFoundError)
+    await expect(openTable(`${tmp.dir}/nothing`)).rejects.toBeInstanceOf(TableNotFoundError)
   })
 
   it('appends, upserts, deletes, each as one version', async () => {
@@ -39,7 +37,7 @@ describe('Table', () => {
     expect(await table.deleteKeys([1, 2, 77])).toMatchObject({ version: 3, rowsRemoved: 2 })
     expect(await table.deleteWhere(pl.col('age').gt(8))).toMatchObject({ version: 4, rowsRemoved: 2 })
     expect(idsOf(await table.read())).toEqual([0, 3, 4, 5, 6, 7, 8])
-    const reopened = await openTable(`${dir}/users`)
+    const reopened = await openTable(`${tmp.dir}/users`)
     expect(idsOf(await reopened.read())).toEqual([0, 3, 4, 5, 6, 7, 8])
     expect(await reopened.count()).toBe(7)
     expect(idsOf(await (await reopened.at(1)).read())).toEqual(range(0, 10))
@@ -77,7 +75,7 @@ describe('Table', () => {
     expect(result.rowsRemoved).toBe(3)
     expect(idsOf(await table.read())).toEqual([0, 2, 3])
     expect(await table.count()).toBe(3)
-    expect(await (await openTable(`${dir}/users`)).count()).toBe(3)
+    expect(await (await openTable(`${tmp.dir}/users`)).count()).toBe(3)
   })
 
   it('insert refuses existing keys', async () => {
@@ -121,7 +119,7 @@ describe('Table', () => {
 
 describe('Avro tables', () => {
   it('store data files as .avro and round-trip writes, updates and lookups', async () => {
-    const avro = await createTable(`${dir}/avro-users`, {
+    const avro = await createTable(`${tmp.dir}/avro-users`, {
       entity: userEntity,
       enums: userEnums,
       format: 'avro',
@@ -131,7 +129,7 @@ describe('Avro tables', () => {
     await avro.deleteKeys([4])
     const snap = await avro.snapshot()
     expect(snap.files.every((f) => f.add.path.endsWith('.avro'))).toBe(true)
-    const df = await (await openTable(`${dir}/avro-users`)).read()
+    const df = await (await openTable(`${tmp.dir}/avro-users`)).read()
     expect(idsOf(df)).toEqual([0, 1, 2, 3])
     expect(String(df.getColumn('id').dtype)).toBe('DataType(Int64)')
     expect((await avro.findByKey(2))?.getColumn('name').get(0)).toBe('new2')

@@ -1,18 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable } from './table.js'
 
 // Delta timestamp statistics are truncated down to the millisecond (PROTOCOL.md "Per-file Statistics"): a row at
 // 12:00:00.000999 lies in a file whose max reads 12:00:00.000, and no pruning by that max may skip it.
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-timestamp-stats-pruning-')
 
 /** 2024-01-02T12:00:00.000Z in microseconds since the epoch. */
 const NOON = BigInt(Date.UTC(2024, 0, 2, 12)) * 1000n
@@ -37,7 +33,7 @@ function micros(df: pl.DataFrame): string[] {
 
 describe('timestamp statistics', () => {
   it('are written truncated down to the millisecond, in the text Spark writes', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]).withColumn(at([NOON + 999n, NOON - 1n])))
     const [stats] = await addStats(path, 1)
@@ -46,7 +42,7 @@ describe('timestamp statistics', () => {
   })
 
   it('never prune a row below the millisecond of a file max (scan where =, >, >=, in)', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]).withColumn(at([NOON + 999n])))
     await table.append(users([2]).withColumn(at([NOON - 5_000_000n])))
@@ -65,7 +61,7 @@ describe('timestamp statistics', () => {
   })
 
   it('of tables written before truncation (exact microseconds) still prune exactly', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]).withColumn(at([NOON + 500n])))
     const log = join(path, '_delta_log', `${'1'.padStart(20, '0')}.json`)
