@@ -5,6 +5,7 @@ import {
   deltaDecimalOf,
   deltaSchemaFor,
   deltaTypeFor,
+  keptColumnShapes,
   parseDeltaSchema,
   textStoredFields,
 } from './delta-schema.js'
@@ -115,6 +116,60 @@ describe('textStoredFields', () => {
     // Round trip: the schema built with them is the one read.
     const again = deltaSchemaFor(entity, [], { textStored: textStoredFields(entity, legacy) })
     expect(again.schema).toEqual(legacy)
+  })
+})
+
+describe('keptColumnShapes', () => {
+  const entity = entityIRFor('Reading', {
+    id: 'Int',
+    qty: 'Int',
+    level: 'Int?',
+    ratio: 'Float',
+    big: 'BigInt',
+    note: 'String',
+  })
+  /** Spark's `CREATE TABLE` of these columns: every column nullable, INT/SMALLINT/TINYINT/FLOAT kept. */
+  const spark = parseDeltaSchema(
+    JSON.stringify({
+      type: 'struct',
+      fields: [
+        { name: 'id', type: 'integer', nullable: true, metadata: {} },
+        { name: 'qty', type: 'short', nullable: true, metadata: {} },
+        { name: 'level', type: 'byte', nullable: true, metadata: {} },
+        { name: 'ratio', type: 'float', nullable: true, metadata: {} },
+        { name: 'big', type: 'integer', nullable: false, metadata: {} },
+        { name: 'note', type: 'string', nullable: true, metadata: {} },
+      ],
+    }),
+  )
+
+  it("names the Int/Float fields over narrow columns and the required fields over nullable ones; the schema built with them is the table's", () => {
+    const kept = keptColumnShapes(entity, spark)
+    // A BigInt field is no narrow Int: its column would stay a problem (the field is stored as long).
+    expect(kept.narrowStored).toEqual({ id: 'integer', qty: 'short', level: 'byte', ratio: 'float' })
+    expect([...kept.nullableStored]).toEqual(['id', 'qty', 'ratio', 'note'])
+    const again = deltaSchemaFor(entity, [], kept).schema
+    expect(again.fields.filter((f) => f.name !== 'big')).toEqual(spark.fields.filter((f) => f.name !== 'big'))
+    expect(again.fields.find((f) => f.name === 'big')?.type).toBe('long')
+  })
+
+  it("is empty for the schema pf writes itself: pf's own tables change in nothing", () => {
+    const kept = keptColumnShapes(entity, deltaSchemaFor(entity, []).schema)
+    expect(kept).toEqual({ narrowStored: {}, nullableStored: new Set() })
+  })
+
+  it('a narrow type given for a field whose type cannot keep it is ignored (the field type rules)', () => {
+    const schema = deltaSchemaFor(entity, [], {
+      narrowStored: { note: 'integer', big: 'short', ratio: 'byte' },
+    })
+    expect(schema.schema.fields.map((f) => f.type)).toEqual([
+      'long',
+      'long',
+      'long',
+      'double',
+      'long',
+      'string',
+    ])
   })
 })
 

@@ -100,6 +100,43 @@ describe('planAdoption', () => {
     ])
   })
 
+  it("keeps Spark's defaults: integer/short/float columns of Int/Float fields, nullable columns of required fields", () => {
+    const columns = [
+      column('id', 'integer', true),
+      column('qty', 'short', true),
+      column('ratio', 'float', true),
+      column('body', 'string', true),
+    ]
+    const { state, meta } = foreign(columns)
+    const entity = entityIRFor('Note', { id: 'Int', qty: 'Int', ratio: 'Float', body: 'String' })
+    const plan = planAdoption(state, meta, entity, [])
+    if (!plan.ok) throw new Error(plan.problems.join('\n'))
+    expect(plan.metadata.narrowStoredFields).toEqual({ id: 'integer', qty: 'short', ratio: 'float' })
+    expect(plan.metadata.nullableStoredFields).toEqual(['id', 'qty', 'ratio', 'body'])
+    // The schema pf writes is the table's, byte for byte.
+    expect(toDeltaMetaData(plan.metadata).schemaString).toBe(meta.schemaString)
+  })
+
+  it('refuses a narrow column of a field that is not Int/Float, saying which field type keeps it', () => {
+    const { state, meta } = foreign([column('id', 'integer', false), column('ratio', 'float', true)])
+    const entity = entityIRFor('Note', { id: 'BigInt', ratio: 'Float?' })
+    const plan = planAdoption(state, meta, entity, [])
+    expect(plan.ok ? [] : plan.problems).toEqual([
+      'Note.id: column id is integer in the Delta table, the field is stored as long (an Int field keeps integer)',
+    ])
+    // An optional field over a NOT NULL column stays refused: pf would write nulls the table forbids.
+    const strict = foreign([column('id', 'integer', false), column('ratio', 'float', false)])
+    const optional = planAdoption(
+      strict.state,
+      strict.meta,
+      entityIRFor('Note', { id: 'Int', ratio: 'Float?' }),
+      [],
+    )
+    expect(optional.ok ? [] : optional.problems).toEqual([
+      'Note.ratio: column ratio is not nullable, the field is optional',
+    ])
+  })
+
   it('an enum field adds its CHECK constraint and the protocol it needs', () => {
     const { state, meta } = foreign([column('id', 'long', false), column('kind', 'string', true)])
     const entity = entityIRFor('Note', { id: 'Int', kind: 'enum:Kind?' })

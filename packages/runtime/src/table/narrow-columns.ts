@@ -41,7 +41,8 @@ export function narrowedFrame(
     if (outside.height > 0)
       throw new ColumnRangeError(
         `${entity.name}.${field.name}`,
-        Number(outside.getColumn('v').get(0)),
+        // Series.get narrows an Int64 to 32 bits in nodejs-polars 0.24; toArray keeps the value.
+        Number(outside.getColumn('v').head(1).toArray()[0]),
         type,
         range,
       )

@@ -1,0 +1,93 @@
+import pl from 'nodejs-polars'
+import { describe, expect, it } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import { ColumnRangeError } from './column-range-error.js'
+import { narrowedFrame } from './narrow-columns.js'
+
+const entity = entityIRFor('Reading', { id: 'Int', qty: 'Int?', level: 'Int', ratio: 'Float', total: 'Int' })
+const narrow = { id: 'integer', qty: 'short', level: 'byte', ratio: 'float' } as const
+
+/** A frame as pf's writer holds rows: Int64 and Float64 columns. */
+function frame(rows: { id: number; qty: number | null; level: number; ratio: number; total: number }[]) {
+  return pl.DataFrame({
+    id: pl.Series(
+      'id',
+      rows.map((r) => r.id),
+      pl.Int64,
+    ),
+    qty: pl.Series(
+      'qty',
+      rows.map((r) => r.qty),
+      pl.Int64,
+    ),
+    level: pl.Series(
+      'level',
+      rows.map((r) => r.level),
+      pl.Int64,
+    ),
+    ratio: pl.Series(
+      'ratio',
+      rows.map((r) => r.ratio),
+      pl.Float64,
+    ),
+    total: pl.Series(
+      'total',
+      rows.map((r) => r.total),
+      pl.Int64,
+    ),
+  })
+}
+
+describe('narrowedFrame', () => {
+  it('casts the narrow columns to Int32/Int16/Int8/Float32 with their values; other columns stay', () => {
+    const df = frame([
+      { id: 2 ** 31 - 1, qty: -(2 ** 15), level: 127, ratio: 0.5, total: 2 ** 40 },
+      { id: -(2 ** 31), qty: null, level: -128, ratio: Number.NaN, total: 1 },
+      { id: 0, qty: 2 ** 15 - 1, level: 0, ratio: Number.NEGATIVE_INFINITY, total: 2 },
+    ])
+    const out = narrowedFrame(df, entity, narrow)
+    expect(out.dtypes.map(String)).toEqual(
+      ['Int32', 'Int16', 'Int8', 'Float32', 'Int64'].map((t) => `DataType(${t})`),
+    )
+    expect(out.toRecords()).toEqual([
+      { id: 2 ** 31 - 1, qty: -(2 ** 15), level: 127, ratio: 0.5, total: 2 ** 40 },
+      { id: -(2 ** 31), qty: null, level: -128, ratio: Number.NaN, total: 1 },
+      { id: 0, qty: 2 ** 15 - 1, level: 0, ratio: Number.NEGATIVE_INFINITY, total: 2 },
+    ])
+  })
+
+  it('without narrow fields (every table pf created) the frame is returned as it is', () => {
+    const df = frame([{ id: 2 ** 40, qty: 2 ** 40, level: 2 ** 40, ratio: 1e300, total: 1 }])
+    expect(narrowedFrame(df, entity, undefined)).toBe(df)
+  })
+
+  it('refuses the first value beyond a column range with ColumnRangeError naming Entity.field, the value and the range', () => {
+    const base = { id: 1, qty: 1, level: 1, ratio: 1, total: 1 }
+    const cases: [Partial<typeof base>, string, number][] = [
+      [{ id: 2 ** 31 }, 'Reading.id', 2 ** 31],
+      [{ id: -(2 ** 31) - 1 }, 'Reading.id', -(2 ** 31) - 1],
+      [{ qty: 2 ** 15 }, 'Reading.qty', 2 ** 15],
+      [{ level: -129 }, 'Reading.level', -129],
+      [{ ratio: 3.5e38 }, 'Reading.ratio', 3.5e38],
+    ]
+    for (const [change, subject, value] of cases) {
+      const df = frame([base, { ...base, ...change }])
+      let error: unknown
+      try {
+        narrowedFrame(df, entity, narrow)
+      } catch (e) {
+        error = e
+      }
+      expect(error, subject).toBeInstanceOf(ColumnRangeError)
+      const range = error as ColumnRangeError
+      expect(range.code).toBe('PF_COLUMN_RANGE')
+      expect([range.subject, range.value]).toEqual([subject, value])
+      expect(range.message).toContain(
+        `${subject}: ${value} does not fit the table's ${range.deltaType} column`,
+      )
+    }
+    expect(() => narrowedFrame(frame([{ ...base, id: 2 ** 31 }]), entity, narrow)).toThrow(
+      "Reading.id: 2147483648 does not fit the table's integer column (-2147483648 to 2147483647); nothing was written",
+    )
+  })
+})
