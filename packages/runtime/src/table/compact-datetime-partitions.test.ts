@@ -3,24 +3,19 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { createTable, openTable } from './table.js'
 
-let dir: string
-let cleanup: () => Promise<void>
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-compact-datetime-partitions-')
 
 const SPEC_FORM = '"createdAt":"2024-01-02 03:04:05.123000"'
 const OLD_FORM = '"createdAt":"2024-01-02 03:04:05.123000+00:00"'
 
 it('files of one DateTime partition in the old and the spec form are merged into one, rows unchanged', async () => {
-  const path = join(dir, 'users')
+  const path = join(tmp.dir, 'users')
   const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 123))
   const other = new Date(Date.UTC(2024, 0, 3))
   const table = await createTable(path, {
