@@ -98,14 +98,13 @@ export class EntityStore {
   }
 
   /**
-   * Resolves once every checkpoint the store's commits started in the background is written (or has failed): call it
-   * before a process exits to leave the checkpoints written; nothing is lost without it (the log is the truth).
+   * Resolves once the work the store's commits started in the background (checkpoints, automatic compactions; see
+   * `Table.settled`) is done or has failed. Nothing is lost without it (the log is the truth): call it before a
+   * process exits, or before removing the store's folder, to leave that work finished.
    */
-  async checkpointsSettled(): Promise<void> {
+  async settled(): Promise<void> {
     const tables = await Promise.allSettled([...this.tables.values()])
-    await Promise.all(
-      tables.map((t) => (t.status === 'fulfilled' ? t.value.checkpointsSettled() : undefined)),
-    )
+    await Promise.all(tables.map((t) => (t.status === 'fulfilled' ? t.value.settled() : undefined)))
   }
 
   /** The repository of a registered entity entry. */

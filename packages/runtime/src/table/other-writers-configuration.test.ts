@@ -46,7 +46,7 @@ describe("other writers' configuration keys on a pf table", () => {
       ),
     ).toEqual(added)
     // The checkpoint (every 3 versions) holds the keys too: a reader starting from it sees them.
-    await table.checkpointsSettled()
+    await table.settled()
     expect((await readdir(join(ws.path, '_delta_log'))).some((f) => f.endsWith('.checkpoint.parquet'))).toBe(
       true,
     )

@@ -377,7 +377,7 @@ describe('Delta checkpoints', () => {
     await table.deleteKeys([2])
     await table.upsert(users([3], 'again'))
     await table.append(users([40]))
-    await table.checkpointsSettled()
+    await table.settled()
     const names = await readdir(join(ws.path, '_delta_log'))
     expect(names).toContain('00000000000000000004.checkpoint.parquet')
     const pointer = JSON.parse(await readFile(join(ws.path, '_delta_log', '_last_checkpoint'), 'utf8'))

@@ -33,7 +33,7 @@ async function tableWithCheckpoint(): Promise<Table> {
   await table.upsert(users([4], 'later'))
   await table.deleteKeys([40])
   expect(table.version).toBe(6)
-  await table.checkpointsSettled()
+  await table.settled()
   return table
 }
 
@@ -181,7 +181,7 @@ describe('what a Delta checkpoint holds', () => {
       { table: other, build: (tx) => void tx.insert(users([9])) },
     ])
     expect(table.version).toBe(3)
-    await table.checkpointsSettled()
+    await table.settled()
     const names = await readdir(join(ws.path, '_delta_log'))
     expect(names).not.toContain('00000000000000000002.checkpoint.parquet')
     expect(names).toContain('00000000000000000003.checkpoint.parquet')

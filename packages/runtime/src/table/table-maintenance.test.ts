@@ -126,9 +126,11 @@ describe('table maintenance', () => {
     // A data file cannot be read (its first read checks its bytes against the checksum).
     fs.inject({ op: 'readFile', path: /part-.*\.parquet$/, code: 'EIO' })
     expect((await table.append(users([4]))).version).toBe(6)
+    await table.settled()
     expect((await table.snapshot()).files).toHaveLength(6)
-    // The next write compacts: the five one-row files become one.
+    // The next write compacts (in the background: settled waits for it): the five one-row files become one.
     await table.append(users([5]))
+    await table.settled()
     const files = (await table.snapshot()).files
     expect(files.map((f) => f.add.stats.numRows).sort()).toEqual([3, 6])
     expect((await table.history()).map((h) => h.operation).slice(-2)).toEqual(['APPEND', 'COMPACT'])

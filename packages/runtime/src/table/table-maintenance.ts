@@ -4,7 +4,7 @@ import { stackFrames } from '../frame/stack-frames.js'
 import { mapBounded } from './bounded-map.js'
 import { DataFileStore, isDateTime, WrittenFiles } from './data-file-store.js'
 import type { AddAction, RemoveAction, TableMetadata } from './log-entry.js'
-import type { SnapshotContext } from './snapshot.js'
+import type { Snapshot, SnapshotContext } from './snapshot.js'
 import type { TableCore } from './table-core.js'
 import type { CommitResult } from './table-options.js'
 import { type LiveFile, removeOf } from './table-state.js'
@@ -20,37 +20,85 @@ export interface CompactOptions {
   readonly onlyBelowRows?: number
 }
 
+/** Merges an automatic compaction makes: when a concurrent commit changed its files it merges once more, then gives up. */
+const AUTO_COMPACT_MERGES = 2
+
 /**
- * After a write: merges small files when there are too many (see `CreateTableOptions.autoCompact`).
- * The write has landed already, so a compaction that fails (a conflict, an I/O error) changes nothing and is
- * not reported; the next write tries again.
+ * When a write leaves automatic compaction due (at least `files` live files hold fewer than `fileRows` rows; see
+ * `CreateTableOptions.autoCompact`): the row count below which files are merged. Undefined when not due.
  */
-export async function autoCompact(core: TableCore): Promise<void> {
+export function autoCompactionDue(core: TableCore): number | undefined {
   const meta = core.current.metadata
   const files = meta.autoCompactFiles ?? AUTO_COMPACT.files
   const rows = meta.smallFileRows ?? AUTO_COMPACT.fileRows
-  if (files <= 0) return
+  if (files <= 0) return undefined
   let small = 0
   for (const f of core.current.state.files.values()) if (f.add.stats.numRows < rows) small++
-  if (small < files) return
-  await compactTable(core, { onlyBelowRows: rows }).catch(() => undefined)
+  return small < files ? undefined : rows
+}
+
+/**
+ * Automatic compaction: merges the files below `rows` rows (a COMPACT commit of its own). It runs after the write
+ * that made it due has landed (Table.maintain, in the background), so it must never cost that write anything. A
+ * concurrent commit that changes a file it merges makes it merge once more against the newer version, then give up
+ * (the next due write starts another); see `compactTable` for commits that leave its files alone.
+ */
+export function autoCompact(core: TableCore, rows: number): Promise<CommitResult> {
+  return compactTable(core, { onlyBelowRows: rows }, AUTO_COMPACT_MERGES)
+}
+
+/** A compaction plan and what it read: valid at any later version where those files are live unchanged. */
+interface CompactionPlan {
+  readonly merged: readonly LiveFile[]
+  readonly add: AddAction[]
+  readonly remove: RemoveAction[]
+  /** The merged files written (absolute paths). */
+  readonly written: readonly string[]
+}
+
+/** True when `file` is live at `snap` as the same logical file (same deletion vector, nothing deleted since). */
+function unchangedAt(snap: Snapshot, file: LiveFile): boolean {
+  const live = snap.state.files.get(file.add.path)
+  return (
+    live !== undefined &&
+    live.version === file.version &&
+    live.deletedRows === file.deletedRows &&
+    JSON.stringify(live.add.deletionVector) === JSON.stringify(file.add.deletionVector)
+  )
 }
 
 /**
  * Merges small files (and files with deleted rows) of each partition into
  * files of about `targetFileRows` rows, in one commit. Rows do not change.
  * `onlyBelowRows`: merge only files with fewer rows than that (automatic compaction).
+ * Losing the race for a version to a commit that left the merged files alone (an append, a change to other files)
+ * commits the same merge at the newer version, as Delta's conflict rules allow; one that removed or deleted rows of
+ * a merged file makes it merge again from the newer version, at most `merges` times in all, then give up (commit
+ * nothing). Default: as often as the commit loop retries.
  */
-export async function compactTable(core: TableCore, options: CompactOptions = {}): Promise<CommitResult> {
+export async function compactTable(
+  core: TableCore,
+  options: CompactOptions = {},
+  merges = Number.POSITIVE_INFINITY,
+): Promise<CommitResult> {
   const target = options.targetFileRows ?? core.maxRowsPerFile
   const below = options.onlyBelowRows
   const start = await core.snapshot()
+  let previous: CompactionPlan | undefined
+  let made = 0
   const outcome = await core.commit({
     operation: 'COMPACT',
     start,
     written: new WrittenFiles(core.fs),
     options: {},
     planAttempt: async (snap, _attempt, files) => {
+      if (previous?.merged.every((f) => unchangedAt(snap, f))) {
+        // Its files are this attempt's too: the commit loop keeps them instead of discarding the lost attempt's.
+        files.paths.push(...previous.written)
+        return { add: previous.add, remove: previous.remove, rowsAdded: 0, rowsRemoved: 0 }
+      }
+      if (made >= merges) return { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
+      made++
       const ctx = core.context(snap.metadata)
       const groups = new Map<string, (typeof snap.files)[number][]>()
       for (const f of snap.files) {
@@ -67,12 +115,15 @@ export async function compactTable(core: TableCore, options: CompactOptions = {}
       }
       const add: AddAction[] = []
       const remove: RemoveAction[] = []
+      const merged: LiveFile[] = []
       const store = new DataFileStore(core.path, core.fs, core.name, snap.metadata, target)
       for (const group of groups.values()) {
         if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
+        merged.push(...group)
         for (const f of group) remove.push(removeOf(f))
         add.push(...(await store.write(await mergeFiles(ctx, group), files)))
       }
+      previous = { merged, add, remove, written: [...files.paths] }
       return { add, remove, rowsAdded: 0, rowsRemoved: 0 }
     },
   })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
+import { BackgroundWork } from './background-work.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
 import { AttemptVectors } from './deletion-vector-plan.js'
 import { type FileSystem, isAlreadyExists } from './file-system.js'
@@ -25,7 +26,7 @@ import type { CommitOutcome, PreparedWrite, TableCore } from './table-core.js'
 import { TableExistsError, TableSchemaError, TableWriteError } from './table-errors.js'
 import { readHistory } from './table-history.js'
 import { TableLog } from './table-log.js'
-import { AUTO_COMPACT, autoCompact, compactTable } from './table-maintenance.js'
+import { AUTO_COMPACT, autoCompact, autoCompactionDue, compactTable } from './table-maintenance.js'
 import { evolveSchema, rewriteFormat } from './table-migration.js'
 import type {
   CommitOptions,
@@ -74,8 +75,8 @@ export class Table {
   private readonly freshness: LogFreshness
   /** What the concern modules (commit loop, maintenance, migrations, publication) see of this table. */
   private readonly core: TableCore
-  /** The checkpoint being written in the background after a commit (see maybeCheckpoint). */
-  private checkpointing: Promise<void> | undefined
+  /** Checkpoints and automatic compactions running after the commits that made them due (see `settled`). */
+  private readonly background = new BackgroundWork<'checkpoint' | 'compact'>()
 
   /** @internal use `createTable` / `openTable`. */
   constructor(
@@ -317,16 +318,20 @@ export class Table {
   ): Promise<CommitResult> {
     const prepared = await this.prepare(operation, operations, options)
     const { result } = await this.commitPrepared(prepared)
-    await this.maintain()
+    this.maintain()
     return result
   }
 
   /**
-   * @internal After a write: merges small files when there are too many (see `CreateTableOptions.autoCompact`).
-   * A compaction that fails changes nothing and is not reported (see table-maintenance.ts).
+   * @internal After a write has landed: starts the automatic compaction it made due (see
+   * `CreateTableOptions.autoCompact`) in the background, so the write's caller is not kept waiting. One at a time; a
+   * write that finds one running starts none. Its failure or lost race changes nothing and is nobody's error (see
+   * `autoCompact` in table-maintenance.ts).
    */
-  maintain(): Promise<void> {
-    return autoCompact(this.core)
+  maintain(): void {
+    if (this.background.busy('compact')) return
+    const rows = autoCompactionDue(this.core)
+    if (rows !== undefined) this.background.start('compact', () => autoCompact(this.core, rows))
   }
 
   /**
@@ -423,19 +428,17 @@ export class Table {
    * stays the truth; files are written temp + rename), so it is dropped, never the commit's error.
    */
   private maybeCheckpoint(before: TableState): void {
-    if (this.checkpointing || !this.log.checkpointDue(before, this.current.state)) return
-    const running = this.log
-      .writeCheckpoint(this.current.state)
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.checkpointing === running) this.checkpointing = undefined
-      })
-    this.checkpointing = running
+    if (this.background.busy('checkpoint') || !this.log.checkpointDue(before, this.current.state)) return
+    const { log, current } = this
+    this.background.start('checkpoint', () => log.writeCheckpoint(current.state))
   }
 
-  /** Resolves once the background checkpoint of a commit, if one is being written, is written (or has failed). */
-  async checkpointsSettled(): Promise<void> {
-    while (this.checkpointing) await this.checkpointing
+  /**
+   * Resolves once the work commits started in the background (checkpoints, automatic compactions) is done or has
+   * failed. Nothing is lost without it (the log is the truth); call it before exiting to leave that work finished.
+   */
+  settled(): Promise<void> {
+    return this.background.settled()
   }
 
   /** Writes a checkpoint of the newest version now (opening then reads no older entry). */
