@@ -105,7 +105,7 @@ export async function commitTables(
   if (prepared.length === 1) {
     const only = prepared[0] as PreparedWrite
     results[first.index] = (await only.table.commitPrepared(only)).result
-    await only.table.maintain()
+    only.table.maintain()
     return results
   }
 
@@ -189,6 +189,6 @@ export async function commitTables(
     if (failed instanceof ParquetFrameError) throw failed
     throw new TxnUnpublishedError(names, id, { cause: failed })
   }
-  for (const o of order) await o.write.table.maintain()
+  for (const o of order) o.write.table.maintain()
   return results
 }
