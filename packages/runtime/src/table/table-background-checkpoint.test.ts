@@ -1,23 +1,28 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { gate } from './__fixtures__/gate.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
-import { createTable, openTable } from './table.js'
+import { createTable, openTable, type Table } from './table.js'
 
 const ws = useUsersTablePath()
 
 /** Any file a checkpoint writes (pf's cache, its tombstones, the Delta checkpoint and pointers), temp names too. */
 const CHECKPOINT_FILE = /checkpoint|tombstones/
 
-/** A promise and the function that resolves it. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = (): void => undefined
-  const opened = new Promise<void>((resolve) => {
-    open = resolve
+/** The users table through a FaultyFileSystem, a checkpoint due every 2 versions, user 0 appended (version 1). */
+async function checkpointingTable(): Promise<{ fs: FaultyFileSystem; table: Table }> {
+  const fs = new FaultyFileSystem()
+  const table = await createTable(ws.path, {
+    entity: userEntity,
+    enums: userEnums,
+    fs,
+    checkpointInterval: 2,
   })
-  return { opened, open }
+  await table.append(users([0]))
+  return { fs, table }
 }
 
 async function deltaCheckpoints(): Promise<string[]> {
@@ -26,14 +31,7 @@ async function deltaCheckpoints(): Promise<string[]> {
 
 describe('checkpoints after the commit, in the background', () => {
   it('a commit that makes a checkpoint due returns before the checkpoint is written; settled, it is there', async () => {
-    const fs = new FaultyFileSystem()
-    const table = await createTable(ws.path, {
-      entity: userEntity,
-      enums: userEnums,
-      fs,
-      checkpointInterval: 2,
-    })
-    await table.append(users([0]))
+    const { fs, table } = await checkpointingTable()
     const started = gate()
     const release = gate()
     fs.inject({
@@ -54,7 +52,7 @@ describe('checkpoints after the commit, in the background', () => {
     await table.append(users([3]))
     expect(table.version).toBe(4)
     release.open()
-    await table.checkpointsSettled()
+    await table.settled()
     expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
     expect(fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('00000000000000000004.'))).toEqual(
       [],
@@ -63,19 +61,12 @@ describe('checkpoints after the commit, in the background', () => {
   })
 
   it('a checkpoint that fails is never the commit error and leaves a table every reader opens', async () => {
-    const fs = new FaultyFileSystem()
-    const table = await createTable(ws.path, {
-      entity: userEntity,
-      enums: userEnums,
-      fs,
-      checkpointInterval: 2,
-    })
-    await table.append(users([0]))
+    const { fs, table } = await checkpointingTable()
     // The Delta checkpoint's rename fails (as a crash before it would): its temp file never counts.
     fs.inject({ op: 'rename', path: /\.checkpoint\.parquet/, code: 'EIO' })
     const result = await table.append(users(range(1, 4)))
     expect(result.version).toBe(2)
-    await table.checkpointsSettled()
+    await table.settled()
     expect(await deltaCheckpoints()).toEqual([])
     expect((await readdir(join(ws.path, '_delta_log'))).filter((f) => f.endsWith('.tmp'))).toEqual([])
     const reopened = await openTable(ws.path)
@@ -84,7 +75,7 @@ describe('checkpoints after the commit, in the background', () => {
     // The next due checkpoint is written as usual.
     await table.append(users([4]))
     await table.append(users([5]))
-    await table.checkpointsSettled()
+    await table.settled()
     expect(await deltaCheckpoints()).toEqual(['00000000000000000004.checkpoint.parquet'])
   })
 })
