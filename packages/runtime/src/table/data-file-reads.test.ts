@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { mapBounded } from './bounded-map.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import type { FileSystem } from './file-system.js'
@@ -11,12 +12,7 @@ import { TableCorruptError, TableReadError } from './table-errors.js'
 // Under a low open-file limit (ulimit -n 64) a scan of a table with a few dozen files opened them all at once and
 // reported the EMFILE as "data file is missing": a false corruption claim. Reads now open a bounded number of files
 // and only a file that is not there is corruption.
-let dir: string
-let cleanup: () => Promise<void>
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
+const tmp = useTempDir('pf-data-file-reads-')
 
 /** A file system that counts data-file reads in flight, keeping the highest count seen. */
 function countingFileSystem(): { fs: FileSystem; most: () => number } {
@@ -37,7 +33,7 @@ function countingFileSystem(): { fs: FileSystem; most: () => number } {
 
 describe('reading data files', () => {
   it('an I/O error other than a missing file is TableReadError naming the file, not TableCorruptError', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users(range(0, 10)))
     const fs = new FaultyFileSystem().inject({ op: 'readFile', path: /part-/, code: 'EMFILE', times: 10 })
@@ -56,7 +52,7 @@ describe('reading data files', () => {
   })
 
   it('a scan of 40 data files opens at most 16 at a time', async () => {
-    const path = join(dir, 'many')
+    const path = join(tmp.dir, 'many')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     for (let i = 0; i < 40; i++) await table.append(users(range(i, i + 1)))
     const { fs, most } = countingFileSystem()
@@ -67,7 +63,7 @@ describe('reading data files', () => {
   })
 
   it('compaction of 40 small files opens at most 16 at a time', async () => {
-    const path = join(dir, 'compact')
+    const path = join(tmp.dir, 'compact')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, autoCompact: false })
     for (let i = 0; i < 40; i++) await table.append(users(range(i, i + 1)))
     const { fs, most } = countingFileSystem()
