@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type * as checkpointParquet from '../delta/checkpoint-parquet.js'
-import { tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { createTable, openTable, type Table } from './table.js'
 import { TableCorruptError, TablePropertyError } from './table-errors.js'
@@ -27,15 +28,12 @@ vi.mock('../delta/checkpoint-parquet.js', async (importOriginal) => {
 const DAY_MS = 86_400_000
 const FILES = 12
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-tombstone-reads-')
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
   decodedRemoves.length = 0
 })
 afterEach(async () => {
   vi.useRealTimers()
-  await cleanup()
 })
 
 const pad = (v: number) => String(v).padStart(20, '0')
@@ -79,7 +77,7 @@ async function tombstonePaths(table: Table): Promise<string[]> {
 
 describe('tombstones stay off the open path', () => {
   it("opening from pf's checkpoint cache reads none of them; the next checkpoint still lists every one (DuckDB)", async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const { table, removed } = await compactedTable(root)
     // Checkpointed at a later append: the commits an open reads (version 0, the checkpoint's) remove nothing.
     await table.append(users([50]))
@@ -110,7 +108,7 @@ describe('tombstones stay off the open path', () => {
   })
 
   it('opening from a Delta checkpoint decodes none of its remove rows; they are decoded when listed', async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const { table, removed } = await compactedTable(root)
     const version = table.version
     expect(await checkpointRemoves(root, version)).toEqual(removed)
@@ -129,7 +127,7 @@ describe('tombstones stay off the open path', () => {
   })
 
   it('a damaged or missing tombstone file is a cache miss: the Delta checkpoint, else the log, is read', async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const { table, removed } = await compactedTable(root)
     const version = table.version
     const sidecar = join(root, '_pf', 'checkpoints', `${pad(version)}.tombstones.json`)
@@ -149,7 +147,7 @@ describe('tombstones stay off the open path', () => {
   })
 
   it('vacuum never guesses: tombstones that cannot be read and a cleaned-up log fail it, deleting nothing', async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const { table } = await compactedTable(root)
     const version = table.version
     await rm(join(root, '_pf'), { recursive: true, force: true })
@@ -184,7 +182,7 @@ describe('delta.deletedFileRetentionDuration', () => {
   }
 
   it('checkpoints keep tombstones for the retention the table property sets (2 days: a 3-day-old one goes)', async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const start = Date.now()
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(start - 3 * DAY_MS)
@@ -208,7 +206,7 @@ describe('delta.deletedFileRetentionDuration', () => {
   })
 
   it('a value that does not parse fails the checkpoint with a typed error naming the table and the property', async () => {
-    const root = join(dir, 'users')
+    const root = join(tmp.dir, 'users')
     const { table } = await compactedTable(root)
     const bad = await setProperty(root, table, 'delta.deletedFileRetentionDuration', 'interval 1 month')
     const failed = bad.checkpoint()
