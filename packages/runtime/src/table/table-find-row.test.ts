@@ -1,9 +1,10 @@
 // find by primary key through key position indexes: saved for other processes, held warm, never a stale or wrong row.
 import { readFile, writeFile } from 'node:fs/promises'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
-import { nickField, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { nickField, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import type { FileSystem } from './file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
@@ -14,8 +15,7 @@ import { rangesForRow } from './parquet-range-checksums.js'
 import { createTable, openTable, type Table } from './table.js'
 import { TableCorruptError } from './table-errors.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-find-row-')
 /** Key index files read whole, bytes read by range, and files written, through the file-system seam. */
 let indexReads: string[]
 let indexRangeBytes: number
@@ -52,17 +52,15 @@ async function nameOf(table: Table, id: number | bigint): Promise<string | null>
 }
 
 beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
   indexReads = []
   indexRangeBytes = 0
   indexWrites = []
   dataReads = []
 })
-afterEach(() => cleanup())
 
 describe('find by key through key position indexes', () => {
   it("a large file's first lookup saves its key index; another process loads it instead of rebuilding", async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     const writer = await createTable(path, { entity: userEntity, enums: userEnums, fs: countingFs })
     await writer.upsert(users(range(0, 5000)))
     const [file] = (await writer.snapshot()).files
@@ -90,7 +88,7 @@ describe('find by key through key position indexes', () => {
   })
 
   it('a cold lookup checks only the bytes it reads (its row group and the footer), and still refuses damaged ones', async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     // Id and name only: polars cuts a file of 600,000 rows into two row groups.
     const entity: EntityIR = { ...userEntity, fields: userEntity.fields.slice(0, 2) }
     const writer = await createTable(path, { entity, enums: userEnums })
@@ -127,7 +125,7 @@ describe('find by key through key position indexes', () => {
   })
 
   it('a damaged index file is rebuilt; a well-formed but wrong one never yields a wrong or lost row', async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     const writer = await createTable(path, { entity: userEntity, enums: userEnums })
     await writer.upsert(users(range(0, 5000)))
     const [file] = (await writer.snapshot()).files
@@ -153,7 +151,7 @@ describe('find by key through key position indexes', () => {
   })
 
   it('a held file never serves a row a commit that finished before the lookup replaced or deleted', async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     const writer = await createTable(path, { entity: userEntity, enums: userEnums })
     await writer.upsert(users(range(0, 5000)))
     const reader = await reopen(path)
@@ -176,7 +174,7 @@ describe('find by key through key position indexes', () => {
   })
 
   it('a held file is read through the newest schema after a rename that rewrote nothing', async () => {
-    const table = await createTable(`${dir}/users`, { entity: userEntity, enums: userEnums })
+    const table = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums })
     await table.upsert(users(range(0, 5000)))
     for (let i = 0; i < 3; i++) expect(await nameOf(table, 7)).toBe('u7')
     const renamed: EntityIR = {
@@ -193,7 +191,7 @@ describe('find by key through key position indexes', () => {
   })
 
   it('a cold lookup reads its row through the newest schema: a renamed field, a field added since', async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.upsert(users(range(0, 5000)))
     expect(await nameOf(table, 7)).toBe('u7')
@@ -224,7 +222,7 @@ describe('find by key through key position indexes', () => {
         f.name === 'id' ? { ...f, type: { kind: 'scalar', name: 'BigInt' } } : f,
       ),
     }
-    const table = await createTable(`${dir}/big`, { entity, enums: userEnums })
+    const table = await createTable(`${tmp.dir}/big`, { entity, enums: userEnums })
     const base = 2n ** 60n
     const ids = range(0, 5000).map((i) => base + BigInt(i))
     await table.upsert(
@@ -253,7 +251,7 @@ describe('find by key next to a writer process', () => {
   const worker = useWorkerScript()
 
   it('sees what another process committed before the lookup, in a held file and in new ones', async () => {
-    const path = `${dir}/users`
+    const path = `${tmp.dir}/users`
     const writer = await createTable(path, { entity: userEntity, enums: userEnums })
     await writer.upsert(users(range(0, 5000)))
     const reader = await reopen(path)
