@@ -29,8 +29,8 @@ export interface CreateTableOptions extends TableOptions {
   readonly checkpointInterval?: number
   /**
    * Automatic compaction after a write, when at least `files` live files hold fewer than `fileRows` rows each:
-   * those are merged (per partition) in a COMPACT commit of their own. Default `{ files: 256, fileRows: 65_536 }`;
-   * `false` turns it off (call `compact()` yourself).
+   * those are merged (per partition) in a COMPACT commit of their own, in the background (the write does not wait;
+   * `Table.settled()` does). Default `{ files: 256, fileRows: 65_536 }`; `false` turns it off (call `compact()`).
    */
   readonly autoCompact?: false | { readonly files?: number; readonly fileRows?: number }
 }
