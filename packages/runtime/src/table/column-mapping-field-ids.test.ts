@@ -7,12 +7,14 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import { read } from '../frame/read-frame.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { RowBatch } from './row-batch.js'
 import { createTable, type Table } from './table.js'
+import { adoptTable } from './table-adoption.js'
 
 const at = useUsersTablePath()
 
@@ -141,6 +143,87 @@ describe('Parquet field ids in a column-mapped table', () => {
     expect(table.metadata.format).toBe('parquet')
     expect(await expectFieldIds(table)).toBeGreaterThan(0)
     expect(asText(await table.read())).toEqual(before)
+  })
+})
+
+describe('Parquet field ids in an adopted table in column mapping mode name', () => {
+  it('are in every file pf writes to it, by the ids its other writer gave (physical names col-…)', async () => {
+    const root = at.path
+    await mkdir(join(root, '_delta_log'), { recursive: true })
+    await duck((run) =>
+      run(
+        `copy (select 1::bigint as "col-a1", 'one' as "col-b2" union all select 2, 'two') to '${join(root, 'a.parquet')}'
+           (format parquet, field_ids {"col-a1": 11, "col-b2": 12})`,
+      ),
+    )
+    const field = (name: string, type: string, nullable: boolean, id: number, physical: string) => ({
+      name,
+      type,
+      nullable,
+      metadata: { 'delta.columnMapping.id': id, 'delta.columnMapping.physicalName': physical },
+    })
+    const schemaString = JSON.stringify({
+      type: 'struct',
+      fields: [field('id', 'long', false, 11, 'col-a1'), field('label', 'string', true, 12, 'col-b2')],
+    })
+    const actions = [
+      { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
+      {
+        metaData: {
+          id: '5d0c8f7e-1111-4222-8333-444455556677',
+          format: { provider: 'parquet', options: {} },
+          schemaString,
+          partitionColumns: [],
+          configuration: { 'delta.columnMapping.mode': 'name', 'delta.columnMapping.maxColumnId': '12' },
+          createdTime: 1,
+        },
+      },
+      {
+        add: {
+          path: 'a.parquet',
+          partitionValues: {},
+          size: (await readFile(join(root, 'a.parquet'))).length,
+          modificationTime: 1,
+          dataChange: true,
+          stats: '{"numRecords":2}',
+        },
+      },
+    ]
+    await writeFile(
+      join(root, '_delta_log', '00000000000000000000.json'),
+      `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
+    )
+    const item = entityIRFor('Item', { id: 'BigInt', label: 'String?' }, { storage: 'items' })
+    const table = await adoptTable(root, { entity: item })
+    const frame = (ids: number[], label: string) =>
+      pl.DataFrame({
+        id: pl.Series('id', ids, pl.Int64),
+        label: pl.Series(
+          'label',
+          ids.map((i) => `${label}${i}`),
+          pl.Utf8,
+        ),
+      })
+    await table.append(frame([3, 4], 'new'))
+    await table.upsert(frame([1], 'changed'))
+    const expected = { 'col-a1': '11', 'col-b2': '12' }
+    for (const ids of (await fileFieldIds(table)).values()) expect(ids).toEqual(expected)
+    await table.compact()
+    const files = await fileFieldIds(table)
+    expect([...files.values()]).toEqual([...files.keys()].map(() => expected))
+    const byId = await duck((run) =>
+      run(
+        `select k, v from read_parquet([${[...files.keys()].map((p) => `'${join(root, p)}'`).join(', ')}],
+           schema = map {11: {name: 'k', type: 'BIGINT', default_value: NULL}, 12: {name: 'v', type: 'VARCHAR', default_value: NULL}})
+         order by k`,
+      ),
+    )
+    expect(byId).toEqual([
+      { k: '1', v: 'changed1' },
+      { k: '2', v: 'two' },
+      { k: '3', v: 'new3' },
+      { k: '4', v: 'new4' },
+    ])
   })
 })
 
