@@ -16,6 +16,7 @@ import type { EntityIR, FieldType } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
 import { flushing, forgetFlushes } from './data-file-durability.js'
+import { writeBehind } from './data-file-write-behind.js'
 import { decimalTextAt } from './decimal-projection.js'
 import { fileChecksum } from './file-checksum.js'
 import { computeFileStats, type FileStats } from './file-stats.js'
@@ -25,13 +26,15 @@ import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { withParquetFieldIds } from './parquet-field-ids.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
-import { type CheckedRange, mismatchedRange } from './parquet-range-checksums.js'
+import { type CheckedRange, checkRanges } from './parquet-range-checksums.js'
+import { decodeRowFromRanges } from './parquet-row-reader.js'
 import { partitionValueFill } from './partition-value-fill.js'
-import { polarsArrowSchema } from './polars-arrow-schema.js'
+import { framePointRow, type PointRow } from './point-row.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { smallFileStats } from './small-file-stats.js'
 import { encodeSmallParquet, type SmallColumn } from './small-parquet-writer.js'
 import type { SmallRows } from './small-rows.js'
+import { smallWriteLayout } from './small-write-layout.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
 import { containedPath, UncontainedPathError } from './table-path.js'
 import type { LiveFile } from './table-state.js'
@@ -68,9 +71,12 @@ const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__'
 /** Files written by a commit attempt, so a failed or lost attempt can delete them. */
 export class WrittenFiles {
   readonly paths: string[] = []
+  /** Writes still running (data-file-write-behind.ts): a discard waits for them, so none leaves a file after it. */
+  readonly writing: Promise<unknown>[] = []
   constructor(private readonly fs: FileSystem) {}
   /** Deletes every file written (best effort: vacuum removes whatever remains). */
   async discard(): Promise<void> {
+    await Promise.allSettled(this.writing.splice(0))
     const paths = this.paths.splice(0)
     forgetFlushes(paths)
     await Promise.all(paths.map((p) => removeQuietly(this.fs, p)))
@@ -214,6 +220,18 @@ export class DataFileStore {
     return adds
   }
 
+  /** A new data file's path (relative to the root), its final and its temporary absolute paths. */
+  private newFileNames(prefix: string): { rel: string; finalPath: string; tempPath: string } {
+    const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
+    const id = randomUUID()
+    const rel = `${prefix}part-${id}.${ext}`
+    return {
+      rel,
+      finalPath: join(this.root, rel),
+      tempPath: join(this.root, `${prefix}.part-${id}.${ext}.tmp`),
+    }
+  }
+
   /**
    * Writes one data file under its temporary name (`encode`), then renames it to its final name: its add action
    * (the paths go into `written`, the folder into `dirs`).
@@ -225,11 +243,7 @@ export class DataFileStore {
     dirs: Set<string>,
     encode: (tempPath: string) => Promise<{ size: number; stats: FileStats; checksum: string }>,
   ): Promise<AddAction> {
-    const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
-    const id = randomUUID()
-    const rel = `${prefix}part-${id}.${ext}`
-    const finalPath = join(this.root, rel)
-    const tempPath = join(this.root, `${prefix}.part-${id}.${ext}.tmp`)
+    const { rel, finalPath, tempPath } = this.newFileNames(prefix)
     written.paths.push(tempPath)
     const { size, stats, checksum } = await encode(tempPath)
     await this.fs.rename(tempPath, finalPath)
@@ -241,7 +255,8 @@ export class DataFileStore {
   /**
    * A small insert (see small-rows.ts) written straight from its JS values as one Parquet file, its statistics
    * computed from them: no polars frame. Tables that are not Parquet, partitioned ones and adopted ones with narrow
-   * columns write `frame()` through `write` instead. Durability as `write`.
+   * columns write `frame()` through `write` instead. Durability as `write`; on a `gatedCreate` file system it returns
+   * before the file is written (data-file-write-behind.ts).
    */
   async writeSmall(small: SmallRows, frame: () => pl.DataFrame, written: WrittenFiles): Promise<AddAction[]> {
     if (
@@ -251,31 +266,30 @@ export class DataFileStore {
       this.metadata.narrowStoredFields !== undefined
     )
       return this.write(frame(), written)
+    // Small files have the table's other files' schema (small-write-layout.ts), else the frame path writes.
+    const layout = smallWriteLayout(this.storedEntity)
+    if (layout === undefined) return this.write(frame(), written)
     const columns: SmallColumn[] = small.columns.map((c) => ({
+      ...c.type,
       name: this.mapping.stored(c.field.column),
-      kind: c.kind,
       values: c.values,
     }))
-    const encoded = encodeSmallParquet(columns, small.height, this.arrowSchema())
+    const encoded = encodeSmallParquet(columns, small.height, layout)
     const { ranges } = encoded
     const bytes = this.withFieldIds(encoded.bytes)
     const stats = smallFileStats(this.storedEntity, small.height, ranges)
-    const dirs = new Set<string>()
-    const add = await this.place('', {}, written, dirs, async (tempPath) => {
-      await this.fs.writeFile(tempPath, bytes, { durable: false })
-      return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
-    })
-    await this.flushAdds([add], dirs)
+    // Its add action is known from the bytes: the file is written while the commit is planned and its entry written.
+    const names = this.newFileNames('')
+    await writeBehind(this.fs, bytes, names, written)
+    const add = {
+      path: names.rel,
+      size: bytes.length,
+      partitionValues: {},
+      stats,
+      checksum: fileChecksum(bytes),
+    }
     return [add]
   }
-
-  /** The ARROW:schema polars writes for this table's stored schema (so polars reads small files as its own). */
-  private arrowSchema(): string | undefined {
-    this.arrowSchemaText ??= polarsArrowSchema(this.storedSchema)
-    return this.arrowSchemaText
-  }
-
-  private arrowSchemaText: string | undefined
 
   /** Starts (or waits for) the flush of newly written files, see `write`. */
   private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {
@@ -323,12 +337,15 @@ export class DataFileStore {
   /**
    * Checks a file exists with the size its add action recorded (every time: a stat), and its bytes against the
    * recorded checksum: on every eager read (`full`), else the first time this store touches the file. A file
-   * whose add action has no checksum (older tables) is checked by size only.
+   * whose add action has no checksum (older tables) is checked by size only. Returns the bytes when it read them.
    */
-  async verify(file: LiveFile, full = false): Promise<void> {
+  async verify(file: LiveFile, full = false): Promise<Uint8Array | undefined> {
     const path = this.absolute(file)
     const { checksum } = file.add
-    if (checksum === undefined || (!full && this.checked.has(path))) return this.checkExists(file, path)
+    if (checksum === undefined || (!full && this.checked.has(path))) {
+      await this.checkExists(file, path)
+      return undefined
+    }
     let bytes: Uint8Array
     try {
       bytes = await this.fs.readFile(path)
@@ -345,6 +362,7 @@ export class DataFileStore {
       )
     if (this.checked.size >= MAX_CACHED_DTYPES) this.checked.clear()
     this.checked.add(path)
+    return bytes
   }
 
   /** A stat: the file is there with the size its add action recorded. */
@@ -363,23 +381,28 @@ export class DataFileStore {
   /**
    * `verify` for a point read: only the byte ranges it reads are checked against their CRCs (taken from bytes that
    * matched the log's checksum: parquet-range-checksums.ts), the file's size by a stat. A file system without
-   * ranged reads, or a file without a recorded checksum, goes through `verify`.
+   * ranged reads, or a file without a recorded checksum, goes through `verify`. Returns the ranges' bytes when it
+   * read them.
    */
-  async verifyRanges(file: LiveFile, ranges: readonly CheckedRange[]): Promise<void> {
+  async verifyRanges(
+    file: LiveFile,
+    ranges: readonly CheckedRange[],
+  ): Promise<readonly Uint8Array[] | undefined> {
     const path = this.absolute(file)
     const { readRange } = this.fs
-    if (!readRange || file.add.checksum === undefined || this.checked.has(path)) return this.verify(file)
+    if (!readRange || file.add.checksum === undefined || this.checked.has(path)) {
+      await this.verify(file)
+      return undefined
+    }
     await this.checkExists(file, path)
-    let mismatch: Awaited<ReturnType<typeof mismatchedRange>>
+    let checked: Awaited<ReturnType<typeof checkRanges>>
     try {
-      mismatch = await mismatchedRange(
-        (offset, length) => readRange.call(this.fs, path, offset, length),
-        ranges,
-      )
+      checked = await checkRanges((offset, length) => readRange.call(this.fs, path, offset, length), ranges)
     } catch (error) {
       if (!isNotFound(error)) throw new TableReadError(this.table, path, { cause: error })
       throw this.corrupt(file, 'data file is missing', error)
     }
+    const { mismatch } = checked
     if (mismatch) {
       const { range, crc, length } = mismatch
       const got =
@@ -389,6 +412,7 @@ export class DataFileStore {
         `data file bytes ${range.start}-${range.end} have ${got}, the checksums taken when it matched the log's (${file.add.checksum}) say crc32 ${range.crc.toString(16).padStart(8, '0')} (damaged bytes)`,
       )
     }
+    return checked.bytes
   }
 
   private checkSize(file: LiveFile, size: number): void {
@@ -563,7 +587,25 @@ export class DataFileStore {
    * a polars query of its own, most of a cold point read's polars time). Verified as `scan`.
    */
   async readRow(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<pl.DataFrame> {
-    const { path, lf } = await this.openChecked(file, ranges)
+    return (await this.pointRead(file, position, ranges)).frame()
+  }
+
+  /**
+   * `readRow` without polars where it can: with `ranges` (its row group's and the tail, see `verifyRanges`) of a
+   * Parquet file, the row is decoded in JS from the checked bytes (parquet-row-reader.ts); else polars reads it.
+   */
+  async pointRead(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<PointRow> {
+    if (ranges) {
+      const checked = await this.verifyRanges(file, ranges)
+      const row = this.format.name === 'parquet' && decodeRowFromRanges(this, position, ranges, checked)
+      if (row) return row
+    } else await this.verify(file)
+    return framePointRow(this.polarsRow(file, position))
+  }
+
+  /** One physical row of a file (already checked) through polars, as `readRow`. */
+  private polarsRow(file: LiveFile, position: number): pl.DataFrame {
+    const { path, lf } = this.open(file)
     let df: pl.DataFrame
     try {
       df = lf.slice(position, 1).collectSync()
@@ -580,6 +622,11 @@ export class DataFileStore {
     ranges: readonly CheckedRange[] | undefined,
   ): Promise<{ path: string; lf: pl.LazyDataFrame }> {
     await (ranges ? this.verifyRanges(file, ranges) : this.verify(file))
+    return this.open(file)
+  }
+
+  /** A data file opened lazily as stored (checked by the caller). */
+  private open(file: LiveFile): { path: string; lf: pl.LazyDataFrame } {
     const path = this.absolute(file)
     if (!this.format.scan) throw new Error(`format ${this.format.name} cannot scan lazily; use read()`)
     try {
@@ -589,9 +636,17 @@ export class DataFileStore {
     }
   }
 
-  /** Reads one file eagerly, checking its row count against the log, deleted rows removed. */
-  async read(file: LiveFile, columns?: readonly string[]): Promise<pl.DataFrame> {
-    await this.verify(file, true)
+  /**
+   * Reads one file eagerly, checking its row count against the log, deleted rows removed. `verified` gets the
+   * file's bytes once they matched the log's checksum (a caller needing them reads the file once).
+   */
+  async read(
+    file: LiveFile,
+    columns?: readonly string[],
+    verified?: (bytes: Uint8Array) => void,
+  ): Promise<pl.DataFrame> {
+    const bytes = await this.verify(file, true)
+    if (bytes) verified?.(bytes)
     let df: pl.DataFrame
     try {
       df = await this.format.read(this.absolute(file))

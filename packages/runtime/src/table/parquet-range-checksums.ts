@@ -1,6 +1,5 @@
 import { crc32 } from 'node:zlib'
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
-import { fileChecksum } from './file-checksum.js'
 
 /** One byte range of a data file and the CRC-32 of its bytes. */
 export interface CheckedRange {
@@ -123,28 +122,36 @@ export function rangesCoverFile(checksums: ParquetRangeChecksums, size: number, 
   )
 }
 
+/** A range whose bytes do not match their CRC: what was read (a short read is a mismatch). */
+export interface RangeMismatch {
+  readonly range: CheckedRange
+  readonly crc: number
+  readonly length: number
+}
+
 /**
- * The first of these ranges whose bytes do not match their CRC, with what was read (undefined: all match). `read`
- * reads a range of the file; a short read is a mismatch.
+ * Reads these ranges (`read` reads a range of the file) and checks each against its CRC: their bytes, and the first
+ * mismatch if any (then the bytes are not to be used).
  */
-export async function mismatchedRange(
+export async function checkRanges(
   read: (offset: number, length: number) => Promise<Uint8Array>,
   ranges: readonly CheckedRange[],
-): Promise<{ range: CheckedRange; crc: number; length: number } | undefined> {
+): Promise<{ bytes: Uint8Array[]; mismatch?: RangeMismatch }> {
   const bytes = await Promise.all(ranges.map((r) => read(r.start, r.end - r.start)))
   for (let i = 0; i < ranges.length; i++) {
     const range = ranges[i] as CheckedRange
     const got = bytes[i] as Uint8Array
     const crc = crc32(got)
-    if (got.length !== range.end - range.start || crc !== range.crc) return { range, crc, length: got.length }
+    if (got.length !== range.end - range.start || crc !== range.crc)
+      return { bytes, mismatch: { range, crc, length: got.length } }
   }
-  return undefined
+  return { bytes }
 }
 
-/** The range checksums of a data file's bytes, only when the bytes match the checksum the log recorded for it. */
-export function checkedRangeChecksums(
-  bytes: Uint8Array,
-  checksum: string | undefined,
-): ParquetRangeChecksums | undefined {
-  return checksum !== undefined && fileChecksum(bytes) === checksum ? parquetRangeChecksums(bytes) : undefined
+/** The first of these ranges whose bytes do not match their CRC (undefined: all match); see `checkRanges`. */
+export async function mismatchedRange(
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+  ranges: readonly CheckedRange[],
+): Promise<RangeMismatch | undefined> {
+  return (await checkRanges(read, ranges)).mismatch
 }

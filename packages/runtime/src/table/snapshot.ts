@@ -21,7 +21,7 @@ import {
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
-import { checkedRangeChecksums, type ParquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
+import { type ParquetRangeChecksums, parquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
@@ -312,9 +312,9 @@ export class Snapshot {
       } else {
         const found = await this.positionsOf(file, encoded)
         if (found) {
-          const df = await this.rowByPosition(file, found.positions, encoded, found.ranges)
-          if (typeof df !== 'string') return { df, row: 0 }
-          if (df === ABSENT) continue
+          const row = await this.rowByPosition(file, found.positions, encoded, found.ranges)
+          if (typeof row !== 'string') return row
+          if (row === ABSENT) continue
         }
       }
       // No index, or one whose candidates are not the key: the file is asked.
@@ -492,8 +492,9 @@ export class Snapshot {
         if (!(error instanceof IndexFileDamagedError)) throw error
       }
     }
-    const keys = rows ?? (await store.read(this.physical(file), codec.columns))
-    const ranges = await this.rangeChecksums(file)
+    let fileBytes: Uint8Array | undefined
+    const keys = rows ?? (await store.read(this.physical(file), codec.columns, (b) => (fileBytes = b)))
+    const ranges = await this.rangeChecksums(file, fileBytes)
     const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys), ranges)
     await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
     keyIndex.setIndex(cacheKey, index)
@@ -502,18 +503,17 @@ export class Snapshot {
 
   /**
    * A Parquet data file's range checksums (a point read then checks only the bytes it reads), taken from its bytes
-   * only when they match the log's checksum; none for other files (their reads check the whole file).
+   * once they matched the log's checksum: `checked` (bytes a read just checked), else the file is read and checked
+   * (a missing, unreadable or damaged file is its typed error, as for any read); none for other files.
    */
-  private async rangeChecksums(file: LiveFile): Promise<ParquetRangeChecksums | undefined> {
+  private async rangeChecksums(
+    file: LiveFile,
+    checked?: Uint8Array,
+  ): Promise<ParquetRangeChecksums | undefined> {
     const { store } = this.ctx
     if (file.add.checksum === undefined || store.format.name !== 'parquet') return undefined
-    let bytes: Uint8Array
-    try {
-      bytes = await store.fs.readFile(store.absolute(file))
-    } catch {
-      return undefined
-    }
-    return checkedRangeChecksums(bytes, file.add.checksum)
+    const bytes = checked ?? (await store.verify(this.physical(file), true))
+    return bytes && parquetRangeChecksums(bytes)
   }
 
   /**
@@ -550,7 +550,7 @@ export class Snapshot {
     positions: readonly number[],
     key: string,
     ranges?: ParquetRangeChecksums,
-  ): Promise<pl.DataFrame | Miss> {
+  ): Promise<FoundRow | Miss> {
     if (positions.length === 0) return ABSENT
     let miss: Miss = ABSENT
     const deleted = await this.deletedPositions(file)
@@ -558,14 +558,29 @@ export class Snapshot {
     for (const p of positions) {
       if (deleted?.has(p)) continue
       const physical = this.physical(file)
-      let df: pl.DataFrame
       if (store.lazy) {
-        // A slice is pushed into polars' Parquet reader: it decodes the pages holding the row, not the file.
-        df = await store.readRow(physical, p, ranges && rangesForRow(ranges, p))
+        // Only the pages holding the row are decoded (in JS, else by polars: DataFileStore.pointRead).
+        const row = await store.pointRead(physical, p, ranges && rangesForRow(ranges, p))
+        const exact = row.exact?.(codec.columns)
+        const own =
+          exact && !exact.includes(null) ? codec.encodeValues(exact) : codec.encodeFrame(row.frame())[0]
+        if (own === key) {
+          const { columns, values } = row
+          return values
+            ? {
+                get df() {
+                  return row.frame()
+                },
+                row: 0,
+                columns,
+                values,
+              }
+            : { df: row.frame(), row: 0 }
+        }
       } else {
-        df = (await store.read(physical)).slice(p, 1)
+        const df = (await store.read(physical)).slice(p, 1)
+        if (df.height === 1 && codec.encodeFrame(df)[0] === key) return { df, row: 0 }
       }
-      if (df.height === 1 && codec.encodeFrame(df)[0] === key) return df
       miss = UNSURE
     }
     return miss

@@ -1,0 +1,400 @@
+import { decimalText } from '../format/arrow-values.js'
+import { fromTwosComplement } from '../format/avro-decimal.js'
+import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
+import { decimalSpecOf } from '../schema/decimal-spec.js'
+import type { FieldType } from '../schema/schema-ir.js'
+import { canDecompress, decompressPage } from './parquet-page-codecs.js'
+import { hybridAt } from './parquet-rle-hybrid.js'
+
+/*
+ * One row of a Parquet file decoded in JS from the bytes a point read has already read and checked (its row
+ * group's range and the file's tail): only the page holding the row (and its dictionary page) of each column is
+ * decompressed. Flat columns of the types pf writes (polars, arrow-rs and the small writer), DATA_PAGE v1 and v2,
+ * PLAIN and dictionary encodings. Anything else is no answer (undefined): the caller reads the row through polars.
+ */
+
+/** How a decoded value is held: what the column's table dtype is made of. */
+export type RowColumnKind =
+  | 'int64'
+  | 'double'
+  | 'boolean'
+  | 'string'
+  | 'bytes'
+  | 'date'
+  | 'timestamp'
+  | 'decimal'
+
+/** int64, timestamp (µs): bigint; double, date (days): number; boolean; string, bytes (base64), decimal (text). */
+export type RowValue = bigint | number | boolean | string | null
+
+/** A stored column to decode and the type of its field. */
+export interface RowColumn {
+  readonly name: string
+  readonly type: FieldType
+}
+
+/** A byte range of a file held in memory. */
+export interface HeldRange {
+  readonly start: number
+  readonly bytes: Uint8Array
+}
+
+/** The decoded row: each column's kind and value, in the order asked. */
+export interface DecodedRow {
+  readonly kinds: readonly RowColumnKind[]
+  readonly values: readonly RowValue[]
+}
+
+// parquet.thrift enums.
+const BOOLEAN = 0
+const INT32 = 1
+const INT64 = 2
+const DOUBLE = 5
+const BYTE_ARRAY = 6
+const FIXED_LEN_BYTE_ARRAY = 7
+const REQUIRED = 0
+const OPTIONAL = 1
+const UTF8 = 0
+const CONVERTED_DECIMAL = 5
+const CONVERTED_DATE = 6
+const INT_64 = 18
+const PLAIN = 0
+const PLAIN_DICTIONARY = 2
+const RLE = 3
+const RLE_DICTIONARY = 8
+const DATA_PAGE = 0
+const DICTIONARY_PAGE = 2
+const DATA_PAGE_V2 = 3
+
+/** Exact: invalid UTF-8 is no answer (polars then reads the file), and a leading U+FEFF is part of the value. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function struct(value: ThriftValue | undefined): ThriftStruct | undefined {
+  return value instanceof Map ? (value as ThriftStruct) : undefined
+}
+
+function list(value: ThriftValue | undefined): ThriftValue[] {
+  return Array.isArray(value) ? value : []
+}
+
+function int(value: ThriftValue | undefined): number | undefined {
+  return typeof value === 'bigint' || typeof value === 'number' ? Number(value) : undefined
+}
+
+/** A schema element's logical type: its union member's field id and struct (undefined: none). */
+function logical(element: ThriftStruct): { id: number; value: ThriftStruct } | undefined {
+  const union = struct(element.get(10))
+  const [entry] = union ? [...union] : []
+  if (!entry) return undefined
+  return { id: entry[0], value: struct(entry[1]) ?? new Map() }
+}
+
+/** Whether an element carries no logical or converted type (or only `allowed` ones). */
+function plainAnnotated(element: ThriftStruct, converted?: number, logicalId?: number): boolean {
+  const c = element.get(6)
+  const l = logical(element)
+  return (c === undefined || c === converted) && (l === undefined || l.id === logicalId)
+}
+
+function isUtf8(element: ThriftStruct): boolean {
+  const l = logical(element)
+  return element.get(6) === UTF8 ? l === undefined || l.id === 1 : l?.id === 1 && element.get(6) === undefined
+}
+
+/** How a file column of this element holds a field of this type; undefined where polars must read it. */
+function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefined {
+  const physical = element.get(1)
+  if (type.kind === 'list') return undefined
+  if (type.kind === 'enum') return physical === BYTE_ARRAY && isUtf8(element) ? 'string' : undefined
+  switch (type.name) {
+    case 'String':
+    case 'Json':
+      return physical === BYTE_ARRAY && isUtf8(element) ? 'string' : undefined
+    case 'Bytes':
+      if (physical !== BYTE_ARRAY) return undefined
+      return isUtf8(element) ? 'string' : plainAnnotated(element) ? 'bytes' : undefined
+    case 'Int':
+    case 'BigInt': {
+      if (physical !== INT64) return undefined
+      const l = logical(element)
+      const signed64 = l?.id === 10 && int(l.value.get(1)) === 64 && l.value.get(2) === true
+      return plainAnnotated(element, INT_64) ||
+        (signed64 && [undefined, INT_64].includes(int(element.get(6))))
+        ? 'int64'
+        : undefined
+    }
+    case 'Float':
+      return physical === DOUBLE && plainAnnotated(element) ? 'double' : undefined
+    case 'Boolean':
+      return physical === BOOLEAN && plainAnnotated(element) ? 'boolean' : undefined
+    case 'Date':
+      return physical === INT32 &&
+        (element.get(6) === CONVERTED_DATE || logical(element)?.id === 6) &&
+        plainAnnotated(element, CONVERTED_DATE, 6)
+        ? 'date'
+        : undefined
+    case 'DateTime': {
+      const l = logical(element)
+      // TIMESTAMP(isAdjustedToUTC = true, unit = MICROS): polars' Datetime('us', 'UTC').
+      const micros = l?.id === 8 && l.value.get(1) === true && struct(l.value.get(2))?.has(2) === true
+      return physical === INT64 && micros ? 'timestamp' : undefined
+    }
+    case 'Decimal': {
+      const spec = decimalSpecOf(type)
+      const l = logical(element)
+      const precision = l?.id === 5 ? int(l.value.get(2)) : int(element.get(8))
+      const scale = l?.id === 5 ? int(l.value.get(1)) : int(element.get(7))
+      const annotated = l?.id === 5 || (l === undefined && element.get(6) === CONVERTED_DECIMAL)
+      const stored = [INT32, INT64, FIXED_LEN_BYTE_ARRAY, BYTE_ARRAY].includes(int(physical) ?? -1)
+      return annotated && stored && precision === spec.precision && (scale ?? 0) === spec.scale
+        ? 'decimal'
+        : undefined
+    }
+  }
+}
+
+/** The FileMetaData in a file's tail (which ends with the footer, its length and the magic). */
+function footer(tail: Uint8Array): ThriftStruct {
+  const n = tail.length
+  const view = new DataView(tail.buffer, tail.byteOffset, n)
+  if (n < 8 || view.getUint32(n - 4, true) !== 0x31524150) throw new RangeError('no Parquet magic')
+  const length = view.getUint32(n - 8, true)
+  if (length + 8 > n) throw new RangeError('footer longer than the tail')
+  return new ThriftCompactReader(tail.subarray(n - 8 - length, n - 8)).readStruct()
+}
+
+/** The `k`th PLAIN-encoded value of a physical type (dictionary pages are PLAIN too). */
+function plainAt(
+  data: Uint8Array,
+  physical: number,
+  typeLength: number,
+  k: number,
+): bigint | number | boolean | Uint8Array {
+  const view = new DataView(data.buffer, data.byteOffset, data.length)
+  switch (physical) {
+    case BOOLEAN: {
+      const b = data[k >>> 3]
+      if (b === undefined) throw new RangeError('boolean past the page end')
+      return ((b >>> (k & 7)) & 1) === 1
+    }
+    case INT32:
+      return view.getInt32(k * 4, true)
+    case INT64:
+      return view.getBigInt64(k * 8, true)
+    case DOUBLE:
+      return view.getFloat64(k * 8, true)
+    case FIXED_LEN_BYTE_ARRAY: {
+      if (typeLength <= 0 || (k + 1) * typeLength > data.length)
+        throw new RangeError('value past the page end')
+      return data.subarray(k * typeLength, (k + 1) * typeLength)
+    }
+    case BYTE_ARRAY: {
+      let pos = 0
+      for (let i = 0; i < k; i++) pos += 4 + view.getUint32(pos, true)
+      const length = view.getUint32(pos, true)
+      if (pos + 4 + length > data.length) throw new RangeError('value past the page end')
+      return data.subarray(pos + 4, pos + 4 + length)
+    }
+    default:
+      throw new RangeError(`physical type ${physical}`)
+  }
+}
+
+/** A physical value as its kind holds it. */
+function kindValue(
+  kind: RowColumnKind,
+  raw: bigint | number | boolean | Uint8Array,
+  scale: number,
+): RowValue {
+  switch (kind) {
+    case 'string':
+      return utf8.decode(raw as Uint8Array)
+    case 'bytes':
+      return Buffer.from(
+        (raw as Uint8Array).buffer,
+        (raw as Uint8Array).byteOffset,
+        (raw as Uint8Array).length,
+      ).toString('base64')
+    case 'decimal': {
+      const unscaled = raw instanceof Uint8Array ? fromTwosComplement(raw) : BigInt(raw as bigint | number)
+      return decimalText(String(unscaled), scale)
+    }
+    default:
+      return raw as bigint | number | boolean
+  }
+}
+
+/** One column chunk's way to the row: its metadata and where it lies in the held group bytes. */
+interface Chunk {
+  readonly physical: number
+  readonly typeLength: number
+  readonly optional: boolean
+  readonly codec: number
+  readonly begin: number
+  readonly end: number
+}
+
+/** The physical value of the chunk's `row`th row (in its group), or null. */
+function chunkValue(
+  bytes: Uint8Array,
+  chunk: Chunk,
+  row: number,
+): bigint | number | boolean | Uint8Array | null {
+  let pos = chunk.begin
+  let first = 0
+  let dictionary: { header: ThriftStruct; body: Uint8Array; size: number } | undefined
+  while (pos < chunk.end) {
+    const reader = new ThriftCompactReader(bytes.subarray(pos, chunk.end))
+    const header = reader.readStruct()
+    const type = header.get(1)
+    const size = int(header.get(2)) ?? -1
+    const compressed = int(header.get(3)) ?? -1
+    const bodyStart = pos + reader.offset
+    if (compressed < 0 || size < 0 || bodyStart + compressed > chunk.end)
+      throw new RangeError('page past its chunk')
+    const body = bytes.subarray(bodyStart, bodyStart + compressed)
+    pos = bodyStart + compressed
+    if (type === DICTIONARY_PAGE) {
+      dictionary = { header: struct(header.get(7)) ?? new Map(), body, size }
+      continue
+    }
+    if (type !== DATA_PAGE && type !== DATA_PAGE_V2) continue
+    const v2 = type === DATA_PAGE_V2
+    const page = struct(header.get(v2 ? 8 : 5))
+    if (!page) throw new RangeError('data page without its header')
+    // Flat columns: a page's values are its rows.
+    const rows = int(page.get(v2 ? 3 : 1)) ?? 0
+    if (row >= first + rows) {
+      first += rows
+      continue
+    }
+    const index = row - first
+    let levels: Uint8Array | undefined
+    let values: Uint8Array
+    if (v2) {
+      const defLength = int(page.get(5)) ?? 0
+      const repLength = int(page.get(6)) ?? 0
+      if (repLength !== 0 || defLength < 0 || defLength > compressed)
+        throw new RangeError('unexpected levels')
+      levels = chunk.optional ? body.subarray(0, defLength) : undefined
+      const rest = body.subarray(defLength)
+      values = page.get(7) === false ? rest : decompressPage(chunk.codec, rest, size - defLength)
+    } else {
+      const data = decompressPage(chunk.codec, body, size)
+      if (chunk.optional) {
+        if (page.get(3) !== RLE) throw new RangeError('definition levels not RLE')
+        const length = new DataView(data.buffer, data.byteOffset, data.length).getUint32(0, true)
+        levels = data.subarray(4, 4 + length)
+        values = data.subarray(4 + length)
+      } else values = data
+    }
+    let k = index
+    if (levels) {
+      const { value, before } = hybridAt(levels, 1, index, 1)
+      if (value === 0) return null
+      k = before
+    }
+    const encoding = page.get(v2 ? 4 : 2)
+    if (encoding === PLAIN) return plainAt(values, chunk.physical, chunk.typeLength, k)
+    if (encoding === RLE && chunk.physical === BOOLEAN) {
+      // v1 prefixes the runs with their length; v2 as well for RLE-encoded values.
+      const length = new DataView(values.buffer, values.byteOffset, values.length).getUint32(0, true)
+      return hybridAt(values.subarray(4, 4 + length), 1, k).value === 1
+    }
+    if (encoding === PLAIN_DICTIONARY || encoding === RLE_DICTIONARY) {
+      if (!dictionary) throw new RangeError('dictionary-encoded page without a dictionary page')
+      const width = values[0] ?? 0
+      const at = hybridAt(values.subarray(1), width, k).value
+      const count = int(dictionary.header.get(1)) ?? 0
+      if (at >= count) throw new RangeError(`dictionary index ${at} of ${count}`)
+      const entries = decompressPage(chunk.codec, dictionary.body, dictionary.size)
+      return plainAt(entries, chunk.physical, chunk.typeLength, at)
+    }
+    throw new RangeError(`encoding ${String(encoding)}`)
+  }
+  throw new RangeError(`row ${row} past the chunk`)
+}
+
+/**
+ * The file row `row` (physical position) of these columns, decoded from its row group's bytes and the file's tail;
+ * undefined when a column is nested, missing, of another type than its field, or stored in a way this decoder does
+ * not read (codec, encoding): the caller then reads the row through polars. The bytes must be checked ones.
+ */
+export function decodeParquetRow(
+  group: HeldRange,
+  tail: HeldRange,
+  row: number,
+  columns: readonly RowColumn[],
+): DecodedRow | undefined {
+  try {
+    const meta = footer(tail.bytes)
+    const elements = list(meta.get(2)).map((e) => struct(e) ?? new Map<number, ThriftValue>())
+    const root = elements[0]
+    // Flat files only: every top-level element a leaf.
+    if (!root || int(root.get(5)) !== elements.length - 1 || elements.slice(1).some((e) => e.has(5)))
+      return undefined
+    const byName = new Map<string, ThriftStruct>()
+    for (const e of elements.slice(1)) {
+      const name = e.get(4)
+      if (!(name instanceof Uint8Array)) return undefined
+      const text = utf8.decode(name)
+      if (byName.has(text)) return undefined
+      byName.set(text, e)
+    }
+    let first = 0
+    let rowGroup: ThriftStruct | undefined
+    for (const value of list(meta.get(4))) {
+      const g = struct(value)
+      const rows = int(g?.get(3))
+      if (!g || rows === undefined) return undefined
+      if (row < first + rows) {
+        rowGroup = g
+        break
+      }
+      first += rows
+    }
+    if (!rowGroup) return undefined
+    const chunks = new Map<string, ThriftStruct>()
+    for (const value of list(rowGroup.get(1))) {
+      const meta = struct(struct(value)?.get(3))
+      const path = list(meta?.get(3))
+      if (meta && path.length === 1 && path[0] instanceof Uint8Array) chunks.set(utf8.decode(path[0]), meta)
+    }
+    const kinds: RowColumnKind[] = []
+    const values: RowValue[] = []
+    for (const column of columns) {
+      const element = byName.get(column.name)
+      const meta = chunks.get(column.name)
+      const kind = element && kindOf(column.type, element)
+      const repetition = element?.get(3)
+      if (!element || !meta || !kind || (repetition !== REQUIRED && repetition !== OPTIONAL)) return undefined
+      const physical = int(meta.get(1)) ?? -1
+      const codec = int(meta.get(4)) ?? -1
+      const data = int(meta.get(9))
+      const dictionary = int(meta.get(11))
+      const size = int(meta.get(7))
+      if (physical !== element.get(1) || !canDecompress(codec) || data === undefined || size === undefined)
+        return undefined
+      const start = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data
+      const begin = start - group.start
+      if (begin < 0 || begin + size > group.bytes.length) return undefined
+      const chunk: Chunk = {
+        physical,
+        typeLength: int(element.get(2)) ?? 0,
+        optional: repetition === OPTIONAL,
+        codec,
+        begin,
+        end: begin + size,
+      }
+      const raw = chunkValue(group.bytes, chunk, row - first)
+      const scale =
+        column.type.kind === 'scalar' && column.type.name === 'Decimal' ? decimalSpecOf(column.type).scale : 0
+      kinds.push(kind)
+      values.push(raw === null ? null : kindValue(kind, raw, scale))
+    }
+    return { kinds, values }
+  } catch {
+    // Bytes matched their checksums, so this is a layout this decoder does not follow: polars reads the row.
+    return undefined
+  }
+}
