@@ -3,6 +3,7 @@ import type pl from 'nodejs-polars'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import { BackgroundWork } from './background-work.js'
+import { ColumnRangeError } from './column-range-error.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
 import { AttemptVectors } from './deletion-vector-plan.js'
 import { type FileSystem, isAlreadyExists } from './file-system.js'
@@ -356,6 +357,8 @@ export class Table {
           : []
     } catch (error) {
       await written.discard()
+      // A value the table's column cannot hold is the caller's to fix, not a failed write.
+      if (error instanceof ColumnRangeError) throw error
       throw new TableWriteError(this.name, 'writing data files', { cause: error })
     }
     const rowsAdded = plan.small?.height ?? plan.rows?.height ?? 0
