@@ -13,15 +13,15 @@ import {
 } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
-import { idsOf, range, tempDir, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { polarsSchemaForEntity } from './polars-schema.js'
 import { createTable, openTable } from './table.js'
 
-let dir: string
-let cleanup: () => Promise<void>
+const tmp = useTempDir('pf-table-maintenance-')
 
 const HOUR = 3_600_000
 
@@ -37,11 +37,6 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   )
 }
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = await tempDir())
-})
-afterEach(() => cleanup())
 
 describe('polarsSchemaForEntity', () => {
   it('maps the IR to polars dtypes', () => {
@@ -60,7 +55,7 @@ describe('polarsSchemaForEntity', () => {
 
 describe('table maintenance', () => {
   it('checkpoints: opening reads the checkpoint and only the newer entries', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 5 })
     for (const i of range(0, 12)) await table.append(users([i]))
     const names = await readdir(join(path, '_pf', 'checkpoints'))
@@ -77,7 +72,7 @@ describe('table maintenance', () => {
   })
 
   it('checkpoints keep file statistics exactly (parsed on use); checkpoints with inline statistics still open', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 0 })
     for (const i of range(0, 3)) await table.append(users([i * 10, i * 10 + 5]))
     await table.deleteKeys([5])
@@ -112,7 +107,7 @@ describe('table maintenance', () => {
 
   it('compacts automatically once enough small files pile up; a failed automatic compaction fails no write', async () => {
     const fs = new FaultyFileSystem()
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, {
       entity: userEntity,
       enums: userEnums,
@@ -136,7 +131,7 @@ describe('table maintenance', () => {
     expect((await table.history()).map((h) => h.operation).slice(-2)).toEqual(['APPEND', 'COMPACT'])
     expect(idsOf(await (await openTable(path)).read())).toEqual([...range(0, 6), 100, 101, 102])
     // Turned off: files stay as written.
-    const manual = await createTable(join(dir, 'manual'), {
+    const manual = await createTable(join(tmp.dir, 'manual'), {
       entity: userEntity,
       enums: userEnums,
       autoCompact: false,
@@ -146,7 +141,7 @@ describe('table maintenance', () => {
   })
 
   it('compacts small files and files with deleted rows into one commit, rows unchanged', async () => {
-    const table = await createTable(join(dir, 't'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(join(tmp.dir, 't'), { entity: userEntity, enums: userEnums })
     for (const i of range(0, 6)) await table.append(users([i * 2, i * 2 + 1]))
     await table.deleteKeys([3])
     const result = await table.compact({ targetFileRows: 100 })
@@ -163,7 +158,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum removes files removed by commits older than the retention, and orphans once they are a day old', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2]))
     await table.append(users([3]))
@@ -192,7 +187,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum with retention 0 next to a running writer loses no acknowledged write', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     await createTable(path, { entity: userEntity, enums: userEnums })
     const fs = new FaultyFileSystem()
     const writer = await openTable(path, { fs })
@@ -225,7 +220,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum never deletes lock files, autoincrement marks or their temporary files, nor files it does not know', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]))
     const foreign = [
@@ -245,7 +240,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum deletes removed files inside partition folders; dryRun lists them and deletes nothing; a bad retention is refused', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 4)))
     const first = (await table.snapshot()).files.map((f) => f.add.path)
@@ -265,7 +260,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum through a Table object whose folder was deleted and created again works on the new table', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const stale = await createTable(path, { entity: userEntity, enums: userEnums })
     await stale.append(users([1]))
     await stale.append(users([2]))
@@ -281,10 +276,10 @@ describe('table maintenance', () => {
   })
 
   it('vacuum never follows a symbolic link nor deletes one', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 4)))
-    const elsewhere = join(dir, 'elsewhere')
+    const elsewhere = join(tmp.dir, 'elsewhere')
     await mkdir(elsewhere)
     const outside = `part-${randomUUID()}.parquet`
     await writeFile(join(elsewhere, outside), 'not this table')
@@ -307,7 +302,7 @@ describe('table maintenance', () => {
   })
 
   it('vacuum never enters another table nested in its folder', async () => {
-    const path = join(dir, 'users')
+    const path = join(tmp.dir, 'users')
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
     await table.append(users([1]))
     const nested = ['archive', 'role=ADMIN']
@@ -326,7 +321,7 @@ describe('table maintenance', () => {
   })
 
   it('copy-on-write mode rewrites only the files holding the keys', async () => {
-    const table = await createTable(join(dir, 't'), {
+    const table = await createTable(join(tmp.dir, 't'), {
       entity: userEntity,
       enums: userEnums,
       updateMode: 'copy-on-write',
@@ -343,7 +338,7 @@ describe('table maintenance', () => {
   })
 
   it('partitions into hive folders and prunes files by statistics', async () => {
-    const path = join(dir, 't')
+    const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, partitionBy: ['role'] })
     await table.append(users(range(0, 10)))
     expect((await readdir(path)).sort()).toEqual(['_delta_log', 'role=ADMIN', 'role=MEMBER'])
@@ -367,7 +362,7 @@ describe('table maintenance', () => {
   })
 
   it('the warm key index sees new versions', async () => {
-    const table = await createTable(join(dir, 't'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(join(tmp.dir, 't'), { entity: userEntity, enums: userEnums })
     await table.append(users(range(0, 100)))
     for (let i = 0; i < 3; i++) expect((await table.findByKey(50))?.getColumn('name').get(0)).toBe('u50')
     const other = await openTable(table.path)
@@ -379,7 +374,7 @@ describe('table maintenance', () => {
   })
 
   it('deleteWhere with nulls keeps rows whose predicate is null', async () => {
-    const table = await createTable(join(dir, 't'), { entity: userEntity, enums: userEnums })
+    const table = await createTable(join(tmp.dir, 't'), { entity: userEntity, enums: userEnums })
     await table.append(users([1, 2, 3]).withColumns(pl.Series('score', [1.0, null, 3.0])))
     await table.deleteWhere(pl.col('score').gt(2))
     expect(idsOf(await table.read())).toEqual([1, 2])
