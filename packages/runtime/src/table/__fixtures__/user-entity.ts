@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import type { EntityIR, EnumIR, FieldIR, FieldType } from '../../schema/schema-ir.js'
 
@@ -59,12 +56,6 @@ export function users(ids: readonly number[], prefix = 'u'): pl.DataFrame {
 /** Sorted ids of a frame. */
 export function idsOf(df: pl.DataFrame): number[] {
   return (df.getColumn('id').toArray() as number[]).slice().sort((a, b) => a - b)
-}
-
-/** A fresh temp directory and its cleanup. */
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'pf-table-'))
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) }
 }
 
 /** Integers lo..hi-1. */
