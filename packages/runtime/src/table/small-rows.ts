@@ -1,16 +1,23 @@
 import { deltaTypeFor } from '../delta/delta-schema.js'
-import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
+import { decimalFitProblem, decimalSpecOf } from '../schema/decimal-spec.js'
+import type { EntityIR, EnumIR, FieldIR, FieldType } from '../schema/schema-ir.js'
+import { unscaledDecimal } from './arrow-parquet-encoder.js'
 import type { KeyCodec } from './key-codec.js'
 import type { RowBatch } from './row-batch.js'
-import type { SmallColumnKind, SmallColumnValue } from './small-parquet-writer.js'
+import type {
+  SmallColumnKind,
+  SmallColumnType,
+  SmallColumnValue,
+  SmallScalarValue,
+} from './small-parquet-writer.js'
 
 /** Largest insert written straight from JS values (larger ones go through polars, compressed). */
 export const SMALL_WRITE_ROWS = 1024
 
-/** One column of a small write: the table's field and its values as the Parquet writer takes them. */
+/** One column of a small write: the table's field, how it is stored and its values as the Parquet writer takes them. */
 export interface SmallRowsColumn {
   readonly field: FieldIR
-  readonly kind: SmallColumnKind
+  readonly type: SmallColumnType
   readonly values: SmallColumnValue[]
 }
 
@@ -35,8 +42,10 @@ function days(text: string): number | typeof DECLINE {
   const m = DAY.exec(text)
   if (!m) return DECLINE
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const ms = Date.UTC(y, mo - 1, d)
-  const back = new Date(ms)
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const back = new Date(0)
+  back.setUTCFullYear(y, mo - 1, d)
+  const ms = back.getTime()
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return DECLINE
   return ms / DAY_MS
 }
@@ -49,27 +58,37 @@ const KIND_OF_DELTA_TYPE: Readonly<Partial<Record<string, SmallColumnKind>>> = {
   string: 'string',
   date: 'date',
   timestamp: 'timestamp',
+  binary: 'binary',
 }
 
 /**
- * The Parquet kind of a field the JS path writes, from the field's Delta type (the one type mapping,
- * delta-schema.ts); undefined for Decimal, Bytes and lists (polars/arrow-rs write those).
+ * How the JS path stores a field, from the field's Delta type (the one type mapping, delta-schema.ts): a primitive
+ * kind, decimal(p,s), or a list of either; undefined for a type it does not write (the polars path does).
  */
-function kindOf(field: FieldIR): SmallColumnKind | undefined {
+export function smallColumnType(field: FieldIR): SmallColumnType | undefined {
   const type = deltaTypeFor(field.type, false)
-  return typeof type === 'string' ? KIND_OF_DELTA_TYPE[type] : undefined
+  if (typeof type === 'string') return scalarType(field.type, type)
+  if (type.type !== 'array' || typeof type.elementType !== 'string' || field.type.kind !== 'list')
+    return undefined
+  const element = scalarType(field.type.element, type.elementType)
+  return element === undefined ? undefined : { ...element, list: true }
+}
+
+function scalarType(type: FieldType, delta: string): SmallColumnType | undefined {
+  if (delta.startsWith('decimal(')) return { kind: 'decimal', decimal: decimalSpecOf(type) }
+  const kind = KIND_OF_DELTA_TYPE[delta]
+  return kind === undefined ? undefined : { kind }
 }
 
 /** One non-null value as the writer takes it (the conversions of entity-frame-codec.ts); DECLINE when unsure. */
 function convert(
-  field: FieldIR,
+  type: FieldType,
   allowed: ReadonlySet<string> | undefined,
   v: unknown,
-): SmallColumnValue | typeof DECLINE {
-  const t = field.type
-  if (t.kind === 'enum') return typeof v === 'string' && allowed?.has(v) === true ? utf8(v) : DECLINE
-  if (t.kind !== 'scalar') return DECLINE
-  switch (t.name) {
+): SmallScalarValue | typeof DECLINE {
+  if (type.kind === 'enum') return typeof v === 'string' && allowed?.has(v) === true ? utf8(v) : DECLINE
+  if (type.kind !== 'scalar') return DECLINE
+  switch (type.name) {
     case 'Int':
       return typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : DECLINE
     case 'BigInt': {
@@ -94,9 +113,40 @@ function convert(
     }
     case 'Date':
       return typeof v === 'string' ? days(v) : DECLINE
+    case 'Decimal': {
+      // A value that does not fit is declined: the polars path refuses it with a DecimalRangeError.
+      const spec = decimalSpecOf(type)
+      if (typeof v !== 'string' || decimalFitProblem(v, spec) !== undefined) return DECLINE
+      return unscaledDecimal(v, spec, v)
+    }
+    case 'Bytes':
+      return v instanceof Uint8Array ? v : DECLINE
     default:
       return DECLINE
   }
+}
+
+/** A list's elements as the writer takes them; null elements only in Json lists (Json null, as the codec stores it). */
+function convertList(
+  element: FieldType,
+  allowed: ReadonlySet<string> | undefined,
+  v: unknown,
+): (SmallScalarValue | null)[] | typeof DECLINE {
+  if (!Array.isArray(v)) return DECLINE
+  const json = element.kind === 'scalar' && element.name === 'Json'
+  const out = new Array<SmallScalarValue | null>(v.length)
+  for (let i = 0; i < v.length; i++) {
+    const e: unknown = v[i]
+    if (e === null || e === undefined) {
+      if (!json) return DECLINE
+      out[i] = null
+      continue
+    }
+    const converted = convert(element, allowed, e)
+    if (converted === DECLINE) return DECLINE
+    out[i] = converted
+  }
+  return out
 }
 
 /** Whether the batch's fields are the table's (same names, columns, types and optionality, in order). */
@@ -116,8 +166,9 @@ function sameFields(a: readonly FieldIR[], b: readonly FieldIR[]): boolean {
 
 /**
  * A small insert's rows straight from their JS values, or undefined when any value, field or key is one the polars
- * path must handle (it validates and words the errors: a null in a required field, an unknown enum value, a key
- * twice, a Decimal, Bytes or list field, a batch whose fields are not the table's).
+ * path must handle (it validates and words the errors: a null in a required field, an unknown enum value, a Decimal
+ * that does not fit its field, a null list element outside Json lists, a key twice, a batch whose fields are not the
+ * table's).
  */
 export function smallRows(
   batch: RowBatch,
@@ -129,10 +180,11 @@ export function smallRows(
   if (height === 0 || height > SMALL_WRITE_ROWS || !sameFields(batch.fields, entity.fields)) return undefined
   const columns: SmallRowsColumn[] = []
   for (const field of entity.fields) {
-    const kind = kindOf(field)
-    if (kind === undefined) return undefined
-    const t = field.type
-    const allowed = t.kind === 'enum' ? new Set(enums.find((e) => e.name === t.name)?.values) : undefined
+    const type = smallColumnType(field)
+    if (type === undefined) return undefined
+    const scalar = field.type.kind === 'list' ? field.type.element : field.type
+    const allowed =
+      scalar.kind === 'enum' ? new Set(enums.find((e) => e.name === scalar.name)?.values) : undefined
     const values = new Array<SmallColumnValue>(height)
     for (let i = 0; i < height; i++) {
       const v = (batch.rows[i] as Record<string, unknown>)[field.name]
@@ -142,11 +194,12 @@ export function smallRows(
         values[i] = null
         continue
       }
-      const converted = convert(field, allowed, v)
+      const converted =
+        field.type.kind === 'list' ? convertList(scalar, allowed, v) : convert(scalar, allowed, v)
       if (converted === DECLINE) return undefined
       values[i] = converted
     }
-    columns.push({ field, kind, values })
+    columns.push({ field, type, values })
   }
   const keys = new Array<string>(height)
   const seen = new Set<string>()
