@@ -65,6 +65,14 @@ describe('evolveMetadata and column mapping', () => {
       columns: { id: { id: 1, physicalName: 'id' }, amount: { id: 2, physicalName: 'qty' } },
     })
     expect(new ColumnMapping(next).stored('amount')).toBe('qty')
+    // Data files carry each stored column's id as its Parquet field id.
+    expect(new ColumnMapping(next).fieldIds()).toEqual(
+      new Map([
+        ['id', 1],
+        ['qty', 2],
+      ]),
+    )
+    expect(new ColumnMapping(start).fieldIds()).toBeUndefined()
     expect(storedColumnOf(next, 'amount')).toBe('qty')
     // A second rename changes only the display name; the id and physical name stay.
     const again = evolveMetadata(
