@@ -33,19 +33,33 @@ describe('foreignTableProblems', () => {
     expect(foreignTableProblems(ticket, schema, [])).toEqual([])
   })
 
-  it('names each field and column that does not fit', () => {
+  it("accepts Spark's defaults: integer/short/byte columns of Int fields, float of Float, nullable columns of required fields", () => {
+    const reading = entityIRFor('Reading', { id: 'Int', qty: 'Int', level: 'Int?', ratio: 'Float' })
     const schema = parseDeltaSchema(
       schemaOf(
         column('id', 'integer', true),
-        column('tags', { type: 'array', elementType: 'string', containsNull: true }, true),
+        column('qty', 'short', true),
+        column('level', 'byte', true),
+        column('ratio', 'float', true),
+      ),
+    )
+    expect(foreignTableProblems(reading, schema, [])).toEqual([])
+  })
+
+  it('names each field and column that does not fit', () => {
+    const schema = parseDeltaSchema(
+      schemaOf(
+        column('id', 'double', true),
+        column('tags', { type: 'array', elementType: 'string', containsNull: true }, false),
         column('price', 'decimal(12,2)', true),
         column('extra', 'string', true),
       ),
     )
     expect(foreignTableProblems(ticket, schema, ['extra'])).toEqual([
-      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
-      'Ticket.id: column id is nullable, the field is required',
+      'Ticket.id: column id is double in the Delta table, the field is stored as long',
       'Ticket.label: the Delta table has no column label',
+      // An optional field over a NOT NULL column: pf would store nulls the table forbids.
+      'Ticket.tags: column tags is not nullable, the field is optional',
       'Ticket.price: column price is decimal(12,2) in the Delta table, the field is stored as decimal(10,2)',
       'Ticket: column extra (string) is not a field',
       'Ticket: the Delta table is partitioned by (extra), the entity by ()',
@@ -63,8 +77,8 @@ describe('an entity over a Delta table another writer created', () => {
   it('is refused with the fields that do not fit, and the table is left as its writer wrote it', async () => {
     const root = join(dir, 'Ticket')
     await writeForeignDeltaTable(root, {
-      frame: pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: ['a'] }),
-      columns: [column('id', 'integer', false), column('label', 'string', true)],
+      frame: pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: pl.Series('label', [1], pl.Int64) }),
+      columns: [column('id', 'integer', false), column('label', 'long', true)],
       id: 'e0b5a1c4-0000-4000-8000-000000000001',
     })
     class Ticket extends pf.Entity {}
@@ -75,7 +89,7 @@ describe('an entity over a Delta table another writer created', () => {
     const error = await repo.findMany().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EntitySchemaError)
     expect((error as EntitySchemaError).problems).toEqual([
-      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+      'Ticket.label: column label is long in the Delta table, the field is stored as string',
       `Ticket: ${root} is a Delta table another writer created (no pf.* configuration); read() reads it, entities write it once adopted: store.adopt(Ticket) or \`pf adopt ${root} --entity Ticket\``,
     ])
     expect(readdirSync(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
