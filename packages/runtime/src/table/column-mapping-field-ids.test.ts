@@ -13,7 +13,7 @@ import { read } from '../frame/read-frame.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { RowBatch } from './row-batch.js'
-import { createTable, type Table } from './table.js'
+import { createTable, openTable, type Table } from './table.js'
 import { adoptTable } from './table-adoption.js'
 
 const at = useUsersTablePath()
@@ -117,6 +117,10 @@ describe('Parquet field ids in a column-mapped table', () => {
     const expected = asText(await table.read())
     expect(expected).toHaveLength(20)
     expect(expected.find((r) => r.id === '3')?.fullName).toBe('changed3')
+    // A cold point read checks the rewritten footer's bytes against the checksums the log took of them.
+    const reopened = await openTable(at.path)
+    expect((await reopened.findByKey(12))?.getColumn('fullName').get(0)).toBe('changed12')
+    expect((await reopened.findByKey(20))?.getColumn('fullName').get(0)).toBe('small')
 
     // DuckDB finding each column by its field id alone (the names it is given are none of the file's).
     const byId = await duck(async (run) => {
