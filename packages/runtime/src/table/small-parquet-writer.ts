@@ -101,8 +101,9 @@ function physicalOf(column: SmallColumn): number {
     case 'binary':
       return BYTE_ARRAY
     case 'decimal': {
+      // arrow-rs' rule, precision 1 included: INT32 for 2-9 digits, INT64 up to 18, then fixed-length bytes.
       const { precision } = decimalOf(column)
-      return precision <= 9 ? INT32 : precision <= 18 ? INT64 : FIXED_LEN_BYTE_ARRAY
+      return precision >= 2 && precision <= 9 ? INT32 : precision <= 18 ? INT64 : FIXED_LEN_BYTE_ARRAY
     }
   }
 }
