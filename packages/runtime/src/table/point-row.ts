@@ -18,7 +18,7 @@ export interface PointRow {
 
 const DAY_MS = 86_400_000
 
-/** A value as polars' `df.row` hands it out: 64-bit integers as doubles, dates and timestamps as Dates (ms, floored). */
+/** A value as polars' `df.row` hands it out: 64-bit integers as doubles, dates and timestamps as Dates. */
 function rowValue(kind: RowColumnKind, value: RowValue): unknown {
   if (value === null) return null
   switch (kind) {
@@ -26,11 +26,9 @@ function rowValue(kind: RowColumnKind, value: RowValue): unknown {
       return Number(value as bigint)
     case 'date':
       return new Date((value as number) * DAY_MS)
-    case 'timestamp': {
-      const micros = value as bigint
-      const ms = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n)
-      return new Date(Number(ms))
-    }
+    case 'timestamp':
+      // As polars hands it out: microseconds / 1000 as a double, which a Date truncates toward zero.
+      return new Date(Number(value as bigint) / 1000)
     default:
       return value
   }

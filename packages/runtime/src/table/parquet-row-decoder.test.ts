@@ -1,0 +1,338 @@
+// One row decoded in JS from a Parquet file's checked bytes, against DuckDB reading the same files: every pf scalar
+// type, nulls, files from polars, arrow-rs (the Decimal/Bytes path and a v2-page writer) and the small writer.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as zlib from 'node:zlib'
+import { DuckDBInstance } from '@duckdb/node-api'
+import pl from 'nodejs-polars'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
+import { tableFromIPC, tableToIPC } from '../vendor/apache-arrow.js'
+import { parquetWasm } from '../vendor/parquet-wasm.js'
+import { encodeParquet, type ParquetCompression } from './parquet-encoder.js'
+import { parquetRangeChecksums } from './parquet-range-checksums.js'
+import { decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
+import { decodedPointRow } from './point-row.js'
+import { ipcStreamOf } from './polars-ipc.js'
+import { encodeSmallParquet } from './small-parquet-writer.js'
+
+const entity = entityIRFor('Row', {
+  id: 'Int',
+  i: 'Int?',
+  big: 'BigInt?',
+  f: 'Float?',
+  b: 'Boolean?',
+  s: 'String?',
+  j: 'Json?',
+  e: 'enum:Color?',
+  d: 'Date?',
+  t: 'DateTime?',
+  dec: 'Decimal(12,3)?',
+  by: 'Bytes?',
+})
+const columns: RowColumn[] = entity.fields.map((f) => ({ name: f.column, type: f.type }))
+/** The columns polars writes itself (Decimal and Bytes columns send a file through arrow-rs). */
+const polarsColumns = columns.filter((c) => c.name !== 'dec' && c.name !== 'by')
+
+/** Whether this Node decodes zstd (>= 22.15 / 23.8): elsewhere zstd files are no answer and polars reads them. */
+const zstd = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
+
+const texts = ['', 'a', 'héllo wörld', '日本語', '\uFEFFbom', 'x'.repeat(300)]
+
+/** Row i's values, nulls on a pattern per column, as table dtypes hold them (text for 64-bit ints, µs, decimals). */
+function frame(rows: number): pl.DataFrame {
+  const at = <T>(f: (i: number) => T, every: number) =>
+    Array.from({ length: rows }, (_, i) => (i % every === every - 1 ? null : f(i)))
+  const big = (i: number) => String((2n ** 62n + BigInt(i) * 7919n) * (i % 2 === 0 ? 1n : -1n))
+  const micros = (i: number) => String(BigInt(i - rows / 2) * 1_000_123n - 1n)
+  return pl.DataFrame([
+    pl.Series(
+      'id',
+      Array.from({ length: rows }, (_, i) => i),
+      pl.Int64,
+    ),
+    pl.Series(
+      'i',
+      at((i) => (i * 37) % 1000, 7),
+      pl.Int64,
+    ),
+    pl.Series('big', at(big, 5), pl.Utf8).cast(pl.Int64),
+    pl.Series(
+      'f',
+      at((i) => [Number.NaN, -0, Number.POSITIVE_INFINITY, 1.5, i / 3][i % 5] as number, 11),
+      pl.Float64,
+    ),
+    pl.Series(
+      'b',
+      at((i) => i % 3 === 0, 4),
+      pl.Bool,
+    ),
+    pl.Series(
+      's',
+      at((i) => `${texts[i % texts.length]}${i % 50}`, 6),
+      pl.Utf8,
+    ),
+    pl.Series(
+      'j',
+      at((i) => JSON.stringify({ n: i, t: texts[i % 3] }), 9),
+      pl.Utf8,
+    ),
+    pl.Series(
+      'e',
+      at((i) => ['RED', 'GREEN', 'BLUE'][i % 3] as string, 8),
+      pl.Utf8,
+    ),
+    pl
+      .Series(
+        'd',
+        at((i) => i - 20_000, 10),
+        pl.Int32,
+      )
+      .cast(pl.Date),
+    pl.Series('t', at(micros, 12), pl.Utf8).cast(pl.Int64).cast(pl.Datetime('us', 'UTC')),
+    pl.Series(
+      'dec',
+      at((i) => `${i % 2 ? '-' : ''}${Math.floor(i / 7)}.${String(i % 1000).padStart(3, '0')}`, 13),
+      pl.Utf8,
+    ),
+    pl.Series(
+      'by',
+      at((i) => Buffer.from(`bytes-${i}-${texts[i % 4]}`).toString('base64'), 14),
+      pl.Utf8,
+    ),
+  ])
+}
+
+/**
+ * DuckDB's reading of each column, made comparable: 64-bit integers and decimals as text, dates as days, text as
+ * the base64 of its UTF-8 bytes (DuckDB's client drops a leading U+FEFF when it hands out a string).
+ */
+const duckColumn: Record<string, string> = {
+  id: 'CAST(id AS VARCHAR)',
+  i: 'CAST(i AS VARCHAR)',
+  big: 'CAST(big AS VARCHAR)',
+  f: 'f',
+  b: 'b',
+  s: 'to_base64(encode(s))',
+  j: 'to_base64(encode(CAST(j AS VARCHAR)))',
+  e: 'to_base64(encode(CAST(e AS VARCHAR)))',
+  d: "CAST(d - DATE '1970-01-01' AS INTEGER)",
+  t: 'epoch_us(t)',
+  dec: 'CAST(dec AS VARCHAR)',
+  by: 'to_base64("by")',
+}
+
+/** The decoded values in DuckDB's terms. */
+function comparable(values: readonly RowValue[], names: readonly string[]): unknown[] {
+  return values.map((v, i) => {
+    const name = names[i] as string
+    if (v === null) return null
+    if (name === 'id' || name === 'i' || name === 'big') return String(v)
+    if (name === 's' || name === 'j' || name === 'e') return Buffer.from(v as string).toString('base64')
+    return v
+  })
+}
+
+let dir: string
+let duck: Awaited<ReturnType<Awaited<ReturnType<typeof DuckDBInstance.create>>['connect']>>
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pf-row-decoder-'))
+  duck = await (await DuckDBInstance.create(':memory:')).connect()
+})
+
+afterAll(async () => {
+  duck.closeSync()
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** DuckDB's values of rows at these file positions, by position. */
+async function duckRows(path: string, names: readonly string[], positions: readonly number[]) {
+  const select = names.map((n) => duckColumn[n]).join(', ')
+  const reader = await duck.runAndReadAll(
+    `SELECT file_row_number AS pos, ${select} FROM read_parquet('${path}', file_row_number = true)
+     WHERE file_row_number IN (${positions.join(', ')}) ORDER BY pos`,
+  )
+  const out = new Map<number, unknown[]>()
+  for (const row of reader.getRows()) out.set(Number(row[0]), row.slice(1))
+  return out
+}
+
+/** A row decoded from the bytes a point read holds: its row group's range and the file's tail. */
+function decodeAt(bytes: Uint8Array, position: number, wanted: readonly RowColumn[]) {
+  const ranges = parquetRangeChecksums(bytes)
+  if (!ranges) throw new Error('no ranges')
+  let first = 0
+  const index = ranges.groupRows.findIndex((rows) => {
+    first += rows
+    return position < first
+  })
+  const group = ranges.groups[index]
+  if (!group) throw new Error(`no row group holds ${position}`)
+  return decodeParquetRow(
+    { start: group.start, bytes: bytes.subarray(group.start, group.end) },
+    { start: ranges.tail.start, bytes: bytes.subarray(ranges.tail.start) },
+    position,
+    wanted,
+  )
+}
+
+/** First rows of every data page of every column (from the offset indexes the writers put before the footer). */
+function pageStarts(bytes: Uint8Array): number[] {
+  const n = bytes.length
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(n - 8, true)
+  const meta = new ThriftCompactReader(bytes.subarray(n - 8 - length, n - 8)).readStruct()
+  const starts = new Set<number>()
+  let groupFirst = 0
+  for (const group of meta.get(4) as ThriftStruct[]) {
+    for (const chunk of group.get(1) as ThriftStruct[]) {
+      const offset = chunk.get(4)
+      const size = chunk.get(5)
+      if (offset === undefined || size === undefined) continue
+      const at = Number(offset)
+      const index = new ThriftCompactReader(bytes.subarray(at, at + Number(size))).readStruct()
+      for (const page of index.get(1) as ThriftStruct[]) starts.add(groupFirst + Number(page.get(3)))
+    }
+    groupFirst += Number(group.get(3))
+  }
+  return [...starts].sort((a, b) => a - b)
+}
+
+/** Positions worth reading: the ends, every page boundary and its neighbours, a few in between. */
+function positionsOf(bytes: Uint8Array, rows: number): number[] {
+  const out = new Set([0, 1, 2, rows - 2, rows - 1, Math.floor(rows / 3), Math.floor(rows / 2) + 1])
+  for (const start of pageStarts(bytes)) for (const p of [start - 1, start, start + 1]) out.add(p)
+  return [...out].filter((p) => p >= 0 && p < rows).sort((a, b) => a - b)
+}
+
+/** Decodes each position and checks it against DuckDB; returns how many rows were decoded. */
+async function checkFile(name: string, bytes: Uint8Array, wanted: readonly RowColumn[], positions: number[]) {
+  const path = join(dir, name)
+  await writeFile(path, bytes)
+  const names = wanted.map((c) => c.name)
+  const expected = await duckRows(path, names, positions)
+  for (const p of positions) {
+    const row = decodeAt(bytes, p, wanted)
+    if (!row) throw new Error(`${name}: row ${p} not decoded`)
+    expect({ p, values: comparable(row.values, names) }).toEqual({ p, values: expected.get(p) })
+  }
+  return positions.length
+}
+
+describe('decoding one Parquet row in JS', () => {
+  const ROWS = 300_000
+  const codecs: ParquetCompression[] = ['uncompressed', 'snappy', 'gzip', 'zstd']
+
+  it.each(codecs)(
+    'reads polars files (%s, dictionary and plain pages, several pages per column) as DuckDB does',
+    async (codec) => {
+      const df = frame(ROWS).drop('dec', 'by')
+      const bytes = encodeParquet(df, codec)
+      const positions = positionsOf(bytes, ROWS)
+      // Several pages per column, so page boundaries are among the positions.
+      expect(pageStarts(bytes).length).toBeGreaterThan(5)
+      if (codec === 'zstd' && !zstd) {
+        expect(decodeAt(bytes, 0, polarsColumns)).toBeUndefined()
+        return
+      }
+      expect(await checkFile(`polars-${codec}.parquet`, bytes, polarsColumns, positions)).toBe(
+        positions.length,
+      )
+      // The row as a table frame and as polars' `row` hands it out: what reading the row with polars gives.
+      const read = pl.readParquet(Buffer.from(bytes))
+      for (const p of positions.slice(0, 12)) {
+        const decoded = decodeAt(bytes, p, polarsColumns)
+        if (!decoded) throw new Error(`row ${p} not decoded`)
+        const point = decodedPointRow(
+          polarsColumns.map((c) => c.name),
+          decoded,
+        )
+        const expected = read.slice(p, 1)
+        expect(point.frame().dtypes.map(String)).toEqual(expected.dtypes.map(String))
+        expect(point.frame().frameEqual(expected, true)).toBe(true)
+        expect(point.values).toEqual(expected.row(0))
+      }
+    },
+  )
+
+  it.each(codecs)('reads arrow-rs files of tables with Decimal and Bytes fields (%s)', async (codec) => {
+    const rows = 20_000
+    const bytes = encodeParquet(frame(rows), codec, { entity })
+    if (codec === 'zstd' && !zstd) {
+      expect(decodeAt(bytes, 0, columns)).toBeUndefined()
+      return
+    }
+    const positions = positionsOf(bytes, rows)
+    expect(await checkFile(`arrow-${codec}.parquet`, bytes, columns, positions)).toBe(positions.length)
+  })
+
+  it('reads DATA_PAGE v2 files with small dictionary-encoded pages (arrow-rs, another writer)', async () => {
+    const rows = 5_000
+    const df = frame(rows).drop('dec', 'by')
+    const wasm = parquetWasm()
+    const props = new wasm.WriterPropertiesBuilder()
+      .setCompression(wasm.Compression.SNAPPY)
+      .setWriterVersion(wasm.WriterVersion.V2)
+      .setDataPageSizeLimit(512)
+      .setWriteBatchSize(64)
+      .setDictionaryEnabled(true)
+      .build()
+    const table = wasm.Table.fromIPCStream(tableToIPC(tableFromIPC(ipcStreamOf(df)), 'stream'))
+    const bytes = wasm.writeParquet(table, props)
+    const positions = positionsOf(bytes, rows)
+    expect(pageStarts(bytes).length).toBeGreaterThan(20)
+    expect(await checkFile('arrow-v2.parquet', bytes, polarsColumns, positions)).toBe(positions.length)
+  })
+
+  it('reads files of the small writer (PLAIN, uncompressed, every column optional)', async () => {
+    const encoder = new TextEncoder()
+    const values = [
+      { id: 0n, i: 5n, f: 1.25, b: true, s: 'héllo', d: -3, t: -1_500n },
+      { id: 1n, i: null, f: null, b: null, s: null, d: null, t: null },
+      { id: 2n, i: -(2n ** 62n), f: Number.NaN, b: false, s: '', d: 19_000, t: 1_700_000_000_123_456n },
+    ]
+    const small = [
+      { name: 'id', kind: 'int64', values: values.map((v) => v.id) },
+      { name: 'i', kind: 'int64', values: values.map((v) => v.i) },
+      { name: 'f', kind: 'double', values: values.map((v) => v.f) },
+      { name: 'b', kind: 'boolean', values: values.map((v) => v.b) },
+      { name: 's', kind: 'string', values: values.map((v) => (v.s === null ? null : encoder.encode(v.s))) },
+      { name: 'd', kind: 'date', values: values.map((v) => v.d) },
+      { name: 't', kind: 'timestamp', values: values.map((v) => v.t) },
+    ] as const
+    const { bytes } = encodeSmallParquet(small, values.length)
+    const wanted = small.map((c) => columns.find((x) => x.name === c.name) as RowColumn)
+    expect(await checkFile('small.parquet', bytes, wanted, [0, 1, 2])).toBe(3)
+    expect(decodeAt(bytes, 2, wanted)?.values).toEqual([
+      2n,
+      -(2n ** 62n),
+      Number.NaN,
+      false,
+      '',
+      19_000,
+      1_700_000_000_123_456n,
+    ])
+  })
+
+  it('gives no answer where polars must read: nested columns, a type other than the field, a missing column', () => {
+    const df = frame(100).drop('dec', 'by')
+    const bytes = encodeParquet(df, 'snappy')
+    expect(decodeAt(bytes, 5, polarsColumns)).toBeDefined()
+    // A String field stored as INT64, a column the file lacks.
+    expect(decodeAt(bytes, 5, [{ name: 'i', type: { kind: 'scalar', name: 'String' } }])).toBeUndefined()
+    expect(decodeAt(bytes, 5, [{ name: 'nick', type: { kind: 'scalar', name: 'String' } }])).toBeUndefined()
+    // A list column anywhere in the file.
+    const nested = encodeParquet(
+      df.withColumn(
+        pl.Series(
+          'tags',
+          [...Array(100)].map(() => ['a']),
+        ),
+      ),
+      'snappy',
+    )
+    expect(decodeAt(nested, 5, polarsColumns)).toBeUndefined()
+  })
+})
