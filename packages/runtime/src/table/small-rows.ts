@@ -149,9 +149,29 @@ function convertList(
   return out
 }
 
-/** Whether the batch's fields are the table's (same names, columns, types and optionality, in order). */
+/** `sameFields` answers by pair of field lists (a repository's, a table metadata's): both live as long as their owner. */
+const sameFieldsSeen = new WeakMap<readonly FieldIR[], WeakMap<readonly FieldIR[], boolean>>()
+
+/**
+ * Whether the batch's fields are the table's (same names, columns, types and optionality, in order): compared once
+ * per pair of field lists, not on every insert.
+ */
 function sameFields(a: readonly FieldIR[], b: readonly FieldIR[]): boolean {
   if (a === b) return true
+  let seen = sameFieldsSeen.get(a)
+  if (!seen) {
+    seen = new WeakMap()
+    sameFieldsSeen.set(a, seen)
+  }
+  let same = seen.get(b)
+  if (same === undefined) {
+    same = compareFields(a, b)
+    seen.set(b, same)
+  }
+  return same
+}
+
+function compareFields(a: readonly FieldIR[], b: readonly FieldIR[]): boolean {
   if (a.length !== b.length) return false
   return a.every((f, i) => {
     const g = b[i] as FieldIR
