@@ -1,0 +1,39 @@
+import { dirname } from 'node:path'
+import { flushing } from './data-file-durability.js'
+import type { FileSystem } from './file-system.js'
+
+/** Where a data file's bytes go: written under `tempPath`, renamed to `finalPath`. */
+export interface DataFilePaths {
+  readonly tempPath: string
+  readonly finalPath: string
+}
+
+/** The files a write created (`paths`, removed by a discard) and its writes still running (a discard waits for them). */
+export interface WriteBehindTarget {
+  readonly paths: string[]
+  readonly writing: Promise<unknown>[]
+}
+
+/**
+ * Writes a data file whose bytes, and so whose add action, are already known, without its caller waiting for any
+ * of it on a `gatedCreate` file system: the temp file, the rename, then the file and its folder fsynced at once.
+ * The log entry naming the file waits for all of it (data-file-durability.ts), so the whole write overlaps planning
+ * the commit and writing the entry; a failed step fails that entry. Elsewhere it resolves once the file is durable.
+ */
+export async function writeBehind(
+  fs: FileSystem,
+  bytes: Uint8Array,
+  { tempPath, finalPath }: DataFilePaths,
+  written: WriteBehindTarget,
+): Promise<void> {
+  written.paths.push(tempPath)
+  const write = (async () => {
+    await fs.writeFile(tempPath, bytes, { durable: false })
+    await fs.rename(tempPath, finalPath)
+    written.paths[written.paths.indexOf(tempPath)] = finalPath
+    await Promise.all([fs.fsyncFile(finalPath), fs.fsyncDir(dirname(finalPath))])
+  })()
+  written.writing.push(write)
+  if (fs.gatedCreate !== true) await write
+  else flushing([finalPath], write)
+}
