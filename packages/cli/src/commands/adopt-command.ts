@@ -1,8 +1,8 @@
 import type { PositionalSpec } from '../args/option-spec.js'
-import { UsageError } from '../cli/cli-error.js'
 import type { PartialSettings } from '../config/project-settings.js'
 import { defineCommand } from './command.js'
-import { positionals, projectSettings, SCHEMA_OPTION, STORAGE_OPTION, stringFlag } from './shared-options.js'
+import { ENTITY_OPTION, oneEntityName } from './entity-option.js'
+import { positionals, projectSettings, SCHEMA_OPTION, STORAGE_OPTION } from './shared-options.js'
 
 export interface AdoptOptions {
   readonly settings: PartialSettings
@@ -27,23 +27,11 @@ export const adoptCommand = defineCommand<AdoptOptions>({
     'columns and every configuration key. From then on entities read and write it. Refused with the reasons\n' +
     '(exit code 1) when anything does not fit; nothing is written then.',
   positionals: FOLDER,
-  options: [
-    SCHEMA_OPTION,
-    STORAGE_OPTION,
-    {
-      name: 'entity',
-      short: 'e',
-      type: 'string',
-      valueName: 'NAME',
-      description: 'Entity that adopts the table',
-    },
-  ],
+  options: [SCHEMA_OPTION, STORAGE_OPTION, ENTITY_OPTION],
   examples: ['pf adopt --entity Ticket', 'pf adopt ./lake/tickets --entity Ticket'],
   resolve(input) {
     const { folder } = positionals(input.argv, FOLDER, 'adopt')
-    const entity = stringFlag(input.argv, 'entity')
-    if (entity === undefined || entity === '')
-      throw new UsageError('Name the entity with --entity NAME', 'adopt')
+    const entity = oneEntityName(input.argv, 'adopt')
     return { settings: projectSettings(input, ['schema', 'storage']), entity, folder }
   },
   load: async () => (await import('../handlers/adopt-handler.js')).adoptHandler,

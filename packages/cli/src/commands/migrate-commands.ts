@@ -1,6 +1,7 @@
 import { UsageError } from '../cli/cli-error.js'
 import type { PartialSettings } from '../config/project-settings.js'
 import { defineCommand } from './command.js'
+import { ENTITY_OPTION, entityNames } from './entity-option.js'
 import {
   booleanFlag,
   positionals,
@@ -33,13 +34,7 @@ export const migrateFormatCommand = defineCommand<MigrateFormatOptions>({
   options: [
     SCHEMA_OPTION,
     STORAGE_OPTION,
-    {
-      name: 'entity',
-      short: 'e',
-      type: 'string',
-      valueName: 'NAME',
-      description: 'Entity to migrate (comma-separated for several)',
-    },
+    ENTITY_OPTION,
     { name: 'all', type: 'boolean', description: 'Migrate every entity not already in the target format' },
     { name: 'to', type: 'string', valueName: 'FORMAT', description: 'Target format: parquet or avro' },
     { name: 'dry-run', type: 'boolean', description: 'Report what would be rewritten; change nothing' },
@@ -48,26 +43,20 @@ export const migrateFormatCommand = defineCommand<MigrateFormatOptions>({
   resolve(input) {
     const command = 'migrate format'
     positionals(input.argv, [], command)
-    const entity = stringFlag(input.argv, 'entity')
+    const entities = entityNames(input.argv, command)
     const all = booleanFlag(input.argv, 'all')
-    if (entity === undefined && !all)
+    if (entities === undefined && !all)
       throw new UsageError('Name an entity with --entity NAME, or pass --all', command)
-    if (entity !== undefined && all) throw new UsageError('Give either --entity or --all, not both', command)
+    if (entities !== undefined && all)
+      throw new UsageError('Give either --entity or --all, not both', command)
     const to = stringFlag(input.argv, 'to')
     if (to === undefined) throw new UsageError('Missing --to FORMAT (parquet or avro)', command)
     if (to !== 'parquet' && to !== 'avro') {
       throw new UsageError(`Option --to must be "parquet" or "avro", got "${to}"`, command)
     }
-    const entities =
-      entity === undefined
-        ? []
-        : entity
-            .split(',')
-            .map((e) => e.trim())
-            .filter((e) => e !== '')
     return {
       settings: projectSettings(input, ['schema', 'storage']),
-      entities,
+      entities: entities ?? [],
       all,
       to,
       dryRun: booleanFlag(input.argv, 'dry-run'),
@@ -94,30 +83,13 @@ function schemaMigrationCommand(
     summary,
     description,
     positionals: [],
-    options: [
-      SCHEMA_OPTION,
-      STORAGE_OPTION,
-      {
-        name: 'entity',
-        short: 'e',
-        type: 'string',
-        valueName: 'NAME',
-        description: 'Only this entity (comma-separated for several)',
-      },
-    ],
+    options: [SCHEMA_OPTION, STORAGE_OPTION, ENTITY_OPTION],
     resolve(input) {
       positionals(input.argv, [], name)
-      const entity = stringFlag(input.argv, 'entity')
       return {
         action,
         settings: projectSettings(input, ['schema', 'storage']),
-        entities:
-          entity === undefined
-            ? []
-            : entity
-                .split(',')
-                .map((e) => e.trim())
-                .filter((e) => e !== ''),
+        entities: entityNames(input.argv, name) ?? [],
       }
     },
     load: async () => (await import('../handlers/migrate-schema-handler.js')).migrateSchemaHandler,

@@ -105,5 +105,14 @@ describe('pf adopt', () => {
   it('needs --entity, and names an unknown entity', async () => {
     expect((await pf('adopt')).err).toContain('Name the entity with --entity NAME')
     expect((await pf('adopt --entity Nope')).err).toContain('Unknown entity "Nope"')
+    expect((await pf('adopt --entity ticket')).err).toContain(
+      'Unknown entity "ticket". Did you mean "Ticket"?',
+    )
+  })
+
+  it('adopts for one entity: several in --entity are refused before anything is read', async () => {
+    const refused = await pf('adopt --entity Ticket,Other')
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain('"pf adopt" takes one entity, got 2: Ticket, Other')
   })
 })

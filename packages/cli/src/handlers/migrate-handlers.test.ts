@@ -192,9 +192,20 @@ describe('pf migrate format', () => {
     expect((await openTable(project.path('data/people'))).metadata.format).toBe('parquet')
   })
 
-  it('names an unknown entity', async () => {
+  it('names an unknown entity and the near one', async () => {
     expect((await pf('migrate format --entity Persn --to avro')).err).toBe(
-      'error: Unknown entity "Persn". Entities in the schema: Person\n',
+      'error: Unknown entity "Persn". Did you mean "Person"? Entities in the schema: Person\n',
     )
+    expect((await pf('migrate format --entity Person,Zzz --to avro')).err).toBe(
+      'error: Unknown entity "Zzz". Entities in the schema: Person\n',
+    )
+    expect((await openTable(project.path('data/people'))).metadata.format).toBe('parquet')
+  })
+
+  it('refuses an --entity that names no entity instead of migrating every table', async () => {
+    const refused = await pf('migrate format --entity , --to avro')
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain('Option --entity names no entity: ","')
+    expect((await openTable(project.path('data/people'))).metadata.format).toBe('parquet')
   })
 })

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { openTable, type Table } from '@parquetframe/runtime'
-import type { EntityIR, SchemaIR } from '@parquetframe/runtime/schema'
+import { closestName, type EntityIR, type SchemaIR } from '@parquetframe/runtime/schema'
 import { CliError } from '../cli/cli-error.js'
 
 /** An entity of the schema and its table directory (which may not exist yet). */
@@ -13,14 +13,17 @@ export interface EntityTable {
   readonly table: Table | undefined
 }
 
-/** The entities named (all when `names` is empty), in schema order; CliError naming an unknown one. */
+/** The entities named (all when `names` is empty), in schema order; CliError naming an unknown one and a near name. */
 export function selectEntities(ir: SchemaIR, names: readonly string[]): EntityIR[] {
   if (names.length === 0) return [...ir.entities]
+  const known = ir.entities.map((e) => e.name)
   for (const name of names) {
-    if (!ir.entities.some((e) => e.name === name)) {
+    if (!known.includes(name)) {
+      const best = closestName(name, known)
+      const hint = best === undefined ? '' : ` Did you mean "${best}"?`
       throw new CliError(
         'PF_CLI_UNKNOWN_ENTITY',
-        `Unknown entity "${name}". Entities in the schema: ${ir.entities.map((e) => e.name).join(', ')}`,
+        `Unknown entity "${name}".${hint} Entities in the schema: ${known.join(', ')}`,
       )
     }
   }
