@@ -11,11 +11,13 @@ import {
   Entity,
   EntityRegistry,
   openStore,
+  openTable,
   ParquetFrameError,
   registerEntity,
   TableAdoptionError,
   withRegistry,
 } from '@parquetframe/runtime'
+import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
@@ -317,6 +319,52 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
       expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
       expect((await repo.find(1))?.qty).toBe(10)
     })
+  })
+
+  it('a migration keeps the narrow columns: a renamed field and an Int made BigInt stay short and byte', async () => {
+    const root = await sparkTable('readings-migrated')
+    const registry = readingRegistry('readings-migrated')
+    await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
+    const parsed = parseSchema(`
+      entity Reading @storage("readings-migrated") {
+        id       Int @id
+        quantity Int
+        level    BigInt?
+        ratio    Float
+        label    String
+      }`)
+    const entity = parsed.ir?.entities[0]
+    if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
+    const table = await openTable(root)
+    await table.evolveSchema(entity, parsed.ir.enums, { renames: { qty: 'quantity' } })
+    const columns = (snapshotSchema: string) =>
+      (
+        JSON.parse(snapshotSchema) as { fields: { name: string; type: string; nullable: boolean }[] }
+      ).fields.map((f) => [f.name, f.type, f.nullable])
+    const migrated = (await ws.oracle.snapshot(root)).metaData.schemaString
+    expect(columns(migrated)).toEqual([
+      ['id', 'integer', true],
+      ['quantity', 'short', true],
+      ['level', 'byte', true],
+      ['ratio', 'float', true],
+      ['label', 'string', true],
+    ])
+    const error = await table
+      .insert(pl.DataFrame({ id: [20], quantity: [7], level: [200], ratio: [1.5], label: ['x'] }))
+      .catch((e: unknown) => e)
+    expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
+    expect((error as Error).message).toContain("Reading.level: 200 does not fit the table's byte column")
+    await table.insert(pl.DataFrame({ id: [20], quantity: [7], level: [5], ratio: [1.5], label: ['x'] }))
+    const latest = await ws.oracle.snapshot(root)
+    expect(latest.metaData.schemaString).toBe(migrated)
+    await expectSameRowsAt(ws.oracle, table, root, (await table.snapshot()).version, 'after the migration')
+    const view = await duckView(
+      root,
+      latest.files.map((f) => f.path),
+    )
+    // Column mapping (turned on by the rename) keeps the data files' column names: qty is still stored as qty.
+    expect(view.types).toEqual([NARROW_FILE_TYPES])
+    expect(view.rows).toContainEqual(duckRow(20, 7, 5, 1.5, 'x'))
   })
 
   it('refuses to adopt stored nulls in the key or a required field, naming the column and the count', async () => {

@@ -466,9 +466,9 @@ describe('adopting a Delta table another writer created', () => {
   it('refuses a column of another type, a missing column and stored rows breaking pf rules; nothing is written', async () => {
     const cases: [string, Parameters<typeof foreignTable>[1], string][] = [
       [
-        'tickets-int',
-        { columns: COLUMNS.map((c) => (c.name === 'id' ? column('id', 'integer', false) : c)) },
-        'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+        'tickets-double',
+        { columns: COLUMNS.map((c) => (c.name === 'id' ? column('id', 'double', false) : c)) },
+        'Ticket.id: column id is double in the Delta table, the field is stored as long',
       ],
       [
         'tickets-missing',

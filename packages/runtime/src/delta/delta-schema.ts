@@ -80,7 +80,7 @@ export interface DeltaSchemaOptions {
   /** Field name → the identity high-water mark of an autoincrement field (see delta-identity.ts); absent: none yet. */
   readonly identityHighWaterMarks?: ReadonlyMap<string, bigint>
   /**
-   * Int/Float field names → the narrower Delta type their column keeps (another writer's table pf adopted: Spark's
+   * Int/BigInt/Float field names → the narrower Delta type their column keeps (another writer's table pf adopted: Spark's
    * `INT`, `SMALLINT`, `TINYINT`, `FLOAT`). Default: none (Int is `long`, Float `double`).
    */
   readonly narrowStored?: Readonly<Record<string, NarrowDeltaType>>
@@ -105,10 +105,10 @@ export const NARROW_DELTA_RANGES: Readonly<
   float: { min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
 }
 
-/** The pf field type a narrow Delta type may keep: Int for the integers, Float for `float`. */
+/** The pf field types a narrow Delta type may keep: Int and BigInt for the integers, Float for `float`. */
 function narrowsField(type: FieldType, narrow: NarrowDeltaType): boolean {
   if (type.kind !== 'scalar') return false
-  return narrow === 'float' ? type.name === 'Float' : type.name === 'Int'
+  return narrow === 'float' ? type.name === 'Float' : type.name === 'Int' || type.name === 'BigInt'
 }
 
 export interface DeltaSchema {

@@ -117,12 +117,13 @@ describe('planAdoption', () => {
     expect(toDeltaMetaData(plan.metadata).schemaString).toBe(meta.schemaString)
   })
 
-  it('refuses a narrow column of a field that is not Int/Float, saying which field type keeps it', () => {
+  it('refuses a narrow column of a field that is not Int/BigInt/Float, saying which field type keeps it', () => {
     const { state, meta } = foreign([column('id', 'integer', false), column('ratio', 'float', true)])
-    const entity = entityIRFor('Note', { id: 'BigInt', ratio: 'Float?' })
+    // A BigInt key keeps the integer column (range-checked as an Int's); a Decimal over float does not fit.
+    const entity = entityIRFor('Note', { id: 'BigInt', ratio: 'Decimal(10,2)?' })
     const plan = planAdoption(state, meta, entity, [])
     expect(plan.ok ? [] : plan.problems).toEqual([
-      'Note.id: column id is integer in the Delta table, the field is stored as long (an Int field keeps integer)',
+      'Note.ratio: column ratio is float in the Delta table, the field is stored as decimal(10,2) (a Float field keeps float)',
     ])
     // An optional field over a NOT NULL column stays refused: pf would write nulls the table forbids.
     const strict = foreign([column('id', 'integer', false), column('ratio', 'float', false)])

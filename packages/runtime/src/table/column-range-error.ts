@@ -5,8 +5,8 @@ export class ColumnRangeError extends ParquetFrameError {
   constructor(
     /** `Entity.field` the value was meant for. */
     readonly subject: string,
-    /** The value refused. */
-    readonly value: number,
+    /** The value refused (a bigint for integer columns: every digit of an Int64). */
+    readonly value: number | bigint,
     /** The column's Delta type (`integer`, `short`, `byte`, `float`). */
     readonly deltaType: string,
     /** The smallest and largest value the column holds. */

@@ -9,7 +9,7 @@ import type { EntityIR } from '../schema/schema-ir.js'
 
 /**
  * Whether an entity fits a Delta table another writer created (Spark, delta-rs: no `pf.*` configuration): each
- * field a column of the Delta type pf stores it as (docs/types.md) or a narrower one an Int/Float field keeps
+ * field a column of the Delta type pf stores it as (docs/types.md) or a narrower one an Int/BigInt/Float field keeps
  * (`integer`, `short`, `byte`, `float`), nullable when the field is optional (a required field may keep a nullable
  * column: pf writes no null into it), every column a field, the same partition columns. Pure: the entity store and adoption turn the problems into
  * their errors.
@@ -23,10 +23,10 @@ export function deltaTypeText(type: DeltaDataType): string {
   return `struct<${type.fields.map((f) => `${f.name}:${deltaTypeText(f.type)}`).join(',')}>`
 }
 
-/** What to declare for a column of a narrow type (an Int or Float field keeps it). */
+/** What to declare for a column of a narrow type (an Int, BigInt or Float field keeps it). */
 function hintOf(actual: string): string {
   if (!(actual in NARROW_DELTA_RANGES)) return ''
-  return actual === 'float' ? ' (a Float field keeps float)' : ` (an Int field keeps ${actual})`
+  return actual === 'float' ? ' (a Float field keeps float)' : ` (an Int or BigInt field keeps ${actual})`
 }
 
 /** One line per field or column that does not fit, naming `Entity.field` and the column; empty when it fits. */

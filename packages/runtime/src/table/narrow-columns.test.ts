@@ -56,6 +56,16 @@ describe('narrowedFrame', () => {
     ])
   })
 
+  it('a BigInt field over an integer column (Int→BigInt migrated): every digit of the refused value named', () => {
+    const wide = entityIRFor('Reading', { id: 'BigInt' })
+    // From text: nodejs-polars builds an Int64 series of JS bigints as nulls.
+    const df = pl.DataFrame({ id: pl.Series('id', ['1', '9007199254740993']).cast(pl.Int64) })
+    expect(() => narrowedFrame(df, wide, { id: 'integer' })).toThrow(
+      "Reading.id: 9007199254740993 does not fit the table's integer column",
+    )
+    expect(narrowedFrame(df.head(1), wide, { id: 'integer' }).dtypes.map(String)).toEqual(['DataType(Int32)'])
+  })
+
   it('without narrow fields (every table pf created) the frame is returned as it is', () => {
     const df = frame([{ id: 2 ** 40, qty: 2 ** 40, level: 2 ** 40, ratio: 1e300, total: 1 }])
     expect(narrowedFrame(df, entity, undefined)).toBe(df)
@@ -63,11 +73,11 @@ describe('narrowedFrame', () => {
 
   it('refuses the first value beyond a column range with ColumnRangeError naming Entity.field, the value and the range', () => {
     const base = { id: 1, qty: 1, level: 1, ratio: 1, total: 1 }
-    const cases: [Partial<typeof base>, string, number][] = [
-      [{ id: 2 ** 31 }, 'Reading.id', 2 ** 31],
-      [{ id: -(2 ** 31) - 1 }, 'Reading.id', -(2 ** 31) - 1],
-      [{ qty: 2 ** 15 }, 'Reading.qty', 2 ** 15],
-      [{ level: -129 }, 'Reading.level', -129],
+    const cases: [Partial<typeof base>, string, number | bigint][] = [
+      [{ id: 2 ** 31 }, 'Reading.id', 2n ** 31n],
+      [{ id: -(2 ** 31) - 1 }, 'Reading.id', -(2n ** 31n) - 1n],
+      [{ qty: 2 ** 15 }, 'Reading.qty', 2n ** 15n],
+      [{ level: -129 }, 'Reading.level', -129n],
       [{ ratio: 3.5e38 }, 'Reading.ratio', 3.5e38],
     ]
     for (const [change, subject, value] of cases) {

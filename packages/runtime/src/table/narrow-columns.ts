@@ -18,6 +18,12 @@ const NARROW_DTYPE: Readonly<Record<NarrowDeltaType, pl.DataType>> = {
   float: pl.Float32,
 }
 
+/** The first refused value: every digit of an integer (as text: Series.get narrows an Int64 to 32 bits in nodejs-polars 0.24). */
+function refusedValue(outside: pl.DataFrame, type: NarrowDeltaType): number | bigint {
+  if (type === 'float') return Number(outside.getColumn('v').head(1).toArray()[0])
+  return BigInt(String(outside.select(pl.col('v').cast(pl.Utf8)).getColumn('v').head(1).toArray()[0]))
+}
+
 /**
  * A frame of stored columns (`entity` under stored column names) with the `narrow` fields' columns cast to their
  * narrow dtypes; ColumnRangeError naming `Entity.field`, the value and the range when a value does not fit.
@@ -39,13 +45,7 @@ export function narrowedFrame(
     // NaN and ±infinity are float values; only finite doubles beyond the float range would change.
     const outside = df.select(column.alias('v')).filter(type === 'float' ? beyond.and(v.isFinite()) : beyond)
     if (outside.height > 0)
-      throw new ColumnRangeError(
-        `${entity.name}.${field.name}`,
-        // Series.get narrows an Int64 to 32 bits in nodejs-polars 0.24; toArray keeps the value.
-        Number(outside.getColumn('v').head(1).toArray()[0]),
-        type,
-        range,
-      )
+      throw new ColumnRangeError(`${entity.name}.${field.name}`, refusedValue(outside, type), type, range)
     casts.push(column.cast(NARROW_DTYPE[type]))
   }
   return casts.length > 0 ? df.withColumns(...casts) : df
