@@ -7,10 +7,10 @@ import * as zlib from 'node:zlib'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
 import { tableFromIPC, tableToIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
+import { everyTypeEntity, everyTypeFrame } from './__fixtures__/every-type-rows.js'
 import { encodeParquet, type ParquetCompression } from './parquet-encoder.js'
 import { parquetRangeChecksums } from './parquet-range-checksums.js'
 import { decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
@@ -18,92 +18,13 @@ import { decodedPointRow } from './point-row.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { encodeSmallParquet } from './small-parquet-writer.js'
 
-const entity = entityIRFor('Row', {
-  id: 'Int',
-  i: 'Int?',
-  big: 'BigInt?',
-  f: 'Float?',
-  b: 'Boolean?',
-  s: 'String?',
-  j: 'Json?',
-  e: 'enum:Color?',
-  d: 'Date?',
-  t: 'DateTime?',
-  dec: 'Decimal(12,3)?',
-  by: 'Bytes?',
-})
+const entity = everyTypeEntity
 const columns: RowColumn[] = entity.fields.map((f) => ({ name: f.column, type: f.type }))
 /** The columns polars writes itself (Decimal and Bytes columns send a file through arrow-rs). */
 const polarsColumns = columns.filter((c) => c.name !== 'dec' && c.name !== 'by')
 
 /** Whether this Node decodes zstd (>= 22.15 / 23.8): elsewhere zstd files are no answer and polars reads them. */
 const zstd = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
-
-const texts = ['', 'a', 'héllo wörld', '日本語', '\uFEFFbom', 'x'.repeat(300)]
-
-/** Row i's values, nulls on a pattern per column, as table dtypes hold them (text for 64-bit ints, µs, decimals). */
-function frame(rows: number): pl.DataFrame {
-  const at = <T>(f: (i: number) => T, every: number) =>
-    Array.from({ length: rows }, (_, i) => (i % every === every - 1 ? null : f(i)))
-  const big = (i: number) => String((2n ** 62n + BigInt(i) * 7919n) * (i % 2 === 0 ? 1n : -1n))
-  const micros = (i: number) => String(BigInt(i - rows / 2) * 1_000_123n - 1n)
-  return pl.DataFrame([
-    pl.Series(
-      'id',
-      Array.from({ length: rows }, (_, i) => i),
-      pl.Int64,
-    ),
-    pl.Series(
-      'i',
-      at((i) => (i * 37) % 1000, 7),
-      pl.Int64,
-    ),
-    pl.Series('big', at(big, 5), pl.Utf8).cast(pl.Int64),
-    pl.Series(
-      'f',
-      at((i) => [Number.NaN, -0, Number.POSITIVE_INFINITY, 1.5, i / 3][i % 5] as number, 11),
-      pl.Float64,
-    ),
-    pl.Series(
-      'b',
-      at((i) => i % 3 === 0, 4),
-      pl.Bool,
-    ),
-    pl.Series(
-      's',
-      at((i) => `${texts[i % texts.length]}${i % 50}`, 6),
-      pl.Utf8,
-    ),
-    pl.Series(
-      'j',
-      at((i) => JSON.stringify({ n: i, t: texts[i % 3] }), 9),
-      pl.Utf8,
-    ),
-    pl.Series(
-      'e',
-      at((i) => ['RED', 'GREEN', 'BLUE'][i % 3] as string, 8),
-      pl.Utf8,
-    ),
-    pl
-      .Series(
-        'd',
-        at((i) => i - 20_000, 10),
-        pl.Int32,
-      )
-      .cast(pl.Date),
-    pl.Series('t', at(micros, 12), pl.Utf8).cast(pl.Int64).cast(pl.Datetime('us', 'UTC')),
-    pl.Series(
-      'dec',
-      at((i) => `${i % 2 ? '-' : ''}${Math.floor(i / 7)}.${String(i % 1000).padStart(3, '0')}`, 13),
-      pl.Utf8,
-    ),
-    pl.Series(
-      'by',
-      at((i) => Buffer.from(`bytes-${i}-${texts[i % 4]}`).toString('base64'), 14),
-      pl.Utf8,
-    ),
-  ])
-}
 
 /**
  * DuckDB's reading of each column, made comparable: 64-bit integers and decimals as text, dates as days, text as
@@ -228,7 +149,7 @@ describe('decoding one Parquet row in JS', () => {
   it.each(codecs)(
     'reads polars files (%s, dictionary and plain pages, several pages per column) as DuckDB does',
     async (codec) => {
-      const df = frame(ROWS).drop('dec', 'by')
+      const df = everyTypeFrame(ROWS).drop('dec', 'by')
       const bytes = encodeParquet(df, codec)
       const positions = positionsOf(bytes, ROWS)
       // Several pages per column, so page boundaries are among the positions.
@@ -259,7 +180,7 @@ describe('decoding one Parquet row in JS', () => {
 
   it.each(codecs)('reads arrow-rs files of tables with Decimal and Bytes fields (%s)', async (codec) => {
     const rows = 20_000
-    const bytes = encodeParquet(frame(rows), codec, { entity })
+    const bytes = encodeParquet(everyTypeFrame(rows), codec, { entity })
     if (codec === 'zstd' && !zstd) {
       expect(decodeAt(bytes, 0, columns)).toBeUndefined()
       return
@@ -270,7 +191,7 @@ describe('decoding one Parquet row in JS', () => {
 
   it('reads DATA_PAGE v2 files with small dictionary-encoded pages (arrow-rs, another writer)', async () => {
     const rows = 5_000
-    const df = frame(rows).drop('dec', 'by')
+    const df = everyTypeFrame(rows).drop('dec', 'by')
     const wasm = parquetWasm()
     const props = new wasm.WriterPropertiesBuilder()
       .setCompression(wasm.Compression.SNAPPY)
@@ -317,7 +238,7 @@ describe('decoding one Parquet row in JS', () => {
   })
 
   it('gives no answer where polars must read: nested columns, a type other than the field, a missing column', () => {
-    const df = frame(100).drop('dec', 'by')
+    const df = everyTypeFrame(100).drop('dec', 'by')
     const bytes = encodeParquet(df, 'snappy')
     expect(decodeAt(bytes, 5, polarsColumns)).toBeDefined()
     // A String field stored as INT64, a column the file lacks.

@@ -1,8 +1,10 @@
 // find by primary key through key position indexes: saved for other processes, held warm, never a stale or wrong row.
 import { readFile, writeFile } from 'node:fs/promises'
+import * as zlib from 'node:zlib'
 import pl from 'nodejs-polars'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
+import { everyTypeEntity, everyTypeEnums, everyTypeFrame } from './__fixtures__/every-type-rows.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { nickField, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
@@ -13,7 +15,7 @@ import { KeyPositionIndex } from './key-position-index.js'
 import { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
 import { rangesForRow } from './parquet-range-checksums.js'
 import { createTable, openTable, type Table } from './table.js'
-import { TableCorruptError } from './table-errors.js'
+import { TableCorruptError, TableReadError } from './table-errors.js'
 
 const tmp = useTempDir('pf-table-find-row-')
 /** Key index files read whole, bytes read by range, and files written, through the file-system seam. */
@@ -122,6 +124,51 @@ describe('find by key through key position indexes', () => {
     await expect(refused).rejects.toThrow(/damaged bytes/)
     // A whole read checks every byte.
     await expect((await reopen(path)).read()).rejects.toMatchObject({ code: 'PF_TABLE_CORRUPT' })
+  })
+
+  it('a cold lookup decodes its row in JS where Node has the codec: the row polars reads, for every scalar type', async () => {
+    const path = `${tmp.dir}/every`
+    const writer = await createTable(path, { entity: everyTypeEntity, enums: everyTypeEnums, fs: countingFs })
+    const rows = 20_000
+    await writer.upsert(everyTypeFrame(rows))
+    const [file] = (await writer.snapshot()).files
+    // The key index is built from one read of the data file: its checksum and range checksums from the same bytes.
+    dataReads = []
+    expect(await (await writer.snapshot()).findRow(0)).not.toBeNull()
+    expect(dataReads).toEqual([`${path}/${file?.add.path}`])
+    const all = await writer.read()
+    // Table files are zstd: Node >= 22.15 decodes them, older Node reads the row through polars.
+    const decoded = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
+    for (const id of [1, 2, 4242, 13_107, rows - 2, rows - 1]) {
+      dataReads = []
+      const found = await (await (await reopen(path)).snapshot()).findRow(id)
+      if (!found) throw new Error(`no row ${id}`)
+      expect(dataReads).toEqual([])
+      expect(found.values !== undefined).toBe(decoded)
+      const row = found.df.slice(found.row, 1)
+      const expected = all.filter(pl.col('id').eq(id))
+      expect(row.dtypes.map(String)).toEqual(expected.dtypes.map(String))
+      expect(row.frameEqual(expected, true)).toBe(true)
+      if (found.values) expect([...found.values]).toEqual(expected.row(0))
+    }
+  })
+
+  it('a data file that cannot be read while its key index is built is a typed error naming it, not a lookup without one', async () => {
+    const path = `${tmp.dir}/users`
+    const writer = await createTable(path, { entity: userEntity, enums: userEnums })
+    await writer.upsert(users(range(0, 5000)))
+    const [file] = (await writer.snapshot()).files
+    const failing: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
+      readFile: (p: string) =>
+        p.includes('/part-')
+          ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }))
+          : nodeFileSystem.readFile(p),
+    })
+    const reader = await openTable(path, { fs: failing, keyIndex: new KeyIndexCache() })
+    const lookup = (await reader.snapshot()).findRow(7)
+    await expect(lookup).rejects.toBeInstanceOf(TableReadError)
+    await expect(lookup).rejects.toMatchObject({ file: `${path}/${file?.add.path}` })
+    expect(indexWrites).toEqual([])
   })
 
   it('a damaged index file is rebuilt; a well-formed but wrong one never yields a wrong or lost row', async () => {
