@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { dirname } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { dirname, join } from 'node:path'
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -131,6 +131,28 @@ describe('the commit turn', () => {
     ).toHaveLength(1)
     expect(await exists(commitTurnPath(ws.path))).toBe(false)
     expect((await (await openTable(ws.path)).findByKey(3))?.getColumn('name').get(0)).toBe('w3')
+  })
+
+  it('is looked for while the log entry is written, and the entry appears only after the look', async () => {
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(ws.path, { fs })
+    const entry = join(ws.path, '_delta_log', `${String(writer.version + 1).padStart(20, '0')}.json`)
+    const seen: { createCalled?: boolean; entryExisted?: boolean } = {}
+    fs.inject({
+      op: 'lstat',
+      path: /commit-turn\.lock$/,
+      before: async () => {
+        // The entry's exclusive create starts before the look ends (the old order looked first, then wrote).
+        for (let i = 0; i < 10_000 && !seen.createCalled; i++) {
+          seen.createCalled = fs.calls.includes(`createExclusive ${entry}`)
+          await nextTurn()
+        }
+        seen.entryExisted = await exists(entry)
+      },
+    })
+    expect(await writer.append(users([100]))).toMatchObject({ version: 2, attempts: 1 })
+    expect(seen).toEqual({ createCalled: true, entryExisted: false })
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 20), 100])
   })
 
   it('left by a crashed holder is taken over, by a writer that waits for it and by one that takes it', async () => {

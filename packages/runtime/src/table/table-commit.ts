@@ -176,9 +176,9 @@ async function tryAttempt(
     ...draft,
     commitInfo: { ...draft.commitInfo, ...totalsOf(after) },
   }
-  if (gate) await awaitCommitTurn(run.turn)
   try {
-    await core.log.writeEntry(entry, snap.state)
+    // Another writer's commit turn is waited for while the entry is written (it only gates the entry appearing).
+    await core.log.writeEntry(entry, snap.state, gate ? () => awaitCommitTurn(run.turn) : undefined)
   } catch (error) {
     if (isAlreadyExists(error)) {
       run.lost = attemptFiles

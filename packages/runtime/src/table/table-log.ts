@@ -235,11 +235,19 @@ export class TableLog {
    * Creates a version's commit if no writer has (throws an EEXIST error otherwise), then syncs the directory.
    * The entry appears only once the data files it adds that this process wrote are durable (their flush runs
    * while the entry is written, see data-file-durability.ts); a failed flush fails the commit, creating nothing.
-   * `before`: the state the entry applies to (undefined for version 0).
+   * `before`: the state the entry applies to (undefined for version 0). `gate`: waited for (alongside the flushes
+   * and the entry's own write) before the entry appears, e.g. another writer's commit turn.
    */
-  async writeEntry(entry: LogEntry, before: TableState | undefined): Promise<void> {
+  async writeEntry(
+    entry: LogEntry,
+    before: TableState | undefined,
+    gate?: () => Promise<void>,
+  ): Promise<void> {
     const added = [...(entry.add ?? []), ...(entry.reserved?.add ?? [])].map((a) => join(this.root, a.path))
-    const after = durable(added)
+    // Only a file system whose exclusive create honours `after` lets the gate overlap the entry's write.
+    const overlap = this.fs.gatedCreate === true
+    if (gate && !overlap) await gate()
+    const after = gate && overlap ? Promise.all([durable(added), gate()]) : durable(added)
     // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
     after.catch(() => undefined)
     await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before), { after })
