@@ -2,18 +2,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  Entity,
-  type EntityClass,
-  EntityRegistry,
-  openStore,
-  registerEntity,
-  type SchemaIR,
-  withRegistry,
-} from '@parquetframe/runtime'
+import { type Entity, type EntityClass, openStore, type SchemaIR } from '@parquetframe/runtime'
 import { readContainerHeader } from '@parquetframe/runtime/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kitchenSinkIR } from './__fixtures__/kitchen-sink-ir.js'
+import { registerClasses } from './__fixtures__/registered-classes.js'
 import { SAMPLES } from './__fixtures__/samples.js'
 import { avroSchemaFileName } from './avro-schema-emitter.js'
 import { generate } from './generate.js'
@@ -31,29 +24,13 @@ function dataFiles(root: string): string[] {
     .map((f) => join(root, f))
 }
 
-/** A class per entity, registered from the IR as generated code registers it. */
-function register(ir: SchemaIR): Map<string, EntityClass<Entity>> {
-  const out = new Map<string, EntityClass<Entity>>()
-  for (const e of ir.entities)
-    out.set(e.name, { [e.name]: class extends Entity {} }[e.name] as EntityClass<Entity>)
-  withRegistry(new EntityRegistry(), () => {
-    for (const e of ir.entities) {
-      const relationTargets = Object.fromEntries(
-        e.relations.map((r) => [r.name, () => out.get(r.target) as EntityClass<Entity>]),
-      )
-      registerEntity(out.get(e.name) as EntityClass<Entity>, e, ir.enums, { relationTargets })
-    }
-  })
-  return out
-}
-
 describe('generated .avsc files', () => {
   it('samples-blog: posts.avsc equals the header schema of a Post data file', async () => {
     const ir = SAMPLES.get('samples-blog') as SchemaIR
     const post = ir.entities.find((e) => e.name === 'Post')
     expect(post?.format).toBe('avro')
     const emitted = generate(ir).get(avroSchemaFileName(post as never)) as string
-    const classes = register(ir)
+    const classes = registerClasses(ir)
     const store = openStore(join(dir, 'blog'))
     await store.repository(classes.get('Post') as EntityClass<Entity>).saveAll([
       { id: 1n, authorId: 1, title: 'Hello', body: 'text', rating: '4.5', publishedOn: '2024-02-29' },
@@ -74,7 +51,7 @@ describe('generated .avsc files', () => {
     }
     const entity = ir.entities.find((e) => e.name === 'Sample')
     const emitted = JSON.parse(generate(ir).get(avroSchemaFileName(entity as never)) as string)
-    const classes = register(ir)
+    const classes = registerClasses(ir)
     const repo = openStore(join(dir, 'sink')).repository(classes.get('Sample') as EntityClass<Entity>)
     const full = {
       big: 2n ** 62n,

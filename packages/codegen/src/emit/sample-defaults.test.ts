@@ -3,43 +3,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  Entity,
-  type EntityClass,
-  EntityRegistry,
-  openStore,
-  registerEntity,
-  type SchemaIR,
-  withRegistry,
-} from '@parquetframe/runtime'
+import { type Entity, type EntityClass, openStore } from '@parquetframe/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseSchema } from '../pfschema/index.js'
 import { REPO_ROOT } from './__fixtures__/compile-harness.js'
+import { registerClasses } from './__fixtures__/registered-classes.js'
 
 let dir = ''
 let classes: Map<string, EntityClass<Entity>>
-
-/** One class per entity of the schema, registered in a fresh registry (what `pf generate` emits, minus types). */
-function register(ir: SchemaIR): Map<string, EntityClass<Entity>> {
-  const out = new Map<string, EntityClass<Entity>>()
-  for (const e of ir.entities)
-    out.set(e.name, { [e.name]: class extends Entity {} }[e.name] as EntityClass<Entity>)
-  withRegistry(new EntityRegistry(), () => {
-    for (const e of ir.entities) {
-      const relationTargets = Object.fromEntries(
-        e.relations.map((r) => [r.name, () => out.get(r.target) as EntityClass<Entity>]),
-      )
-      registerEntity(out.get(e.name) as EntityClass<Entity>, e, ir.enums, { relationTargets })
-    }
-  })
-  return out
-}
 
 beforeAll(() => {
   const file = 'schema/samples/blog.pfschema'
   const parsed = parseSchema(readFileSync(join(REPO_ROOT, file), 'utf8'), file)
   if (!parsed.ir) throw new Error(`${file} does not parse`)
-  classes = register(parsed.ir)
+  classes = registerClasses(parsed.ir)
   dir = mkdtempSync(join(tmpdir(), 'pf-sample-defaults-'))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
