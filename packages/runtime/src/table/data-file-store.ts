@@ -597,7 +597,8 @@ export class DataFileStore {
   async pointRead(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<PointRow> {
     if (ranges) {
       const checked = await this.verifyRanges(file, ranges)
-      const row = this.format.name === 'parquet' && decodeRowFromRanges(this, position, ranges, checked)
+      const row =
+        this.format.name === 'parquet' && (await decodeRowFromRanges(this, position, ranges, checked))
       if (row) return row
     } else await this.verify(file)
     return framePointRow(this.polarsRow(file, position))

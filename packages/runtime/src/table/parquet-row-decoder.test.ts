@@ -82,7 +82,7 @@ async function duckRows(path: string, names: readonly string[], positions: reado
 }
 
 /** A row decoded from the bytes a point read holds: its row group's range and the file's tail. */
-function decodeAt(bytes: Uint8Array, position: number, wanted: readonly RowColumn[]) {
+async function decodeAt(bytes: Uint8Array, position: number, wanted: readonly RowColumn[]) {
   const ranges = parquetRangeChecksums(bytes)
   if (!ranges) throw new Error('no ranges')
   let first = 0
@@ -135,7 +135,7 @@ async function checkFile(name: string, bytes: Uint8Array, wanted: readonly RowCo
   const names = wanted.map((c) => c.name)
   const expected = await duckRows(path, names, positions)
   for (const p of positions) {
-    const row = decodeAt(bytes, p, wanted)
+    const row = await decodeAt(bytes, p, wanted)
     if (!row) throw new Error(`${name}: row ${p} not decoded`)
     expect({ p, values: comparable(row.values, names) }).toEqual({ p, values: expected.get(p) })
   }
@@ -155,7 +155,7 @@ describe('decoding one Parquet row in JS', () => {
       // Several pages per column, so page boundaries are among the positions.
       expect(pageStarts(bytes).length).toBeGreaterThan(5)
       if (codec === 'zstd' && !zstd) {
-        expect(decodeAt(bytes, 0, polarsColumns)).toBeUndefined()
+        expect(await decodeAt(bytes, 0, polarsColumns)).toBeUndefined()
         return
       }
       expect(await checkFile(`polars-${codec}.parquet`, bytes, polarsColumns, positions)).toBe(
@@ -164,7 +164,7 @@ describe('decoding one Parquet row in JS', () => {
       // The row as a table frame and as polars' `row` hands it out: what reading the row with polars gives.
       const read = pl.readParquet(Buffer.from(bytes))
       for (const p of positions.slice(0, 12)) {
-        const decoded = decodeAt(bytes, p, polarsColumns)
+        const decoded = await decodeAt(bytes, p, polarsColumns)
         if (!decoded) throw new Error(`row ${p} not decoded`)
         const point = decodedPointRow(
           polarsColumns.map((c) => c.name),
@@ -182,7 +182,7 @@ describe('decoding one Parquet row in JS', () => {
     const rows = 20_000
     const bytes = encodeParquet(everyTypeFrame(rows), codec, { entity })
     if (codec === 'zstd' && !zstd) {
-      expect(decodeAt(bytes, 0, columns)).toBeUndefined()
+      expect(await decodeAt(bytes, 0, columns)).toBeUndefined()
       return
     }
     const positions = positionsOf(bytes, rows)
@@ -226,7 +226,7 @@ describe('decoding one Parquet row in JS', () => {
     const { bytes } = encodeSmallParquet(small, values.length)
     const wanted = small.map((c) => columns.find((x) => x.name === c.name) as RowColumn)
     expect(await checkFile('small.parquet', bytes, wanted, [0, 1, 2])).toBe(3)
-    expect(decodeAt(bytes, 2, wanted)?.values).toEqual([
+    expect((await decodeAt(bytes, 2, wanted))?.values).toEqual([
       2n,
       -(2n ** 62n),
       Number.NaN,
@@ -237,13 +237,17 @@ describe('decoding one Parquet row in JS', () => {
     ])
   })
 
-  it('gives no answer where polars must read: nested columns, a type other than the field, a missing column', () => {
+  it('gives no answer where polars must read: nested columns, a type other than the field, a missing column', async () => {
     const df = everyTypeFrame(100).drop('dec', 'by')
     const bytes = encodeParquet(df, 'snappy')
-    expect(decodeAt(bytes, 5, polarsColumns)).toBeDefined()
+    expect(await decodeAt(bytes, 5, polarsColumns)).toBeDefined()
     // A String field stored as INT64, a column the file lacks.
-    expect(decodeAt(bytes, 5, [{ name: 'i', type: { kind: 'scalar', name: 'String' } }])).toBeUndefined()
-    expect(decodeAt(bytes, 5, [{ name: 'nick', type: { kind: 'scalar', name: 'String' } }])).toBeUndefined()
+    expect(
+      await decodeAt(bytes, 5, [{ name: 'i', type: { kind: 'scalar', name: 'String' } }]),
+    ).toBeUndefined()
+    expect(
+      await decodeAt(bytes, 5, [{ name: 'nick', type: { kind: 'scalar', name: 'String' } }]),
+    ).toBeUndefined()
     // A list column anywhere in the file.
     const nested = encodeParquet(
       df.withColumn(
@@ -254,6 +258,6 @@ describe('decoding one Parquet row in JS', () => {
       ),
       'snappy',
     )
-    expect(decodeAt(nested, 5, polarsColumns)).toBeUndefined()
+    expect(await decodeAt(nested, 5, polarsColumns)).toBeUndefined()
   })
 })

@@ -58,6 +58,7 @@ const UTF8 = 0
 const CONVERTED_DECIMAL = 5
 const CONVERTED_DATE = 6
 const INT_64 = 18
+const UNCOMPRESSED = 0
 const PLAIN = 0
 const PLAIN_DICTIONARY = 2
 const RLE = 3
@@ -234,15 +235,31 @@ interface Chunk {
   readonly end: number
 }
 
-/** The physical value of the chunk's `row`th row (in its group), or null. */
-function chunkValue(
-  bytes: Uint8Array,
-  chunk: Chunk,
-  row: number,
-): bigint | number | boolean | Uint8Array | null {
+/** A compressed page body to decompress: the codec, the bytes and the size they decompress to. */
+interface Compressed {
+  readonly codec: number
+  readonly data: Uint8Array
+  readonly size: number
+}
+
+/** The page of a chunk holding a row, found from page headers alone (nothing decompressed yet). */
+interface LocatedPage {
+  /** Index of the row among the page's rows. */
+  readonly index: number
+  readonly encoding: ThriftValue | undefined
+  /** Definition levels: inside the v1 page body, outside the compressed part in v2, none for a required column. */
+  readonly levels: 'none' | 'v1' | Uint8Array
+  /** The page's (v1) or its values' (v2) bytes. */
+  readonly body: Compressed
+  /** The dictionary page, for a dictionary-encoded page. */
+  readonly dictionary?: { readonly count: number; readonly body: Compressed }
+}
+
+/** The page of the chunk holding its group's `row`th row, from the page headers. */
+function locatePage(bytes: Uint8Array, chunk: Chunk, row: number): LocatedPage {
   let pos = chunk.begin
   let first = 0
-  let dictionary: { header: ThriftStruct; body: Uint8Array; size: number } | undefined
+  let dictionary: LocatedPage['dictionary']
   while (pos < chunk.end) {
     const reader = new ThriftCompactReader(bytes.subarray(pos, chunk.end))
     const header = reader.readStruct()
@@ -252,10 +269,11 @@ function chunkValue(
     const bodyStart = pos + reader.offset
     if (compressed < 0 || size < 0 || bodyStart + compressed > chunk.end)
       throw new RangeError('page past its chunk')
-    const body = bytes.subarray(bodyStart, bodyStart + compressed)
+    const data = bytes.subarray(bodyStart, bodyStart + compressed)
     pos = bodyStart + compressed
     if (type === DICTIONARY_PAGE) {
-      dictionary = { header: struct(header.get(7)) ?? new Map(), body, size }
+      const count = int(struct(header.get(7))?.get(1)) ?? 0
+      dictionary = { count, body: { codec: chunk.codec, data, size } }
       continue
     }
     if (type !== DATA_PAGE && type !== DATA_PAGE_V2) continue
@@ -268,51 +286,70 @@ function chunkValue(
       first += rows
       continue
     }
-    const index = row - first
-    let levels: Uint8Array | undefined
-    let values: Uint8Array
-    if (v2) {
-      const defLength = int(page.get(5)) ?? 0
-      const repLength = int(page.get(6)) ?? 0
-      if (repLength !== 0 || defLength < 0 || defLength > compressed)
-        throw new RangeError('unexpected levels')
-      levels = chunk.optional ? body.subarray(0, defLength) : undefined
-      const rest = body.subarray(defLength)
-      values = page.get(7) === false ? rest : decompressPage(chunk.codec, rest, size - defLength)
-    } else {
-      const data = decompressPage(chunk.codec, body, size)
-      if (chunk.optional) {
-        if (page.get(3) !== RLE) throw new RangeError('definition levels not RLE')
-        const length = new DataView(data.buffer, data.byteOffset, data.length).getUint32(0, true)
-        levels = data.subarray(4, 4 + length)
-        values = data.subarray(4 + length)
-      } else values = data
-    }
-    let k = index
-    if (levels) {
-      const { value, before } = hybridAt(levels, 1, index, 1)
-      if (value === 0) return null
-      k = before
-    }
     const encoding = page.get(v2 ? 4 : 2)
-    if (encoding === PLAIN) return plainAt(values, chunk.physical, chunk.typeLength, k)
-    if (encoding === RLE && chunk.physical === BOOLEAN) {
-      // v1 prefixes the runs with their length; v2 as well for RLE-encoded values.
-      const length = new DataView(values.buffer, values.byteOffset, values.length).getUint32(0, true)
-      return hybridAt(values.subarray(4, 4 + length), 1, k).value === 1
+    const dictionaryEncoded = encoding === PLAIN_DICTIONARY || encoding === RLE_DICTIONARY
+    if (dictionaryEncoded && !dictionary)
+      throw new RangeError('dictionary-encoded page without a dictionary page')
+    const located = {
+      index: row - first,
+      encoding,
+      ...(dictionaryEncoded && dictionary ? { dictionary } : {}),
     }
-    if (encoding === PLAIN_DICTIONARY || encoding === RLE_DICTIONARY) {
-      if (!dictionary) throw new RangeError('dictionary-encoded page without a dictionary page')
-      const width = values[0] ?? 0
-      const at = hybridAt(values.subarray(1), width, k).value
-      const count = int(dictionary.header.get(1)) ?? 0
-      if (at >= count) throw new RangeError(`dictionary index ${at} of ${count}`)
-      const entries = decompressPage(chunk.codec, dictionary.body, dictionary.size)
-      return plainAt(entries, chunk.physical, chunk.typeLength, at)
+    if (!v2) {
+      if (chunk.optional && page.get(3) !== RLE) throw new RangeError('definition levels not RLE')
+      return { ...located, levels: chunk.optional ? 'v1' : 'none', body: { codec: chunk.codec, data, size } }
     }
-    throw new RangeError(`encoding ${String(encoding)}`)
+    const defLength = int(page.get(5)) ?? 0
+    const repLength = int(page.get(6)) ?? 0
+    if (repLength !== 0 || defLength < 0 || defLength > compressed) throw new RangeError('unexpected levels')
+    const values = data.subarray(defLength)
+    return {
+      ...located,
+      levels: chunk.optional ? data.subarray(0, defLength) : 'none',
+      body:
+        page.get(7) === false
+          ? { codec: UNCOMPRESSED, data: values, size: values.length }
+          : { codec: chunk.codec, data: values, size: size - defLength },
+    }
   }
   throw new RangeError(`row ${row} past the chunk`)
+}
+
+/** The physical value of a located page's row (or null), from its decompressed body and dictionary. */
+function pageValue(
+  chunk: Chunk,
+  page: LocatedPage,
+  body: Uint8Array,
+  dictionary: Uint8Array | undefined,
+): bigint | number | boolean | Uint8Array | null {
+  let levels: Uint8Array | undefined
+  let values = body
+  if (page.levels === 'v1') {
+    const length = new DataView(body.buffer, body.byteOffset, body.length).getUint32(0, true)
+    levels = body.subarray(4, 4 + length)
+    values = body.subarray(4 + length)
+  } else if (page.levels !== 'none') levels = page.levels
+  let k = page.index
+  if (levels) {
+    const { value, before } = hybridAt(levels, 1, page.index, 1)
+    if (value === 0) return null
+    k = before
+  }
+  const { encoding } = page
+  if (encoding === PLAIN) return plainAt(values, chunk.physical, chunk.typeLength, k)
+  if (encoding === RLE && chunk.physical === BOOLEAN) {
+    // RLE-encoded values are prefixed with their length.
+    const length = new DataView(values.buffer, values.byteOffset, values.length).getUint32(0, true)
+    return hybridAt(values.subarray(4, 4 + length), 1, k).value === 1
+  }
+  if (dictionary && page.dictionary && (encoding === PLAIN_DICTIONARY || encoding === RLE_DICTIONARY)) {
+    const width = values[0] ?? 0
+    const at = hybridAt(values.subarray(1), width, k).value
+    if (at >= page.dictionary.count)
+      throw new RangeError(`dictionary index ${at} of ${page.dictionary.count}`)
+    return plainAt(dictionary, chunk.physical, chunk.typeLength, at)
+  }
+  throw new RangeError(`encoding ${String(encoding)}`)
 }
 
 /**
@@ -320,12 +357,12 @@ function chunkValue(
  * undefined when a column is nested, missing, of another type than its field, or stored in a way this decoder does
  * not read (codec, encoding): the caller then reads the row through polars. The bytes must be checked ones.
  */
-export function decodeParquetRow(
+export async function decodeParquetRow(
   group: HeldRange,
   tail: HeldRange,
   row: number,
   columns: readonly RowColumn[],
-): DecodedRow | undefined {
+): Promise<DecodedRow | undefined> {
   try {
     const meta = footer(tail.bytes)
     const elements = list(meta.get(2)).map((e) => struct(e) ?? new Map<number, ThriftValue>())
@@ -361,7 +398,7 @@ export function decodeParquetRow(
       if (meta && path.length === 1 && path[0] instanceof Uint8Array) chunks.set(utf8.decode(path[0]), meta)
     }
     const kinds: RowColumnKind[] = []
-    const values: RowValue[] = []
+    const located: { chunk: Chunk; page: LocatedPage; kind: RowColumnKind; type: FieldType }[] = []
     for (const column of columns) {
       const element = byName.get(column.name)
       const meta = chunks.get(column.name)
@@ -386,12 +423,21 @@ export function decodeParquetRow(
         begin,
         end: begin + size,
       }
-      const raw = chunkValue(group.bytes, chunk, row - first)
-      const scale =
-        column.type.kind === 'scalar' && column.type.name === 'Decimal' ? decimalSpecOf(column.type).scale : 0
       kinds.push(kind)
-      values.push(raw === null ? null : kindValue(kind, raw, scale))
+      located.push({ chunk, page: locatePage(group.bytes, chunk, row - first), kind, type: column.type })
     }
+    // Every column's page (and dictionary) decompressed at once: zlib's async codecs run on the thread pool.
+    const bodies = await Promise.all(
+      located.flatMap(({ page }) => [
+        decompressPage(page.body),
+        page.dictionary ? decompressPage(page.dictionary.body) : undefined,
+      ]),
+    )
+    const values = located.map(({ chunk, page, kind, type }, i) => {
+      const raw = pageValue(chunk, page, bodies[2 * i] as Uint8Array, bodies[2 * i + 1])
+      const scale = type.kind === 'scalar' && type.name === 'Decimal' ? decimalSpecOf(type).scale : 0
+      return raw === null ? null : kindValue(kind, raw, scale)
+    })
     return { kinds, values }
   } catch {
     // Bytes matched their checksums, so this is a layout this decoder does not follow: polars reads the row.
