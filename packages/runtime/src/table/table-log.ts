@@ -45,6 +45,7 @@ import {
 import { readerProblem } from './table-protocol.js'
 import {
   type CheckpointData,
+  type ColumnarCheckpointData,
   fromCheckpoint,
   fromDeltaCheckpoint,
   ReplayError,
@@ -427,7 +428,7 @@ export class TableLog {
     file: string,
     version: number,
     invalid: (detail: string) => Error,
-  ): CheckpointData {
+  ): CheckpointData | ColumnarCheckpointData {
     const read = decodeCheckpointCache(bytes, version, invalid)
     if (read.kind === 'refused') throw new TableCorruptError(this.table, file, version, read.problem)
     if (read.kind === 'checked') return read.data

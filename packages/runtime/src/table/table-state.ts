@@ -2,6 +2,7 @@ import { deletionVectorId } from '../delta/delta-actions.js'
 import { type DeltaCheckpointContent, DeltaFileStats } from './delta-log-entry.js'
 import type { ColumnStats, FileStats } from './file-stats.js'
 import { refuseForeignTable } from './foreign-table-metadata.js'
+import { type LiveFileColumns, LiveFileMap } from './live-file-map.js'
 import type { AddAction, AppTxn, LogEntry, ProtocolAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { checkColumnStats } from './log-entry-schema.js'
 import { logicalFileKey, type Tombstone, TombstoneSet } from './table-tombstones.js'
@@ -31,7 +32,7 @@ export interface TableState {
   readonly timestamp: number
   readonly protocol: ProtocolAction
   readonly metadata: TableMetadata
-  /** Live files by relative path, in the order they were added. */
+  /** Live files by relative path, in the order they were added (a LiveFileMap once read or replayed). */
   readonly files: ReadonlyMap<string, LiveFile>
   /** Visible rows (kept with the state: commits record it and replay checks it). */
   readonly rows: number
@@ -71,8 +72,13 @@ export interface CheckpointData {
   readonly appTxns?: readonly AppTxn[]
 }
 
+/** A checkpoint whose files are columns, each file built on first use (pf's checkpoint cache, see LiveFileMap). */
+export interface ColumnarCheckpointData extends Omit<CheckpointData, 'files'> {
+  readonly files: LiveFileColumns
+}
+
 /** Shared by every file without deleted keys. */
-const NO_KEYS: ReadonlySet<string> = new Set()
+export const NO_KEYS: ReadonlySet<string> = new Set()
 
 /**
  * FileStats whose per-column part is parsed on first use. Opening a table reads the newest checkpoint, which
@@ -165,7 +171,10 @@ export class ReplayError extends Error {
 }
 
 /** Why a state does not have the totals its version's entry recorded, or undefined when it does (or none were). */
-export function totalsProblem(state: TableState, entry: LogEntry): string | undefined {
+export function totalsProblem(
+  state: { readonly files: { readonly size: number }; readonly rows: number },
+  entry: LogEntry,
+): string | undefined {
   const { tableFiles, tableRows } = entry.commitInfo
   if (tableFiles !== undefined && tableFiles !== state.files.size)
     return `${state.files.size} files are live, the log recorded ${tableFiles}`
@@ -189,7 +198,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   let rows = start?.rows ?? 0
   let unpublished = start?.unpublished
   let appTxns = start?.appTxns
-  const files = new Map(start?.files)
+  const files = LiveFileMap.editing(start?.files)
   const tombstoneChanges = new Map<string, Tombstone | null>()
   for (const entry of entries) {
     const v = entry.version
@@ -227,7 +236,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
       rows += a.stats.numRows - deletedRows
       tombstoneChanges.set(logicalFileKey(a), null)
     }
-    const problem = totalsProblem({ version, timestamp, protocol, metadata, files, rows }, entry)
+    const problem = totalsProblem({ files, rows }, entry)
     if (problem !== undefined) throw new ReplayError(v, problem)
     unpublished = trackReservations(unpublished, entry, metadata)
     if (entry.appTxns?.length) {
@@ -244,7 +253,7 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
     timestamp,
     protocol,
     metadata,
-    files,
+    files: files.done(),
     rows,
     ...(unpublished ? { unpublished } : {}),
     ...(appTxns ? { appTxns } : {}),
@@ -276,27 +285,18 @@ export function toCheckpoint(state: TableState): CheckpointData {
 }
 
 /**
- * A state from (validated) checkpoint data; `invalid` makes the error for statistics found broken when parsed;
- * `tombstones`: the checkpoint's, read when first listed.
+ * A state from (validated) checkpoint data or a cache file's columns; `invalid` makes the error for statistics
+ * found broken when parsed; `tombstones`: the checkpoint's, read when first listed.
  */
 export function fromCheckpoint(
-  data: CheckpointData,
+  data: CheckpointData | ColumnarCheckpointData,
   invalid: (detail: string) => Error,
   tombstones: TombstoneSet,
 ): TableState {
-  const files = new Map<string, LiveFile>()
-  let rows = 0
-  for (const f of data.files) {
-    // The parsed objects are this function's own: they become the live files in place (fewer allocations).
-    const stats = f.add.stats
-    if ('columnsJson' in stats) {
-      ;(f.add as { stats: FileStats }).stats = new LazyFileStats(stats.numRows, stats.columnsJson, invalid)
-    }
-    const live = f as unknown as { deleted: ReadonlySet<string> | string[] }
-    live.deleted = f.deleted.length === 0 ? NO_KEYS : new Set(f.deleted)
-    files.set(f.add.path, f as unknown as LiveFile)
-    rows += stats.numRows - f.deletedRows
-  }
+  const { files, rows } =
+    'fileAt' in data.files
+      ? { files: LiveFileMap.of(data.files), rows: data.files.rows }
+      : fileMapOf(data.files, invalid)
   return {
     version: data.version,
     timestamp: data.timestamp,
@@ -307,6 +307,27 @@ export function fromCheckpoint(
     ...(data.appTxns?.length ? { appTxns: new Map(data.appTxns.map((t) => [t.appId, t])) } : {}),
     tombstones,
   }
+}
+
+/** The live files of an older cache file's (validated) objects and their visible rows. */
+function fileMapOf(
+  data: readonly CheckpointFile[],
+  invalid: (detail: string) => Error,
+): { files: ReadonlyMap<string, LiveFile>; rows: number } {
+  const files = new Map<string, LiveFile>()
+  let rows = 0
+  for (const f of data) {
+    // The parsed objects are this function's own: they become the live files in place (fewer allocations).
+    const stats = f.add.stats
+    if ('columnsJson' in stats) {
+      ;(f.add as { stats: FileStats }).stats = new LazyFileStats(stats.numRows, stats.columnsJson, invalid)
+    }
+    const live = f as unknown as { deleted: ReadonlySet<string> | string[] }
+    live.deleted = f.deleted.length === 0 ? NO_KEYS : new Set(f.deleted)
+    files.set(f.add.path, f as unknown as LiveFile)
+    rows += stats.numRows - f.deletedRows
+  }
+  return { files, rows }
 }
 
 /**

@@ -13,10 +13,11 @@ export async function readCachedCheckpoint(file: string): Promise<Record<string,
   const read = decodeCheckpointCache(bytes, version, (detail) => new Error(detail))
   if (read.kind === 'unchecked') return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
   if (read.kind === 'refused') throw new Error(`${file}: ${read.problem}`)
-  const files = read.data.files.map((f) => {
-    const stats = f.add.stats
-    const text = 'columnsJson' in stats ? stats.columnsJson : JSON.stringify(stats.columns)
-    return { ...f, add: { ...f.add, stats: { numRows: f.add.stats.numRows, columnsJson: text } } }
+  const columns = read.data.files
+  const files = Array.from({ length: columns.size }, (_, i) => {
+    const f = columns.fileAt(i)
+    const stats = { numRows: f.add.stats.numRows, columnsJson: JSON.stringify(f.add.stats.columns) }
+    return { ...f, add: { ...f.add, stats }, deleted: [...f.deleted] }
   })
   return { ...read.data, files }
 }
