@@ -1,7 +1,7 @@
 // The small Parquet writer against the writer of the table's other files (encodeParquet: arrow-rs for tables with
 // Decimal/Bytes fields, polars otherwise), both read by DuckDB: same schema (parquet_schema), values and footer
 // statistics (parquet_metadata), for every decimal precision and for lists spanning many bit-packed level groups.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import type { EntityIR } from '../schema/schema-ir.js'
+import { tableFromIPC } from '../vendor/apache-arrow.js'
+import { parquetWasm } from '../vendor/parquet-wasm.js'
 import { KeyCodec } from './key-codec.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { RowBatch } from './row-batch.js'
@@ -48,6 +50,19 @@ async function bothFiles(entity: EntityIR, rows: object[]): Promise<{ small: str
     encodeParquet(frameFromEntities(entity.fields, rows), 'uncompressed', { entity }),
   )
   return paths
+}
+
+/** What arrow-rs (a strict reader: levels, lengths, types) reads from a file: its Arrow types and rows. */
+async function arrowRsView(path: string): Promise<{ types: string[]; rows: string[] }> {
+  const table = tableFromIPC(
+    parquetWasm()
+      .readParquet(new Uint8Array(await readFile(path)))
+      .intoIPCStream(),
+  )
+  return {
+    types: table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`),
+    rows: table.toArray().map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))),
+  }
 }
 
 /** What DuckDB reads from a file: its schema, every value as text, and each column's footer statistics. */
@@ -99,6 +114,7 @@ describe('small Parquet writer', () => {
     const columns = Object.keys(fields)
     const ours = await duckView(small, columns)
     expect(ours).toEqual(await duckView(reference, columns))
+    expect(await arrowRsView(small)).toEqual(await arrowRsView(reference))
     expect((ours.values as Record<string, string>[])[0]?.d38).toBe('-999999999999999999999999999999999999.99')
   })
 
@@ -128,6 +144,7 @@ describe('small Parquet writer', () => {
     const columns = entity.fields.map((f) => f.column)
     const ours = await duckView(small, columns)
     expect(ours).toEqual(await duckView(reference, columns))
+    expect(await arrowRsView(small)).toEqual(await arrowRsView(reference))
     expect((ours.values as Record<string, string>[]).find((r) => r.id === '12')).toMatchObject({
       ints: '[1200, 1199, 1198, 1197, 1196, 1195, 1194, 1193, 1192, 1191, 1190, 1189]',
       docs: null,
@@ -155,6 +172,7 @@ describe('small Parquet writer', () => {
     const theirs = await duckView(reference, columns)
     expect(ours.schema).toEqual(theirs.schema)
     expect(ours.values).toEqual(theirs.values)
+    expect(await arrowRsView(small)).toEqual(await arrowRsView(reference))
     // polars counts only null elements in a list's footer null count (ours counts null and empty lists too, as
     // parquet-mr and arrow-rs do), and writes no bounds for a float column holding NaN (ours leave NaN out, as
     // arrow-rs does); every other bound is the same.
