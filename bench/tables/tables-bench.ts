@@ -287,6 +287,8 @@ async function openSection(name: string, label: string, options: { autoCompact?:
     appendTimes.push(performance.now() - t0)
   }
   const buildMs = performance.now() - built
+  // Automatic compaction runs in the background: its commit is part of the table being opened.
+  await t.settled()
   const version = t.version
   const logDir = join(path, '_delta_log')
   const names = readdirSync(logDir)
