@@ -243,8 +243,15 @@ async function breakStale(
 /** Removes the lock if it is still this acquisition's (a lock taken over after `staleMs` is not ours to remove). */
 async function release(ctx: LockContext, token: string): Promise<void> {
   held.delete(token)
-  const current = await inspect(ctx, ctx.path)
-  if (current?.owner?.token !== token) return
+  // Only whose it is matters here (no staleness is judged): its text, without the lstat `inspect` adds.
+  let text: string
+  try {
+    text = new TextDecoder().decode(await ctx.fs.readFile(ctx.path))
+  } catch (error) {
+    if (isNotFound(error)) return
+    throw ioError(ctx, `reading the lock ${ctx.path}`, error)
+  }
+  if (parseOwner(text, (await currentProcess()).host)?.token !== token) return
   try {
     await ctx.fs.unlink(ctx.path)
   } catch (error) {

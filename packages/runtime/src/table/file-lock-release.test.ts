@@ -1,0 +1,47 @@
+// The file-system calls of taking and releasing a free lock: what a @unique create pays for its lock.
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { withFileLock } from './file-lock.js'
+import { LockError } from './table-errors.js'
+
+const tmp = useTempDir('pf-lock-release-')
+
+describe('releasing a lock', () => {
+  it('reads the lock once to see it is still its own, then removes it: no lstat', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    expect(await withFileLock(lock, async () => 'done', { fs, table: 'Member' })).toBe('done')
+    const onLock = fs.calls.filter((c) => c.endsWith(lock))
+    expect(onLock).toEqual([`createExclusive ${lock}`, `readFile ${lock}`, `unlink ${lock}`])
+    expect(await readdir(tmp.dir)).toEqual([])
+  })
+
+  it('a lock that is no longer its own (taken over) is left alone; a failing read is a warning naming the lock', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    const { writeFile } = await import('node:fs/promises')
+    const other = JSON.stringify({ pid: 1, host: 'elsewhere', time: Date.now(), token: 'another' })
+    expect(await withFileLock(lock, async () => writeFile(lock, other), { fs, table: 'Member' })).toBe(
+      undefined,
+    )
+    expect(await readdir(tmp.dir)).toEqual(['unique.lock'])
+
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    const second = join(tmp.dir, 'second.lock')
+    fs.inject({ op: 'readFile', path: /second\.lock$/, code: 'EIO' })
+    try {
+      expect(await withFileLock(second, async () => 'done', { fs, table: 'Member' })).toBe('done')
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(
+      warnings.some((w) => w instanceof LockError && w.errno === 'EIO' && w.message.includes(second)),
+    ).toBe(true)
+  })
+})
