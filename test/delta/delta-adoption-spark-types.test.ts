@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { parseSchema } from '@parquetframe/codegen'
 import {
+  DuplicateKeyError,
   Entity,
   EntityRegistry,
   openStore,
@@ -15,6 +16,7 @@ import {
   ParquetFrameError,
   registerEntity,
   TableAdoptionError,
+  UniqueConstraintError,
   withRegistry,
 } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
@@ -240,6 +242,11 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
         expect(max?.qty).toBe(32767)
         expect(max?.level).toBe(-128)
         expect(max?.ratio).toBe(-1.5)
+        // Keys another writer stored as INT32 are found by the insert check: a create of one is a duplicate.
+        const again = { id: 2147483647, qty: 1, level: null, ratio: 1, label: 'again' }
+        const duplicate = await repo.create(again).catch((e: unknown) => e)
+        expect(duplicate).toBeInstanceOf(UniqueConstraintError)
+        expect((duplicate as UniqueConstraintError).field).toBe('id')
         await repo.create({
           id: -2147483648,
           qty: -32768,
@@ -355,6 +362,11 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
     expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
     expect((error as Error).message).toContain("Reading.level: 200 does not fit the table's byte column")
     await table.insert(pl.DataFrame({ id: [20], quantity: [7], level: [5], ratio: [1.5], label: ['x'] }))
+    // The Table API's insert check finds a key another writer stored as INT32.
+    const duplicate = await table
+      .insert(pl.DataFrame({ id: [1], quantity: [7], level: [5], ratio: [1.5], label: ['x'] }))
+      .catch((e: unknown) => e)
+    expect(duplicate).toBeInstanceOf(DuplicateKeyError)
     const latest = await ws.oracle.snapshot(root)
     expect(latest.metaData.schemaString).toBe(migrated)
     await expectSameRowsAt(ws.oracle, table, root, (await table.snapshot()).version, 'after the migration')
