@@ -2,13 +2,11 @@
 // directory, then `pf migrate status` in the project. The app must write where the schema's config says
 // (`storage = "./data"`, next to the schema), so the CLI sees the tables; before, it wrote ./users and ./posts
 // relative to wherever the app happened to run.
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runTsApp } from '../../packages/cli/src/testing/run-ts-app.js'
 import { runPf } from '../../packages/cli/src/testing/spawn-pf.js'
 import {
   makeTempProject,
@@ -24,21 +22,6 @@ function readmeBlock(heading: string, n: number): string {
   const block = blocks[n]
   if (block === undefined) throw new Error(`README has no block ${n} after ${heading}`)
   return block
-}
-
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-/** Runs a TypeScript file with tsx on the workspace sources, from `cwd`. */
-async function runApp(file: string, cwd: string): Promise<string> {
-  const env: Record<string, string | undefined> = { ...process.env }
-  delete env.PARQUETFRAME_ENTITY_BASE_PATH
-  delete env.NODE_OPTIONS
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--conditions=@parquetframe/source', '--import', tsx, file],
-    { cwd, env },
-  )
-  return stdout
 }
 
 let dir: string
@@ -63,7 +46,7 @@ describe('README quick start: app and pf agree where the data is', () => {
   })
 
   it('the app writes under ./data next to the schema when run from another directory', async () => {
-    const out = await runApp(join(dir, 'src/app.ts'), join(dir, 'elsewhere'))
+    const out = await runTsApp(join(dir, 'src/app.ts'), join(dir, 'elsewhere'))
     expect(JSON.parse(out)).toEqual({ users: 1, posts: 1 })
     expect(existsSync(join(dir, 'data/users'))).toBe(true)
     expect(existsSync(join(dir, 'data/posts'))).toBe(true)
@@ -82,13 +65,7 @@ describe('README quick start: app and pf agree where the data is', () => {
 
   it('an explicit PARQUETFRAME_ENTITY_BASE_PATH still wins over the generated default', async () => {
     const other = join(dir, 'other-data')
-    const env: Record<string, string | undefined> = { ...process.env, PARQUETFRAME_ENTITY_BASE_PATH: other }
-    delete env.NODE_OPTIONS
-    await promisify(execFile)(
-      process.execPath,
-      ['--conditions=@parquetframe/source', '--import', tsx, join(dir, 'src/app.ts')],
-      { cwd: join(dir, 'elsewhere'), env },
-    )
+    await runTsApp(join(dir, 'src/app.ts'), join(dir, 'elsewhere'), { PARQUETFRAME_ENTITY_BASE_PATH: other })
     expect(existsSync(join(other, 'users'))).toBe(true)
   })
 })

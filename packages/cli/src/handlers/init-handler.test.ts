@@ -1,35 +1,18 @@
 // `pf init` as a new user runs it: the real binary in an empty folder, then `pf generate` and the example app
 // with tsx; and the refusal, which must leave every file as it was.
-import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempProject, removeTempProject } from '../../../codegen/src/emit/__fixtures__/compile-harness.js'
 import { STARTER_SCHEMA } from '../init/starter-files.js'
+import { runTsApp } from '../testing/run-ts-app.js'
 import { runPf } from '../testing/spawn-pf.js'
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 let dir: string | undefined
 afterEach(() => {
   if (dir) removeTempProject(dir)
   dir = undefined
 })
-
-/** Runs a TypeScript file with tsx on the workspace sources. */
-async function runApp(file: string, cwd: string): Promise<string> {
-  const env: Record<string, string | undefined> = { ...process.env }
-  delete env.PARQUETFRAME_ENTITY_BASE_PATH
-  delete env.NODE_OPTIONS
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--conditions=@parquetframe/source', '--import', tsx, file],
-    { cwd, env },
-  )
-  return stdout
-}
 
 describe('pf init', () => {
   it("writes the README quick start's schema, as the README says", () => {
@@ -55,8 +38,8 @@ describe('pf init', () => {
 
     const generated = await runPf(['generate'], { cwd: dir })
     expect(generated).toMatchObject({ code: 0, stderr: '' })
-    expect(await runApp('src/main.ts', dir)).toBe('Alice has 1 post\n')
-    expect(await runApp('src/main.ts', dir)).toBe('Alice has 2 posts\n')
+    expect(await runTsApp('src/main.ts', dir)).toBe('Alice has 1 post\n')
+    expect(await runTsApp('src/main.ts', dir)).toBe('Alice has 2 posts\n')
     expect(existsSync(join(dir, 'data'))).toBe(true)
   }, 120_000)
 
