@@ -30,9 +30,9 @@ async function pf(args: string) {
 }
 
 /** A Delta table as delta-rs writes it (no pf.* configuration), `id` of the given Delta type. */
-async function foreignTable(root: string, idType: 'long' | 'integer'): Promise<void> {
+async function foreignTable(root: string, idType: 'long' | 'integer' | 'double'): Promise<void> {
   await mkdir(join(root, '_delta_log'), { recursive: true })
-  const dtype = idType === 'long' ? pl.Int64 : pl.Int32
+  const dtype = { long: pl.Int64, integer: pl.Int32, double: pl.Float64 }[idType]
   pl.DataFrame({ id: pl.Series('id', [1, 2], dtype), title: ['a', null] }).writeParquet(
     join(root, 'part-0.parquet'),
   )
@@ -92,14 +92,27 @@ describe('pf adopt', () => {
 
   it('refuses a table that does not fit, naming the field, and writes nothing (folder given as an argument)', async () => {
     const root = project.path('lake/tickets')
-    await foreignTable(root, 'integer')
+    await foreignTable(root, 'double')
     const refused = await pf('adopt lake/tickets --entity Ticket')
     expect(refused.code).toBe(1)
     expect(refused.err).toContain(`Cannot adopt the Delta table at ${root}`)
     expect(refused.err).toContain(
-      'Ticket.id: column id is integer in the Delta table, the field is stored as long',
+      'Ticket.id: column id is double in the Delta table, the field is stored as long',
     )
     expect(await readdir(join(root, '_delta_log'))).toEqual(['00000000000000000000.json'])
+  })
+
+  it("adopts Spark's integer id column for an Int field and keeps it integer", async () => {
+    const root = project.path('data/tickets')
+    await foreignTable(root, 'integer')
+    expect(await pf('adopt --entity Ticket')).toMatchObject({ code: 0, err: '' })
+    const table = await openTable(root)
+    await table.upsert(pl.DataFrame({ id: pl.Series('id', [3], pl.Int64), title: ['c'] }))
+    expect((await (await table.snapshot()).read()).sort('id').getColumn('id').toArray()).toEqual([1, 2, 3])
+    // pf's new data file stores the id as the table declares it: INT32 (polars reads Int32).
+    const written = (await readdir(root)).filter((f) => f.endsWith('.parquet') && f !== 'part-0.parquet')
+    expect(written).toHaveLength(1)
+    expect(String(pl.readParquet(join(root, written[0] ?? '')).getColumn('id').dtype)).toBe('DataType(Int32)')
   })
 
   it('needs --entity, and names an unknown entity', async () => {
