@@ -2,7 +2,7 @@ import { ParquetFrameError } from '../errors/pf-error.js'
 
 /**
  * A Delta table another writer created that an entity cannot adopt: one problem per field, column, configuration
- * key or stored row that does not fit (`Ticket.id: column id is integer in the Delta table, ...`). Nothing was
+ * key or stored row that does not fit (`Ticket.id: column id is double in the Delta table, ...`). Nothing was
  * written. Protocol features pf cannot write are TableProtocolError instead.
  */
 export class TableAdoptionError extends ParquetFrameError {
