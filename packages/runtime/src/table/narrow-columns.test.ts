@@ -1,8 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { ColumnRangeError } from './column-range-error.js'
 import { narrowedFrame } from './narrow-columns.js'
+import { encodeParquet } from './parquet-encoder.js'
 
 const entity = entityIRFor('Reading', { id: 'Int', qty: 'Int?', level: 'Int', ratio: 'Float', total: 'Int' })
 const narrow = { id: 'integer', qty: 'short', level: 'byte', ratio: 'float' } as const
@@ -99,5 +104,44 @@ describe('narrowedFrame', () => {
     expect(() => narrowedFrame(frame([{ ...base, id: 2 ** 31 }]), entity, narrow)).toThrow(
       "Reading.id: 2147483648 does not fit the table's integer column (-2147483648 to 2147483647); nothing was written",
     )
+  })
+
+  it('both Parquet writers store the narrow columns as INT32 (16/8-bit annotated) and FLOAT, as DuckDB reads them', async () => {
+    const priced = entityIRFor('Reading', {
+      id: 'Int',
+      qty: 'Int',
+      level: 'Int',
+      ratio: 'Float',
+      price: 'Decimal(10,2)?',
+    })
+    const df = pl.DataFrame({
+      id: pl.Series('id', [7], pl.Int64),
+      qty: pl.Series('qty', [-300], pl.Int64),
+      level: pl.Series('level', [-7], pl.Int64),
+      ratio: pl.Series('ratio', [0.25], pl.Float64),
+      price: pl.Series('price', ['12.50'], pl.Utf8),
+    })
+    const narrowed = narrowedFrame(df, priced, { id: 'integer', qty: 'short', level: 'byte', ratio: 'float' })
+    const dir = await mkdtemp(join(tmpdir(), 'pf-narrow-'))
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      // polars writes the frame without the Decimal column; arrow-rs (parquet-wasm) writes it with one.
+      for (const [name, frame] of [
+        ['polars', narrowed.drop('price')],
+        ['arrow-rs', narrowed],
+      ] as const) {
+        const path = join(dir, `${name}.parquet`)
+        await writeFile(path, encodeParquet(frame, 'zstd', { entity: priced }))
+        const read = await duck.runAndReadAll(
+          `SELECT typeof(id) AS a, typeof(qty) AS b, typeof(level) AS c, typeof(ratio) AS d, id, qty, level, ratio FROM read_parquet('${path}')`,
+        )
+        expect(read.getRowObjects(), name).toEqual([
+          { a: 'INTEGER', b: 'SMALLINT', c: 'TINYINT', d: 'FLOAT', id: 7, qty: -300, level: -7, ratio: 0.25 },
+        ])
+      }
+    } finally {
+      duck.closeSync()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
