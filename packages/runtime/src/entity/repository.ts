@@ -12,7 +12,7 @@ import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import type { LiveFile } from '../table/table-state.js'
-import { batchInsert, type TableOperation } from '../table/write-plan.js'
+import { batchInsert, batchUpsert, type TableOperation } from '../table/write-plan.js'
 import { z } from '../vendor/zod.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
 import { QueryError, UniqueConstraintError, ValidationError, type ValidationIssue } from './entity-errors.js'
@@ -587,7 +587,7 @@ export class Repository<T extends object> {
       await raiseAutoMarks(table, marks, recorded)
     }
     const out: TableOperation[] = []
-    const saved: (RowBatch | pl.DataFrame)[] = []
+    const saved: RowBatch[] = []
     for (const op of ops) {
       if (op.kind !== 'save') {
         out.push(op)
@@ -600,18 +600,20 @@ export class Repository<T extends object> {
         out.push(batchInsert(batch))
         continue
       }
-      let df = frameFromEntities(this.fields, op.input)
-      if (op.mode === 'upsert' && df.height > 1 && df.getColumn(this.pk.column).nUnique() < df.height) {
-        // saveAll with a key twice: the last one wins.
-        df = df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
-      }
-      saved.push(df)
-      out.push({ kind: op.mode, df })
+      // An upsert too: a small one is written (and unique-checked) from the JS values; its frame keeps the last
+      // of a key given twice (saveAll), as the table replaces it.
+      const batch = new RowBatch(this.fields, op.input, (fields, rows) => {
+        const df = frameFromEntities(fields, rows)
+        if (df.height < 2 || df.getColumn(this.pk.column).nUnique() === df.height) return df
+        return df.unique({ subset: [this.pk.column], keep: 'last', maintainOrder: true })
+      })
+      saved.push(batch)
+      out.push(batchUpsert(batch))
     }
     if (this.entry.ir.uniques.length > 0 && saved.length > 0) {
       const small = this.smallUniqueBatch(saved)
       if (!small || !(await this.checkUniqueRows(table, small.rows, small.keys, ops))) {
-        const frames = saved.map((s) => (s instanceof RowBatch ? s.frame() : s))
+        const frames = saved.map((s) => s.frame())
         await this.checkUnique(table, stackFrames(frames), ops)
       }
     }
@@ -619,15 +621,12 @@ export class Repository<T extends object> {
   }
 
   /**
-   * The rows and encoded keys of inserts the unique check takes from their JS values (no frame): only inserts, at
-   * most MAX_INDEXED_UNIQUE_VALUES rows, every value valid for its field (`smallRows`), every unique group indexed.
+   * The rows and encoded keys of saves the unique check takes from their JS values (no frame): at most
+   * MAX_INDEXED_UNIQUE_VALUES rows, every value valid for its field and no key twice (`smallRows`), every unique
+   * group indexed. A stored row of a saved key is replaced, never a clash (`indexedClash`), so upserts qualify too.
    * Undefined otherwise: the frame path checks them (and words a validation error).
    */
-  private smallUniqueBatch(
-    saved: readonly (RowBatch | pl.DataFrame)[],
-  ): { rows: object[]; keys: string[] } | undefined {
-    const batches = saved.filter((s): s is RowBatch => s instanceof RowBatch)
-    if (batches.length < saved.length) return undefined
+  private smallUniqueBatch(batches: readonly RowBatch[]): { rows: object[]; keys: string[] } | undefined {
     if (batches.reduce((n, b) => n + b.height, 0) > MAX_INDEXED_UNIQUE_VALUES) return undefined
     const groups = new Set(this.indexGroups().map((g) => g.name))
     if (!this.entry.ir.uniques.every((g) => groups.has(g.join('+')))) return undefined
@@ -909,7 +908,7 @@ function commitOperations(table: Table, ops: readonly TableOperation[]): Promise
     case 'insert':
       return only.batch ? table.insertBatch(only.batch) : table.insert(only.df)
     case 'upsert':
-      return table.upsert(only.df)
+      return only.batch ? table.upsertBatch(only.batch) : table.upsert(only.df)
     case 'deleteKeys':
       return table.deleteKeys(only.keys)
     case 'deleteWhere':

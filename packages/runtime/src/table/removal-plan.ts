@@ -27,8 +27,8 @@ export async function planRemovals(
     }
   }
   const ctx = core.context(snap.metadata)
-  if (plan.small || plan.mustNotExist) {
-    // A small insert's keys are already encoded: no key frame is built for them.
+  // A small write's keys are already encoded: no key frame is built for them.
+  if (plan.small ? !plan.smallUpsert : plan.mustNotExist) {
     const found = plan.small
       ? await snap.locateKeys(plan.small.keys)
       : await snap.locateKeyFrame(plan.mustNotExist as pl.DataFrame)
@@ -43,7 +43,12 @@ export async function planRemovals(
       )
     }
   }
-  const locations: KeyLocations = plan.deleteKeys ? await snap.locateKeyFrame(plan.deleteKeys) : new Map()
+  const locations: KeyLocations =
+    plan.small && plan.smallUpsert
+      ? await snap.locateKeys(plan.small.keys)
+      : plan.deleteKeys
+        ? await snap.locateKeyFrame(plan.deleteKeys)
+        : new Map()
   if (plan.deleteWhere.length > 0) {
     const predicate = plan.deleteWhere.reduce((a, b) => a.or(b))
     for (const file of snap.files) {

@@ -42,7 +42,7 @@ import { replay, type TableState } from './table-state.js'
 import { TableTransaction } from './table-transaction.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { firstUnpublished } from './txn-publish.js'
-import { batchInsert, planWrite, type TableOperation } from './write-plan.js'
+import { batchInsert, batchUpsert, planWrite, type TableOperation } from './write-plan.js'
 
 /** @internal Multi-table commits (multi-table-commit.ts) hold these between prepare and publish. */
 export type { CommitOutcome, PreparedWrite } from './table-core.js'
@@ -284,6 +284,10 @@ export class Table {
   /** Replaces the rows with the frame's keys and adds the rest (last writer wins). */
   upsert(df: pl.DataFrame, options: CommitOptions = {}): Promise<CommitResult> {
     return this.write('UPSERT', [{ kind: 'upsert', df }], options)
+  }
+  /** @internal `upsert` of rows held as JS values: a small upsert is written from them (see small-rows.ts). */
+  upsertBatch(batch: RowBatch, options: CommitOptions = {}): Promise<CommitResult> {
+    return this.write('UPSERT', [batchUpsert(batch)], options)
   }
   /** Deletes rows by primary key; missing keys are ignored. */
   deleteKeys(keys: readonly Key[], options: CommitOptions = {}): Promise<CommitResult> {

@@ -15,7 +15,12 @@ export type TableOperation =
       /** The rows as JS values, when a repository staged them (`df` then builds from them on demand). */
       readonly batch?: RowBatch
     }
-  | { readonly kind: 'upsert'; readonly df: pl.DataFrame }
+  | {
+      readonly kind: 'upsert'
+      readonly df: pl.DataFrame
+      /** The rows as JS values, when a repository staged them (`df` then builds from them on demand). */
+      readonly batch?: RowBatch
+    }
   | { readonly kind: 'deleteKeys'; readonly keys: readonly Key[] }
   | { readonly kind: 'deleteWhere'; readonly predicate: pl.Expr }
   | { readonly kind: 'overwrite'; readonly df: pl.DataFrame }
@@ -38,8 +43,13 @@ export interface WritePlan {
   readonly deleteWhere: readonly pl.Expr[]
   /** Keys (a frame of the key columns, unique) that must not exist in the table (insert). */
   readonly mustNotExist: pl.DataFrame | undefined
-  /** A small insert taken straight from JS values (no frame built unless `rows` is read); `mustNotExist` is then its keys. */
+  /**
+   * A small insert or upsert taken straight from JS values (no frame built unless `rows` is read): its keys must not
+   * exist (`mustNotExist`), or, with `smallUpsert`, their existing rows are deleted (`deleteKeys`).
+   */
   readonly small?: SmallRows
+  /** The small write is an upsert: the rows of `small.keys` are replaced. */
+  readonly smallUpsert?: boolean
   /** Every key the commit writes or deletes (for optimistic checks; computed on demand). */
   touchedKeys(): ReadonlySet<string>
 }
@@ -95,7 +105,7 @@ export function planWrite(
   table: string,
 ): WritePlan {
   const [only] = operations
-  if (operations.length === 1 && only?.kind === 'insert' && only.batch) {
+  if (operations.length === 1 && (only?.kind === 'insert' || only?.kind === 'upsert') && only.batch) {
     const small = smallRows(only.batch, entity, enums, codec)
     if (small) return smallPlan(small, only, entity, enums, codec, table)
   }
@@ -169,12 +179,13 @@ export function planWrite(
 }
 
 /**
- * The plan of one small insert whose rows were converted from valid JS values (`smallRows`): no frame is built
- * unless a step asks for `rows` or `mustNotExist` (the data file is written from `small`).
+ * The plan of one small insert or upsert whose rows were converted from valid JS values (`smallRows`): no frame is
+ * built unless a step asks for `rows`, `mustNotExist` or `deleteKeys` (the data file is written from `small`, the
+ * keys are located from `small.keys`).
  */
 function smallPlan(
   small: SmallRows,
-  op: { readonly df: pl.DataFrame },
+  op: { readonly kind: 'insert' | 'upsert'; readonly df: pl.DataFrame },
   entity: EntityIR,
   enums: readonly EnumIR[],
   codec: KeyCodec,
@@ -183,20 +194,53 @@ function smallPlan(
   let rows: pl.DataFrame | undefined
   let keys: pl.DataFrame | undefined
   const touched = new Set(small.keys)
+  const frame = (): pl.DataFrame => {
+    rows ??= conformFrame(op.df, entity, enums, table)
+    return rows
+  }
+  const keyFrame = (): pl.DataFrame => {
+    keys ??= codec.frame(small.keys)
+    return keys
+  }
+  if (op.kind === 'upsert') {
+    return {
+      small,
+      smallUpsert: true,
+      get rows() {
+        return frame()
+      },
+      mustNotExist: undefined,
+      get deleteKeys() {
+        return keyFrame()
+      },
+      clearBase: false,
+      deleteWhere: [],
+      touchedKeys: () => touched,
+    }
+  }
   return {
     small,
     get rows() {
-      rows ??= conformFrame(op.df, entity, enums, table)
-      return rows
+      return frame()
     },
     get mustNotExist() {
-      keys ??= codec.frame(small.keys)
-      return keys
+      return keyFrame()
     },
     clearBase: false,
     deleteKeys: undefined,
     deleteWhere: [],
     touchedKeys: () => touched,
+  }
+}
+
+/** An upsert of rows held as JS values; its `df` is built from them only when read. */
+export function batchUpsert(batch: RowBatch): TableOperation {
+  return {
+    kind: 'upsert',
+    batch,
+    get df() {
+      return batch.frame()
+    },
   }
 }
 
