@@ -1,4 +1,5 @@
 import { dirname } from 'node:path'
+import { type DeletionVectorFile, writeDeletionVectorFile } from '../delta/deletion-vector.js'
 import { flushing } from './data-file-durability.js'
 import type { FileSystem } from './file-system.js'
 
@@ -36,4 +37,24 @@ export async function writeBehind(
   written.writing.push(write)
   if (fs.gatedCreate !== true) await write
   else flushing([finalPath], write)
+}
+
+/**
+ * Writes a deletion vector file (put-if-absent, flushed) and flushes its folder, as `writeBehind` does a data file:
+ * on a `gatedCreate` file system the caller does not wait, the log entry naming the vector does (by `absolute`).
+ */
+export async function writeVectorBehind(
+  fs: FileSystem,
+  tableRoot: string,
+  vector: DeletionVectorFile,
+  absolute: string,
+  written: WriteBehindTarget,
+): Promise<void> {
+  const write = (async () => {
+    await writeDeletionVectorFile(fs, tableRoot, vector)
+    await fs.fsyncDir(dirname(absolute))
+  })()
+  written.writing.push(write)
+  if (fs.gatedCreate !== true) await write
+  else flushing([absolute], write)
 }

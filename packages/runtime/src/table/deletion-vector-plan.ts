@@ -1,8 +1,9 @@
 import { join } from 'node:path'
-import { encodeDeletionVectorFile, writeDeletionVectorFile } from '../delta/deletion-vector.js'
+import { encodeDeletionVectorFile } from '../delta/deletion-vector.js'
 import { type DeltaDeletionVector, deletionVectorId } from '../delta/delta-actions.js'
 import { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import type { WrittenFiles } from './data-file-store.js'
+import { writeVectorBehind } from './data-file-write-behind.js'
 import type { AddAction, RemoveAction } from './log-entry.js'
 import type { KeyLocations, Snapshot, SnapshotContext } from './snapshot.js'
 import type { AttemptPlan, TableCore } from './table-core.js'
@@ -97,10 +98,11 @@ export async function deleteByVectors(
     if (!written) {
       const vector = encodeDeletionVectorFile([after])
       const absolute = join(core.path, ...vector.path.split('/'))
-      files.paths.push(absolute)
-      await writeDeletionVectorFile(core.fs, core.path, vector)
       const [descriptor] = vector.descriptors
       if (!descriptor) throw new Error('a deletion vector file without its descriptor')
+      files.paths.push(absolute)
+      // Written while the commit's entry is: the entry waits for it (data-file-write-behind.ts).
+      await writeVectorBehind(core.fs, core.path, vector, absolute, files)
       written = { absolute, descriptor }
     } else {
       files.paths.push(written.absolute)

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import type { CreateOptions, FileSystem, WriteOptions } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
 
@@ -61,7 +62,10 @@ export class FaultyFileSystem implements FileSystem {
   }
   async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void> {
     await this.check('createExclusive', path)
-    return this.inner.createExclusive(path, data, options)
+    if (!options?.syncDir) return this.inner.createExclusive(path, data, options)
+    // The folder's flush as its own call, so faults can be injected into it.
+    await this.inner.createExclusive(path, data, { ...options, syncDir: false })
+    await this.fsyncDir(dirname(path))
   }
   async rename(from: string, to: string): Promise<void> {
     await this.check('rename', to)

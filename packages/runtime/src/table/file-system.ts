@@ -60,6 +60,11 @@ export interface WriteOptions {
 export interface CreateOptions extends WriteOptions {
   /** Work the file's appearance waits for (e.g. other files becoming durable first). Default none. */
   readonly after?: Promise<unknown>
+  /**
+   * Also flush the folder (the new name) before resolving, as `fsyncDir` does; it may overlap the create's own
+   * cleanup. An error of that flush is thrown after the file was created. Default false.
+   */
+  readonly syncDir?: boolean
 }
 
 /** The `code` of a Node-style error, if any. */

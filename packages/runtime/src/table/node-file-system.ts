@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fsp, type Stats, statSync } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
   type CreateOptions,
@@ -15,13 +16,23 @@ function fileStatOf(s: Stats): FileStat {
   return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory(), identity }
 }
 
+/**
+ * Closes a file whose data an fsync has made durable, without waiting: no close error can undo that, and a commit's
+ * critical path (data file, log entry, folder flushes) is a chain of such files.
+ */
+function closeSynced(handle: FileHandle): void {
+  handle.close().catch(() => undefined)
+}
+
 async function fsyncPath(path: string, flags: string): Promise<void> {
   const handle = await fsp.open(path, flags)
   try {
     await handle.sync()
-  } finally {
-    await handle.close()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    throw error
   }
+  closeSynced(handle)
 }
 
 async function writeAndSync(
@@ -34,9 +45,13 @@ async function writeAndSync(
   try {
     await handle.writeFile(data)
     if (durable) await handle.sync()
-  } finally {
-    await handle.close()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    throw error
   }
+  // Not flushed: a close error may be the write's own (deferred) error, so it is awaited.
+  if (durable) closeSynced(handle)
+  else await handle.close()
 }
 
 /** Creates a file that must not exist and writes it; a failed write removes the file this call created. */
@@ -86,9 +101,15 @@ export class NodeFileSystem implements FileSystem {
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
         await writeNew(path, data, durable)
       }
-    } finally {
+    } catch (error) {
       await fsp.unlink(temp).catch(() => undefined)
+      throw error
     }
+    // The folder's flush (the new name) runs while the temp name is removed.
+    await Promise.all([
+      fsp.unlink(temp).catch(() => undefined),
+      options.syncDir ? this.fsyncDir(dirname(path)) : undefined,
+    ])
   }
 
   async rename(from: string, to: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   encodeCheckpoint,
 } from '../delta/checkpoint-parquet.js'
 import { decodeCheckpointFile, SIDECAR_DIR, uuidCheckpointVersion } from '../delta/checkpoint-v2.js'
+import { deletionVectorAbsolutePath } from '../delta/deletion-vector.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { decodeCheckpointCache, encodeCheckpointCache } from './checkpoint-cache-file.js'
@@ -21,6 +22,7 @@ import {
 } from './delta-log-entry.js'
 import { type FileSystem, isNotFound } from './file-system.js'
 import {
+  type AddAction,
   CHECKPOINT_CACHE_DIR,
   checkpointFileName,
   deltaCheckpointFileName,
@@ -244,15 +246,21 @@ export class TableLog {
     before: TableState | undefined,
     gate?: () => Promise<void>,
   ): Promise<void> {
-    const added = [...(entry.add ?? []), ...(entry.reserved?.add ?? [])].map((a) => join(this.root, a.path))
+    // Data files and deletion vector files this process may still be writing (data-file-write-behind.ts).
+    const added = [...(entry.add ?? []), ...(entry.reserved?.add ?? [])].flatMap((a) => [
+      join(this.root, a.path),
+      ...vectorFileOf(a, this.root),
+    ])
     // Only a file system whose exclusive create honours `after` lets the gate overlap the entry's write.
     const overlap = this.fs.gatedCreate === true
     if (gate && !overlap) await gate()
     const after = gate && overlap ? Promise.all([durable(added), gate()]) : durable(added)
     // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
     after.catch(() => undefined)
-    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before), { after })
-    await this.fs.fsyncDir(this.dir)
+    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before), {
+      after,
+      syncDir: true,
+    })
   }
 
   /** True when a version's entry exists (a cheap stat; the entry is not read). */
@@ -823,5 +831,16 @@ export class TableLog {
       throw new TableCorruptError(this.table, this.entryPath(missing), missing, 'log entry missing')
     }
     return state
+  }
+}
+
+/** The absolute path of an add action's deletion vector file, if it has one inside the table. */
+function vectorFileOf(add: AddAction, root: string): string[] {
+  const dv = add.deletionVector
+  if (!dv || dv.storageType === 'i') return []
+  try {
+    return [deletionVectorAbsolutePath(dv, root)]
+  } catch {
+    return []
   }
 }

@@ -1,0 +1,48 @@
+// NodeFileSystem.createExclusive with `syncDir`: the folder naming the new file is flushed before it resolves (the
+// log entry's create uses it), and a lost race flushes nothing.
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { NodeFileSystem } from './node-file-system.js'
+
+const tmp = useTempDir('pf-sync-dir-')
+afterEach(() => vi.restoreAllMocks())
+
+describe('NodeFileSystem.createExclusive with `syncDir`', () => {
+  it('flushes the folder once the file is linked in, and leaves no temp file', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, '00000000000000000001.json')
+    const order: string[] = []
+    const fsyncDir = vi.spyOn(fs, 'fsyncDir').mockImplementation(async (path) => {
+      order.push(`fsyncDir ${path} ${(await readdir(tmp.dir)).includes('00000000000000000001.json')}`)
+    })
+    await fs.createExclusive(target, '{"a":1}', { syncDir: true })
+    expect(fsyncDir).toHaveBeenCalledTimes(1)
+    expect(order).toEqual([`fsyncDir ${tmp.dir} true`])
+    expect(await readFile(target, 'utf8')).toBe('{"a":1}')
+    expect(await readdir(tmp.dir)).toEqual(['00000000000000000001.json'])
+  })
+
+  it('a lost race (EEXIST) flushes nothing; without syncDir nothing is flushed either', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, 'entry.json')
+    await fs.createExclusive(target, 'first')
+    const fsyncDir = vi.spyOn(fs, 'fsyncDir')
+    await expect(fs.createExclusive(target, 'second', { syncDir: true })).rejects.toMatchObject({
+      code: 'EEXIST',
+    })
+    await fs.createExclusive(join(tmp.dir, 'other.json'), 'x')
+    expect(fsyncDir).not.toHaveBeenCalled()
+    expect((await readdir(tmp.dir)).sort()).toEqual(['entry.json', 'other.json'])
+    expect(await readFile(target, 'utf8')).toBe('first')
+  })
+
+  it('a failing folder flush is thrown after the file was created', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, 'entry.json')
+    vi.spyOn(fs, 'fsyncDir').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }))
+    await expect(fs.createExclusive(target, 'x', { syncDir: true })).rejects.toMatchObject({ code: 'EIO' })
+    expect(await readdir(tmp.dir)).toEqual(['entry.json'])
+  })
+})
