@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../main.js'
-import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 import { type TempProject, tempProject } from '../testing/temp-project.js'
 
 let project: TempProject
@@ -11,10 +10,8 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(...argv: string[]) {
-  const io = captureIo(project.dir, {})
-  const code = await main(argv, io)
-  return { code, out: io.out(), err: io.err() }
+function pf(...argv: string[]) {
+  return runMain(project.dir, argv)
 }
 
 /** The Options row of `--entity` in a command's `--help`, white space folded (the column width is per command). */

@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { main } from '../main.js'
-import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 import { BLOG_SCHEMA, type TempProject, tempProject } from '../testing/temp-project.js'
 import { findProjectDir } from './project-dir.js'
 
@@ -16,10 +15,8 @@ afterEach(async () => {
 })
 
 /** Runs `pf` in-process from `cwd`. */
-async function pf(args: readonly string[], cwd: string) {
-  const io = captureIo(cwd)
-  const code = await main(args, io)
-  return { code, out: io.out(), err: io.err() }
+function pf(args: readonly string[], cwd: string) {
+  return runMain(cwd, args)
 }
 
 const PLAIN_SCHEMA = BLOG_SCHEMA.replace(/config \{[^}]*\}\n*/, '')

@@ -4,6 +4,7 @@ import { createTable, formatForPath, openTable } from '@parquetframe/runtime'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
 import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 import { PEOPLE_CSV } from '../testing/sample-entity.js'
 import { type TempProject, tempProject } from '../testing/temp-project.js'
 
@@ -28,10 +29,8 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(args: string, env: Record<string, string> = {}) {
-  const io = captureIo(project.dir, env)
-  const code = await main(args.split(' '), io)
-  return { code, out: io.out(), err: io.err() }
+function pf(args: string, env: Record<string, string> = {}) {
+  return runMain(project.dir, args.split(' '), env)
 }
 
 const edit = (text: string) => writeFile(project.path('schema.pfschema'), text)

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { main } from '../main.js'
-import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 import { BLOG_SCHEMA, type TempProject, tempProject } from '../testing/temp-project.js'
 
 let project: TempProject
@@ -9,13 +8,12 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(args: string, env: Record<string, string> = {}) {
-  const io = captureIo(project.dir, env)
-  const code = await main(
+function pf(args: string, env: Record<string, string> = {}) {
+  return runMain(
+    project.dir,
     args.split(' ').filter((a) => a !== ''),
-    io,
+    env,
   )
-  return { code, out: io.out(), err: io.err() }
 }
 
 describe('pf validate', () => {

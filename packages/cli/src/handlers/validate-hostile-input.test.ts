@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { lstat, mkdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises'
 import { MAX_SCHEMA_FILE_BYTES } from '@parquetframe/codegen'
 import { afterEach, describe, expect, it } from 'vitest'
-import { main } from '../main.js'
-import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 import { type TempProject, tempProject } from '../testing/temp-project.js'
 
 // Inputs a hostile or unlucky user gives pf validate / pf format: each ends in exit 1 with one precise message,
@@ -13,10 +12,8 @@ afterEach(async () => {
   await project.dispose()
 })
 
-async function pf(...args: string[]) {
-  const io = captureIo(project.dir)
-  const code = await main(args, io)
-  return { code, out: io.out(), err: io.err() }
+function pf(...args: string[]) {
+  return runMain(project.dir, args)
 }
 
 describe('pf validate on files that are not schema text', () => {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../main.js'
-import { captureIo } from '../testing/capture-io.js'
+import { runMain } from '../testing/run-main.js'
 
 let dir: string
 beforeAll(async () => {
@@ -19,10 +18,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function pf(args: string) {
-  const io = captureIo(dir, {})
-  const code = await main(args.split(' '), io)
-  return { code, out: io.out(), err: io.err() }
+function pf(args: string) {
+  return runMain(dir, args.split(' '))
 }
 
 describe('pf inspect on a Parquet file written by another tool', () => {
