@@ -1,29 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { parseSchema } from '@parquetframe/codegen'
-import { createTable, formatForPath, openTable } from '@parquetframe/runtime'
+import { openTable } from '@parquetframe/runtime'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
 import { captureIo } from '../testing/capture-io.js'
+import { peopleProject, PEOPLE_SCHEMA as SCHEMA } from '../testing/people-project.js'
 import { runMain } from '../testing/run-main.js'
-import { PEOPLE_CSV } from '../testing/sample-entity.js'
-import { type TempProject, tempProject } from '../testing/temp-project.js'
-
-const SCHEMA = `config { storage = "./data" }
-
-entity Person @storage("people") {
-  id    Int    @id
-  name  String
-  score Float
-}
-`
+import type { TempProject } from '../testing/temp-project.js'
 
 let project: TempProject
 beforeEach(async () => {
-  project = await tempProject({ 'schema.pfschema': SCHEMA, 'people.csv': PEOPLE_CSV })
-  const entity = parseSchema(SCHEMA).ir?.entities[0]
-  if (!entity) throw new Error('test schema does not parse')
-  const table = await createTable(project.path('data/people'), { entity })
-  await table.append(await formatForPath('people.csv').read(project.path('people.csv')))
+  project = await peopleProject()
 })
 afterEach(async () => {
   await project.dispose()

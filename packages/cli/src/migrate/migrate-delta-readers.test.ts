@@ -1,35 +1,21 @@
 // `pf migrate` as other engines see it: after each applied step a reader that follows only the Delta protocol
 // (test/delta/spec-delta-reader.ts) reads the same rows as pf, or refuses an Avro table rather than misread it.
 import { writeFile } from 'node:fs/promises'
-import { parseSchema } from '@parquetframe/codegen'
-import { createTable, formatForPath, openTable } from '@parquetframe/runtime'
+import { openTable } from '@parquetframe/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectSameRowsAt } from '../../../../test/delta/pf-agreement.js'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { SpecOracleError } from '../../../../test/delta/spec-oracle-error.js'
 import { main } from '../main.js'
 import { captureIo } from '../testing/capture-io.js'
-import { PEOPLE_CSV } from '../testing/sample-entity.js'
-import { type TempProject, tempProject } from '../testing/temp-project.js'
-
-const SCHEMA = `config { storage = "./data" }
-
-entity Person @storage("people") {
-  id    Int    @id
-  name  String
-  score Float
-}
-`
+import { peopleProject, PEOPLE_SCHEMA as SCHEMA } from '../testing/people-project.js'
+import type { TempProject } from '../testing/temp-project.js'
 
 let project: TempProject
 let oracle: SpecDeltaReader
 beforeAll(async () => {
   oracle = await SpecDeltaReader.open()
-  project = await tempProject({ 'schema.pfschema': SCHEMA, 'people.csv': PEOPLE_CSV })
-  const entity = parseSchema(SCHEMA).ir?.entities[0]
-  if (!entity) throw new Error('test schema does not parse')
-  const table = await createTable(project.path('data/people'), { entity })
-  await table.append(await formatForPath('people.csv').read(project.path('people.csv')))
+  project = await peopleProject()
 })
 afterAll(async () => {
   oracle.close()
