@@ -186,9 +186,8 @@ describe('a retry re-plans without waste', () => {
     const result = await writer.deleteKeys([4, 7])
     expect(result).toMatchObject({ attempts: 6, rowsRemoved: 2 })
     expect(positionsOf).toHaveBeenCalledTimes(1)
-    const vectorWrites = fs.calls.filter(
-      (c) => c.startsWith('createExclusive') && c.includes('deletion_vector_'),
-    )
+    // A vector file is written as a data file is (temp name, then rename: data-file-write-behind.ts).
+    const vectorWrites = fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('deletion_vector_'))
     expect(vectorWrites).toHaveLength(1)
     expect(await vectorFiles()).toHaveLength(1)
     const expected = [...range(0, 20), ...range(100, 105)].filter((k) => k !== 4 && k !== 7)

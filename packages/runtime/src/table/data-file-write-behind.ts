@@ -1,5 +1,5 @@
-import { dirname } from 'node:path'
-import { type DeletionVectorFile, writeDeletionVectorFile } from '../delta/deletion-vector.js'
+import { basename, dirname, join, resolve } from 'node:path'
+import type { DeletionVectorFile } from '../delta/deletion-vector.js'
 import { flushing } from './data-file-durability.js'
 import type { FileSystem } from './file-system.js'
 
@@ -40,8 +40,9 @@ export async function writeBehind(
 }
 
 /**
- * Writes a deletion vector file (put-if-absent, flushed) and flushes its folder, as `writeBehind` does a data file:
- * on a `gatedCreate` file system the caller does not wait, the log entry naming the vector does (by `absolute`).
+ * Writes a deletion vector file as `writeBehind` does a data file (temp name, rename: its name is a fresh UUID, then
+ * the file and its folder fsynced at once): on a `gatedCreate` file system the caller does not wait, the log entry
+ * naming the vector does (by `absolute`).
  */
 export async function writeVectorBehind(
   fs: FileSystem,
@@ -50,11 +51,9 @@ export async function writeVectorBehind(
   absolute: string,
   written: WriteBehindTarget,
 ): Promise<void> {
-  const write = (async () => {
-    await writeDeletionVectorFile(fs, tableRoot, vector)
-    await fs.fsyncDir(dirname(absolute))
-  })()
-  written.writing.push(write)
-  if (fs.gatedCreate !== true) await write
-  else flushing([absolute], write)
+  const dir = dirname(absolute)
+  // A vector in a random-prefix folder (pf writes none) needs the folder first.
+  if (resolve(dir) !== resolve(tableRoot)) await fs.mkdir(dir)
+  const tempPath = join(dir, `.${basename(absolute)}.tmp`)
+  await writeBehind(fs, vector.bytes, { tempPath, finalPath: absolute }, written)
 }

@@ -1,4 +1,5 @@
-// A merge-on-read update's deletion vector file is written while the commit's log entry is (data-file-write-behind.ts):
+// A merge-on-read update's deletion vector file is written (temp name, rename, file and folder fsynced) while the
+// commit's log entry is (data-file-write-behind.ts):
 // the entry appears only once the vector file and its folder are durable, and a failed vector write commits nothing.
 import { access, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -19,6 +20,7 @@ const exists = (p: string) =>
   )
 const vectorFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('deletion_vector'))
 const VECTOR = /deletion_vector_[^/\\]*\.bin$/
+const VECTOR_TEMP = /\.deletion_vector_[^/\\]*\.bin\.tmp$/
 
 /** The name of user `id` as the table holds it now (read by a fresh reader). */
 async function nameOf(id: number): Promise<unknown> {
@@ -29,8 +31,8 @@ describe("an update's deletion vector file is written while the log entry is", (
   it('the entry is being written while the vector file is, and appears only after it', async () => {
     const seen: { createCalled?: boolean; entryExisted?: boolean } = {}
     ws.fs.inject({
-      op: 'createExclusive',
-      path: VECTOR,
+      op: 'writeFile',
+      path: VECTOR_TEMP,
       before: async () => {
         for (let i = 0; i < 10_000 && !seen.createCalled; i++) {
           seen.createCalled = ws.fs.calls.includes(`createExclusive ${entryOf(2)}`)
@@ -50,7 +52,7 @@ describe("an update's deletion vector file is written while the log entry is", (
   })
 
   it('a failing vector write fails the commit: no entry, no vector file, the table unchanged', async () => {
-    ws.fs.inject({ op: 'createExclusive', path: VECTOR, code: 'EIO' })
+    ws.fs.inject({ op: 'rename', path: VECTOR, code: 'EIO' })
     const error = await ws.table.upsert(users([1], 'w')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })

@@ -100,8 +100,7 @@ export async function deleteByVectors(
       const absolute = join(core.path, ...vector.path.split('/'))
       const [descriptor] = vector.descriptors
       if (!descriptor) throw new Error('a deletion vector file without its descriptor')
-      files.paths.push(absolute)
-      // Written while the commit's entry is: the entry waits for it (data-file-write-behind.ts).
+      // Written while the commit's entry is (its paths go into `files`): the entry waits for it (data-file-write-behind.ts).
       await writeVectorBehind(core.fs, core.path, vector, absolute, files)
       written = { absolute, descriptor }
     } else {
