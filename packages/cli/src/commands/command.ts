@@ -13,11 +13,8 @@ export interface ResolveInput {
 /** Runs a command with resolved options; returns the exit code. */
 export type CommandHandler<O> = (options: O, io: CliIo) => Promise<number>
 
-/**
- * One `pf` command: its flags, a pure resolver from arguments to typed options, and a handler imported
- * only when the command runs (so `pf --help` loads no polars).
- */
-export interface Command<O> {
+/** What `--help` and the argv parser know of a command: its name, texts and flags. */
+export interface CommandInfo {
   /** `generate`, or `migrate format` for a subcommand. */
   readonly name: string
   /** One line for the command list. */
@@ -27,6 +24,13 @@ export interface Command<O> {
   readonly positionals: readonly PositionalSpec[]
   readonly options: readonly OptionSpec[]
   readonly examples?: readonly string[]
+}
+
+/**
+ * One `pf` command: its flags, a pure resolver from arguments to typed options, and a handler imported
+ * only when the command runs (so `pf --help` loads no polars).
+ */
+export interface Command<O> extends CommandInfo {
   /** Pure: arguments, environment and config file to options. Throws UsageError naming the bad flag. */
   resolve(input: ResolveInput): O
   /** Imports the handler. */
@@ -34,13 +38,7 @@ export interface Command<O> {
 }
 
 /** A command with its option type erased, as held by the registry. */
-export interface AnyCommand {
-  readonly name: string
-  readonly summary: string
-  readonly description?: string
-  readonly positionals: readonly PositionalSpec[]
-  readonly options: readonly OptionSpec[]
-  readonly examples?: readonly string[]
+export interface AnyCommand extends CommandInfo {
   /** Resolves options and binds them to the handler. */
   bind(input: ResolveInput): BoundCommand
 }
