@@ -4,6 +4,7 @@ import { stackFrames } from '../frame/stack-frames.js'
 import { mapBounded } from './bounded-map.js'
 import { DataFileStore, isDateTime, WrittenFiles } from './data-file-store.js'
 import type { AddAction, RemoveAction, TableMetadata } from './log-entry.js'
+import { metadataCacheKey } from './metadata-cache-key.js'
 import type { Snapshot, SnapshotContext } from './snapshot.js'
 import type { TableCore } from './table-core.js'
 import type { CommitResult } from './table-options.js'
@@ -47,8 +48,10 @@ export function autoCompact(core: TableCore, rows: number): Promise<CommitResult
   return compactTable(core, { onlyBelowRows: rows }, AUTO_COMPACT_MERGES)
 }
 
-/** A compaction plan and what it read: valid at any later version where those files are live unchanged. */
+/** A compaction plan and what it read: valid at any later version of the same metadata where those files are live unchanged. */
 interface CompactionPlan {
+  /** `metadataCacheKey` of the metadata it was planned with (identity high-water marks may rise meanwhile). */
+  readonly metadata: TableMetadata
   readonly merged: readonly LiveFile[]
   readonly add: AddAction[]
   readonly remove: RemoveAction[]
@@ -92,7 +95,10 @@ export async function compactTable(
     written: new WrittenFiles(core.fs),
     options: {},
     planAttempt: async (snap, _attempt, files) => {
-      if (previous?.merged.every((f) => unchangedAt(snap, f))) {
+      if (
+        previous?.metadata === metadataCacheKey(snap.metadata) &&
+        previous.merged.every((f) => unchangedAt(snap, f))
+      ) {
         // Its files are this attempt's too: the commit loop keeps them instead of discarding the lost attempt's.
         files.paths.push(...previous.written)
         return { add: previous.add, remove: previous.remove, rowsAdded: 0, rowsRemoved: 0 }
@@ -123,7 +129,7 @@ export async function compactTable(
         for (const f of group) remove.push(removeOf(f))
         add.push(...(await store.write(await mergeFiles(ctx, group), files)))
       }
-      previous = { merged, add, remove, written: [...files.paths] }
+      previous = { metadata: metadataCacheKey(snap.metadata), merged, add, remove, written: [...files.paths] }
       return { add, remove, rowsAdded: 0, rowsRemoved: 0 }
     },
   })
