@@ -16,7 +16,8 @@ export function useTempDir(prefix: string): TempDir {
     dir = await mkdtemp(join(tmpdir(), prefix))
   })
   afterEach(async () => {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    // Retries: a background checkpoint or compaction a test did not settle may still add a file while it is removed.
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 5 })
     dir = undefined
   })
   return {
