@@ -17,6 +17,7 @@ export const everyTypeEntity = entityIRFor(
     d: 'Date?',
     t: 'DateTime?',
     dec: 'Decimal(12,3)?',
+    wide: 'Decimal(30,5)?',
     by: 'Bytes?',
   },
   { storage: 'rows' },
@@ -28,7 +29,8 @@ const texts = ['', 'a', 'héllo wörld', '日本語', '\uFEFFbom', 'x'.repeat(30
 
 /**
  * Rows 0..rows-1 of `everyTypeEntity` in its table dtypes, each column null on its own pattern: 64-bit integers
- * beyond 2^53, NaN/-0/infinite floats, empty and non-ASCII text, dates and µs timestamps before 1970.
+ * beyond 2^53, NaN/-0/infinite floats, empty and non-ASCII text, dates and µs timestamps before 1970, decimals
+ * stored as INT64 (precision 12) and FIXED_LEN_BYTE_ARRAY (precision 30).
  */
 export function everyTypeFrame(rows: number): pl.DataFrame {
   const at = <T>(f: (i: number) => T, every: number) =>
@@ -84,6 +86,15 @@ export function everyTypeFrame(rows: number): pl.DataFrame {
     pl.Series(
       'dec',
       at((i) => `${i % 2 ? '-' : ''}${Math.floor(i / 7)}.${String(i % 1000).padStart(3, '0')}`, 13),
+      pl.Utf8,
+    ),
+    pl.Series(
+      'wide',
+      at(
+        (i) =>
+          `${i % 3 ? '' : '-'}${BigInt(i) * 98_765_432_109_876_543n}.${String(i % 100_000).padStart(5, '0')}`,
+        15,
+      ),
       pl.Utf8,
     ),
     pl.Series(
