@@ -174,7 +174,7 @@ export class Snapshot {
 
   /** Files to read for a scan, pruned by the predicate and keys. */
   private pruned(options: ScanOptions): LiveFile[] {
-    let files: LiveFile[] = [...this.state.files.values()]
+    let files: LiveFile[] = this.files.slice()
     if (options.where && options.where.length > 0) {
       const { mapping } = this.ctx.store
       // Statistics are keyed by stored column names (they differ after a rename).
