@@ -10,8 +10,8 @@ import { Frame, ParquetFrameError, read, TableProtocolError } from '@parquetfram
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pfRows } from '../delta/pf-normal-form.js'
+import { rowDifference } from '../delta/row-difference.js'
 import { SpecDeltaReader } from '../delta/spec-delta-reader.js'
-import { normalKey } from '../delta/spec-normal-form.js'
 import { CORPUS_ROOT } from './corpus-files.js'
 
 /** The reference Delta tables: PF_TESTDATA_DELTA, else the `delta` folder next to the files corpus. */
@@ -34,21 +34,6 @@ const TABLES = Object.entries(EXPECTED.tables)
  * checkpoints, type widening, column mapping id mode and vacuumProtocolCheck are read.
  */
 const PF_LACKS: Readonly<Record<string, string>> = {}
-
-/** Rows only one side has (by exact normal-form key), both sorted; empty lists mean the two agree. */
-function difference(oracle: readonly unknown[], pf: readonly unknown[]) {
-  const count = new Map<string, number>()
-  for (const row of oracle) count.set(normalKey(row), (count.get(normalKey(row)) ?? 0) + 1)
-  const onlyPf: string[] = []
-  for (const row of pf) {
-    const key = normalKey(row)
-    const n = count.get(key) ?? 0
-    if (n > 0) count.set(key, n - 1)
-    else onlyPf.push(key)
-  }
-  const onlyOracle = [...count].flatMap(([key, n]) => Array<string>(n).fill(key))
-  return { onlyOracle: onlyOracle.sort().slice(0, 5), onlyPf: onlyPf.sort().slice(0, 5) }
-}
 
 /**
  * pf's records of a frame, top-level timestamps as the oracle's normal-form text (microseconds; `Z` when UTC):
@@ -100,7 +85,7 @@ describe('read() of Delta tables written by others', () => {
       const seen = await oracle.read(root, e.version)
       const records = await exactRecords(await (await read(root, options)).toDataFrame())
       expect(
-        difference(seen.rows, pfRows(records, seen.fields)),
+        rowDifference(seen.rows, pfRows(records, seen.fields), 5),
         `${at}: ${seen.rows.length} rows for the oracle, ${records.length} for pf`,
       ).toEqual({ onlyOracle: [], onlyPf: [] })
       expect(records.length, at).toBe(seen.rows.length)

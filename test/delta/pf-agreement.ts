@@ -1,26 +1,8 @@
 import { Frame, type Table } from '@parquetframe/runtime'
 import { expect } from 'vitest'
 import { pfRows } from './pf-normal-form.js'
+import { rowDifference } from './row-difference.js'
 import type { OracleRead, SpecDeltaReader } from './spec-delta-reader.js'
-import { normalKey } from './spec-normal-form.js'
-
-/** Rows only one side has (by exact normal-form key), both sorted; empty lists mean the two agree. */
-function difference(
-  oracle: readonly unknown[],
-  pf: readonly unknown[],
-): { onlyOracle: string[]; onlyPf: string[] } {
-  const count = new Map<string, number>()
-  for (const row of oracle) count.set(normalKey(row), (count.get(normalKey(row)) ?? 0) + 1)
-  const onlyPf: string[] = []
-  for (const row of pf) {
-    const key = normalKey(row)
-    const n = count.get(key) ?? 0
-    if (n > 0) count.set(key, n - 1)
-    else onlyPf.push(key)
-  }
-  const onlyOracle = [...count].flatMap(([key, n]) => Array<string>(n).fill(key))
-  return { onlyOracle: onlyOracle.sort(), onlyPf: onlyPf.sort() }
-}
 
 /**
  * Asserts that a reader following only the Delta log sees exactly pf's rows at `version` of the table at `root`;
@@ -38,7 +20,7 @@ export async function expectSameRowsAt(
   const seen = await oracle.read(root, version)
   const pf = await Frame.fromDataFrame(await (await table.at(version)).read()).toRecords()
   const operation = String(seen.snapshot.commitInfo?.operation ?? '?')
-  const diff = difference(seen.rows, pfRows(pf, seen.fields))
+  const diff = rowDifference(seen.rows, pfRows(pf, seen.fields))
   expect(
     diff,
     `${step}: version ${version} (${operation}): ${seen.rows.length} rows for the oracle, ${pf.length} for pf`,
