@@ -11,6 +11,7 @@ import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact
 import { tableFromIPC, tableToIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
 import { everyTypeEntity, everyTypeFrame } from './__fixtures__/every-type-rows.js'
+import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet, type ParquetCompression } from './parquet-encoder.js'
 import { parquetRangeChecksums } from './parquet-range-checksums.js'
 import { decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
@@ -188,6 +189,18 @@ describe('decoding one Parquet row in JS', () => {
     }
     const positions = positionsOf(bytes, rows)
     expect(await checkFile(`arrow-${codec}.parquet`, bytes, columns, positions)).toBe(positions.length)
+  })
+
+  it("reads an adopted table's narrow columns (INT32 of 32/16/8 bits, FLOAT) as the table's Int64 and Float64", async () => {
+    const rows = 20_000
+    const df = everyTypeFrame(rows).drop('dec', 'wide', 'by')
+    const narrow = { id: 'integer', i: 'short', f: 'float' } as const
+    const bytes = encodeParquet(narrowedFrame(df, entity, narrow), 'snappy')
+    const positions = positionsOf(bytes, rows)
+    expect(await checkFile('narrow.parquet', bytes, polarsColumns, positions)).toBe(positions.length)
+    const decoded = await decodeAt(bytes, 3, polarsColumns)
+    expect(decoded?.kinds.slice(0, 4)).toEqual(['int64', 'int64', 'int64', 'double'])
+    expect(decoded?.values.slice(0, 2)).toEqual([3n, 111n])
   })
 
   it('reads DATA_PAGE v2 files with small dictionary-encoded pages (arrow-rs, another writer)', async () => {

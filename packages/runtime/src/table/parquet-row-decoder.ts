@@ -49,6 +49,7 @@ export interface DecodedRow {
 const BOOLEAN = 0
 const INT32 = 1
 const INT64 = 2
+const FLOAT = 4
 const DOUBLE = 5
 const BYTE_ARRAY = 6
 const FIXED_LEN_BYTE_ARRAY = 7
@@ -57,6 +58,9 @@ const OPTIONAL = 1
 const UTF8 = 0
 const CONVERTED_DECIMAL = 5
 const CONVERTED_DATE = 6
+const INT_8 = 15
+const INT_16 = 16
+const INT_32 = 17
 const INT_64 = 18
 const UNCOMPRESSED = 0
 const PLAIN = 0
@@ -116,16 +120,20 @@ function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefin
       return isUtf8(element) ? 'string' : plainAnnotated(element) ? 'bytes' : undefined
     case 'Int':
     case 'BigInt': {
-      if (physical !== INT64) return undefined
+      // INT64, or INT32 signed integers of 32, 16 or 8 bits (an adopted table's narrow columns: narrow-columns.ts).
       const l = logical(element)
-      const signed64 = l?.id === 10 && int(l.value.get(1)) === 64 && l.value.get(2) === true
-      return plainAnnotated(element, INT_64) ||
-        (signed64 && [undefined, INT_64].includes(int(element.get(6))))
-        ? 'int64'
-        : undefined
+      const bits = physical === INT64 ? 64 : physical === INT32 ? 32 : 0
+      const width = l?.id === 10 && l.value.get(2) === true ? int(l.value.get(1)) : undefined
+      const converted = int(element.get(6))
+      const signed =
+        converted === undefined ||
+        (bits === 64 ? converted === INT_64 : [INT_32, INT_16, INT_8].includes(converted))
+      const fits = l === undefined || (width !== undefined && (bits === 64 ? width === 64 : width <= 32))
+      return bits > 0 && fits && signed ? 'int64' : undefined
     }
     case 'Float':
-      return physical === DOUBLE && plainAnnotated(element) ? 'double' : undefined
+      // DOUBLE, or FLOAT (a narrow column: every float is exactly a double).
+      return (physical === DOUBLE || physical === FLOAT) && plainAnnotated(element) ? 'double' : undefined
     case 'Boolean':
       return physical === BOOLEAN && plainAnnotated(element) ? 'boolean' : undefined
     case 'Date':
@@ -182,6 +190,8 @@ function plainAt(
       return view.getInt32(k * 4, true)
     case INT64:
       return view.getBigInt64(k * 8, true)
+    case FLOAT:
+      return view.getFloat32(k * 4, true)
     case DOUBLE:
       return view.getFloat64(k * 8, true)
     case FIXED_LEN_BYTE_ARRAY: {
@@ -220,6 +230,9 @@ function kindValue(
       const unscaled = raw instanceof Uint8Array ? fromTwosComplement(raw) : BigInt(raw as bigint | number)
       return decimalText(String(unscaled), scale)
     }
+    case 'int64':
+      // A narrow (INT32) column reads as the table's Int64.
+      return typeof raw === 'number' ? BigInt(raw) : (raw as bigint)
     default:
       return raw as bigint | number | boolean
   }
