@@ -2,21 +2,17 @@
 // processes at once without duplicates; every failing step of the lock and of the autoincrement marks typed,
 // leaving no lock and no temporary file.
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
 import { LockError, TableWriteError } from '../table/table-errors.js'
 import { registeredMember } from './__fixtures__/member-entity.js'
 import { runWriters } from './__fixtures__/writer-processes.js'
 import * as pf from './index.js'
 
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-lock-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-lock-')
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -47,39 +43,39 @@ async function dyingLockHolders(lock: string, running: () => boolean): Promise<n
 describe('write locks left by dead writers, taken over by concurrent processes', () => {
   it('@unique: each contested email stored once', async () => {
     const Member = registeredMember({ unique: true })
-    await Member.repo(pf.openStore(dir)).save(
+    await Member.repo(pf.openStore(tmp.dir)).save(
       Object.assign(new Member(), { id: 0, email: 'seed@example.com', writer: 'test' }),
     )
     let running = true
-    const holders = dyingLockHolders(join(dir, 'members', '_pf', 'unique.lock'), () => running)
+    const holders = dyingLockHolders(join(tmp.dir, 'members', '_pf', 'unique.lock'), () => running)
     const results = await runWriters(
-      [1000, 2000, 3000, 4000].map((from) => ['unique', dir, 'parquet', String(from), '12']),
+      [1000, 2000, 3000, 4000].map((from) => ['unique', tmp.dir, 'parquet', String(from), '12']),
     ).finally(() => {
       running = false
     })
     expect(await holders).toBeGreaterThan(0)
     expect(results.reduce((n, r) => n + r.saved, 0)).toBe(12)
     expect(results.reduce((n, r) => n + r.rejected, 0)).toBe(36)
-    const members = await Member.repo(pf.openStore(dir)).findAll()
+    const members = await Member.repo(pf.openStore(tmp.dir)).findAll()
     expect(members).toHaveLength(13)
     expect(new Set(members.map((m) => m.email)).size).toBe(13)
   }, 180_000)
 
   it('autoincrement: every id handed out once', async () => {
     const Member = registeredMember({ auto: true })
-    await Member.repo(pf.openStore(dir)).save(
+    await Member.repo(pf.openStore(tmp.dir)).save(
       Object.assign(new Member(), { email: 'seed@example.com', writer: 'test' }),
     )
     let running = true
-    const holders = dyingLockHolders(join(dir, 'members', '_pf', 'unique.lock'), () => running)
+    const holders = dyingLockHolders(join(tmp.dir, 'members', '_pf', 'unique.lock'), () => running)
     const results = await runWriters(
-      [1, 1001, 2001, 3001].map((from) => ['auto', dir, 'parquet', String(from), '8']),
+      [1, 1001, 2001, 3001].map((from) => ['auto', tmp.dir, 'parquet', String(from), '8']),
     ).finally(() => {
       running = false
     })
     expect(await holders).toBeGreaterThan(0)
     expect(results.map((r) => r.saved)).toEqual([8, 8, 8, 8])
-    const ids = (await Member.repo(pf.openStore(dir)).findAll()).map((m) => m.id).sort((a, b) => a - b)
+    const ids = (await Member.repo(pf.openStore(tmp.dir)).findAll()).map((m) => m.id).sort((a, b) => a - b)
     expect(ids).toEqual(Array.from({ length: 33 }, (_, i) => i + 1))
   }, 180_000)
 })
@@ -87,7 +83,7 @@ describe('write locks left by dead writers, taken over by concurrent processes',
 describe('failures of the lock and the autoincrement marks, through the entity API', () => {
   /** Files a failed write must not leave: locks, breakers, temporary files. */
   async function leftovers(): Promise<string[]> {
-    const table = join(dir, 'members')
+    const table = join(tmp.dir, 'members')
     const names = [
       ...(await readdir(table)),
       ...(await readdir(join(table, '_delta_log'))).map((n) => `_delta_log/${n}`),
@@ -101,13 +97,13 @@ describe('failures of the lock and the autoincrement marks, through the entity A
     async (code) => {
       const Member = registeredMember({ unique: true })
       const fs = new FaultyFileSystem()
-      const repo = Member.repo(pf.openStore(dir, { fs }))
+      const repo = Member.repo(pf.openStore(tmp.dir, { fs }))
       await repo.create({ id: 1, email: 'a@example.com', writer: 't' })
       fs.inject({ op: 'createExclusive', path: /_pf\/unique\.lock$/, code })
       const error = await repo.create({ id: 2, email: 'b@example.com', writer: 't' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(LockError)
       expect(error).toMatchObject({ code: 'PF_LOCK', errno: code, table: 'Member' })
-      expect((error as Error).message).toContain(join(dir, 'members', '_pf', 'unique.lock'))
+      expect((error as Error).message).toContain(join(tmp.dir, 'members', '_pf', 'unique.lock'))
       expect(await leftovers()).toEqual([])
       await repo.create({ id: 2, email: 'b@example.com', writer: 't' })
       expect(await repo.count()).toBe(2)
@@ -117,7 +113,7 @@ describe('failures of the lock and the autoincrement marks, through the entity A
   it('each step of recording the autoincrement marks fails typed, leaves no temporary file and no lock', async () => {
     const Member = registeredMember({ auto: true })
     const fs = new FaultyFileSystem()
-    const repo = Member.repo(pf.openStore(dir, { fs }))
+    const repo = Member.repo(pf.openStore(tmp.dir, { fs }))
     await repo.save(Object.assign(new Member(), { email: 'first@example.com', writer: 't' }))
     const steps = [
       { op: 'readFile', path: /_pf\/autoincrement\.json$/ },
