@@ -1,36 +1,32 @@
 // Group commit: concurrent saves of one process share commits; each caller gets its own outcome; an
 // acknowledged row survives the writer being killed.
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { registeredMember } from './__fixtures__/member-entity.js'
 import * as pf from './index.js'
 
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-group-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-group-')
 
 /** Commits in the table's Delta log (version 0 creates the table). */
 async function logEntries(): Promise<number> {
-  const names = await readdir(join(dir, 'members', '_delta_log'))
+  const names = await readdir(join(tmp.dir, 'members', '_delta_log'))
   return names.filter((n) => /^\d{20}\.json$/.test(n)).length - 1
 }
 
 describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
   it('100 concurrent creates store exactly 100 rows in a few commits', async () => {
     const Member = registeredMember({ unique })
-    const repo = Member.repo(pf.openStore(dir))
+    const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.count() // the table exists before the burst
     const made = await Promise.all(
       Array.from({ length: 100 }, (_, i) => repo.create({ id: i, email: `u${i}@example.com`, writer: 'a' })),
     )
     expect(made.map((m) => m.id)).toEqual(Array.from({ length: 100 }, (_, i) => i))
-    const fresh = Member.repo(pf.openStore(dir))
+    const fresh = Member.repo(pf.openStore(tmp.dir))
     const ids = (await fresh.findAll()).map((m) => m.id).sort((a, b) => a - b)
     expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i))
     expect(await logEntries()).toBeLessThanOrEqual(10)
@@ -38,7 +34,7 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
 
   it('a caller whose key exists fails alone; the others of its group are stored', async () => {
     const Member = registeredMember({ unique })
-    const repo = Member.repo(pf.openStore(dir))
+    const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.create({ id: 7, email: 'seven@example.com', writer: 'first' })
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => repo.create({ id: i, email: `u${i}@example.com`, writer: 'b' })),
@@ -46,21 +42,21 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ i, error: r.reason }] : []))
     expect(failed.map((f) => f.i)).toEqual([7])
     expect(failed[0]?.error).toBeInstanceOf(pf.UniqueConstraintError)
-    const stored = await Member.repo(pf.openStore(dir)).findAll()
+    const stored = await Member.repo(pf.openStore(tmp.dir)).findAll()
     expect(stored).toHaveLength(20)
     expect(stored.find((m) => m.id === 7)?.writer).toBe('first')
   })
 
   it('saves of one key in a group: the last caller wins, as if committed one after another', async () => {
     const Member = registeredMember({ unique })
-    const repo = Member.repo(pf.openStore(dir))
+    const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.count()
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         repo.save(Object.assign(new Member(), { id: 1, email: 'one@example.com', writer: `w${i}` })),
       ),
     )
-    const stored = await Member.repo(pf.openStore(dir)).findAll()
+    const stored = await Member.repo(pf.openStore(tmp.dir)).findAll()
     expect(stored.map((m) => [m.id, m.writer])).toEqual([[1, 'w9']])
   })
 })
@@ -68,7 +64,7 @@ describe.each([false, true])('group commit (@unique email: %s)', (unique) => {
 describe('group commit and @unique', () => {
   it("one caller's unique violation fails only that caller", async () => {
     const Member = registeredMember({ unique: true })
-    const repo = Member.repo(pf.openStore(dir))
+    const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.create({ id: 1000, email: 'taken@example.com', writer: 'first' })
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) =>
@@ -78,12 +74,12 @@ describe('group commit and @unique', () => {
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ i, error: r.reason }] : []))
     expect(failed.map((f) => f.i)).toEqual([12])
     expect(failed[0]?.error).toBeInstanceOf(pf.UniqueConstraintError)
-    expect(await Member.repo(pf.openStore(dir)).count()).toBe(30)
+    expect(await Member.repo(pf.openStore(tmp.dir)).count()).toBe(30)
   })
 
   it('two callers of one group with the same new value: the first is stored, the second fails', async () => {
     const Member = registeredMember({ unique: true })
-    const repo = Member.repo(pf.openStore(dir))
+    const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.count()
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
@@ -97,7 +93,7 @@ describe('group commit and @unique', () => {
     expect(results.map((r) => r.status)).toEqual(
       Array.from({ length: 10 }, (_, i) => (i === 6 ? 'rejected' : 'fulfilled')),
     )
-    const stored = await Member.repo(pf.openStore(dir)).findBy({ email: 'same@example.com' })
+    const stored = await Member.repo(pf.openStore(tmp.dir)).findBy({ email: 'same@example.com' })
     expect(stored.map((m) => m.id)).toEqual([3])
   })
 })
@@ -105,9 +101,9 @@ describe('group commit and @unique', () => {
 describe('group commit and crashes', () => {
   it('a writer killed in the middle of group commits never loses an acknowledged row', async () => {
     const Member = registeredMember()
-    await Member.repo(pf.openStore(dir)).count()
+    await Member.repo(pf.openStore(tmp.dir)).count()
     const writer = fileURLToPath(new URL('./__fixtures__/group-commit-writer.ts', import.meta.url))
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: 'pipe' })
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, tmp.dir], { stdio: 'pipe' })
     const acked = new Set<number>()
     let err = ''
     child.stderr.on('data', (chunk: Buffer) => {
@@ -131,7 +127,7 @@ describe('group commit and crashes', () => {
       })
     })
     await new Promise((resolve) => child.once('exit', resolve))
-    const stored = new Set((await Member.repo(pf.openStore(dir)).findAll()).map((m) => m.id))
+    const stored = new Set((await Member.repo(pf.openStore(tmp.dir)).findAll()).map((m) => m.id))
     const lost = [...acked].filter((id) => !stored.has(id))
     expect(lost).toEqual([])
     expect(stored.size).toBeGreaterThanOrEqual(acked.size)
