@@ -1,23 +1,18 @@
 // Decimal and Bytes as other engines see them: Parquet DECIMAL(p,s) and BYTE_ARRAY (binary), read back exactly by
 // pf and by DuckDB; values that do not fit are refused naming Entity.field before anything is written.
 import { readdirSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import * as pf from '../entity/index.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { binaryColumnsAsBase64 } from './binary-column-reader.js'
 import { DecimalRangeError } from './decimal-range-error.js'
 import { encodeParquet } from './parquet-encoder.js'
 
-let dir = ''
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-decimal-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-decimal-')
 
 interface Order {
   id: number
@@ -53,7 +48,7 @@ function orders(): pf.Repository<Order> {
       enums,
     ),
   )
-  return pf.openStore(dir).repository(OrderEntity) as unknown as pf.Repository<Order>
+  return pf.openStore(tmp.dir).repository(OrderEntity) as unknown as pf.Repository<Order>
 }
 
 /** Data files of a table (not its log or pf's own files). */
@@ -122,7 +117,7 @@ describe('Decimal(p, s) and Bytes in Parquet tables', () => {
     expect(await ids({ price: '7.0' })).toEqual([3])
     expect(await ids({ fee: { lt: '0' } })).toEqual([1])
 
-    const files = dataFiles(join(dir, 'orders'))
+    const files = dataFiles(join(tmp.dir, 'orders'))
     expect(files.length).toBe(2)
     const duck = await (await DuckDBInstance.create(':memory:')).connect()
     try {
@@ -187,7 +182,7 @@ describe('Decimal(p, s) and Bytes in Parquet tables', () => {
   it('a Decimal that does not fit is refused naming Entity.field, and nothing is written', async () => {
     const repo = orders()
     await repo.create(rows[1] as Order)
-    const before = dataFiles(join(dir, 'orders')).length
+    const before = dataFiles(join(tmp.dir, 'orders')).length
     for (const price of ['123456789.00', '1.001', '1e5']) {
       const error = await repo.create({ ...(rows[0] as Order), price }).catch((e: unknown) => e)
       expect(error, price).toBeInstanceOf(pf.ValidationError)
@@ -195,7 +190,7 @@ describe('Decimal(p, s) and Bytes in Parquet tables', () => {
     }
     const error = await repo.create({ ...(rows[0] as Order), amounts: ['100000'] }).catch((e: unknown) => e)
     expect((error as Error).message).toContain('Order.amounts[0]')
-    expect(dataFiles(join(dir, 'orders')).length).toBe(before)
+    expect(dataFiles(join(tmp.dir, 'orders')).length).toBe(before)
     expect(await repo.count()).toBe(1)
   })
 })
