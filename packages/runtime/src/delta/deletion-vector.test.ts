@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { nodeFileSystem } from '../table/node-file-system.js'
 import {
   DeletionVectorCorruptError,
@@ -223,36 +223,30 @@ describe('deletion vector files', () => {
 })
 
 describe('reading and writing deletion vectors in a table folder', () => {
-  let root: string
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'pf-dv-'))
-  })
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true })
-  })
+  const tmp = useTempDir('pf-dv-')
 
   it('writes a DV file put-if-absent below the table and reads it back through its descriptor', async () => {
     const bitmap = RoaringBitmapArray.fromPositions([1, 4, 2 ** 32 + 4])
     const file = encodeDeletionVectorFile([bitmap], { prefix: 'q1' })
-    await writeDeletionVectorFile(nodeFileSystem, root, file)
+    await writeDeletionVectorFile(nodeFileSystem, tmp.dir, file)
     const dv = file.descriptors[0] as DeltaDeletionVector
-    expect(await readFile(join(root, ...file.path.split('/')))).toEqual(Buffer.from(file.bytes))
-    const read = await readDeletionVector(dv, root, (p) => nodeFileSystem.readFile(p))
+    expect(await readFile(join(tmp.dir, ...file.path.split('/')))).toEqual(Buffer.from(file.bytes))
+    const read = await readDeletionVector(dv, tmp.dir, (p) => nodeFileSystem.readFile(p))
     expect(read.toSortedArray()).toEqual([1, 4, 2 ** 32 + 4])
-    await expect(writeDeletionVectorFile(nodeFileSystem, root, file)).rejects.toMatchObject({
+    await expect(writeDeletionVectorFile(nodeFileSystem, tmp.dir, file)).rejects.toMatchObject({
       code: 'EEXIST',
     })
     const inline = encodeInlineDeletionVector(bitmap)
     const never = async (): Promise<Uint8Array> => {
       throw new Error('an inline DV reads no file')
     }
-    expect((await readDeletionVector(inline, root, never)).toSortedArray()).toEqual([1, 4, 2 ** 32 + 4])
+    expect((await readDeletionVector(inline, tmp.dir, never)).toSortedArray()).toEqual([1, 4, 2 ** 32 + 4])
   })
 
   it('lets a missing file surface as the file system reports it (ENOENT)', async () => {
     const file = encodeDeletionVectorFile([RoaringBitmapArray.fromPositions([1])])
     const dv = file.descriptors[0] as DeltaDeletionVector
-    await expect(readDeletionVector(dv, root, (p) => nodeFileSystem.readFile(p))).rejects.toMatchObject({
+    await expect(readDeletionVector(dv, tmp.dir, (p) => nodeFileSystem.readFile(p))).rejects.toMatchObject({
       code: 'ENOENT',
     })
   })
