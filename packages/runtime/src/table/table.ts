@@ -42,7 +42,7 @@ import { replay, type TableState } from './table-state.js'
 import { TableTransaction } from './table-transaction.js'
 import { type VacuumOptions, type VacuumResult, vacuumTable } from './table-vacuum.js'
 import { firstUnpublished } from './txn-publish.js'
-import { batchInsert, batchUpsert, planWrite, type TableOperation } from './write-plan.js'
+import { batchInsert, batchUpsert, planWrite, type TableOperation, type WritePlan } from './write-plan.js'
 
 /** @internal Multi-table commits (multi-table-commit.ts) hold these between prepare and publish. */
 export type { CommitOutcome, PreparedWrite } from './table-core.js'
@@ -56,6 +56,13 @@ export type {
 export { TableTransaction } from './table-transaction.js'
 
 const sharedKeyIndex = new KeyIndexCache()
+
+/** A write's plan and the data files written for its new rows (not yet part of any version). */
+interface WrittenRows {
+  readonly plan: WritePlan
+  readonly written: WrittenFiles
+  readonly newRows: AddAction[]
+}
 
 /**
  * A table: a directory of immutable data files plus a commit log. Every write
@@ -348,23 +355,31 @@ export class Table {
     operations: readonly TableOperation[],
     options: CommitOptions = {},
   ): Promise<PreparedWrite> {
-    const start = await this.snapshot()
-    const ctx = this.context(start.metadata)
-    const plan = planWrite(operations, start.entity, start.metadata.enums, ctx.codec, this.name)
-    const written = new WrittenFiles(this.fs)
-    let newRows: AddAction[]
+    // The new rows' files depend only on the schema: they are planned and written against the version this object
+    // knows while the log is checked for a newer one, and again only if that one has another schema.
+    const fresh = this.snapshot()
+    fresh.catch(() => undefined)
+    const guess = this.current
+    const early = await this.writeRows(guess, operations).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error }),
+    )
+    let start: Snapshot
     try {
-      newRows = plan.small
-        ? await ctx.store.writeSmall(plan.small, () => plan.rows as pl.DataFrame, written)
-        : plan.rows
-          ? await ctx.store.write(plan.rows, written)
-          : []
+      start = await fresh
     } catch (error) {
-      await written.discard()
-      // A value the table's column cannot hold is the caller's to fix, not a failed write.
-      if (error instanceof ColumnRangeError) throw error
-      throw new TableWriteError(this.name, 'writing data files', { cause: error })
+      if ('rows' in early) await early.rows.written.discard()
+      throw error
     }
+    let rows: WrittenRows
+    if (this.context(start.metadata) === this.context(guess.metadata)) {
+      if ('error' in early) throw early.error
+      rows = early.rows
+    } else {
+      if ('rows' in early) await early.rows.written.discard()
+      rows = await this.writeRows(start, operations)
+    }
+    const { plan, written, newRows } = rows
     const rowsAdded = plan.small?.height ?? plan.rows?.height ?? 0
     const vectors = new AttemptVectors()
     return {
@@ -378,6 +393,26 @@ export class Table {
         const base = await planRemovals(this.core, snap, plan, attempt, files, vectors)
         return { ...base, add: [...newRows, ...base.add], rowsAdded }
       },
+    }
+  }
+
+  /** Validates operations against a version's schema and writes their new rows' data files (see `prepare`). */
+  private async writeRows(snap: Snapshot, operations: readonly TableOperation[]): Promise<WrittenRows> {
+    const ctx = this.context(snap.metadata)
+    const plan = planWrite(operations, snap.entity, snap.metadata.enums, ctx.codec, this.name)
+    const written = new WrittenFiles(this.fs)
+    try {
+      const newRows = plan.small
+        ? await ctx.store.writeSmall(plan.small, () => plan.rows as pl.DataFrame, written)
+        : plan.rows
+          ? await ctx.store.write(plan.rows, written)
+          : []
+      return { plan, written, newRows }
+    } catch (error) {
+      await written.discard()
+      // A value the table's column cannot hold is the caller's to fix, not a failed write.
+      if (error instanceof ColumnRangeError) throw error
+      throw new TableWriteError(this.name, 'writing data files', { cause: error })
     }
   }
 
