@@ -33,6 +33,34 @@ function unpacked(bytes: Uint8Array, start: number, bitWidth: number, j: number)
   return value
 }
 
+/** Set bits among the first `values` bits (LSB first) of the bytes from `start`. */
+function onesIn(bytes: Uint8Array, start: number, values: number): number {
+  let ones = 0
+  const whole = values >>> 3
+  for (let i = 0; i < whole; i++) {
+    let b = bytes[start + i]
+    if (b === undefined) throw new RangeError('bit-packed run past the end')
+    for (; b !== 0; b &= b - 1) ones++
+  }
+  const rest = values & 7
+  if (rest > 0) {
+    let b = (bytes[start + whole] ?? 0) & ((1 << rest) - 1)
+    for (; b !== 0; b &= b - 1) ones++
+  }
+  return ones
+}
+
+/** How many of the first `n` values of a bit-packed run equal `counted` (bit width 1 counts bits bytewise). */
+function countIn(bytes: Uint8Array, start: number, bitWidth: number, n: number, counted: number): number {
+  if (bitWidth === 1 && (counted === 0 || counted === 1)) {
+    const ones = onesIn(bytes, start, n)
+    return counted === 1 ? ones : n - ones
+  }
+  let found = 0
+  for (let j = 0; j < n; j++) if (unpacked(bytes, start, bitWidth, j) === counted) found++
+  return found
+}
+
 /** The value at `index` of a hybrid-encoded sequence, and how many values before it equal `counted`. */
 export function hybridAt(
   bytes: Uint8Array,
@@ -50,11 +78,10 @@ export function hybridAt(
       const n = Math.floor(header / 2) * 8
       const end = at + (n / 8) * bitWidth
       if (index < seen + n) {
-        if (counted >= 0)
-          for (let j = 0; j < index - seen; j++) if (unpacked(bytes, at, bitWidth, j) === counted) before++
+        if (counted >= 0) before += countIn(bytes, at, bitWidth, index - seen, counted)
         return { value: unpacked(bytes, at, bitWidth, index - seen), before }
       }
-      if (counted >= 0) for (let j = 0; j < n; j++) if (unpacked(bytes, at, bitWidth, j) === counted) before++
+      if (counted >= 0) before += countIn(bytes, at, bitWidth, n, counted)
       seen += n
       pos = end
     } else {
