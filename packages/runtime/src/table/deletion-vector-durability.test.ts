@@ -3,7 +3,7 @@
 // the entry appears only once the vector file and its folder are durable, and a failed vector write commits nothing.
 import { access, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { idsOf, range, users } from './__fixtures__/user-entity.js'
 import { useFaultyUsersTable } from './__fixtures__/users-table-setup.js'
@@ -65,5 +65,18 @@ describe("an update's deletion vector file is written while the log entry is", (
     // The next write commits normally.
     expect(await ws.table.upsert(users([1], 'w'))).toMatchObject({ version: 2 })
     expect(await nameOf(1)).toBe('w1')
+  })
+
+  it('a race lost while the vector is still being written: the retry reuses the vector and it is kept', async () => {
+    // The vector's rename is slow; the entry's create loses at once (EEXIST), so the retry plans while it runs.
+    ws.fs.inject({ op: 'rename', path: VECTOR, before: () => sleep(100) })
+    ws.fs.inject({ op: 'createExclusive', path: /0{19}2\.json$/, code: 'EEXIST' })
+    expect(await ws.table.deleteKeys([1])).toMatchObject({ version: 2, attempts: 2, rowsRemoved: 1 })
+    expect(
+      ws.fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('deletion_vector_')),
+    ).toHaveLength(1)
+    expect(await vectorFiles()).toHaveLength(1)
+    const fresh = await openTable(ws.path)
+    expect(idsOf(await fresh.read())).toEqual([0, 2, 3, 4])
   })
 })

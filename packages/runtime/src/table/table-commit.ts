@@ -80,6 +80,8 @@ export async function commitWithRetries(core: TableCore, request: CommitRequest)
 /** Removes the lost attempt's files that the next attempt's plan did not take over. */
 async function discardUnclaimed(lost: WrittenFiles | undefined, next: WrittenFiles): Promise<void> {
   if (!lost) return
+  // Its writes first: one still running holds its temp name, which the next attempt's claim (the final name) misses.
+  await Promise.allSettled(lost.writing)
   const claimed = new Set(next.paths)
   for (let i = lost.paths.length - 1; i >= 0; i--)
     if (claimed.has(lost.paths[i] as string)) lost.paths.splice(i, 1)
