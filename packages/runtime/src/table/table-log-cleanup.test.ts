@@ -103,6 +103,7 @@ describe('opening from a Delta checkpoint', () => {
     await table.deleteKeys([2])
     await table.upsert(users([3], 'again'))
     await table.append(users([40]))
+    await table.settled()
     const latest = await rowsOf(table)
     await cleanUpLog(4)
     await expect(createTable(ws.path, { entity: userEntity, enums: userEnums })).rejects.toMatchObject({
