@@ -33,6 +33,7 @@ const API: Record<string, readonly string[]> = {
     'type ClassDecorator',
     'type Codec',
     'type ColumnPredicate',
+    'ColumnRangeError',
     'type ColumnRef',
     'type CommitOptions',
     'type CommitResult',

@@ -187,6 +187,7 @@ export {
   adoptTable,
   type ChangeCost,
   type ColumnPredicate,
+  ColumnRangeError,
   type CommitOptions,
   type CommitResult,
   type CommitTablesOptions,

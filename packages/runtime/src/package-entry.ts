@@ -12,6 +12,7 @@ const runtime = createRequire(import.meta.url)('./index.js') as Record<string, u
 export const {
   CONFIG_KEYS,
   CREATE_INPUT,
+  ColumnRangeError,
   Config,
   ConfigError,
   ConflictError,

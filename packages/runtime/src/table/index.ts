@@ -17,6 +17,7 @@
  * ```
  */
 export { ColumnMapping } from './column-mapping.js'
+export { ColumnRangeError } from './column-range-error.js'
 export { ContentChecksum } from './content-checksum.js'
 export { type FaultRule, FaultyFileSystem, type FsOperation, fsError } from './faulty-file-system.js'
 export type { ColumnStats, FileStats, StatValue } from './file-stats.js'
