@@ -1,18 +1,11 @@
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import avsc from 'avsc'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-avro-foreign-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const tmp = useSharedTempDir('pf-avro-foreign-')
 
 /**
  * A zstd frame holding `data` as raw (stored) blocks: valid Zstandard, as Java's ZstandardCodec would write it
@@ -39,7 +32,7 @@ function writeAvro(
   values: unknown[],
   { codec, wrapUnions }: { codec?: 'zstandard'; wrapUnions?: boolean } = {},
 ): Promise<string> {
-  const path = join(dir, name)
+  const path = join(tmp.dir, name)
   const options = codec
     ? {
         codec,
@@ -174,10 +167,10 @@ describe('Avro files written by other tools', () => {
       { raw: null, hash: Uint8Array.from([5, 6]), n: 2 },
     ]
     const frame = await read(path)
-    const inferred = join(dir, 'blobs-inferred.avro')
+    const inferred = join(tmp.dir, 'blobs-inferred.avro')
     await frame.write(inferred)
     expect(await (await read(inferred)).toRecords()).toEqual(expected)
-    const withSchema = join(dir, 'blobs-schema.avro')
+    const withSchema = join(tmp.dir, 'blobs-schema.avro')
     await frame.toAvro(withSchema, { schema: schema as never })
     expect(await (await read(withSchema)).toRecords()).toEqual(expected)
   })

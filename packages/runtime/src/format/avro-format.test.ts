@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import avsc from 'avsc'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FormatError } from '../errors/pf-error.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { arrowColumnTypes } from './arrow-values.js'
 import { AVRO_CODECS, decompressBlock } from './avro-codecs.js'
 import { readContainerHeader } from './avro-container.js'
@@ -14,14 +14,8 @@ import { decodeAvroFrame } from './avro-frame-reader.js'
 import { inferAvroSchema } from './avro-schema-inference.js'
 import type { AvroRecordSchema } from './avro-schema-types.js'
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-avro-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-const file = (name: string) => join(dir, name)
+const tmp = useSharedTempDir('pf-avro-')
+const file = (name: string) => join(tmp.dir, name)
 
 function eventsFrame(): pl.DataFrame {
   return pl.DataFrame([

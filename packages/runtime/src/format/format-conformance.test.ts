@@ -1,19 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FormatError, NotFoundError } from '../errors/pf-error.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { formatForPath, getFormat, listFormats, supportedExtensions } from './format-registry.js'
 import type { StorageFormat } from './storage-format.js'
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-format-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const tmp = useSharedTempDir('pf-format-')
 
 /** The columns every format keeps exactly, plus the ones its capabilities promise. */
 function mixedFrame(format: StorageFormat): pl.DataFrame {
@@ -38,7 +32,7 @@ function mixedFrame(format: StorageFormat): pl.DataFrame {
 }
 
 describe.each(listFormats().map((f) => [f.name, f] as const))('%s format', (name, format) => {
-  const file = (base: string) => join(dir, `${name}-${base}${format.extensions[0]}`)
+  const file = (base: string) => join(tmp.dir, `${name}-${base}${format.extensions[0]}`)
 
   it('round-trips a mixed-type frame', async () => {
     const df = mixedFrame(format)
@@ -87,7 +81,7 @@ describe.each(listFormats().map((f) => [f.name, f] as const))('%s format', (name
   })
 
   it('reads a file with an upper-case extension', async () => {
-    const path = join(dir, `${name}-upper${format.extensions[0]?.toUpperCase()}`)
+    const path = join(tmp.dir, `${name}-upper${format.extensions[0]?.toUpperCase()}`)
     const df = mixedFrame(format)
     await format.write(df, path)
     const back = await formatForPath(path).read(path)
@@ -95,7 +89,7 @@ describe.each(listFormats().map((f) => [f.name, f] as const))('%s format', (name
   })
 
   it('names the file when it is missing', async () => {
-    const path = join(dir, `missing${format.extensions[0]}`)
+    const path = join(tmp.dir, `missing${format.extensions[0]}`)
     await expect(format.read(path)).rejects.toThrow(NotFoundError)
     await expect(format.read(path)).rejects.toThrow(path)
   })
@@ -129,7 +123,7 @@ describe('format detection', () => {
 
 describe('delimited and JSON text', () => {
   it('reads TSV as tab-separated', async () => {
-    const path = join(dir, 'plain.tsv')
+    const path = join(tmp.dir, 'plain.tsv')
     await writeFile(path, 'a\tb\n1\t3')
     const df = await formatForPath(path).read(path)
     expect(df.columns).toEqual(['a', 'b'])
@@ -138,11 +132,11 @@ describe('delimited and JSON text', () => {
 
   it('refuses list columns in CSV, naming the column', async () => {
     const df = pl.DataFrame([pl.Series('tags', [['a']], pl.List(pl.Utf8))])
-    await expect(getFormat('csv').write(df, join(dir, 'lists.csv'))).rejects.toThrow(/"tags"/)
+    await expect(getFormat('csv').write(df, join(tmp.dir, 'lists.csv'))).rejects.toThrow(/"tags"/)
   })
 
   it('reads a .json file holding one array of objects', async () => {
-    const path = join(dir, 'array.json')
+    const path = join(tmp.dir, 'array.json')
     await writeFile(path, '[{"a":1,"b":"x"},{"a":2,"b":null}]')
     const df = await formatForPath(path).read(path)
     expect(df.columns).toEqual(['a', 'b'])
@@ -150,13 +144,13 @@ describe('delimited and JSON text', () => {
   })
 
   it('reads an empty NDJSON file as an empty frame', async () => {
-    const path = join(dir, 'empty.jsonl')
+    const path = join(tmp.dir, 'empty.jsonl')
     await writeFile(path, '')
     expect((await formatForPath(path).read(path)).height).toBe(0)
   })
 
   it('raises a FormatError naming a malformed file', async () => {
-    const path = join(dir, 'broken.arrow')
+    const path = join(tmp.dir, 'broken.arrow')
     await writeFile(path, 'not arrow at all')
     await expect(getFormat('ipc').read(path)).rejects.toThrow(FormatError)
     await expect(getFormat('ipc').read(path)).rejects.toThrow(path)

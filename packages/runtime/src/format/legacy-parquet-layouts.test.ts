@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { parquetFooterPatch } from './parquet-footer-patch.js'
 import { type HandmadeFile, handmadeParquet, int32Values } from './testing/handmade-parquet.js'
 
@@ -13,16 +13,10 @@ const FIXED_LEN_BYTE_ARRAY = 7
 const LIST = 3
 const FLOAT16 = 15
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-legacy-parquet-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const tmp = useSharedTempDir('pf-legacy-parquet-')
 
 async function fileOf(name: string, file: HandmadeFile): Promise<string> {
-  const path = join(dir, name)
+  const path = join(tmp.dir, name)
   await writeFile(path, handmadeParquet(file))
   return path
 }
@@ -194,7 +188,7 @@ describe('Parquet layouts polars 0.24 misreads silently are read by arrow-rs, ch
   })
 
   it('standard files written by polars need no patch (the common path stays polars)', async () => {
-    const path = join(dir, 'standard.parquet')
+    const path = join(tmp.dir, 'standard.parquet')
     pl.DataFrame({ id: [1, 2], tags: [['x'], []], s: [{ a: 1 }, { a: 2 }] }).writeParquet(path)
     expect(parquetFooterPatch(path)).toBeUndefined()
   })

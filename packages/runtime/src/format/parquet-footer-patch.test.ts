@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FormatError } from '../errors/pf-error.js'
 import { Frame } from '../frame/frame.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { int96Column, patchFileMetaData } from './parquet-footer-patch.js'
 import { encodeThriftStruct, parseThriftStruct } from './thrift-compact-tree.js'
 
@@ -26,17 +25,11 @@ function fileMetaData(elements: number[][], extra: number[] = []): Uint8Array {
   ])
 }
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-footer-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const tmp = useSharedTempDir('pf-footer-')
 
 describe('Thrift compact tree', () => {
   it('encodes a polars-written footer back byte for byte', () => {
-    const path = join(dir, 'a.parquet')
+    const path = join(tmp.dir, 'a.parquet')
     pl.DataFrame({ id: [1, 2], name: ['a', null], tags: [['x'], []] }).writeParquet(path)
     const file = readFileSync(path)
     const length = file.readUInt32LE(file.length - 8)
