@@ -8,6 +8,7 @@ export const CONFIG_ENV_VARS: readonly (readonly [string, keyof ConfigValues])[]
   ['PARQUETFRAME_PARTITIONED_THRESHOLD_MB', 'partitionedThresholdMB'],
   ['PARQUETFRAME_POLARS_THRESHOLD_MB', 'partitionedThresholdMB'],
   ['PARQUETFRAME_ENTITY_FORMAT', 'entityFormat'],
+  ['PARQUETFRAME_UPDATE_MODE', 'updateMode'],
   ['PARQUETFRAME_ENTITY_BASE_PATH', 'entityBasePath'],
   ['PARQUETFRAME_VERBOSE', 'verbose'],
   ['PARQUETFRAME_QUIET', 'quiet'],

@@ -44,7 +44,7 @@ export function getConfig(): Config {
 /** Changes settings (in the current `withConfig` scope if there is one, else globally). Validates every key. */
 export function setConfig(partial: ConfigInput): void {
   const layer = scopes.getStore() ?? globalLayer
-  const parsed = parseConfigInput(partial)
+  const parsed = parseConfigInput(partial, 'setConfig')
   checkConfigConsistency({ ...resolve(layer), ...parsed })
   layer.values = { ...layer.values, ...parsed }
 }
@@ -63,7 +63,7 @@ export function resetConfig(): void {
  */
 export function withConfig<T>(partial: ConfigInput, fn: () => T): T {
   const parent = scopes.getStore()
-  const parsed = parseConfigInput(partial)
+  const parsed = parseConfigInput(partial, 'withConfig')
   const layer: ConfigLayer = { values: { ...parent?.values, ...parsed } }
   checkConfigConsistency(resolve(layer))
   return scopes.run(layer, fn)

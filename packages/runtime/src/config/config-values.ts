@@ -1,5 +1,6 @@
 import { type EngineChoice, normalizeEngineChoice, VALID_ENGINE_CHOICES } from '../engine/engine-name.js'
 import { ConfigError } from '../errors/pf-error.js'
+import type { UpdateMode } from '../table/log-entry.js'
 
 /** Storage formats an entity table can use. */
 export type EntityFormat = 'parquet' | 'avro'
@@ -14,6 +15,12 @@ export interface ConfigValues {
   readonly partitionedThresholdMB: number
   /** Storage format of entity tables when the entity does not name one. Default `'parquet'`. */
   readonly entityFormat: EntityFormat
+  /**
+   * How entity tables the store creates apply updates and deletes: `'merge-on-read'` (deletion vectors) or
+   * `'copy-on-write'` (files rewritten; for Delta readers without deletion vectors). Chosen at creation only: an
+   * existing table keeps its mode. Default `'merge-on-read'`.
+   */
+  readonly updateMode: UpdateMode
   /** Base directory of entity tables when the entity does not name one. Default null (current directory). */
   readonly entityBasePath: string | null
   /** Log engine choices (and other decisions) to stderr. Default false. */
@@ -37,6 +44,7 @@ export const DEFAULT_CONFIG: ConfigValues = Object.freeze({
   eagerThresholdMB: 100,
   partitionedThresholdMB: 10_000,
   entityFormat: 'parquet',
+  updateMode: 'merge-on-read',
   entityBasePath: null,
   verbose: false,
   quiet: false,
@@ -56,6 +64,10 @@ const parsers: { [K in keyof ConfigValues]: { parse: Parser<K>; expected: string
   entityFormat: {
     parse: (v) => (v === 'parquet' || v === 'avro' ? v : undefined),
     expected: "'parquet' or 'avro'",
+  },
+  updateMode: {
+    parse: (v) => (v === 'merge-on-read' || v === 'copy-on-write' ? v : undefined),
+    expected: "'merge-on-read' or 'copy-on-write'",
   },
   entityBasePath: {
     parse: (v) => (v === null || (typeof v === 'string' && v.length > 0) ? v : undefined),
@@ -84,20 +96,28 @@ export function isConfigKey(key: string): key is keyof ConfigValues {
   return Object.hasOwn(DEFAULT_CONFIG, key)
 }
 
-/** Validates one value and returns its normalised form; throws ConfigError naming the key. */
-export function parseConfigValue<K extends keyof ConfigValues>(key: K, value: unknown): ConfigValues[K] {
+/**
+ * Validates one value and returns its normalised form; throws ConfigError naming the key, the value and, when
+ * given, where the value came from (`origin`, e.g. "setConfig" or "openStore options").
+ */
+export function parseConfigValue<K extends keyof ConfigValues>(
+  key: K,
+  value: unknown,
+  origin?: string,
+): ConfigValues[K] {
   const { parse, expected } = parsers[key] as { parse: Parser<K>; expected: string }
   const parsed = parse(value)
   if (parsed === undefined) {
+    const from = origin === undefined ? '' : `${origin}: `
     throw new ConfigError(
-      `Invalid value for configuration key "${key}": ${describe(value)} (expected ${expected})`,
+      `${from}Invalid value for configuration key "${key}": ${describe(value)} (expected ${expected})`,
     )
   }
   return parsed
 }
 
-/** Validates a partial configuration: unknown keys and invalid values throw ConfigError naming the key. */
-export function parseConfigInput(input: unknown): Partial<ConfigValues> {
+/** Validates a partial configuration: unknown keys and invalid values throw ConfigError naming the key (and origin). */
+export function parseConfigInput(input: unknown, origin?: string): Partial<ConfigValues> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError(`Configuration must be an object, got ${describe(input)}`)
   }
@@ -107,7 +127,7 @@ export function parseConfigInput(input: unknown): Partial<ConfigValues> {
       throw new ConfigError(`Unknown configuration key "${key}". Valid keys: ${CONFIG_KEYS.join(', ')}`)
     }
     if (value === undefined) continue
-    out[key] = parseConfigValue(key, value)
+    out[key] = parseConfigValue(key, value, origin)
   }
   return out as Partial<ConfigValues>
 }

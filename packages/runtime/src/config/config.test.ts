@@ -26,6 +26,7 @@ describe('defaults and setConfig', () => {
       eagerThresholdMB: 100,
       partitionedThresholdMB: 10_000,
       entityFormat: 'parquet',
+      updateMode: 'merge-on-read',
       entityBasePath: null,
       verbose: false,
       quiet: false,
@@ -54,6 +55,11 @@ describe('defaults and setConfig', () => {
     ['eagerThresholdMB', -1, /"eagerThresholdMB": -1/],
     ['eagerThresholdMB', '50', /"eagerThresholdMB": "50"/],
     ['entityFormat', 'csv', /"entityFormat"/],
+    [
+      'updateMode',
+      'cow',
+      /^setConfig: Invalid value for configuration key "updateMode": "cow" \(expected 'merge-on-read' or 'copy-on-write'\)/,
+    ],
     ['entityBasePath', 3, /"entityBasePath"/],
     ['verbose', 'yes', /"verbose"/],
     ['maxWorkers', 0, /"maxWorkers"/],
@@ -165,6 +171,7 @@ describe('environment', () => {
       PARQUETFRAME_EAGER_THRESHOLD_MB: '50',
       PARQUETFRAME_PARTITIONED_THRESHOLD_MB: '5000',
       PARQUETFRAME_ENTITY_FORMAT: 'avro',
+      PARQUETFRAME_UPDATE_MODE: 'copy-on-write',
       PARQUETFRAME_ENTITY_BASE_PATH: '/scratch',
       PARQUETFRAME_VERBOSE: 'True',
       PARQUETFRAME_QUIET: 'yes',
@@ -176,6 +183,7 @@ describe('environment', () => {
       eagerThresholdMB: 50,
       partitionedThresholdMB: 5000,
       entityFormat: 'avro',
+      updateMode: 'copy-on-write',
       entityBasePath: '/scratch',
       verbose: true,
       quiet: true,
@@ -209,9 +217,11 @@ describe('environment', () => {
       PARQUETFRAME_ENGINE: 'spark',
       PARQUETFRAME_EAGER_THRESHOLD_MB: 'invalid',
       PARQUETFRAME_QUIET: 'maybe',
+      PARQUETFRAME_UPDATE_MODE: 'cow',
     })
     expect(values).toEqual({})
-    expect(warnings).toHaveLength(3)
+    expect(warnings).toHaveLength(4)
+    expect(warnings).toContain('Ignoring PARQUETFRAME_UPDATE_MODE="cow": not a valid value for "updateMode"')
     expect(warnings[0]).toMatch(/PARQUETFRAME_ENGINE="spark"/)
   })
 

@@ -1,5 +1,6 @@
 import type { EngineChoice } from '../engine/engine-name.js'
 import { ConfigError } from '../errors/pf-error.js'
+import type { UpdateMode } from '../table/log-entry.js'
 import {
   CONFIG_KEYS,
   type ConfigValues,
@@ -15,6 +16,7 @@ export class Config implements ConfigValues {
   readonly eagerThresholdMB: number
   readonly partitionedThresholdMB: number
   readonly entityFormat: EntityFormat
+  readonly updateMode: UpdateMode
   readonly entityBasePath: string | null
   readonly verbose: boolean
   readonly quiet: boolean
@@ -26,6 +28,7 @@ export class Config implements ConfigValues {
     this.eagerThresholdMB = values.eagerThresholdMB
     this.partitionedThresholdMB = values.partitionedThresholdMB
     this.entityFormat = values.entityFormat
+    this.updateMode = values.updateMode
     this.entityBasePath = values.entityBasePath
     this.verbose = values.verbose
     this.quiet = values.quiet
@@ -51,7 +54,7 @@ export class Config implements ConfigValues {
         throw new ConfigError(`Configuration JSON cannot be parsed: ${(cause as Error).message}`)
       }
     }
-    const values: ConfigValues = { ...DEFAULT_CONFIG, ...parseConfigInput(input) }
+    const values: ConfigValues = { ...DEFAULT_CONFIG, ...parseConfigInput(input, 'Config.fromJSON') }
     checkConfigConsistency(values)
     return new Config(values)
   }

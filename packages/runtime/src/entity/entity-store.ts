@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { parseConfigValue } from '../config/config-values.js'
 import { declaredEntityBasePath, getConfig } from '../config/index.js'
 import { ConfigError } from '../errors/pf-error.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
@@ -6,6 +7,7 @@ import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import { DecodedFileCache, defaultDecodedFileCache } from '../secondary-index/decoded-file-cache.js'
 import type { FileSystem } from '../table/file-system.js'
 import { KeyIndexCache } from '../table/key-index-cache.js'
+import type { UpdateMode } from '../table/log-entry.js'
 import { createTable, openTable, type Table } from '../table/table.js'
 import { adoptTable } from '../table/table-adoption.js'
 import { TableExistsError, TableNotFoundError, TableProtocolError } from '../table/table-errors.js'
@@ -21,6 +23,11 @@ import { Repository } from './repository.js'
 export interface StoreOptions {
   /** Format of tables whose entity names none. Default: config `entityFormat` (env PARQUETFRAME_ENTITY_FORMAT). */
   readonly format?: StorageFormatName
+  /**
+   * How tables this store creates apply updates and deletes; a table that exists keeps the mode it was created with.
+   * Default: config `updateMode` (env PARQUETFRAME_UPDATE_MODE), `'merge-on-read'`.
+   */
+  readonly updateMode?: UpdateMode
   /** File-system seam handed to the tables (tests inject faults with it). Default: the real file system. */
   readonly fs?: FileSystem
   /**
@@ -49,6 +56,8 @@ export class EntityStore {
   readonly basePath: string
   /** Format of tables whose entity names none. */
   readonly format: StorageFormatName
+  /** How tables this store creates apply updates and deletes (deletion vectors or rewritten files). */
+  readonly updateMode: UpdateMode
   /** Operation counters, starting at 0. */
   readonly stats: StoreStats = { scans: 0, keyLookups: 0, commits: 0 }
   /** The decoded data files this store's finds hold (`bytes`, `size`: what they hold now). */
@@ -62,6 +71,10 @@ export class EntityStore {
   constructor(basePath: string, options: StoreOptions = {}) {
     this.basePath = resolve(basePath)
     this.format = options.format ?? getConfig().entityFormat
+    this.updateMode =
+      options.updateMode === undefined
+        ? getConfig().updateMode
+        : parseConfigValue('updateMode', options.updateMode, 'openStore options')
     this.fs = options.fs
     const bytes = options.decodedFileCacheBytes
     if (bytes === undefined) {
@@ -178,7 +191,8 @@ export class EntityStore {
       try {
         // Relation targets given as classes (decorators) are stored by name: the IR holds '' until resolved.
         const entity = this.storedEntity(entry, format)
-        table = await createTable(path, { ...options, entity, enums: [...entry.enums.values()], format })
+        const enums = [...entry.enums.values()]
+        table = await createTable(path, { ...options, entity, enums, format, updateMode: this.updateMode })
       } catch (createError) {
         if (!(createError instanceof TableExistsError)) throw createError
         table = await openTable(path, options)
@@ -243,15 +257,16 @@ const defaultStores = new Map<string, EntityStore>()
 /**
  * The store active-record statics use: base path from config `entityBasePath` (setConfig/withConfig, else env
  * PARQUETFRAME_ENTITY_BASE_PATH), else the storage folder generated modules declare (the schema's config), else the
- * working directory; format from config `entityFormat`. Follows config changes (`setConfig`, `withConfig`).
+ * working directory; format and update mode from config `entityFormat` and `updateMode`. Follows config changes
+ * (`setConfig`, `withConfig`).
  */
 export function defaultStore(): EntityStore {
   const config = getConfig()
   const base = resolve(config.entityBasePath ?? declaredEntityBasePath() ?? process.cwd())
-  const key = `${config.entityFormat}\u0000${base}`
+  const key = `${config.entityFormat}\u0000${config.updateMode}\u0000${base}`
   let store = defaultStores.get(key)
   if (!store) {
-    store = new EntityStore(base, { format: config.entityFormat })
+    store = new EntityStore(base, { format: config.entityFormat, updateMode: config.updateMode })
     defaultStores.set(key, store)
   }
   return store
