@@ -17,6 +17,8 @@ export interface SmallWriteLayout {
 
 /** Layouts already decided, by the stored fields' columns and types (tables of one entity share one). */
 const cache = new Map<string, SmallWriteLayout | undefined>()
+/** The same, by entity object: a table's metadata keeps one, so an insert costs a lookup, not a JSON key. */
+const byEntity = new WeakMap<EntityIR, SmallWriteLayout | null>()
 
 /** A Parquet file's footer (FileMetaData), its binary fields plain Uint8Arrays (never Buffers) to compare. */
 function footerOf(bytes: Uint8Array): ThriftStruct {
@@ -45,10 +47,12 @@ function arrowSchemaOf(meta: ThriftStruct): string | undefined {
  * table's files never differ in physical types (readers like Spark refuse such a table).
  */
 export function smallWriteLayout(entity: EntityIR): SmallWriteLayout | undefined {
+  const known = byEntity.get(entity)
+  if (known !== undefined) return known ?? undefined
   const key = JSON.stringify(entity.fields.map((f) => [f.column, f.type]))
-  if (cache.has(key)) return cache.get(key)
-  const layout = decide(entity)
+  const layout = cache.has(key) ? cache.get(key) : decide(entity)
   cache.set(key, layout)
+  byEntity.set(entity, layout ?? null)
   return layout
 }
 
