@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import {
   CheckpointFormatError,
   type DeltaCheckpointAction,
@@ -208,15 +208,13 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
 })
 
 describe('checkpoints and DuckDB', () => {
-  let dir: string
+  const tmp = useSharedTempDir('pf-checkpoint-')
   let duck: DuckDBConnection
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pf-checkpoint-'))
     duck = await (await DuckDBInstance.create(':memory:')).connect()
   })
   afterAll(async () => {
     duck.closeSync()
-    await rm(dir, { recursive: true, force: true })
   })
 
   async function query(sql: string): Promise<Record<string, unknown>[]> {
@@ -224,7 +222,7 @@ describe('checkpoints and DuckDB', () => {
   }
 
   it("reads an encoded checkpoint with the spec's columns, types and values", async () => {
-    const file = join(dir, '00000000000000000010.checkpoint.parquet')
+    const file = join(tmp.dir, '00000000000000000010.checkpoint.parquet')
     await writeFile(file, encodeCheckpoint(everyKind))
     const columns = await query(
       `select column_name, column_type from (describe select * from read_parquet('${file}'))`,
@@ -318,7 +316,7 @@ describe('checkpoints and DuckDB', () => {
   })
 
   it('decodes a checkpoint another writer (DuckDB) wrote, ignoring columns the spec does not list', async () => {
-    const file = join(dir, 'duckdb-written.parquet')
+    const file = join(tmp.dir, 'duckdb-written.parquet')
     await duck.run(
       `copy (select * from (values
          ({'appId': 'a', 'version': 7::bigint}, null, null),
@@ -342,7 +340,7 @@ describe('checkpoints and DuckDB', () => {
   })
 
   it('decodes the V2-spec checkpointMetadata and sidecar rows', async () => {
-    const file = join(dir, 'v2.parquet')
+    const file = join(tmp.dir, 'v2.parquet')
     await duck.run(
       `copy (select * from (values
          ({'version': 2::bigint, 'tags': map {'numOfAddFiles': '4'}}, null),
@@ -357,7 +355,7 @@ describe('checkpoints and DuckDB', () => {
   })
 
   it('refuses a long beyond 2^53 and a column of the wrong type, naming the column', async () => {
-    const big = join(dir, 'big.parquet')
+    const big = join(tmp.dir, 'big.parquet')
     await duck.run(
       `copy (select {'appId': 'a', 'version': 9007199254740993::bigint} as txn) to '${big}' (format parquet)`,
     )
@@ -365,7 +363,7 @@ describe('checkpoints and DuckDB', () => {
     expect(() => decodeCheckpoint(bigBytes, { file: 'big.parquet' })).toThrow(
       'Delta checkpoint big.parquet, txn.version: row 0: 9007199254740993 is beyond 2^53',
     )
-    const late = join(dir, 'late.parquet')
+    const late = join(tmp.dir, 'late.parquet')
     await duck.run(
       `copy (select {'appId': 'a', 'version': case when i = 1500 then 9007199254740993 else i end::bigint} as txn
        from range(2000) t(i)) to '${late}' (format parquet)`,
@@ -374,13 +372,13 @@ describe('checkpoints and DuckDB', () => {
     expect(() => decodeCheckpoint(lateBytes)).toThrow(
       'txn.version: row 1500: 9007199254740993 is beyond 2^53',
     )
-    const wrong = join(dir, 'wrong.parquet')
+    const wrong = join(tmp.dir, 'wrong.parquet')
     await duck.run(`copy (select {'appId': 'a', 'version': 'seven'} as txn) to '${wrong}' (format parquet)`)
     const wrongBytes = await readFile(wrong)
     expect(() => decodeCheckpoint(wrongBytes)).toThrow(
       /txn\.version: expected an integer \(long\), the file has Utf8/,
     )
-    const missing = join(dir, 'missing.parquet')
+    const missing = join(tmp.dir, 'missing.parquet')
     await duck.run(
       `copy (select {'appId': null::varchar, 'version': 1::bigint} as txn) to '${missing}' (format parquet)`,
     )

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { resetConfig, setConfig, withConfig } from '../config/config-store.js'
 import { ConfigError, FormatError, NotFoundError } from '../errors/pf-error.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { discoverDataset } from './dataset-discovery.js'
 import { explainEngine } from './engine-explanation.js'
 import { globToRegExp } from './glob-matcher.js'
@@ -12,20 +12,18 @@ import { readParquetFooter } from './parquet-footer-reader.js'
 import { MIB, selectEngine } from './select-engine.js'
 import { estimateParquetBytes } from './size-estimator.js'
 
-let dir: string
+const tmp = useSharedTempDir('pf-engine-')
 let small: string
 let big: string
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-engine-'))
-  small = join(dir, 'small.csv')
+  small = join(tmp.dir, 'small.csv')
   await writeFile(small, 'a,b\n1,2\n3,4\n5,6\n')
-  big = join(dir, 'big.parquet')
+  big = join(tmp.dir, 'big.parquet')
   pl.DataFrame([pl.Series('v', new Int32Array(2_000_000).fill(7)).cast(pl.Int64)]).writeParquet(big, {
     compression: 'zstd',
   })
 })
-afterAll(() => rm(dir, { recursive: true, force: true }))
 afterEach(() => {
   delete process.env.PARQUETFRAME_ENGINE
   resetConfig()
@@ -112,7 +110,7 @@ describe('explainEngine', () => {
     )
   })
   it('sums file sizes over a directory', async () => {
-    const sub = join(dir, 'csvs')
+    const sub = join(tmp.dir, 'csvs')
     await mkdir(sub, { recursive: true })
     await writeFile(join(sub, 'a.csv'), 'x\n1\n')
     await writeFile(join(sub, 'b.csv'), 'x\n22\n')
@@ -122,19 +120,19 @@ describe('explainEngine', () => {
 
 describe('dataset discovery', () => {
   it('checks existence first, then the extension', async () => {
-    await expect(discoverDataset(join(dir, 'missing.txt'))).rejects.toThrow(NotFoundError)
-    const txt = join(dir, 'data.txt')
+    await expect(discoverDataset(join(tmp.dir, 'missing.txt'))).rejects.toThrow(NotFoundError)
+    const txt = join(tmp.dir, 'data.txt')
     await writeFile(txt, 'x')
     await expect(discoverDataset(txt)).rejects.toThrow(/Unsupported file format ".txt".*\.parquet/)
     expect((await discoverDataset(txt, { format: 'parquet' })).format).toBe('parquet')
   })
   it('is case-insensitive about extensions', async () => {
-    const upper = join(dir, 'UP.PARQUET')
+    const upper = join(tmp.dir, 'UP.PARQUET')
     pl.DataFrame({ a: [1] }).writeParquet(upper)
     expect((await discoverDataset(upper)).format).toBe('parquet')
   })
   it('restores hive partitions, skips hidden and underscore files, and infers partition types', async () => {
-    const root = join(dir, 'hive')
+    const root = join(tmp.dir, 'hive')
     for (const [year, tag] of [
       ['2023', 'a%2Fb'],
       ['2024', '__HIVE_DEFAULT_PARTITION__'],

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withConfig } from '../config/config-store.js'
 import { read } from '../frame/read-frame.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { discoverDataset } from './dataset-discovery.js'
 import type { AggregateSpec } from './engine-frame.js'
 import { planPartialAggregation } from './partial-aggregation.js'
@@ -16,7 +16,7 @@ import { MIB } from './select-engine.js'
 import { closeWorkerPools } from './worker-pool.js'
 
 const col = pl.col
-let dir: string
+const tmp = useSharedTempDir('pf-partitioned-')
 let events: string
 const N = 3_000
 const ids = Array.from({ length: N }, (_, i) => i)
@@ -40,14 +40,12 @@ const source = pl.DataFrame([
 ])
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-partitioned-'))
-  events = join(dir, 'events')
+  events = join(tmp.dir, 'events')
   await mkdir(events)
   for (let p = 0; p < 6; p++) source.slice(p * 500, 500).writeParquet(join(events, `part-${p}.parquet`))
 })
 afterAll(async () => {
   await closeWorkerPools()
-  await rm(dir, { recursive: true, force: true })
 })
 
 async function listFiles(root: string): Promise<string[]> {
@@ -137,7 +135,7 @@ describe('partitioned engine', () => {
   })
 
   it('cuts a large Parquet file at row-group boundaries into partitions of about eagerThresholdMB', async () => {
-    const big = join(dir, 'big.parquet')
+    const big = join(tmp.dir, 'big.parquet')
     const rows = 300_000
     await pl
       .DataFrame([
@@ -173,7 +171,7 @@ describe('partitioned engine', () => {
   })
 
   it('surfaces a damaged partition as an error naming the problem', async () => {
-    const broken = join(dir, 'broken')
+    const broken = join(tmp.dir, 'broken')
     await mkdir(broken)
     source.head(10).writeParquet(join(broken, 'a.parquet'))
     source.head(10).writeParquet(join(broken, 'b.parquet'))
@@ -187,7 +185,7 @@ describe('partitioned engine', () => {
 
 describe('hive-style partitioned writes', () => {
   it('writes col=value/ directories without the partition columns, readable as is by DuckDB', async () => {
-    const out = join(dir, 'by-country')
+    const out = join(tmp.dir, 'by-country')
     const frame = await read(events, { engine: 'partitioned' })
     await frame.write(out, { partitionBy: ['country', 'year'] })
     const files = await listFiles(out)
@@ -230,7 +228,7 @@ describe('hive-style partitioned writes', () => {
   })
 
   it('writes the same layout from an eager frame, refuses a non-empty directory unless told', async () => {
-    const out = join(dir, 'eager-out')
+    const out = join(tmp.dir, 'eager-out')
     const frame = await read(events, { engine: 'eager' })
     await frame.write(out, { partitionBy: 'year' })
     expect((await listFiles(out)).map((f) => f.split('/')[0])).toEqual([
@@ -244,18 +242,18 @@ describe('hive-style partitioned writes', () => {
     await frame.write(out, { partitionBy: 'year', mode: 'overwrite' })
     expect(await listFiles(out)).toHaveLength(3)
     expect(await (await read(out)).height()).toBe(N)
-    await expect(frame.write(join(dir, 'x'), { partitionBy: 'nope' })).rejects.toThrow(
+    await expect(frame.write(join(tmp.dir, 'x'), { partitionBy: 'nope' })).rejects.toThrow(
       /partitionBy column "nope"/,
     )
   })
 
   it('writes a flat directory of part files with partitionBy: [] and null partitions as __HIVE_DEFAULT_PARTITION__', async () => {
-    const flat = join(dir, 'flat')
+    const flat = join(tmp.dir, 'flat')
     await (await read(events, { engine: 'partitioned' }))
       .filter(col('id').lt(1200))
       .write(flat, { partitionBy: [] })
     expect(await listFiles(flat)).toHaveLength(3)
-    const nulls = join(dir, 'nulls')
+    const nulls = join(tmp.dir, 'nulls')
     await (await read(events, { engine: 'eager' }))
       .filter(col('id').lt(23))
       .write(nulls, { partitionBy: 'amount' })

@@ -1,14 +1,14 @@
 // One conformance suite for the frame layer: every operation, on every engine × format, gives the
 // same result (columns, dtypes, rows) as the eager engine on the same files, and the eager engine
 // gives what polars computes directly on the source data.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeWorkerPools } from '../engine/worker-pool.js'
 import { getFormat } from '../format/format-registry.js'
 import type { FormatName } from '../format/storage-format.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import type { Frame } from './frame.js'
 import { read } from './read-frame.js'
 
@@ -243,21 +243,20 @@ function rows(df: pl.DataFrame, unordered: boolean): unknown[] {
   return sorted.toRecords()
 }
 
-let dir: string
+const tmp = useSharedTempDir('pf-conformance-')
 const paths = new Map<FormatName, { data: string; labels: string }>()
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-conformance-'))
   for (const format of FORMATS) {
     const storage = getFormat(format)
     const ext = storage.extensions[0] as string
-    const data = join(dir, format, 'data')
+    const data = join(tmp.dir, format, 'data')
     await mkdir(data, { recursive: true })
     const size = ROWS / PARTS
     for (let p = 0; p < PARTS; p++) {
       await storage.write(source.slice(p * size, size), join(data, `part-${p}${ext}`))
     }
-    const labelsPath = join(dir, format, `labels${ext}`)
+    const labelsPath = join(tmp.dir, format, `labels${ext}`)
     await storage.write(labels, labelsPath)
     paths.set(format, { data, labels: labelsPath })
   }
@@ -265,7 +264,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeWorkerPools()
-  await rm(dir, { recursive: true, force: true })
 })
 
 describe.each(FORMATS)('%s', (format) => {

@@ -1,32 +1,28 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { resetConfig, setConfig, withConfig } from '../config/config-store.js'
 import type { PartitionedDataset } from '../engine/partitioned-engine.js'
 import { closeWorkerPools } from '../engine/worker-pool.js'
 import { ConfigError, FormatError, NotFoundError } from '../errors/pf-error.js'
 import { getFormat } from '../format/format-registry.js'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { Frame } from './frame.js'
 import { FrameError } from './frame-error.js'
 import { read, readAvro, readCsv, readIpc, readNdjson, readParquet, readTsv } from './read-frame.js'
 import { dataFrameToRecords } from './records-converter.js'
 
 const col = pl.col
-let dir: string
+const tmp = useSharedTempDir('pf-frame-')
 const people = pl.DataFrame([
   pl.Series('id', [1, 2, 3, 4], pl.Int64),
   pl.Series('name', ['Ann', 'Bob', 'Cy', 'Di'], pl.Utf8),
   pl.Series('age', [31, null, 17, 45], pl.Int64),
 ])
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-frame-'))
-})
 afterAll(async () => {
   await closeWorkerPools()
-  await rm(dir, { recursive: true, force: true })
 })
 afterEach(() => {
   delete process.env.PARQUETFRAME_ENGINE
@@ -36,12 +32,12 @@ afterEach(() => {
 
 describe('read()', () => {
   it('fails with NotFoundError for a missing path, before looking at the extension', async () => {
-    await expect(read(join(dir, 'missing.xyz'))).rejects.toThrow(NotFoundError)
-    await expect(read(join(dir, 'missing.parquet'))).rejects.toThrow(/not found: .*missing\.parquet/)
+    await expect(read(join(tmp.dir, 'missing.xyz'))).rejects.toThrow(NotFoundError)
+    await expect(read(join(tmp.dir, 'missing.parquet'))).rejects.toThrow(/not found: .*missing\.parquet/)
   })
 
   it('rejects an unknown extension, listing the supported ones; format: overrides detection', async () => {
-    const txt = join(dir, 'data.txt')
+    const txt = join(tmp.dir, 'data.txt')
     await writeFile(txt, 'a,b\n1,2\n')
     await expect(read(txt)).rejects.toThrow(FormatError)
     await expect(read(txt)).rejects.toThrow(/Unsupported file format "\.txt".*\.parquet.*\.csv.*\.tsv/)
@@ -50,7 +46,7 @@ describe('read()', () => {
   })
 
   it('reads TSV as tab-separated, whatever the case of the extension', async () => {
-    const tsv = join(dir, 'T.TSV')
+    const tsv = join(tmp.dir, 'T.TSV')
     await writeFile(tsv, 'a\tb\n1\t3\n')
     const frame = await read(tsv)
     expect(frame.columns).toEqual(['a', 'b'])
@@ -61,7 +57,7 @@ describe('read()', () => {
   it('has a named reader per format', async () => {
     const readers = { parquet: readParquet, csv: readCsv, ndjson: readNdjson, ipc: readIpc, avro: readAvro }
     for (const [format, reader] of Object.entries(readers)) {
-      const path = join(dir, `people-${format}.bin`)
+      const path = join(tmp.dir, `people-${format}.bin`)
       await getFormat(format as keyof typeof readers).write(people, path)
       const frame = await reader(path)
       expect(await frame.height(), format).toBe(4)
@@ -70,7 +66,7 @@ describe('read()', () => {
   })
 
   it('reads a glob of files and a directory of files in path order', async () => {
-    const sub = join(dir, 'glob')
+    const sub = join(tmp.dir, 'glob')
     await mkdir(sub)
     await getFormat('csv').write(people.head(2), join(sub, 'a.csv'))
     await getFormat('csv').write(people.tail(2), join(sub, 'b.csv'))
@@ -82,7 +78,7 @@ describe('read()', () => {
   })
 
   it('restores hive partition columns on every engine', async () => {
-    const root = join(dir, 'hive-read')
+    const root = join(tmp.dir, 'hive-read')
     for (const [year, region] of [
       [2023, 'eu'],
       [2024, 'eu'],
@@ -113,7 +109,7 @@ describe('read()', () => {
 
 describe('engine selection through read()', () => {
   it('follows explicit argument > config > environment > size, and logs the choice when verbose', async () => {
-    const path = join(dir, 'small.parquet')
+    const path = join(tmp.dir, 'small.parquet')
     people.writeParquet(path)
     expect((await read(path)).engineName).toBe('eager')
     process.env.PARQUETFRAME_ENGINE = 'polars'
@@ -136,7 +132,7 @@ describe('engine selection through read()', () => {
   })
 
   it('exposes the native object of each engine', async () => {
-    const path = join(dir, 'native.parquet')
+    const path = join(tmp.dir, 'native.parquet')
     people.writeParquet(path)
     expect((await read(path, { engine: 'eager' })).native).toBeInstanceOf(Object)
     expect(((await read(path, { engine: 'eager' })).native as pl.DataFrame).height).toBe(4)
@@ -198,14 +194,14 @@ describe('Frame', () => {
 
   it('writes single files atomically in the format of the extension, and toAvro chains', async () => {
     for (const ext of ['parquet', 'csv', 'ndjson', 'arrow', 'avro']) {
-      const path = join(dir, 'out', `people.${ext}`)
+      const path = join(tmp.dir, 'out', `people.${ext}`)
       const result = await frame().write(path, { ...(ext === 'parquet' ? { codec: 'snappy' } : {}) })
       expect(await (await read(path)).height(), ext).toBe(4)
       expect(result).toBeInstanceOf(Frame)
     }
-    expect((await readdir(join(dir, 'out'))).filter((f) => f.startsWith('.'))).toEqual([])
+    expect((await readdir(join(tmp.dir, 'out'))).filter((f) => f.startsWith('.'))).toEqual([])
     const f = frame()
-    const avro = join(dir, 'out', 'chain.avro')
+    const avro = join(tmp.dir, 'out', 'chain.avro')
     expect(await f.toAvro(avro, { codec: 'deflate' })).toBe(f)
     expect(await (await readAvro(avro)).toRecords()).toEqual(await f.toRecords())
   })

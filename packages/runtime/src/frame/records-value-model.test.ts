@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { Frame } from './frame.js'
 import { read } from './read-frame.js'
 
@@ -62,20 +61,16 @@ describe('toRecords() value model', () => {
 })
 
 describe('toRecords() of Parquet written by DuckDB', () => {
-  let dir: string
+  const tmp = useSharedTempDir('pf-values-')
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pf-values-'))
     const duck = await (await DuckDBInstance.create(':memory:')).connect()
     await duck.run(`copy (select 9223372036854775807::bigint as big, 123456789012345678.9012::decimal(22,4) as dec,
-        '\\xDE\\xAD'::blob as bin, [9223372036854775807, 1]::bigint[] as bigs) to '${join(dir, 'values.parquet')}'`)
+        '\\xDE\\xAD'::blob as bin, [9223372036854775807, 1]::bigint[] as bigs) to '${join(tmp.dir, 'values.parquet')}'`)
     duck.closeSync()
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('reads BIGINT, DECIMAL, BLOB and BIGINT[] exactly', async () => {
-    const rows = await (await read(join(dir, 'values.parquet'))).toRecords()
+    const rows = await (await read(join(tmp.dir, 'values.parquet'))).toRecords()
     expect(rows).toEqual([
       {
         big: MAX_I64,
