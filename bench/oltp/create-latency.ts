@@ -5,25 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Entity, openStore, registerEntity } from '../../packages/runtime/src/entity/index.ts'
-import type { FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
+import { person, personIR } from './person-entity.ts'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const CREATES = Number(process.argv[3] ?? 500)
-
-const scalar = (name: 'Int' | 'Float' | 'String'): FieldType => ({ kind: 'scalar', name })
-function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR> = {}): FieldIR {
-  return {
-    name,
-    id,
-    column: name,
-    type,
-    optional: false,
-    isId: name === 'id',
-    unique: false,
-    index: false,
-    ...extra,
-  }
-}
 
 class Person extends Entity {
   id!: number
@@ -32,41 +17,17 @@ class Person extends Entity {
   age!: number
   score!: number
 }
-registerEntity(Person, {
-  name: 'Person',
-  storage: 'person',
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  fields: [
-    field('id', 1, scalar('Int')),
-    field('name', 2, scalar('String'), { index: true }),
-    field('email', 3, scalar('String')),
-    field('age', 4, scalar('Int')),
-    field('score', 5, scalar('Float')),
-  ],
-  relations: [],
-  indexes: [['name']],
-  uniques: [],
-})
-
-const person = (i: number) => ({
-  id: i,
-  name: `name-${i % 10_000}`,
-  email: `user${i}@example.com`,
-  age: 18 + (i % 60),
-  score: (i * 7919) % 10_007,
-})
+registerEntity(Person, personIR('Person', 'person', false))
 
 const dir = mkdtempSync(join(tmpdir(), 'pf-create-latency-'))
 try {
   const store = openStore(dir)
   const persons = Person.repo(store)
-  await persons.saveAll(Array.from({ length: ROWS }, (_, i) => person(i)))
+  await persons.saveAll(Array.from({ length: ROWS }, (_, i) => person(i, ROWS)))
   const ms: number[] = []
   for (let i = 0; i < CREATES; i++) {
     const t0 = performance.now()
-    await persons.create(person(ROWS + i))
+    await persons.create(person(ROWS + i, ROWS))
     ms.push(performance.now() - t0)
   }
   const t0 = performance.now()

@@ -13,15 +13,13 @@ import {
   openStore,
   registerEntity,
 } from '../../packages/runtime/src/entity/index.ts'
-import type { EntityIR, FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
 import { fmtMs, writeResults } from '../lib/bench-util.mjs'
+import { PER_NAME, type PersonData, person, personIR } from './person-entity.ts'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const SMALL = 10_000
 const OUT = process.env.PF_BENCH_OUT ?? join(import.meta.dirname, 'results.md')
 const dir = mkdtempSync(join(tmpdir(), 'pf-oltp-bench-'))
-/** Rows per name: `findBy({ name })` matches this many. */
-const PER_NAME = 100
 
 type Sqlite = typeof import('node:sqlite')
 let sqlite: Sqlite
@@ -32,42 +30,6 @@ try {
     `node:sqlite is missing on Node ${process.version}: run this benchmark under Node 24 (see the header).`,
   )
   process.exit(1)
-}
-
-function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR> = {}): FieldIR {
-  return {
-    name,
-    id,
-    column: name,
-    type,
-    optional: false,
-    isId: name === 'id',
-    unique: false,
-    index: false,
-    ...extra,
-  }
-}
-const scalar = (name: 'Int' | 'Float' | 'String'): FieldType => ({ kind: 'scalar', name })
-
-/** `Person { id Int @id, name String @index, email String [@unique], age Int, score Float }`. */
-function personIR(name: string, storage: string, uniqueEmail: boolean): EntityIR {
-  return {
-    name,
-    storage,
-    format: 'parquet',
-    primaryKey: ['id'],
-    partitionBy: [],
-    fields: [
-      field('id', 1, scalar('Int')),
-      field('name', 2, scalar('String'), { index: true }),
-      field('email', 3, scalar('String'), { unique: uniqueEmail }),
-      field('age', 4, scalar('Int')),
-      field('score', 5, scalar('Float')),
-    ],
-    relations: [],
-    indexes: [['name']],
-    uniques: uniqueEmail ? [['email']] : [],
-  }
 }
 
 class Person extends Entity {
@@ -86,24 +48,6 @@ class UniquePerson extends Entity {
 }
 registerEntity(Person, personIR('Person', 'person', false))
 registerEntity(UniquePerson, personIR('UniquePerson', 'unique_person', true))
-
-interface PersonData {
-  id: number
-  name: string
-  email: string
-  age: number
-  score: number
-}
-
-function person(i: number, rows: number): PersonData {
-  return {
-    id: i,
-    name: `name-${i % Math.max(1, Math.floor(rows / PER_NAME))}`,
-    email: `user${i}@example.com`,
-    age: 18 + (i % 60),
-    score: (i * 7919) % 10_007,
-  }
-}
 
 function people(rows: number): PersonData[] {
   return Array.from({ length: rows }, (_, i) => person(i, rows))
