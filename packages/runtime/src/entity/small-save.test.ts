@@ -1,11 +1,12 @@
 // Saves of a few entities (save of a changed entity, upsert, saveAll) take the small-write path as creates do: no
 // polars frame of their rows and no polars encoder call; the update is a deletion vector plus one new small file.
 // The files hold what the polars path writes for the same writes, as DuckDB reads them.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { logStats } from '../table/__fixtures__/log-stats.js'
 import { encodeParquet } from '../table/parquet-encoder.js'
 import { RowBatch } from '../table/row-batch.js'
 import { createTable, openTable, type Table } from '../table/table.js'
@@ -55,20 +56,6 @@ const person = (id: number, age = 20 + id): Person => ({
   age,
   score: id / 4,
 })
-
-/** The `stats` JSON of every live file's add action as the log holds it (exact text), sorted. */
-async function logStats(table: Table): Promise<string[]> {
-  const logDir = join(table.path, '_delta_log')
-  const byPath = new Map<string, string>()
-  for (const name of (await readdir(logDir)).filter((n) => n.endsWith('.json')))
-    for (const line of (await readFile(join(logDir, name), 'utf8')).split('\n')) {
-      const add = line.startsWith('{"add"')
-        ? (JSON.parse(line) as { add: { path: string; stats: string } }).add
-        : undefined
-      if (add) byPath.set(add.path, add.stats)
-    }
-  return (await table.snapshot()).files.map((f) => byPath.get(f.add.path) ?? 'missing').sort()
-}
 
 /** Every row of the live files as DuckDB reads them (rows a deletion vector hides included), as text. */
 async function duckRows(table: Table): Promise<{ types: unknown; rows: unknown }> {

@@ -2,7 +2,7 @@
 // files come from both paths has one schema in every file (schema elements and ARROW:schema equal to the polars or
 // arrow-rs writer's), and pf, polars and DuckDB read it as a table written by the polars/arrow path only, with the
 // same add statistics.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -13,6 +13,7 @@ import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 import { tableFromIPC } from '../vendor/apache-arrow.js'
+import { logStats } from './__fixtures__/log-stats.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { RowBatch } from './row-batch.js'
 import { openTable, type Table } from './table.js'
@@ -258,21 +259,6 @@ function schemaOf(meta: ThriftStruct): unknown {
   const kv = (meta.get(5) as ThriftStruct[] | undefined) ?? []
   const arrow = kv.filter((e) => utf8(e.get(1)) === 'ARROW:schema').map((e) => utf8(e.get(2)))
   return { elements: meta.get(2), chunks, arrow }
-}
-
-/** The `stats` JSON of every live file's add action as the log holds it (exact text), sorted. */
-async function logStats(table: Table): Promise<string[]> {
-  const logDir = join(table.path, '_delta_log')
-  const byPath = new Map<string, string>()
-  for (const name of (await readdir(logDir)).filter((n) => n.endsWith('.json')))
-    for (const line of (await readFile(join(logDir, name), 'utf8')).split('\n')) {
-      const add = line.startsWith('{"add"')
-        ? (JSON.parse(line) as { add: { path: string; stats: string } }).add
-        : undefined
-      if (add) byPath.set(add.path, add.stats)
-    }
-  const live = (await table.snapshot()).files.map((f) => byPath.get(f.add.path) ?? 'missing')
-  return live.sort()
 }
 
 async function files(table: Table): Promise<string[]> {

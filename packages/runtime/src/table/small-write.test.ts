@@ -1,7 +1,7 @@
 // Small inserts written straight from JS values (small-rows.ts, small-parquet-writer.ts): the files hold what the
 // polars path writes for the same rows, as pf and DuckDB read them, with the same add statistics; and a one-row
 // create builds no polars frame of its rows.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -10,6 +10,7 @@ import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
+import { logStats } from './__fixtures__/log-stats.js'
 import { RowBatch } from './row-batch.js'
 import { smallColumnRange } from './small-parquet-writer.js'
 import { createTable, openTable, type Table } from './table.js'
@@ -137,21 +138,6 @@ const rows: Row[] = [
     req: '',
   },
 ]
-
-/** The `stats` JSON of every live file's add action as the log holds it (exact text), sorted. */
-async function logStats(table: Table): Promise<string[]> {
-  const logDir = join(table.path, '_delta_log')
-  const byPath = new Map<string, string>()
-  for (const name of (await readdir(logDir)).filter((n) => n.endsWith('.json')))
-    for (const line of (await readFile(join(logDir, name), 'utf8')).split('\n')) {
-      const add = line.startsWith('{"add"')
-        ? (JSON.parse(line) as { add: { path: string; stats: string } }).add
-        : undefined
-      if (add) byPath.set(add.path, add.stats)
-    }
-  const live = (await table.snapshot()).files.map((f) => byPath.get(f.add.path) ?? 'missing')
-  return live.sort()
-}
 
 /** Who wrote a Parquet file (its footer's created_by). */
 /** A Parquet file's footer: its created_by and, per column, which column order it declares (1: TYPE_ORDER). */
