@@ -1,7 +1,6 @@
 import { identityHighWaterMark, isIdentityField } from '../delta/delta-identity.js'
 import type { CommitSource } from '../delta/delta-log-codec.js'
-import { parseDeltaSchema } from '../delta/delta-schema.js'
-import { DeltaSchemaError } from '../delta/delta-schema-error.js'
+import { committedSchema } from './committed-schema.js'
 import type { TableMetadata } from './log-entry.js'
 import { TableCorruptError } from './table-errors.js'
 
@@ -43,13 +42,7 @@ export function withDeltaIdentityMarks(
   const { identityHighWaterMarks: _m, ...rest } = metadata
   const identity = metadata.entity.fields.filter(isIdentityField)
   if (identity.length === 0) return rest
-  let schema: ReturnType<typeof parseDeltaSchema>
-  try {
-    schema = parseDeltaSchema(schemaString, source.file)
-  } catch (error) {
-    if (!(error instanceof DeltaSchemaError)) throw error
-    throw new TableCorruptError(source.table, source.file, source.version, error.message, { cause: error })
-  }
+  const schema = committedSchema(schemaString, source)
   const byName = new Map(schema.fields.map((f) => [f.name, f]))
   const marks: Record<string, string> = {}
   for (const field of identity) {

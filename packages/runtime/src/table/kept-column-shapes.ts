@@ -1,9 +1,8 @@
 import type { CommitSource } from '../delta/delta-log-codec.js'
-import { keptColumnShapes, parseDeltaSchema } from '../delta/delta-schema.js'
-import { DeltaSchemaError } from '../delta/delta-schema-error.js'
+import { type DeltaStructType, keptColumnShapes } from '../delta/delta-schema.js'
+import { committedSchema } from './committed-schema.js'
 import { deltaFieldName } from './identity-columns.js'
 import type { TableMetadata } from './log-entry.js'
-import { TableCorruptError } from './table-errors.js'
 
 /**
  * A table pf adopted keeps its columns as their writer declared them (Spark's `INT` is `integer`, its columns are
@@ -18,21 +17,12 @@ export function withKeptColumnShapes(
   schemaString: string,
   source: CommitSource,
 ): TableMetadata {
-  let schema: ReturnType<typeof parseDeltaSchema>
-  try {
-    schema = parseDeltaSchema(schemaString, source.file)
-  } catch (error) {
-    if (!(error instanceof DeltaSchemaError)) throw error
-    throw new TableCorruptError(source.table, source.file, source.version, error.message, { cause: error })
-  }
+  const schema = committedSchema(schemaString, source)
   return withShapesOf(metadata, schema)
 }
 
 /** The metadata with the kept shapes of `schema`'s columns (the Delta schema names fields as toDeltaMetaData does). */
-export function withShapesOf(
-  metadata: TableMetadata,
-  schema: ReturnType<typeof parseDeltaSchema>,
-): TableMetadata {
+export function withShapesOf(metadata: TableMetadata, schema: DeltaStructType): TableMetadata {
   const { narrowStoredFields: _n, nullableStoredFields: _o, ...rest } = metadata
   const named = {
     ...metadata.entity,

@@ -1,9 +1,8 @@
 import type { CommitSource } from '../delta/delta-log-codec.js'
-import { parseDeltaSchema, textStoredFields } from '../delta/delta-schema.js'
-import { DeltaSchemaError } from '../delta/delta-schema-error.js'
+import { textStoredFields } from '../delta/delta-schema.js'
+import { committedSchema } from './committed-schema.js'
 import { deltaFieldName } from './identity-columns.js'
 import type { TableMetadata } from './log-entry.js'
-import { TableCorruptError } from './table-errors.js'
 
 /**
  * Avro tables written before bytes storage hold Decimal and Bytes as text (decimal strings, base64), and their
@@ -22,13 +21,7 @@ export function withDeltaTextStored(
   const { textStoredFields: _t, ...rest } = metadata
   const candidates = metadata.entity.fields.some((f) => isDecimalOrBytes(f.type))
   if (metadata.format !== 'avro' || !candidates) return rest
-  let schema: ReturnType<typeof parseDeltaSchema>
-  try {
-    schema = parseDeltaSchema(schemaString, source.file)
-  } catch (error) {
-    if (!(error instanceof DeltaSchemaError)) throw error
-    throw new TableCorruptError(source.table, source.file, source.version, error.message, { cause: error })
-  }
+  const schema = committedSchema(schemaString, source)
   // The Delta schema names fields as toDeltaMetaData does.
   const named = {
     ...metadata.entity,
