@@ -5,6 +5,7 @@ import { type DeltaSnapshot, type FileAction, replayLog } from './spec-delta-log
 import {
   type ColumnMappingMode,
   type DeltaField,
+  type DeltaType,
   duckTypeOf,
   fieldId,
   parseSchemaString,
@@ -126,7 +127,7 @@ export class SpecDeltaReader {
         `${root}@${snapshot.version}: the live file ${add.path} does not exist (${snapshot.commitInfo?.operation ?? '?'})`,
       )
     const source = `read_parquet(${quoteText(path)}, file_row_number = true)`
-    const present = await this.topLevelColumns(path)
+    const present = await this.schemaTree(path)
     const partitions = new Set(snapshot.metaData.partitionColumns)
     const selects = fields.map((field) => {
       const duckType = duckTypeOf(field.type)
@@ -143,6 +144,8 @@ export class SpecDeltaReader {
       // "Consistency Between Table Metadata and Data Files": a column missing from a file reads as null.
       return column === undefined ? typed('NULL') : typed(quoteId(column))
     })
+    // Id mode: nested struct fields too are found by field id, whatever the file names them.
+    const typesRead = mode === 'id' ? fields.map((field) => byFieldId(field, present)) : fields
     const sql = `select ${[...selects, 'file_row_number'].join(', ')} from ${source}`
     const reader = await this.duck.runAndReadAll(sql)
     const deleted = add.deletionVector?.storageType
@@ -154,7 +157,7 @@ export class SpecDeltaReader {
       const position = Number(row[fields.length])
       if (deleted?.has(position)) continue
       const record: OracleRow = {}
-      fields.forEach((field, i) => {
+      typesRead.forEach((field, i) => {
         record[field.name] = normalise(row[i] ?? null, field.type, mode)
       })
       out.push(record)
@@ -167,27 +170,79 @@ export class SpecDeltaReader {
     return out
   }
 
-  /** The top-level columns of a Parquet file with their field ids (parquet_schema lists the tree depth-first). */
-  private async topLevelColumns(path: string): Promise<{ name: string; fieldId: number | undefined }[]> {
+  /** The schema of a Parquet file as a tree: the root's children are its columns (parquet_schema lists it depth-first). */
+  private async schemaTree(path: string): Promise<ParquetNode[]> {
     const reader = await this.duck.runAndReadAll(
       `select name, field_id, num_children from parquet_schema(${quoteText(path)})`,
     )
     const rows = reader.getRows()
-    const out: { name: string; fieldId: number | undefined }[] = []
-    let i = 1
-    const skip = (at: number): number => {
-      const children = Number(rows[at]?.[2] ?? 0)
+    const node = (at: number): [ParquetNode, number] => {
+      const row = rows[at]
+      const children: ParquetNode[] = []
       let next = at + 1
-      for (let c = 0; c < children; c++) next = skip(next)
-      return next
+      for (let c = 0; c < Number(row?.[2] ?? 0); c++) {
+        const [child, after] = node(next)
+        children.push(child)
+        next = after
+      }
+      const id = row?.[1]
+      return [
+        {
+          name: String(row?.[0]),
+          fieldId: id === null || id === undefined ? undefined : Number(id),
+          children,
+        },
+        next,
+      ]
     }
-    const rootChildren = Number(rows[0]?.[2] ?? 0)
-    for (let c = 0; c < rootChildren; c++) {
-      const row = rows[i]
-      if (row === undefined) break
-      out.push({ name: String(row[0]), fieldId: row[1] === null ? undefined : Number(row[1]) })
-      i = skip(i)
-    }
-    return out
+    return node(0)[0].children
+  }
+}
+
+/** One element of a Parquet schema: its name, field id and children. */
+interface ParquetNode {
+  readonly name: string
+  readonly fieldId: number | undefined
+  readonly children: readonly ParquetNode[]
+}
+
+/** A name no Parquet column has: a field whose id a file lacks reads as null ("Reader Requirements for Column Mapping"). */
+const ABSENT = '\u0000absent'
+
+/**
+ * `field` with each nested struct field's physical name replaced by the name of the file's element holding its
+ * field id (PROTOCOL.md "Column Mapping", id mode: "readers must resolve columns by field id"), so that reading
+ * the file by name reads the columns the ids say.
+ */
+function byFieldId(field: DeltaField, columns: readonly ParquetNode[]): DeltaField {
+  const id = fieldId(field)
+  const node = columns.find((c) => c.fieldId !== undefined && c.fieldId === id)
+  return {
+    ...field,
+    type: node === undefined ? field.type : typeByFieldId(field.type, node),
+    metadata: { ...field.metadata, 'delta.columnMapping.physicalName': node?.name ?? ABSENT },
+  }
+}
+
+/** The nested type `type` read from the Parquet element `node` (a LIST's element, a MAP's key and value). */
+function typeByFieldId(type: DeltaType, node: ParquetNode): DeltaType {
+  if (typeof type === 'string') return type
+  if (type.type === 'struct') return { ...type, fields: type.fields.map((f) => byFieldId(f, node.children)) }
+  if (type.type === 'array') {
+    // Parquet's LIST: a repeated group holding the element, or (older 2-level layouts) the repeated element itself.
+    const repeated = node.children[0]
+    if (repeated === undefined) return type
+    const element =
+      repeated.children.length === 1 && repeated.name !== 'array' && repeated.name !== `${node.name}_tuple`
+        ? (repeated.children[0] as ParquetNode)
+        : repeated
+    return { ...type, elementType: typeByFieldId(type.elementType, element) }
+  }
+  const keyValue = node.children[0]
+  const [key, value] = keyValue?.children ?? []
+  return {
+    ...type,
+    keyType: key === undefined ? type.keyType : typeByFieldId(type.keyType, key),
+    valueType: value === undefined ? type.valueType : typeByFieldId(type.valueType, value),
   }
 }
