@@ -20,13 +20,15 @@ interface Slot {
   job: Job | undefined
 }
 
-/** Starts one worker thread; from TypeScript sources (tests, tsx) it loads them through tsx. */
-function startWorker(): Worker {
-  const here = import.meta.url
-  if (!here.endsWith('.ts')) return new Worker(new URL('./partition-worker.js', here))
-  const require = createRequire(here)
+/**
+ * Starts a worker thread running module `name` of the folder of `base` (an `import.meta.url`); from TypeScript
+ * sources (tests, tsx) it loads them through tsx.
+ */
+export function startWorker(base: string, name: string): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base))
+  const require = createRequire(base)
   const tsx = new URL('dist/esm/api/index.mjs', pathToFileURL(require.resolve('tsx/package.json'))).href
-  const entry = new URL('./partition-worker.ts', here).href
+  const entry = new URL(`./${name}.ts`, base).href
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
   return new Worker(bootstrap, { eval: true })
 }
@@ -93,7 +95,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(), job: undefined }
+    const slot: Slot = { worker: startWorker(import.meta.url, 'partition-worker'), job: undefined }
     slot.worker.on('message', (response: WorkerResponse) => {
       const job = slot.job
       slot.job = undefined
