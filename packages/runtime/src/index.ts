@@ -13,6 +13,7 @@ export {
   configOrigin,
   DEFAULT_CONFIG,
   declareEntityBasePath,
+  declareProjectConfig,
   type EntityFormat,
   getConfig,
   resetConfig,

@@ -7,4 +7,5 @@ import { createRequire } from 'node:module'
 // Untyped on purpose: a name listed here that the module no longer exports is only undefined, not a build error.
 const loaded = createRequire(import.meta.url)('./internal.js') as Record<string, unknown>
 
-export const { arrowColumnTypes, describeParquetFile, entryOf, readContainerHeader } = loaded
+export const { arrowColumnTypes, describeParquetFile, entryOf, readContainerHeader, withProjectSettings } =
+  loaded

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as projectConfigModule from './config/project-config.js'
 import * as avroSchemaModule from './format/avro-entity-schema.js'
 import * as runtime from './index.js'
 import * as internalModule from './internal.js'
@@ -40,6 +41,7 @@ describe('the package entry point', () => {
     { subpath: './testing', file: 'testing-entry.ts', module: testingModule },
     { subpath: './schema', file: 'schema-entry.ts', module: schemaModule },
     { subpath: './avro-schema', file: 'avro-schema-entry.ts', module: avroSchemaModule },
+    { subpath: './project-config', file: 'project-config-entry.ts', module: projectConfigModule },
   ]
 
   it.each(entries)(

@@ -68,6 +68,7 @@ export const {
   configOrigin,
   createTable,
   declareEntityBasePath,
+  declareProjectConfig,
   defaultRegistry,
   defaultStore,
   delimitedFormat,

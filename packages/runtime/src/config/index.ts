@@ -4,10 +4,12 @@ export { logVerbose, warn } from './config-log.js'
 export {
   type ConfigOrigin,
   configOrigin,
+  describeConfigOrigin,
   getConfig,
   resetConfig,
   setConfig,
   withConfig,
+  withProjectSettings,
 } from './config-store.js'
 export {
   CONFIG_KEYS,
@@ -22,3 +24,17 @@ export {
   declareEntityBasePath,
 } from './declared-base-path.js'
 export { type ProgressReporter, type ProgressSink, startProgress } from './progress-reporter.js'
+export {
+  PROJECT_CONFIG_KEYS,
+  PROJECT_RUNTIME_KEYS,
+  PROJECT_TOOL_KEYS,
+  type ProjectConfig,
+  type ProjectRuntimeKey,
+  parseProjectConfig,
+} from './project-config.js'
+export {
+  clearDeclaredProjectConfigs,
+  declareProjectConfig,
+  type ProjectSettings,
+  readProjectSettings,
+} from './project-config-file.js'
