@@ -159,7 +159,52 @@ describe('keptColumnShapes', () => {
 
   it("is empty for the schema pf writes itself: pf's own tables change in nothing", () => {
     const kept = keptColumnShapes(entity, deltaSchemaFor(entity, []).schema)
-    expect(kept).toEqual({ narrowStored: {}, nullableStored: new Set() })
+    expect(kept).toEqual({ narrowStored: {}, nullableStored: new Set(), nullElementsStored: new Set() })
+    const lists = entityIRFor('Sample', { id: 'Int', counts: 'Int[]', ratios: 'Float[]?', tags: 'String[]' })
+    expect(keptColumnShapes(lists, deltaSchemaFor(lists, []).schema)).toEqual({
+      narrowStored: {},
+      nullableStored: new Set(),
+      nullElementsStored: new Set(),
+    })
+  })
+
+  it("names the list fields over arrays of narrow types or with null elements allowed; the schema built with them is the table's", () => {
+    const lists = entityIRFor('Sample', {
+      id: 'Int',
+      counts: 'Int[]',
+      shorts: 'BigInt[]?',
+      ratios: 'Float[]',
+      longs: 'Int[]',
+      tags: 'String[]?',
+      single: 'Int',
+    })
+    const array = (elementType: unknown, containsNull: boolean) => ({
+      type: 'array',
+      elementType,
+      containsNull,
+    })
+    /** Spark's `CREATE TABLE` of ARRAY<INT>, ARRAY<SMALLINT>, ARRAY<FLOAT>, ARRAY<BIGINT>, ARRAY<STRING> columns. */
+    const sparkArrays = parseDeltaSchema(
+      JSON.stringify({
+        type: 'struct',
+        fields: [
+          { name: 'id', type: 'long', nullable: false, metadata: {} },
+          { name: 'counts', type: array('integer', true), nullable: false, metadata: {} },
+          { name: 'shorts', type: array('short', true), nullable: true, metadata: {} },
+          { name: 'ratios', type: array('float', false), nullable: true, metadata: {} },
+          { name: 'longs', type: array('long', true), nullable: false, metadata: {} },
+          { name: 'tags', type: array('string', true), nullable: true, metadata: {} },
+          // An Int field over an array<integer> column keeps nothing: the type does not fit (foreign-table-check.ts).
+          { name: 'single', type: array('integer', false), nullable: false, metadata: {} },
+        ],
+      }),
+    )
+    const kept = keptColumnShapes(lists, sparkArrays)
+    expect(kept.narrowStored).toEqual({ counts: 'integer', shorts: 'short', ratios: 'float' })
+    expect([...kept.nullableStored]).toEqual(['ratios'])
+    expect([...kept.nullElementsStored]).toEqual(['counts', 'shorts', 'longs', 'tags'])
+    expect(deltaSchemaFor(lists, [], kept).schema.fields.slice(0, 6)).toEqual(sparkArrays.fields.slice(0, 6))
+    expect(deltaSchemaFor(lists, [], kept).schema.fields[6]?.type).toBe('long')
   })
 
   it('a narrow type given for a field whose type cannot keep it is ignored (the field type rules)', () => {

@@ -80,12 +80,15 @@ export interface DeltaSchemaOptions {
   /** Field name → the identity high-water mark of an autoincrement field (see delta-identity.ts); absent: none yet. */
   readonly identityHighWaterMarks?: ReadonlyMap<string, bigint>
   /**
-   * Int/BigInt/Float field names → the narrower Delta type their column keeps (another writer's table pf adopted: Spark's
-   * `INT`, `SMALLINT`, `TINYINT`, `FLOAT`). Default: none (Int is `long`, Float `double`).
+   * Int/BigInt/Float field names → the narrower Delta type their column (a list field: its elements) keeps (another
+   * writer's table pf adopted: Spark's `INT`, `SMALLINT`, `TINYINT`, `FLOAT`, `ARRAY<INT>`). Default: none (Int is
+   * `long`, Float `double`).
    */
   readonly narrowStored?: Readonly<Record<string, NarrowDeltaType>>
   /** Required field names whose column stays `nullable: true` (an adopted table's; pf enforces non-null). Default none. */
   readonly nullableStored?: ReadonlySet<string>
+  /** List field names whose array stays `containsNull: true` (an adopted table's; pf writes no null element). Default none. */
+  readonly nullElementsStored?: ReadonlySet<string>
 }
 
 /**
@@ -105,10 +108,51 @@ export const NARROW_DELTA_RANGES: Readonly<
   float: { min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
 }
 
-/** The pf field types a narrow Delta type may keep: Int and BigInt for the integers, Float for `float`. */
+/** The pf field types a narrow Delta type may keep: Int and BigInt for the integers, Float for `float`; lists of them. */
 function narrowsField(type: FieldType, narrow: NarrowDeltaType): boolean {
+  if (type.kind === 'list') return narrowsField(type.element, narrow)
   if (type.kind !== 'scalar') return false
   return narrow === 'float' ? type.name === 'Float' : type.name === 'Int' || type.name === 'BigInt'
+}
+
+/**
+ * The narrow type a column of `type` keeps for a field of `fieldType`: the column's type with pf's shape (an array
+ * per list level) whose innermost type is narrow and one the field's scalar may keep; undefined otherwise.
+ */
+function narrowColumnType(fieldType: FieldType, type: DeltaDataType): NarrowDeltaType | undefined {
+  if (fieldType.kind === 'list')
+    return typeof type === 'object' && type.type === 'array'
+      ? narrowColumnType(fieldType.element, type.elementType)
+      : undefined
+  return typeof type === 'string' &&
+    type in NARROW_DELTA_RANGES &&
+    narrowsField(fieldType, type as NarrowDeltaType)
+    ? (type as NarrowDeltaType)
+    : undefined
+}
+
+/** Whether a column's arrays (at any level) allow null elements. */
+function allowsNullElements(type: DeltaDataType): boolean {
+  return (
+    typeof type === 'object' &&
+    type.type === 'array' &&
+    (type.containsNull || allowsNullElements(type.elementType))
+  )
+}
+
+/** pf's Delta type of a column with its innermost type `narrow` (when given) and its arrays' `containsNull` kept. */
+function withKeptShape(
+  type: DeltaDataType,
+  narrow: NarrowDeltaType | undefined,
+  nullElements: boolean,
+): DeltaDataType {
+  if (typeof type === 'object' && type.type === 'array')
+    return {
+      type: 'array',
+      elementType: withKeptShape(type.elementType, narrow, nullElements),
+      containsNull: type.containsNull || nullElements,
+    }
+  return typeof type === 'string' && narrow !== undefined ? narrow : type
 }
 
 export interface DeltaSchema {
@@ -187,6 +231,15 @@ function narrowOf(field: FieldIR, options: DeltaSchemaOptions): NarrowDeltaType 
   return narrow !== undefined && narrowsField(field.type, narrow) ? narrow : undefined
 }
 
+/** The Delta type of a field's column as the table stores it: pf's type, with the shapes an adopted table keeps. */
+export function storedDeltaType(field: FieldIR, options: DeltaSchemaOptions = {}): DeltaDataType {
+  const type = deltaTypeFor(
+    field.type,
+    isDecimalOrBytes(field.type) && (options.textStored?.has(field.name) ?? false),
+  )
+  return withKeptShape(type, narrowOf(field, options), options.nullElementsStored?.has(field.name) ?? false)
+}
+
 /**
  * The Delta schema of an entity's table: one field per pf field, named by its storage column, in field order
  * (partition columns included, as the spec wants). Required fields are `nullable: false`; autoincrement fields are
@@ -202,12 +255,7 @@ export function deltaSchemaFor(
   const fields = entity.fields.map(
     (field): DeltaStructField => ({
       name: field.column,
-      type:
-        narrowOf(field, options) ??
-        deltaTypeFor(
-          field.type,
-          isDecimalOrBytes(field.type) && (options.textStored?.has(field.name) ?? false),
-        ),
+      type: storedDeltaType(field, options),
       nullable: field.optional || (options.nullableStored?.has(field.name) ?? false),
       metadata: fieldMetadata(field, options),
     }),
@@ -379,28 +427,30 @@ export function deltaDecimalOf(type: DeltaDataType): { precision: number; scale:
 
 /**
  * What an adopted table's columns keep where pf's mapping would differ (PROTOCOL.md "Consistency Between Table
- * Metadata and Data Files": a column keeps its type): Int/Float fields whose column is a narrow type, and required
- * fields whose column is nullable. What `deltaSchemaFor`'s `narrowStored`/`nullableStored` take, so the schema pf
+ * Metadata and Data Files": a column keeps its type): Int/Float fields (or lists of them) whose column (its
+ * elements) is a narrow type, required fields whose column is nullable, and list fields whose array allows null
+ * elements. What `deltaSchemaFor`'s `narrowStored`/`nullableStored`/`nullElementsStored` take, so the schema pf
  * writes is the table's. Fields are matched by storage column; empty for a table pf created.
  */
 export function keptColumnShapes(
   entity: EntityIR,
   schema: DeltaStructType,
-): { narrowStored: Record<string, NarrowDeltaType>; nullableStored: Set<string> } {
+): {
+  narrowStored: Record<string, NarrowDeltaType>
+  nullableStored: Set<string>
+  nullElementsStored: Set<string>
+} {
   const byName = new Map(schema.fields.map((f) => [f.name, f]))
   const narrowStored: Record<string, NarrowDeltaType> = {}
   const nullableStored = new Set<string>()
+  const nullElementsStored = new Set<string>()
   for (const field of entity.fields) {
     const column = byName.get(field.column)
     if (!column) continue
-    const type = column.type
-    if (
-      typeof type === 'string' &&
-      type in NARROW_DELTA_RANGES &&
-      narrowsField(field.type, type as NarrowDeltaType)
-    )
-      narrowStored[field.name] = type as NarrowDeltaType
+    const narrow = narrowColumnType(field.type, column.type)
+    if (narrow !== undefined) narrowStored[field.name] = narrow
     if (!field.optional && column.nullable) nullableStored.add(field.name)
+    if (field.type.kind === 'list' && allowsNullElements(column.type)) nullElementsStored.add(field.name)
   }
-  return { narrowStored, nullableStored }
+  return { narrowStored, nullableStored, nullElementsStored }
 }

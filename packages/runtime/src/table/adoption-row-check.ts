@@ -3,7 +3,8 @@ import type { EntityIR, EnumIR, FieldIR } from '../schema/schema-ir.js'
 
 /**
  * Whether the rows another writer stored keep the rules pf holds its own rows to once it adopts the table: a
- * primary key present and unique, required fields present (their columns may be nullable), @unique values unique, enum values declared, Int values safe integers, Json
+ * primary key present and unique, required fields present (their columns may be nullable), lists without null
+ * elements (their arrays may allow them), @unique values unique, enum values declared, Int values safe integers, Json
  * values JSON. Pure over the table's rows read by its Delta schema (columns under the fields' column names).
  */
 
@@ -53,6 +54,19 @@ export function adoptionRowProblems(
     const nulls = rows.getColumn(field.column).nullCount()
     if (nulls > 0)
       problems.push(`${entity.name}.${field.name}: ${nulls} stored row(s) hold null, the field is required`)
+  }
+  // Lists over arrays the table keeps `containsNull: true` (Spark's default): a pf list holds no null element.
+  for (const field of entity.fields) {
+    if (field.type.kind !== 'list') continue
+    const lists = rows
+      .select(pl.col(field.column).alias('list'))
+      .withRowIndex('row')
+      .filter(pl.col('list').isNotNull().and(pl.col('list').lst.lengths().gt(0)))
+    const holding = lists.explode('list').filter(pl.col('list').isNull()).select('row').unique().height
+    if (holding > 0)
+      problems.push(
+        `${entity.name}.${field.name}: ${holding} stored list(s) hold a null element, a list holds none`,
+      )
   }
   for (const field of entity.fields)
     if (field.unique && !field.isId) problems.push(...duplicateProblems(entity, rows, [field], '@unique'))

@@ -217,6 +217,9 @@ export function toDeltaMetaData(metadata: TableMetadata): DeltaMetaData {
       textStored: new Set(metadata.textStoredFields),
       ...(metadata.narrowStoredFields ? { narrowStored: metadata.narrowStoredFields } : {}),
       ...(metadata.nullableStoredFields ? { nullableStored: new Set(metadata.nullableStoredFields) } : {}),
+      ...(metadata.nullElementsStoredFields
+        ? { nullElementsStored: new Set(metadata.nullElementsStoredFields) }
+        : {}),
     }).schemaString,
     partitionColumns: [...metadata.partitionBy],
     createdTime: metadata.createdTime,

@@ -1,9 +1,9 @@
 import {
   type DeltaDataType,
   type DeltaStructType,
-  deltaTypeFor,
   keptColumnShapes,
   NARROW_DELTA_RANGES,
+  storedDeltaType,
 } from '../delta/delta-schema.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 
@@ -23,10 +23,14 @@ export function deltaTypeText(type: DeltaDataType): string {
   return `struct<${type.fields.map((f) => `${f.name}:${deltaTypeText(f.type)}`).join(',')}>`
 }
 
-/** What to declare for a column of a narrow type (an Int, BigInt or Float field keeps it). */
+/** What to declare for a column of a narrow type or an array of one (an Int, BigInt or Float field, or list, keeps it). */
 function hintOf(actual: string): string {
-  if (!(actual in NARROW_DELTA_RANGES)) return ''
-  return actual === 'float' ? ' (a Float field keeps float)' : ` (an Int or BigInt field keeps ${actual})`
+  const inner = /^(?:array<)*([a-z]+)>*$/.exec(actual)?.[1] ?? ''
+  if (!(inner in NARROW_DELTA_RANGES)) return ''
+  const list = '[]'.repeat(actual.split('array<').length - 1)
+  return inner === 'float'
+    ? ` (a Float${list} field keeps ${actual})`
+    : ` (an Int${list} or BigInt${list} field keeps ${actual})`
 }
 
 /** One line per field or column that does not fit, naming `Entity.field` and the column; empty when it fits. */
@@ -46,7 +50,7 @@ export function foreignTableProblems(
       continue
     }
     columns.delete(field.column)
-    const expected = kept.narrowStored[field.name] ?? deltaTypeText(deltaTypeFor(field.type, false))
+    const expected = deltaTypeText(storedDeltaType(field, { narrowStored: kept.narrowStored }))
     const actual = deltaTypeText(column.type)
     if (expected !== actual)
       problems.push(

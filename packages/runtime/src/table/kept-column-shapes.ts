@@ -11,7 +11,7 @@ import type { TableMetadata } from './log-entry.js'
  * field to non-null on its own writes while the schema keeps `nullable: true` (stricter than the table allows).
  */
 
-/** The metadata with `narrowStoredFields` and `nullableStoredFields` as a `metaData.schemaString` says. */
+/** The metadata with `narrowStoredFields`, `nullableStoredFields` and `nullElementsStoredFields` as a `metaData.schemaString` says. */
 export function withKeptColumnShapes(
   metadata: TableMetadata,
   schemaString: string,
@@ -23,15 +23,16 @@ export function withKeptColumnShapes(
 
 /** The metadata with the kept shapes of `schema`'s columns (the Delta schema names fields as toDeltaMetaData does). */
 export function withShapesOf(metadata: TableMetadata, schema: DeltaStructType): TableMetadata {
-  const { narrowStoredFields: _n, nullableStoredFields: _o, ...rest } = metadata
+  const { narrowStoredFields: _n, nullableStoredFields: _o, nullElementsStoredFields: _e, ...rest } = metadata
   const named = {
     ...metadata.entity,
     fields: metadata.entity.fields.map((f) => ({ ...f, column: deltaFieldName(metadata, f.column) })),
   }
-  const { narrowStored, nullableStored } = keptColumnShapes(named, schema)
+  const { narrowStored, nullableStored, nullElementsStored } = keptColumnShapes(named, schema)
   return {
     ...rest,
     ...(Object.keys(narrowStored).length > 0 ? { narrowStoredFields: narrowStored } : {}),
     ...(nullableStored.size > 0 ? { nullableStoredFields: [...nullableStored] } : {}),
+    ...(nullElementsStored.size > 0 ? { nullElementsStoredFields: [...nullElementsStored] } : {}),
   }
 }

@@ -90,6 +90,7 @@ const metadata = object({
   textStoredFields: optional(names),
   narrowStoredFields: optional(record(oneOf(['integer', 'short', 'byte', 'float']))),
   nullableStoredFields: optional(names),
+  nullElementsStoredFields: optional(names),
   deltaConfiguration: optional(record(string)),
   identityHighWaterMarks: optional(
     record(

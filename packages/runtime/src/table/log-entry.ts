@@ -78,12 +78,15 @@ export interface TableMetadata {
    */
   readonly textStoredFields?: readonly string[]
   /**
-   * Int/Float field names → the narrower Delta type (`integer`, `short`, `byte`, `float`) their column keeps: a table
-   * pf adopted, whose schema says so (see kept-column-shapes.ts). Absent: none (pf's own tables).
+   * Int/Float field (or list of them) names → the narrower Delta type (`integer`, `short`, `byte`, `float`) their
+   * column (its elements) keeps: a table pf adopted, whose schema says so (see kept-column-shapes.ts). Absent: none
+   * (pf's own tables).
    */
   readonly narrowStoredFields?: Readonly<Record<string, NarrowDeltaType>>
   /** Required field names whose column the table's schema keeps nullable (an adopted table's). Absent: none. */
   readonly nullableStoredFields?: readonly string[]
+  /** List field names whose array the table's schema keeps `containsNull: true` (an adopted table's). Absent: none. */
+  readonly nullElementsStoredFields?: readonly string[]
   /**
    * `metaData.configuration` keys pf does not write itself (another writer's table properties, e.g. of a table pf
    * adopted): kept as they are in every `metaData` pf writes. Absent: none.

@@ -145,3 +145,159 @@ describe('narrowedFrame', () => {
     }
   })
 })
+
+describe('narrowedFrame of list fields (array<integer> etc.: every element checked, the elements cast)', () => {
+  const lists = entityIRFor('Sample', {
+    id: 'Int',
+    counts: 'Int[]',
+    shorts: 'Int[]?',
+    bytes: 'BigInt[]',
+    ratios: 'Float[]',
+    totals: 'Int[]',
+  })
+  const narrowLists = { counts: 'integer', shorts: 'short', bytes: 'byte', ratios: 'float' } as const
+
+  /** A frame as pf's writer holds list rows: List(Int64) and List(Float64) columns. */
+  function listFrame(
+    rows: {
+      counts: number[]
+      shorts: number[] | null
+      bytes: number[]
+      ratios: number[]
+      totals: number[]
+    }[],
+  ) {
+    const series = (name: keyof (typeof rows)[number], dtype: pl.DataType) =>
+      pl.Series(
+        name,
+        rows.map((r) => r[name]),
+        pl.List(dtype),
+      )
+    return pl.DataFrame([
+      pl.Series(
+        'id',
+        rows.map((_, i) => i + 1),
+        pl.Int64,
+      ),
+      series('counts', pl.Int64),
+      series('shorts', pl.Int64),
+      series('bytes', pl.Int64),
+      series('ratios', pl.Float64),
+      series('totals', pl.Int64),
+    ])
+  }
+
+  it('casts the elements to Int32/Int16/Int8/Float32 keeping every list (empty, null) as it was; other lists stay', () => {
+    const rows = [
+      {
+        counts: [2 ** 31 - 1, -(2 ** 31)],
+        shorts: [2 ** 15 - 1, -(2 ** 15)],
+        bytes: [127, -128, 0],
+        ratios: [0.5, Number.NaN, Number.NEGATIVE_INFINITY],
+        totals: [2 ** 40],
+      },
+      { counts: [], shorts: null, bytes: [], ratios: [], totals: [] },
+      { counts: [7], shorts: [], bytes: [1], ratios: [-1.5], totals: [1, 2] },
+    ]
+    const out = narrowedFrame(listFrame(rows), lists, narrowLists)
+    expect(out.dtypes.map(String)).toEqual(
+      [
+        pl.Int64,
+        pl.List(pl.Int32),
+        pl.List(pl.Int16),
+        pl.List(pl.Int8),
+        pl.List(pl.Float32),
+        pl.List(pl.Int64),
+      ].map(String),
+    )
+    expect(out.drop('id').toRecords()).toEqual(rows)
+  })
+
+  it('refuses the first element beyond the range, naming Entity.field[index], the value and the array type', () => {
+    const base = { counts: [1, 2, 3], shorts: [1], bytes: [1, 2], ratios: [1], totals: [1] }
+    const cases: [Partial<typeof base>, string, number | bigint, string][] = [
+      [{ counts: [1, 2, 2 ** 31] }, 'Sample.counts[2]', 2n ** 31n, 'array<integer>'],
+      [{ counts: [-(2 ** 31) - 1] }, 'Sample.counts[0]', -(2n ** 31n) - 1n, 'array<integer>'],
+      [{ shorts: [0, 2 ** 15, 2 ** 16] }, 'Sample.shorts[1]', 2n ** 15n, 'array<short>'],
+      [{ bytes: [5, 6, 7, -129] }, 'Sample.bytes[3]', -129n, 'array<byte>'],
+      [{ ratios: [1, 3.5e38] }, 'Sample.ratios[1]', 3.5e38, 'array<float>'],
+      [{ counts: [9007199254740991] }, 'Sample.counts[0]', 9007199254740991n, 'array<integer>'],
+    ]
+    for (const [change, subject, value, deltaType] of cases) {
+      // The value sits in the second row, after a first row of other list lengths: its index is within its own list.
+      const df = listFrame([
+        { ...base, counts: [4, 5, 6, 7, 8] },
+        { ...base, ...change },
+      ])
+      let error: unknown
+      try {
+        narrowedFrame(df, lists, narrowLists)
+      } catch (e) {
+        error = e
+      }
+      expect(error, subject).toBeInstanceOf(ColumnRangeError)
+      const range = error as ColumnRangeError
+      expect([range.subject, range.value, range.deltaType]).toEqual([subject, value, deltaType])
+    }
+    expect(() => narrowedFrame(listFrame([{ ...base, counts: [0, 2 ** 31] }]), lists, narrowLists)).toThrow(
+      "Sample.counts[1]: 2147483648 does not fit the table's array<integer> column (-2147483648 to 2147483647); nothing was written",
+    )
+  })
+
+  it('both Parquet writers store the list elements as INT32 (16/8-bit annotated) and FLOAT, as DuckDB reads them', async () => {
+    const priced = entityIRFor('Sample', {
+      id: 'Int',
+      counts: 'Int[]',
+      shorts: 'Int[]',
+      bytes: 'Int[]',
+      ratios: 'Float[]',
+      price: 'Decimal(10,2)?',
+    })
+    const df = pl.DataFrame([
+      pl.Series('id', [7], pl.Int64),
+      pl.Series('counts', [[1, -2147483648]], pl.List(pl.Int64)),
+      pl.Series('shorts', [[-300]], pl.List(pl.Int64)),
+      pl.Series('bytes', [[]], pl.List(pl.Int64)),
+      pl.Series('ratios', [[0.25, -1]], pl.List(pl.Float64)),
+      pl.Series('price', ['12.50'], pl.Utf8),
+    ])
+    const narrowed = narrowedFrame(df, priced, {
+      counts: 'integer',
+      shorts: 'short',
+      bytes: 'byte',
+      ratios: 'float',
+    })
+    const dir = await mkdtemp(join(tmpdir(), 'pf-narrow-lists-'))
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    try {
+      // polars writes the frame without the Decimal column; arrow-rs (parquet-wasm) writes it with one.
+      for (const [name, frame] of [
+        ['polars', narrowed.drop('price')],
+        ['arrow-rs', narrowed],
+      ] as const) {
+        const path = join(dir, `${name}.parquet`)
+        await writeFile(path, encodeParquet(frame, 'zstd', { entity: priced }))
+        const read = await duck.runAndReadAll(
+          `SELECT typeof(counts) AS a, typeof(shorts) AS b, typeof(bytes) AS c, typeof(ratios) AS d,
+             counts::VARCHAR AS counts, shorts::VARCHAR AS shorts, bytes::VARCHAR AS bytes, ratios::VARCHAR AS ratios
+           FROM read_parquet('${path}')`,
+        )
+        expect(read.getRowObjects(), name).toEqual([
+          {
+            a: 'INTEGER[]',
+            b: 'SMALLINT[]',
+            c: 'TINYINT[]',
+            d: 'FLOAT[]',
+            counts: '[1, -2147483648]',
+            shorts: '[-300]',
+            bytes: '[]',
+            ratios: '[0.25, -1.0]',
+          },
+        ])
+      }
+    } finally {
+      duck.closeSync()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -88,6 +88,9 @@ export function evolveMetadata(
   const nullable = [...kept]
     .filter(([, old]) => metadata.nullableStoredFields?.includes(old.name))
     .map(([field]) => field.name)
+  const nullElements = [...kept]
+    .filter(([, old]) => metadata.nullElementsStoredFields?.includes(old.name))
+    .map(([field]) => field.name)
   const {
     physicalColumns: _p,
     retiredColumns: _r,
@@ -97,6 +100,7 @@ export function evolveMetadata(
     textStoredFields: _t,
     narrowStoredFields: _n,
     nullableStoredFields: _o,
+    nullElementsStoredFields: _e,
     ...rest
   } = metadata
   return {
@@ -110,6 +114,7 @@ export function evolveMetadata(
     ...(textStored.length > 0 ? { textStoredFields: textStored } : {}),
     ...(Object.keys(narrow).length > 0 ? { narrowStoredFields: narrow } : {}),
     ...(nullable.length > 0 ? { nullableStoredFields: nullable } : {}),
+    ...(nullElements.length > 0 ? { nullElementsStoredFields: nullElements } : {}),
   }
 }
 
