@@ -22,6 +22,11 @@ export interface GenerateOptions {
    */
   readonly storageDir?: string
   /**
+   * The project's pf.config.json (absolute). Entity modules then declare it relative to their own location (with
+   * `outDir`), so the app applies its runtime settings (`updateMode` …) as `pf` does. Default: none.
+   */
+  readonly projectConfigFile?: string
+  /**
    * Extension of the generated modules' imports of each other: `'js'` (default; what tsc's NodeNext output and
    * bundlers expect) or `'ts'` (Node's type stripping `node src/main.ts`, Deno, Bun; tsc then needs
    * `allowImportingTsExtensions` or `rewriteRelativeImportExtensions`).
@@ -43,6 +48,8 @@ export interface EmitContext {
   readonly sources: readonly string[]
   /** The storage folder as a URL relative to a generated module (`'../../data/'`), or an absolute path. */
   readonly storageUrl: string | undefined
+  /** The project's pf.config.json as a URL relative to a generated module (`'../../pf.config.json'`), or a path. */
+  readonly projectConfigUrl: string | undefined
   /** Source files of one entity (its own file when the IR knows it, else the whole schema's). */
   sourcesOf(entity: EntityIR): readonly string[]
   /** The specifier of a sibling generated module: `./user.js` (or `./user.ts` with `importExtension: 'ts'`). */
@@ -70,6 +77,7 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
     enums: new Map(ir.enums.map((e) => [e.name, e])),
     sources,
     storageUrl: storageUrl(options),
+    projectConfigUrl: projectConfigUrl(options),
     sourcesOf: (entity) =>
       entity.span?.file !== undefined ? displaySources([entity.span.file], options.outDir) : sources,
     local: (module) => `./${module}.${options.importExtension ?? 'js'}`,
@@ -81,9 +89,21 @@ export function createEmitContext(ir: SchemaIR, options: GenerateOptions = {}): 
 function storageUrl(options: GenerateOptions): string | undefined {
   const { storageDir, outDir } = options
   if (storageDir === undefined) return undefined
-  if (outDir === undefined) return resolve(storageDir)
-  const rel = relative(resolve(outDir), resolve(storageDir))
-  if (isAbsolute(rel)) return resolve(storageDir) // another drive: no relative path exists
+  const url = moduleRelativeUrl(storageDir, outDir)
+  return isAbsolute(url) ? url : url === '.' ? './' : `${url}/`
+}
+
+/** `projectConfigFile` as the generated modules name it: relative to `outDir`, else absolute. */
+function projectConfigUrl(options: GenerateOptions): string | undefined {
+  const { projectConfigFile, outDir } = options
+  return projectConfigFile === undefined ? undefined : moduleRelativeUrl(projectConfigFile, outDir)
+}
+
+/** `target` as a URL relative to a module in `outDir` (`./x`, `../x`, `.` for outDir itself), else absolute. */
+function moduleRelativeUrl(target: string, outDir: string | undefined): string {
+  if (outDir === undefined) return resolve(target)
+  const rel = relative(resolve(outDir), resolve(target))
+  if (isAbsolute(rel)) return resolve(target) // another drive: no relative path exists
   const url = rel.split(sep).map(encodeURIComponent).join('/')
-  return url === '' ? './' : url.startsWith('..') ? `${url}/` : `./${url}/`
+  return url === '' ? '.' : url.startsWith('..') ? url : `./${url}`
 }

@@ -30,6 +30,10 @@ export function emitEntity(ctx: EmitContext, entity: EntityIR): string {
     w.doc("Where the schema's config puts the tables, found from this file so any working directory works.")
     w.line(`${ctx.rt('declareEntityBasePath')}(${storageLocation(ctx.storageUrl)})`)
   }
+  if (ctx.projectConfigUrl !== undefined) {
+    w.doc("The project's pf.config.json: the app applies its runtime settings (updateMode …) as pf does.")
+    w.line(`${ctx.rt('declareProjectConfig')}(${storageLocation(ctx.projectConfigUrl)})`)
+  }
   w.line(registration(ctx, entity))
   return w.toString()
 }
@@ -90,6 +94,7 @@ function entityImports(ctx: EmitContext, entity: EntityIR): ImportSpec[] {
   const local = (name: string) => (ctx.rt(name) === name ? name : `${name} as ${ctx.rt(name)}`)
   const runtimeValues = ['CREATE_INPUT', 'Entity', 'registerEntity']
   if (ctx.storageUrl !== undefined) runtimeValues.push('declareEntityBasePath')
+  if (ctx.projectConfigUrl !== undefined) runtimeValues.push('declareProjectConfig')
   if (primaryKeyType(entity, ctx) !== undefined) runtimeValues.push('PRIMARY_KEY')
   const runtimeTypes: string[] = ['EntityIR', ...COMPACT_IR_TYPES, ...ENTITY_TYPE_IMPORTS]
   if (entity.relations.length > 0) runtimeTypes.push('RelationQuery', 'WithIncludes')

@@ -85,6 +85,24 @@ describe('generate', () => {
     expect(line({ outDir: '/app' })).toBeUndefined()
   })
 
+  it("declares the project's pf.config.json relative to the output folder, so apps apply its runtime settings", () => {
+    const post = (options: Parameters<typeof generate>[1]) => generate(blogIR, options).get('post.ts')!
+    const line = (options: Parameters<typeof generate>[1]) =>
+      post(options)
+        .split('\n')
+        .find((l) => l.startsWith('declareProjectConfig('))
+    expect(line({ outDir: '/app/src/generated', projectConfigFile: '/app/pf.config.json' })).toBe(
+      "declareProjectConfig(new URL('../../pf.config.json', import.meta.url))",
+    )
+    expect(line({ projectConfigFile: '/app/pf.config.json' })).toBe(
+      "declareProjectConfig('/app/pf.config.json')",
+    )
+    expect(post({ outDir: '/app/src/generated', projectConfigFile: '/app/pf.config.json' })).toMatch(
+      /^import \{[^}]*\bdeclareProjectConfig\b[^}]*\} from '@parquetframe\/runtime'/m,
+    )
+    expect(line({ outDir: '/app' })).toBeUndefined()
+  })
+
   it('names the entity’s own source file when the IR has spans', () => {
     const [user, post] = blogIR.entities
     const ir = {
