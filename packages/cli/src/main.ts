@@ -4,7 +4,7 @@ import { CliError, UsageError } from './cli/cli-error.js'
 import { type CliIo, processIo } from './cli/cli-io.js'
 import { withColour } from './cli/colour.js'
 import { ExitCode } from './cli/exit-code.js'
-import { type LoadedFileConfig, rebaseFileConfig } from './config/file-config.js'
+import { type FileConfig, type LoadedFileConfig, rebaseFileConfig } from './config/file-config.js'
 import { loadFileConfig } from './config/load-file-config.js'
 import { findProjectDir } from './config/project-dir.js'
 import { isDebug, resolveOptions } from './config/resolve-options.js'
@@ -48,7 +48,10 @@ async function run(argv: readonly string[], plainIo: CliIo): Promise<number> {
     } catch (error) {
       configError = error // `pf --help` and `pf --version` work even with a broken config file
     }
-    const fileConfig = loaded && rebaseFileConfig(loaded.config, dirname(loaded.path))
+    const fileConfig = loaded && {
+      ...rebaseFileConfig(loaded.config, dirname(loaded.path)),
+      path: loaded.path,
+    }
     const resolution = resolveOptions(argv, io.env, fileConfig)
     if (resolution.kind === 'help') {
       io.stdout.write(resolution.text)
@@ -59,10 +62,21 @@ async function run(argv: readonly string[], plainIo: CliIo): Promise<number> {
       return ExitCode.Ok
     }
     if (configError !== undefined) throw configError
-    return await resolution.command.run(io)
+    return await withFileSettings(fileConfig, () => resolution.command.run(io))
   } catch (error) {
     return reportError(error, io, debug)
   }
+}
+
+/**
+ * Runs a command with the config file's runtime settings (`updateMode`, `engine` …) in effect, below variables, as
+ * in the project's apps. The runtime is loaded only when the file has some (`pf --help` loads no polars).
+ */
+async function withFileSettings<T>(fileConfig: FileConfig | undefined, run: () => Promise<T>): Promise<T> {
+  const values = fileConfig?.runtime
+  if (values === undefined || fileConfig?.path === undefined) return run()
+  const { withProjectSettings } = await import('@parquetframe/runtime/internal')
+  return withProjectSettings({ file: fileConfig.path, values }, run)
 }
 
 /** Prints an error the way the CLI does and returns its exit code. */

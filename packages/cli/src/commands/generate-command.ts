@@ -17,6 +17,8 @@ export interface GenerateOptions {
   readonly watch: boolean
   /** Extension of the imports between generated modules (flag, else pf.config.json); absent: "js". */
   readonly importExtension?: 'js' | 'ts'
+  /** The project's pf.config.json, which the generated modules declare so apps apply its runtime settings. */
+  readonly projectConfigFile?: string
 }
 
 /** `--import-extension` > config `importExtension`; another value is a usage error. */
@@ -71,6 +73,7 @@ export const generateCommand = defineCommand<GenerateOptions>({
       settings: projectSettings(input, ['schema', 'classes', 'out']),
       watch: booleanFlag(input.argv, 'watch'),
       ...importExtension(input),
+      ...(input.fileConfig?.path?.endsWith('.json') ? { projectConfigFile: input.fileConfig.path } : {}),
     }
   },
   load: async () => (await import('../handlers/generate-handler.js')).generateHandler,

@@ -16,7 +16,10 @@ describe('parseFileConfig', () => {
 
   it('names the file and the key of a mistake', () => {
     expect(() => parseFileConfig({ outDir: 'x' }, 'pf.config.json')).toThrow(
-      'pf.config.json: unknown key "outDir". Valid keys: schema, classes, output, storage, format, importExtension',
+      'pf.config.json: unknown key "outDir". Valid keys: schema, classes, output, storage, format, importExtension, updateMode, engine, eagerThresholdMB, partitionedThresholdMB',
+    )
+    expect(() => parseFileConfig({ outpt: 'x' }, 'pf.config.json')).toThrow(
+      'pf.config.json: unknown key "outpt". Did you mean "output"?',
     )
     expect(() => parseFileConfig({ output: 3 }, 'pf.config.mjs')).toThrow(
       'pf.config.mjs: "output" must be a non-empty string',
@@ -40,6 +43,37 @@ describe('parseFileConfig', () => {
     expect(() => parseFileConfig({ classes: ['a.ts', 3] }, 'pf.config.json')).toThrow('"classes" must be')
     expect(() => parseFileConfig({ classes: 'a.ts', schema: 'b.pfschema' }, 'pf.config.json')).toThrow(
       'pf.config.json: give "schema" or "classes", not both',
+    )
+  })
+})
+
+describe('runtime settings in the config file', () => {
+  it('are validated by the runtime rules and kept apart from the keys of pf', () => {
+    expect(
+      parseFileConfig(
+        { schema: 'a.pfschema', updateMode: 'copy-on-write', engine: 'pandas' },
+        'pf.config.json',
+      ),
+    ).toEqual({ schema: 'a.pfschema', runtime: { updateMode: 'copy-on-write', engine: 'eager' } })
+  })
+
+  it('name the file, the key and the allowed values of a mistake, as a CliError', () => {
+    const bad = () => parseFileConfig({ updateMode: 'cow' }, 'pf.config.json')
+    expect(bad).toThrow(CliError)
+    expect(bad).toThrow(
+      `pf.config.json: Invalid value for configuration key "updateMode": "cow" (expected 'merge-on-read' or 'copy-on-write')`,
+    )
+    expect(() => parseFileConfig({ updatemode: 'copy-on-write' }, 'pf.config.json')).toThrow(
+      'pf.config.json: unknown key "updatemode". Did you mean "updateMode"?',
+    )
+    expect(() => parseFileConfig({ quiet: true }, 'pf.config.json')).toThrow(
+      'pf.config.json: "quiet" is set per run or per machine, not per project: use PARQUETFRAME_QUIET',
+    )
+  })
+
+  it('are refused in pf.config.mjs, which apps cannot read', () => {
+    expect(() => parseFileConfig({ updateMode: 'copy-on-write' }, 'pf.config.mjs')).toThrow(
+      'pf.config.mjs: "updateMode" is a runtime setting, which apps read from pf.config.json only: move it there',
     )
   })
 })

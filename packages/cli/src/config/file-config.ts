@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
+import { type ProjectConfig, parseProjectConfig } from '@parquetframe/runtime/project-config'
 import { CliError } from '../cli/cli-error.js'
 
 /** Contents of `pf.config.json` / `pf.config.mjs` (default export). Relative paths are relative to the file. */
@@ -15,6 +16,10 @@ export interface FileConfig {
   readonly format?: 'parquet' | 'avro'
   /** Extension of the imports between generated modules (`pf generate`): "js" (default) or "ts". */
   readonly importExtension?: 'js' | 'ts'
+  /** Runtime settings (`updateMode`, `engine` …) the project's apps and `pf` commands use (pf.config.json only). */
+  readonly runtime?: ProjectConfig['runtime']
+  /** The file it was loaded from (absolute), when loaded from a file: generated modules declare a pf.config.json. */
+  readonly path?: string
 }
 
 /** A loaded config file and where it came from. */
@@ -23,28 +28,26 @@ export interface LoadedFileConfig {
   readonly config: FileConfig
 }
 
-export const FILE_CONFIG_KEYS = [
-  'schema',
-  'classes',
-  'output',
-  'storage',
-  'format',
-  'importExtension',
-] as const
-
-/** Validates a config file's value (pure); throws CliError naming the file and the key. */
+/**
+ * Validates a config file's value (pure); throws CliError naming the file and the key. The keys, and the runtime
+ * settings' values, are checked by the runtime's rules (`parseProjectConfig`): an app reading the file agrees.
+ */
 export function parseFileConfig(raw: unknown, file: string): FileConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CliError('PF_CLI_CONFIG', `${file}: the configuration must be an object`)
+  let project: ProjectConfig
+  try {
+    project = parseProjectConfig(raw, file)
+  } catch (error) {
+    throw new CliError('PF_CLI_CONFIG', (error as Error).message, { cause: error })
   }
-  const out: Record<string, string | readonly string[]> = {}
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(FILE_CONFIG_KEYS as readonly string[]).includes(key)) {
-      throw new CliError(
-        'PF_CLI_CONFIG',
-        `${file}: unknown key "${key}". Valid keys: ${FILE_CONFIG_KEYS.join(', ')}`,
-      )
-    }
+  const runtime = Object.keys(project.runtime)
+  if (runtime.length > 0 && !file.endsWith('.json')) {
+    throw new CliError(
+      'PF_CLI_CONFIG',
+      `${file}: "${runtime[0]}" is a runtime setting, which apps read from pf.config.json only: move it there`,
+    )
+  }
+  const out: Record<string, unknown> = runtime.length > 0 ? { runtime: project.runtime } : {}
+  for (const [key, value] of Object.entries(project.tool)) {
     if (value === undefined) continue
     if (key === 'classes') {
       out.classes = parseClassPatterns(value, file)

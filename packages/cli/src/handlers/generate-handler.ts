@@ -92,6 +92,7 @@ async function generateOnce(options: GenerateOptions, io: CliIo, generate: Gener
       outDir: out.value,
       ...(options.importExtension === undefined ? {} : { importExtension: options.importExtension }),
       ...(storage.source === 'default' ? {} : { storageDir: storage.value }),
+      ...(options.projectConfigFile === undefined ? {} : { projectConfigFile: options.projectConfigFile }),
     },
   )
   const result = await syncGeneratedOutput(out.value, files, describeSource(out.source))
