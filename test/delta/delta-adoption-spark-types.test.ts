@@ -3,7 +3,7 @@
 // key and required fields are non-null Int/Float: the table keeps its schema byte for byte, pf writes those columns
 // narrow (INT32, FLOAT) through create, update, delete and compaction, refuses a value a column cannot hold before
 // writing anything, and refuses to adopt stored nulls in key or required columns.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { parseSchema } from '@parquetframe/codegen'
@@ -23,6 +23,7 @@ import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
+import { actionsOf, DV_PROTOCOL, SPARK_PROTOCOL, sparkTable } from './spark-table.js'
 
 const ws = useOracleWorkspace('pf-delta-adopt-spark-')
 
@@ -69,82 +70,9 @@ const ROWS = `SELECT * FROM (VALUES
   (2147483647::INTEGER, 32767::SMALLINT, (-128)::TINYINT, -1.5::FLOAT, 'max')
 ) AS t(id, qty, level, ratio, label)`
 
-/** Spark's protocol for a table without table features. */
-const SPARK_PROTOCOL = { minReaderVersion: 1, minWriterVersion: 2 }
-
-/** Spark's protocol once `delta.enableDeletionVectors` is set (pf adopts it merge-on-read). */
-const DV_PROTOCOL = {
-  minReaderVersion: 3,
-  minWriterVersion: 7,
-  readerFeatures: ['deletionVectors'],
-  writerFeatures: ['deletionVectors'],
-}
-
-/** Writes version 0 of the table at `<ws>/<name>` as Spark does: one Parquet file of `rows`, a hand-written log. */
-async function sparkTable(name: string, rows = ROWS, protocol: object = SPARK_PROTOCOL): Promise<string> {
-  const root = join(ws.dir, name)
-  await mkdir(join(root, '_delta_log'), { recursive: true })
-  const file = 'part-00000-5e1a4c3b-0000-4000-8000-000000000001-c000.snappy.parquet'
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  let numRecords: number
-  try {
-    await duck.run(`COPY (${rows}) TO '${join(root, file)}' (FORMAT parquet, COMPRESSION snappy)`)
-    const count = await duck.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(root, file)}')`,
-    )
-    numRecords = Number(count.getRowObjects()[0]?.n)
-  } finally {
-    duck.closeSync()
-  }
-  const size = (await readFile(join(root, file))).length
-  const actions = [
-    {
-      commitInfo: {
-        timestamp: 1_700_000_000_000,
-        operation: 'CREATE TABLE AS SELECT',
-        operationParameters: { isManaged: 'false', description: null, partitionBy: '[]', properties: '{}' },
-        isolationLevel: 'Serializable',
-        isBlindAppend: true,
-        engineInfo: 'Apache-Spark/3.5.0 Delta-Lake/3.1.0',
-      },
-    },
-    { protocol },
-    {
-      metaData: {
-        id: `5e1a4c3b-${name.length.toString(16).padStart(4, '0')}-4000-8000-000000000000`,
-        format: { provider: 'parquet', options: {} },
-        schemaString: SCHEMA_STRING,
-        partitionColumns: [],
-        configuration: {},
-        createdTime: 1_700_000_000_000,
-      },
-    },
-    {
-      add: {
-        path: file,
-        partitionValues: {},
-        size,
-        modificationTime: 1_700_000_000_000,
-        dataChange: true,
-        stats: JSON.stringify({ numRecords }),
-      },
-    },
-  ]
-  await writeFile(
-    join(root, '_delta_log', `${'0'.padStart(20, '0')}.json`),
-    `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
-  )
-  return root
-}
-
-/** The actions of one commit file, parsed. */
-async function actionsOf(root: string, version: number): Promise<Record<string, Record<string, unknown>>[]> {
-  const text = await readFile(join(root, '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8')
-  return text
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>)
-}
+/** Version 0 of the readings table at `<ws>/<name>` as Spark writes it (spark-table.ts). */
+const readingsTable = (name: string, rows = ROWS, protocol: object = SPARK_PROTOCOL) =>
+  sparkTable(ws.dir, name, { schemaString: SCHEMA_STRING, rows, protocol })
 
 /** Each live data file's Parquet column types as DuckDB's `parquet_schema` reports them, and its rows. */
 async function duckView(
@@ -201,7 +129,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
   ])(
     '%s: keeps the schema byte for byte; creates, updates, deletes and compaction write the columns narrow',
     async (mode, name, protocol) => {
-      const root = await sparkTable(name, ROWS, protocol)
+      const root = await readingsTable(name, ROWS, protocol)
       const registry = readingRegistry(name)
       await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
 
@@ -293,7 +221,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
   )
 
   it('refuses a value outside the column type, naming Entity.field, the value and the range; nothing is written', async () => {
-    const root = await sparkTable('readings-range')
+    const root = await readingsTable('readings-range')
     const registry = readingRegistry('readings-range')
     await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
     const cases: [Partial<Reading>, string][] = [
@@ -329,7 +257,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
   })
 
   it('a migration keeps the narrow columns: a renamed field and an Int made BigInt stay short and byte', async () => {
-    const root = await sparkTable('readings-migrated')
+    const root = await readingsTable('readings-migrated')
     const registry = readingRegistry('readings-migrated')
     await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
     const parsed = parseSchema(`
@@ -398,7 +326,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
       ],
     ]
     for (const [name, rows, problem] of cases) {
-      const root = await sparkTable(name, rows)
+      const root = await readingsTable(name, rows)
       const error = await withRegistry(readingRegistry(name), () => openStore(ws.dir).adopt(Reading)).catch(
         (e: unknown) => e,
       )
