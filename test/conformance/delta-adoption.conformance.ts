@@ -3,7 +3,8 @@
 // already applied) is adopted by an entity whose key is a non-null Int; its schema stays byte for byte, its rows are
 // the ones Spark's expected output holds, and pf's writes keep the id column INT32 while a reader of the protocol
 // alone agrees with pf at every version. golden/data-reader-primitives holds a row of nulls: adopting it by a key
-// over one of its columns is refused, naming the column and the count. The corpus is only read (copied to a temp dir).
+// over one of its columns is refused, naming the column and the count. golden/data-reader-array-primitives: its
+// arrays of narrow types (containsNull true) fit list fields. The corpus is only read (copied to a temp dir).
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -136,6 +137,54 @@ describe('adopting the Delta tables Spark wrote with its defaults', () => {
     // Every column fits (byte, short, float kept): the stored null key is the one problem.
     expect((error as TableAdoptionError).problems).toEqual([
       'Primitive.as_int: 1 stored row(s) have no primary key',
+    ])
+  })
+
+  it('golden/data-reader-array-primitives: its array<integer|byte|short|float> columns (containsNull true) fit Int[]/Float[] fields', async () => {
+    // No table of the corpus with arrays of narrow types can be adopted as a whole: this one has no scalar column to
+    // key on (pf keys are Int, BigInt, String or an enum), the others hold struct, map or nested array columns pf has
+    // no field for. So the check is that every array column fits its field (before, the four narrow arrays and the
+    // containsNull of all ten were refused) and the key column the entity adds is the one problem named.
+    const root = await copyOf('golden/data-reader-array-primitives')
+    const { entity, enums } = entityOf(`
+      entity ArrayPrimitive @storage("array-primitives") {
+        id                   Int @id
+        as_array_int         Int[]?
+        as_array_long        Int[]?
+        as_array_byte        Int[]?
+        as_array_short       BigInt[]?
+        as_array_boolean     Boolean[]?
+        as_array_float       Float[]?
+        as_array_double      Float[]?
+        as_array_string      String[]?
+        as_array_binary      Bytes[]?
+        as_array_big_decimal Decimal(1, 0)[]?
+      }`)
+    const error = await adoptTable(root, { entity, enums }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableAdoptionError)
+    expect((error as TableAdoptionError).problems).toEqual([
+      'ArrayPrimitive.id: the Delta table has no column id',
+    ])
+    // An Int[] over the float array (or Float[] over an integer one) stays refused, saying what keeps it.
+    const misfit = entityOf(`
+      entity ArrayPrimitive @storage("array-primitives") {
+        id             Int @id
+        as_array_int   Float[]?
+        as_array_long  Int[]?
+        as_array_byte  Int[]?
+        as_array_short Int[]?
+        as_array_boolean     Boolean[]?
+        as_array_float       Int[]?
+        as_array_double      Float[]?
+        as_array_string      String[]?
+        as_array_binary      Bytes[]?
+        as_array_big_decimal Decimal(1, 0)[]?
+      }`)
+    const refused = await adoptTable(root, misfit).catch((e: unknown) => e)
+    expect((refused as TableAdoptionError).problems).toEqual([
+      'ArrayPrimitive.id: the Delta table has no column id',
+      'ArrayPrimitive.as_array_int: column as_array_int is array<integer> in the Delta table, the field is stored as array<double> (an Int[] or BigInt[] field keeps array<integer>)',
+      'ArrayPrimitive.as_array_float: column as_array_float is array<float> in the Delta table, the field is stored as array<long> (a Float[] field keeps array<float>)',
     ])
   })
 })
