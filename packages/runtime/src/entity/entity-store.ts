@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { parseConfigValue } from '../config/config-values.js'
 import { declaredEntityBasePath, getConfig } from '../config/index.js'
+import { creationSettingSource, warnTableKeepsSetting } from '../config/table-kept-setting.js'
 import { ConfigError } from '../errors/pf-error.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
@@ -67,6 +68,11 @@ export class EntityStore {
   private readonly keyIndex: KeyIndexCache | undefined
   private readonly repositories = new Map<RegisteredEntity, Repository<object>>()
   private readonly tables = new Map<string, Promise<Table>>()
+  /** Where `format` and `updateMode` were chosen, to say so when an existing table keeps other ones. */
+  private readonly chosenBy: {
+    readonly format?: string | undefined
+    readonly updateMode?: string | undefined
+  }
 
   constructor(basePath: string, options: StoreOptions = {}) {
     this.basePath = resolve(basePath)
@@ -75,6 +81,10 @@ export class EntityStore {
       options.updateMode === undefined
         ? getConfig().updateMode
         : parseConfigValue('updateMode', options.updateMode, 'openStore options')
+    this.chosenBy = {
+      format: creationSettingSource('entityFormat', options.format),
+      updateMode: creationSettingSource('updateMode', options.updateMode),
+    }
     this.fs = options.fs
     const bytes = options.decodedFileCacheBytes
     if (bytes === undefined) {
@@ -183,6 +193,15 @@ export class EntityStore {
     let table: Table
     try {
       table = await openTable(path, options)
+      warnTableKeepsSetting(
+        path,
+        'updateMode',
+        table.metadata.updateMode,
+        this.updateMode,
+        this.chosenBy.updateMode,
+      )
+      if (!entry.formatExplicit)
+        warnTableKeepsSetting(path, 'entityFormat', table.metadata.format, format, this.chosenBy.format)
     } catch (error) {
       // Another writer's Delta table: say which fields fit it and which do not.
       if (error instanceof TableProtocolError)
@@ -266,7 +285,7 @@ export function defaultStore(): EntityStore {
   const key = `${config.entityFormat}\u0000${config.updateMode}\u0000${base}`
   let store = defaultStores.get(key)
   if (!store) {
-    store = new EntityStore(base, { format: config.entityFormat, updateMode: config.updateMode })
+    store = new EntityStore(base) // format and update mode from the same config, with where each was chosen
     defaultStores.set(key, store)
   }
   return store
