@@ -6,6 +6,7 @@ import { type Gate, gate } from './__fixtures__/gate.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import { maintenanceThread } from './maintenance-thread.js'
 import { createTable, openTable, type Table } from './table.js'
 
 const ws = useUsersTablePath()
@@ -197,6 +198,88 @@ describe('automatic compaction, in the background after the write', () => {
     expect(await operations(table)).toContain('COMPACT')
     const rows = [...expected].map(([id, name]) => `${id} ${name}`).sort()
     expect(await readEverywhere(table)).toEqual({ pf: rows, fresh: rows, duckdb: rows })
+    expect(await strayDataFiles()).toEqual([])
+  })
+})
+
+describe('automatic compaction on the maintenance thread (tables on the real file system)', () => {
+  /** The users table on the real file system; compaction is due once 3 files hold fewer than 2 rows. */
+  function threadTable(): Promise<Table> {
+    return createTable(ws.path, {
+      entity: userEntity,
+      enums: userEnums,
+      autoCompact: { files: 3, fileRows: 2 },
+    })
+  }
+
+  it('writes commit while the merge is held in the worker; released, it lands and every reader agrees', async () => {
+    const table = await threadTable()
+    await table.append(users([0]))
+    await table.append(users([1]))
+    const held = maintenanceThread.holdNext()
+    expect((await table.append(users([2]))).version).toBe(3)
+    // Held in the worker, the compaction cannot finish: a merge run in this thread would settle first.
+    await Promise.race([
+      held.started,
+      table.settled().then(() => {
+        throw new Error('the compaction finished without the maintenance thread')
+      }),
+    ])
+    for (const id of range(3, 6)) await table.append(users([id]))
+    expect(await operations(table)).not.toContain('COMPACT')
+    held.release()
+    await table.settled()
+    expect((await operations(table)).at(-1)).toBe('COMPACT')
+    // Planned at version 3, committed after the appends (which left its files alone): their files stay.
+    expect((await table.snapshot()).files.map((f) => f.add.stats.numRows).sort()).toEqual([1, 1, 1, 3])
+    const expected = range(0, 6).map((i) => `${i} u${i}`)
+    expect(await readEverywhere(table)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
+    expect(await strayDataFiles()).toEqual([])
+  })
+
+  it('a worker that dies after writing its merged files: the merge runs here, every row once, vacuum clears its files', async () => {
+    const table = await threadTable()
+    await table.append(users([0]))
+    await table.append(users([1]))
+    maintenanceThread.crashNext()
+    await table.append(users([2]))
+    await table.settled()
+    // The dead worker's merged file is named by no log entry; this thread's merge was committed instead.
+    expect(await strayDataFiles()).toHaveLength(1)
+    expect(await operations(table)).toEqual(['CREATE', 'APPEND', 'APPEND', 'APPEND', 'COMPACT'])
+    const expected = ['0 u0', '1 u1', '2 u2']
+    expect(await readEverywhere(table)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
+    await table.vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })
+    expect(await strayDataFiles()).toEqual([])
+    expect(await readEverywhere(table)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
+    // A new worker runs the next compaction.
+    await table.append(users([3]))
+    await table.append(users([4]))
+    const held = maintenanceThread.holdNext()
+    await table.append(users([5]))
+    await held.started
+    held.release()
+    await table.settled()
+    // Files below 2 rows are merged: the three new ones.
+    expect((await table.snapshot()).files.map((f) => f.add.stats.numRows)).toEqual([3, 3])
+    const all = range(0, 6).map((i) => `${i} u${i}`)
+    expect(await readEverywhere(table)).toEqual({ pf: all, fresh: all, duckdb: all })
+  })
+
+  it('a foreground compact() runs its merge on the worker too', async () => {
+    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, autoCompact: false })
+    for (const id of range(0, 4)) await table.append(users([id]))
+    await table.deleteKeys([1])
+    const held = maintenanceThread.holdNext()
+    const compacting = table.compact({ targetFileRows: 100 })
+    await held.started
+    // The event loop is free meanwhile: another writer commits.
+    await (await openTable(ws.path)).append(users([9]))
+    held.release()
+    await compacting
+    expect((await table.snapshot()).files.map((f) => f.add.stats.numRows).sort()).toEqual([1, 3])
+    const expected = ['0 u0', '2 u2', '3 u3', '9 u9']
+    expect(await readEverywhere(table)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
     expect(await strayDataFiles()).toEqual([])
   })
 })

@@ -1,11 +1,11 @@
-import pl from 'nodejs-polars'
 import { parseUtcTimestamp } from '../delta/utc-calendar.js'
-import { stackFrames } from '../frame/stack-frames.js'
-import { mapBounded } from './bounded-map.js'
+import { writeMergedGroups } from './compaction-merge.js'
 import { DataFileStore, isDateTime, WrittenFiles } from './data-file-store.js'
 import type { AddAction, RemoveAction, TableMetadata } from './log-entry.js'
+import { maintenanceThread } from './maintenance-thread.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
-import type { Snapshot, SnapshotContext } from './snapshot.js'
+import { nodeFileSystem } from './node-file-system.js'
+import type { Snapshot } from './snapshot.js'
 import type { TableCore } from './table-core.js'
 import type { CommitResult } from './table-options.js'
 import { type LiveFile, removeOf } from './table-state.js'
@@ -105,7 +105,6 @@ export async function compactTable(
       }
       if (made >= merges) return { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
       made++
-      const ctx = core.context(snap.metadata)
       const groups = new Map<string, (typeof snap.files)[number][]>()
       for (const f of snap.files) {
         if (
@@ -119,16 +118,12 @@ export async function compactTable(
         if (group) group.push(f)
         else groups.set(key, [f])
       }
-      const add: AddAction[] = []
-      const remove: RemoveAction[] = []
-      const merged: LiveFile[] = []
-      const store = new DataFileStore(core.path, core.fs, core.name, snap.metadata, target)
-      for (const group of groups.values()) {
-        if (group.length < 2 && (group[0]?.deletedRows ?? 0) === 0) continue
-        merged.push(...group)
-        for (const f of group) remove.push(removeOf(f))
-        add.push(...(await store.write(await mergeFiles(ctx, group), files)))
-      }
+      const mergedGroups = [...groups.values()].filter(
+        (group) => group.length >= 2 || (group[0]?.deletedRows ?? 0) > 0,
+      )
+      const merged = mergedGroups.flat()
+      const remove = merged.map(removeOf)
+      const add = mergedGroups.length === 0 ? [] : await mergeGroups(core, snap, target, mergedGroups, files)
       previous = { metadata: metadataCacheKey(snap.metadata), merged, add, remove, written: [...files.paths] }
       return { add, remove, rowsAdded: 0, rowsRemoved: 0 }
     },
@@ -152,18 +147,25 @@ function partitionGroup(metadata: TableMetadata, values: Readonly<Record<string,
 }
 
 /**
- * The rows of several files as one frame (deleted keys dropped). Scannable files are read by one lazy query
- * (polars reads them in parallel); if its row count differs from the log's, the files are read one by one,
- * which names the damaged one.
+ * Writes the merged files of groups of files (compaction-merge.ts) into `files`. On the real file system the work
+ * runs on the maintenance thread (maintenance-thread.ts), so polars' reads, merge and encoding never block this
+ * thread's event loop; here when that thread cannot run it, and on any other file system (a seam this thread holds).
  */
-async function mergeFiles(ctx: SnapshotContext, group: readonly LiveFile[]): Promise<pl.DataFrame> {
-  if (ctx.store.lazy && group.length > 1) {
-    const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
-    const scans = await mapBounded(group, (f) => ctx.store.scan(f))
-    const merged = await pl.concat(scans, { how: 'vertical' }).collect()
-    if (merged.height === expected) return merged
+async function mergeGroups(
+  core: TableCore,
+  snap: Snapshot,
+  target: number,
+  groups: readonly (readonly LiveFile[])[],
+  files: WrittenFiles,
+): Promise<AddAction[]> {
+  if (core.fs === nodeFileSystem) {
+    const job = { root: core.path, table: core.name, metadata: snap.metadata, targetFileRows: target, groups }
+    const output = await maintenanceThread.tryRun({ kind: 'merge', ...job })
+    if (output) {
+      files.paths.push(...output.paths)
+      return output.add
+    }
   }
-  const frames: pl.DataFrame[] = []
-  for (const f of group) frames.push(await ctx.store.read(f))
-  return stackFrames(frames)
+  const write = new DataFileStore(core.path, core.fs, core.name, snap.metadata, target)
+  return writeMergedGroups(core.context(snap.metadata).store, write, groups, files)
 }

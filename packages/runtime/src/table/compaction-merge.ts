@@ -1,0 +1,39 @@
+import pl from 'nodejs-polars'
+import { stackFrames } from '../frame/stack-frames.js'
+import { mapBounded } from './bounded-map.js'
+import type { DataFileStore, WrittenFiles } from './data-file-store.js'
+import type { AddAction } from './log-entry.js'
+import type { LiveFile } from './table-state.js'
+
+/**
+ * The merge of a compaction: each group's rows (one partition's files) read as one frame by `read` and written as
+ * new data files by `write` (its `maxRowsPerFile` is the target). The same code runs on the maintenance thread and,
+ * when that cannot, in this one.
+ */
+export async function writeMergedGroups(
+  read: DataFileStore,
+  write: DataFileStore,
+  groups: readonly (readonly LiveFile[])[],
+  written: WrittenFiles,
+): Promise<AddAction[]> {
+  const add: AddAction[] = []
+  for (const group of groups) add.push(...(await write.write(await mergeFiles(read, group), written)))
+  return add
+}
+
+/**
+ * The rows of several files as one frame (deleted keys dropped). Scannable files are read by one lazy query
+ * (polars reads them in parallel); if its row count differs from the log's, the files are read one by one,
+ * which names the damaged one.
+ */
+async function mergeFiles(store: DataFileStore, group: readonly LiveFile[]): Promise<pl.DataFrame> {
+  if (store.lazy && group.length > 1) {
+    const expected = group.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
+    const scans = await mapBounded(group, (f) => store.scan(f))
+    const merged = await pl.concat(scans, { how: 'vertical' }).collect()
+    if (merged.height === expected) return merged
+  }
+  const frames: pl.DataFrame[] = []
+  for (const f of group) frames.push(await store.read(f))
+  return stackFrames(frames)
+}
