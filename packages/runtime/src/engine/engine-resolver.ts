@@ -1,4 +1,4 @@
-import { configOrigin, getConfig } from '../config/config-store.js'
+import { configOrigin, describeConfigOrigin, getConfig } from '../config/config-store.js'
 import { ConfigError } from '../errors/pf-error.js'
 import type { Dataset } from './dataset.js'
 import {
@@ -65,7 +65,9 @@ export async function resolveEngine(
     const reason =
       origin === 'environment'
         ? `PARQUETFRAME_ENGINE=${process.env.PARQUETFRAME_ENGINE}`
-        : 'engine set in configuration'
+        : origin === 'project file'
+          ? `engine set in ${describeConfigOrigin('engine')}`
+          : 'engine set in configuration'
     return { engine: config.engine, estimatedBytes: alwaysEstimate ? await estimate() : null, files, reason }
   }
   const bytes = await estimate()
