@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { parseSchema } from '@parquetframe/codegen'
 import {
+  adoptTable,
   ColumnRangeError,
   Entity,
   EntityRegistry,
@@ -355,6 +356,47 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
     )
     expect(view.types).toEqual([narrowFileTypes(false)])
     expect(view.rows).toContainEqual(duckRow(20, '[1]', '[5, -6]', '[2]', '[1.5]', 'x'))
+  })
+
+  it("arrays of pf's own element types (array<long|double|string>, containsNull true) are kept as Spark declared them", async () => {
+    const schema =
+      '{"type":"struct","fields":[' +
+      '{"name":"id","type":"long","nullable":false,"metadata":{}},' +
+      `{"name":"longs","type":${array('long')},"nullable":true,"metadata":{}},` +
+      `{"name":"doubles","type":${array('double')},"nullable":false,"metadata":{}},` +
+      `{"name":"tags","type":${array('string')},"nullable":true,"metadata":{}}]}`
+    const root = await sparkTable(ws.dir, 'tagged', {
+      schemaString: schema,
+      rows: `SELECT * FROM (VALUES (1::BIGINT, [9007199254740991]::BIGINT[], [0.1]::DOUBLE[], ['a', 'b']),
+        (2::BIGINT, NULL::BIGINT[], []::DOUBLE[], NULL::VARCHAR[])) AS t(id, longs, doubles, tags)`,
+    })
+    const parsed = parseSchema(`
+      entity Tagged @storage("tagged") {
+        id      Int @id
+        longs   Int[]?
+        doubles Float[]
+        tags    String[]?
+      }`)
+    const entity = parsed.ir?.entities[0]
+    if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
+    const table = await adoptTable(root, { entity, enums: parsed.ir.enums })
+    await table.insert(
+      pl.DataFrame([
+        pl.Series('id', [3], pl.Int64),
+        pl.Series('longs', [[-1, 2]], pl.List(pl.Int64)),
+        pl.Series('doubles', [[0.5]], pl.List(pl.Float64)),
+        pl.Series('tags', [['c']], pl.List(pl.Utf8)),
+      ]),
+    )
+    await table.deleteWhere(pl.col('id').eq(2))
+    await table.compact()
+    const latest = await ws.oracle.snapshot(root)
+    expect(latest.metaData.schemaString).toBe(schema)
+    await expectSameRowsAt(ws.oracle, table, root, (await table.snapshot()).version, 'compacted')
+    expect((await table.read()).sort('id').toRecords()).toEqual([
+      { id: 1, longs: [9007199254740991], doubles: [0.1], tags: ['a', 'b'] },
+      { id: 3, longs: [-1, 2], doubles: [0.5], tags: ['c'] },
+    ])
   })
 
   it('refuses to adopt stored null elements, naming the field and the count of lists holding one', async () => {
