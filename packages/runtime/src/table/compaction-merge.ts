@@ -1,8 +1,11 @@
 import pl from 'nodejs-polars'
 import { stackFrames } from '../frame/stack-frames.js'
 import { mapBounded } from './bounded-map.js'
-import type { DataFileStore, WrittenFiles } from './data-file-store.js'
+import { durable } from './data-file-durability.js'
+import { DataFileStore, WrittenFiles } from './data-file-store.js'
 import type { AddAction } from './log-entry.js'
+import type { MergeJob, MergeOutput } from './maintenance-job.js'
+import { nodeFileSystem } from './node-file-system.js'
 import type { LiveFile } from './table-state.js'
 
 /**
@@ -19,6 +22,21 @@ export async function writeMergedGroups(
   const add: AddAction[] = []
   for (const group of groups) add.push(...(await write.write(await mergeFiles(read, group), written)))
   return add
+}
+
+/** A merge job on the maintenance thread: its files are durable when it resolves, none stays behind on an error. */
+export async function runMergeJob(job: MergeJob): Promise<MergeOutput> {
+  const store = new DataFileStore(job.root, nodeFileSystem, job.table, job.metadata, job.targetFileRows)
+  const written = new WrittenFiles(nodeFileSystem)
+  try {
+    const add = await writeMergedGroups(store, store, job.groups, written)
+    // The log entry naming these files is created by another thread, which cannot wait for this one's flushes.
+    await durable(written.paths)
+    return { add, paths: [...written.paths] }
+  } catch (error) {
+    await written.discard()
+    throw error
+  }
 }
 
 /**

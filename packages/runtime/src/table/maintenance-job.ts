@@ -1,9 +1,5 @@
-import { type DeltaCheckpointAction, encodeCheckpoint } from '../delta/checkpoint-parquet.js'
-import { writeMergedGroups } from './compaction-merge.js'
-import { durable } from './data-file-durability.js'
-import { DataFileStore, WrittenFiles } from './data-file-store.js'
+import type { DeltaCheckpointAction } from '../delta/checkpoint-parquet.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
-import { nodeFileSystem } from './node-file-system.js'
 import type { LiveFile } from './table-state.js'
 
 /** A compaction's merge (compaction-merge.ts) of a table on the real file system: its new files are written durably. */
@@ -40,18 +36,15 @@ export interface MergeOutput {
 /** The output of a job of each kind. */
 export type MaintenanceOutput<J extends MaintenanceJob> = J extends MergeJob ? MergeOutput : Uint8Array
 
-/** Runs a job in this thread (the maintenance worker's side; its files' flushes end before it resolves). */
+/**
+ * Runs a job in this thread (the maintenance worker's side). Each kind's code is loaded on its first job: a worker
+ * that only encodes checkpoints never loads polars.
+ */
 export async function runMaintenanceJob(job: MaintenanceJob): Promise<MergeOutput | Uint8Array> {
-  if (job.kind === 'checkpoint') return encodeCheckpoint(job.actions, { file: job.file })
-  const store = new DataFileStore(job.root, nodeFileSystem, job.table, job.metadata, job.targetFileRows)
-  const written = new WrittenFiles(nodeFileSystem)
-  try {
-    const add = await writeMergedGroups(store, store, job.groups, written)
-    // The log entry naming these files is created by another thread, which cannot wait for this one's flushes.
-    await durable(written.paths)
-    return { add, paths: [...written.paths] }
-  } catch (error) {
-    await written.discard()
-    throw error
+  if (job.kind === 'checkpoint') {
+    const { encodeCheckpoint } = await import('../delta/checkpoint-parquet.js')
+    return encodeCheckpoint(job.actions, { file: job.file })
   }
+  const { runMergeJob } = await import('./compaction-merge.js')
+  return runMergeJob(job)
 }
