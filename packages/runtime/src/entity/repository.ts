@@ -5,11 +5,14 @@ import { type IndexGroup, indexGroups } from '../secondary-index/index-group.js'
 import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
 import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
+import type { OperationName } from '../table/log-entry.js'
+import { metadataCacheKey } from '../table/metadata-cache-key.js'
 import { RowBatch } from '../table/row-batch.js'
 import type { ColumnPredicate } from '../table/scan-predicate.js'
 import { smallRows } from '../table/small-rows.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { CommitResult, Table } from '../table/table.js'
+import type { PreparedWrite } from '../table/table-core.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import type { LiveFile } from '../table/table-state.js'
 import { batchInsert, batchUpsert, type TableOperation } from '../table/write-plan.js'
@@ -513,15 +516,53 @@ export class Repository<T extends object> {
     }
     let result: CommitResult
     try {
-      result = this.needsLock(ops)
-        ? await withWriteLock(tableLockPath(table.path), commit, { fs: table.fs, table: table.name })
-        : await commit()
+      result = !this.needsLock(ops)
+        ? await commit()
+        : this.writesAhead(ops)
+          ? await this.commitWrittenAhead(table, ops)
+          : await withWriteLock(tableLockPath(table.path), commit, { fs: table.fs, table: table.name })
     } catch (error) {
       throw this.entityError(error, input)
     }
     this.store.stats.commits++
     this.committed(ops)
     return result
+  }
+
+  /** Saves that take no autoincrement value: only their unique check needs the lock, not the writing of their rows. */
+  private writesAhead(ops: readonly TxOperation<T>[]): boolean {
+    return ops.every((op) => op.kind === 'save' && op.pending.length === 0)
+  }
+
+  /**
+   * Commits saves whose only locked step is the unique check: their data files are written (and flushed) while the
+   * write lock is taken and the check runs, as a plain write overlaps its freshness check, and removed when the
+   * check refuses them. The check reads a version taken under the lock; the commit plans against it.
+   */
+  private async commitWrittenAhead(table: Table, ops: readonly TxOperation<T>[]): Promise<CommitResult> {
+    const { operations, saved } = this.buildOperations(ops)
+    const preparing = prepareOperations(table, operations)
+    preparing.catch(() => undefined)
+    let committing = false
+    try {
+      return await withWriteLock(
+        tableLockPath(table.path),
+        async () => {
+          const checked = await this.checkSaved(table, saved, ops)
+          const prepared = await preparing
+          committing = true
+          return commitPrepared(table, prepared, checked)
+        },
+        { fs: table.fs, table: table.name },
+      )
+    } catch (error) {
+      if (!committing)
+        await preparing.then(
+          (p) => p.written.discard(),
+          () => undefined,
+        )
+      throw error
+    }
   }
 
   // ---- staged writes (save and the writes of a transaction) ---------------------------------------------------
@@ -586,6 +627,16 @@ export class Repository<T extends object> {
       }
       await raiseAutoMarks(table, marks, recorded)
     }
+    const { operations, saved } = this.buildOperations(ops)
+    await this.checkSaved(table, saved, ops)
+    return operations
+  }
+
+  /** The table operations of staged writes (autoincrement values assigned): saves as row batches, their frames built only if a step needs them. */
+  private buildOperations(ops: readonly TxOperation<T>[]): {
+    operations: TableOperation[]
+    saved: RowBatch[]
+  } {
     const out: TableOperation[] = []
     const saved: RowBatch[] = []
     for (const op of ops) {
@@ -610,14 +661,26 @@ export class Repository<T extends object> {
       saved.push(batch)
       out.push(batchUpsert(batch))
     }
-    if (this.entry.ir.uniques.length > 0 && saved.length > 0) {
-      const small = this.smallUniqueBatch(saved)
-      if (!small || !(await this.checkUniqueRows(table, small.rows, small.keys, ops))) {
-        const frames = saved.map((s) => s.frame())
-        await this.checkUnique(table, stackFrames(frames), ops)
-      }
+    return { operations: out, saved }
+  }
+
+  /**
+   * Checks the `@unique` values of saved rows against each other and the newest version (taken now: call it holding
+   * the write lock). Returns that version, or undefined when the entity has nothing to check.
+   */
+  private async checkSaved(
+    table: Table,
+    saved: readonly RowBatch[],
+    ops: readonly TxOperation<T>[],
+  ): Promise<Snapshot | undefined> {
+    if (this.entry.ir.uniques.length === 0 || saved.length === 0) return undefined
+    const snapshot = await table.snapshot()
+    const small = this.smallUniqueBatch(saved)
+    if (!small || !(await this.checkUniqueRows(table, snapshot, small.rows, small.keys, ops))) {
+      const frames = saved.map((s) => s.frame())
+      await this.checkUnique(table, snapshot, stackFrames(frames), ops)
     }
-    return out
+    return snapshot
   }
 
   /**
@@ -650,6 +713,7 @@ export class Repository<T extends object> {
    */
   private async checkUniqueRows(
     table: Table,
+    snapshot: Snapshot,
     rows: readonly object[],
     keys: readonly string[],
     ops: readonly TxOperation<T>[],
@@ -660,7 +724,6 @@ export class Repository<T extends object> {
       return present.length === 0 ? [] : [{ group, present, encoded }]
     })
     if (groups.some((g) => g.encoded.includes(undefined))) return false
-    const snapshot = await table.snapshot()
     const deletedKeys = ops.flatMap((op) => (op.kind === 'deleteKeys' ? op.keys : []))
     const deletedWhere = ops.flatMap((op) => (op.kind === 'deleteWhere' ? [op.predicate] : []))
     for (const { group, present, encoded } of groups) {
@@ -724,10 +787,10 @@ export class Repository<T extends object> {
    */
   private async checkUnique(
     table: Table,
+    snapshot: Snapshot,
     df: pl.DataFrame,
     ops: readonly TxOperation<T>[] = [],
   ): Promise<void> {
-    const snapshot = await table.snapshot()
     const pkColumn = this.pk.column
     const deletedKeys = ops.flatMap((op) => (op.kind === 'deleteKeys' ? op.keys : []))
     const deletedWhere = ops.flatMap((op) => (op.kind === 'deleteWhere' ? [op.predicate] : []))
@@ -898,22 +961,52 @@ function mergeSaves<T>(ops: readonly TxOperation<T>[]): TxOperation<T>[] {
   return out
 }
 
-/** Commits table operations: one through its own Table method (history names it), several as one transaction. */
-function commitOperations(table: Table, ops: readonly TableOperation[]): Promise<CommitResult> {
+/** The name history records a commit of table operations under: one operation's own, several as one transaction. */
+function operationName(ops: readonly TableOperation[]): OperationName {
   const [only] = ops
-  if (ops.length !== 1 || !only) return table.transaction((tx) => void tx.operations.push(...ops))
+  if (ops.length !== 1 || !only) return 'TRANSACTION'
   switch (only.kind) {
     case 'append':
-      return table.append(only.df)
+      return 'APPEND'
     case 'insert':
-      return only.batch ? table.insertBatch(only.batch) : table.insert(only.df)
+      return 'INSERT'
     case 'upsert':
-      return only.batch ? table.upsertBatch(only.batch) : table.upsert(only.df)
+      return 'UPSERT'
     case 'deleteKeys':
-      return table.deleteKeys(only.keys)
     case 'deleteWhere':
-      return table.deleteWhere(only.predicate)
+      return 'DELETE'
     case 'overwrite':
-      return table.overwrite(only.df)
+      return 'OVERWRITE'
   }
+}
+
+/** Validates table operations and writes their new rows' data files (not yet part of any version). */
+function prepareOperations(table: Table, ops: readonly TableOperation[]): Promise<PreparedWrite> {
+  return table.prepare(operationName(ops), ops)
+}
+
+/**
+ * Commits a prepared write, then starts the maintenance it made due. `checked`: a newer version the caller read
+ * (the unique check's, under the write lock) that the first attempt plans against when its schema is the one the
+ * rows were written for; else that attempt would lose the race to it.
+ */
+async function commitPrepared(
+  table: Table,
+  prepared: PreparedWrite,
+  checked?: Snapshot,
+): Promise<CommitResult> {
+  const start =
+    checked &&
+    checked.version > prepared.start.version &&
+    metadataCacheKey(checked.metadata) === metadataCacheKey(prepared.start.metadata)
+      ? checked
+      : prepared.start
+  const { result } = await table.commitPrepared({ ...prepared, start })
+  table.maintain()
+  return result
+}
+
+/** Commits table operations as one commit (history names a lone operation, else TRANSACTION). */
+async function commitOperations(table: Table, ops: readonly TableOperation[]): Promise<CommitResult> {
+  return commitPrepared(table, await prepareOperations(table, ops))
 }
