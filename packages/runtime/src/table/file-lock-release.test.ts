@@ -19,6 +19,18 @@ describe('releasing a lock', () => {
     expect(await readdir(tmp.dir)).toEqual([])
   })
 
+  it('a lock in a folder that exists costs no mkdir; a missing folder is created', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    await withFileLock(lock, async () => 'done', { fs, table: 'Member' })
+    expect(fs.calls.filter((c) => c.startsWith('mkdir '))).toEqual([])
+    const nested = join(tmp.dir, '_pf', 'unique.lock')
+    expect(await withFileLock(nested, async () => readdir(join(tmp.dir, '_pf')), { fs })).toEqual([
+      'unique.lock',
+    ])
+    expect(fs.calls.filter((c) => c.startsWith('mkdir '))).toEqual([`mkdir ${join(tmp.dir, '_pf')}`])
+  })
+
   it('a lock that is no longer its own (taken over) is left alone; a failing read is a warning naming the lock', async () => {
     const fs = new FaultyFileSystem()
     const lock = join(tmp.dir, 'unique.lock')

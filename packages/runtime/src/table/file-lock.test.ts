@@ -156,9 +156,10 @@ describe('write lock failures', () => {
     expect(await readdir(tmp.dir)).toEqual([])
   })
 
-  it('a read-only lock folder is a LockError (EROFS), not a raw error', async () => {
+  it('a lock folder that cannot be created (EROFS) is a LockError, not a raw error', async () => {
     const fs = new FaultyFileSystem().inject({ op: 'mkdir', code: 'EROFS' })
-    await expect(withWriteLock(lock(), ok, { fs, table: 'Member' })).rejects.toMatchObject({
+    const missing = join(tmp.dir, 'missing', '_pf_unique.lock')
+    await expect(withWriteLock(missing, ok, { fs, table: 'Member' })).rejects.toMatchObject({
       code: 'PF_LOCK',
       errno: 'EROFS',
     })

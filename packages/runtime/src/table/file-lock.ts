@@ -113,16 +113,10 @@ async function ownerText(): Promise<{ text: string; token: string }> {
 
 async function acquire(ctx: LockContext): Promise<string> {
   const start = Date.now()
-  try {
-    await ctx.fs.mkdir(dirname(ctx.path))
-  } catch (error) {
-    throw ioError(ctx, 'creating the lock folder', error)
-  }
   for (let attempt = 0; ; attempt++) {
     const mine = await ownerText()
     try {
-      // Not flushed: a lock lives as long as its holder, and a crash that could lose it ends the holder too.
-      await ctx.fs.createExclusive(ctx.path, mine.text, { durable: false })
+      await createLock(ctx, mine.text)
       held.add(mine.token)
       return mine.token
     } catch (error) {
@@ -141,6 +135,23 @@ async function acquire(ctx: LockContext): Promise<string> {
     }
     await sleep(Math.min(2 + attempt * 2, 25) * (0.5 + Math.random()))
   }
+}
+
+/** Creates the lock file exclusively, and its folder only when that is missing (a lock taken per write pays no mkdir). */
+async function createLock(ctx: LockContext, text: string): Promise<void> {
+  // Not flushed: a lock lives as long as its holder, and a crash that could lose it ends the holder too.
+  try {
+    await ctx.fs.createExclusive(ctx.path, text, { durable: false })
+    return
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+  }
+  try {
+    await ctx.fs.mkdir(dirname(ctx.path))
+  } catch (error) {
+    throw ioError(ctx, 'creating the lock folder', error)
+  }
+  await ctx.fs.createExclusive(ctx.path, text, { durable: false })
 }
 
 /** Reads a lock file; undefined when it is gone. */
