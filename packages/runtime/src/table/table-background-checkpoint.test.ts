@@ -54,9 +54,9 @@ describe('checkpoints after the commit, in the background', () => {
     release.open()
     await table.settled()
     expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
-    expect(fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('00000000000000000004.'))).toEqual(
-      [],
-    )
+    // No checkpoint of version 4 (its state is cached, a file of its own: state-cache.ts).
+    const written = fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('00000000000000000004.'))
+    expect(written.filter((c) => !c.includes('.snapshot.json.'))).toEqual([])
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 2, 3])
   })
 

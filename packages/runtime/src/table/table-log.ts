@@ -38,6 +38,14 @@ import {
 } from './log-entry.js'
 import { checkCheckpoint, checkTombstoneFile } from './log-entry-schema.js'
 import {
+  type CacheHint,
+  decodeCacheHint,
+  encodeCacheHint,
+  snapshotFileName,
+  snapshotStep,
+  versionOfSnapshotFile,
+} from './state-cache.js'
+import {
   LegacyTableLogError,
   TableCorruptError,
   TableNotFoundError,
@@ -149,6 +157,8 @@ export class TableLog {
   decisions: TxnDecisions
   /** Table name for error messages (the path until version 0 names the entity, see `rename`). */
   private name: string
+  /** Newest version of pf's cache (checkpoint or cached state) this object read or wrote; -1 before any. */
+  private newestCached = -1
 
   constructor(
     readonly root: string,
@@ -409,11 +419,12 @@ export class TableLog {
     return join(this.cacheDir, checkpointFileName(version))
   }
 
-  /** A checkpoint's state; TableCorruptError when it does not parse or validate. */
-  private async readCheckpoint(version: number): Promise<TableState> {
-    const cached = this.checkpoints.get(version)
+  /** A cached checkpoint's (or cached state's) state; TableCorruptError when it does not parse or validate. */
+  private async readCheckpoint(version: number, snapshot = false): Promise<TableState> {
+    const key = snapshot ? -1 - version : version
+    const cached = this.checkpoints.get(key)
     if (cached) return cached
-    const file = this.checkpointPath(version)
+    const file = snapshot ? join(this.cacheDir, snapshotFileName(version)) : this.checkpointPath(version)
     const invalid = (detail: string) => new TableCorruptError(this.table, file, version, detail)
     const data = this.cacheData(await this.fs.readFile(file), file, version, invalid)
     const tableId = data.metadata.id
@@ -423,7 +434,7 @@ export class TableLog {
       TombstoneSet.loading(() => this.cachedTombstones(version, tableId)),
     )
     if (this.checkpoints.size >= 8) this.checkpoints.clear()
-    this.checkpoints.set(version, state)
+    this.checkpoints.set(key, state)
     return state
   }
 
@@ -454,11 +465,11 @@ export class TableLog {
    * validated or that disagrees with the log is skipped (the state is rebuilt from the commits). A cached
    * checkpoint of this table whose commit is gone proves the log was truncated: TableCorruptError, never a rollback.
    */
-  private async checkpointStart(version: number): Promise<TableState | undefined> {
+  private async checkpointStart(version: number, snapshot = false): Promise<TableState | undefined> {
     // The entries are read while the checkpoint is (an open waits for both); unused when it is not usable.
     const entries = Promise.all([this.readEntry(version), this.readEntry(0)])
     entries.catch(() => undefined)
-    const state = await this.readCheckpoint(version).catch((error: unknown) => {
+    const state = await this.readCheckpoint(version, snapshot).catch((error: unknown) => {
       if (error instanceof TableCorruptError || isNotFound(error)) return undefined
       throw error
     })
@@ -466,19 +477,43 @@ export class TableLog {
     const [entry, first] = await entries
     if (first?.metadata?.id !== state.metadata.id) return undefined
     if (!entry) {
-      const file = this.checkpointPath(version)
+      const file = snapshot ? join(this.cacheDir, snapshotFileName(version)) : this.checkpointPath(version)
       throw new TableCorruptError(this.table, file, version, `the log entry of version ${version} is missing`)
     }
     if (totalsProblem(state, entry) !== undefined) return undefined
+    this.newestCached = Math.max(this.newestCached, version)
     return state
   }
 
-  /** The version named by `_last_checkpoint`, if any (a hint: a stale or missing pointer is fine). */
-  private async lastCheckpointHint(): Promise<number | undefined> {
+  /**
+   * The newest usable state of pf's cache: the one `_last_checkpoint` names, else (missing, damaged, pruned by
+   * another writer or refused by the log) the newest cached state and the newest cached checkpoint listed.
+   */
+  private async cacheStart(hint: CacheHint | undefined): Promise<TableState | undefined> {
+    const tried = hint && (await this.checkpointStart(hint.version, hint.snapshot))
+    if (tried) return tried
+    const names = await this.fs.readdir(this.cacheDir).catch((error: unknown) => {
+      if (isNotFound(error)) return []
+      throw error
+    })
+    const newest = (parse: (name: string) => number | undefined) =>
+      Math.max(-1, ...names.map((n) => parse(n) ?? -1))
+    const candidates: CacheHint[] = [
+      { version: newest(versionOfSnapshotFile), snapshot: true },
+      { version: newest(versionOfCheckpointFile), snapshot: false },
+    ]
+    for (const c of candidates.sort((a, b) => b.version - a.version)) {
+      if (c.version < 0 || (c.version === hint?.version && c.snapshot === hint.snapshot)) continue
+      const state = await this.checkpointStart(c.version, c.snapshot)
+      if (state) return state
+    }
+    return undefined
+  }
+
+  /** The cache file named by `_last_checkpoint`, if any (a hint: a stale or missing pointer is fine). */
+  private async lastCheckpointHint(): Promise<CacheHint | undefined> {
     try {
-      const text = decoder.decode(await this.fs.readFile(join(this.cacheDir, LAST_CHECKPOINT)))
-      const v = (JSON.parse(text) as { version?: unknown }).version
-      return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
+      return decodeCacheHint(decoder.decode(await this.fs.readFile(join(this.cacheDir, LAST_CHECKPOINT))))
     } catch {
       return undefined
     }
@@ -683,9 +718,41 @@ export class TableLog {
     const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
     await this.replaceFile(tombstoneFileName(state.version), sidecar)
     await this.replaceFile(checkpointFileName(state.version), encodeCheckpointCache(cached))
-    await this.replaceFile(LAST_CHECKPOINT, JSON.stringify({ version: state.version }))
+    await this.replaceFile(LAST_CHECKPOINT, encodeCacheHint({ version: state.version, snapshot: false }))
+    this.newestCached = Math.max(this.newestCached, state.version)
     await this.fs.fsyncDir(this.cacheDir)
     await this.writeDeltaCheckpoint(state, tombstones)
+  }
+
+  /**
+   * Whether the state after a commit should be cached (`writeSnapshot`): `snapshotStep` versions after the newest
+   * cache this object read or wrote; never with an unpublished multi-table transaction (the cache holds none), nor
+   * for a table that writes no checkpoints (`checkpointInterval` 0: every open replays the log).
+   */
+  snapshotDue(state: TableState): boolean {
+    if (state.unpublished?.size || state.metadata.checkpointInterval <= 0) return false
+    return state.version - this.newestCached >= snapshotStep(state.files.size)
+  }
+
+  /**
+   * Caches a state as `_pf/checkpoints/<v>.snapshot.json` (temp file + rename, not synced: a cache lost or torn
+   * by a crash is a cache miss), points the cache's `_last_checkpoint` at it and removes the older cached states.
+   * Tombstones are not written: a state opened from it reads them from the checkpoint before it and the commits.
+   * Then caches the newest state (`current`) again while one is due: the last commit of a burst is cached too.
+   */
+  async writeSnapshot(state: TableState, current: () => TableState = () => state): Promise<void> {
+    const bytes = encodeCheckpointCache(toCheckpoint(state))
+    await this.fs.mkdir(this.cacheDir)
+    await this.replaceFile(snapshotFileName(state.version), bytes)
+    await this.replaceFile(LAST_CHECKPOINT, encodeCacheHint({ version: state.version, snapshot: true }))
+    this.newestCached = Math.max(this.newestCached, state.version)
+    for (const name of await this.fs.readdir(this.cacheDir)) {
+      const version = versionOfSnapshotFile(name)
+      if (version !== undefined && version < state.version)
+        await removeQuietly(this.fs, join(this.cacheDir, name))
+    }
+    const newer = current()
+    if (newer.version > state.version && this.snapshotDue(newer)) await this.writeSnapshot(newer, current)
   }
 
   /**
@@ -730,11 +797,13 @@ export class TableLog {
 
   /**
    * Reads entries after `state` until the first missing one, or the first of an undecided multi-table
-   * transaction (read ahead in parallel), and applies them.
+   * transaction (read ahead in parallel), and applies them. `end.missing` is set when it stopped because the
+   * entry after the state it returns did not exist (read during this call).
    */
   async catchUp(
     state: TableState | undefined,
     limit = Number.POSITIVE_INFINITY,
+    end?: { missing: boolean },
   ): Promise<TableState | undefined> {
     let current = state
     for (;;) {
@@ -746,7 +815,10 @@ export class TableLog {
       if (!head) {
         // Entries are created in order, so the later one existing means this one did: re-read before blaming.
         if (after && !(await this.readEntry(next))) throw this.gap(next, next + 1)
-        if (!after) return current
+        if (!after) {
+          if (end) end.missing = true
+          return current
+        }
         continue
       }
       const count = Math.min(READ_AHEAD, limit - next + 1)
@@ -772,20 +844,21 @@ export class TableLog {
   }
 
   /**
-   * The newest state: from `known` (a state already read) or the newest checkpoint,
-   * then the entries after it. Opening is O(entries since the checkpoint).
+   * The newest state: from `known` (a state already read) or the newest cached state or checkpoint, then the
+   * entries after it. Opening is O(entries since the cache). `end.missing`: see `catchUp`.
    */
-  async latest(known?: TableState): Promise<TableState> {
+  async latest(known?: TableState, end?: { missing: boolean }): Promise<TableState> {
     let start = known
     if (!start) {
-      // Version 0 first: without it the table is missing (empty log) or corrupt, never re-created.
+      // Version 0 first: without it the table is missing (empty log) or corrupt, never re-created. The hint is
+      // read meanwhile (one round of file-system calls).
+      const hint = this.lastCheckpointHint()
       await this.sameTable()
-      const hint = await this.lastCheckpointHint()
-      if (hint !== undefined) start = await this.checkpointStart(hint)
+      start = await this.cacheStart(await hint)
       // Without a usable cache: the newest Delta checkpoint (needed once log cleanup deleted older commits).
       start ??= await this.deltaCheckpointStart()
     }
-    const state = await this.catchUp(start)
+    const state = await this.catchUp(start, Number.POSITIVE_INFINITY, end)
     if (!state) {
       await this.identity() // throws TableNotFoundError or TableCorruptError
       // Still here: the log was cleaned up before its Delta checkpoints (no version 0), and none can be read.

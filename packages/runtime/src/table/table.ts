@@ -84,7 +84,7 @@ export class Table {
   /** What the concern modules (commit loop, maintenance, migrations, publication) see of this table. */
   private readonly core: TableCore
   /** Checkpoints and automatic compactions running after the commits that made them due (see `settled`). */
-  private readonly background = new BackgroundWork<'checkpoint' | 'compact'>()
+  private readonly background = new BackgroundWork<'checkpoint' | 'cache' | 'compact'>()
 
   /** @internal use `createTable` / `openTable`. */
   constructor(
@@ -93,11 +93,13 @@ export class Table {
     private log: TableLog,
     state: TableState,
     options: TableOptions,
+    /** What the open found of the log folder (its first `snapshot()` then needs no second full check). */
+    freshness?: LogFreshness,
   ) {
     this.maxRetries = options.maxRetries ?? 100
     this.maxRowsPerFile = options.maxRowsPerFile ?? 1_048_576
     this.keyIndex = options.keyIndex ?? sharedKeyIndex
-    this.freshness = new LogFreshness(log.fs, log.dir)
+    this.freshness = freshness ?? new LogFreshness(log.fs, log.dir)
     this.current = this.snapshotOf(state)
     this.core = this.coreOf()
   }
@@ -199,10 +201,11 @@ export class Table {
     const probing = this.freshness.probe()
     if (this.freshness.armed && this.freshness.fresh(await probing, this.current.version)) return this.current
     // All at once (one round of file-system calls); what was read of a replaced table is dropped.
+    const end = { missing: false }
     const [probe, same, read] = await Promise.all([
       probing,
       this.log.sameTable(),
-      this.log.latest(this.current.state).then(
+      this.log.latest(this.current.state, end).then(
         (state) => ({ state }),
         (error: unknown) => ({ error }),
       ),
@@ -216,12 +219,7 @@ export class Table {
     if ('error' in read) throw read.error
     if (read.state !== this.current.state) this.current = this.snapshotOf(read.state)
     const { state } = read
-    // Trusted later only at the end of the log: no undecided or unpublished multi-table transaction after it.
-    await this.freshness.record(
-      probe,
-      state.version,
-      async () => !state.unpublished?.size && !(await this.log.readEntry(state.version + 1)),
-    )
+    await this.freshness.record(probe, state.version, () => atLogEnd(this.log, state, end))
     return this.current
   }
 
@@ -470,9 +468,12 @@ export class Table {
    * stays the truth; files are written temp + rename), so it is dropped, never the commit's error.
    */
   private maybeCheckpoint(before: TableState): void {
-    if (this.background.busy('checkpoint') || !this.log.checkpointDue(before, this.current.state)) return
     const { log, current } = this
-    this.background.start('checkpoint', () => log.writeCheckpoint(current.state))
+    if (!this.background.busy('checkpoint') && log.checkpointDue(before, current.state))
+      this.background.start('checkpoint', () => log.writeCheckpoint(current.state))
+    // Otherwise pf's state cache (table/state-cache.ts): a fresh process then replays only the commits after it.
+    else if (!this.background.busy('cache') && log.snapshotDue(current.state))
+      this.background.start('cache', () => log.writeSnapshot(current.state, () => this.current.state))
   }
 
   /**
@@ -610,9 +611,22 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
 /** Opens the table at a path at its newest version: the newest checkpoint, then the entries after it. */
 export async function openTable(path: string, options: TableOptions = {}): Promise<Table> {
   const log = new TableLog(path, options.fs ?? nodeFileSystem, path)
+  // The log folder as the open starts: unchanged at the first read, the state read is still the newest.
+  const freshness = new LogFreshness(log.fs, log.dir)
+  const probe = await freshness.probe()
   // Replay refuses a protocol pf cannot read (TableProtocolError naming the version and feature).
-  const state = await log.latest()
+  const end = { missing: false }
+  const state = await log.latest(undefined, end)
+  await freshness.record(probe, state.version, () => atLogEnd(log, state, end))
   // The log object that read the state keeps its cache and identity; errors from now on name the entity.
   log.rename(state.metadata.entity.name)
-  return new Table(path, log, state, options)
+  return new Table(path, log, state, options, freshness)
+}
+
+/**
+ * True when no entry follows a state (a freshness probe is trusted only then): no undecided or unpublished
+ * transaction. `end.missing`: the read that found the state already saw no entry after it (after the probe).
+ */
+async function atLogEnd(log: TableLog, state: TableState, end: { missing: boolean }): Promise<boolean> {
+  return !state.unpublished?.size && (end.missing || !(await log.readEntry(state.version + 1)))
 }
