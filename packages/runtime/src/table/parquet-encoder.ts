@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type pl from 'nodejs-polars'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { binaryColumnTargets, encodeParquetWithArrow } from './arrow-parquet-encoder.js'
+import { DATA_PAGE_SIZE_LIMIT } from './data-page-size.js'
 
 /** Parquet compression codecs polars writes. */
 export type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'lzo' | 'brotli' | 'lz4' | 'zstd'
@@ -18,6 +19,28 @@ export interface ParquetEntityOptions {
 }
 
 /**
+ * nodejs-polars 0.24's `sinkParquet` hands back its native lazy frame (typed as a LazyDataFrame), whose
+ * `collectSync` takes an engine name; the wrapper's `collectSync(options)` reads `'auto'` as no options.
+ */
+interface ParquetSink {
+  collectSync(engine: string): unknown
+}
+
+/**
+ * Writes a frame to a Parquet file through polars' sink, the only writer of nodejs-polars with a page size knob:
+ * rows in order, statistics written (scans prune by them), small pages, no fsync (a scratch file).
+ */
+function sinkParquet(df: pl.DataFrame, path: string, compression: ParquetCompression): void {
+  const sink: unknown = df.lazy().sinkParquet(path, {
+    compression,
+    statistics: true,
+    dataPagesizeLimit: DATA_PAGE_SIZE_LIMIT,
+    sinkOptions: { syncOnClose: 'none', maintainOrder: true, mkdir: false },
+  })
+  ;(sink as ParquetSink).collectSync('auto')
+}
+
+/**
  * A frame encoded as Parquet bytes. With `entity`, a frame holding Decimal (text) or Bytes (base64) columns goes
  * through arrow-rs instead (arrow-parquet-encoder.ts), which writes them as Parquet DECIMAL and BYTE_ARRAY. nodejs-polars 0.24 hands in-memory output
  * to JavaScript one write at a time (about 360 callbacks for a one-row file,
@@ -25,7 +48,8 @@ export interface ParquetEntityOptions {
  * So polars writes a scratch file in the OS temp folder (never fsynced),
  * which is read back and removed: ~0.3 ms for one row. The bytes then go
  * through the table's FileSystem like any other write. If the scratch file
- * cannot be written, polars' in-memory output is used. Default codec: zstd.
+ * cannot be written, polars' in-memory output is used (1 MiB pages: it has no page size knob). Pages hold at
+ * most 64 KiB of values (data-page-size.ts). Default codec: zstd.
  */
 export function encodeParquet(
   df: pl.DataFrame,
@@ -46,7 +70,7 @@ export function encodeParquet(
   }
   const scratch = join(tmpdir(), `.pf-encode-${randomUUID()}.parquet`)
   try {
-    df.writeParquet(scratch, { compression })
+    sinkParquet(df, scratch, compression)
     return readFileSync(scratch)
   } catch {
     return df.writeParquet({ compression })
