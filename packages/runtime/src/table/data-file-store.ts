@@ -591,15 +591,15 @@ export class DataFileStore {
   }
 
   /**
-   * `readRow` without polars where it can: with `ranges` (its row group's and the tail, see `verifyRanges`) of a
-   * Parquet file, the row is decoded in JS from the checked bytes (parquet-row-reader.ts); else polars reads it.
+   * `readRow` without polars where it can: with `ranges` (the checked blocks of its row group and the tail, see
+   * `rangesForRow`) of a Parquet file, the row is decoded in JS from the few blocks holding its pages and the
+   * footer, checked as read (parquet-row-reader.ts); else polars reads it once the blocks it reads are checked.
    */
   async pointRead(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<PointRow> {
     if (ranges) {
-      const checked = await this.verifyRanges(file, ranges)
-      const row =
-        this.format.name === 'parquet' && (await decodeRowFromRanges(this, position, ranges, checked))
+      const row = this.format.name === 'parquet' && (await decodeRowFromRanges(this, file, position, ranges))
       if (row) return row
+      await this.verifyRanges(file, ranges)
     } else await this.verify(file)
     return framePointRow(this.polarsRow(file, position))
   }

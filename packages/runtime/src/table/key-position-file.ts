@@ -4,27 +4,31 @@ import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
 import { indexFilePath } from '../secondary-index/index-files.js'
 import type { FileSystem } from './file-system.js'
 import { KeyPositionIndex, keyHash } from './key-position-index.js'
-import { type ParquetRangeChecksums, rangesCoverFile } from './parquet-range-checksums.js'
+import { MAX_BLOCKS, type ParquetRangeChecksums, rangesCoverFile } from './parquet-range-checksums.js'
 
 /*
  * The persisted form of a KeyPositionIndex, beside the secondary indexes (same folder, naming, atomic write and
  * vacuum sweep: index-files.ts), little-endian, laid out so that one key is found with three small reads. Header:
- * magic `PFKX`, format version (u16), reserved (u16), the data file's identity (path, size as f64, checksum, rows),
- * the key columns, the entry count, the bucket bits b, the data file's range checksums (u32 row group count, 0
- * when none; per group its rows u32, start and end f64, CRC u32; then the tail's start f64 and CRC u32: see
- * parquet-range-checksums.ts), then the header's own CRC-32 and zeros up to a multiple of 8 bytes. Directory: for each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
+ * magic `PFKX`, format version (u16), reserved (u16), the header's length with its CRC and padding (u32), the data
+ * file's identity (path, size as f64, checksum, rows), the key columns, the entry count, the bucket bits b, the data
+ * file's range checksums (u32 row group count, 0 when none; per group its rows u32, start and end f64; then the
+ * tail's start f64, the block size u32, the block count u32 and each block's CRC u32: see
+ * parquet-range-checksums.ts), then the header's own CRC-32 and zeros up to a multiple of 8 bytes. Directory: for
+ * each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
  * CRC-32 of its first/end entry numbers and entries; then the entry count (u32) and 4 zero bytes. Entries: (hash,
  * row position) u32 pairs sorted by hash, positions ascending within a hash. Strings are u32 length + UTF-8.
  * Unlike a secondary index (sorted values and keys as text, decoded whole) it holds no text.
  */
 const MAGIC = 0x584b4650 // 'PFKX' read as a little-endian u32
 /** Bumped when the layout changes: a key index file of another version is rebuilt. */
-export const KEY_INDEX_FORMAT_VERSION = 2
+export const KEY_INDEX_FORMAT_VERSION = 3
 /** Marks the primary key's index among a data file's index files (`%40key+<columns>`: never a group's name). */
 const KEY_MARK = '@key'
 /** Most row group ranges a header holds (a file of more row groups is indexed without them). */
 const MAX_RANGE_GROUPS = 1 << 16
-/** Bytes read first for the header (a longer header is read again whole). */
+/** The longest header a reader accepts: 4 MiB (range checksums take at most about 2.5 MiB). */
+const MAX_HEADER = 1 << 22
+/** Bytes read first for the header (a longer one is read again, to the length it states). */
 const HEAD_READ = 4096
 
 /** Where the primary key index of a data file (table-relative, `/`-separated) lives. */
@@ -74,9 +78,14 @@ function encodeRanges(ranges: ParquetRangeChecksums | undefined): Buffer[] {
   if (!ranges || ranges.groups.length > MAX_RANGE_GROUPS) return [u32(0)]
   const out = [u32(ranges.groups.length)]
   ranges.groups.forEach((g, i) => {
-    out.push(u32(ranges.groupRows[i] as number), f64(g.start), f64(g.end), u32(g.crc))
+    out.push(u32(ranges.groupRows[i] as number), f64(g.start), f64(g.end))
   })
-  out.push(f64(ranges.tail.start), u32(ranges.tail.crc))
+  out.push(f64(ranges.tail.start), u32(ranges.blockSize), u32(ranges.blockCrcs.length))
+  const crcs = Buffer.allocUnsafe(4 * ranges.blockCrcs.length)
+  ranges.blockCrcs.forEach((crc, i) => {
+    crcs.writeUInt32LE(crc, 4 * i)
+  })
+  out.push(crcs)
   return out
 }
 
@@ -108,9 +117,7 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
   small.writeUInt16LE(index.columns.length)
   const bitsBytes = Buffer.alloc(4)
   bitsBytes.writeUInt16LE(bits)
-  const head = Buffer.concat([
-    u32(MAGIC),
-    Buffer.from([KEY_INDEX_FORMAT_VERSION & 0xff, KEY_INDEX_FORMAT_VERSION >> 8, 0, 0]),
+  const rest = Buffer.concat([
     str(path),
     sizeBytes,
     str(checksum),
@@ -121,7 +128,14 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     bitsBytes,
     ...encodeRanges(index.ranges),
   ])
-  const padding = Buffer.alloc((8 - ((head.length + 4) % 8)) % 8)
+  // Magic, version and length (12 bytes), the rest, the CRC (4), padding to a multiple of 8.
+  const padding = Buffer.alloc((8 - ((12 + rest.length + 4) % 8)) % 8)
+  const head = Buffer.concat([
+    u32(MAGIC),
+    Buffer.from([KEY_INDEX_FORMAT_VERSION & 0xff, KEY_INDEX_FORMAT_VERSION >> 8, 0, 0]),
+    u32(12 + rest.length + 4 + padding.length),
+    rest,
+  ])
   return Buffer.concat([head, u32(crc32(head)), padding, directory, entries])
 }
 
@@ -162,6 +176,7 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
     at += 4
     if (version !== KEY_INDEX_FORMAT_VERSION)
       throw fail(`format version ${version}, expected ${KEY_INDEX_FORMAT_VERSION}`)
+    const headerLength = readU32()
     const filePath = readStr()
     need(8)
     const size = buf.readDoubleLE(at)
@@ -186,13 +201,19 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
     let ranges: ParquetRangeChecksums | undefined
     if (groupCount > 0) {
       const groupRows: number[] = []
-      const groups: { start: number; end: number; crc: number }[] = []
+      const groups: { start: number; end: number }[] = []
       for (let i = 0; i < groupCount; i++) {
         groupRows.push(readU32())
-        groups.push({ start: readF64(), end: readF64(), crc: readU32() })
+        groups.push({ start: readF64(), end: readF64() })
       }
       const tailStart = readF64()
-      ranges = { groupRows, groups, tail: { start: tailStart, end: size, crc: readU32() } }
+      const blockSize = readU32()
+      const blockCount = readU32()
+      if (blockCount > MAX_BLOCKS) throw fail(`${blockCount} block checksums`)
+      need(4 * blockCount)
+      const blockCrcs: number[] = []
+      for (let i = 0; i < blockCount; i++) blockCrcs.push(readU32())
+      ranges = { groupRows, groups, tail: { start: tailStart, end: size }, blockSize, blockCrcs }
     }
     const headEnd = at
     if (readU32() !== crc32(buf.subarray(0, headEnd))) throw fail('header checksum mismatch')
@@ -200,6 +221,7 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
       need(1)
       if (buf[at] !== 0) throw fail('bad header padding')
     }
+    if (at !== headerLength) throw fail(`header of ${at} bytes, it says ${headerLength}`)
     if (n !== identity.rows) throw fail(`${n} entries for a data file of ${identity.rows} rows`)
     if (bits !== bucketBits(n)) throw fail(`${bits} bucket bits for ${n} entries`)
     if (ranges && !rangesCoverFile(ranges, size, identity.rows))
@@ -315,7 +337,9 @@ export async function readKeyLookup(
   if (!head) return undefined
   let header = parseHeader(head, fail)
   if (!header && head.length === HEAD_READ) {
-    const whole = await range(0, 1 << 22)
+    // A longer header (range checksums of a large file): read again to the length it states, if plausible.
+    const length = head.readUInt32LE(8)
+    const whole = length > HEAD_READ && length <= MAX_HEADER ? await range(0, length) : undefined
     header = whole ? parseHeader(whole, fail) : undefined
   }
   if (!header) throw fail('truncated header')

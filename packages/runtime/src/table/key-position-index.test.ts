@@ -12,6 +12,7 @@ import {
 } from './key-position-file.js'
 import { buildKeyPositionIndex, KeyPositionIndex, keyHash } from './key-position-index.js'
 import { nodeFileSystem } from './node-file-system.js'
+import { blockSizeFor } from './parquet-range-checksums.js'
 
 const identity = { path: 'p=1/part-a.parquet', size: 4321, checksum: 'crc32:0badf00d', rows: 5 }
 
@@ -63,13 +64,19 @@ describe('key position index file', () => {
   })
 
   it("carries the data file's range checksums; ranges that do not cover the file are refused", async () => {
+    const blockSize = blockSizeFor(identity.size)
     const ranges = {
       groupRows: [3, 2],
       groups: [
-        { start: 0, end: 1000, crc: 0xdeadbeef },
-        { start: 1000, end: 4000, crc: 1 },
+        { start: 0, end: 1000 },
+        { start: 1000, end: 4000 },
       ],
-      tail: { start: 4000, end: identity.size, crc: 0xffffffff },
+      tail: { start: 4000, end: identity.size },
+      blockSize,
+      blockCrcs: Array.from(
+        { length: Math.ceil(identity.size / blockSize) },
+        (_, i) => (0xdeadbeef + i) >>> 0,
+      ),
     }
     const index = buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5'], ranges)
     const bytes = encodeKeyPositionIndex(index)
@@ -96,6 +103,8 @@ describe('key position index file', () => {
       { ...ranges, groups: [ranges.groups[0], { ...ranges.groups[1], start: 1001 }] },
       { ...ranges, tail: { ...ranges.tail, start: 3999 } },
       { ...ranges, groupRows: [3, 3] },
+      { ...ranges, blockCrcs: ranges.blockCrcs.slice(1) },
+      { ...ranges, blockSize: blockSize * 2 },
     ]
     for (const bad of wrong) {
       const encoded = encodeKeyPositionIndex(
@@ -133,6 +142,41 @@ describe('key position index file', () => {
     )
     expect(damaged(encodeKeyPositionIndex(wild))).toThrow(/row position past/)
     expect(damaged(Buffer.from('PFIX not a key index'))).toThrow(/bad magic/)
+  })
+
+  it("reads a long header (a large data file's block checksums) to the length it states", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pf-keyidx-'))
+    try {
+      const large = { ...identity, size: 60 * 1024 * 1024 }
+      const blockSize = blockSizeFor(large.size)
+      const ranges = {
+        groupRows: [5],
+        groups: [{ start: 0, end: large.size - 5000 }],
+        tail: { start: large.size - 5000, end: large.size },
+        blockSize,
+        blockCrcs: Array.from({ length: large.size / blockSize }, (_, i) => i),
+      }
+      const index = buildKeyPositionIndex(large, ['id'], ['1', '2', '3', '4', '5'], ranges)
+      const bytes = encodeKeyPositionIndex(index)
+      // 3,840 CRCs: a header of about 15 kB.
+      expect(bytes.length).toBeGreaterThan(15_000)
+      const path = join(dir, 'k.pfidx')
+      await writeFile(path, bytes)
+      const reads: number[] = []
+      const fs = {
+        ...nodeFileSystem,
+        readRange: async (file: string, offset: number, length: number) => {
+          reads.push(length)
+          return nodeFileSystem.readRange?.(file, offset, length) ?? new Uint8Array()
+        },
+      }
+      expect(await readKeyLookup(fs, path, large, ['id'], '4')).toEqual({ positions: [3], ranges })
+      // The first 4 KiB, the header to its length, the directory slot, the bucket.
+      expect(reads.length).toBe(4)
+      expect(reads[1]).toBeLessThan(bytes.length)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('one key is read from its bucket alone; a damaged bucket is refused, another file or key is not used', async () => {

@@ -11,10 +11,16 @@ import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact
 import { tableFromIPC, tableToIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
 import { everyTypeEntity, everyTypeFrame } from './__fixtures__/every-type-rows.js'
+import { DATA_PAGE_SIZE_LIMIT } from './data-page-size.js'
 import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet, type ParquetCompression } from './parquet-encoder.js'
-import { parquetRangeChecksums } from './parquet-range-checksums.js'
-import { decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
+import {
+  blockSizeFor,
+  parquetRangeChecksums,
+  rangesForRow,
+  rangesOverlapping,
+} from './parquet-range-checksums.js'
+import { type ByteSource, decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
 import { decodedPointRow } from './point-row.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { encodeSmallParquet } from './small-parquet-writer.js'
@@ -83,23 +89,30 @@ async function duckRows(path: string, names: readonly string[], positions: reado
   return out
 }
 
-/** A row decoded from the bytes a point read holds: its row group's range and the file's tail. */
-async function decodeAt(bytes: Uint8Array, position: number, wanted: readonly RowColumn[]) {
+/** A file's bytes as a point read's source: only within its row's group and the tail; counts the bytes read. */
+function sourceFor(bytes: Uint8Array, position: number): ByteSource & { read$: Set<number> } {
   const ranges = parquetRangeChecksums(bytes)
   if (!ranges) throw new Error('no ranges')
-  let first = 0
-  const index = ranges.groupRows.findIndex((rows) => {
-    first += rows
-    return position < first
-  })
-  const group = ranges.groups[index]
-  if (!group) throw new Error(`no row group holds ${position}`)
-  return decodeParquetRow(
-    { start: group.start, bytes: bytes.subarray(group.start, group.end) },
-    { start: ranges.tail.start, bytes: bytes.subarray(ranges.tail.start) },
-    position,
-    wanted,
-  )
+  const blocks = rangesForRow(ranges, position)
+  if (!blocks) throw new Error(`no row group holds ${position}`)
+  // Blocks of the file read (as a point read checks them: whole blocks).
+  const read$ = new Set<number>()
+  return {
+    size: bytes.length,
+    read$,
+    read: async (start, end) => {
+      const within = rangesOverlapping(blocks, start, end)
+      if (within.length === 0 || (within[0]?.start ?? start + 1) > start || (within.at(-1)?.end ?? 0) < end)
+        throw new RangeError(`read ${start}-${end} outside the row's group and the tail`)
+      for (const b of within) read$.add(b.start)
+      return bytes.subarray(start, end)
+    },
+  }
+}
+
+/** A row decoded from the bytes a point read may touch: its row group's and the file's tail. */
+async function decodeAt(bytes: Uint8Array, position: number, wanted: readonly RowColumn[]) {
+  return decodeParquetRow(sourceFor(bytes, position), position, wanted)
 }
 
 /** First rows of every data page of every column (from the offset indexes the writers put before the footer). */
@@ -123,10 +136,13 @@ function pageStarts(bytes: Uint8Array): number[] {
   return [...starts].sort((a, b) => a - b)
 }
 
-/** Positions worth reading: the ends, every page boundary and its neighbours, a few in between. */
+/** Positions worth reading: the ends, page boundaries (at most 40, spread over the file) and their neighbours. */
 function positionsOf(bytes: Uint8Array, rows: number): number[] {
   const out = new Set([0, 1, 2, rows - 2, rows - 1, Math.floor(rows / 3), Math.floor(rows / 2) + 1])
-  for (const start of pageStarts(bytes)) for (const p of [start - 1, start, start + 1]) out.add(p)
+  const starts = pageStarts(bytes)
+  const step = Math.max(1, Math.ceil(starts.length / 40))
+  for (const start of starts.filter((_, i) => i % step === 0 || i === starts.length - 1))
+    for (const p of [start - 1, start, start + 1]) out.add(p)
   return [...out].filter((p) => p >= 0 && p < rows).sort((a, b) => a - b)
 }
 
@@ -219,6 +235,104 @@ describe('decoding one Parquet row in JS', () => {
     const positions = positionsOf(bytes, rows)
     expect(pageStarts(bytes).length).toBeGreaterThan(20)
     expect(await checkFile('arrow-v2.parquet', bytes, polarsColumns, positions)).toBe(positions.length)
+  })
+
+  it('reads arrow-rs files whose dictionary overflowed into PLAIN pages, with nulls, page by page', async () => {
+    const rows = 30_000
+    const df = pl.DataFrame({
+      id: pl.Series(
+        'id',
+        Array.from({ length: rows }, (_, i) => i),
+        pl.Int64,
+      ),
+      // Unique strings: arrow-rs starts a dictionary, outgrows its 2 KiB limit and writes PLAIN pages after it.
+      s: pl.Series(
+        's',
+        Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `v${i}`)),
+        pl.Utf8,
+      ),
+    })
+    const wasm = parquetWasm()
+    const props = new wasm.WriterPropertiesBuilder()
+      .setCompression(wasm.Compression.SNAPPY)
+      .setDataPageSizeLimit(4096)
+      .setDictionaryEnabled(true)
+      .setDictionaryPageSizeLimit(2048)
+      .build()
+    const table = wasm.Table.fromIPCStream(tableToIPC(tableFromIPC(ipcStreamOf(df)), 'stream'))
+    const bytes = wasm.writeParquet(table, props)
+    const wanted = [
+      { name: 'id', type: { kind: 'scalar', name: 'Int' } },
+      { name: 's', type: { kind: 'scalar', name: 'String' } },
+    ] as const satisfies readonly RowColumn[]
+    const positions = positionsOf(bytes, rows)
+    expect(pageStarts(bytes).length).toBeGreaterThan(20)
+    const path = join(dir, 'arrow-fallback.parquet')
+    await writeFile(path, bytes)
+    const duckPages = await duck.runAndReadAll(
+      `SELECT DISTINCT encodings FROM parquet_metadata('${path}') WHERE path_in_schema = 's'`,
+    )
+    // Both kinds of pages in the one chunk: dictionary-encoded, then PLAIN.
+    expect(String(duckPages.getRows()[0]?.[0])).toMatch(/PLAIN/)
+    expect(String(duckPages.getRows()[0]?.[0])).toMatch(/DICTIONARY/)
+    const expected = await duckRows(path, ['id', 's'], positions)
+    for (const p of positions) {
+      const row = await decodeAt(bytes, p, wanted)
+      expect({ p, values: row && comparable(row.values, ['id', 's']) }).toEqual({
+        p,
+        values: expected.get(p),
+      })
+    }
+  })
+
+  it("reads one small page per column of pf's own files: bytes read and decompressed for one row", async () => {
+    const rows = 1_000_000
+    // Unique values, no dictionary: every column's pages hold its values (8 to 30 bytes a row).
+    const df = pl.DataFrame({
+      id: pl.Series(
+        'id',
+        Array.from({ length: rows }, (_, i) => i),
+        pl.Int64,
+      ),
+      score: pl.Series(
+        'score',
+        Array.from({ length: rows }, (_, i) => Math.sin(i) * 1e6),
+        pl.Float64,
+      ),
+      email: pl.Series(
+        'email',
+        Array.from({ length: rows }, (_, i) => `user${(i * 7_919) % rows}@example.com`),
+        pl.Utf8,
+      ),
+    })
+    const wanted = [
+      { name: 'id', type: { kind: 'scalar', name: 'Int' } },
+      { name: 'score', type: { kind: 'scalar', name: 'Float' } },
+      { name: 'email', type: { kind: 'scalar', name: 'String' } },
+    ] as const satisfies readonly RowColumn[]
+    // Snappy: every Node decodes it (zstd needs Node >= 22.15).
+    const bytes = encodeParquet(df, 'snappy')
+    const position = 654_321
+    const source = sourceFor(bytes, position)
+    const row = await decodeParquetRow(source, position, wanted)
+    expect(row?.values).toEqual([
+      654_321n,
+      Math.sin(position) * 1e6,
+      `user${(position * 7_919) % rows}@example.com`,
+    ])
+    // One page per column decompressed (a page holds at most the limit of values, plus its levels).
+    expect(row?.decompressedBytes).toBeGreaterThan(0)
+    expect(row?.decompressedBytes).toBeLessThanOrEqual(wanted.length * (DATA_PAGE_SIZE_LIMIT + 1024))
+    // Read: the blocks of the footer, the offset indexes and one page per column, not the row group.
+    const block = blockSizeFor(bytes.length)
+    expect(source.read$.size * block).toBeLessThanOrEqual(12 * block)
+    expect(source.read$.size * block).toBeLessThan(bytes.length / 10)
+
+    // The same rows in polars' default 1 MiB pages (writeParquet): the lookup decompresses megabytes.
+    const large = df.writeParquet({ compression: 'snappy' })
+    const before = await decodeParquetRow(sourceFor(large, position), position, wanted)
+    expect(before?.values).toEqual(row?.values)
+    expect(before?.decompressedBytes).toBeGreaterThan(2 * 1024 * 1024)
   })
 
   it('reads files of the small writer (PLAIN, uncompressed, every column optional)', async () => {

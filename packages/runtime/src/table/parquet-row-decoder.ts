@@ -7,10 +7,12 @@ import { canDecompress, decompressPage } from './parquet-page-codecs.js'
 import { hybridAt } from './parquet-rle-hybrid.js'
 
 /*
- * One row of a Parquet file decoded in JS from the bytes a point read has already read and checked (its row
- * group's range and the file's tail): only the page holding the row (and its dictionary page) of each column is
- * decompressed. Flat columns of the types pf writes (polars, arrow-rs and the small writer), DATA_PAGE v1 and v2,
- * PLAIN and dictionary encodings. Anything else is no answer (undefined): the caller reads the row through polars.
+ * One row of a Parquet file decoded in JS from checked bytes it reads on demand: the footer, the row group's offset
+ * indexes (where the file has them: polars and arrow-rs write them) and then only the page holding the row (and its
+ * dictionary page) of each column — read and decompressed, no page before it touched. A file without offset
+ * indexes has its row's column chunks read whole (pages located from their headers, only the row's decompressed).
+ * Flat columns of the types pf writes (polars, arrow-rs and the small writer), DATA_PAGE v1 and v2, PLAIN and
+ * dictionary encodings. Anything else is no answer (undefined): the caller reads the row through polars.
  */
 
 /** How a decoded value is held: what the column's table dtype is made of. */
@@ -33,16 +35,19 @@ export interface RowColumn {
   readonly type: FieldType
 }
 
-/** A byte range of a file held in memory. */
-export interface HeldRange {
-  readonly start: number
-  readonly bytes: Uint8Array
+/** A file's checked bytes, read on demand: `read` gives exactly the bytes [start, end) or throws. */
+export interface ByteSource {
+  /** The file's size in bytes. */
+  readonly size: number
+  read(start: number, end: number): Promise<Uint8Array>
 }
 
 /** The decoded row: each column's kind and value, in the order asked. */
 export interface DecodedRow {
   readonly kinds: readonly RowColumnKind[]
   readonly values: readonly RowValue[]
+  /** Bytes decompressed to decode it (pages after their codec): what a point read costs beyond its reads. */
+  readonly decompressedBytes: number
 }
 
 // parquet.thrift enums.
@@ -162,14 +167,16 @@ function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefin
   }
 }
 
-/** The FileMetaData in a file's tail (which ends with the footer, its length and the magic). */
-function footer(tail: Uint8Array): ThriftStruct {
-  const n = tail.length
-  const view = new DataView(tail.buffer, tail.byteOffset, n)
-  if (n < 8 || view.getUint32(n - 4, true) !== 0x31524150) throw new RangeError('no Parquet magic')
-  const length = view.getUint32(n - 8, true)
-  if (length + 8 > n) throw new RangeError('footer longer than the tail')
-  return new ThriftCompactReader(tail.subarray(n - 8 - length, n - 8)).readStruct()
+/** The file's FileMetaData (the footer, before its length and the magic at the end). */
+async function footer(source: ByteSource): Promise<ThriftStruct> {
+  const { size } = source
+  if (size < 12) throw new RangeError('no Parquet file')
+  const end = await source.read(size - 8, size)
+  const view = new DataView(end.buffer, end.byteOffset, 8)
+  if (view.getUint32(4, true) !== 0x31524150) throw new RangeError('no Parquet magic')
+  const length = view.getUint32(0, true)
+  if (length + 12 > size) throw new RangeError('footer longer than the file')
+  return new ThriftCompactReader(await source.read(size - 8 - length, size - 8)).readStruct()
 }
 
 /** The `k`th PLAIN-encoded value of a physical type (dictionary pages are PLAIN too). */
@@ -238,7 +245,7 @@ function kindValue(
   }
 }
 
-/** One column chunk's way to the row: its metadata and where it lies in the held group bytes. */
+/** One column chunk's way to the row: its metadata, where it lies in the file and its offset index if any. */
 interface Chunk {
   readonly physical: number
   readonly typeLength: number
@@ -246,6 +253,7 @@ interface Chunk {
   readonly codec: number
   readonly begin: number
   readonly end: number
+  readonly offsetIndex?: { readonly start: number; readonly end: number }
 }
 
 /** A compressed page body to decompress: the codec, the bytes and the size they decompress to. */
@@ -268,19 +276,27 @@ interface LocatedPage {
   readonly dictionary?: { readonly count: number; readonly body: Compressed }
 }
 
-/** The page of the chunk holding its group's `row`th row, from the page headers. */
-function locatePage(bytes: Uint8Array, chunk: Chunk, row: number): LocatedPage {
-  let pos = chunk.begin
-  let first = 0
-  let dictionary: LocatedPage['dictionary']
-  while (pos < chunk.end) {
-    const reader = new ThriftCompactReader(bytes.subarray(pos, chunk.end))
+/**
+ * The page holding the group's `row`th row among the pages in `bytes` (whole pages; the first of them holds the
+ * group's row `first`), from their headers; `dictionary`: the chunk's dictionary page when it is not among them.
+ */
+function locatePage(
+  bytes: Uint8Array,
+  chunk: Chunk,
+  row: number,
+  first = 0,
+  dictionary?: LocatedPage['dictionary'],
+): LocatedPage {
+  let pos = 0
+  const end = bytes.length
+  while (pos < end) {
+    const reader = new ThriftCompactReader(bytes.subarray(pos, end))
     const header = reader.readStruct()
     const type = header.get(1)
     const size = int(header.get(2)) ?? -1
     const compressed = int(header.get(3)) ?? -1
     const bodyStart = pos + reader.offset
-    if (compressed < 0 || size < 0 || bodyStart + compressed > chunk.end)
+    if (compressed < 0 || size < 0 || bodyStart + compressed > end)
       throw new RangeError('page past its chunk')
     const data = bytes.subarray(bodyStart, bodyStart + compressed)
     pos = bodyStart + compressed
@@ -328,6 +344,59 @@ function locatePage(bytes: Uint8Array, chunk: Chunk, row: number): LocatedPage {
   throw new RangeError(`row ${row} past the chunk`)
 }
 
+/** The dictionary page that `bytes` begin with (those before a chunk's first data page). */
+function dictionaryPage(bytes: Uint8Array, chunk: Chunk): LocatedPage['dictionary'] {
+  const reader = new ThriftCompactReader(bytes)
+  const header = reader.readStruct()
+  const size = int(header.get(2)) ?? -1
+  const compressed = int(header.get(3)) ?? -1
+  if (
+    header.get(1) !== DICTIONARY_PAGE ||
+    size < 0 ||
+    compressed < 0 ||
+    reader.offset + compressed > bytes.length
+  )
+    throw new RangeError('no dictionary page before the first data page')
+  const count = int(struct(header.get(7))?.get(1)) ?? 0
+  return {
+    count,
+    body: { codec: chunk.codec, data: bytes.subarray(reader.offset, reader.offset + compressed), size },
+  }
+}
+
+/**
+ * The page of a chunk holding the group's `row`th row, reading only it (and the dictionary page) when the chunk
+ * has an offset index, else the whole chunk.
+ */
+async function findPage(source: ByteSource, chunk: Chunk, row: number): Promise<LocatedPage> {
+  if (!chunk.offsetIndex) return locatePage(await source.read(chunk.begin, chunk.end), chunk, row)
+  const index = new ThriftCompactReader(
+    await source.read(chunk.offsetIndex.start, chunk.offsetIndex.end),
+  ).readStruct()
+  // OffsetIndex.page_locations: PageLocation { offset, compressed_page_size (header included), first_row_index }.
+  const locations = list(index.get(1)).map((l) => {
+    const at = struct(l)
+    return { offset: int(at?.get(1)) ?? -1, length: int(at?.get(2)) ?? -1, first: int(at?.get(3)) ?? -1 }
+  })
+  let k = -1
+  for (let i = 0; i < locations.length && (locations[i]?.first ?? row + 1) <= row; i++) k = i
+  const page = locations[k]
+  const firstPage = locations[0]
+  if (
+    !page ||
+    !firstPage ||
+    page.offset < chunk.begin ||
+    page.length <= 0 ||
+    page.offset + page.length > chunk.end
+  )
+    throw new RangeError('offset index does not locate the row in its chunk')
+  const [dictionary, bytes] = await Promise.all([
+    firstPage.offset > chunk.begin ? source.read(chunk.begin, firstPage.offset) : undefined,
+    source.read(page.offset, page.offset + page.length),
+  ])
+  return locatePage(bytes, chunk, row, page.first, dictionary && dictionaryPage(dictionary, chunk))
+}
+
 /** The physical value of a located page's row (or null), from its decompressed body and dictionary. */
 function pageValue(
   chunk: Chunk,
@@ -371,13 +440,12 @@ function pageValue(
  * not read (codec, encoding): the caller then reads the row through polars. The bytes must be checked ones.
  */
 export async function decodeParquetRow(
-  group: HeldRange,
-  tail: HeldRange,
+  source: ByteSource,
   row: number,
   columns: readonly RowColumn[],
 ): Promise<DecodedRow | undefined> {
   try {
-    const meta = footer(tail.bytes)
+    const meta = await footer(source)
     const elements = list(meta.get(2)).map((e) => struct(e) ?? new Map<number, ThriftValue>())
     const root = elements[0]
     // Flat files only: every top-level element a leaf.
@@ -404,17 +472,19 @@ export async function decodeParquetRow(
       first += rows
     }
     if (!rowGroup) return undefined
-    const chunks = new Map<string, ThriftStruct>()
+    const chunks = new Map<string, { meta: ThriftStruct; column: ThriftStruct }>()
     for (const value of list(rowGroup.get(1))) {
-      const meta = struct(struct(value)?.get(3))
+      const column = struct(value)
+      const meta = struct(column?.get(3))
       const path = list(meta?.get(3))
-      if (meta && path.length === 1 && path[0] instanceof Uint8Array) chunks.set(utf8.decode(path[0]), meta)
+      if (column && meta && path.length === 1 && path[0] instanceof Uint8Array)
+        chunks.set(utf8.decode(path[0]), { meta, column })
     }
     const kinds: RowColumnKind[] = []
-    const located: { chunk: Chunk; page: LocatedPage; kind: RowColumnKind; type: FieldType }[] = []
+    const planned: { chunk: Chunk; kind: RowColumnKind; type: FieldType }[] = []
     for (const column of columns) {
       const element = byName.get(column.name)
-      const meta = chunks.get(column.name)
+      const { meta, column: columnChunk } = chunks.get(column.name) ?? {}
       const kind = element && kindOf(column.type, element)
       const repetition = element?.get(3)
       if (!element || !meta || !kind || (repetition !== REQUIRED && repetition !== OPTIONAL)) return undefined
@@ -425,9 +495,12 @@ export async function decodeParquetRow(
       const size = int(meta.get(7))
       if (physical !== element.get(1) || !canDecompress(codec) || data === undefined || size === undefined)
         return undefined
-      const start = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data
-      const begin = start - group.start
-      if (begin < 0 || begin + size > group.bytes.length) return undefined
+      const begin = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data
+      if (begin < 4 || size < 0 || begin + size > source.size) return undefined
+      // ColumnChunk.offset_index_offset / offset_index_length.
+      const indexAt = int(columnChunk?.get(4))
+      const indexLength = int(columnChunk?.get(5))
+      const indexed = indexAt !== undefined && indexLength !== undefined && indexLength > 0
       const chunk: Chunk = {
         physical,
         typeLength: int(element.get(2)) ?? 0,
@@ -435,10 +508,14 @@ export async function decodeParquetRow(
         codec,
         begin,
         end: begin + size,
+        ...(indexed ? { offsetIndex: { start: indexAt, end: indexAt + indexLength } } : {}),
       }
       kinds.push(kind)
-      located.push({ chunk, page: locatePage(group.bytes, chunk, row - first), kind, type: column.type })
+      planned.push({ chunk, kind, type: column.type })
     }
+    // Every column's page located at once: the reads of their offset indexes, then of their pages, run together.
+    const pages = await Promise.all(planned.map(({ chunk }) => findPage(source, chunk, row - first)))
+    const located = planned.map((p, i) => ({ ...p, page: pages[i] as LocatedPage }))
     // Every column's page (and dictionary) decompressed at once: zlib's async codecs run on the thread pool.
     const bodies = await Promise.all(
       located.flatMap(({ page }) => [
@@ -451,9 +528,17 @@ export async function decodeParquetRow(
       const scale = type.kind === 'scalar' && type.name === 'Decimal' ? decimalSpecOf(type).scale : 0
       return raw === null ? null : kindValue(kind, raw, scale)
     })
-    return { kinds, values }
+    const decompressedBytes = located.reduce(
+      (sum, { page }) =>
+        sum +
+        (page.body.codec === UNCOMPRESSED ? 0 : page.body.size) +
+        (page.dictionary && page.dictionary.body.codec !== UNCOMPRESSED ? page.dictionary.body.size : 0),
+      0,
+    )
+    return { kinds, values, decompressedBytes }
   } catch {
-    // Bytes matched their checksums, so this is a layout this decoder does not follow: polars reads the row.
+    // A layout this decoder does not follow (or a read the source refused, which the source reports itself):
+    // polars reads the row.
     return undefined
   }
 }

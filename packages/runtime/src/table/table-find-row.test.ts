@@ -1,6 +1,7 @@
 // find by primary key through key position indexes: saved for other processes, held warm, never a stale or wrong row.
 import { readFile, writeFile } from 'node:fs/promises'
 import * as zlib from 'node:zlib'
+import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
@@ -22,8 +23,11 @@ const tmp = useTempDir('pf-table-find-row-')
 let indexReads: string[]
 let indexRangeBytes: number
 let indexWrites: string[]
-/** Data files read whole through the seam. */
+/** Data files read whole, and bytes of data files read by range, through the seam. */
 let dataReads: string[]
+let dataRangeBytes: number
+/** Whether Node decodes the tables' zstd pages in JS (>= 22.15); older Node reads a row through polars. */
+const zstdInJs = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
 
 const realFs = new NodeFileSystem()
 const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as FileSystem, {
@@ -35,6 +39,7 @@ const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as Fi
   readRange: async (path: string, offset: number, length: number) => {
     const bytes = await realFs.readRange(path, offset, length)
     if (path.includes('%40key')) indexRangeBytes += bytes.length
+    else if (path.includes('/part-')) dataRangeBytes += bytes.length
     return bytes
   },
   rename: (from: string, to: string) => {
@@ -58,6 +63,7 @@ beforeEach(async () => {
   indexRangeBytes = 0
   indexWrites = []
   dataReads = []
+  dataRangeBytes = 0
 })
 
 describe('find by key through key position indexes', () => {
@@ -89,9 +95,9 @@ describe('find by key through key position indexes', () => {
     expect(indexWrites).toEqual([])
   })
 
-  it('a cold lookup checks only the bytes it reads (its row group and the footer), and still refuses damaged ones', async () => {
+  it('a cold lookup checks only the blocks it reads (its pages and the footer; its row group where polars reads), and still refuses damaged ones', async () => {
     const path = `${tmp.dir}/users`
-    // Id and name only: polars cuts a file of 600,000 rows into two row groups.
+    // Id and name only: 600,000 rows make several row groups.
     const entity: EntityIR = { ...userEntity, fields: userEntity.fields.slice(0, 2) }
     const writer = await createTable(path, { entity, enums: userEnums })
     const rows = 600_000
@@ -102,21 +108,33 @@ describe('find by key through key position indexes', () => {
     const { ranges } = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
     if (!ranges) throw new Error('the key index holds no range checksums')
     expect(ranges.groups.length).toBeGreaterThanOrEqual(2)
-    const first = rangesForRow(ranges, 4)?.[0]
-    const last = rangesForRow(ranges, rows - 1)?.[0]
-    expect(first).not.toEqual(last)
+    const groupBytes = (row: number) =>
+      (rangesForRow(ranges, row) ?? []).reduce((sum, r) => sum + r.end - r.start, 0)
 
-    // A fresh process reads the data file by ranges only, never whole.
+    // A fresh process reads the data file by ranges only, never whole: where Node decodes the table's zstd in JS
+    // (>= 22.15) a few blocks (footer, offset indexes, one page per column), else its row group's for polars.
+    dataRangeBytes = 0
     expect(await nameOf(await reopen(path), 4)).toBe('u4')
     expect(dataReads).toEqual([])
+    // (Older Node: the footer read that found the codec, then what polars reads.)
+    if (zstdInJs) expect(dataRangeBytes).toBeLessThanOrEqual(8 * ranges.blockSize)
+    else expect(dataRangeBytes).toBeLessThanOrEqual(groupBytes(4) + 2 * ranges.blockSize)
+    expect(dataRangeBytes).toBeLessThan(file?.add.size ?? 0)
 
-    // One damaged byte in the last row group, the file's size unchanged.
+    // One damaged byte in the last page of the last row group's id chunk (which holds the last row's id), the
+    // file's size unchanged: DuckDB's reading of where that chunk ends.
     const dataPath = `${path}/${file?.add.path}`
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    const chunk = await duck.runAndReadAll(
+      `select coalesce(dictionary_page_offset, data_page_offset) + total_compressed_size as chunk_end
+       from parquet_metadata('${dataPath}') where path_in_schema = 'id' order by row_group_id desc limit 1`,
+    )
+    duck.closeSync()
+    const at = Number(chunk.getRows()[0]?.[0]) - 1
     const bytes = await readFile(dataPath)
-    const at = Math.floor(((last?.start ?? 0) + (last?.end ?? 0)) / 2)
     bytes[at] = (bytes[at] as number) ^ 0xff
     await writeFile(dataPath, bytes)
-    // The row of the intact group is still served; the row of the damaged one is refused, naming the file.
+    // The row of an intact group is still served; the row whose page is damaged is refused, naming the file.
     expect(await nameOf(await reopen(path), 4)).toBe('u4')
     const refused = nameOf(await reopen(path), rows - 1)
     await expect(refused).rejects.toBeInstanceOf(TableCorruptError)
@@ -134,13 +152,15 @@ describe('find by key through key position indexes', () => {
     const [file] = (await writer.snapshot()).files
     // The key index is built from one read of the data file: its checksum and range checksums from the same bytes.
     dataReads = []
+    dataRangeBytes = 0
     expect(await (await writer.snapshot()).findRow(0)).not.toBeNull()
     expect(dataReads).toEqual([`${path}/${file?.add.path}`])
     const all = await writer.read()
     // Table files are zstd: Node >= 22.15 decodes them, older Node reads the row through polars.
-    const decoded = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
+    const decoded = zstdInJs
     for (const id of [1, 2, 4242, 13_107, rows - 2, rows - 1]) {
       dataReads = []
+      dataRangeBytes = 0
       const found = await (await (await reopen(path)).snapshot()).findRow(id)
       if (!found) throw new Error(`no row ${id}`)
       expect(dataReads).toEqual([])
