@@ -24,7 +24,7 @@ import type { RowBatch } from './row-batch.js'
 import { type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import { commitWithRetries } from './table-commit.js'
 import type { CommitOutcome, PreparedWrite, TableCore } from './table-core.js'
-import { TableExistsError, TableSchemaError, TableWriteError } from './table-errors.js'
+import { TableExistsError, TableNotFoundError, TableSchemaError, TableWriteError } from './table-errors.js'
 import { readHistory } from './table-history.js'
 import { TableLog } from './table-log.js'
 import { AUTO_COMPACT, autoCompact, autoCompactionDue, compactTable } from './table-maintenance.js'
@@ -582,6 +582,10 @@ export async function createTable(path: string, options: CreateTableOptions): Pr
     createdTime: Date.now(),
   }
   const log = new TableLog(path, fs, entity.name)
+  // A table of 0.1 (`_pf_log/`) is refused as opening it is, never hidden behind a new Delta log.
+  await log.identity().catch((error: unknown) => {
+    if (!(error instanceof TableNotFoundError)) throw error
+  })
   await fs.mkdir(log.dir)
   // Entries or checkpoints without version 0: a damaged table, never replaced by a new one.
   await log.assertVersion0OrEmpty()
