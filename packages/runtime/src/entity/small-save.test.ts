@@ -1,12 +1,11 @@
 // Saves of a few entities (save of a changed entity, upsert, saveAll) take the small-write path as creates do: no
 // polars frame of their rows and no polars encoder call; the update is a deletion vector plus one new small file.
 // The files hold what the polars path writes for the same writes, as DuckDB reads them.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { logStats } from '../table/__fixtures__/log-stats.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { encodeParquet } from '../table/parquet-encoder.js'
 import { RowBatch } from '../table/row-batch.js'
 import { createTable, openTable, type Table } from '../table/table.js'
@@ -19,13 +18,9 @@ vi.mock('../table/parquet-encoder.js', async (importOriginal) => {
   return { ...actual, encodeParquet: vi.fn(actual.encodeParquet) }
 })
 
-let dir = ''
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-small-save-'))
-})
-afterEach(async () => {
+const tmp = useTempDir('pf-small-save-')
+afterEach(() => {
   vi.restoreAllMocks()
-  await rm(dir, { recursive: true, force: true })
 })
 
 interface Person {
@@ -46,7 +41,7 @@ const ir = (storage: string, uniqueEmail = false) =>
 function repository(storage: string, uniqueEmail = false): pf.Repository<Person> {
   class PersonEntity extends pf.Entity {}
   pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(PersonEntity, ir(storage, uniqueEmail)))
-  return pf.openStore(dir).repository(PersonEntity) as unknown as pf.Repository<Person>
+  return pf.openStore(tmp.dir).repository(PersonEntity) as unknown as pf.Repository<Person>
 }
 
 const person = (id: number, age = 20 + id): Person => ({
@@ -105,7 +100,7 @@ describe('small saves written from JS values', () => {
 
     // The same writes as frames through the table API (the polars path).
     const fields = ir('slow').fields
-    const slow = await createTable(join(dir, 'slow'), { entity: ir('slow') })
+    const slow = await createTable(join(tmp.dir, 'slow'), { entity: ir('slow') })
     await slow.upsert(
       frameFromEntities(
         fields,
@@ -118,7 +113,7 @@ describe('small saves written from JS values', () => {
     await slow.upsert(frameFromEntities(fields, [person(1, 50), person(7)]))
     expect(encodeParquet).toHaveBeenCalled()
 
-    const fastTable = await openTable(join(dir, 'fast'))
+    const fastTable = await openTable(join(tmp.dir, 'fast'))
     // One file per save; the replaced rows (all in the first file) hidden by its deletion vector: nothing rewritten.
     const files = (await fastTable.snapshot()).files
     expect(files).toHaveLength(5)

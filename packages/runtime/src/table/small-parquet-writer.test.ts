@@ -1,16 +1,16 @@
 // The small Parquet writer against the writer of the table's other files (encodeParquet: arrow-rs for tables with
 // Decimal/Bytes fields, polars otherwise), both read by DuckDB: same schema (parquet_schema), values and footer
 // statistics (parquet_metadata), for every decimal precision and for lists spanning many bit-packed level groups.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import type { EntityIR } from '../schema/schema-ir.js'
 import { tableFromIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { KeyCodec } from './key-codec.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { RowBatch } from './row-batch.js'
@@ -18,11 +18,7 @@ import { encodeSmallParquet, type SmallColumn } from './small-parquet-writer.js'
 import { smallRows } from './small-rows.js'
 import { smallWriteLayout } from './small-write-layout.js'
 
-let dir = ''
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-small-writer-'))
-})
-afterEach(() => rm(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-small-writer-')
 
 const enums = [{ name: 'Color', values: ['RED', 'GREEN'] }]
 
@@ -43,7 +39,7 @@ async function bothFiles(entity: EntityIR, rows: object[]): Promise<{ small: str
     name: c.field.column,
     values: c.values,
   }))
-  const paths = { small: join(dir, 'small.parquet'), reference: join(dir, 'reference.parquet') }
+  const paths = { small: join(tmp.dir, 'small.parquet'), reference: join(tmp.dir, 'reference.parquet') }
   await writeFile(paths.small, encodeSmallParquet(columns, small.height, layout).bytes)
   await writeFile(
     paths.reference,

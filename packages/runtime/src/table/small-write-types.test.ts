@@ -2,29 +2,25 @@
 // files come from both paths has one schema in every file (schema elements and ARROW:schema equal to the polars or
 // arrow-rs writer's), and pf, polars and DuckDB read it as a table written by the polars/arrow path only, with the
 // same add statistics.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 import { tableFromIPC } from '../vendor/apache-arrow.js'
 import { logStats } from './__fixtures__/log-stats.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { RowBatch } from './row-batch.js'
 import { openTable, type Table } from './table.js'
 
-let dir = ''
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-small-types-'))
-})
-afterEach(async () => {
+const tmp = useTempDir('pf-small-types-')
+afterEach(() => {
   vi.restoreAllMocks()
-  await rm(dir, { recursive: true, force: true })
 })
 
 type Row = Record<string, unknown> & { id: number }
@@ -235,7 +231,7 @@ function repository(c: Case, storage: string): pf.Repository<Row> {
   pf.withRegistry(new pf.EntityRegistry(), () =>
     pf.registerEntity(RowEntity, { ...entityIRFor('Row', c.fields, { storage }), format: 'parquet' }, enums),
   )
-  return pf.openStore(dir).repository(RowEntity) as unknown as pf.Repository<Row>
+  return pf.openStore(tmp.dir).repository(RowEntity) as unknown as pf.Repository<Row>
 }
 
 /** A Parquet file's footer (FileMetaData). */
@@ -303,7 +299,7 @@ describe.each(cases)('small inserts of $name', (c) => {
     const fast = repository(c, 'mixed')
     for (const row of c.rows.slice(0, 2)) await fast.create(row)
     expect(frame).not.toHaveBeenCalled()
-    const mixed = await openTable(join(dir, 'mixed'))
+    const mixed = await openTable(join(tmp.dir, 'mixed'))
     await mixed.insert(frameFromEntities(fields, c.rows.slice(2, 4)))
     await Promise.all(c.rows.slice(4).map((row) => fast.create(row)))
     expect(frame).not.toHaveBeenCalled()
@@ -311,7 +307,7 @@ describe.each(cases)('small inserts of $name', (c) => {
     // Reference: the same rows in the same files, all through the polars/arrow path.
     const slowRepo = repository(c, 'slow')
     await slowRepo.create({ ...(c.rows[0] as Row), id: 999 })
-    const slow = await openTable(join(dir, 'slow'))
+    const slow = await openTable(join(tmp.dir, 'slow'))
     await slow.deleteKeys([999])
     for (const row of c.rows.slice(0, 2)) await slow.insert(frameFromEntities(fields, [row]))
     await slow.insert(frameFromEntities(fields, c.rows.slice(2, 4)))

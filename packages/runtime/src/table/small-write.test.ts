@@ -1,27 +1,22 @@
 // Small inserts written straight from JS values (small-rows.ts, small-parquet-writer.ts): the files hold what the
 // polars path writes for the same rows, as pf and DuckDB read them, with the same add statistics; and a one-row
 // create builds no polars frame of its rows.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
 import { logStats } from './__fixtures__/log-stats.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { RowBatch } from './row-batch.js'
 import { smallColumnRange } from './small-parquet-writer.js'
 import { createTable, openTable, type Table } from './table.js'
 
-let dir = ''
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pf-small-write-'))
-})
-afterEach(async () => {
+const tmp = useTempDir('pf-small-write-')
+afterEach(() => {
   vi.restoreAllMocks()
-  await rm(dir, { recursive: true, force: true })
 })
 
 interface Row {
@@ -61,7 +56,7 @@ function repository(storage: string): pf.Repository<Row> {
   pf.withRegistry(new pf.EntityRegistry(), () =>
     pf.registerEntity(RowEntity, { ...ir(storage), format: 'parquet' }, enums),
   )
-  return pf.openStore(dir).repository(RowEntity) as unknown as pf.Repository<Row>
+  return pf.openStore(tmp.dir).repository(RowEntity) as unknown as pf.Repository<Row>
 }
 
 const rows: Row[] = [
@@ -180,13 +175,13 @@ describe('small inserts written from JS values', () => {
 
     // The polars path: the same rows as frames, inserted through the table API.
     await repository('slow').create({ ...rows[0], id: 999 } as Row)
-    const slow = await openTable(join(dir, 'slow'))
+    const slow = await openTable(join(tmp.dir, 'slow'))
     await slow.deleteKeys([999])
     const fields = ir('slow').fields
     for (const row of rows.slice(0, 3)) await slow.insert(frameFromEntities(fields, [row]))
     await slow.insert(frameFromEntities(fields, rows.slice(3)))
 
-    const fastTable = await openTable(join(dir, 'fast'))
+    const fastTable = await openTable(join(tmp.dir, 'fast'))
     // Our files, with the footer parquet.thrift asks for: created_by as `<app> version <v>`, and column_orders
     // (TYPE_ORDER per column), without which min_value/max_value mean nothing to a reader.
     for (const file of (await fastTable.snapshot()).files) {
@@ -237,7 +232,7 @@ describe('small inserts written from JS values', () => {
     const item = { id: 1, amount: 5, label: 'ä' }
     const tables = await Promise.all(
       ['fast', 'slow'].map(async (name) => {
-        const table = await createTable(join(dir, name), { entity: before })
+        const table = await createTable(join(tmp.dir, name), { entity: before })
         await table.evolveSchema(after, [], { renames: { qty: 'amount' } })
         return table
       }),
@@ -267,7 +262,7 @@ describe('small inserts written from JS values', () => {
       { id: 'Int', color: 'enum:Color', tags: 'String[]?' },
       { storage: 't' },
     )
-    const table = await createTable(join(dir, 'tagged'), { entity, enums })
+    const table = await createTable(join(tmp.dir, 'tagged'), { entity, enums })
     const frame = vi.spyOn(RowBatch.prototype, 'frame')
     const insert = (row: object) => table.insertBatch(new RowBatch(entity.fields, [row], frameFromEntities))
     // A list field takes the JS path (no frame); the row is there.
