@@ -1,10 +1,13 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
+import { decodeCheckpoint } from '../delta/checkpoint-parquet.js'
 import { gate } from './__fixtures__/gate.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import { maintenanceThread } from './maintenance-thread.js'
 import { createTable, openTable, type Table } from './table.js'
 
 const ws = useUsersTablePath()
@@ -77,5 +80,42 @@ describe('checkpoints after the commit, in the background', () => {
     await table.append(users([5]))
     await table.settled()
     expect(await deltaCheckpoints()).toEqual(['00000000000000000004.checkpoint.parquet'])
+  })
+
+  it('its Parquet is encoded on the maintenance thread: commits land while that is held there', async () => {
+    const { table } = await checkpointingTable()
+    const held = maintenanceThread.holdNext()
+    expect((await table.append(users([1]))).version).toBe(2)
+    // Held in the worker, the checkpoint cannot finish: one encoded in this thread would settle first.
+    await Promise.race([
+      held.started,
+      table.settled().then(() => {
+        throw new Error('the checkpoint was written without the maintenance thread')
+      }),
+    ])
+    await table.append(users([2]))
+    await table.append(users([3]))
+    expect(await deltaCheckpoints()).toEqual([])
+    held.release()
+    await table.settled()
+    expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
+    const oracle = await SpecDeltaReader.open()
+    try {
+      expect((await oracle.read(ws.path)).rows.map((r) => Number(r.id)).sort()).toEqual([0, 1, 2, 3])
+    } finally {
+      oracle.close()
+    }
+  })
+
+  it('a maintenance worker that dies while encoding: the checkpoint is encoded here, every reader opens it', async () => {
+    const { table } = await checkpointingTable()
+    maintenanceThread.crashNext()
+    await table.append(users([1]))
+    await table.settled()
+    expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
+    const log = join(ws.path, '_delta_log')
+    const actions = decodeCheckpoint(await readFile(join(log, '00000000000000000002.checkpoint.parquet')))
+    expect(actions.filter((a) => 'add' in a)).toHaveLength(2)
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1])
   })
 })

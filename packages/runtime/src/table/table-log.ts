@@ -2,16 +2,13 @@ import { isAscii } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { CHECKPOINT_COLUMNS, CHECKPOINT_V2_COLUMNS } from '../delta/checkpoint-arrow-schema.js'
-import {
-  CheckpointFormatError,
-  type DeltaCheckpointReadAction,
-  encodeCheckpoint,
-} from '../delta/checkpoint-parquet.js'
+import { CheckpointFormatError, type DeltaCheckpointReadAction } from '../delta/checkpoint-parquet.js'
 import { decodeCheckpointFile, SIDECAR_DIR, uuidCheckpointVersion } from '../delta/checkpoint-v2.js'
 import { deletionVectorAbsolutePath } from '../delta/deletion-vector.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { decodeCheckpointCache, encodeCheckpointCache } from './checkpoint-cache-file.js'
+import { encodeCheckpointOffThread } from './checkpoint-encoding.js'
 import { durable } from './data-file-durability.js'
 import {
   decodeLogEntry,
@@ -762,7 +759,8 @@ export class TableLog {
   private async writeDeltaCheckpoint(state: TableState, tombstones: readonly Tombstone[]): Promise<void> {
     const name = deltaCheckpointFileName(state.version)
     const actions = deltaCheckpointActions(state, tombstones)
-    const bytes = encodeCheckpoint(actions, { file: join(this.dir, name) })
+    // Encoded on the maintenance thread: parquet-wasm and the Arrow/Parquet work never block this event loop.
+    const bytes = await encodeCheckpointOffThread(actions, join(this.dir, name))
     await this.replaceFile(name, bytes, this.dir)
     const pointer = encodeLastCheckpoint({
       version: state.version,
