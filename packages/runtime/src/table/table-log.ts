@@ -73,6 +73,12 @@ import { TxnDecisions } from './txn-decisions.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
+/** A look at the entry after a state: entry `next` (undefined when missing) and whether `next + 1` exists. */
+interface NextLook {
+  readonly next: number
+  readonly read: Promise<[LogEntry | undefined, boolean]>
+}
+
 /** The complete Delta checkpoints in `_delta_log/` (classic or multi-part): version → part file names, in order. */
 type DeltaCheckpoints = ReadonlyMap<number, readonly string[]>
 
@@ -796,12 +802,14 @@ export class TableLog {
   /**
    * Reads entries after `state` until the first missing one, or the first of an undecided multi-table
    * transaction (read ahead in parallel), and applies them. `end.missing` is set when it stopped because the
-   * entry after the state it returns did not exist (read during this call).
+   * entry after the state it returns did not exist (read during this call); `ahead`: that first look, started
+   * earlier by this call's caller (used when it is of the entry after `state`).
    */
   async catchUp(
     state: TableState | undefined,
     limit = Number.POSITIVE_INFINITY,
     end?: { missing: boolean },
+    ahead?: NextLook,
   ): Promise<TableState | undefined> {
     let current = state
     for (;;) {
@@ -809,7 +817,9 @@ export class TableLog {
       if (next > limit) return current
       // The next entry alone first: usually there is none (a writer checking for news before its commit). The
       // one after is probed meanwhile: present without the next one, the log has a gap (a writer would fill it).
-      const [head, after] = await Promise.all([this.readEntry(next), this.exists(next + 1)])
+      const look = ahead?.next === next ? ahead : this.lookAt(next)
+      ahead = undefined
+      const [head, after] = await look.read
       if (!head) {
         // Entries are created in order, so the later one existing means this one did: re-read before blaming.
         if (after && !(await this.readEntry(next))) throw this.gap(next, next + 1)
@@ -841,22 +851,34 @@ export class TableLog {
     }
   }
 
+  /** Reads entry `next` and whether entry `next + 1` exists (catchUp's first look), both at once. */
+  private lookAt(next: number): NextLook {
+    const read = Promise.all([this.readEntry(next), this.exists(next + 1)])
+    // Observed here too: a look started ahead and then not used must not leave a rejection unhandled.
+    read.catch(() => undefined)
+    return { next, read }
+  }
+
   /**
    * The newest state: from `known` (a state already read) or the newest cached state or checkpoint, then the
    * entries after it. Opening is O(entries since the cache). `end.missing`: see `catchUp`.
    */
   async latest(known?: TableState, end?: { missing: boolean }): Promise<TableState> {
     let start = known
+    let ahead: NextLook | undefined
     if (!start) {
       // Version 0 first: without it the table is missing (empty log) or corrupt, never re-created. The hint is
       // read meanwhile (one round of file-system calls).
-      const hint = this.lastCheckpointHint()
+      const hinting = this.lastCheckpointHint()
       await this.sameTable()
-      start = await this.cacheStart(await hint)
+      const hint = await hinting
+      // The commit after the hinted cache is looked for while the cache is read (one round fewer).
+      ahead = hint && this.lookAt(hint.version + 1)
+      start = await this.cacheStart(hint)
       // Without a usable cache: the newest Delta checkpoint (needed once log cleanup deleted older commits).
       start ??= await this.deltaCheckpointStart()
     }
-    const state = await this.catchUp(start, Number.POSITIVE_INFINITY, end)
+    const state = await this.catchUp(start, Number.POSITIVE_INFINITY, end, ahead)
     if (!state) {
       await this.identity() // throws TableNotFoundError or TableCorruptError
       // Still here: the log was cleaned up before its Delta checkpoints (no version 0), and none can be read.
