@@ -1,3 +1,5 @@
+import { PackedStrings } from './packed-strings.js'
+
 /** Which data file an index describes: data files are immutable, so an index of the same identity never goes stale. */
 export interface FileIdentity {
   /** Table-relative path of the data file. */
@@ -14,9 +16,6 @@ export function sameFileIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.path === b.path && a.size === b.size && a.checksum === b.checksum && a.rows === b.rows
 }
 
-/** Rough bytes of a JS string held in memory (UTF-16 plus object overhead). */
-const stringBytes = (s: string): number => 2 * s.length + 32
-
 /**
  * The index of one group over one data file: its distinct encoded values, sorted (JS string order), each with the
  * physical row positions holding it and those rows' encoded primary keys. Rows with a null in the group are left
@@ -30,19 +29,16 @@ export class FileIndex {
     readonly identity: FileIdentity,
     /** The indexed columns, in group order. */
     readonly columns: readonly string[],
-    /** Distinct encoded values, strictly ascending. */
-    readonly values: readonly string[],
+    /** Distinct encoded values, strictly ascending (JS string order). */
+    readonly values: PackedStrings,
     /** Entries of `values[i]` are `starts[i]` up to `starts[i + 1]` (length: values + 1). */
     readonly starts: Uint32Array,
     /** Row position of each entry, ascending within a value. */
     readonly positions: Uint32Array,
     /** Encoded primary key of each entry's row. */
-    readonly keys: readonly string[],
+    readonly keys: PackedStrings,
   ) {
-    let bytes = 128 + starts.byteLength + positions.byteLength
-    for (const v of values) bytes += stringBytes(v)
-    for (const k of keys) bytes += stringBytes(k)
-    this.bytes = bytes
+    this.bytes = 128 + starts.byteLength + positions.byteLength + values.bytes + keys.bytes
   }
 
   /** Number of entries (indexed rows). */
@@ -56,7 +52,7 @@ export class FileIndex {
     let hi = this.values.length - 1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
-      const v = this.values[mid] as string
+      const v = this.values.at(mid)
       if (v === value) return [this.starts[mid] as number, this.starts[mid + 1] as number]
       if (v < value) lo = mid + 1
       else hi = mid - 1
@@ -94,5 +90,12 @@ export function buildFileIndex(
     entryKeys[i] = keys[row] ?? ''
   })
   starts.push(rows.length)
-  return new FileIndex(identity, columns, distinct, Uint32Array.from(starts), positions, entryKeys)
+  return new FileIndex(
+    identity,
+    columns,
+    PackedStrings.of(distinct),
+    Uint32Array.from(starts),
+    positions,
+    PackedStrings.of(entryKeys),
+  )
 }

@@ -7,7 +7,7 @@ import type { FileIndex } from './file-index.js'
  */
 export class IndexCache extends ByteBoundedLru<string, FileIndex> {
   constructor(
-    /** Most bytes held over all indexes (about 50 bytes per indexed row). Default 256 MiB. */
+    /** Most bytes held over all indexes (a row's value and key as UTF-8, plus about 20 bytes). Default 256 MiB. */
     maxBytes = 256 * 1024 * 1024,
   ) {
     super(maxBytes)

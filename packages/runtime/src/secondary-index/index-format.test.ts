@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { buildFileIndex, type FileIndex } from './file-index.js'
 import { IndexCache } from './index-cache.js'
 import { IndexFileDamagedError } from './index-errors.js'
@@ -14,11 +14,11 @@ function sample(): FileIndex {
 describe('file index', () => {
   it('holds sorted distinct values with the positions and keys of their rows; nulls are left out', () => {
     const index = sample()
-    expect(index.values).toEqual(['a', 'b', 'ü€'])
+    expect([...index.values]).toEqual(['a', 'b', 'ü€'])
     expect(index.entries).toBe(5)
     const [from, to] = index.find('a') ?? [0, 0]
     expect([...index.positions.slice(from, to)]).toEqual([1, 5])
-    expect(index.keys.slice(from, to)).toEqual(['2', '6'])
+    expect([...index.keys].slice(from, to)).toEqual(['2', '6'])
     expect(index.find('b')).toEqual([2, 4])
     expect(index.find('c')).toBeUndefined()
     expect(index.find('')).toBeUndefined()
@@ -29,10 +29,28 @@ describe('file index', () => {
     const back = decodeFileIndex(encodeFileIndex(index), 'x.pfidx')
     expect(back.identity).toEqual(identity)
     expect(back.columns).toEqual(['email'])
-    expect(back.values).toEqual(index.values)
+    expect([...back.values]).toEqual([...index.values])
     expect([...back.starts]).toEqual([...index.starts])
     expect([...back.positions]).toEqual([...index.positions])
-    expect(back.keys).toEqual(index.keys)
+    expect([...back.keys]).toEqual([...index.keys])
+  })
+
+  it('a loaded index holds no string per entry: keys are read from the file bytes when a lookup matches them', () => {
+    const rows = 2000
+    const values = Array.from({ length: rows }, (_, i) => `user${i}@example.com`)
+    const keys = Array.from({ length: rows }, (_, i) => `${i}`)
+    const bytes = encodeFileIndex(buildFileIndex({ ...identity, rows }, ['email'], values, keys))
+    const decodes = vi.spyOn(Buffer.prototype, 'toString')
+    try {
+      const index = decodeFileIndex(bytes, 'x.pfidx')
+      // The header's strings, and each value once to check the order: no key.
+      expect(decodes.mock.calls.length).toBeLessThan(rows + 10)
+      const [from, to] = index.find('user1234@example.com') ?? [0, 0]
+      expect(to - from).toBe(1)
+      expect(index.keys.at(from)).toBe('1234')
+    } finally {
+      decodes.mockRestore()
+    }
   })
 
   it('an empty index round-trips', () => {

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib'
 import { type FileIdentity, FileIndex } from './file-index.js'
 import { IndexFileDamagedError } from './index-errors.js'
+import { PackedStrings } from './packed-strings.js'
 
 /**
  * The binary form of a FileIndex (little-endian). Header: magic `PFIX`, format version (u16), reserved (u16), the
@@ -83,6 +84,13 @@ class Reader {
     this.at += 8
     return v
   }
+  /** Where the next string's bytes start and end, skipping them (they are read later, from the same bytes). */
+  span(): [number, number] {
+    const n = this.u32()
+    this.need(n)
+    this.at += n
+    return [this.at - n, this.at]
+  }
   /** A string (its bytes are covered by a CRC checked before any is read). */
   str(): string {
     const n = this.u32()
@@ -97,11 +105,11 @@ class Reader {
 export function encodeFileIndex(index: FileIndex): Uint8Array {
   const body = new Writer()
   for (let i = 0; i < index.values.length; i++) {
-    body.str(index.values[i] as string)
+    body.str(index.values.at(i))
     body.u32((index.starts[i + 1] as number) - (index.starts[i] as number))
   }
   for (let i = 0; i < index.positions.length; i++) body.u32(index.positions[i] as number)
-  for (const k of index.keys) body.str(k)
+  for (let i = 0; i < index.keys.length; i++) body.str(index.keys.at(i))
   const bodyBytes = body.bytes()
   const head = new Writer()
   head.u32(MAGIC)
@@ -152,13 +160,20 @@ export function decodeFileIndex(bytes: Uint8Array, path: string): FileIndex {
     throw fail(`${bytes.length} bytes, the header says ${bodyStart + bodyLength}`)
   if (crc32(bytes.subarray(bodyStart)) !== bodyCrc) throw fail('body checksum mismatch')
   if (entries > identity.rows || distinct > entries) throw fail('counts exceed the data file rows')
-  const values: string[] = new Array(distinct)
+  // Values and keys stay in the file's bytes (packed strings); only the order check decodes each value once.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const valueStarts = new Uint32Array(distinct)
+  const valueEnds = new Uint32Array(distinct)
   const starts = new Uint32Array(distinct + 1)
   let total = 0
+  let previous = ''
   for (let i = 0; i < distinct; i++) {
-    const value = r.str()
-    if (i > 0 && !((values[i - 1] as string) < value)) throw fail('values are not strictly ascending')
-    values[i] = value
+    const [from, to] = r.span()
+    const value = text.toString('utf8', from, to)
+    if (i > 0 && !(previous < value)) throw fail('values are not strictly ascending')
+    previous = value
+    valueStarts[i] = from
+    valueEnds[i] = to
     starts[i] = total
     const n = r.u32()
     if (n === 0) throw fail('a value without entries')
@@ -172,8 +187,20 @@ export function decodeFileIndex(bytes: Uint8Array, path: string): FileIndex {
     if (p >= identity.rows) throw fail(`row position ${p} past the data file's ${identity.rows} rows`)
     positions[i] = p
   }
-  const keys: string[] = new Array(entries)
-  for (let i = 0; i < entries; i++) keys[i] = r.str()
+  const keyStarts = new Uint32Array(entries)
+  const keyEnds = new Uint32Array(entries)
+  for (let i = 0; i < entries; i++) {
+    const [from, to] = r.span()
+    keyStarts[i] = from
+    keyEnds[i] = to
+  }
   if (r.offset !== bytes.length) throw fail('trailing bytes after the body')
-  return new FileIndex(identity, columns, values, starts, positions, keys)
+  return new FileIndex(
+    identity,
+    columns,
+    new PackedStrings(bytes, valueStarts, valueEnds),
+    starts,
+    positions,
+    new PackedStrings(bytes, keyStarts, keyEnds),
+  )
 }

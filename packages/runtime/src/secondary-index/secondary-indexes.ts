@@ -219,7 +219,7 @@ export class SecondaryIndexes {
         const range = index.find(value)
         if (!range) continue
         for (let e = range[0]; e < range[1]; e++) {
-          const key = index.keys[e] as string
+          const key = index.keys.at(e)
           const position = index.positions[e] as number
           // Deleted rows: by key (older tables' merge-on-read) or by position (a Delta deletion vector).
           if (file.deleted.has(key)) continue
