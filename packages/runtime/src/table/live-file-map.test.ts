@@ -102,7 +102,7 @@ describe('LiveFileMap', () => {
     }
   })
 
-  it('past many changes an edit copies the files into one map, with the same contents', () => {
+  it('past many changes the files are flattened into new columns, with the same contents', () => {
     const paths = Array.from({ length: 400 }, (_, i) => `p${i}`)
     let map: ReadonlyMap<string, LiveFile> = LiveFileMap.of(columnsOf(paths))
     const model = new Map(map)

@@ -26,56 +26,129 @@ function indexOf(columns: LiveFileColumns, path: string): number | undefined {
   return index.get(path)
 }
 
-/** Changes past this many (and past a quarter of the base) make the next edit copy the files into one map. */
+/** Files already built, as columns (the base a map is flattened into). */
+function columnsOf(files: readonly LiveFile[]): LiveFileColumns {
+  let rows: number | undefined
+  return {
+    size: files.length,
+    get rows() {
+      rows ??= files.reduce((n, f) => n + f.add.stats.numRows - f.deletedRows, 0)
+      return rows
+    },
+    pathAt: (i) => (files[i] as LiveFile).add.path,
+    fileAt: (i) => files[i] as LiveFile,
+  }
+}
+
+/** A path's newest change: its file (undefined: removed) and its place in the order (a base file's is its index). */
+interface Change {
+  readonly file: LiveFile | undefined
+  readonly place: number
+}
+
+/** Layers of changes, newest first; each is frozen once made and shared by every map built on it. */
+type Layers = readonly ReadonlyMap<string, Change>[]
+
+/** The newest change of a path in the layers, else its base index (a base file no layer changed), else undefined. */
+function find(base: LiveFileColumns | undefined, layers: Layers, path: string): Change | number | undefined {
+  for (const layer of layers) {
+    const change = layer.get(path)
+    if (change) return change
+  }
+  return base ? indexOf(base, path) : undefined
+}
+
+/** The order of a map's files: base files changed (undefined: gone) by index, then the files after the base. */
+interface Order {
+  readonly changed: ReadonlyMap<number, LiveFile | undefined>
+  readonly tail: readonly LiveFile[]
+}
+
+/** Changes past this many (and past half the base) make the next map flatten every file into new columns. */
 const MIN_FLATTEN = 256
 
 /**
  * The live files of a state by path, in the order a Map of them would hold (an add of a live path keeps its
- * place; a removed path added again comes last): a checkpoint's columns (`base`, files built on use) and the
- * changes replayed after it. Immutable: replay edits a copy of the changes only (not of every live file).
+ * place; a removed path added again comes last): base columns (a checkpoint's, files built on use) and layers of
+ * the changes replayed after them. Immutable and persistent: an edit adds a layer and merges a layer into the next
+ * only while it is at least half that one's size, so a commit copies O(log n) changes amortized, not the live
+ * files; past `MIN_FLATTEN` changes and half the base they are flattened into new columns (O(1) amortized).
  */
 export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
+  /** The order of iteration, worked out on first use: base files hidden or replaced, then the files after them. */
+  #order: Order | undefined | undefined
+
   private constructor(
     private readonly base: LiveFileColumns | undefined,
-    /** Base indices removed (or removed and added again: then in `tail`). */
-    private readonly hidden: ReadonlySet<number>,
-    /** Base indices whose path was added again while live (in place). */
-    private readonly replaced: ReadonlyMap<number, LiveFile>,
-    /** Files after the base, in order. */
-    private readonly tail: ReadonlyMap<string, LiveFile>,
+    private readonly layers: Layers,
+    readonly size: number,
+    /** The place the next new path takes (after every place in use). */
+    private readonly nextPlace: number,
   ) {}
 
   /** The files of checkpoint columns. */
   static of(columns: LiveFileColumns): LiveFileMap {
-    return new LiveFileMap(columns, new Set(), new Map(), new Map())
+    return new LiveFileMap(columns, [], columns.size, columns.size)
   }
 
   /** A map to replay changes onto, starting from `files` (none when undefined). */
   static editing(files: ReadonlyMap<string, LiveFile> | undefined): LiveFileMapEditor {
-    if (files instanceof LiveFileMap) return files.edit()
-    return new LiveFileMapEditor(undefined, new Set(), new Map(), new Map(files))
+    if (files instanceof LiveFileMap)
+      return new LiveFileMapEditor(files.base, files.layers, files.size, files.nextPlace)
+    const base = files && files.size > 0 ? columnsOf([...files.values()]) : undefined
+    return new LiveFileMapEditor(base, [], base?.size ?? 0, base?.size ?? 0)
   }
 
-  get size(): number {
-    return (this.base?.size ?? 0) - this.hidden.size + this.tail.size
+  /** @internal The editor's result: its changes as the newest layer, layers merged, flattened past many changes. */
+  static built(
+    base: LiveFileColumns | undefined,
+    older: Layers,
+    top: ReadonlyMap<string, Change>,
+    size: number,
+    nextPlace: number,
+  ): LiveFileMap {
+    let layers: ReadonlyMap<string, Change>[] = top.size > 0 ? [top, ...older] : [...older]
+    // A layer is merged into the next while it is at least half that one's size: sizes fall geometrically.
+    for (;;) {
+      const [newest, next] = layers
+      if (!newest || !next || next.size > 2 * newest.size) break
+      const merged = new Map(next)
+      for (const [path, change] of newest) merged.set(path, change)
+      layers = [merged, ...layers.slice(2)]
+    }
+    const map = new LiveFileMap(base, layers, size, nextPlace)
+    const changes = layers.reduce((n, layer) => n + layer.size, 0)
+    if (changes > MIN_FLATTEN && changes > (base?.size ?? 0) / 2)
+      return LiveFileMap.of(columnsOf([...map.values()]))
+    return map
   }
 
   get(path: string): LiveFile | undefined {
-    const t = this.tail.get(path)
-    if (t) return t
-    const i = this.baseIndex(path)
-    return i === undefined ? undefined : (this.replaced.get(i) ?? this.base?.fileAt(i))
+    const found = find(this.base, this.layers, path)
+    return typeof found === 'number' ? this.base?.fileAt(found) : found?.file
   }
 
   has(path: string): boolean {
-    return this.get(path) !== undefined
+    const found = find(this.base, this.layers, path)
+    return typeof found === 'number' || found?.file !== undefined
   }
 
-  /** The live base index of a path. */
-  private baseIndex(path: string): number | undefined {
-    if (!this.base) return undefined
-    const i = indexOf(this.base, path)
-    return i === undefined || this.hidden.has(i) ? undefined : i
+  private order(): Order {
+    if (this.#order) return this.#order
+    const newest = new Map<string, Change>()
+    for (let i = this.layers.length - 1; i >= 0; i--)
+      for (const [p, c] of this.layers[i] ?? []) newest.set(p, c)
+    const changed = new Map<number, LiveFile | undefined>()
+    const tail: Change[] = []
+    for (const [path, change] of newest) {
+      const i = this.base ? indexOf(this.base, path) : undefined
+      // A base path changed in place, removed, or removed and added again (then it comes after the base).
+      if (i !== undefined) changed.set(i, change.place === i ? change.file : undefined)
+      if (change.file && change.place !== i) tail.push(change)
+    }
+    tail.sort((a, b) => a.place - b.place)
+    this.#order = { changed, tail: tail.map((c) => c.file as LiveFile) }
+    return this.#order
   }
 
   *entries(): MapIterator<[string, LiveFile]> {
@@ -83,19 +156,30 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
   }
 
   *keys(): MapIterator<string> {
-    const base = this.base
-    if (base) for (let i = 0; i < base.size; i++) if (!this.hidden.has(i)) yield base.pathAt(i)
-    yield* this.tail.keys()
-  }
-
-  *values(): MapIterator<LiveFile> {
+    const { changed, tail } = this.order()
     const base = this.base
     if (base) {
       for (let i = 0; i < base.size; i++) {
-        if (!this.hidden.has(i)) yield this.replaced.get(i) ?? base.fileAt(i)
+        if (!changed.has(i)) yield base.pathAt(i)
+        else if (changed.get(i)) yield base.pathAt(i)
       }
     }
-    yield* this.tail.values()
+    for (const file of tail) yield file.add.path
+  }
+
+  *values(): MapIterator<LiveFile> {
+    const { changed, tail } = this.order()
+    const base = this.base
+    if (base) {
+      for (let i = 0; i < base.size; i++) {
+        if (!changed.has(i)) yield base.fileAt(i)
+        else {
+          const file = changed.get(i)
+          if (file) yield file
+        }
+      }
+    }
+    yield* tail
   }
 
   [Symbol.iterator](): MapIterator<[string, LiveFile]> {
@@ -109,71 +193,56 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     for (const [path, file] of this.entries()) callback.call(thisArg, file, path, this)
   }
 
-  /** An editor over a copy of the changes; over one map of every file once the changes outgrow the base. */
-  private edit(): LiveFileMapEditor {
-    const changes = this.hidden.size + this.replaced.size + this.tail.size
-    if (this.base && changes > MIN_FLATTEN && changes > this.base.size / 4)
-      return new LiveFileMapEditor(undefined, new Set(), new Map(), new Map(this.entries()))
-    return new LiveFileMapEditor(this.base, new Set(this.hidden), new Map(this.replaced), new Map(this.tail))
-  }
-
-  /** @internal The editor's result. */
-  static built(
-    base: LiveFileColumns | undefined,
-    hidden: ReadonlySet<number>,
-    replaced: ReadonlyMap<number, LiveFile>,
-    tail: ReadonlyMap<string, LiveFile>,
-  ): LiveFileMap {
-    return new LiveFileMap(base, hidden, replaced, tail)
+  /** Changes held in layers over the base (what an edit's merges and a flatten work through). */
+  get changeCount(): number {
+    return this.layers.reduce((n, layer) => n + layer.size, 0)
   }
 }
 
 /** Changes to live files with a Map's semantics (see LiveFileMap), then `done` for the immutable result. */
 export class LiveFileMapEditor {
+  /** This edit's changes: the new map's newest layer. */
+  private readonly top = new Map<string, Change>()
+
   constructor(
     private readonly base: LiveFileColumns | undefined,
-    private readonly hidden: Set<number>,
-    private readonly replaced: Map<number, LiveFile>,
-    private readonly tail: Map<string, LiveFile>,
+    private readonly layers: Layers,
+    private count: number,
+    private nextPlace: number,
   ) {}
 
   get size(): number {
-    return (this.base?.size ?? 0) - this.hidden.size + this.tail.size
+    return this.count
   }
 
-  private baseIndex(path: string): number | undefined {
-    if (!this.base) return undefined
-    const i = indexOf(this.base, path)
-    return i === undefined || this.hidden.has(i) ? undefined : i
+  private find(path: string): Change | number | undefined {
+    return this.top.get(path) ?? find(this.base, this.layers, path)
   }
 
   get(path: string): LiveFile | undefined {
-    const t = this.tail.get(path)
-    if (t) return t
-    const i = this.baseIndex(path)
-    return i === undefined ? undefined : (this.replaced.get(i) ?? this.base?.fileAt(i))
+    const found = this.find(path)
+    return typeof found === 'number' ? this.base?.fileAt(found) : found?.file
   }
 
   set(path: string, file: LiveFile): void {
-    if (this.tail.has(path)) {
-      this.tail.set(path, file)
-      return
+    const found = this.find(path)
+    if (typeof found === 'number') this.top.set(path, { file, place: found })
+    else if (found?.file) this.top.set(path, { file, place: found.place })
+    else {
+      this.top.set(path, { file, place: this.nextPlace++ })
+      this.count++
     }
-    const i = this.baseIndex(path)
-    if (i === undefined) this.tail.set(path, file)
-    else this.replaced.set(i, file)
   }
 
   delete(path: string): void {
-    if (this.tail.delete(path)) return
-    const i = this.baseIndex(path)
-    if (i === undefined) return
-    this.hidden.add(i)
-    this.replaced.delete(i)
+    const found = this.find(path)
+    if (found === undefined || (typeof found !== 'number' && !found.file)) return
+    this.top.set(path, { file: undefined, place: typeof found === 'number' ? found : found.place })
+    this.count--
   }
 
   /** The files as they are now (the editor must not be used after). */
   done(): LiveFileMap {
-    return LiveFileMap.built(this.base, this.hidden, this.replaced, this.tail)
+    return LiveFileMap.built(this.base, this.layers, this.top, this.count, this.nextPlace)
   }
 }

@@ -58,13 +58,11 @@ export function unexpiredTombstones(
 /** Reads the tombstones a set starts from (a checkpoint's), when first needed. */
 export type TombstoneLoader = () => Promise<readonly Tombstone[]>
 
-/** Layers a set may stack before they are merged: a replay costs its own changes, a merge every this many. */
-const MAX_LAYERS = 16
-
 /**
  * The tombstones of a state, by `logicalFileKey`, shared between versions: each replay adds a layer of its own
  * changes instead of copying the whole set (a long-lived table holds thousands of tombstones and every commit
- * replays one entry). A set opened from a checkpoint starts from a loader, not a list: only checkpoint writing
+ * replays one entry); a layer is merged into the one below while that is at most twice its size, so layers fall
+ * geometrically in size and a replay copies O(log n) changes amortized, however many commits came before. A set opened from a checkpoint starts from a loader, not a list: only checkpoint writing
  * and vacuum need tombstones, so opening a table reads none of them.
  */
 export class TombstoneSet {
@@ -76,18 +74,17 @@ export class TombstoneSet {
     private readonly parent: TombstoneSet | undefined,
     /** This layer's changes: a tombstone set, or null where a re-added file ended it. */
     private readonly changes: ReadonlyMap<string, Tombstone | null>,
-    private readonly layers: number,
   ) {}
 
   /** A set of `list` (undefined when empty: states without tombstones carry none). */
   static of(list: readonly Tombstone[]): TombstoneSet | undefined {
     if (list.length === 0) return undefined
-    return new TombstoneSet(undefined, undefined, new Map(list.map((t) => [logicalFileKey(t), t])), 1)
+    return new TombstoneSet(undefined, undefined, new Map(list.map((t) => [logicalFileKey(t), t])))
   }
 
   /** A set holding what `load` reads when the set is first listed (a checkpoint's tombstones). */
   static loading(load: TombstoneLoader): TombstoneSet {
-    return new TombstoneSet(new LoadOnce(load), undefined, new Map(), 1)
+    return new TombstoneSet(new LoadOnce(load), undefined, new Map())
   }
 
   /** `base` (may be undefined) with `changes` applied; undefined when the result is known to be empty. */
@@ -97,12 +94,17 @@ export class TombstoneSet {
   ): TombstoneSet | undefined {
     if (changes.size === 0) return base
     if (!base && [...changes.values()].every((t) => t === null)) return undefined
-    const layered = new TombstoneSet(base?.base, base, changes, (base?.layers ?? 0) + 1)
-    if (layered.layers < MAX_LAYERS) return layered
-    // Merged without loading the base: the changes above it, the later one per key.
-    const merged = layered.changesSinceBase()
-    if (!layered.base && [...merged.values()].every((t) => t === null)) return undefined
-    return new TombstoneSet(layered.base, undefined, merged, 1)
+    // Merged without loading the base: the later change per key.
+    let parent = base
+    let merged = changes
+    while (parent && parent.changes.size <= 2 * merged.size) {
+      const below = new Map(parent.changes)
+      for (const [key, t] of merged) below.set(key, t)
+      merged = below
+      parent = parent.parent
+    }
+    if (!parent && !base?.base && [...merged.values()].every((t) => t === null)) return undefined
+    return new TombstoneSet(base?.base, parent, merged)
   }
 
   /** The tombstones, read from their checkpoint if not yet (its loader's errors propagate). */
