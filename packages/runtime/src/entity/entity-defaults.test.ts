@@ -1,18 +1,12 @@
 // @default: autoincrement (assigned inside the commit, never colliding), and literals of every type.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DefaultValue, EntityIR } from '../schema/schema-ir.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import * as pf from './index.js'
 
-let dir = ''
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pf-defaults-'))
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-defaults-')
 
 function withDefaults(ir: EntityIR, defaults: Record<string, DefaultValue>): EntityIR {
   return {
@@ -31,7 +25,7 @@ function repoFor(
 ): pf.Repository<Record<string, unknown>> {
   class Model extends pf.Entity {}
   pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(Model, { ...ir, format }))
-  return pf.openStore(dir).repository(Model) as unknown as pf.Repository<Record<string, unknown>>
+  return pf.openStore(tmp.dir).repository(Model) as unknown as pf.Repository<Record<string, unknown>>
 }
 
 const counterIR = (idType: 'Int' | 'BigInt') =>
@@ -51,7 +45,7 @@ describe.each(['parquet', 'avro'] as const)('@default(autoincrement()) in %s', (
 
   it('concurrent creators never collide', async () => {
     const repo = repoFor(counterIR('Int'), format)
-    const other = pf.openStore(dir).repository(repo.entry.ctor) as typeof repo
+    const other = pf.openStore(tmp.dir).repository(repo.entry.ctor) as typeof repo
     const made = await Promise.all(
       Array.from({ length: 12 }, (_, i) => (i % 2 ? repo : other).create({ label: `t${i}` })),
     )
@@ -93,7 +87,7 @@ describe.each(['parquet', 'avro'] as const)('@default(autoincrement()) in %s', (
     await (await repo.table()).compact()
     expect(await ids(1)).toEqual([71])
     // Another process (another store) continues from the same marks.
-    const other = pf.openStore(dir).repository(repo.entry.ctor) as typeof repo
+    const other = pf.openStore(tmp.dir).repository(repo.entry.ctor) as typeof repo
     await repo.deleteAll()
     expect((await other.create({ label: 'o' })).id).toBe(72)
   })
@@ -104,7 +98,7 @@ describe.each(['parquet', 'avro'] as const)('@default(autoincrement()) in %s', (
     await repo.create({ id: 2n ** 60n, label: 'big' })
     expect((await repo.create({ label: 'b' })).id).toBe(2n ** 60n + 1n)
     const fs = new FaultyFileSystem()
-    const faulty = pf.openStore(dir, { fs }).repository(repo.entry.ctor) as typeof repo
+    const faulty = pf.openStore(tmp.dir, { fs }).repository(repo.entry.ctor) as typeof repo
     // The data file's rename, i.e. the commit (the marks, written before it, go through the same seam).
     fs.inject({ op: 'rename', path: /part-[^/]*\.(parquet|avro)$/, code: 'EIO' })
     const ticket = Object.assign(new (repo.entry.ctor as new () => Record<string, unknown>)(), { label: 'c' })

@@ -1,11 +1,9 @@
 // Entity queries against a plain in-memory model, over random values at the edges of every type: negative and
 // 64-bit bigints, ±(2^53-1) ints, BOM-prefixed, empty, astral, combining and NUL strings, NaN/±Infinity/-0,
 // DateTimes from the earliest to the latest JS Date, nulls.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import * as pf from './index.js'
 
@@ -294,11 +292,7 @@ function queryOf(stored: readonly Item[]): fc.Arbitrary<Query> {
 
 // ---- the property -----------------------------------------------------------------------------------------------
 
-let dir = ''
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pf-model-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const tmp = useSharedTempDir('pf-model-')
 
 /** Plain data of an entity, for comparison with the model (exact: -0 differs from 0, NaN equals NaN). */
 function plain(e: Item): Item {
@@ -357,7 +351,7 @@ describe.each(['parquet', 'avro'] as const)(
               format,
             }),
           )
-          const repo = pf.openStore(dir).repository(cls) as unknown as pf.Repository<Item>
+          const repo = pf.openStore(tmp.dir).repository(cls) as unknown as pf.Repository<Item>
           // Several files, so statistics decide which ones are read.
           const size = Math.ceil(rows.length / batches) || 1
           for (let i = 0; i < rows.length; i += size) await repo.saveAll(rows.slice(i, i + size))

@@ -1,17 +1,11 @@
 // Values stored and queried exactly: extreme and negative integers, BOM-prefixed strings, non-finite floats,
 // list elements at their type's limits; where-clauses that say nothing about rows never delete everything.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import * as pf from './index.js'
 
-let dir = ''
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pf-values-'))
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-values-')
 
 const MIN_I64 = -(2n ** 63n)
 const MAX_I64 = 2n ** 63n - 1n
@@ -28,7 +22,7 @@ function repoOf<T extends object>(
   pf.withRegistry(new pf.EntityRegistry(), () =>
     pf.registerEntity(cls, { ...entityIRFor(name, fields), format }),
   )
-  return pf.openStore(dir).repository(cls) as unknown as pf.Repository<T>
+  return pf.openStore(tmp.dir).repository(cls) as unknown as pf.Repository<T>
 }
 
 interface Account {
@@ -171,7 +165,7 @@ describe.each(['parquet', 'avro'] as const)('%s tables', (format) => {
   it('a where-clause that says nothing about rows is refused for deletes and matches every row for reads', async () => {
     const repo = accounts()
     await repo.saveAll(rows)
-    const store = pf.openStore(dir)
+    const store = pf.openStore(tmp.dir)
     const cls = repo.entry.ctor as pf.EntityClass<Account>
     // No condition left once undefined values and empty parts are set aside (an OR with an empty branch is true).
     const empties: pf.WhereInput<Account>[] = [

@@ -1,16 +1,10 @@
 // where through the repository: conditions the table also uses for file pruning must keep their meaning.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import * as pf from './index.js'
 
-let dir = ''
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pf-where-'))
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+const tmp = useTempDir('pf-where-')
 
 describe.each(['parquet', 'avro'] as const)('where on stored %s tables', (format) => {
   it('Decimal comparisons and equality are numeric, across several files', async () => {
@@ -18,7 +12,7 @@ describe.each(['parquet', 'avro'] as const)('where on stored %s tables', (format
     pf.withRegistry(new pf.EntityRegistry(), () =>
       pf.registerEntity(Price, { ...entityIRFor('Price', { id: 'Int', amount: 'Decimal' }), format }),
     )
-    const repo = pf.openStore(dir).repository(Price) as unknown as pf.Repository<{
+    const repo = pf.openStore(tmp.dir).repository(Price) as unknown as pf.Repository<{
       id: number
       amount: string
     }>
@@ -46,7 +40,7 @@ describe.each(['parquet', 'avro'] as const)('where on stored %s tables', (format
         format,
       }),
     )
-    const repo = pf.openStore(dir).repository(Amount) as unknown as pf.Repository<{
+    const repo = pf.openStore(tmp.dir).repository(Amount) as unknown as pf.Repository<{
       id: number
       amount: string | null
     }>

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseDeltaSchema } from '../delta/delta-schema.js'
 import { writeForeignDeltaTable } from '../table/__fixtures__/foreign-delta-table.js'
+import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { foreignTableProblems } from '../table/foreign-table-check.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import { EntitySchemaError } from './entity-errors.js'
@@ -68,14 +68,10 @@ describe('foreignTableProblems', () => {
 })
 
 describe('an entity over a Delta table another writer created', () => {
-  let dir = ''
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pf-foreign-'))
-  })
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const tmp = useTempDir('pf-foreign-')
 
   it('is refused with the fields that do not fit, and the table is left as its writer wrote it', async () => {
-    const root = join(dir, 'Ticket')
+    const root = join(tmp.dir, 'Ticket')
     await writeForeignDeltaTable(root, {
       frame: pl.DataFrame({ id: pl.Series('id', [1], pl.Int32), label: pl.Series('label', [1], pl.Int64) }),
       columns: [column('id', 'integer', false), column('label', 'long', true)],
@@ -85,7 +81,7 @@ describe('an entity over a Delta table another writer created', () => {
     pf.withRegistry(new pf.EntityRegistry(), () =>
       pf.registerEntity(Ticket, entityIRFor('Ticket', { id: 'Int', label: 'String?' })),
     )
-    const repo = pf.openStore(dir).repository(Ticket)
+    const repo = pf.openStore(tmp.dir).repository(Ticket)
     const error = await repo.findMany().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EntitySchemaError)
     expect((error as EntitySchemaError).problems).toEqual([
