@@ -5,7 +5,14 @@
 import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
-import { Entity, EntityRegistry, openStore, registerEntity, withRegistry } from '@parquetframe/runtime'
+import {
+  CREATE_INPUT,
+  Entity,
+  EntityRegistry,
+  openStore,
+  registerEntity,
+  withRegistry,
+} from '@parquetframe/runtime'
 import { describe, expect, it } from 'vitest'
 import { useOracleWorkspace } from './oracle-workspace.js'
 import { dvFilePath } from './spec-deletion-vector.js'
@@ -25,7 +32,9 @@ entity Book @storage("books") @partitionBy(region) {
   region   String?
 }`
 
+/** As generated code declares it: `id` is assigned by pf, so create takes no id. */
 class Author extends Entity {
+  declare readonly [CREATE_INPUT]?: { id?: number; email: string; name: string }
   declare id: number
   declare email: string
   declare name: string

@@ -171,7 +171,7 @@ export class SpecDeltaReader {
   }
 
   /** The schema of a Parquet file as a tree: the root's children are its columns (parquet_schema lists it depth-first). */
-  private async schemaTree(path: string): Promise<ParquetNode[]> {
+  private async schemaTree(path: string): Promise<readonly ParquetNode[]> {
     const reader = await this.duck.runAndReadAll(
       `select name, field_id, num_children from parquet_schema(${quoteText(path)})`,
     )
