@@ -122,13 +122,17 @@ export class SecondaryIndexes {
     return r
   }
 
+  /** The cache key of a group's index over one live file (data files are immutable: path, size and checksum). */
+  private cacheKey(readers: Readers, file: LiveFile, group: IndexGroup): string {
+    const identity = fileIdentity(file)
+    return [readers.store.absolute(file), identity.size, identity.checksum, ...group.columns].join('\u0000')
+  }
+
   /** The index of a group over one live file. */
   async fileIndex(table: Table, snapshot: Snapshot, file: LiveFile, group: IndexGroup): Promise<FileIndex> {
     const readers = this.readersOf(table, snapshot)
     const identity = fileIdentity(file)
-    const key = [readers.store.absolute(file), identity.size, identity.checksum, ...group.columns].join(
-      '\u0000',
-    )
+    const key = this.cacheKey(readers, file, group)
     const hit = this.cache.get(key)
     if (hit) return hit
     let loading = this.pending.get(key)
@@ -205,7 +209,12 @@ export class SecondaryIndexes {
     files: readonly LiveFile[] = snapshot.files,
   ): Promise<FileMatch[]> {
     const wanted = [...new Set(values)].sort()
-    const indexes = await mapBounded(files, (f) => this.fileIndex(table, snapshot, f, group))
+    // Indexes held in memory are taken without an await each; only missing ones are loaded or built.
+    const readers = this.readersOf(table, snapshot)
+    const held = files.map((f) => this.cache.get(this.cacheKey(readers, f, group)))
+    const indexes = held.every((i) => i !== undefined)
+      ? held
+      : await mapBounded(files, (f) => this.fileIndex(table, snapshot, f, group))
     const out: FileMatch[] = []
     for (let i = 0; i < files.length; i++) {
       const file = files[i] as LiveFile
