@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { commitPath } from './__fixtures__/delta-commit-file.js'
+import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
@@ -24,14 +26,6 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks())
 
 const ENTRY = /_delta_log[/\\]\d{20}\.json$/
-
-/** Whether a file exists. */
-function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  )
-}
 
 /** A pf writer that does not know the commit turn (as an older pf or another Delta writer): it never waits. */
 async function turnBlindWriter(): Promise<Table> {
@@ -76,7 +70,7 @@ describe('the commit turn', () => {
       path: ENTRY,
       times: 6,
       before: async () => {
-        turnHeld.push(await exists(commitTurnPath(ws.path)))
+        turnHeld.push(await pathExists(commitTurnPath(ws.path)))
         await rival.append(users([next++]))
       },
     })
@@ -84,7 +78,7 @@ describe('the commit turn', () => {
     expect(error).toBeInstanceOf(ConflictError)
     expect(error).toMatchObject({ reason: 'too-many-retries' })
     expect(turnHeld).toEqual([false, false, false, true, true, true])
-    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect(await pathExists(commitTurnPath(ws.path))).toBe(false)
     // Nobody waits for a turn that is gone: the next commit is the next version at once.
     const after = await writer.upsert(users([3], 'w'))
     expect(after).toMatchObject({ version: 8, attempts: 1 })
@@ -109,7 +103,7 @@ describe('the commit turn', () => {
             path: ENTRY,
             code: 'EIO',
             before: async () => {
-              heldWhenFailing = await exists(commitTurnPath(ws.path))
+              heldWhenFailing = await pathExists(commitTurnPath(ws.path))
             },
           })
         }
@@ -117,7 +111,7 @@ describe('the commit turn', () => {
     })
     await expect(writer.upsert(users([3], 'w'))).rejects.toThrow(/EIO/)
     expect(heldWhenFailing).toBe(true)
-    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect(await pathExists(commitTurnPath(ws.path))).toBe(false)
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 20), 100, 101, 102])
   })
 
@@ -129,14 +123,14 @@ describe('the commit turn', () => {
     expect(
       fs.calls.filter((c) => c.startsWith('createExclusive') && c.endsWith('commit-turn.lock')),
     ).toHaveLength(1)
-    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect(await pathExists(commitTurnPath(ws.path))).toBe(false)
     expect((await (await openTable(ws.path)).findByKey(3))?.getColumn('name').get(0)).toBe('w3')
   })
 
   it('is looked for while the log entry is written, and the entry appears only after the look', async () => {
     const fs = new FaultyFileSystem()
     const writer = await openTable(ws.path, { fs })
-    const entry = join(ws.path, '_delta_log', `${String(writer.version + 1).padStart(20, '0')}.json`)
+    const entry = commitPath(ws.path, writer.version + 1)
     const seen: { createCalled?: boolean; entryExisted?: boolean } = {}
     fs.inject({
       op: 'lstat',
@@ -147,7 +141,7 @@ describe('the commit turn', () => {
           seen.createCalled = fs.calls.includes(`createExclusive ${entry}`)
           await nextTurn()
         }
-        seen.entryExisted = await exists(entry)
+        seen.entryExisted = await pathExists(entry)
       },
     })
     expect(await writer.append(users([100]))).toMatchObject({ version: 2, attempts: 1 })
@@ -167,13 +161,13 @@ describe('the commit turn', () => {
     await seedStale()
     const table = await openTable(ws.path)
     expect(await table.upsert(users([1], 'a'))).toMatchObject({ attempts: 1 })
-    expect(await exists(lock)).toBe(false)
+    expect(await pathExists(lock)).toBe(false)
 
     await seedStale()
     const { writer } = await writerLosing(TURN_AFTER_LOST_RACES)
     const result = await writer.upsert(users([2], 'b'))
     expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 1)
-    expect(await exists(lock)).toBe(false)
+    expect(await pathExists(lock)).toBe(false)
     const rows = await (await openTable(ws.path)).findByKeys([1, 2])
     expect(rows.getColumn('name').toArray()).toEqual(['a1', 'b2'])
   })
@@ -257,6 +251,6 @@ describe('real processes', { timeout: 300_000 }, () => {
       await Promise.all(flood.map((w) => w.exited))
     }
     for (const w of flood) expect(w.failures()).toEqual([])
-    expect(await exists(commitTurnPath(ws.path))).toBe(false)
+    expect(await pathExists(commitTurnPath(ws.path))).toBe(false)
   })
 })

@@ -1,7 +1,9 @@
-import { access, readdir } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { commitPath } from './__fixtures__/delta-commit-file.js'
+import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, users } from './__fixtures__/user-entity.js'
 import { useFaultyUsersTable } from './__fixtures__/users-table-setup.js'
 import { openTable } from './table.js'
@@ -9,12 +11,7 @@ import { TableWriteError } from './table-errors.js'
 
 const ws = useFaultyUsersTable()
 
-const entryOf = (version: number) => join(ws.path, '_delta_log', `${String(version).padStart(20, '0')}.json`)
-const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  )
+const entryOf = (version: number) => commitPath(ws.path, version)
 const dataFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('part-')).sort()
 
 /** Waits (event-loop turns, bounded) until the log entry's exclusive create has been called. */
@@ -35,7 +32,7 @@ describe('a data file is flushed while its commit is written, and named only onc
       path: /part-.*\.parquet$/,
       before: async () => {
         seen.createCalled = await entryCreateCalled(2)
-        seen.entryExisted = await exists(entryOf(2))
+        seen.entryExisted = await pathExists(entryOf(2))
       },
     })
     const result = await ws.table.append(users([10, 11]))
@@ -52,7 +49,7 @@ describe('a data file is flushed while its commit is written, and named only onc
       const error = await ws.table.append(users([10])).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TableWriteError)
       expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })
-      expect(await exists(entryOf(2))).toBe(false)
+      expect(await pathExists(entryOf(2))).toBe(false)
       expect(await dataFiles()).toEqual(before)
       const fresh = await openTable(ws.path)
       expect(fresh.version).toBe(1)

@@ -1,10 +1,11 @@
 // A merge-on-read update's deletion vector file is written (temp name, rename, file and folder fsynced) while the
 // commit's log entry is (data-file-write-behind.ts):
 // the entry appears only once the vector file and its folder are durable, and a failed vector write commits nothing.
-import { access, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir } from 'node:fs/promises'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { commitPath } from './__fixtures__/delta-commit-file.js'
+import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, users } from './__fixtures__/user-entity.js'
 import { useFaultyUsersTable } from './__fixtures__/users-table-setup.js'
 import { openTable } from './table.js'
@@ -12,12 +13,7 @@ import { TableWriteError } from './table-errors.js'
 
 const ws = useFaultyUsersTable()
 
-const entryOf = (version: number) => join(ws.path, '_delta_log', `${String(version).padStart(20, '0')}.json`)
-const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  )
+const entryOf = (version: number) => commitPath(ws.path, version)
 const vectorFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('deletion_vector'))
 const VECTOR = /deletion_vector_[^/\\]*\.bin$/
 const VECTOR_TEMP = /\.deletion_vector_[^/\\]*\.bin\.tmp$/
@@ -38,7 +34,7 @@ describe("an update's deletion vector file is written while the log entry is", (
           seen.createCalled = ws.fs.calls.includes(`createExclusive ${entryOf(2)}`)
           await nextTurn()
         }
-        seen.entryExisted = await exists(entryOf(2))
+        seen.entryExisted = await pathExists(entryOf(2))
       },
     })
     expect(await ws.table.upsert(users([1], 'w'))).toMatchObject({ version: 2, rowsRemoved: 1 })
@@ -56,7 +52,7 @@ describe("an update's deletion vector file is written while the log entry is", (
     const error = await ws.table.upsert(users([1], 'w')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })
-    expect(await exists(entryOf(2))).toBe(false)
+    expect(await pathExists(entryOf(2))).toBe(false)
     expect(await vectorFiles()).toEqual([])
     const fresh = await openTable(ws.path)
     expect(fresh.version).toBe(1)

@@ -1,18 +1,13 @@
-import { access, readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { pathExists } from './__fixtures__/path-exists.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { NodeFileSystem } from './node-file-system.js'
 
 const tmp = useTempDir('pf-node-file-system-')
 const fs = new NodeFileSystem()
-
-const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  )
 
 describe('NodeFileSystem.createExclusive with `after`', () => {
   it('the file appears only once `after` resolves, with the whole content', async () => {
@@ -26,7 +21,7 @@ describe('NodeFileSystem.createExclusive with `after`', () => {
     for (let i = 0; i < 10_000 && !(await readdir(tmp.dir)).some((n) => n.endsWith('.tmp')); i++)
       await nextTurn()
     expect((await readdir(tmp.dir)).some((n) => n.endsWith('.tmp'))).toBe(true)
-    expect(await exists(target)).toBe(false)
+    expect(await pathExists(target)).toBe(false)
     release()
     await creating
     expect(await readFile(target, 'utf8')).toBe('{"a":1}')

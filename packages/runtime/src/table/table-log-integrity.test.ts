@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promise
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
+import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { createTable, openTable, type Table } from './table.js'
@@ -10,7 +11,7 @@ import { TableCorruptError } from './table-errors.js'
 const ws = useUsersTablePath()
 let table: Table
 
-const entryFile = (v: number) => join(ws.path, '_delta_log', `${String(v).padStart(20, '0')}.json`)
+const entryFile = (v: number) => commitPath(ws.path, v)
 const checkpointFile = (v: number) =>
   join(ws.path, '_pf', 'checkpoints', `${String(v).padStart(20, '0')}.checkpoint.json`)
 
