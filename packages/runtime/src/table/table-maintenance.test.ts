@@ -57,7 +57,11 @@ describe('table maintenance', () => {
   it('checkpoints: opening reads the checkpoint and only the newer entries', async () => {
     const path = join(tmp.dir, 't')
     const table = await createTable(path, { entity: userEntity, enums: userEnums, checkpointInterval: 5 })
-    for (const i of range(0, 12)) await table.append(users([i]))
+    // Each checkpoint is written in the background: settled before the next commit, none is skipped as running.
+    for (const i of range(0, 12)) {
+      await table.append(users([i]))
+      await table.settled()
+    }
     const names = await readdir(join(path, '_pf', 'checkpoints'))
     expect(names).toContain('00000000000000000010.checkpoint.json')
     expect(names).toContain('_last_checkpoint')
