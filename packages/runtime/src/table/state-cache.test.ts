@@ -8,7 +8,7 @@ import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { versionOfLogFile } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
-import { snapshotFileName } from './state-cache.js'
+import { decodeCacheHint, encodeCacheHint, snapshotFileName, snapshotStep } from './state-cache.js'
 import { createTable, openTable, type Table } from './table.js'
 
 const ws = useUsersTablePath()
@@ -194,5 +194,23 @@ describe("pf's state cache: the writer caches its newest state, a fresh open rep
     await table.append(users([6]))
     expect((await opened.snapshot()).version).toBe(6)
     expect(idsOf(await opened.read())).toEqual([1, 2, 3, 4, 5, 6])
+  })
+})
+
+describe('state cache rules', () => {
+  it('caches after every commit up to 256 live files, then every ceil(files / 100) commits', () => {
+    expect([0, 1, 152, 256].map(snapshotStep)).toEqual([1, 1, 1, 1])
+    expect([257, 1000, 10_000, 10_001].map(snapshotStep)).toEqual([3, 10, 100, 101])
+  })
+
+  it('the hint names a cached state or a checkpoint; the older hint (version only) is a checkpoint', () => {
+    expect(decodeCacheHint(encodeCacheHint({ version: 7, snapshot: true }))).toEqual({
+      version: 7,
+      snapshot: true,
+    })
+    expect(encodeCacheHint({ version: 100, snapshot: false })).toBe('{"version":100}')
+    expect(decodeCacheHint('{"version":100}')).toEqual({ version: 100, snapshot: false })
+    for (const bad of ['', '{"version":-1}', '{"version":1.5}', '{"version":"3"}', '{"ver'])
+      expect(decodeCacheHint(bad)).toBeUndefined()
   })
 })
