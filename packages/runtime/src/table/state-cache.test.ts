@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
@@ -181,6 +181,21 @@ describe("pf's state cache: the writer caches its newest state, a fresh open rep
     // Nothing before the newest cached state is replayed (version 0 is read for the table's identity).
     expect(entries.filter((v) => v > 0 && v < (newest as number))).toEqual([])
     expect(idsOf(await opened.read())).toEqual(all)
+  })
+
+  it('a cache write never re-creates a table folder deleted after the commit (a reset script)', async () => {
+    const fs = new FaultyFileSystem().inject({
+      op: 'stat',
+      path: /_delta_log$/,
+      before: () => rm(ws.path, { recursive: true, force: true }),
+    })
+    const writer = await openTable(ws.path, { fs })
+    await writer.append(users([6]))
+    await writer.settled()
+    expect(fs.calls.filter((c) => c.startsWith('writeFile'))).not.toContainEqual(
+      expect.stringMatching(/snapshot/),
+    )
+    await expect(stat(ws.path)).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
   it('an open leaves the table checked: its first read costs no file read, a later commit is still seen', async () => {

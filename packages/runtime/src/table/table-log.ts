@@ -745,6 +745,8 @@ export class TableLog {
    */
   async writeSnapshot(state: TableState, current: () => TableState = () => state): Promise<void> {
     const bytes = encodeCheckpointCache(toCheckpoint(state))
+    // Never into a table folder deleted since the commit (a reset script's): its log folder must still be there.
+    await this.fs.stat(this.dir)
     await this.fs.mkdir(this.cacheDir)
     await this.replaceFile(snapshotFileName(state.version), bytes)
     await this.replaceFile(LAST_CHECKPOINT, encodeCacheHint({ version: state.version, snapshot: true }))
