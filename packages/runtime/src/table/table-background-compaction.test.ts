@@ -282,4 +282,30 @@ describe('automatic compaction on the maintenance thread (tables on the real fil
     expect(await readEverywhere(table)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
     expect(await strayDataFiles()).toEqual([])
   })
+
+  it('a table opened from its checkpoint (statistics parsed on use) merges on the worker too', async () => {
+    const table = await createTable(ws.path, {
+      entity: userEntity,
+      enums: userEnums,
+      autoCompact: false,
+      checkpointInterval: 2,
+    })
+    for (const id of range(0, 4)) await table.append(users([id]))
+    await table.settled()
+    const reopened = await openTable(ws.path)
+    const held = maintenanceThread.holdNext()
+    const compacting = reopened.compact({ targetFileRows: 100 })
+    await Promise.race([
+      held.started,
+      compacting.then(() => {
+        throw new Error('the compaction finished without the maintenance thread')
+      }),
+    ])
+    held.release()
+    await compacting
+    expect((await reopened.snapshot()).files.map((f) => f.add.stats.numRows)).toEqual([4])
+    const expected = range(0, 4).map((i) => `${i} u${i}`)
+    expect(await readEverywhere(reopened)).toEqual({ pf: expected, fresh: expected, duckdb: expected })
+    expect(await strayDataFiles()).toEqual([])
+  })
 })

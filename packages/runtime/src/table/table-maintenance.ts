@@ -159,7 +159,14 @@ async function mergeGroups(
   files: WrittenFiles,
 ): Promise<AddAction[]> {
   if (core.fs === nodeFileSystem) {
-    const job = { root: core.path, table: core.name, metadata: snap.metadata, targetFileRows: target, groups }
+    const sent = groups.map((group) => group.map(mergeInput))
+    const job = {
+      root: core.path,
+      table: core.name,
+      metadata: snap.metadata,
+      targetFileRows: target,
+      groups: sent,
+    }
     const output = await maintenanceThread.tryRun({ kind: 'merge', ...job })
     if (output) {
       files.paths.push(...output.paths)
@@ -168,4 +175,22 @@ async function mergeGroups(
   }
   const write = new DataFileStore(core.path, core.fs, core.name, snap.metadata, target)
   return writeMergedGroups(core.context(snap.metadata).store, write, groups, files)
+}
+
+/**
+ * What a merge reads of a live file, as plain data for the maintenance thread: its column statistics are left out
+ * (merging reads none; a file opened from a checkpoint holds them unparsed in private fields a clone would drop).
+ */
+function mergeInput(file: LiveFile): LiveFile {
+  const { path, size, partitionValues, stats, checksum, modificationTime, deletionVector } = file.add
+  const add: AddAction = {
+    path,
+    size,
+    partitionValues: { ...partitionValues },
+    stats: { numRows: stats.numRows, columns: {} },
+    ...(checksum === undefined ? {} : { checksum }),
+    ...(modificationTime === undefined ? {} : { modificationTime }),
+    ...(deletionVector === undefined ? {} : { deletionVector }),
+  }
+  return { add, version: file.version, deleted: file.deleted, deletedRows: file.deletedRows }
 }
