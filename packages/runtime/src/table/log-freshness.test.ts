@@ -69,6 +69,8 @@ describe('warm freshness check', () => {
     await reader.insert(users([1, 2, 3]))
     await sleep(SETTLED_MS)
     expect(await reader.count()).toBe(3)
+    // Its background work (the state cached after its commit) done first: it would race the rm (ENOTEMPTY).
+    await reader.settled()
     await rm(`${tmp.dir}/users`, { recursive: true })
     const again = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums })
     await again.insert(users([9]))

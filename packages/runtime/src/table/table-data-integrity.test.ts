@@ -81,6 +81,8 @@ describe('a table folder deleted and created again while the process runs is ano
     await old.append(users([1, 2]))
     // Warm the key index and the verified-file cache of the old table.
     for (let i = 0; i < 3; i++) await old.findByKey(1)
+    // Its background work (the state cached after its commit) done first: it would race the rm (ENOTEMPTY).
+    await old.settled()
     await rm(path, { recursive: true })
     const fresh = await createTable(path, { entity: userEntity, enums: userEnums })
     await fresh.append(users([10]))
@@ -95,6 +97,7 @@ describe('a table folder deleted and created again while the process runs is ano
     const path = join(tmp.dir, 'users')
     const old = await createTable(path, { entity: userEntity, enums: userEnums })
     await old.append(users([1]))
+    await old.settled()
     await rm(path, { recursive: true })
     await expect(old.read()).rejects.toBeInstanceOf(TableNotFoundError)
     await createTable(path, { entity: userEntity, enums: userEnums })
