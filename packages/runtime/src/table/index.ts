@@ -25,6 +25,12 @@ export { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-
 export { conformFrame } from './frame-conformer.js'
 export type { Key, KeyValue } from './key-codec.js'
 export { KeyIndexCache } from './key-index-cache.js'
+export { LegacyConversionError } from './legacy-conversion-error.js'
+export {
+  convertLegacyTable,
+  type LegacyConversionOptions,
+  type LegacyConversionResult,
+} from './legacy-log-conversion.js'
 export type {
   AddAction,
   CommitInfo,

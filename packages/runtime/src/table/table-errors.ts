@@ -104,7 +104,7 @@ export class LegacyTableLogError extends ParquetFrameError {
   ) {
     super(
       'PF_TABLE_LEGACY_LOG',
-      `The table at ${path} uses the pre-Delta log ${folder} (parquetframe 0.1), which this version does not read (it is not opened as an empty table)`,
+      `The table at ${path} uses the pre-Delta log ${folder} (parquetframe 0.1), which this version does not read (it is not opened as an empty table); convert it with \`pf migrate legacy ${path}\``,
     )
   }
 }
