@@ -14,6 +14,7 @@ import {
   tableToIPC,
 } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
+import { DATA_PAGE_SIZE_LIMIT } from './data-page-size.js'
 import { DecimalRangeError } from './decimal-range-error.js'
 import type { ParquetCompression } from './parquet-encoder.js'
 import { ipcStreamOf } from './polars-ipc.js'
@@ -216,7 +217,11 @@ export function encodeParquetWithArrow(
   }[compression]
   // Dictionary encoding only where values repeat by design (enums): for unique values arrow-rs fills a 1 MB
   // dictionary before falling back, which made files about 3x larger and slower to write (measured, 100k rows).
-  let builder = new wasm.WriterPropertiesBuilder().setCompression(codec).setDictionaryEnabled(false)
+  // Small pages as polars' path writes them (data-page-size.ts): a point read decompresses one page per column.
+  let builder = new wasm.WriterPropertiesBuilder()
+    .setCompression(codec)
+    .setDictionaryEnabled(false)
+    .setDataPageSizeLimit(DATA_PAGE_SIZE_LIMIT)
   for (const column of dictionaryColumns) builder = builder.setColumnDictionaryEnabled(column, true)
   const props = builder.build()
   return wasm.writeParquet(wasm.Table.fromIPCStream(tableToIPC(table, 'stream')), props)
