@@ -2,13 +2,13 @@
 // polars frame of their rows and no polars encoder call; the update is a deletion vector plus one new small file.
 // The files hold what the polars path writes for the same writes, as DuckDB reads them.
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { duckTableText } from '../table/__fixtures__/duckdb-table-text.js'
 import { logStats } from '../table/__fixtures__/log-stats.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { encodeParquet } from '../table/parquet-encoder.js'
 import { RowBatch } from '../table/row-batch.js'
-import { createTable, openTable, type Table } from '../table/table.js'
+import { createTable, openTable } from '../table/table.js'
 import { entityIRFor } from './__fixtures__/test-ir.js'
 import { frameFromEntities } from './entity-frame-codec.js'
 import * as pf from './index.js'
@@ -51,24 +51,6 @@ const person = (id: number, age = 20 + id): Person => ({
   age,
   score: id / 4,
 })
-
-/** Every row of the live files as DuckDB reads them (rows a deletion vector hides included), as text. */
-async function duckRows(table: Table): Promise<{ types: unknown; rows: unknown }> {
-  const snap = await table.snapshot()
-  const list = snap.files.map((f) => `'${join(table.path, f.add.path).replaceAll("'", "''")}'`).join(', ')
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    const described = await duck.runAndReadAll(`describe select * from read_parquet([${list}])`)
-    const types = described.getRows().map((r) => [String(r[0]), String(r[1])])
-    const columns = ['id', 'name', 'email', 'age', 'score']
-    const read = await duck.runAndReadAll(
-      `select ${columns.map((c) => `cast(${c} as varchar) as ${c}`).join(', ')} from read_parquet([${list}]) order by all`,
-    )
-    return { types, rows: read.getRowObjectsJS() }
-  } finally {
-    duck.closeSync()
-  }
-}
 
 describe('small saves written from JS values', () => {
   it('save of a changed entity, upsert and saveAll build no frame and call no polars encoder; DuckDB reads what the polars path writes', async () => {
@@ -121,8 +103,9 @@ describe('small saves written from JS values', () => {
       files.filter((f) => f.add.deletionVector !== undefined).map((f) => f.add.deletionVector?.cardinality),
     ).toEqual([3])
     expect(await logStats(fastTable)).toEqual(await logStats(slow))
-    const want = await duckRows(slow)
-    const got = await duckRows(fastTable)
+    const columns = ['id', 'name', 'email', 'age', 'score']
+    const want = await duckTableText(slow, columns, 'all')
+    const got = await duckTableText(fastTable, columns, 'all')
     expect(got.types).toEqual(want.types)
     expect(got.rows).toEqual(want.rows)
     expect(idsAndAges(await fastTable.read())).toEqual(idsAndAges(await slow.read()))

@@ -4,7 +4,6 @@
 // same add statistics.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
@@ -12,6 +11,7 @@ import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 import { tableFromIPC } from '../vendor/apache-arrow.js'
+import { duckTableText } from './__fixtures__/duckdb-table-text.js'
 import { logStats } from './__fixtures__/log-stats.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { ipcStreamOf } from './polars-ipc.js'
@@ -271,25 +271,6 @@ async function polarsRead(table: Table): Promise<{ types: string[]; rows: unknow
   }
 }
 
-/** Every file read by DuckDB: SQL types, and every value as text, by id. */
-async function duckRead(
-  table: Table,
-  columns: readonly string[],
-): Promise<{ types: unknown; rows: unknown }> {
-  const list = (await files(table)).map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    const described = await duck.runAndReadAll(`describe select * from read_parquet([${list}])`)
-    const types = described.getRows().map((r) => [String(r[0]), String(r[1])])
-    const read = await duck.runAndReadAll(
-      `select ${columns.map((c) => `cast("${c}" as varchar) as "${c}"`).join(', ')} from read_parquet([${list}]) order by id`,
-    )
-    return { types, rows: read.getRowObjectsJS() }
-  } finally {
-    duck.closeSync()
-  }
-}
-
 describe.each(cases)('small inserts of $name', (c) => {
   it('have the schema of the polars/arrow-path files; pf, polars and DuckDB read both paths alike', async () => {
     const fields = entityIRFor('Row', c.fields).fields
@@ -332,8 +313,8 @@ describe.each(cases)('small inserts of $name', (c) => {
     // polars and DuckDB read the same types and values.
     expect(await polarsRead(mixed)).toEqual(await polarsRead(slow))
     const columns = Object.keys(c.fields)
-    const expected = await duckRead(slow, columns)
-    expect(await duckRead(mixed, columns)).toEqual(expected)
+    const expected = await duckTableText(slow, columns)
+    expect(await duckTableText(mixed, columns)).toEqual(expected)
     expect(JSON.stringify(expected.rows)).not.toBe('[]')
   })
 })

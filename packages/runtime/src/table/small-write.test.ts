@@ -8,6 +8,7 @@ import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import * as pf from '../entity/index.js'
 import { ThriftCompactReader, type ThriftStruct } from '../format/thrift-compact-reader.js'
+import { duckTableText } from './__fixtures__/duckdb-table-text.js'
 import { logStats } from './__fixtures__/log-stats.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { RowBatch } from './row-batch.js'
@@ -149,23 +150,6 @@ async function footerOf(path: string): Promise<{ createdBy: string; columnOrders
   }
 }
 
-async function duckRows(table: Table): Promise<{ types: unknown; rows: unknown }> {
-  const snap = await table.snapshot()
-  const list = snap.files.map((f) => `'${join(table.path, f.add.path).replaceAll("'", "''")}'`).join(', ')
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    const described = await duck.runAndReadAll(`describe select * from read_parquet([${list}])`)
-    const types = described.getRows().map((r) => [String(r[0]), String(r[1])])
-    // Text forms compare every value exactly (NaN, -0, infinities, microseconds, int64 extremes).
-    const read = await duck.runAndReadAll(
-      `select ${['id', 'big', 'f', 'b', 's', 'dt', 'd', 'j', 'e', 'req'].map((c) => `cast(${c} as varchar) as ${c}`).join(', ')} from read_parquet([${list}]) order by id`,
-    )
-    return { types, rows: read.getRowObjectsJS() }
-  } finally {
-    duck.closeSync()
-  }
-}
-
 describe('small inserts written from JS values', () => {
   it('hold what the polars path writes: pf and DuckDB read the same values, the log the same statistics', async () => {
     const fast = repository('fast')
@@ -198,8 +182,9 @@ describe('small inserts written from JS values', () => {
     const fastStats = await logStats(fastTable)
     expect(fastStats).toHaveLength(4)
     expect(fastStats).toEqual(await logStats(slow))
-    const expected = await duckRows(slow)
-    const actual = await duckRows(fastTable)
+    const columns = ['id', 'big', 'f', 'b', 's', 'dt', 'd', 'j', 'e', 'req']
+    const expected = await duckTableText(slow, columns)
+    const actual = await duckTableText(fastTable, columns)
     expect(actual.types).toEqual(expected.types)
     expect(actual.rows).toEqual(expected.rows)
     expect((actual.rows as Record<string, unknown>[])[0]).toMatchObject({
