@@ -9,6 +9,7 @@ import { lspCommand } from './lsp-command.js'
 import {
   migrateApplyCommand,
   migrateFormatCommand,
+  migrateLegacyCommand,
   migratePlanCommand,
   migrateStatusCommand,
 } from './migrate-commands.js'
@@ -26,6 +27,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   migratePlanCommand,
   migrateApplyCommand,
   migrateStatusCommand,
+  migrateLegacyCommand,
   adoptCommand,
   lspCommand,
 ]

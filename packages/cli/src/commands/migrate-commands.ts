@@ -1,3 +1,4 @@
+import type { PositionalSpec } from '../args/option-spec.js'
 import { UsageError } from '../cli/cli-error.js'
 import type { PartialSettings } from '../config/project-settings.js'
 import { defineCommand } from './command.js'
@@ -118,3 +119,38 @@ export const migrateStatusCommand = schemaMigrationCommand(
   'List applied and pending schema migrations per table',
   'Prints, per table, the schema migrations recorded in its history and the ones still pending.',
 )
+
+export interface MigrateLegacyOptions {
+  readonly settings: PartialSettings
+  /** The 0.1 table folder; absent: the selected entities' table folders. */
+  readonly folder: string | undefined
+  /** Entities whose tables to convert (no folder given); all when empty. */
+  readonly entities: readonly string[]
+}
+
+const LEGACY_FOLDER: readonly PositionalSpec[] = [
+  { name: 'folder', required: false, description: "0.1 table folder (default: each entity's table folder)" },
+]
+
+/** `pf migrate legacy`: convert parquetframe 0.1 tables (`_pf_log/`) to Delta tables, each in one verified step. */
+export const migrateLegacyCommand = defineCommand<MigrateLegacyOptions>({
+  name: 'migrate legacy',
+  summary: 'Convert parquetframe 0.1 tables (_pf_log/) to Delta tables, verified',
+  description:
+    'Replays the 0.1 log, writes version 0 of the Delta log (statistics recomputed from each live file, rows\n' +
+    '0.1 deleted by key as deletion vectors), opens the new table and compares every row with the 0.1 replay,\n' +
+    'then moves _pf_log/ to _pf/legacy-0.1/. Any failure leaves the 0.1 table unchanged (exit code 1); data files\n' +
+    'stay where they are (dead ones until vacuum). A table already converted is reported and left alone.',
+  positionals: LEGACY_FOLDER,
+  options: [SCHEMA_OPTION, STORAGE_OPTION, ENTITY_OPTION],
+  examples: ['pf migrate legacy', 'pf migrate legacy --entity User', 'pf migrate legacy ./data/users'],
+  resolve(input) {
+    const command = 'migrate legacy'
+    const { folder } = positionals(input.argv, LEGACY_FOLDER, command)
+    const entities = entityNames(input.argv, command) ?? []
+    if (folder !== undefined && entities.length > 0)
+      throw new UsageError('Give either a table folder or --entity, not both', command)
+    return { settings: projectSettings(input, ['schema', 'storage']), folder, entities }
+  },
+  load: async () => (await import('../handlers/migrate-legacy-handler.js')).migrateLegacyHandler,
+})
