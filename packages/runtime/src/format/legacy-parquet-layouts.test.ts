@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { read } from '../frame/read-frame.js'
+import { withDuckDB } from '../table/__fixtures__/duckdb-session.js'
 import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { parquetFooterPatch } from './parquet-footer-patch.js'
 import { type HandmadeFile, handmadeParquet, int32Values } from './testing/handmade-parquet.js'
@@ -22,13 +22,8 @@ async function fileOf(name: string, file: HandmadeFile): Promise<string> {
 }
 
 /** DuckDB's rows of a file (the independent reference), JSON-shaped. */
-async function duckdbRows(path: string): Promise<unknown[]> {
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    return (await duck.runAndReadAll(`select * from read_parquet('${path}')`)).getRowObjectsJson()
-  } finally {
-    duck.closeSync()
-  }
+function duckdbRows(path: string): Promise<unknown[]> {
+  return withDuckDB((run) => run(`select * from read_parquet('${path}')`))
 }
 
 /** `repeated int32 ints` at the top level, no LIST annotation: rows [1, 2], [], [3]. */

@@ -4,12 +4,12 @@
 // independent reader, with DuckDB reading columns by field id only, and with pf's own mode-id reader.
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import { read } from '../frame/read-frame.js'
+import { withDuckDB } from './__fixtures__/duckdb-session.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { RowBatch } from './row-batch.js'
@@ -27,21 +27,10 @@ const renamed = {
   fields: entity.fields.map((f) => (f.name === 'name' ? { ...f, name: 'fullName', column: 'fullName' } : f)),
 }
 
-async function duck<T>(
-  fn: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
-  const connection = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson())
-  } finally {
-    connection.closeSync()
-  }
-}
-
 /** Each live file's top-level columns → their Parquet field_id (null: none), as DuckDB reads the footer. */
 async function fileFieldIds(table: Table): Promise<Map<string, Record<string, string | null>>> {
   const out = new Map<string, Record<string, string | null>>()
-  await duck(async (run) => {
+  await withDuckDB(async (run) => {
     for (const file of (await table.snapshot()).files) {
       const path = join(table.path, file.add.path)
       const elements = await run(`select name, field_id, num_children from parquet_schema('${path}')`)
@@ -123,7 +112,7 @@ describe('Parquet field ids in a column-mapped table', () => {
     expect((await reopened.findByKey(20))?.getColumn('fullName').get(0)).toBe('small')
 
     // DuckDB finding each column by its field id alone (the names it is given are none of the file's).
-    const byId = await duck(async (run) => {
+    const byId = await withDuckDB(async (run) => {
       const files = (await table.snapshot()).files.map((f) => `'${join(table.path, f.add.path)}'`)
       const schema = `map {1: {name: 'k', type: 'BIGINT', default_value: NULL}, 2: {name: 'who', type: 'VARCHAR', default_value: NULL}}`
       return run(`select k, who from read_parquet([${files.join(', ')}], schema = ${schema}) order by k`)
@@ -154,7 +143,7 @@ describe('Parquet field ids in an adopted table in column mapping mode name', ()
   it('are in every file pf writes to it, by the ids its other writer gave (physical names col-…)', async () => {
     const root = at.path
     await mkdir(join(root, '_delta_log'), { recursive: true })
-    await duck((run) =>
+    await withDuckDB((run) =>
       run(
         `copy (select 1::bigint as "col-a1", 'one' as "col-b2" union all select 2, 'two') to '${join(root, 'a.parquet')}'
            (format parquet, field_ids {"col-a1": 11, "col-b2": 12})`,
@@ -215,7 +204,7 @@ describe('Parquet field ids in an adopted table in column mapping mode name', ()
     await table.compact()
     const files = await fileFieldIds(table)
     expect([...files.values()]).toEqual([...files.keys()].map(() => expected))
-    const byId = await duck((run) =>
+    const byId = await withDuckDB((run) =>
       run(
         `select k, v from read_parquet([${[...files.keys()].map((p) => `'${join(root, p)}'`).join(', ')}],
            schema = map {11: {name: 'k', type: 'BIGINT', default_value: NULL}, 12: {name: 'v', type: 'VARCHAR', default_value: NULL}})

@@ -3,7 +3,6 @@
 // the same rows, and keeps every other footer byte.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
@@ -17,6 +16,7 @@ import {
 } from '../format/thrift-compact-tree.js'
 import { tableFromIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
+import { withDuckDB } from './__fixtures__/duckdb-session.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { binaryColumnsAsBase64 } from './binary-column-reader.js'
 import { encodeParquet } from './parquet-encoder.js'
@@ -54,17 +54,6 @@ const encoders: Record<string, () => Promise<Uint8Array>> = {
   },
 }
 
-async function duck<T>(
-  fn: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
-  const connection = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson())
-  } finally {
-    connection.closeSync()
-  }
-}
-
 function footerOf(bytes: Uint8Array) {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const length = view.readUInt32LE(bytes.length - 8)
@@ -86,7 +75,7 @@ describe('withParquetFieldIds', () => {
       await writeFile(before, bytes)
       await writeFile(after, rewritten)
       const columns = pl.readParquet(Buffer.from(bytes)).columns
-      await duck(async (run) => {
+      await withDuckDB(async (run) => {
         const schemaOf = async (path: string) =>
           (await run(`select name, field_id from parquet_schema('${path}')`)).slice(1)
         expect((await schemaOf(before)).every((r) => r.field_id === null)).toBe(true)
