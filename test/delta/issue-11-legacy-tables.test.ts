@@ -183,6 +183,41 @@ describe('pf migrate legacy converts a 0.1 table to a Delta table', () => {
     },
   )
 
+  it("without a folder, converts each entity's 0.1 table of the project and lists the others", async () => {
+    const dir = await copyFixtures('project')
+    await writeFile(
+      join(dir, 'schema.pfschema'),
+      `config { storage = "." }
+enum Role { ADMIN
+ MEMBER }
+entity User @storage("users") { id Int @id
+ name String
+ age Int?
+ role Role
+ region String }
+entity Cow @storage("cow") { id Int @id
+ name String
+ age Int?
+ role Role
+ region String }
+entity Later @storage("later") { id Int @id }
+`,
+    )
+    const result = await runMain(dir, ['migrate', 'legacy'])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out.split('\n')).toEqual([
+      'User (users): converted 0.1 version 5 to a Delta table: 5 rows in 3 files verified, 1 deletion vector for rows 0.1 deleted; the 0.1 log is in _pf/legacy-0.1/',
+      'Cow (cow): converted 0.1 version 3 to a Delta table: 2 rows in 2 files verified; the 0.1 log is in _pf/legacy-0.1/',
+      'Later (later): no table yet, nothing to convert',
+      '',
+    ])
+    expect(byId((await (await openTable(join(dir, 'cow'))).read()).toRecords().map(rowOf))).toEqual(
+      ZERO_ONE_ROWS.cow,
+    )
+    // Tables not selected stay 0.1 tables.
+    await expect(openTable(join(dir, 'regions'))).rejects.toBeInstanceOf(LegacyTableLogError)
+  })
+
   it('leaves dead files of 0.1 (an uncommitted write, an aborted transaction) out of the table, on disk', async () => {
     const dir = await copyFixtures('dead')
     for (const name of ['users', 'txn-a']) {

@@ -14,23 +14,24 @@ import { displayPath } from '../schema/schema-location.js'
  * tables converted before it stay converted.
  */
 export const migrateLegacyHandler: CommandHandler<MigrateLegacyOptions> = async (options, io) => {
-  const tables: { label: string; dir: string }[] = []
+  /** Table folders in schema order; `present: false`: no table there yet (listed, skipped). */
+  const tables: { label: string; dir: string; present: boolean }[] = []
   if (options.folder !== undefined) {
     const dir = resolve(io.cwd, options.folder)
-    tables.push({ label: displayPath(dir, io.cwd), dir })
+    tables.push({ label: displayPath(dir, io.cwd), dir, present: true })
   } else {
     const schema = await loadProjectSchema(options.settings, io.cwd)
     const ir = requireValidSchema(schema)
     for (const entity of selectEntities(ir, options.entities)) {
       const dir = resolve(schema.settings.storage.value, entity.storage)
       const label = `${entity.name} (${displayPath(dir, io.cwd)})`
-      if (!existsSync(join(dir, '_pf_log')) && !existsSync(join(dir, '_delta_log')))
-        io.stdout.write(`${label}: no table yet, nothing to convert\n`)
-      else tables.push({ label, dir })
+      const present = existsSync(join(dir, '_pf_log')) || existsSync(join(dir, '_delta_log'))
+      tables.push({ label, dir, present })
     }
   }
-  for (const { label, dir } of tables) {
-    io.stdout.write(`${label}: ${describe(await convertLegacyTable(dir))}\n`)
+  for (const { label, dir, present } of tables) {
+    const text = present ? describe(await convertLegacyTable(dir)) : 'no table yet, nothing to convert'
+    io.stdout.write(`${label}: ${text}\n`)
   }
   return 0
 }
