@@ -18,6 +18,7 @@ import {
   registerEntity,
   withRegistry,
 } from '@parquetframe/runtime'
+import { FaultyFileSystem } from '@parquetframe/runtime/testing'
 import { describe, expect, it } from 'vitest'
 import { runMain } from '../../packages/cli/src/testing/run-main.js'
 import { useOracleWorkspace } from './oracle-workspace.js'
@@ -285,6 +286,20 @@ entity Later @storage("later") { id Int @id }
     expect(refused).toMatchObject({ code: 'PF_TABLE_LEGACY_CONVERSION', path: table })
     expect(await contents(other)).toEqual(unchanged)
     await expect(openTable(table)).rejects.toBeInstanceOf(LegacyTableLogError)
+  })
+
+  it('takes its version 0 back when a step after it fails: the 0.1 table reads as before and converts again', async () => {
+    const dir = await copyFixtures('rollback')
+    const root = join(dir, 'users')
+    const before = await contents(root)
+    // Moving the 0.1 log away fails (after version 0 and the deletion vector were written and verified).
+    const fs = new FaultyFileSystem().inject({ op: 'rename', path: /_pf_log$/, code: 'EIO' })
+    const failed = await convertLegacyTable(root, { fs }).catch((e: unknown) => e)
+    expect(failed).toMatchObject({ code: 'PF_TABLE_LEGACY_CONVERSION', path: root })
+    expect(await contents(root)).toEqual(before)
+    await expect(openTable(root)).rejects.toBeInstanceOf(LegacyTableLogError)
+    expect(await convertLegacyTable(root)).toMatchObject({ outcome: 'converted', legacyVersion: 5, rows: 5 })
+    expect(byId((await (await openTable(root)).read()).toRecords().map(rowOf))).toEqual(ZERO_ONE_ROWS.users)
   })
 
   it('gives a table an entity store opens and writes to', async () => {

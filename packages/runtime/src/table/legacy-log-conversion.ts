@@ -126,6 +126,8 @@ export async function convertLegacyTable(
       metadata,
       add,
     }
+    // The deletion vector files' folder entries are durable before the entry naming them.
+    if (written.length > 0) await fs.fsyncDir(path)
     await fs.mkdir(log.dir)
     try {
       await log.writeEntry(entry, undefined)
