@@ -535,7 +535,9 @@ export class Table {
    * ever referenced once a day old. Never follows links, enters nested tables or touches log, lock or marks
    * files. See table-vacuum.ts and docs/tables.md ("Vacuum").
    */
-  vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+  async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    // This table's own background work is a running writer: its temp files must not look like a crash's leftovers.
+    await this.settled()
     return vacuumTable(
       {
         path: this.path,
