@@ -302,6 +302,22 @@ entity Later @storage("later") { id Int @id }
     expect(byId((await (await openTable(root)).read()).toRecords().map(rowOf))).toEqual(ZERO_ONE_ROWS.users)
   })
 
+  it('refuses a 0.1 checkpoint that disagrees with the log entries (0.1 read the checkpoint)', async () => {
+    const dir = await copyFixtures('checkpoint')
+    const root = join(dir, 'users')
+    const file = join(root, '_pf_log', '00000000000000000003.checkpoint.json')
+    const checkpoint = JSON.parse(await readFile(file, 'utf8')) as { files: { deleted: string[] }[] }
+    for (const f of checkpoint.files) f.deleted = []
+    await writeFile(file, JSON.stringify(checkpoint))
+    const before = await contents(root)
+    const refused = await convertLegacyTable(root).catch((e: unknown) => e)
+    expect(refused).toMatchObject({ code: 'PF_TABLE_LEGACY_CONVERSION', path: root })
+    expect((refused as Error).message).toContain(
+      `its checkpoint ${file} lists other live files or deleted keys`,
+    )
+    expect(await contents(root)).toEqual(before)
+  })
+
   it('gives a table an entity store opens and writes to', async () => {
     const dir = await copyFixtures('store')
     expect((await runMain(dir, ['migrate', 'legacy', 'users'])).code).toBe(0)

@@ -138,6 +138,7 @@ export async function replayLegacyLog(root: string, fs: FileSystem, now = Date.n
       })
       rows += stats.numRows
     }
+    await checkAgainstCheckpoint(dir, fs, next, files, fail)
     // The totals each 0.1 commit recorded: a replay that disagrees read a damaged or incomplete log.
     if (info.tableFiles !== undefined && info.tableFiles !== files.size)
       throw fail(`records ${String(info.tableFiles)} live files, the replay has ${files.size}`)
@@ -146,6 +147,45 @@ export async function replayLegacyLog(root: string, fs: FileSystem, now = Date.n
   }
   if (!metadata) throw new LegacyConversionError(root, `no 0.1 log entry ${join(dir, logFileName(0))}`)
   return { version, metadata, files, rows, autoincrementMarks: await readMarks(root, fs, dir) }
+}
+
+/**
+ * 0.1 readers started from the newest checkpoint (`<version>.checkpoint.json`): where one exists for this version,
+ * its live files and deleted keys must be the replay's, else 0.1 and the conversion would disagree.
+ */
+async function checkAgainstCheckpoint(
+  dir: string,
+  fs: FileSystem,
+  version: number,
+  files: ReadonlyMap<string, LegacyLiveFile>,
+  fail: (detail: string, cause?: unknown) => Error,
+): Promise<void> {
+  const path = join(dir, `${String(version).padStart(20, '0')}.checkpoint.json`)
+  let bytes: Uint8Array
+  try {
+    bytes = await fs.readFile(path)
+  } catch (error) {
+    if (isNotFound(error)) return
+    throw fail(`cannot read its checkpoint ${path}`, error)
+  }
+  let listed: Map<string, string>
+  try {
+    const data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as { files?: unknown }
+    if (!Array.isArray(data.files)) throw new Error('no "files" list')
+    listed = new Map(
+      data.files.map((f: { add?: { path?: unknown }; deleted?: unknown }) => [
+        String(f.add?.path),
+        JSON.stringify([...((f.deleted as string[] | undefined) ?? [])].sort()),
+      ]),
+    )
+  } catch (error) {
+    throw fail(`its checkpoint ${path} is unreadable (${(error as Error).message})`, error)
+  }
+  const replayed = new Map([...files.values()].map((f) => [f.path, JSON.stringify([...f.deleted].sort())]))
+  const differs =
+    listed.size !== replayed.size || [...replayed].some(([p, deleted]) => listed.get(p) !== deleted)
+  if (differs)
+    throw fail(`its checkpoint ${path} lists other live files or deleted keys than the log entries`)
 }
 
 function listOf(value: unknown, name: string, fail: (detail: string) => Error): Json[] {
