@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { callMade } from './__fixtures__/call-made.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
@@ -137,10 +138,7 @@ describe('the commit turn', () => {
       path: /commit-turn\.lock$/,
       before: async () => {
         // The entry's exclusive create starts before the look ends (the old order looked first, then wrote).
-        for (let i = 0; i < 10_000 && !seen.createCalled; i++) {
-          seen.createCalled = fs.calls.includes(`createExclusive ${entry}`)
-          await nextTurn()
-        }
+        seen.createCalled = await callMade(fs, `createExclusive ${entry}`)
         seen.entryExisted = await pathExists(entry)
       },
     })

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { callMade } from './__fixtures__/call-made.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, users } from './__fixtures__/user-entity.js'
@@ -14,16 +14,6 @@ const ws = useFaultyUsersTable()
 const entryOf = (version: number) => commitPath(ws.path, version)
 const dataFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('part-')).sort()
 
-/** Waits (event-loop turns, bounded) until the log entry's exclusive create has been called. */
-async function entryCreateCalled(version: number): Promise<boolean> {
-  const call = `createExclusive ${entryOf(version)}`
-  for (let i = 0; i < 10_000; i++) {
-    if (ws.fs.calls.includes(call)) return true
-    await nextTurn()
-  }
-  return false
-}
-
 describe('a data file is flushed while its commit is written, and named only once durable', () => {
   it('the log entry is being written while the data file is flushed, and appears only after the flush', async () => {
     const seen: { createCalled?: boolean; entryExisted?: boolean } = {}
@@ -31,7 +21,7 @@ describe('a data file is flushed while its commit is written, and named only onc
       op: 'fsyncFile',
       path: /part-.*\.parquet$/,
       before: async () => {
-        seen.createCalled = await entryCreateCalled(2)
+        seen.createCalled = await callMade(ws.fs, `createExclusive ${entryOf(2)}`)
         seen.entryExisted = await pathExists(entryOf(2))
       },
     })

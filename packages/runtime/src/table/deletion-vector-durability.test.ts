@@ -2,8 +2,9 @@
 // commit's log entry is (data-file-write-behind.ts):
 // the entry appears only once the vector file and its folder are durable, and a failed vector write commits nothing.
 import { readdir } from 'node:fs/promises'
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { callMade } from './__fixtures__/call-made.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, users } from './__fixtures__/user-entity.js'
@@ -30,10 +31,7 @@ describe("an update's deletion vector file is written while the log entry is", (
       op: 'writeFile',
       path: VECTOR_TEMP,
       before: async () => {
-        for (let i = 0; i < 10_000 && !seen.createCalled; i++) {
-          seen.createCalled = ws.fs.calls.includes(`createExclusive ${entryOf(2)}`)
-          await nextTurn()
-        }
+        seen.createCalled = await callMade(ws.fs, `createExclusive ${entryOf(2)}`)
         seen.entryExisted = await pathExists(entryOf(2))
       },
     })
