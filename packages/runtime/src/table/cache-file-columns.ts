@@ -135,7 +135,7 @@ export class CacheFileColumns implements LiveFileColumns {
       path: this.pathAt(i),
       size: c.size[i] as number,
       partitionValues: rest?.partitionValues ?? NO_PARTITION_VALUES,
-      stats: statsInBytes(c.numRows[i] as number, this.lines, start, end, this.invalid),
+      stats: statsInBytes(rowCountAt(c, i), this.lines, start, end, this.invalid),
     }
     const checksum = c.checksum[i]
     if (checksum !== null && checksum !== undefined) add.checksum = checksumText(checksum)
@@ -157,6 +157,12 @@ export class CacheFileColumns implements LiveFileColumns {
 export function sumRows(columns: Pick<FileColumns, 'numRows' | 'deletedRows'>): number {
   let rows = 0
   for (let i = 0; i < columns.numRows.length; i++)
-    rows += (columns.numRows[i] as number) - (columns.deletedRows[i] as number)
+    rows += rowCountAt(columns, i) - (columns.deletedRows[i] as number)
   return rows
+}
+
+/** A file's row count; an unknown one (an add without stats) is null in the cache's JSON, which has no NaN. */
+function rowCountAt(columns: Pick<FileColumns, 'numRows'>, i: number): number {
+  const n = columns.numRows[i]
+  return typeof n === 'number' ? n : Number.NaN
 }

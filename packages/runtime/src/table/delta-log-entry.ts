@@ -339,11 +339,16 @@ function toDeltaRemove(
           extendedFileMetadata: true,
           partitionValues: live.add.partitionValues,
           size: live.add.size,
-          stats: `{"numRecords":${live.add.stats.numRows}}`,
+          ...(knownRowCount(live.add) ? { stats: `{"numRecords":${live.add.stats.numRows}}` } : {}),
         }
       : {}),
     ...(live?.add.deletionVector ? { deletionVector: live.add.deletionVector } : {}),
   }
+}
+
+/** False for another writer's add without stats (optional in Delta): re-added or removed, it stays without them. */
+function knownRowCount(a: AddAction): boolean {
+  return !Number.isNaN(a.stats.numRows)
 }
 
 function toDeltaAdd(
@@ -358,7 +363,7 @@ function toDeltaAdd(
     size: a.size,
     modificationTime: a.modificationTime ?? timestamp,
     dataChange,
-    stats: encodeDeltaStats(a.stats, kinds, a.deletionVector === undefined),
+    ...(knownRowCount(a) ? { stats: encodeDeltaStats(a.stats, kinds, a.deletionVector === undefined) } : {}),
     ...(a.checksum ? { tags: { [CHECKSUM_TAG]: a.checksum } } : {}),
     ...(a.deletionVector ? { deletionVector: a.deletionVector } : {}),
   }

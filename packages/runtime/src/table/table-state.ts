@@ -178,7 +178,8 @@ export function totalsProblem(
   const { tableFiles, tableRows } = entry.commitInfo
   if (tableFiles !== undefined && tableFiles !== state.files.size)
     return `${state.files.size} files are live, the log recorded ${tableFiles}`
-  if (tableRows !== undefined && tableRows !== state.rows)
+  // An unknown row count (another writer's add without stats) has no total to check against.
+  if (tableRows !== undefined && !Number.isNaN(state.rows) && tableRows !== state.rows)
     return `${state.rows} rows are live, the log recorded ${tableRows}`
   return undefined
 }
@@ -261,9 +262,14 @@ export function replay(start: TableState | undefined, entries: readonly LogEntry
   }
 }
 
-/** The totals a commit records in its entry: live files and rows after it (checked by every later replay). */
-export function totalsOf(state: TableState): { tableFiles: number; tableRows: number } {
-  return { tableFiles: state.files.size, tableRows: state.rows }
+/**
+ * The totals a commit records in its entry: live files and rows after it (checked by every later replay). The rows
+ * are left out while a live file's row count is unknown (an add without stats: Delta makes them optional).
+ */
+export function totalsOf(state: TableState): { tableFiles: number; tableRows?: number } {
+  return Number.isNaN(state.rows)
+    ? { tableFiles: state.files.size }
+    : { tableFiles: state.files.size, tableRows: state.rows }
 }
 
 /** A state as checkpoint data (its tombstones are written beside it, see tombstone-sidecar.ts). */
