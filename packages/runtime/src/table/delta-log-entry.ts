@@ -81,6 +81,7 @@ const DELTA_OPERATION: Readonly<Record<OperationName, string>> = {
   SET_SCHEMA: 'REPLACE COLUMNS',
   SET_FORMAT: 'REORG',
   ADOPT: 'SET TBLPROPERTIES',
+  DROP_FEATURE: 'DROP FEATURE',
 }
 
 /** What a Delta operation of another writer is to pf (its conflict checks skip only OPTIMIZE). */

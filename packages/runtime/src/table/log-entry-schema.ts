@@ -133,6 +133,7 @@ const operation = oneOf([
   'SET_SCHEMA',
   'SET_FORMAT',
   'ADOPT',
+  'DROP_FEATURE',
 ])
 
 const protocol = object({

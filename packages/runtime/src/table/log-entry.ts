@@ -19,6 +19,7 @@ export type OperationName =
   | 'SET_SCHEMA'
   | 'SET_FORMAT'
   | 'ADOPT'
+  | 'DROP_FEATURE'
 
 /** A value filling a column for rows of files written before the column was added. */
 export type FillValue = string | number | boolean

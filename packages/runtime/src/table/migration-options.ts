@@ -1,3 +1,4 @@
+import type { DroppedFeature } from './drop-feature.js'
 import type { SchemaChange, SchemaChangeOptions } from './schema-change-plan.js'
 import type { CommitResult } from './table.js'
 
@@ -42,6 +43,8 @@ export interface RewriteOptions {
 /** What a rewrite did. `check` is undefined when nothing was rewritten. */
 export interface RewriteResult extends CommitResult {
   readonly check?: RewriteCheck
+  /** A rewrite to Parquet of a table that declared `pfAvroDataFiles`: the DROP FEATURE that removed it. */
+  readonly droppedFeature?: DroppedFeature
 }
 
 /** Options of `evolveSchema`. */

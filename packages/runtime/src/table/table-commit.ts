@@ -135,13 +135,14 @@ async function tryAttempt(
   await discardUnclaimed(run.lost, attemptFiles)
   run.lost = undefined
   const empty = planned.add.length === 0 && planned.remove.length === 0
-  if (empty && !planned.metadata) {
+  if (empty && !planned.metadata && !planned.protocol) {
     return { result: { version: snap.version, rowsAdded: 0, rowsRemoved: 0, attempts: attempt + 1 } }
   }
   // Autoincrement (identity) columns: the commit's metaData keeps their high-water marks above its values.
   const metadata = committedMetadata(planned.metadata, snap.state, planned.add)
   // A schema change may need a higher protocol (e.g. the first enum field's CHECK constraint).
-  const protocol = metadata ? protocolOf(metadata, snap.state.protocol) : snap.state.protocol
+  const protocol =
+    planned.protocol ?? (metadata ? protocolOf(metadata, snap.state.protocol) : snap.state.protocol)
   const draft: LogEntry = {
     version: snap.version + 1,
     commitInfo: {

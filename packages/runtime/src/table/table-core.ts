@@ -5,6 +5,7 @@ import type {
   AppTxn,
   LogEntry,
   OperationName,
+  ProtocolAction,
   RemoveAction,
   TableMetadata,
   TxnRef,
@@ -27,6 +28,8 @@ export interface AttemptPlan {
   readonly details?: readonly string[]
   /** Delta `txn` actions committed with the files (a multi-table transaction's publication). */
   readonly appTxns?: readonly AppTxn[]
+  /** A protocol replacing the table's as planned (DROP FEATURE: the one commit that may lower it). */
+  readonly protocol?: ProtocolAction
 }
 
 /** Plans one commit attempt against the newest snapshot; files it writes go to `files` (discarded if it loses). */

@@ -68,14 +68,19 @@ describe('Table.rewriteFormat', () => {
     expect((await reopened.findByKey(5))?.getColumn('name').get(0)).toBe('changed5')
     // Old versions still read in the old format until vacuumed.
     expect(idsOf(await (await reopened.at(1)).read())).toEqual(range(0, 100))
+    const avroHistory = await reopened.history()
+    expect(avroHistory.filter((h) => h.operation === 'SET_FORMAT').map((h) => h.details)).toEqual([
+      ['format parquet → avro'],
+    ])
     await reopened.append(users([200]))
-    await reopened.rewriteFormat('parquet')
+    const back = await reopened.rewriteFormat('parquet')
     expect(await rows(reopened)).toEqual(await rows(await openTable(`${tmp.dir}/users`)))
     expect(idsOf(await reopened.read())).toEqual([...expected.map((r) => Number(r.id)), 200])
+    // Back to Parquet, the Avro feature is dropped with the history before it (see drop-feature.test.ts).
+    expect(back.droppedFeature?.version).toBe(back.version + 1)
     const history = await reopened.history()
-    expect(history.filter((h) => h.operation === 'SET_FORMAT').map((h) => h.details)).toEqual([
-      ['format parquet → avro'],
-      ['format avro → parquet'],
+    expect(history.map((h) => [h.operation, h.details])).toEqual([
+      ['DROP_FEATURE', ['reader feature pfAvroDataFiles dropped; history before this version removed']],
     ])
     expect((await reopened.rewriteFormat('parquet')).version).toBe(reopened.version)
   })

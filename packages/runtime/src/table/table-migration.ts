@@ -3,6 +3,7 @@ import { ParquetFrameError } from '../errors/pf-error.js'
 import type { EntityIR, EnumIR, StorageFormatName } from '../schema/schema-ir.js'
 import { ContentChecksum } from './content-checksum.js'
 import { DataFileStore, WrittenFiles } from './data-file-store.js'
+import { dropAvroFeature } from './drop-feature.js'
 import { FileRewriter, type RewrittenFile } from './file-rewriter.js'
 import { KeyCodec } from './key-codec.js'
 import type { AddAction, OperationName, RemoveAction, TableMetadata } from './log-entry.js'
@@ -29,25 +30,35 @@ import { removeOf } from './table-state.js'
  * them). Concurrent writes are taken along (files added meanwhile are rewritten
  * too); a concurrent schema change is a ConflictError. Same format: no commit, but for an Avro table whose
  * Decimal/Bytes fields are stored as text (from before bytes storage): its files are rewritten with Avro bytes.
+ * To Parquet, a table declaring `pfAvroDataFiles` then drops it (drop-feature.ts: one more commit, and the log
+ * before it moves to `_pf/dropped-history/`, so time travel before it ends); a re-run finishes a stopped drop.
  */
 export async function rewriteFormat(
   core: TableCore,
   to: StorageFormatName,
   options: RewriteOptions = {},
+  settled: () => Promise<void> = async () => undefined,
 ): Promise<RewriteResult> {
   const start = await core.snapshot()
   const from = start.metadata.format
   // The same format rewrites only an Avro table's text-stored Decimal/Bytes fields (text-stored-fields.ts) to bytes.
   const text = from === to ? (start.metadata.textStoredFields ?? []) : []
-  if (from === to && text.length === 0)
-    return { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0 }
+  if (from === to && text.length === 0) {
+    // A Parquet table may still declare the Avro feature (a crash or a concurrent Avro write stopped a drop).
+    const droppedFeature = to === 'parquet' ? await dropAvroFeature(core, settled) : undefined
+    const result = { version: start.version, rowsAdded: 0, rowsRemoved: 0, attempts: 0 }
+    return droppedFeature ? { ...result, droppedFeature } : result
+  }
   const target: TableMetadata = {
     ...start.metadata,
     format: to,
     entity: { ...start.metadata.entity, format: to },
   }
   const details = text.length > 0 ? [`${text.join(', ')}: text → Avro bytes`] : [`format ${from} → ${to}`]
-  return rewriteAll(core, 'SET_FORMAT', start, target, details, options)
+  const result = await rewriteAll(core, 'SET_FORMAT', start, target, details, options)
+  // Other engines refuse pf's Avro reader feature: dropped once no live file is Avro (truncating the history).
+  const droppedFeature = to === 'parquet' ? await dropAvroFeature(core, settled) : undefined
+  return droppedFeature ? { ...result, droppedFeature } : result
 }
 
 /**

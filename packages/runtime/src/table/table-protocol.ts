@@ -109,3 +109,19 @@ export function protocolOf(metadata: TableMetadata, current?: ProtocolAction): P
   if (needed.every((f) => have.writers.has(f) || have.readers.has(f))) return current
   return protocolFor([...new Set([...have.writers, ...have.readers, ...needed])].filter(isKnownFeature))
 }
+
+/**
+ * The protocol after DROP FEATURE of `feature`: the lowest one listing `current`'s other features and those the
+ * metadata needs. Undefined while the metadata still needs `feature` (it cannot be dropped yet).
+ */
+export function protocolWithout(
+  feature: DeltaTableFeature,
+  metadata: TableMetadata,
+  current: ProtocolAction,
+): ProtocolAction | undefined {
+  const needed = protocolFeatures(metadata)
+  if (needed.includes(feature)) return undefined
+  const have = supportedFeatures(current)
+  const kept = [...have.writers, ...have.readers].filter((f) => f !== feature).filter(isKnownFeature)
+  return protocolFor(new Set([...kept, ...needed]))
+}

@@ -507,10 +507,11 @@ export class Table {
    * checked (rows and content checksum) before the commit. Until that commit the
    * table reads exactly as before; a crash leaves only orphan files (vacuum removes
    * them). Concurrent writes are taken along (files added meanwhile are rewritten
-   * too); a concurrent schema change is a ConflictError. Same format: no commit.
+   * too); a concurrent schema change is a ConflictError. Same format: no commit. To Parquet, the Avro reader
+   * feature is then dropped and the history before that drop removed (see drop-feature.ts).
    */
   rewriteFormat(to: StorageFormatName, options: RewriteOptions = {}): Promise<RewriteResult> {
-    return rewriteFormat(this.core, to, options)
+    return rewriteFormat(this.core, to, options, () => this.settled())
   }
 
   /**

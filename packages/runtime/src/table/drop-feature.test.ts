@@ -1,0 +1,142 @@
+// An Avro table rewritten to Parquet drops pf's Avro reader feature as Delta's DROP FEATURE does (issue 11): after
+// it a reader that follows only PROTOCOL.md opens the table with no pf feature and reads pf's rows; the log before
+// the drop is gone from `_delta_log/`, time travel to it is a typed error; a crash between the steps leaves a
+// readable table and running the migration again finishes the job.
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import pl from 'nodejs-polars'
+import { describe, expect, it } from 'vitest'
+import { entityOf, useOracleWorkspace } from '../../../../test/delta/oracle-workspace.js'
+import { expectSameRowsAt } from '../../../../test/delta/pf-agreement.js'
+import { PF_AVRO_FEATURE } from '../delta/protocol-features.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { createTable, openTable, type Table } from './table.js'
+import { TableVersionExpiredError } from './table-errors.js'
+
+const ws = useOracleWorkspace('pf-drop-feature-')
+
+const NOTE = 'entity Note @storage("notes") @format(avro) { id Int @id\n text String }'
+
+const rows = (ids: number[], text: string): pl.DataFrame =>
+  pl.DataFrame({
+    id: pl.Series('id', ids, pl.Int64),
+    text: pl.Series(
+      'text',
+      ids.map((i) => `${text} ${i}`),
+    ),
+  })
+
+/** Inserts, updates and deletes (deletion vectors): live ids 2, 3, 5, 6, 7, 8. */
+async function avroHistory(table: Table): Promise<void> {
+  await table.insert(rows([1, 2, 3, 4, 5, 6], 'first'))
+  await table.upsert(rows([2, 3, 7], 'second'))
+  await table.deleteKeys([4])
+  await table.insert(rows([8], 'third'))
+  await table.deleteKeys([1])
+  await table.settled()
+}
+
+const ids = async (table: Table): Promise<number[]> =>
+  ((await table.read()).getColumn('id').toArray() as (number | bigint)[]).map(Number).sort((a, b) => a - b)
+
+/** Versions of the files in `_delta_log/` (commits, checkpoints). */
+async function logVersions(root: string): Promise<number[]> {
+  const names = await readdir(join(root, '_delta_log'))
+  return names.flatMap((n) => (/^\d{20}\./.test(n) ? [Number(n.slice(0, 20))] : []))
+}
+
+/** The protocol a Delta reader sees names no pf feature, and it reads exactly pf's rows. */
+async function expectPlainDelta(root: string, step: string): Promise<number> {
+  const table = await openTable(root)
+  const snapshot = await ws.oracle.snapshot(root)
+  const features = [...(snapshot.protocol.readerFeatures ?? []), ...(snapshot.protocol.writerFeatures ?? [])]
+  expect(features, step).not.toContain(PF_AVRO_FEATURE)
+  await expectSameRowsAt(ws.oracle, table, root, table.version, step)
+  return table.version
+}
+
+describe('rewriteFormat to Parquet of an Avro table', () => {
+  it('drops the Avro feature: a plain Delta table, its history before the drop gone', async () => {
+    const root = join(ws.dir, 'notes')
+    const table = await createTable(root, {
+      entity: entityOf(NOTE),
+      updateMode: 'merge-on-read',
+      checkpointInterval: 3,
+      autoCompact: false,
+    })
+    await avroHistory(table)
+    expect((await table.snapshot()).files.some((f) => f.add.deletionVector)).toBe(true)
+    const before = await ws.oracle.read(root).catch((e: unknown) => e)
+    expect(String(before)).toContain(PF_AVRO_FEATURE)
+
+    const result = await table.rewriteFormat('parquet')
+    const dropped = result.droppedFeature
+    expect(dropped?.version).toBe(result.version + 1)
+    expect(table.version).toBe(dropped?.version)
+    const drop = dropped?.version ?? -1
+    expect(dropped?.movedTo).toBe(join(root, '_pf', 'dropped-history', String(drop)))
+    expect((await table.history()).at(-1)?.operation).toBe('DROP_FEATURE')
+
+    expect(await expectPlainDelta(root, 'after the drop')).toBe(drop)
+    expect((await ws.oracle.snapshot(root)).protocol).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['deletionVectors'],
+      writerFeatures: ['deletionVectors', 'invariants'],
+    })
+    expect(Math.min(...(await logVersions(root)))).toBe(drop)
+    expect(await readdir(dropped?.movedTo ?? '')).toContain('00000000000000000000.json')
+    expect(await ids(table)).toEqual([2, 3, 5, 6, 7, 8])
+
+    // Time travel before the drop ends with a typed error naming the version.
+    const expired = await table.at(drop - 1).catch((e: unknown) => e)
+    expect(expired).toBeInstanceOf(TableVersionExpiredError)
+    expect((expired as TableVersionExpiredError).version).toBe(drop - 1)
+    expect((expired as TableVersionExpiredError).oldest).toBe(drop)
+
+    // pf reads, writes and reopens it; other readers keep agreeing.
+    const reopened = await openTable(root)
+    expect(await ids(reopened)).toEqual([2, 3, 5, 6, 7, 8])
+    await reopened.upsert(rows([3, 9], 'after'))
+    await reopened.deleteKeys([5])
+    await reopened.settled()
+    expect(await ids(await openTable(root))).toEqual([2, 3, 6, 7, 8, 9])
+    await expectPlainDelta(root, 'written after the drop')
+
+    // Running it again changes nothing.
+    const again = await (await openTable(root)).rewriteFormat('parquet')
+    expect(again.droppedFeature?.movedFiles).toBe(0)
+    expect(Math.min(...(await logVersions(root)))).toBe(drop)
+  }, 120_000)
+
+  it.each([
+    ['before the checkpoint is durable', /_delta_log\/\d{20}\.checkpoint\.parquet$/],
+    ['in the middle of the move', /dropped-history\/\d+\/0{19}2\.json$/],
+  ])(
+    'a crash %s leaves a readable table; a re-run finishes',
+    async (label, path) => {
+      const root = join(ws.dir, label.replace(/\W+/g, '-'))
+      const fs = new FaultyFileSystem()
+      const table = await createTable(root, {
+        entity: entityOf(NOTE),
+        updateMode: 'merge-on-read',
+        checkpointInterval: 100,
+        autoCompact: false,
+        fs,
+      })
+      await avroHistory(table)
+      fs.inject({ op: 'rename', path, code: 'EIO' })
+      await expect(table.rewriteFormat('parquet')).rejects.toThrow(/EIO/)
+      // The DROP FEATURE commit landed: pf and a Delta reader open the table as it is on disk.
+      expect(await ids(await openTable(root))).toEqual([2, 3, 5, 6, 7, 8])
+      await expectPlainDelta(root, `crash ${label}`)
+      expect(Math.min(...(await logVersions(root)))).toBeLessThan(table.version)
+
+      const rerun = await (await openTable(root)).rewriteFormat('parquet')
+      expect(rerun.droppedFeature?.version).toBe(table.version)
+      expect(Math.min(...(await logVersions(root)))).toBe(table.version)
+      expect(await expectPlainDelta(root, `re-run after a crash ${label}`)).toBe(table.version)
+    },
+    120_000,
+  )
+})
