@@ -83,6 +83,11 @@ export class WrittenFiles {
   }
 }
 
+/** One point read's size check of its data file (a stat), shared by the read's ranged checks: `done` once started. */
+export interface SizeCheck {
+  done?: Promise<void>
+}
+
 /** Writes and reads a table's immutable data files. */
 export class DataFileStore {
   readonly format: StorageFormat
@@ -382,19 +387,23 @@ export class DataFileStore {
    * `verify` for a point read: only the byte ranges it reads are checked against their CRCs (taken from bytes that
    * matched the log's checksum: parquet-range-checksums.ts), the file's size by a stat. A file system without
    * ranged reads, or a file without a recorded checksum, goes through `verify`. Returns the ranges' bytes when it
-   * read them.
+   * read them. `sized`: the point read's size check, shared by its several ranged checks (one stat per read).
    */
   async verifyRanges(
     file: LiveFile,
     ranges: readonly CheckedRange[],
+    sized: SizeCheck = {},
   ): Promise<readonly Uint8Array[] | undefined> {
     const path = this.absolute(file)
     const { readRange } = this.fs
-    if (!readRange || file.add.checksum === undefined || this.checked.has(path)) {
+    const whole = file.add.checksum !== undefined && !this.checked.has(path)
+    if (!readRange && whole) {
       await this.verify(file)
       return undefined
     }
-    await this.checkExists(file, path)
+    sized.done ??= this.checkExists(file, path)
+    await sized.done
+    if (!readRange || !whole) return undefined
     let checked: Awaited<ReturnType<typeof checkRanges>>
     try {
       checked = await checkRanges((offset, length) => readRange.call(this.fs, path, offset, length), ranges)
@@ -597,9 +606,11 @@ export class DataFileStore {
    */
   async pointRead(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<PointRow> {
     if (ranges) {
-      const row = this.format.name === 'parquet' && (await decodeRowFromRanges(this, file, position, ranges))
+      const sized: SizeCheck = {}
+      const row =
+        this.format.name === 'parquet' && (await decodeRowFromRanges(this, file, position, ranges, sized))
       if (row) return row
-      await this.verifyRanges(file, ranges)
+      await this.verifyRanges(file, ranges, sized)
     } else await this.verify(file)
     return framePointRow(this.polarsRow(file, position))
   }

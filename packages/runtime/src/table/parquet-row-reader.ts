@@ -1,4 +1,4 @@
-import type { DataFileStore } from './data-file-store.js'
+import type { DataFileStore, SizeCheck } from './data-file-store.js'
 import { type CheckedRange, rangesOverlapping } from './parquet-range-checksums.js'
 import { type ByteSource, decodeParquetRow, type RowColumn } from './parquet-row-decoder.js'
 import { decodedPointRow, type PointRow } from './point-row.js'
@@ -22,6 +22,7 @@ class CheckedSource implements ByteSource {
     private readonly store: DataFileStore,
     private readonly file: LiveFile,
     private readonly ranges: readonly CheckedRange[],
+    private readonly sized: SizeCheck,
   ) {
     this.size = ranges[ranges.length - 1]?.end ?? 0
   }
@@ -51,7 +52,7 @@ class CheckedSource implements ByteSource {
 
   private async check(ranges: readonly CheckedRange[]): Promise<readonly Uint8Array[]> {
     try {
-      const bytes = await this.store.verifyRanges(this.file, ranges)
+      const bytes = await this.store.verifyRanges(this.file, ranges, this.sized)
       if (!bytes) throw new Uncovered()
       return bytes
     } catch (error) {
@@ -73,11 +74,12 @@ export async function decodeRowFromRanges(
   file: LiveFile,
   position: number,
   ranges: readonly CheckedRange[],
+  sized: SizeCheck = {},
 ): Promise<PointRow | undefined> {
   if (ranges.length === 0) return undefined
   const fields = store.metadata.entity.fields
   const columns: RowColumn[] = fields.map((f) => ({ name: store.mapping.stored(f.column), type: f.type }))
-  const source = new CheckedSource(store, file, ranges)
+  const source = new CheckedSource(store, file, ranges, sized)
   const row = await decodeParquetRow(source, position, columns)
   if (source.failure !== undefined && !(source.failure instanceof Uncovered)) throw source.failure
   return (

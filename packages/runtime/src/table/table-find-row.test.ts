@@ -26,6 +26,8 @@ let indexWrites: string[]
 /** Data files read whole, and bytes of data files read by range, through the seam. */
 let dataReads: string[]
 let dataRangeBytes: number
+/** Data files stat'ed through the seam. */
+let dataStats: string[]
 /** Whether Node decodes the tables' zstd pages in JS (>= 22.15); older Node reads a row through polars. */
 const zstdInJs = typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function'
 
@@ -41,6 +43,10 @@ const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as Fi
     if (path.includes('%40key')) indexRangeBytes += bytes.length
     else if (path.includes('/part-')) dataRangeBytes += bytes.length
     return bytes
+  },
+  stat: (path: string) => {
+    if (path.includes('/part-')) dataStats.push(path)
+    return nodeFileSystem.stat(path)
   },
   rename: (from: string, to: string) => {
     if (to.includes('%40key')) indexWrites.push(to)
@@ -64,6 +70,7 @@ beforeEach(async () => {
   indexWrites = []
   dataReads = []
   dataRangeBytes = 0
+  dataStats = []
 })
 
 describe('find by key through key position indexes', () => {
@@ -161,9 +168,12 @@ describe('find by key through key position indexes', () => {
     for (const id of [1, 2, 4242, 13_107, rows - 2, rows - 1]) {
       dataReads = []
       dataRangeBytes = 0
+      dataStats = []
       const found = await (await (await reopen(path)).snapshot()).findRow(id)
       if (!found) throw new Error(`no row ${id}`)
       expect(dataReads).toEqual([])
+      // One identity check of the data file per lookup, however many blocks it reads (footer, indexes, pages).
+      expect(dataStats).toEqual([`${path}/${file?.add.path}`])
       expect(found.values !== undefined).toBe(decoded)
       const row = found.df.slice(found.row, 1)
       const expected = all.filter(pl.col('id').eq(id))
