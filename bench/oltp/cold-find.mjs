@@ -1,18 +1,19 @@
 // One `find(id)` in a fresh process, for bench/oltp: prints the milliseconds of open + find (after the imports).
-// `node --import tsx bench/oltp/cold-find.ts pf|sqlite <store folder | database file> <id>`
-import { Entity, openStore, registerEntity } from '../../packages/runtime/src/entity/index.ts'
-import { personIR } from './person-entity.ts'
+// Plain JavaScript on the built runtime (packages/runtime/dist, as users run it): run `npm run build` first.
+// Neither side pays a TypeScript loader (tsx's cache cleanup ran inside the timed part and shared libuv's pool).
+// `node bench/oltp/cold-find.mjs pf <store folder> <id> <Person IR as JSON>` | `... sqlite <database file> <id>`
+import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
 
-const [kind, path, idText] = process.argv.slice(2)
+const [kind, path, idText, irJson] = process.argv.slice(2)
 const id = Number(idText)
-if (!path || !Number.isSafeInteger(id)) throw new Error('usage: cold-find.ts pf|sqlite <path> <id>')
+if (!path || !Number.isSafeInteger(id))
+  throw new Error('usage: cold-find.mjs pf|sqlite <path> <id> [IR JSON]')
 
 if (kind === 'pf') {
-  class Person extends Entity {
-    id!: number
-  }
+  if (!irJson) throw new Error('cold-find.mjs pf needs the entity IR (bench/oltp/person-entity.ts personIR)')
+  class Person extends Entity {}
   // The table's own metadata holds the schema; the IR here only has to match it (bench/oltp/oltp-bench.ts).
-  registerEntity(Person, personIR('Person', 'person', false))
+  registerEntity(Person, JSON.parse(irJson))
   const t0 = performance.now()
   const found = await Person.repo(openStore(path)).find(id)
   const ms = performance.now() - t0
