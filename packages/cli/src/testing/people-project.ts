@@ -21,5 +21,7 @@ export async function peopleProject(): Promise<TempProject> {
   if (!entity) throw new Error('PEOPLE_SCHEMA does not parse')
   const table = await createTable(project.path('data/people'), { entity })
   await table.append(await formatForPath('people.csv').read(project.path('people.csv')))
+  // Its background cache write would race the test's own writes and the folder's removal.
+  await table.settled()
   return project
 }
