@@ -4,7 +4,7 @@ import type { CommandHandler } from '../commands/command.js'
 import type { MigrateFormatOptions } from '../commands/migrate-commands.js'
 import { humanBytes } from '../inspect/inspection-text.js'
 import { openEntityTables, selectEntities } from '../migrate/entity-tables.js'
-import { describeRewrite, migrateTableFormat } from '../migrate/format-migration.js'
+import { describeDrop, describeRewrite, migrateTableFormat } from '../migrate/format-migration.js'
 import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
 import { displayPath } from '../schema/schema-location.js'
 
@@ -12,6 +12,8 @@ import { displayPath } from '../schema/schema-location.js'
  * Moves the selected tables (all with --all) to the target format: each table's data files are rewritten,
  * read back and checked (rows and content checksum), then swapped in one commit. --dry-run prints the plan.
  * A table interrupted before its commit is unchanged (its new files are orphans that vacuum removes).
+ * To Parquet, the Avro reader feature is dropped and the history before the drop removed (printed); a table
+ * already Parquet finishes a drop a crash stopped.
  */
 export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async (options, io) => {
   const schema = await loadProjectSchema(options.settings, io.cwd)
@@ -31,6 +33,12 @@ export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async 
     const from = snapshot.metadata.format
     if (from === options.to) {
       io.stdout.write(`${entity.name} (${where}): already ${options.to} (${facts})\n`)
+      // A Parquet table may still declare the Avro feature (a drop stopped by a crash, or from an older pf).
+      if (options.to === 'parquet' && !options.dryRun) {
+        const dropped = (await table.rewriteFormat('parquet')).droppedFeature
+        if (dropped && (dropped.movedFiles > 0 || dropped.version > snapshot.version))
+          io.stdout.write(`  ${describeDrop(dropped, displayPath(dropped.movedTo, io.cwd))}\n`)
+      }
       continue
     }
     todo++
@@ -42,6 +50,8 @@ export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async 
     io.stdout.write(
       `${entity.name} (${where}): ${from} → ${options.to}, ${describeRewrite(result)}; version ${result.version}\n`,
     )
+    const dropped = result.droppedFeature
+    if (dropped) io.stdout.write(`  ${describeDrop(dropped, displayPath(dropped.movedTo, io.cwd))}\n`)
   }
   if (todo === 0) io.stdout.write(`Nothing to migrate: every selected table is already ${options.to}\n`)
   return 0

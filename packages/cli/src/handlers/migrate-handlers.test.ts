@@ -151,6 +151,13 @@ describe('pf migrate format', () => {
     expect((await table.read()).toRecords()).toEqual(before)
     const back = await pf('migrate format --all --to parquet', { PARQUETFRAME_PROGRESS: '0' })
     expect(back.out).toContain('avro → parquet')
+    // Back to Parquet drops the Avro reader feature, and says that the history before it is gone.
+    const drop =
+      /dropped the Avro reader feature at version (\d+): other Delta engines read the table now; the log before version \1 was moved to data\/people\/_pf\/dropped-history\/\1, time travel to earlier versions is no longer possible\n$/
+    expect(back.out).toMatch(drop)
+    const dropVersion = Number(drop.exec(back.out)?.[1])
+    expect(dropVersion).toBe((await openTable(project.path('data/people'))).version)
+    expect((await pf('migrate status')).out).not.toContain('avro')
     expect(back.err).toBe('')
     expect((await pf('migrate format --all --to parquet')).out).toContain('Nothing to migrate')
   })

@@ -1,4 +1,4 @@
-import type { RewriteResult, StorageFormatName, Table } from '@parquetframe/runtime'
+import type { DroppedFeature, RewriteResult, StorageFormatName, Table } from '@parquetframe/runtime'
 import type { CliIo } from '../cli/cli-io.js'
 import { counted } from '../cli/count-text.js'
 import { progressMode, RewriteProgressDisplay } from './rewrite-progress.js'
@@ -22,6 +22,17 @@ export function describeRewrite(result: RewriteResult): string {
   return (
     `${counted(check.before.rows, 'row')} in ${counted(check.filesBefore, 'file')} → ${counted(check.filesAfter, 'file')}, ` +
     `verified (rows and checksum ${check.after.checksum} match)`
+  )
+}
+
+/**
+ * What a DROP FEATURE of the Avro feature did (a rewrite to Parquet): other engines read the table now, and the
+ * versions before it are gone from the log (`movedTo`, shown as the caller displays paths).
+ */
+export function describeDrop(dropped: DroppedFeature, movedTo: string): string {
+  return (
+    `dropped the Avro reader feature at version ${dropped.version}: other Delta engines read the table now; ` +
+    `the log before version ${dropped.version} was moved to ${movedTo}, time travel to earlier versions is no longer possible`
   )
 }
 

@@ -59,5 +59,12 @@ describe('pf migrate apply, read by a Delta reader after each step', () => {
     const error = await oracle.read(project.path('data/people')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SpecOracleError)
     expect((error as SpecOracleError).code).toBe('unsupported-reader-feature')
+    // `pf migrate format --to parquet` makes it a plain Delta table again: no pf reader feature left.
+    const io = captureIo(project.dir, {})
+    expect(await main(['migrate', 'format', '--all', '--to', 'parquet'], io), io.err()).toBe(0)
+    expect(io.out()).toContain('dropped the Avro reader feature')
+    const plain = await agree('back to Parquet')
+    expect(plain.snapshot.protocol.readerFeatures ?? []).not.toContain('pfAvroDataFiles')
+    expect(plain.snapshot.protocol.writerFeatures ?? []).not.toContain('pfAvroDataFiles')
   }, 180_000)
 })

@@ -11,7 +11,7 @@ import { expectSameRowsAt } from '../../../../test/delta/pf-agreement.js'
 import { PF_AVRO_FEATURE } from '../delta/protocol-features.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { createTable, openTable, type Table } from './table.js'
-import { TableVersionExpiredError } from './table-errors.js'
+import { ConflictError, TableVersionExpiredError } from './table-errors.js'
 
 const ws = useOracleWorkspace('pf-drop-feature-')
 
@@ -107,6 +107,44 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
     const again = await (await openTable(root)).rewriteFormat('parquet')
     expect(again.droppedFeature?.movedFiles).toBe(0)
     expect(Math.min(...(await logVersions(root)))).toBe(drop)
+  }, 120_000)
+
+  it('takes along a concurrent writer that opened the table as Avro, never committing Avro files after the drop', async () => {
+    const root = join(ws.dir, 'rival')
+    const fs = new FaultyFileSystem()
+    const table = await createTable(root, {
+      entity: entityOf(NOTE),
+      updateMode: 'merge-on-read',
+      checkpointInterval: 100,
+      autoCompact: false,
+      fs,
+    })
+    await avroHistory(table)
+    const rival = await openTable(root)
+    expect(rival.metadata.format).toBe('avro')
+    const outcomes: string[] = []
+    // The rival writes between the Parquet rewrite and the DROP FEATURE commit (it takes that commit's version).
+    fs.inject({
+      op: 'mkdir',
+      path: /dropped-history$/,
+      before: async () => {
+        await rival.insert(rows([20], 'rival')).then(
+          () => outcomes.push('committed'),
+          (e: unknown) => outcomes.push(e instanceof ConflictError ? e.reason : String(e)),
+        )
+      },
+    })
+    const result = await table.rewriteFormat('parquet')
+    expect(outcomes).toHaveLength(1)
+    const live = (await (await openTable(root)).snapshot()).files.map((f) => f.add.path)
+    expect(
+      live.every((p) => p.endsWith('.parquet')),
+      live.join(', '),
+    ).toBe(true)
+    const expected = outcomes[0] === 'committed' ? [2, 3, 5, 6, 7, 8, 20] : [2, 3, 5, 6, 7, 8]
+    expect(await ids(await openTable(root))).toEqual(expected)
+    expect(await expectPlainDelta(root, 'a rival wrote during the drop')).toBe(result.droppedFeature?.version)
+    expect(Math.min(...(await logVersions(root)))).toBe(result.droppedFeature?.version)
   }, 120_000)
 
   it.each([

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { decodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { PF_AVRO_FEATURE, supportedFeatures } from '../delta/protocol-features.js'
-import { ParquetFrameError } from '../errors/pf-error.js'
 import { formatForPath } from '../format/format-registry.js'
 import { WrittenFiles } from './data-file-store.js'
+import { FeatureDropError } from './feature-drop-error.js'
 import { isNotFound } from './file-system.js'
 import { LAST_CHECKPOINT, LOG_DIR, PRIVATE_DIR, versionOfLogFile } from './log-entry.js'
 import type { TableCore } from './table-core.js'
@@ -20,18 +20,6 @@ export interface DroppedFeature {
   readonly movedFiles: number
   /** The folder they were moved to. */
   readonly movedTo: string
-}
-
-/** Thrown when the Avro reader feature cannot be dropped (a live file is still Avro). */
-export class FeatureDropError extends ParquetFrameError {
-  constructor(
-    readonly table: string,
-    readonly feature: string,
-    reason: string,
-  ) {
-    super('PF_FEATURE_DROP', `Table ${table}: cannot drop the Delta feature ${feature}: ${reason}`)
-    this.name = 'FeatureDropError'
-  }
 }
 
 /**
