@@ -29,8 +29,11 @@ export const migrateFormatCommand = defineCommand<MigrateFormatOptions>({
     'Reads every live data file of the table, writes it in the target format, reads it back and checks the\n' +
     'row count and a content checksum, then swaps the files in one commit. Until that commit the table reads\n' +
     'exactly as before, so an interrupted migration leaves the old format intact (the new files are orphans\n' +
-    'that vacuum removes). Progress goes to stderr: a bar on a terminal, plain lines otherwise, nothing with\n' +
-    'PARQUETFRAME_PROGRESS=0 or PARQUETFRAME_QUIET=1. --dry-run only reports the plan.',
+    'that vacuum removes). To parquet, an Avro table then drops its Avro reader feature so that other Delta\n' +
+    'engines read it: the log before the drop is moved to _pf/dropped-history/ and time travel to versions\n' +
+    'before it is no longer possible; a re-run finishes an interrupted drop. Progress goes to stderr: a bar on a\n' +
+    'terminal, plain lines otherwise, nothing with PARQUETFRAME_PROGRESS=0 or PARQUETFRAME_QUIET=1.\n' +
+    '--dry-run only reports the plan.',
   positionals: [],
   options: [
     SCHEMA_OPTION,
