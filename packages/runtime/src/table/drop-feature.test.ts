@@ -103,6 +103,12 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
     expect(await ids(await openTable(root))).toEqual([2, 3, 6, 7, 8, 9])
     await expectPlainDelta(root, 'written after the drop')
 
+    // Vacuum deletes the Avro files the rewrite removed (tombstones of the drop's checkpoint), never a live file.
+    const vacuumed = await (await openTable(root)).vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })
+    expect(vacuumed.deleted.some((p) => p.endsWith('.avro'))).toBe(true)
+    expect(await ids(await openTable(root))).toEqual([2, 3, 6, 7, 8, 9])
+    await expectPlainDelta(root, 'vacuumed after the drop')
+
     // Running it again changes nothing.
     const again = await (await openTable(root)).rewriteFormat('parquet')
     expect(again.droppedFeature?.movedFiles).toBe(0)
@@ -177,4 +183,35 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
     },
     120_000,
   )
+})
+
+describe('rewriteFormat to Parquet stopped before the DROP FEATURE commit', () => {
+  it('leaves a Parquet table that still declares the feature; a re-run drops it', async () => {
+    const root = join(ws.dir, 'before-drop')
+    const fs = new FaultyFileSystem()
+    const table = await createTable(root, {
+      entity: entityOf(NOTE),
+      updateMode: 'merge-on-read',
+      checkpointInterval: 100,
+      autoCompact: false,
+      fs,
+    })
+    await avroHistory(table)
+    const rewrite = table.version + 1
+    fs.inject({
+      op: 'createExclusive',
+      path: new RegExp(`${String(rewrite + 1).padStart(20, '0')}\\.json$`),
+      code: 'EIO',
+    })
+    await expect(table.rewriteFormat('parquet')).rejects.toThrow(/creating log entry/)
+    const stopped = await openTable(root)
+    expect([stopped.version, stopped.metadata.format]).toEqual([rewrite, 'parquet'])
+    expect(await ids(stopped)).toEqual([2, 3, 5, 6, 7, 8])
+    expect(String(await ws.oracle.read(root).catch((e: unknown) => e))).toContain(PF_AVRO_FEATURE)
+
+    const rerun = await stopped.rewriteFormat('parquet')
+    expect([rerun.version, rerun.droppedFeature?.version]).toEqual([rewrite, rewrite + 1])
+    expect(await expectPlainDelta(root, 'dropped by the re-run')).toBe(rewrite + 1)
+    expect(Math.min(...(await logVersions(root)))).toBe(rewrite + 1)
+  }, 120_000)
 })
