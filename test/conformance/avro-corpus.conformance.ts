@@ -1,11 +1,10 @@
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import avsc from 'avsc'
 import { decompress as zstdDecompress } from 'fzstd'
-import { beforeAll, describe, expect, it } from 'vitest'
 import { snappyDecompress } from '../../packages/runtime/src/format/snappy.js'
-import { canonical, firstDifference } from './canonical-values.js'
-import { type ChildRead, CORPUS_ROOT, corpusFiles, mapLimit, readInChild } from './corpus-files.js'
+import { compareCorpus } from './corpus-comparison.js'
+import { type ChildRead, CORPUS_ROOT, corpusFiles } from './corpus-files.js'
 import { AVRO_EXPECTED } from './known-differences.js'
 
 const FILES = corpusFiles('avro', '.avro')
@@ -184,70 +183,25 @@ function logical(schema: unknown, type: AvscType | undefined, v: unknown): unkno
   return modelled(type, v)
 }
 
-type Outcome = 'same' | 'differs' | 'format-error' | 'other-error' | 'abort'
-
-const ours = new Map<string, ChildRead>()
-const reference = new Map<string, Reference>()
-
-function referenceRecords(file: string): unknown[] {
-  const ref = reference.get(file) as Reference
+/** The reference records as the project's value model reads them. */
+function referenceRecords(ref: Reference): unknown[] {
   return (ref.records ?? []).map((r) => asRecord(ref.schema, ref.type, r))
 }
 
 /** Our rows; for a non-record schema the single column's values, named `value` like the reference's. */
-function ourRecords(file: string): unknown[] {
-  const r = ours.get(file) as ChildRead
-  const ref = reference.get(file) as Reference
+function ourRecords(r: ChildRead, ref: Reference): unknown[] {
   const rows = (r.records ?? []) as Record<string, unknown>[]
   if ((ref.schema as { type?: unknown })?.type === 'record') return rows
   return rows.map((row) => ({ value: Object.values(row)[0] }))
 }
 
-function outcome(file: string): Outcome {
-  const r = ours.get(file) as ChildRead
-  if (r.signal !== null || r.status !== 0) return 'abort'
-  if (!r.ok) return r.name === 'FormatError' ? 'format-error' : 'other-error'
-  if (!(reference.get(file) as Reference).ok) return 'same'
-  return firstDifference(
-    canonical(ourRecords(file)) as unknown[],
-    canonical(referenceRecords(file)) as unknown[],
-  )
-    ? 'differs'
-    : 'same'
-}
-
-beforeAll(async () => {
-  for (const file of FILES) reference.set(file, await avscRead(file))
-  const results = await mapLimit(FILES, 2, readInChild)
-  FILES.forEach((file, i) => {
-    ours.set(file, results[i] as ChildRead)
-  })
-  const lines = FILES.map((f) => {
-    const r = ours.get(f) as ChildRead
-    const ref = reference.get(f) as Reference
-    const detail = r.ok ? '' : ` ${r.name}: ${r.message?.slice(0, 160)}`
-    return `${outcome(f).padEnd(13)} avsc ${ref.ok ? 'ok ' : 'err'} ${f}${detail}`
-  })
-  console.log(`Avro corpus (${CORPUS_ROOT}):\n${lines.join('\n')}`)
-}, 1_800_000)
-
-describe('Avro corpus: read() + toRecords() against avsc', () => {
-  it.each(FILES)('%s', (file) => {
-    const r = ours.get(file) as ChildRead
-    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 })
-    // Failures are typed (a code to branch on); a FormatError names the file.
-    if (!r.ok) expect(r.code).toMatch(/^PF_/)
-    if (r.name === 'FormatError') expect(r.message).toContain(basename(file))
-    const ref = reference.get(file) as Reference
-    const expected = AVRO_EXPECTED[file]?.outcome ?? (ref.ok ? 'same' : undefined)
-    if (expected === undefined) return
-    if (outcome(file) === 'differs' && expected === 'same') {
-      const diff = firstDifference(
-        canonical(ourRecords(file)) as unknown[],
-        canonical(referenceRecords(file)) as unknown[],
-      )
-      expect(diff?.ours, `row ${diff?.row}`).toEqual(diff?.reference)
-    }
-    expect(outcome(file)).toBe(expected)
-  })
+compareCorpus({
+  corpus: 'Avro corpus',
+  referenceName: 'avsc',
+  summaryName: 'avsc',
+  files: FILES,
+  readReference: avscRead,
+  expected: AVRO_EXPECTED,
+  ourRecords,
+  referenceRecords,
 })
