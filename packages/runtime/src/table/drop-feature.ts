@@ -5,7 +5,7 @@ import { formatForPath } from '../format/format-registry.js'
 import { WrittenFiles } from './data-file-store.js'
 import { FeatureDropError } from './feature-drop-error.js'
 import { isNotFound } from './file-system.js'
-import { LAST_CHECKPOINT, LOG_DIR, PRIVATE_DIR, versionOfLogFile } from './log-entry.js'
+import { LAST_CHECKPOINT, LOG_DIR, PRIVATE_DIR } from './log-entry.js'
 import type { TableCore } from './table-core.js'
 import { protocolWithout } from './table-protocol.js'
 
@@ -101,9 +101,16 @@ async function truncateBefore(core: TableCore, version: number, dest: string): P
     if (!state) throw new FeatureDropError(core.name, PF_AVRO_FEATURE, `version ${version} cannot be read`)
     // Writes the checkpoint, points `_last_checkpoint` at it and syncs the log folder before anything moves.
     await core.log.writeCheckpoint(state)
+    // None is written at a version with an unpublished multi-table transaction: then nothing may move.
+    if (!(await core.log.list()).delta.has(version) || (await lastCheckpointVersion(logDir, core)) < version)
+      throw new FeatureDropError(
+        core.name,
+        PF_AVRO_FEATURE,
+        `no checkpoint could be written at version ${version} (a multi-table transaction is not published yet); the log before it stays, run the migration again`,
+      )
   }
   const names = (await core.fs.readdir(logDir))
-    .map((name) => ({ name, v: versionOfLogFile(name) ?? versionPrefix(name) }))
+    .map((name) => ({ name, v: versionPrefix(name) }))
     .filter((f): f is { name: string; v: number } => f.v !== undefined && f.v < version)
     .sort((a, b) => a.v - b.v || a.name.localeCompare(b.name))
   if (names.length > 0) {
