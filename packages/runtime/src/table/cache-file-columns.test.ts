@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -18,6 +18,7 @@ beforeEach(async () => {
   const table = await createTable(ws.path, { entity: userEntity, enums: userEnums })
   for (const base of [0, 10, 20]) await table.append(users([base, base + 1]))
   expect(await table.checkpoint()).toBe(3)
+  await table.settled()
 })
 
 afterEach(() => {
@@ -31,9 +32,9 @@ async function cached(): Promise<ColumnarCheckpointData> {
 }
 
 /** A body and header as the cache writes them, of `layout`. */
-function withHeader(layout: string, tableId: string, body: Buffer): Buffer {
+function withHeader(layout: string, tableId: string, body: Buffer, version = 3): Buffer {
   const crc = crc32(body).toString(16).padStart(8, '0')
-  const header = { layout, version: 3, tableId, length: body.byteLength, crc32: crc }
+  const header = { layout, version, tableId, length: body.byteLength, crc32: crc }
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body])
 }
 
@@ -98,7 +99,7 @@ describe("the cache file's live files (built on use)", () => {
     parsed.files.pathBytes[0] = (parsed.files.pathBytes[0] as number) + 1
     const edited = Buffer.concat([Buffer.from(JSON.stringify(parsed)), body.subarray(json)])
     const read = decodeCheckpointCache(
-      withHeader('pf-checkpoint-cache/3', (await cached()).metadata.id, edited),
+      withHeader('pf-checkpoint-cache/4', (await cached()).metadata.id, edited),
       3,
       fail,
     )
@@ -116,10 +117,12 @@ describe("the cache file's live files (built on use)", () => {
     const json = body.indexOf(10)
     const parsed = JSON.parse(body.toString('utf8', 0, json)) as {
       rows?: number
-      files: { pathBytes?: number[]; path?: string[] }
+      files: { pathBytes?: number[]; path?: string[]; keyMin?: unknown[]; keyMax?: unknown[] }
     }
     delete parsed.rows
     delete parsed.files.pathBytes
+    delete parsed.files.keyMin
+    delete parsed.files.keyMax
     parsed.files.path = files.map((f) => f.add.path)
     const lines = files.map((f) => `\n${JSON.stringify(f.add.stats.columns)}`)
     const statsBytes = lines.map((l) => Buffer.byteLength(l) - 1)
@@ -134,9 +137,57 @@ describe("the cache file's live files (built on use)", () => {
     expect(fileAt, 'read from the cache, not rebuilt from the log').toHaveBeenCalled()
     expect(idsOf(await opened.read({ where: [{ column: 'id', op: '>=', value: 11 }] }))).toEqual([11, 20, 21])
     // The same body labelled as the current layout is refused (a cache miss), not misread.
-    const mislabelled = withHeader('pf-checkpoint-cache/3', data.metadata.id, older)
+    const mislabelled = withHeader('pf-checkpoint-cache/4', data.metadata.id, older)
     expect(decodeCheckpointCache(mislabelled, 3, fail)).toMatchObject({ kind: 'refused' })
     await writeFile(cacheFile(), mislabelled)
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21])
+  })
+
+  it("a find by key builds only the files whose cached key range may hold it: no other file's statistics are parsed", async () => {
+    const fileAt = vi.spyOn(CacheFileColumns.prototype, 'fileAt')
+    const snapshot = await (await openTable(ws.path)).snapshot()
+    const found = await snapshot.findRow(11)
+    expect(found?.df.slice(found.row, 1).getColumn('id').get(0)).toBe(11)
+    expect(new Set(fileAt.mock.calls.map(([i]) => i))).toEqual(new Set([1]))
+    fileAt.mockClear()
+    expect(await snapshot.findRow(15)).toBeNull()
+    expect(await snapshot.findRow(-1)).toBeNull()
+    expect(fileAt.mock.calls.map(([i]) => i).filter((i) => i !== 1)).toEqual([])
+  })
+
+  it('a cache of layout 3 (no key range columns) is still opened from; a find by key then builds every file', async () => {
+    const data = await cached()
+    // Every cache file of the table (its checkpoint's and its cached state's) rewritten as layout 3 wrote it.
+    let older = Buffer.alloc(0)
+    const folder = join(ws.path, '_pf', 'checkpoints')
+    for (const name of (await readdir(folder)).filter((n) =>
+      /^\d{20}\.(checkpoint|snapshot)\.json$/.test(n),
+    )) {
+      const bytes = await readFile(join(folder, name))
+      const body = bytes.subarray(bytes.indexOf(10) + 1)
+      const json = body.indexOf(10)
+      const parsed = JSON.parse(body.toString('utf8', 0, json)) as {
+        files: { keyMin?: unknown[]; keyMax?: unknown[] }
+      }
+      expect(parsed.files.keyMin).toEqual(['0', '10', '20'])
+      expect(parsed.files.keyMax).toEqual(['1', '11', '21'])
+      delete parsed.files.keyMin
+      delete parsed.files.keyMax
+      older = Buffer.concat([Buffer.from(JSON.stringify(parsed)), body.subarray(json)])
+      await writeFile(
+        join(folder, name),
+        withHeader('pf-checkpoint-cache/3', data.metadata.id, older, Number(name.slice(0, 20))),
+      )
+    }
+    const fileAt = vi.spyOn(CacheFileColumns.prototype, 'fileAt')
+    const opened = await openTable(ws.path)
+    const found = await (await opened.snapshot()).findRow(20)
+    expect(found?.df.slice(found.row, 1).getColumn('id').get(0)).toBe(20)
+    expect(new Set(fileAt.mock.calls.map(([i]) => i))).toEqual(new Set([0, 1, 2]))
+    expect(idsOf(await opened.read())).toEqual([0, 1, 10, 11, 20, 21])
+    // The same body labelled as the current layout is refused (a cache miss), not misread.
+    expect(
+      decodeCheckpointCache(withHeader('pf-checkpoint-cache/4', data.metadata.id, older), 3, fail),
+    ).toMatchObject({ kind: 'refused' })
   })
 })

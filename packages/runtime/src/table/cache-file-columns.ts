@@ -1,5 +1,7 @@
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import { checksumOfCrc } from './file-checksum.js'
+import type { Range, StatKind, StatValue } from './file-stats.js'
+import { keyRangeOfValues } from './key-range.js'
 import type { LiveFileColumns } from './live-file-map.js'
 import type { AddAction } from './log-entry.js'
 import { type LiveFile, NO_KEYS, statsInBytes } from './table-state.js'
@@ -28,6 +30,12 @@ export interface FileColumns {
   readonly deletedRows: readonly number[]
   /** 0 for a file with none of the rest. */
   readonly rest: readonly (FileRest | 0)[]
+  /**
+   * Each file's recorded min and max of the table's leading key column (null: none recorded), in caches after
+   * layout 3: a find by key picks its files from them without building the others or parsing their statistics.
+   */
+  readonly keyMin?: readonly (StatValue | null)[]
+  readonly keyMax?: readonly (StatValue | null)[]
 }
 
 const NEWLINE = 0x0a
@@ -57,13 +65,15 @@ export class CacheFileColumns implements LiveFileColumns {
   /**
    * Throws an Error saying what does not fit when the columns differ in length. `lines`: the body after its
    * JSON line; `rows`: the files' visible rows as the body records them (summed here when it does not);
-   * `invalid`: the error for lines or statistics found broken when first used.
+   * `invalid`: the error for lines or statistics found broken when first used; `keyKind`: how the key range
+   * columns compare (the table's leading key field's).
    */
   constructor(
     private readonly columns: FileColumns,
     private readonly lines: Uint8Array,
     private readonly invalid: (detail: string) => Error,
     rows?: number,
+    private readonly keyKind: StatKind = 'none',
   ) {
     const n = columns.numRows.length
     const lengths = [
@@ -75,6 +85,8 @@ export class CacheFileColumns implements LiveFileColumns {
       columns.version,
       columns.deletedRows,
       columns.rest,
+      ...(columns.keyMin ? [columns.keyMin] : []),
+      ...(columns.keyMax ? [columns.keyMax] : []),
     ].map((c) => c.length)
     if (lengths.some((l) => l !== n))
       throw new Error(`file columns of unequal lengths: ${n}, ${lengths.join(', ')}`)
@@ -121,6 +133,12 @@ export class CacheFileColumns implements LiveFileColumns {
     )
     this.#paths[i] = path
     return path
+  }
+
+  /** File i's key range from the key range columns; undefined (may hold any key) in caches without them. */
+  keyRangeAt(i: number): Range | undefined {
+    const { keyMin, keyMax } = this.columns
+    return keyMin && keyMax ? keyRangeOfValues(keyMin[i], keyMax[i], this.keyKind) : undefined
   }
 
   fileAt(i: number): LiveFile {

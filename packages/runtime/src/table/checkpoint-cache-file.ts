@@ -1,6 +1,8 @@
 import { crc32 } from 'node:zlib'
 import { CacheFileColumns, type FileColumns, type FileRest, sumRows } from './cache-file-columns.js'
 import { crcOfChecksum } from './file-checksum.js'
+import type { ColumnStats, StatValue } from './file-stats.js'
+import { keyRangeColumn } from './key-range.js'
 import type { AppTxn, ProtocolAction, TableMetadata } from './log-entry.js'
 import type { CheckpointData, CheckpointFile, ColumnarCheckpointData } from './table-state.js'
 
@@ -11,12 +13,15 @@ import type { CheckpointData, CheckpointFile, ColumnarCheckpointData } from './t
  * as lines of their own, kept as bytes until used (10,000 paths or statistics parsed as JSON strings cost more
  * than everything else an open does). The header lets an open trust its own bytes without validating every
  * action (a damaged or stray file fails the check and is a cache miss). A file without a header is a cache
- * written before (validated by log-entry-schema.ts as it was); layout 2 had the paths in a column.
+ * written before (validated by log-entry-schema.ts as it was); layout 2 had the paths in a column, layouts 2 and 3
+ * no key range columns (a find by key then builds every file to see its range).
  */
 
 /** Names the layout in the header; another value is not read (a cache miss). */
-const LAYOUT = 'pf-checkpoint-cache/3'
-/** The layout before: paths in a column of the JSON line, no row total. Still read. */
+const LAYOUT = 'pf-checkpoint-cache/4'
+/** The layout before: no key range columns. Still read. */
+const LAYOUT_3 = 'pf-checkpoint-cache/3'
+/** The layout before that: paths in a column of the JSON line, no row total. Still read. */
 const LAYOUT_2 = 'pf-checkpoint-cache/2'
 const NEWLINE = 0x0a
 
@@ -71,8 +76,20 @@ function restOf(file: CheckpointFile): FileRest | 0 {
   }
 }
 
+/** A file's statistics of one column (parsed from its JSON text when the checkpoint kept that). */
+function columnStats(file: CheckpointFile, column: string): ColumnStats | undefined {
+  const s = file.add.stats
+  const columns = 'columnsJson' in s ? (JSON.parse(s.columnsJson) as FileStatsColumns) : s.columns
+  return columns[column]
+}
+
+type FileStatsColumns = Readonly<Record<string, ColumnStats | undefined>>
+
 /** The bytes of a cache file of checkpoint data. */
 export function encodeCheckpointCache(data: CheckpointData): Uint8Array {
+  const key = keyRangeColumn(data.metadata)
+  const keyStats = data.files.map((f) => (key ? columnStats(f, key.column) : undefined))
+  const recorded = (v: StatValue | undefined): StatValue | null => v ?? null
   const stats = data.files.map((f) => {
     const s = f.add.stats
     const json = 'columnsJson' in s ? s.columnsJson : JSON.stringify(s.columns)
@@ -89,6 +106,8 @@ export function encodeCheckpointCache(data: CheckpointData): Uint8Array {
     version: data.files.map((f) => f.version),
     deletedRows: data.files.map((f) => f.deletedRows),
     rest: data.files.map(restOf),
+    keyMin: keyStats.map((c) => recorded(c?.min)),
+    keyMax: keyStats.map((c) => recorded(c?.max)),
   }
   const body: CacheBody = {
     version: data.version,
@@ -132,7 +151,7 @@ export function decodeCheckpointCache(
   } catch {
     return { kind: 'refused', problem: 'the header line is not valid JSON (damaged)' }
   }
-  if (header.layout !== LAYOUT && header.layout !== LAYOUT_2)
+  if (header.layout !== LAYOUT && header.layout !== LAYOUT_3 && header.layout !== LAYOUT_2)
     return { kind: 'refused', problem: `the layout ${String(header.layout)} is unknown` }
   if (header.version !== version)
     return { kind: 'refused', problem: `the header says version ${header.version}` }
@@ -155,10 +174,18 @@ export function decodeCheckpointCache(
         problem: `the body is of table id ${parsed.metadata.id}, the header says ${header.tableId}`,
       }
     const { files, rows, ...rest } = parsed
-    if ((header.layout === LAYOUT) !== (files.path === undefined && rows !== undefined))
-      return { kind: 'refused', problem: `the body is not of layout ${header.layout}` }
+    const keyColumns = files.keyMin !== undefined && files.keyMax !== undefined
+    const fits =
+      header.layout === LAYOUT_2
+        ? files.path !== undefined && rows === undefined && !keyColumns
+        : files.path === undefined && rows !== undefined && keyColumns === (header.layout === LAYOUT)
+    if (!fits) return { kind: 'refused', problem: `the body is not of layout ${header.layout}` }
     const lines = body.subarray(json < 0 ? body.byteLength : json)
-    return { kind: 'checked', data: { ...rest, files: new CacheFileColumns(files, lines, invalid, rows) } }
+    const keyKind = keyRangeColumn(rest.metadata)?.kind
+    return {
+      kind: 'checked',
+      data: { ...rest, files: new CacheFileColumns(files, lines, invalid, rows, keyKind) },
+    }
   } catch (error) {
     return { kind: 'refused', problem: `the body does not decode: ${(error as Error).message}` }
   }

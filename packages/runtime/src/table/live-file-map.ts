@@ -1,3 +1,4 @@
+import type { Range } from './file-stats.js'
 import type { LiveFile } from './table-state.js'
 
 /**
@@ -10,6 +11,8 @@ export interface LiveFileColumns {
   readonly rows: number
   pathAt(i: number): string
   fileAt(i: number): LiveFile
+  /** File i's key range without building the file, where the columns hold it (undefined: may hold any key). */
+  keyRangeAt?(i: number): Range | undefined
 }
 
 /** Paths to their index in columns, built once per columns on the first lookup by path. */
@@ -174,6 +177,28 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
       for (let i = 0; i < base.size; i++) {
         if (!changed.has(i)) yield base.fileAt(i)
         else {
+          const file = changed.get(i)
+          if (file) yield file
+        }
+      }
+    }
+    yield* tail
+  }
+
+  /**
+   * The files in order, less base files whose key range (`keyRangeAt`, read without building them) `fits` says
+   * cannot hold the key: a find by key builds only its candidates. Every other file is yielded for the caller to
+   * check itself.
+   */
+  *valuesMayHold(fits: (range: Range) => boolean): Generator<LiveFile> {
+    const { changed, tail } = this.order()
+    const base = this.base
+    if (base) {
+      for (let i = 0; i < base.size; i++) {
+        if (!changed.has(i)) {
+          const range = base.keyRangeAt?.(i)
+          if (!range || fits(range)) yield base.fileAt(i)
+        } else {
           const file = changed.get(i)
           if (file) yield file
         }

@@ -20,6 +20,7 @@ import {
 } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
 import { keyRangeOf } from './key-range.js'
+import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { type ParquetRangeChecksums, parquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
@@ -154,11 +155,16 @@ export class Snapshot {
   /** Live files that may hold keys, with the keys each may hold (deleted ones excluded). */
   private candidates(encoded: readonly string[]): Map<LiveFile, string[]> {
     const out = new Map<LiveFile, string[]>()
-    const files = this.files.map((f) => ({ f, range: keyRangeOf(f.add, this.metadata) }))
+    const { files } = this.state
     for (const key of encoded) {
       const lead = this.ctx.codec.leading(key)
-      for (const { f, range } of files) {
-        if (!mayContain(range, lead) || f.deleted.has(key)) continue
+      // One key (a find by id): files whose cached key range rules it out are never built (live-file-map.ts).
+      const maybe =
+        encoded.length === 1 && files instanceof LiveFileMap
+          ? files.valuesMayHold((range) => mayContain(range, lead))
+          : this.files
+      for (const f of maybe) {
+        if (!mayContain(keyRangeOf(f.add, this.metadata), lead) || f.deleted.has(key)) continue
         const list = out.get(f)
         if (list) list.push(key)
         else out.set(f, [key])

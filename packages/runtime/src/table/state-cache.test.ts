@@ -132,7 +132,7 @@ describe("pf's state cache: the writer caches its newest state, a fresh open rep
     [
       'another layout',
       (b: Buffer) =>
-        Buffer.from(b.toString('latin1').replace('pf-checkpoint-cache/3', 'pf-checkpoint-cache/9'), 'latin1'),
+        Buffer.from(b.toString('latin1').replace('pf-checkpoint-cache/4', 'pf-checkpoint-cache/9'), 'latin1'),
     ],
     [
       'another version',
