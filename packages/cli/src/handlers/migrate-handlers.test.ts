@@ -157,7 +157,12 @@ describe('pf migrate format', () => {
     expect(back.out).toMatch(drop)
     const dropVersion = Number(drop.exec(back.out)?.[1])
     expect(dropVersion).toBe((await openTable(project.path('data/people'))).version)
-    expect((await pf('migrate status')).out).not.toContain('avro')
+    // The history before the drop is gone: status lists the drop, with what it did.
+    expect((await pf('migrate status')).out).toBe(
+      `Person (data/people): version ${dropVersion}, 1 applied, 0 pending\n` +
+        `  applied  v${dropVersion}  ${(await (await openTable(project.path('data/people'))).history())[0]?.timestamp.toISOString()}  DROP_FEATURE\n` +
+        '    reader feature pfAvroDataFiles dropped; history before this version removed\n',
+    )
     expect(back.err).toBe('')
     expect((await pf('migrate format --all --to parquet')).out).toContain('Nothing to migrate')
   })

@@ -10,8 +10,8 @@ import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.
 import { displayPath } from '../schema/schema-location.js'
 
 const MARK = { metadata: '~', rewrite: '!', incompatible: '✗' } as const
-/** History operations that are migrations. */
-const MIGRATIONS = new Set(['SET_SCHEMA', 'SET_FORMAT'])
+/** History operations that are migrations (DROP_FEATURE: the end of a move back to Parquet, where history starts). */
+const MIGRATIONS = new Set(['SET_SCHEMA', 'SET_FORMAT', 'DROP_FEATURE'])
 
 function changeLine(c: SchemaChange, prefix = '  '): string {
   return `${prefix}${MARK[c.cost]} ${c.subject}: ${c.message}\n`
