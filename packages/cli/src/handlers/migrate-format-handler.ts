@@ -4,7 +4,7 @@ import type { CommandHandler } from '../commands/command.js'
 import type { MigrateFormatOptions } from '../commands/migrate-commands.js'
 import { humanBytes } from '../inspect/inspection-text.js'
 import { openEntityTables, selectEntities } from '../migrate/entity-tables.js'
-import { describeDrop, describeRewrite, migrateTableFormat } from '../migrate/format-migration.js'
+import { describeRewrite, dropLine, migrateTableFormat } from '../migrate/format-migration.js'
 import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
 import { displayPath } from '../schema/schema-location.js'
 
@@ -35,9 +35,10 @@ export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async 
       io.stdout.write(`${entity.name} (${where}): already ${options.to} (${facts})\n`)
       // A Parquet table may still declare the Avro feature (a drop stopped by a crash, or from an older pf).
       if (options.to === 'parquet' && !options.dryRun) {
-        const dropped = (await table.rewriteFormat('parquet')).droppedFeature
+        const finished = await table.rewriteFormat('parquet')
+        const dropped = finished.droppedFeature
         if (dropped && (dropped.movedFiles > 0 || dropped.version > snapshot.version))
-          io.stdout.write(`  ${describeDrop(dropped, displayPath(dropped.movedTo, io.cwd))}\n`)
+          io.stdout.write(dropLine(finished, io.cwd))
       }
       continue
     }
@@ -50,8 +51,7 @@ export const migrateFormatHandler: CommandHandler<MigrateFormatOptions> = async 
     io.stdout.write(
       `${entity.name} (${where}): ${from} → ${options.to}, ${describeRewrite(result)}; version ${result.version}\n`,
     )
-    const dropped = result.droppedFeature
-    if (dropped) io.stdout.write(`  ${describeDrop(dropped, displayPath(dropped.movedTo, io.cwd))}\n`)
+    io.stdout.write(dropLine(result, io.cwd))
   }
   if (todo === 0) io.stdout.write(`Nothing to migrate: every selected table is already ${options.to}\n`)
   return 0

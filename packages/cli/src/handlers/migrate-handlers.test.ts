@@ -110,6 +110,13 @@ describe('pf migrate plan / status / apply', () => {
     expect(apply.out).toContain('Person (data/people): parquet → avro, 3 rows in 1 file → 1 file, verified')
     expect((await openTable(project.path('data/people'))).metadata.format).toBe('avro')
     expect((await pf('migrate status')).out).toContain('SET_FORMAT\n    format parquet → avro\n')
+    // Back to Parquet through the schema: the Avro feature is dropped too, and the output says so.
+    await edit(SCHEMA)
+    const back = await pf('migrate apply')
+    expect(back.out).toContain('Person (data/people): avro → parquet, 3 rows in 1 file → 1 file, verified')
+    expect(back.out).toMatch(
+      /\n {2}dropped the Avro reader feature at version \d+: .* time travel to earlier versions is no longer possible\n$/,
+    )
   })
 
   it('refuses an incompatible change with an explanation and exit 1', async () => {

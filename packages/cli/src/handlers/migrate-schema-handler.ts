@@ -4,7 +4,7 @@ import { counted } from '../cli/count-text.js'
 import type { CommandHandler } from '../commands/command.js'
 import type { MigrateSchemaOptions } from '../commands/migrate-commands.js'
 import { type EntityTable, openEntityTables, selectEntities } from '../migrate/entity-tables.js'
-import { describeRewrite, migrateTableFormat, rewriteOptions } from '../migrate/format-migration.js'
+import { describeRewrite, dropLine, migrateTableFormat, rewriteOptions } from '../migrate/format-migration.js'
 import { diffEntity, type SchemaChange } from '../migrate/schema-change.js'
 import { loadProjectSchema, requireValidSchema } from '../schema/project-schema.js'
 import { displayPath } from '../schema/schema-location.js'
@@ -101,6 +101,7 @@ export const migrateSchemaHandler: CommandHandler<MigrateSchemaOptions> = async 
       io.stdout.write(
         `${entity.name} (${where}): ${from} → ${entity.format}, ${describeRewrite(result)}; version ${result.version}\n`,
       )
+      io.stdout.write(dropLine(result, io.cwd))
     }
   }
   return 0

@@ -1,6 +1,7 @@
 import type { DroppedFeature, RewriteResult, StorageFormatName, Table } from '@parquetframe/runtime'
 import type { CliIo } from '../cli/cli-io.js'
 import { counted } from '../cli/count-text.js'
+import { displayPath } from '../schema/schema-location.js'
 import { progressMode, RewriteProgressDisplay } from './rewrite-progress.js'
 
 /** Progress and cancellation options for one table's rewrite, from the CLI's io. */
@@ -34,6 +35,12 @@ export function describeDrop(dropped: DroppedFeature, movedTo: string): string {
     `dropped the Avro reader feature at version ${dropped.version}: other Delta engines read the table now; ` +
     `the log before version ${dropped.version} was moved to ${movedTo}, time travel to earlier versions is no longer possible`
   )
+}
+
+/** The line after a rewrite's line that reports its Avro feature drop (indented), or '' without one. */
+export function dropLine(result: RewriteResult, cwd: string): string {
+  const dropped = result.droppedFeature
+  return dropped ? `  ${describeDrop(dropped, displayPath(dropped.movedTo, cwd))}\n` : ''
 }
 
 /** Rewrites one table in another format with progress on stderr; returns what was done. */
