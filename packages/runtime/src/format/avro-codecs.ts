@@ -1,8 +1,8 @@
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib'
-import { decompress as zstdDecompress } from 'fzstd'
 import { FormatError } from '../errors/pf-error.js'
 import { snappyCompress, snappyDecompress } from './snappy.js'
 import type { Codec } from './storage-format.js'
+import { decodeZstdFrame } from './zstd-frame.js'
 
 /** The Avro block codecs this runtime reads and writes. */
 export type AvroCodec = 'null' | 'deflate' | 'snappy'
@@ -27,10 +27,10 @@ export function compressBlock(codec: AvroCodec, data: Uint8Array): Uint8Array {
   return out
 }
 
-/** Codecs read but not written: `zstandard` (Java's ZstandardCodec: one zstd frame per block; fzstd decodes it). */
+/** Codecs read but not written: `zstandard` (Java's ZstandardCodec: one zstd frame per block, decoded and checked by zstd-frame.ts). */
 export const AVRO_READ_ONLY_CODECS: readonly string[] = ['zstandard']
 
-/** Decompresses one block's bytes; throws on a codec it does not know or a checksum mismatch. */
+/** Decompresses one block's bytes; throws on a codec it does not know, a checksum mismatch or a damaged zstd frame. */
 export function decompressBlock(codec: string, data: Uint8Array): Uint8Array {
   if (codec === 'null') return data
   if (codec === 'deflate') return inflateRawSync(data)
@@ -41,7 +41,7 @@ export function decompressBlock(codec: string, data: Uint8Array): Uint8Array {
     if (crc32(out) >>> 0 !== expected) throw new Error('snappy block checksum mismatch')
     return out
   }
-  if (codec === 'zstandard') return zstdDecompress(data)
+  if (codec === 'zstandard') return decodeZstdFrame(data)
   throw new Error(
     `unsupported Avro codec "${codec}" (supported: ${[...AVRO_CODECS, ...AVRO_READ_ONLY_CODECS].join(', ')})`,
   )

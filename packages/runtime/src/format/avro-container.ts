@@ -116,14 +116,24 @@ function* storedBlocks(
   }
 }
 
-/** The blocks after the header, decompressed; checks every sync marker. */
+/** The blocks after the header, decompressed; checks every sync marker; a block that does not decompress is named by its index. */
 export function* readContainerBlocks(
   buf: Buffer,
   header: AvroContainerHeader,
   offset: number,
 ): Generator<AvroBlock> {
-  for (const { count, raw } of storedBlocks(buf, header, offset))
-    yield { count, data: decompressBlock(header.codec, raw) }
+  let index = 0
+  for (const { count, raw } of storedBlocks(buf, header, offset)) {
+    let data: Uint8Array
+    try {
+      data = decompressBlock(header.codec, raw)
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause)
+      throw new AvroContainerError(`block ${index} (${header.codec}): ${message}`, { cause })
+    }
+    index++
+    yield { count, data }
+  }
 }
 
 /** Records in the file, from the block headers (nothing is decompressed); checks the structure and every sync marker. */
