@@ -629,13 +629,7 @@ export class TableLog {
    * version's commit is skipped for an older one. Undefined without a usable one.
    */
   private async deltaCheckpointStart(limit = Number.POSITIVE_INFINITY): Promise<TableState | undefined> {
-    const pointed = await this.fs.readFile(join(this.dir, LAST_CHECKPOINT)).then(
-      (bytes) => decodeLastCheckpoint(Buffer.from(bytes).toString('utf8')),
-      (error: unknown) => {
-        if (isNotFound(error)) return undefined
-        throw error
-      },
-    )
+    const pointed = await this.deltaPointer()
     const candidates: [number, readonly string[]][] = []
     if (pointed?.ok && pointed.value.version <= limit) {
       const { version, parts, v2Checkpoint } = pointed.value
@@ -770,6 +764,9 @@ export class TableLog {
     // Encoded on the maintenance thread: parquet-wasm and the Arrow/Parquet work never block this event loop.
     const bytes = await encodeCheckpointOffThread(actions, join(this.dir, name))
     await this.replaceFile(name, bytes, this.dir)
+    // The pointer never moves back: a late checkpoint (another process's, or one that outlived a feature drop that
+    // moved the entries after it away) leaves a newer one named.
+    if ((await this.pointedDeltaCheckpoint()) >= state.version) return
     const pointer = encodeLastCheckpoint({
       version: state.version,
       size: actions.length,
@@ -778,6 +775,23 @@ export class TableLog {
     })
     await this.replaceFile(LAST_CHECKPOINT, pointer, this.dir)
     await this.fs.fsyncDir(this.dir)
+  }
+
+  /** `_delta_log/_last_checkpoint` decoded; undefined when there is none. */
+  private deltaPointer(): Promise<ReturnType<typeof decodeLastCheckpoint> | undefined> {
+    return this.fs.readFile(join(this.dir, LAST_CHECKPOINT)).then(
+      (bytes) => decodeLastCheckpoint(Buffer.from(bytes).toString('utf8')),
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined
+        throw error
+      },
+    )
+  }
+
+  /** The version `_delta_log/_last_checkpoint` names; -1 when there is none or it does not parse (a hint). */
+  private async pointedDeltaCheckpoint(): Promise<number> {
+    const read = await this.deltaPointer()
+    return read?.ok ? read.value.version : -1
   }
 
   /**
