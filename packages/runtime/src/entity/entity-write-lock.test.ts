@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
+import { handedOverLocksReleased } from '../table/file-lock.js'
 import { LockError, TableWriteError } from '../table/table-errors.js'
 import { registeredMember } from './__fixtures__/member-entity.js'
 import { runWriters } from './__fixtures__/writer-processes.js'
@@ -81,8 +82,9 @@ describe('write locks left by dead writers, taken over by concurrent processes',
 })
 
 describe('failures of the lock and the autoincrement marks, through the entity API', () => {
-  /** Files a failed write must not leave: locks, breakers, temporary files. */
+  /** Files a failed write must not leave: locks (once their background release ran), breakers, temporary files. */
   async function leftovers(): Promise<string[]> {
+    await handedOverLocksReleased()
     const table = join(tmp.dir, 'members')
     const names = [
       ...(await readdir(table)),
@@ -99,6 +101,8 @@ describe('failures of the lock and the autoincrement marks, through the entity A
       const fs = new FaultyFileSystem()
       const repo = Member.repo(pf.openStore(tmp.dir, { fs }))
       await repo.create({ id: 1, email: 'a@example.com', writer: 't' })
+      // Released (not handed over to the next create): the next create must create the lock file.
+      await handedOverLocksReleased()
       fs.inject({ op: 'createExclusive', path: /_pf\/unique\.lock$/, code })
       const error = await repo.create({ id: 2, email: 'b@example.com', writer: 't' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(LockError)

@@ -16,7 +16,10 @@ export function tableLockPath(tablePath: string): string {
 
 const chains = new Map<string, Promise<unknown>>()
 
-/** Runs `fn` holding the lock file at `path`. Failures to take it are `LockError`s; it is released when `fn` settles. */
+/**
+ * Runs `fn` holding the lock file at `path`. Failures to take it are `LockError`s; it is released when `fn` settles
+ * (with `handOver`, in the background unless the next caller of this process takes it over first).
+ */
 export async function withWriteLock<T>(
   path: string,
   fn: () => Promise<T>,

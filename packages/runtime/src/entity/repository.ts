@@ -30,7 +30,7 @@ import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
 import { bindStore, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
-import { tableLockPath, withWriteLock } from './entity-write-lock.js'
+import { tableLockPath, type WriteLockOptions, withWriteLock } from './entity-write-lock.js'
 import {
   assignAutoValues,
   autoincrementFields,
@@ -520,13 +520,21 @@ export class Repository<T extends object> {
         ? await commit()
         : this.writesAhead(ops)
           ? await this.commitWrittenAhead(table, ops)
-          : await withWriteLock(tableLockPath(table.path), commit, { fs: table.fs, table: table.name })
+          : await withWriteLock(tableLockPath(table.path), commit, this.writeLockOptions(table))
     } catch (error) {
       throw this.entityError(error, input)
     }
     this.store.stats.commits++
     this.committed(ops)
     return result
+  }
+
+  /**
+   * The write lock is handed over: a write returns once its commit is durable, not after the lock file's removal,
+   * and this process's next locked write takes the lock in memory while that removal has not begun.
+   */
+  private writeLockOptions(table: Table): WriteLockOptions {
+    return { fs: table.fs, table: table.name, handOver: true }
   }
 
   /** Saves that take no autoincrement value: only their unique check needs the lock, not the writing of their rows. */
@@ -553,7 +561,7 @@ export class Repository<T extends object> {
           committing = true
           return commitPrepared(table, prepared, checked)
         },
-        { fs: table.fs, table: table.name },
+        this.writeLockOptions(table),
       )
     } catch (error) {
       if (!committing)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from '../table/faulty-file-system.js'
+import { handedOverLocksReleased } from '../table/file-lock.js'
 import { registeredMember } from './__fixtures__/member-entity.js'
 import * as pf from './index.js'
 
@@ -44,6 +45,7 @@ describe('a @unique create writes its data file while the unique check runs', ()
     expect(fs.calls.slice(from).some((c) => /^writeFile .*\.part-.*\.tmp$/.test(c))).toBe(true)
     // ... and removed: no data file, no temp file, no lock left.
     expect(await dataFiles()).toEqual(stored)
+    await handedOverLocksReleased()
     expect(await readdir(join(tmp.dir, 'members', '_pf'))).not.toContain('unique.lock')
     expect(await repo.count()).toBe(1)
   })
@@ -91,5 +93,26 @@ describe('a @unique create writes its data file while the unique check runs', ()
       'second@example.com',
     ])
     expect(await dataFiles()).toHaveLength(5)
+  })
+
+  it('a @unique create returns once committed, before its lock is read or removed; then it is removed', async () => {
+    const Member = registeredMember({ unique: true })
+    const fs = new FaultyFileSystem()
+    const repo = Member.repo(pf.openStore(tmp.dir, { fs }))
+    await repo.create(member(1, 'a@example.com'))
+    await handedOverLocksReleased()
+    const from = fs.calls.length
+    const onLock = () =>
+      fs.calls
+        .slice(from)
+        .filter((c) => c.endsWith(join('_pf', 'unique.lock')))
+        .map((c) => c.split(' ')[0])
+    await repo.create(member(2, 'b@example.com'))
+    expect(onLock()).toEqual(['createExclusive'])
+    expect(await readdir(join(tmp.dir, 'members', '_pf'))).toContain('unique.lock')
+    await handedOverLocksReleased()
+    expect(onLock()).toEqual(['createExclusive', 'readFile', 'unlink'])
+    expect(await readdir(join(tmp.dir, 'members', '_pf'))).not.toContain('unique.lock')
+    expect((await repo.findAll()).map((m) => m.email).sort()).toEqual(['a@example.com', 'b@example.com'])
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
-import { withFileLock } from './file-lock.js'
+import { handedOverLocksReleased, withFileLock } from './file-lock.js'
 import { LockError } from './table-errors.js'
 
 const tmp = useTempDir('pf-lock-release-')
@@ -55,5 +55,79 @@ describe('releasing a lock', () => {
     expect(
       warnings.some((w) => w instanceof LockError && w.errno === 'EIO' && w.message.includes(second)),
     ).toBe(true)
+  })
+})
+
+describe('handing a lock over (handOver: a @unique create does not wait for its lock to be removed)', () => {
+  const onLock = (fs: FaultyFileSystem, lock: string) =>
+    fs.calls.filter((c) => c.endsWith(lock)).map((c) => c.split(' ')[0])
+
+  it('returns before the lock is read or removed; the next caller of this process takes it without file I/O', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    const options = { fs, table: 'Member', handOver: true }
+    expect(await withFileLock(lock, async () => 'first', options)).toBe('first')
+    expect(onLock(fs, lock)).toEqual(['createExclusive'])
+    expect(await withFileLock(lock, async () => 'second', options)).toBe('second')
+    expect(await withFileLock(lock, async () => 'third', options)).toBe('third')
+    expect(onLock(fs, lock)).toEqual(['createExclusive'])
+    await handedOverLocksReleased()
+    expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'unlink'])
+    expect(await readdir(tmp.dir)).toEqual([])
+  })
+
+  it('a caller arriving while the release reads the lock takes it over: the release stops, nothing is removed under it', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    const options = { fs, table: 'Member', handOver: true }
+    let reading: () => void = () => undefined
+    const readStarted = new Promise<void>((resolve) => {
+      reading = resolve
+    })
+    let resume: () => void = () => undefined
+    const paused = new Promise<void>((resolve) => {
+      resume = resolve
+    })
+    fs.inject({
+      op: 'readFile',
+      path: /unique\.lock$/,
+      before: () => {
+        reading()
+        return paused
+      },
+    })
+    await withFileLock(lock, async () => undefined, options)
+    await readStarted
+    const inside = withFileLock(
+      lock,
+      async () => {
+        resume()
+        await new Promise((resolve) => setImmediate(resolve))
+        await new Promise((resolve) => setImmediate(resolve))
+        return readdir(tmp.dir)
+      },
+      options,
+    )
+    expect(await inside).toEqual(['unique.lock'])
+    await handedOverLocksReleased()
+    expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'readFile', 'unlink'])
+    expect(await readdir(tmp.dir)).toEqual([])
+  })
+
+  it('a lock too old to hand over (half of staleMs) is released before the next caller takes it from the file', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    const options = { fs, table: 'Member', handOver: true, staleMs: 0 }
+    await withFileLock(lock, async () => undefined, options)
+    await withFileLock(lock, async () => undefined, options)
+    await handedOverLocksReleased()
+    expect(onLock(fs, lock)).toEqual([
+      'createExclusive',
+      'readFile',
+      'unlink',
+      'createExclusive',
+      'readFile',
+      'unlink',
+    ])
   })
 })

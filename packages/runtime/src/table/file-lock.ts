@@ -20,7 +20,37 @@ export interface FileLockOptions {
    * for however long it holds the lock. Default 60 s.
    */
   readonly staleMs?: number
+  /**
+   * Return as soon as `fn` settles and remove the lock file in the background (after IDLE_MS); a caller of this
+   * process that asks for the same lock before that removal unlinks it takes it over in memory (no file I/O). A lock is handed over
+   * only while it is younger than HANDOVER_MS (and half of `staleMs`), so other processes get their turn and no
+   * handed-over lock is ever old enough to be judged stale. Default false: removed before `withFileLock` returns.
+   */
+  readonly handOver?: boolean
 }
+
+/** How long after it was taken a lock may still be handed over in memory (other processes then get their turn). */
+const HANDOVER_MS = 100
+/** How long a handed-over lock waits for this process's next caller (one create's work before its lock) before its release starts. */
+const IDLE_MS = 5
+
+/**
+ * A lock this process holds with `handOver`: `busy` while a caller runs, `idle` until its release starts (IDLE_MS
+ * later), `reading` while the release checks the file is still its own (a caller arriving
+ * meanwhile takes it: the release then stops), `removing` once the unlink is under way.
+ */
+interface Lease {
+  readonly ctx: LockContext
+  readonly token: string
+  readonly since: number
+  state: 'busy' | 'idle' | 'reading' | 'removing'
+  timer?: ReturnType<typeof setTimeout> | undefined
+  /** Settles when a release that started ends (removed, or stopped because the lock was taken over in memory). */
+  released?: Promise<void>
+}
+
+/** The handed-over locks of this process, by path. */
+const leases = new Map<string, Lease>()
 
 /** Who holds a lock: written into the lock file before the file becomes visible. */
 interface LockOwner extends ProcessIdentity {
@@ -61,6 +91,14 @@ export async function withFileLock<T>(
   options: FileLockOptions = {},
 ): Promise<T> {
   const ctx = context(path, options)
+  if (options.handOver) {
+    const lease = await takeLease(ctx)
+    try {
+      return await fn()
+    } finally {
+      leaveLease(lease)
+    }
+  }
   const token = await acquire(ctx)
   let result: T
   try {
@@ -77,6 +115,83 @@ export async function withFileLock<T>(
     process.emitWarning(error instanceof Error ? error : String(error))
   }
   return result
+}
+
+/** Releases at once the locks this process keeps for a next caller and settles when they are removed (one in use is left alone). */
+export async function handedOverLocksReleased(): Promise<void> {
+  for (;;) {
+    const pending = [...leases.values()].filter((lease) => lease.state !== 'busy')
+    if (pending.length === 0) return
+    for (const lease of pending) {
+      if (lease.state === 'idle') {
+        clearTimeout(lease.timer)
+        startRelease(lease)
+      }
+    }
+    await Promise.all(pending.map((lease) => lease.released))
+  }
+}
+
+/** The lock at `ctx.path`: a lease of this process that may still be handed over, else taken from the file system. */
+async function takeLease(ctx: LockContext): Promise<Lease> {
+  for (;;) {
+    const lease = leases.get(ctx.path)
+    if (!lease || lease.state === 'busy') break // none, or a caller outside a chain: it waits on the file as before
+    if ((lease.state === 'idle' || lease.state === 'reading') && young(lease)) {
+      clearTimeout(lease.timer)
+      lease.timer = undefined
+      lease.state = 'busy'
+      return lease
+    }
+    if (lease.state === 'idle') {
+      // Too old to hand over and its timer not run yet: released now, then taken from the file like any lock.
+      clearTimeout(lease.timer)
+      startRelease(lease)
+    }
+    await lease.released
+  }
+  const token = await acquire(ctx)
+  const lease: Lease = { ctx, token, since: Date.now(), state: 'busy' }
+  leases.set(ctx.path, lease)
+  return lease
+}
+
+/** Ends a caller's hold: the lock is released after IDLE_MS without a next caller (at once when too old to hand over). */
+function leaveLease(lease: Lease): void {
+  if (!young(lease)) {
+    startRelease(lease)
+    return
+  }
+  lease.state = 'idle'
+  const left = Math.min(HANDOVER_MS, lease.ctx.staleMs / 2) - (Date.now() - lease.since)
+  lease.timer = setTimeout(() => startRelease(lease), Math.max(0, Math.min(IDLE_MS, left)))
+}
+
+/** True while the lease may be handed over: taken less than HANDOVER_MS (and half of `staleMs`) ago. */
+function young(lease: Lease): boolean {
+  return Date.now() - lease.since < Math.min(HANDOVER_MS, lease.ctx.staleMs / 2)
+}
+
+function startRelease(lease: Lease): void {
+  lease.timer = undefined
+  lease.state = 'reading'
+  lease.released = release(lease.ctx, lease.token, () => {
+    if (lease.state !== 'reading') return false
+    lease.state = 'removing'
+    return true
+  })
+    .catch((error: unknown) => {
+      // The work is done; the lock stays until this process retakes it (the token is no longer held) or it turns stale.
+      if (lease.state === 'removing') process.emitWarning(error instanceof Error ? error : String(error))
+    })
+    .finally(() => {
+      // A release that failed before deciding (not taken over in memory) ends the lease all the same.
+      if (lease.state === 'reading') {
+        lease.state = 'removing'
+        held.delete(lease.token)
+      }
+      if (lease.state === 'removing' && leases.get(lease.ctx.path) === lease) leases.delete(lease.ctx.path)
+    })
 }
 
 interface LockContext {
@@ -251,18 +366,25 @@ async function breakStale(
   }
 }
 
-/** Removes the lock if it is still this acquisition's (a lock taken over after `staleMs` is not ours to remove). */
-async function release(ctx: LockContext, token: string): Promise<void> {
-  held.delete(token)
+/**
+ * Removes the lock if it is still this acquisition's (a lock taken over after `staleMs` is not ours to remove).
+ * `proceed`, asked once the lock was read, false when a handed-over lock was taken by a caller meanwhile: it is kept.
+ */
+async function release(ctx: LockContext, token: string, proceed: () => boolean = () => true): Promise<void> {
   // Only whose it is matters here (no staleness is judged): its text, without the lstat `inspect` adds.
   let text: string
   try {
     text = new TextDecoder().decode(await ctx.fs.readFile(ctx.path))
   } catch (error) {
+    if (!proceed()) return
+    held.delete(token)
     if (isNotFound(error)) return
     throw ioError(ctx, `reading the lock ${ctx.path}`, error)
   }
-  if (parseOwner(text, (await currentProcess()).host)?.token !== token) return
+  const host = (await currentProcess()).host
+  if (!proceed()) return
+  held.delete(token)
+  if (parseOwner(text, host)?.token !== token) return
   try {
     await ctx.fs.unlink(ctx.path)
   } catch (error) {
