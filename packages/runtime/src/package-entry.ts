@@ -29,6 +29,7 @@ export const {
   EntitySchemaError,
   EntityStore,
   EntityTransaction,
+  FeatureDropError,
   FormatError,
   Frame,
   FrameError,

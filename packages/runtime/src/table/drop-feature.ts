@@ -6,21 +6,12 @@ import { WrittenFiles } from './data-file-store.js'
 import { FeatureDropError } from './feature-drop-error.js'
 import { isNotFound } from './file-system.js'
 import { LAST_CHECKPOINT, LOG_DIR, PRIVATE_DIR } from './log-entry.js'
+import type { DroppedFeature } from './migration-options.js'
 import type { TableCore } from './table-core.js'
 import { protocolWithout } from './table-protocol.js'
 
 /** Where DROP FEATURE moves the log history before its version: `_pf/dropped-history/<version>/` (Delta ignores `_` folders). */
 export const DROPPED_HISTORY_DIR = 'dropped-history'
-
-/** What `dropAvroFeature` did. */
-export interface DroppedFeature {
-  /** The DROP FEATURE version: the oldest one left readable (its checkpoint starts every reader). */
-  readonly version: number
-  /** Log files (commits, checkpoints, checksums) moved out of `_delta_log/` by this call. */
-  readonly movedFiles: number
-  /** The folder they were moved to. */
-  readonly movedTo: string
-}
 
 /**
  * Drops `pfAvroDataFiles` from a table that no longer holds Avro files, as Delta's DROP FEATURE with history

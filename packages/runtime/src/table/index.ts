@@ -19,7 +19,6 @@
 export { ColumnMapping } from './column-mapping.js'
 export { ColumnRangeError } from './column-range-error.js'
 export { ContentChecksum } from './content-checksum.js'
-export type { DroppedFeature } from './drop-feature.js'
 export { type FaultRule, FaultyFileSystem, type FsOperation, fsError } from './faulty-file-system.js'
 export { FeatureDropError } from './feature-drop-error.js'
 export type { ColumnStats, FileStats, StatValue } from './file-stats.js'
@@ -47,6 +46,7 @@ export type {
 } from './log-entry.js'
 export type {
   ContentDigest,
+  DroppedFeature,
   EvolveSchemaOptions,
   EvolveSchemaResult,
   RewriteCheck,

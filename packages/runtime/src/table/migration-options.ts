@@ -1,4 +1,3 @@
-import type { DroppedFeature } from './drop-feature.js'
 import type { SchemaChange, SchemaChangeOptions } from './schema-change-plan.js'
 import type { CommitResult } from './table.js'
 
@@ -56,4 +55,14 @@ export interface EvolveSchemaResult extends RewriteResult {
   readonly changes: readonly SchemaChange[]
   /** True when the data files were rewritten (a widened type). */
   readonly rewritten: boolean
+}
+
+/** What dropping `pfAvroDataFiles` did (drop-feature.ts). */
+export interface DroppedFeature {
+  /** The DROP FEATURE version: the oldest one left readable (its checkpoint starts every reader). */
+  readonly version: number
+  /** Log files (commits, checkpoints, checksums) moved out of `_delta_log/` by this call. */
+  readonly movedFiles: number
+  /** The folder they were moved to. */
+  readonly movedTo: string
 }
