@@ -1,45 +1,70 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import type { EntityIR } from '../schema/schema-ir.js'
+import { withDuckDB } from './__fixtures__/duckdb-session.js'
+import { useTempDir } from './__fixtures__/temp-dir.js'
 import { ColumnRangeError } from './column-range-error.js'
 import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
 
 const entity = entityIRFor('Reading', { id: 'Int', qty: 'Int?', level: 'Int', ratio: 'Float', total: 'Int' })
 const narrow = { id: 'integer', qty: 'short', level: 'byte', ratio: 'float' } as const
+const temp = useTempDir('pf-narrow-')
+
+/** The field `name` of every row, as a series of `dtype`. */
+function seriesOf<R>(rows: readonly R[], name: keyof R & string, dtype: pl.DataType): pl.Series {
+  return pl.Series(
+    name,
+    rows.map((r) => r[name]),
+    dtype,
+  )
+}
 
 /** A frame as pf's writer holds rows: Int64 and Float64 columns. */
 function frame(rows: { id: number; qty: number | null; level: number; ratio: number; total: number }[]) {
-  return pl.DataFrame({
-    id: pl.Series(
-      'id',
-      rows.map((r) => r.id),
-      pl.Int64,
-    ),
-    qty: pl.Series(
-      'qty',
-      rows.map((r) => r.qty),
-      pl.Int64,
-    ),
-    level: pl.Series(
-      'level',
-      rows.map((r) => r.level),
-      pl.Int64,
-    ),
-    ratio: pl.Series(
-      'ratio',
-      rows.map((r) => r.ratio),
-      pl.Float64,
-    ),
-    total: pl.Series(
-      'total',
-      rows.map((r) => r.total),
-      pl.Int64,
-    ),
+  return pl.DataFrame([
+    seriesOf(rows, 'id', pl.Int64),
+    seriesOf(rows, 'qty', pl.Int64),
+    seriesOf(rows, 'level', pl.Int64),
+    seriesOf(rows, 'ratio', pl.Float64),
+    seriesOf(rows, 'total', pl.Int64),
+  ])
+}
+
+/** The ColumnRangeError `narrowing` throws; fails the test (naming `subject`) when it throws none. */
+function rangeErrorOf(narrowing: () => unknown, subject: string): ColumnRangeError {
+  let error: unknown
+  try {
+    narrowing()
+  } catch (e) {
+    error = e
+  }
+  expect(error, subject).toBeInstanceOf(ColumnRangeError)
+  return error as ColumnRangeError
+}
+
+/**
+ * The rows DuckDB reads with `select … FROM read_parquet(…)` from `narrowed` as each Parquet writer stores it:
+ * polars writes the frame without the Decimal `price` column; arrow-rs (parquet-wasm) writes it with one.
+ */
+async function duckRowsPerWriter(
+  narrowed: pl.DataFrame,
+  entity: EntityIR,
+  select: string,
+): Promise<Record<'polars' | 'arrow-rs', Record<string, unknown>[]>> {
+  return withDuckDB(async (run) => {
+    const read = async (name: string, frame: pl.DataFrame) => {
+      const path = join(temp.dir, `${name}.parquet`)
+      await writeFile(path, encodeParquet(frame, 'zstd', { entity }))
+      return run(`${select} FROM read_parquet('${path}')`)
+    }
+    return {
+      polars: await read('polars', narrowed.drop('price')),
+      'arrow-rs': await read('arrow-rs', narrowed),
+    }
   })
 }
 
@@ -87,14 +112,7 @@ describe('narrowedFrame', () => {
     ]
     for (const [change, subject, value] of cases) {
       const df = frame([base, { ...base, ...change }])
-      let error: unknown
-      try {
-        narrowedFrame(df, entity, narrow)
-      } catch (e) {
-        error = e
-      }
-      expect(error, subject).toBeInstanceOf(ColumnRangeError)
-      const range = error as ColumnRangeError
+      const range = rangeErrorOf(() => narrowedFrame(df, entity, narrow), subject)
       expect(range.code).toBe('PF_COLUMN_RANGE')
       expect([range.subject, range.value]).toEqual([subject, value])
       expect(range.message).toContain(
@@ -122,27 +140,23 @@ describe('narrowedFrame', () => {
       price: pl.Series('price', ['12.50'], pl.Utf8),
     })
     const narrowed = narrowedFrame(df, priced, { id: 'integer', qty: 'short', level: 'byte', ratio: 'float' })
-    const dir = await mkdtemp(join(tmpdir(), 'pf-narrow-'))
-    const duck = await (await DuckDBInstance.create(':memory:')).connect()
-    try {
-      // polars writes the frame without the Decimal column; arrow-rs (parquet-wasm) writes it with one.
-      for (const [name, frame] of [
-        ['polars', narrowed.drop('price')],
-        ['arrow-rs', narrowed],
-      ] as const) {
-        const path = join(dir, `${name}.parquet`)
-        await writeFile(path, encodeParquet(frame, 'zstd', { entity: priced }))
-        const read = await duck.runAndReadAll(
-          `SELECT typeof(id) AS a, typeof(qty) AS b, typeof(level) AS c, typeof(ratio) AS d, id, qty, level, ratio FROM read_parquet('${path}')`,
-        )
-        expect(read.getRowObjects(), name).toEqual([
-          { a: 'INTEGER', b: 'SMALLINT', c: 'TINYINT', d: 'FLOAT', id: 7, qty: -300, level: -7, ratio: 0.25 },
-        ])
-      }
-    } finally {
-      duck.closeSync()
-      await rm(dir, { recursive: true, force: true })
+    const row = {
+      a: 'INTEGER',
+      b: 'SMALLINT',
+      c: 'TINYINT',
+      d: 'FLOAT',
+      id: 7,
+      qty: -300,
+      level: -7,
+      ratio: 0.25,
     }
+    expect(
+      await duckRowsPerWriter(
+        narrowed,
+        priced,
+        'SELECT typeof(id) AS a, typeof(qty) AS b, typeof(level) AS c, typeof(ratio) AS d, id, qty, level, ratio',
+      ),
+    ).toEqual({ polars: [row], 'arrow-rs': [row] })
   })
 })
 
@@ -168,11 +182,7 @@ describe('narrowedFrame of list fields (array<integer> etc.: every element check
     }[],
   ) {
     const series = (name: keyof (typeof rows)[number], dtype: pl.DataType) =>
-      pl.Series(
-        name,
-        rows.map((r) => r[name]),
-        pl.List(dtype),
-      )
+      seriesOf(rows, name, pl.List(dtype))
     return pl.DataFrame([
       pl.Series(
         'id',
@@ -229,14 +239,7 @@ describe('narrowedFrame of list fields (array<integer> etc.: every element check
         { ...base, counts: [4, 5, 6, 7, 8] },
         { ...base, ...change },
       ])
-      let error: unknown
-      try {
-        narrowedFrame(df, lists, narrowLists)
-      } catch (e) {
-        error = e
-      }
-      expect(error, subject).toBeInstanceOf(ColumnRangeError)
-      const range = error as ColumnRangeError
+      const range = rangeErrorOf(() => narrowedFrame(df, lists, narrowLists), subject)
       expect([range.subject, range.value, range.deltaType]).toEqual([subject, value, deltaType])
     }
     expect(() => narrowedFrame(listFrame([{ ...base, counts: [0, 2 ** 31] }]), lists, narrowLists)).toThrow(
@@ -267,37 +270,23 @@ describe('narrowedFrame of list fields (array<integer> etc.: every element check
       bytes: 'byte',
       ratios: 'float',
     })
-    const dir = await mkdtemp(join(tmpdir(), 'pf-narrow-lists-'))
-    const duck = await (await DuckDBInstance.create(':memory:')).connect()
-    try {
-      // polars writes the frame without the Decimal column; arrow-rs (parquet-wasm) writes it with one.
-      for (const [name, frame] of [
-        ['polars', narrowed.drop('price')],
-        ['arrow-rs', narrowed],
-      ] as const) {
-        const path = join(dir, `${name}.parquet`)
-        await writeFile(path, encodeParquet(frame, 'zstd', { entity: priced }))
-        const read = await duck.runAndReadAll(
-          `SELECT typeof(counts) AS a, typeof(shorts) AS b, typeof(bytes) AS c, typeof(ratios) AS d,
-             counts::VARCHAR AS counts, shorts::VARCHAR AS shorts, bytes::VARCHAR AS bytes, ratios::VARCHAR AS ratios
-           FROM read_parquet('${path}')`,
-        )
-        expect(read.getRowObjects(), name).toEqual([
-          {
-            a: 'INTEGER[]',
-            b: 'SMALLINT[]',
-            c: 'TINYINT[]',
-            d: 'FLOAT[]',
-            counts: '[1, -2147483648]',
-            shorts: '[-300]',
-            bytes: '[]',
-            ratios: '[0.25, -1.0]',
-          },
-        ])
-      }
-    } finally {
-      duck.closeSync()
-      await rm(dir, { recursive: true, force: true })
+    const row = {
+      a: 'INTEGER[]',
+      b: 'SMALLINT[]',
+      c: 'TINYINT[]',
+      d: 'FLOAT[]',
+      counts: '[1, -2147483648]',
+      shorts: '[-300]',
+      bytes: '[]',
+      ratios: '[0.25, -1.0]',
     }
+    expect(
+      await duckRowsPerWriter(
+        narrowed,
+        priced,
+        `SELECT typeof(counts) AS a, typeof(shorts) AS b, typeof(bytes) AS c, typeof(ratios) AS d,
+           counts::VARCHAR AS counts, shorts::VARCHAR AS shorts, bytes::VARCHAR AS bytes, ratios::VARCHAR AS ratios`,
+      ),
+    ).toEqual({ polars: [row], 'arrow-rs': [row] })
   })
 })
