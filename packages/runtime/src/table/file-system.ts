@@ -65,6 +65,12 @@ export interface CreateOptions extends WriteOptions {
    * cleanup. An error of that flush is thrown after the file was created. Default false.
    */
   readonly syncDir?: boolean
+  /**
+   * Write `path` itself, opened exclusively (O_EXCL), instead of a temporary file linked into place: one open and
+   * one write, but a reader may see the file empty or partial while it is written (a lock file, whose readers
+   * treat that as "being created"); a failed write removes it. Default false.
+   */
+  readonly inPlace?: boolean
 }
 
 /** The `code` of a Node-style error, if any. */
@@ -96,4 +102,8 @@ export interface FileStat {
    * birth and modification times). Absent where the file system cannot tell; tables then compare nothing.
    */
   readonly identity?: string
+  /** Which file this is whatever its content (node: device, inode and birth time): `identity` without the modification time. */
+  readonly origin?: string
+  /** When the file was created (ms since the epoch); absent or 0 where the file system does not keep it. */
+  readonly birthtimeMs?: number
 }

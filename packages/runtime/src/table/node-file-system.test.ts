@@ -49,3 +49,16 @@ describe('NodeFileSystem.createExclusive with `after`', () => {
     expect(await readdir(tmp.dir)).toEqual(['entry.json'])
   })
 })
+
+describe('NodeFileSystem.createExclusive with `inPlace`', () => {
+  it('writes the target itself (no temporary name beside it, so a name at the length limit works); EEXIST keeps the existing file', async () => {
+    // 240 characters: the temporary file's name (`.<name>.<uuid>.tmp`) would be longer than a name may be.
+    const target = join(tmp.dir, `${'l'.repeat(235)}.lock`)
+    await fs.createExclusive(target, '{"pid":1}', { durable: false, inPlace: true })
+    expect(await readFile(target, 'utf8')).toBe('{"pid":1}')
+    const error = await fs.createExclusive(target, 'other', { inPlace: true }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'EEXIST' })
+    expect(await readFile(target, 'utf8')).toBe('{"pid":1}')
+    expect(await readdir(tmp.dir)).toEqual([`${'l'.repeat(235)}.lock`])
+  })
+})

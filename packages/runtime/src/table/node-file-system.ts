@@ -12,8 +12,16 @@ import {
 
 /** A FileStat of node's stats; the identity changes when the file is deleted and created again, or modified. */
 function fileStatOf(s: Stats): FileStat {
-  const identity = `${s.dev}:${s.ino}:${s.birthtimeMs}:${s.mtimeMs}`
-  return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory(), identity }
+  const origin = `${s.dev}:${s.ino}:${s.birthtimeMs}`
+  const identity = `${origin}:${s.mtimeMs}`
+  return {
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+    isDirectory: s.isDirectory(),
+    identity,
+    origin,
+    birthtimeMs: s.birthtimeMs,
+  }
 }
 
 /**
@@ -84,6 +92,12 @@ export class NodeFileSystem implements FileSystem {
 
   async createExclusive(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {
     const durable = options.durable ?? true
+    if (options.inPlace) {
+      await options.after
+      await writeNew(path, data, durable)
+      if (options.syncDir) await this.fsyncDir(dirname(path))
+      return
+    }
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
     // Whatever happens (ENOSPC, EIO, a lost race, a failed `after`), the temporary file never stays behind.
     try {
