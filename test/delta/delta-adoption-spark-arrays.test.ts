@@ -6,25 +6,28 @@
 // before writing anything, refuses to adopt stored null elements, and a migration keeps the arrays' types.
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
-import { parseSchema } from '@parquetframe/codegen'
 import {
   adoptTable,
   ColumnRangeError,
   Entity,
-  EntityRegistry,
+  type EntityRegistry,
   openStore,
   openTable,
   read,
-  registerEntity,
   TableAdoptionError,
   withRegistry,
 } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
-import { useOracleWorkspace } from './oracle-workspace.js'
+import {
+  duckFileView,
+  expectAdoptedStep,
+  expectAdoptionCommit,
+  expectRangeRefusals,
+} from './adopted-spark-table.js'
+import { registryOf, schemaOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { actionsOf, DV_PROTOCOL, SPARK_PROTOCOL, sparkTable } from './spark-table.js'
+import { DV_PROTOCOL, SPARK_PROTOCOL, sparkTable } from './spark-table.js'
 
 const ws = useOracleWorkspace('pf-delta-adopt-arrays-')
 
@@ -52,12 +55,7 @@ class Sample extends Entity {
 
 /** Registers Sample stored in folder `name`, as generated code does. */
 function sampleRegistry(name: string, price: boolean): EntityRegistry {
-  const parsed = parseSchema(sampleSchema(name, price))
-  const entity = parsed.ir?.entities[0]
-  if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  const registry = new EntityRegistry()
-  withRegistry(registry, () => registerEntity(Sample, entity, parsed.ir?.enums ?? []))
-  return registry
+  return registryOf(Sample, sampleSchema(name, price))
 }
 
 /** An array column as Spark declares it: elements may be null. */
@@ -102,37 +100,19 @@ async function duckView(
   root: string,
   files: readonly string[],
 ): Promise<{ types: string[]; rows: string[][] }> {
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    const types = new Set<string>()
-    for (const file of files) {
-      const schema = await duck.runAndReadAll(
-        `SELECT type, converted_type FROM parquet_schema('${join(root, file)}') WHERE type IS NOT NULL`,
-      )
-      const described = schema
-        .getRowObjects()
-        // A plain INT32 is a 32-bit signed integer with or without its INT_32 annotation (parquet-mr writes none);
-        // a decimal(10,2) is INT64 or FIXED_LEN_BYTE_ARRAY, as a writer chooses.
-        .map((r) => [
-          r.type === 'FIXED_LEN_BYTE_ARRAY' && r.converted_type === 'DECIMAL' ? 'INT64' : r.type,
-          r.converted_type === 'INT_32' ? null : r.converted_type,
-        ])
-        .map((parts) => parts.filter((part) => part !== null).join(':'))
-      types.add(described.join(','))
-    }
-    const list = files.map((f) => `'${join(root, f)}'`).join(', ')
-    const read = await duck.runAndReadAll(
+  const view = await duckFileView(
+    root,
+    files,
+    (from) =>
       `SELECT id::VARCHAR AS id, typeof(counts) || typeof(shorts) || typeof(bytes) || typeof(ratios) AS t,
          counts::VARCHAR AS counts, shorts::VARCHAR AS shorts, bytes::VARCHAR AS bytes, ratios::VARCHAR AS ratios,
-         label FROM read_parquet([${list}]) ORDER BY id::INTEGER`,
-    )
-    const rows = read
-      .getRowObjects()
-      .map((r) => [r.id, r.t, r.counts, r.shorts, r.bytes, r.ratios, r.label].map((v) => String(v)))
-    return { types: [...types], rows }
-  } finally {
-    duck.closeSync()
-  }
+         label FROM ${from} ORDER BY id::INTEGER`,
+    { names: false },
+  )
+  const rows = view.rows.map((r) =>
+    [r.id, r.t, r.counts, r.shorts, r.bytes, r.ratios, r.label].map((v) => String(v)),
+  )
+  return { types: view.types, rows }
 }
 
 /** A DuckDB row of `duckView` (the lists as DuckDB prints them; a null list is "null"). */
@@ -166,28 +146,14 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
       const registry = sampleRegistry(name, price)
       await withRegistry(registry, () => openStore(ws.dir).adopt(Sample))
 
-      const meta = (await actionsOf(root, 1)).find((a) => a.metaData)?.metaData
-      if (!meta) throw new Error('the adoption commit has no metaData')
-      expect(meta.schemaString).toBe(schema)
-      expect((meta.configuration as Record<string, string>)['pf.updateMode']).toBe(JSON.stringify(mode))
+      await expectAdoptionCommit(root, schema, mode)
 
       await withRegistry(registry, async () => {
         const repo = openStore(ws.dir).repository(Sample)
-        const check = async (step: string, expected: string[][]) => {
-          const table = await repo.table()
-          await expectSameRowsAt(ws.oracle, table, root, table.version, step)
-          const snapshot = await ws.oracle.snapshot(root)
-          expect(snapshot.metaData.schemaString, step).toBe(schema)
-          const view = await duckView(
-            root,
-            snapshot.files.map((f) => f.path),
-          )
-          expect(view.types, step).toEqual([narrowFileTypes(price)])
-          const sorted = [...expected].sort((a, b) => Number(a[0]) - Number(b[0]))
-          // Files with deletion vectors still hold their deleted rows (the oracle above applies the vectors).
-          if (snapshot.files.some((f) => f.deletionVector))
-            for (const row of sorted) expect(view.rows, step).toContainEqual(row)
-          else expect(view.rows, step).toEqual(sorted)
+        const check = async (step: string, rows: string[][]) => {
+          const view = (files: readonly string[]) => duckView(root, files)
+          const expected = { schemaString: schema, fileTypes: narrowFileTypes(price), rows, view }
+          const sorted = await expectAdoptedStep(ws, await repo.table(), root, step, expected)
           // `read()` of the folder (by the table's Delta schema) gives the same lists.
           const records = (await (await read(root)).toRecords()) as Record<string, unknown>[]
           expect(
@@ -280,17 +246,9 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
     ]
     await withRegistry(registry, async () => {
       const repo = openStore(ws.dir).repository(Sample)
-      for (const [change, message] of cases) {
-        const files = await readdir(root)
-        const log = await readdir(join(root, '_delta_log'))
-        const row = { id: 7, counts: [1], shorts: null, bytes: [1n], ratios: [1], label: 'x', ...change }
-        const error = await repo.create(row).catch((e: unknown) => e)
-        expect(error, message).toBeInstanceOf(ColumnRangeError)
-        expect((error as ColumnRangeError).code).toBe('PF_COLUMN_RANGE')
-        expect((error as Error).message).toContain(message)
-        expect(await readdir(root), message).toEqual(files)
-        expect(await readdir(join(root, '_delta_log')), message).toEqual(log)
-      }
+      await expectRangeRefusals(root, cases, (change) =>
+        repo.create({ id: 7, counts: [1], shorts: null, bytes: [1n], ratios: [1], label: 'x', ...change }),
+      )
       // An update is refused the same way; the stored row stays as it was.
       const three = await repo.find(3)
       if (!three) throw new Error('row 3 is not found')
@@ -308,7 +266,7 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
     })
     const registry = sampleRegistry('samples-migrated', false)
     await withRegistry(registry, () => openStore(ws.dir).adopt(Sample))
-    const parsed = parseSchema(`
+    const { entity, enums } = schemaOf(`
       entity Sample @storage("samples-migrated") {
         id     Int @id
         tally  Int[]
@@ -317,10 +275,8 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
         ratios Float[]
         label  String
       }`)
-    const entity = parsed.ir?.entities[0]
-    if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
     const table = await openTable(root)
-    await table.evolveSchema(entity, parsed.ir.enums, { renames: { counts: 'tally' } })
+    await table.evolveSchema(entity, enums, { renames: { counts: 'tally' } })
     const migrated = (await ws.oracle.snapshot(root)).metaData.schemaString
     const columns = JSON.parse(migrated) as { fields: { name: string; type: unknown }[] }
     expect(columns.fields.map((f) => [f.name, f.type])).toEqual([
@@ -370,16 +326,14 @@ describe('adopting a table with Spark arrays of narrow types (array<integer|shor
       rows: `SELECT * FROM (VALUES (1::BIGINT, [9007199254740991]::BIGINT[], [0.1]::DOUBLE[], ['a', 'b']),
         (2::BIGINT, NULL::BIGINT[], []::DOUBLE[], NULL::VARCHAR[])) AS t(id, longs, doubles, tags)`,
     })
-    const parsed = parseSchema(`
+    const { entity, enums } = schemaOf(`
       entity Tagged @storage("tagged") {
         id      Int @id
         longs   Int[]?
         doubles Float[]
         tags    String[]?
       }`)
-    const entity = parsed.ir?.entities[0]
-    if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-    const table = await adoptTable(root, { entity, enums: parsed.ir.enums })
+    const table = await adoptTable(root, { entity, enums })
     await table.insert(
       pl.DataFrame([
         pl.Series('id', [3], pl.Int64),

@@ -5,25 +5,28 @@
 // writing anything, and refuses to adopt stored nulls in key or required columns.
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
-import { parseSchema } from '@parquetframe/codegen'
 import {
   DuplicateKeyError,
   Entity,
-  EntityRegistry,
+  type EntityRegistry,
   openStore,
   openTable,
-  ParquetFrameError,
-  registerEntity,
+  type ParquetFrameError,
   TableAdoptionError,
   UniqueConstraintError,
   withRegistry,
 } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
-import { useOracleWorkspace } from './oracle-workspace.js'
+import {
+  duckFileView,
+  expectAdoptedStep,
+  expectAdoptionCommit,
+  expectRangeRefusals,
+} from './adopted-spark-table.js'
+import { registryOf, schemaOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
-import { actionsOf, DV_PROTOCOL, SPARK_PROTOCOL, sparkTable } from './spark-table.js'
+import { DV_PROTOCOL, SPARK_PROTOCOL, sparkTable } from './spark-table.js'
 
 const ws = useOracleWorkspace('pf-delta-adopt-spark-')
 
@@ -46,13 +49,7 @@ class Reading extends Entity {
 
 /** Registers Reading stored in folder `name`, as generated code does. */
 function readingRegistry(name: string): EntityRegistry {
-  const parsed = parseSchema(READING_SCHEMA.replace('@storage("readings")', `@storage("${name}")`))
-  const entity = parsed.ir?.entities[0]
-  if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  const registry = new EntityRegistry()
-  const { enums } = parsed.ir
-  withRegistry(registry, () => registerEntity(Reading, entity, enums))
-  return registry
+  return registryOf(Reading, READING_SCHEMA.replace('@storage("readings")', `@storage("${name}")`))
 }
 
 /** Spark's schemaString for `CREATE TABLE readings (id INT, qty SMALLINT, level TINYINT, ratio FLOAT, label STRING)`. */
@@ -79,31 +76,25 @@ async function duckView(
   root: string,
   files: readonly string[],
 ): Promise<{ types: string[]; rows: unknown[][] }> {
-  const duck = await (await DuckDBInstance.create(':memory:')).connect()
-  try {
-    const types = new Set<string>()
-    for (const file of files) {
-      const schema = await duck.runAndReadAll(
-        `SELECT name, type, converted_type FROM parquet_schema('${join(root, file)}') WHERE type IS NOT NULL`,
-      )
-      const described = schema
-        .getRowObjects()
-        // A plain INT32 is a 32-bit signed integer with or without its INT_32 annotation (parquet-mr writes none).
-        .map((r) => [r.name, r.type, r.converted_type === 'INT_32' ? null : r.converted_type])
-        .map((parts) => parts.filter((part) => part !== null).join(':'))
-      types.add(described.join(','))
-    }
-    const list = files.map((f) => `'${join(root, f)}'`).join(', ')
-    const read = await duck.runAndReadAll(
-      `SELECT id, typeof(id) AS t_id, qty, typeof(qty) AS t_qty, level, typeof(level) AS t_level, ratio, typeof(ratio) AS t_ratio, label FROM read_parquet([${list}]) ORDER BY id`,
-    )
-    const rows = read
-      .getRowObjects()
-      .map((r) => [r.id, r.t_id, r.qty, r.t_qty, r.level, r.t_level, r.ratio, r.t_ratio, r.label])
-    return { types: [...types], rows }
-  } finally {
-    duck.closeSync()
-  }
+  const view = await duckFileView(
+    root,
+    files,
+    (from) =>
+      `SELECT id, typeof(id) AS t_id, qty, typeof(qty) AS t_qty, level, typeof(level) AS t_level, ratio, typeof(ratio) AS t_ratio, label FROM ${from} ORDER BY id`,
+    { names: true },
+  )
+  const rows = view.rows.map((r) => [
+    r.id,
+    r.t_id,
+    r.qty,
+    r.t_qty,
+    r.level,
+    r.t_level,
+    r.ratio,
+    r.t_ratio,
+    r.label,
+  ])
+  return { types: view.types, rows }
 }
 
 /** A DuckDB row of `duckView` for these values (integer, smallint, tinyint and float columns). */
@@ -133,10 +124,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
       const registry = readingRegistry(name)
       await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
 
-      const meta = (await actionsOf(root, 1)).find((a) => a.metaData)?.metaData
-      if (!meta) throw new Error('the adoption commit has no metaData')
-      expect(meta.schemaString).toBe(SCHEMA_STRING)
-      expect((meta.configuration as Record<string, string>)['pf.updateMode']).toBe(JSON.stringify(mode))
+      await expectAdoptionCommit(root, SCHEMA_STRING, mode)
       const before = await ws.oracle.snapshot(root)
       expect(
         (
@@ -149,21 +137,10 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
 
       await withRegistry(registry, async () => {
         const repo = openStore(ws.dir).repository(Reading)
-        const check = async (step: string, expected: unknown[][]) => {
-          const table = await repo.table()
-          await expectSameRowsAt(ws.oracle, table, root, table.version, step)
-          const snapshot = await ws.oracle.snapshot(root)
-          expect(snapshot.metaData.schemaString, step).toBe(SCHEMA_STRING)
-          const view = await duckView(
-            root,
-            snapshot.files.map((f) => f.path),
-          )
-          expect(view.types, step).toEqual([NARROW_FILE_TYPES])
-          // Files with deletion vectors still hold their deleted rows (the oracle above applies the vectors).
-          const sorted = [...expected].sort((a, b) => Number(a[0]) - Number(b[0]))
-          if (snapshot.files.some((f) => f.deletionVector))
-            for (const row of sorted) expect(view.rows, step).toContainEqual(row)
-          else expect(view.rows, step).toEqual(sorted)
+        const check = async (step: string, rows: unknown[][]) => {
+          const view = (files: readonly string[]) => duckView(root, files)
+          const expected = { schemaString: SCHEMA_STRING, fileTypes: NARROW_FILE_TYPES, rows, view }
+          await expectAdoptedStep(ws, await repo.table(), root, step, expected)
         }
         // Reads give the app plain numbers, as for any Int and Float.
         const max = await repo.find(2147483647)
@@ -235,17 +212,9 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
     ]
     await withRegistry(registry, async () => {
       const repo = openStore(ws.dir).repository(Reading)
-      for (const [change, message] of cases) {
-        const files = await readdir(root)
-        const log = await readdir(join(root, '_delta_log'))
-        const row = { id: 7, qty: 1, level: 1, ratio: 1, label: 'x', ...change }
-        const error = await repo.create(row).catch((e: unknown) => e)
-        expect(error, message).toBeInstanceOf(ParquetFrameError)
-        expect((error as ParquetFrameError).code).toBe('PF_COLUMN_RANGE')
-        expect((error as Error).message).toContain(message)
-        expect(await readdir(root), message).toEqual(files)
-        expect(await readdir(join(root, '_delta_log')), message).toEqual(log)
-      }
+      await expectRangeRefusals(root, cases, (change) =>
+        repo.create({ id: 7, qty: 1, level: 1, ratio: 1, label: 'x', ...change }),
+      )
       // An update is refused the same way; the stored row stays as it was.
       const one = await repo.find(1)
       if (!one) throw new Error('row 1 is not found')
@@ -260,7 +229,7 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
     const root = await readingsTable('readings-migrated')
     const registry = readingRegistry('readings-migrated')
     await withRegistry(registry, () => openStore(ws.dir).adopt(Reading))
-    const parsed = parseSchema(`
+    const { entity, enums } = schemaOf(`
       entity Reading @storage("readings-migrated") {
         id       Int @id
         quantity Int
@@ -268,10 +237,8 @@ describe('adopting a table as Spark writes it by default (integer/short/byte/flo
         ratio    Float
         label    String
       }`)
-    const entity = parsed.ir?.entities[0]
-    if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
     const table = await openTable(root)
-    await table.evolveSchema(entity, parsed.ir.enums, { renames: { qty: 'quantity' } })
+    await table.evolveSchema(entity, enums, { renames: { qty: 'quantity' } })
     const columns = (snapshotSchema: string) =>
       (
         JSON.parse(snapshotSchema) as { fields: { name: string; type: string; nullable: boolean }[] }

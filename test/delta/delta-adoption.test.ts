@@ -4,25 +4,23 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { parseSchema } from '@parquetframe/codegen'
 import {
   adoptTable,
   ConflictError,
   Entity,
-  EntityRegistry,
+  type EntityRegistry,
   EntitySchemaError,
   type FileSystem,
   nodeFileSystem,
   openStore,
   openTable,
   read,
-  registerEntity,
   TableAdoptionError,
   TableProtocolError,
   withRegistry,
 } from '@parquetframe/runtime'
 import { describe, expect, it } from 'vitest'
-import { useOracleWorkspace } from './oracle-workspace.js'
+import { registryOf, schemaOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
 
 const ws = useOracleWorkspace('pf-delta-adopt-')
@@ -48,13 +46,7 @@ class Ticket extends Entity {
 
 /** Registers Ticket (with `schema`, default TICKET_SCHEMA) in a new registry, as generated code does. */
 function ticketRegistry(schema = TICKET_SCHEMA): EntityRegistry {
-  const parsed = parseSchema(schema)
-  const entity = parsed.ir?.entities[0]
-  if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  const registry = new EntityRegistry()
-  const { enums } = parsed.ir
-  withRegistry(registry, () => registerEntity(Ticket, entity, enums))
-  return registry
+  return registryOf(Ticket, schema)
 }
 
 const column = (name: string, type: string, nullable: boolean, metadata: object = {}) => ({
@@ -523,9 +515,9 @@ describe('adopting a Delta table another writer created', () => {
 
   it('a commit of another writer racing the adoption wins; the adoption fails with ConflictError, then adopts on top', async () => {
     const foreign = await foreignTable('tickets-race')
-    const parsed = parseSchema(TICKET_SCHEMA.replace('@storage("tickets")', '@storage("tickets-race")'))
-    const entity = parsed.ir?.entities[0]
-    if (!entity || !parsed.ir) throw new Error('schema')
+    const { entity, enums } = schemaOf(
+      TICKET_SCHEMA.replace('@storage("tickets")', '@storage("tickets-race")'),
+    )
     const racing = await writeDataFile(
       foreign.root,
       'part-00002-c.snappy.parquet',
@@ -539,14 +531,12 @@ describe('adopting a Delta table another writer created', () => {
         return nodeFileSystem.createExclusive(path, data, options)
       },
     })
-    const error = await adoptTable(foreign.root, { entity, enums: parsed.ir.enums, fs }).catch(
-      (e: unknown) => e,
-    )
+    const error = await adoptTable(foreign.root, { entity, enums, fs }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConflictError)
     expect((error as ConflictError).reason).toBe('version-taken')
     expect((await actionsOf(foreign.root, 2)).some((a) => a.metaData)).toBe(false)
     expect(await openTable(foreign.root).catch((e: unknown) => e)).toBeInstanceOf(TableProtocolError)
-    const table = await adoptTable(foreign.root, { entity, enums: parsed.ir.enums })
+    const table = await adoptTable(foreign.root, { entity, enums })
     expect(table.version).toBe(3)
     expect((await oracleRows(foreign.root)).map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 7])
     await expectSameRowsAt(ws.oracle, table, foreign.root, 3, 'adopted after the race')

@@ -4,7 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
-import { type EntityIR, EntityRegistry, resetConfig, setConfig } from '@parquetframe/runtime'
+import {
+  type EntityClass,
+  type EntityIR,
+  EntityRegistry,
+  type EnumIR,
+  registerEntity,
+  resetConfig,
+  setConfig,
+  withRegistry,
+} from '@parquetframe/runtime'
 import { afterAll, beforeAll } from 'vitest'
 import { registerPerson } from './person-entity.js'
 import { SpecDeltaReader } from './spec-delta-reader.js'
@@ -63,10 +72,23 @@ export function usePersonWorkspace(prefix: string): OracleWorkspace & { readonly
   }
 }
 
-/** The one entity of a schema text; throws with the parser's diagnostics when it has none. */
-export function entityOf(schema: string): EntityIR {
+/** The one entity of a schema text and the text's enums; throws with the parser's diagnostics when it has none. */
+export function schemaOf(schema: string): { readonly entity: EntityIR; readonly enums: readonly EnumIR[] } {
   const parsed = parseSchema(schema)
   const entity = parsed.ir?.entities[0]
-  if (!entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  return entity
+  if (!parsed.ir || !entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
+  return { entity, enums: parsed.ir.enums }
+}
+
+/** The one entity of a schema text; throws with the parser's diagnostics when it has none. */
+export function entityOf(schema: string): EntityIR {
+  return schemaOf(schema).entity
+}
+
+/** A new registry holding `ctor` registered with the one entity of `schema`, as generated code does. */
+export function registryOf(ctor: EntityClass, schema: string): EntityRegistry {
+  const { entity, enums } = schemaOf(schema)
+  const registry = new EntityRegistry()
+  withRegistry(registry, () => registerEntity(ctor, entity, enums))
+  return registry
 }
