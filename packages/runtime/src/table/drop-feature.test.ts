@@ -39,10 +39,26 @@ async function avroHistory(table: Table): Promise<void> {
 const ids = async (table: Table): Promise<number[]> =>
   ((await table.read()).getColumn('id').toArray() as (number | bigint)[]).map(Number).sort((a, b) => a - b)
 
-/** Versions of the files in `_delta_log/` (commits, checkpoints). */
-async function logVersions(root: string): Promise<number[]> {
+/** The oldest version of the files in `_delta_log/` (commits, checkpoints). */
+async function oldestLogVersion(root: string): Promise<number> {
   const names = await readdir(join(root, '_delta_log'))
-  return names.flatMap((n) => (/^\d{20}\./.test(n) ? [Number(n.slice(0, 20))] : []))
+  return Math.min(...names.flatMap((n) => (/^\d{20}\./.test(n) ? [Number(n.slice(0, 20))] : [])))
+}
+
+/** The Avro table of notes at `<ws>/<name>` (merge-on-read, no auto compaction) with `avroHistory` written. */
+async function avroNotes(
+  name: string,
+  options: { readonly checkpointInterval: number; readonly fs?: FaultyFileSystem },
+): Promise<{ root: string; table: Table }> {
+  const root = join(ws.dir, name)
+  const table = await createTable(root, {
+    entity: entityOf(NOTE),
+    updateMode: 'merge-on-read',
+    autoCompact: false,
+    ...options,
+  })
+  await avroHistory(table)
+  return { root, table }
 }
 
 /** The protocol a Delta reader sees names no pf feature, and it reads exactly pf's rows. */
@@ -57,14 +73,7 @@ async function expectPlainDelta(root: string, step: string): Promise<number> {
 
 describe('rewriteFormat to Parquet of an Avro table', () => {
   it('drops the Avro feature: a plain Delta table, its history before the drop gone', async () => {
-    const root = join(ws.dir, 'notes')
-    const table = await createTable(root, {
-      entity: entityOf(NOTE),
-      updateMode: 'merge-on-read',
-      checkpointInterval: 3,
-      autoCompact: false,
-    })
-    await avroHistory(table)
+    const { root, table } = await avroNotes('notes', { checkpointInterval: 3 })
     expect((await table.snapshot()).files.some((f) => f.add.deletionVector)).toBe(true)
     const before = await ws.oracle.read(root).catch((e: unknown) => e)
     expect(String(before)).toContain(PF_AVRO_FEATURE)
@@ -84,7 +93,7 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
       readerFeatures: ['deletionVectors'],
       writerFeatures: ['deletionVectors', 'invariants'],
     })
-    expect(Math.min(...(await logVersions(root)))).toBe(drop)
+    expect(await oldestLogVersion(root)).toBe(drop)
     expect(await readdir(dropped?.movedTo ?? '')).toContain('00000000000000000000.json')
     expect(await ids(table)).toEqual([2, 3, 5, 6, 7, 8])
 
@@ -112,20 +121,12 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
     // Running it again changes nothing.
     const again = await (await openTable(root)).rewriteFormat('parquet')
     expect(again.droppedFeature?.movedFiles).toBe(0)
-    expect(Math.min(...(await logVersions(root)))).toBe(drop)
+    expect(await oldestLogVersion(root)).toBe(drop)
   }, 120_000)
 
   it('takes along a concurrent writer that opened the table as Avro, never committing Avro files after the drop', async () => {
-    const root = join(ws.dir, 'rival')
     const fs = new FaultyFileSystem()
-    const table = await createTable(root, {
-      entity: entityOf(NOTE),
-      updateMode: 'merge-on-read',
-      checkpointInterval: 100,
-      autoCompact: false,
-      fs,
-    })
-    await avroHistory(table)
+    const { root, table } = await avroNotes('rival', { checkpointInterval: 100, fs })
     const rival = await openTable(root)
     expect(rival.metadata.format).toBe('avro')
     const outcomes: string[] = []
@@ -150,7 +151,7 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
     const expected = outcomes[0] === 'committed' ? [2, 3, 5, 6, 7, 8, 20] : [2, 3, 5, 6, 7, 8]
     expect(await ids(await openTable(root))).toEqual(expected)
     expect(await expectPlainDelta(root, 'a rival wrote during the drop')).toBe(result.droppedFeature?.version)
-    expect(Math.min(...(await logVersions(root)))).toBe(result.droppedFeature?.version)
+    expect(await oldestLogVersion(root)).toBe(result.droppedFeature?.version)
   }, 120_000)
 
   it.each([
@@ -159,26 +160,18 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
   ])(
     'a crash %s leaves a readable table; a re-run finishes',
     async (label, path) => {
-      const root = join(ws.dir, label.replace(/\W+/g, '-'))
       const fs = new FaultyFileSystem()
-      const table = await createTable(root, {
-        entity: entityOf(NOTE),
-        updateMode: 'merge-on-read',
-        checkpointInterval: 100,
-        autoCompact: false,
-        fs,
-      })
-      await avroHistory(table)
+      const { root, table } = await avroNotes(label.replace(/\W+/g, '-'), { checkpointInterval: 100, fs })
       fs.inject({ op: 'rename', path, code: 'EIO' })
       await expect(table.rewriteFormat('parquet')).rejects.toThrow(/EIO/)
       // The DROP FEATURE commit landed: pf and a Delta reader open the table as it is on disk.
       expect(await ids(await openTable(root))).toEqual([2, 3, 5, 6, 7, 8])
       await expectPlainDelta(root, `crash ${label}`)
-      expect(Math.min(...(await logVersions(root)))).toBeLessThan(table.version)
+      expect(await oldestLogVersion(root)).toBeLessThan(table.version)
 
       const rerun = await (await openTable(root)).rewriteFormat('parquet')
       expect(rerun.droppedFeature?.version).toBe(table.version)
-      expect(Math.min(...(await logVersions(root)))).toBe(table.version)
+      expect(await oldestLogVersion(root)).toBe(table.version)
       expect(await expectPlainDelta(root, `re-run after a crash ${label}`)).toBe(table.version)
     },
     120_000,
@@ -187,16 +180,8 @@ describe('rewriteFormat to Parquet of an Avro table', () => {
 
 describe('rewriteFormat to Parquet stopped before the DROP FEATURE commit', () => {
   it('leaves a Parquet table that still declares the feature; a re-run drops it', async () => {
-    const root = join(ws.dir, 'before-drop')
     const fs = new FaultyFileSystem()
-    const table = await createTable(root, {
-      entity: entityOf(NOTE),
-      updateMode: 'merge-on-read',
-      checkpointInterval: 100,
-      autoCompact: false,
-      fs,
-    })
-    await avroHistory(table)
+    const { root, table } = await avroNotes('before-drop', { checkpointInterval: 100, fs })
     const rewrite = table.version + 1
     fs.inject({
       op: 'createExclusive',
@@ -212,6 +197,6 @@ describe('rewriteFormat to Parquet stopped before the DROP FEATURE commit', () =
     const rerun = await stopped.rewriteFormat('parquet')
     expect([rerun.version, rerun.droppedFeature?.version]).toEqual([rewrite, rewrite + 1])
     expect(await expectPlainDelta(root, 'dropped by the re-run')).toBe(rewrite + 1)
-    expect(Math.min(...(await logVersions(root)))).toBe(rewrite + 1)
+    expect(await oldestLogVersion(root)).toBe(rewrite + 1)
   }, 120_000)
 })
