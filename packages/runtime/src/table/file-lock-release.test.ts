@@ -130,4 +130,44 @@ describe('handing a lock over (handOver: a @unique create does not wait for its 
       'unlink',
     ])
   })
+
+  it('a next caller arriving once the lock is too old to hand over, before its release began, releases it and takes the file (clock moved)', async () => {
+    const fs = new FaultyFileSystem()
+    const lock = join(tmp.dir, 'unique.lock')
+    let now = 1_000_000
+    const options = { fs, table: 'Member', handOver: true, clock: () => now }
+    await withFileLock(lock, async () => undefined, options)
+    expect(onLock(fs, lock)).toEqual(['createExclusive'])
+    // Past the hand-over window while the lock waits (idle) for its release: no in-memory take-over.
+    now += 1_000
+    expect(await withFileLock(lock, async () => readdir(tmp.dir), options)).toEqual(['unique.lock'])
+    expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'unlink', 'createExclusive'])
+    // Within the window of that new acquisition: handed over in memory again.
+    now += 50
+    await withFileLock(lock, async () => undefined, options)
+    expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'unlink', 'createExclusive'])
+    await handedOverLocksReleased([lock])
+    expect(onLock(fs, lock)).toEqual([
+      'createExclusive',
+      'readFile',
+      'unlink',
+      'createExclusive',
+      'readFile',
+      'unlink',
+    ])
+    expect(await readdir(tmp.dir)).toEqual([])
+  })
+
+  it('releasing the locks of some paths leaves the others handed over', async () => {
+    const fs = new FaultyFileSystem()
+    const a = join(tmp.dir, 'a.lock')
+    const b = join(tmp.dir, 'b.lock')
+    const options = { fs, table: 'Member', handOver: true, clock: () => 0 }
+    await withFileLock(a, async () => undefined, options)
+    await withFileLock(b, async () => undefined, options)
+    await handedOverLocksReleased([a])
+    expect(await readdir(tmp.dir)).toEqual(['b.lock'])
+    await handedOverLocksReleased()
+    expect(await readdir(tmp.dir)).toEqual([])
+  })
 })

@@ -13,6 +13,7 @@ import { startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
 const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
+const HOLDER = fileURLToPath(new URL('./__fixtures__/lock-holder.ts', import.meta.url))
 
 const tmp = useTempDir('pf-file-lock-')
 
@@ -137,20 +138,25 @@ describe('write lock failures', () => {
     },
   )
 
-  it('the lock is created whole but not flushed (no lock outlives a crash), and taken by the next writer', async () => {
-    const creates: { path: string; durable: boolean | undefined; text: string }[] = []
+  it('the lock is created in place (O_EXCL, no temporary file) and not flushed (no lock outlives a crash), and taken by the next writer', async () => {
+    const creates: {
+      path: string
+      durable: boolean | undefined
+      inPlace: boolean | undefined
+      text: string
+    }[] = []
     class Recording extends FaultyFileSystem {
       override async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions) {
-        creates.push({ path, durable: options?.durable, text: String(data) })
+        creates.push({ path, durable: options?.durable, inPlace: options?.inPlace, text: String(data) })
         return super.createExclusive(path, data, options)
       }
     }
     const fs = new Recording()
     expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
     expect(await withWriteLock(lock(), ok, { fs, table: 'Member' })).toBe('done')
-    expect(creates.map((c) => [c.path, c.durable])).toEqual([
-      [lock(), false],
-      [lock(), false],
+    expect(creates.map((c) => [c.path, c.durable, c.inPlace])).toEqual([
+      [lock(), false, true],
+      [lock(), false, true],
     ])
     expect(JSON.parse(creates[0]?.text ?? '')).toMatchObject({ pid: process.pid })
     expect(await readdir(tmp.dir)).toEqual([])
@@ -229,6 +235,46 @@ describe('write lock failures', () => {
     expect(await withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 5_000 })).toBe('done')
     expect(await lockFiles()).toEqual([])
   })
+
+  it('a lock read empty (being created) is waited for while young, never taken over; once that old, it is', async () => {
+    await writeFile(lock(), '')
+    await expect(withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'PF_LOCK_TIMEOUT',
+    })
+    expect(await readFile(lock(), 'utf8')).toBe('')
+    // Its creator died between the create and the write: the lock is recovered once older than staleMs.
+    const old = new Date(Date.now() - 10 * 60_000)
+    await utimes(lock(), old, old)
+    expect(await withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 5_000 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
+  })
+
+  it('the lock of a holder SIGKILLed in another process is recovered at once (its owner was written into it)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, lock()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').includes('held')) resolve()
+        })
+        child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)))
+      })
+      const owner = JSON.parse(await readFile(lock(), 'utf8')) as { pid: number }
+      expect(owner.pid).toBe(child.pid)
+      // Alive: waited for.
+      await expect(withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 100 })).rejects.toMatchObject({
+        code: 'PF_LOCK_TIMEOUT',
+      })
+    } finally {
+      child.kill('SIGKILL')
+      await exited
+    }
+    // Dead (default staleMs 60 s): taken over without waiting for its age.
+    expect(await withWriteLock(lock(), ok, { table: 'Member', timeoutMs: 5_000 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
+  }, 30_000)
 
   it('a live holder is waited for, then a LockError PF_LOCK_TIMEOUT names it', async () => {
     await writeFile(

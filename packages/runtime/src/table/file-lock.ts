@@ -27,6 +27,8 @@ export interface FileLockOptions {
    * handed-over lock is ever old enough to be judged stale. Default false: removed before `withFileLock` returns.
    */
   readonly handOver?: boolean
+  /** The clock deciding whether a lock may still be handed over (ms). Default `Date.now`; tests move it. */
+  readonly clock?: () => number
 }
 
 /** How long after it was taken a lock may still be handed over in memory (other processes then get their turn). */
@@ -75,9 +77,10 @@ const held = new Set<string>()
 /**
  * Runs `fn` holding the lock file at `path`, exclusive across processes (and across callers in this process).
  *
- * Taking it: the owner's pid, host (on Linux boot id and process start time), time and a unique token are
- * written to a temporary file that is then hard-linked into place (`FileSystem.createExclusive`): the lock is
- * never visible empty or partial (nor flushed: no lock needs to outlive a crash). A lock whose owner is gone (a dead or reused pid on this host, or a lock of
+ * Taking it: the lock file is created exclusively (O_EXCL) and the owner's pid, host (on Linux boot id and process
+ * start time), time and a unique token written into it (not flushed: no lock needs to outlive a crash). A lock
+ * read empty or partial is one being created: judged by its age like a foreign file, so a taker that died between
+ * the create and the write leaves a lock recovered after `staleMs`. A lock whose owner is gone (a dead or reused pid on this host, or a lock of
  * this process it no longer holds) or, when that cannot be checked, older than `staleMs`, is taken over
  * atomically: the taker must first create `<lock>.break-<digest of the lock's bytes>`
  * exclusively, re-reads the lock and removes it only if it is still byte-for-byte the one it judged stale. So
@@ -117,10 +120,16 @@ export async function withFileLock<T>(
   return result
 }
 
-/** Releases at once the locks this process keeps for a next caller and settles when they are removed (one in use is left alone). */
-export async function handedOverLocksReleased(): Promise<void> {
+/**
+ * Releases at once the locks this process keeps for a next caller (those at `paths` only, when given) and settles
+ * when they are removed (one in use is left alone).
+ */
+export async function handedOverLocksReleased(paths?: readonly string[]): Promise<void> {
+  const wanted = paths && new Set(paths)
   for (;;) {
-    const pending = [...leases.values()].filter((lease) => lease.state !== 'busy')
+    const pending = [...leases.values()].filter(
+      (lease) => lease.state !== 'busy' && (!wanted || wanted.has(lease.ctx.path)),
+    )
     if (pending.length === 0) return
     for (const lease of pending) {
       if (lease.state === 'idle') {
@@ -151,7 +160,7 @@ async function takeLease(ctx: LockContext): Promise<Lease> {
     await lease.released
   }
   const token = await acquire(ctx)
-  const lease: Lease = { ctx, token, since: Date.now(), state: 'busy' }
+  const lease: Lease = { ctx, token, since: ctx.clock(), state: 'busy' }
   leases.set(ctx.path, lease)
   return lease
 }
@@ -163,13 +172,13 @@ function leaveLease(lease: Lease): void {
     return
   }
   lease.state = 'idle'
-  const left = Math.min(HANDOVER_MS, lease.ctx.staleMs / 2) - (Date.now() - lease.since)
+  const left = Math.min(HANDOVER_MS, lease.ctx.staleMs / 2) - (lease.ctx.clock() - lease.since)
   lease.timer = setTimeout(() => startRelease(lease), Math.max(0, Math.min(IDLE_MS, left)))
 }
 
 /** True while the lease may be handed over: taken less than HANDOVER_MS (and half of `staleMs`) ago. */
 function young(lease: Lease): boolean {
-  return Date.now() - lease.since < Math.min(HANDOVER_MS, lease.ctx.staleMs / 2)
+  return lease.ctx.clock() - lease.since < Math.min(HANDOVER_MS, lease.ctx.staleMs / 2)
 }
 
 function startRelease(lease: Lease): void {
@@ -200,6 +209,7 @@ interface LockContext {
   readonly table: string
   readonly timeoutMs: number
   readonly staleMs: number
+  readonly clock: () => number
 }
 
 function context(path: string, options: FileLockOptions): LockContext {
@@ -209,6 +219,7 @@ function context(path: string, options: FileLockOptions): LockContext {
     table: options.table ?? dirname(path),
     timeoutMs: options.timeoutMs ?? 30_000,
     staleMs: options.staleMs ?? 60_000,
+    clock: options.clock ?? Date.now,
   }
 }
 
@@ -252,11 +263,16 @@ async function acquire(ctx: LockContext): Promise<string> {
   }
 }
 
-/** Creates the lock file exclusively, and its folder only when that is missing (a lock taken per write pays no mkdir). */
+/**
+ * Creates the lock file exclusively, and its folder only when that is missing (a lock taken per write pays no mkdir).
+ * In place (O_EXCL, then the owner written): others may read it empty or partial meanwhile, which they take for a
+ * lock being created (judged by its age, never stale while young, see `isStale`).
+ */
 async function createLock(ctx: LockContext, text: string): Promise<void> {
   // Not flushed: a lock lives as long as its holder, and a crash that could lose it ends the holder too.
+  const options = { durable: false, inPlace: true }
   try {
-    await ctx.fs.createExclusive(ctx.path, text, { durable: false })
+    await ctx.fs.createExclusive(ctx.path, text, options)
     return
   } catch (error) {
     if (!isNotFound(error)) throw error
@@ -266,7 +282,7 @@ async function createLock(ctx: LockContext, text: string): Promise<void> {
   } catch (error) {
     throw ioError(ctx, 'creating the lock folder', error)
   }
-  await ctx.fs.createExclusive(ctx.path, text, { durable: false })
+  await ctx.fs.createExclusive(ctx.path, text, options)
 }
 
 /** Reads a lock file; undefined when it is gone. */
@@ -315,7 +331,8 @@ function describe(lock: LockSnapshot): string {
 
 /**
  * True when the lock's owner is gone: this process no longer holding it, a dead (or reused) pid on this host;
- * when that cannot be known, once it is older than `staleMs`.
+ * when that cannot be known (another host, or no owner readable: a lock still being written, or a foreign file),
+ * once it is older than `staleMs`.
  */
 async function isStale(lock: LockSnapshot, staleMs: number): Promise<boolean> {
   const o = lock.owner
