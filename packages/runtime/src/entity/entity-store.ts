@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/pf-error.js'
 import { withDecimalArguments } from '../schema/decimal-spec.js'
 import type { EntityIR, StorageFormatName } from '../schema/schema-ir.js'
 import { DecodedFileCache, defaultDecodedFileCache } from '../secondary-index/decoded-file-cache.js'
+import { handedOverLocksReleased } from '../table/file-lock.js'
 import type { FileSystem } from '../table/file-system.js'
 import { KeyIndexCache } from '../table/key-index-cache.js'
 import type { UpdateMode } from '../table/log-entry.js'
@@ -16,6 +17,7 @@ import { EntitySchemaError } from './entity-errors.js'
 import { tableFolder } from './entity-ir-check.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
 import { type EntityTransaction, runTransaction } from './entity-transaction.js'
+import { tableLockPath } from './entity-write-lock.js'
 import { fieldTypeToString } from './field-type-spec.js'
 import { foreignTableError } from './foreign-table-check.js'
 import { Repository } from './repository.js'
@@ -122,12 +124,18 @@ export class EntityStore {
 
   /**
    * Resolves once the work the store's commits started in the background (checkpoints, automatic compactions; see
-   * `Table.settled`) is done or has failed. Nothing is lost without it (the log is the truth): call it before a
+   * `Table.settled`) is done or has failed, and the write locks its tables keep for a next locked write are
+   * released (see `withFileLock`'s `handOver`). Nothing is lost without it (the log is the truth): call it before a
    * process exits, or before removing the store's folder, to leave that work finished.
    */
   async settled(): Promise<void> {
-    const tables = await Promise.allSettled([...this.tables.values()])
-    await Promise.all(tables.map((t) => (t.status === 'fulfilled' ? t.value.settled() : undefined)))
+    const tables = (await Promise.allSettled([...this.tables.values()])).flatMap((t) =>
+      t.status === 'fulfilled' ? [t.value] : [],
+    )
+    await Promise.all([
+      ...tables.map((t) => t.settled()),
+      handedOverLocksReleased(tables.map((t) => tableLockPath(t.path))),
+    ])
   }
 
   /** The repository of a registered entity entry. */

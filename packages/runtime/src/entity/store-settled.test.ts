@@ -1,5 +1,8 @@
-// store.settled(): a create returns before the automatic compaction it made due; settled() waits for it.
+// store.settled(): a create returns before the automatic compaction it made due, and before its write lock is
+// released (handed over); settled() waits for both.
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { gate } from '../table/__fixtures__/gate.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
@@ -47,5 +50,36 @@ describe('store.settled()', () => {
     expect((await table.snapshot()).files).toHaveLength(1)
     const ids = (await Member.repo(pf.openStore(tmp.dir)).findAll()).map((m) => m.id).sort((a, b) => a - b)
     expect(ids).toEqual(Array.from({ length: AUTO_COMPACT.files }, (_, i) => i))
+  })
+
+  it('waits for the release of the write lock a @unique create keeps for a next create', async () => {
+    const Member = registeredMember({ unique: true })
+    const fs = new FaultyFileSystem()
+    const store = pf.openStore(tmp.dir, { fs })
+    const repo = Member.repo(store)
+    await repo.create({ id: 1, email: 'a@x.org', writer: 'a' })
+    const lockDir = join(tmp.dir, 'members', '_pf')
+    // The release removes the lock: held there until the test opens the gate.
+    const removing = gate()
+    const release = gate()
+    fs.inject({
+      op: 'unlink',
+      path: /unique\.lock$/,
+      before: async () => {
+        removing.open()
+        await release.opened
+      },
+    })
+    const settling = store.settled().then(() => 'settled')
+    await removing.opened
+    // The table's own background work is done long before this; only the lock's removal can still hold settled().
+    expect(await Promise.race([settling, sleep(1000).then(() => 'waiting')])).toBe('waiting')
+    expect(await readdir(lockDir)).toContain('unique.lock')
+    release.open()
+    await settling
+    expect(await readdir(lockDir)).not.toContain('unique.lock')
+    // The lock is free for another process's writer: a second store (its own lock chain) creates at once.
+    const other = Member.repo(pf.openStore(tmp.dir))
+    expect((await other.create({ id: 2, email: 'b@x.org', writer: 'b' })).id).toBe(2)
   })
 })
