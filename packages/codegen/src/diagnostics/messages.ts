@@ -1,30 +1,25 @@
-import type { SchemaIssue } from '@parquetframe/runtime/schema'
+import { didYouMean, quoted as q, type SchemaIssue, severityFactories } from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSeverity, DiagnosticSpan } from './diagnostic.js'
 
 // All wording of schema diagnostics lives here, one factory per situation, so messages stay consistent and
 // codes stay stable. Codes: PF0xxx loading, PF1xxx syntax and attributes, PF2xxx names and types,
 // PF3xxx fields, keys and defaults, PF4xxx relations, PF5xxx storage, PF6xxx decorated classes.
 // The entity rules both front-ends and the runtime share (keys, columns, groups, partitioning, storage, relation
-// keys) are worded once in @parquetframe/runtime/schema (schema-rule-messages.ts) and arrive here as SchemaIssues.
-// schema/README.md lists them all.
+// keys) are worded once in @parquetframe/runtime/schema (schema-rule-messages.ts) and arrive here as SchemaIssues;
+// so do the quoting and "did you mean" wording (message-wording.ts). schema/README.md lists them all.
 
+/** One diagnostic; no `hint` key without a hint. */
 function make(
   severity: DiagnosticSeverity,
   code: string,
   span: DiagnosticSpan,
   message: string,
-  hint?: string,
+  hint: string | undefined,
 ): Diagnostic {
   return hint === undefined ? { code, severity, message, span } : { code, severity, message, span, hint }
 }
-const error = (code: string, span: DiagnosticSpan, message: string, hint?: string) =>
-  make('error', code, span, message, hint)
-const warning = (code: string, span: DiagnosticSpan, message: string, hint?: string) =>
-  make('warning', code, span, message, hint)
+const { error, warning } = severityFactories(make)
 
-const q = (s: string) => `"${s}"`
-const didYouMean = (suggestion: string | undefined) =>
-  suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`
 const oneOf = (names: readonly string[]) => names.map(q).join(', ')
 
 /** `entity "User" (schema.pfschema:3:8)`: a declaration named in another one's diagnostic. */

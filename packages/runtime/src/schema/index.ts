@@ -1,6 +1,7 @@
 export * from './closest-name.js'
 export * from './decimal-spec.js'
 export * from './entity-rules.js'
+export * from './message-wording.js'
 export * from './schema-ir.js'
 export * from './schema-issue.js'
 export * from './schema-rule-messages.js'

@@ -1,25 +1,13 @@
-import type { SchemaIssue, SchemaIssueLocation, SchemaIssueSeverity } from './schema-issue.js'
+import { didYouMean, quoted as q, severityFactories } from './message-wording.js'
+import type { SchemaIssue, SchemaIssueLocation } from './schema-issue.js'
 
 // All wording of the shared entity rules, one factory per situation, so `.pfschema`, decorated classes and the
 // runtime say the same thing with the same code. Codes follow the codegen numbering (schema/README.md).
 
-function issue(
-  severity: SchemaIssueSeverity,
-  code: string,
-  at: SchemaIssueLocation,
-  message: string,
-  hint?: string,
-): SchemaIssue {
-  return hint === undefined ? { code, severity, message, at } : { code, severity, message, hint, at }
-}
-const error = (code: string, at: SchemaIssueLocation, message: string, hint?: string) =>
-  issue('error', code, at, message, hint)
-const warning = (code: string, at: SchemaIssueLocation, message: string, hint?: string) =>
-  issue('warning', code, at, message, hint)
-
-const q = (s: string) => `"${s}"`
-const didYouMean = (suggestion: string | undefined) =>
-  suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`
+const { error, warning } = severityFactories<SchemaIssueLocation, SchemaIssue>(
+  (severity, code, at, message, hint) =>
+    hint === undefined ? { code, severity, message, at } : { code, severity, message, hint, at },
+)
 
 /** The primary-key types the runtime can store, look up and lock on. */
 export const KEY_TYPE_LABEL = 'Int, BigInt, String or an enum'
