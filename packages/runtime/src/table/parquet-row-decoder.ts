@@ -516,15 +516,9 @@ export async function decodeParquetRow(
     // Every column's page located at once: the reads of their offset indexes, then of their pages, run together.
     const pages = await Promise.all(planned.map(({ chunk }) => findPage(source, chunk, row - first)))
     const located = planned.map((p, i) => ({ ...p, page: pages[i] as LocatedPage }))
-    // Every column's page (and dictionary) decompressed at once: zlib's async codecs run on the thread pool.
-    const bodies = await Promise.all(
-      located.flatMap(({ page }) => [
-        decompressPage(page.body),
-        page.dictionary ? decompressPage(page.dictionary.body) : undefined,
-      ]),
-    )
-    const values = located.map(({ chunk, page, kind, type }, i) => {
-      const raw = pageValue(chunk, page, bodies[2 * i] as Uint8Array, bodies[2 * i + 1])
+    const values = located.map(({ chunk, page, kind, type }) => {
+      const dictionary = page.dictionary && decompressPage(page.dictionary.body)
+      const raw = pageValue(chunk, page, decompressPage(page.body), dictionary)
       const scale = type.kind === 'scalar' && type.name === 'Decimal' ? decimalSpecOf(type).scale : 0
       return raw === null ? null : kindValue(kind, raw, scale)
     })
