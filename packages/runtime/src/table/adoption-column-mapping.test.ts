@@ -1,9 +1,9 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { read } from '../frame/read-frame.js'
+import { writeColumnMappedTable } from './__fixtures__/column-mapped-delta-table.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { adoptTable } from './table-adoption.js'
 import { TableAdoptionError } from './table-adoption-error.js'
@@ -18,45 +18,12 @@ const entity = entityIRFor('Item', { id: 'BigInt' }, { storage: 'items' })
 describe('adoption of a table in column mapping mode id', () => {
   it('is refused, naming the mode, and writes nothing; the table stays readable', async () => {
     const root = temp.dir
-    await mkdir(join(root, '_delta_log'))
-    const duck = await (await DuckDBInstance.create(':memory:')).connect()
-    await duck.run(
-      `copy (select 1::bigint as "col-1" union all select 2) to '${join(root, 'a.parquet')}'
-         (format parquet, field_ids {"col-1": 1})`,
-    )
-    duck.closeSync()
-    const metadata = { 'delta.columnMapping.id': 1, 'delta.columnMapping.physicalName': 'col-1' }
-    const schemaString = JSON.stringify({
-      type: 'struct',
-      fields: [{ name: 'id', type: 'long', nullable: false, metadata }],
+    await writeColumnMappedTable(root, {
+      mode: 'id',
+      columns: [{ name: 'id', type: 'long', nullable: false, id: 1, physicalName: 'col-1' }],
+      rows: 'select 1::bigint as "col-1" union all select 2',
+      id: '5d0c8f7e-1111-4222-8333-444455556666',
     })
-    const actions = [
-      { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
-      {
-        metaData: {
-          id: '5d0c8f7e-1111-4222-8333-444455556666',
-          format: { provider: 'parquet', options: {} },
-          schemaString,
-          partitionColumns: [],
-          configuration: { 'delta.columnMapping.mode': 'id', 'delta.columnMapping.maxColumnId': '1' },
-          createdTime: 1,
-        },
-      },
-      {
-        add: {
-          path: 'a.parquet',
-          partitionValues: {},
-          size: 1,
-          modificationTime: 1,
-          dataChange: true,
-          stats: '{"numRecords":2}',
-        },
-      },
-    ]
-    await writeFile(
-      join(root, '_delta_log', '00000000000000000000.json'),
-      `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
-    )
     const error = await adoptTable(root, { entity }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableAdoptionError)
     expect((error as TableAdoptionError).problems).toContain(

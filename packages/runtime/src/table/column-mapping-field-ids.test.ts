@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
 import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import { read } from '../frame/read-frame.js'
+import { writeColumnMappedTable } from './__fixtures__/column-mapped-delta-table.js'
 import { withDuckDB } from './__fixtures__/duckdb-session.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -142,50 +143,15 @@ describe('Parquet field ids in a column-mapped table', () => {
 describe('Parquet field ids in an adopted table in column mapping mode name', () => {
   it('are in every file pf writes to it, by the ids its other writer gave (physical names col-…)', async () => {
     const root = at.path
-    await mkdir(join(root, '_delta_log'), { recursive: true })
-    await withDuckDB((run) =>
-      run(
-        `copy (select 1::bigint as "col-a1", 'one' as "col-b2" union all select 2, 'two') to '${join(root, 'a.parquet')}'
-           (format parquet, field_ids {"col-a1": 11, "col-b2": 12})`,
-      ),
-    )
-    const field = (name: string, type: string, nullable: boolean, id: number, physical: string) => ({
-      name,
-      type,
-      nullable,
-      metadata: { 'delta.columnMapping.id': id, 'delta.columnMapping.physicalName': physical },
+    await writeColumnMappedTable(root, {
+      mode: 'name',
+      columns: [
+        { name: 'id', type: 'long', nullable: false, id: 11, physicalName: 'col-a1' },
+        { name: 'label', type: 'string', nullable: true, id: 12, physicalName: 'col-b2' },
+      ],
+      rows: `select 1::bigint as "col-a1", 'one' as "col-b2" union all select 2, 'two'`,
+      id: '5d0c8f7e-1111-4222-8333-444455556677',
     })
-    const schemaString = JSON.stringify({
-      type: 'struct',
-      fields: [field('id', 'long', false, 11, 'col-a1'), field('label', 'string', true, 12, 'col-b2')],
-    })
-    const actions = [
-      { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
-      {
-        metaData: {
-          id: '5d0c8f7e-1111-4222-8333-444455556677',
-          format: { provider: 'parquet', options: {} },
-          schemaString,
-          partitionColumns: [],
-          configuration: { 'delta.columnMapping.mode': 'name', 'delta.columnMapping.maxColumnId': '12' },
-          createdTime: 1,
-        },
-      },
-      {
-        add: {
-          path: 'a.parquet',
-          partitionValues: {},
-          size: (await readFile(join(root, 'a.parquet'))).length,
-          modificationTime: 1,
-          dataChange: true,
-          stats: '{"numRecords":2}',
-        },
-      },
-    ]
-    await writeFile(
-      join(root, '_delta_log', '00000000000000000000.json'),
-      `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
-    )
     const item = entityIRFor('Item', { id: 'BigInt', label: 'String?' }, { storage: 'items' })
     const table = await adoptTable(root, { entity: item })
     const frame = (ids: number[], label: string) =>
