@@ -199,7 +199,7 @@ export class Table {
     // One stat of the log folder: unchanged since a recorded full check, that check's version is still the newest
     // (see log-freshness.ts). Without a recorded check it runs alongside the full check.
     const probing = this.freshness.probe()
-    if (this.freshness.armed && this.freshness.fresh(await probing, this.current.version)) return this.current
+    if (this.freshness.armed && this.freshness.fresh(await probing, this.current.state)) return this.current
     // All at once (one round of file-system calls); what was read of a replaced table is dropped.
     const end = { missing: false }
     const [probe, same, read] = await Promise.all([
