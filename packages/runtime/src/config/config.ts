@@ -1,39 +1,25 @@
-import type { EngineChoice } from '../engine/engine-name.js'
 import { ConfigError } from '../errors/pf-error.js'
-import type { UpdateMode } from '../table/log-entry.js'
 import {
   CONFIG_KEYS,
   type ConfigValues,
   checkConfigConsistency,
   DEFAULT_CONFIG,
-  type EntityFormat,
   parseConfigInput,
 } from './config-values.js'
 
-/** An immutable, validated set of settings, as returned by `getConfig()`. */
-export class Config implements ConfigValues {
-  readonly engine: EngineChoice
-  readonly eagerThresholdMB: number
-  readonly partitionedThresholdMB: number
-  readonly entityFormat: EntityFormat
-  readonly updateMode: UpdateMode
-  readonly entityBasePath: string | null
-  readonly verbose: boolean
-  readonly quiet: boolean
-  readonly progress: boolean
-  readonly maxWorkers: number | null
-
+/** Instances hold every setting as an own property, in CONFIG_KEYS order: ConfigValues declares them once. */
+const ConfigFields = class {
   constructor(values: ConfigValues) {
-    this.engine = values.engine
-    this.eagerThresholdMB = values.eagerThresholdMB
-    this.partitionedThresholdMB = values.partitionedThresholdMB
-    this.entityFormat = values.entityFormat
-    this.updateMode = values.updateMode
-    this.entityBasePath = values.entityBasePath
-    this.verbose = values.verbose
-    this.quiet = values.quiet
-    this.progress = values.progress
-    this.maxWorkers = values.maxWorkers
+    for (const key of CONFIG_KEYS) Object.defineProperty(this, key, { value: values[key], enumerable: true })
+  }
+} as new (
+  values: ConfigValues,
+) => ConfigValues
+
+/** An immutable, validated set of settings, as returned by `getConfig()`. */
+export class Config extends ConfigFields implements ConfigValues {
+  constructor(values: ConfigValues) {
+    super(values)
     Object.freeze(this)
   }
 
