@@ -3,6 +3,22 @@ import { entityIRFor, relationIR } from './__fixtures__/test-ir.js'
 import { EntityDeclarationError, EntityNotRegisteredError } from './entity-errors.js'
 import { EntityRegistry } from './entity-registry.js'
 
+/** Post (id, userId) whose relation `author` points at entity `target` (none: given by the class) by userId. */
+const postWithAuthor = (target: string) =>
+  entityIRFor(
+    'Post',
+    { id: 'Int', userId: 'Int' },
+    { relations: [relationIR('author', target, 'one', 'userId')] },
+  )
+
+/** User (id and `fields`) whose reverse relation `posts` names Post's foreign key `foreignKey`. */
+const userWithPosts = (foreignKey: string, fields: Record<string, string> = {}) =>
+  entityIRFor(
+    'User',
+    { id: 'Int', ...fields },
+    { relations: [relationIR('posts', 'Post', 'many', foreignKey)] },
+  )
+
 describe('EntityRegistry', () => {
   it('keys entities by class identity, not by name', () => {
     const registry = new EntityRegistry()
@@ -22,26 +38,8 @@ describe('EntityRegistry', () => {
     const registry = new EntityRegistry()
     class User {}
     class Post {}
-    const user = registry.register(
-      User,
-      entityIRFor(
-        'User',
-        { id: 'Int', name: 'String' },
-        {
-          relations: [relationIR('posts', 'Post', 'many', 'userId')],
-        },
-      ),
-    )
-    const post = registry.register(
-      Post,
-      entityIRFor(
-        'Post',
-        { id: 'Int', userId: 'Int' },
-        { relations: [relationIR('author', '', 'one', 'userId')] },
-      ),
-      [],
-      { relationTargets: { author: () => User } },
-    )
+    const user = registry.register(User, userWithPosts('userId', { name: 'String' }))
+    const post = registry.register(Post, postWithAuthor(''), [], { relationTargets: { author: () => User } })
     expect(registry.relation(user, 'posts')).toMatchObject({ target: post, references: 'id' })
     expect(registry.relation(post, 'author')).toMatchObject({ target: user, references: 'id' })
     expect(registry.targetName(post, post.ir.relations[0] as never)).toBe('User')
@@ -50,14 +48,7 @@ describe('EntityRegistry', () => {
   it('fails with "Target entity \'X\' is not registered" when the target is unknown', () => {
     const registry = new EntityRegistry()
     class Post {}
-    const post = registry.register(
-      Post,
-      entityIRFor(
-        'Post',
-        { id: 'Int', userId: 'Int' },
-        { relations: [relationIR('author', 'Ghost', 'one', 'userId')] },
-      ),
-    )
+    const post = registry.register(Post, postWithAuthor('Ghost'))
     expect(() => registry.relation(post, 'author')).toThrow(EntityNotRegisteredError)
     expect(() => registry.relation(post, 'author')).toThrow("Target entity 'Ghost' is not registered")
   })
@@ -67,14 +58,7 @@ describe('EntityRegistry', () => {
     class User {}
     class Post {}
     registry.register(User, entityIRFor('User', { id: 'BigInt' }))
-    const post = registry.register(
-      Post,
-      entityIRFor(
-        'Post',
-        { id: 'Int', userId: 'Int' },
-        { relations: [relationIR('author', 'User', 'one', 'userId')] },
-      ),
-    )
+    const post = registry.register(Post, postWithAuthor('User'))
     expect(() => registry.relation(post, 'author')).toThrow(
       'PF4004: foreign key Post.userId of relation Post.author has type Int, but it references User.id of type BigInt',
     )
@@ -84,10 +68,7 @@ describe('EntityRegistry', () => {
     const registry = new EntityRegistry()
     class User {}
     class Post {}
-    const user = registry.register(
-      User,
-      entityIRFor('User', { id: 'Int' }, { relations: [relationIR('posts', 'Post', 'many', 'ownerId')] }),
-    )
+    const user = registry.register(User, userWithPosts('ownerId'))
     registry.register(Post, entityIRFor('Post', { id: 'Int', userId: 'Int' }))
     expect(() => registry.relation(user, 'posts')).toThrow(
       /User\.posts: foreign key 'ownerId' does not exist on Post/,
