@@ -1,11 +1,13 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import { callMade } from './__fixtures__/call-made.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
-import { idsOf, range, users } from './__fixtures__/user-entity.js'
+import { idsOf, range, userEntity, users } from './__fixtures__/user-entity.js'
 import { useFaultyUsersTable } from './__fixtures__/users-table-setup.js'
+import { RowBatch } from './row-batch.js'
 import { openTable } from './table.js'
 import { TableWriteError } from './table-errors.js'
 
@@ -57,5 +59,23 @@ describe('a data file is flushed while its commit is written, and named only onc
     expect(syncs.filter((c) => c === `fsyncDir ${ws.path}`)).toHaveLength(1)
     expect(syncs.filter((c) => c === `fsyncDir ${join(ws.path, '_delta_log')}`)).toHaveLength(1)
     expect(syncs).toHaveLength(3)
+  })
+
+  it('a small insert writes its data file once, under its final name (no temp name, no rename), then flushes it', async () => {
+    ws.fs.calls.length = 0
+    const row = { id: 30, name: 'u30', age: 30, role: 'ADMIN' }
+    const result = await ws.table.insertBatch(new RowBatch(userEntity.fields, [row], frameFromEntities))
+    expect(result.version).toBe(2)
+    const [first] = ws.fs.calls.filter((c) => c.includes('part-'))
+    const file = first?.slice('writeFile '.length) ?? ''
+    expect(file).toMatch(/[/\\]part-[0-9a-f-]{36}\.parquet$/)
+    // The file's own calls: one write (its final name), one flush; no other name for it, no rename anywhere.
+    expect(ws.fs.calls.filter((c) => c.includes('part-'))).toEqual([`writeFile ${file}`, `fsyncFile ${file}`])
+    expect(ws.fs.calls.filter((c) => c.startsWith('rename'))).toEqual([])
+    // Its folder is flushed, then the entry naming it appears and its folder is flushed.
+    const at = (call: string) => ws.fs.calls.indexOf(call)
+    expect(at(`fsyncDir ${ws.path}`)).toBeGreaterThan(at(`writeFile ${file}`))
+    expect(at(`fsyncDir ${join(ws.path, '_delta_log')}`)).toBeGreaterThan(at(`createExclusive ${entryOf(2)}`))
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 5), 30])
   })
 })

@@ -285,7 +285,7 @@ export class DataFileStore {
     const stats = smallFileStats(this.storedEntity, small.height, ranges)
     // Its add action is known from the bytes: the file is written while the commit is planned and its entry written.
     const names = this.newFileNames('')
-    await writeBehind(this.fs, bytes, names, written)
+    await writeBehind(this.fs, bytes, names.finalPath, written)
     const add = {
       path: names.rel,
       size: bytes.length,

@@ -1,4 +1,4 @@
-// A merge-on-read update's deletion vector file is written (temp name, rename, file and folder fsynced) while the
+// A merge-on-read update's deletion vector file is written (under its final name, file and folder fsynced) while the
 // commit's log entry is (data-file-write-behind.ts):
 // the entry appears only once the vector file and its folder are durable, and a failed vector write commits nothing.
 import { readdir } from 'node:fs/promises'
@@ -17,7 +17,6 @@ const ws = useFaultyUsersTable()
 const entryOf = (version: number) => commitPath(ws.path, version)
 const vectorFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('deletion_vector'))
 const VECTOR = /deletion_vector_[^/\\]*\.bin$/
-const VECTOR_TEMP = /\.deletion_vector_[^/\\]*\.bin\.tmp$/
 
 /** The name of user `id` as the table holds it now (read by a fresh reader). */
 async function nameOf(id: number): Promise<unknown> {
@@ -29,7 +28,7 @@ describe("an update's deletion vector file is written while the log entry is", (
     const seen: { createCalled?: boolean; entryExisted?: boolean } = {}
     ws.fs.inject({
       op: 'writeFile',
-      path: VECTOR_TEMP,
+      path: VECTOR,
       before: async () => {
         seen.createCalled = await callMade(ws.fs, `createExclusive ${entryOf(2)}`)
         seen.entryExisted = await pathExists(entryOf(2))
@@ -46,7 +45,7 @@ describe("an update's deletion vector file is written while the log entry is", (
   })
 
   it('a failing vector write fails the commit: no entry, no vector file, the table unchanged', async () => {
-    ws.fs.inject({ op: 'rename', path: VECTOR, code: 'EIO' })
+    ws.fs.inject({ op: 'writeFile', path: VECTOR, code: 'EIO' })
     const error = await ws.table.upsert(users([1], 'w')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })
@@ -62,8 +61,8 @@ describe("an update's deletion vector file is written while the log entry is", (
   })
 
   it('a race lost while the vector is still being written: the retry reuses the vector and it is kept', async () => {
-    // The vector's rename is slow; the entry's create loses at once (EEXIST), so the retry plans while it runs.
-    ws.fs.inject({ op: 'rename', path: VECTOR, before: () => sleep(100) })
+    // The vector's write is slow; the entry's create loses at once (EEXIST), so the retry plans while it runs.
+    ws.fs.inject({ op: 'writeFile', path: VECTOR, before: () => sleep(100) })
     ws.fs.inject({ op: 'createExclusive', path: /0{19}2\.json$/, code: 'EEXIST' })
     expect(await ws.table.deleteKeys([1])).toMatchObject({ version: 2, attempts: 2, rowsRemoved: 1 })
     expect(
