@@ -6,7 +6,13 @@ import { read } from '../frame/read-frame.js'
 import { withDuckDB } from '../table/__fixtures__/duckdb-session.js'
 import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { parquetFooterPatch } from './parquet-footer-patch.js'
-import { type HandmadeFile, handmadeParquet, int32Values } from './testing/handmade-parquet.js'
+import {
+  type HandmadeColumn,
+  type HandmadeElement,
+  type HandmadeFile,
+  handmadeParquet,
+  int32Values,
+} from './testing/handmade-parquet.js'
 
 const INT32 = 1
 const FIXED_LEN_BYTE_ARRAY = 7
@@ -26,30 +32,35 @@ function duckdbRows(path: string): Promise<unknown[]> {
   return withDuckDB((run) => run(`select * from read_parquet('${path}')`))
 }
 
-/** `repeated int32 ints` at the top level, no LIST annotation: rows [1, 2], [], [3]. */
-const repeatedPrimitive: HandmadeFile = {
-  schema: [{ name: 'ints', repetition: 'repeated', type: INT32 }],
-  columns: [
-    {
-      path: ['ints'],
-      type: INT32,
-      maxRep: 1,
-      maxDef: 1,
-      rep: [0, 1, 0, 0],
-      def: [1, 1, 0, 1],
-      values: int32Values([1, 2, 3]),
-    },
-  ],
-  rows: 3,
+/** A file of one column chunk under `schema`; its rows are the values that start a record (repetition level 0). */
+function oneColumnFile(schema: readonly HandmadeElement[], column: HandmadeColumn): HandmadeFile {
+  const rows = column.maxRep === 0 ? column.def.length : column.rep.filter((level) => level === 0).length
+  return { schema, columns: [column], rows }
 }
+
+/** A repeated int32 leaf holding the rows [1, 2], [], [3]. */
+const oneTwoNoneThree = {
+  type: INT32,
+  maxRep: 1,
+  maxDef: 1,
+  rep: [0, 1, 0, 0],
+  def: [1, 1, 0, 1],
+  values: int32Values([1, 2, 3]),
+}
+
+/** `repeated int32 ints` at the top level, no LIST annotation: rows [1, 2], [], [3]. */
+const repeatedPrimitive = oneColumnFile([{ name: 'ints', repetition: 'repeated', type: INT32 }], {
+  path: ['ints'],
+  ...oneTwoNoneThree,
+})
 
 /**
  * Legacy 2-level lists nested, as parquet-mr's old Avro writer wrote them (old_list_structure.parquet):
  * `optional group a (LIST) { repeated group array (LIST) { repeated int32 array } }`.
  * Rows [[1, 2], [3, 4]], null, [[]], [].
  */
-const twoLevelList: HandmadeFile = {
-  schema: [
+const twoLevelList = oneColumnFile(
+  [
     {
       name: 'a',
       repetition: 'optional',
@@ -64,19 +75,16 @@ const twoLevelList: HandmadeFile = {
       ],
     },
   ],
-  columns: [
-    {
-      path: ['a', 'array', 'array'],
-      type: INT32,
-      maxRep: 2,
-      maxDef: 3,
-      rep: [0, 2, 1, 2, 0, 0, 0],
-      def: [3, 3, 3, 3, 0, 2, 1],
-      values: int32Values([1, 2, 3, 4]),
-    },
-  ],
-  rows: 4,
-}
+  {
+    path: ['a', 'array', 'array'],
+    type: INT32,
+    maxRep: 2,
+    maxDef: 3,
+    rep: [0, 2, 1, 2, 0, 0, 0],
+    def: [3, 3, 3, 3, 0, 2, 1],
+    values: int32Values([1, 2, 3, 4]),
+  },
+)
 
 const twoLevelRows = [
   {
@@ -91,63 +99,41 @@ const twoLevelRows = [
 ]
 
 /** `repeated group phone { required int32 number }` without annotation: rows [{1}, {2}], [], [{3}]. */
-const repeatedGroup: HandmadeFile = {
-  schema: [
+const repeatedGroup = oneColumnFile(
+  [
     {
       name: 'phone',
       repetition: 'repeated',
       children: [{ name: 'number', repetition: 'required', type: INT32 }],
     },
   ],
-  columns: [
-    {
-      path: ['phone', 'number'],
-      type: INT32,
-      maxRep: 1,
-      maxDef: 1,
-      rep: [0, 1, 0, 0],
-      def: [1, 1, 0, 1],
-      values: int32Values([1, 2, 3]),
-    },
-  ],
-  rows: 3,
-}
+  { path: ['phone', 'number'], ...oneTwoNoneThree },
+)
 
 /** `optional fixed_len_byte_array(2) h (FLOAT16)`: 1.5, null, -2, 65504 (the largest half), 2^-24 (the smallest). */
-const float16: HandmadeFile = {
-  schema: [
-    { name: 'h', repetition: 'optional', type: FIXED_LEN_BYTE_ARRAY, typeLength: 2, logical: FLOAT16 },
-  ],
-  columns: [
-    {
-      path: ['h'],
-      type: FIXED_LEN_BYTE_ARRAY,
-      maxRep: 0,
-      maxDef: 1,
-      rep: [],
-      def: [1, 0, 1, 1, 1],
-      values: Uint8Array.from([0x00, 0x3e, 0x00, 0xc0, 0xff, 0x7b, 0x01, 0x00]),
-    },
-  ],
-  rows: 5,
-}
+const float16 = oneColumnFile(
+  [{ name: 'h', repetition: 'optional', type: FIXED_LEN_BYTE_ARRAY, typeLength: 2, logical: FLOAT16 }],
+  {
+    path: ['h'],
+    type: FIXED_LEN_BYTE_ARRAY,
+    maxRep: 0,
+    maxDef: 1,
+    rep: [],
+    def: [1, 0, 1, 1, 1],
+    values: Uint8Array.from([0x00, 0x3e, 0x00, 0xc0, 0xff, 0x7b, 0x01, 0x00]),
+  },
+)
 
 /** `required int32 id`: 7, 8, 9. */
-const plainIds: HandmadeFile = {
-  schema: [{ name: 'id', repetition: 'required', type: INT32 }],
-  columns: [
-    {
-      path: ['id'],
-      type: INT32,
-      maxRep: 0,
-      maxDef: 0,
-      rep: [],
-      def: [0, 0, 0],
-      values: int32Values([7, 8, 9]),
-    },
-  ],
-  rows: 3,
-}
+const plainIds = oneColumnFile([{ name: 'id', repetition: 'required', type: INT32 }], {
+  path: ['id'],
+  type: INT32,
+  maxRep: 0,
+  maxDef: 0,
+  rep: [],
+  def: [0, 0, 0],
+  values: int32Values([7, 8, 9]),
+})
 
 describe('Parquet layouts polars 0.24 misreads silently are read by arrow-rs, chosen from the footer', () => {
   it('a repeated primitive without LIST annotation reads as a list per row, as DuckDB reads it', async () => {
