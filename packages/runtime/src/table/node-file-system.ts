@@ -24,6 +24,13 @@ function fileStatOf(s: Stats): FileStat {
   }
 }
 
+/** A handle `readRange` shares: its readers now, and the close scheduled once they are none. */
+interface SharedHandle {
+  readonly handle: Promise<FileHandle>
+  users: number
+  closing: NodeJS.Immediate | undefined
+}
+
 /**
  * Closes a file whose data an fsync has made durable, without waiting: no close error can undo that, and a commit's
  * critical path (data file, log entry, folder flushes) is a chain of such files.
@@ -134,9 +141,15 @@ export class NodeFileSystem implements FileSystem {
     return fsp.readFile(path)
   }
 
+  /**
+   * `length` bytes at `offset`. Reads of a path that overlap or follow one another within one turn of the event loop
+   * (a key lookup's three dependent reads, a point read's footer and pages) share one open handle, closed once a turn
+   * passes without a read: one open instead of an open and a close around every read.
+   */
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-    const handle = await fsp.open(path, 'r')
+    const shared = this.sharedHandle(path)
     try {
+      const handle = await shared.handle
       const out = Buffer.allocUnsafe(length)
       let done = 0
       while (done < length) {
@@ -146,8 +159,43 @@ export class NodeFileSystem implements FileSystem {
       }
       return out.subarray(0, done)
     } finally {
-      await handle.close()
+      this.releaseHandle(path, shared)
     }
+  }
+
+  /** Handles `readRange` shares, by path (see there). */
+  private readonly rangeHandles = new Map<string, SharedHandle>()
+
+  /** Opens a file for reading by range (what `readRange` shares; tests count the opens). */
+  protected openForRange(path: string): Promise<FileHandle> {
+    return fsp.open(path, 'r')
+  }
+
+  private sharedHandle(path: string): SharedHandle {
+    let shared = this.rangeHandles.get(path)
+    if (shared) {
+      if (shared.closing) clearImmediate(shared.closing)
+      shared.closing = undefined
+      shared.users++
+      return shared
+    }
+    const handle = this.openForRange(path)
+    const opened: SharedHandle = { handle, users: 1, closing: undefined }
+    shared = opened
+    this.rangeHandles.set(path, opened)
+    // A failed open is not shared: the next read tries again.
+    handle.catch(() => {
+      if (this.rangeHandles.get(path) === opened) this.rangeHandles.delete(path)
+    })
+    return shared
+  }
+
+  private releaseHandle(path: string, shared: SharedHandle): void {
+    if (--shared.users > 0) return
+    shared.closing = setImmediate(() => {
+      if (this.rangeHandles.get(path) === shared) this.rangeHandles.delete(path)
+      shared.handle.then((h) => h.close()).catch(() => undefined)
+    })
   }
 
   async readdir(path: string): Promise<string[]> {
