@@ -303,33 +303,6 @@ export const messages = {
       `foreign key ${q(key)} of relation ${relation} is not a field of entity ${q(holder)}`,
       didYouMean(suggestion) ?? `add the field, e.g. ${key} Int, to ${holder}`,
     ),
-  foreignKeyTypeMismatch: (
-    span: DiagnosticSpan,
-    relation: string,
-    key: string,
-    keyType: string,
-    ref: string,
-    refType: string,
-  ) =>
-    error(
-      'PF4004',
-      span,
-      `foreign key ${key} of relation ${relation} has type ${keyType}, but it references ${ref} of type ${refType}`,
-      `make ${key} a ${refType}`,
-    ),
-  referencesMissing: (
-    span: DiagnosticSpan,
-    target: string,
-    field: string,
-    relation: string,
-    suggestion?: string,
-  ) =>
-    error(
-      'PF4005',
-      span,
-      `relation ${relation} references ${q(field)}, which is not a field of entity ${q(target)}`,
-      didYouMean(suggestion),
-    ),
   optionalListRelation: (span: DiagnosticSpan, entity: string, field: string) =>
     error(
       'PF4006',

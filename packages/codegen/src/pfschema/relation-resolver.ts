@@ -1,6 +1,6 @@
-import type { RelationIR } from '@parquetframe/runtime/schema'
+import { type RelationIR, schemaRuleMessages } from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
-import { messages } from '../diagnostics/messages.js'
+import { diagnosticFromIssue, messages } from '../diagnostics/messages.js'
 import type { BoundEntity, BoundField, BoundSchema } from './bound-schema.js'
 import { isStoredField, typeLabel } from './bound-schema.js'
 import { closestName } from './edit-distance.js'
@@ -110,12 +110,15 @@ export function resolveRelation(
   if (refField === undefined || !isStoredField(refField)) {
     const candidates = referenced.fields.filter(isStoredField).map((f) => f.name)
     diagnostics.push(
-      messages.referencesMissing(
+      diagnosticFromIssue(
         refSpan,
-        referenced.name,
-        references,
-        name,
-        closestName(references, candidates),
+        schemaRuleMessages.referencesMissing(
+          entity.name,
+          field.name,
+          referenced.name,
+          references,
+          closestName(references, candidates),
+        ),
       ),
     )
     return { relation: undefined, diagnostics }
@@ -135,13 +138,16 @@ export function resolveRelation(
     const keyLabel = typeLabel({ ...keyField, optional: false })
     const refLabel = typeLabel({ ...refField, optional: false })
     diagnostics.push(
-      messages.foreignKeyTypeMismatch(
+      diagnosticFromIssue(
         keySpan,
-        name,
-        `${holder.name}.${foreignKey}`,
-        keyLabel,
-        `${referenced.name}.${references}`,
-        refLabel,
+        schemaRuleMessages.foreignKeyTypeMismatch(
+          entity.name,
+          field.name,
+          `${holder.name}.${foreignKey}`,
+          keyLabel,
+          `${referenced.name}.${references}`,
+          refLabel,
+        ),
       ),
     )
   }
