@@ -61,6 +61,22 @@ interface Operation {
 }
 
 const col = pl.col
+
+/** The aggregations of the groupBy.agg operation, the same expressions for the Frame and for plain polars. */
+const aggregations = () => [
+  col('x').sum().alias('sum'),
+  col('x').mean().alias('mean'),
+  col('x').count().alias('count'),
+  pl.len().alias('rows'),
+  col('id').min().alias('min'),
+  col('note').max().alias('max'),
+]
+const nonDecomposable = () => [col('x').median().alias('median'), col('cat').nUnique().alias('cats')]
+const expressionAggregates = () => [
+  col('x').mul(2).sum().alias('double'),
+  col('x').mean().add(1).alias('meanPlusOne'),
+]
+
 const OPERATIONS: Operation[] = [
   { name: 'all rows', run: (f) => f, direct: (df) => df },
   { name: 'filter(expr)', run: (f) => f.filter(col('x').gt(10)), direct: (df) => df.filter(col('x').gt(10)) },
@@ -83,28 +99,11 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: 'groupBy.agg (sum, mean, count, len, min, max)',
-    run: (f) =>
-      f
-        .groupBy('cat')
-        .agg(
-          col('x').sum().alias('sum'),
-          col('x').mean().alias('mean'),
-          col('x').count().alias('count'),
-          pl.len().alias('rows'),
-          col('id').min().alias('min'),
-          col('note').max().alias('max'),
-        ),
+    run: (f) => f.groupBy('cat').agg(...aggregations()),
     direct: (df) =>
       df
         .groupBy('cat')
-        .agg(
-          col('x').sum().alias('sum'),
-          col('x').mean().alias('mean'),
-          col('x').count().alias('count'),
-          pl.len().alias('rows'),
-          col('id').min().alias('min'),
-          col('note').max().alias('max'),
-        )
+        .agg(...aggregations())
         .sort('cat'),
   },
   {
@@ -142,24 +141,21 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: 'groupBy non-decomposable (median, nUnique)',
-    run: (f) => f.groupBy('grp').agg(col('x').median().alias('median'), col('cat').nUnique().alias('cats')),
+    run: (f) => f.groupBy('grp').agg(...nonDecomposable()),
     direct: (df) =>
       df
         .groupBy('grp')
-        .agg(col('x').median().alias('median'), col('cat').nUnique().alias('cats'))
+        .agg(...nonDecomposable())
         .sort('grp'),
   },
   {
     name: 'groupBy expression key and expression aggregate',
-    run: (f) =>
-      f
-        .groupBy(col('id').modulo(2).alias('parity'))
-        .agg(col('x').mul(2).sum().alias('double'), col('x').mean().add(1).alias('meanPlusOne')),
+    run: (f) => f.groupBy(col('id').modulo(2).alias('parity')).agg(...expressionAggregates()),
     direct: (df) =>
       df
         .lazy()
         .groupBy([col('id').modulo(2).alias('parity')])
-        .agg(col('x').mul(2).sum().alias('double'), col('x').mean().add(1).alias('meanPlusOne'))
+        .agg(...expressionAggregates())
         .sort('parity')
         .collectSync(),
   },
