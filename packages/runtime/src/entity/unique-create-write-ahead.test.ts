@@ -41,8 +41,8 @@ describe('a @unique create writes its data file while the unique check runs', ()
     const stored = await dataFiles()
     const from = fs.calls.length
     await expect(repo.create(member(2, 'a@example.com'))).rejects.toBeInstanceOf(pf.UniqueConstraintError)
-    // Written before the check refused it (the check no longer runs before the write starts) ...
-    expect(fs.calls.slice(from).some((c) => /^writeFile .*\.part-.*\.tmp$/.test(c))).toBe(true)
+    // Written (under its final name) before the check refused it (the check no longer runs before the write starts) ...
+    expect(fs.calls.slice(from).some((c) => /^writeFile .*\/part-[^/]*\.parquet$/.test(c))).toBe(true)
     // ... and removed: no data file, no temp file, no lock left.
     expect(await dataFiles()).toEqual(stored)
     await handedOverLocksReleased()
@@ -60,10 +60,10 @@ describe('a @unique create writes its data file while the unique check runs', ()
     await a.create(member(1, 'first@example.com'))
     await b.create(member(2, 'second@example.com'))
 
-    // B's log entry appears only once A has written its data file (A's write started against the older version).
+    // B's log entry appears only once A is writing its data file (A's write started against the older version).
     const round = async (id: number, bEmail: string, aEmail: string) => {
       const aWrote = signal()
-      fsA.inject({ op: 'rename', path: /part-.*\.parquet$/, before: () => aWrote.resolve() })
+      fsA.inject({ op: 'writeFile', path: /part-.*\.parquet$/, before: () => aWrote.resolve() })
       fsB.inject({ op: 'createExclusive', path: /_delta_log\/\d+\.json$/, before: () => aWrote.promise })
       const from = fsA.calls.length
       const bDone = b.create(member(id, bEmail))
