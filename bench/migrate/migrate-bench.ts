@@ -13,6 +13,7 @@ import { avroSchemaForEntity } from '../../packages/runtime/src/format/avro-enti
 import { getFormat } from '../../packages/runtime/src/format/format-registry.js'
 import { ContentChecksum, createTable, openTable } from '../../packages/runtime/src/table/index.js'
 import { fmtMs, writeResults } from '../lib/bench-util.mjs'
+import { eventFrame } from '../lib/event-frame.js'
 
 const quick = process.argv.includes('--quick')
 const ROWS = quick ? 200_000 : 1_000_000
@@ -35,21 +36,8 @@ entity Event @storage("events") {
 `
 writeFileSync(join(ROOT, 'schema.pfschema'), SCHEMA)
 
-/** `rows` events with ids from `start`, built natively. */
-function frame(rows: number, start: number): pl.DataFrame {
-  return pl
-    .DataFrame({ i: pl.Series('i', [0], pl.Int64) })
-    .lazy()
-    .select(pl.intRange(start, start + rows, 1, pl.Int64).alias('id'))
-    .withColumns(
-      pl.concatString([pl.lit('cat_'), pl.col('id').modulo(100).cast(pl.Utf8)], '').alias('category'),
-      pl.col('id').mul(7919).modulo(10007).cast(pl.Float64).div(100).alias('amount'),
-      pl.col('id').modulo(13).cast(pl.Int64).alias('qty'),
-      pl.col('id').modulo(2).eq(0).alias('flag'),
-      pl.col('id').mul(1_000_003).add(1_700_000_000_000_000).cast(pl.Datetime('us', 'UTC')).alias('at'),
-    )
-    .collectSync()
-}
+/** `rows` events with ids from `start`, their time included. */
+const frame = (rows: number, start: number): pl.DataFrame => eventFrame(rows, start, { at: true })
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 const PF = ['--conditions=@parquetframe/source', '--import', tsx, resolve('packages/cli/bin/pf.js')]

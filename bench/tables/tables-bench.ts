@@ -14,6 +14,7 @@ import {
   type UpdateMode,
 } from '../../packages/runtime/src/table/index.js'
 import { fmtMs, writeResults } from '../lib/bench-util.mjs'
+import { eventFrame } from '../lib/event-frame.js'
 
 const quick = process.argv.includes('--quick')
 const only = process.argv
@@ -53,21 +54,6 @@ const entity: EntityIR = {
   uniques: [],
 }
 
-/** A frame of `rows` events with ids from `start`, built natively. */
-function frame(rows: number, start = 0): pl.DataFrame {
-  return pl
-    .DataFrame({ i: pl.Series('i', [0], pl.Int64) })
-    .lazy()
-    .select(pl.intRange(start, start + rows, 1, pl.Int64).alias('id'))
-    .withColumns(
-      pl.concatString([pl.lit('cat_'), pl.col('id').modulo(100).cast(pl.Utf8)], '').alias('category'),
-      pl.col('id').mul(7919).modulo(10007).cast(pl.Float64).div(100).alias('amount'),
-      pl.col('id').modulo(13).cast(pl.Int64).alias('qty'),
-      pl.col('id').modulo(2).eq(0).alias('flag'),
-    )
-    .collectSync()
-}
-
 const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ')
 
 /** One event row, built from Series (cheaper than the lazy builder for single rows). */
@@ -88,7 +74,7 @@ function median(xs: number[]): number {
 
 async function table(name: string, rows: number, updateMode: UpdateMode = 'merge-on-read'): Promise<Table> {
   const t = await createTable(join(ROOT, name), { entity, updateMode })
-  if (rows > 0) await t.append(frame(rows))
+  if (rows > 0) await t.append(eventFrame(rows))
   return t
 }
 
@@ -110,7 +96,7 @@ function fsyncPath(path: string): void {
   }
 }
 if (runs('append')) {
-  const df = frame(1_000_000)
+  const df = eventFrame(1_000_000)
   const RUNS = quick ? 3 : 7
   const raw: number[] = []
   const rawSync: number[] = []
@@ -154,7 +140,7 @@ async function upserts(t: Table, size: number, n: number): Promise<number> {
   const times: number[] = []
   for (let i = 0; i < n; i++) {
     const id = Math.floor(Math.random() * size)
-    const row = frame(1, id).withColumns(pl.lit('updated').alias('category'))
+    const row = eventFrame(1, id).withColumns(pl.lit('updated').alias('category'))
     const t0 = performance.now()
     await t.upsert(row)
     times.push(performance.now() - t0)
@@ -163,11 +149,11 @@ async function upserts(t: Table, size: number, n: number): Promise<number> {
 }
 /** The Python library's strategy: load the whole file, replace the row, rewrite the file. */
 function wholeFileRewrite(path: string, size: number, n: number): number {
-  frame(size).writeParquet(path, { compression: 'zstd' })
+  eventFrame(size).writeParquet(path, { compression: 'zstd' })
   const times: number[] = []
   for (let i = 0; i < n; i++) {
     const id = Math.floor(Math.random() * size)
-    const row = frame(1, id).withColumns(pl.lit('updated').alias('category'))
+    const row = eventFrame(1, id).withColumns(pl.lit('updated').alias('category'))
     const t0 = performance.now()
     const all = pl.readParquet(path)
     const kept = all.filter(pl.col('id').neq(pl.lit(id)))
