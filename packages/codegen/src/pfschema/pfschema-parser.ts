@@ -98,20 +98,7 @@ class PfschemaParser {
       if (attribute !== undefined) attributes.push(attribute)
     }
     const members: EntityMemberNode[] = []
-    const open = this.openBlock()
-    if (open === undefined) {
-      return {
-        kind: 'entity',
-        name,
-        attributes,
-        members,
-        doc,
-        span: this.spanFrom(keyword),
-        bodyStart: this.lastEnd,
-        close: undefined,
-      }
-    }
-    const close = this.parseBlockBody(open, `entity "${name.text}"`, (t) => {
+    const body = this.parseBlock(`entity "${name.text}"`, (t) => {
       if (t.kind === 'punct' && t.text === '@@') {
         const member = this.parseBlockAttribute()
         if (member !== undefined) members.push(member)
@@ -130,16 +117,7 @@ class PfschemaParser {
         this.skipLine()
       }
     })
-    return {
-      kind: 'entity',
-      name,
-      attributes,
-      members,
-      doc,
-      span: this.spanFrom(keyword),
-      bodyStart: open.end,
-      close,
-    }
+    return { kind: 'entity', name, attributes, members, doc, span: this.spanFrom(keyword), ...body }
   }
 
   private parseEnum(): EnumNode {
@@ -147,19 +125,7 @@ class PfschemaParser {
     const doc = this.docBefore(keyword)
     const name = this.expectName('an enum name')
     const values: EnumValueNode[] = []
-    const open = this.openBlock()
-    if (open === undefined) {
-      return {
-        kind: 'enum',
-        name,
-        values,
-        doc,
-        span: this.spanFrom(keyword),
-        bodyStart: this.lastEnd,
-        close: undefined,
-      }
-    }
-    const close = this.parseBlockBody(open, `enum "${name.text}"`, (t) => {
+    const body = this.parseBlock(`enum "${name.text}"`, (t) => {
       if (t.kind === 'ident') {
         this.next()
         values.push({ name: { text: t.text, span: this.spanOf(t) }, span: this.spanOf(t) })
@@ -171,25 +137,14 @@ class PfschemaParser {
         this.next()
       }
     })
-    return { kind: 'enum', name, values, doc, span: this.spanFrom(keyword), bodyStart: open.end, close }
+    return { kind: 'enum', name, values, doc, span: this.spanFrom(keyword), ...body }
   }
 
   private parseConfig(): ConfigNode {
     const keywordToken = this.next()
     const keyword = { text: keywordToken.text, span: this.spanOf(keywordToken) }
     const entries: ConfigEntryNode[] = []
-    const open = this.openBlock()
-    if (open === undefined) {
-      return {
-        kind: 'config',
-        keyword,
-        entries,
-        span: this.spanFrom(keywordToken),
-        bodyStart: this.lastEnd,
-        close: undefined,
-      }
-    }
-    const close = this.parseBlockBody(open, 'config', (t) => {
+    const body = this.parseBlock('config', (t) => {
       if (t.kind !== 'ident') {
         this.diagnostics.push(messages.unexpectedToken(this.tokenSpan(t), 'a config key', describeToken(t)))
         this.next()
@@ -212,7 +167,20 @@ class PfschemaParser {
       }
       entries.push({ key, value, span: this.spanFrom(t) })
     })
-    return { kind: 'config', keyword, entries, span: this.spanFrom(keywordToken), bodyStart: open.end, close }
+    return { kind: 'config', keyword, entries, span: this.spanFrom(keywordToken), ...body }
+  }
+
+  /**
+   * Opens a block and parses its items (see parseBlockBody). Without a `{` there is no body: it starts where the
+   * last token ended and has no close.
+   */
+  private parseBlock(
+    what: string,
+    item: (t: Token) => void,
+  ): { bodyStart: number; close: AstSpan | undefined } {
+    const open = this.openBlock()
+    if (open === undefined) return { bodyStart: this.lastEnd, close: undefined }
+    return { bodyStart: open.end, close: this.parseBlockBody(open, what, item) }
   }
 
   /**
