@@ -25,7 +25,7 @@ describe('encodeParquet', () => {
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('.pf-encode-')).length).toBe(before)
   })
 
-  it('keeps rows in order and writes statistics and offset indexes, in pages of at most 64 KiB of values', async () => {
+  it('keeps rows in order and writes statistics and offset indexes, in pages of at most DATA_PAGE_SIZE_LIMIT (128 KiB) of values', async () => {
     const rows = 300_000
     const df = pl.DataFrame([
       pl.Series(

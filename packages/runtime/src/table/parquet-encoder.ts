@@ -49,7 +49,7 @@ function sinkParquet(df: pl.DataFrame, path: string, compression: ParquetCompres
  * which is read back and removed: ~0.3 ms for one row. The bytes then go
  * through the table's FileSystem like any other write. If the scratch file
  * cannot be written, polars' in-memory output is used (1 MiB pages: it has no page size knob). Pages hold at
- * most 64 KiB of values (data-page-size.ts). Default codec: zstd.
+ * most DATA_PAGE_SIZE_LIMIT (128 KiB) of values (data-page-size.ts). Default codec: zstd.
  */
 export function encodeParquet(
   df: pl.DataFrame,
