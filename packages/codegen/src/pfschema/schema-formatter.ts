@@ -146,8 +146,9 @@ class SchemaPrinter {
   ): string[] {
     const body: Item[] = []
     let openLine = headerComment === undefined ? `${header} {` : `${header} { ${headerComment}`
-    for (const item of items) {
-      for (const comment of this.takeBefore(item.start.offset)) {
+    // A comment on its own line is a body line; one after code trails the last body line, or the open line.
+    const placeComments = (comments: readonly CommentToken[]) => {
+      for (const comment of comments) {
         const last = body.at(-1)
         if (!comment.ownLine && last !== undefined) {
           body[body.length - 1] = { ...last, text: this.withTrailing(last.text, comment.text) }
@@ -157,22 +158,16 @@ class SchemaPrinter {
           body.push({ blankBefore: body.length > 0 && this.blankBefore(comment.line), text: comment.text })
         }
       }
+    }
+    for (const item of items) {
+      placeComments(this.takeBefore(item.start.offset))
       const inner = this.takeBefore(item.end)
       body.push({
         blankBefore: body.length > 0 && this.blankBefore(item.start.line),
         text: this.withTrailing(item.text, this.trailing(inner)),
       })
     }
-    for (const comment of this.takeBefore(closeAt)) {
-      const last = body.at(-1)
-      if (!comment.ownLine && last !== undefined) {
-        body[body.length - 1] = { ...last, text: this.withTrailing(last.text, comment.text) }
-      } else if (!comment.ownLine) {
-        openLine = this.withTrailing(openLine, comment.text)
-      } else {
-        body.push({ blankBefore: body.length > 0 && this.blankBefore(comment.line), text: comment.text })
-      }
-    }
+    placeComments(this.takeBefore(closeAt))
     const close = this.withTrailing('}', this.trailingAfter(end, endLine))
     if (body.length === 0 && openLine === `${header} {`) return [`${header} {}${close.slice(1)}`]
     const lines = [openLine]
