@@ -143,7 +143,7 @@ describe('handing a lock over (handOver: a @unique create does not wait for its 
     expect(await withFileLock(lock, async () => readdir(tmp.dir), options)).toEqual(['unique.lock'])
     expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'unlink', 'createExclusive'])
     // Within the window of that new acquisition: handed over in memory again.
-    now += 50
+    now += 20
     await withFileLock(lock, async () => undefined, options)
     expect(onLock(fs, lock)).toEqual(['createExclusive', 'readFile', 'unlink', 'createExclusive'])
     await handedOverLocksReleased([lock])

@@ -6,8 +6,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { withWriteLock } from '../entity/entity-write-lock.js'
+import { gate } from './__fixtures__/gate.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import { withFileLock } from './file-lock.js'
 import type { CreateOptions } from './file-system.js'
 import { startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
@@ -286,5 +288,52 @@ describe('write lock failures', () => {
     expect(error).toMatchObject({ code: 'PF_LOCK_TIMEOUT', table: 'Member' })
     expect((error as Error).message).toContain(`process ${process.ppid} on ${hostname()}`)
     expect(await lockFiles()).toEqual(['_pf_unique.lock'])
+  })
+})
+
+describe('turns: a writer that waited for a held lock takes it before the holder takes it again', () => {
+  const lock = () => join(tmp.dir, '_pf_unique.lock')
+
+  it("the holder's next take leaves the freed lock to the writer that claimed the turn", async () => {
+    const fs = new FaultyFileSystem()
+    const order: string[] = []
+    const releaseA = gate()
+    const turnClaimed = gate()
+    fs.inject({ op: 'createExclusive', path: /\.turn$/, before: () => turnClaimed.open() })
+    const options = { fs, table: 'Member' }
+    let entered = (): void => undefined
+    const aInside = new Promise<void>((resolve) => {
+      entered = resolve
+    })
+    const a = withFileLock(
+      lock(),
+      async () => {
+        order.push('A')
+        entered()
+        await releaseA.opened
+      },
+      options,
+    )
+    await aInside
+    // W finds the lock held by a live writer and claims the next turn.
+    const w = withFileLock(lock(), async () => void order.push('W'), options)
+    await turnClaimed.opened
+    releaseA.open()
+    await a
+    // The holder's next take, right after its release (W is asleep between two polls): it waits for W's turn.
+    const b = withFileLock(lock(), async () => void order.push('B'), options)
+    await Promise.all([w, b])
+    expect(order).toEqual(['A', 'W', 'B'])
+    expect(await lockFiles()).toEqual([])
+  })
+
+  it('a turn claimed by a writer that died is not waited for, and is removed', async () => {
+    const pid = await deadPid()
+    await writeFile(
+      `${lock()}.turn`,
+      JSON.stringify({ pid, host: hostname(), time: Date.now(), token: randomUUID() }),
+    )
+    expect(await withWriteLock(lock(), async () => 'done', { table: 'Member', timeoutMs: 200 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
   })
 })

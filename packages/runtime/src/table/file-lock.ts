@@ -32,7 +32,7 @@ export interface FileLockOptions {
 }
 
 /** How long after it was taken a lock may still be handed over in memory (other processes then get their turn). */
-const HANDOVER_MS = 100
+const HANDOVER_MS = 50
 /** How long a handed-over lock waits for this process's next caller (one create's work before its lock) before its release starts. */
 const IDLE_MS = 5
 
@@ -237,29 +237,93 @@ async function ownerText(): Promise<{ text: string; token: string }> {
   return { text: JSON.stringify(owner), token }
 }
 
+/**
+ * Takes the lock from the file system. A writer that finds it held by a live owner claims the next turn
+ * (`<lock>.turn`, created exclusively with its owner); while a live writer's turn file exists, every other writer
+ * leaves the free lock to it. Without that, a process whose calls follow one another (a loop of creates, each
+ * release followed at once by its next take) would win nearly every race against a writer polling every few ms.
+ */
 async function acquire(ctx: LockContext): Promise<string> {
   const start = Date.now()
-  for (let attempt = 0; ; attempt++) {
-    const mine = await ownerText()
-    try {
-      await createLock(ctx, mine.text)
-      held.add(mine.token)
-      return mine.token
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw ioError(ctx, 'creating the lock', error)
+  const turnPath = `${ctx.path}${TURN_SUFFIX}`
+  let turn: string | undefined
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const waitingFor = turn === undefined ? await othersTurn(ctx, turnPath) : undefined
+      let holder = waitingFor
+      if (!waitingFor) {
+        const mine = await ownerText()
+        try {
+          await createLock(ctx, mine.text)
+          held.add(mine.token)
+          return mine.token
+        } catch (error) {
+          if (!isAlreadyExists(error)) throw ioError(ctx, 'creating the lock', error)
+        }
+        const current = await inspect(ctx, ctx.path)
+        if (!current) continue
+        if ((await isStale(current, ctx.staleMs)) && (await breakStale(ctx, ctx.path, current, 0))) continue
+        turn ??= await claimTurn(ctx, turnPath)
+        holder = current
+      }
+      if (Date.now() - start > ctx.timeoutMs) {
+        const who = holder ? describe(holder) : 'an unknown writer'
+        throw new LockError(
+          ctx.table,
+          ctx.path,
+          undefined,
+          waitingFor
+            ? `left to the turn of ${who} for ${ctx.timeoutMs} ms`
+            : `still held by ${who} after waiting ${ctx.timeoutMs} ms`,
+        )
+      }
+      // The turn's writer polls fast: the lock it waits for is left free to it (and handed over at most HANDOVER_MS).
+      await sleep((turn !== undefined ? TURN_POLL_MS : Math.min(2 + attempt * 2, 25)) * (0.5 + Math.random()))
     }
-    const current = await inspect(ctx, ctx.path)
-    if (!current) continue
-    if ((await isStale(current, ctx.staleMs)) && (await breakStale(ctx, ctx.path, current, 0))) continue
-    if (Date.now() - start > ctx.timeoutMs) {
-      throw new LockError(
-        ctx.table,
-        ctx.path,
-        undefined,
-        `still held by ${describe(current)} after waiting ${ctx.timeoutMs} ms`,
-      )
-    }
-    await sleep(Math.min(2 + attempt * 2, 25) * (0.5 + Math.random()))
+  } finally {
+    if (turn !== undefined) await dropTurn(ctx, turnPath, turn)
+  }
+}
+
+/** The suffix of the file by which a writer waiting for a lock claims the next turn. */
+const TURN_SUFFIX = '.turn'
+/** How often the writer holding the turn tries the lock (others wait for it to take it). */
+const TURN_POLL_MS = 2
+
+/** The turn file of another live writer (undefined when there is none; a stale one is removed). */
+async function othersTurn(ctx: LockContext, path: string): Promise<LockSnapshot | undefined> {
+  let turn: LockSnapshot | undefined
+  try {
+    turn = await inspect(ctx, path)
+  } catch {
+    return undefined // The turn is a courtesy: a turn file that cannot be read is not waited for.
+  }
+  if (!turn) return undefined
+  if (!(await isStale(turn, ctx.staleMs))) return turn
+  await breakStale(ctx, path, turn, 0).catch(() => undefined)
+  return undefined
+}
+
+/** Claims the next turn; its token, or undefined when another writer has it (or it cannot be created). */
+async function claimTurn(ctx: LockContext, path: string): Promise<string | undefined> {
+  const mine = await ownerText()
+  try {
+    await ctx.fs.createExclusive(path, mine.text, { durable: false, inPlace: true })
+  } catch {
+    return undefined
+  }
+  held.add(mine.token)
+  return mine.token
+}
+
+/** Removes this writer's turn file, if it is still its own (one judged stale and replaced is another writer's). */
+async function dropTurn(ctx: LockContext, path: string, token: string): Promise<void> {
+  held.delete(token)
+  try {
+    const text = new TextDecoder().decode(await ctx.fs.readFile(path))
+    if (parseOwner(text, (await currentProcess()).host)?.token === token) await ctx.fs.unlink(path)
+  } catch {
+    // Left behind, it is a turn of this process no longer held: stale for every writer.
   }
 }
 
