@@ -2,10 +2,11 @@ import { copyFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:f
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
-import { idsOf, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import type { WriteOptions } from './file-system.js'
 import { versionOfLogFile } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { decodeCacheHint, encodeCacheHint, snapshotFileName, snapshotStep } from './state-cache.js'
@@ -209,6 +210,66 @@ describe("pf's state cache: the writer caches its newest state, a fresh open rep
     await table.append(users([6]))
     expect((await opened.snapshot()).version).toBe(6)
     expect(idsOf(await opened.read())).toEqual([1, 2, 3, 4, 5, 6])
+  })
+})
+
+/** Records which files are written durably (fsynced by `writeFile`), besides every call. */
+class DurableWrites extends FaultyFileSystem {
+  readonly durable: string[] = []
+  override async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    if (options?.durable !== false) this.durable.push(path)
+    return super.writeFile(path, data, options)
+  }
+}
+
+/** The versions of the cached states a file system's calls wrote (their temp files), in order. */
+function statesWritten(fs: FaultyFileSystem): number[] {
+  return fs.calls
+    .filter((c) => c.startsWith('writeFile') && c.includes('.snapshot.json.'))
+    .map((c) => Number.parseInt(basename(c).slice(1), 10))
+}
+
+describe('the state cache stays off the commits that follow it', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('a burst of commits caches its state once, after the pause that ends it; settled writes it at once', async () => {
+    // No pause ever ends (timers frozen): only settled() ends the wait.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(ws.path, { fs })
+    for (const id of [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]) await writer.append(users([id]))
+    expect(statesWritten(fs)).toEqual([])
+    expect(await cachedStates()).toEqual([5])
+    await writer.settled()
+    expect(statesWritten(fs)).toEqual([15])
+    expect(await cachedStates()).toEqual([15])
+    const { table: opened, entries } = await openCounting()
+    expect(entries).toEqual([0, 15, 16])
+    expect(idsOf(await opened.read())).toEqual(range(1, 16))
+  })
+
+  it('commits that never pause are cached once the newest cache lags 64 versions', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const fs = new FaultyFileSystem()
+    const writer = await openTable(ws.path, { fs })
+    for (const id of range(6, 76)) await writer.append(users([id]))
+    await writer.settled()
+    // Version 69 lags the cache of version 5 by 64: cached then; the last (75) once settled.
+    expect(statesWritten(fs)).toEqual([69, 75])
+    expect(await cachedStates()).toEqual([75])
+  })
+
+  it('the cached state and its hint are written without a flush (a cache lost in a crash is a cache miss)', async () => {
+    const fs = new DurableWrites()
+    const writer = await openTable(ws.path, { fs })
+    await writer.append(users([6]))
+    await writer.settled()
+    expect(statesWritten(fs)).toEqual([6])
+    expect(fs.durable.filter((p) => p.startsWith(cacheDir()))).toEqual([])
+    expect(fs.calls.filter((c) => c.startsWith('fsync') && c.includes(cacheDir()))).toEqual([])
+    expect(JSON.parse(await readFile(hintFile(), 'utf8'))).toEqual({ version: 6, snapshot: true })
   })
 })
 

@@ -1,6 +1,6 @@
 /**
- * pf's state cache between checkpoints: after a commit a writer caches the table's state at that version (in the
- * background) as `_pf/checkpoints/<v>.snapshot.json`, in the checkpoint cache's layout, and points the cache's
+ * pf's state cache between checkpoints: once its commits pause a writer caches the table's newest state (in the
+ * background, unflushed) as `_pf/checkpoints/<v>.snapshot.json`, in the checkpoint cache's layout, and points the cache's
  * `_last_checkpoint` at it; an open then reads that state and replays only the commits after it. A cache, never the
  * truth: one is used only when the log agrees with it (table-log.ts), and only the newest is kept.
  */

@@ -5,6 +5,7 @@ import { CHECKPOINT_COLUMNS, CHECKPOINT_V2_COLUMNS } from '../delta/checkpoint-a
 import { CheckpointFormatError, type DeltaCheckpointReadAction } from '../delta/checkpoint-parquet.js'
 import { decodeCheckpointFile, SIDECAR_DIR, uuidCheckpointVersion } from '../delta/checkpoint-v2.js'
 import { deletionVectorAbsolutePath } from '../delta/deletion-vector.js'
+import { type CommitAnchor, commitAnchor } from '../delta/delta-log-codec.js'
 import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkpoint.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { decodeCheckpointCache, encodeCheckpointCache } from './checkpoint-cache-file.js'
@@ -34,6 +35,7 @@ import {
   versionOfLogFile,
 } from './log-entry.js'
 import { checkCheckpoint, checkTombstoneFile } from './log-entry-schema.js'
+import { QuietWait } from './quiet-wait.js'
 import {
   type CacheHint,
   decodeCacheHint,
@@ -142,6 +144,11 @@ const OPEN_COLUMNS = Object.keys({ ...CHECKPOINT_COLUMNS, ...CHECKPOINT_V2_COLUM
   (c) => c !== 'remove',
 )
 
+/** Time without a commit before the state cache is written (writeSnapshotWhenIdle). */
+const CACHE_IDLE_MS = 20
+/** Under commits that never pause, the state is cached once it lags this many versions (if due then). */
+const CACHE_MAX_LAG = 64
+
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
 
@@ -162,6 +169,8 @@ export class TableLog {
   private name: string
   /** Newest version of pf's cache (checkpoint or cached state) this object read or wrote; -1 before any. */
   private newestCached = -1
+  /** The pause in this process's commits a state cache waits for (writeSnapshotWhenIdle). */
+  private readonly cacheQuiet = new QuietWait(CACHE_IDLE_MS)
 
   constructor(
     readonly root: string,
@@ -470,7 +479,7 @@ export class TableLog {
    */
   private async checkpointStart(version: number, snapshot = false): Promise<TableState | undefined> {
     // The entries are read while the checkpoint is (an open waits for both); unused when it is not usable.
-    const entries = Promise.all([this.readEntry(version), this.readEntry(0)])
+    const entries = Promise.all([this.readAnchor(version), this.readAnchor(0)])
     entries.catch(() => undefined)
     const state = await this.readCheckpoint(version, snapshot).catch((error: unknown) => {
       if (error instanceof TableCorruptError || isNotFound(error)) return undefined
@@ -478,14 +487,43 @@ export class TableLog {
     })
     if (!state) return undefined
     const [entry, first] = await entries
-    if (first?.metadata?.id !== state.metadata.id) return undefined
+    if (first?.tableId !== state.metadata.id) return undefined
     if (!entry) {
       const file = snapshot ? join(this.cacheDir, snapshotFileName(version)) : this.checkpointPath(version)
       throw new TableCorruptError(this.table, file, version, `the log entry of version ${version} is missing`)
     }
-    if (totalsProblem(state, entry) !== undefined) return undefined
+    if (totalsProblem(state, { commitInfo: entry }) !== undefined) return undefined
     this.newestCached = Math.max(this.newestCached, version)
     return state
+  }
+
+  /**
+   * What a cached state is checked against in a version's commit (`commitAnchor`: its table id and totals, its
+   * actions not decoded); undefined when there is no commit. A commit whose anchor does not read is decoded (a
+   * damaged one is its TableCorruptError).
+   */
+  private async readAnchor(version: number): Promise<CommitAnchor | undefined> {
+    const decoded = this.entries.get(version)
+    if (!decoded) {
+      const file = this.entryPath(version)
+      let bytes: Uint8Array
+      try {
+        bytes = await this.fs.readFile(file)
+      } catch (error) {
+        if (isNotFound(error)) return undefined
+        throw error
+      }
+      const anchor = commitAnchor(this.text(bytes, file, version))
+      if (anchor) return anchor
+    }
+    const entry = decoded ?? (await this.readEntry(version))
+    if (!entry) return undefined
+    const { tableFiles, tableRows } = entry.commitInfo
+    return {
+      ...(entry.metadata ? { tableId: entry.metadata.id } : {}),
+      ...(tableFiles !== undefined ? { tableFiles } : {}),
+      ...(tableRows !== undefined ? { tableRows } : {}),
+    }
   }
 
   /**
@@ -672,11 +710,19 @@ export class TableLog {
     }
   }
 
-  /** Writes a file through a temp file and a rename (never partial); the temp file never stays behind. */
-  private async replaceFile(name: string, data: string | Uint8Array, dir = this.cacheDir): Promise<void> {
+  /**
+   * Writes a file through a temp file and a rename (never partial); the temp file never stays behind. `durable`
+   * false: not fsynced (a cache file a crash may lose or tear: it is checked when read, and a miss is harmless).
+   */
+  private async replaceFile(
+    name: string,
+    data: string | Uint8Array,
+    dir = this.cacheDir,
+    durable = true,
+  ): Promise<void> {
     const temp = join(dir, `.${name}.${process.pid}.${randomUUID()}.tmp`)
     try {
-      await this.fs.writeFile(temp, data)
+      await this.fs.writeFile(temp, data, { durable })
       await this.fs.rename(temp, join(dir, name))
     } catch (error) {
       await removeQuietly(this.fs, temp)
@@ -732,26 +778,54 @@ export class TableLog {
   }
 
   /**
+   * Caches the newest state (`current`) once commits pause (`CACHE_IDLE_MS` without one, see `committed`), if one
+   * is due then (`snapshotDue`), and again after the next pause while commits landed during the write: a burst of
+   * commits caches once, so the encoding's CPU and the cache's file operations stay off the commits that follow.
+   */
+  async writeSnapshotWhenIdle(current: () => TableState): Promise<void> {
+    for (;;) {
+      await this.cacheQuiet.wait()
+      const state = current()
+      if (!this.snapshotDue(state)) return
+      await this.writeSnapshot(state)
+      if (current().version === state.version) return
+    }
+  }
+
+  /**
+   * A commit of this process landed at `version`: a state cache waiting for a pause waits on, unless the newest
+   * cache lags `CACHE_MAX_LAG` versions behind (commits that never pause are still cached now and then).
+   */
+  committed(version: number): void {
+    if (version - this.newestCached >= CACHE_MAX_LAG) this.cacheQuiet.flush()
+    else this.cacheQuiet.touch()
+  }
+
+  /** Ends a state cache's wait for a pause now (a caller waits for the background work to be done). */
+  flushCache(): void {
+    this.cacheQuiet.flush()
+  }
+
+  /**
    * Caches a state as `_pf/checkpoints/<v>.snapshot.json` (temp file + rename, not synced: a cache lost or torn
    * by a crash is a cache miss), points the cache's `_last_checkpoint` at it and removes the older cached states.
    * Tombstones are not written: a state opened from it reads them from the checkpoint before it and the commits.
-   * Then caches the newest state (`current`) again while one is due: the last commit of a burst is cached too.
    */
-  async writeSnapshot(state: TableState, current: () => TableState = () => state): Promise<void> {
+  async writeSnapshot(state: TableState): Promise<void> {
     const bytes = encodeCheckpointCache(toCheckpoint(state))
     // Never into a table folder deleted since the commit (a reset script's): its log folder must still be there.
     await this.fs.stat(this.dir)
     await this.fs.mkdir(this.cacheDir)
-    await this.replaceFile(snapshotFileName(state.version), bytes)
-    await this.replaceFile(LAST_CHECKPOINT, encodeCacheHint({ version: state.version, snapshot: true }))
+    // Neither file is fsynced: a flush would join the journal commit of the next commit on the critical path.
+    await this.replaceFile(snapshotFileName(state.version), bytes, this.cacheDir, false)
+    const hint = encodeCacheHint({ version: state.version, snapshot: true })
+    await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
     this.newestCached = Math.max(this.newestCached, state.version)
     for (const name of await this.fs.readdir(this.cacheDir)) {
       const version = versionOfSnapshotFile(name)
       if (version !== undefined && version < state.version)
         await removeQuietly(this.fs, join(this.cacheDir, name))
     }
-    const newer = current()
-    if (newer.version > state.version && this.snapshotDue(newer)) await this.writeSnapshot(newer, current)
   }
 
   /**

@@ -469,11 +469,12 @@ export class Table {
    */
   private maybeCheckpoint(before: TableState): void {
     const { log, current } = this
+    log.committed(current.version)
     if (!this.background.busy('checkpoint') && log.checkpointDue(before, current.state))
       this.background.start('checkpoint', () => log.writeCheckpoint(current.state))
     // Otherwise pf's state cache (table/state-cache.ts): a fresh process then replays only the commits after it.
     else if (!this.background.busy('cache') && log.snapshotDue(current.state))
-      this.background.start('cache', () => log.writeSnapshot(current.state, () => this.current.state))
+      this.background.start('cache', () => log.writeSnapshotWhenIdle(() => this.current.state))
   }
 
   /**
@@ -481,6 +482,8 @@ export class Table {
    * failed. Nothing is lost without it (the log is the truth); call it before exiting to leave that work finished.
    */
   settled(): Promise<void> {
+    // A state cache waiting for a pause in the commits is written now.
+    this.log.flushCache()
     return this.background.settled()
   }
 
