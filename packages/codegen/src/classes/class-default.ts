@@ -1,6 +1,13 @@
 import type { DefaultValue, FieldType } from '@parquetframe/runtime/schema'
 import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import { messages } from '../diagnostics/messages.js'
+import {
+  isDateText,
+  isDateTimeText,
+  isDecimalText,
+  isIntegerText,
+  isJsonText,
+} from '../pfschema/default-literal-text.js'
 import type { FileNames } from './node-span.js'
 import { nodeSpan } from './node-span.js'
 import type { StaticValue } from './static-value.js'
@@ -15,10 +22,6 @@ export interface DefaultTarget {
   readonly enumValues: readonly string[] | undefined
 }
 
-const INTEGER = /^-?\d+$/
-const DECIMAL = /^-?\d+(\.\d+)?$/
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 const FUNCTIONS = { now: 'DateTime', uuid: 'String', autoincrement: 'Int or BigInt' } as const
 
 function describe(value: StaticValue): string {
@@ -81,15 +84,15 @@ export function readDefault(
         ? literal(value.value)
         : mismatch('a safe integer')
     case 'BigInt':
-      if (raw !== undefined && INTEGER.test(raw)) return literal(raw)
-      return value.kind === 'string' && INTEGER.test(value.value)
+      if (raw !== undefined && isIntegerText(raw)) return literal(raw)
+      return value.kind === 'string' && isIntegerText(value.value)
         ? literal(value.value)
         : mismatch('an integer')
     case 'Float':
       return value.kind === 'number' ? literal(value.value) : mismatch('a number')
     case 'Decimal':
-      if (value.kind === 'number' && DECIMAL.test(value.raw)) return literal(value.raw)
-      return value.kind === 'string' && DECIMAL.test(value.value)
+      if (value.kind === 'number' && isDecimalText(value.raw)) return literal(value.raw)
+      return value.kind === 'string' && isDecimalText(value.value)
         ? literal(value.value)
         : mismatch('a decimal number')
     case 'String':
@@ -97,15 +100,15 @@ export function readDefault(
     case 'Boolean':
       return value.kind === 'boolean' ? literal(value.value) : mismatch('true or false')
     case 'DateTime':
-      return value.kind === 'string' && DATE_TIME.test(value.value) && !Number.isNaN(Date.parse(value.value))
+      return value.kind === 'string' && isDateTimeText(value.value)
         ? literal(value.value)
         : mismatch("{ kind: 'now' } or an ISO 8601 date-time string")
     case 'Date':
-      return value.kind === 'string' && DATE.test(value.value) && !Number.isNaN(Date.parse(value.value))
+      return value.kind === 'string' && isDateText(value.value)
         ? literal(value.value)
         : mismatch('a "YYYY-MM-DD" string')
     case 'Json':
-      return value.kind === 'string' && isJson(value.value)
+      return value.kind === 'string' && isJsonText(value.value)
         ? literal(value.value)
         : mismatch('a string holding JSON text')
     case 'Bytes':
@@ -114,12 +117,3 @@ export function readDefault(
 }
 
 const literal = (value: string | number | boolean | null): DefaultValue => ({ kind: 'literal', value })
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}

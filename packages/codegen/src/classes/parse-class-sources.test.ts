@@ -422,6 +422,17 @@ class Country {
     )
   })
 
+  it('refuses a Date default that is no calendar date (2024-02-30), as a .pfschema @default is (one rule)', () => {
+    const body = `
+@entity() class Trip {
+  @id() id!: string
+  @field('date', { default: '2024-02-30' }) leaves!: string
+  @field('date', { default: '2024-02-29' }) back!: string
+}`
+    expect(codes(body)).toEqual(['PF6306 5:29'])
+    expect(parse(body).diagnostics[0]?.message).toContain('"2024-02-30"')
+  })
+
   it('checks relations: key types, references, through, names', () => {
     expect(
       codes(`

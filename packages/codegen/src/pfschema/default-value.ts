@@ -3,6 +3,14 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import { messages } from '../diagnostics/messages.js'
 import type { BoundEnum, BoundField } from './bound-schema.js'
 import { typeLabel } from './bound-schema.js'
+import {
+  isDateText,
+  isDateTimeText,
+  isDecimalText,
+  isIntegerText,
+  isJsonText,
+  jsonNesting,
+} from './default-literal-text.js'
 import { closestName } from './edit-distance.js'
 import type { ValueNode } from './pfschema-ast.js'
 import { toDiagnosticSpan } from './pfschema-ast.js'
@@ -26,11 +34,6 @@ const EXPECTED: Readonly<Record<ScalarTypeName, string>> = {
   Bytes: 'absent (Bytes fields have no default)',
 }
 
-const INTEGER = /^-?\d+$/
-const DECIMAL = /^-?\d+(\.\d+)?$/
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
-
 function describe(value: ValueNode): string {
   switch (value.kind) {
     case 'string':
@@ -44,12 +47,6 @@ function describe(value: ValueNode): string {
     case 'list':
       return 'a list'
   }
-}
-
-function validDate(text: string): boolean {
-  if (!DATE.test(text)) return false
-  const d = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text)
 }
 
 /**
@@ -125,18 +122,18 @@ export function checkDefault(
   const expected = EXPECTED[type.name]
   switch (type.name) {
     case 'Int':
-      return value.kind === 'number' && INTEGER.test(value.raw) && Number.isSafeInteger(Number(value.raw))
+      return value.kind === 'number' && isIntegerText(value.raw) && Number.isSafeInteger(Number(value.raw))
         ? literal(Number(value.raw))
         : mismatch(
-            value.kind === 'number' && INTEGER.test(value.raw) ? 'a safe integer (use BigInt)' : expected,
+            value.kind === 'number' && isIntegerText(value.raw) ? 'a safe integer (use BigInt)' : expected,
           )
     case 'BigInt':
-      return value.kind === 'number' && INTEGER.test(value.raw) ? literal(value.raw) : mismatch(expected)
+      return value.kind === 'number' && isIntegerText(value.raw) ? literal(value.raw) : mismatch(expected)
     case 'Float':
       return value.kind === 'number' ? literal(Number(value.raw)) : mismatch(expected)
     case 'Decimal':
-      if (value.kind === 'number' && DECIMAL.test(value.raw)) return literal(value.raw)
-      return value.kind === 'string' && DECIMAL.test(value.value) ? literal(value.value) : mismatch(expected)
+      if (value.kind === 'number' && isDecimalText(value.raw)) return literal(value.raw)
+      return value.kind === 'string' && isDecimalText(value.value) ? literal(value.value) : mismatch(expected)
     case 'String':
       return value.kind === 'string' ? literal(value.value) : mismatch(expected)
     case 'Boolean':
@@ -144,42 +141,16 @@ export function checkDefault(
         ? literal(value.name === 'true')
         : mismatch(expected)
     case 'DateTime':
-      return value.kind === 'string' && DATE_TIME.test(value.value) && !Number.isNaN(Date.parse(value.value))
+      return value.kind === 'string' && isDateTimeText(value.value)
         ? literal(value.value)
         : mismatch(expected)
     case 'Date':
-      return value.kind === 'string' && validDate(value.value) ? literal(value.value) : mismatch(expected)
+      return value.kind === 'string' && isDateText(value.value) ? literal(value.value) : mismatch(expected)
     case 'Json':
       if (value.kind === 'string' && jsonNesting(value.value) > MAX_VALUE_NESTING)
         return fail(messages.nestingTooDeep(at, MAX_VALUE_NESTING))
-      return value.kind === 'string' && isJson(value.value) ? literal(value.value) : mismatch(expected)
+      return value.kind === 'string' && isJsonText(value.value) ? literal(value.value) : mismatch(expected)
     case 'Bytes':
       return mismatch(expected)
   }
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** How deep arrays and objects nest in JSON text, counted without recursion (the runtime stringifies defaults). */
-function jsonNesting(text: string): number {
-  let depth = 0
-  let deepest = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (inString) {
-      if (c === '\\') i++
-      else if (c === '"') inString = false
-    } else if (c === '"') inString = true
-    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth)
-    else if (c === ']' || c === '}') depth--
-  }
-  return deepest
 }
