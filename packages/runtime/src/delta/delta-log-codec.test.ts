@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TableCorruptError } from '../table/table-errors.js'
 import { deletionVectorId } from './delta-actions.js'
-import { encodeDeltaCommit, parseDeltaCommit } from './delta-log-codec.js'
+import { commitAnchor, encodeDeltaCommit, parseDeltaCommit } from './delta-log-codec.js'
 import { decodeDeltaPath, encodeDeltaPath, partitionDirName, partitionTimestamp } from './delta-paths.js'
 import {
   type DeltaStatKind,
@@ -194,5 +194,32 @@ describe('Delta statistics', () => {
     })
     expect(parseDeltaTimestamp('2024-01-01T00:00:00.0000001Z')).toBeUndefined()
     expect(formatDeltaTimestamp(0n)).toBe('1970-01-01T00:00:00.000000Z')
+  })
+})
+
+describe('commit anchor', () => {
+  it("reads a commit's table id and recorded totals without decoding its actions", () => {
+    const text = [
+      '{"commitInfo":{"timestamp":1,"operation":"WRITE","tableFiles":2,"tableRows":30}}',
+      '{"metaData":{"id":"t-1","format":{"provider":"parquet"},"schemaString":"not decoded","partitionColumns":[]}}',
+      '{"add":{"path":"p","partitionValues":{},"size":"not decoded"}}',
+      '',
+    ].join('\n')
+    expect(commitAnchor(text)).toEqual({ tableId: 't-1', tableFiles: 2, tableRows: 30 })
+    // Another writer's commit: no totals, no metaData.
+    expect(commitAnchor('{"commitInfo":{"operation":"DELETE"}}\n{"remove":{"path":"p"}}\n')).toEqual({})
+  })
+
+  it('gives no anchor (the caller decodes the commit) for a line that is not an object, a repeated action or a field of another shape', () => {
+    for (const text of [
+      '{"commitInfo":{}}\nnot json\n',
+      '[1]\n',
+      '{"commitInfo":{}}\n{"commitInfo":{}}\n',
+      '{"metaData":{"id":"a"}}\n{"metaData":{"id":"b"}}\n',
+      '{"metaData":{"id":7}}\n',
+      '{"commitInfo":{"tableFiles":-1}}\n',
+      '{"commitInfo":{"tableRows":"3"}}\n',
+    ])
+      expect(commitAnchor(text)).toBeUndefined()
   })
 })

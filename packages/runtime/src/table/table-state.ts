@@ -173,7 +173,7 @@ export class ReplayError extends Error {
 /** Why a state does not have the totals its version's entry recorded, or undefined when it does (or none were). */
 export function totalsProblem(
   state: { readonly files: { readonly size: number }; readonly rows: number },
-  entry: LogEntry,
+  entry: { readonly commitInfo: { readonly tableFiles?: number; readonly tableRows?: number } },
 ): string | undefined {
   const { tableFiles, tableRows } = entry.commitInfo
   if (tableFiles !== undefined && tableFiles !== state.files.size)
