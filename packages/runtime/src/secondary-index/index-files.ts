@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join, posix, sep } from 'node:path'
-import { type FileSystem, isNotFound } from '../table/file-system.js'
+import { type FileSystem, orWhenMissing } from '../table/file-system.js'
 
 /**
  * Index files live under `<table>/_pf/indexes/`, mirroring the data file's path in the table folder:
@@ -50,32 +50,24 @@ export async function sweepIndexFiles(fs: FileSystem, tablePath: string): Promis
   const root = join(tablePath, INDEX_DIR)
   const deleted: string[] = []
   const visit = async (dir: string, prefix: string): Promise<void> => {
-    let entries: { name: string; isDirectory: boolean }[]
-    try {
-      entries = await fs.readdirTyped(dir)
-    } catch (error) {
-      if (isNotFound(error)) return
-      throw error
-    }
-    for (const e of entries) {
+    for (const e of await orWhenMissing(fs.readdirTyped(dir), [])) {
       if (e.isDirectory) {
         await visit(join(dir, e.name), `${prefix}${e.name}/`)
         continue
       }
       const data = dataFileOf(e.name)
       if (data === undefined) continue
-      try {
-        await fs.stat(join(tablePath, ...`${prefix}${data}`.split('/')))
-        continue
-      } catch (error) {
-        if (!isNotFound(error)) throw error
-      }
-      try {
-        await fs.unlink(join(dir, e.name))
-        deleted.push(`${INDEX_DIR.split(sep).join('/')}/${prefix}${e.name}`)
-      } catch (error) {
-        if (!isNotFound(error)) throw error
-      }
+      const dataFile = join(tablePath, ...`${prefix}${data}`.split('/'))
+      const dataExists = await orWhenMissing(
+        fs.stat(dataFile).then(() => true),
+        false,
+      )
+      if (dataExists) continue
+      const removed = await orWhenMissing(
+        fs.unlink(join(dir, e.name)).then(() => true),
+        false,
+      )
+      if (removed) deleted.push(`${INDEX_DIR.split(sep).join('/')}/${prefix}${e.name}`)
     }
   }
   await visit(root, '')

@@ -87,6 +87,16 @@ export function isNotFound(error: unknown): boolean {
   return errorCode(error) === 'ENOENT'
 }
 
+/** What `op` gives, or `missing` when the path it works on does not exist; other errors propagate. */
+export async function orWhenMissing<T, M>(op: Promise<T>, missing: M): Promise<T | M> {
+  try {
+    return await op
+  } catch (error) {
+    if (isNotFound(error)) return missing
+    throw error
+  }
+}
+
 /** True when the error says the path already exists. */
 export function isAlreadyExists(error: unknown): boolean {
   return errorCode(error) === 'EEXIST'

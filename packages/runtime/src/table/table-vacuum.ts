@@ -3,7 +3,7 @@ import { deletionVectorRelativePath } from '../delta/deletion-vector.js'
 import type { DeltaDeletionVector } from '../delta/delta-actions.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { sweepIndexFiles } from '../secondary-index/index-files.js'
-import { type FileSystem, isNotFound } from './file-system.js'
+import { type FileSystem, orWhenMissing } from './file-system.js'
 import type { LogEntry } from './log-entry.js'
 import { CHECKPOINT_CACHE_DIR } from './log-entry.js'
 import type { Snapshot } from './snapshot.js'
@@ -153,14 +153,7 @@ function checkedMs(path: string, name: string, value: number): number {
 async function listCandidates(fs: FileSystem, root: string): Promise<Candidate[]> {
   const out: Candidate[] = []
   const visit = async (dir: string, prefix: string, inLog: boolean): Promise<void> => {
-    let entries: { name: string; isDirectory: boolean }[]
-    try {
-      entries = await fs.readdirTyped(dir)
-    } catch (error) {
-      if (isNotFound(error)) return
-      throw error
-    }
-    for (const e of entries) {
+    for (const e of await orWhenMissing(fs.readdirTyped(dir), [])) {
       const abs = join(dir, e.name)
       const rel = `${prefix}${e.name}`
       const role = inLog ? undefined : tableEntryRole(e.name, e.isDirectory ? 'directory' : 'file')
@@ -196,14 +189,9 @@ async function holdsTable(fs: FileSystem, dir: string): Promise<boolean> {
   return (await lstatOrUndefined(fs, join(dir, TABLE_MARKER_DIR))) !== undefined
 }
 
-async function lstatOrUndefined(
+function lstatOrUndefined(
   fs: FileSystem,
   path: string,
 ): Promise<{ mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean } | undefined> {
-  try {
-    return await fs.lstat(path)
-  } catch (error) {
-    if (isNotFound(error)) return undefined
-    throw error
-  }
+  return orWhenMissing(fs.lstat(path), undefined)
 }
