@@ -145,9 +145,9 @@ const OPEN_COLUMNS = Object.keys({ ...CHECKPOINT_COLUMNS, ...CHECKPOINT_V2_COLUM
 )
 
 /** Time without a commit before the state cache is written (writeSnapshotWhenIdle). */
-const CACHE_IDLE_MS = 20
+const CACHE_IDLE_MS = 100
 /** Under commits that never pause, the state is cached once it lags this many versions (if due then). */
-const CACHE_MAX_LAG = 64
+const CACHE_MAX_LAG = 32
 
 /** Log entries read ahead in parallel when catching up. */
 const READ_AHEAD = 8
