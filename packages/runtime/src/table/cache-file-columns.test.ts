@@ -143,12 +143,17 @@ describe("the cache file's live files (built on use)", () => {
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 10, 11, 20, 21])
   })
 
-  it("a find by key builds only the files whose cached key range may hold it: no other file's statistics are parsed", async () => {
+  it("a find by key builds only the files whose cached key range may hold it: no file's statistics are parsed", async () => {
     const fileAt = vi.spyOn(CacheFileColumns.prototype, 'fileAt')
     const snapshot = await (await openTable(ws.path)).snapshot()
+    const parse = vi.spyOn(JSON, 'parse')
     const found = await snapshot.findRow(11)
     expect(found?.df.slice(found.row, 1).getColumn('id').get(0)).toBe(11)
     expect(new Set(fileAt.mock.calls.map(([i]) => i))).toEqual(new Set([1]))
+    // Nor the candidate's: its key range came from the columns.
+    const statsParsed = parse.mock.calls.filter(([text]) => String(text).includes('"nullCount"'))
+    parse.mockRestore()
+    expect(statsParsed).toEqual([])
     fileAt.mockClear()
     expect(await snapshot.findRow(15)).toBeNull()
     expect(await snapshot.findRow(-1)).toBeNull()

@@ -22,6 +22,11 @@ export function keyRangeOf(add: AddAction, metadata: TableMetadata): Range | und
   return range
 }
 
+/** Records a file's key range read elsewhere (a cache file's key range columns): keyRangeOf then parses no statistics. */
+export function rememberKeyRange(add: AddAction, range: Range): void {
+  if (!ranges.has(add)) ranges.set(add, range)
+}
+
 /** A key range from a file's recorded min and max (either missing, or a kind without order: none, the file may hold any key). */
 export function keyRangeOfValues(
   min: StatValue | null | undefined,

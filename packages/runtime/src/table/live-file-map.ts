@@ -1,4 +1,5 @@
 import type { Range } from './file-stats.js'
+import { rememberKeyRange } from './key-range.js'
 import type { LiveFile } from './table-state.js'
 
 /**
@@ -197,7 +198,12 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
       for (let i = 0; i < base.size; i++) {
         if (!changed.has(i)) {
           const range = base.keyRangeAt?.(i)
-          if (!range || fits(range)) yield base.fileAt(i)
+          if (!range || fits(range)) {
+            const file = base.fileAt(i)
+            // Its range is known: the caller's keyRangeOf parses none of its statistics for it.
+            if (range) rememberKeyRange(file.add, range)
+            yield file
+          }
         } else {
           const file = changed.get(i)
           if (file) yield file
