@@ -2,11 +2,11 @@
 // after EVERY commit a reader that follows only PROTOCOL.md (spec-delta-reader.ts) must see pf's rows at that
 // version; at the end, at every version again (time travel), then after vacuum.
 import { join } from 'node:path'
-import { parseSchema } from '@parquetframe/codegen'
 import { createTable, type EntityIR, type Table, type UpdateMode } from '@parquetframe/runtime'
 import pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
-import { useOracleWorkspace } from './oracle-workspace.js'
+import { mulberry32 } from '../../packages/runtime/src/table/__fixtures__/seeded-random.js'
+import { entityOf, useOracleWorkspace } from './oracle-workspace.js'
 import { expectSameRowsAt } from './pf-agreement.js'
 
 /** Partition values other engines must decode from the log's URI paths: unicode, space, '/', '%', '='; null. */
@@ -14,7 +14,7 @@ const REGIONS = ['north', 'São Paulo', 'a b', 'x/y', '100%', 'k=v', '日本', n
 
 /** An entity whose table the sequences write; `region` partitions it in the partitioned runs. */
 function itemEntity(partitioned: boolean): EntityIR {
-  const parsed = parseSchema(`
+  return entityOf(`
 entity Item @storage("items") ${partitioned ? '@partitionBy(region)' : ''} {
   id     Int @id
   name   String
@@ -25,21 +25,6 @@ entity Item @storage("items") ${partitioned ? '@partitionBy(region)' : ''} {
   flag   Boolean?
   tags   String[]?
 }`)
-  const entity = parsed.ir?.entities[0]
-  if (!entity) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'))
-  return entity
-}
-
-/** mulberry32: a small seeded PRNG, so a failing sequence is replayed by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Rows for `ids`, revision `rev` of their values; nulls and 64-bit integers beyond 2^53 included. */
@@ -107,7 +92,7 @@ describe('a reader that follows only the Delta log sees exactly pf’s rows, at 
         checkpointInterval: 4,
         autoCompact: false,
       })
-      const pick = prng(seed)
+      const pick = mulberry32(seed)
       const live = new Set<number>()
       let nextId = 0
       let rev = 0

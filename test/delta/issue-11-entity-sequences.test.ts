@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import { openStore, type UpdateMode, withRegistry } from '@parquetframe/runtime'
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../packages/runtime/src/table/__fixtures__/seeded-random.js'
 import { usePersonWorkspace } from './oracle-workspace.js'
 import { Person } from './person-entity.js'
 import { expectSameRowsAt } from './pf-agreement.js'
@@ -14,18 +15,6 @@ const ws = usePersonWorkspace('pf-entity-seq-')
 
 /** Partition values that need URI encoding in the log, and null. */
 const REGIONS = ['north', 'São Paulo', 'a b', 'x/y', '100%', 'k=v', null] as const
-
-/** mulberry32: a failing sequence is replayed by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CASES: [UpdateMode, number][] = [
   ['merge-on-read', 111],
@@ -41,7 +30,7 @@ describe('entities through a store: the outside reader agrees with pf after ever
         const store = openStore(base, { updateMode })
         const people = store.repository(Person)
         const root = join(base, 'people')
-        const pick = prng(seed)
+        const pick = mulberry32(seed)
         const any = <T>(values: readonly T[]): T => values[Math.floor(pick() * values.length)] as T
         /** The app's model: region by live id. */
         const live = new Map<number, string | null>()

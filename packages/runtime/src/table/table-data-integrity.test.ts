@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type pl from 'nodejs-polars'
 import { describe, expect, it } from 'vitest'
 import type { StorageFormatName } from '../schema/schema-ir.js'
+import { mulberry32 } from './__fixtures__/seeded-random.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
@@ -10,17 +11,6 @@ import { createTable, openTable } from './table.js'
 import { TableCorruptError, TableNotFoundError } from './table-errors.js'
 
 const tmp = useTempDir('pf-table-data-integrity-')
-
-/** A small deterministic PRNG (mulberry32), so a failing flip can be replayed. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** Rows as comparable JSON, sorted by id. */
 function rows(df: pl.DataFrame): string {
@@ -39,7 +29,7 @@ describe('data files carry a checksum: a damaged file reads as TableCorruptError
       const file = join(path, name as string)
       const original = await readFile(file)
       const expected = rows(await table.read())
-      const next = random(format === 'parquet' ? 1 : 2)
+      const next = mulberry32(format === 'parquet' ? 1 : 2)
       const outcomes = { same: 0, corrupt: 0 }
       for (let i = 0; i < 60; i++) {
         const bytes = Buffer.from(original)
