@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import pl from 'nodejs-polars'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
+import { createCheckpointedUsersTable } from './__fixtures__/checkpointed-users-table.js'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -372,11 +373,7 @@ describe('merge-on-read deletes are Delta deletion vectors', () => {
 
 describe('Delta checkpoints', () => {
   it('every checkpointInterval commits: a classic Parquet checkpoint and _last_checkpoint that other readers open from', async () => {
-    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
-    await table.append(users(range(0, 6)))
-    await table.deleteKeys([2])
-    await table.upsert(users([3], 'again'))
-    await table.append(users([40]))
+    const table = await createCheckpointedUsersTable(ws.path)
     await table.settled()
     const names = await readdir(join(ws.path, '_delta_log'))
     expect(names).toContain('00000000000000000004.checkpoint.parquet')

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint } from '../delta/checkpoint-parquet.js'
 import { readCachedCheckpoint } from './__fixtures__/cached-checkpoint.js'
+import { createCheckpointedUsersTable } from './__fixtures__/checkpointed-users-table.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -25,11 +26,7 @@ async function rowsOf(table: Table, version?: number): Promise<string[]> {
 
 /** Versions 0..4 (checkpoint at 4, a deletion vector live in it), then versions 5 and 6 after it. */
 async function tableWithCheckpoint(): Promise<Table> {
-  const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
-  await table.append(users(range(0, 6)))
-  await table.deleteKeys([2])
-  await table.upsert(users([3], 'again'))
-  await table.append(users([40]))
+  const table = await createCheckpointedUsersTable(ws.path)
   await table.upsert(users([4], 'later'))
   await table.deleteKeys([40])
   expect(table.version).toBe(6)
@@ -98,11 +95,7 @@ describe('opening from a Delta checkpoint', () => {
   })
 
   it('is never re-created over: with only the Delta checkpoint left, createTable refuses and the rows stay', async () => {
-    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums, checkpointInterval: 4 })
-    await table.append(users(range(0, 6)))
-    await table.deleteKeys([2])
-    await table.upsert(users([3], 'again'))
-    await table.append(users([40]))
+    const table = await createCheckpointedUsersTable(ws.path)
     await table.settled()
     const latest = await rowsOf(table)
     await cleanUpLog(4)
