@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { deltaSchemaFor } from '../delta/delta-schema.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
+import { testTableMetadata } from './__fixtures__/table-metadata.js'
 import {
   ColumnMapping,
   fromDeltaColumnMapping,
@@ -33,18 +34,8 @@ const entity = (fields: FieldIR[]): EntityIR => ({
   indexes: [],
   uniques: [],
 })
-const metadata = (fields: FieldIR[], extra: Partial<TableMetadata> = {}): TableMetadata => ({
-  id: 't',
-  entity: entity(fields),
-  enums: [],
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  updateMode: 'merge-on-read',
-  checkpointInterval: 100,
-  createdTime: 0,
-  ...extra,
-})
+const metadata = (fields: FieldIR[], extra: Partial<TableMetadata> = {}): TableMetadata =>
+  testTableMetadata(entity(fields), [], extra)
 const now = new Date(0)
 const id = field('id', { optional: false })
 

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { testTableMetadata } from './__fixtures__/table-metadata.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileStats } from './file-stats.js'
 import { type LiveFileColumns, LiveFileMap } from './live-file-map.js'
-import type { LogEntry, TableMetadata } from './log-entry.js'
+import type { LogEntry } from './log-entry.js'
 import { createTable, openTable } from './table.js'
 import { type LiveFile, replay, type TableState } from './table-state.js'
 
@@ -47,17 +48,7 @@ function columnsOf(count: number): LiveFileColumns {
 
 /** A state of `count` live one-row files, as a checkpoint's columns. */
 function checkpointState(count: number): TableState {
-  const metadata: TableMetadata = {
-    id: 't',
-    entity: userEntity,
-    enums: userEnums,
-    format: 'parquet',
-    primaryKey: ['id'],
-    partitionBy: [],
-    updateMode: 'merge-on-read',
-    checkpointInterval: 100,
-    createdTime: 0,
-  }
+  const metadata = testTableMetadata(userEntity, userEnums)
   return {
     version: 0,
     timestamp: 0,

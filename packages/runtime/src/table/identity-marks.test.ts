@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { entityIRFor } from '../entity/__fixtures__/test-ir.js'
+import { testTableMetadata } from './__fixtures__/table-metadata.js'
 import { identityMarksByField } from './identity-columns.js'
 import { committedMetadata } from './identity-marks.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
@@ -12,18 +13,12 @@ const entity = {
     f.name === 'id' ? { ...f, default: { kind: 'autoincrement' as const } } : f,
   ),
 }
-const metadata = (marks?: Record<string, string>): TableMetadata => ({
-  id: 't',
-  entity,
-  enums: [],
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
-  updateMode: 'copy-on-write',
-  checkpointInterval: 10,
-  createdTime: 0,
-  ...(marks ? { identityHighWaterMarks: marks } : {}),
-})
+const metadata = (marks?: Record<string, string>): TableMetadata =>
+  testTableMetadata(entity, [], {
+    updateMode: 'copy-on-write',
+    checkpointInterval: 10,
+    ...(marks ? { identityHighWaterMarks: marks } : {}),
+  })
 const add = (path: string, maxId: string): AddAction => ({
   path,
   size: 1,

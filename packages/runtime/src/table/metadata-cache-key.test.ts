@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EntityIR } from '../schema/schema-ir.js'
+import { testTableMetadata } from './__fixtures__/table-metadata.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import type { FileSystem } from './file-system.js'
@@ -62,18 +63,8 @@ describe('caches across commits that raise identity marks', () => {
 })
 
 describe('metadataCacheKey', () => {
-  const metadata = (extra: Partial<TableMetadata> = {}): TableMetadata => ({
-    id: 't',
-    entity: autoEntity,
-    enums: userEnums,
-    format: 'parquet',
-    primaryKey: ['id'],
-    partitionBy: [],
-    updateMode: 'merge-on-read',
-    checkpointInterval: 10,
-    createdTime: 0,
-    ...extra,
-  })
+  const metadata = (extra: Partial<TableMetadata> = {}): TableMetadata =>
+    testTableMetadata(autoEntity, userEnums, { checkpointInterval: 10, ...extra })
 
   it('is one key for metadata differing only in identity marks, in any key order', () => {
     const first = metadata({ identityHighWaterMarks: { id: '5' } })

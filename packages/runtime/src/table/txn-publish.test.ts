@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { testTableMetadata } from './__fixtures__/table-metadata.js'
 import { userEntity, userEnums } from './__fixtures__/user-entity.js'
-import type { AddAction, LogEntry, TableMetadata, TxnRef } from './log-entry.js'
+import type { AddAction, LogEntry, TxnRef } from './log-entry.js'
 import { ConflictError } from './table-errors.js'
 import { replay, type TableState } from './table-state.js'
 import { voidEntry } from './txn-decisions.js'
 import { firstUnpublished, publicationPlan, publishedBy } from './txn-publish.js'
 
-const metadata: TableMetadata = {
-  id: 't',
-  entity: userEntity,
-  enums: userEnums,
-  format: 'parquet',
-  primaryKey: ['id'],
-  partitionBy: [],
+const metadata = testTableMetadata(userEntity, userEnums, {
   updateMode: 'copy-on-write',
   checkpointInterval: 0,
-  createdTime: 0,
-}
+})
 const info = {
   timestamp: 1,
   operation: 'TRANSACTION' as const,
