@@ -138,8 +138,6 @@ export const messages = {
   // PF2xxx: names and types
   duplicateTypeName: (span: DiagnosticSpan, name: string, first: DiagnosticSpan) =>
     error('PF2001', span, `${q(name)} is already declared at ${first.file}:${first.line}:${first.column}`),
-  duplicateField: (span: DiagnosticSpan, entity: string, field: string) =>
-    error('PF2002', span, `field ${q(field)} is declared twice in entity ${q(entity)}`),
   duplicateEnumValue: (span: DiagnosticSpan, enumName: string, value: string) =>
     error('PF2003', span, `value ${q(value)} is declared twice in enum ${q(enumName)}`),
   reservedName: (span: DiagnosticSpan, kind: string, name: string, reason: string, hint: string) =>

@@ -1,6 +1,6 @@
-import { SCALAR_TYPE_NAMES, type ScalarTypeName } from '@parquetframe/runtime/schema'
+import { SCALAR_TYPE_NAMES, type ScalarTypeName, schemaRuleMessages } from '@parquetframe/runtime/schema'
 import type { Diagnostic, DiagnosticSpan } from '../diagnostics/diagnostic.js'
-import { messages } from '../diagnostics/messages.js'
+import { diagnosticFromIssue, messages } from '../diagnostics/messages.js'
 import {
   bindBlockAttribute,
   bindEntityAttributes,
@@ -174,7 +174,10 @@ function bindEntity(
     }
     const name = member.name.text
     const duplicate = seen.has(name)
-    if (duplicate) diagnostics.push(messages.duplicateField(nameSpan(member.name), entity, name))
+    if (duplicate)
+      diagnostics.push(
+        diagnosticFromIssue(nameSpan(member.name), schemaRuleMessages.duplicateField(entity, name)),
+      )
     seen.add(name)
     const reason = checkPlainName('field', member.name, diagnostics) ? reservedFieldReason(name) : undefined
     if (reason !== undefined) {
