@@ -336,4 +336,20 @@ describe('turns: a writer that waited for a held lock takes it before the holder
     expect(await withWriteLock(lock(), async () => 'done', { table: 'Member', timeoutMs: 200 })).toBe('done')
     expect(await lockFiles()).toEqual([])
   })
+
+  it('a turn whose writer cannot be checked (another host) is left alone while young, then not waited for', async () => {
+    const other = { pid: 1, host: 'elsewhere', token: randomUUID() }
+    await writeFile(`${lock()}.turn`, JSON.stringify({ ...other, time: Date.now() }))
+    await expect(
+      withWriteLock(lock(), async () => 'done', { table: 'Member', timeoutMs: 100 }),
+    ).rejects.toMatchObject({
+      code: 'PF_LOCK_TIMEOUT',
+    })
+    // Older than 2 s (the default staleMs is 60 s): a writer there that died no longer keeps the lock from anyone.
+    await writeFile(`${lock()}.turn`, JSON.stringify({ ...other, time: Date.now() - 3_000 }))
+    expect(await withWriteLock(lock(), async () => 'done', { table: 'Member', timeoutMs: 5_000 })).toBe(
+      'done',
+    )
+    expect(await lockFiles()).toEqual([])
+  })
 })

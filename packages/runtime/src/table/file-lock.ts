@@ -289,6 +289,11 @@ async function acquire(ctx: LockContext): Promise<string> {
 const TURN_SUFFIX = '.turn'
 /** How often the writer holding the turn tries the lock (others wait for it to take it). */
 const TURN_POLL_MS = 2
+/**
+ * A turn whose writer cannot be checked (another host; a turn file read empty) is stale once this old (or `staleMs`
+ * if lower): a writer that died there must not keep the free lock from everyone for `staleMs`.
+ */
+const TURN_STALE_MS = 2_000
 
 /** The turn file of another live writer (undefined when there is none; a stale one is removed). */
 async function othersTurn(ctx: LockContext, path: string): Promise<LockSnapshot | undefined> {
@@ -299,7 +304,7 @@ async function othersTurn(ctx: LockContext, path: string): Promise<LockSnapshot 
     return undefined // The turn is a courtesy: a turn file that cannot be read is not waited for.
   }
   if (!turn) return undefined
-  if (!(await isStale(turn, ctx.staleMs))) return turn
+  if (!(await isStale(turn, Math.min(ctx.staleMs, TURN_STALE_MS)))) return turn
   await breakStale(ctx, path, turn, 0).catch(() => undefined)
   return undefined
 }
