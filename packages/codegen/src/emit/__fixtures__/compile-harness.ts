@@ -6,26 +6,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { strictCheckOptions } from '../../../../../test/support/strict-compiler-options.js'
 
 /** The repository root (where node_modules lives). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..')
 
 /** The repo's strict compiler flags (tsconfig.base.json), for a check without emit. */
 export const STRICT_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2023,
-  lib: ['lib.es2023.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  exactOptionalPropertyTypes: true,
-  noImplicitOverride: true,
-  noFallthroughCasesInSwitch: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  skipLibCheck: true,
-  noEmit: true,
-  types: ['node'],
+  ...strictCheckOptions(),
   // Resolve @parquetframe/* to their TypeScript sources, as vitest does, so no build is needed.
   customConditions: ['@parquetframe/source'],
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import ts from 'typescript'
+import { strictCheckOptions } from '../../../../../test/support/strict-compiler-options.js'
 
 /**
  * Fixtures with decorators export functions taking the runtime module (they import only types), so the classes
@@ -50,17 +51,7 @@ export function loadWithTsc(name: string, options: TscOptions = {}): FixtureModu
 export function typeCheck(names: readonly string[], options: TscOptions = {}): string[] {
   const files = names.map((n) => fileURLToPath(new URL(`./${n}`, import.meta.url)))
   const program = ts.createProgram(files, {
-    target: ts.ScriptTarget.ES2023,
-    lib: ['lib.es2023.d.ts'],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    exactOptionalPropertyTypes: true,
-    verbatimModuleSyntax: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
+    ...strictCheckOptions(),
     experimentalDecorators: options.legacy ?? false,
     emitDecoratorMetadata: options.emitDecoratorMetadata ?? false,
   })
