@@ -7,7 +7,9 @@ import {
   isDecimalText,
   isIntegerText,
   isJsonText,
+  isTooDeepJson,
 } from '../pfschema/default-literal-text.js'
+import { MAX_VALUE_NESTING } from '../pfschema/pfschema-parser.js'
 import type { FileNames } from './node-span.js'
 import { nodeSpan } from './node-span.js'
 import type { StaticValue } from './static-value.js'
@@ -108,6 +110,8 @@ export function readDefault(
         ? literal(value.value)
         : mismatch('a "YYYY-MM-DD" string')
     case 'Json':
+      if (value.kind === 'string' && isTooDeepJson(value.value))
+        return messages.nestingTooDeep(at, MAX_VALUE_NESTING)
       return value.kind === 'string' && isJsonText(value.value)
         ? literal(value.value)
         : mismatch('a string holding JSON text')

@@ -433,6 +433,17 @@ class Country {
     expect(parse(body).diagnostics[0]?.message).toContain('"2024-02-30"')
   })
 
+  it('refuses a Json default nested deeper than a schema value may be, as a .pfschema @default is (one rule)', () => {
+    const deep = `${'['.repeat(65)}${']'.repeat(65)}`
+    const body = (json: string) => `
+@entity() class Doc {
+  @id() id!: string
+  @field('json', { default: '${json}' }) data!: unknown
+}`
+    expect(codes(body(deep))).toEqual(['PF1010 5:29'])
+    expect(codes(body(`${'['.repeat(64)}${']'.repeat(64)}`))).toEqual([])
+  })
+
   it('checks relations: key types, references, through, names', () => {
     expect(
       codes(`

@@ -1,5 +1,6 @@
 // The text a literal default holds in the IR, per scalar type, checked by one set of rules for both front-ends
 // (`.pfschema` @default and decorated classes' `default` option).
+import { MAX_VALUE_NESTING } from './pfschema-parser.js'
 
 const INTEGER = /^-?\d+$/
 const DECIMAL = /^-?\d+(\.\d+)?$/
@@ -33,8 +34,11 @@ export function isJsonText(text: string): boolean {
   }
 }
 
-/** How deep arrays and objects nest in JSON text, counted without recursion (the runtime stringifies defaults). */
-export function jsonNesting(text: string): number {
+/** True when JSON text nests deeper than any schema value may (MAX_VALUE_NESTING): the runtime stringifies defaults. */
+export const isTooDeepJson = (text: string): boolean => jsonNesting(text) > MAX_VALUE_NESTING
+
+/** How deep arrays and objects nest in JSON text, counted without recursion. */
+function jsonNesting(text: string): number {
   let depth = 0
   let deepest = 0
   let inString = false

@@ -9,7 +9,7 @@ import {
   isDecimalText,
   isIntegerText,
   isJsonText,
-  jsonNesting,
+  isTooDeepJson,
 } from './default-literal-text.js'
 import { closestName } from './edit-distance.js'
 import type { ValueNode } from './pfschema-ast.js'
@@ -147,7 +147,7 @@ export function checkDefault(
     case 'Date':
       return value.kind === 'string' && isDateText(value.value) ? literal(value.value) : mismatch(expected)
     case 'Json':
-      if (value.kind === 'string' && jsonNesting(value.value) > MAX_VALUE_NESTING)
+      if (value.kind === 'string' && isTooDeepJson(value.value))
         return fail(messages.nestingTooDeep(at, MAX_VALUE_NESTING))
       return value.kind === 'string' && isJsonText(value.value) ? literal(value.value) : mismatch(expected)
     case 'Bytes':
