@@ -6,12 +6,10 @@ import { Decompress as FzstdDecompress } from 'fzstd'
  * blocks (no size outside the frame). Every failure is a RangeError; never zero-padded or partial bytes.
  */
 
-type Done = (error: Error | null, out: Buffer) => void
-type ZstdAsync = (input: Uint8Array, options: zlib.ZlibOptions, done: Done) => void
 type ZstdSync = (input: Uint8Array, options: zlib.ZlibOptions) => Buffer
 
 /** Node's zstd decoder where it has one (Node >= 22.15 / 23.8), undefined on older Node. */
-const nodeZstd = zlib as { zstdDecompress?: ZstdAsync; zstdDecompressSync?: ZstdSync }
+const nodeZstd = zlib as { zstdDecompressSync?: ZstdSync }
 
 /** The most memory a zstd frame without a declared size may ask for (a damaged window byte can ask for 2 GiB). */
 const MAX_ZSTD_WINDOW = 64 * 1024 * 1024
@@ -138,15 +136,4 @@ export function decodeZstdFrame(data: Uint8Array, size?: number): Uint8Array {
   } catch (error) {
     throw zlibFailure(error)
   }
-}
-
-/** {@link decodeZstdFrame} on zlib's thread pool where Node has zstd (so pages decompress in parallel). */
-export async function decodeZstdFrameAsync(data: Uint8Array, size?: number): Promise<Uint8Array> {
-  const bound = checkFrameHeader(data, size)
-  const run = nodeZstd.zstdDecompress
-  if (!run) return decodeInJs(data, bound)
-  const out = await new Promise<Buffer>((resolve, reject) =>
-    run(data, zlibOptions(bound), (error, result) => (error ? reject(zlibFailure(error)) : resolve(result))),
-  )
-  return checked(out, bound)
 }
