@@ -247,6 +247,7 @@ async function acquire(ctx: LockContext): Promise<string> {
   const start = Date.now()
   const turnPath = `${ctx.path}${TURN_SUFFIX}`
   let turn: string | undefined
+  let turnPolls = 0
   try {
     for (let attempt = 0; ; attempt++) {
       const waitingFor = turn === undefined ? await othersTurn(ctx, turnPath) : undefined
@@ -277,8 +278,10 @@ async function acquire(ctx: LockContext): Promise<string> {
             : `still held by ${who} after waiting ${ctx.timeoutMs} ms`,
         )
       }
-      // The turn's writer polls fast: the lock it waits for is left free to it (and handed over at most HANDOVER_MS).
-      await sleep((turn !== undefined ? TURN_POLL_MS : Math.min(2 + attempt * 2, 25)) * (0.5 + Math.random()))
+      // The turn's writer polls fast (the lock it waits for is left free to it, and a holder keeps it about
+      // HANDOVER_MS), slower the longer a holder keeps it (a long commit).
+      const pause = turn !== undefined ? TURN_POLL_MS + turnPolls++ / 10 : 2 + attempt * 2
+      await sleep(Math.min(pause, 25) * (0.5 + Math.random()))
     }
   } finally {
     if (turn !== undefined) await dropTurn(ctx, turnPath, turn)
@@ -287,7 +290,7 @@ async function acquire(ctx: LockContext): Promise<string> {
 
 /** The suffix of the file by which a writer waiting for a lock claims the next turn. */
 const TURN_SUFFIX = '.turn'
-/** How often the writer holding the turn tries the lock (others wait for it to take it). */
+/** How often the writer holding the turn first tries the lock (others wait for it to take it); 1 ms slower per 10 tries. */
 const TURN_POLL_MS = 2
 /**
  * A turn whose writer cannot be checked (another host; a turn file read empty) is stale once this old (or `staleMs`
