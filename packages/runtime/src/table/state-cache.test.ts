@@ -2,11 +2,11 @@ import { copyFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:f
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
+import { DurableWrites } from './__fixtures__/durable-writes.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
-import type { WriteOptions } from './file-system.js'
 import { versionOfLogFile } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { decodeCacheHint, encodeCacheHint, snapshotFileName, snapshotStep } from './state-cache.js'
@@ -212,15 +212,6 @@ describe("pf's state cache: the writer caches its newest state, a fresh open rep
     expect(idsOf(await opened.read())).toEqual([1, 2, 3, 4, 5, 6])
   })
 })
-
-/** Records which files are written durably (fsynced by `writeFile`), besides every call. */
-class DurableWrites extends FaultyFileSystem {
-  readonly durable: string[] = []
-  override async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
-    if (options?.durable !== false) this.durable.push(path)
-    return super.writeFile(path, data, options)
-  }
-}
 
 /** The versions of the cached states a file system's calls wrote (their temp files), in order. */
 function statesWritten(fs: FaultyFileSystem): number[] {

@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { decodeCheckpoint } from '../delta/checkpoint-parquet.js'
+import { DurableWrites } from './__fixtures__/durable-writes.js'
 import { gate } from './__fixtures__/gate.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
@@ -61,6 +62,39 @@ describe('checkpoints after the commit, in the background', () => {
     const written = fs.calls.filter((c) => c.startsWith('writeFile') && c.includes('00000000000000000004.'))
     expect(written.filter((c) => !c.includes('.snapshot.json.'))).toEqual([])
     expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1, 2, 3])
+  })
+
+  it("pf's cache files are written without a flush; the Delta checkpoint and its pointer are flushed, then the log folder", async () => {
+    const fs = new DurableWrites()
+    const table = await createTable(ws.path, {
+      entity: userEntity,
+      enums: userEnums,
+      fs,
+      checkpointInterval: 2,
+    })
+    await table.append(users([0]))
+    await table.append(users([1]))
+    await table.settled()
+    expect(await deltaCheckpoints()).toEqual(['00000000000000000002.checkpoint.parquet'])
+    const cache = join(ws.path, '_pf', 'checkpoints')
+    expect(await readdir(cache)).toEqual(
+      expect.arrayContaining([
+        '00000000000000000002.checkpoint.json',
+        '00000000000000000002.tombstones.json',
+      ]),
+    )
+    expect(fs.durable.filter((p) => p.startsWith(cache))).toEqual([])
+    expect(fs.calls.filter((c) => c.startsWith('fsync') && c.includes(cache))).toEqual([])
+    const log = join(ws.path, '_delta_log')
+    expect(fs.durable.filter((p) => p.startsWith(log)).map((p) => basename(p))).toEqual([
+      expect.stringMatching(/^\.00000000000000000002\.checkpoint\.parquet\..*\.tmp$/),
+      expect.stringMatching(/^\._last_checkpoint\..*\.tmp$/),
+    ])
+    const pointer = fs.calls.findIndex(
+      (c) => c.startsWith('rename') && c.endsWith(join(log, '_last_checkpoint')),
+    )
+    expect(fs.calls.indexOf(`fsyncDir ${log}`, pointer)).toBeGreaterThan(pointer)
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([0, 1])
   })
 
   it('a checkpoint that fails is never the commit error and leaves a table every reader opens', async () => {

@@ -747,7 +747,7 @@ export class TableLog {
 
   /**
    * Caches a checkpoint of a state (its unexpired tombstones in a file of their own, written first) and points the
-   * cache's `_last_checkpoint` at it (temp file + rename), then writes the Delta checkpoint. Not at a state with an
+   * cache's `_last_checkpoint` at it (temp file + rename, not flushed), then writes the Delta checkpoint (flushed). Not at a state with an
    * unpublished multi-table transaction: the cache does not hold reservations. A tombstone is unexpired for the
    * table's `delta.deletedFileRetentionDuration` (TablePropertyError when it does not parse; nothing is written).
    */
@@ -758,12 +758,19 @@ export class TableLog {
     const tombstones = unexpiredTombstones(all, Date.now(), retention)
     const cached = toCheckpoint(state)
     await this.fs.mkdir(this.cacheDir)
+    // pf's cache files are not fsynced (a lost or torn one is a cache miss: the Delta checkpoint, flushed below, and
+    // the log are the truth); their flushes would only join the journal commits of the commits running meanwhile.
     const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
-    await this.replaceFile(tombstoneFileName(state.version), sidecar)
-    await this.replaceFile(checkpointFileName(state.version), encodeCheckpointCache(cached))
-    await this.replaceFile(LAST_CHECKPOINT, encodeCacheHint({ version: state.version, snapshot: false }))
+    await this.replaceFile(tombstoneFileName(state.version), sidecar, this.cacheDir, false)
+    await this.replaceFile(
+      checkpointFileName(state.version),
+      encodeCheckpointCache(cached),
+      this.cacheDir,
+      false,
+    )
+    const hint = encodeCacheHint({ version: state.version, snapshot: false })
+    await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
     this.newestCached = Math.max(this.newestCached, state.version)
-    await this.fs.fsyncDir(this.cacheDir)
     await this.writeDeltaCheckpoint(state, tombstones)
   }
 
