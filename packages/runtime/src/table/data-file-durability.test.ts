@@ -14,6 +14,8 @@ import { TableWriteError } from './table-errors.js'
 const ws = useFaultyUsersTable()
 
 const entryOf = (version: number) => commitPath(ws.path, version)
+/** User 30 as an entity's values (the small-write path). */
+const row30 = { id: 30, name: 'u30', age: 30, role: 'ADMIN' }
 const dataFiles = async () => (await readdir(ws.path)).filter((n) => n.includes('part-')).sort()
 
 describe('a data file is flushed while its commit is written, and named only once durable', () => {
@@ -61,20 +63,33 @@ describe('a data file is flushed while its commit is written, and named only onc
     expect(syncs).toHaveLength(3)
   })
 
-  it('a small insert writes its data file once, under its final name (no temp name, no rename), then flushes it', async () => {
-    ws.fs.calls.length = 0
-    const row = { id: 30, name: 'u30', age: 30, role: 'ADMIN' }
-    const result = await ws.table.insertBatch(new RowBatch(userEntity.fields, [row], frameFromEntities))
-    expect(result.version).toBe(2)
-    const [first] = ws.fs.calls.filter((c) => c.includes('part-'))
-    const file = first?.slice('writeFile '.length) ?? ''
-    expect(file).toMatch(/[/\\]part-[0-9a-f-]{36}\.parquet$/)
-    // The file's own calls: one write (its final name), one flush; no other name for it, no rename to it.
-    expect(ws.fs.calls.filter((c) => c.includes('part-'))).toEqual([`writeFile ${file}`, `fsyncFile ${file}`])
-    // Its folder is flushed, then the entry naming it appears and its folder is flushed.
-    const at = (call: string) => ws.fs.calls.indexOf(call)
-    expect(at(`fsyncDir ${ws.path}`)).toBeGreaterThan(at(`writeFile ${file}`))
-    expect(at(`fsyncDir ${join(ws.path, '_delta_log')}`)).toBeGreaterThan(at(`createExclusive ${entryOf(2)}`))
-    expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 5), 30])
-  })
+  it.each([
+    [
+      'a small insert (JS values)',
+      () => ws.table.insertBatch(new RowBatch(userEntity.fields, [row30], frameFromEntities)),
+    ],
+    ['a frame append (polars)', () => ws.table.append(users([30]))],
+  ])(
+    '%s writes its data file once, under its final name (no temp name, no rename), then flushes it',
+    async (_, write) => {
+      ws.fs.calls.length = 0
+      const result = await write()
+      expect(result.version).toBe(2)
+      const [first] = ws.fs.calls.filter((c) => c.includes('part-'))
+      const file = first?.slice('writeFile '.length) ?? ''
+      expect(file).toMatch(/[/\\]part-[0-9a-f-]{36}\.parquet$/)
+      // The file's own calls: one write (its final name), one flush; no other name for it, no rename to it.
+      expect(ws.fs.calls.filter((c) => c.includes('part-'))).toEqual([
+        `writeFile ${file}`,
+        `fsyncFile ${file}`,
+      ])
+      // Its folder is flushed, then the entry naming it appears and its folder is flushed.
+      const at = (call: string) => ws.fs.calls.indexOf(call)
+      expect(at(`fsyncDir ${ws.path}`)).toBeGreaterThan(at(`writeFile ${file}`))
+      expect(at(`fsyncDir ${join(ws.path, '_delta_log')}`)).toBeGreaterThan(
+        at(`createExclusive ${entryOf(2)}`),
+      )
+      expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 5), 30])
+    },
+  )
 })

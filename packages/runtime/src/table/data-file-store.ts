@@ -123,17 +123,17 @@ export class DataFileStore {
   }
 
   /**
-   * Writes one chunk under its temporary name (not flushed yet: see `write`) and returns its size and statistics.
+   * Writes one chunk as a new data file (not flushed yet: see `write`) and returns its size and statistics.
    * Parquet: min/max come from the footer polars just wrote (a second reduction of every
    * column cost about a tenth of the write), computed while the file is written.
    */
   private async encode(
     df: pl.DataFrame,
-    tempPath: string,
+    path: string,
   ): Promise<{ size: number; stats: FileStats; checksum: string }> {
     if (this.format.name === 'parquet') {
       const bytes = this.withFieldIds(encodeParquet(df, 'zstd', { entity: this.storedEntity }))
-      const writing = this.fs.writeFile(tempPath, bytes, { durable: false })
+      const writing = this.fs.writeFile(path, bytes, { durable: false })
       let stats: FileStats
       let checksum: string
       try {
@@ -151,9 +151,9 @@ export class DataFileStore {
       return { size: bytes.length, stats, checksum }
     }
     const stats = computeFileStats(df, this.storedEntity)
-    await this.format.write(df, tempPath, this.writeOptions())
+    await this.format.write(df, path, this.writeOptions())
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
-    const bytes = await this.fs.readFile(tempPath)
+    const bytes = await this.fs.readFile(path)
     return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
   }
 
@@ -188,7 +188,7 @@ export class DataFileStore {
 
   /**
    * Writes a conformed frame as new data files (hive folders when partitioned,
-   * at most `maxRowsPerFile` rows each): temp name, rename, then the files and their folders are fsynced.
+   * at most `maxRowsPerFile` rows each) under their final names, then the files and their folders are fsynced.
    * Returns their add actions (the paths go into `written`). On a `gatedCreate` file system it returns before
    * the fsyncs end: the log entry naming the files waits for them (data-file-durability.ts), so the flush
    * overlaps planning the commit and writing the entry.
@@ -218,41 +218,34 @@ export class DataFileStore {
       if (prefix) await this.fs.mkdir(join(this.root, prefix))
       for (let offset = 0; offset < part.height; offset += this.maxRowsPerFile) {
         const chunk = part.height <= this.maxRowsPerFile ? part : part.slice(offset, this.maxRowsPerFile)
-        adds.push(await this.place(prefix, values, written, dirs, (tempPath) => this.encode(chunk, tempPath)))
+        adds.push(await this.place(prefix, values, written, dirs, (path) => this.encode(chunk, path)))
       }
     }
     await this.flushAdds(adds, dirs)
     return adds
   }
 
-  /** A new data file's path (relative to the root), its final and its temporary absolute paths. */
-  private newFileNames(prefix: string): { rel: string; finalPath: string; tempPath: string } {
+  /**
+   * A new data file's path (relative to the root) and absolute path: a fresh UUID, written under that name at once
+   * (nothing references it before the log entry naming it appears; see data-file-write-behind.ts).
+   */
+  private newFileNames(prefix: string): { rel: string; finalPath: string } {
     const ext = (this.format.extensions[0] ?? `.${this.format.name}`).slice(1)
-    const id = randomUUID()
-    const rel = `${prefix}part-${id}.${ext}`
-    return {
-      rel,
-      finalPath: join(this.root, rel),
-      tempPath: join(this.root, `${prefix}.part-${id}.${ext}.tmp`),
-    }
+    const rel = `${prefix}part-${randomUUID()}.${ext}`
+    return { rel, finalPath: join(this.root, rel) }
   }
 
-  /**
-   * Writes one data file under its temporary name (`encode`), then renames it to its final name: its add action
-   * (the paths go into `written`, the folder into `dirs`).
-   */
+  /** Writes one data file under its final name (`encode`): its add action (its path into `written`, its folder into `dirs`). */
   private async place(
     prefix: string,
     partitionValues: Record<string, string | null>,
     written: WrittenFiles,
     dirs: Set<string>,
-    encode: (tempPath: string) => Promise<{ size: number; stats: FileStats; checksum: string }>,
+    encode: (path: string) => Promise<{ size: number; stats: FileStats; checksum: string }>,
   ): Promise<AddAction> {
-    const { rel, finalPath, tempPath } = this.newFileNames(prefix)
-    written.paths.push(tempPath)
-    const { size, stats, checksum } = await encode(tempPath)
-    await this.fs.rename(tempPath, finalPath)
-    written.paths[written.paths.indexOf(tempPath)] = finalPath
+    const { rel, finalPath } = this.newFileNames(prefix)
+    written.paths.push(finalPath)
+    const { size, stats, checksum } = await encode(finalPath)
     dirs.add(dirname(finalPath))
     return { path: rel, size, partitionValues, stats, checksum }
   }

@@ -20,7 +20,7 @@ describe('a write overlaps its data file with the freshness check', () => {
       path: /0{20}\.json$/,
       before: async () => {
         for (let i = 0; i < 10_000 && !seen.writing; i++) {
-          seen.writing = ws.fs.calls.slice(from).some((c) => /^writeFile .*\.part-.*\.tmp$/.test(c))
+          seen.writing = ws.fs.calls.slice(from).some((c) => /^writeFile .*part-.*\.parquet$/.test(c))
           await nextTurn()
         }
       },

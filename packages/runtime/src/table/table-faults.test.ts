@@ -20,9 +20,9 @@ async function expectIntact(): Promise<void> {
 }
 
 describe('faults injected through the file-system seam', () => {
-  it('a failing rename of a data file reaches the caller with its cause; nothing changes', async () => {
+  it('a failing flush of a data file reaches the caller with its cause; nothing changes', async () => {
     const before = await dataFiles()
-    ws.fs.inject({ op: 'rename', path: /part-.*\.parquet$/, code: 'EIO' })
+    ws.fs.inject({ op: 'fsyncFile', path: /part-.*\.parquet$/, code: 'EIO' })
     const error = await ws.table.append(users([10])).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).cause).toMatchObject({ code: 'EIO' })
@@ -32,7 +32,7 @@ describe('faults injected through the file-system seam', () => {
 
   it('ENOSPC while writing a data file reaches the caller; nothing changes', async () => {
     const before = await dataFiles()
-    ws.fs.inject({ op: 'writeFile', path: /\.part-.*\.tmp$/, code: 'ENOSPC' })
+    ws.fs.inject({ op: 'writeFile', path: /part-.*\.parquet$/, code: 'ENOSPC' })
     const error = await ws.table.upsert(users([1, 10])).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TableWriteError)
     expect((error as TableWriteError).message).toMatch(/ENOSPC/)

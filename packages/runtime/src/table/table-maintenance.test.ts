@@ -198,8 +198,8 @@ describe('table maintenance', () => {
     const vacuumer = await openTable(path)
     const deleted: string[] = []
     const vacuumNow = async () => void deleted.push(...(await vacuumer.vacuum({ retentionMs: 0 })).deleted)
-    // Between writing the temporary data file and renaming it, and between the rename and the log entry.
-    fs.inject({ op: 'rename', path: /part-[^/]*\.parquet$/, before: vacuumNow })
+    // Between writing the data file and flushing it, and between the flush and the log entry.
+    fs.inject({ op: 'fsyncFile', path: /part-[^/]*\.parquet$/, before: vacuumNow })
     fs.inject({ op: 'createExclusive', path: /_delta_log\/\d{20}\.json$/, before: vacuumNow })
     const result = await writer.append(users([1, 2, 3]))
     expect(result.version).toBe(1)
