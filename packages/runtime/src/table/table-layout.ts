@@ -7,7 +7,7 @@ import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
  * autoincrement marks, a user's notes, another table) is safe by construction.
  *
  * - `data-file`: `part-<uuid>.<ext>` — a data file; the log decides whether it is live, removed or an orphan.
- * - `data-temp`: `.part-<uuid>.<ext>.tmp` — a data file being written (renamed to its name when complete).
+ * - `data-temp`: `.part-<uuid>.<ext>.tmp` — a data file an older pf was writing (pf now writes under the final name).
  * - `dv-file`: `deletion_vector_<uuid>.bin` in the table folder — a deletion vector file; the log decides.
  * - `partition-dir`: `<column>=<value>` — a hive partition folder holding data files.
  * - `log-dir`: the Delta log folder `_delta_log`.
