@@ -12,17 +12,33 @@ export type ThriftValue =
 export type ThriftStruct = Map<number, ThriftValue>
 
 /**
+ * The fields of a struct a shaped read decodes, by field id: `true` decodes the field's whole value, a shape decodes
+ * that struct (or each struct of that list) by its own shape. Fields not named are skipped, nothing built for them.
+ */
+export interface ThriftShape {
+  readonly [id: number]: true | ThriftShape
+}
+
+/**
  * A minimal Thrift compact-protocol reader, enough to walk a Parquet footer
- * (FileMetaData). i64 fields stay bigints; binary fields are views of the input.
+ * (FileMetaData). i64 fields stay bigints (numbers in a shaped read, where exact); binary fields are views of the input.
  * Throws RangeError on truncated or malformed input.
  */
 export class ThriftCompactReader {
   private pos = 0
+  private decoded = 0
+  /** Whether i64 values that fit a double exactly are read as numbers (a shaped read: no BigInt per offset). */
+  private numbers = false
   constructor(private readonly bytes: Uint8Array) {}
 
   /** Bytes read so far (where the struct just read ends: a Parquet page's body follows its header). */
   get offset(): number {
     return this.pos
+  }
+
+  /** Struct fields decoded so far, at any depth (a skipped field is not one): the work a read did. */
+  get fieldsDecoded(): number {
+    return this.decoded
   }
 
   private byte(): number {
@@ -60,9 +76,135 @@ export class ThriftCompactReader {
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2
   }
 
-  private zigzag64(): bigint {
+  private zigzag64(): bigint | number {
+    if (this.numbers) {
+      // Up to 7 bytes (49 bits) is exact in a double; longer ones are read again as a bigint.
+      const start = this.pos
+      let v = 0
+      let factor = 1
+      for (let i = 0; i < 7; i++) {
+        const b = this.byte()
+        v += (b & 0x7f) * factor
+        if ((b & 0x80) === 0) return v % 2 === 0 ? v / 2 : -(v + 1) / 2
+        factor *= 128
+      }
+      this.pos = start
+    }
     const v = this.varint()
     return (v >> 1n) ^ -(v & 1n)
+  }
+
+  /** Moves past `n` bytes, which must be there. */
+  private advance(n: number): void {
+    if (this.pos + n > this.bytes.length) throw new RangeError('unexpected end of Thrift data')
+    this.pos += n
+  }
+
+  /** A list's or set's header: its size and element type. */
+  private listHeader(): [size: number, elementType: number] {
+    const header = this.byte()
+    return [header >> 4 === 15 ? this.smallVarint() : header >> 4, header & 0x0f]
+  }
+
+  /**
+   * Reads one struct decoding only the fields `shape` names (see ThriftShape), the others skipped; i64 values read
+   * as numbers where a double holds them exactly (bigints past 2^48).
+   */
+  readShaped(shape: ThriftShape): ThriftStruct {
+    const was = this.numbers
+    this.numbers = true
+    try {
+      return this.shapedStruct(shape)
+    } finally {
+      this.numbers = was
+    }
+  }
+
+  private shapedStruct(shape: ThriftShape): ThriftStruct {
+    const fields: ThriftStruct = new Map()
+    let lastId = 0
+    for (;;) {
+      const header = this.byte()
+      const type = header & 0x0f
+      if (type === 0) return fields
+      const delta = header >> 4
+      const id = delta === 0 ? this.zigzag32() : lastId + delta
+      lastId = id
+      const wanted = shape[id]
+      if (wanted === undefined) this.skip(type)
+      else {
+        this.decoded++
+        fields.set(id, wanted === true ? this.value(type) : this.shapedValue(type, wanted))
+      }
+    }
+  }
+
+  /** A field's value with a shape: a struct or a list of structs decoded by it, any other value whole. */
+  private shapedValue(type: number, shape: ThriftShape): ThriftValue {
+    if (type === 12) return this.shapedStruct(shape)
+    if (type !== 9 && type !== 10) return this.value(type)
+    const [size, elementType] = this.listHeader()
+    const out: ThriftValue[] = []
+    for (let i = 0; i < size; i++)
+      out.push(elementType === 12 ? this.shapedStruct(shape) : this.element(elementType))
+    return out
+  }
+
+  /** Moves past one value of a wire type without building it. */
+  private skip(type: number): void {
+    switch (type) {
+      case 1:
+      case 2:
+        return
+      case 3:
+        this.byte()
+        return
+      case 4:
+      case 5:
+      case 6:
+        for (let i = 0; i < 10; i++) if ((this.byte() & 0x80) === 0) return
+        throw new RangeError('Thrift varint too long')
+      case 7:
+        this.advance(8)
+        return
+      case 8:
+        this.advance(this.smallVarint())
+        return
+      case 9:
+      case 10: {
+        const [size, elementType] = this.listHeader()
+        for (let i = 0; i < size; i++) {
+          if (elementType === 1 || elementType === 2) this.byte()
+          else this.skip(elementType)
+        }
+        return
+      }
+      case 11: {
+        const size = this.smallVarint()
+        if (size === 0) return
+        const types = this.byte()
+        for (let i = 0; i < size; i++) {
+          this.skip(types >> 4)
+          this.skip(types & 0x0f)
+        }
+        return
+      }
+      case 12:
+        for (;;) {
+          const header = this.byte()
+          const fieldType = header & 0x0f
+          if (fieldType === 0) return
+          if (header >> 4 === 0) this.zigzag32()
+          this.skip(fieldType)
+        }
+      default:
+        throw new RangeError(`unknown Thrift compact type ${type}`)
+    }
+  }
+
+  /** One element of a list or set (a bool is a byte there). */
+  private element(elementType: number): ThriftValue {
+    return elementType === 1 || elementType === 2 ? this.byte() === 1 : this.value(elementType)
   }
 
   /** Reads one struct (up to its stop byte). */
@@ -76,6 +218,7 @@ export class ThriftCompactReader {
       const delta = header >> 4
       const id = delta === 0 ? this.zigzag32() : lastId + delta
       lastId = id
+      this.decoded++
       fields.set(id, this.value(type))
     }
   }
@@ -108,12 +251,9 @@ export class ThriftCompactReader {
       }
       case 9:
       case 10: {
-        const header = this.byte()
-        const size = header >> 4 === 15 ? this.smallVarint() : header >> 4
-        const elementType = header & 0x0f
+        const [size, elementType] = this.listHeader()
         const out: ThriftValue[] = []
-        for (let i = 0; i < size; i++)
-          out.push(elementType === 1 || elementType === 2 ? this.byte() === 1 : this.value(elementType))
+        for (let i = 0; i < size; i++) out.push(this.element(elementType))
         return out
       }
       case 11: {

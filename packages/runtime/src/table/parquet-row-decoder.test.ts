@@ -19,7 +19,13 @@ import {
   rangesForRow,
   rangesOverlapping,
 } from './parquet-range-checksums.js'
-import { type ByteSource, decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
+import {
+  type ByteSource,
+  decodeParquetRow,
+  POINT_READ_FOOTER,
+  type RowColumn,
+  type RowValue,
+} from './parquet-row-decoder.js'
 import { decodedPointRow } from './point-row.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { encodeSmallParquet } from './small-parquet-writer.js'
@@ -324,6 +330,58 @@ describe('decoding one Parquet row in JS', () => {
     const before = await decodeParquetRow(sourceFor(large, position), position, wanted)
     expect(before?.values).toEqual(row?.values)
     expect(before?.decompressedBytes).toBeGreaterThan(2 * 1024 * 1024)
+  })
+
+  it('decodes only the footer fields a point read uses: no statistics, encodings or key-value metadata', () => {
+    const rows = 300_000
+    const df = pl.DataFrame({
+      id: pl.Series(
+        'id',
+        Array.from({ length: rows }, (_, i) => i),
+        pl.Int64,
+      ),
+      name: pl.Series(
+        'name',
+        Array.from({ length: rows }, (_, i) => `name${i % 1_000}`),
+        pl.Utf8,
+      ),
+    })
+    const bytes = encodeParquet(df, 'zstd')
+    const n = bytes.length
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(n - 8, true)
+    const footerBytes = bytes.subarray(n - 8 - length, n - 8)
+    const fullReader = new ThriftCompactReader(footerBytes)
+    const full = fullReader.readStruct()
+    const shapedReader = new ThriftCompactReader(footerBytes)
+    const shaped = shapedReader.readShaped(POINT_READ_FOOTER)
+    expect([...shaped.keys()].sort()).toEqual([2, 4])
+    expect(shaped.get(2)).toEqual(full.get(2))
+    const fullGroups = full.get(4) as ThriftStruct[]
+    const groups = shaped.get(4) as ThriftStruct[]
+    expect(groups.length).toBe(fullGroups.length)
+    expect(groups.length).toBeGreaterThan(1)
+    let statistics = 0
+    groups.forEach((group, g) => {
+      const fullGroup = fullGroups[g] as ThriftStruct
+      expect(group.get(3)).toBe(Number(fullGroup.get(3)))
+      const chunks = group.get(1) as ThriftStruct[]
+      const fullChunks = fullGroup.get(1) as ThriftStruct[]
+      chunks.forEach((chunk, c) => {
+        const fullChunk = fullChunks[c] as ThriftStruct
+        for (const id of [4, 5]) expect(chunk.get(id)).toBe(Number(fullChunk.get(id)))
+        const meta = chunk.get(3) as ThriftStruct
+        const fullMeta = fullChunk.get(3) as ThriftStruct
+        expect([...meta.keys()].sort((a, b) => a - b)).toEqual(
+          [1, 3, 4, 7, 9, 11].filter((id) => fullMeta.has(id)),
+        )
+        for (const id of [7, 9, 11]) if (fullMeta.has(id)) expect(meta.get(id)).toBe(Number(fullMeta.get(id)))
+        expect(meta.get(3)).toEqual(fullMeta.get(3))
+        if (fullMeta.has(12)) statistics++
+      })
+    })
+    // The writer's statistics were there to skip; the shaped read built a fraction of the fields.
+    expect(statistics).toBe(groups.length * 2)
+    expect(shapedReader.fieldsDecoded).toBeLessThan(fullReader.fieldsDecoded / 2)
   })
 
   it('reads files of the small writer (PLAIN, uncompressed, every column optional)', async () => {
