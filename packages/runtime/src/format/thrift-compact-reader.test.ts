@@ -1,7 +1,7 @@
 // The Thrift compact reader's shaped reads (a Parquet point read decodes only the footer fields it uses): the named
 // fields equal a full read's, every other wire type is skipped, i64 values are numbers only where exact.
 import { describe, expect, it } from 'vitest'
-import { ThriftCompactReader } from './thrift-compact-reader.js'
+import { ThriftCompactReader, ThriftLater } from './thrift-compact-reader.js'
 import { ThriftCompactWriter } from './thrift-compact-writer.js'
 
 /** A struct holding every wire type (bool, byte, i16, i32, i64, double, binary, list, set, map, struct). */
@@ -48,6 +48,24 @@ describe('ThriftCompactReader shaped reads', () => {
     expect(shaped.offset).toBe(everyType().length)
     expect(full.fieldsDecoded).toBe(14 + 3 + 2)
     expect(shaped.fieldsDecoded).toBe(3 + 1 + 1 + 2)
+  })
+
+  it("keeps a 'later' field's bytes undecoded and decodes them by a shape on demand", () => {
+    const bytes = everyType()
+    const reader = new ThriftCompactReader(bytes)
+    const kept = reader.readShaped({ 12: 'later', 13: 'later', 14: true })
+    expect(reader.fieldsDecoded).toBe(1)
+    const struct = kept.get(12)
+    const list = kept.get(13)
+    expect(struct).toBeInstanceOf(ThriftLater)
+    expect(Buffer.from((struct as ThriftLater).bytes).toString('hex')).toBe('150a1c18017a0000')
+    expect(ThriftCompactReader.decodeLater(struct, { 1: true })).toEqual(new Map([[1, 5]]))
+    expect(ThriftCompactReader.decodeLater(list, { 1: true })).toEqual([new Map([[1, 1]]), new Map([[1, 2]])])
+    // Not a kept value: no answer.
+    expect(ThriftCompactReader.decodeLater(kept.get(14), { 1: true })).toBeUndefined()
+    // Kept bytes cut short are refused.
+    const cut = new ThriftLater(12, (struct as ThriftLater).bytes.subarray(0, 4))
+    expect(() => ThriftCompactReader.decodeLater(cut, { 1: true })).toThrow(RangeError)
   })
 
   it('reads i64 values as numbers where a double holds them exactly, as bigints beyond', () => {

@@ -1,4 +1,4 @@
-/** A decoded Thrift value: structs are maps from field id to value. */
+/** A decoded Thrift value: structs are maps from field id to value (a shaped read's `'later'` fields: ThriftLater). */
 export type ThriftValue =
   | boolean
   | number
@@ -7,16 +7,27 @@ export type ThriftValue =
   | ThriftStruct
   | ThriftValue[]
   | Map<ThriftValue, ThriftValue>
+  | ThriftLater
+
+/** A field a shaped read kept undecoded (`'later'`): its wire type and encoded bytes, for `decodeLater`. */
+export class ThriftLater {
+  constructor(
+    readonly type: number,
+    readonly bytes: Uint8Array,
+  ) {}
+}
 
 /** A decoded Thrift struct: field id → value (unknown fields kept). */
 export type ThriftStruct = Map<number, ThriftValue>
 
 /**
  * The fields of a struct a shaped read decodes, by field id: `true` decodes the field's whole value, a shape decodes
- * that struct (or each struct of that list) by its own shape. Fields not named are skipped, nothing built for them.
+ * that struct (or each struct of that list) by its own shape, `'later'` keeps its bytes undecoded (a ThriftLater:
+ * a Parquet footer's row groups' columns, of which a point read needs one group's). Fields not named are skipped,
+ * nothing built for them.
  */
 export interface ThriftShape {
-  readonly [id: number]: true | ThriftShape
+  readonly [id: number]: true | 'later' | ThriftShape
 }
 
 /**
@@ -120,6 +131,19 @@ export class ThriftCompactReader {
     }
   }
 
+  /**
+   * A `'later'` field's value decoded by a shape as `readShaped` does; undefined when `value` is no ThriftLater.
+   * RangeError on malformed bytes.
+   */
+  static decodeLater(value: ThriftValue | undefined, shape: ThriftShape): ThriftValue | undefined {
+    if (!(value instanceof ThriftLater)) return undefined
+    const reader = new ThriftCompactReader(value.bytes)
+    reader.numbers = true
+    const decoded = reader.shapedValue(value.type, shape)
+    if (reader.pos !== value.bytes.length) throw new RangeError('bytes after a kept Thrift value')
+    return decoded
+  }
+
   private shapedStruct(shape: ThriftShape): ThriftStruct {
     const fields: ThriftStruct = new Map()
     let lastId = 0
@@ -132,7 +156,11 @@ export class ThriftCompactReader {
       lastId = id
       const wanted = shape[id]
       if (wanted === undefined) this.skip(type)
-      else {
+      else if (wanted === 'later') {
+        const start = this.pos
+        this.skip(type)
+        fields.set(id, new ThriftLater(type, this.bytes.subarray(start, this.pos)))
+      } else {
         this.decoded++
         fields.set(id, wanted === true ? this.value(type) : this.shapedValue(type, wanted))
       }

@@ -173,13 +173,17 @@ function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefin
 }
 
 /**
- * The FileMetaData fields a point read uses: the schema; each row group's row count and columns; a chunk's offset
- * index location and metadata (type, path, codec, compressed size, data and dictionary page offsets). Statistics,
- * encodings, key-value metadata and the rest are skipped (a footer's bulk: decoding them cost a cold find ~2 ms).
+ * The FileMetaData fields a point read uses: the schema; each row group's row count and, kept undecoded, columns
+ * (POINT_READ_CHUNK of the row's group only). Statistics, encodings, key-value metadata and the rest are skipped
+ * (a footer's bulk: decoding all of it cost a cold find ~2 ms).
  */
-export const POINT_READ_FOOTER: ThriftShape = {
-  2: true,
-  4: { 1: { 3: { 1: true, 3: true, 4: true, 7: true, 9: true, 11: true }, 4: true, 5: true }, 3: true },
+export const POINT_READ_FOOTER: ThriftShape = { 2: true, 4: { 1: 'later', 3: true } }
+
+/** A row group's ColumnChunk fields a point read uses, decoded for the row's group only (its columns kept 'later'). */
+export const POINT_READ_CHUNK: ThriftShape = {
+  3: { 1: true, 3: true, 4: true, 7: true, 9: true, 11: true },
+  4: true,
+  5: true,
 }
 
 /** The PageHeader fields locating a row: type, sizes, the (v1, v2, dictionary) page header's counts and encodings. */
@@ -501,7 +505,7 @@ export async function decodeParquetRow(
     }
     if (!rowGroup) return undefined
     const chunks = new Map<string, { meta: ThriftStruct; column: ThriftStruct }>()
-    for (const value of list(rowGroup.get(1))) {
+    for (const value of list(ThriftCompactReader.decodeLater(rowGroup.get(1), POINT_READ_CHUNK))) {
       const column = struct(value)
       const meta = struct(column?.get(3))
       const path = list(meta?.get(3))
