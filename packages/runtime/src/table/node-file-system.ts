@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fsp, type Stats, statSync } from 'node:fs'
+import { promises as fsp, readSync, type Stats, statSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
@@ -84,6 +84,14 @@ async function writeNew(path: string, data: Uint8Array | string, durable: boolea
 }
 
 /**
+ * Reads by range of at most this many bytes (64 KiB) are synchronous preads on the open handle: a point read's few
+ * small reads (key index header, slot, bucket; footer, offset indexes, pages) each cost a thread-pool round trip
+ * otherwise, ~0.2 ms in a fresh process (~0.7 ms the first) against ~0.06 ms (0.17) for a sync read of a cached
+ * file (Node 24, measured). Larger reads (and opens) stay off the event loop.
+ */
+export const SYNC_RANGE_READ_MAX = 64 * 1024
+
+/**
  * The real file system (node:fs). `createExclusive` writes a temporary file,
  * fsyncs it and hard-links it to the target: `link` fails with EEXIST when the
  * target exists, and a crash can never leave a half-written target (which a
@@ -144,16 +152,20 @@ export class NodeFileSystem implements FileSystem {
   /**
    * `length` bytes at `offset`. Reads of a path that overlap or follow one another within one turn of the event loop
    * (a key lookup's three dependent reads, a point read's footer and pages) share one open handle, closed once a turn
-   * passes without a read: one open instead of an open and a close around every read.
+   * passes without a read: one open instead of an open and a close around every read. Reads of at most
+   * SYNC_RANGE_READ_MAX bytes are synchronous on that handle (see there).
    */
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
     const shared = this.sharedHandle(path)
     try {
       const handle = await shared.handle
       const out = Buffer.allocUnsafe(length)
+      const sync = length <= SYNC_RANGE_READ_MAX
       let done = 0
       while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, offset + done)
+        const bytesRead = sync
+          ? readSync(handle.fd, out, done, length - done, offset + done)
+          : (await handle.read(out, done, length - done, offset + done)).bytesRead
         if (bytesRead === 0) break
         done += bytesRead
       }
