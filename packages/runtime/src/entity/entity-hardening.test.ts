@@ -101,7 +101,7 @@ describe.each(['parquet', 'avro'] as const)('hardening in %s', (format) => {
     ])
     // One fault per write: a small write's data file and its log entry are written at the same time, so one write
     // would meet both.
-    fs.inject({ op: 'rename', code: 'EIO' }) // a data file cannot be moved into place
+    fs.inject({ op: 'fsyncFile', path: /part-[^/]*$/, code: 'EIO' }) // a data file cannot be made durable
     await expect(repo.saveAll([{ id: 3, name: 'C' }])).rejects.toThrow()
     fs.inject({ op: 'createExclusive', code: 'ENOSPC' }) // data files written, the log entry cannot be
     await expect(repo.saveAll([{ id: 4, name: 'D' }])).rejects.toThrow()

@@ -50,9 +50,16 @@ export const avroFormat: StorageFormat = {
   },
   write(df: pl.DataFrame, path: string, options: WriteOptions = {}) {
     return guardWrite('avro', path, async () => {
-      const base64 = new Set(options.avroBase64Columns ?? [])
-      const bytes = encodeAvroFrame(df, avroWriteSchema(df, options), avroCodec(options.codec, path), base64)
-      await writeFile(path, bytes)
+      await writeFile(path, await encodeAvro(df, path, options))
     })
   },
+  encode(df: pl.DataFrame, path: string, options: WriteOptions = {}) {
+    return guardWrite('avro', path, () => encodeAvro(df, path, options))
+  },
+}
+
+/** One Avro container file's bytes for a frame (the schema, codec and Bytes columns as `options` say). */
+function encodeAvro(df: pl.DataFrame, path: string, options: WriteOptions): Uint8Array {
+  const base64 = new Set(options.avroBase64Columns ?? [])
+  return encodeAvroFrame(df, avroWriteSchema(df, options), avroCodec(options.codec, path), base64)
 }

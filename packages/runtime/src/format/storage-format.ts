@@ -51,4 +51,9 @@ export interface StorageFormat {
   scan?(paths: string | readonly string[]): pl.LazyDataFrame
   /** Writes one file. Implementations write the whole file or throw; callers handle atomic renames. */
   write(df: pl.DataFrame, path: string, options?: WriteOptions): Promise<void>
+  /**
+   * The bytes `write` would write, in memory (`path` only names the file in errors): a caller with its own file-system
+   * seam (a table's data files) writes them itself, with its faults and flushes, and checksums them unread.
+   */
+  encode?(df: pl.DataFrame, path: string, options?: WriteOptions): Promise<Uint8Array>
 }

@@ -5,10 +5,11 @@ import { frameFromEntities } from '../entity/entity-frame-codec.js'
 import { callMade } from './__fixtures__/call-made.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
-import { idsOf, range, userEntity, users } from './__fixtures__/user-entity.js'
+import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useFaultyUsersTable } from './__fixtures__/users-table-setup.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
 import { RowBatch } from './row-batch.js'
-import { openTable } from './table.js'
+import { createTable, openTable } from './table.js'
 import { TableWriteError } from './table-errors.js'
 
 const ws = useFaultyUsersTable()
@@ -92,4 +93,20 @@ describe('a data file is flushed while its commit is written, and named only onc
       expect(idsOf(await (await openTable(ws.path)).read())).toEqual([...range(0, 5), 30])
     },
   )
+
+  it('an Avro table writes its data file through its own file system too: one write, one flush, never read back', async () => {
+    const fs = new FaultyFileSystem()
+    const avro = await createTable(join(ws.dir, 'avro-users'), {
+      entity: { ...userEntity, format: 'avro' },
+      enums: userEnums,
+      fs,
+    })
+    fs.calls.length = 0
+    await avro.append(users([40, 41]))
+    const calls = fs.calls.filter((c) => c.includes('part-'))
+    const file = calls[0]?.slice('writeFile '.length) ?? ''
+    expect(file).toMatch(/[/\\]part-[0-9a-f-]{36}\.avro$/)
+    expect(calls).toEqual([`writeFile ${file}`, `fsyncFile ${file}`])
+    expect(idsOf(await (await openTable(join(ws.dir, 'avro-users'))).read())).toEqual([40, 41])
+  })
 })

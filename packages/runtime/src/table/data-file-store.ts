@@ -151,6 +151,12 @@ export class DataFileStore {
       return { size: bytes.length, stats, checksum }
     }
     const stats = computeFileStats(df, this.storedEntity)
+    if (this.format.encode) {
+      // Written through this table's file system like every other file of it (its faults, its flushes).
+      const bytes = await this.format.encode(df, path, this.writeOptions())
+      await this.fs.writeFile(path, bytes, { durable: false })
+      return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+    }
     await this.format.write(df, path, this.writeOptions())
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(path)
