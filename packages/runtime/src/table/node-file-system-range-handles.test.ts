@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { KeyIndexCache } from './key-index-cache.js'
-import { NodeFileSystem, SYNC_RANGE_READ_MAX } from './node-file-system.js'
+import { NodeFileSystem, SYNC_READ_MAX } from './node-file-system.js'
 import { createTable, openTable } from './table.js'
 
 const tmp = useTempDir('pf-range-handles-')
@@ -40,7 +40,7 @@ describe('reads by range', () => {
     expect(fs.opened).toEqual([path, path])
   })
 
-  it('of at most SYNC_RANGE_READ_MAX bytes read synchronously on the handle; larger ones through the thread pool', async () => {
+  it('of at most SYNC_READ_MAX bytes read synchronously on the handle; larger ones through the thread pool', async () => {
     /** Counts the reads that go through the handle's async read (a thread-pool round trip each). */
     class AsyncReadCounting extends NodeFileSystem {
       asyncReads = 0
@@ -56,27 +56,27 @@ describe('reads by range', () => {
     }
     const fs = new AsyncReadCounting()
     const path = `${tmp.dir}/large`
-    const bytes = Buffer.alloc(SYNC_RANGE_READ_MAX * 2 + 10)
+    const bytes = Buffer.alloc(SYNC_READ_MAX * 2 + 10)
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 9)) & 0xff
     await writeFile(path, bytes)
     // A key lookup's and a point read's reads: small ones, the largest of them at the bound, and one past the end.
     const small = await Promise.all([
       fs.readRange(path, 0, 4096),
       fs.readRange(path, 70_000, 12),
-      fs.readRange(path, 5, SYNC_RANGE_READ_MAX),
+      fs.readRange(path, 5, SYNC_READ_MAX),
       fs.readRange(path, bytes.length - 4, 100),
     ])
     expect(small.map((b) => Buffer.from(b).toString('hex'))).toEqual(
       [
         bytes.subarray(0, 4096),
         bytes.subarray(70_000, 70_012),
-        bytes.subarray(5, 5 + SYNC_RANGE_READ_MAX),
+        bytes.subarray(5, 5 + SYNC_READ_MAX),
         bytes.subarray(bytes.length - 4),
       ].map((b) => b.toString('hex')),
     )
     expect(fs.asyncReads).toBe(0)
-    const large = await fs.readRange(path, 3, SYNC_RANGE_READ_MAX + 1)
-    expect(Buffer.from(large).equals(bytes.subarray(3, 4 + SYNC_RANGE_READ_MAX))).toBe(true)
+    const large = await fs.readRange(path, 3, SYNC_READ_MAX + 1)
+    expect(Buffer.from(large).equals(bytes.subarray(3, 4 + SYNC_READ_MAX))).toBe(true)
     expect(fs.asyncReads).toBeGreaterThan(0)
   })
 

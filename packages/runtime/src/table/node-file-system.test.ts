@@ -1,10 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
-import { NodeFileSystem } from './node-file-system.js'
+import { NodeFileSystem, SYNC_READ_MAX } from './node-file-system.js'
 
 const tmp = useTempDir('pf-node-file-system-')
 const fs = new NodeFileSystem()
@@ -60,5 +60,27 @@ describe('NodeFileSystem.createExclusive with `inPlace`', () => {
     expect(error).toMatchObject({ code: 'EEXIST' })
     expect(await readFile(target, 'utf8')).toBe('{"pid":1}')
     expect(await readdir(tmp.dir)).toEqual([`${'l'.repeat(235)}.lock`])
+  })
+})
+
+describe('NodeFileSystem.readFile', () => {
+  it('reads a file of at most SYNC_READ_MAX bytes with no thread-pool round trip, a larger one whole', async () => {
+    const bytes = Buffer.alloc(SYNC_READ_MAX * 3 + 7)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + (i >> 11)) & 0xff
+    const files = { empty: 0, small: 1000, bound: SYNC_READ_MAX, large: bytes.length }
+    for (const [name, size] of Object.entries(files))
+      await writeFile(join(tmp.dir, name), bytes.subarray(0, size))
+    for (const [name, size] of Object.entries(files)) {
+      // Read before the event loop turns (an async read of the file takes a turn per step: open, stat, read, close).
+      let turned = false
+      setImmediate(() => {
+        turned = true
+      })
+      const read = Buffer.from(await fs.readFile(join(tmp.dir, name)))
+      expect(turned).toBe(size > SYNC_READ_MAX)
+      expect(read.equals(bytes.subarray(0, size))).toBe(true)
+      await nextTurn()
+    }
+    await expect(fs.readFile(join(tmp.dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fsp, readSync, type Stats, statSync } from 'node:fs'
+import { closeSync, promises as fsp, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
@@ -83,13 +83,31 @@ async function writeNew(path: string, data: Uint8Array | string, durable: boolea
   await handle.close()
 }
 
+/** An open file's bytes to its end, synchronously (`size`: its size when opened, plus a byte to see the end). */
+function readToEnd(fd: number, size: number): Buffer {
+  let out = Buffer.allocUnsafe(size + 1)
+  let done = 0
+  for (;;) {
+    if (done === out.length) {
+      const grown = Buffer.allocUnsafe(out.length * 2)
+      out.copy(grown)
+      out = grown
+    }
+    const n = readSync(fd, out, done, out.length - done, done)
+    if (n === 0) return out.subarray(0, done)
+    done += n
+  }
+}
+
 /**
- * Reads by range of at most this many bytes (64 KiB) are synchronous preads on the open handle: a point read's few
- * small reads (key index header, slot, bucket; footer, offset indexes, pages) each cost a thread-pool round trip
- * otherwise, ~0.2 ms in a fresh process (~0.7 ms the first) against ~0.06 ms (0.17) for a sync read of a cached
- * file (Node 24, measured). Larger reads (and opens) stay off the event loop.
+ * Reads of at most this many bytes (64 KiB; by range, or of a whole file of at most that size) are synchronous on
+ * the event loop: a cold find's few small reads (log pointer, commits, state cache; key index header, slot, bucket;
+ * footer, offset indexes, pages) each cost one or more thread-pool round trips otherwise, ~0.2 ms each in a fresh
+ * process (~0.7 ms the first) against ~0.06 ms (0.17) for a sync read of a cached file; a cold open's reads of
+ * `_last_checkpoint` then two commits and the state cache took 2.35 ms against 0.85 ms sync (Node 24, medians of 7,
+ * measured). Larger reads and opens for reading by range stay off the event loop.
  */
-export const SYNC_RANGE_READ_MAX = 64 * 1024
+export const SYNC_READ_MAX = 64 * 1024
 
 /**
  * The real file system (node:fs). `createExclusive` writes a temporary file,
@@ -145,7 +163,15 @@ export class NodeFileSystem implements FileSystem {
     await fsp.rename(from, to)
   }
 
+  /** The file's bytes: read synchronously when it holds at most SYNC_READ_MAX bytes (see there). */
   async readFile(path: string): Promise<Uint8Array> {
+    const fd = openSync(path, 'r')
+    try {
+      const { size } = fstatSync(fd)
+      if (size <= SYNC_READ_MAX) return readToEnd(fd, size)
+    } finally {
+      closeSync(fd)
+    }
     return fsp.readFile(path)
   }
 
@@ -153,14 +179,14 @@ export class NodeFileSystem implements FileSystem {
    * `length` bytes at `offset`. Reads of a path that overlap or follow one another within one turn of the event loop
    * (a key lookup's three dependent reads, a point read's footer and pages) share one open handle, closed once a turn
    * passes without a read: one open instead of an open and a close around every read. Reads of at most
-   * SYNC_RANGE_READ_MAX bytes are synchronous on that handle (see there).
+   * SYNC_READ_MAX bytes are synchronous on that handle (see there).
    */
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
     const shared = this.sharedHandle(path)
     try {
       const handle = await shared.handle
       const out = Buffer.allocUnsafe(length)
-      const sync = length <= SYNC_RANGE_READ_MAX
+      const sync = length <= SYNC_READ_MAX
       let done = 0
       while (done < length) {
         const bytesRead = sync
