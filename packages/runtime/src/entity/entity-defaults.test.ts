@@ -99,8 +99,8 @@ describe.each(['parquet', 'avro'] as const)('@default(autoincrement()) in %s', (
     expect((await repo.create({ label: 'b' })).id).toBe(2n ** 60n + 1n)
     const fs = new FaultyFileSystem()
     const faulty = pf.openStore(tmp.dir, { fs }).repository(repo.entry.ctor) as typeof repo
-    // The data file's rename, i.e. the commit (the marks, written before it, go through the same seam).
-    fs.inject({ op: 'rename', path: /part-[^/]*\.(parquet|avro)$/, code: 'EIO' })
+    // The data file's flush, i.e. the commit (the marks, written before it, go through the same seam).
+    fs.inject({ op: 'fsyncFile', path: /part-[^/]*\.(parquet|avro)$/, code: 'EIO' })
     const ticket = Object.assign(new (repo.entry.ctor as new () => Record<string, unknown>)(), { label: 'c' })
     await expect(faulty.save(ticket)).rejects.toThrow()
     expect(ticket.id).toBeUndefined()
