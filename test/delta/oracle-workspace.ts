@@ -1,8 +1,5 @@
 // The setup the test/delta files share: the spec oracle and a temp folder per test file, the Person entity registered
 // with its tables in that folder, and entities parsed from schema text as a user writes it.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseSchema } from '@parquetframe/codegen'
 import {
   type EntityClass,
@@ -15,6 +12,7 @@ import {
   withRegistry,
 } from '@parquetframe/runtime'
 import { afterAll, beforeAll } from 'vitest'
+import { useSharedTempDir } from '../../packages/runtime/src/table/__fixtures__/temp-dir.js'
 import { registerPerson } from './person-entity.js'
 import { SpecDeltaReader } from './spec-delta-reader.js'
 
@@ -29,14 +27,13 @@ export interface OracleWorkspace {
 /** Opens the oracle and makes a temp folder named `<prefix>…` before the file's tests; closes and removes them after. */
 export function useOracleWorkspace(prefix: string): OracleWorkspace {
   let oracle: SpecDeltaReader | undefined
-  let dir: string | undefined
+  // Removed with the retries a table's background work (a state cache written after commits pause) needs.
+  const tmp = useSharedTempDir(prefix)
   beforeAll(async () => {
     oracle = await SpecDeltaReader.open()
-    dir = await mkdtemp(join(tmpdir(), prefix))
   })
-  afterAll(async () => {
+  afterAll(() => {
     oracle?.close()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
   })
   const ready = <T>(value: T | undefined, name: string): T => {
     if (value === undefined) throw new Error(`the workspace's ${name} is used outside its tests`)
@@ -47,7 +44,7 @@ export function useOracleWorkspace(prefix: string): OracleWorkspace {
       return ready(oracle, 'oracle')
     },
     get dir() {
-      return ready(dir, 'folder')
+      return tmp.dir
     },
   }
 }
