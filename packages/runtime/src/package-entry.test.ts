@@ -18,7 +18,7 @@ import * as testingModule from './testing.js'
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url))
 const ENTRY = join(PACKAGE, 'dist', 'package-entry.js')
 const data = mkdtempSync(join(tmpdir(), 'pf-low-fd-'))
-afterAll(() => rmSync(data, { recursive: true, force: true }))
+afterAll(() => rmSync(data, { recursive: true, force: true, maxRetries: 5 }))
 
 /** Runs an ES module snippet with at most `limit` open files, importing the package by its name. */
 async function underFileLimit(limit: number, code: string): Promise<string> {

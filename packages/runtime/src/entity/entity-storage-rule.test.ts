@@ -11,7 +11,7 @@ import { entityIRFor } from './__fixtures__/test-ir.js'
 
 const dirs: string[] = []
 afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 5 })
 })
 
 /** A base directory two levels down in a fresh temp dir, so `../../x` would land inside the temp dir. */

@@ -176,7 +176,7 @@ describe.each(['merge-on-read', 'copy-on-write'] as const)('index lookups equal 
             await check(repo)
           }
         } finally {
-          await rm(dir, { recursive: true, force: true })
+          await rm(dir, { recursive: true, force: true, maxRetries: 5 })
         }
       }),
       { numRuns: 5 },

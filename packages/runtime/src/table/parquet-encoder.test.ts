@@ -56,7 +56,7 @@ describe('encodeParquet', () => {
         expect(max).not.toBeNull()
       }
     } finally {
-      await rm(dir, { recursive: true, force: true })
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 })
     }
     // Every data page holds at most the limit of values: 8-byte ids, so about 8,192 a page.
     const n = bytes.length

@@ -39,7 +39,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'two-groups.parquet'), bytes)
 })
 
-afterAll(() => rm(dir, { recursive: true, force: true }))
+afterAll(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }))
 
 describe('parquet range checksums', () => {
   it('cut the file into its row groups and tail without gaps, and into blocks each with the CRC of its bytes', async () => {

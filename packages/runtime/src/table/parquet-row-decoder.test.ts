@@ -77,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   duck.closeSync()
-  await rm(dir, { recursive: true, force: true })
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 })
 })
 
 /** DuckDB's values of rows at these file positions, by position. */
