@@ -110,6 +110,27 @@ describe('warm freshness check', () => {
     }
   })
 
+  it('once its own commit is past the racy margin, a check proven by the next entry name makes the next checks one stat', async () => {
+    const fs = new CountingFileSystem()
+    const table = await createTable(`${tmp.dir}/users`, { entity: userEntity, enums: userEnums, fs })
+    await sleep(SETTLED_MS) // the folder born before the racy margin
+    await table.snapshot() // full check: records the folder
+    const log = `${tmp.dir}/users/_delta_log`
+    await table.insert(users([1]))
+    // The commit's change to the folder aged past the racy margin (as a second later).
+    const past = new Date(Date.now() - 60_000)
+    await utimes(log, past, past)
+    fs.calls = []
+    expect((await table.snapshot()).version).toBe(1)
+    expect(fs.calls).toEqual([`stat ${log}`, `stat ${log}/${logFileName(2)}`])
+    fs.calls = []
+    expect((await table.snapshot()).version).toBe(1)
+    expect(fs.calls).toEqual([`stat ${log}`])
+    // Another table object's commit changes the folder: seen at once.
+    await (await openTable(`${tmp.dir}/users`)).insert(users([2]))
+    expect((await table.snapshot()).version).toBe(2)
+  })
+
   it('a commit of another process in the same timestamp tick as its own is seen (the next entry exists)', async () => {
     const path = `${tmp.dir}/users`
     const table = await createTable(path, { entity: userEntity, enums: userEnums })
