@@ -85,8 +85,8 @@ export class LogFreshness {
     if (!this.missing(join(this.dir, logFileName(state.version + 1)))) return false
     // Proven the newest after this stat (as a full check proves it): once the folder's time is past the racy margin,
     // the checks that follow cost this one stat again, not two.
-    if (probe.stat.mtimeMs <= probe.at - RACY_MS)
-      this.seen = { identity: probe.stat.identity, version: state.version }
+    const { identity, mtimeMs } = probe.stat
+    if (identity && mtimeMs <= probe.at - RACY_MS) this.seen = { identity, version: state.version }
     return true
   }
 
