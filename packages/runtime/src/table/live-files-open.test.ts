@@ -5,7 +5,7 @@ import { idsOf, userEntity, userEnums, users } from './__fixtures__/user-entity.
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { CacheFileColumns } from './cache-file-columns.js'
 import type { Snapshot } from './snapshot.js'
-import { createTable, openTable } from './table.js'
+import { createTable, openTable, type Table } from './table.js'
 
 const ws = useUsersTablePath()
 
@@ -24,8 +24,12 @@ function filesOf(snapshot: Snapshot, withVersion = true) {
   }))
 }
 
-/** Removes pf's checkpoint cache, and with `delta` the Delta checkpoints: an open then reads what is left. */
-async function dropCheckpoints(delta: boolean): Promise<void> {
+/**
+ * Removes pf's checkpoint cache, and with `delta` the Delta checkpoints: an open then reads what is left. The
+ * `writer`'s background work first (a state cache written once its commits pause would land during the removal).
+ */
+async function dropCheckpoints(delta: boolean, writer: Table): Promise<void> {
+  await writer.settled()
   await rm(join(ws.path, '_pf', 'checkpoints'), { recursive: true, force: true })
   if (!delta) return
   const log = join(ws.path, '_delta_log')
@@ -82,12 +86,12 @@ describe('live files opened from a checkpoint cache (built on use)', () => {
     expect(await pathsAt(8)).toContain(added)
     for (let v = 9; v <= 11; v++) expect(await pathsAt(v), `version ${v}`).not.toContain(added)
 
-    await dropCheckpoints(false)
+    await dropCheckpoints(false, table)
     const fromDelta = await openTable(ws.path)
     expect(idsOf(await fromDelta.read())).toEqual(expected)
     expect(filesOf(await fromDelta.snapshot(), false)).toEqual(filesOf(await fromCache.snapshot(), false))
 
-    await dropCheckpoints(true)
+    await dropCheckpoints(true, table)
     const fromLog = await openTable(ws.path)
     expect(idsOf(await fromLog.read())).toEqual(expected)
     expect(filesOf(await fromLog.snapshot())).toEqual(written)
@@ -108,7 +112,7 @@ describe('live files opened from a checkpoint cache (built on use)', () => {
     const reopened = await openTable(ws.path)
     expect(filesOf(await reopened.snapshot())).toEqual(files)
     expect(idsOf(await reopened.read())).toEqual([0, 1, 11, 20, 21, 31, 50])
-    await dropCheckpoints(true)
+    await dropCheckpoints(true, table)
     expect(filesOf(await (await openTable(ws.path)).snapshot())).toEqual(files)
   })
 })

@@ -50,6 +50,8 @@ async function compactedTable(root: string): Promise<{ table: Table; removed: st
   const removed = (await table.snapshot()).files.map((f) => f.add.path).sort()
   await table.compact()
   await table.checkpoint()
+  // Its background work done (a state cache written once commits pause would race the tests' removal of _pf).
+  await table.settled()
   return { table, removed }
 }
 
