@@ -225,6 +225,12 @@ export class TableLog {
   async readEntry(version: number): Promise<LogEntry | undefined> {
     const cached = this.entries.get(version)
     if (cached) return cached
+    const text = await this.entryText(version)
+    return text === undefined ? undefined : this.decodeEntry(text, version)
+  }
+
+  /** The text of a version's commit file, or undefined when it does not exist (yet). */
+  private async entryText(version: number): Promise<string | undefined> {
     const file = this.entryPath(version)
     let bytes: Uint8Array
     try {
@@ -233,7 +239,13 @@ export class TableLog {
       if (isNotFound(error)) return undefined
       throw error
     }
-    const entry = decodeLogEntry(this.text(bytes, file, version), { table: this.table, file, version })
+    return this.text(bytes, file, version)
+  }
+
+  /** Decodes a version's commit text (checked, its transaction noted) and keeps the entry. */
+  private decodeEntry(text: string, version: number): LogEntry {
+    const file = this.entryPath(version)
+    const entry = decodeLogEntry(text, { table: this.table, file, version })
     if (entry.txn) this.decisions.check(entry as LogEntry & { txn: TxnRef }, file)
     if (this.entries.size >= 20_000) this.entries.clear()
     this.entries.set(version, entry)
@@ -503,21 +515,15 @@ export class TableLog {
    * damaged one is its TableCorruptError).
    */
   private async readAnchor(version: number): Promise<CommitAnchor | undefined> {
-    const decoded = this.entries.get(version)
-    if (!decoded) {
-      const file = this.entryPath(version)
-      let bytes: Uint8Array
-      try {
-        bytes = await this.fs.readFile(file)
-      } catch (error) {
-        if (isNotFound(error)) return undefined
-        throw error
-      }
-      const anchor = commitAnchor(this.text(bytes, file, version))
+    let entry = this.entries.get(version)
+    if (!entry) {
+      const text = await this.entryText(version)
+      if (text === undefined) return undefined
+      const anchor = commitAnchor(text)
       if (anchor) return anchor
+      // Decoded from the text already read: a damaged commit is its TableCorruptError.
+      entry = this.decodeEntry(text, version)
     }
-    const entry = decoded ?? (await this.readEntry(version))
-    if (!entry) return undefined
     const { tableFiles, tableRows } = entry.commitInfo
     return {
       ...(entry.metadata ? { tableId: entry.metadata.id } : {}),
