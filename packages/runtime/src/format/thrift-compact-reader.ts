@@ -37,6 +37,8 @@ export interface ThriftShape {
  */
 export class ThriftCompactReader {
   private pos = 0
+  /** The type of the field header `nextField` read last (0: the struct's end). */
+  private fieldType = 0
   private decoded = 0
   /** Whether i64 values that fit a double exactly are read as numbers (a shaped read: no BigInt per offset). */
   private numbers = false
@@ -146,14 +148,8 @@ export class ThriftCompactReader {
 
   private shapedStruct(shape: ThriftShape): ThriftStruct {
     const fields: ThriftStruct = new Map()
-    let lastId = 0
-    for (;;) {
-      const header = this.byte()
-      const type = header & 0x0f
-      if (type === 0) return fields
-      const delta = header >> 4
-      const id = delta === 0 ? this.zigzag32() : lastId + delta
-      lastId = id
+    for (let id = this.nextField(0); this.fieldType !== 0; id = this.nextField(id)) {
+      const type = this.fieldType
       const wanted = shape[id]
       if (wanted === undefined) this.skip(type)
       else if (wanted === 'later') {
@@ -165,6 +161,7 @@ export class ThriftCompactReader {
         fields.set(id, wanted === true ? this.value(type) : this.shapedValue(type, wanted))
       }
     }
+    return fields
   }
 
   /** A field's value with a shape: a struct or a list of structs decoded by it, any other value whole. */
@@ -218,13 +215,9 @@ export class ThriftCompactReader {
         return
       }
       case 12:
-        for (;;) {
-          const header = this.byte()
-          const fieldType = header & 0x0f
-          if (fieldType === 0) return
-          if (header >> 4 === 0) this.zigzag32()
-          this.skip(fieldType)
-        }
+        for (let id = this.nextField(0); this.fieldType !== 0; id = this.nextField(id))
+          this.skip(this.fieldType)
+        return
       default:
         throw new RangeError(`unknown Thrift compact type ${type}`)
     }
@@ -238,17 +231,20 @@ export class ThriftCompactReader {
   /** Reads one struct (up to its stop byte). */
   readStruct(): ThriftStruct {
     const fields: ThriftStruct = new Map()
-    let lastId = 0
-    for (;;) {
-      const header = this.byte()
-      const type = header & 0x0f
-      if (type === 0) return fields
-      const delta = header >> 4
-      const id = delta === 0 ? this.zigzag32() : lastId + delta
-      lastId = id
+    for (let id = this.nextField(0); this.fieldType !== 0; id = this.nextField(id)) {
       this.decoded++
-      fields.set(id, this.value(type))
+      fields.set(id, this.value(this.fieldType))
     }
+    return fields
+  }
+
+  /** Reads a struct field's header: its type into `fieldType` (0 at the struct's stop byte), its id returned. */
+  private nextField(lastId: number): number {
+    const header = this.byte()
+    this.fieldType = header & 0x0f
+    if (this.fieldType === 0) return lastId
+    const delta = header >> 4
+    return delta === 0 ? this.zigzag32() : lastId + delta
   }
 
   private value(type: number): ThriftValue {
