@@ -16,6 +16,8 @@ export interface FaultRule {
   readonly times?: number
   /** Runs before the (failing or real) call, e.g. to let a racing writer commit first. */
   readonly before?: (path: string) => Promise<void> | void
+  /** Runs once the real call has succeeded (not for a rule with `code`), e.g. to signal that a file now exists. */
+  readonly after?: (path: string) => Promise<void> | void
 }
 
 /** Builds a Node-style error, as node:fs would throw it. */
@@ -47,70 +49,64 @@ export class FaultyFileSystem implements FileSystem {
     this.rules = []
   }
 
-  private async check(op: FsOperation, path: string): Promise<void> {
+  /** Records the call, runs a matching rule's `before` (and throws its fault), makes the call, then runs `after`. */
+  private async run<T>(op: FsOperation, path: string, call: () => Promise<T>): Promise<T> {
     this.calls.push(`${op} ${path}`)
     const hit = this.rules.find((r) => r.left > 0 && r.rule.op === op && (r.rule.path?.test(path) ?? true))
-    if (!hit) return
+    if (!hit) return call()
     hit.left -= 1
     await hit.rule.before?.(path)
     if (hit.rule.code) throw fsError(hit.rule.code, op, path)
+    const result = await call()
+    await hit.rule.after?.(path)
+    return result
   }
 
   async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
-    await this.check('writeFile', path)
-    return this.inner.writeFile(path, data, options)
+    return this.run('writeFile', path, () => this.inner.writeFile(path, data, options))
   }
   async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void> {
-    await this.check('createExclusive', path)
-    if (!options?.syncDir) return this.inner.createExclusive(path, data, options)
+    if (!options?.syncDir)
+      return this.run('createExclusive', path, () => this.inner.createExclusive(path, data, options))
     // The folder's flush as its own call, so faults can be injected into it.
-    await this.inner.createExclusive(path, data, { ...options, syncDir: false })
+    await this.run('createExclusive', path, () =>
+      this.inner.createExclusive(path, data, { ...options, syncDir: false }),
+    )
     await this.fsyncDir(dirname(path))
   }
   async rename(from: string, to: string): Promise<void> {
-    await this.check('rename', to)
-    return this.inner.rename(from, to)
+    return this.run('rename', to, () => this.inner.rename(from, to))
   }
   async readFile(path: string): Promise<Uint8Array> {
-    await this.check('readFile', path)
-    return this.inner.readFile(path)
+    return this.run('readFile', path, () => this.inner.readFile(path))
   }
   async readdir(path: string): Promise<string[]> {
-    await this.check('readdir', path)
-    return this.inner.readdir(path)
+    return this.run('readdir', path, () => this.inner.readdir(path))
   }
   async readdirTyped(path: string): Promise<{ name: string; isDirectory: boolean }[]> {
-    await this.check('readdirTyped', path)
-    return this.inner.readdirTyped(path)
+    return this.run('readdirTyped', path, () => this.inner.readdirTyped(path))
   }
   async unlink(path: string): Promise<void> {
-    await this.check('unlink', path)
-    return this.inner.unlink(path)
+    return this.run('unlink', path, () => this.inner.unlink(path))
   }
   async mkdir(path: string): Promise<void> {
-    await this.check('mkdir', path)
-    return this.inner.mkdir(path)
+    return this.run('mkdir', path, () => this.inner.mkdir(path))
   }
   async rmdir(path: string): Promise<void> {
-    await this.check('rmdir', path)
-    return this.inner.rmdir(path)
+    return this.run('rmdir', path, () => this.inner.rmdir(path))
   }
   async fsyncFile(path: string): Promise<void> {
-    await this.check('fsyncFile', path)
-    return this.inner.fsyncFile(path)
+    return this.run('fsyncFile', path, () => this.inner.fsyncFile(path))
   }
   async fsyncDir(path: string): Promise<void> {
-    await this.check('fsyncDir', path)
-    return this.inner.fsyncDir(path)
+    return this.run('fsyncDir', path, () => this.inner.fsyncDir(path))
   }
   async stat(path: string): Promise<{ size: number; mtimeMs: number; isDirectory: boolean }> {
-    await this.check('stat', path)
-    return this.inner.stat(path)
+    return this.run('stat', path, () => this.inner.stat(path))
   }
   async lstat(
     path: string,
   ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }> {
-    await this.check('lstat', path)
-    return this.inner.lstat(path)
+    return this.run('lstat', path, () => this.inner.lstat(path))
   }
 }

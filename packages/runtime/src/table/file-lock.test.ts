@@ -299,7 +299,7 @@ describe('turns: a writer that waited for a held lock takes it before the holder
     const order: string[] = []
     const releaseA = gate()
     const turnClaimed = gate()
-    fs.inject({ op: 'createExclusive', path: /\.turn$/, before: () => turnClaimed.open() })
+    fs.inject({ op: 'createExclusive', path: /\.turn$/, after: () => turnClaimed.open() })
     const options = { fs, table: 'Member' }
     let entered = (): void => undefined
     const aInside = new Promise<void>((resolve) => {
