@@ -35,7 +35,10 @@ export interface FileSystem {
   /** Entries of a directory with their kind. */
   readdirTyped(path: string): Promise<{ name: string; isDirectory: boolean }[]>
   unlink(path: string): Promise<void>
-  /** Creates a directory and its parents; no error when it exists. */
+  /**
+   * Creates a directory and its parents; no error when it exists. Durable: each folder it creates has its name
+   * flushed into its parent before it resolves (a commit may write into it next).
+   */
   mkdir(path: string): Promise<void>
   /** Removes an empty directory. */
   rmdir(path: string): Promise<void>

@@ -46,3 +46,18 @@ describe('NodeFileSystem.createExclusive with `syncDir`', () => {
     expect(await readdir(tmp.dir)).toEqual(['entry.json'])
   })
 })
+
+describe('NodeFileSystem.mkdir', () => {
+  it("flushes each new folder's name into its parent, and nothing when the folder exists", async () => {
+    const fs = new NodeFileSystem()
+    const flushed: string[] = []
+    vi.spyOn(fs, 'fsyncDir').mockImplementation(async (path) => void flushed.push(path))
+    await fs.mkdir(join(tmp.dir, 'store', 'users', '_delta_log'))
+    expect(flushed.sort()).toEqual([tmp.dir, join(tmp.dir, 'store'), join(tmp.dir, 'store', 'users')])
+    expect(await readdir(join(tmp.dir, 'store', 'users'))).toEqual(['_delta_log'])
+    flushed.length = 0
+    await fs.mkdir(join(tmp.dir, 'store', 'users'))
+    await fs.mkdir(join(tmp.dir, 'store', 'users', 'region=eu'))
+    expect(flushed).toEqual([join(tmp.dir, 'store', 'users')])
+  })
+})

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { closeSync, promises as fsp, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import {
   type CreateOptions,
   errorCode,
@@ -249,8 +249,20 @@ export class NodeFileSystem implements FileSystem {
     await fsp.unlink(path)
   }
 
+  /**
+   * Creates the folder and its missing parents, then flushes each new folder's name into its parent (at once): a
+   * power loss must not lose a folder a commit then wrote into (a new table's, a partition's). A folder that exists
+   * costs no flush.
+   */
   async mkdir(path: string): Promise<void> {
-    await fsp.mkdir(path, { recursive: true })
+    const first = await fsp.mkdir(path, { recursive: true })
+    if (first === undefined) return
+    const parents: string[] = []
+    for (let dir = resolve(path); ; dir = dirname(dir)) {
+      parents.push(dirname(dir))
+      if (dir === resolve(first) || dirname(dir) === dir) break
+    }
+    await Promise.all(parents.map((parent) => this.fsyncDir(parent)))
   }
 
   async rmdir(path: string): Promise<void> {
