@@ -3,6 +3,7 @@
 // the first k steps would leave, to open and check as a reader after a reboot would.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
+import { expect } from 'vitest'
 import type { CreateOptions, FileStat, FileSystem, WriteOptions } from '../file-system.js'
 import { nodeFileSystem } from '../node-file-system.js'
 
@@ -89,6 +90,13 @@ export class PowerLossFileSystem implements FileSystem {
   /** Records a mark (e.g. a commit acknowledged to its caller) between the steps around it. */
   mark(label: string): void {
     this.record({ kind: 'mark', label })
+  }
+
+  /** The step count right after a mark (a power loss there is the first after it). */
+  stepAfterMark(label: string): number {
+    const at = this.steps.findIndex((s) => s.kind === 'mark' && s.label === label)
+    if (at < 0) throw new Error(`PowerLossFileSystem: no mark ${label}`)
+    return at + 1
   }
 
   /** The marks set before a power loss after step k. */
@@ -272,5 +280,34 @@ async function writeImage(dir: Inode, target: string): Promise<void> {
       await mkdir(path, { recursive: true })
       await writeImage(node, path)
     } else await writeFile(path, node.flushed ?? new Uint8Array())
+  }
+}
+
+/**
+ * Opens what a power loss after every recorded step leaves (each in its own folder under `images`) and expects
+ * `read` of it to give the state after the acknowledged marks, or after the next one (the write in flight):
+ * `states[i]` is the state after i marks. `from`: only power losses after that mark, whose own and earlier marks
+ * are not counted (e.g. "the table exists"). `read` returns a failure as a value (e.g. an error's text), so a table
+ * that no longer opens fails the test with the steps that led there.
+ */
+export async function expectEveryPowerLossKeepsAcknowledged(
+  fs: PowerLossFileSystem,
+  states: readonly unknown[],
+  images: string,
+  read: (image: string) => Promise<unknown>,
+  from?: string,
+): Promise<void> {
+  const start = from === undefined ? 0 : fs.stepAfterMark(from)
+  const before = fs.marksBefore(start).length
+  for (let k = start; k <= fs.length; k++) {
+    const image = join(images, `image-${k}`)
+    await fs.imageAt(k, image)
+    const acked = fs.marksBefore(k).length - before
+    const allowed = [states[acked], states[acked + 1]].filter((s) => s !== undefined)
+    const found = await read(image)
+    expect(
+      allowed,
+      `power loss after step ${k}:\n${fs.describe(k).join('\n')}\nread: ${JSON.stringify(found)}`,
+    ).toContainEqual(found)
   }
 }
