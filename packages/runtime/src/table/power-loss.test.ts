@@ -9,20 +9,20 @@ import { userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { commitTables } from './multi-table-commit.js'
 import { type CreateTableOptions, createTable, openTable, type Table } from './table.js'
 
-/** The rows a reader sees, as `id:name` sorted by id (the name column under its current name). */
-async function rowsOf(table: Table, name = 'name'): Promise<string[]> {
+/** The rows a reader sees, as `id:name` sorted by id (the name field as `name`, or renamed `fullName`). */
+async function rowsOf(table: Table): Promise<string[]> {
   const df = (await table.read()).sort('id')
   const ids = df.getColumn('id').toArray() as number[]
-  const names = df.getColumn(name).toArray() as string[]
+  const names = df.getColumn(df.columns.includes('name') ? 'name' : 'fullName').toArray() as string[]
   return ids.map((id, i) => `${id}:${names[i]}`)
 }
 
 /** A table's rows in a power-loss image, or the error that kept it from opening or reading. */
 const imageRows =
-  (table: string, name = 'name') =>
+  (table: string) =>
   (image: string): Promise<unknown> =>
     openTable(join(image, table))
-      .then((t) => rowsOf(t, name))
+      .then(rowsOf)
       .catch((e: unknown) => String(e))
 
 /**
@@ -127,5 +127,24 @@ describe('power loss at every step', () => {
       async (image) => [await imageRows('users')(image), await imageRows('others')(image)],
       'others created',
     )
+  })
+
+  it('of schema and format migrations (a rename, to Avro and back, which truncates the history)', async () => {
+    const entity = { ...userEntity, fields: userEntity.fields.filter((f) => f.type.kind !== 'list') }
+    const { fs, table } = await modelled({ entity })
+    const renamed = {
+      ...entity,
+      fields: entity.fields.map((f) =>
+        f.name === 'name' ? { ...f, name: 'fullName', column: 'fullName' } : f,
+      ),
+    }
+    const states = await run(fs, () => rowsOf(table), [
+      ['rename', () => table.evolveSchema(renamed, userEnums, { renames: { name: 'fullName' } })],
+      ['to avro', () => table.rewriteFormat('avro')],
+      ['append 8', () => table.append(users([8]).rename({ name: 'fullName' }))],
+      ['to parquet', () => table.rewriteFormat('parquet')],
+    ])
+    await table.settled()
+    await expectEveryPowerLossKeepsAcknowledged(fs, states, tmp.dir, imageRows('users'))
   })
 })
