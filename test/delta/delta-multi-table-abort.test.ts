@@ -29,16 +29,26 @@ const rows = (ids: number[]) =>
 const ws = useOracleWorkspace('pf-delta-multi-')
 
 describe('a transaction over two tables that fails', () => {
-  it.each(['createExclusive', 'rename', 'writeFile'] as const)(
-    'failing at the second table’s commit (%s) leaves all or nothing in both tables, for every reader',
-    async (op) => {
+  // The calls of the second table's part: its data file's write (while preparing) and flush (its log entry waits
+  // for it), the log entry's exclusive create, and the log folder's flush that makes the entry durable. A log entry
+  // is never written by writeFile or renamed into place, so faults there would test nothing.
+  const dataFile = /[\\/]b[\\/]part-[^\\/]*\.parquet$/
+  const logEntry = /[\\/]b[\\/]_delta_log[\\/]\d{20}\.json$/
+  it.each([
+    { step: 'data file write', op: 'writeFile', path: dataFile },
+    { step: 'data file flush', op: 'fsyncFile', path: dataFile },
+    { step: 'log entry create', op: 'createExclusive', path: logEntry },
+    { step: 'log folder flush', op: 'fsyncDir', path: /[\\/]b[\\/]_delta_log$/ },
+  ] as const)(
+    'failing at the second table’s $step ($op) leaves all or nothing in both tables, for every reader',
+    async ({ step, op, path }) => {
       const base = join(ws.dir, op)
       const fs = new FaultyFileSystem()
       const a = await createTable(join(base, 'a'), { entity: entity('a'), fs })
       const b = await createTable(join(base, 'b'), { entity: entity('b'), fs })
       await a.insert(rows([1]))
       await b.insert(rows([1]))
-      fs.inject({ op, path: /[\\/]b[\\/]_delta_log[\\/]\d{20}\.json$/, code: 'EIO', times: 100 })
+      fs.inject({ op, path, code: 'EIO', times: 100 })
       const outcome = await commitTables([
         { table: a, build: (tx) => void tx.insert(rows([2])) },
         { table: b, build: (tx) => void tx.insert(rows([2])) },
@@ -56,7 +66,7 @@ describe('a transaction over two tables that fails', () => {
           table,
           root,
           table.version,
-          `${name} after the ${op} fault`,
+          `${name} after the ${step} fault`,
         )
         seen[name] = read.rows.map((r) => Number(r.id)).sort()
       }
