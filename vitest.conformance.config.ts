@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 1_800_000,
     pool: 'forks',
+    // Fails a test whose injected fault rule (FaultyFileSystem) never fired, naming the rule.
+    setupFiles: ['test/support/unfired-fault-rules-setup.ts'],
   },
 })

@@ -18,6 +18,11 @@ export interface FaultRule {
   readonly before?: (path: string) => Promise<void> | void
   /** Runs once the real call has succeeded (not for a rule with `code`), e.g. to signal that a file now exists. */
   readonly after?: (path: string) => Promise<void> | void
+  /**
+   * The rule may rightly never fire, e.g. it guards a race that may or may not happen. Default: false: pf's own tests
+   * fail on a rule that never fired (the call it targets no longer happens: see takeUnfiredRules).
+   */
+  readonly optional?: boolean
 }
 
 /** Builds a Node-style error, as node:fs would throw it. */
@@ -25,9 +30,47 @@ export function fsError(code: string, op: string, path: string): Error & { code:
   return Object.assign(new Error(`${code}: injected fault, ${op} '${path}'`), { code, path, syscall: op })
 }
 
+/** A rule as injected: how many more calls it fires for, and whether it fired. */
+interface InjectedRule {
+  readonly rule: FaultRule
+  left: number
+  fired: boolean
+}
+
+// The rules injected into any FaultyFileSystem since the last take, once trackInjectedRules() was called (this
+// repository's vitest setup does; an app's tests using the ./testing entry never record anything).
+let tracked: InjectedRule[] | undefined
+
+/** Records every rule injected from now on, for takeUnfiredRules. Test setup only; not a public export. */
+export function trackInjectedRules(): void {
+  tracked ??= []
+}
+
+/**
+ * The rules injected since the last take (while tracking) that never fired and are not optional, in order; forgets
+ * them all. A rule removed by clear() before it fired counts: mark it optional when that is the test's intent.
+ */
+export function takeUnfiredRules(): FaultRule[] {
+  const unfired = (tracked ?? []).filter((r) => !r.fired && !r.rule.optional).map((r) => r.rule)
+  if (tracked) tracked = []
+  return unfired
+}
+
+/** What a test whose rules never fired fails with: each rule's op, path pattern and fault. */
+export function unfiredRulesMessage(rules: readonly FaultRule[]): string {
+  const lines = rules.map(
+    (r) => `  ${r.op} ${r.path ? String(r.path) : '(any path)'}${r.code ? ` -> ${r.code}` : ''}`,
+  )
+  return (
+    `${rules.length === 1 ? 'A fault rule' : `${rules.length} fault rules`} never fired (the test did not test what ` +
+    `it says: the call a rule targets did not happen; retarget it to the call that now does the job, or mark it ` +
+    `optional: true if not firing is fine):\n${lines.join('\n')}`
+  )
+}
+
 /** A FileSystem wrapper that injects faults for tests and records every call. */
 export class FaultyFileSystem implements FileSystem {
-  private rules: { rule: FaultRule; left: number }[] = []
+  private rules: InjectedRule[] = []
   /** Every call made, in order: `op path`. */
   readonly calls: string[] = []
 
@@ -40,11 +83,13 @@ export class FaultyFileSystem implements FileSystem {
 
   /** Adds a fault; rules are checked in the order they were added. */
   inject(rule: FaultRule): this {
-    this.rules.push({ rule, left: rule.times ?? 1 })
+    const injected = { rule, left: rule.times ?? 1, fired: false }
+    this.rules.push(injected)
+    tracked?.push(injected)
     return this
   }
 
-  /** Removes all pending faults. */
+  /** Removes all pending faults. One that never fired still counts as unfired: mark it `optional` if that is fine. */
   clear(): void {
     this.rules = []
   }
@@ -55,6 +100,7 @@ export class FaultyFileSystem implements FileSystem {
     const hit = this.rules.find((r) => r.left > 0 && r.rule.op === op && (r.rule.path?.test(path) ?? true))
     if (!hit) return call()
     hit.left -= 1
+    hit.fired = true
     await hit.rule.before?.(path)
     if (hit.rule.code) throw fsError(hit.rule.code, op, path)
     const result = await call()
