@@ -26,6 +26,7 @@ import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet } from './parquet-encoder.js'
 import { withParquetFieldIds } from './parquet-field-ids.js'
 import { parquetFooterRanges } from './parquet-footer-stats.js'
+import type { ParquetPointLayout } from './parquet-point-layout.js'
 import { type CheckedRange, checkRanges } from './parquet-range-checksums.js'
 import { decodeRowFromRanges } from './parquet-row-reader.js'
 import { partitionValueFill } from './partition-value-fill.js'
@@ -601,13 +602,20 @@ export class DataFileStore {
   /**
    * `readRow` without polars where it can: with `ranges` (the checked blocks of its row group and the tail, see
    * `rangesForRow`) of a Parquet file, the row is decoded in JS from the few blocks holding its pages and the
-   * footer, checked as read (parquet-row-reader.ts); else polars reads it once the blocks it reads are checked.
+   * footer, checked as read (parquet-row-reader.ts; with `layout`, the file's point-read facts from its key index,
+   * the footer is not read); else polars reads it once the blocks it reads are checked.
    */
-  async pointRead(file: LiveFile, position: number, ranges?: readonly CheckedRange[]): Promise<PointRow> {
+  async pointRead(
+    file: LiveFile,
+    position: number,
+    ranges?: readonly CheckedRange[],
+    layout?: ParquetPointLayout,
+  ): Promise<PointRow> {
     if (ranges) {
       const sized: SizeCheck = {}
       const row =
-        this.format.name === 'parquet' && (await decodeRowFromRanges(this, file, position, ranges, sized))
+        this.format.name === 'parquet' &&
+        (await decodeRowFromRanges(this, file, position, ranges, sized, layout))
       if (row) return row
       await this.verifyRanges(file, ranges, sized)
     } else await this.verify(file)

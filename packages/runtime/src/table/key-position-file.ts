@@ -4,6 +4,14 @@ import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
 import { indexFilePath } from '../secondary-index/index-files.js'
 import type { FileSystem } from './file-system.js'
 import { KeyPositionIndex, keyHash } from './key-position-index.js'
+import {
+  type ChunkFacts,
+  type LeafElement,
+  layoutGroupOf,
+  MAX_LISTED_PAGES,
+  type PageLocation,
+  type ParquetPointLayout,
+} from './parquet-point-layout.js'
 import { MAX_BLOCKS, type ParquetRangeChecksums, rangesCoverFile } from './parquet-range-checksums.js'
 
 /*
@@ -13,15 +21,21 @@ import { MAX_BLOCKS, type ParquetRangeChecksums, rangesCoverFile } from './parqu
  * file's identity (path, size as f64, checksum, rows), the key columns, the entry count, the bucket bits b, the data
  * file's range checksums (u32 row group count, 0 when none; per group its rows u32, start and end f64; then the
  * tail's start f64, the block size u32, the block count u32 and each block's CRC u32: see
- * parquet-range-checksums.ts), then the header's own CRC-32 and zeros up to a multiple of 8 bytes. Directory: for
- * each of the 2^b buckets (the top b bits of a key's hash), its first entry (u32) and the
- * CRC-32 of its first/end entry numbers and entries; then the entry count (u32) and 4 zero bytes. Entries: (hash,
- * row position) u32 pairs sorted by hash, positions ascending within a hash. Strings are u32 length + UTF-8.
- * Unlike a secondary index (sorted values and keys as text, decoded whole) it holds no text.
+ * parquet-range-checksums.ts), the data file's point-read layout's head (u32 column count, 0 when none; per column
+ * its name and schema element: a u32 presence mask and 9 i32 fields, see LEAF_FIELDS; then the u32 row group count
+ * and per group its rows, its section's end and its section's CRC, u32 each), then the header's own CRC-32 and
+ * zeros up to a multiple of 8 bytes. Directory: for each of the 2^b buckets (the top b bits of a key's hash), its
+ * first entry (u32) and the CRC-32 of its first/end entry numbers and entries; then the entry count (u32) and 4
+ * zero bytes. Entries: (hash, row position) u32 pairs sorted by hash, positions ascending within a hash. Then the
+ * layout's sections, one per row group, one after another (the head gives where each ends): per column its chunk
+ * (a u32 mask: present, pages listed; 7 f64 facts, see CHUNK_FIELDS, NaN when absent; a u32 page count; per page
+ * its offset, length and first row, f64 each) — a cold point read reads its row's group's section after the key's
+ * bucket instead of the data file's footer (parquet-point-layout.ts). Strings are u32 length + UTF-8. Unlike a
+ * secondary index (sorted values and keys as text, decoded whole) it holds no text.
  */
 const MAGIC = 0x584b4650 // 'PFKX' read as a little-endian u32
 /** Bumped when the layout changes: a key index file of another version is rebuilt. */
-export const KEY_INDEX_FORMAT_VERSION = 3
+export const KEY_INDEX_FORMAT_VERSION = 4
 /** Marks the primary key's index among a data file's index files (`%40key+<columns>`: never a group's name). */
 const KEY_MARK = '@key'
 /** Most row group ranges a header holds (a file of more row groups is indexed without them). */
@@ -30,6 +44,37 @@ const MAX_RANGE_GROUPS = 1 << 16
 const MAX_HEADER = 1 << 22
 /** Bytes read first for the header (a longer one is read again, to the length it states). */
 const HEAD_READ = 4096
+/** Most columns a layout holds (a file of more is indexed without one: its point reads decode its footer). */
+const MAX_LAYOUT_LEAVES = 1 << 12
+/** Most bytes of layout sections (a file of more is indexed without a layout). */
+const MAX_LAYOUT_BYTES = 1 << 28
+/** A column's schema element fields, stored as i32 (a presence bit each). */
+const LEAF_FIELDS = [
+  'type',
+  'typeLength',
+  'repetition',
+  'converted',
+  'scale',
+  'precision',
+  'logical',
+  'logical1',
+  'logical2',
+] as const satisfies readonly (keyof LeafElement)[]
+/** A column chunk's facts, stored as f64 (NaN when absent). */
+const CHUNK_FIELDS = [
+  'type',
+  'codec',
+  'size',
+  'dataOffset',
+  'dictionaryOffset',
+  'indexOffset',
+  'indexLength',
+] as const satisfies readonly (keyof ChunkFacts)[]
+/** A chunk's mask: the group has it; its page locations are listed. */
+const CHUNK_PRESENT = 1
+const CHUNK_PAGES = 2
+/** A chunk's bytes before its pages: mask, facts, page count. */
+const CHUNK_BYTES = 4 + 8 * CHUNK_FIELDS.length + 4
 
 /** Where the primary key index of a data file (table-relative, `/`-separated) lives. */
 export function keyIndexFilePath(tablePath: string, dataPath: string, columns: readonly string[]): string {
@@ -89,6 +134,79 @@ function encodeRanges(ranges: ParquetRangeChecksums | undefined): Buffer[] {
   return out
 }
 
+function i32(n: number): Buffer {
+  const b = Buffer.allocUnsafe(4)
+  b.writeInt32LE(n)
+  return b
+}
+
+/** A layout's encoding: its head (in the header) and its row groups' sections (after the entries). */
+interface EncodedLayout {
+  readonly head: Buffer[]
+  readonly sections: Buffer[]
+}
+
+/** One row group's section: its chunks in column order. */
+function encodeSection(chunks: readonly (ChunkFacts | undefined)[]): Buffer {
+  let length = 0
+  for (const chunk of chunks) length += CHUNK_BYTES + 24 * (chunk?.pages?.length ?? 0)
+  const out = Buffer.alloc(length)
+  let at = 0
+  for (const chunk of chunks) {
+    out.writeUInt32LE(chunk ? CHUNK_PRESENT | (chunk.pages ? CHUNK_PAGES : 0) : 0, at)
+    at += 4
+    for (const field of CHUNK_FIELDS) {
+      out.writeDoubleLE(chunk?.[field] ?? Number.NaN, at)
+      at += 8
+    }
+    const pages = chunk?.pages ?? []
+    out.writeUInt32LE(pages.length, at)
+    at += 4
+    for (const page of pages) {
+      out.writeDoubleLE(page.offset, at)
+      out.writeDoubleLE(page.length, at + 8)
+      out.writeDoubleLE(page.first, at + 16)
+      at += 24
+    }
+  }
+  return out
+}
+
+/** A layout's head and sections; undefined when it does not fit the format (then the file is indexed without). */
+function encodeLayout(layout: ParquetPointLayout): EncodedLayout | undefined {
+  const { leaves, groupRows, groups } = layout
+  if (leaves.length === 0 || leaves.length > MAX_LAYOUT_LEAVES || groupRows.length > MAX_RANGE_GROUPS)
+    return undefined
+  if (groups.length !== groupRows.length) return undefined
+  const head = [u32(leaves.length)]
+  for (const leaf of leaves) {
+    let mask = 0
+    const values = LEAF_FIELDS.map((field, i) => {
+      const value = leaf[field]
+      if (value === undefined) return 0
+      if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) return undefined
+      mask |= 1 << i
+      return value
+    })
+    if (values.includes(undefined)) return undefined
+    head.push(str(leaf.name), u32(mask), ...values.map((v) => i32(v as number)))
+  }
+  head.push(u32(groupRows.length))
+  const sections: Buffer[] = []
+  let end = 0
+  for (let g = 0; g < groupRows.length; g++) {
+    const chunks = groups[g]
+    const rows = groupRows[g] as number
+    if (!chunks || chunks.length !== leaves.length || !(rows >= 0 && rows <= 0xffffffff)) return undefined
+    const section = encodeSection(chunks)
+    end += section.length
+    if (end > MAX_LAYOUT_BYTES) return undefined
+    sections.push(section)
+    head.push(u32(rows), u32(end), u32(crc32(section)))
+  }
+  return { head, sections }
+}
+
 /** The bytes of a key index file. */
 export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
   const n = index.hashes.length
@@ -110,6 +228,7 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     directory.writeUInt32LE(bucketCrc(start, end, entries.subarray(8 * start, 8 * end)), 8 * b + 4)
   }
   directory.writeUInt32LE(n, 8 * buckets)
+  const layout = index.layout && encodeLayout(index.layout)
   const { path, size, checksum, rows } = index.identity
   const sizeBytes = Buffer.allocUnsafe(8)
   sizeBytes.writeDoubleLE(size)
@@ -127,6 +246,7 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     u32(n),
     bitsBytes,
     ...encodeRanges(index.ranges),
+    ...(layout?.head ?? [u32(0)]),
   ])
   // Magic, version and length (12 bytes), the rest, the CRC (4), padding to a multiple of 8.
   const padding = Buffer.alloc((8 - ((12 + rest.length + 4) % 8)) % 8)
@@ -136,7 +256,7 @@ export function encodeKeyPositionIndex(index: KeyPositionIndex): Uint8Array {
     u32(12 + rest.length + 4 + padding.length),
     rest,
   ])
-  return Buffer.concat([head, u32(crc32(head)), padding, directory, entries])
+  return Buffer.concat([head, u32(crc32(head)), padding, directory, entries, ...(layout?.sections ?? [])])
 }
 
 /** A parsed header: what the file describes, and where its directory and entries are. */
@@ -148,6 +268,16 @@ interface KeyFileHeader {
   readonly directory: number
   readonly entries: number
   readonly ranges: ParquetRangeChecksums | undefined
+  readonly layout: LayoutHead | undefined
+}
+
+/** A layout's head: its columns, its row groups' rows and where each group's section ends (after the entries). */
+interface LayoutHead {
+  readonly leaves: readonly LeafElement[]
+  readonly groupRows: readonly number[]
+  /** End of each group's section, counted from the end of the entries. */
+  readonly ends: readonly number[]
+  readonly crcs: readonly number[]
 }
 
 /** Parses the header at the start of `bytes`; undefined when `bytes` holds less than the header needs. */
@@ -215,6 +345,47 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
       for (let i = 0; i < blockCount; i++) blockCrcs.push(readU32())
       ranges = { groupRows, groups, tail: { start: tailStart, end: size }, blockSize, blockCrcs }
     }
+    const leafCount = readU32()
+    if (leafCount > MAX_LAYOUT_LEAVES) throw fail(`a layout of ${leafCount} columns`)
+    let layout: LayoutHead | undefined
+    if (leafCount > 0) {
+      const leaves: LeafElement[] = []
+      for (let i = 0; i < leafCount; i++) {
+        const name = readStr()
+        const mask = readU32()
+        need(4 * LEAF_FIELDS.length)
+        const base = at
+        at += 4 * LEAF_FIELDS.length
+        const value = (field: (typeof LEAF_FIELDS)[number]) => {
+          const f = LEAF_FIELDS.indexOf(field)
+          return mask & (1 << f) ? buf.readInt32LE(base + 4 * f) : undefined
+        }
+        if (mask >>> LEAF_FIELDS.length !== 0) throw fail(`column ${name}: bad presence mask`)
+        leaves.push({
+          name,
+          type: value('type'),
+          typeLength: value('typeLength'),
+          repetition: value('repetition'),
+          converted: value('converted'),
+          scale: value('scale'),
+          precision: value('precision'),
+          logical: value('logical'),
+          logical1: value('logical1'),
+          logical2: value('logical2'),
+        })
+      }
+      const layoutGroups = readU32()
+      if (layoutGroups > MAX_RANGE_GROUPS) throw fail(`a layout of ${layoutGroups} row groups`)
+      const groupRows: number[] = []
+      const ends: number[] = []
+      const crcs: number[] = []
+      for (let g = 0; g < layoutGroups; g++) {
+        groupRows.push(readU32())
+        ends.push(readU32())
+        crcs.push(readU32())
+      }
+      layout = { leaves, groupRows, ends, crcs }
+    }
     const headEnd = at
     if (readU32() !== crc32(buf.subarray(0, headEnd))) throw fail('header checksum mismatch')
     for (const end = at + ((8 - (at % 8)) % 8); at < end; at++) {
@@ -226,11 +397,82 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
     if (bits !== bucketBits(n)) throw fail(`${bits} bucket bits for ${n} entries`)
     if (ranges && !rangesCoverFile(ranges, size, identity.rows))
       throw fail('range checksums do not cover the data file')
-    return { identity, columns, n, bits, directory: at, entries: at + 8 * 2 ** bits + 8, ranges }
+    if (layout) checkLayoutHead(layout, identity.rows, ranges, fail)
+    return { identity, columns, n, bits, directory: at, entries: at + 8 * 2 ** bits + 8, ranges, layout }
   } catch (error) {
     if (error instanceof Short) return undefined
     throw error
   }
+}
+
+/** A layout head's groups hold the file's rows (as its range checksums' groups do) and their sections follow. */
+function checkLayoutHead(
+  layout: LayoutHead,
+  rows: number,
+  ranges: ParquetRangeChecksums | undefined,
+  fail: (detail: string) => Error,
+): void {
+  const { groupRows, ends } = layout
+  if (groupRows.reduce((a, b) => a + b, 0) !== rows) throw fail('layout row groups do not hold the data file')
+  if (ranges && ranges.groupRows.join() !== groupRows.join())
+    throw fail('layout row groups differ from the range checksums')
+  let last = 0
+  for (const end of ends) {
+    if (end < last || end > MAX_LAYOUT_BYTES) throw fail('layout sections out of order')
+    last = end
+  }
+}
+
+/** One row group's section, checked against its CRC: each column's chunk facts and page locations. */
+function decodeSection(
+  layout: LayoutHead,
+  group: number,
+  bytes: Buffer,
+  fail: (detail: string) => Error,
+): (ChunkFacts | undefined)[] {
+  const start = group === 0 ? 0 : (layout.ends[group - 1] as number)
+  if (bytes.length !== (layout.ends[group] as number) - start)
+    throw fail(`layout section ${group} is truncated`)
+  if (crc32(bytes) !== layout.crcs[group]) throw fail(`layout section ${group} checksum mismatch`)
+  let at = 0
+  const chunks: (ChunkFacts | undefined)[] = []
+  for (let c = 0; c < layout.leaves.length; c++) {
+    if (at + CHUNK_BYTES > bytes.length) throw fail(`layout section ${group} is short`)
+    const mask = bytes.readUInt32LE(at)
+    const base = at + 4
+    const value = (field: (typeof CHUNK_FIELDS)[number]) => {
+      const v = bytes.readDoubleLE(base + 8 * CHUNK_FIELDS.indexOf(field))
+      return Number.isNaN(v) ? undefined : v
+    }
+    const count = bytes.readUInt32LE(at + CHUNK_BYTES - 4)
+    const facts: ChunkFacts = {
+      type: value('type'),
+      codec: value('codec'),
+      size: value('size'),
+      dataOffset: value('dataOffset'),
+      dictionaryOffset: value('dictionaryOffset'),
+      indexOffset: value('indexOffset'),
+      indexLength: value('indexLength'),
+    }
+    at += CHUNK_BYTES
+    if (mask & ~(CHUNK_PRESENT | CHUNK_PAGES) || (!(mask & CHUNK_PAGES) && count !== 0))
+      throw fail(`layout section ${group} is malformed`)
+    if (count > MAX_LISTED_PAGES || at + 24 * count > bytes.length)
+      throw fail(`layout section ${group} is short`)
+    const pages: PageLocation[] = []
+    for (let i = 0; i < count; i++, at += 24)
+      pages.push({
+        offset: bytes.readDoubleLE(at),
+        length: bytes.readDoubleLE(at + 8),
+        first: bytes.readDoubleLE(at + 16),
+      })
+    if (!(mask & CHUNK_PRESENT)) {
+      if (mask !== 0) throw fail(`layout section ${group} is malformed`)
+      chunks.push(undefined)
+    } else chunks.push(mask & CHUNK_PAGES ? { ...facts, pages } : facts)
+  }
+  if (at !== bytes.length) throw fail(`layout section ${group} is longer than its columns`)
+  return chunks
 }
 
 /** The bucket's entries checked against its CRC and the header: hashes ascending, in the bucket, positions in range. */
@@ -265,8 +507,10 @@ export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPosi
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const header = parseHeader(buf, fail)
   if (!header) throw fail('truncated header')
-  const { n, bits, directory, entries } = header
-  if (buf.length !== entries + 8 * n) throw fail(`${buf.length} bytes, the header says ${entries + 8 * n}`)
+  const { n, bits, directory, entries, layout } = header
+  const area = entries + 8 * n
+  const expected = area + (layout?.ends[layout.ends.length - 1] ?? 0)
+  if (buf.length !== expected) throw fail(`${buf.length} bytes, the header says ${expected}`)
   const buckets = 2 ** bits
   if (buf.readUInt32LE(directory + 8 * buckets) !== n) throw fail('directory does not end at the entry count')
   for (let b = 0; b < buckets; b++) {
@@ -289,13 +533,27 @@ export function decodeKeyPositionIndex(bytes: Uint8Array, path: string): KeyPosi
     hashes[i] = buf.readUInt32LE(entries + 8 * i)
     positions[i] = buf.readUInt32LE(entries + 8 * i + 4)
   }
-  return new KeyPositionIndex(header.identity, header.columns, hashes, positions, header.ranges)
+  const groups = layout?.ends.map((end, g) =>
+    decodeSection(layout, g, buf.subarray(area + (layout.ends[g - 1] ?? 0), area + end), fail),
+  )
+  return new KeyPositionIndex(
+    header.identity,
+    header.columns,
+    hashes,
+    positions,
+    header.ranges,
+    layout && groups && { leaves: layout.leaves, groupRows: layout.groupRows, groups },
+  )
 }
 
-/** What a key index file says of one key: its candidate rows, and the data file's range checksums if it has them. */
+/**
+ * What a key index file says of one key: its candidate rows, and the data file's range checksums and point-read
+ * layout (of the candidates' row groups) if it has them.
+ */
 export interface KeyLookup {
   readonly positions: number[]
   readonly ranges: ParquetRangeChecksums | undefined
+  readonly layout?: ParquetPointLayout
 }
 
 /** The row positions of an encoded key from a key index file: see `readKeyLookup`. */
@@ -364,5 +622,24 @@ export async function readKeyLookup(
   const out: number[] = []
   for (let i = 0; i < end - start; i++)
     if (entries.readUInt32LE(8 * i) === h) out.push(entries.readUInt32LE(8 * i + 4))
-  return { positions: out.sort((a, b) => a - b), ranges: header.ranges }
+  const positions = out.sort((a, b) => a - b)
+  const { layout } = header
+  if (!layout || positions.length === 0) return { positions, ranges: header.ranges }
+  // The candidates' row groups' sections (one, but for a hash shared across groups).
+  const area = header.entries + 8 * header.n
+  const groups: (ChunkFacts | undefined)[][] = []
+  const wanted = [...new Set(positions.map((p) => layoutGroupOf(layout.groupRows, p)))].filter((g) => g >= 0)
+  await Promise.all(
+    wanted.map(async (g) => {
+      const from = layout.ends[g - 1] ?? 0
+      const section = await range(area + from, (layout.ends[g] as number) - from)
+      if (!section) throw fail('unreadable layout')
+      groups[g] = decodeSection(layout, g, section, fail)
+    }),
+  )
+  return {
+    positions,
+    ranges: header.ranges,
+    layout: { leaves: layout.leaves, groupRows: layout.groupRows, groups },
+  }
 }

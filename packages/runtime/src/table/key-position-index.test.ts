@@ -12,6 +12,7 @@ import {
 } from './key-position-file.js'
 import { buildKeyPositionIndex, KeyPositionIndex, keyHash } from './key-position-index.js'
 import { nodeFileSystem } from './node-file-system.js'
+import type { ParquetPointLayout } from './parquet-point-layout.js'
 import { blockSizeFor } from './parquet-range-checksums.js'
 
 const identity = { path: 'p=1/part-a.parquet', size: 4321, checksum: 'crc32:0badf00d', rows: 5 }
@@ -111,6 +112,185 @@ describe('key position index file', () => {
         buildKeyPositionIndex(identity, ['id'], ['1', '2', '3', '4', '5'], bad as typeof ranges),
       )
       expect(() => decodeKeyPositionIndex(encoded, 'k.pfidx')).toThrow(/range checksums do not cover/)
+    }
+  })
+
+  it("carries the data file's point-read layout, reads only the row's group's section, refuses a damaged one", async () => {
+    const none = { typeLength: undefined, converted: undefined, scale: undefined, precision: undefined }
+    const layout: ParquetPointLayout = {
+      leaves: [
+        {
+          name: 'id',
+          type: 2,
+          repetition: 0,
+          logical: undefined,
+          logical1: undefined,
+          logical2: undefined,
+          ...none,
+        },
+        // FIXED_LEN_BYTE_ARRAY(16) DECIMAL(30, 3), optional; a name that is not ASCII.
+        {
+          name: 'montant €',
+          type: 7,
+          typeLength: 16,
+          repetition: 1,
+          converted: 5,
+          scale: 3,
+          precision: 30,
+          logical: 5,
+          logical1: 3,
+          logical2: 30,
+        },
+        // TIMESTAMP(isAdjustedToUTC, MICROS) and a negative parameter kept as is.
+        { name: 't', type: 2, repetition: 1, logical: 8, logical1: 1, logical2: 2, ...none, scale: -1 },
+      ],
+      groupRows: [3, 2],
+      groups: [
+        [
+          {
+            type: 2,
+            codec: 6,
+            size: 300,
+            dataOffset: 4,
+            dictionaryOffset: undefined,
+            indexOffset: 3900,
+            indexLength: 20,
+            pages: [
+              { offset: 4, length: 150, first: 0 },
+              { offset: 154, length: 150, first: 2 },
+            ],
+          },
+          {
+            type: 7,
+            codec: 6,
+            size: 500,
+            dataOffset: 350,
+            dictionaryOffset: 304,
+            indexOffset: undefined,
+            indexLength: undefined,
+          },
+          undefined,
+        ],
+        [
+          {
+            type: 2,
+            codec: 0,
+            size: 2 ** 40,
+            dataOffset: 1000,
+            dictionaryOffset: 0,
+            indexOffset: 3920,
+            indexLength: 12,
+            pages: [{ offset: 1000, length: -1, first: 0 }],
+          },
+          {
+            type: 7,
+            codec: 0,
+            size: 90,
+            dataOffset: 2000,
+            dictionaryOffset: undefined,
+            indexOffset: 3932,
+            indexLength: 400,
+          },
+          {
+            type: 2,
+            codec: 1,
+            size: 80,
+            dataOffset: 3000,
+            dictionaryOffset: undefined,
+            indexOffset: 3940,
+            indexLength: 9,
+            pages: [],
+          },
+        ],
+      ],
+    }
+    const keys = ['1', '2', '3', '4', '5']
+    const index = buildKeyPositionIndex(identity, ['id'], keys, undefined, layout)
+    const bytes = encodeKeyPositionIndex(index)
+    expect(decodeKeyPositionIndex(bytes, 'k.pfidx').layout).toEqual(layout)
+    expect(
+      decodeKeyPositionIndex(encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], keys)), 'k.pfidx')
+        .layout,
+    ).toBeUndefined()
+
+    const dir = await mkdtemp(join(tmpdir(), 'pf-keyidx-'))
+    try {
+      const path = join(dir, 'k.pfidx')
+      await writeFile(path, bytes)
+      const reads: number[] = []
+      const fs = {
+        ...nodeFileSystem,
+        readRange: async (file: string, offset: number, length: number) => {
+          reads.push(offset)
+          return nodeFileSystem.readRange?.(file, offset, length) ?? new Uint8Array()
+        },
+      }
+      // Key '5' is row 4, in the second group: its section alone is read, after the header, slot and bucket.
+      expect(await readKeyLookup(fs, path, identity, ['id'], '5')).toEqual({
+        positions: [4],
+        ranges: undefined,
+        layout: { ...layout, groups: [undefined, layout.groups[1]] },
+      })
+      expect(reads.length).toBe(4)
+      expect((await readKeyLookup(fs, path, identity, ['id'], '1'))?.layout?.groups).toEqual([
+        layout.groups[0],
+      ])
+      // No candidate, no section read.
+      reads.length = 0
+      expect(await readKeyLookup(fs, path, identity, ['id'], 'absent')).toEqual({
+        positions: [],
+        ranges: undefined,
+      })
+      expect(reads.length).toBe(3)
+
+      // One byte of the second group's section flipped (sections end the file): the whole file and that group's
+      // lookups are refused; the first group's section is still read (it is intact).
+      const flipped = Buffer.from(bytes)
+      flipped[flipped.length - 30] = (flipped[flipped.length - 30] as number) ^ 0x01
+      expect(() => decodeKeyPositionIndex(flipped, 'k.pfidx')).toThrow(/layout section 1 checksum mismatch/)
+      await writeFile(path, flipped)
+      await expect(readKeyLookup(fs, path, identity, ['id'], '5')).rejects.toThrow(IndexFileDamagedError)
+      expect((await readKeyLookup(fs, path, identity, ['id'], '1'))?.positions).toEqual([0])
+      // Cut short: the file's length no longer matches its header.
+      expect(() => decodeKeyPositionIndex(bytes.subarray(0, bytes.length - 8), 'k.pfidx')).toThrow(
+        /bytes, the header says/,
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+
+    // Row groups other than the data file's, or than its range checksums': refused.
+    const blockSize = blockSizeFor(identity.size)
+    const ranges = {
+      groupRows: [4, 1],
+      groups: [
+        { start: 0, end: 1000 },
+        { start: 1000, end: 3800 },
+      ],
+      tail: { start: 3800, end: identity.size },
+      blockSize,
+      blockCrcs: Array.from({ length: Math.ceil(identity.size / blockSize) }, (_, i) => i),
+    }
+    const mismatched = encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], keys, ranges, layout))
+    expect(() => decodeKeyPositionIndex(mismatched, 'k.pfidx')).toThrow(/layout row groups differ/)
+    const more = { ...layout, groupRows: [3, 3] }
+    expect(() =>
+      decodeKeyPositionIndex(
+        encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], keys, undefined, more)),
+        'k.pfidx',
+      ),
+    ).toThrow(/layout row groups do not hold the data file/)
+    // A layout the format cannot hold (a schema value past 32 bits, a group not known) is left out, not cut.
+    const unstorable: ParquetPointLayout[] = [
+      {
+        ...layout,
+        leaves: [{ ...(layout.leaves[0] as ParquetPointLayout['leaves'][0]), typeLength: 2 ** 40 }],
+      },
+      { ...layout, groups: [layout.groups[0], undefined] },
+    ]
+    for (const bad of unstorable) {
+      const stored = encodeKeyPositionIndex(buildKeyPositionIndex(identity, ['id'], keys, undefined, bad))
+      expect(decodeKeyPositionIndex(stored, 'k.pfidx').layout).toBeUndefined()
     }
   })
 

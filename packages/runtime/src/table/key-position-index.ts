@@ -1,4 +1,5 @@
 import type { FileIdentity } from '../secondary-index/file-index.js'
+import type { ParquetPointLayout } from './parquet-point-layout.js'
 import type { ParquetRangeChecksums } from './parquet-range-checksums.js'
 
 /** FNV-1a (32 bits) over a string's UTF-16 code units: the stable hash persisted key indexes are sorted by. */
@@ -28,6 +29,8 @@ export class KeyPositionIndex {
     readonly positions: Uint32Array,
     /** The data file's byte ranges and their CRCs, taken from bytes that matched the log's checksum (Parquet only). */
     readonly ranges?: ParquetRangeChecksums,
+    /** What a point read needs of the data file's footer, taken from the same checked bytes (Parquet only). */
+    readonly layout?: ParquetPointLayout,
   ) {}
 
   /** Bytes held. */
@@ -58,6 +61,7 @@ export function buildKeyPositionIndex(
   columns: readonly string[],
   keys: readonly string[],
   ranges?: ParquetRangeChecksums,
+  layout?: ParquetPointLayout,
 ): KeyPositionIndex {
   const n = keys.length
   const hash = new Uint32Array(n)
@@ -80,5 +84,5 @@ export function buildKeyPositionIndex(
   }
   const hashes = new Uint32Array(n)
   for (let i = 0; i < n; i++) hashes[i] = hash[order[i] as number] as number
-  return new KeyPositionIndex(identity, columns, hashes, order, ranges)
+  return new KeyPositionIndex(identity, columns, hashes, order, ranges, layout)
 }

@@ -11,22 +11,23 @@ import { tableFromIPC, tableToIPC } from '../vendor/apache-arrow.js'
 import { parquetWasm } from '../vendor/parquet-wasm.js'
 import { everyTypeEntity, everyTypeFrame } from './__fixtures__/every-type-rows.js'
 import { DATA_PAGE_SIZE_LIMIT } from './data-page-size.js'
+import { decodeKeyPositionIndex, encodeKeyPositionIndex } from './key-position-file.js'
+import { KeyPositionIndex } from './key-position-index.js'
 import { narrowedFrame } from './narrow-columns.js'
 import { encodeParquet, type ParquetCompression } from './parquet-encoder.js'
+import {
+  type ParquetPointLayout,
+  POINT_READ_CHUNK,
+  POINT_READ_FOOTER,
+  parquetPointLayout,
+} from './parquet-point-layout.js'
 import {
   blockSizeFor,
   parquetRangeChecksums,
   rangesForRow,
   rangesOverlapping,
 } from './parquet-range-checksums.js'
-import {
-  type ByteSource,
-  decodeParquetRow,
-  POINT_READ_CHUNK,
-  POINT_READ_FOOTER,
-  type RowColumn,
-  type RowValue,
-} from './parquet-row-decoder.js'
+import { type ByteSource, decodeParquetRow, type RowColumn, type RowValue } from './parquet-row-decoder.js'
 import { decodedPointRow } from './point-row.js'
 import { ipcStreamOf } from './polars-ipc.js'
 import { encodeSmallParquet } from './small-parquet-writer.js'
@@ -158,16 +159,63 @@ function positionsOf(bytes: Uint8Array, rows: number): number[] {
   return [...out].filter((p) => p >= 0 && p < rows).sort((a, b) => a - b)
 }
 
-/** Decodes each position and checks it against DuckDB; returns how many rows were decoded. */
+/**
+ * A file's point-read layout as a key index stores it: built from its bytes, written into a key index file with
+ * its range checksums and read back (every check of the format run).
+ */
+function storedLayout(bytes: Uint8Array): ParquetPointLayout {
+  const layout = parquetPointLayout(bytes)
+  const ranges = parquetRangeChecksums(bytes)
+  if (!layout || !ranges) throw new Error('no layout')
+  const rows = layout.groupRows.reduce((a, b) => a + b, 0)
+  const identity = { path: 'part-x.parquet', size: bytes.length, checksum: 'crc32:0', rows }
+  // Entries are not what this is about: every row under one hash.
+  const positions = Uint32Array.from({ length: rows }, (_, i) => i)
+  const index = new KeyPositionIndex(identity, ['id'], new Uint32Array(rows), positions, ranges, layout)
+  const stored = decodeKeyPositionIndex(encodeKeyPositionIndex(index), 'k.pfidx').layout
+  if (!stored) throw new Error('layout not stored')
+  return stored
+}
+
+/**
+ * The row at `position` decoded with the file's stored layout: the row decoded from the footer, and nothing read of
+ * the file's tail (its offset indexes and footer).
+ */
+async function checkLayoutRead(
+  bytes: Uint8Array,
+  layout: ParquetPointLayout,
+  position: number,
+  wanted: readonly RowColumn[],
+) {
+  const source = sourceFor(bytes, position)
+  const reads: [number, number][] = []
+  const read = source.read
+  source.read = (start, end) => {
+    reads.push([start, end])
+    return read(start, end)
+  }
+  const row = await decodeParquetRow(source, position, wanted, layout)
+  const tail = parquetRangeChecksums(bytes)?.tail.start ?? 0
+  expect({ position, tailReads: reads.filter(([, end]) => end > tail) }).toEqual({ position, tailReads: [] })
+  expect(reads.length).toBeGreaterThan(0)
+  return row
+}
+
+/**
+ * Decodes each position and checks it against DuckDB, and decodes it again with the file's layout as a key index
+ * stores it (the same row, no footer read); returns how many rows were decoded.
+ */
 async function checkFile(name: string, bytes: Uint8Array, wanted: readonly RowColumn[], positions: number[]) {
   const path = join(dir, name)
   await writeFile(path, bytes)
   const names = wanted.map((c) => c.name)
   const expected = await duckRows(path, names, positions)
+  const layout = storedLayout(bytes)
   for (const p of positions) {
     const row = await decodeAt(bytes, p, wanted)
     if (!row) throw new Error(`${name}: row ${p} not decoded`)
     expect({ p, values: comparable(row.values, names) }).toEqual({ p, values: expected.get(p) })
+    expect(await checkLayoutRead(bytes, layout, p, wanted)).toEqual(row)
   }
   return positions.length
 }
@@ -182,8 +230,9 @@ describe('decoding one Parquet row in JS', () => {
       const df = everyTypeFrame(ROWS).drop('dec', 'wide', 'by')
       const bytes = encodeParquet(df, codec)
       const positions = positionsOf(bytes, ROWS)
-      // Several pages per column, so page boundaries are among the positions.
+      // Several pages per column, so page boundaries are among the positions, and several row groups.
       expect(pageStarts(bytes).length).toBeGreaterThan(5)
+      expect(parquetPointLayout(bytes)?.groupRows.length).toBeGreaterThan(1)
       expect(await checkFile(`polars-${codec}.parquet`, bytes, polarsColumns, positions)).toBe(
         positions.length,
       )
@@ -282,12 +331,14 @@ describe('decoding one Parquet row in JS', () => {
     expect(String(duckPages.getRows()[0]?.[0])).toMatch(/PLAIN/)
     expect(String(duckPages.getRows()[0]?.[0])).toMatch(/DICTIONARY/)
     const expected = await duckRows(path, ['id', 's'], positions)
+    const layout = storedLayout(bytes)
     for (const p of positions) {
       const row = await decodeAt(bytes, p, wanted)
       expect({ p, values: row && comparable(row.values, ['id', 's']) }).toEqual({
         p,
         values: expected.get(p),
       })
+      expect(await checkLayoutRead(bytes, layout, p, wanted)).toEqual(row)
     }
   })
 
@@ -334,6 +385,13 @@ describe('decoding one Parquet row in JS', () => {
     // A page spans at most DATA_PAGE_SIZE_LIMIT / block blocks per column (12 blocks at 64 KiB pages, 24 at 128 KiB).
     expect(source.read$.size).toBeLessThanOrEqual(wanted.length * (DATA_PAGE_SIZE_LIMIT / block))
     expect(source.read$.size * block).toBeLessThan(bytes.length / 10)
+    // With the layout a key index holds: the same row from the pages' blocks alone, no footer or offset index.
+    const layout = storedLayout(bytes)
+    const paged = sourceFor(bytes, position)
+    expect(await decodeParquetRow(paged, position, wanted, layout)).toEqual(row)
+    const tail = parquetRangeChecksums(bytes)?.tail.start ?? 0
+    expect([...paged.read$].filter((b) => b + block > tail)).toEqual([])
+    expect(paged.read$.size).toBeLessThan(source.read$.size)
 
     // The same rows in polars' default 1 MiB pages (writeParquet): the lookup decompresses megabytes.
     const large = df.writeParquet({ compression: 'snappy' })
@@ -449,5 +507,16 @@ describe('decoding one Parquet row in JS', () => {
       'snappy',
     )
     expect(await decodeAt(nested, 5, polarsColumns)).toBeUndefined()
+    // A key index holds no layout for it (its point reads read the footer, then polars reads the row).
+    expect(parquetPointLayout(bytes)).toBeDefined()
+    expect(parquetPointLayout(nested)).toBeUndefined()
+    // With a layout, the same rules: no answer for a type other than the field or a column the file lacks.
+    const layout = storedLayout(bytes)
+    expect(await decodeParquetRow(sourceFor(bytes, 5), 5, polarsColumns, layout)).toBeDefined()
+    for (const wanted of [
+      [{ name: 'i', type: { kind: 'scalar', name: 'String' } }],
+      [{ name: 'nick', type: { kind: 'scalar', name: 'String' } }],
+    ] as const satisfies readonly RowColumn[][])
+      expect(await decodeParquetRow(sourceFor(bytes, 5), 5, wanted, layout)).toBeUndefined()
   })
 })

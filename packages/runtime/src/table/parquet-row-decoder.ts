@@ -9,6 +9,16 @@ import {
 import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { FieldType } from '../schema/schema-ir.js'
 import { canDecompress, decompressPage } from './parquet-page-codecs.js'
+import {
+  footerRowGroup,
+  type LeafElement,
+  layoutRowGroup,
+  type PageLocation,
+  type ParquetPointLayout,
+  POINT_READ_FOOTER,
+  pageLocations,
+  type RowGroupFacts,
+} from './parquet-point-layout.js'
 import { hybridAt } from './parquet-rle-hybrid.js'
 
 /*
@@ -17,7 +27,9 @@ import { hybridAt } from './parquet-rle-hybrid.js'
  * dictionary page) of each column — read and decompressed, no page before it touched. A file without offset
  * indexes has its row's column chunks read whole (pages located from their headers, only the row's decompressed).
  * Flat columns of the types pf writes (polars, arrow-rs and the small writer), DATA_PAGE v1 and v2, PLAIN and
- * dictionary encodings. Anything else is no answer (undefined): the caller reads the row through polars.
+ * dictionary encodings. Anything else is no answer (undefined): the caller reads the row through polars. The
+ * footer and offset indexes are read only when the caller has not got their facts already (a key index holds them:
+ * parquet-point-layout.ts); the rules applied to the facts are the same either way.
  */
 
 /** How a decoded value is held: what the column's table dtype is made of. */
@@ -88,37 +100,36 @@ function struct(value: ThriftValue | undefined): ThriftStruct | undefined {
   return value instanceof Map ? (value as ThriftStruct) : undefined
 }
 
-function list(value: ThriftValue | undefined): ThriftValue[] {
-  return Array.isArray(value) ? value : []
-}
-
 function int(value: ThriftValue | undefined): number | undefined {
   return typeof value === 'bigint' || typeof value === 'number' ? Number(value) : undefined
 }
 
-/** A schema element's logical type: its union member's field id and struct (undefined: none). */
-function logical(element: ThriftStruct): { id: number; value: ThriftStruct } | undefined {
-  const union = struct(element.get(10))
-  const [entry] = union ? [...union] : []
-  if (!entry) return undefined
-  return { id: entry[0], value: struct(entry[1]) ?? new Map() }
-}
+// LogicalType union members, and TimeUnit's MICROS.
+const LOGICAL_STRING = 1
+const LOGICAL_DECIMAL = 5
+const LOGICAL_DATE = 6
+const LOGICAL_TIMESTAMP = 8
+const LOGICAL_INTEGER = 10
+const MICROS = 2
 
 /** Whether an element carries no logical or converted type (or only `allowed` ones). */
-function plainAnnotated(element: ThriftStruct, converted?: number, logicalId?: number): boolean {
-  const c = element.get(6)
-  const l = logical(element)
-  return (c === undefined || c === converted) && (l === undefined || l.id === logicalId)
+function plainAnnotated(element: LeafElement, converted?: number, logicalId?: number): boolean {
+  const c = element.converted
+  const l = element.logical
+  return (c === undefined || c === converted) && (l === undefined || l === logicalId)
 }
 
-function isUtf8(element: ThriftStruct): boolean {
-  const l = logical(element)
-  return element.get(6) === UTF8 ? l === undefined || l.id === 1 : l?.id === 1 && element.get(6) === undefined
+function isUtf8(element: LeafElement): boolean {
+  const l = element.logical
+  return element.converted === UTF8
+    ? l === undefined || l === LOGICAL_STRING
+    : l === LOGICAL_STRING && element.converted === undefined
 }
 
 /** How a file column of this element holds a field of this type; undefined where polars must read it. */
-function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefined {
-  const physical = element.get(1)
+function kindOf(type: FieldType, element: LeafElement): RowColumnKind | undefined {
+  const physical = element.type
+  const l = element.logical
   if (type.kind === 'list') return undefined
   if (type.kind === 'enum') return physical === BYTE_ARRAY && isUtf8(element) ? 'string' : undefined
   switch (type.name) {
@@ -131,10 +142,10 @@ function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefin
     case 'Int':
     case 'BigInt': {
       // INT64, or INT32 signed integers of 32, 16 or 8 bits (an adopted table's narrow columns: narrow-columns.ts).
-      const l = logical(element)
       const bits = physical === INT64 ? 64 : physical === INT32 ? 32 : 0
-      const width = l?.id === 10 && l.value.get(2) === true ? int(l.value.get(1)) : undefined
-      const converted = int(element.get(6))
+      // IntType { bitWidth, isSigned }.
+      const width = l === LOGICAL_INTEGER && element.logical2 === 1 ? element.logical1 : undefined
+      const converted = element.converted
       const signed =
         converted === undefined ||
         (bits === 64 ? converted === INT_64 : [INT_32, INT_16, INT_8].includes(converted))
@@ -148,42 +159,27 @@ function kindOf(type: FieldType, element: ThriftStruct): RowColumnKind | undefin
       return physical === BOOLEAN && plainAnnotated(element) ? 'boolean' : undefined
     case 'Date':
       return physical === INT32 &&
-        (element.get(6) === CONVERTED_DATE || logical(element)?.id === 6) &&
-        plainAnnotated(element, CONVERTED_DATE, 6)
+        (element.converted === CONVERTED_DATE || l === LOGICAL_DATE) &&
+        plainAnnotated(element, CONVERTED_DATE, LOGICAL_DATE)
         ? 'date'
         : undefined
     case 'DateTime': {
-      const l = logical(element)
       // TIMESTAMP(isAdjustedToUTC = true, unit = MICROS): polars' Datetime('us', 'UTC').
-      const micros = l?.id === 8 && l.value.get(1) === true && struct(l.value.get(2))?.has(2) === true
+      const micros = l === LOGICAL_TIMESTAMP && element.logical1 === 1 && element.logical2 === MICROS
       return physical === INT64 && micros ? 'timestamp' : undefined
     }
     case 'Decimal': {
       const spec = decimalSpecOf(type)
-      const l = logical(element)
-      const precision = l?.id === 5 ? int(l.value.get(2)) : int(element.get(8))
-      const scale = l?.id === 5 ? int(l.value.get(1)) : int(element.get(7))
-      const annotated = l?.id === 5 || (l === undefined && element.get(6) === CONVERTED_DECIMAL)
-      const stored = [INT32, INT64, FIXED_LEN_BYTE_ARRAY, BYTE_ARRAY].includes(int(physical) ?? -1)
+      // DecimalType { scale, precision }, else the element's own scale and precision.
+      const precision = l === LOGICAL_DECIMAL ? element.logical2 : element.precision
+      const scale = l === LOGICAL_DECIMAL ? element.logical1 : element.scale
+      const annotated = l === LOGICAL_DECIMAL || (l === undefined && element.converted === CONVERTED_DECIMAL)
+      const stored = [INT32, INT64, FIXED_LEN_BYTE_ARRAY, BYTE_ARRAY].includes(physical ?? -1)
       return annotated && stored && precision === spec.precision && (scale ?? 0) === spec.scale
         ? 'decimal'
         : undefined
     }
   }
-}
-
-/**
- * The FileMetaData fields a point read uses: the schema; each row group's row count and, kept undecoded, columns
- * (POINT_READ_CHUNK of the row's group only). Statistics, encodings, key-value metadata and the rest are skipped
- * (a footer's bulk: decoding all of it cost a cold find ~2 ms).
- */
-export const POINT_READ_FOOTER: ThriftShape = { 2: true, 4: { 1: 'later', 3: true } }
-
-/** A row group's ColumnChunk fields a point read uses, decoded for the row's group only (its columns kept 'later'). */
-export const POINT_READ_CHUNK: ThriftShape = {
-  3: { 1: true, 3: true, 4: true, 7: true, 9: true, 11: true },
-  4: true,
-  5: true,
 }
 
 /** The PageHeader fields locating a row: type, sizes, the (v1, v2, dictionary) page header's counts and encodings. */
@@ -195,9 +191,6 @@ const PAGE_HEADER: ThriftShape = {
   7: { 1: true },
   8: { 3: true, 4: true, 5: true, 6: true, 7: true },
 }
-
-/** An OffsetIndex's page locations (not its byte-array sizes). */
-const OFFSET_INDEX: ThriftShape = { 1: true }
 
 /** The file's FileMetaData (the footer, before its length and the magic at the end), the point read's fields. */
 async function footer(source: ByteSource): Promise<ThriftStruct> {
@@ -286,6 +279,8 @@ interface Chunk {
   readonly begin: number
   readonly end: number
   readonly offsetIndex?: { readonly start: number; readonly end: number }
+  /** The offset index's page locations, when known without reading it (from a key index). */
+  readonly pages?: readonly PageLocation[]
 }
 
 /** A compressed page body to decompress: the codec, the bytes and the size they decompress to. */
@@ -402,14 +397,8 @@ function dictionaryPage(bytes: Uint8Array, chunk: Chunk): LocatedPage['dictionar
  */
 async function findPage(source: ByteSource, chunk: Chunk, row: number): Promise<LocatedPage> {
   if (!chunk.offsetIndex) return locatePage(await source.read(chunk.begin, chunk.end), chunk, row)
-  const index = new ThriftCompactReader(
-    await source.read(chunk.offsetIndex.start, chunk.offsetIndex.end),
-  ).readShaped(OFFSET_INDEX)
-  // OffsetIndex.page_locations: PageLocation { offset, compressed_page_size (header included), first_row_index }.
-  const locations = list(index.get(1)).map((l) => {
-    const at = struct(l)
-    return { offset: int(at?.get(1)) ?? -1, length: int(at?.get(2)) ?? -1, first: int(at?.get(3)) ?? -1 }
-  })
+  const locations =
+    chunk.pages ?? pageLocations(await source.read(chunk.offsetIndex.start, chunk.offsetIndex.end))
   let k = -1
   for (let i = 0; i < locations.length && (locations[i]?.first ?? row + 1) <= row; i++) k = i
   const page = locations[k]
@@ -466,85 +455,63 @@ function pageValue(
   throw new RangeError(`encoding ${String(encoding)}`)
 }
 
+/** Each column's chunk and kind in the row's group; undefined when the decoder does not read one of them. */
+function plan(
+  group: RowGroupFacts,
+  columns: readonly RowColumn[],
+  fileSize: number,
+): { chunk: Chunk; kind: RowColumnKind; type: FieldType }[] | undefined {
+  const planned: { chunk: Chunk; kind: RowColumnKind; type: FieldType }[] = []
+  for (const column of columns) {
+    const element = group.leaves.get(column.name)
+    const facts = group.chunks.get(column.name)
+    const kind = element && kindOf(column.type, element)
+    const repetition = element?.repetition
+    if (!element || !facts || !kind || (repetition !== REQUIRED && repetition !== OPTIONAL)) return undefined
+    const physical = facts.type ?? -1
+    const codec = facts.codec ?? -1
+    const { dataOffset: data, dictionaryOffset: dictionary, size } = facts
+    if (physical !== element.type || !canDecompress(codec) || data === undefined || size === undefined)
+      return undefined
+    const begin = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data
+    if (begin < 4 || size < 0 || begin + size > fileSize) return undefined
+    const { indexOffset: indexAt, indexLength, pages } = facts
+    const indexed = indexAt !== undefined && indexLength !== undefined && indexLength > 0
+    const chunk: Chunk = {
+      physical,
+      typeLength: element.typeLength ?? 0,
+      optional: repetition === OPTIONAL,
+      codec,
+      begin,
+      end: begin + size,
+      ...(indexed ? { offsetIndex: { start: indexAt, end: indexAt + indexLength } } : {}),
+      ...(indexed && pages ? { pages } : {}),
+    }
+    planned.push({ chunk, kind, type: column.type })
+  }
+  return planned
+}
+
 /**
  * The file row `row` (physical position) of these columns, decoded from its row group's bytes and the file's tail;
  * undefined when a column is nested, missing, of another type than its field, or stored in a way this decoder does
- * not read (codec, encoding): the caller then reads the row through polars. The bytes must be checked ones.
+ * not read (codec, encoding): the caller then reads the row through polars. The bytes must be checked ones. With
+ * `layout` (the file's point-read facts, from its key index) holding the row's group, neither the footer nor an
+ * offset index it lists is read.
  */
 export async function decodeParquetRow(
   source: ByteSource,
   row: number,
   columns: readonly RowColumn[],
+  layout?: ParquetPointLayout,
 ): Promise<DecodedRow | undefined> {
   try {
-    const meta = await footer(source)
-    const elements = list(meta.get(2)).map((e) => struct(e) ?? new Map<number, ThriftValue>())
-    const root = elements[0]
-    // Flat files only: every top-level element a leaf.
-    if (!root || int(root.get(5)) !== elements.length - 1 || elements.slice(1).some((e) => e.has(5)))
-      return undefined
-    const byName = new Map<string, ThriftStruct>()
-    for (const e of elements.slice(1)) {
-      const name = e.get(4)
-      if (!(name instanceof Uint8Array)) return undefined
-      const text = utf8.decode(name)
-      if (byName.has(text)) return undefined
-      byName.set(text, e)
-    }
-    let first = 0
-    let rowGroup: ThriftStruct | undefined
-    for (const value of list(meta.get(4))) {
-      const g = struct(value)
-      const rows = int(g?.get(3))
-      if (!g || rows === undefined) return undefined
-      if (row < first + rows) {
-        rowGroup = g
-        break
-      }
-      first += rows
-    }
-    if (!rowGroup) return undefined
-    const chunks = new Map<string, { meta: ThriftStruct; column: ThriftStruct }>()
-    for (const value of list(ThriftCompactReader.decodeLater(rowGroup.get(1), POINT_READ_CHUNK))) {
-      const column = struct(value)
-      const meta = struct(column?.get(3))
-      const path = list(meta?.get(3))
-      if (column && meta && path.length === 1 && path[0] instanceof Uint8Array)
-        chunks.set(utf8.decode(path[0]), { meta, column })
-    }
-    const kinds: RowColumnKind[] = []
-    const planned: { chunk: Chunk; kind: RowColumnKind; type: FieldType }[] = []
-    for (const column of columns) {
-      const element = byName.get(column.name)
-      const { meta, column: columnChunk } = chunks.get(column.name) ?? {}
-      const kind = element && kindOf(column.type, element)
-      const repetition = element?.get(3)
-      if (!element || !meta || !kind || (repetition !== REQUIRED && repetition !== OPTIONAL)) return undefined
-      const physical = int(meta.get(1)) ?? -1
-      const codec = int(meta.get(4)) ?? -1
-      const data = int(meta.get(9))
-      const dictionary = int(meta.get(11))
-      const size = int(meta.get(7))
-      if (physical !== element.get(1) || !canDecompress(codec) || data === undefined || size === undefined)
-        return undefined
-      const begin = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data
-      if (begin < 4 || size < 0 || begin + size > source.size) return undefined
-      // ColumnChunk.offset_index_offset / offset_index_length.
-      const indexAt = int(columnChunk?.get(4))
-      const indexLength = int(columnChunk?.get(5))
-      const indexed = indexAt !== undefined && indexLength !== undefined && indexLength > 0
-      const chunk: Chunk = {
-        physical,
-        typeLength: int(element.get(2)) ?? 0,
-        optional: repetition === OPTIONAL,
-        codec,
-        begin,
-        end: begin + size,
-        ...(indexed ? { offsetIndex: { start: indexAt, end: indexAt + indexLength } } : {}),
-      }
-      kinds.push(kind)
-      planned.push({ chunk, kind, type: column.type })
-    }
+    const group = (layout && layoutRowGroup(layout, row)) ?? footerRowGroup(await footer(source), row)
+    if (!group) return undefined
+    const planned = plan(group, columns, source.size)
+    if (!planned) return undefined
+    const { first } = group
+    const kinds = planned.map((p) => p.kind)
     // Every column's page located at once: the reads of their offset indexes, then of their pages, run together.
     const pages = await Promise.all(planned.map(({ chunk }) => findPage(source, chunk, row - first)))
     const located = planned.map((p, i) => ({ ...p, page: pages[i] as LocatedPage }))

@@ -1,4 +1,5 @@
 import type { DataFileStore, SizeCheck } from './data-file-store.js'
+import type { ParquetPointLayout } from './parquet-point-layout.js'
 import { type CheckedRange, rangesOverlapping } from './parquet-range-checksums.js'
 import { type ByteSource, decodeParquetRow, type RowColumn } from './parquet-row-decoder.js'
 import { decodedPointRow, type PointRow } from './point-row.js'
@@ -65,9 +66,10 @@ class CheckedSource implements ByteSource {
 /**
  * A point read's row (physical `position`, deletion vectors ignored) decoded in JS from the checked blocks of
  * `ranges` (its row group's and the tail's, see `rangesForRow`), reading only those that hold the footer, the
- * offset indexes and the row's pages; in the table's schema. Undefined when the file was checked whole earlier, the
- * store reads no ranges, or the decoder does not follow the file (see parquet-row-decoder.ts): polars reads it then.
- * Damaged bytes are the store's TableCorruptError.
+ * offset indexes and the row's pages (only the pages with the file's `layout`, from its key index); in the table's
+ * schema. Undefined when the file was checked whole earlier, the store reads no ranges, or the decoder does not
+ * follow the file (see parquet-row-decoder.ts): polars reads it then. Damaged bytes are the store's
+ * TableCorruptError.
  */
 export async function decodeRowFromRanges(
   store: DataFileStore,
@@ -75,12 +77,13 @@ export async function decodeRowFromRanges(
   position: number,
   ranges: readonly CheckedRange[],
   sized: SizeCheck = {},
+  layout?: ParquetPointLayout,
 ): Promise<PointRow | undefined> {
   if (ranges.length === 0) return undefined
   const fields = store.metadata.entity.fields
   const columns: RowColumn[] = fields.map((f) => ({ name: store.mapping.stored(f.column), type: f.type }))
   const source = new CheckedSource(store, file, ranges, sized)
-  const row = await decodeParquetRow(source, position, columns)
+  const row = await decodeParquetRow(source, position, columns, layout)
   if (source.failure !== undefined && !(source.failure instanceof Uncovered)) throw source.failure
   return (
     row &&

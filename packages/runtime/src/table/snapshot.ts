@@ -15,6 +15,7 @@ import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
 import {
   decodeKeyPositionIndex,
   encodeKeyPositionIndex,
+  type KeyLookup,
   keyIndexFilePath,
   readKeyLookup,
 } from './key-position-file.js'
@@ -22,6 +23,7 @@ import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-ind
 import { keyRangeOf } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
+import { type ParquetPointLayout, parquetPointLayout } from './parquet-point-layout.js'
 import { type ParquetRangeChecksums, parquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
@@ -103,6 +105,12 @@ function frameKeyRange(keys: pl.DataFrame, codec: KeyCodec): Range | undefined {
 function overlaps(file: Range | undefined, keys: Range): boolean {
   if (!file) return true
   return compare(keys.min, file.max) <= 0 && compare(keys.max, file.min) >= 0
+}
+
+/** What a key index held in memory says of one key (as a key index file's `readKeyLookup`). */
+function lookupIn(index: KeyPositionIndex, key: string): KeyLookup {
+  const { ranges, layout } = index
+  return { positions: index.candidates(key), ranges, ...(layout && { layout }) }
 }
 
 /** One version of a table, immutable: its schema, its live files and how to read them. */
@@ -318,7 +326,7 @@ export class Snapshot {
       } else {
         const found = await this.positionsOf(file, encoded)
         if (found) {
-          const row = await this.rowByPosition(file, found.positions, encoded, found.ranges)
+          const row = await this.rowByPosition(file, found, encoded)
           if (typeof row !== 'string') return row
           if (row === ABSENT) continue
         }
@@ -500,42 +508,43 @@ export class Snapshot {
     }
     let fileBytes: Uint8Array | undefined
     const keys = rows ?? (await store.read(this.physical(file), codec.columns, (b) => (fileBytes = b)))
-    const ranges = await this.rangeChecksums(file, fileBytes)
-    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys), ranges)
+    const { ranges, layout } = await this.parquetFacts(file, fileBytes)
+    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys), ranges, layout)
     await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
     keyIndex.setIndex(cacheKey, index)
     return index
   }
 
   /**
-   * A Parquet data file's range checksums (a point read then checks only the bytes it reads), taken from its bytes
-   * once they matched the log's checksum: `checked` (bytes a read just checked), else the file is read and checked
-   * (a missing, unreadable or damaged file is its typed error, as for any read); none for other files.
+   * A Parquet data file's range checksums (a point read then checks only the bytes it reads) and point-read layout
+   * (it then decodes no footer), taken from its bytes once they matched the log's checksum: `checked` (bytes a read
+   * just checked), else the file is read and checked (a missing, unreadable or damaged file is its typed error, as
+   * for any read); none for other files, and no layout without range checksums (a point read without them reads
+   * through polars).
    */
-  private async rangeChecksums(
+  private async parquetFacts(
     file: LiveFile,
     checked?: Uint8Array,
-  ): Promise<ParquetRangeChecksums | undefined> {
+  ): Promise<{ ranges?: ParquetRangeChecksums; layout?: ParquetPointLayout }> {
     const { store } = this.ctx
-    if (file.add.checksum === undefined || store.format.name !== 'parquet') return undefined
+    if (file.add.checksum === undefined || store.format.name !== 'parquet') return {}
     const bytes = checked ?? (await store.verify(this.physical(file), true))
-    return bytes && parquetRangeChecksums(bytes)
+    const ranges = bytes && parquetRangeChecksums(bytes)
+    const layout = ranges && bytes && parquetPointLayout(bytes)
+    return { ...(ranges && { ranges }), ...(layout && { layout }) }
   }
 
   /**
-   * The candidate rows of an encoded key in a file (see `positionIndex`), with the file's range checksums when the
-   * index has them: from its index held in memory, else from its index file, reading only the key's bucket;
-   * undefined for a file too small to have one.
+   * The candidate rows of an encoded key in a file (see `positionIndex`), with the file's range checksums and
+   * point-read layout when the index has them: from its index held in memory, else from its index file, reading
+   * only the key's bucket and its row group's layout; undefined for a file too small to have one.
    */
-  private async positionsOf(
-    file: LiveFile,
-    key: string,
-  ): Promise<{ positions: readonly number[]; ranges: ParquetRangeChecksums | undefined } | undefined> {
+  private async positionsOf(file: LiveFile, key: string): Promise<KeyLookup | undefined> {
     const rows = file.add.stats.numRows
     if (rows < MIN_INDEXED_ROWS || rows > 0xffffffff) return undefined
     const { keyIndex, store, codec } = this.ctx
     const held = keyIndex.index(this.cacheKey(file))
-    if (held) return { positions: held.candidates(key), ranges: held.ranges }
+    if (held) return lookupIn(held, key)
     const path = keyIndexFilePath(store.root, file.add.path, codec.columns)
     try {
       const found = await readKeyLookup(store.fs, path, fileIdentity(file), codec.columns, key)
@@ -544,19 +553,16 @@ export class Snapshot {
       if (!(error instanceof IndexFileDamagedError)) throw error
     }
     const index = await this.positionIndex(file)
-    return index && { positions: index.candidates(key), ranges: index.ranges }
+    return index && lookupIn(index, key)
   }
 
   /**
    * The one-row frame of an encoded key read from a file at the positions its index gives (or a miss, as
-   * `heldRow`). With the file's range checksums, only the bytes of the row's group and the footer are checked.
+   * `heldRow`). With the file's range checksums, only the bytes of the row's group and the footer are checked;
+   * with its layout too, the footer is not read.
    */
-  private async rowByPosition(
-    file: LiveFile,
-    positions: readonly number[],
-    key: string,
-    ranges?: ParquetRangeChecksums,
-  ): Promise<FoundRow | Miss> {
+  private async rowByPosition(file: LiveFile, found: KeyLookup, key: string): Promise<FoundRow | Miss> {
+    const { positions, ranges, layout } = found
     if (positions.length === 0) return ABSENT
     let miss: Miss = ABSENT
     const deleted = await this.deletedPositions(file)
@@ -566,7 +572,7 @@ export class Snapshot {
       const physical = this.physical(file)
       if (store.lazy) {
         // Only the pages holding the row are decoded (in JS, else by polars: DataFileStore.pointRead).
-        const row = await store.pointRead(physical, p, ranges && rangesForRow(ranges, p))
+        const row = await store.pointRead(physical, p, ranges && rangesForRow(ranges, p), layout)
         const exact = row.exact?.(codec.columns)
         const own =
           exact && !exact.includes(null) ? codec.encodeValues(exact) : codec.encodeFrame(row.frame())[0]

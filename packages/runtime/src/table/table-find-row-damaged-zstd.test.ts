@@ -51,13 +51,15 @@ function pageDataAt(bytes: Uint8Array, column: string, row: number): number {
 
 describe('a cold find(id) over a damaged zstd page', () => {
   // Damage zstd itself notices: the frame's magic number, the size its header declares.
+  // Pages found from the key index's point-read layout, or from the footer (an index without one).
   const damages = [
-    { name: 'magic number', at: 1 },
-    { name: 'declared content size', at: 5 },
+    { name: 'magic number', at: 1, layout: true },
+    { name: 'declared content size', at: 5, layout: true },
+    { name: 'magic number', at: 1, layout: false },
   ]
   it.each(damages)(
-    'refuses the row with PF_TABLE_CORRUPT when the $name is flipped; other pages still decode',
-    async ({ at }) => {
+    'refuses the row with PF_TABLE_CORRUPT when the $name is flipped (layout: $layout); other pages still decode',
+    async ({ at, layout }) => {
       const path = `${tmp.dir}/users`
       const entity: EntityIR = { ...userEntity, fields: userEntity.fields.slice(0, 2) }
       const rows = 100_000
@@ -83,9 +85,11 @@ describe('a cold find(id) over a damaged zstd page', () => {
       const index = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
       const ranges = parquetRangeChecksums(bytes)
       const { identity, columns, hashes, positions } = index
+      expect(index.layout).toBeDefined()
+      const kept = layout ? index.layout : undefined
       await writeFile(
         indexPath,
-        encodeKeyPositionIndex(new KeyPositionIndex(identity, columns, hashes, positions, ranges)),
+        encodeKeyPositionIndex(new KeyPositionIndex(identity, columns, hashes, positions, ranges, kept)),
       )
 
       const reopen = () => openTable(path, { fs: countingFs, keyIndex: new KeyIndexCache() })

@@ -22,9 +22,10 @@ const tmp = useTempDir('pf-table-find-row-')
 let indexReads: string[]
 let indexRangeBytes: number
 let indexWrites: string[]
-/** Data files read whole, and bytes of data files read by range, through the seam. */
+/** Data files read whole, and bytes of data files read by range (and their spans), through the seam. */
 let dataReads: string[]
 let dataRangeBytes: number
+let dataRanges: [start: number, end: number][]
 /** Data files stat'ed through the seam. */
 let dataStats: string[]
 
@@ -38,7 +39,10 @@ const countingFs: FileSystem = Object.assign(Object.create(nodeFileSystem) as Fi
   readRange: async (path: string, offset: number, length: number) => {
     const bytes = await realFs.readRange(path, offset, length)
     if (path.includes('%40key')) indexRangeBytes += bytes.length
-    else if (path.includes('/part-')) dataRangeBytes += bytes.length
+    else if (path.includes('/part-')) {
+      dataRangeBytes += bytes.length
+      dataRanges.push([offset, offset + bytes.length])
+    }
     return bytes
   },
   stat: (path: string) => {
@@ -67,6 +71,7 @@ beforeEach(async () => {
   indexWrites = []
   dataReads = []
   dataRangeBytes = 0
+  dataRanges = []
   dataStats = []
 })
 
@@ -99,7 +104,7 @@ describe('find by key through key position indexes', () => {
     expect(indexWrites).toEqual([])
   })
 
-  it('a cold lookup checks only the blocks it reads (its pages and the footer; its row group where polars reads), and still refuses damaged ones', async () => {
+  it("a cold lookup checks only the blocks it reads (its pages, found from the key index's layout, not the footer; its row group where polars reads), and still refuses damaged ones", async () => {
     const path = `${tmp.dir}/users`
     // Id and name only: 600,000 rows make several row groups.
     const entity: EntityIR = { ...userEntity, fields: userEntity.fields.slice(0, 2) }
@@ -109,20 +114,43 @@ describe('find by key through key position indexes', () => {
     const [file] = (await writer.snapshot()).files
     expect(await nameOf(writer, 1)).toBe('u1')
     const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
-    const { ranges } = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+    const index = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+    const { ranges, layout } = index
     if (!ranges) throw new Error('the key index holds no range checksums')
     expect(ranges.groups.length).toBeGreaterThanOrEqual(2)
+    expect(layout?.groupRows).toEqual(ranges.groupRows)
     const groupBytes = (row: number) =>
       (rangesForRow(ranges, row) ?? []).reduce((sum, r) => sum + r.end - r.start, 0)
+    // Where the blocks holding the tail (offset indexes, footer) start: the first group's pages end before.
+    const tailBlock = Math.floor(ranges.tail.start / ranges.blockSize) * ranges.blockSize
+    const tailReads = () => dataRanges.filter(([, end]) => end > tailBlock)
 
     // A fresh process reads the data file by ranges only, never whole: every Node decodes the table's zstd in JS,
-    // so a few blocks (footer, offset indexes, one page per column), not its row group's for polars.
+    // so a few blocks (one page per column, located by the key index's layout: no footer, no offset index), not its
+    // row group's for polars.
     dataRangeBytes = 0
     expect(await nameOf(await reopen(path), 4)).toBe('u4')
     expect(dataReads).toEqual([])
-    expect(dataRangeBytes).toBeLessThanOrEqual(8 * ranges.blockSize)
+    expect(tailReads()).toEqual([])
+    expect(dataRangeBytes).toBeLessThanOrEqual(4 * ranges.blockSize)
     expect(dataRangeBytes).toBeLessThan(groupBytes(4))
     expect(dataRangeBytes).toBeLessThan(file?.add.size ?? 0)
+    // An index without the layout (as format 3 had): the same row, reading the footer and offset indexes.
+    const { identity, columns, hashes, positions } = index
+    const withoutLayout = new KeyPositionIndex(identity, columns, hashes, positions, ranges)
+    await writeFile(indexPath, encodeKeyPositionIndex(withoutLayout))
+    dataRanges = []
+    expect(await nameOf(await reopen(path), 4)).toBe('u4')
+    expect(tailReads().length).toBeGreaterThan(0)
+    // A well-formed layout that is wrong (every group's chunks said to be the first group's): rows of the other
+    // groups are never wrong (their reads fall outside their checked group, or their key does not match).
+    const wrong = layout && { ...layout, groups: layout.groups.map(() => layout.groups[0]) }
+    await writeFile(
+      indexPath,
+      encodeKeyPositionIndex(new KeyPositionIndex(identity, columns, hashes, positions, ranges, wrong)),
+    )
+    for (const id of [4, 250_000, rows - 1]) expect(await nameOf(await reopen(path), id)).toBe(`u${id}`)
+    await writeFile(indexPath, encodeKeyPositionIndex(index))
 
     // One damaged byte in the last page of the last row group's id chunk (which holds the last row's id), the
     // file's size unchanged: DuckDB's reading of where that chunk ends.
@@ -153,11 +181,16 @@ describe('find by key through key position indexes', () => {
     const rows = 20_000
     await writer.upsert(everyTypeFrame(rows))
     const [file] = (await writer.snapshot()).files
-    // The key index is built from one read of the data file: its checksum and range checksums from the same bytes.
+    // The key index is built from one read of the data file: its checksum, range checksums and point-read layout
+    // from the same bytes (the lookups below locate their pages from it).
     dataReads = []
     dataRangeBytes = 0
     expect(await (await writer.snapshot()).findRow(0)).not.toBeNull()
     expect(dataReads).toEqual([`${path}/${file?.add.path}`])
+    const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
+    expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).layout?.leaves.length).toBe(
+      everyTypeEntity.fields.length,
+    )
     const all = await writer.read()
     for (const id of [1, 2, 4242, 13_107, rows - 2, rows - 1]) {
       dataReads = []
@@ -220,6 +253,28 @@ describe('find by key through key position indexes', () => {
     for (const id of [0, 17, 4999]) expect(await nameOf(misled, id)).toBe(`u${id}`)
     // Looked up again: the file is held in memory with the same index; still the right rows.
     for (const id of [0, 17, 4999]) expect(await nameOf(misled, id)).toBe(`u${id}`)
+  })
+
+  it("a damaged byte in the index's point-read layout is seen: the index is rebuilt, the row right", async () => {
+    const path = `${tmp.dir}/users`
+    // Flat columns (a list column leaves a file without a layout: its point reads go through polars).
+    const entity: EntityIR = { ...userEntity, fields: userEntity.fields.filter((f) => f.name !== 'tags') }
+    const writer = await createTable(path, { entity, enums: userEnums })
+    await writer.upsert(users(range(0, 5000)))
+    const [file] = (await writer.snapshot()).files
+    expect(await nameOf(writer, 1)).toBe('u1')
+    const indexPath = keyIndexFilePath(path, file?.add.path ?? '', ['id'])
+    const good = decodeKeyPositionIndex(await readFile(indexPath), indexPath)
+    expect(good.layout?.leaves.map((l) => l.name)).toEqual(entity.fields.map((f) => f.column))
+    // The layout's sections end the file: a byte of the (one) row group's flipped.
+    const bytes = await readFile(indexPath)
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 0x10
+    await writeFile(indexPath, bytes)
+    expect(() => decodeKeyPositionIndex(bytes, indexPath)).toThrow(/layout section 0 checksum mismatch/)
+    indexWrites = []
+    expect(await nameOf(await reopen(path), 4999)).toBe('u4999')
+    expect(indexWrites).toEqual([indexPath])
+    expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).layout).toEqual(good.layout)
   })
 
   it('a held file never serves a row a commit that finished before the lookup replaced or deleted', async () => {
