@@ -255,7 +255,7 @@ describe('find by key through key position indexes', () => {
     for (const id of [0, 17, 4999]) expect(await nameOf(misled, id)).toBe(`u${id}`)
   })
 
-  it("a damaged byte in the index's point-read layout is seen: the index is rebuilt, the row right", async () => {
+  it("a damaged byte in the index's point-read layout, or an index of the format before, is rebuilt; the row right", async () => {
     const path = `${tmp.dir}/users`
     // Flat columns (a list column leaves a file without a layout: its point reads go through polars).
     const entity: EntityIR = { ...userEntity, fields: userEntity.fields.filter((f) => f.name !== 'tags') }
@@ -273,6 +273,16 @@ describe('find by key through key position indexes', () => {
     expect(() => decodeKeyPositionIndex(bytes, indexPath)).toThrow(/layout section 0 checksum mismatch/)
     indexWrites = []
     expect(await nameOf(await reopen(path), 4999)).toBe('u4999')
+    expect(indexWrites).toEqual([indexPath])
+    expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).layout).toEqual(good.layout)
+
+    // An index file of the format before (3, no layout; the version is the u16 after the magic): rebuilt as well.
+    const older = await readFile(indexPath)
+    older.writeUInt16LE(3, 4)
+    await writeFile(indexPath, older)
+    expect(() => decodeKeyPositionIndex(older, indexPath)).toThrow(/format version 3, expected 4/)
+    indexWrites = []
+    expect(await nameOf(await reopen(path), 77)).toBe('u77')
     expect(indexWrites).toEqual([indexPath])
     expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).layout).toEqual(good.layout)
   })
