@@ -2,7 +2,7 @@
 // protocol's durability: a power loss after any file-system step of a run of creates, saves and deletes leaves a
 // store that opens and holds exactly the writes acknowledged before it, or those and the one in flight.
 import { join } from 'node:path'
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   expectEveryPowerLossKeepsAcknowledged,
   PowerLossFileSystem,
@@ -77,5 +77,46 @@ describe('power loss at every step of a run of entity writes', () => {
       (image) => rows(Member.repo(pf.openStore(image))).catch((e: unknown) => String(e)),
       'start',
     )
+  })
+
+  it('never hands out an autoincrement value an acknowledged create got, whatever step the power loss follows', async () => {
+    const Member = registeredMember({ auto: true })
+    // A member without an id: the store hands one out.
+    const fresh = (email: string) => Object.assign(new Member(), { email, writer: 't' })
+    const store = join(tmp.dir, 'auto-store')
+    const first = pf.openStore(store)
+    await Member.repo(first).save(fresh('a@example.com'))
+    await first.settled()
+    const fs = await PowerLossFileSystem.of(store)
+    const opened = pf.openStore(store, { fs })
+    const repo = Member.repo(opened)
+    const handedOut = [(await repo.findAll()).map((m) => m.id)]
+    const writes: [string, () => Promise<unknown>][] = [
+      ['create', () => repo.save(fresh('b@example.com'))],
+      ['create', () => repo.save(fresh('c@example.com'))],
+      ['delete all', () => repo.deleteAll()],
+      ['create', () => repo.save(fresh('d@example.com'))],
+    ]
+    let ids = [...(handedOut[0] ?? [])]
+    for (const [label, write] of writes) {
+      const made = await write()
+      if (typeof made === 'object' && made !== null && 'id' in made) ids = [...ids, made.id as number]
+      fs.mark(label)
+      handedOut.push(ids)
+    }
+    await opened.settled()
+    for (let k = 0; k <= fs.length; k++) {
+      const image = join(tmp.dir, 'auto-images', `image-${k}`)
+      await fs.imageAt(k, image)
+      const acked = handedOut[fs.marksBefore(k).length] ?? []
+      const next = await Member.repo(pf.openStore(image))
+        .save(fresh('after@example.com'))
+        .then((m) => m.id)
+        .catch((e: unknown) => String(e))
+      expect(typeof next, `power loss after step ${k}: ${next}\n${fs.describe(k).join('\n')}`).toBe('number')
+      expect(next, `power loss after step ${k}\n${fs.describe(k).join('\n')}`).toBeGreaterThan(
+        Math.max(...acked),
+      )
+    }
   })
 })

@@ -11,7 +11,7 @@ import { useTempDir } from './__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { withFileLock } from './file-lock.js'
 import type { CreateOptions } from './file-system.js'
-import { startTime } from './process-identity.js'
+import { bootTimeMs, startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
 const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
@@ -351,5 +351,35 @@ describe('turns: a writer that waited for a held lock takes it before the holder
       'done',
     )
     expect(await lockFiles()).toEqual([])
+  })
+})
+
+describe('a lock left from before this host booted (a power loss) is taken at once', () => {
+  const lock = () => join(tmp.dir, '_pf_unique.lock')
+  // Longer than this host has been up: a lock judged only by its age would be waited for.
+  const staleMs = Date.now() - bootTimeMs() + 3_600_000
+  const beforeBoot = () => new Date(bootTimeMs() - 1_000)
+
+  it('an empty one (its writer lost between the create and the write)', async () => {
+    await writeFile(lock(), '')
+    await utimes(lock(), beforeBoot(), beforeBoot())
+    expect(await withFileLock(lock(), async () => 'done', { staleMs, timeoutMs: 200 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
+  })
+
+  it('one naming a process of this host whose pid now runs another program (no boot id to tell)', async () => {
+    const owner = { pid: process.ppid, host: hostname(), time: bootTimeMs() - 1_000, token: randomUUID() }
+    await writeFile(lock(), JSON.stringify(owner))
+    await utimes(lock(), beforeBoot(), beforeBoot())
+    expect(await withFileLock(lock(), async () => 'done', { staleMs, timeoutMs: 200 })).toBe('done')
+    expect(await lockFiles()).toEqual([])
+  })
+
+  it('while a young empty lock is still waited for', async () => {
+    await writeFile(lock(), '')
+    const error = await withFileLock(lock(), async () => 'done', { staleMs, timeoutMs: 100 }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(LockError)
   })
 })

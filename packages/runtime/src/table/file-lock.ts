@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errorCode, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
-import { currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
+import { bootTimeMs, currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
 import { LockError } from './table-errors.js'
 
 /** Options of `withFileLock`. */
@@ -402,14 +402,18 @@ function describe(lock: LockSnapshot): string {
 }
 
 /**
- * True when the lock's owner is gone: this process no longer holding it, a dead (or reused) pid on this host;
- * when that cannot be known (another host, or no owner readable: a lock still being written, or a foreign file),
- * once it is older than `staleMs`.
+ * True when the lock's owner is gone: this process no longer holding it, a dead (or reused) pid on this host, a
+ * lock of this host from before it booted; when that cannot be known (another host, or no owner readable: a lock
+ * still being written, or a foreign file), once it is older than `staleMs` (an unreadable one also when it is from
+ * before this host booted).
  */
 async function isStale(lock: LockSnapshot, staleMs: number): Promise<boolean> {
   const o = lock.owner
-  if (!o) return Date.now() - lock.mtimeMs > staleMs
+  // A lock left from before this host booted (a power loss between its create and its owner's write leaves it
+  // empty) has no live creator on this host: not waited for `staleMs` after every reboot.
+  if (!o) return lock.mtimeMs < bootTimeMs() || Date.now() - lock.mtimeMs > staleMs
   const self = await currentProcess()
+  if (o.host === self.host && o.time < bootTimeMs()) return true
   if (o.host === self.host && o.pid === self.pid) return !held.has(o.token)
   const state = await liveness(o)
   if (state !== 'unknown') return state === 'dead'

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { hostname } from 'node:os'
+import { hostname, uptime } from 'node:os'
 import { errorCode } from './file-system.js'
 
 /**
@@ -75,4 +75,16 @@ export async function startTime(pid: number): Promise<string | undefined> {
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so fields count from the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
   return fields[19]
+}
+
+let booted: number | undefined
+
+/**
+ * When this host booted (ms since the epoch, computed once from its uptime; a second early, for the uptime's
+ * rounding). A file written before then was written by a process that no longer runs: after a power loss, every
+ * lock or turn file left over is older than this.
+ */
+export function bootTimeMs(): number {
+  booted ??= Date.now() - uptime() * 1000 - 1000
+  return booted
 }

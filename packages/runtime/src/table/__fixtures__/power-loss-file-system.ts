@@ -1,11 +1,12 @@
 // A file system that knows what a power loss would keep: every call goes to the real file system, and a model of
 // the disk records which names and which contents were flushed. `imageAt(k)` builds the folder a power loss after
 // the first k steps would leave, to open and check as a reader after a reboot would.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { expect } from 'vitest'
 import type { CreateOptions, FileStat, FileSystem, WriteOptions } from '../file-system.js'
 import { nodeFileSystem } from '../node-file-system.js'
+import { bootTimeMs } from '../process-identity.js'
 
 /** A file's or folder's contents in the model; a name points at one (a hard link: two names, one inode). */
 interface Inode {
@@ -272,14 +273,21 @@ function copy(root: Inode): Inode {
   return walk(root)
 }
 
-/** Writes what a power loss keeps of a folder: its flushed names; files with their flushed bytes, else empty. */
+/**
+ * Writes what a power loss keeps of a folder: its flushed names; files with their flushed bytes, else empty. Each
+ * file is dated a minute before this host booted, as a file written before the reboot is after one.
+ */
 async function writeImage(dir: Inode, target: string): Promise<void> {
+  const before = new Date(bootTimeMs() - 60_000)
   for (const [name, node] of dir.flushedEntries) {
     const path = join(target, name)
     if (node.dir) {
       await mkdir(path, { recursive: true })
       await writeImage(node, path)
-    } else await writeFile(path, node.flushed ?? new Uint8Array())
+    } else {
+      await writeFile(path, node.flushed ?? new Uint8Array())
+      await utimes(path, before, before)
+    }
   }
 }
 
