@@ -8,7 +8,7 @@ import {
   PowerLossFileSystem,
 } from '../table/__fixtures__/power-loss-file-system.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
-import { registeredMember } from './__fixtures__/member-entity.js'
+import { type MemberOptions, registeredMember } from './__fixtures__/member-entity.js'
 import * as pf from './index.js'
 
 const tmp = useTempDir('pf-entity-power-loss-')
@@ -20,9 +20,14 @@ const rows = async (repo: {
   (await repo.findAll()).map((m) => `${m.id}:${m.email}`).sort((a, b) => a.localeCompare(b))
 
 describe('power loss at every step of a run of entity writes', () => {
-  for (const unique of [false, true]) {
-    it(`keeps every acknowledged create, save and delete${unique ? ' (@unique email)' : ''}`, async () => {
-      const Member = registeredMember({ unique })
+  const variants: { label: string; options: MemberOptions }[] = [
+    { label: '', options: {} },
+    { label: ' (@unique email)', options: { unique: true } },
+    { label: ' (Avro data files)', options: { format: 'avro' } },
+  ]
+  for (const { label: variant, options } of variants) {
+    it(`keeps every acknowledged create, save and delete${variant}`, async () => {
+      const Member = registeredMember(options)
       const store = join(tmp.dir, 'store')
       // The table made before the model starts: its files count as flushed.
       const first = pf.openStore(store)

@@ -147,4 +147,17 @@ describe('power loss at every step', () => {
     await table.settled()
     await expectEveryPowerLossKeepsAcknowledged(fs, states, tmp.dir, imageRows('users'))
   })
+
+  it('of a compaction, then a vacuum of every file no longer needed, then more writes', async () => {
+    const { fs, table } = await modelled()
+    const states = await run(fs, () => rowsOf(table), [
+      ['append 2', () => table.append(users([2]))],
+      ['delete 1', () => table.deleteKeys([1])],
+      ['compact', () => table.compact()],
+      ['vacuum', () => table.vacuum({ retentionMs: 0, unreferencedMinAgeMs: 0 })],
+      ['upsert 0', () => table.upsert(users([0], 'z'))],
+    ])
+    await table.settled()
+    await expectEveryPowerLossKeepsAcknowledged(fs, states, tmp.dir, imageRows('users'))
+  })
 })
