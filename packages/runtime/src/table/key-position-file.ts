@@ -1,3 +1,4 @@
+import { endianness } from 'node:os'
 import { crc32 } from 'node:zlib'
 import { type FileIdentity, sameFileIdentity } from '../secondary-index/file-index.js'
 import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
@@ -116,6 +117,17 @@ function f64(n: number): Buffer {
   const b = Buffer.allocUnsafe(8)
   b.writeDoubleLE(n)
   return b
+}
+
+/**
+ * `count` little-endian u32 values from `at`, copied at once where the platform is little-endian: a cold process
+ * ran a loop of reads at ~2 µs a value (a 1M-row file's 213 block CRCs ~0.45 ms, against ~0.1 ms copied).
+ */
+function u32s(buf: Buffer, at: number, count: number): number[] {
+  if (endianness() !== 'LE') return Array.from({ length: count }, (_, i) => buf.readUInt32LE(at + 4 * i))
+  const out = new Uint32Array(count)
+  new Uint8Array(out.buffer).set(buf.subarray(at, at + 4 * count))
+  return Array.from(out)
 }
 
 /** The header's range checksums section (a zero count when there are none). */
@@ -341,8 +353,8 @@ function parseHeader(buf: Buffer, fail: (detail: string) => Error): KeyFileHeade
       const blockCount = readU32()
       if (blockCount > MAX_BLOCKS) throw fail(`${blockCount} block checksums`)
       need(4 * blockCount)
-      const blockCrcs: number[] = []
-      for (let i = 0; i < blockCount; i++) blockCrcs.push(readU32())
+      const blockCrcs = u32s(buf, at, blockCount)
+      at += 4 * blockCount
       ranges = { groupRows, groups, tail: { start: tailStart, end: size }, blockSize, blockCrcs }
     }
     const leafCount = readU32()
