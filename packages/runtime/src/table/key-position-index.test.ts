@@ -155,10 +155,8 @@ describe('key position index file', () => {
             dictionaryOffset: undefined,
             indexOffset: 3900,
             indexLength: 20,
-            pages: [
-              { offset: 4, length: 150, first: 0 },
-              { offset: 154, length: 150, first: 2 },
-            ],
+            // Offset, length and first row of each page.
+            pages: Float64Array.of(4, 150, 0, 154, 150, 2),
           },
           {
             type: 7,
@@ -180,7 +178,7 @@ describe('key position index file', () => {
             dictionaryOffset: 0,
             indexOffset: 3920,
             indexLength: 12,
-            pages: [{ offset: 1000, length: -1, first: 0 }],
+            pages: Float64Array.of(1000, -1, 0),
           },
           {
             type: 7,
@@ -199,7 +197,7 @@ describe('key position index file', () => {
             dictionaryOffset: undefined,
             indexOffset: 3940,
             indexLength: 9,
-            pages: [],
+            pages: new Float64Array(0),
           },
         ],
       ],

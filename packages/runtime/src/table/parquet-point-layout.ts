@@ -41,15 +41,15 @@ export interface LeafElement {
   readonly logical2: number | undefined
 }
 
-/** Where one data page of a chunk lies (an OffsetIndex's PageLocation), -1 for a field it lacks. */
-export interface PageLocation {
-  /** The page's offset in the file (its header first). */
-  readonly offset: number
-  /** Its compressed size, header included. */
-  readonly length: number
-  /** The group's row the page starts with. */
-  readonly first: number
-}
+/**
+ * A chunk's data pages, as an OffsetIndex's page locations: per page its offset in the file (its header first), its
+ * compressed size with its header, and the group's row it starts with — three numbers a page, -1 for a field it
+ * lacks (typed: a key index's are one copy of its bytes, no object a page).
+ */
+export type PageLocations = Float64Array
+
+/** Numbers a page takes in PageLocations. */
+export const PAGE_FIELDS = 3
 
 /** A ColumnChunk's fields a point read uses (its ColumnMetaData's and its offset index's), undefined if absent. */
 export interface ChunkFacts {
@@ -68,7 +68,7 @@ export interface ChunkFacts {
   /** ColumnChunk.offset_index_length (5). */
   readonly indexLength: number | undefined
   /** The offset index's page locations, when known already (a key index holds them): not read from the file then. */
-  readonly pages?: readonly PageLocation[]
+  readonly pages?: PageLocations
 }
 
 /** The row group holding a row, as a point read locates the row in it. */
@@ -197,13 +197,18 @@ function chunksOf(columns: ThriftValue | undefined): Map<string, ChunkFacts> {
 }
 
 /** An OffsetIndex's page locations, from its bytes. RangeError on malformed bytes. */
-export function pageLocations(bytes: Uint8Array): PageLocation[] {
+export function pageLocations(bytes: Uint8Array): PageLocations {
   const index = new ThriftCompactReader(bytes).readShaped(OFFSET_INDEX)
   // OffsetIndex.page_locations: PageLocation { offset, compressed_page_size (header included), first_row_index }.
-  return list(index.get(1)).map((l) => {
+  const locations = list(index.get(1))
+  const out = new Float64Array(PAGE_FIELDS * locations.length)
+  locations.forEach((l, i) => {
     const at = struct(l)
-    return { offset: int(at?.get(1)) ?? -1, length: int(at?.get(2)) ?? -1, first: int(at?.get(3)) ?? -1 }
+    out[PAGE_FIELDS * i] = int(at?.get(1)) ?? -1
+    out[PAGE_FIELDS * i + 1] = int(at?.get(2)) ?? -1
+    out[PAGE_FIELDS * i + 2] = int(at?.get(3)) ?? -1
   })
+  return out
 }
 
 /**
@@ -311,7 +316,7 @@ function listed(bytes: Uint8Array, chunk: ChunkFacts | undefined): ChunkFacts | 
     return chunk
   try {
     const pages = pageLocations(bytes.subarray(at, at + length))
-    return pages.length <= MAX_LISTED_PAGES ? { ...chunk, pages } : chunk
+    return pages.length <= PAGE_FIELDS * MAX_LISTED_PAGES ? { ...chunk, pages } : chunk
   } catch {
     return chunk
   }

@@ -13,7 +13,8 @@ import {
   footerRowGroup,
   type LeafElement,
   layoutRowGroup,
-  type PageLocation,
+  PAGE_FIELDS,
+  type PageLocations,
   type ParquetPointLayout,
   POINT_READ_FOOTER,
   pageLocations,
@@ -280,7 +281,7 @@ interface Chunk {
   readonly end: number
   readonly offsetIndex?: { readonly start: number; readonly end: number }
   /** The offset index's page locations, when known without reading it (from a key index). */
-  readonly pages?: readonly PageLocation[]
+  readonly pages?: PageLocations
 }
 
 /** A compressed page body to decompress: the codec, the bytes and the size they decompress to. */
@@ -399,23 +400,23 @@ async function findPage(source: ByteSource, chunk: Chunk, row: number): Promise<
   if (!chunk.offsetIndex) return locatePage(await source.read(chunk.begin, chunk.end), chunk, row)
   const locations =
     chunk.pages ?? pageLocations(await source.read(chunk.offsetIndex.start, chunk.offsetIndex.end))
+  // The last page starting at or before the row (the pages in order up to there).
   let k = -1
-  for (let i = 0; i < locations.length && (locations[i]?.first ?? row + 1) <= row; i++) k = i
-  const page = locations[k]
-  const firstPage = locations[0]
-  if (
-    !page ||
-    !firstPage ||
-    page.offset < chunk.begin ||
-    page.length <= 0 ||
-    page.offset + page.length > chunk.end
-  )
+  for (let i = 0; PAGE_FIELDS * i < locations.length; i++) {
+    if ((locations[PAGE_FIELDS * i + 2] as number) > row) break
+    k = i
+  }
+  const offset = locations[PAGE_FIELDS * k] ?? -1
+  const length = locations[PAGE_FIELDS * k + 1] ?? -1
+  const first = locations[PAGE_FIELDS * k + 2] ?? -1
+  const firstOffset = locations[0] ?? -1
+  if (k < 0 || offset < chunk.begin || length <= 0 || offset + length > chunk.end)
     throw new RangeError('offset index does not locate the row in its chunk')
   const [dictionary, bytes] = await Promise.all([
-    firstPage.offset > chunk.begin ? source.read(chunk.begin, firstPage.offset) : undefined,
-    source.read(page.offset, page.offset + page.length),
+    firstOffset > chunk.begin ? source.read(chunk.begin, firstOffset) : undefined,
+    source.read(offset, offset + length),
   ])
-  return locatePage(bytes, chunk, row, page.first, dictionary && dictionaryPage(dictionary, chunk))
+  return locatePage(bytes, chunk, row, first, dictionary && dictionaryPage(dictionary, chunk))
 }
 
 /** The physical value of a located page's row (or null), from its decompressed body and dictionary. */
