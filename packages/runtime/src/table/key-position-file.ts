@@ -36,7 +36,7 @@ import { MAX_BLOCKS, type ParquetRangeChecksums, rangesCoverFile } from './parqu
  */
 const MAGIC = 0x584b4650 // 'PFKX' read as a little-endian u32
 /** Bumped when the layout changes: a key index file of another version is rebuilt. */
-export const KEY_INDEX_FORMAT_VERSION = 4
+export const KEY_INDEX_FORMAT_VERSION = 5
 /** Marks the primary key's index among a data file's index files (`%40key+<columns>`: never a group's name). */
 const KEY_MARK = '@key'
 /** Most row group ranges a header holds (a file of more row groups is indexed without them). */

@@ -10,7 +10,12 @@ import { nickField, range, userEntity, userEnums, users } from './__fixtures__/u
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
 import type { FileSystem } from './file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
-import { decodeKeyPositionIndex, encodeKeyPositionIndex, keyIndexFilePath } from './key-position-file.js'
+import {
+  decodeKeyPositionIndex,
+  encodeKeyPositionIndex,
+  KEY_INDEX_FORMAT_VERSION,
+  keyIndexFilePath,
+} from './key-position-file.js'
 import { KeyPositionIndex } from './key-position-index.js'
 import { NodeFileSystem, nodeFileSystem } from './node-file-system.js'
 import { rangesForRow } from './parquet-range-checksums.js'
@@ -135,7 +140,7 @@ describe('find by key through key position indexes', () => {
     expect(dataRangeBytes).toBeLessThanOrEqual(4 * ranges.blockSize)
     expect(dataRangeBytes).toBeLessThan(groupBytes(4))
     expect(dataRangeBytes).toBeLessThan(file?.add.size ?? 0)
-    // An index without the layout (as format 3 had): the same row, reading the footer and offset indexes.
+    // An index without the layout (as formats before 4 had): the same row, reading the footer and offset indexes.
     const { identity, columns, hashes, positions } = index
     const withoutLayout = new KeyPositionIndex(identity, columns, hashes, positions, ranges)
     await writeFile(indexPath, encodeKeyPositionIndex(withoutLayout))
@@ -276,11 +281,13 @@ describe('find by key through key position indexes', () => {
     expect(indexWrites).toEqual([indexPath])
     expect(decodeKeyPositionIndex(await readFile(indexPath), indexPath).layout).toEqual(good.layout)
 
-    // An index file of the format before (3, no layout; the version is the u16 after the magic): rebuilt as well.
+    // An index file of the format before (the version is the u16 after the magic): rebuilt as well.
     const older = await readFile(indexPath)
-    older.writeUInt16LE(3, 4)
+    older.writeUInt16LE(KEY_INDEX_FORMAT_VERSION - 1, 4)
     await writeFile(indexPath, older)
-    expect(() => decodeKeyPositionIndex(older, indexPath)).toThrow(/format version 3, expected 4/)
+    expect(() => decodeKeyPositionIndex(older, indexPath)).toThrow(
+      `format version ${KEY_INDEX_FORMAT_VERSION - 1}, expected ${KEY_INDEX_FORMAT_VERSION}`,
+    )
     indexWrites = []
     expect(await nameOf(await reopen(path), 77)).toBe('u77')
     expect(indexWrites).toEqual([indexPath])
