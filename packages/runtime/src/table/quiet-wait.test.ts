@@ -14,8 +14,12 @@ function runChild(...args: string[]): Promise<{ code: number | null; out: string
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: 'pipe' })
     let out = ''
     let err = ''
-    child.stdout.on('data', (d: Buffer) => void (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => void (err += d.toString()))
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString()
+    })
     child.on('error', reject)
     child.on('exit', (code) => resolve({ code, out, err }))
   })
@@ -28,7 +32,9 @@ describe('QuietWait', () => {
     vi.useFakeTimers()
     const wait = new QuietWait(100)
     let ended = false
-    const waiting = wait.wait().then(() => void (ended = true))
+    const waiting = wait.wait().then(() => {
+      ended = true
+    })
     await vi.advanceTimersByTimeAsync(80)
     wait.touch()
     await vi.advanceTimersByTimeAsync(80)
@@ -37,7 +43,9 @@ describe('QuietWait', () => {
     expect(ended).toBe(true)
     await waiting
     let flushed = false
-    const second = wait.wait().then(() => void (flushed = true))
+    const second = wait.wait().then(() => {
+      flushed = true
+    })
     wait.flush()
     await second
     expect(flushed).toBe(true)
