@@ -11,6 +11,7 @@ import { versionOfLogFile } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { decodeCacheHint, encodeCacheHint, snapshotFileName, snapshotStep } from './state-cache.js'
 import { createTable, openTable, type Table } from './table.js'
+import { TableLog } from './table-log.js'
 
 const ws = useUsersTablePath()
 const worker = useWorkerScript()
@@ -261,6 +262,41 @@ describe('the state cache stays off the commits that follow it', () => {
     expect(fs.durable.filter((p) => p.startsWith(cacheDir()))).toEqual([])
     expect(fs.calls.filter((c) => c.startsWith('fsync') && c.includes(cacheDir()))).toEqual([])
     expect(JSON.parse(await readFile(hintFile(), 'utf8'))).toEqual({ version: 6, snapshot: true })
+  })
+})
+
+describe('a checkpoint supersedes the cached states up to its version', () => {
+  it('removes them, and a cached state it overtook is not written after it', async () => {
+    expect(await cachedStates()).toEqual([5])
+    expect(await table.checkpoint()).toBe(5)
+    expect(await cachedStates()).toEqual([])
+
+    // A state cache of version 6 (written once commits paused) and a checkpoint of version 7, started together by
+    // one log: the older cache must not land after the checkpoint that supersedes it. (The writing table settles
+    // first and its own cached states are removed: only the log's writes are watched.)
+    const log = new TableLog(ws.path, nodeFileSystem, 'users')
+    const settledWithoutCaches = async () => {
+      await table.settled()
+      for (const v of await cachedStates()) await rm(snapshotFile(v))
+    }
+    await table.append(users([6]))
+    const six = await log.latest()
+    await table.append(users([7]))
+    await settledWithoutCaches()
+    const seven = await log.latest()
+    await Promise.all([log.writeCheckpoint(seven), log.writeSnapshot(six)])
+    expect(await cachedStates()).toEqual([])
+    expect(decodeCacheHint(await readFile(hintFile(), 'utf8'))).toMatchObject({ version: 7, snapshot: false })
+
+    // The other order: the cached state first, then the checkpoint removes it.
+    await table.append(users([8]))
+    await settledWithoutCaches()
+    const eight = await log.latest()
+    await log.writeSnapshot(eight)
+    expect(await cachedStates()).toEqual([8])
+    await log.writeCheckpoint(eight)
+    expect(await cachedStates()).toEqual([])
+    expect(idsOf(await (await openTable(ws.path)).read())).toEqual(range(1, 9))
   })
 })
 

@@ -763,20 +763,25 @@ export class TableLog {
     const all = (await state.tombstones?.list()) ?? []
     const tombstones = unexpiredTombstones(all, Date.now(), retention)
     const cached = toCheckpoint(state)
-    await this.fs.mkdir(this.cacheDir)
-    // pf's cache files are not fsynced (a lost or torn one is a cache miss: the Delta checkpoint, flushed below, and
-    // the log are the truth); their flushes would only join the journal commits of the commits running meanwhile.
-    const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
-    await this.replaceFile(tombstoneFileName(state.version), sidecar, this.cacheDir, false)
-    await this.replaceFile(
-      checkpointFileName(state.version),
-      encodeCheckpointCache(cached),
-      this.cacheDir,
-      false,
-    )
-    const hint = encodeCacheHint({ version: state.version, snapshot: false })
-    await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
-    this.newestCached = Math.max(this.newestCached, state.version)
+    await this.inCacheTurn(async () => {
+      await this.fs.mkdir(this.cacheDir)
+      // pf's cache files are not fsynced (a lost or torn one is a cache miss: the Delta checkpoint, flushed below,
+      // and the log are the truth); their flushes would only join the journal commits of the commits running
+      // meanwhile.
+      const sidecar = encodeTombstoneFile(state.version, state.metadata.id, tombstones)
+      await this.replaceFile(tombstoneFileName(state.version), sidecar, this.cacheDir, false)
+      await this.replaceFile(
+        checkpointFileName(state.version),
+        encodeCheckpointCache(cached),
+        this.cacheDir,
+        false,
+      )
+      const hint = encodeCacheHint({ version: state.version, snapshot: false })
+      await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
+      this.newestCached = Math.max(this.newestCached, state.version)
+      // Cached states up to this version are superseded by it (only the newest cache is kept).
+      await this.removeSnapshotsUpTo(state.version)
+    })
     await this.writeDeltaCheckpoint(state, tombstones)
   }
 
@@ -825,19 +830,36 @@ export class TableLog {
    * Tombstones are not written: a state opened from it reads them from the checkpoint before it and the commits.
    */
   async writeSnapshot(state: TableState): Promise<void> {
-    const bytes = encodeCheckpointCache(toCheckpoint(state))
-    // Never into a table folder deleted since the commit (a reset script's): its log folder must still be there.
-    await this.fs.stat(this.dir)
-    await this.fs.mkdir(this.cacheDir)
-    // Neither file is fsynced: a flush would join the journal commit of the next commit on the critical path.
-    await this.replaceFile(snapshotFileName(state.version), bytes, this.cacheDir, false)
-    const hint = encodeCacheHint({ version: state.version, snapshot: true })
-    await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
-    this.newestCached = Math.max(this.newestCached, state.version)
+    await this.inCacheTurn(async () => {
+      // A cache of this version or a newer one landed while this one waited for its turn (a checkpoint's).
+      if (state.version <= this.newestCached) return
+      const bytes = encodeCheckpointCache(toCheckpoint(state))
+      // Never into a table folder deleted since the commit (a reset script's): its log folder must still be there.
+      await this.fs.stat(this.dir)
+      await this.fs.mkdir(this.cacheDir)
+      // Neither file is fsynced: a flush would join the journal commit of the next commit on the critical path.
+      await this.replaceFile(snapshotFileName(state.version), bytes, this.cacheDir, false)
+      const hint = encodeCacheHint({ version: state.version, snapshot: true })
+      await this.replaceFile(LAST_CHECKPOINT, hint, this.cacheDir, false)
+      this.newestCached = Math.max(this.newestCached, state.version)
+      await this.removeSnapshotsUpTo(state.version - 1)
+    })
+  }
+
+  /** This object's writes of cache files, one after another: a cached state and a checkpoint never interleave. */
+  private cacheTurn: Promise<void> = Promise.resolve()
+
+  private inCacheTurn(work: () => Promise<void>): Promise<void> {
+    const run = this.cacheTurn.then(work, work)
+    this.cacheTurn = run.catch(() => undefined)
+    return run
+  }
+
+  /** Removes the cached states (`<v>.snapshot.json`) of versions up to `version`. */
+  private async removeSnapshotsUpTo(version: number): Promise<void> {
     for (const name of await this.fs.readdir(this.cacheDir)) {
-      const version = versionOfSnapshotFile(name)
-      if (version !== undefined && version < state.version)
-        await removeQuietly(this.fs, join(this.cacheDir, name))
+      const v = versionOfSnapshotFile(name)
+      if (v !== undefined && v <= version) await removeQuietly(this.fs, join(this.cacheDir, name))
     }
   }
 
