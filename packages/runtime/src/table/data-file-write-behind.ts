@@ -11,10 +11,10 @@ export interface WriteBehindTarget {
 
 /**
  * Writes a data file whose bytes, and so whose add action, are already known, without its caller waiting for any
- * of it on a `gatedCreate` file system: the file under its final name, then the file and its folder fsynced at
- * once. No temp name and rename: the name holds a fresh UUID and nothing references it until the log entry naming
- * it appears (as Spark and delta-rs write), so a crash before that leaves an unreferenced file, which vacuum removes
- * as it does a temp file. The entry waits for all of it (data-file-durability.ts), so the whole write overlaps
+ * of it on a `gatedCreate` file system: the file under its final name, written and fsynced while its folder is
+ * fsynced (one open). No temp name and rename: the name holds a fresh UUID and nothing references it until the log
+ * entry naming it appears (as Spark and delta-rs write), so a crash before that leaves an unreferenced file, which
+ * vacuum removes as it does a temp file. The entry waits for all of it (data-file-durability.ts), so the whole write overlaps
  * planning the commit and writing the entry; a failed step fails that entry. Elsewhere it resolves once durable.
  */
 export async function writeBehind(
@@ -24,10 +24,8 @@ export async function writeBehind(
   written: WriteBehindTarget,
 ): Promise<void> {
   written.paths.push(path)
-  const write = (async () => {
-    await fs.writeFile(path, bytes, { durable: false })
-    await Promise.all([fs.fsyncFile(path), fs.fsyncDir(dirname(path))])
-  })()
+  // One open: the file written and flushed while its folder is flushed.
+  const write = fs.writeFile(path, bytes, { syncDir: true })
   written.writing.push(write)
   if (fs.gatedCreate !== true) await write
   else flushing([path], write)

@@ -109,7 +109,11 @@ export class FaultyFileSystem implements FileSystem {
   }
 
   async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
-    return this.run('writeFile', path, () => this.inner.writeFile(path, data, options))
+    if (!options?.syncDir) return this.run('writeFile', path, () => this.inner.writeFile(path, data, options))
+    // The file's and the folder's flushes as their own calls, so faults can be injected into each.
+    await this.run('writeFile', path, () => this.inner.writeFile(path, data, { durable: false }))
+    if (options.durable ?? true) await this.fsyncFile(path)
+    await this.fsyncDir(dirname(path))
   }
   async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void> {
     if (!options?.syncDir)

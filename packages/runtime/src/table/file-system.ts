@@ -57,17 +57,17 @@ export interface FileSystem {
 export interface WriteOptions {
   /** Flush the data to disk before resolving. Default true. */
   readonly durable?: boolean
+  /**
+   * Also flush the folder (the new name) before resolving, as `fsyncDir` does; it may overlap the file's own write
+   * and flush, or the create's cleanup. An error of that flush is thrown after the file was written. Default false.
+   */
+  readonly syncDir?: boolean
 }
 
 /** Options of `FileSystem.createExclusive`. */
 export interface CreateOptions extends WriteOptions {
   /** Work the file's appearance waits for (e.g. other files becoming durable first). Default none. */
   readonly after?: Promise<unknown>
-  /**
-   * Also flush the folder (the new name) before resolving, as `fsyncDir` does; it may overlap the create's own
-   * cleanup. An error of that flush is thrown after the file was created. Default false.
-   */
-  readonly syncDir?: boolean
   /**
    * Write `path` itself, opened exclusively (O_EXCL), instead of a temporary file linked into place: one open and
    * one write, but a reader may see the file empty or partial while it is written (a lock file, whose readers

@@ -1,5 +1,5 @@
-// NodeFileSystem.createExclusive with `syncDir`: the folder naming the new file is flushed before it resolves (the
-// log entry's create uses it), and a lost race flushes nothing.
+// NodeFileSystem.createExclusive and writeFile with `syncDir`: the folder naming the new file is flushed before it
+// resolves (the log entry's create and a data file's write use it), and a lost race flushes nothing.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -44,6 +44,45 @@ describe('NodeFileSystem.createExclusive with `syncDir`', () => {
     vi.spyOn(fs, 'fsyncDir').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }))
     await expect(fs.createExclusive(target, 'x', { syncDir: true })).rejects.toMatchObject({ code: 'EIO' })
     expect(await readdir(tmp.dir)).toEqual(['entry.json'])
+  })
+})
+
+describe('NodeFileSystem.writeFile with `syncDir`', () => {
+  it('flushes the folder once the name exists, and the file, from one open', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, 'part-1.parquet')
+    const seen: string[] = []
+    vi.spyOn(fs, 'fsyncDir').mockImplementation(async (path) => {
+      seen.push(`fsyncDir ${path} ${(await readdir(tmp.dir)).includes('part-1.parquet')}`)
+    })
+    // The file's own flush is part of the write: no second open to flush it.
+    const fsyncFile = vi.spyOn(fs, 'fsyncFile')
+    await fs.writeFile(target, 'bytes', { syncDir: true })
+    expect(seen).toEqual([`fsyncDir ${tmp.dir} true`])
+    expect(fsyncFile).not.toHaveBeenCalled()
+    expect(await readFile(target, 'utf8')).toBe('bytes')
+    await fs.writeFile(join(tmp.dir, 'other'), 'x')
+    expect(seen).toHaveLength(1)
+  })
+
+  it('a failing folder flush is thrown after the file was written', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, 'part-2.parquet')
+    vi.spyOn(fs, 'fsyncDir').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }))
+    await expect(fs.writeFile(target, 'abc', { syncDir: true })).rejects.toMatchObject({ code: 'EIO' })
+    expect(await readFile(target, 'utf8')).toBe('abc')
+  })
+
+  it('a failing write throws its own error once the folder flush it started has ended', async () => {
+    const fs = new NodeFileSystem()
+    let flushEnded = false
+    vi.spyOn(fs, 'fsyncDir').mockImplementation(async () => {
+      await new Promise((r) => setTimeout(r, 20))
+      flushEnded = true
+    })
+    // Linux's /dev/full opens, then fails every write with ENOSPC.
+    await expect(fs.writeFile('/dev/full', 'x', { syncDir: true })).rejects.toMatchObject({ code: 'ENOSPC' })
+    expect(flushEnded).toBe(true)
   })
 })
 

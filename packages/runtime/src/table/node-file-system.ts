@@ -50,23 +50,30 @@ async function fsyncPath(path: string, flags: string): Promise<void> {
   closeSynced(handle)
 }
 
+/**
+ * Opens `path` with `flag`, writes `data` (and flushes it when `durable`) and closes it. `opened`: work that starts
+ * once the open made the name (a flush of its folder) and overlaps the write; its error is thrown after the write's.
+ */
 async function writeAndSync(
   path: string,
   data: Uint8Array | string,
   flag: string,
   durable: boolean,
+  opened?: () => Promise<void>,
 ): Promise<void> {
   const handle = await fsp.open(path, flag)
+  const alongside = opened?.()
   try {
     await handle.writeFile(data)
     if (durable) await handle.sync()
   } catch (error) {
-    await handle.close().catch(() => undefined)
+    await Promise.all([handle.close().catch(() => undefined), alongside?.catch(() => undefined)])
     throw error
   }
   // Not flushed: a close error may be the write's own (deferred) error, so it is awaited.
   if (durable) closeSynced(handle)
   else await handle.close()
+  await alongside
 }
 
 /** Creates a file that must not exist and writes it; a failed write removes the file this call created. */
@@ -120,7 +127,9 @@ export class NodeFileSystem implements FileSystem {
   readonly gatedCreate = true
 
   async writeFile(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
-    await writeAndSync(path, data, 'w', options.durable ?? true)
+    // The folder's flush starts once the open made the name: one open, the two flushes overlapping.
+    const folder = options.syncDir ? () => this.fsyncDir(dirname(path)) : undefined
+    await writeAndSync(path, data, 'w', options.durable ?? true, folder)
   }
 
   async createExclusive(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {

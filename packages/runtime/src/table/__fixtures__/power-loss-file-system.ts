@@ -156,6 +156,7 @@ export class PowerLossFileSystem implements FileSystem {
       kind: 'op',
       label: `writeFile ${this.rel(path)}${options?.durable === false ? '' : ' +flush'}`,
     })
+    if (options?.syncDir) this.flushDir(dirname(path))
   }
 
   async createExclusive(path: string, data: Uint8Array | string, options?: CreateOptions): Promise<void> {
