@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { closeSync, promises as fsp, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs'
+import {
+  close,
+  closeSync,
+  promises as fsp,
+  fstatSync,
+  fsync,
+  open,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import {
@@ -88,6 +99,100 @@ async function writeNew(path: string, data: Uint8Array | string, durable: boolea
     throw error
   }
   await handle.close()
+}
+
+/** A folder `fsyncDir` keeps open: its descriptor and identity, the flushes running on it, and whether it was let go. */
+interface HeldFolder {
+  readonly fd: number
+  readonly dev: number
+  readonly ino: number
+  users: number
+  dropped: boolean
+}
+
+/** The most folders `fsyncDir` keeps open (the least recently flushed is closed first). */
+const MAX_HELD_FOLDERS = 64
+
+/**
+ * Folders `fsyncDir` keeps open, by absolute path, least recently flushed first; shared by every NodeFileSystem in
+ * the process, so the descriptors held stay bounded. A commit flushes its table folder and `_delta_log/` each time:
+ * a held folder costs one flush instead of an open, a flush and a close.
+ */
+const heldFolders = new Map<string, HeldFolder>()
+
+function letGo(path: string, held: HeldFolder): void {
+  if (heldFolders.get(path) === held) heldFolders.delete(path)
+  held.dropped = true
+  if (held.users === 0) close(held.fd, () => undefined)
+}
+
+/**
+ * The held folder at `path` when it is still the folder there: the path names a live folder (its inode is unique on
+ * its device) of the held identity, and the held one was not deleted (a deleted folder's inode number can be reused).
+ * Synchronous (two stats, microseconds): a check, as an open would be, made after the caller's own change.
+ */
+function stillHeld(path: string): HeldFolder | undefined {
+  const held = heldFolders.get(path)
+  if (!held) return undefined
+  try {
+    const now = statSync(path)
+    if (now.dev === held.dev && now.ino === held.ino && fstatSync(held.fd).nlink > 0) {
+      heldFolders.delete(path)
+      heldFolders.set(path, held)
+      return held
+    }
+  } catch {
+    // Gone or unreadable: opened again below, which reports the error.
+  }
+  letGo(path, held)
+  return undefined
+}
+
+/** Opens a folder and holds it (at most MAX_HELD_FOLDERS, the least recently flushed closed first). */
+async function holdFolder(path: string): Promise<HeldFolder> {
+  const fd = await new Promise<number>((done, fail) =>
+    open(path, 'r', (error, fd) => (error ? fail(error) : done(fd))),
+  )
+  let held: HeldFolder
+  try {
+    const s = fstatSync(fd)
+    held = { fd, dev: s.dev, ino: s.ino, users: 0, dropped: false }
+  } catch (error) {
+    closeSync(fd)
+    throw error
+  }
+  const before = heldFolders.get(path)
+  if (before) letGo(path, before)
+  heldFolders.set(path, held)
+  for (const [oldest, folder] of heldFolders) {
+    if (heldFolders.size <= MAX_HELD_FOLDERS) break
+    letGo(oldest, folder)
+  }
+  return held
+}
+
+/** @internal For tests: the descriptor and identity held for a folder (undefined: none), and how many are held. */
+export function heldFolder(path: string): { fd: number; dev: number; ino: number } | undefined {
+  const held = heldFolders.get(resolve(path))
+  return held && { fd: held.fd, dev: held.dev, ino: held.ino }
+}
+
+/** @internal For tests: how many folders are held open. */
+export function heldFolderCount(): number {
+  return heldFolders.size
+}
+
+/** Flushes a folder through a held descriptor (opened once per folder, see heldFolders). */
+async function fsyncFolder(path: string): Promise<void> {
+  const at = resolve(path)
+  const held = stillHeld(at) ?? (await holdFolder(at))
+  held.users++
+  try {
+    await new Promise<void>((done, fail) => fsync(held.fd, (error) => (error ? fail(error) : done())))
+  } finally {
+    held.users--
+    if (held.dropped && held.users === 0) close(held.fd, () => undefined)
+  }
 }
 
 /** An open file's bytes to its end, synchronously (`size`: its size when opened, plus a byte to see the end). */
@@ -284,7 +389,7 @@ export class NodeFileSystem implements FileSystem {
 
   async fsyncDir(path: string): Promise<void> {
     try {
-      await fsyncPath(path, 'r')
+      await fsyncFolder(path)
     } catch (error) {
       // Some platforms (Windows) cannot open or fsync a directory; nothing more can be done there.
       const code = errorCode(error)
