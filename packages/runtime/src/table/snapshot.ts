@@ -5,16 +5,16 @@ import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
 import type { DecodedFile } from '../secondary-index/decoded-file-cache.js'
 import { sameFileIdentity } from '../secondary-index/file-index.js'
 import { IndexFileDamagedError } from '../secondary-index/index-errors.js'
-import { readIndexFile, writeIndexFile } from '../secondary-index/index-files.js'
+import { readIndexFile } from '../secondary-index/index-files.js'
 import { fileIdentity } from '../secondary-index/secondary-indexes.js'
 import { mapBounded } from './bounded-map.js'
 import type { DataFileStore } from './data-file-store.js'
 import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
+import { buildKeyIndexFile, keyIndexed, physicalFile } from './key-index-file-build.js'
 import {
   decodeKeyPositionIndex,
-  encodeKeyPositionIndex,
   type KeyLookup,
   keyIndexFilePath,
   readKeyLookup,
@@ -23,8 +23,7 @@ import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-ind
 import { keyRangeOf } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
-import { type ParquetPointLayout, parquetPointLayout } from './parquet-point-layout.js'
-import { type ParquetRangeChecksums, parquetRangeChecksums, rangesForRow } from './parquet-range-checksums.js'
+import { rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
@@ -78,9 +77,6 @@ let nextSchema = 0
 const ABSENT = 'absent'
 const UNSURE = 'unsure'
 type Miss = typeof ABSENT | typeof UNSURE
-
-/** Files with fewer rows are scanned for a key (cheap) instead of getting a key index file each. */
-const MIN_INDEXED_ROWS = 4096
 
 /** Key frames up to this many rows are located key by key (warm key index, equality filters). */
 const SMALL_KEY_FRAME = 64
@@ -470,12 +466,6 @@ export class Snapshot {
     return miss
   }
 
-  /** A data file with its deletion vector left out: its physical rows, the ones key index positions point at. */
-  private physical(file: LiveFile): LiveFile {
-    const { deletionVector: _, ...add } = file.add
-    return { ...file, add, deleted: new Set(), deletedRows: 0 }
-  }
-
   /**
    * A file's key position index: held in memory, else loaded from its index file, else built from the file's key
    * columns and saved (best effort: a table on a read-only disk is only slower). A damaged or foreign index file is
@@ -483,8 +473,7 @@ export class Snapshot {
    * file's physical rows when already read.
    */
   private async positionIndex(file: LiveFile, rows?: pl.DataFrame): Promise<KeyPositionIndex | undefined> {
-    const height = file.add.stats.numRows
-    if (height < MIN_INDEXED_ROWS || height > 0xffffffff) return undefined
+    if (!keyIndexed(file)) return undefined
     const { keyIndex, store, codec } = this.ctx
     const cacheKey = this.cacheKey(file)
     const held = keyIndex.index(cacheKey)
@@ -506,32 +495,9 @@ export class Snapshot {
         if (!(error instanceof IndexFileDamagedError)) throw error
       }
     }
-    let fileBytes: Uint8Array | undefined
-    const keys = rows ?? (await store.read(this.physical(file), codec.columns, (b) => (fileBytes = b)))
-    const { ranges, layout } = await this.parquetFacts(file, fileBytes)
-    const index = buildKeyPositionIndex(identity, codec.columns, codec.encodeFrame(keys), ranges, layout)
-    await writeIndexFile(store.fs, path, encodeKeyPositionIndex(index))
+    const index = await buildKeyIndexFile(store, codec, file, rows)
     keyIndex.setIndex(cacheKey, index)
     return index
-  }
-
-  /**
-   * A Parquet data file's range checksums (a point read then checks only the bytes it reads) and point-read layout
-   * (it then decodes no footer), taken from its bytes once they matched the log's checksum: `checked` (bytes a read
-   * just checked), else the file is read and checked (a missing, unreadable or damaged file is its typed error, as
-   * for any read); none for other files, and no layout without range checksums (a point read without them reads
-   * through polars).
-   */
-  private async parquetFacts(
-    file: LiveFile,
-    checked?: Uint8Array,
-  ): Promise<{ ranges?: ParquetRangeChecksums; layout?: ParquetPointLayout }> {
-    const { store } = this.ctx
-    if (file.add.checksum === undefined || store.format.name !== 'parquet') return {}
-    const bytes = checked ?? (await store.verify(this.physical(file), true))
-    const ranges = bytes && parquetRangeChecksums(bytes)
-    const layout = ranges && bytes && parquetPointLayout(bytes)
-    return { ...(ranges && { ranges }), ...(layout && { layout }) }
   }
 
   /**
@@ -540,8 +506,7 @@ export class Snapshot {
    * only the key's bucket and its row group's layout; undefined for a file too small to have one.
    */
   private async positionsOf(file: LiveFile, key: string): Promise<KeyLookup | undefined> {
-    const rows = file.add.stats.numRows
-    if (rows < MIN_INDEXED_ROWS || rows > 0xffffffff) return undefined
+    if (!keyIndexed(file)) return undefined
     const { keyIndex, store, codec } = this.ctx
     const held = keyIndex.index(this.cacheKey(file))
     if (held) return lookupIn(held, key)
@@ -569,7 +534,7 @@ export class Snapshot {
     const { store, codec } = this.ctx
     for (const p of positions) {
       if (deleted?.has(p)) continue
-      const physical = this.physical(file)
+      const physical = physicalFile(file)
       if (store.lazy) {
         // Only the pages holding the row are decoded (in JS, else by polars: DataFileStore.pointRead).
         const row = await store.pointRead(physical, p, ranges && rangesForRow(ranges, p), layout)
@@ -620,7 +585,7 @@ export class Snapshot {
   decodedFile(file: LiveFile, onRead?: (df: pl.DataFrame) => void): Promise<DecodedFile> {
     const { keyIndex, store } = this.ctx
     return keyIndex.files.load(this.cacheKey(file), async () => {
-      const df = await store.read(this.physical(file))
+      const df = await store.read(physicalFile(file))
       onRead?.(df)
       return df
     })
