@@ -120,10 +120,15 @@ const MAX_HELD_FOLDERS = 64
  */
 const heldFolders = new Map<string, HeldFolder>()
 
+/** Closes a let-go folder's descriptor once no flush runs on it. */
+function closeIfUnused(held: HeldFolder): void {
+  if (held.dropped && held.users === 0) close(held.fd, () => undefined)
+}
+
 function letGo(path: string, held: HeldFolder): void {
   if (heldFolders.get(path) === held) heldFolders.delete(path)
   held.dropped = true
-  if (held.users === 0) close(held.fd, () => undefined)
+  closeIfUnused(held)
 }
 
 /**
@@ -171,7 +176,7 @@ async function holdFolder(path: string): Promise<HeldFolder> {
   return held
 }
 
-/** @internal For tests: the descriptor and identity held for a folder (undefined: none), and how many are held. */
+/** @internal For tests: the descriptor and identity held for a folder (undefined: none). */
 export function heldFolder(path: string): { fd: number; dev: number; ino: number } | undefined {
   const held = heldFolders.get(resolve(path))
   return held && { fd: held.fd, dev: held.dev, ino: held.ino }
@@ -191,7 +196,7 @@ async function fsyncFolder(path: string): Promise<void> {
     await new Promise<void>((done, fail) => fsync(held.fd, (error) => (error ? fail(error) : done())))
   } finally {
     held.users--
-    if (held.dropped && held.users === 0) close(held.fd, () => undefined)
+    closeIfUnused(held)
   }
 }
 
