@@ -19,7 +19,10 @@ const rows = async (repo: {
 }): Promise<string[]> =>
   (await repo.findAll()).map((m) => `${m.id}:${m.email}`).sort((a, b) => a.localeCompare(b))
 
-describe('power loss at every step of a run of entity writes', () => {
+describe.each([
+  ['through the commit log', false],
+  ['flushing every file (a file system without appends)', true],
+])('power loss at every step of a run of entity writes, %s', (_, withoutLog) => {
   const variants: { label: string; options: MemberOptions }[] = [
     { label: '', options: {} },
     { label: ' (@unique email)', options: { unique: true } },
@@ -34,7 +37,7 @@ describe('power loss at every step of a run of entity writes', () => {
       await Member.repo(first).create({ id: 1, email: 'a@example.com', writer: 't' })
       await first.settled()
 
-      const fs = await PowerLossFileSystem.of(store)
+      const fs = await PowerLossFileSystem.of(store, undefined, { withoutLog })
       const opened = pf.openStore(store, { fs })
       const repo = Member.repo(opened)
       const writes: [string, () => Promise<unknown>][] = [
@@ -68,7 +71,7 @@ describe('power loss at every step of a run of entity writes', () => {
   it('keeps the first write, which creates the table (its folders flushed into their parents)', async () => {
     const Member = registeredMember({})
     const store = join(tmp.dir, 'empty-store')
-    const fs = await PowerLossFileSystem.of(store)
+    const fs = await PowerLossFileSystem.of(store, undefined, { withoutLog })
     const opened = pf.openStore(store, { fs })
     const repo = Member.repo(opened)
     fs.mark('start')
@@ -92,7 +95,7 @@ describe('power loss at every step of a run of entity writes', () => {
     const first = pf.openStore(store)
     await Member.repo(first).save(fresh('a@example.com'))
     await first.settled()
-    const fs = await PowerLossFileSystem.of(store)
+    const fs = await PowerLossFileSystem.of(store, undefined, { withoutLog })
     const opened = pf.openStore(store, { fs })
     const repo = Member.repo(opened)
     const handedOut = [(await repo.findAll()).map((m) => m.id)]

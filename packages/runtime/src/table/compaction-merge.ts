@@ -34,7 +34,8 @@ export async function writeMergedGroups(
  */
 export async function runMergeJob(job: MergeJob): Promise<MergeOutput> {
   const store = new DataFileStore(job.root, nodeFileSystem, job.table, job.metadata, job.targetFileRows)
-  const written = new WrittenFiles(nodeFileSystem)
+  // Flushed here: the entry naming them is written by another thread, which cannot log their bytes.
+  const written = new WrittenFiles(nodeFileSystem, { logged: false })
   let add: AddAction[]
   try {
     add = await writeMergedGroups(store, store, job.groups, written)

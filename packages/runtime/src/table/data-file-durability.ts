@@ -32,7 +32,38 @@ export async function durable(paths: readonly string[]): Promise<void> {
   if (flushes.size > 0) await Promise.all(flushes)
 }
 
-/** Forgets the flushes of files that were deleted (a discarded commit attempt). */
+/** Forgets the flushes of files that were deleted (a discarded commit attempt), and their logged bytes. */
 export function forgetFlushes(paths: readonly string[]): void {
-  for (const p of paths) pending.delete(resolve(p))
+  for (const p of paths) {
+    pending.delete(resolve(p))
+    logged.delete(resolve(p))
+  }
+}
+
+/**
+ * Data files written but not flushed, whose bytes go into their commit's record in the write-ahead log instead
+ * (commit-wal.ts), by absolute path: kept until that commit is durable or its attempt discarded. `pending` holds
+ * their writes, so `durable` waits for the bytes to be written (a log entry never names a file being written).
+ */
+const logged = new Map<string, Uint8Array>()
+
+/** Records a data file written unflushed, its bytes to be logged with the commit naming it; `write` as `flushing`. */
+export function writtenForLog(path: string, bytes: Uint8Array, write: Promise<void>): void {
+  logged.set(resolve(path), bytes)
+  flushing([path], write)
+}
+
+/** The listed files that were written unflushed, with their bytes (absolute paths); the others are flushed. */
+export function loggedFiles(paths: readonly string[]): { path: string; bytes: Uint8Array }[] {
+  const out: { path: string; bytes: Uint8Array }[] = []
+  for (const p of paths) {
+    const bytes = logged.get(resolve(p))
+    if (bytes) out.push({ path: resolve(p), bytes })
+  }
+  return out
+}
+
+/** Forgets logged bytes once their commit is durable. */
+export function forgetLogged(paths: readonly string[]): void {
+  for (const p of paths) logged.delete(resolve(p))
 }

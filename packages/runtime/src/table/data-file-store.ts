@@ -15,7 +15,8 @@ import { decimalSpecOf } from '../schema/decimal-spec.js'
 import type { EntityIR, FieldType } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
-import { flushing, forgetFlushes } from './data-file-durability.js'
+import { LOGGED_FILE_MAX } from './commit-wal.js'
+import { flushing, forgetFlushes, loggedFiles, writtenForLog } from './data-file-durability.js'
 import { writeBehind } from './data-file-write-behind.js'
 import { decimalTextAt } from './decimal-projection.js'
 import { fileChecksum } from './file-checksum.js'
@@ -74,7 +75,17 @@ export class WrittenFiles {
   readonly paths: string[] = []
   /** Writes still running (data-file-write-behind.ts): a discard waits for them, so none leaves a file after it. */
   readonly writing: Promise<unknown>[] = []
-  constructor(private readonly fs: FileSystem) {}
+  /**
+   * See WriteBehindTarget.logged. Default true: the entry naming the files is written on this thread, which logs
+   * their bytes; false for files another thread's commit names (a merge job on the maintenance thread).
+   */
+  readonly logged: boolean
+  constructor(
+    private readonly fs: FileSystem,
+    options: { logged?: boolean } = {},
+  ) {
+    this.logged = options.logged !== false
+  }
   /** Deletes every file written (best effort: vacuum removes whatever remains). */
   async discard(): Promise<void> {
     await Promise.allSettled(this.writing.splice(0))
@@ -131,7 +142,7 @@ export class DataFileStore {
   private async encode(
     df: pl.DataFrame,
     path: string,
-  ): Promise<{ size: number; stats: FileStats; checksum: string }> {
+  ): Promise<{ size: number; stats: FileStats; checksum: string; bytes?: Uint8Array }> {
     if (this.format.name === 'parquet') {
       const bytes = this.withFieldIds(encodeParquet(df, 'zstd', { entity: this.storedEntity }))
       const writing = this.fs.writeFile(path, bytes, { durable: false })
@@ -149,19 +160,19 @@ export class DataFileStore {
         throw error
       }
       await writing
-      return { size: bytes.length, stats, checksum }
+      return { size: bytes.length, stats, checksum, bytes }
     }
     const stats = computeFileStats(df, this.storedEntity)
     if (this.format.encode) {
       // Written through this table's file system like every other file of it (its faults, its flushes).
       const bytes = await this.format.encode(df, path, this.writeOptions())
       await this.fs.writeFile(path, bytes, { durable: false })
-      return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+      return { size: bytes.length, stats, checksum: fileChecksum(bytes), bytes }
     }
     await this.format.write(df, path, this.writeOptions())
     // The format writes by path: the bytes are read back once for the checksum (from the page cache).
     const bytes = await this.fs.readFile(path)
-    return { size: bytes.length, stats, checksum: fileChecksum(bytes) }
+    return { size: bytes.length, stats, checksum: fileChecksum(bytes), bytes }
   }
 
   /** A column-mapped table's Parquet bytes with each column's field id (parquet-field-ids.ts); others as they are. */
@@ -248,11 +259,17 @@ export class DataFileStore {
     partitionValues: Record<string, string | null>,
     written: WrittenFiles,
     dirs: Set<string>,
-    encode: (path: string) => Promise<{ size: number; stats: FileStats; checksum: string }>,
+    encode: (
+      path: string,
+    ) => Promise<{ size: number; stats: FileStats; checksum: string; bytes?: Uint8Array }>,
   ): Promise<AddAction> {
     const { rel, finalPath } = this.newFileNames(prefix)
     written.paths.push(finalPath)
-    const { size, stats, checksum } = await encode(finalPath)
+    const { size, stats, checksum, bytes } = await encode(finalPath)
+    // A small file whose bytes are at hand goes into its commit's log record (commit-wal.ts) instead of a flush.
+    if (written.logged && this.fs.openLog && bytes && bytes.length <= LOGGED_FILE_MAX) {
+      writtenForLog(finalPath, bytes, Promise.resolve())
+    }
     dirs.add(dirname(finalPath))
     return { path: rel, size, partitionValues, stats, checksum }
   }
@@ -298,7 +315,10 @@ export class DataFileStore {
 
   /** Starts (or waits for) the flush of newly written files, see `write`. */
   private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {
-    const paths = adds.map((a) => join(this.root, a.path))
+    // Files logged with their commit (see `place`) are not flushed.
+    const flushed = adds.filter((a) => loggedFiles([join(this.root, a.path)]).length === 0)
+    if (flushed.length === 0) return
+    const paths = flushed.map((a) => join(this.root, a.path))
     const flush = this.flush(paths, dirs)
     // Only a file system whose exclusive create waits for `after` lets the log entry wait for the flush.
     if (this.fs.gatedCreate !== true) await flush

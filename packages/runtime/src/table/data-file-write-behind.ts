@@ -1,12 +1,18 @@
 import { dirname, resolve } from 'node:path'
 import type { DeletionVectorFile } from '../delta/deletion-vector.js'
-import { flushing } from './data-file-durability.js'
+import { LOGGED_FILE_MAX } from './commit-wal.js'
+import { flushing, writtenForLog } from './data-file-durability.js'
 import type { FileSystem } from './file-system.js'
 
 /** The files a write created (`paths`, removed by a discard) and its writes still running (a discard waits for them). */
 export interface WriteBehindTarget {
   readonly paths: string[]
   readonly writing: Promise<unknown>[]
+  /**
+   * The files are named by a commit written on this thread, which logs small files' bytes in the commit log
+   * (commit-wal.ts): a file of at most LOGGED_FILE_MAX bytes is written without a flush. Default false: flushed.
+   */
+  readonly logged?: boolean
 }
 
 /**
@@ -24,6 +30,14 @@ export async function writeBehind(
   written: WriteBehindTarget,
 ): Promise<void> {
   written.paths.push(path)
+  if (written.logged === true && fs.openLog && bytes.length <= LOGGED_FILE_MAX) {
+    // Durable through its commit's log record, which holds these bytes: written now, flushed later (commit-wal.ts).
+    const write = fs.writeFile(path, bytes, { durable: false })
+    written.writing.push(write)
+    writtenForLog(path, bytes, write)
+    if (fs.gatedCreate !== true) await write
+    return
+  }
   // One open: the file written and flushed while its folder is flushed.
   const write = fs.writeFile(path, bytes, { syncDir: true })
   written.writing.push(write)

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import type { CreateOptions, FileSystem, WriteOptions } from './file-system.js'
+import type { AppendLog, CreateOptions, FileSystem, WriteOptions } from './file-system.js'
 import { nodeFileSystem } from './node-file-system.js'
 
 /** The operations of the file-system seam. */
@@ -77,8 +77,27 @@ export class FaultyFileSystem implements FileSystem {
   /** As the wrapped file system: `after` and `durable` are passed through. */
   readonly gatedCreate: boolean
 
-  constructor(private readonly inner: FileSystem = nodeFileSystem) {
+  /**
+   * Present when made with `{ log: true }` over a file system that has it: commits then go through the commit log
+   * (commit-wal.ts) and each append is a call `openLog.append <path>` faults can target (op `openLog`).
+   */
+  readonly openLog?: (path: string) => Promise<AppendLog>
+
+  constructor(
+    private readonly inner: FileSystem = nodeFileSystem,
+    options: { log?: boolean } = {},
+  ) {
     this.gatedCreate = inner.gatedCreate === true
+    const open = inner.openLog?.bind(inner)
+    if (options.log === true && open) {
+      this.openLog = async (path) => {
+        const log = await this.run('openLog', path, () => open(path))
+        return {
+          append: (data) => this.run('openLog', `${path}#append`, () => log.append(data)),
+          close: () => log.close(),
+        }
+      }
+    }
   }
 
   /** Adds a fault; rules are checked in the order they were added. */

@@ -51,6 +51,18 @@ export interface FileSystem {
   lstat(
     path: string,
   ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }>
+  /**
+   * Opens `path` for appending (created when missing; its name is not flushed: flush its folder). Optional: a file
+   * system without it commits with a flush of each file (commit-wal.ts).
+   */
+  openLog?(path: string): Promise<AppendLog>
+}
+
+/** A file open for appending, as a write-ahead log uses it (FileSystem.openLog). */
+export interface AppendLog {
+  /** Appends `data` at the end and flushes it (`fdatasync`) before resolving. */
+  append(data: Uint8Array): Promise<void>
+  close(): Promise<void>
 }
 
 /** Options of `FileSystem.writeFile`. */

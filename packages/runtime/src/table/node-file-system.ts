@@ -2,18 +2,24 @@ import { randomUUID } from 'node:crypto'
 import {
   close,
   closeSync,
+  fdatasync,
   promises as fsp,
   fstatSync,
   fsync,
+  linkSync,
   open,
   openSync,
   readSync,
   type Stats,
   statSync,
+  unlinkSync,
+  write,
+  writeFileSync,
 } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import {
+  type AppendLog,
   type CreateOptions,
   errorCode,
   type FileStat,
@@ -99,6 +105,44 @@ async function writeNew(path: string, data: Uint8Array | string, durable: boolea
     throw error
   }
   await handle.close()
+}
+
+/**
+ * Unflushed writes of at most this many bytes are synchronous: they only copy into the page cache (tens of
+ * microseconds), while a call through libuv's thread pool costs a thread switch each way, and on a busy machine the
+ * woken pool thread takes the event loop's core until it is done anyway (a commit's files through the commit log,
+ * measured 10% faster per create).
+ */
+export const SYNC_WRITE_MAX = 64 * 1024
+
+/**
+ * `createExclusive` of a small file not flushed: the temp file written synchronously, `after` waited for, then
+ * linked (EEXIST when the name exists), the temp name removed whatever happens; the folder flushed if asked.
+ */
+async function createUnflushed(
+  temp: string,
+  path: string,
+  data: Uint8Array | string,
+  options: CreateOptions,
+): Promise<void> {
+  try {
+    writeFileSync(temp, data, { flag: 'wx' })
+    await options.after
+    try {
+      linkSync(temp, path)
+    } catch (error) {
+      const code = errorCode(error)
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+      await writeNew(path, data, false)
+    }
+  } finally {
+    try {
+      unlinkSync(temp)
+    } catch {
+      // never written, or already gone
+    }
+  }
+  if (options.syncDir) await nodeFileSystem.fsyncDir(dirname(path))
 }
 
 /** A folder `fsyncDir` keeps open: its descriptor and identity, the flushes running on it, and whether it was let go. */
@@ -237,6 +281,10 @@ export class NodeFileSystem implements FileSystem {
   readonly gatedCreate = true
 
   async writeFile(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+    if (options.durable === false && !options.syncDir && data.length <= SYNC_WRITE_MAX) {
+      writeFileSync(path, data)
+      return
+    }
     // The folder's flush starts once the open made the name: one open, the two flushes overlapping.
     const folder = options.syncDir ? () => this.fsyncDir(dirname(path)) : undefined
     await writeAndSync(path, data, 'w', options.durable ?? true, folder)
@@ -251,6 +299,7 @@ export class NodeFileSystem implements FileSystem {
       return
     }
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
+    if (!durable && data.length <= SYNC_WRITE_MAX) return createUnflushed(temp, path, data, options)
     // Whatever happens (ENOSPC, EIO, a lost race, a failed `after`), the temporary file never stays behind.
     try {
       // Both settle before either's error is thrown: the temp file is never removed while being written.
@@ -425,6 +474,27 @@ export class NodeFileSystem implements FileSystem {
       isSymbolicLink: s.isSymbolicLink(),
     }
   }
+
+  async openLog(path: string): Promise<AppendLog> {
+    const fd = await new Promise<number>((done, fail) =>
+      open(path, 'a', (error, opened) => (error ? fail(error) : done(opened))),
+    )
+    return {
+      append: (data) => appendAndSync(fd, data),
+      close: () => new Promise<void>((done, fail) => close(fd, (error) => (error ? fail(error) : done()))),
+    }
+  }
+}
+
+/** Appends all of `data` to an O_APPEND descriptor, then flushes its data (`fdatasync`). */
+async function appendAndSync(fd: number, data: Uint8Array): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const n = await new Promise<number>((done, fail) =>
+      write(fd, data, at, data.length - at, null, (error, written) => (error ? fail(error) : done(written))),
+    )
+    at += n
+  }
+  await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
 }
 
 /** The shared real file system. */

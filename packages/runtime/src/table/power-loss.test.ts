@@ -31,7 +31,10 @@ const imageRows =
  * exactly the commits acknowledged before the loss, or those and the one in flight. The disk model
  * (PowerLossFileSystem) keeps only flushed names and flushed bytes, the worst POSIX allows.
  */
-describe('power loss at every step', () => {
+describe.each([
+  ['through the commit log', false],
+  ['flushing every file (a file system without appends)', true],
+])('power loss at every step, %s', (_, withoutLog) => {
   const tmp = useTempDir('pf-power-loss-')
 
   /** A users table with rows 0 and 1 made before the model starts (its files count as flushed), then modelled. */
@@ -45,7 +48,7 @@ describe('power loss at every step', () => {
     })
     await made.append(users([0, 1]))
     await made.settled()
-    const fs = await PowerLossFileSystem.of(store)
+    const fs = await PowerLossFileSystem.of(store, undefined, { withoutLog })
     return { fs, table: await openTable(join(store, 'users'), { fs }) }
   }
 
@@ -77,12 +80,14 @@ describe('power loss at every step', () => {
     ])
     await table.settled()
     expect(fs.length).toBeGreaterThan(28)
+    // The mode under test is the one that ran: commit records appended to the log, or none.
+    expect(fs.describe().some((step) => /append \S*_pf\/wal\//.test(step))).toBe(!withoutLog)
     await expectEveryPowerLossKeepsAcknowledged(fs, states, tmp.dir, imageRows('users'))
   })
 
   it('of a partitioned table whose writes make new partition folders', async () => {
     const store = join(tmp.dir, 'store')
-    const fs = await PowerLossFileSystem.of(store)
+    const fs = await PowerLossFileSystem.of(store, undefined, { withoutLog })
     const table = await createTable(join(store, 'users'), {
       entity: userEntity,
       enums: userEnums,

@@ -10,7 +10,8 @@ import { decodeLastCheckpoint, encodeLastCheckpoint } from '../delta/last-checkp
 import { ParquetFrameError } from '../errors/pf-error.js'
 import { decodeCheckpointCache, encodeCheckpointCache } from './checkpoint-cache-file.js'
 import { encodeCheckpointOffThread } from './checkpoint-encoding.js'
-import { durable } from './data-file-durability.js'
+import { commitLogOf, flushFiles, recoverCommitLogs } from './commit-wal.js'
+import { durable, forgetLogged, loggedFiles } from './data-file-durability.js'
 import {
   decodeLogEntry,
   deltaCheckpointActions,
@@ -171,6 +172,8 @@ export class TableLog {
   private newestCached = -1
   /** The pause in this process's commits a state cache waits for (writeSnapshotWhenIdle). */
   private readonly cacheQuiet = new QuietWait(CACHE_IDLE_MS)
+  /** Recovery from commit logs (commit-wal.ts): running, or true once done. */
+  private recovery: Promise<void> | true | undefined
 
   constructor(
     readonly root: string,
@@ -288,13 +291,80 @@ export class TableLog {
     // Only a file system whose exclusive create honours `after` lets the gate overlap the entry's write.
     const overlap = this.fs.gatedCreate === true
     if (gate && !overlap) await gate()
-    const after = gate && overlap ? Promise.all([durable(added), gate()]) : durable(added)
-    // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
+    const wal = before ? commitLogOf(this.fs, this.root) : undefined
+    const path = this.entryPath(entry.version)
+    const bytes = encodeLogEntry(entry, before)
+    if (!wal || !before) {
+      // Files written for the commit log are flushed here (e.g. a first version naming them).
+      const flushed = durable(added).then(() =>
+        flushFiles(
+          this.fs,
+          loggedFiles(added).map((f) => f.path),
+        ),
+      )
+      const after = gate && overlap ? Promise.all([flushed, gate()]) : flushed
+      // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
+      after.catch(() => undefined)
+      await this.fs.createExclusive(path, bytes, { after, syncDir: true })
+      return
+    }
+    // Through the commit log (commit-wal.ts): nothing flushed before the link; the record makes the commit durable.
+    const mine = wal.begin(entry.version)
+    const after = Promise.all([
+      durable(added),
+      gate && overlap ? gate() : undefined,
+      wal.ensureDurable(before.version, () => this.filesOf(before.version)),
+    ])
     after.catch(() => undefined)
-    await this.fs.createExclusive(this.entryPath(entry.version), encodeLogEntry(entry, before), {
-      after,
-      syncDir: true,
-    })
+    try {
+      await this.fs.createExclusive(path, bytes, { after, durable: false })
+    } catch (error) {
+      mine.fail()
+      throw error
+    }
+    const logged = loggedFiles(added)
+    const entryBytes = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes
+    try {
+      await wal.append(entry.version, [{ path, bytes: entryBytes }, ...logged])
+    } catch {
+      // The log could not be appended to: the commit is made durable by flushing what it wrote instead.
+      try {
+        await flushFiles(this.fs, [path, ...logged.map((f) => f.path)])
+      } catch (error) {
+        mine.fail()
+        throw error
+      }
+    }
+    forgetLogged(logged.map((f) => f.path))
+    mine.done()
+  }
+
+  /** A version's entry and the files it adds (absolute paths): what makes it durable when flushed. */
+  private async filesOf(version: number): Promise<string[]> {
+    const entry = await this.readEntry(version).catch(() => undefined)
+    if (!entry) return [this.dir]
+    return [
+      this.entryPath(version),
+      ...[...(entry.add ?? []), ...(entry.reserved?.add ?? [])].flatMap((a) => [
+        join(this.root, a.path),
+        ...vectorFileOf(a, this.root),
+      ]),
+    ]
+  }
+
+  /** Recovers the table from commit logs left by writers that no longer run, once, before its first read. */
+  private recovered(): Promise<void> | undefined {
+    if (this.recovery === true) return undefined
+    this.recovery ??= recoverCommitLogs(this.fs, this.root, this.name).then(
+      () => {
+        this.recovery = true
+      },
+      (error: unknown) => {
+        this.recovery = undefined
+        throw error
+      },
+    )
+    return this.recovery
   }
 
   /** True when a version's entry exists (a cheap stat; the entry is not read). */
@@ -989,6 +1059,8 @@ export class TableLog {
    * entries after it. Opening is O(entries since the cache). `end.missing`: see `catchUp`.
    */
   async latest(known?: TableState, end?: { missing: boolean }): Promise<TableState> {
+    const recovering = this.recovered()
+    if (recovering) await recovering
     let start = known
     let ahead: NextLook | undefined
     if (!start) {
@@ -1022,6 +1094,8 @@ export class TableLog {
 
   /** The state at a version: the newest checkpoint at or before it, then entries up to it. */
   async at(version: number): Promise<TableState | undefined> {
+    const recovering = this.recovered()
+    if (recovering) await recovering
     const { entries, checkpoints, delta } = await this.listComplete()
     const first = firstCommit(entries, delta)
     const checkpointed = delta.has(version) && version === first - 1

@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { expect } from 'vitest'
-import type { CreateOptions, FileStat, FileSystem, WriteOptions } from '../file-system.js'
+import type { AppendLog, CreateOptions, FileStat, FileSystem, WriteOptions } from '../file-system.js'
 import { nodeFileSystem } from '../node-file-system.js'
 import { bootTimeMs } from '../process-identity.js'
 
@@ -41,6 +41,8 @@ const bytesOf = (data: Uint8Array | string): Uint8Array =>
  */
 export class PowerLossFileSystem implements FileSystem {
   readonly gatedCreate: boolean
+  /** Present unless made `withoutLog`: commits then go through the commit log (commit-wal.ts). */
+  readonly openLog?: (path: string) => Promise<AppendLog>
   private readonly root: Inode = inode(true)
   private readonly steps: Step[] = []
   /** The model after each step (a deep copy per step: tests are small). */
@@ -50,14 +52,24 @@ export class PowerLossFileSystem implements FileSystem {
     /** The folder modelled; everything in it when the model starts counts as flushed. */
     readonly base: string,
     private readonly inner: FileSystem,
+    log: boolean,
   ) {
     this.gatedCreate = inner.gatedCreate === true
+    const open = inner.openLog?.bind(inner)
+    if (log && open) this.openLog = (path) => this.modelLog(path, open)
   }
 
-  /** Starts modelling `base` (created if missing); its present contents count as flushed. */
-  static async of(base: string, inner: FileSystem = nodeFileSystem): Promise<PowerLossFileSystem> {
+  /**
+   * Starts modelling `base` (created if missing); its present contents count as flushed. `withoutLog`: no
+   * `openLog`, so every commit flushes its files (the protocol of file systems that cannot append).
+   */
+  static async of(
+    base: string,
+    inner: FileSystem = nodeFileSystem,
+    options: { withoutLog?: boolean } = {},
+  ): Promise<PowerLossFileSystem> {
     await mkdir(base, { recursive: true })
-    const fs = new PowerLossFileSystem(resolve(base), inner)
+    const fs = new PowerLossFileSystem(resolve(base), inner, options.withoutLog !== true)
     await fs.load(base, fs.root)
     fs.initial = copy(fs.root)
     return fs
@@ -168,6 +180,32 @@ export class PowerLossFileSystem implements FileSystem {
     at.dir.entries.set(at.name, inode(false, bytes, (options?.durable ?? true) ? bytes : undefined))
     this.record({ kind: 'op', label: `createExclusive ${this.rel(path)}` })
     if (options?.syncDir) this.flushDir(dirname(path))
+  }
+
+  /** An append log: each append is flushed (its bytes survive), its name only once its folder is flushed. */
+  private async modelLog(path: string, open: (path: string) => Promise<AppendLog>): Promise<AppendLog> {
+    const inner = await open(path)
+    const at = this.parentOf(path)
+    let node: Inode | undefined
+    if (at) {
+      const existing = at.dir.entries.get(at.name)
+      node = existing && !existing.dir ? existing : inode(false)
+      at.dir.entries.set(at.name, node)
+      this.record({ kind: 'op', label: `openLog ${this.rel(path)}` })
+    }
+    return {
+      append: async (data) => {
+        await inner.append(data)
+        if (!node) return
+        const live = new Uint8Array(node.live.length + data.length)
+        live.set(node.live)
+        live.set(data, node.live.length)
+        node.live = live
+        node.flushed = live
+        this.record({ kind: 'op', label: `append ${this.rel(path)} (${data.length} B) +flush` })
+      },
+      close: () => inner.close(),
+    }
   }
 
   async rename(from: string, to: string): Promise<void> {

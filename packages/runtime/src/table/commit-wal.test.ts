@@ -1,0 +1,258 @@
+import { cp, mkdir, readdir, readFile, stat, truncate, unlink, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from './__fixtures__/temp-dir.js'
+import { idsOf, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
+import {
+  commitLogOf,
+  decodeCommitLog,
+  encodeCommitLogHeader,
+  encodeCommitRecord,
+  recoverCommitLogs,
+  WAL_DIR,
+} from './commit-wal.js'
+import { FaultyFileSystem } from './faulty-file-system.js'
+import { logFileName } from './log-entry.js'
+import { nodeFileSystem } from './node-file-system.js'
+import { bootTimeMs, currentProcess, startTime } from './process-identity.js'
+import { createTable, openTable, type Table } from './table.js'
+import { TableCorruptError } from './table-errors.js'
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** The path of the one file a log entry adds. */
+function addedBy(entry: string): string {
+  const line = entry.split('\n').find((l) => l.startsWith('{"add"')) as string
+  return (JSON.parse(line) as { add: { path: string } }).add.path
+}
+
+async function ids(table: Table): Promise<number[]> {
+  return idsOf(await table.read()).sort((a, b) => a - b)
+}
+
+async function walFiles(root: string): Promise<string[]> {
+  return (await readdir(join(root, WAL_DIR)).catch(() => [] as string[])).filter((n) => n.endsWith('.log'))
+}
+
+describe('commit log records', () => {
+  it('decode as written, and a torn or damaged tail is left out', () => {
+    const a = encodeCommitRecord({
+      version: 3,
+      files: [
+        { path: '_delta_log/00000000000000000003.json', bytes: bytes('{"a":1}\n') },
+        { path: 'part-x.parquet', bytes: new Uint8Array([1, 2, 3]) },
+      ],
+    })
+    const b = encodeCommitRecord({ version: 4, files: [{ path: '_delta_log/4.json', bytes: bytes('{}') }] })
+    const whole = concat([a, b])
+    const decoded = decodeCommitLog(whole)
+    expect(decoded.writer).toBeUndefined()
+    expect(decoded.records.map((r) => r.version)).toEqual([3, 4])
+    expect(decoded.records[0]?.files.map((f) => [f.path, [...f.bytes]])).toEqual([
+      ['_delta_log/00000000000000000003.json', [...bytes('{"a":1}\n')]],
+      ['part-x.parquet', [1, 2, 3]],
+    ])
+    // Cut anywhere inside the second record: only the first survives.
+    for (let cut = a.length; cut < whole.length; cut++) {
+      expect(decodeCommitLog(whole.subarray(0, cut)).records.map((r) => r.version)).toEqual([3])
+    }
+    // A flipped byte in the second record's body fails its checksum.
+    const damaged = whole.slice()
+    damaged[a.length + 12] = (damaged[a.length + 12] ?? 0) ^ 0xff
+    expect(decodeCommitLog(damaged).records.map((r) => r.version)).toEqual([3])
+  })
+})
+
+describe('commits through the commit log', () => {
+  const tmp = useTempDir('pf-commit-wal-')
+
+  async function made(fs = new FaultyFileSystem(nodeFileSystem, { log: true })) {
+    const root = join(tmp.dir, 'users')
+    const table = await createTable(root, { entity: userEntity, enums: userEnums, fs })
+    await table.append(users([0]))
+    return { root, table, fs }
+  }
+
+  it('flush no file on a commit: one append of the log, flushed', async () => {
+    const { fs, table } = await made()
+    fs.calls.length = 0
+    await table.append(users([1]))
+    const flushes = fs.calls.filter((c) => c.startsWith('fsyncFile') || c.startsWith('fsyncDir'))
+    expect(flushes).toEqual([])
+    expect(fs.calls.filter((c) => c.endsWith('#append'))).toHaveLength(1)
+    expect(await ids(table)).toEqual([0, 1])
+  })
+
+  it('acknowledge concurrent commits each once its record is durable, records in version order', async () => {
+    const { table, root } = await made()
+    await Promise.all(Array.from({ length: 20 }, (_, i) => table.append(users([100 + i]))))
+    expect((await ids(table)).length).toBe(21)
+    const [log] = await walFiles(root)
+    const records = decodeCommitLog(await readFile(join(root, WAL_DIR, log as string))).records
+    // A version is linked only once the one below it is durable: one record per version, in order.
+    expect(records.map((r) => r.version)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+  })
+
+  it('flush a version another writer committed before committing on top of it', async () => {
+    const { root, table } = await made()
+    // Another writer of this process (its own commit log): versions it commits are foreign to `table`'s.
+    const other = new FaultyFileSystem(nodeFileSystem, { log: true })
+    const second = await openTable(root, { fs: other })
+    await table.append(users([1])) // version 2, table's own
+    other.calls.length = 0
+    await second.append(users([2])) // version 3: version 2 is foreign to `second`, flushed first
+    const entry2 = join(root, '_delta_log', logFileName(2))
+    expect(other.calls).toContain(`fsyncFile ${entry2}`)
+    other.calls.length = 0
+    await second.append(users([3])) // version 4 on its own version 3: nothing flushed
+    expect(other.calls.filter((c) => c.startsWith('fsyncFile'))).toEqual([])
+    expect(await ids(second)).toEqual([0, 1, 2, 3])
+  })
+
+  it('flush what the commit wrote when the log cannot be appended to, and still commit', async () => {
+    const { fs, table, root } = await made()
+    fs.inject({ op: 'openLog', path: /#append$/, code: 'EIO' })
+    fs.calls.length = 0
+    await table.append(users([1]))
+    const entry = join(root, '_delta_log', logFileName(2))
+    expect(fs.calls).toContain(`fsyncFile ${entry}`)
+    expect(fs.calls).toContain(`fsyncFile ${join(root, addedBy(await readFile(entry, 'utf8')))}`)
+    // The next commit starts a new log and goes through it again.
+    fs.calls.length = 0
+    await table.append(users([2]))
+    expect(fs.calls.filter((c) => c.endsWith('#append')).length).toBeGreaterThan(0)
+    expect(fs.calls.filter((c) => c.startsWith('fsyncFile'))).toEqual([])
+    expect(await ids(table)).toEqual([0, 1, 2])
+  })
+
+  it('rotate a log: its files and their folders flushed, then the log deleted', async () => {
+    const { fs, table, root } = await made()
+    await table.append(users([1]))
+    await table.append(users([2]))
+    expect(await walFiles(root)).toHaveLength(1)
+    fs.calls.length = 0
+    await commitLogOf(fs, root)?.rotateNow()
+    expect(await walFiles(root)).toEqual([])
+    for (const v of [2, 3])
+      expect(fs.calls).toContain(`fsyncFile ${join(root, '_delta_log', logFileName(v))}`)
+    expect(fs.calls).toContain(`fsyncDir ${join(root, '_delta_log')}`)
+    expect(fs.calls).toContain(`fsyncDir ${root}`)
+  })
+})
+
+describe('recovery from the commit logs of writers that no longer run', () => {
+  const tmp = useTempDir('pf-commit-wal-recovery-')
+
+  /** A table with commits through the log, copied (log and all) as a crash would leave it, plus the copy's root. */
+  async function crashed(ids: number[][]) {
+    const root = join(tmp.dir, 'users')
+    const fs = new FaultyFileSystem(nodeFileSystem, { log: true })
+    const table = await createTable(root, { entity: userEntity, enums: userEnums, fs })
+    for (const batch of ids) await table.append(users(batch))
+    await table.settled()
+    const copy = join(tmp.dir, 'after-crash')
+    await cp(root, copy, { recursive: true })
+    // This process wrote the copy's log, but does not write it: its writer is gone. Dated before this host booted,
+    // as a log is after a power loss.
+    const logs = await walFiles(copy)
+    expect(logs).toHaveLength(1)
+    const before = new Date(bootTimeMs() - 60_000)
+    await utimes(join(copy, WAL_DIR, logs[0] as string), before, before)
+    return copy
+  }
+
+  it('restore an entry and a data file the crash left empty or lost, then delete the log', async () => {
+    const copy = await crashed([[0], [1], [2]])
+    const entry = join(copy, '_delta_log', logFileName(3))
+    const added = addedBy(await readFile(entry, 'utf8'))
+    await truncate(entry, 0) // name flushed, bytes not
+    await writeFile(join(copy, added), new Uint8Array(0))
+    const entry2 = join(copy, '_delta_log', logFileName(2))
+    const text2 = await readFile(entry2)
+    await writeFile(entry2, text2.subarray(0, 10)) // torn
+    const reopened = await openTable(copy)
+    expect(await ids(reopened)).toEqual([0, 1, 2])
+    expect(await walFiles(copy)).toEqual([])
+    expect((await stat(entry)).size).toBeGreaterThan(0)
+  })
+
+  it('restore an entry whose name the crash lost', async () => {
+    const copy = await crashed([[0], [1]])
+    await unlink(join(copy, '_delta_log', logFileName(2)))
+    expect(await ids(await openTable(copy))).toEqual([0, 1])
+  })
+
+  it('refuse, naming the version and the log, an entry another writer wrote over an acknowledged one', async () => {
+    const copy = await crashed([[0], [1]])
+    const entry = join(copy, '_delta_log', logFileName(2))
+    const text = await readFile(entry, 'utf8')
+    await writeFile(entry, text.replace('"operation":"APPEND"', '"operation":"WRITE!"'))
+    const error = await openTable(copy).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect((error as TableCorruptError).version).toBe(2)
+    expect(String(error)).toMatch(/wal.*\.log/)
+    // Nothing deleted: the log is kept for whoever resolves it.
+    expect(await walFiles(copy)).toHaveLength(1)
+  })
+
+  it('only flush, and then delete, the log of a writer that crashed without a power loss (nothing compared)', async () => {
+    const copy = await crashed([[0], [1]])
+    const [name] = await walFiles(copy)
+    const now = new Date()
+    await utimes(join(copy, WAL_DIR, name as string), now, now)
+    // An entry changed on purpose after the crash (the page cache kept every write, so the log restores nothing).
+    const entry = join(copy, '_delta_log', logFileName(2))
+    await writeFile(
+      entry,
+      (await readFile(entry, 'utf8')).replace('"operation":"APPEND"', '"operation":"WRITE!"'),
+    )
+    const fs = new FaultyFileSystem()
+    expect(await ids(await openTable(copy, { fs }))).toEqual([0, 1])
+    expect(fs.calls).toContain(`fsyncFile ${entry}`)
+    expect(fs.calls.filter((c) => c.startsWith('writeFile') || c.startsWith('createExclusive'))).toEqual([])
+    expect(await walFiles(copy)).toEqual([])
+  })
+
+  it('refuse a record naming a file outside the table', async () => {
+    const root = join(tmp.dir, 'outside')
+    await createTable(root, { entity: userEntity, enums: userEnums })
+    const dir = join(root, WAL_DIR)
+    await mkdir(dir, { recursive: true })
+    const record = encodeCommitRecord({ version: 1, files: [{ path: '../escaped.json', bytes: bytes('x') }] })
+    await writeFile(join(dir, 'gone-0.log'), record)
+    const error = await openTable(root).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect(String(error)).toContain('outside the table')
+    expect(await readdir(tmp.dir)).not.toContain('escaped.json')
+  })
+
+  it('leave alone the log of a writer that still runs', async () => {
+    const copy = await crashed([[0], [1]])
+    const [name] = await walFiles(copy)
+    const path = join(copy, WAL_DIR, name as string)
+    const data = await readFile(path)
+    // The same log, but its header names the parent process (running, with its real start time).
+    const self = await currentProcess()
+    const start = await startTime(process.ppid)
+    expect(start).toBeDefined()
+    const parent = { ...self, pid: process.ppid, start: start as string }
+    const { records } = decodeCommitLog(data)
+    expect(records.length).toBe(2)
+    const header = encodeCommitLogHeader(parent)
+    await writeFile(path, concat([header, ...records.map((r) => encodeCommitRecord(r))]))
+    await truncate(join(copy, '_delta_log', logFileName(2)), 0)
+    await recoverCommitLogs(nodeFileSystem, copy, 'users')
+    expect(await walFiles(copy)).toHaveLength(1)
+    expect((await stat(join(copy, '_delta_log', logFileName(2)))).size).toBe(0)
+  })
+})

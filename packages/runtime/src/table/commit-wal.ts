@@ -1,0 +1,584 @@
+import { randomUUID } from 'node:crypto'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { crc32 } from 'node:zlib'
+import { type AppendLog, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
+import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
+import { bootTimeMs, currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
+import { TableCorruptError } from './table-errors.js'
+
+/**
+ * The commit write-ahead log: how a small commit is durable with one append and `fdatasync` instead of a flush of
+ * each file it writes (docs/design/fast-durable-commits.md, design B, and docs/tables.md "Commit protocol").
+ *
+ * A commit writes its data files and links its log entry `<v>.json` as before, but flushes none of them. Once the
+ * link succeeded (the version is this writer's), it appends a record holding the entry's bytes and those of the
+ * small data files it wrote to its writer's log, `_pf/wal/<writer>-<n>.log`, and is acknowledged when that append
+ * is flushed. Every few hundred records, after a second without commits, and before the process exits, the log is
+ * rotated: the files its records name and their folders are flushed, then it is deleted.
+ *
+ * One rule keeps the log's versions contiguous: a version is linked only once the version below it is durable
+ * (`ensureDurable`: this process's own record flushed, or another writer's entry and files flushed here). So when
+ * a version's record is durable, every version below it is, and a power loss can lose only versions nobody was
+ * told were committed.
+ *
+ * After a power loss, the first pf process to read or write the table (`recoverCommitLogs`, before any read)
+ * restores from the logs of writers that no longer run every entry and data file the crash lost or left torn, then
+ * flushes them and deletes those logs. A process crash loses nothing (the page cache survives): its log is flushed
+ * and deleted the same way. Until a pf process opens the table after a power loss, a Delta reader that is not pf
+ * may find the newest entries missing or empty (never a wrong row: an empty entry is no valid JSON).
+ */
+
+/** pf's folder of commit logs, inside the table. */
+export const WAL_DIR = join(PRIVATE_DIR, 'wal')
+/** A data file up to this size is logged with its commit instead of flushed on the commit's path. */
+export const LOGGED_FILE_MAX = 256 * 1024
+/** A log is rotated (its files flushed, then deleted) after this many records or bytes, or once idle this long. */
+export const ROTATE_AFTER_RECORDS = 256
+const ROTATE_AFTER_BYTES = 8 * 1024 * 1024
+const ROTATE_WHEN_IDLE_MS = 1000
+
+/** A file a record restores: its path from the table's folder (`/`-separated) and its bytes. */
+export interface LoggedFile {
+  readonly path: string
+  readonly bytes: Uint8Array
+}
+
+/** One commit's record: its version and its files, the log entry first. */
+export interface CommitRecord {
+  readonly version: number
+  readonly files: readonly LoggedFile[]
+}
+
+const HEADER = 0
+const COMMIT = 1
+
+/** Frames a payload: its length and CRC-32, so a torn tail (a crash during an append) is recognised. */
+function frame(kind: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(9 + payload.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, payload.length + 1)
+  out[8] = kind
+  out.set(payload, 9)
+  view.setUint32(4, crc32(out.subarray(8)) >>> 0)
+  return out
+}
+
+const utf8 = new TextEncoder()
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A commit record's bytes. */
+export function encodeCommitRecord(record: CommitRecord): Uint8Array {
+  const paths = record.files.map((f) => utf8.encode(f.path))
+  let size = 8 + 4
+  for (let i = 0; i < paths.length; i++)
+    size += 8 + (paths[i] as Uint8Array).length + (record.files[i] as LoggedFile).bytes.length
+  const payload = new Uint8Array(size)
+  const view = new DataView(payload.buffer)
+  view.setFloat64(0, record.version)
+  view.setUint32(8, record.files.length)
+  let at = 12
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i] as Uint8Array
+    const bytes = (record.files[i] as LoggedFile).bytes
+    view.setUint32(at, path.length)
+    payload.set(path, at + 4)
+    at += 4 + path.length
+    view.setUint32(at, bytes.length)
+    payload.set(bytes, at + 4)
+    at += 4 + bytes.length
+  }
+  return frame(COMMIT, payload)
+}
+
+/** A log's header: its writer's identity (recovery leaves the logs of writers that still run). */
+export function encodeCommitLogHeader(writer: ProcessIdentity): Uint8Array {
+  return frame(HEADER, utf8.encode(JSON.stringify(writer)))
+}
+
+/** What a log file holds: its writer (the header) and its complete records; a torn or damaged tail is left out. */
+export interface DecodedCommitLog {
+  readonly writer: ProcessIdentity | undefined
+  readonly records: CommitRecord[]
+}
+
+/** Reads a log file's bytes; stops at the first frame that is incomplete or fails its checksum (a torn append). */
+export function decodeCommitLog(data: Uint8Array): DecodedCommitLog {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  let writer: ProcessIdentity | undefined
+  const records: CommitRecord[] = []
+  for (let at = 0; at + 9 <= data.length; ) {
+    const length = view.getUint32(at)
+    if (length < 1 || at + 8 + length > data.length) break
+    const body = data.subarray(at + 8, at + 8 + length)
+    if (crc32(body) >>> 0 !== view.getUint32(at + 4)) break
+    at += 8 + length
+    const payload = body.subarray(1)
+    if (body[0] === HEADER) writer = JSON.parse(fromUtf8.decode(payload)) as ProcessIdentity
+    else if (body[0] === COMMIT) records.push(decodeRecord(payload))
+  }
+  return { writer, records }
+}
+
+function decodeRecord(payload: Uint8Array): CommitRecord {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength)
+  const version = view.getFloat64(0)
+  const count = view.getUint32(8)
+  const files: LoggedFile[] = []
+  let at = 12
+  for (let i = 0; i < count; i++) {
+    const pathLength = view.getUint32(at)
+    const path = fromUtf8.decode(payload.subarray(at + 4, at + 4 + pathLength))
+    at += 4 + pathLength
+    const length = view.getUint32(at)
+    files.push({ path, bytes: payload.subarray(at + 4, at + 4 + length) })
+    at += 4 + length
+  }
+  return { version, files }
+}
+
+/** Log files this process writes now (absolute paths): never recovered by it, whatever their header says. */
+const owned = new Set<string>()
+
+/** A log file being appended to: its handle, the files its records name and the versions they commit. */
+interface OpenLog {
+  readonly path: string
+  readonly handle: AppendLog
+  readonly files: Set<string>
+  records: number
+  bytes: number
+}
+
+/** An append waiting for the next group append. */
+interface QueuedAppend {
+  readonly bytes: Uint8Array
+  readonly files: readonly string[]
+  readonly done: (error?: unknown) => void
+}
+
+/** A version this process is committing: settles true once its record is durable, false if it never will be. */
+interface OwnVersion {
+  readonly settled: Promise<boolean>
+  readonly settle: (durable: boolean) => void
+}
+
+/** The commit log of one table in this process (one per file system and table folder: `commitLogOf`). */
+export class CommitLog {
+  /** Every version up to this one is durable (−1: none known yet). */
+  private durableUpTo = -1
+  private readonly own = new Map<number, OwnVersion>()
+  private readonly foreign = new Map<number, Promise<void>>()
+  private current: Promise<OpenLog> | undefined
+  private readonly queue: QueuedAppend[] = []
+  private appending = false
+  private readonly writer = randomUUID()
+  private logs = 0
+  private idle: NodeJS.Timeout | undefined
+  /** Rotations running (their flushes), for `flushed`. */
+  private readonly rotations = new Set<Promise<void>>()
+
+  constructor(
+    private readonly fs: FileSystem & { openLog: NonNullable<FileSystem['openLog']> },
+    /** The table's folder (absolute). */
+    readonly root: string,
+  ) {}
+
+  /**
+   * Marks `version` as being committed by this process, before its entry is linked: a commit of this process on
+   * top of it then waits for its record instead of flushing its files. Settle it with `done` (durable) or `fail`.
+   */
+  begin(version: number): { done: () => void; fail: () => void } {
+    let settle: (durable: boolean) => void = () => undefined
+    const settled = new Promise<boolean>((resolve) => {
+      settle = resolve
+    })
+    const mine = { settled, settle }
+    this.own.set(version, mine)
+    const finish = (durable: boolean) => {
+      if (this.own.get(version) === mine) this.own.delete(version)
+      if (durable) this.durableUpTo = Math.max(this.durableUpTo, version)
+      settle(durable)
+    }
+    return { done: () => finish(true), fail: () => finish(false) }
+  }
+
+  /**
+   * Resolves once every version up to `version` is durable (waited for before a version above it is linked). This
+   * process's own version: its record's flush. Another writer's: its entry, the files it adds and their folders
+   * are flushed here (`files` lists them; by the same rule, the versions below it are durable already).
+   */
+  async ensureDurable(version: number, files: () => Promise<readonly string[]>): Promise<void> {
+    if (version <= this.durableUpTo) return
+    const mine = this.own.get(version)
+    if (mine && (await mine.settled)) return
+    if (version <= this.durableUpTo) return
+    let flush = this.foreign.get(version)
+    if (!flush) {
+      flush = (async () => {
+        await flushFiles(this.fs, await files())
+        this.durableUpTo = Math.max(this.durableUpTo, version)
+      })()
+      this.foreign.set(version, flush)
+      void flush.then(
+        () => this.foreign.delete(version),
+        () => this.foreign.delete(version),
+      )
+    }
+    await flush
+  }
+
+  /** Appends a commit's record and resolves once it is flushed; `files` are absolute (the entry first). */
+  append(version: number, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+    const record = encodeCommitRecord({
+      version,
+      files: files.map((f) => ({ path: this.relative(f.path), bytes: f.bytes })),
+    })
+    return new Promise<void>((resolvePromise, reject) => {
+      this.queue.push({
+        bytes: record,
+        files: files.map((f) => f.path),
+        done: (error) => (error === undefined ? resolvePromise() : reject(error)),
+      })
+      void this.drain()
+    })
+  }
+
+  /** Resolves once every log this process rotated so far is flushed and deleted (tests, `Table.settled`). */
+  async flushed(): Promise<void> {
+    while (this.rotations.size > 0) await Promise.allSettled([...this.rotations])
+  }
+
+  /** Starts rotating the current log, if any and no append runs (see `rotate`). */
+  rotateIfOpen(): void {
+    if (this.current && !this.appending) this.rotate()
+  }
+
+  /** Rotates the current log now (its files flushed, then it is deleted) and waits for it. */
+  async rotateNow(): Promise<void> {
+    while (this.appending) await new Promise((r) => setImmediate(r))
+    this.rotate()
+    await this.flushed()
+  }
+
+  private relative(path: string): string {
+    const rel = relative(this.root, path)
+    return sep === '/' ? rel : rel.split(sep).join('/')
+  }
+
+  /** Group append: every record queued while an append runs goes into the next one. */
+  private async drain(): Promise<void> {
+    if (this.appending) return
+    this.appending = true
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0)
+        try {
+          const log = await this.open()
+          const bytes =
+            batch.length === 1 ? (batch[0] as QueuedAppend).bytes : concat(batch.map((q) => q.bytes))
+          await log.handle.append(bytes)
+          for (const q of batch) for (const f of q.files) log.files.add(f)
+          log.records += batch.length
+          log.bytes += bytes.length
+          for (const q of batch) q.done()
+          if (log.records >= ROTATE_AFTER_RECORDS || log.bytes >= ROTATE_AFTER_BYTES) this.rotate()
+          else this.armIdle()
+        } catch (error) {
+          // A log that failed an append is not appended to again (its tail may be torn): the next one starts anew.
+          this.rotate()
+          for (const q of batch) q.done(error)
+        }
+      }
+    } finally {
+      this.appending = false
+    }
+  }
+
+  private armIdle(): void {
+    if (this.idle) this.idle.refresh()
+    else {
+      this.idle = setTimeout(() => {
+        this.idle = undefined
+        if (!this.appending) this.rotate()
+        else this.armIdle()
+      }, ROTATE_WHEN_IDLE_MS)
+      this.idle.unref()
+    }
+  }
+
+  /** Starts a new log for the next append; the current one's files are flushed, then it is deleted. */
+  private rotate(): void {
+    const old = this.current
+    this.current = undefined
+    if (this.idle) {
+      clearTimeout(this.idle)
+      this.idle = undefined
+    }
+    if (!old) return
+    const rotation = (async () => {
+      const log = await old
+      await log.handle.close().catch(() => undefined)
+      await flushFiles(this.fs, [...log.files])
+      await this.fs.unlink(log.path).catch(() => undefined)
+      owned.delete(log.path)
+    })()
+    // A rotation that fails leaves its log for recovery (it restores and flushes what it names).
+    const tracked = rotation.catch(() => undefined)
+    this.rotations.add(tracked)
+    void tracked.then(() => this.rotations.delete(tracked))
+  }
+
+  /** The log appended to now, created (header flushed, its name flushed into its folder) on first use. */
+  private open(): Promise<OpenLog> {
+    this.current ??= (async () => {
+      const dir = join(this.root, WAL_DIR)
+      await this.fs.mkdir(dir)
+      const path = join(dir, `${this.writer}-${this.logs++}.log`)
+      owned.add(path)
+      try {
+        const handle = await this.fs.openLog(path)
+        const writer = await currentProcess()
+        await handle.append(encodeCommitLogHeader(writer))
+        await this.fs.fsyncDir(dir)
+        return { path, handle, files: new Set<string>(), records: 0, bytes: 0 }
+      } catch (error) {
+        owned.delete(path)
+        throw error
+      }
+    })()
+    const opening = this.current
+    opening.catch(() => {
+      if (this.current === opening) this.current = undefined
+    })
+    return opening
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0
+  for (const p of parts) size += p.length
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** Flushes files (one gone since is skipped: a later commit removed it) and then the folders naming them. */
+export async function flushFiles(fs: FileSystem, paths: readonly string[]): Promise<void> {
+  const folders = new Set<string>()
+  await Promise.all(
+    paths.map(async (p) => {
+      try {
+        await fs.fsyncFile(p)
+        folders.add(dirname(p))
+      } catch (error) {
+        if (!isNotFound(error)) throw error
+      }
+    }),
+  )
+  await Promise.all(
+    [...folders].map((dir) =>
+      fs.fsyncDir(dir).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error
+      }),
+    ),
+  )
+}
+
+const logs = new WeakMap<FileSystem, Map<string, CommitLog>>()
+/** Every commit log of this process, rotated when the process is about to exit (nothing else left to do). */
+const every = new Set<CommitLog>()
+let exitHook = false
+
+function rotateAllBeforeExit(): void {
+  for (const log of every) log.rotateIfOpen()
+}
+
+/** The commit log of a table in this process; undefined when its file system cannot append (FileSystem.openLog). */
+export function commitLogOf(fs: FileSystem, root: string): CommitLog | undefined {
+  if (!fs.openLog) return undefined
+  let byRoot = logs.get(fs)
+  if (!byRoot) {
+    byRoot = new Map()
+    logs.set(fs, byRoot)
+  }
+  const key = resolve(root)
+  let log = byRoot.get(key)
+  if (!log) {
+    log = new CommitLog(fs as FileSystem & { openLog: NonNullable<FileSystem['openLog']> }, key)
+    byRoot.set(key, log)
+    every.add(log)
+    if (!exitHook) {
+      // A process that ends normally leaves no log behind; one that crashes leaves it for recovery.
+      process.on('beforeExit', rotateAllBeforeExit)
+      exitHook = true
+    }
+  }
+  return log
+}
+
+/**
+ * What recovery does with a log that is not this process's own open log: `leave` it (its writer still runs),
+ * `restore` from it (a power loss since it was written: its writer ran before this host booted, so the crash may
+ * have lost or torn what it names), or only `flush` what it names (its writer is gone but the host did not restart:
+ * the page cache kept every write, e.g. a process that crashed or was killed, or a copy of a table's folder).
+ */
+async function fateOf(
+  writer: ProcessIdentity | undefined,
+  mtimeMs: number,
+): Promise<'leave' | 'restore' | 'flush'> {
+  // No header: the log's creation was cut off before its first append was flushed, so it holds no record anyway.
+  if (!writer) return 'flush'
+  const self = await currentProcess()
+  const beforeBoot =
+    mtimeMs < bootTimeMs() ||
+    (writer.boot !== undefined && self.boot !== undefined && writer.boot !== self.boot)
+  if (beforeBoot) return 'restore'
+  if (writer.host === self.host && writer.pid === self.pid && writer.start === self.start) return 'flush'
+  const alive = await liveness(writer)
+  return alive === 'dead' ? 'flush' : 'leave'
+}
+
+/** A file's bytes, or undefined when it does not exist. */
+async function bytesAt(fs: FileSystem, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await fs.readFile(path)
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
+
+/** True when `found` is what a crash leaves of `wanted`: empty, a prefix, or a prefix with zeroed bytes. */
+function tornFrom(found: Uint8Array, wanted: Uint8Array): boolean {
+  if (found.length > wanted.length) return false
+  for (let i = 0; i < found.length; i++) if (found[i] !== wanted[i] && found[i] !== 0) return false
+  return true
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * Recovers a table from the commit logs of writers that no longer run (see the top of this file): restores each
+ * logged entry and data file a crash lost or tore, in version order, flushes them and their folders, then deletes
+ * those logs. Logs of running writers are left alone. `table` names the table in errors.
+ */
+export async function recoverCommitLogs(fs: FileSystem, root: string, table: string): Promise<void> {
+  const dir = join(root, WAL_DIR)
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch (error) {
+    if (isNotFound(error)) return
+    throw error
+  }
+  const gone: string[] = []
+  const records: { record: CommitRecord; log: string }[] = []
+  const touched: string[] = []
+  for (const name of names.filter((n) => n.endsWith('.log'))) {
+    const path = resolve(dir, name)
+    if (owned.has(path)) continue
+    let stat: { mtimeMs: number }
+    let data: Uint8Array
+    try {
+      stat = await fs.stat(path)
+      data = await fs.readFile(path)
+    } catch (error) {
+      if (isNotFound(error)) continue // another process recovered it meanwhile
+      throw error
+    }
+    const decoded = decodeCommitLog(data)
+    const fate = await fateOf(decoded.writer, stat.mtimeMs)
+    if (fate === 'leave') continue
+    gone.push(path)
+    for (const record of decoded.records) {
+      for (const file of record.files) {
+        const target = resolve(root, file.path)
+        const rel = relative(resolve(root), target)
+        if (rel === '' || rel.startsWith('..') || resolve(root, rel) !== target) {
+          throw new TableCorruptError(
+            table,
+            path,
+            record.version,
+            `a record names ${file.path}, outside the table`,
+          )
+        }
+        touched.push(target)
+      }
+      if (fate === 'restore') records.push({ record, log: path })
+    }
+  }
+  if (gone.length === 0) return
+  records.sort((a, b) => a.record.version - b.record.version)
+  const newestCheckpoint = records.length > 0 ? await newestCheckpointVersion(fs, root) : -1
+  for (const { record, log } of records) {
+    for (const [i, file] of record.files.entries()) {
+      const path = resolve(root, file.path)
+      await restore(fs, path, file.bytes, {
+        // A commit below the newest checkpoint that log cleanup deleted stays deleted.
+        create: i > 0 || record.version > newestCheckpoint,
+        conflict: () =>
+          new TableCorruptError(
+            table,
+            path,
+            record.version,
+            `it differs from the acknowledged commit that ${log} records for it (another writer wrote it after a crash)`,
+          ),
+      })
+    }
+  }
+  await flushFiles(fs, touched)
+  for (const path of gone) await fs.unlink(path).catch(() => undefined)
+}
+
+/** Makes `path` hold `bytes`: written when missing (if `create`) or torn; left when equal; else `conflict()`. */
+async function restore(
+  fs: FileSystem,
+  path: string,
+  bytes: Uint8Array,
+  how: { create: boolean; conflict: () => Error },
+): Promise<void> {
+  const found = await bytesAt(fs, path)
+  if (found !== undefined && sameBytes(found, bytes)) return
+  if (found === undefined) {
+    if (!how.create) return
+    await fs.mkdir(dirname(path))
+    try {
+      await fs.createExclusive(path, bytes)
+      return
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error
+      // Restored by another process meanwhile.
+      const now = await bytesAt(fs, path)
+      if (now !== undefined && sameBytes(now, bytes)) return
+      throw how.conflict()
+    }
+  }
+  if (!tornFrom(found, bytes)) throw how.conflict()
+  // Replaced whole: written beside it, then renamed over it (a reader sees the torn file or the whole one).
+  const temp = join(dirname(path), `.${randomUUID()}.restore.tmp`)
+  await fs.writeFile(temp, bytes)
+  await fs.rename(temp, path)
+}
+
+async function newestCheckpointVersion(fs: FileSystem, root: string): Promise<number> {
+  let names: string[]
+  try {
+    names = await fs.readdir(join(root, LOG_DIR))
+  } catch (error) {
+    if (isNotFound(error)) return -1
+    throw error
+  }
+  let newest = -1
+  for (const name of names) {
+    const m = /^(\d{20})\.checkpoint\./.exec(name)
+    if (m?.[1] !== undefined) newest = Math.max(newest, Number(m[1]))
+  }
+  return newest
+}
