@@ -13,8 +13,9 @@ import { TableCorruptError } from './table-errors.js'
  * A commit writes its data files and links its log entry `<v>.json` as before, but flushes none of them. Once the
  * link succeeded (the version is this writer's), it appends a record holding the entry's bytes and those of the
  * small data files it wrote to its writer's log, `_pf/wal/<writer>-<n>.log`, and is acknowledged when that append
- * is flushed. Every few hundred records, after a second without commits, and before the process exits, the log is
- * rotated: the files its records name and their folders are flushed, then it is deleted.
+ * is flushed. A log is sealed after 10 s and retired 35 s later, once the kernel wrote its files back itself; after
+ * a second without commits and before the process exits, at once: the files its records name and their folders are
+ * flushed, then it is deleted (see SEAL_AFTER_MS).
  *
  * One rule keeps the log's versions contiguous: a version is linked only once the version below it is durable
  * (`ensureDurable`: this process's own record flushed, or another writer's entry and files flushed here). So when
@@ -32,10 +33,20 @@ import { TableCorruptError } from './table-errors.js'
 export const WAL_DIR = join(PRIVATE_DIR, 'wal')
 /** A data file up to this size is logged with its commit instead of flushed on the commit's path. */
 export const LOGGED_FILE_MAX = 256 * 1024
-/** A log is rotated (its files flushed, then deleted) after this many records or bytes, or once idle this long. */
-export const ROTATE_AFTER_RECORDS = 256
-const ROTATE_AFTER_BYTES = 8 * 1024 * 1024
-const ROTATE_WHEN_IDLE_MS = 1000
+/**
+ * A log is sealed (the next append starts a new one) once this old or this big, and retired (the files its records
+ * name flushed, then it is deleted) RETIRE_AFTER_MS after it was sealed: by then the kernel has written those files
+ * back itself (Linux writes dirty data back after 30 s, ext4 commits its journal every 5 s), so their flushes find
+ * little or nothing to do. Flushing each file soon after its commit instead (every 256 commits, measured) forced a
+ * journal commit per file, and each one stalled the file creations of the commits going on meanwhile.
+ */
+const SEAL_AFTER_MS = 10_000
+const SEAL_AFTER_BYTES = 16 * 1024 * 1024
+const RETIRE_AFTER_MS = 35_000
+/** After this long without a commit, every log is sealed and retired at once (nothing competes with the flushes). */
+const RETIRE_WHEN_IDLE_MS = 1000
+/** Flushes a retirement runs at once (see flushFiles). */
+const RETIRE_LANES = 1
 
 /** A file a record restores: its path from the table's folder (`/`-separated) and its bytes. */
 export interface LoggedFile {
@@ -146,6 +157,14 @@ interface OpenLog {
   readonly files: Set<string>
   records: number
   bytes: number
+  /** When it was created (ms, `Date.now()`). */
+  readonly opened: number
+}
+
+/** A sealed log waiting to be retired, and the timer that will. */
+interface SealedLog {
+  readonly log: Promise<OpenLog>
+  timer: NodeJS.Timeout | undefined
 }
 
 /** An append waiting for the next group append. */
@@ -173,7 +192,9 @@ export class CommitLog {
   private readonly writer = randomUUID()
   private logs = 0
   private idle: NodeJS.Timeout | undefined
-  /** Rotations running (their flushes), for `flushed`. */
+  /** Sealed logs not retired yet. */
+  private readonly sealed = new Set<SealedLog>()
+  /** Retirements running (their flushes), for `flushed`. */
   private readonly rotations = new Set<Promise<void>>()
 
   constructor(
@@ -242,20 +263,22 @@ export class CommitLog {
     })
   }
 
-  /** Resolves once every log this process rotated so far is flushed and deleted (tests, `Table.settled`). */
+  /** Resolves once every log this process retired so far is flushed and deleted. */
   async flushed(): Promise<void> {
     while (this.rotations.size > 0) await Promise.allSettled([...this.rotations])
   }
 
-  /** Starts rotating the current log, if any and no append runs (see `rotate`). */
-  rotateIfOpen(): void {
-    if (this.current && !this.appending) this.rotate()
+  /** Seals and retires every log now unless an append runs (the process is about to exit, or it is idle). */
+  retireAll(): void {
+    if (this.appending) return
+    this.seal(0)
+    for (const sealed of [...this.sealed]) this.retire(sealed)
   }
 
-  /** Rotates the current log now (its files flushed, then it is deleted) and waits for it. */
+  /** Seals and retires every log now and waits for it. */
   async rotateNow(): Promise<void> {
     while (this.appending) await new Promise((r) => setImmediate(r))
-    this.rotate()
+    this.retireAll()
     await this.flushed()
   }
 
@@ -280,11 +303,12 @@ export class CommitLog {
           log.records += batch.length
           log.bytes += bytes.length
           for (const q of batch) q.done()
-          if (log.records >= ROTATE_AFTER_RECORDS || log.bytes >= ROTATE_AFTER_BYTES) this.rotate()
-          else this.armIdle()
+          if (log.bytes >= SEAL_AFTER_BYTES || Date.now() - log.opened >= SEAL_AFTER_MS)
+            this.seal(RETIRE_AFTER_MS)
+          this.armIdle()
         } catch (error) {
           // A log that failed an append is not appended to again (its tail may be torn): the next one starts anew.
-          this.rotate()
+          this.seal(RETIRE_AFTER_MS)
           for (const q of batch) q.done(error)
         }
       }
@@ -298,31 +322,41 @@ export class CommitLog {
     else {
       this.idle = setTimeout(() => {
         this.idle = undefined
-        if (!this.appending) this.rotate()
+        if (!this.appending) this.retireAll()
         else this.armIdle()
-      }, ROTATE_WHEN_IDLE_MS)
+      }, RETIRE_WHEN_IDLE_MS)
       this.idle.unref()
     }
   }
 
-  /** Starts a new log for the next append; the current one's files are flushed, then it is deleted. */
-  private rotate(): void {
+  /** The next append starts a new log; the current one is retired after `retireAfterMs` (see SEAL_AFTER_MS). */
+  private seal(retireAfterMs: number): void {
     const old = this.current
     this.current = undefined
-    if (this.idle) {
-      clearTimeout(this.idle)
-      this.idle = undefined
-    }
     if (!old) return
-    const rotation = (async () => {
-      const log = await old
+    const sealed: SealedLog = { log: old, timer: undefined }
+    this.sealed.add(sealed)
+    if (retireAfterMs <= 0) {
+      this.retire(sealed)
+      return
+    }
+    sealed.timer = setTimeout(() => this.retire(sealed), retireAfterMs)
+    sealed.timer.unref()
+  }
+
+  /** Flushes the files a sealed log names and their folders (one at a time), then deletes it. */
+  private retire(sealed: SealedLog): void {
+    if (!this.sealed.delete(sealed)) return
+    if (sealed.timer) clearTimeout(sealed.timer)
+    const retirement = (async () => {
+      const log = await sealed.log
       await log.handle.close().catch(() => undefined)
-      await flushFiles(this.fs, [...log.files])
+      await flushFiles(this.fs, [...log.files], RETIRE_LANES)
       await this.fs.unlink(log.path).catch(() => undefined)
       owned.delete(log.path)
     })()
-    // A rotation that fails leaves its log for recovery (it restores and flushes what it names).
-    const tracked = rotation.catch(() => undefined)
+    // A retirement that fails leaves its log for recovery (which flushes, or restores, what it names).
+    const tracked = retirement.catch(() => undefined)
     this.rotations.add(tracked)
     void tracked.then(() => this.rotations.delete(tracked))
   }
@@ -339,7 +373,7 @@ export class CommitLog {
         const writer = await currentProcess()
         await handle.append(encodeCommitLogHeader(writer))
         await this.fs.fsyncDir(dir)
-        return { path, handle, files: new Set<string>(), records: 0, bytes: 0 }
+        return { path, handle, files: new Set<string>(), records: 0, bytes: 0, opened: Date.now() }
       } catch (error) {
         owned.delete(path)
         throw error
@@ -365,19 +399,31 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
-/** Flushes files (one gone since is skipped: a later commit removed it) and then the folders naming them. */
-export async function flushFiles(fs: FileSystem, paths: readonly string[]): Promise<void> {
+/**
+ * Flushes files (one gone since is skipped: a later commit removed it) and then the folders naming them.
+ * `lanes`: how many flushes run at once (default all); a rotation uses one, so the thread pool's other threads stay
+ * free for the commits that go on meanwhile (hundreds of flushes at once queued every commit's I/O behind them:
+ * 60-70 ms stalls, measured).
+ */
+export async function flushFiles(
+  fs: FileSystem,
+  paths: readonly string[],
+  lanes = paths.length,
+): Promise<void> {
   const folders = new Set<string>()
-  await Promise.all(
-    paths.map(async (p) => {
-      try {
-        await fs.fsyncFile(p)
-        folders.add(dirname(p))
-      } catch (error) {
-        if (!isNotFound(error)) throw error
-      }
-    }),
-  )
+  const flushOne = async (p: string) => {
+    try {
+      await fs.fsyncFile(p)
+      folders.add(dirname(p))
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+    }
+  }
+  let next = 0
+  const lane = async () => {
+    while (next < paths.length) await flushOne(paths[next++] as string)
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, paths.length)) }, lane))
   await Promise.all(
     [...folders].map((dir) =>
       fs.fsyncDir(dir).catch((error: unknown) => {
@@ -393,7 +439,7 @@ const every = new Set<CommitLog>()
 let exitHook = false
 
 function rotateAllBeforeExit(): void {
-  for (const log of every) log.rotateIfOpen()
+  for (const log of every) log.retireAll()
 }
 
 /** The commit log of a table in this process; undefined when its file system cannot append (FileSystem.openLog). */
