@@ -7,6 +7,7 @@ import {
   fstatSync,
   fsync,
   linkSync,
+  lstatSync,
   open,
   openSync,
   readSync,
@@ -461,6 +462,11 @@ export class NodeFileSystem implements FileSystem {
    */
   statSync(path: string): FileStat {
     return fileStatOf(statSync(path))
+  }
+
+  /** `lstat` without the thread pool, for a check on a commit's path (commit-turn.ts); throws ENOENT when absent. */
+  lstatSync(path: string): void {
+    lstatSync(path)
   }
 
   async lstat(
