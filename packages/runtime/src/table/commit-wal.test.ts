@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, stat, truncate, unlink, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, rm, stat, truncate, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from './__fixtures__/temp-dir.js'
@@ -16,7 +16,7 @@ import { logFileName } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { bootTimeMs, currentProcess, startTime } from './process-identity.js'
 import { createTable, openTable, type Table } from './table.js'
-import { TableCorruptError } from './table-errors.js'
+import { TableCorruptError, TableReadError } from './table-errors.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -135,13 +135,30 @@ describe('commits through the commit log', () => {
     expect(await ids(table)).toEqual([0, 1, 2])
   })
 
+  it('log a table made again at the path of a deleted one in a log of its own folder', async () => {
+    const root = join(tmp.dir, 'users')
+    const first = await createTable(root, { entity: userEntity, enums: userEnums })
+    await first.append(users([0]))
+    await first.append(users([1]))
+    await rm(root, { recursive: true })
+    const second = await createTable(root, { entity: userEntity, enums: userEnums })
+    await second.append(users([7]))
+    // The record of the new table's version 1 is in a log in its folder (not appended to the deleted table's log).
+    const logs = await walFiles(root)
+    expect(logs).toHaveLength(1)
+    const records = decodeCommitLog(await readFile(join(root, WAL_DIR, logs[0] as string))).records
+    expect(records.map((r) => r.version)).toEqual([1])
+    expect(await ids(await openTable(root))).toEqual([7])
+  })
+
   it('rotate a log: its files and their folders flushed, then the log deleted', async () => {
     const { fs, table, root } = await made()
     await table.append(users([1]))
     await table.append(users([2]))
     expect(await walFiles(root)).toHaveLength(1)
     fs.calls.length = 0
-    await commitLogOf(fs, root)?.rotateNow()
+    const identity = (await nodeFileSystem.stat(join(root, '_delta_log', logFileName(0)))).identity ?? ''
+    await commitLogOf(fs, root, identity)?.rotateNow()
     expect(await walFiles(root)).toEqual([])
     for (const v of [2, 3])
       expect(fs.calls).toContain(`fsyncFile ${join(root, '_delta_log', logFileName(v))}`)
@@ -221,6 +238,17 @@ describe('recovery from the commit logs of writers that no longer run', () => {
     expect(fs.calls).toContain(`fsyncFile ${entry}`)
     expect(fs.calls.filter((c) => c.startsWith('writeFile') || c.startsWith('createExclusive'))).toEqual([])
     expect(await walFiles(copy)).toEqual([])
+  })
+
+  it('fail with a typed error naming the log folder when a log cannot be read, and keep it', async () => {
+    const copy = await crashed([[0], [1]])
+    const fs = new FaultyFileSystem().inject({ op: 'readFile', path: /_pf\/wal\/.*\.log$/, code: 'EIO' })
+    const error = await openTable(copy, { fs }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TableReadError)
+    expect(String(error)).toContain(join(copy, WAL_DIR))
+    expect(await walFiles(copy)).toHaveLength(1)
+    // Once the log reads, the table opens with every row.
+    expect(await ids(await openTable(copy))).toEqual([0, 1])
   })
 
   it('refuse a record naming a file outside the table', async () => {

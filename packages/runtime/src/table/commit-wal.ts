@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib'
 import { type AppendLog, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
 import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
 import { bootTimeMs, currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
-import { TableCorruptError } from './table-errors.js'
+import { TableCorruptError, TableReadError } from './table-errors.js'
 
 /**
  * The commit write-ahead log: how a small commit is durable with one append and `fdatasync` instead of a flush of
@@ -442,18 +442,22 @@ function rotateAllBeforeExit(): void {
   for (const log of every) log.retireAll()
 }
 
-/** The commit log of a table in this process; undefined when its file system cannot append (FileSystem.openLog). */
-export function commitLogOf(fs: FileSystem, root: string): CommitLog | undefined {
+/**
+ * The commit log of a table in this process; undefined when its file system cannot append (FileSystem.openLog).
+ * `identity`: which table is at `root` (TableLog.tableIdentity): a table deleted and made again at the same path
+ * gets a commit log of its own, so nothing the old one knew (which versions are durable) carries over.
+ */
+export function commitLogOf(fs: FileSystem, root: string, identity: string): CommitLog | undefined {
   if (!fs.openLog) return undefined
   let byRoot = logs.get(fs)
   if (!byRoot) {
     byRoot = new Map()
     logs.set(fs, byRoot)
   }
-  const key = resolve(root)
+  const key = `${resolve(root)}\0${identity}`
   let log = byRoot.get(key)
   if (!log) {
-    log = new CommitLog(fs as FileSystem & { openLog: NonNullable<FileSystem['openLog']> }, key)
+    log = new CommitLog(fs as FileSystem & { openLog: NonNullable<FileSystem['openLog']> }, resolve(root))
     byRoot.set(key, log)
     every.add(log)
     if (!exitHook) {
@@ -516,6 +520,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * those logs. Logs of running writers are left alone. `table` names the table in errors.
  */
 export async function recoverCommitLogs(fs: FileSystem, root: string, table: string): Promise<void> {
+  try {
+    await recover(fs, root, table)
+  } catch (error) {
+    if (error instanceof TableCorruptError) throw error
+    // An I/O failure (EACCES on a read-only copy, ENOSPC, EIO): the table cannot be read until recovery succeeds.
+    throw new TableReadError(table, join(root, WAL_DIR), { cause: error })
+  }
+}
+
+async function recover(fs: FileSystem, root: string, table: string): Promise<void> {
   const dir = join(root, WAL_DIR)
   let names: string[]
   try {
@@ -574,7 +588,8 @@ export async function recoverCommitLogs(fs: FileSystem, root: string, table: str
             table,
             path,
             record.version,
-            `it differs from the acknowledged commit that ${log} records for it (another writer wrote it after a crash)`,
+            `it differs from the acknowledged commit that ${log} records for it (another writer wrote it after a ` +
+              'power loss); move that log out of _pf/wal/ to keep what the file holds now',
           ),
       })
     }

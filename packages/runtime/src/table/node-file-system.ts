@@ -492,8 +492,14 @@ export class NodeFileSystem implements FileSystem {
   }
 }
 
-/** Appends all of `data` to an O_APPEND descriptor, then flushes its data (`fdatasync`). */
+/**
+ * Appends all of `data` to an O_APPEND descriptor, then flushes its data (`fdatasync`). ENOENT when the file was
+ * deleted since it was opened (its table folder removed): an append there would be durable nowhere.
+ */
 async function appendAndSync(fd: number, data: Uint8Array): Promise<void> {
+  if (fstatSync(fd).nlink === 0) {
+    throw Object.assign(new Error('ENOENT: the log file was deleted while open'), { code: 'ENOENT' })
+  }
   for (let at = 0; at < data.length; ) {
     const n = await new Promise<number>((done, fail) =>
       write(fd, data, at, data.length - at, null, (error, written) => (error ? fail(error) : done(written))),

@@ -8,6 +8,7 @@ import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { commitTables } from './multi-table-commit.js'
+import { NodeFileSystem } from './node-file-system.js'
 import { createTable, openTable, type Table } from './table.js'
 import { TableVersionExpiredError } from './table-errors.js'
 import { PUBLISH_APP_PREFIX } from './txn-publish.js'
@@ -83,6 +84,19 @@ describe('opening from a Delta checkpoint', () => {
     expect(await rowsOf(await openTable(ws.path))).toEqual(expected)
     expect(expected.map((r) => Number.parseInt(r, 10))).toEqual([0, 1, 3, 4, 5, 50, 51])
     expect(table.version).toBe(6)
+  })
+
+  it("keeps writing when the cleanup left no commit at all, only the newest version's checkpoint", async () => {
+    const table = await tableWithCheckpoint()
+    await table.checkpoint()
+    const latest = await rowsOf(table)
+    await cleanUpLog(6)
+    // Another writer (its own file system object, so its own commit log): version 6 is not its own.
+    const reopened = await openTable(ws.path, { fs: new NodeFileSystem() })
+    // Its first commit makes the version it builds on durable (commit-wal.ts): here that version has no commit file.
+    await reopened.append(users([60]))
+    expect(reopened.version).toBe(7)
+    expect(await rowsOf(await openTable(ws.path))).toEqual([...latest, '60:u60:ADMIN'].sort())
   })
 
   it('with a damaged cache: the Delta checkpoint, not the cache', async () => {

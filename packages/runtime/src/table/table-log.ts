@@ -291,7 +291,7 @@ export class TableLog {
     // Only a file system whose exclusive create honours `after` lets the gate overlap the entry's write.
     const overlap = this.fs.gatedCreate === true
     if (gate && !overlap) await gate()
-    const wal = before ? commitLogOf(this.fs, this.root) : undefined
+    const wal = before ? commitLogOf(this.fs, this.root, this.tableIdentity) : undefined
     const path = this.entryPath(entry.version)
     const bytes = encodeLogEntry(entry, before)
     if (!wal || !before) {
@@ -339,10 +339,13 @@ export class TableLog {
     mine.done()
   }
 
-  /** A version's entry and the files it adds (absolute paths): what makes it durable when flushed. */
+  /**
+   * A version's entry and the files it adds (absolute paths): what makes it durable when flushed. None when its
+   * commit file is gone (log cleanup after a checkpoint: the checkpoint, flushed when written, holds the version).
+   */
   private async filesOf(version: number): Promise<string[]> {
-    const entry = await this.readEntry(version).catch(() => undefined)
-    if (!entry) return [this.dir]
+    const entry = await this.readEntry(version)
+    if (!entry) return []
     return [
       this.entryPath(version),
       ...[...(entry.add ?? []), ...(entry.reserved?.add ?? [])].flatMap((a) => [
