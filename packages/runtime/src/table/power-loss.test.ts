@@ -166,3 +166,70 @@ describe.each([
     await expectEveryPowerLossKeepsAcknowledged(fs, states, tmp.dir, imageRows('users'))
   })
 })
+
+/**
+ * The commit log's one rule (commit-wal.ts): a version is linked only once the version below it is durable. Here a
+ * writer links a version whose record it has not appended yet, and another writer (its own file system object, so
+ * its own commit log, as another process has) commits on top of it and is acknowledged first. A power loss after
+ * that acknowledgement must keep both versions: the second writer flushed the first one's files before linking.
+ */
+describe('power loss at every step of two writers through their commit logs', () => {
+  const tmp = useTempDir('pf-power-loss-two-')
+
+  it('keeps a version another writer built on, though its own writer had not logged it yet', async () => {
+    const store = join(tmp.dir, 'store')
+    const made = await createTable(join(store, 'users'), { entity: userEntity, enums: userEnums })
+    await made.append(users([0, 1]))
+    await made.settled()
+    const fs = await PowerLossFileSystem.of(store)
+    const open = fs.openLog
+    if (!open) throw new Error('the model has no log')
+    // Writer a: the same disk; its log's appends wait for `release` once `gated`.
+    let gated = false
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const viewA = Object.create(fs) as PowerLossFileSystem & { openLog: typeof open }
+    viewA.openLog = async (path) => {
+      const log = await open(path)
+      return {
+        append: async (data) => {
+          if (gated) await gate
+          await log.append(data)
+        },
+        close: () => log.close(),
+      }
+    }
+    const a = await openTable(join(store, 'users'), { fs: viewA })
+    const b = await openTable(join(store, 'users'), { fs: Object.create(fs) as PowerLossFileSystem })
+    gated = true
+    const pendingA = a.append(users([2]))
+    // a's version 2 is linked (its record not appended) before b commits.
+    const entry2 = join(store, 'users', '_delta_log', '00000000000000000002.json')
+    while (
+      !(await fs.stat(entry2).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 2))
+    await b.append(users([3]))
+    fs.mark('b acknowledged')
+    release()
+    await pendingA
+    fs.mark('a acknowledged')
+    await a.settled()
+    await b.settled()
+    const all = ['0:u0', '1:u1', '2:u2', '3:u3']
+    const acknowledgedB = fs.stepAfterMark('b acknowledged')
+    for (let k = 0; k <= fs.length; k++) {
+      const image = join(tmp.dir, `image-${k}`)
+      await fs.imageAt(k, image)
+      const found = await imageRows('users')(image)
+      // Before b's acknowledgement any prefix of the two writes may survive; after it, both.
+      const allowed = k < acknowledgedB ? [all.slice(0, 2), all.slice(0, 3), all] : [all]
+      expect(allowed, `power loss after step ${k}:\n${fs.describe(k).join('\n')}`).toContainEqual(found)
+    }
+  })
+})
