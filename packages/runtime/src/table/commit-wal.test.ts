@@ -12,6 +12,7 @@ import {
   WAL_DIR,
 } from './commit-wal.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
+import type { FileSystem } from './file-system.js'
 import { logFileName } from './log-entry.js'
 import { nodeFileSystem } from './node-file-system.js'
 import { bootTimeMs, currentProcess, startTime } from './process-identity.js'
@@ -38,6 +39,58 @@ function addedBy(entry: string): string {
 
 async function ids(table: Table): Promise<number[]> {
   return idsOf(await table.read()).sort((a, b) => a - b)
+}
+
+/** The real file system, keeping a copy of every commit log append once it succeeded. */
+function recordingAppends(): { fs: FileSystem; appended: Uint8Array[] } {
+  const appended: Uint8Array[] = []
+  const open = (nodeFileSystem.openLog as NonNullable<FileSystem['openLog']>).bind(nodeFileSystem)
+  const openLog = async (path: string) => {
+    const log = await open(path)
+    return {
+      append: async (data: Uint8Array) => {
+        await log.append(data)
+        appended.push(data.slice())
+      },
+      close: () => log.close(),
+    }
+  }
+  const fs = new Proxy(nodeFileSystem, {
+    get(target, key) {
+      if (key === 'openLog') return openLog
+      const value: unknown = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return { fs, appended }
+}
+
+/** The real file system, counting the bytes read of each file. */
+function recordingReads(): { fs: FileSystem; read: Map<string, number> } {
+  const read = new Map<string, number>()
+  const count = (path: string, data: Uint8Array) => {
+    read.set(path, (read.get(path) ?? 0) + data.length)
+    return data
+  }
+  const fs = new Proxy(nodeFileSystem, {
+    get(target, key) {
+      if (key === 'readFile') return async (path: string) => count(path, await target.readFile(path))
+      if (key === 'readRange')
+        return async (path: string, offset: number, length: number) =>
+          count(
+            path,
+            await (target.readRange as NonNullable<FileSystem['readRange']>).call(
+              target,
+              path,
+              offset,
+              length,
+            ),
+          )
+      const value: unknown = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return { fs, read }
 }
 
 async function walFiles(root: string): Promise<string[]> {
@@ -94,11 +147,12 @@ describe('commits through the commit log', () => {
   })
 
   it('acknowledge concurrent commits each once its record is durable, records in version order', async () => {
-    const { table, root } = await made()
+    const { fs, appended } = recordingAppends()
+    const { table } = await made(new FaultyFileSystem(fs, { log: true }))
     await Promise.all(Array.from({ length: 20 }, (_, i) => table.append(users([100 + i]))))
     expect((await ids(table)).length).toBe(21)
-    const [log] = await walFiles(root)
-    const records = decodeCommitLog(await readFile(join(root, WAL_DIR, log as string))).records
+    // Every append as made, whatever log it went to (an idle second on a loaded machine rotates and deletes a log).
+    const records = decodeCommitLog(concat(appended)).records
     // A version is linked only once the one below it is durable: one record per version, in order.
     expect(records.map((r) => r.version)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
   })
@@ -117,6 +171,49 @@ describe('commits through the commit log', () => {
     await second.append(users([3])) // version 4 on its own version 3: nothing flushed
     expect(other.calls.filter((c) => c.startsWith('fsyncFile'))).toEqual([])
     expect(await ids(second)).toEqual([0, 1, 2, 3])
+  })
+
+  it('wait, before committing on top of a version, for the writer of this process that linked it, never for one that lost the race for it', async () => {
+    const { fs, root } = await made()
+    const [first, second, third] = (await Promise.all([0, 1, 2].map(() => openTable(root, { fs })))) as [
+      Table,
+      Table,
+      Table,
+    ]
+    const signal = () => {
+      let fire: () => void = () => undefined
+      const fired = new Promise<void>((resolve) => {
+        fire = resolve
+      })
+      return { fire, fired }
+    }
+    const bothPlanned = signal()
+    const linked = signal()
+    const loserHeld = signal()
+    const recordHeld = signal()
+    const entry2 = new RegExp(`${logFileName(2)}$`)
+    // Both writers plan version 2; the first to create its entry links it once the other is about to create it too;
+    // the other is held before its create (as a commit waits behind the commit turn another commit holds).
+    fs.inject({ op: 'createExclusive', path: entry2, before: () => bothPlanned.fired, after: linked.fire })
+    fs.inject({
+      op: 'createExclusive',
+      path: entry2,
+      before: () => {
+        bothPlanned.fire()
+        return loserHeld.fired
+      },
+    })
+    // The winner's record is not durable yet when the third writer plans on version 2.
+    fs.inject({ op: 'openLog', path: /#append$/, before: () => recordHeld.fired })
+    const racing = [first.append(users([1])), second.append(users([2]))]
+    await linked.fired
+    const onTop = third.append(users([3]))
+    recordHeld.fire()
+    // Waiting for the loser (held until the commit on top is done) would never end.
+    expect((await onTop).version).toBe(3)
+    loserHeld.fire()
+    await Promise.all(racing)
+    expect(await ids(third)).toEqual([0, 1, 2, 3])
   })
 
   it('flush what the commit wrote when the log cannot be appended to, and still commit', async () => {
@@ -158,7 +255,7 @@ describe('commits through the commit log', () => {
     expect(await walFiles(root)).toHaveLength(1)
     fs.calls.length = 0
     const identity = (await nodeFileSystem.stat(join(root, '_delta_log', logFileName(0)))).identity ?? ''
-    await commitLogOf(fs, root, identity)?.rotateNow()
+    await commitLogOf(fs, root, identity)?.retireNow()
     expect(await walFiles(root)).toEqual([])
     for (const v of [2, 3])
       expect(fs.calls).toContain(`fsyncFile ${join(root, '_delta_log', logFileName(v))}`)
@@ -251,17 +348,38 @@ describe('recovery from the commit logs of writers that no longer run', () => {
     expect(await ids(await openTable(copy))).toEqual([0, 1])
   })
 
-  it('refuse a record naming a file outside the table', async () => {
-    const root = join(tmp.dir, 'outside')
-    await createTable(root, { entity: userEntity, enums: userEnums })
-    const dir = join(root, WAL_DIR)
-    await mkdir(dir, { recursive: true })
-    const record = encodeCommitRecord({ version: 1, files: [{ path: '../escaped.json', bytes: bytes('x') }] })
-    await writeFile(join(dir, 'gone-0.log'), record)
-    const error = await openTable(root).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(TableCorruptError)
-    expect(String(error)).toContain('outside the table')
-    expect(await readdir(tmp.dir)).not.toContain('escaped.json')
+  it('refuse a record naming a file outside the table, or anything but its own entry as its entry', async () => {
+    const entry1 = `_delta_log/${logFileName(1)}`
+    const cases = [
+      { files: [{ path: '../escaped.json', bytes: bytes('x') }], says: 'outside the table' },
+      {
+        files: [{ path: `_delta_log/${logFileName(2)}`, bytes: bytes('x') }],
+        says: `only ${entry1} belongs`,
+      },
+      {
+        files: [
+          { path: entry1, bytes: bytes('{}') },
+          { path: '../escaped.parquet', bytes: bytes('x') },
+        ],
+        says: 'a data file outside the table',
+      },
+    ]
+    for (const [i, { files, says }] of cases.entries()) {
+      const root = join(tmp.dir, `outside-${i}`)
+      await createTable(root, { entity: userEntity, enums: userEnums })
+      const dir = join(root, WAL_DIR)
+      await mkdir(dir, { recursive: true })
+      await writeFile(join(dir, 'gone-0.log'), encodeCommitRecord({ version: 1, files }))
+      const error = await openTable(root).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TableCorruptError)
+      expect(String(error)).toContain(says)
+      expect(String(error)).toContain('gone-0.log')
+      expect(await readdir(tmp.dir)).not.toContain('escaped.json')
+      expect(await readdir(tmp.dir)).not.toContain('escaped.parquet')
+      // Nothing written: the log is kept, version 1 not made.
+      expect(await readdir(dir)).toEqual(['gone-0.log'])
+      expect(await readdir(join(root, '_delta_log'))).not.toContain(logFileName(1))
+    }
   })
 
   it('leave alone the log of a writer that still runs', async () => {
@@ -277,9 +395,16 @@ describe('recovery from the commit logs of writers that no longer run', () => {
     const { records } = decodeCommitLog(data)
     expect(records.length).toBe(2)
     const header = encodeCommitLogHeader(parent)
-    await writeFile(path, concat([header, ...records.map((r) => encodeCommitRecord(r))]))
+    // Longer than what recovery reads first: only its header is read.
+    const padding = encodeCommitRecord({
+      version: 3,
+      files: [{ path: 'x', bytes: new Uint8Array(64 << 10) }],
+    })
+    await writeFile(path, concat([header, ...records.map((r) => encodeCommitRecord(r)), padding]))
     await truncate(join(copy, '_delta_log', logFileName(2)), 0)
-    await recoverCommitLogs(nodeFileSystem, copy, 'users')
+    const { fs, read } = recordingReads()
+    await recoverCommitLogs(fs, copy, 'users')
+    expect(read.get(path)).toBeLessThanOrEqual(4096)
     expect(await walFiles(copy)).toHaveLength(1)
     expect((await stat(join(copy, '_delta_log', logFileName(2)))).size).toBe(0)
   })

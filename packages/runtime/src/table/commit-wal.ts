@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { type AppendLog, type FileSystem, isAlreadyExists, isNotFound } from './file-system.js'
-import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
+import { type AppendLog, type FileSystem, isAlreadyExists, isNotFound, orWhenMissing } from './file-system.js'
+import { LOG_DIR, logFileName, PRIVATE_DIR } from './log-entry.js'
 import { bootTimeMs, currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
+import { containedPath, UncontainedPathError } from './table-path.js'
 
 /**
  * The commit write-ahead log: how a small commit is durable with one append and `fdatasync` instead of a flush of
@@ -195,7 +196,7 @@ export class CommitLog {
   /** Sealed logs not retired yet. */
   private readonly sealed = new Set<SealedLog>()
   /** Retirements running (their flushes), for `flushed`. */
-  private readonly rotations = new Set<Promise<void>>()
+  private readonly retirements = new Set<Promise<void>>()
 
   constructor(
     private readonly fs: FileSystem & { openLog: NonNullable<FileSystem['openLog']> },
@@ -204,18 +205,19 @@ export class CommitLog {
   ) {}
 
   /**
-   * Marks `version` as being committed by this process, before its entry is linked: a commit of this process on
-   * top of it then waits for its record instead of flushing its files. Settle it with `done` (durable) or `fail`.
+   * Marks `version` as committed by this process, once its entry is linked (never before: two writers of this process
+   * may race for a version, and a commit on top of it must wait for the winner's record, never for a loser still
+   * waiting to link, e.g. behind the commit turn the waiting commit holds). Settle it with `done` (its record is
+   * durable) or `fail`.
    */
-  begin(version: number): { done: () => void; fail: () => void } {
+  linked(version: number): { done: () => void; fail: () => void } {
     let settle: (durable: boolean) => void = () => undefined
     const settled = new Promise<boolean>((resolve) => {
       settle = resolve
     })
-    const mine = { settled, settle }
-    this.own.set(version, mine)
+    this.own.set(version, { settled, settle })
     const finish = (durable: boolean) => {
-      if (this.own.get(version) === mine) this.own.delete(version)
+      this.own.delete(version)
       if (durable) this.durableUpTo = Math.max(this.durableUpTo, version)
       settle(durable)
     }
@@ -265,7 +267,7 @@ export class CommitLog {
 
   /** Resolves once every log this process retired so far is flushed and deleted. */
   async flushed(): Promise<void> {
-    while (this.rotations.size > 0) await Promise.allSettled([...this.rotations])
+    while (this.retirements.size > 0) await Promise.allSettled([...this.retirements])
   }
 
   /** Seals and retires every log now unless an append runs (the process is about to exit, or it is idle). */
@@ -276,7 +278,7 @@ export class CommitLog {
   }
 
   /** Seals and retires every log now and waits for it. */
-  async rotateNow(): Promise<void> {
+  async retireNow(): Promise<void> {
     while (this.appending) await new Promise((r) => setImmediate(r))
     this.retireAll()
     await this.flushed()
@@ -357,8 +359,8 @@ export class CommitLog {
     })()
     // A retirement that fails leaves its log for recovery (which flushes, or restores, what it names).
     const tracked = retirement.catch(() => undefined)
-    this.rotations.add(tracked)
-    void tracked.then(() => this.rotations.delete(tracked))
+    this.retirements.add(tracked)
+    void tracked.then(() => this.retirements.delete(tracked))
   }
 
   /** The log appended to now, created (header flushed, its name flushed into its folder) on first use. */
@@ -401,7 +403,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 /**
  * Flushes files (one gone since is skipped: a later commit removed it) and then the folders naming them.
- * `lanes`: how many flushes run at once (default all); a rotation uses one, so the thread pool's other threads stay
+ * `lanes`: how many flushes run at once (default all); a retirement uses one, so the thread pool's other threads stay
  * free for the commits that go on meanwhile (hundreds of flushes at once queued every commit's I/O behind them:
  * 60-70 ms stalls, measured).
  */
@@ -434,11 +436,11 @@ export async function flushFiles(
 }
 
 const logs = new WeakMap<FileSystem, Map<string, CommitLog>>()
-/** Every commit log of this process, rotated when the process is about to exit (nothing else left to do). */
+/** Every commit log of this process, retired when the process is about to exit (nothing else left to do). */
 const every = new Set<CommitLog>()
 let exitHook = false
 
-function rotateAllBeforeExit(): void {
+function retireAllBeforeExit(): void {
   for (const log of every) log.retireAll()
 }
 
@@ -462,7 +464,7 @@ export function commitLogOf(fs: FileSystem, root: string, identity: string): Com
     every.add(log)
     if (!exitHook) {
       // A process that ends normally leaves no log behind; one that crashes leaves it for recovery.
-      process.on('beforeExit', rotateAllBeforeExit)
+      process.on('beforeExit', retireAllBeforeExit)
       exitHook = true
     }
   }
@@ -509,9 +511,7 @@ function tornFrom(found: Uint8Array, wanted: Uint8Array): boolean {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
 /**
@@ -544,33 +544,12 @@ async function recover(fs: FileSystem, root: string, table: string): Promise<voi
   for (const name of names.filter((n) => n.endsWith('.log'))) {
     const path = resolve(dir, name)
     if (owned.has(path)) continue
-    let stat: { mtimeMs: number }
-    let data: Uint8Array
-    try {
-      stat = await fs.stat(path)
-      data = await fs.readFile(path)
-    } catch (error) {
-      if (isNotFound(error)) continue // another process recovered it meanwhile
-      throw error
-    }
-    const decoded = decodeCommitLog(data)
-    const fate = await fateOf(decoded.writer, stat.mtimeMs)
-    if (fate === 'leave') continue
+    const found = await orWhenMissing(logToRecover(fs, path), undefined) // missing: recovered by another process
+    if (!found) continue
+    const { decoded, fate } = found
     gone.push(path)
     for (const record of decoded.records) {
-      for (const file of record.files) {
-        const target = resolve(root, file.path)
-        const rel = relative(resolve(root), target)
-        if (rel === '' || rel.startsWith('..') || resolve(root, rel) !== target) {
-          throw new TableCorruptError(
-            table,
-            path,
-            record.version,
-            `a record names ${file.path}, outside the table`,
-          )
-        }
-        touched.push(target)
-      }
+      for (const i of record.files.keys()) touched.push(loggedPath(root, table, path, record, i))
       if (fate === 'restore') records.push({ record, log: path })
     }
   }
@@ -579,7 +558,7 @@ async function recover(fs: FileSystem, root: string, table: string): Promise<voi
   const newestCheckpoint = records.length > 0 ? await newestCheckpointVersion(fs, root) : -1
   for (const { record, log } of records) {
     for (const [i, file] of record.files.entries()) {
-      const path = resolve(root, file.path)
+      const path = loggedPath(root, table, log, record, i)
       await restore(fs, path, file.bytes, {
         // A commit below the newest checkpoint that log cleanup deleted stays deleted.
         create: i > 0 || record.version > newestCheckpoint,
@@ -596,6 +575,62 @@ async function recover(fs: FileSystem, root: string, table: string): Promise<voi
   }
   await flushFiles(fs, touched)
   for (const path of gone) await fs.unlink(path).catch(() => undefined)
+}
+
+/**
+ * The absolute path of a record's `i`th file: its first is the entry of its version (`_delta_log/<version>.json`),
+ * the others data files of the table (table-path.ts's rule). Anything else is TableCorruptError naming the log: a
+ * record never makes recovery write outside the table, nor over another version's entry.
+ */
+function loggedPath(root: string, table: string, log: string, record: CommitRecord, i: number): string {
+  const file = record.files[i] as LoggedFile
+  const entry = `${LOG_DIR}/${logFileName(record.version)}`
+  if (i === 0) {
+    if (file.path === entry) return join(root, LOG_DIR, logFileName(record.version))
+    throw new TableCorruptError(
+      table,
+      log,
+      record.version,
+      `a record names ${JSON.stringify(file.path)} as its entry, where only ${entry} belongs (a path outside the table's log)`,
+    )
+  }
+  try {
+    return containedPath(root, file.path)
+  } catch (error) {
+    if (!(error instanceof UncontainedPathError)) throw error
+    throw new TableCorruptError(
+      table,
+      log,
+      record.version,
+      `a record names a data file outside the table: ${error.message}`,
+    )
+  }
+}
+
+/** Bytes of a log read first: its header (a process identity, far smaller) decides whether the rest is read. */
+const HEAD_BYTES = 4096
+
+/**
+ * A log's fate (see `fateOf`) and, unless it is left to its running writer, its records. Only its head is read
+ * first: a running writer's log (up to SEAL_AFTER_BYTES) is not read at every open of the table elsewhere.
+ */
+async function logToRecover(
+  fs: FileSystem,
+  path: string,
+): Promise<{ fate: 'restore' | 'flush'; decoded: DecodedCommitLog } | undefined> {
+  const { mtimeMs } = await fs.stat(path)
+  const head = fs.readRange ? await fs.readRange(path, 0, HEAD_BYTES) : await fs.readFile(path)
+  // The whole log when shorter than what was asked for (its writer, if running, is then judged by this header).
+  let whole = !fs.readRange || head.length < HEAD_BYTES
+  let decoded = decodeCommitLog(head)
+  if (!decoded.writer && !whole) {
+    // No header in the head: read it all rather than judge a log by a header cut off.
+    decoded = decodeCommitLog(await fs.readFile(path))
+    whole = true
+  }
+  const fate = await fateOf(decoded.writer, mtimeMs)
+  if (fate === 'leave') return undefined
+  return { fate, decoded: whole ? decoded : decodeCommitLog(await fs.readFile(path)) }
 }
 
 /** Makes `path` hold `bytes`: written when missing (if `create`) or torn; left when equal; else `conflict()`. */

@@ -63,6 +63,11 @@ export function loggedFiles(paths: readonly string[]): { path: string; bytes: Ui
   return out
 }
 
+/** True when a file (absolute path) was written unflushed for its commit's record. */
+export function isLogged(path: string): boolean {
+  return logged.has(resolve(path))
+}
+
 /** Forgets logged bytes once their commit is durable. */
 export function forgetLogged(paths: readonly string[]): void {
   for (const p of paths) logged.delete(resolve(p))

@@ -16,7 +16,7 @@ import type { EntityIR, FieldType } from '../schema/schema-ir.js'
 import { withBytesAsBase64 } from './binary-column-reader.js'
 import { ColumnMapping } from './column-mapping.js'
 import { LOGGED_FILE_MAX } from './commit-wal.js'
-import { flushing, forgetFlushes, loggedFiles, writtenForLog } from './data-file-durability.js'
+import { flushing, forgetFlushes, isLogged, writtenForLog } from './data-file-durability.js'
 import { writeBehind } from './data-file-write-behind.js'
 import { decimalTextAt } from './decimal-projection.js'
 import { fileChecksum } from './file-checksum.js'
@@ -316,7 +316,7 @@ export class DataFileStore {
   /** Starts (or waits for) the flush of newly written files, see `write`. */
   private async flushAdds(adds: readonly AddAction[], dirs: ReadonlySet<string>): Promise<void> {
     // Files logged with their commit (see `place`) are not flushed.
-    const flushed = adds.filter((a) => loggedFiles([join(this.root, a.path)]).length === 0)
+    const flushed = adds.filter((a) => !isLogged(join(this.root, a.path)))
     if (flushed.length === 0) return
     const paths = flushed.map((a) => join(this.root, a.path))
     const flush = this.flush(paths, dirs)

@@ -75,6 +75,8 @@ import { encodeTombstoneFile, tombstoneFileName } from './tombstone-sidecar.js'
 import { TxnDecisions } from './txn-decisions.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+/** Entries are written as UTF-8 (PROTOCOL.md: newline-delimited JSON). */
+const utf8 = new TextEncoder()
 
 /** A look at the entry after a state: entry `next` (undefined when missing) and whether `next + 1` exists. */
 interface NextLook {
@@ -293,7 +295,7 @@ export class TableLog {
     if (gate && !overlap) await gate()
     const wal = before ? commitLogOf(this.fs, this.root, this.tableIdentity) : undefined
     const path = this.entryPath(entry.version)
-    const bytes = encodeLogEntry(entry, before)
+    const text = encodeLogEntry(entry, before)
     if (!wal || !before) {
       // Files written for the commit log are flushed here (e.g. a first version naming them).
       const flushed = durable(added).then(() =>
@@ -305,27 +307,23 @@ export class TableLog {
       const after = gate && overlap ? Promise.all([flushed, gate()]) : flushed
       // Observed here too: a create that fails before looking at `after` must not leave it unhandled.
       after.catch(() => undefined)
-      await this.fs.createExclusive(path, bytes, { after, syncDir: true })
+      await this.fs.createExclusive(path, text, { after, syncDir: true })
       return
     }
     // Through the commit log (commit-wal.ts): nothing flushed before the link; the record makes the commit durable.
-    const mine = wal.begin(entry.version)
     const after = Promise.all([
       durable(added),
       gate && overlap ? gate() : undefined,
       wal.ensureDurable(before.version, () => this.filesOf(before.version)),
     ])
     after.catch(() => undefined)
-    try {
-      await this.fs.createExclusive(path, bytes, { after, durable: false })
-    } catch (error) {
-      mine.fail()
-      throw error
-    }
+    // Encoded once: the entry's file and its record hold the same bytes.
+    const bytes = utf8.encode(text)
+    await this.fs.createExclusive(path, bytes, { after, durable: false })
+    const mine = wal.linked(entry.version)
     const logged = loggedFiles(added)
-    const entryBytes = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes
     try {
-      await wal.append(entry.version, [{ path, bytes: entryBytes }, ...logged])
+      await wal.append(entry.version, [{ path, bytes }, ...logged])
     } catch {
       // The log could not be appended to: the commit is made durable by flushing what it wrote instead.
       try {
