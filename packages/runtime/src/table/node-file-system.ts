@@ -16,6 +16,7 @@ import {
   unlinkSync,
   write,
   writeFileSync,
+  writeSync,
 } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -501,10 +502,16 @@ async function appendAndSync(fd: number, data: Uint8Array): Promise<void> {
     throw Object.assign(new Error('ENOENT: the log file was deleted while open'), { code: 'ENOENT' })
   }
   for (let at = 0; at < data.length; ) {
-    const n = await new Promise<number>((done, fail) =>
-      write(fd, data, at, data.length - at, null, (error, written) => (error ? fail(error) : done(written))),
-    )
-    at += n
+    // A commit's record (its entry and small files) is written synchronously: one thread-pool round trip fewer per
+    // commit; its flush, the wait, goes through the pool.
+    at +=
+      data.length <= SYNC_WRITE_MAX
+        ? writeSync(fd, data, at, data.length - at)
+        : await new Promise<number>((done, fail) =>
+            write(fd, data, at, data.length - at, null, (error, written) =>
+              error ? fail(error) : done(written),
+            ),
+          )
   }
   await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
 }
