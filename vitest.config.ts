@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Fails a test whose injected fault rule (FaultyFileSystem) never fired, naming the rule.
-    setupFiles: ['test/support/unfired-fault-rules-setup.ts'],
+    // Fails a test whose injected fault rule (FaultyFileSystem) never fired, naming the rule, and one whose commits
+    // went on without the commit turn unless it expects that (table/__fixtures__/commit-turn-warnings.ts).
+    setupFiles: ['test/support/unfired-fault-rules-setup.ts', 'test/support/commit-turn-warnings-setup.ts'],
   },
 })

@@ -6,12 +6,13 @@ import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { callMade } from './__fixtures__/call-made.js'
+import { expectCommitTurnWarnings } from './__fixtures__/commit-turn-warnings.js'
 import { commitPath } from './__fixtures__/delta-commit-file.js'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { useWorkerScript, WorkerProcess } from './__fixtures__/worker-process.js'
-import { commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
+import { COMMIT_TURN_WARNING, commitTurnPath, TURN_AFTER_LOST_RACES } from './commit-turn.js'
 import { DataFileStore } from './data-file-store.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
 import { KeyIndexCache } from './key-index-cache.js'
@@ -119,7 +120,13 @@ describe('the commit turn', () => {
   it('that cannot be taken (the lock file cannot be created) leaves the writer contending as before', async () => {
     const { writer, fs } = await writerLosing(TURN_AFTER_LOST_RACES + 1)
     fs.inject({ op: 'createExclusive', path: /commit-turn\.lock$/, code: 'EACCES' })
+    expectCommitTurnWarnings()
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
     const result = await writer.upsert(users([3], 'w'))
+    const warning = await warned
+    expect(warning).toMatchObject({ code: COMMIT_TURN_WARNING })
+    expect(warning.message).toContain('could not be taken')
+    expect(warning.message).toContain('commit-turn.lock')
     expect(result.attempts).toBe(TURN_AFTER_LOST_RACES + 2)
     expect(
       fs.calls.filter((c) => c.startsWith('createExclusive') && c.endsWith('commit-turn.lock')),

@@ -50,8 +50,23 @@ export async function withCommitTurn<T>(scope: TurnScope, fn: (held: boolean) =>
     )
   } catch (error) {
     if (running || !(error instanceof LockError)) throw error
+    warnTurnMissed('taken', error)
     return fn(false)
   }
+}
+
+/** The code of the warning a commit that goes on without the commit turn emits. */
+export const COMMIT_TURN_WARNING = 'PF_COMMIT_TURN'
+
+/**
+ * Says that a commit goes on without the turn (its holder kept it past the lock timeout, or the lock cannot be
+ * used): commits stay correct, but a wait that long means a stuck writer, or a commit waiting for what waits for it.
+ */
+function warnTurnMissed(what: 'taken' | 'waited for', error: LockError): void {
+  process.emitWarning(
+    `the commit turn could not be ${what}, the commit goes on without it: ${error.message}`,
+    { code: COMMIT_TURN_WARNING },
+  )
 }
 
 /**
@@ -73,5 +88,6 @@ export async function awaitCommitTurn(scope: TurnScope): Promise<void> {
     await withFileLock(path, async () => undefined, { fs: scope.fs, table: scope.table })
   } catch (error) {
     if (!(error instanceof LockError)) throw error
+    warnTurnMissed('waited for', error)
   }
 }
