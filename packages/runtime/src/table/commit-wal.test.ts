@@ -41,6 +41,17 @@ async function ids(table: Table): Promise<number[]> {
   return idsOf(await table.read()).sort((a, b) => a - b)
 }
 
+/** The real file system with some of its methods replaced (`overrides`); every other method is the real one. */
+function realFileSystemWith(overrides: Partial<FileSystem>): FileSystem {
+  return new Proxy(nodeFileSystem, {
+    get(target, key) {
+      if (Object.hasOwn(overrides, key)) return overrides[key as keyof FileSystem]
+      const value: unknown = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 /** The real file system, keeping a copy of every commit log append once it succeeded. */
 function recordingAppends(): { fs: FileSystem; appended: Uint8Array[] } {
   const appended: Uint8Array[] = []
@@ -55,14 +66,7 @@ function recordingAppends(): { fs: FileSystem; appended: Uint8Array[] } {
       close: () => log.close(),
     }
   }
-  const fs = new Proxy(nodeFileSystem, {
-    get(target, key) {
-      if (key === 'openLog') return openLog
-      const value: unknown = Reflect.get(target, key)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-  return { fs, appended }
+  return { fs: realFileSystemWith({ openLog }), appended }
 }
 
 /** The real file system, counting the bytes read of each file. */
@@ -72,23 +76,11 @@ function recordingReads(): { fs: FileSystem; read: Map<string, number> } {
     read.set(path, (read.get(path) ?? 0) + data.length)
     return data
   }
-  const fs = new Proxy(nodeFileSystem, {
-    get(target, key) {
-      if (key === 'readFile') return async (path: string) => count(path, await target.readFile(path))
-      if (key === 'readRange')
-        return async (path: string, offset: number, length: number) =>
-          count(
-            path,
-            await (target.readRange as NonNullable<FileSystem['readRange']>).call(
-              target,
-              path,
-              offset,
-              length,
-            ),
-          )
-      const value: unknown = Reflect.get(target, key)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
+  const readRange = (nodeFileSystem.readRange as NonNullable<FileSystem['readRange']>).bind(nodeFileSystem)
+  const fs = realFileSystemWith({
+    readFile: async (path: string) => count(path, await nodeFileSystem.readFile(path)),
+    readRange: async (path: string, offset: number, length: number) =>
+      count(path, await readRange(path, offset, length)),
   })
   return { fs, read }
 }

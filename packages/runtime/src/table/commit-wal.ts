@@ -539,7 +539,8 @@ async function recover(fs: FileSystem, root: string, table: string): Promise<voi
     throw error
   }
   const gone: string[] = []
-  const records: { record: CommitRecord; log: string }[] = []
+  // Each record with its files' absolute paths, checked once (loggedPath) before anything is written.
+  const records: { record: CommitRecord; log: string; paths: string[] }[] = []
   const touched: string[] = []
   for (const name of names.filter((n) => n.endsWith('.log'))) {
     const path = resolve(dir, name)
@@ -549,16 +550,17 @@ async function recover(fs: FileSystem, root: string, table: string): Promise<voi
     const { decoded, fate } = found
     gone.push(path)
     for (const record of decoded.records) {
-      for (const i of record.files.keys()) touched.push(loggedPath(root, table, path, record, i))
-      if (fate === 'restore') records.push({ record, log: path })
+      const paths = record.files.map((_, i) => loggedPath(root, table, path, record, i))
+      touched.push(...paths)
+      if (fate === 'restore') records.push({ record, log: path, paths })
     }
   }
   if (gone.length === 0) return
   records.sort((a, b) => a.record.version - b.record.version)
   const newestCheckpoint = records.length > 0 ? await newestCheckpointVersion(fs, root) : -1
-  for (const { record, log } of records) {
+  for (const { record, log, paths } of records) {
     for (const [i, file] of record.files.entries()) {
-      const path = loggedPath(root, table, log, record, i)
+      const path = paths[i] as string
       await restore(fs, path, file.bytes, {
         // A commit below the newest checkpoint that log cleanup deleted stays deleted.
         create: i > 0 || record.version > newestCheckpoint,
