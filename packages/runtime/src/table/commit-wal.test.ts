@@ -111,6 +111,10 @@ describe('commit log records', () => {
     for (let cut = a.length; cut < whole.length; cut++) {
       expect(decodeCommitLog(whole.subarray(0, cut)).records.map((r) => r.version)).toEqual([3])
     }
+    // Zeros after the records (a log written ahead: node-file-system.ts) end it like a torn tail.
+    expect(decodeCommitLog(concat([whole, new Uint8Array(4096)])).records.map((r) => r.version)).toEqual([
+      3, 4,
+    ])
     // A flipped byte in the second record's body fails its checksum.
     const damaged = whole.slice()
     damaged[a.length + 12] = (damaged[a.length + 12] ?? 0) ^ 0xff

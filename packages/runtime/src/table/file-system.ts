@@ -52,15 +52,16 @@ export interface FileSystem {
     path: string,
   ): Promise<{ size: number; mtimeMs: number; isDirectory: boolean; isSymbolicLink: boolean }>
   /**
-   * Opens `path` for appending (created when missing; its name is not flushed: flush its folder). Optional: a file
-   * system without it commits with a flush of each file (commit-wal.ts).
+   * Creates the log file `path` for appending (EEXIST when it exists; its name is not flushed: flush its folder).
+   * The file may hold zeros after the appends (written ahead of them, node-file-system.ts): a reader of the log stops
+   * at a frame of length 0. Optional: a file system without it commits with a flush of each file (commit-wal.ts).
    */
   openLog?(path: string): Promise<AppendLog>
 }
 
 /** A file open for appending, as a write-ahead log uses it (FileSystem.openLog). */
 export interface AppendLog {
-  /** Appends `data` at the end and flushes it (`fdatasync`) before resolving. */
+  /** Writes `data` after the previous appends and flushes it (`fdatasync`) before resolving. */
   append(data: Uint8Array): Promise<void>
   close(): Promise<void>
 }

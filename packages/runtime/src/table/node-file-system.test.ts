@@ -1,10 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
-import { NodeFileSystem, SYNC_READ_MAX } from './node-file-system.js'
+import { LOG_WRITE_AHEAD, NodeFileSystem, SYNC_READ_MAX, SYNC_WRITE_MAX } from './node-file-system.js'
 
 const tmp = useTempDir('pf-node-file-system-')
 const fs = new NodeFileSystem()
@@ -82,5 +82,57 @@ describe('NodeFileSystem.readFile', () => {
       await nextTurn()
     }
     await expect(fs.readFile(join(tmp.dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('NodeFileSystem.openLog', () => {
+  it('writes zeros ahead of the appends, so an append leaves the file size alone; the appends read back in order', async () => {
+    const path = join(tmp.dir, 'a.log')
+    const log = await fs.openLog(path)
+    const appends = [Buffer.from('first'), Buffer.alloc(1000, 7), Buffer.from('third')]
+    await log.append(appends[0] as Buffer)
+    const size = (await stat(path)).size
+    expect(size).toBe((appends[0] as Buffer).length + LOG_WRITE_AHEAD)
+    await log.append(appends[1] as Buffer)
+    await log.append(appends[2] as Buffer)
+    // The later appends overwrote zeros: their flushes changed no file size (nor block map) to write.
+    expect((await stat(path)).size).toBe(size)
+    const bytes = await readFile(path)
+    const written = Buffer.concat(appends)
+    expect(bytes.subarray(0, written.length).equals(written)).toBe(true)
+    expect(bytes.subarray(written.length).every((b) => b === 0)).toBe(true)
+    await log.close()
+  })
+
+  it('writes further zeros once an append passes them, and appends larger than SYNC_WRITE_MAX whole', async () => {
+    const path = join(tmp.dir, 'b.log')
+    const log = await fs.openLog(path)
+    const big = Buffer.alloc(LOG_WRITE_AHEAD + SYNC_WRITE_MAX + 3)
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 1) & 0xff
+    await log.append(Buffer.from('head'))
+    await log.append(big)
+    await log.append(Buffer.from('tail'))
+    const bytes = await readFile(path)
+    const written = Buffer.concat([Buffer.from('head'), big, Buffer.from('tail')])
+    expect(bytes.subarray(0, written.length).equals(written)).toBe(true)
+    expect(bytes.length).toBeGreaterThanOrEqual(written.length + LOG_WRITE_AHEAD - 4)
+    expect(bytes.subarray(written.length).every((b) => b === 0)).toBe(true)
+    await log.close()
+  })
+
+  it('refuses a file that exists (EEXIST, its content kept): its end could not be told from the zeros ahead of it', async () => {
+    const path = join(tmp.dir, 'c.log')
+    await writeFile(path, 'kept')
+    await expect(fs.openLog(path)).rejects.toMatchObject({ code: 'EEXIST' })
+    expect(await readFile(path, 'utf8')).toBe('kept')
+  })
+
+  it('refuses an append once the file was deleted (ENOENT)', async () => {
+    const path = join(tmp.dir, 'd.log')
+    const log = await fs.openLog(path)
+    await log.append(Buffer.from('x'))
+    await unlink(path)
+    await expect(log.append(Buffer.from('y'))).rejects.toMatchObject({ code: 'ENOENT' })
+    await log.close()
   })
 })

@@ -484,35 +484,64 @@ export class NodeFileSystem implements FileSystem {
 
   async openLog(path: string): Promise<AppendLog> {
     const fd = await new Promise<number>((done, fail) =>
-      open(path, 'a', (error, opened) => (error ? fail(error) : done(opened))),
+      open(path, 'wx', (error, opened) => (error ? fail(error) : done(opened))),
     )
+    const log: LogFile = { fd, end: 0, written: 0 }
     return {
-      append: (data) => appendAndSync(fd, data),
+      append: (data) => appendAndSync(log, data),
       close: () => new Promise<void>((done, fail) => close(fd, (error) => (error ? fail(error) : done()))),
     }
   }
 }
 
+/** A log file `openLog` made: where its next append goes, and how far it is written (appends, then zeros). */
+interface LogFile {
+  readonly fd: number
+  end: number
+  written: number
+}
+
 /**
- * Appends all of `data` to an O_APPEND descriptor, then flushes its data (`fdatasync`). ENOENT when the file was
- * deleted since it was opened (its table folder removed): an append there would be durable nowhere.
+ * A log is written this far ahead of its appends with zeros: an append then overwrites bytes the file already has,
+ * so its `fdatasync` writes the data alone, not the file's size and block map as well (0.09 against 0.16 ms per
+ * append + flush here, `.tmp/walm/prealloc.mjs`). A reader of the log stops at the zeros (a frame's length is never
+ * 0), as it stops at a torn append.
  */
-async function appendAndSync(fd: number, data: Uint8Array): Promise<void> {
+export const LOG_WRITE_AHEAD = 1024 * 1024
+
+let zeros: Uint8Array | undefined
+
+/**
+ * Appends all of `data` after the log's previous appends, then flushes its data (`fdatasync`). ENOENT when the file
+ * was deleted since it was opened (its table folder removed): an append there would be durable nowhere.
+ */
+async function appendAndSync(log: LogFile, data: Uint8Array): Promise<void> {
+  const { fd } = log
   if (fstatSync(fd).nlink === 0) {
     throw Object.assign(new Error('ENOENT: the log file was deleted while open'), { code: 'ENOENT' })
   }
-  for (let at = 0; at < data.length; ) {
+  if (log.end + data.length > log.written) {
+    // The zeros are flushed with this append's data: the next appends' flushes find the file's size unchanged.
+    zeros ??= new Uint8Array(LOG_WRITE_AHEAD)
+    const target = log.end + data.length + LOG_WRITE_AHEAD
+    while (log.written < target) {
+      log.written += writeSync(fd, zeros, 0, Math.min(zeros.length, target - log.written), log.written)
+    }
+  }
+  for (let done = 0; done < data.length; ) {
+    const at = log.end + done
     // A commit's record (its entry and small files) is written synchronously: one thread-pool round trip fewer per
     // commit; its flush, the wait, goes through the pool.
-    at +=
+    done +=
       data.length <= SYNC_WRITE_MAX
-        ? writeSync(fd, data, at, data.length - at)
-        : await new Promise<number>((done, fail) =>
-            write(fd, data, at, data.length - at, null, (error, written) =>
-              error ? fail(error) : done(written),
+        ? writeSync(fd, data, done, data.length - done, at)
+        : await new Promise<number>((resolve, fail) =>
+            write(fd, data, done, data.length - done, at, (error, written) =>
+              error ? fail(error) : resolve(written),
             ),
           )
   }
+  log.end += data.length
   await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
 }
 
