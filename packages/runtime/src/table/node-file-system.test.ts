@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { pathExists } from './__fixtures__/path-exists.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
+import { FlushTiming } from './flush-timing.js'
 import { LOG_WRITE_AHEAD, NodeFileSystem, SYNC_READ_MAX, SYNC_WRITE_MAX } from './node-file-system.js'
 
 const tmp = useTempDir('pf-node-file-system-')
@@ -134,5 +135,29 @@ describe('NodeFileSystem.openLog', () => {
     await unlink(path)
     await expect(log.append(Buffer.from('y'))).rejects.toMatchObject({ code: 'ENOENT' })
     await log.close()
+  })
+})
+
+describe('NodeFileSystem log flushes', () => {
+  async function appendTurns(timing: FlushTiming, name: string): Promise<boolean> {
+    const log = await new NodeFileSystem(timing).openLog(join(tmp.dir, name))
+    let turned = false
+    setImmediate(() => {
+      turned = true
+    })
+    await log.append(Buffer.from('record'))
+    const turnedWhileAppending = turned
+    await log.close()
+    return turnedWhileAppending
+  }
+
+  it('are made on the event loop while flushes are fast: the append is durable before the loop turns', async () => {
+    expect(await appendTurns(new FlushTiming(Number.POSITIVE_INFINITY), 'fast.log')).toBe(false)
+  })
+
+  it('go through the thread pool once flushes are slow: the event loop turns meanwhile', async () => {
+    const timing = new FlushTiming()
+    timing.record(50)
+    expect(await appendTurns(timing, 'slow.log')).toBe(true)
   })
 })

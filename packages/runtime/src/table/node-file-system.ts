@@ -3,6 +3,7 @@ import {
   close,
   closeSync,
   fdatasync,
+  fdatasyncSync,
   promises as fsp,
   fstatSync,
   fsync,
@@ -28,6 +29,7 @@ import {
   type FileSystem,
   type WriteOptions,
 } from './file-system.js'
+import { FlushTiming } from './flush-timing.js'
 
 /** A FileStat of node's stats; the identity changes when the file is deleted and created again, or modified. */
 function fileStatOf(s: Stats): FileStat {
@@ -272,6 +274,9 @@ function readToEnd(fd: number, size: number): Buffer {
  */
 export const SYNC_READ_MAX = 64 * 1024
 
+/** How long this process's log flushes take: on the event loop while they are fast (flush-timing.ts). */
+const sharedFlushTiming = new FlushTiming()
+
 /**
  * The real file system (node:fs). `createExclusive` writes a temporary file,
  * fsyncs it and hard-links it to the target: `link` fails with EEXIST when the
@@ -281,6 +286,9 @@ export const SYNC_READ_MAX = 64 * 1024
  */
 export class NodeFileSystem implements FileSystem {
   readonly gatedCreate = true
+
+  /** `flushTiming`: where log flushes are made (flush-timing.ts); default this process's shared one. */
+  constructor(private readonly flushTiming: FlushTiming = sharedFlushTiming) {}
 
   async writeFile(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
     if (options.durable === false && !options.syncDir && data.length <= SYNC_WRITE_MAX) {
@@ -488,7 +496,7 @@ export class NodeFileSystem implements FileSystem {
     )
     const log: LogFile = { fd, end: 0, written: 0 }
     return {
-      append: (data) => appendAndSync(log, data),
+      append: (data) => appendAndSync(log, data, this.flushTiming),
       close: () => new Promise<void>((done, fail) => close(fd, (error) => (error ? fail(error) : done()))),
     }
   }
@@ -512,10 +520,11 @@ export const LOG_WRITE_AHEAD = 1024 * 1024
 let zeros: Uint8Array | undefined
 
 /**
- * Appends all of `data` after the log's previous appends, then flushes its data (`fdatasync`). ENOENT when the file
+ * Appends all of `data` after the log's previous appends, then flushes its data (`fdatasync`: on the event loop while
+ * flushes are fast, else through the thread pool; flush-timing.ts). ENOENT when the file
  * was deleted since it was opened (its table folder removed): an append there would be durable nowhere.
  */
-async function appendAndSync(log: LogFile, data: Uint8Array): Promise<void> {
+async function appendAndSync(log: LogFile, data: Uint8Array, flushTiming: FlushTiming): Promise<void> {
   const { fd } = log
   if (fstatSync(fd).nlink === 0) {
     throw Object.assign(new Error('ENOENT: the log file was deleted while open'), { code: 'ENOENT' })
@@ -542,7 +551,10 @@ async function appendAndSync(log: LogFile, data: Uint8Array): Promise<void> {
           )
   }
   log.end += data.length
-  await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
+  const start = performance.now()
+  if (flushTiming.synchronous) fdatasyncSync(fd)
+  else await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
+  flushTiming.record(performance.now() - start)
 }
 
 /** The shared real file system. */
