@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 
   // The file system's floor right before the creates: what one pf create's two new files and one log append cost
   // on this disk at this moment (it varies: see docs/design/fast-durable-commits.md, "Making a file").
-  const floor = fileSystemFloor(join(dir, 'floor'))
+  const floor = await fileSystemFloor(join(dir, 'floor'))
 
   // One durable create, sequential, new keys.
   let next = ROWS
@@ -286,19 +286,10 @@ const FLOOR_RUNS = 200
  * Medians of making a small file and of a durable log append, in `folder`. Nothing is deleted until the run ends:
  * on ext4 without a journal, inodes freed in the last minute make every new file slower.
  */
-function fileSystemFloor(folder: string): { create: number; append: number } {
+async function fileSystemFloor(folder: string): Promise<{ create: number; append: number }> {
   mkdirSync(folder)
   const bytes = new Uint8Array(1200).fill(65)
-  const timed = (fn: (i: number) => void) => {
-    const times: number[] = []
-    for (let i = 0; i < FLOOR_RUNS; i++) {
-      const t0 = performance.now()
-      fn(i)
-      times.push(performance.now() - t0)
-    }
-    return mid(times)
-  }
-  const create = timed((i) => {
+  const create = await median(FLOOR_RUNS, (i) => {
     const fd = openSync(join(folder, `file-${i}`), 'wx')
     writeSync(fd, bytes)
     closeSync(fd)
@@ -307,7 +298,7 @@ function fileSystemFloor(folder: string): { create: number; append: number } {
   const log = openSync(join(folder, 'log'), 'wx')
   writeSync(log, new Uint8Array(FLOOR_RUNS * 420 + 4096))
   fdatasyncSync(log)
-  const append = timed((i) => {
+  const append = await median(FLOOR_RUNS, (i) => {
     writeSync(log, bytes, 0, 420, i * 420)
     fdatasyncSync(log)
   })

@@ -535,7 +535,9 @@ async function appendAndSync(log: LogFile, data: Uint8Array, flushTiming: FlushT
   if (ahead) {
     // The zeros are flushed with this append's data: the next appends' flushes find the file's size unchanged.
     zeros ??= new Uint8Array(LOG_WRITE_AHEAD)
-    const target = log.end + data.length + LOG_WRITE_AHEAD
+    // From the end of this append's own bytes (or of the zeros already written), which its data then fills.
+    log.written = Math.max(log.written, log.end + data.length)
+    const target = log.written + LOG_WRITE_AHEAD
     while (log.written < target) {
       log.written += writeSync(fd, zeros, 0, Math.min(zeros.length, target - log.written), log.written)
     }
@@ -554,15 +556,13 @@ async function appendAndSync(log: LogFile, data: Uint8Array, flushTiming: FlushT
           )
   }
   log.end += data.length
-  if (ahead || !flushTiming.synchronous) {
-    const start = performance.now()
-    await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
-    if (!ahead) flushTiming.record(performance.now() - start)
-    return
-  }
   const start = performance.now()
-  fdatasyncSync(fd)
-  flushTiming.record(performance.now() - start)
+  if (ahead || !flushTiming.synchronous) {
+    await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())))
+  } else {
+    fdatasyncSync(fd)
+  }
+  if (!ahead) flushTiming.record(performance.now() - start)
 }
 
 /** The shared real file system. */
