@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FileStats } from './file-stats.js'
+import type { FileStats, Range } from './file-stats.js'
 import { type LiveFileColumns, LiveFileMap } from './live-file-map.js'
 import type { LiveFile } from './table-state.js'
 
@@ -118,6 +118,86 @@ describe('LiveFileMap', () => {
     }
     expect(contents(map)).toEqual(contents(model))
     expect(map.size).toBe(400)
+  })
+
+  it('mayHoldKey: exactly the live files whose key range may hold the key, in every version, old ones too', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const next = random(seed)
+      const ranges = new Map<string, Range | undefined>()
+      /** A point (a one-row file), a span, or no range (any key), over keys 0..39. */
+      const rangeFor = (id: string) => {
+        const r = next()
+        const min = BigInt(Math.floor(next() * 40))
+        const range =
+          r < 0.6
+            ? { min, max: min }
+            : r < 0.9
+              ? { min, max: min + BigInt(Math.floor(next() * 8)) }
+              : undefined
+        ranges.set(id, range)
+        return range
+      }
+      const paths = Array.from({ length: Math.floor(next() * 40) }, (_, i) => `p${i}`)
+      const baseRanges = paths.map((p) => rangeFor(`${p}@0`))
+      const columns = columnsOf(paths)
+      // Half the seeds give the base's ranges from its columns (as a checkpoint cache's do).
+      const base: LiveFileColumns =
+        seed % 2 === 0 ? { ...columns, keyRangeAt: (i) => baseRanges[i] } : columns
+      let map: ReadonlyMap<string, LiveFile> = LiveFileMap.of(base)
+      const rangeOf = (f: LiveFile) => ranges.get(`${f.add.path}@${f.version}`)
+      const check = (state: ReadonlyMap<string, LiveFile>, at: string) => {
+        for (let v = -1n; v <= 48n; v += 7n) {
+          const found = [...(state as LiveFileMap).mayHoldKey(v, 'id:int', rangeOf)]
+          const want = [...state.values()].filter((f) => {
+            const r = rangeOf(f)
+            return !r || ((r.min as bigint) <= v && v <= (r.max as bigint))
+          })
+          expect(new Set(found).size, `${at} key ${v}: no file twice`).toBe(found.length)
+          const sorted = (files: LiveFile[]) => files.map((f) => `${f.add.path}@${f.version}`).sort()
+          expect(sorted(found), `${at} key ${v}`).toEqual(sorted(want))
+          for (const f of found) expect(state.get(f.add.path), `${at}: the live file`).toBe(f)
+        }
+      }
+      const states: [ReadonlyMap<string, LiveFile>, string][] = []
+      for (let version = 1; version <= 40; version++) {
+        const edit = LiveFileMap.editing(map)
+        for (let op = 1 + Math.floor(next() * 4); op > 0; op--) {
+          const path = `p${Math.floor(next() * (paths.length + 30))}`
+          if (next() < 0.3) edit.delete(path)
+          else {
+            rangeFor(`${path}@${version}`)
+            edit.set(path, liveFile(path, version))
+          }
+        }
+        map = edit.done()
+        check(map, `seed ${seed} version ${version}`)
+        states.push([map, `seed ${seed} version ${version} (later)`])
+      }
+      for (const [state, at] of states) check(state, at)
+    }
+  })
+
+  it('mayHoldKey looks at the files once per layer, not at every file on every lookup', () => {
+    let map: ReadonlyMap<string, LiveFile> = LiveFileMap.of(columnsOf([]))
+    let calls = 0
+    const rangeOf = (f: LiveFile): Range => {
+      calls++
+      const key = BigInt(f.add.path.slice(1))
+      return { min: key, max: key }
+    }
+    const creates = 1000
+    for (let k = 0; k < creates; k++) {
+      const edit = LiveFileMap.editing(map)
+      edit.set(`k${k}`, liveFile(`k${k}`, k))
+      map = edit.done()
+      // A create checks its new key against every live file, as a unique key check does.
+      expect(
+        [...(map as LiveFileMap).mayHoldKey(BigInt(k), 'id:int', rangeOf)].map((f) => f.add.path),
+      ).toEqual([`k${k}`])
+    }
+    // Each file is indexed again only when its layer merges (O(log n) times) or the map is flattened: a walk of every
+    // live file per lookup would take ~500,000 calls here.
+    expect(calls).toBeLessThan(creates * 16)
   })
 
   it('starts from a plain Map too (states built without columns)', () => {

@@ -1,4 +1,4 @@
-import type { Range } from './file-stats.js'
+import { type Comparable, mayContain, type Range } from './file-stats.js'
 import { rememberKeyRange } from './key-range.js'
 import type { LiveFile } from './table-state.js'
 
@@ -66,6 +66,81 @@ function find(base: LiveFileColumns | undefined, layers: Layers, path: string): 
 interface Order {
   readonly changed: ReadonlyMap<number, LiveFile | undefined>
   readonly tail: readonly LiveFile[]
+}
+
+/**
+ * Files (of a layer: their changes' files; of a base: their indexes) by key range: a range of one key (a one-row
+ * file's) under that key (`pointKey`), every other range (or none: any key) in `spans`. Built once per layer or base.
+ */
+interface KeyIndex<T> {
+  readonly tag: string
+  readonly points: ReadonlyMap<string, T[]>
+  readonly spans: readonly { readonly item: T; readonly range: Range | undefined }[]
+}
+
+/** A key's entry in `KeyIndex.points`: integer and string keys (equal as values exactly when equal here). */
+function pointKey(value: Comparable): string | undefined {
+  if (typeof value === 'bigint') return `i${value}`
+  if (typeof value === 'string') return `s${value}`
+  return undefined
+}
+
+function keyIndex<T>(tag: string, items: Iterable<[T, Range | undefined]>): KeyIndex<T> {
+  const points = new Map<string, T[]>()
+  const spans: { item: T; range: Range | undefined }[] = []
+  for (const [item, range] of items) {
+    const point = range && range.min === range.max ? pointKey(range.min) : undefined
+    if (point === undefined) spans.push({ item, range })
+    else {
+      const list = points.get(point)
+      if (list) list.push(item)
+      else points.set(point, [item])
+    }
+  }
+  return { tag, points, spans }
+}
+
+const layerIndexes = new WeakMap<ReadonlyMap<string, Change>, KeyIndex<LiveFile>>()
+const baseIndexes = new WeakMap<LiveFileColumns, KeyIndex<number>>()
+
+function layerIndex(
+  layer: ReadonlyMap<string, Change>,
+  tag: string,
+  rangeOf: (file: LiveFile) => Range | undefined,
+): KeyIndex<LiveFile> {
+  let index = layerIndexes.get(layer)
+  if (index?.tag !== tag) {
+    index = keyIndex(
+      tag,
+      (function* () {
+        for (const { file } of layer.values())
+          if (file) yield [file, rangeOf(file)] as [LiveFile, Range | undefined]
+      })(),
+    )
+    layerIndexes.set(layer, index)
+  }
+  return index
+}
+
+function baseIndex(
+  base: LiveFileColumns,
+  tag: string,
+  rangeOf: (file: LiveFile) => Range | undefined,
+): KeyIndex<number> {
+  let index = baseIndexes.get(base)
+  if (index?.tag !== tag) {
+    index = keyIndex(
+      tag,
+      (function* () {
+        for (let i = 0; i < base.size; i++) {
+          const range = base.keyRangeAt ? base.keyRangeAt(i) : rangeOf(base.fileAt(i))
+          yield [i, range] as [number, Range | undefined]
+        }
+      })(),
+    )
+    baseIndexes.set(base, index)
+  }
+  return index
 }
 
 /** Changes past this many (and past half the base) make the next map flatten every file into new columns. */
@@ -187,30 +262,46 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
   }
 
   /**
-   * The files in order, less base files whose key range (`keyRangeAt`, read without building them) `fits` says
-   * cannot hold the key: a find by key builds only its candidates. Every other file is yielded for the caller to
-   * check itself.
+   * The live files whose key range (`rangeOf`; a base file's from its columns' `keyRangeAt` when they hold it, so it
+   * is never built) may hold `value`, in no particular order. A lookup costs the layers (O(log n) of them), not the
+   * files: each layer and the base are indexed once, on first use, with one-key ranges (a one-row file's) by their key
+   * (`KeyIndex`). `tag` names what `rangeOf` reads (the key column and kind): an index built for another is rebuilt.
    */
-  *valuesMayHold(fits: (range: Range) => boolean): Generator<LiveFile> {
-    const { changed, tail } = this.order()
-    const base = this.base
-    if (base) {
-      for (let i = 0; i < base.size; i++) {
-        if (!changed.has(i)) {
-          const range = base.keyRangeAt?.(i)
-          if (!range || fits(range)) {
-            const file = base.fileAt(i)
-            // Its range is known: the caller's keyRangeOf parses none of its statistics for it.
-            if (range) rememberKeyRange(file.add, range)
-            yield file
-          }
-        } else {
-          const file = changed.get(i)
-          if (file) yield file
-        }
+  *mayHoldKey(
+    value: Comparable,
+    tag: string,
+    rangeOf: (file: LiveFile) => Range | undefined,
+  ): Generator<LiveFile> {
+    const point = pointKey(value)
+    const { layers, base } = this
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l] as ReadonlyMap<string, Change>
+      const index = layerIndex(layer, tag, rangeOf)
+      const newest = (file: LiveFile) => {
+        for (let n = 0; n < l; n++) if (layers[n]?.has(file.add.path)) return false
+        return true
       }
+      for (const file of (point !== undefined && index.points.get(point)) || []) if (newest(file)) yield file
+      for (const { item: file, range } of index.spans)
+        if (mayContain(range, value) && newest(file)) yield file
     }
-    yield* tail
+    if (!base) return
+    const index = baseIndex(base, tag, rangeOf)
+    const unchanged = (i: number) => {
+      const path = base.pathAt(i)
+      return !layers.some((layer) => layer.has(path))
+    }
+    const yielded = (i: number, range: Range | undefined) => {
+      const file = base.fileAt(i)
+      // Its range is known: the caller's keyRangeOf parses none of its statistics for it.
+      if (range) rememberKeyRange(file.add, range)
+      return file
+    }
+    for (const i of (point !== undefined && index.points.get(point)) || []) {
+      if (unchanged(i)) yield yielded(i, { min: value, max: value })
+    }
+    for (const { item: i, range } of index.spans)
+      if (mayContain(range, value) && unchanged(i)) yield yielded(i, range)
   }
 
   [Symbol.iterator](): MapIterator<[string, LiveFile]> {

@@ -20,7 +20,7 @@ import {
   readKeyLookup,
 } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
-import { keyRangeOf } from './key-range.js'
+import { keyRangeColumn, keyRangeOf } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
@@ -160,13 +160,13 @@ export class Snapshot {
   private candidates(encoded: readonly string[]): Map<LiveFile, string[]> {
     const out = new Map<LiveFile, string[]>()
     const { files } = this.state
+    const keyColumn = keyRangeColumn(this.metadata)
+    const tag = keyColumn ? `${keyColumn.column}:${keyColumn.kind}` : ''
+    const rangeOf = (f: LiveFile) => keyRangeOf(f.add, this.metadata)
     for (const key of encoded) {
       const lead = this.ctx.codec.leading(key)
-      // One key (a find by id): files whose cached key range rules it out are never built (live-file-map.ts).
-      const maybe =
-        encoded.length === 1 && files instanceof LiveFileMap
-          ? files.valuesMayHold((range) => mayContain(range, lead))
-          : this.files
+      // Files whose key range rules the key out are never looked at, nor built (live-file-map.ts).
+      const maybe = files instanceof LiveFileMap ? files.mayHoldKey(lead, tag, rangeOf) : this.files
       for (const f of maybe) {
         if (!mayContain(keyRangeOf(f.add, this.metadata), lead) || f.deleted.has(key)) continue
         const list = out.get(f)
