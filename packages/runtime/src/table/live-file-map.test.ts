@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FileStats, Range } from './file-stats.js'
-import { type LiveFileColumns, LiveFileMap } from './live-file-map.js'
+import { countRowsBelow, type LiveFileColumns, LiveFileMap } from './live-file-map.js'
 import type { LiveFile } from './table-state.js'
 
 function liveFile(path: string, version: number): LiveFile {
@@ -198,6 +198,62 @@ describe('LiveFileMap', () => {
     // Each file is indexed again only when its layer merges (O(log n) times) or the map is flattened: a walk of every
     // live file per lookup would take ~500,000 calls here.
     expect(calls).toBeLessThan(creates * 16)
+  })
+
+  it('countRowsBelow: counts what a walk of the files would, carried across edits, each file read once', () => {
+    let reads = 0
+    const sized = (path: string, version: number, rows: number): LiveFile => {
+      const file = liveFile(path, version)
+      return {
+        ...file,
+        add: {
+          ...file.add,
+          stats: {
+            columns: {},
+            get numRows() {
+              reads++
+              return rows
+            },
+          },
+        },
+      }
+    }
+    for (let seed = 1; seed <= 20; seed++) {
+      const next = random(seed)
+      const rowsOf = () => Math.floor(next() * 20)
+      const paths = Array.from({ length: Math.floor(next() * 30) }, (_, i) => `p${i}`)
+      const built = paths.map((p) => sized(p, 0, rowsOf()))
+      let map: ReadonlyMap<string, LiveFile> = LiveFileMap.of({
+        size: built.length,
+        rows: 0,
+        pathAt: (i) => paths[i] as string,
+        fileAt: (i) => built[i] as LiveFile,
+      })
+      const walk = (state: ReadonlyMap<string, LiveFile>) =>
+        [...state.values()].filter((f) => f.add.stats.numRows < 10).length
+      const states: [ReadonlyMap<string, LiveFile>, number][] = []
+      for (let version = 1; version <= 30; version++) {
+        const edit = LiveFileMap.editing(map)
+        const ops = 1 + Math.floor(next() * 3)
+        for (let op = ops; op > 0; op--) {
+          const path = `p${Math.floor(next() * (paths.length + 10))}`
+          if (next() < 0.3) edit.delete(path)
+          else edit.set(path, sized(path, version, rowsOf()))
+        }
+        map = edit.done()
+        reads = 0
+        const count = countRowsBelow(map, 10)
+        // Counted once (version 1), then carried: each edit reads the rows of the files it changed only.
+        if (version > 1) expect(reads, `seed ${seed} version ${version}`).toBeLessThanOrEqual(2 * ops)
+        expect(count, `seed ${seed} version ${version}`).toBe(walk(map))
+        expect(countRowsBelow(map, 5), 'another threshold is counted anew').toBe(
+          [...map.values()].filter((f) => f.add.stats.numRows < 5).length,
+        )
+        expect(countRowsBelow(map, 10)).toBe(count)
+        states.push([map, count])
+      }
+      for (const [state, count] of states) expect(walk(state)).toBe(count)
+    }
   })
 
   it('starts from a plain Map too (states built without columns)', () => {

@@ -143,6 +143,27 @@ function baseIndex(
   return index
 }
 
+/** A count of live files with fewer rows than `rows`. */
+interface RowsBelow {
+  readonly rows: number
+  readonly count: number
+}
+
+function below(file: LiveFile, rows: number): boolean {
+  return file.add.stats.numRows < rows
+}
+
+function countBelow(files: Iterable<LiveFile>, rows: number): number {
+  let count = 0
+  for (const f of files) if (below(f, rows)) count++
+  return count
+}
+
+/** How many of `files` hold fewer than `rows` rows (a LiveFileMap's count is carried across edits). */
+export function countRowsBelow(files: ReadonlyMap<string, LiveFile>, rows: number): number {
+  return files instanceof LiveFileMap ? files.countRowsBelow(rows) : countBelow(files.values(), rows)
+}
+
 /** Changes past this many (and past half the base) make the next map flatten every file into new columns. */
 const MIN_FLATTEN = 256
 
@@ -156,6 +177,8 @@ const MIN_FLATTEN = 256
 export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
   /** The order of iteration, worked out on first use: base files hidden or replaced, then the files after them. */
   #order: Order | undefined | undefined
+  /** `countRowsBelow`'s last answer (carried to the maps edited from this one). */
+  #below: RowsBelow | undefined
 
   private constructor(
     private readonly base: LiveFileColumns | undefined,
@@ -173,9 +196,20 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
   /** A map to replay changes onto, starting from `files` (none when undefined). */
   static editing(files: ReadonlyMap<string, LiveFile> | undefined): LiveFileMapEditor {
     if (files instanceof LiveFileMap)
-      return new LiveFileMapEditor(files.base, files.layers, files.size, files.nextPlace)
+      return new LiveFileMapEditor(files.base, files.layers, files.size, files.nextPlace, files.#below)
     const base = files && files.size > 0 ? columnsOf([...files.values()]) : undefined
     return new LiveFileMapEditor(base, [], base?.size ?? 0, base?.size ?? 0)
+  }
+
+  /**
+   * How many live files hold fewer than `rows` rows (automatic compaction's trigger, checked after every write). A
+   * map edited from one that counted carries the count over its edit, so a commit's check costs its own files.
+   */
+  countRowsBelow(rows: number): number {
+    if (this.#below?.rows === rows) return this.#below.count
+    const count = countBelow(this.values(), rows)
+    this.#below = { rows, count }
+    return count
   }
 
   /** @internal The editor's result: its changes as the newest layer, layers merged, flattened past many changes. */
@@ -185,6 +219,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     top: ReadonlyMap<string, Change>,
     size: number,
     nextPlace: number,
+    below?: RowsBelow,
   ): LiveFileMap {
     let layers: ReadonlyMap<string, Change>[] = top.size > 0 ? [top, ...older] : [...older]
     // A layer is merged into the next while it is at least half that one's size: sizes fall geometrically.
@@ -195,10 +230,11 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
       for (const [path, change] of newest) merged.set(path, change)
       layers = [merged, ...layers.slice(2)]
     }
-    const map = new LiveFileMap(base, layers, size, nextPlace)
+    let map = new LiveFileMap(base, layers, size, nextPlace)
     const changes = layers.reduce((n, layer) => n + layer.size, 0)
     if (changes > MIN_FLATTEN && changes > (base?.size ?? 0) / 2)
-      return LiveFileMap.of(columnsOf([...map.values()]))
+      map = LiveFileMap.of(columnsOf([...map.values()]))
+    map.#below = below
     return map
   }
 
@@ -331,6 +367,8 @@ export class LiveFileMapEditor {
     private readonly layers: Layers,
     private count: number,
     private nextPlace: number,
+    /** The count of files below some rows of the map edited, kept up to date by each change. */
+    private below?: RowsBelow,
   ) {}
 
   get size(): number {
@@ -348,6 +386,7 @@ export class LiveFileMapEditor {
 
   set(path: string, file: LiveFile): void {
     const found = this.find(path)
+    this.recount(found, file)
     if (typeof found === 'number') this.top.set(path, { file, place: found })
     else if (found?.file) this.top.set(path, { file, place: found.place })
     else {
@@ -359,12 +398,22 @@ export class LiveFileMapEditor {
   delete(path: string): void {
     const found = this.find(path)
     if (found === undefined || (typeof found !== 'number' && !found.file)) return
+    this.recount(found, undefined)
     this.top.set(path, { file: undefined, place: typeof found === 'number' ? found : found.place })
     this.count--
   }
 
+  /** Moves `below` from the file a path held (`found`, as `find` returns it) to the one it holds next. */
+  private recount(found: Change | number | undefined, next: LiveFile | undefined): void {
+    if (!this.below) return
+    const { rows } = this.below
+    const held = typeof found === 'number' ? this.base?.fileAt(found) : found?.file
+    const count = this.below.count - (held && below(held, rows) ? 1 : 0) + (next && below(next, rows) ? 1 : 0)
+    this.below = { rows, count }
+  }
+
   /** The files as they are now (the editor must not be used after). */
   done(): LiveFileMap {
-    return LiveFileMap.built(this.base, this.layers, this.top, this.count, this.nextPlace)
+    return LiveFileMap.built(this.base, this.layers, this.top, this.count, this.nextPlace, this.below)
   }
 }

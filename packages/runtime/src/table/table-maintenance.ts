@@ -1,6 +1,7 @@
 import { parseUtcTimestamp } from '../delta/utc-calendar.js'
 import { writeMergedGroups } from './compaction-merge.js'
 import { DataFileStore, isDateTime, WrittenFiles } from './data-file-store.js'
+import { countRowsBelow } from './live-file-map.js'
 import type { AddAction, RemoveAction, TableMetadata } from './log-entry.js'
 import { maintenanceThread } from './maintenance-thread.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
@@ -33,9 +34,7 @@ export function autoCompactionDue(core: TableCore): number | undefined {
   const files = meta.autoCompactFiles ?? AUTO_COMPACT.files
   const rows = meta.smallFileRows ?? AUTO_COMPACT.fileRows
   if (files <= 0) return undefined
-  let small = 0
-  for (const f of core.current.state.files.values()) if (f.add.stats.numRows < rows) small++
-  return small < files ? undefined : rows
+  return countRowsBelow(core.current.state.files, rows) < files ? undefined : rows
 }
 
 /**
