@@ -45,6 +45,18 @@ describe('CommitQueue', () => {
     ])
   })
 
+  it('writes whose callers reach submit through more promise reactions than the first (as repositories do) join its group', async () => {
+    const c = gatedCommitter()
+    const queue = new CommitQueue(c.commit)
+    const submitted = [1, 2, 3].map(async (w) => {
+      for (let i = 0; i < 4 * w; i++) await Promise.resolve()
+      return queue.submit(w)
+    })
+    await c.open()
+    expect(c.groups).toEqual([[1, 2, 3]])
+    await Promise.allSettled(submitted)
+  })
+
   it('a committer that throws fails its group only; the queue goes on', async () => {
     let calls = 0
     const queue = new CommitQueue<number, number>(async (writes) => {

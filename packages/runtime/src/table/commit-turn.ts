@@ -79,8 +79,9 @@ export async function awaitCommitTurn(scope: TurnScope): Promise<void> {
   try {
     // Synchronous on the real file system: a few microseconds, where a call through the thread pool cost ~0.1 ms of
     // every commit's path (cpuprofile of a create loop).
-    if (scope.fs instanceof NodeFileSystem) scope.fs.lstatSync(path)
-    else await scope.fs.lstat(path)
+    if (scope.fs instanceof NodeFileSystem) {
+      if (!scope.fs.entryAt(path)) return
+    } else await scope.fs.lstat(path)
   } catch (error) {
     if (isNotFound(error)) return
   }

@@ -93,8 +93,7 @@ export class LogFreshness {
   /** True when nothing is at `path` (any other answer, or an error, is not proof). */
   private missing(path: string): boolean {
     try {
-      this.node?.statSync(path)
-      return false
+      return this.node?.entryAt(path) === false
     } catch (error) {
       return isNotFound(error)
     }

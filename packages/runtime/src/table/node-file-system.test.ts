@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
@@ -61,6 +61,17 @@ describe('NodeFileSystem.createExclusive with `inPlace`', () => {
     expect(error).toMatchObject({ code: 'EEXIST' })
     expect(await readFile(target, 'utf8')).toBe('{"pid":1}')
     expect(await readdir(tmp.dir)).toEqual([`${'l'.repeat(235)}.lock`])
+  })
+})
+
+describe('NodeFileSystem.entryAt', () => {
+  it('says whether an entry is at a path (a dangling link is one), and throws other errors', async () => {
+    await writeFile(join(tmp.dir, 'file'), 'x')
+    await symlink(join(tmp.dir, 'gone'), join(tmp.dir, 'dangling'))
+    expect(fs.entryAt(join(tmp.dir, 'file'))).toBe(true)
+    expect(fs.entryAt(join(tmp.dir, 'dangling'))).toBe(true)
+    expect(fs.entryAt(join(tmp.dir, 'absent'))).toBe(false)
+    expect(() => fs.entryAt(join(tmp.dir, 'file', 'child'))).toThrow(/ENOTDIR/)
   })
 })
 

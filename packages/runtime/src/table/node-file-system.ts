@@ -473,9 +473,12 @@ export class NodeFileSystem implements FileSystem {
     return fileStatOf(statSync(path))
   }
 
-  /** `lstat` without the thread pool, for a check on a commit's path (commit-turn.ts); throws ENOENT when absent. */
-  lstatSync(path: string): void {
-    lstatSync(path)
+  /**
+   * Whether an entry is at `path` (`lstat` without the thread pool; other errors throw): for the checks on a commit's
+   * path (commit-turn.ts, log-freshness.ts), which mostly find nothing, so no ENOENT error is built (~6 µs each).
+   */
+  entryAt(path: string): boolean {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined
   }
 
   async lstat(
