@@ -146,11 +146,28 @@ const encoder = new TextEncoder()
 
 /** Orders two comparables of the same kind; strings by UTF-8 bytes (polars' order). */
 export function compare(a: Comparable, b: Comparable): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    if (a === b) return 0
+  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b)
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * Orders two strings by their UTF-8 bytes (-1, 0, 1) without encoding them: below U+D800 a code unit is its code
+ * point, and UTF-8 keeps code point order. Where surrogates (or U+E000-U+FFFF, which UTF-16 orders below them) decide
+ * the order, or end the shorter string, the bytes are compared: a lone surrogate encodes as U+FFFD.
+ */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x < 0xd800 && y < 0xd800) return x < y ? -1 : 1
     return Buffer.compare(encoder.encode(a), encoder.encode(b))
   }
-  return a < b ? -1 : a > b ? 1 : 0
+  const last = n > 0 ? a.charCodeAt(n - 1) : 0
+  if (last >= 0xd800 && last <= 0xdfff) return Buffer.compare(encoder.encode(a), encoder.encode(b))
+  return a.length < b.length ? -1 : 1
 }
 
 /** Parsed min/max of one column of one file; undefined when the file has no usable range. */

@@ -156,7 +156,17 @@ describe('LiveFileMap', () => {
           const sorted = (files: LiveFile[]) => files.map((f) => `${f.add.path}@${f.version}`).sort()
           expect(sorted(found), `${at} key ${v}`).toEqual(sorted(want))
           for (const f of found) expect(state.get(f.add.path), `${at}: the live file`).toBe(f)
+          // Another column's index beside the key's on the same layers (a unique check's): ranges shifted by 100.
+          const shifted = (f: LiveFile): Range | undefined => {
+            const r = rangeOf(f)
+            return r && { min: (r.min as bigint) + 100n, max: (r.max as bigint) + 100n }
+          }
+          const other = [...(state as LiveFileMap).mayHoldValue(v + 100n, 'email:int', shifted)]
+          expect(sorted(other), `${at} value ${v + 100n}`).toEqual(sorted(want))
         }
+        // placeOf orders the files as iteration does.
+        const places = [...state.values()].map((f) => (state as LiveFileMap).placeOf(f.add.path) as number)
+        expect(places).toEqual([...places].sort((a, b) => a - b))
       }
       const states: [ReadonlyMap<string, LiveFile>, string][] = []
       for (let version = 1; version <= 40; version++) {

@@ -73,7 +73,6 @@ interface Order {
  * file's) under that key (`pointKey`), every other range (or none: any key) in `spans`. Built once per layer or base.
  */
 interface KeyIndex<T> {
-  readonly tag: string
   readonly points: ReadonlyMap<string, T[]>
   readonly spans: readonly { readonly item: T; readonly range: Range | undefined }[]
 }
@@ -85,7 +84,7 @@ function pointKey(value: Comparable): string | undefined {
   return undefined
 }
 
-function keyIndex<T>(tag: string, items: Iterable<[T, Range | undefined]>): KeyIndex<T> {
+function keyIndex<T>(items: Iterable<[T, Range | undefined]>): KeyIndex<T> {
   const points = new Map<string, T[]>()
   const spans: { item: T; range: Range | undefined }[] = []
   for (const [item, range] of items) {
@@ -97,50 +96,54 @@ function keyIndex<T>(tag: string, items: Iterable<[T, Range | undefined]>): KeyI
       else points.set(point, [item])
     }
   }
-  return { tag, points, spans }
+  return { points, spans }
 }
 
-const layerIndexes = new WeakMap<ReadonlyMap<string, Change>, KeyIndex<LiveFile>>()
-const baseIndexes = new WeakMap<LiveFileColumns, KeyIndex<number>>()
+/** Each layer's and base's indexes, by tag (the key, and each column a unique check or filter looked up). */
+const layerIndexes = new WeakMap<ReadonlyMap<string, Change>, Map<string, KeyIndex<LiveFile>>>()
+const baseIndexes = new WeakMap<LiveFileColumns, Map<string, KeyIndex<number>>>()
+
+function indexed<K extends WeakKey, T>(
+  indexes: WeakMap<K, Map<string, KeyIndex<T>>>,
+  of: K,
+  tag: string,
+  items: () => Iterable<[T, Range | undefined]>,
+): KeyIndex<T> {
+  let byTag = indexes.get(of)
+  if (!byTag) {
+    byTag = new Map()
+    indexes.set(of, byTag)
+  }
+  let index = byTag.get(tag)
+  if (!index) {
+    index = keyIndex(items())
+    byTag.set(tag, index)
+  }
+  return index
+}
 
 function layerIndex(
   layer: ReadonlyMap<string, Change>,
   tag: string,
   rangeOf: (file: LiveFile) => Range | undefined,
 ): KeyIndex<LiveFile> {
-  let index = layerIndexes.get(layer)
-  if (index?.tag !== tag) {
-    index = keyIndex(
-      tag,
-      (function* () {
-        for (const { file } of layer.values())
-          if (file) yield [file, rangeOf(file)] as [LiveFile, Range | undefined]
-      })(),
-    )
-    layerIndexes.set(layer, index)
-  }
-  return index
+  return indexed(layerIndexes, layer, tag, function* (): Generator<[LiveFile, Range | undefined]> {
+    for (const { file } of layer.values()) if (file) yield [file, rangeOf(file)]
+  })
 }
 
+/** `keyRanges`: ranges from the columns' key range columns where they hold them (the files are not built). */
 function baseIndex(
   base: LiveFileColumns,
   tag: string,
   rangeOf: (file: LiveFile) => Range | undefined,
+  keyRanges: boolean,
 ): KeyIndex<number> {
-  let index = baseIndexes.get(base)
-  if (index?.tag !== tag) {
-    index = keyIndex(
-      tag,
-      (function* () {
-        for (let i = 0; i < base.size; i++) {
-          const range = base.keyRangeAt ? base.keyRangeAt(i) : rangeOf(base.fileAt(i))
-          yield [i, range] as [number, Range | undefined]
-        }
-      })(),
-    )
-    baseIndexes.set(base, index)
-  }
-  return index
+  return indexed(baseIndexes, base, tag, function* (): Generator<[number, Range | undefined]> {
+    for (let i = 0; i < base.size; i++) {
+      yield [i, keyRanges && base.keyRangeAt ? base.keyRangeAt(i) : rangeOf(base.fileAt(i))]
+    }
+  })
 }
 
 /** A count of live files with fewer rows than `rows`. */
@@ -301,12 +304,39 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
    * The live files whose key range (`rangeOf`; a base file's from its columns' `keyRangeAt` when they hold it, so it
    * is never built) may hold `value`, in no particular order. A lookup costs the layers (O(log n) of them), not the
    * files: each layer and the base are indexed once, on first use, with one-key ranges (a one-row file's) by their key
-   * (`KeyIndex`). `tag` names what `rangeOf` reads (the key column and kind): an index built for another is rebuilt.
+   * (`KeyIndex`). `tag` names what `rangeOf` reads (the key column and kind).
    */
-  *mayHoldKey(
+  mayHoldKey(
     value: Comparable,
     tag: string,
     rangeOf: (file: LiveFile) => Range | undefined,
+  ): Generator<LiveFile> {
+    return this.mayHold(value, `key ${tag}`, rangeOf, true)
+  }
+
+  /**
+   * `mayHoldKey` for any column: the live files whose range of it (`rangeOf`, named by `tag`: the column and kind)
+   * may hold `value` (a unique check's or an equality filter's), each layer and the base indexed once per column.
+   */
+  mayHoldValue(
+    value: Comparable,
+    tag: string,
+    rangeOf: (file: LiveFile) => Range | undefined,
+  ): Generator<LiveFile> {
+    return this.mayHold(value, `value ${tag}`, rangeOf, false)
+  }
+
+  /** A live file's place in the order (`values` yields files by ascending place); undefined when not live. */
+  placeOf(path: string): number | undefined {
+    const found = find(this.base, this.layers, path)
+    return typeof found === 'number' ? found : found?.file ? found.place : undefined
+  }
+
+  private *mayHold(
+    value: Comparable,
+    tag: string,
+    rangeOf: (file: LiveFile) => Range | undefined,
+    keyRanges: boolean,
   ): Generator<LiveFile> {
     const point = pointKey(value)
     const { layers, base } = this
@@ -322,7 +352,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
         if (mayContain(range, value) && newest(file)) yield file
     }
     if (!base) return
-    const index = baseIndex(base, tag, rangeOf)
+    const index = baseIndex(base, tag, rangeOf, keyRanges)
     const unchanged = (i: number) => {
       const path = base.pathAt(i)
       return !layers.some((layer) => layer.has(path))

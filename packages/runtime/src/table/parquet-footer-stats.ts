@@ -1,6 +1,6 @@
 import { ThriftCompactReader, type ThriftStruct, type ThriftValue } from '../format/thrift-compact-reader.js'
 import type { EntityIR, FieldIR } from '../schema/schema-ir.js'
-import { type StatKind, type StatValue, statKind } from './file-stats.js'
+import { compareUtf8, type StatKind, type StatValue, statKind } from './file-stats.js'
 
 /** A column's min and max, as stored in the log. */
 export interface ColumnRange {
@@ -79,8 +79,7 @@ function decode(value: Uint8Array, physical: number): StatValue | bigint | undef
 }
 
 function less(a: StatValue | bigint, b: StatValue | bigint): boolean {
-  if (typeof a === 'string' && typeof b === 'string')
-    return Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0
+  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b) < 0
   return a < b
 }
 

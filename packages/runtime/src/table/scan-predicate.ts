@@ -1,7 +1,7 @@
 import pl from 'nodejs-polars'
 import type { FieldIR } from '../schema/schema-ir.js'
 import { epochDays, exactLiteral } from './exact-literal.js'
-import { type Comparable, compare, rangeOf, statKind } from './file-stats.js'
+import { type Comparable, compare, rangeOf, type StatKind, statKind } from './file-stats.js'
 import type { AddAction } from './log-entry.js'
 
 /** A value in a scan predicate: Date for DateTime/Date columns ('YYYY-MM-DD' strings for Date too). */
@@ -43,6 +43,25 @@ function comparable(field: FieldIR, value: PredicateValue): Comparable | undefin
     default:
       return undefined
   }
+}
+
+/**
+ * The values an equality (`=` or `in`) predicate of `predicates` looks up, as statistics compare them, for finding
+ * the files that may match without asking every file (LiveFileMap.mayHold): the first such predicate whose values
+ * all compare. Undefined when there is none (every file is asked, `fileMayMatch`).
+ */
+export function equalityLookup(
+  fields: ReadonlyMap<string, FieldIR>,
+  predicates: readonly ColumnPredicate[],
+): { column: string; kind: StatKind; values: Comparable[] } | undefined {
+  for (const p of predicates) {
+    if (p.op !== '=' && p.op !== 'in') continue
+    const field = fields.get(p.column)
+    if (!field || statKind(field) === 'none') continue
+    const values = (p.op === 'in' ? p.values : [p.value]).map((v) => comparable(field, v))
+    if (values.every((v) => v !== undefined)) return { column: p.column, kind: statKind(field), values }
+  }
+  return undefined
 }
 
 /** Whether a file may hold rows matching every predicate, judged by its statistics. */

@@ -9,7 +9,7 @@ import { readIndexFile } from '../secondary-index/index-files.js'
 import { fileIdentity } from '../secondary-index/secondary-indexes.js'
 import { mapBounded } from './bounded-map.js'
 import type { DataFileStore } from './data-file-store.js'
-import { compare, mayContain, type Range, statKind, toComparable } from './file-stats.js'
+import { compare, mayContain, type Range, rangeOf, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
 import { buildKeyIndexFile, keyIndexed, physicalFile } from './key-index-file-build.js'
@@ -25,7 +25,7 @@ import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
-import { type ColumnPredicate, fileMayMatch, predicateExpr } from './scan-predicate.js'
+import { type ColumnPredicate, equalityLookup, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
 
 /** What to read: columns, a simple predicate (prunes files by statistics and filters rows), primary keys. */
@@ -179,7 +179,30 @@ export class Snapshot {
 
   /** The live files (in order) whose statistics may hold rows matching `where`: a unique check looks only there. */
   filesMatching(where: readonly ColumnPredicate[]): LiveFile[] {
-    return this.pruned({ where })
+    return this.filesHolding(where) ?? this.pruned({ where })
+  }
+
+  /**
+   * `filesMatching` through the live files' per-layer indexes (LiveFileMap.mayHoldValue) when `where` looks up
+   * values of a column (`equalityLookup`): the files that may hold one of them, in order, then every predicate
+   * asked of those only. A unique check of a new value costs the layers, not the live files. Undefined otherwise.
+   */
+  private filesHolding(where: readonly ColumnPredicate[]): LiveFile[] | undefined {
+    const files = this.state.files
+    if (!(files instanceof LiveFileMap) || where.length === 0) return undefined
+    const { mapping } = this.ctx.store
+    const stored = where.map((p) => ({ ...p, column: mapping.stored(p.column) }))
+    const fields = mapping.identity ? this.fieldsByColumn : this.storedFields()
+    const lookup = equalityLookup(fields, stored)
+    if (!lookup) return undefined
+    const { column, kind } = lookup
+    const rangeOfFile = (f: LiveFile) => rangeOf(f.add.stats, column, kind)
+    const found = new Set<LiveFile>()
+    for (const value of lookup.values) {
+      for (const f of files.mayHoldValue(value, `${column}:${kind}`, rangeOfFile)) found.add(f)
+    }
+    const place = (f: LiveFile) => files.placeOf(f.add.path) ?? 0
+    return [...found].filter((f) => fileMayMatch(f.add, fields, stored)).sort((a, b) => place(a) - place(b))
   }
 
   /** Files to read for a scan, pruned by the predicate and keys. */
