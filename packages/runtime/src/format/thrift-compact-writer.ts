@@ -3,13 +3,27 @@
  * thrift-compact-reader.ts). Fields are written in the order called; each `struct` call writes a nested struct
  * and its stop byte.
  */
+const utf8 = new TextEncoder()
+
 export class ThriftCompactWriter {
-  private buffer = new Uint8Array(256)
+  /**
+   * A buffer a finished writer handed back, for the next one: a small Parquet file's page headers and footer are
+   * six writers, and a typed array's allocation costs more than most of their writing.
+   */
+  private static spare: Uint8Array | undefined
+  private buffer: Uint8Array
   private length = 0
+  private finished = false
   /** The last field id of each open struct (compact field headers hold the delta). */
   private readonly lastIds: number[] = [0]
 
+  constructor() {
+    this.buffer = ThriftCompactWriter.spare ?? new Uint8Array(4096)
+    ThriftCompactWriter.spare = undefined
+  }
+
   private ensure(extra: number): void {
+    if (this.finished) throw new Error('ThriftCompactWriter: written to after finish()')
     if (this.length + extra <= this.buffer.length) return
     let size = this.buffer.length * 2
     while (size < this.length + extra) size *= 2
@@ -67,6 +81,11 @@ export class ThriftCompactWriter {
 
   i64(id: number, value: number | bigint): this {
     this.header(id, 6)
+    // Zigzag in doubles while exact (|value| < 2^52, so 2 * |value| + 1 < 2^53); beyond, in bigints.
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 52) {
+      this.smallVarint(value >= 0 ? value * 2 : -value * 2 - 1)
+      return this
+    }
     const v = BigInt(value)
     this.varint(v >= 0n ? v << 1n : (-v << 1n) - 1n)
     return this
@@ -79,11 +98,19 @@ export class ThriftCompactWriter {
   }
 
   private rawBinary(value: Uint8Array | string): void {
-    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
-    this.smallVarint(bytes.length)
-    this.ensure(bytes.length)
-    this.buffer.set(bytes, this.length)
-    this.length += bytes.length
+    if (typeof value === 'string') {
+      // Encoded in place, not into a buffer of its own first.
+      const size = Buffer.byteLength(value, 'utf8')
+      this.smallVarint(size)
+      this.ensure(size)
+      utf8.encodeInto(value, this.buffer.subarray(this.length, this.length + size))
+      this.length += size
+      return
+    }
+    this.smallVarint(value.length)
+    this.ensure(value.length)
+    this.buffer.set(value, this.length)
+    this.length += value.length
   }
 
   /** A nested struct whose fields `body` writes. */
@@ -136,6 +163,10 @@ export class ThriftCompactWriter {
   /** The bytes of a top-level struct written so far, with its stop byte. */
   finish(): Uint8Array {
     this.byte(0)
-    return this.buffer.slice(0, this.length)
+    const bytes = this.buffer.slice(0, this.length)
+    this.finished = true
+    // Handed to the next writer, unless it grew large (a big footer's buffer is not kept alive).
+    if (this.buffer.length <= 64 * 1024) ThriftCompactWriter.spare = this.buffer
+    return bytes
   }
 }
