@@ -1,5 +1,6 @@
 // NodeFileSystem.createExclusive and writeFile with `syncDir`: the folder naming the new file is flushed before it
 // resolves (the log entry's create and a data file's write use it), and a lost race flushes nothing.
+import { promises, readdirSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -44,6 +45,20 @@ describe('NodeFileSystem.createExclusive with `syncDir`', () => {
     vi.spyOn(fs, 'fsyncDir').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }))
     await expect(fs.createExclusive(target, 'x', { syncDir: true })).rejects.toMatchObject({ code: 'EIO' })
     expect(await readdir(tmp.dir)).toEqual(['entry.json'])
+  })
+
+  it('a folder flush that fails at once is thrown only once the temporary name is gone', async () => {
+    const fs = new NodeFileSystem()
+    const target = join(tmp.dir, 'entry.json')
+    vi.spyOn(fs, 'fsyncDir').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }))
+    // The temporary name's removal takes a while (a busy thread pool).
+    const unlink = promises.unlink
+    vi.spyOn(promises, 'unlink').mockImplementation(async (path) => {
+      await new Promise((r) => setTimeout(r, 30))
+      return unlink(path)
+    })
+    await expect(fs.createExclusive(target, 'x', { syncDir: true })).rejects.toMatchObject({ code: 'EIO' })
+    expect(readdirSync(tmp.dir)).toEqual(['entry.json'])
   })
 })
 

@@ -330,11 +330,13 @@ export class NodeFileSystem implements FileSystem {
       await fsp.unlink(temp).catch(() => undefined)
       throw error
     }
-    // The folder's flush (the new name) runs while the temp name is removed.
-    await Promise.all([
+    // The folder's flush (the new name) runs while the temp name is removed; both settle before the flush's error is
+    // thrown, so a caller told of a failed flush finds no temporary file left (a rejection at once did not wait).
+    const [, flushed] = await Promise.allSettled([
       fsp.unlink(temp).catch(() => undefined),
       options.syncDir ? this.fsyncDir(dirname(path)) : undefined,
     ])
+    if (flushed.status === 'rejected') throw flushed.reason
   }
 
   async rename(from: string, to: string): Promise<void> {
