@@ -179,22 +179,24 @@ export class Snapshot {
 
   /** The live files (in order) whose statistics may hold rows matching `where`: a unique check looks only there. */
   filesMatching(where: readonly ColumnPredicate[]): LiveFile[] {
-    return this.filesHolding(where) ?? this.pruned({ where })
+    return this.pruned({ where })
   }
 
   /**
-   * `filesMatching` through the live files' per-layer indexes (LiveFileMap.mayHoldValue) when `where` looks up
-   * values of a column (`equalityLookup`): the files that may hold one of them, in order, then every predicate
-   * asked of those only. A unique check of a new value costs the layers, not the live files. Undefined otherwise.
+   * The live files (in order) whose statistics may hold rows matching `where` (non-empty). When it looks up values
+   * of a column (`equalityLookup`: a unique check's, an equality filter's) and the files are a LiveFileMap, its
+   * per-layer indexes (`mayHoldValue`) say which files may hold them, and only those are asked every predicate: such
+   * a lookup costs the layers, not the live files. Otherwise every file is asked.
    */
-  private filesHolding(where: readonly ColumnPredicate[]): LiveFile[] | undefined {
-    const files = this.state.files
-    if (!(files instanceof LiveFileMap) || where.length === 0) return undefined
+  private filesWhere(where: readonly ColumnPredicate[]): LiveFile[] {
     const { mapping } = this.ctx.store
+    // Statistics are keyed by stored column names (they differ after a rename).
     const stored = where.map((p) => ({ ...p, column: mapping.stored(p.column) }))
     const fields = mapping.identity ? this.fieldsByColumn : this.storedFields()
-    const lookup = equalityLookup(fields, stored)
-    if (!lookup) return undefined
+    const files = this.state.files
+    const lookup = files instanceof LiveFileMap ? equalityLookup(fields, stored) : undefined
+    if (!(files instanceof LiveFileMap) || !lookup)
+      return this.files.filter((f) => fileMayMatch(f.add, fields, stored))
     const { column, kind } = lookup
     const rangeOfFile = (f: LiveFile) => rangeOf(f.add.stats, column, kind)
     const found = new Set<LiveFile>()
@@ -207,14 +209,7 @@ export class Snapshot {
 
   /** Files to read for a scan, pruned by the predicate and keys. */
   private pruned(options: ScanOptions): LiveFile[] {
-    let files: LiveFile[] = this.files.slice()
-    if (options.where && options.where.length > 0) {
-      const { mapping } = this.ctx.store
-      // Statistics are keyed by stored column names (they differ after a rename).
-      const where = options.where.map((p) => ({ ...p, column: mapping.stored(p.column) }))
-      const fields = mapping.identity ? this.fieldsByColumn : this.storedFields()
-      files = files.filter((f) => fileMayMatch(f.add, fields, where))
-    }
+    let files: LiveFile[] = options.where?.length ? this.filesWhere(options.where) : this.files.slice()
     if (options.keys) {
       const keyed = this.candidates(options.keys.map((k) => this.ctx.codec.encode(k)))
       files = files.filter((f) => keyed.has(f))
