@@ -53,6 +53,12 @@ interface Change {
 /** Layers of changes, newest first; each is frozen once made and shared by every map built on it. */
 type Layers = readonly ReadonlyMap<string, Change>[]
 
+/** Whether layer `l`'s change of a file is its newest (no newer layer changed its path). */
+function newestIn(layers: Layers, l: number, file: LiveFile): boolean {
+  for (let n = 0; n < l; n++) if (layers[n]?.has(file.add.path)) return false
+  return true
+}
+
 /** The newest change of a path in the layers, else its base index (a base file no layer changed), else undefined. */
 function find(base: LiveFileColumns | undefined, layers: Layers, path: string): Change | number | undefined {
   for (const layer of layers) {
@@ -343,13 +349,10 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l] as ReadonlyMap<string, Change>
       const index = layerIndex(layer, tag, rangeOf)
-      const newest = (file: LiveFile) => {
-        for (let n = 0; n < l; n++) if (layers[n]?.has(file.add.path)) return false
-        return true
-      }
-      for (const file of (point !== undefined && index.points.get(point)) || []) if (newest(file)) yield file
+      for (const file of (point !== undefined && index.points.get(point)) || [])
+        if (newestIn(layers, l, file)) yield file
       for (const { item: file, range } of index.spans)
-        if (mayContain(range, value) && newest(file)) yield file
+        if (mayContain(range, value) && newestIn(layers, l, file)) yield file
     }
     if (!base) return
     const index = baseIndex(base, tag, rangeOf, keyRanges)
@@ -359,7 +362,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     }
     const yielded = (i: number, range: Range | undefined) => {
       const file = base.fileAt(i)
-      // Its range is known: the caller's keyRangeOf parses none of its statistics for it.
+      // Its range is known: a later keyRangeOf of it (a scan's pruning) parses none of its statistics.
       if (range) rememberKeyRange(file.add, range)
       return file
     }

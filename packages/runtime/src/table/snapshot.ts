@@ -165,10 +165,14 @@ export class Snapshot {
     const rangeOf = (f: LiveFile) => keyRangeOf(f.add, this.metadata)
     for (const key of encoded) {
       const lead = this.ctx.codec.leading(key)
-      // Files whose key range rules the key out are never looked at, nor built (live-file-map.ts).
-      const maybe = files instanceof LiveFileMap ? files.mayHoldKey(lead, tag, rangeOf) : this.files
+      // Files whose key range rules the key out are never looked at, nor built (live-file-map.ts: its lookup
+      // yields only files whose range may hold the key).
+      const maybe =
+        files instanceof LiveFileMap
+          ? files.mayHoldKey(lead, tag, rangeOf)
+          : this.files.filter((f) => mayContain(rangeOf(f), lead))
       for (const f of maybe) {
-        if (!mayContain(keyRangeOf(f.add, this.metadata), lead) || f.deleted.has(key)) continue
+        if (f.deleted.has(key)) continue
         const list = out.get(f)
         if (list) list.push(key)
         else out.set(f, [key])
