@@ -10,9 +10,9 @@ if (!path || !Number.isSafeInteger(id))
   throw new Error('usage: cold-find.mjs pf|sqlite <path> <id> [IR JSON]')
 
 if (kind === 'pf') {
-  if (!irJson) throw new Error('cold-find.mjs pf needs the entity IR (bench/oltp/person-entity.ts personIR)')
+  if (!irJson) throw new Error('cold-find.mjs pf needs the entity IR (bench/oltp/person-entity.mjs personIR)')
   class Person extends Entity {}
-  // The table's own metadata holds the schema; the IR here only has to match it (bench/oltp/oltp-bench.ts).
+  // The table's own metadata holds the schema; the IR here only has to match it (bench/oltp/oltp-bench.mjs).
   registerEntity(Person, JSON.parse(irJson))
   const t0 = performance.now()
   const found = await Person.repo(openStore(path)).find(id)

