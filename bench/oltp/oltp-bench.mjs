@@ -8,12 +8,11 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-// The built runtime (packages/runtime/dist, `npm run build` first), as plain JavaScript: the way an app runs it
-// from node_modules. So the bench is plain JavaScript too. Under a TypeScript loader the runtime is not what apps
-// run: tsx transforms the built runtime as well (it is not under node_modules: a workspace link), to CommonJS with a
-// `__name` call around every function made at run time; loading any `.ts` file through Node 24's own type stripping
-// made creates slower too (on tmpfs, 100k rows, medians of 1,000 creates in alternating runs: 0.40-0.45 ms plain,
-// 0.46-0.59 ms under tsx, 0.64-0.70 ms with a `.ts` file imported; 2026-12-07).
+// The built runtime (packages/runtime/dist, `npm run build` first), run by plain `node` as a compiled app runs it;
+// so the bench is plain JavaScript too. Under tsx the runtime is other code: tsx transforms the built runtime as well
+// (from a workspace link and from node_modules alike) to CommonJS, minified. Which of the two runs creates faster is
+// not settled: on tmpfs (100k rows, medians of 1,000 creates, alternating runs, 2026-12-07) either came out ahead by
+// up to 0.3 ms in different minutes, and plain runs alone ranged 0.38-0.77 ms.
 import { Entity, openStore, registerEntity } from '@parquetframe/runtime'
 import { fmtMs, writeResults } from '../lib/bench-util.mjs'
 import { PER_NAME, person, personIR } from './person-entity.mjs'
