@@ -2,29 +2,51 @@ import type { FieldIR } from '../schema/schema-ir.js'
 import { type Range, type StatKind, type StatValue, statKind, toComparable } from './file-stats.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 
-const ranges = new WeakMap<AddAction, Range | null>()
+/**
+ * Each file's key range once known, with the key it is of (`keyRangeTag`: its column and kind). A range is handed
+ * back only for the same key: ranges of other columns are learnt for the same files (a unique check's, an equality
+ * filter's: LiveFileMap.mayHoldValue), and one taken for the key's would make key lookups skip files holding keys.
+ */
+const ranges = new WeakMap<AddAction, { readonly tag: string; readonly range: Range | null }>()
+
+/** Each metadata's key range column, found once (the entity's fields are searched). */
+const keyColumns = new WeakMap<TableMetadata, { column: string; kind: StatKind } | null>()
 
 /** The statistics column of a table's key range (its leading primary-key column) and how its values compare. */
 export function keyRangeColumn(metadata: TableMetadata): { column: string; kind: StatKind } | undefined {
+  const known = keyColumns.get(metadata)
+  if (known !== undefined) return known ?? undefined
   const column = metadata.primaryKey[0]
   const field: FieldIR | undefined = metadata.entity.fields.find((f) => f.column === column)
-  return field && column !== undefined ? { column, kind: statKind(field) } : undefined
+  const key = field && column !== undefined ? { column, kind: statKind(field) } : undefined
+  keyColumns.set(metadata, key ?? null)
+  return key
 }
 
-/** The parsed min/max of a file's leading primary-key column (cached per add action). */
+/** What a key range is of: its column and how its values compare (the tag per-layer key indexes go by). */
+export function keyRangeTag(key: { column: string; kind: StatKind }): string {
+  return `${key.column}:${key.kind}`
+}
+
+/** The parsed min/max of a file's leading primary-key column (cached per add action and key). */
 export function keyRangeOf(add: AddAction, metadata: TableMetadata): Range | undefined {
-  const cached = ranges.get(add)
-  if (cached !== undefined) return cached ?? undefined
   const key = keyRangeColumn(metadata)
-  const stats = key && add.stats.columns[key.column]
-  const range = key && stats ? keyRangeOfValues(stats.min, stats.max, key.kind) : undefined
-  ranges.set(add, range ?? null)
+  if (!key) return undefined
+  const tag = keyRangeTag(key)
+  const cached = ranges.get(add)
+  if (cached?.tag === tag) return cached.range ?? undefined
+  const stats = add.stats.columns[key.column]
+  const range = stats ? keyRangeOfValues(stats.min, stats.max, key.kind) : undefined
+  ranges.set(add, { tag, range: range ?? null })
   return range
 }
 
-/** Records a file's key range read elsewhere (a cache file's key range columns): keyRangeOf then parses no statistics. */
-export function rememberKeyRange(add: AddAction, range: Range): void {
-  if (!ranges.has(add)) ranges.set(add, range)
+/**
+ * Records a file's range of the key `tag` (`keyRangeTag`) read elsewhere (a cache file's key range columns):
+ * keyRangeOf then parses no statistics for that key.
+ */
+export function rememberKeyRange(add: AddAction, tag: string, range: Range): void {
+  if (!ranges.has(add)) ranges.set(add, { tag, range })
 }
 
 /** A key range from a file's recorded min and max (either missing, or a kind without order: none, the file may hold any key). */

@@ -317,7 +317,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     tag: string,
     rangeOf: (file: LiveFile) => Range | undefined,
   ): Generator<LiveFile> {
-    return this.mayHold(value, `key ${tag}`, rangeOf, true)
+    return this.mayHold(value, `key ${tag}`, rangeOf, tag)
   }
 
   /**
@@ -329,7 +329,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     tag: string,
     rangeOf: (file: LiveFile) => Range | undefined,
   ): Generator<LiveFile> {
-    return this.mayHold(value, `value ${tag}`, rangeOf, false)
+    return this.mayHold(value, `value ${tag}`, rangeOf, undefined)
   }
 
   /** A live file's place in the order (`values` yields files by ascending place); undefined when not live. */
@@ -342,7 +342,8 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     value: Comparable,
     tag: string,
     rangeOf: (file: LiveFile) => Range | undefined,
-    keyRanges: boolean,
+    /** For a key lookup, the key's tag (`keyRangeTag`): base files' key range columns answer it, and are kept. */
+    key: string | undefined,
   ): Generator<LiveFile> {
     const point = pointKey(value)
     const { layers, base } = this
@@ -355,15 +356,16 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
         if (mayContain(range, value) && newestIn(layers, l, file)) yield file
     }
     if (!base) return
-    const index = baseIndex(base, tag, rangeOf, keyRanges)
+    const index = baseIndex(base, tag, rangeOf, key !== undefined)
     const unchanged = (i: number) => {
       const path = base.pathAt(i)
       return !layers.some((layer) => layer.has(path))
     }
     const yielded = (i: number, range: Range | undefined) => {
       const file = base.fileAt(i)
-      // Its range is known: a later keyRangeOf of it (a scan's pruning) parses none of its statistics.
-      if (range) rememberKeyRange(file.add, range)
+      // Its key range is known: a later keyRangeOf of it (a scan's pruning) parses none of its statistics. Only a
+      // key's: a value lookup's range is another column's (key-range.ts keeps each range with the key it is of).
+      if (range && key !== undefined) rememberKeyRange(file.add, key, range)
       return file
     }
     for (const i of (point !== undefined && index.points.get(point)) || []) {

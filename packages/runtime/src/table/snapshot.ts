@@ -20,7 +20,7 @@ import {
   readKeyLookup,
 } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
-import { keyRangeColumn, keyRangeOf } from './key-range.js'
+import { keyRangeColumn, keyRangeOf, keyRangeTag } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
@@ -161,7 +161,7 @@ export class Snapshot {
     const out = new Map<LiveFile, string[]>()
     const { files } = this.state
     const keyColumn = keyRangeColumn(this.metadata)
-    const tag = keyColumn ? `${keyColumn.column}:${keyColumn.kind}` : ''
+    const tag = keyColumn ? keyRangeTag(keyColumn) : ''
     const rangeOf = (f: LiveFile) => keyRangeOf(f.add, this.metadata)
     for (const key of encoded) {
       const lead = this.ctx.codec.leading(key)
