@@ -97,6 +97,9 @@ function coldFind(kind, path, id) {
 const lines = []
 const row = (cells) => lines.push(`| ${cells.join(' | ')} |`)
 const ratio = (ours, theirs) => `${(ours / theirs).toFixed(2)}x`
+/** A row of pf against SQLite without and with its index: the ratio is to the faster of the two. */
+const compared = (label, pf, plain, indexed) =>
+  row([label, fmtMs(pf), fmtMs(plain), fmtMs(indexed), ratio(pf, Math.min(plain, indexed))])
 
 async function main() {
   console.log(`rows ${ROWS}, folder ${dir}`)
@@ -125,13 +128,7 @@ async function main() {
     '| operation | pf | SQLite (no index) | SQLite (index) | pf / best SQLite |',
     '| --- | ---: | ---: | ---: | ---: |',
   )
-  row([
-    `bulk insert ${ROWS.toLocaleString('en')}`,
-    fmtMs(bulkPf),
-    fmtMs(bulkPlain),
-    fmtMs(bulkIndexed),
-    ratio(bulkPf, Math.min(bulkPlain, bulkIndexed)),
-  ])
+  compared(`bulk insert ${ROWS.toLocaleString('en')}`, bulkPf, bulkPlain, bulkIndexed)
 
   // Warm find by primary key.
   const ids = Array.from({ length: 1000 }, (_, i) => (i * 7_919) % ROWS)
@@ -160,13 +157,7 @@ async function main() {
   const findByPf = await median(names.length, (i) => persons.findBy({ name: names[i] }))
   const findByPlain = await median(names.length, (i) => byNamePlain.all(names[i]))
   const findByIndexed = await median(names.length, (i) => byNameIndexed.all(names[i]))
-  row([
-    `\`findBy({ name })\`, ${matches} matches`,
-    fmtMs(findByPf),
-    fmtMs(findByPlain),
-    fmtMs(findByIndexed),
-    ratio(findByPf, Math.min(findByPlain, findByIndexed)),
-  ])
+  compared(`\`findBy({ name })\`, ${matches} matches`, findByPf, findByPlain, findByIndexed)
 
   // Range + orderBy + limit.
   const rangeSql = 'SELECT * FROM person WHERE age >= 30 AND age < 40 ORDER BY score DESC LIMIT 20'
@@ -175,38 +166,20 @@ async function main() {
   )
   const rangePlain = await median(7, () => plain.db.prepare(rangeSql).all())
   const rangeIndexed = await median(7, () => indexed.db.prepare(rangeSql).all())
-  row([
-    '`findMany` range + orderBy + limit 20',
-    fmtMs(rangePf),
-    fmtMs(rangePlain),
-    fmtMs(rangeIndexed),
-    ratio(rangePf, Math.min(rangePlain, rangeIndexed)),
-  ])
+  compared('`findMany` range + orderBy + limit 20', rangePf, rangePlain, rangeIndexed)
 
   // count(where).
   const countSql = 'SELECT count(*) AS n FROM person WHERE age >= 50'
   const countPf = await median(7, () => persons.count({ age: { gte: 50 } }))
   const countPlain = await median(7, () => plain.db.prepare(countSql).get())
   const countIndexed = await median(7, () => indexed.db.prepare(countSql).get())
-  row([
-    '`count(where)`',
-    fmtMs(countPf),
-    fmtMs(countPlain),
-    fmtMs(countIndexed),
-    ratio(countPf, Math.min(countPlain, countIndexed)),
-  ])
+  compared('`count(where)`', countPf, countPlain, countIndexed)
 
   // findAll.
   const allPf = await median(3, () => persons.findAll())
   const allPlain = await median(3, () => plain.db.prepare('SELECT * FROM person').all())
   const allIndexed = await median(3, () => indexed.db.prepare('SELECT * FROM person').all())
-  row([
-    `\`findAll\` (${ROWS.toLocaleString('en')})`,
-    fmtMs(allPf),
-    fmtMs(allPlain),
-    fmtMs(allIndexed),
-    ratio(allPf, Math.min(allPlain, allIndexed)),
-  ])
+  compared(`\`findAll\` (${ROWS.toLocaleString('en')})`, allPf, allPlain, allIndexed)
 
   // The file system's floor right before the creates: what one pf create's two new files and one log append cost
   // on this disk at this moment (it varies: see docs/design/fast-durable-commits.md, "Making a file").
@@ -224,13 +197,12 @@ async function main() {
   const createUniquePf = await creates(CREATE_RUNS, () => uniques.create(person(next++, ROWS)))
   const createPlain = await creates(CREATE_RUNS, () => plain.insert(person(next++, ROWS)))
   const createIndexed = await creates(CREATE_RUNS, () => indexed.insert(person(next++, ROWS)))
-  row([
+  compared(
     `one \`create\` (durable; warm: median of ${CREATE_RUNS} after ${CREATE_WARMUP})`,
-    fmtMs(createPf),
-    fmtMs(createPlain),
-    fmtMs(createIndexed),
-    ratio(createPf, Math.min(createPlain, createIndexed)),
-  ])
+    createPf,
+    createPlain,
+    createIndexed,
+  )
   row([
     'one `create`, `email @unique`',
     fmtMs(createUniquePf),

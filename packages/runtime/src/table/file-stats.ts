@@ -144,6 +144,14 @@ export function toComparable(kind: StatKind, value: StatValue): Comparable {
 
 const encoder = new TextEncoder()
 
+/**
+ * What a range of a column is of: the column and how its values compare. Ranges are cached and indexed by it (a
+ * file's key range, the per-layer indexes of LiveFileMap), so a range is never taken for another column's.
+ */
+export function rangeTag(column: string, kind: StatKind): string {
+  return `${column}:${kind}`
+}
+
 /** Orders two comparables of the same kind; strings by UTF-8 bytes (polars' order). */
 export function compare(a: Comparable, b: Comparable): number {
   if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b)

@@ -1,38 +1,41 @@
 import type { FieldIR } from '../schema/schema-ir.js'
-import { type Range, type StatKind, type StatValue, statKind, toComparable } from './file-stats.js'
+import { type Range, rangeTag, type StatKind, type StatValue, statKind, toComparable } from './file-stats.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 
 /**
- * Each file's key range once known, with the key it is of (`keyRangeTag`: its column and kind). A range is handed
+ * Each file's key range once known, with the key it is of (its `rangeTag`: column and kind). A range is handed
  * back only for the same key: ranges of other columns are learnt for the same files (a unique check's, an equality
  * filter's: LiveFileMap.mayHoldValue), and one taken for the key's would make key lookups skip files holding keys.
  */
 const ranges = new WeakMap<AddAction, { readonly tag: string; readonly range: Range | null }>()
 
+/** A table's key range column: the column, how its values compare, and its `rangeTag`. */
+export interface KeyRangeColumn {
+  readonly column: string
+  readonly kind: StatKind
+  readonly tag: string
+}
+
 /** Each metadata's key range column, found once (the entity's fields are searched). */
-const keyColumns = new WeakMap<TableMetadata, { column: string; kind: StatKind } | null>()
+const keyColumns = new WeakMap<TableMetadata, KeyRangeColumn | null>()
 
 /** The statistics column of a table's key range (its leading primary-key column) and how its values compare. */
-export function keyRangeColumn(metadata: TableMetadata): { column: string; kind: StatKind } | undefined {
+export function keyRangeColumn(metadata: TableMetadata): KeyRangeColumn | undefined {
   const known = keyColumns.get(metadata)
   if (known !== undefined) return known ?? undefined
   const column = metadata.primaryKey[0]
   const field: FieldIR | undefined = metadata.entity.fields.find((f) => f.column === column)
-  const key = field && column !== undefined ? { column, kind: statKind(field) } : undefined
+  const kind = field && statKind(field)
+  const key = kind && column !== undefined ? { column, kind, tag: rangeTag(column, kind) } : undefined
   keyColumns.set(metadata, key ?? null)
   return key
-}
-
-/** What a key range is of: its column and how its values compare (the tag per-layer key indexes go by). */
-export function keyRangeTag(key: { column: string; kind: StatKind }): string {
-  return `${key.column}:${key.kind}`
 }
 
 /** The parsed min/max of a file's leading primary-key column (cached per add action and key). */
 export function keyRangeOf(add: AddAction, metadata: TableMetadata): Range | undefined {
   const key = keyRangeColumn(metadata)
   if (!key) return undefined
-  const tag = keyRangeTag(key)
+  const { tag } = key
   const cached = ranges.get(add)
   if (cached?.tag === tag) return cached.range ?? undefined
   const stats = add.stats.columns[key.column]
@@ -42,7 +45,7 @@ export function keyRangeOf(add: AddAction, metadata: TableMetadata): Range | und
 }
 
 /**
- * Records a file's range of the key `tag` (`keyRangeTag`) read elsewhere (a cache file's key range columns):
+ * Records a file's range of the key `tag` (its `KeyRangeColumn.tag`) read elsewhere (a cache file's key range columns):
  * keyRangeOf then parses no statistics for that key.
  */
 export function rememberKeyRange(add: AddAction, tag: string, range: Range): void {

@@ -342,7 +342,7 @@ export class LiveFileMap implements ReadonlyMap<string, LiveFile> {
     value: Comparable,
     tag: string,
     rangeOf: (file: LiveFile) => Range | undefined,
-    /** For a key lookup, the key's tag (`keyRangeTag`): base files' key range columns answer it, and are kept. */
+    /** For a key lookup, the key's tag (`KeyRangeColumn.tag`): base files' key range columns answer it, and are kept. */
     key: string | undefined,
   ): Generator<LiveFile> {
     const point = pointKey(value)

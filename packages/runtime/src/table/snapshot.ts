@@ -9,7 +9,7 @@ import { readIndexFile } from '../secondary-index/index-files.js'
 import { fileIdentity } from '../secondary-index/secondary-indexes.js'
 import { mapBounded } from './bounded-map.js'
 import type { DataFileStore } from './data-file-store.js'
-import { compare, mayContain, type Range, rangeOf, statKind, toComparable } from './file-stats.js'
+import { compare, mayContain, type Range, rangeOf, rangeTag, statKind, toComparable } from './file-stats.js'
 import type { Key, KeyCodec } from './key-codec.js'
 import type { KeyIndexCache, KeyIndexEntry } from './key-index-cache.js'
 import { buildKeyIndexFile, keyIndexed, physicalFile } from './key-index-file-build.js'
@@ -20,7 +20,7 @@ import {
   readKeyLookup,
 } from './key-position-file.js'
 import { buildKeyPositionIndex, type KeyPositionIndex } from './key-position-index.js'
-import { keyRangeColumn, keyRangeOf, keyRangeTag } from './key-range.js'
+import { keyRangeColumn, keyRangeOf } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
@@ -160,8 +160,7 @@ export class Snapshot {
   private candidates(encoded: readonly string[]): Map<LiveFile, string[]> {
     const out = new Map<LiveFile, string[]>()
     const { files } = this.state
-    const keyColumn = keyRangeColumn(this.metadata)
-    const tag = keyColumn ? keyRangeTag(keyColumn) : ''
+    const tag = keyRangeColumn(this.metadata)?.tag ?? ''
     const rangeOf = (f: LiveFile) => keyRangeOf(f.add, this.metadata)
     for (const key of encoded) {
       const lead = this.ctx.codec.leading(key)
@@ -205,7 +204,7 @@ export class Snapshot {
     const rangeOfFile = (f: LiveFile) => rangeOf(f.add.stats, column, kind)
     const found = new Set<LiveFile>()
     for (const value of lookup.values) {
-      for (const f of files.mayHoldValue(value, `${column}:${kind}`, rangeOfFile)) found.add(f)
+      for (const f of files.mayHoldValue(value, rangeTag(column, kind), rangeOfFile)) found.add(f)
     }
     const place = (f: LiveFile) => files.placeOf(f.add.path) ?? 0
     return [...found].filter((f) => fileMayMatch(f.add, fields, stored)).sort((a, b) => place(a) - place(b))
