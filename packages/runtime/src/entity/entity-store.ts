@@ -13,11 +13,11 @@ import type { UpdateMode } from '../table/log-entry.js'
 import { createTable, openTable, type Table } from '../table/table.js'
 import { adoptTable } from '../table/table-adoption.js'
 import { TableExistsError, TableNotFoundError, TableProtocolError } from '../table/table-errors.js'
+import { tableLockPath } from '../table/write-lock.js'
 import { EntitySchemaError } from './entity-errors.js'
 import { tableFolder } from './entity-ir-check.js'
 import { type EntityClass, effectiveFormat, entryOf, type RegisteredEntity } from './entity-registry.js'
 import { type EntityTransaction, runTransaction } from './entity-transaction.js'
-import { tableLockPath } from './entity-write-lock.js'
 import { fieldTypeToString } from './field-type-spec.js'
 import { foreignTableError } from './foreign-table-check.js'
 import { Repository } from './repository.js'
@@ -132,10 +132,9 @@ export class EntityStore {
     const tables = (await Promise.allSettled([...this.tables.values()])).flatMap((t) =>
       t.status === 'fulfilled' ? [t.value] : [],
     )
-    await Promise.all([
-      ...tables.map((t) => t.settled()),
-      handedOverLocksReleased(tables.map((t) => tableLockPath(t.path))),
-    ])
+    // Tables first: their log-first insert sessions hold write locks until they end.
+    await Promise.all(tables.map((t) => t.settled()))
+    await handedOverLocksReleased(tables.map((t) => tableLockPath(t.path)))
   }
 
   /** The repository of a registered entity entry. */

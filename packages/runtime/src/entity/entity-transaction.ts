@@ -2,10 +2,10 @@ import { join } from 'node:path'
 import { commitTables, type TableWrite } from '../table/multi-table-commit.js'
 import type { Table } from '../table/table.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
+import { tableLockPath, withWriteLocks } from '../table/write-lock.js'
 import { ValidationError } from './entity-errors.js'
 import { type EntityClass, entryOf, type RegisteredEntity } from './entity-registry.js'
 import type { EntityStore } from './entity-store.js'
-import { tableLockPath, withWriteLocks } from './entity-write-lock.js'
 import type { CreateInput, WhereInput } from './query-types.js'
 import type { Repository, TxOperation } from './repository.js'
 
@@ -101,9 +101,13 @@ export async function runTransaction<R>(
     const repo = store.repositoryOf(entry)
     parts.push({ repo, table: await repo.table(), ops })
   }
-  const locked = parts
-    .filter((p) => p.repo.needsLock(p.ops))
-    .map((p) => ({ path: tableLockPath(p.table.path), options: { fs: p.table.fs, table: p.table.name } }))
+  const lockedParts = parts.filter((p) => p.repo.needsLock(p.ops))
+  // This process's log-first inserts into those tables are published and their sessions end: they hold the locks.
+  await Promise.all(lockedParts.map((p) => p.table.releaseLogFirst()))
+  const locked = lockedParts.map((p) => ({
+    path: tableLockPath(p.table.path),
+    options: { fs: p.table.fs, table: p.table.name },
+  }))
   await withWriteLocks(locked, async () => {
     const writes: TableWrite[] = []
     try {

@@ -15,6 +15,7 @@ import type { CommitResult, Table } from '../table/table.js'
 import type { PreparedWrite } from '../table/table-core.js'
 import { DuplicateKeyError } from '../table/table-errors.js'
 import type { LiveFile } from '../table/table-state.js'
+import { tableLockPath, type WriteLockOptions, withWriteLock } from '../table/write-lock.js'
 import { batchInsert, batchUpsert, type TableOperation } from '../table/write-plan.js'
 import { z } from '../vendor/zod.js'
 import { raiseAutoMarks, readAutoMarks } from './autoincrement-marks.js'
@@ -30,7 +31,6 @@ import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
 import { bindStore, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
-import { tableLockPath, type WriteLockOptions, withWriteLock } from './entity-write-lock.js'
 import {
   assignAutoValues,
   autoincrementFields,
@@ -516,11 +516,17 @@ export class Repository<T extends object> {
     }
     let result: CommitResult
     try {
-      result = !this.needsLock(ops)
-        ? await commit()
-        : this.writesAhead(ops)
-          ? await this.commitWrittenAhead(table, ops)
-          : await withWriteLock(tableLockPath(table.path), commit, this.writeLockOptions(table))
+      const logged = this.logsFirst(ops) ? await this.insertLogFirst(table, ops) : undefined
+      if (logged) result = logged
+      else {
+        // This process's log-first inserts are published and their session ends first: it holds the write lock.
+        if (this.needsLock(ops)) await table.releaseLogFirst()
+        result = !this.needsLock(ops)
+          ? await commit()
+          : this.writesAhead(ops)
+            ? await this.commitWrittenAhead(table, ops)
+            : await withWriteLock(tableLockPath(table.path), commit, this.writeLockOptions(table))
+      }
     } catch (error) {
       throw this.entityError(error, input)
     }
@@ -535,6 +541,30 @@ export class Repository<T extends object> {
    */
   private writeLockOptions(table: Table): WriteLockOptions {
     return { fs: table.fs, table: table.name, handOver: true }
+  }
+
+  /**
+   * Inserts of new rows with nothing to check but their keys (no `@unique` field, no autoincrement value to assign):
+   * acknowledged once their log record is durable (table/log-first-inserts.ts) when small enough.
+   */
+  private logsFirst(ops: readonly TxOperation<T>[]): boolean {
+    return (
+      this.entry.ir.uniques.length === 0 &&
+      ops.every((op) => op.kind === 'save' && op.mode === 'insert' && op.pending.length === 0)
+    )
+  }
+
+  /** A log-first insert (see `logsFirst`); undefined when the table commits it as usual instead. */
+  private async insertLogFirst(
+    table: Table,
+    ops: readonly TxOperation<T>[],
+  ): Promise<CommitResult | undefined> {
+    const { operations } = this.buildOperations(ops)
+    if (!(await table.insertLogFirst(operations))) return undefined
+    const rows = ops.reduce((n, op) => n + (op.kind === 'save' ? op.input.length : 0), 0)
+    // Published with the next version (or a later one, with other inserts): the version seen now is what a read
+    // started after this returns sees at least.
+    return { version: table.version, rowsAdded: rows, rowsRemoved: 0, attempts: 1 }
   }
 
   /** Saves that take no autoincrement value: only their unique check needs the lock, not the writing of their rows. */
@@ -605,8 +635,9 @@ export class Repository<T extends object> {
   needsLock(ops: readonly TxOperation<T>[]): boolean {
     // Deletes raise the autoincrement marks (a read-modify-write of the marks file) before rows go away.
     if (ops.some((op) => op.kind !== 'save') && autoincrementFields(this.fields).length > 0) return true
-    if (!ops.some((op) => op.kind === 'save')) return false
-    return this.entry.ir.uniques.length > 0 || ops.some((op) => op.kind === 'save' && op.pending.length > 0)
+    // Every write that adds keys: a log-first insert elsewhere checked its keys against the table and its own pending
+    // records under this lock, so no key may be added beside it before those are published (log-first-inserts.ts).
+    return ops.some((op) => op.kind === 'save')
   }
 
   /**

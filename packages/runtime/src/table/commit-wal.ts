@@ -61,11 +61,15 @@ export interface CommitRecord {
   readonly files: readonly LoggedFile[]
 }
 
-const HEADER = 0
+/** Frame kinds: a log's header (its writer), a commit's record; insert-log.ts adds its own. */
+export const HEADER = 0
 const COMMIT = 1
 
-/** Frames a payload: its length and CRC-32, so a torn tail (a crash during an append) is recognised. */
-function frame(kind: number, payload: Uint8Array): Uint8Array {
+/**
+ * Frames a payload: its length and CRC-32, so a torn tail (a crash during an append) is recognised. The one framing
+ * rule of pf's logs (this commit log and the log-first insert log, insert-log.ts).
+ */
+export function frame(kind: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(9 + payload.length)
   const view = new DataView(out.buffer)
   view.setUint32(0, payload.length + 1)
@@ -80,26 +84,58 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** A commit record's bytes. */
 export function encodeCommitRecord(record: CommitRecord): Uint8Array {
-  const paths = record.files.map((f) => utf8.encode(f.path))
-  let size = 8 + 4
-  for (let i = 0; i < paths.length; i++)
-    size += 8 + (paths[i] as Uint8Array).length + (record.files[i] as LoggedFile).bytes.length
-  const payload = new Uint8Array(size)
-  const view = new DataView(payload.buffer)
-  view.setFloat64(0, record.version)
-  view.setUint32(8, record.files.length)
-  let at = 12
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] as Uint8Array
-    const bytes = (record.files[i] as LoggedFile).bytes
-    view.setUint32(at, path.length)
-    payload.set(path, at + 4)
-    at += 4 + path.length
-    view.setUint32(at, bytes.length)
-    payload.set(bytes, at + 4)
-    at += 4 + bytes.length
-  }
+  const files = fileList(record.files)
+  const payload = new Uint8Array(8 + files.size)
+  new DataView(payload.buffer).setFloat64(0, record.version)
+  files.write(payload, 8)
   return frame(COMMIT, payload)
+}
+
+/**
+ * Files as pf's logs hold them (a commit record's, a log-first insert's): their count, then each one's path (UTF-8)
+ * and bytes, each with its length. `size` bytes; `write` puts them into `into` at `at`.
+ */
+export function fileList(files: readonly LoggedFile[]): {
+  size: number
+  write(into: Uint8Array, at: number): void
+} {
+  const paths = files.map((f) => utf8.encode(f.path))
+  let size = 4
+  for (const [i, p] of paths.entries()) size += 8 + p.length + (files[i] as LoggedFile).bytes.length
+  return {
+    size,
+    write(into, start) {
+      const view = new DataView(into.buffer, into.byteOffset, into.byteLength)
+      view.setUint32(start, files.length)
+      let at = start + 4
+      for (const [i, p] of paths.entries()) {
+        const bytes = (files[i] as LoggedFile).bytes
+        view.setUint32(at, p.length)
+        into.set(p, at + 4)
+        at += 4 + p.length
+        view.setUint32(at, bytes.length)
+        into.set(bytes, at + 4)
+        at += 4 + bytes.length
+      }
+    },
+  }
+}
+
+/** The files `fileList` wrote into `payload` at `start`. */
+export function readFileList(payload: Uint8Array, start: number): LoggedFile[] {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength)
+  const count = view.getUint32(start)
+  const files: LoggedFile[] = []
+  let at = start + 4
+  for (let i = 0; i < count; i++) {
+    const pathLength = view.getUint32(at)
+    const path = fromUtf8.decode(payload.subarray(at + 4, at + 4 + pathLength))
+    at += 4 + pathLength
+    const length = view.getUint32(at)
+    files.push({ path, bytes: payload.subarray(at + 4, at + 4 + length) })
+    at += 4 + length
+  }
+  return files
 }
 
 /** A log's header: its writer's identity (recovery leaves the logs of writers that still run). */
@@ -113,39 +149,50 @@ export interface DecodedCommitLog {
   readonly records: CommitRecord[]
 }
 
-/** Reads a log file's bytes; stops at the first frame that is incomplete or fails its checksum (a torn append). */
-export function decodeCommitLog(data: Uint8Array): DecodedCommitLog {
+/** One complete frame of a log: its kind, its payload and the offset where it ends. */
+export interface LogFrame {
+  readonly kind: number
+  readonly payload: Uint8Array
+  readonly end: number
+}
+
+/**
+ * A log's complete frames in order; stops at the first frame that is incomplete, zero (the space written ahead of the
+ * appends) or fails its checksum (a torn append).
+ */
+export function logFrames(data: Uint8Array): LogFrame[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
-  let writer: ProcessIdentity | undefined
-  const records: CommitRecord[] = []
+  const out: LogFrame[] = []
   for (let at = 0; at + 9 <= data.length; ) {
     const length = view.getUint32(at)
     if (length < 1 || at + 8 + length > data.length) break
     const body = data.subarray(at + 8, at + 8 + length)
     if (crc32(body) >>> 0 !== view.getUint32(at + 4)) break
     at += 8 + length
-    const payload = body.subarray(1)
-    if (body[0] === HEADER) writer = JSON.parse(fromUtf8.decode(payload)) as ProcessIdentity
-    else if (body[0] === COMMIT) records.push(decodeRecord(payload))
+    out.push({ kind: body[0] as number, payload: body.subarray(1), end: at })
+  }
+  return out
+}
+
+/** A log header's writer (the process identity it was framed from). */
+export function headerWriter(payload: Uint8Array): ProcessIdentity {
+  return JSON.parse(fromUtf8.decode(payload)) as ProcessIdentity
+}
+
+/** Reads a log file's bytes; stops at the first frame that is incomplete or fails its checksum (a torn append). */
+export function decodeCommitLog(data: Uint8Array): DecodedCommitLog {
+  let writer: ProcessIdentity | undefined
+  const records: CommitRecord[] = []
+  for (const { kind, payload } of logFrames(data)) {
+    if (kind === HEADER) writer = headerWriter(payload)
+    else if (kind === COMMIT) records.push(decodeRecord(payload))
   }
   return { writer, records }
 }
 
 function decodeRecord(payload: Uint8Array): CommitRecord {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength)
-  const version = view.getFloat64(0)
-  const count = view.getUint32(8)
-  const files: LoggedFile[] = []
-  let at = 12
-  for (let i = 0; i < count; i++) {
-    const pathLength = view.getUint32(at)
-    const path = fromUtf8.decode(payload.subarray(at + 4, at + 4 + pathLength))
-    at += 4 + pathLength
-    const length = view.getUint32(at)
-    files.push({ path, bytes: payload.subarray(at + 4, at + 4 + length) })
-    at += 4 + length
-  }
-  return { version, files }
+  return { version: view.getFloat64(0), files: readFileList(payload, 8) }
 }
 
 /** Log files this process writes now (absolute paths): never recovered by it, whatever their header says. */
@@ -477,7 +524,7 @@ export function commitLogOf(fs: FileSystem, root: string, identity: string): Com
  * have lost or torn what it names), or only `flush` what it names (its writer is gone but the host did not restart:
  * the page cache kept every write, e.g. a process that crashed or was killed, or a copy of a table's folder).
  */
-async function fateOf(
+export async function fateOf(
   writer: ProcessIdentity | undefined,
   mtimeMs: number,
 ): Promise<'leave' | 'restore' | 'flush'> {
@@ -596,14 +643,28 @@ function loggedPath(root: string, table: string, log: string, record: CommitReco
       `a record names ${JSON.stringify(file.path)} as its entry, where only ${entry} belongs (a path outside the table's log)`,
     )
   }
+  return loggedDataFilePath(root, table, log, record.version, file.path)
+}
+
+/**
+ * A data file's absolute path from a log's record (`version`: the record's, -1 for a log-first insert's): inside the
+ * table (table-path.ts's rule), else TableCorruptError naming the log; a record never makes recovery write outside.
+ */
+export function loggedDataFilePath(
+  root: string,
+  table: string,
+  log: string,
+  version: number,
+  path: string,
+): string {
   try {
-    return containedPath(root, file.path)
+    return containedPath(root, path)
   } catch (error) {
     if (!(error instanceof UncontainedPathError)) throw error
     throw new TableCorruptError(
       table,
       log,
-      record.version,
+      version,
       `a record names a data file outside the table: ${error.message}`,
     )
   }
@@ -636,7 +697,7 @@ async function logToRecover(
 }
 
 /** Makes `path` hold `bytes`: written when missing (if `create`) or torn; left when equal; else `conflict()`. */
-async function restore(
+export async function restore(
   fs: FileSystem,
   path: string,
   bytes: Uint8Array,

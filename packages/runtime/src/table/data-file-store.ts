@@ -80,11 +80,14 @@ export class WrittenFiles {
    * their bytes; false for files another thread's commit names (a merge job on the maintenance thread).
    */
   readonly logged: boolean
+  /** See WriteBehindTarget.deferred: small files kept unwritten, with their bytes. */
+  readonly deferred: { path: string; bytes: Uint8Array }[] | undefined
   constructor(
     private readonly fs: FileSystem,
-    options: { logged?: boolean } = {},
+    options: { logged?: boolean; deferred?: boolean } = {},
   ) {
     this.logged = options.logged !== false
+    this.deferred = options.deferred ? [] : undefined
   }
   /** Deletes every file written (best effort: vacuum removes whatever remains). */
   async discard(): Promise<void> {

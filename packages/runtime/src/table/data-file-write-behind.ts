@@ -13,6 +13,11 @@ export interface WriteBehindTarget {
    * (commit-wal.ts): a file of at most LOGGED_FILE_MAX bytes is written without a flush. Default false: flushed.
    */
   readonly logged?: boolean
+  /**
+   * Small files are not written at all but kept here with their bytes (a log-first insert's: written when it is
+   * published, its log record holding the bytes meanwhile; log-first-inserts.ts).
+   */
+  readonly deferred?: { path: string; bytes: Uint8Array }[] | undefined
 }
 
 /**
@@ -30,6 +35,10 @@ export async function writeBehind(
   written: WriteBehindTarget,
 ): Promise<void> {
   written.paths.push(path)
+  if (written.deferred && bytes.length <= LOGGED_FILE_MAX) {
+    written.deferred.push({ path, bytes })
+    return
+  }
   if (written.logged === true && fs.openLog && bytes.length <= LOGGED_FILE_MAX) {
     // Durable through its commit's log record, which holds these bytes: written now, flushed later (commit-wal.ts).
     const write = fs.writeFile(path, bytes, { durable: false })

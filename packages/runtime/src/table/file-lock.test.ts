@@ -5,7 +5,6 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { withWriteLock } from '../entity/entity-write-lock.js'
 import { gate } from './__fixtures__/gate.js'
 import { useTempDir } from './__fixtures__/temp-dir.js'
 import { FaultyFileSystem } from './faulty-file-system.js'
@@ -13,6 +12,7 @@ import { withFileLock } from './file-lock.js'
 import type { CreateOptions } from './file-system.js'
 import { bootTimeMs, startTime } from './process-identity.js'
 import { LockError } from './table-errors.js'
+import { withWriteLock } from './write-lock.js'
 
 const RACER = fileURLToPath(new URL('./__fixtures__/lock-racer.ts', import.meta.url))
 const HOLDER = fileURLToPath(new URL('./__fixtures__/lock-holder.ts', import.meta.url))

@@ -46,6 +46,13 @@ export class LogFreshness {
     this.node = fs instanceof NodeFileSystem ? fs : undefined
   }
 
+  /**
+   * True when another writer's log-first inserts may be pending (their marker is in the log folder,
+   * log-first-inserts.ts): the next-entry probe then proves nothing. The marker's appearance changes the folder, so
+   * the one-stat proof covers it without this.
+   */
+  pendingElsewhere: (() => boolean) | undefined
+
   /** True when a full check was recorded (a probe may then answer alone). */
   get armed(): boolean {
     return this.seen !== undefined || this.folder !== undefined
@@ -83,6 +90,7 @@ export class LogFreshness {
     )
       return false
     if (!this.missing(join(this.dir, logFileName(state.version + 1)))) return false
+    if (this.pendingElsewhere?.()) return false
     // Proven the newest after this stat (as a full check proves it): once the folder's time is past the racy margin,
     // the checks that follow cost this one stat again, not two.
     const { identity, mtimeMs } = probe.stat

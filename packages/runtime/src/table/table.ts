@@ -10,6 +10,7 @@ import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { AddAction, LogEntry, OperationName, TableMetadata, TxnRef } from './log-entry.js'
+import { LogFirstInserts } from './log-first-inserts.js'
 import { LogFreshness } from './log-freshness.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
 import type {
@@ -85,6 +86,8 @@ export class Table {
   private readonly core: TableCore
   /** Checkpoints and automatic compactions running after the commits that made them due (see `settled`). */
   private readonly background = new BackgroundWork<'checkpoint' | 'cache' | 'compact'>()
+  /** Small inserts acknowledged at their log record, published in batches (log-first-inserts.ts). */
+  private readonly logFirst: LogFirstInserts
 
   /** @internal use `createTable` / `openTable`. */
   constructor(
@@ -102,6 +105,9 @@ export class Table {
     this.freshness = freshness ?? new LogFreshness(log.fs, log.dir)
     this.current = this.snapshotOf(state)
     this.core = this.coreOf()
+    // A publication starts the maintenance it made due, as any commit does.
+    this.logFirst = new LogFirstInserts(this.core, this.log.fs, () => this.maintain())
+    this.freshness.pendingElsewhere = () => this.logFirst.othersMarked()
   }
 
   private coreOf(): TableCore {
@@ -177,6 +183,9 @@ export class Table {
    * one (entries, states, key index, verified files) is used for it.
    */
   async snapshot(): Promise<Snapshot> {
+    // Every insert acknowledged before this call is in the version returned: this process's published first,
+    // another's waited for (log-first-inserts.ts).
+    await this.logFirst.beforeRead()
     return this.rolledForward()
   }
 
@@ -200,6 +209,9 @@ export class Table {
     // (see log-freshness.ts). Without a recorded check it runs alongside the full check.
     const probing = this.freshness.probe()
     if (this.freshness.armed && this.freshness.fresh(await probing, this.current.state)) return this.current
+    // Not proven: another process's inserts acknowledged but not yet published are waited for before the log is read.
+    await probing
+    await this.logFirst.awaitOtherWriters()
     // All at once (one round of file-system calls); what was read of a replaced table is dropped.
     const end = { missing: false }
     const [probe, same, read] = await Promise.all([
@@ -395,10 +407,14 @@ export class Table {
   }
 
   /** Validates operations against a version's schema and writes their new rows' data files (see `prepare`). */
-  private async writeRows(snap: Snapshot, operations: readonly TableOperation[]): Promise<WrittenRows> {
+  private async writeRows(
+    snap: Snapshot,
+    operations: readonly TableOperation[],
+    options: { deferred?: boolean } = {},
+  ): Promise<WrittenRows> {
     const ctx = this.context(snap.metadata)
     const plan = planWrite(operations, snap.entity, snap.metadata.enums, ctx.codec, this.name)
-    const written = new WrittenFiles(this.fs)
+    const written = new WrittenFiles(this.fs, options)
     try {
       const newRows = plan.small
         ? await ctx.store.writeSmall(plan.small, () => plan.rows as pl.DataFrame, written)
@@ -481,10 +497,49 @@ export class Table {
    * Resolves once the work commits started in the background (checkpoints, automatic compactions) is done or has
    * failed. Nothing is lost without it (the log is the truth); call it before exiting to leave that work finished.
    */
-  settled(): Promise<void> {
+  async settled(): Promise<void> {
+    // Log-first inserts published (their session's write lock let go, their log deleted).
+    await this.logFirst.close()
     // A state cache waiting for a pause in the commits is written now.
     this.log.flushCache()
-    return this.background.settled()
+    await this.background.settled()
+  }
+
+  /**
+   * @internal A small insert of new rows acknowledged once its record in this process's insert log is durable, and
+   * published with others a few milliseconds later (or before this process's next read): see log-first-inserts.ts.
+   * Checks its keys like `insert`. False when it is not such an insert (or the file system cannot append to a
+   * log): nothing was done, commit it as usual.
+   */
+  async insertLogFirst(operations: readonly TableOperation[]): Promise<boolean> {
+    if (!this.fs.openLog) return false
+    // Validated and written against the version this object knows, before the write lock is taken (a refused value
+    // leaves nothing behind, not even the lock); again only if the newest version has another schema.
+    const guess = this.current
+    // Small files are not written yet: their bytes go into the insert's log record, the files at its publication.
+    let rows = await this.writeRows(guess, operations, { deferred: true })
+    let logged = false
+    try {
+      if (!smallInsert(rows.plan)) return false
+      logged = await this.logFirst.insert(async (snap) => {
+        if (this.context(snap.metadata) !== this.context(guess.metadata)) {
+          await rows.written.discard()
+          rows = await this.writeRows(snap, operations, { deferred: true })
+          if (!smallInsert(rows.plan)) return undefined
+        }
+        // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
+        await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
+        return { adds: rows.newRows, written: rows.written, keys: rows.plan.small?.keys ?? [] }
+      })
+      return logged
+    } finally {
+      if (!logged) await rows.written.discard()
+    }
+  }
+
+  /** @internal Ends this process's log-first insert session (publishing it), so a write can take the write lock. */
+  releaseLogFirst(): Promise<void> {
+    return this.logFirst.release()
   }
 
   /** Writes a checkpoint of the newest version now (opening then reads no older entry). */
@@ -553,6 +608,17 @@ export class Table {
       options,
     )
   }
+}
+
+/** A write plan that only inserts a few rows taken from JS values (what log-first inserts take). */
+function smallInsert(plan: WritePlan): boolean {
+  return (
+    plan.small !== undefined &&
+    plan.smallUpsert !== true &&
+    !plan.clearBase &&
+    plan.deleteKeys === undefined &&
+    plan.deleteWhere.length === 0
+  )
 }
 
 /** Creates an empty table (version 0) at a path. Throws TableExistsError if one is there. */

@@ -5,8 +5,8 @@
 import { open, unlink } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { withWriteLock } from '../../entity/entity-write-lock.js'
 import { FaultyFileSystem } from '../faulty-file-system.js'
+import { withWriteLock } from '../write-lock.js'
 
 const [lock, inside] = process.argv.slice(2) as [string, string]
 let holding = false

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { type FileLockOptions, withFileLock } from '../table/file-lock.js'
-import { PRIVATE_DIR } from '../table/log-entry.js'
+import { type FileLockOptions, withFileLock } from './file-lock.js'
+import { PRIVATE_DIR } from './log-entry.js'
 
 /**
  * An exclusive lock around "check unique values, then commit" for one table, across async callers of this

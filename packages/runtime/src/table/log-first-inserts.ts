@@ -1,0 +1,550 @@
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { durable, loggedFiles, writtenForLog } from './data-file-durability.js'
+import { WrittenFiles } from './data-file-store.js'
+import type { FileSystem } from './file-system.js'
+import { orWhenMissing } from './file-system.js'
+import {
+  encodeInsertRecord,
+  INSERTS_DIR,
+  InsertLogFile,
+  insertLogAppId,
+  insertLogs,
+  markerFile,
+  orphanedInsertLog,
+  type PendingMarker,
+  pendingMarkerPath,
+  readPendingMarker,
+  restoreInsertedFiles,
+  tableRelative,
+} from './insert-log.js'
+import type { AddAction } from './log-entry.js'
+import { NodeFileSystem } from './node-file-system.js'
+import { currentProcess, liveness } from './process-identity.js'
+import type { Snapshot } from './snapshot.js'
+import type { CommitOutcome, TableCore } from './table-core.js'
+import { DuplicateKeyError, LockError, TableWriteError } from './table-errors.js'
+import { tableLockPath, withWriteLock } from './write-lock.js'
+
+/**
+ * Log-first inserts (docs/design/fast-durable-commits.md, design A; docs/tables.md "Log-first inserts"): a small
+ * insert of new rows is acknowledged once its record in this process's insert log (insert-log.ts) is flushed, and
+ * published a few milliseconds later, with the records logged meanwhile, as one ordinary Delta commit.
+ *
+ * The rules that keep every reader and every key check exact:
+ * - Records not published exist only while their writer holds the table's write lock (`_pf/unique.lock`, held as
+ *   a session of at most SESSION_MS), and every pf write that adds keys takes that lock: a key check under it sees
+ *   the published table plus this process's own pending keys, which is all there is. A session publishes its
+ *   records before it lets the lock go.
+ * - While records are pending, `_pf/inserts/pending` names their writer, set before the first append. A reader
+ *   (`Table.snapshot()`) in this process publishes them first; one in another process waits until the marker is
+ *   gone, and publishes them itself when their writer no longer runs. So no read that starts after an insert was
+ *   acknowledged misses it.
+ * - A publication carries `txn` (appId = the log, version = where its last record ends): after a crash, whoever
+ *   publishes a log's records again applies each once. The first read of a table in a process publishes what
+ *   writers that are gone left (after a power loss the marker itself may be lost: the logs are the truth).
+ */
+
+/** A record is published at most this long after it was acknowledged while its session goes on. */
+const PUBLISH_AFTER_MS = 2
+/** Records published together at most (the insert that reaches it publishes them before the next). */
+const MAX_PENDING = 64
+/** A session lets the write lock go after this long (file-lock.ts hands a lock over for 50 ms at most). */
+const SESSION_MS = 40
+/** A session without inserts for this long ends. */
+const SESSION_IDLE_MS = 5
+/** A log is replaced by a new one once this big (the old one deleted once published). */
+const LOG_MAX_BYTES = 16 * 1024 * 1024
+/** How often a reader looks again for another writer's marker, and how long it waits for a live one at most. */
+const MARKER_POLL_MS = 0.5
+const MARKER_TIMEOUT_MS = 30_000
+
+/** A planned insert: the files written for its rows (unflushed, logged), their adds and encoded keys. */
+export interface PlannedInsert {
+  readonly adds: readonly AddAction[]
+  readonly written: WrittenFiles
+  readonly keys: readonly string[]
+}
+
+interface Pending {
+  readonly adds: readonly AddAction[]
+  /** Its small data files, written when it is published (absolute paths). */
+  readonly unwritten: { path: string; bytes: Uint8Array }[]
+  readonly keys: readonly string[]
+  readonly end: number
+}
+
+interface Session {
+  open: boolean
+  readonly started: number
+  end?: () => void
+  ended?: Promise<void>
+  idle?: NodeJS.Timeout
+}
+
+type AppendingFs = FileSystem & { openLog: NonNullable<FileSystem['openLog']> }
+
+/** Insert logs this process writes (absolute paths): never published by it as another writer's. */
+const ownLogs = new Set<string>()
+/** Every instance, for publishing what is pending before the process exits. */
+const every = new Set<LogFirstInserts>()
+let exitHook = false
+
+/** The log-first inserts of one table in this process. */
+export class LogFirstInserts {
+  private log: InsertLogFile | undefined
+  private readonly pending: Pending[] = []
+  private readonly keys = new Set<string>()
+  private marked = false
+  private mutex: Promise<unknown> = Promise.resolve()
+  private session: Session | undefined
+  private opening: Promise<void> | undefined
+  private publishTimer: NodeJS.Timeout | undefined
+  private failure: unknown
+  /** The table (TableLog.tableIdentity) the current log belongs to. */
+  private logOf: string | undefined
+  /** An append to the current log failed: the next insert starts a new one. */
+  private broken = false
+  /** Publishing orphaned logs now (their commits' freshness checks must not wait for the marker they left). */
+  private publishingOrphans = false
+  /** Orphaned logs were looked for (once per table object: what a crash left is published at the first read). */
+  private orphansChecked = false
+
+  constructor(
+    private readonly core: TableCore,
+    private readonly fs: FileSystem,
+    /** Called after each publication (automatic compaction). */
+    private readonly onPublished: () => void = () => undefined,
+  ) {
+    every.add(this)
+    if (!exitHook) {
+      process.on('beforeExit', () => {
+        for (const inserts of every) void inserts.close().catch(() => undefined)
+      })
+      exitHook = true
+    }
+  }
+
+  /** True when this process holds acknowledged inserts of the table not published yet. */
+  get holding(): boolean {
+    return this.pending.length > 0
+  }
+
+  /**
+   * Runs a small insert log-first: under the table's write lock, `plan` checks it against the newest version (its
+   * keys must not exist there) and writes its data files; its keys are checked against the records pending here,
+   * its record appended and flushed. Resolves once it is durable. `plan` returns undefined when the insert is not
+   * one this path takes (then false, nothing done).
+   */
+  async insert(plan: (snap: Snapshot) => Promise<PlannedInsert | undefined>): Promise<boolean> {
+    for (;;) {
+      await this.enterSession()
+      const outcome = await this.exclusive(async () => {
+        const session = this.session
+        if (!session?.open) return 'again' as const
+        const snap = await this.core.freshSnapshot()
+        this.forgetReplacedTable()
+        const planned = await plan(snap)
+        if (!planned) return 'declined' as const
+        // On a throw the caller discards the written files.
+        const clash = planned.keys.filter((k) => this.keys.has(k))
+        if (clash.length > 0) throw new DuplicateKeyError(this.core.name, clash)
+        // Files written already (not small: flushed, or logged with their bytes) and small ones kept unwritten.
+        const deferred = (planned.written.deferred ?? []).map((f) => ({
+          path: resolve(f.path),
+          bytes: f.bytes,
+        }))
+        const unwritten = new Set(deferred.map((f) => f.path))
+        const paths = planned.written.paths.map((p) => resolve(p)).filter((p) => !unwritten.has(p))
+        await durable(paths)
+        const files = [...deferred, ...loggedFiles(paths)].map((f) => ({
+          path: tableRelative(this.core.path, f.path),
+          bytes: f.bytes,
+        }))
+        const record = encodeInsertRecord(planned.adds, files, snap.state)
+        const log = await this.openLog()
+        await this.mark(log)
+        let end: number
+        try {
+          end = await log.append(record)
+        } catch (error) {
+          // Its tail may hold this record unflushed: nothing more is appended to it (see openLog).
+          this.broken = true
+          throw error
+        }
+        this.pending.push({ adds: planned.adds, keys: planned.keys, end, unwritten: deferred })
+        for (const k of planned.keys) this.keys.add(k)
+        this.afterInsert(session)
+        return 'done' as const
+      })
+      if (outcome === 'done') return true
+      if (outcome === 'declined') return false
+    }
+  }
+
+  /** Publishes every record pending now (what `Table.snapshot()` waits for); rejects when publishing fails. */
+  async published(): Promise<void> {
+    while (this.pending.length > 0) {
+      await this.exclusive(() => this.publishPending())
+      if (this.pending.length > 0 && this.failure !== undefined) throw this.failureError()
+    }
+  }
+
+  /** Ends the session (publishing first) so this process's next write takes the write lock as usual. */
+  async release(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined)
+    const session = this.session
+    if (!session) return
+    session.end?.()
+    await session.ended
+  }
+
+  /** Publishes, ends the session and deletes this process's log of the table once nothing in it is pending. */
+  async close(): Promise<void> {
+    await this.release()
+    await this.exclusive(async () => {
+      if (this.pending.length > 0 || !this.log) return
+      const log = this.log
+      this.log = undefined
+      await this.retire(log)
+    })
+  }
+
+  /**
+   * Before a read: this process's pending records published. Once per table object, the logs of writers that are
+   * gone are published too (after a power loss their marker may be lost). Another process's pending records are
+   * waited for by the read's freshness check (`awaitOtherWriters`, when the log folder changed).
+   */
+  async beforeRead(): Promise<void> {
+    if (this.pending.length > 0) await this.published()
+    if (!this.orphansChecked) {
+      await this.publishOrphans()
+      this.orphansChecked = true
+    }
+  }
+
+  // ---- the session: the write lock held across inserts ------------------------------------------------------
+
+  private enterSession(): Promise<void> {
+    if (this.session?.open) return Promise.resolve()
+    this.opening ??= new Promise<void>((ready, fail) => {
+      const session: Session = { open: false, started: Date.now() }
+      session.ended = withWriteLock(
+        tableLockPath(this.core.path),
+        async () => {
+          // A writer that died holding records left its marker: they are published first, the marker removed.
+          await this.clearDeadMarker()
+          session.open = true
+          this.session = session
+          ready()
+          await new Promise<void>((end) => {
+            session.end = end
+          })
+          clearTimeout(session.idle)
+          for (;;) {
+            await this.exclusive(async () => {
+              session.open = false
+              await this.publishPending()
+            })
+            // The lock is not let go while records are pending: no other writer may add keys before they are
+            // published. A failing disk keeps it until publication succeeds (or the process ends: recovery).
+            if (this.pending.length === 0) break
+            await sleep(50)
+          }
+        },
+        { fs: this.fs, table: this.core.name, handOver: true },
+      )
+      session.ended.then(
+        () => {
+          if (this.session === session) this.session = undefined
+        },
+        (error: unknown) => {
+          if (this.session === session) this.session = undefined
+          fail(error)
+        },
+      )
+    }).finally(() => {
+      this.opening = undefined
+    })
+    return this.opening
+  }
+
+  /** After an insert: publication scheduled, the session's end brought forward when it is old or records many. */
+  private afterInsert(session: Session): void {
+    if (this.pending.length >= MAX_PENDING)
+      void this.exclusive(() => this.publishPending()).catch(() => undefined)
+    else if (!this.publishTimer) {
+      this.publishTimer = setTimeout(() => {
+        this.publishTimer = undefined
+        void this.exclusive(() => this.publishPending()).catch(() => undefined)
+      }, PUBLISH_AFTER_MS)
+    }
+    if (Date.now() - session.started >= SESSION_MS) {
+      session.end?.()
+      return
+    }
+    if (session.idle) session.idle.refresh()
+    else session.idle = setTimeout(() => session.end?.(), SESSION_IDLE_MS)
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.mutex.then(fn, fn)
+    this.mutex = run.catch(() => undefined)
+    return run
+  }
+
+  // ---- the log and the marker ------------------------------------------------------------------------------
+
+  /**
+   * The table folder was deleted and a table made again at the path: the log and its pending records belonged to
+   * the deleted one (gone with it); the next insert starts a log in the new one.
+   */
+  private forgetReplacedTable(): void {
+    if (!this.log || this.logOf === this.core.log.tableIdentity) return
+    void this.log.close().catch(() => undefined)
+    ownLogs.delete(resolve(this.log.path))
+    this.log = undefined
+    this.pending.splice(0)
+    this.keys.clear()
+    this.marked = false
+    this.broken = false
+  }
+
+  private async openLog(): Promise<InsertLogFile> {
+    if (this.log && this.broken) {
+      // The records before the failed append are published, then the log goes: a crash can no longer make the
+      // record its caller was told failed durable (a later flush of that log would have).
+      await this.publishPending()
+      const old = this.log
+      this.log = undefined
+      this.broken = false
+      await this.retire(old)
+    }
+    if (this.log && this.log.size >= LOG_MAX_BYTES && this.pending.length === 0) {
+      const old = this.log
+      this.log = undefined
+      await this.retire(old)
+    }
+    if (!this.log) {
+      if (!this.fs.openLog)
+        throw new Error('log-first inserts need a file system that appends to logs (openLog)')
+      this.log = await InsertLogFile.open(this.fs as AppendingFs, this.core.path)
+      this.logOf = this.core.log.tableIdentity
+      ownLogs.add(resolve(this.log.path))
+    }
+    return this.log
+  }
+
+  /** Deletes a log whose records are all published (and durable: publication's commit is). */
+  private async retire(log: InsertLogFile): Promise<void> {
+    await log.close().catch(() => undefined)
+    await this.fs.unlink(log.path).catch(() => undefined)
+    await this.fs.unlink(markerFile(log.path)).catch(() => undefined)
+    ownLogs.delete(resolve(log.path))
+  }
+
+  /** Sets the pending marker (before the first record a reader elsewhere must not miss). */
+  private async mark(log: InsertLogFile): Promise<void> {
+    if (this.marked) return
+    await this.fs.rename(markerFile(log.path), this.markerPath())
+    this.marked = true
+  }
+
+  private async unmark(): Promise<void> {
+    if (!this.marked || !this.log) return
+    await this.fs.rename(this.markerPath(), markerFile(this.log.path))
+    this.marked = false
+  }
+
+  private markerPath(): string {
+    return pendingMarkerPath(this.core.path)
+  }
+
+  // ---- publication ----------------------------------------------------------------------------------------
+
+  /** Publishes the records pending (run inside `exclusive`); they stay pending until the table has them. */
+  private async publishPending(): Promise<void> {
+    clearTimeout(this.publishTimer)
+    this.publishTimer = undefined
+    this.forgetReplacedTable()
+    const batch = this.pending.slice()
+    if (batch.length === 0 || !this.log) return
+    try {
+      await this.writeFiles(batch)
+      const outcome = await publishRecords(
+        this.core,
+        this.log.appId,
+        batch.map((p) => ({ adds: p.adds, end: p.end })),
+      )
+      await this.core.adopt(outcome)
+    } catch (error) {
+      this.failure = error
+      throw error
+    }
+    this.failure = undefined
+    this.pending.splice(0, batch.length)
+    for (const p of batch) for (const k of p.keys) this.keys.delete(k)
+    if (this.pending.length === 0) await this.unmark()
+    this.onPublished()
+  }
+
+  /**
+   * Writes the data files of records about to be published, unflushed: the publication's commit record (commit-wal.ts)
+   * holds their bytes, as the insert log does until then.
+   */
+  private async writeFiles(batch: readonly Pending[]): Promise<void> {
+    const writes: Promise<void>[] = []
+    for (const p of batch) {
+      for (const f of p.unwritten) {
+        const write = this.fs.writeFile(f.path, f.bytes, { durable: false })
+        writtenForLog(f.path, f.bytes, write)
+        writes.push(write)
+      }
+    }
+    await Promise.all(writes)
+    for (const p of batch) p.unwritten.splice(0)
+  }
+
+  private failureError(): Error {
+    return new TableWriteError(this.core.name, 'publishing log-first inserts', { cause: this.failure })
+  }
+
+  /**
+   * Publishes the records of insert logs whose writers are gone (restoring the data files a power loss lost from
+   * their bytes), then deletes those logs and a marker they left. Under the write lock: two processes never
+   * publish one log at once, and no writer adds keys meanwhile.
+   */
+  private async publishOrphans(): Promise<void> {
+    if (this.publishingOrphans) return
+    this.publishingOrphans = true
+    try {
+      await this.publishOrphanLogs()
+    } finally {
+      this.publishingOrphans = false
+    }
+  }
+
+  private async publishOrphanLogs(): Promise<void> {
+    for (const path of await insertLogs(this.fs, this.core.path)) {
+      const decoded = await orphanedInsertLog(this.fs, path, this.core.name, ownLogs)
+      if (!decoded) continue
+      // No lock needed: two processes publishing one log commit it once (its `txn`), and no writer that is alive
+      // has checked a key against the table without publishing these first (each does so before its first read).
+      const snap = await this.core.freshSnapshot()
+      const done = snap.state.appTxns?.get(insertLogAppId(path))?.version ?? 0
+      const tail = decoded.records.filter((r) => r.end > done)
+      if (tail.length > 0) {
+        await restoreInsertedFiles(this.fs, this.core.path, this.core.name, path, tail)
+        await this.core.adopt(await publishRecords(this.core, insertLogAppId(path), tail))
+      }
+      await this.fs.unlink(markerFile(path)).catch(() => undefined)
+      await this.fs.unlink(path).catch(() => undefined)
+    }
+  }
+
+  /**
+   * Removes the pending marker of a writer that is gone (its records published first). Only a holder of the write
+   * lock does: no live writer can be setting a marker of its own meanwhile.
+   */
+  private async clearDeadMarker(): Promise<void> {
+    const marker = await readPendingMarker(this.fs, this.core.path)
+    if (!marker || !(await this.markerGone(marker))) return
+    await this.publishOrphans()
+    await this.fs.unlink(this.markerPath()).catch(() => undefined)
+  }
+
+  /**
+   * True when the pending marker may be another writer's (it is there and this object did not set it): one `lstat`
+   * on the real file system (the freshness check's probe, log-freshness.ts); elsewhere always true.
+   */
+  othersMarked(): boolean {
+    if (this.marked) return false
+    return this.fs instanceof NodeFileSystem ? this.fs.entryAt(this.markerPath()) : true
+  }
+
+  /** True when the writer a marker names is gone (see `writerGone`). */
+  private markerGone(marker: PendingMarker): Promise<boolean> {
+    return writerGone(marker, ownLogs.has(resolve(join(this.core.path, INSERTS_DIR, marker.log))))
+  }
+
+  /**
+   * Waits while another live process holds records of this table not published; publishes a dead one's. Called
+   * before a full check of the log (the marker is in the log folder: an unchanged folder has no new marker).
+   */
+  async awaitOtherWriters(): Promise<void> {
+    if (this.publishingOrphans) return
+    const path = this.markerPath()
+    // Synchronous on the real file system (a few microseconds on every read; see commit-turn.ts).
+    const there =
+      this.fs instanceof NodeFileSystem
+        ? this.fs.entryAt(path)
+        : await orWhenMissing(
+            this.fs.stat(path).then(() => true),
+            false,
+          )
+    if (!there) return
+    const started = Date.now()
+    for (;;) {
+      if (this.marked) return
+      const marker = await readPendingMarker(this.fs, this.core.path)
+      if (!marker) return
+      if (await this.markerGone(marker)) {
+        // Its records published here; the marker stays until the next writer's session removes it.
+        await this.publishOrphans()
+        return
+      }
+      if (Date.now() - started > MARKER_TIMEOUT_MS) {
+        throw new LockError(
+          this.core.name,
+          path,
+          undefined,
+          `process ${marker.writer.pid} on ${marker.writer.host} has held inserts unpublished for over ${MARKER_TIMEOUT_MS / 1000} s`,
+        )
+      }
+      await sleep(MARKER_POLL_MS)
+    }
+  }
+}
+
+/** True when a marker's writer no longer runs (a marker of this process names a log it writes, else it is a copy). */
+async function writerGone(marker: PendingMarker, ownLog: boolean): Promise<boolean> {
+  const { writer } = marker
+  const self = await currentProcess()
+  if (writer.boot !== undefined && self.boot !== undefined && writer.boot !== self.boot) return true
+  if (writer.host === self.host && writer.pid === self.pid && writer.start === self.start) return !ownLog
+  return (await liveness(writer)) === 'dead'
+}
+
+/**
+ * Commits records of the insert log `appId` as one version carrying `txn` (appId, the last record's end), except
+ * those a version published already (its `txn` says how far): applied once however often it is retried.
+ */
+async function publishRecords(
+  core: TableCore,
+  appId: string,
+  records: readonly { readonly adds: readonly AddAction[]; readonly end: number }[],
+): Promise<CommitOutcome> {
+  const end = records.at(-1)?.end ?? 0
+  // Nothing for the commit to discard if it fails: the files stay for the next try (the entry waits for their writes
+  // and logs their bytes, table-log.ts, by the paths its adds name).
+  const written = new WrittenFiles(core.fs)
+  const start = await core.freshSnapshot()
+  return core.commit({
+    operation: 'INSERT',
+    start,
+    written,
+    options: {},
+    planAttempt: async (snap) => {
+      const done = snap.state.appTxns?.get(appId)?.version ?? 0
+      const add = records.filter((r) => r.end > done).flatMap((r) => r.adds)
+      if (add.length === 0) return { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
+      return {
+        add,
+        remove: [],
+        rowsAdded: add.reduce((n, a) => n + a.stats.numRows, 0),
+        rowsRemoved: 0,
+        appTxns: [{ appId, version: end, lastUpdated: Date.now() }],
+      }
+    },
+  })
+}
