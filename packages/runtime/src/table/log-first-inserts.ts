@@ -97,6 +97,8 @@ export class LogFirstInserts {
   private readonly keys = new Set<string>()
   private marked = false
   private mutex: Promise<unknown> = Promise.resolve()
+  /** The publication running (one at a time). */
+  private publishing: Promise<unknown> = Promise.resolve()
   private session: Session | undefined
   private opening: Promise<void> | undefined
   private publishTimer: NodeJS.Timeout | undefined
@@ -138,10 +140,12 @@ export class LogFirstInserts {
    */
   async insert(plan: (snap: Snapshot) => Promise<PlannedInsert | undefined>): Promise<boolean> {
     for (;;) {
+      // A log whose append failed takes no more: what it holds is published first, then it is replaced (openLog).
+      if (this.broken) await this.publishPending()
       await this.enterSession()
       const outcome = await this.exclusive(async () => {
         const session = this.session
-        if (!session?.open) return 'again' as const
+        if (!session?.open || (this.broken && this.pending.length > 0)) return 'again' as const
         const snap = await this.core.freshSnapshot()
         this.forgetReplacedTable()
         const planned = await plan(snap)
@@ -185,7 +189,7 @@ export class LogFirstInserts {
   /** Publishes every record pending now (what `Table.snapshot()` waits for); rejects when publishing fails. */
   async published(): Promise<void> {
     while (this.pending.length > 0) {
-      await this.exclusive(() => this.publishPending())
+      await this.publishPending().catch(() => undefined)
       if (this.pending.length > 0 && this.failure !== undefined) throw this.failureError()
     }
   }
@@ -244,8 +248,8 @@ export class LogFirstInserts {
           for (;;) {
             await this.exclusive(async () => {
               session.open = false
-              await this.publishPending()
             })
+            await this.publishPending().catch(() => undefined)
             // The lock is not let go while records are pending: no other writer may add keys before they are
             // published. A failing disk keeps it until publication succeeds (or the process ends: recovery).
             if (this.pending.length === 0) break
@@ -271,12 +275,11 @@ export class LogFirstInserts {
 
   /** After an insert: publication scheduled, the session's end brought forward when it is old or records many. */
   private afterInsert(session: Session): void {
-    if (this.pending.length >= MAX_PENDING)
-      void this.exclusive(() => this.publishPending()).catch(() => undefined)
+    if (this.pending.length >= MAX_PENDING) void this.publishPending().catch(() => undefined)
     else if (!this.publishTimer) {
       this.publishTimer = setTimeout(() => {
         this.publishTimer = undefined
-        void this.exclusive(() => this.publishPending()).catch(() => undefined)
+        void this.publishPending().catch(() => undefined)
       }, PUBLISH_AFTER_MS)
     }
     if (Date.now() - session.started >= SESSION_MS) {
@@ -312,9 +315,8 @@ export class LogFirstInserts {
 
   private async openLog(): Promise<InsertLogFile> {
     if (this.log && this.broken) {
-      // The records before the failed append are published, then the log goes: a crash can no longer make the
-      // record its caller was told failed durable (a later flush of that log would have).
-      await this.publishPending()
+      // The records before the failed append were published (`insert`), then the log goes: a crash can no longer
+      // make the record its caller was told failed durable (a later flush of that log would have).
       const old = this.log
       this.log = undefined
       this.broken = false
@@ -362,29 +364,51 @@ export class LogFirstInserts {
 
   // ---- publication ----------------------------------------------------------------------------------------
 
-  /** Publishes the records pending (run inside `exclusive`); they stay pending until the table has them. */
-  private async publishPending(): Promise<void> {
+  /** Publishes the records pending now, one publication at a time (never call it inside `exclusive`). */
+  private publishPending(): Promise<void> {
+    const run = this.publishing.then(
+      () => this.publishOnce(),
+      () => this.publishOnce(),
+    )
+    this.publishing = run.catch(() => undefined)
+    return run
+  }
+
+  /**
+   * One publication. The batch is taken, and later the version holding it adopted with its keys dropped from the
+   * pending ones, each inside `exclusive`; writing its files and committing in between are not, so inserts go on
+   * meanwhile: one checks its keys either while they are pending or against a version that holds them (it reads the
+   * newest from the log, committed or adopted). The records stay pending until the table has them.
+   */
+  private async publishOnce(): Promise<void> {
     clearTimeout(this.publishTimer)
     this.publishTimer = undefined
-    this.forgetReplacedTable()
-    const batch = this.pending.slice()
-    if (batch.length === 0 || !this.log) return
+    const taken = await this.exclusive(async () => {
+      this.forgetReplacedTable()
+      return this.log && this.pending.length > 0 ? { batch: this.pending.slice(), log: this.log } : undefined
+    })
+    if (!taken) return
+    const { batch, log } = taken
     try {
       await this.writeFiles(batch)
       const outcome = await publishRecords(
         this.core,
-        this.log.appId,
+        log.appId,
         batch.map((p) => ({ adds: p.adds, end: p.end })),
       )
-      await this.core.adopt(outcome)
+      await this.exclusive(async () => {
+        await this.core.adopt(outcome)
+        // A table replaced meanwhile took the records with it (forgetReplacedTable).
+        if (this.log !== log) return
+        this.pending.splice(0, batch.length)
+        for (const p of batch) for (const k of p.keys) this.keys.delete(k)
+        if (this.pending.length === 0) await this.unmark()
+      })
     } catch (error) {
       this.failure = error
       throw error
     }
     this.failure = undefined
-    this.pending.splice(0, batch.length)
-    for (const p of batch) for (const k of p.keys) this.keys.delete(k)
-    if (this.pending.length === 0) await this.unmark()
     this.onPublished()
   }
 

@@ -3,9 +3,10 @@ import { type FileLockOptions, withFileLock } from './file-lock.js'
 import { PRIVATE_DIR } from './log-entry.js'
 
 /**
- * An exclusive lock around "check unique values, then commit" for one table, across async callers of this
- * process (a promise chain) and across processes (an atomic lock file, see table/file-lock.ts). Only writes of
- * entities with `@unique` fields or autoincrement values take it, so other writers stay fully concurrent.
+ * An exclusive lock around "check keys and unique values, then commit" for one table, across async callers of this
+ * process (a promise chain) and across processes (an atomic lock file, see file-lock.ts). Every entity write that adds
+ * rows takes it (a log-first insert checks its key against the inserts not yet published under it:
+ * log-first-inserts.ts), and deletes of entities with autoincrement values; other writes stay fully concurrent.
  */
 export type WriteLockOptions = FileLockOptions
 
