@@ -181,7 +181,7 @@ async function main() {
   const allIndexed = await median(3, () => indexed.db.prepare('SELECT * FROM person').all())
   compared(`\`findAll\` (${ROWS.toLocaleString('en')})`, allPf, allPlain, allIndexed)
 
-  // The file system's floor right before the creates: what one pf create's two new files and one log append cost
+  // The file system's floor right before the creates: what a pf create's new files and log append cost
   // on this disk at this moment (it varies: see docs/design/fast-durable-commits.md, "Making a file").
   const floor = await fileSystemFloor(join(dir, 'pf', 'person', '_pf', 'bench-floor'))
 
@@ -239,7 +239,7 @@ async function main() {
   )
   lines.push(
     '',
-    `File-system floor just before the creates (same process, in the pf table's folder, medians of ${FLOOR_RUNS}): a new 1.2 KB file (open, write, close) ${fmtMs(floor.create)}; a 420-byte log append + \`fdatasync\` (over zeros written ahead, as pf's commit log) ${fmtMs(floor.append)}. A pf create makes two new files and one such append; a SQLite insert makes no file. The creates waited ${(floor.waited / 1000).toFixed(0)} s for a new file to cost at most ${SETTLED_CREATE_MS} ms (on this ext4 without a journal, files deleted on the disk in the last minutes make every new file slower: docs/design/fast-durable-commits.md, "Making a file").`,
+    `File-system floor just before the creates (same process, in the pf table's folder, medians of ${FLOOR_RUNS}): a new 1.2 KB file (open, write, close) ${fmtMs(floor.create)}; a 420-byte log append + \`fdatasync\` (over zeros written ahead, as pf's commit log) ${fmtMs(floor.append)}. A pf create of an entity without \`@unique\` (log-first: docs/tables.md, "Log-first inserts") makes no new file and one such append, its file written when it is published with others; a \`@unique\` create makes two new files and one such append; a SQLite insert makes no file. The creates waited ${(floor.waited / 1000).toFixed(0)} s for a new file to cost at most ${SETTLED_CREATE_MS} ms (on this ext4 without a journal, files deleted on the disk in the last minutes make every new file slower: docs/design/fast-durable-commits.md, "Making a file").`,
   )
   plain.db.close()
   indexed.db.close()

@@ -86,9 +86,13 @@ type AppendingFs = FileSystem & { openLog: NonNullable<FileSystem['openLog']> }
 
 /** Insert logs this process writes (absolute paths): never published by it as another writer's. */
 const ownLogs = new Set<string>()
-/** Every instance, for publishing what is pending before the process exits. */
-const every = new Set<LogFirstInserts>()
+/** The instances with a log open, for publishing what is pending before the process exits (none kept otherwise). */
+const writing = new Set<LogFirstInserts>()
 let exitHook = false
+
+function publishAllBeforeExit(): void {
+  for (const inserts of writing) void inserts.close().catch(() => undefined)
+}
 
 /** The log-first inserts of one table in this process. */
 export class LogFirstInserts {
@@ -117,15 +121,7 @@ export class LogFirstInserts {
     private readonly fs: FileSystem,
     /** Called after each publication (automatic compaction). */
     private readonly onPublished: () => void = () => undefined,
-  ) {
-    every.add(this)
-    if (!exitHook) {
-      process.on('beforeExit', () => {
-        for (const inserts of every) void inserts.close().catch(() => undefined)
-      })
-      exitHook = true
-    }
-  }
+  ) {}
 
   /** True when this process holds acknowledged inserts of the table not published yet. */
   get holding(): boolean {
@@ -306,6 +302,7 @@ export class LogFirstInserts {
     if (!this.log || this.logOf === this.core.log.tableIdentity) return
     void this.log.close().catch(() => undefined)
     ownLogs.delete(resolve(this.log.path))
+    writing.delete(this)
     this.log = undefined
     this.pending.splice(0)
     this.keys.clear()
@@ -332,6 +329,12 @@ export class LogFirstInserts {
         throw new Error('log-first inserts need a file system that appends to logs (openLog)')
       this.log = await InsertLogFile.open(this.fs as AppendingFs, this.core.path)
       this.logOf = this.core.log.tableIdentity
+      writing.add(this)
+      if (!exitHook) {
+        // A process that ends normally publishes what it acknowledged; one that crashes leaves it to the next reader.
+        process.on('beforeExit', publishAllBeforeExit)
+        exitHook = true
+      }
       ownLogs.add(resolve(this.log.path))
     }
     return this.log
@@ -343,6 +346,7 @@ export class LogFirstInserts {
     await this.fs.unlink(log.path).catch(() => undefined)
     await this.fs.unlink(markerFile(log.path)).catch(() => undefined)
     ownLogs.delete(resolve(log.path))
+    if (!this.log) writing.delete(this)
   }
 
   /** Sets the pending marker (before the first record a reader elsewhere must not miss). */
