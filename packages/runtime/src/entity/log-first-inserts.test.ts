@@ -8,7 +8,9 @@ import {
 } from '../table/__fixtures__/power-loss-file-system.js'
 import { useTempDir } from '../table/__fixtures__/temp-dir.js'
 import { useWorkerScript, WorkerProcess } from '../table/__fixtures__/worker-process.js'
+import type { AppendLog, CreateOptions, WriteOptions } from '../table/file-system.js'
 import { INSERTS_DIR, PENDING_MARKER } from '../table/insert-log.js'
+import { NodeFileSystem } from '../table/node-file-system.js'
 import { UniqueConstraintError } from './entity-errors.js'
 import { Entity, type EntityStore, openStore, registerEntity } from './index.js'
 
@@ -37,18 +39,57 @@ async function entries(dir: string): Promise<string[]> {
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
 
+/** The real file system, recording the calls that make a commit's and an insert's files (in order). */
+class RecordingFileSystem extends NodeFileSystem {
+  calls: string[] = []
+  override async createExclusive(
+    path: string,
+    data: Uint8Array | string,
+    options?: CreateOptions,
+  ): Promise<void> {
+    this.calls.push(`create ${path}`)
+    return super.createExclusive(path, data, options)
+  }
+  override async writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    this.calls.push(`write ${path}`)
+    return super.writeFile(path, data, options)
+  }
+  override async rename(from: string, to: string): Promise<void> {
+    this.calls.push(`rename ${from} -> ${to}`)
+    return super.rename(from, to)
+  }
+  override async openLog(path: string): Promise<AppendLog> {
+    const log = await super.openLog(path)
+    return {
+      append: (data) => {
+        this.calls.push(`append ${path}`)
+        return log.append(data)
+      },
+      close: () => log.close(),
+    }
+  }
+}
+
 describe('log-first inserts in one process', () => {
   it('acknowledges a create before its version is published; the next read publishes it and sees it', async () => {
-    const store = openStore(tmp.dir)
+    const fs = new RecordingFileSystem()
+    const store = openStore(tmp.dir, { fs })
     const items = Item.repo(store)
     await items.create({ id: 1, name: 'one' })
     await store.settled()
     const before = await entries(tmp.dir)
+    fs.calls = []
     await items.create({ id: 2, name: 'two' })
-    // Durable in the insert log, marked pending, not yet a version of the table.
-    expect(await entries(tmp.dir)).toEqual(before)
-    expect(await readdir(join(tmp.dir, 'items', '_delta_log'))).toContain(PENDING_MARKER)
+    fs.calls.push('acknowledged')
     expect((await items.find(2))?.name).toBe('two')
+    // Durable in the insert log (appended and flushed, the pending marker set first), then published: its entry and
+    // data file made only after the create returned (the order of the calls, whatever the timing).
+    const at = (pattern: RegExp) => fs.calls.findIndex((c) => pattern.test(c))
+    const acknowledged = fs.calls.indexOf('acknowledged')
+    expect(at(/^rename .*\.marker -> .*\.pf-inserts-pending$/)).toBeLessThan(acknowledged)
+    expect(at(/^append .*_pf\/inserts\/.*\.log$/)).toBeLessThan(acknowledged)
+    expect(at(/^create .*_delta_log\/\d{20}\.json$/)).toBeGreaterThan(acknowledged)
+    expect(at(/^write .*part-.*\.parquet$/)).toBeGreaterThan(acknowledged)
     expect((await entries(tmp.dir)).length).toBe(before.length + 1)
     expect(await readdir(join(tmp.dir, 'items', '_delta_log'))).not.toContain(PENDING_MARKER)
     await store.settled()

@@ -247,8 +247,9 @@ export class LogFirstInserts {
             })
             await this.publishPending().catch(() => undefined)
             // The lock is not let go while records are pending: no other writer may add keys before they are
-            // published. A failing disk keeps it until publication succeeds (or the process ends: recovery).
-            if (this.pending.length === 0) break
+            // published. A failing disk keeps it until publication succeeds (or the process ends: recovery); a
+            // table folder deleted meanwhile took them with it.
+            if (this.pending.length === 0 || (await this.exclusive(() => this.forgetDeletedTable()))) break
             await sleep(50)
           }
         },
@@ -299,7 +300,26 @@ export class LogFirstInserts {
    * the deleted one (gone with it); the next insert starts a log in the new one.
    */
   private forgetReplacedTable(): void {
-    if (!this.log || this.logOf === this.core.log.tableIdentity) return
+    if (this.log && this.logOf !== this.core.log.tableIdentity) this.forgetLog()
+  }
+
+  /** True (and the log forgotten) when the log's file is gone: its table folder was deleted, records and all. */
+  private async forgetDeletedTable(): Promise<boolean> {
+    if (!this.log) return true
+    if (
+      await orWhenMissing(
+        this.fs.stat(this.log.path).then(() => false),
+        true,
+      )
+    ) {
+      this.forgetLog()
+      return true
+    }
+    return false
+  }
+
+  private forgetLog(): void {
+    if (!this.log) return
     void this.log.close().catch(() => undefined)
     ownLogs.delete(resolve(this.log.path))
     writing.delete(this)
