@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { type AppendLog, type FileSystem, isAlreadyExists, isNotFound, orWhenMissing } from './file-system.js'
 import { LOG_DIR, logFileName, PRIVATE_DIR } from './log-entry.js'
 import { bootTimeMs, currentProcess, liveness, type ProcessIdentity } from './process-identity.js'
 import { TableCorruptError, TableReadError } from './table-errors.js'
-import { containedPath, UncontainedPathError } from './table-path.js'
+import { containedPath, tableRelative, UncontainedPathError } from './table-path.js'
 
 /**
  * The commit write-ahead log: how a small commit is durable with one append and `fdatasync` instead of a flush of
@@ -300,7 +300,7 @@ export class CommitLog {
   append(version: number, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
     const record = encodeCommitRecord({
       version,
-      files: files.map((f) => ({ path: this.relative(f.path), bytes: f.bytes })),
+      files: files.map((f) => ({ path: tableRelative(this.root, f.path), bytes: f.bytes })),
     })
     return new Promise<void>((resolvePromise, reject) => {
       this.queue.push({
@@ -329,11 +329,6 @@ export class CommitLog {
     while (this.appending) await new Promise((r) => setImmediate(r))
     this.retireAll()
     await this.flushed()
-  }
-
-  private relative(path: string): string {
-    const rel = relative(this.root, path)
-    return sep === '/' ? rel : rel.split(sep).join('/')
   }
 
   /** Group append: every record queued while an append runs goes into the next one. */

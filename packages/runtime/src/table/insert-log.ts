@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { join, relative, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import {
   fateOf,
   fileList,
@@ -198,12 +198,6 @@ export async function readPendingMarker(fs: FileSystem, root: string): Promise<P
     if (error instanceof SyntaxError) return undefined
     throw error
   }
-}
-
-/** A file's path from the table's folder, `/`-separated (as records hold it). */
-export function tableRelative(root: string, path: string): string {
-  const rel = relative(resolve(root), resolve(path))
-  return sep === '/' ? rel : rel.split(sep).join('/')
 }
 
 /**

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fateOf } from './commit-wal.js'
 import { durable, loggedFiles, writtenForLog } from './data-file-durability.js'
 import { WrittenFiles } from './data-file-store.js'
 import type { FileSystem } from './file-system.js'
@@ -16,14 +17,13 @@ import {
   pendingMarkerPath,
   readPendingMarker,
   restoreInsertedFiles,
-  tableRelative,
 } from './insert-log.js'
 import type { AddAction } from './log-entry.js'
 import { NodeFileSystem } from './node-file-system.js'
-import { currentProcess, liveness } from './process-identity.js'
 import type { Snapshot } from './snapshot.js'
 import type { CommitOutcome, TableCore } from './table-core.js'
 import { DuplicateKeyError, LockError, TableWriteError } from './table-errors.js'
+import { tableRelative } from './table-path.js'
 import { tableLockPath, withWriteLock } from './write-lock.js'
 
 /**
@@ -554,13 +554,14 @@ export class LogFirstInserts {
   }
 }
 
-/** True when a marker's writer no longer runs (a marker of this process names a log it writes, else it is a copy). */
+/**
+ * True when a marker's writer no longer runs: recovery's rule for a log (`fateOf`), except that a marker of this
+ * process names a log it writes (`ownLog`) while it runs (else the marker is a copy's).
+ */
 async function writerGone(marker: PendingMarker, ownLog: boolean): Promise<boolean> {
-  const { writer } = marker
-  const self = await currentProcess()
-  if (writer.boot !== undefined && self.boot !== undefined && writer.boot !== self.boot) return true
-  if (writer.host === self.host && writer.pid === self.pid && writer.start === self.start) return !ownLog
-  return (await liveness(writer)) === 'dead'
+  if (ownLog) return false
+  // A marker has no modification time of interest: only its writer's boot and liveness decide.
+  return (await fateOf(marker.writer, Number.POSITIVE_INFINITY)) !== 'leave'
 }
 
 /**

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { LOG_DIR, PRIVATE_DIR } from './log-entry.js'
 
 /** What a relative path may climb: nothing (a table's files), or leading `..` segments (a decision file). */
@@ -40,4 +40,10 @@ export function containedPath(root: string, path: string, rules: PathRules = {})
   const problem = pathProblem(path, rules)
   if (problem !== undefined) throw new UncontainedPathError(problem)
   return join(root, ...path.split('/'))
+}
+
+/** A path below `root` as logs and records hold it: relative to the table's folder, `/`-separated. */
+export function tableRelative(root: string, path: string): string {
+  const rel = relative(resolve(root), resolve(path))
+  return sep === '/' ? rel : rel.split(sep).join('/')
 }
