@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { itemEntity } from '../table/__fixtures__/item-entity.js'
+import { itemEntity, memberEmail, memberEntity } from '../table/__fixtures__/item-entity.js'
 import {
   expectEveryPowerLossKeepsAcknowledged,
   PowerLossFileSystem,
@@ -26,6 +26,12 @@ class Item extends Entity {
   declare name: string
 }
 registerEntity(Item, itemEntity)
+
+class Member extends Entity {
+  declare id: number
+  declare email: string
+}
+registerEntity(Member, memberEntity)
 
 const tmp = useTempDir('pf-log-first-')
 
@@ -115,6 +121,50 @@ describe('log-first inserts in one process', () => {
     expect(await ids(openStore(tmp.dir))).toEqual([1, 2, 3, ...range(10, 60)])
   })
 
+  it('checks @unique values against the table and the creates pending here; a create of a new value logs first', async () => {
+    const fs = new RecordingFileSystem()
+    const store = openStore(tmp.dir, { fs })
+    const members = Member.repo(store)
+    await members.create({ id: 1, email: 'a@x.org' })
+    expect(await members.count()).toBe(1) // published
+    fs.calls = []
+    await members.create({ id: 2, email: 'b@x.org' })
+    fs.calls.push('acknowledged')
+    const acknowledged = fs.calls.indexOf('acknowledged')
+    expect(fs.calls.findIndex((c) => /^append .*_pf\/inserts\/.*\.log$/.test(c))).toBeLessThan(acknowledged)
+    expect(fs.calls.slice(0, acknowledged).filter((c) => /_delta_log\/\d{20}\.json$/.test(c))).toEqual([])
+    const clash = (email: string) => ({
+      name: 'UniqueConstraintError',
+      entity: 'Member',
+      field: 'email',
+      value: email,
+    })
+    await expect(members.create({ id: 3, email: 'b@x.org' })).rejects.toMatchObject(clash('b@x.org'))
+    await expect(members.create({ id: 4, email: 'a@x.org' })).rejects.toMatchObject(clash('a@x.org'))
+    // Queued behind one another before any is published: each checked against the values pending here.
+    const racing = await Promise.allSettled(
+      range(10, 15).map((id) => members.create({ id, email: 'c@x.org' })),
+    )
+    expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const r of racing) if (r.status === 'rejected') expect(r.reason).toMatchObject(clash('c@x.org'))
+    expect(await members.count()).toBe(3)
+    await expect(members.create({ id: 20, email: 'c@x.org' })).rejects.toMatchObject(clash('c@x.org'))
+    await store.settled()
+    const emails = (await Member.repo(openStore(tmp.dir)).findAll()).map((m) => m.email).sort()
+    expect(emails).toEqual(['a@x.org', 'b@x.org', 'c@x.org'])
+  })
+
+  it('a refused create leaves no session holding the write lock: another writer goes on', async () => {
+    const a = openStore(tmp.dir)
+    await Item.repo(a).create({ id: 1, name: 'one' })
+    await a.settled()
+    // Refused in a session of its own (the last one ended with the settle).
+    await expect(Item.repo(a).create({ id: 1, name: 'again' })).rejects.toBeInstanceOf(UniqueConstraintError)
+    const b = openStore(tmp.dir)
+    await Item.repo(b).save(Object.assign(new Item(), { id: 1, name: 'ONE' }))
+    expect((await Item.repo(a).find(1))?.name).toBe('ONE')
+  })
+
   it('publishes pending creates before an update, a delete or a count of the same table', async () => {
     const store = openStore(tmp.dir)
     const items = Item.repo(store)
@@ -186,6 +236,27 @@ describe('log-first inserts across processes', { timeout: 120_000 }, () => {
     expect(refused).toHaveLength(40)
     expect(refused.every((l) => l.endsWith('UniqueConstraintError'))).toBe(true)
     expect(await ids(openStore(tmp.dir))).toEqual([-1, ...range(0, 40)])
+  })
+
+  it('two processes creating the same @unique values: each value is acknowledged to exactly one, stored once', async () => {
+    const store = openStore(tmp.dir)
+    await Member.repo(store).create({ id: -1, email: 'first@x.org' })
+    await store.settled()
+    // Ids 0.. and 1000..: the same emails (memberEmail), different keys.
+    const writers = [0, 1000].map(
+      (first) => new WorkerProcess(worker.script, ['create', tmp.dir, String(first), '40', 'member']),
+    )
+    await Promise.all(writers.map((w) => w.exited))
+    const acked = writers.flatMap((w) =>
+      w.lines.filter((l) => l.startsWith('ACK')).map((l) => Number(l.split(' ')[1])),
+    )
+    const refused = writers.flatMap((w) => w.lines.filter((l) => l.startsWith('NACK')))
+    expect(acked.map((id) => id % 1000).sort((x, y) => x - y)).toEqual(range(0, 40))
+    expect(refused).toHaveLength(40)
+    expect(refused.every((l) => l.endsWith('UniqueConstraintError'))).toBe(true)
+    const stored = await Member.repo(openStore(tmp.dir)).findAll()
+    expect(stored.map((m) => m.id).sort((x, y) => x - y)).toEqual([-1, ...acked.sort((x, y) => x - y)])
+    expect(stored.every((m) => m.email === (m.id < 0 ? 'first@x.org' : memberEmail(m.id)))).toBe(true)
   })
 })
 

@@ -6,6 +6,7 @@ import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-i
 import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
 import type { OperationName } from '../table/log-entry.js'
+import type { InsertClaim } from '../table/log-first-inserts.js'
 import { metadataCacheKey } from '../table/metadata-cache-key.js'
 import { RowBatch } from '../table/row-batch.js'
 import type { ColumnPredicate } from '../table/scan-predicate.js'
@@ -544,14 +545,12 @@ export class Repository<T extends object> {
   }
 
   /**
-   * Inserts of new rows with nothing to check but their keys (no `@unique` field, no autoincrement value to assign):
-   * acknowledged once their log record is durable (table/log-first-inserts.ts) when small enough.
+   * Inserts of new rows with no autoincrement value to assign: acknowledged once their log record is durable
+   * (table/log-first-inserts.ts) when small enough, and when their `@unique` values, if any, are checked from their
+   * JS values through the indexes (`smallUniqueBatch`).
    */
   private logsFirst(ops: readonly TxOperation<T>[]): boolean {
-    return (
-      this.entry.ir.uniques.length === 0 &&
-      ops.every((op) => op.kind === 'save' && op.mode === 'insert' && op.pending.length === 0)
-    )
+    return ops.every((op) => op.kind === 'save' && op.mode === 'insert' && op.pending.length === 0)
   }
 
   /** A log-first insert (see `logsFirst`); undefined when the table commits it as usual instead. */
@@ -559,8 +558,15 @@ export class Repository<T extends object> {
     table: Table,
     ops: readonly TxOperation<T>[],
   ): Promise<CommitResult | undefined> {
-    const { operations } = this.buildOperations(ops)
-    if (!(await table.insertLogFirst(operations))) return undefined
+    const { operations, saved } = this.buildOperations(ops)
+    let check: ((snap: Snapshot) => Promise<readonly InsertClaim[] | undefined>) | undefined
+    if (this.entry.ir.uniques.length > 0) {
+      const small = this.smallUniqueBatch(saved)
+      if (!small) return undefined
+      // Against the version the insert is checked against; the values pending here are the table's claims.
+      check = (snap) => this.uniqueClaims(table, snap, small.rows, small.keys, ops)
+    }
+    if (!(await table.insertLogFirst(operations, check))) return undefined
     const rows = ops.reduce((n, op) => n + (op.kind === 'save' ? op.input.length : 0), 0)
     // Published with the next version (or a later one, with other inserts): the version seen now is what a read
     // started after this returns sees at least.
@@ -715,7 +721,7 @@ export class Repository<T extends object> {
     if (this.entry.ir.uniques.length === 0 || saved.length === 0) return undefined
     const snapshot = await table.snapshot()
     const small = this.smallUniqueBatch(saved)
-    if (!small || !(await this.checkUniqueRows(table, snapshot, small.rows, small.keys, ops))) {
+    if (!small || !(await this.uniqueClaims(table, snapshot, small.rows, small.keys, ops))) {
       const frames = saved.map((s) => s.frame())
       await this.checkUnique(table, snapshot, stackFrames(frames), ops)
     }
@@ -747,22 +753,23 @@ export class Repository<T extends object> {
   /**
    * The unique check of a small batch of inserts from its JS values (see smallUniqueBatch), by the frame path's
    * rules: nulls never clash, a value twice in the batch or held by a stored row (found through the group's index
-   * of the files whose statistics may hold it) clashes, unless a delete of the same commit frees it. False (nothing
-   * checked) when a value has no exact encoding: the frame path checks the batch then.
+   * of the files whose statistics may hold it) clashes, unless a delete of the same commit frees it. Returns the
+   * values the rows claim (InsertClaim), or undefined (nothing checked) when a value has no exact encoding: the frame
+   * path checks the batch then.
    */
-  private async checkUniqueRows(
+  private async uniqueClaims(
     table: Table,
     snapshot: Snapshot,
     rows: readonly object[],
     keys: readonly string[],
     ops: readonly TxOperation<T>[],
-  ): Promise<boolean> {
+  ): Promise<InsertClaim[] | undefined> {
     const groups = this.indexGroups().flatMap((group) => {
       const present = group.unique ? uniqueGroupRows(group.fields, rows) : []
       const encoded = present.map((p) => group.codec.encodeValues(p.values))
       return present.length === 0 ? [] : [{ group, present, encoded }]
     })
-    if (groups.some((g) => g.encoded.includes(undefined))) return false
+    if (groups.some((g) => g.encoded.includes(undefined))) return undefined
     const deletedKeys = ops.flatMap((op) => (op.kind === 'deleteKeys' ? op.keys : []))
     const deletedWhere = ops.flatMap((op) => (op.kind === 'deleteWhere' ? [op.predicate] : []))
     for (const { group, present, encoded } of groups) {
@@ -792,7 +799,12 @@ export class Repository<T extends object> {
       if (at >= 0)
         throw new UniqueConstraintError(this.name, group.name, clashValue(present[at]?.values ?? []))
     }
-    return true
+    return groups.flatMap(({ group, present, encoded }) =>
+      present.map((p, i) => ({
+        key: `${group.name}\0${encoded[i]}`,
+        clash: () => new UniqueConstraintError(this.name, group.name, clashValue(p.values)),
+      })),
+    )
   }
 
   /** @internal Undoes autoincrement values of staged writes whose commit failed (a retry gets fresh ones). */

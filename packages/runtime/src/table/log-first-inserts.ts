@@ -62,8 +62,21 @@ const MARKER_TIMEOUT_MS = 30_000
 /** A planned insert: the files written for its rows (unflushed, logged), their adds and encoded keys. */
 export interface PlannedInsert {
   readonly adds: readonly AddAction[]
-  readonly written: WrittenFiles
+  readonly written: Pick<WrittenFiles, 'paths' | 'deferred'>
   readonly keys: readonly string[]
+  /** Values the insert holds that no other row may hold (`@unique`), checked against the version already. */
+  readonly claims?: readonly InsertClaim[]
+}
+
+/**
+ * A value no two rows may hold (an entity's `@unique` value, checked against the table by the caller): pending
+ * records of this process claim theirs until the version holding them is adopted, so a later insert of the same
+ * value fails with `clash()` (the caller's error, naming the entity, field and value).
+ */
+export interface InsertClaim {
+  /** The value, encoded with its group (`group` NUL `encoded value`). */
+  readonly key: string
+  clash(): Error
 }
 
 interface Pending {
@@ -71,6 +84,7 @@ interface Pending {
   /** Its small data files, written when it is published (absolute paths). */
   readonly unwritten: { path: string; bytes: Uint8Array }[]
   readonly keys: readonly string[]
+  readonly claims: readonly string[]
   readonly end: number
 }
 
@@ -99,6 +113,8 @@ export class LogFirstInserts {
   private log: InsertLogFile | undefined
   private readonly pending: Pending[] = []
   private readonly keys = new Set<string>()
+  /** The claims (InsertClaim.key) of the pending records. */
+  private readonly claimed = new Set<string>()
   private marked = false
   private mutex: Promise<unknown> = Promise.resolve()
   /** The publication running (one at a time). */
@@ -149,6 +165,9 @@ export class LogFirstInserts {
         // On a throw the caller discards the written files.
         const clash = planned.keys.filter((k) => this.keys.has(k))
         if (clash.length > 0) throw new DuplicateKeyError(this.core.name, clash)
+        const claimed = planned.claims?.find((c) => this.claimed.has(c.key))
+        if (claimed) throw claimed.clash()
+        const claims = planned.claims?.map((c) => c.key) ?? []
         // Files written already (not small: flushed, or logged with their bytes) and small ones kept unwritten.
         const deferred = (planned.written.deferred ?? []).map((f) => ({
           path: resolve(f.path),
@@ -172,10 +191,14 @@ export class LogFirstInserts {
           this.broken = true
           throw error
         }
-        this.pending.push({ adds: planned.adds, keys: planned.keys, end, unwritten: deferred })
+        this.pending.push({ adds: planned.adds, keys: planned.keys, claims, end, unwritten: deferred })
         for (const k of planned.keys) this.keys.add(k)
-        this.afterInsert(session)
+        for (const c of claims) this.claimed.add(c)
+        this.schedulePublication()
         return 'done' as const
+      }).finally(() => {
+        // Whatever the insert's outcome (a refused key, a declined plan): the session ends when idle or old.
+        if (this.session?.open) this.keepSession(this.session)
       })
       if (outcome === 'done') return true
       if (outcome === 'declined') return false
@@ -270,8 +293,8 @@ export class LogFirstInserts {
     return this.opening
   }
 
-  /** After an insert: publication scheduled, the session's end brought forward when it is old or records many. */
-  private afterInsert(session: Session): void {
+  /** After an insert: publication scheduled, at once when records are many. */
+  private schedulePublication(): void {
     if (this.pending.length >= MAX_PENDING) void this.publishPending().catch(() => undefined)
     else if (!this.publishTimer) {
       this.publishTimer = setTimeout(() => {
@@ -279,6 +302,10 @@ export class LogFirstInserts {
         void this.publishPending().catch(() => undefined)
       }, PUBLISH_AFTER_MS)
     }
+  }
+
+  /** After each insert in a session, done or not: the session ends once idle, or now when it is old. */
+  private keepSession(session: Session): void {
     if (Date.now() - session.started >= SESSION_MS) {
       session.end?.()
       return
@@ -326,6 +353,7 @@ export class LogFirstInserts {
     this.log = undefined
     this.pending.splice(0)
     this.keys.clear()
+    this.claimed.clear()
     this.marked = false
     this.broken = false
   }
@@ -425,7 +453,10 @@ export class LogFirstInserts {
         // A table replaced meanwhile took the records with it (forgetReplacedTable).
         if (this.log !== log) return
         this.pending.splice(0, batch.length)
-        for (const p of batch) for (const k of p.keys) this.keys.delete(k)
+        for (const p of batch) {
+          for (const k of p.keys) this.keys.delete(k)
+          for (const c of p.claims) this.claimed.delete(c)
+        }
         if (this.pending.length === 0) await this.unmark()
       })
     } catch (error) {

@@ -10,7 +10,7 @@ import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { AddAction, LogEntry, OperationName, TableMetadata, TxnRef } from './log-entry.js'
-import { LogFirstInserts } from './log-first-inserts.js'
+import { type InsertClaim, LogFirstInserts } from './log-first-inserts.js'
 import { LogFreshness } from './log-freshness.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
 import type {
@@ -508,10 +508,16 @@ export class Table {
   /**
    * @internal A small insert of new rows acknowledged once its record in this process's insert log is durable, and
    * published with others a few milliseconds later (or before this process's next read): see log-first-inserts.ts.
-   * Checks its keys like `insert`. False when it is not such an insert (or the file system cannot append to a
-   * log): nothing was done, commit it as usual.
+   * Checks its keys like `insert`; `check` checks what else its rows must not share with stored rows (`@unique`
+   * values) against the version given, and returns the values they claim, or undefined when it cannot check them
+   * (the insert is declined). It runs inside the insert's turn: it must not read through this table object, whose
+   * reads wait for the inserts pending here. False when it is not such an insert (or the file system cannot append
+   * to a log): nothing was done, commit it as usual.
    */
-  async insertLogFirst(operations: readonly TableOperation[]): Promise<boolean> {
+  async insertLogFirst(
+    operations: readonly TableOperation[],
+    check?: (snap: Snapshot) => Promise<readonly InsertClaim[] | undefined>,
+  ): Promise<boolean> {
     if (!this.fs.openLog) return false
     // Validated and written against the version this object knows, before the write lock is taken (a refused value
     // leaves nothing behind, not even the lock); again only if the newest version has another schema.
@@ -529,7 +535,9 @@ export class Table {
         }
         // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
         await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
-        return { adds: rows.newRows, written: rows.written, keys: rows.plan.small?.keys ?? [] }
+        const claims = check ? await check(snap) : []
+        if (!claims) return undefined
+        return { adds: rows.newRows, written: rows.written, keys: rows.plan.small?.keys ?? [], claims }
       })
       return logged
     } finally {
