@@ -26,6 +26,7 @@ import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, equalityLookup, fileMayMatch, predicateExpr } from './scan-predicate.js'
+import { heldSmallFileRows, type SmallFileRows, smallFileEligible } from './small-file-rows.js'
 import { type LiveFile, liveRows, type TableState } from './table-state.js'
 
 /** What to read: columns, a simple predicate (prunes files by statistics and filters rows), primary keys. */
@@ -347,6 +348,23 @@ export class Snapshot {
           if (typeof row !== 'string') return row
           if (row === ABSENT) continue
         }
+        const small = await this.smallFileMatches(file, [encoded])
+        if (small) {
+          const position = small.matches.get(encoded)
+          if (position === undefined) continue
+          const row = await small.rows.row(position)
+          if (row?.values) {
+            const { columns, values } = row
+            return {
+              get df() {
+                return row.frame()
+              },
+              row: 0,
+              columns,
+              values,
+            }
+          }
+        }
       }
       // No index, or one whose candidates are not the key: the file is asked.
       const df = await this.matching(file, [encoded])
@@ -375,9 +393,16 @@ export class Snapshot {
         }
         rows = found.length
       } else {
-        const df = await this.matching(file, fileKeys, this.ctx.codec.columns)
-        found = [...new Set(this.ctx.codec.encodeFrame(df))]
-        rows = df.height
+        const small = await this.smallFileMatches(file, fileKeys)
+        if (small) {
+          found = [...small.matches.keys()]
+          positions = [...small.matches.values()]
+          rows = found.length
+        } else {
+          const df = await this.matching(file, fileKeys, this.ctx.codec.columns)
+          found = [...new Set(this.ctx.codec.encodeFrame(df))]
+          rows = df.height
+        }
       }
       if (found.length > 0)
         out.set(file.add.path, positions ? { keys: found, rows, positions } : { keys: found, rows })
@@ -411,6 +436,37 @@ export class Snapshot {
       if (rows > 0) out.set(file.add.path, { keys: [...new Set(codec.encodeFrame(found))], rows })
     }
     return out
+  }
+
+  /**
+   * The live rows of these encoded keys in a small Parquet file, its keys decoded in JS (small-file-rows.ts): each
+   * key found with its physical position. Undefined when the file is not one such: the caller asks polars.
+   */
+  private async smallFileMatches(
+    file: LiveFile,
+    keys: readonly string[],
+  ): Promise<{ matches: Map<string, number>; rows: SmallFileRows } | undefined> {
+    const rows = await this.smallFile(file)
+    if (!rows) return undefined
+    const { codec } = this.ctx
+    const wanted = new Set(keys)
+    const deleted = await this.deletedPositions(file)
+    const matches = new Map<string, number>()
+    for (let p = 0; p < rows.keys.length; p++) {
+      const values = rows.keys[p] as readonly unknown[]
+      // A null key part cannot be stored; an encoding that is not exact leaves the file to polars.
+      const key = values.includes(null) ? undefined : codec.encodeValues(values)
+      if (key === undefined) return undefined
+      if (wanted.has(key) && !deleted?.has(p) && !file.deleted.has(key)) matches.set(key, p)
+    }
+    return { matches, rows }
+  }
+
+  /** A small Parquet file's rows decoded in JS and held (small-file-rows.ts), or undefined when it is not one. */
+  private smallFile(file: LiveFile): Promise<SmallFileRows | undefined> | undefined {
+    const { store, codec } = this.ctx
+    if (!store.lazy || !smallFileEligible(store, file)) return undefined
+    return heldSmallFileRows(this.cacheKey(file), store, file, codec.columns)
   }
 
   /** Rows of one file with the given keys, read through a scan with the keys as a semi-join. */
@@ -594,6 +650,9 @@ export class Snapshot {
     const key = this.cacheKey(file)
     const hit = keyIndex.get(key)
     if (hit) return hit
+    // A small file the JS decoder follows is read there instead, its keys held (smallFileMatches), unless it is
+    // decoded already.
+    if (!keyIndex.files.has(key) && (await this.smallFile(file))) return undefined
     if (!keyIndex.files.has(key) && !keyIndex.touch(key, file.add.size)) return undefined
     const decoded = await this.decodedFile(file)
     const index =

@@ -1,0 +1,126 @@
+import type { DataFileStore } from './data-file-store.js'
+import { physicalFile } from './key-index-file-build.js'
+import {
+  type ByteSource,
+  type DecodedRow,
+  decodeParquetRow,
+  type RowColumn,
+  type RowValue,
+} from './parquet-row-decoder.js'
+import { decodedPointRow, type PointRow } from './point-row.js'
+import type { LiveFile } from './table-state.js'
+
+/**
+ * The rows of a small Parquet data file decoded in JS from its checked bytes, without polars: how a key is found in
+ * the files single creates, saves and group commits make (too few rows for a key index, key-index-file-build.ts).
+ * Through polars, a lookup there (a scan with an equality filter, then the file read again for the row's position)
+ * cost an update of a row created a moment before ~9 ms, most of it collecting polars objects; decoded here it is
+ * one read of a file of a few KB. The bytes are checked against the log's checksum first, as any read's.
+ */
+
+/** Files of at most this many rows are decoded here (each row's key decoded on its own: cheap only while few). */
+export const SMALL_FILE_JS_ROWS = 32
+/** Small files whose decoded keys (and rows, once read) are held, most recently used kept. */
+const HELD_FILES = 2048
+
+export interface SmallFileRows {
+  /** Each physical row's key values, exact (bigint for 64-bit integers), in the order of the key columns asked. */
+  readonly keys: readonly (readonly RowValue[])[]
+  /** Physical row `position` in the table's schema (every column is one the decoder follows). */
+  row(position: number): Promise<PointRow | undefined>
+}
+
+/** True when `smallFileRows` may serve the file (it may still find a column it does not follow). */
+export function smallFileEligible(store: DataFileStore, file: LiveFile): boolean {
+  return (
+    store.format.name === 'parquet' &&
+    file.add.stats.numRows <= SMALL_FILE_JS_ROWS &&
+    file.add.checksum !== undefined
+  )
+}
+
+const held = new Map<string, Promise<SmallFileRows | undefined>>()
+
+/**
+ * `smallFileRows`, held by `cacheKey` (the caller's name for the file's identity: table, schema, path, size and
+ * checksum; data files are immutable). A failed read is not held.
+ */
+export function heldSmallFileRows(
+  cacheKey: string,
+  store: DataFileStore,
+  file: LiveFile,
+  keyColumns: readonly string[],
+): Promise<SmallFileRows | undefined> {
+  const hit = held.get(cacheKey)
+  if (hit) {
+    held.delete(cacheKey)
+    held.set(cacheKey, hit)
+    return hit
+  }
+  const loading = smallFileRows(store, file, keyColumns)
+  held.set(cacheKey, loading)
+  loading.catch(() => held.delete(cacheKey))
+  if (held.size > HELD_FILES) held.delete(held.keys().next().value as string)
+  return loading
+}
+
+/**
+ * A small Parquet file's rows (see above), deletion vector ignored (positions are physical); undefined when the
+ * file is not one (another format, more rows, no checksum to check its bytes against, a column the JS decoder does
+ * not follow): the caller reads it through polars. Damaged or missing bytes are the store's typed errors.
+ */
+export async function smallFileRows(
+  store: DataFileStore,
+  file: LiveFile,
+  keyColumns: readonly string[],
+): Promise<SmallFileRows | undefined> {
+  const rows = file.add.stats.numRows
+  if (!smallFileEligible(store, file)) return undefined
+  const fields = store.metadata.entity.fields
+  const columnOf = (column: string): RowColumn | undefined => {
+    const field = fields.find((f) => f.column === column)
+    return field && { name: store.mapping.stored(column), type: field.type }
+  }
+  const keyDecoded = keyColumns.map(columnOf)
+  if (keyDecoded.some((c) => c === undefined)) return undefined
+  const bytes = await store.verify(physicalFile(file), true)
+  if (!bytes) return undefined
+  const source: ByteSource = {
+    size: bytes.length,
+    read: async (start, end) => {
+      if (start < 0 || end > bytes.length || start > end)
+        throw new RangeError(`bytes ${start}-${end} outside the file`)
+      return bytes.subarray(start, end)
+    },
+  }
+  const keys: RowValue[][] = []
+  for (let p = 0; p < rows; p++) {
+    const decoded = await decodeParquetRow(source, p, keyDecoded as RowColumn[])
+    if (!decoded) return undefined
+    keys.push([...decoded.values])
+  }
+  const all = fields.map((f) => columnOf(f.column) as RowColumn)
+  const decodedRows = new Map<number, Promise<DecodedRow | undefined>>()
+  // Every column followed, or none of the file is read here (its finds would read each row through polars).
+  const first = decodeParquetRow(source, 0, all)
+  if (rows > 0 && !(await first)) return undefined
+  decodedRows.set(0, first)
+  return {
+    keys,
+    row: async (position) => {
+      let decoding = decodedRows.get(position)
+      if (!decoding) {
+        decoding = decodeParquetRow(source, position, all)
+        decodedRows.set(position, decoding)
+      }
+      const decoded = await decoding
+      return (
+        decoded &&
+        decodedPointRow(
+          fields.map((f) => f.column),
+          decoded,
+        )
+      )
+    },
+  }
+}
