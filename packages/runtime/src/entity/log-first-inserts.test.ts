@@ -76,6 +76,13 @@ class RecordingFileSystem extends NodeFileSystem {
   }
 }
 
+/** The calls up to 'acknowledged' appended to an insert log and made no log entry: the write was logged first. */
+function expectLoggedFirst(calls: readonly string[]): void {
+  const before = calls.slice(0, calls.indexOf('acknowledged'))
+  expect(before.filter((c) => /^append .*_pf\/inserts\/.*\.log$/.test(c))).toHaveLength(1)
+  expect(before.filter((c) => /_delta_log\/\d{20}\.json$/.test(c))).toEqual([])
+}
+
 describe('log-first inserts in one process', () => {
   it('acknowledges a create before its version is published; the next read publishes it and sees it', async () => {
     const fs = new RecordingFileSystem()
@@ -130,9 +137,7 @@ describe('log-first inserts in one process', () => {
     fs.calls = []
     await members.create({ id: 2, email: 'b@x.org' })
     fs.calls.push('acknowledged')
-    const acknowledged = fs.calls.indexOf('acknowledged')
-    expect(fs.calls.findIndex((c) => /^append .*_pf\/inserts\/.*\.log$/.test(c))).toBeLessThan(acknowledged)
-    expect(fs.calls.slice(0, acknowledged).filter((c) => /_delta_log\/\d{20}\.json$/.test(c))).toEqual([])
+    expectLoggedFirst(fs.calls)
     const clash = (email: string) => ({
       name: 'UniqueConstraintError',
       entity: 'Member',
@@ -141,6 +146,9 @@ describe('log-first inserts in one process', () => {
     })
     await expect(members.create({ id: 3, email: 'b@x.org' })).rejects.toMatchObject(clash('b@x.org'))
     await expect(members.create({ id: 4, email: 'a@x.org' })).rejects.toMatchObject(clash('a@x.org'))
+    await expect(
+      members.save(Object.assign(new Member(), { id: 5, email: 'b@x.org' })),
+    ).rejects.toMatchObject(clash('b@x.org'))
     // Queued behind one another before any is published: each checked against the values pending here.
     const racing = await Promise.allSettled(
       range(10, 15).map((id) => members.create({ id, email: 'c@x.org' })),
@@ -152,6 +160,33 @@ describe('log-first inserts in one process', () => {
     await store.settled()
     const emails = (await Member.repo(openStore(tmp.dir)).findAll()).map((m) => m.email).sort()
     expect(emails).toEqual(['a@x.org', 'b@x.org', 'c@x.org'])
+  })
+
+  it('a save of new entities logs first; one that replaces a stored or pending row is the upsert it is', async () => {
+    const fs = new RecordingFileSystem()
+    const store = openStore(tmp.dir, { fs })
+    const items = Item.repo(store)
+    await items.create({ id: 1, name: 'one' })
+    expect(await items.count()).toBe(1) // published
+    fs.calls = []
+    await items.save(Object.assign(new Item(), { id: 2, name: 'two' }))
+    fs.calls.push('acknowledged')
+    expectLoggedFirst(fs.calls)
+    // New instances of a key stored (1) and of one just saved (2, pending or published by now): replaced.
+    await items.save(Object.assign(new Item(), { id: 2, name: 'TWO' }))
+    await items.save(Object.assign(new Item(), { id: 1, name: 'ONE' }))
+    // Saved at once: merged (the last wins) or one after the other, never refused.
+    await Promise.all(['a', 'b'].map((name) => items.save(Object.assign(new Item(), { id: 3, name }))))
+    // A read entity saved: an update.
+    const one = (await items.find(1)) as Item
+    one.name = 'uno'
+    await items.save(one)
+    const expected = ['1:uno', '2:TWO', '3:b']
+    const names = async (s: EntityStore) =>
+      (await Item.repo(s).findAll()).map((i) => `${i.id}:${i.name}`).sort()
+    expect(await names(store)).toEqual(expected)
+    await store.settled()
+    expect(await names(openStore(tmp.dir))).toEqual(expected)
   })
 
   it('a refused create leaves no session holding the write lock: another writer goes on', async () => {

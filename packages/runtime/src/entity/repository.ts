@@ -30,7 +30,7 @@ import {
 } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
-import { bindStore, isPartial, prototypeFor } from './entity-state.js'
+import { bindStore, isPartial, prototypeFor, storeOf } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import {
   assignAutoValues,
@@ -547,10 +547,17 @@ export class Repository<T extends object> {
   /**
    * Inserts of new rows with no autoincrement value to assign: acknowledged once their log record is durable
    * (table/log-first-inserts.ts) when small enough, and when their `@unique` values, if any, are checked from their
-   * JS values through the indexes (`smallUniqueBatch`).
+   * JS values through the indexes (`smallUniqueBatch`). A `save` of entities never read from or saved to a store
+   * (`storeOf`) is tried too: the table takes it while its keys are new (else it is committed as the upsert it is);
+   * a save of a read entity, an update as a rule, is not tried.
    */
   private logsFirst(ops: readonly TxOperation<T>[]): boolean {
-    return ops.every((op) => op.kind === 'save' && op.mode === 'insert' && op.pending.length === 0)
+    return ops.every(
+      (op) =>
+        op.kind === 'save' &&
+        op.pending.length === 0 &&
+        (op.mode === 'insert' || op.input.every((e) => storeOf(e) === undefined)),
+    )
   }
 
   /** A log-first insert (see `logsFirst`); undefined when the table commits it as usual instead. */

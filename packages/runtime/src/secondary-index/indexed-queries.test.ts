@@ -234,6 +234,8 @@ describe.each(['parquet', 'avro'] as const)('secondary indexes (%s)', (format) =
   it('vacuum deletes the index files of the data files it deletes and keeps the live ones', async () => {
     const { repo } = open(format)
     await repo.saveAll(people(0, 10))
+    // Published (a read), so the next save's unique check reads this file's indexes, not the values pending here.
+    expect(await repo.count()).toBe(10)
     await repo.saveAll(people(10, 20))
     expect(await repo.count({ name: 'zn15' })).toBe(1)
     const table = await repo.table()

@@ -11,6 +11,7 @@ describe('a warm index lookup', () => {
     const Member = registeredMember({ unique: true })
     const repo = Member.repo(pf.openStore(tmp.dir))
     await repo.saveAll(Array.from({ length: 20 }, (_, i) => ({ id: i, email: `m${i}@x.org`, writer: 't' })))
+    expect(await repo.count()).toBe(20) // published: stored, no longer pending (docs/tables.md, "Log-first inserts")
     // The first check builds the index of the file whose statistics may hold the value.
     await repo.create({ id: 100, email: 'm15@y.org', writer: 't' })
     const loads = vi.spyOn(repo.indexes, 'fileIndex')

@@ -66,6 +66,8 @@ export interface PlannedInsert {
   readonly keys: readonly string[]
   /** Values the insert holds that no other row may hold (`@unique`), checked against the version already. */
   readonly claims?: readonly InsertClaim[]
+  /** An upsert: a key pending here is one it would replace, so it is declined instead of refused. */
+  readonly replacesPending?: boolean
 }
 
 /**
@@ -164,7 +166,10 @@ export class LogFirstInserts {
         if (!planned) return 'declined' as const
         // On a throw the caller discards the written files.
         const clash = planned.keys.filter((k) => this.keys.has(k))
-        if (clash.length > 0) throw new DuplicateKeyError(this.core.name, clash)
+        if (clash.length > 0) {
+          if (planned.replacesPending) return 'declined' as const
+          throw new DuplicateKeyError(this.core.name, clash)
+        }
         const claimed = planned.claims?.find((c) => this.claimed.has(c.key))
         if (claimed) throw claimed.clash()
         const claims = planned.claims?.map((c) => c.key) ?? []

@@ -81,8 +81,10 @@ describe('key lookups in small data files', () => {
   it('a damaged small file is TableCorruptError naming it, never a row or a miss', async () => {
     const repo = notes()
     await repo.save(note(1))
+    expect(await repo.count()).toBe(1)
     const before = new Set(await dataFiles())
     await repo.save(note(2))
+    expect(await repo.count()).toBe(2) // published: its file written (docs/tables.md, "Log-first inserts")
     const [added] = (await dataFiles()).filter((n) => !before.has(n))
     if (!added) throw new Error('no data file written')
     const path = join(tmp.dir, 'notes', added)

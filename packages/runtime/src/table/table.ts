@@ -511,8 +511,9 @@ export class Table {
    * Checks its keys like `insert`; `check` checks what else its rows must not share with stored rows (`@unique`
    * values) against the version given, and returns the values they claim, or undefined when it cannot check them
    * (the insert is declined). It runs inside the insert's turn: it must not read through this table object, whose
-   * reads wait for the inserts pending here. False when it is not such an insert (or the file system cannot append
-   * to a log): nothing was done, commit it as usual.
+   * reads wait for the inserts pending here. A small upsert qualifies while none of its keys is stored or pending
+   * (then it only adds rows); one that would replace a row is declined. False when it is not such an insert (or the
+   * file system cannot append to a log): nothing was done, commit it as usual.
    */
   async insertLogFirst(
     operations: readonly TableOperation[],
@@ -533,11 +534,18 @@ export class Table {
           rows = await this.writeRows(snap, operations, { deferred: true })
           if (!smallInsert(rows.plan)) return undefined
         }
-        // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
-        await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
+        const keys = rows.plan.small?.keys ?? []
+        const upsert = rows.plan.smallUpsert === true
+        if (upsert) {
+          // An upsert of a stored key replaces its row: not an insert.
+          if ((await snap.locateKeys(keys)).size > 0) return undefined
+        } else {
+          // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
+          await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
+        }
         const claims = check ? await check(snap) : []
         if (!claims) return undefined
-        return { adds: rows.newRows, written: rows.written, keys: rows.plan.small?.keys ?? [], claims }
+        return { adds: rows.newRows, written: rows.written, keys, claims, replacesPending: upsert }
       })
       return logged
     } finally {
@@ -619,14 +627,13 @@ export class Table {
 }
 
 /** A write plan that only inserts a few rows taken from JS values (what log-first inserts take). */
+/**
+ * A small write that only adds rows when its keys are new: an insert, or an upsert (its `deleteKeys`, built on
+ * demand, not read: the log-first path checks its keys itself).
+ */
 function smallInsert(plan: WritePlan): boolean {
-  return (
-    plan.small !== undefined &&
-    plan.smallUpsert !== true &&
-    !plan.clearBase &&
-    plan.deleteKeys === undefined &&
-    plan.deleteWhere.length === 0
-  )
+  if (plan.small === undefined || plan.clearBase || plan.deleteWhere.length > 0) return false
+  return plan.smallUpsert === true || plan.deleteKeys === undefined
 }
 
 /** Creates an empty table (version 0) at a path. Throws TableExistsError if one is there. */
