@@ -264,6 +264,13 @@ async function main() {
     plain: created(ROWS + 2 * updated),
     indexed: created(ROWS + 3 * updated),
   })
+  // A save of a new entity (an upsert of a key not stored: what `user.save()` of a new user does).
+  const savePf = await creates(CREATE_RUNS, () =>
+    persons.save(Object.assign(new Person(), person(next++, ROWS))),
+  )
+  const savePlain = await creates(CREATE_RUNS, () => plain.insert(person(next++, ROWS)))
+  const saveIndexed = await creates(CREATE_RUNS, () => indexed.insert(person(next++, ROWS)))
+  compared('one `save` of a new entity (durable; SQLite: INSERT)', savePf, savePlain, saveIndexed)
   lines.push('')
 
   // Unique check cost: the same create against a 10k-row table.
