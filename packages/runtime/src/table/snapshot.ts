@@ -304,7 +304,8 @@ export class Snapshot {
     const encoded = keys.map((k) => this.ctx.codec.encode(k))
     const frames: pl.DataFrame[] = []
     for (const [file, fileKeys] of this.candidates(encoded)) {
-      const indexed = await this.indexed(file)
+      // Frames are wanted: a small file is held decoded by polars as any other (not read in JS).
+      const indexed = await this.indexed(file, false)
       if (indexed) {
         for (const k of fileKeys) {
           const hit = await this.heldRow(indexed, file, k)
@@ -642,9 +643,10 @@ export class Snapshot {
 
   /**
    * The file held in memory with its key index: at once when the file is decoded in memory already (indexed findBy
-   * decoded it), else once it has been looked up often enough.
+   * decoded it), else once it has been looked up often enough. `smallFirst`: a small file the JS decoder follows is
+   * not held (the caller reads it in JS, `smallFileMatches`); a caller that wants frames passes false.
    */
-  private async indexed(file: LiveFile): Promise<KeyIndexEntry | undefined> {
+  private async indexed(file: LiveFile, smallFirst = true): Promise<KeyIndexEntry | undefined> {
     const { keyIndex, codec } = this.ctx
     // Rows are physical (deletion vectors are applied at lookup), so a file shares its entry with its later vectors.
     const key = this.cacheKey(file)
@@ -652,7 +654,7 @@ export class Snapshot {
     if (hit) return hit
     // A small file the JS decoder follows is read there instead, its keys held (smallFileMatches), unless it is
     // decoded already.
-    if (!keyIndex.files.has(key) && (await this.smallFile(file))) return undefined
+    if (smallFirst && !keyIndex.files.has(key) && (await this.smallFile(file))) return undefined
     if (!keyIndex.files.has(key) && !keyIndex.touch(key, file.add.size)) return undefined
     const decoded = await this.decodedFile(file)
     const index =
