@@ -24,8 +24,8 @@ export const SMALL_FILE_JS_ROWS = 32
 const HELD_FILES = 2048
 
 export interface SmallFileRows {
-  /** Each physical row's key values, exact (bigint for 64-bit integers), in the order of the key columns asked. */
-  readonly keys: readonly (readonly RowValue[])[]
+  /** Each row's encoded key (the caller's `encode`) and its physical position. */
+  readonly positions: ReadonlyMap<string, number>
   /** Physical row `position` in the table's schema (every column is one the decoder follows). */
   row(position: number): Promise<PointRow | undefined>
 }
@@ -50,6 +50,7 @@ export function heldSmallFileRows(
   store: DataFileStore,
   file: LiveFile,
   keyColumns: readonly string[],
+  encode: KeyEncoder,
 ): Promise<SmallFileRows | undefined> {
   const hit = held.get(cacheKey)
   if (hit) {
@@ -57,22 +58,27 @@ export function heldSmallFileRows(
     held.set(cacheKey, hit)
     return hit
   }
-  const loading = smallFileRows(store, file, keyColumns)
+  const loading = smallFileRows(store, file, keyColumns, encode)
   held.set(cacheKey, loading)
   loading.catch(() => held.delete(cacheKey))
   if (held.size > HELD_FILES) held.delete(held.keys().next().value as string)
   return loading
 }
 
+/** A row's exact key values (bigint for 64-bit integers) encoded, or undefined when they have no exact encoding. */
+export type KeyEncoder = (values: readonly RowValue[]) => string | undefined
+
 /**
  * A small Parquet file's rows (see above), deletion vector ignored (positions are physical); undefined when the
  * file is not one (another format, more rows, no checksum to check its bytes against, a column the JS decoder does
- * not follow): the caller reads it through polars. Damaged or missing bytes are the store's typed errors.
+ * not follow, a key `encode` cannot encode exactly): the caller reads it through polars. Damaged or missing bytes
+ * are the store's typed errors.
  */
 export async function smallFileRows(
   store: DataFileStore,
   file: LiveFile,
   keyColumns: readonly string[],
+  encode: KeyEncoder,
 ): Promise<SmallFileRows | undefined> {
   const rows = file.add.stats.numRows
   if (!smallFileEligible(store, file)) return undefined
@@ -93,11 +99,13 @@ export async function smallFileRows(
       return bytes.subarray(start, end)
     },
   }
-  const keys: RowValue[][] = []
+  const positions = new Map<string, number>()
   for (let p = 0; p < rows; p++) {
     const decoded = await decodeParquetRow(source, p, keyDecoded as RowColumn[])
-    if (!decoded) return undefined
-    keys.push([...decoded.values])
+    // A null key part cannot be stored; an encoding that is not exact leaves the file to polars.
+    const key = decoded && !decoded.values.includes(null) ? encode(decoded.values) : undefined
+    if (key === undefined) return undefined
+    positions.set(key, p)
   }
   const all = fields.map((f) => columnOf(f.column) as RowColumn)
   const decodedRows = new Map<number, Promise<DecodedRow | undefined>>()
@@ -106,7 +114,7 @@ export async function smallFileRows(
   if (rows > 0 && !(await first)) return undefined
   decodedRows.set(0, first)
   return {
-    keys,
+    positions,
     row: async (position) => {
       let decoding = decodedRows.get(position)
       if (!decoding) {

@@ -24,6 +24,7 @@ import { keyRangeColumn, keyRangeOf } from './key-range.js'
 import { LiveFileMap } from './live-file-map.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { rangesForRow } from './parquet-range-checksums.js'
+import type { PointRow } from './point-row.js'
 import { polarsSchemaForEntity, polarsTypeForField } from './polars-schema.js'
 import { type ColumnPredicate, equalityLookup, fileMayMatch, predicateExpr } from './scan-predicate.js'
 import { heldSmallFileRows, type SmallFileRows, smallFileEligible } from './small-file-rows.js'
@@ -108,6 +109,20 @@ function overlaps(file: Range | undefined, keys: Range): boolean {
 function lookupIn(index: KeyPositionIndex, key: string): KeyLookup {
   const { ranges, layout } = index
   return { positions: index.candidates(key), ranges, ...(layout && { layout }) }
+}
+
+/** A point read's row as a found row: its values when decoded (the frame built only if asked), else its frame. */
+function foundPointRow(row: PointRow): FoundRow {
+  const { columns, values } = row
+  if (!values) return { df: row.frame(), row: 0 }
+  return {
+    get df() {
+      return row.frame()
+    },
+    row: 0,
+    columns,
+    values,
+  }
 }
 
 /** One version of a table, immutable: its schema, its live files and how to read them. */
@@ -354,17 +369,7 @@ export class Snapshot {
           const position = small.matches.get(encoded)
           if (position === undefined) continue
           const row = await small.rows.row(position)
-          if (row?.values) {
-            const { columns, values } = row
-            return {
-              get df() {
-                return row.frame()
-              },
-              row: 0,
-              columns,
-              values,
-            }
-          }
+          if (row) return foundPointRow(row)
         }
       }
       // No index, or one whose candidates are not the key: the file is asked.
@@ -449,16 +454,11 @@ export class Snapshot {
   ): Promise<{ matches: Map<string, number>; rows: SmallFileRows } | undefined> {
     const rows = await this.smallFile(file)
     if (!rows) return undefined
-    const { codec } = this.ctx
-    const wanted = new Set(keys)
     const deleted = await this.deletedPositions(file)
     const matches = new Map<string, number>()
-    for (let p = 0; p < rows.keys.length; p++) {
-      const values = rows.keys[p] as readonly unknown[]
-      // A null key part cannot be stored; an encoding that is not exact leaves the file to polars.
-      const key = values.includes(null) ? undefined : codec.encodeValues(values)
-      if (key === undefined) return undefined
-      if (wanted.has(key) && !deleted?.has(p) && !file.deleted.has(key)) matches.set(key, p)
+    for (const key of keys) {
+      const p = rows.positions.get(key)
+      if (p !== undefined && !deleted?.has(p) && !file.deleted.has(key)) matches.set(key, p)
     }
     return { matches, rows }
   }
@@ -467,7 +467,9 @@ export class Snapshot {
   private smallFile(file: LiveFile): Promise<SmallFileRows | undefined> | undefined {
     const { store, codec } = this.ctx
     if (!store.lazy || !smallFileEligible(store, file)) return undefined
-    return heldSmallFileRows(this.cacheKey(file), store, file, codec.columns)
+    return heldSmallFileRows(this.cacheKey(file), store, file, codec.columns, (values) =>
+      codec.encodeValues(values),
+    )
   }
 
   /** Rows of one file with the given keys, read through a scan with the keys as a semi-join. */
@@ -619,19 +621,7 @@ export class Snapshot {
         const exact = row.exact?.(codec.columns)
         const own =
           exact && !exact.includes(null) ? codec.encodeValues(exact) : codec.encodeFrame(row.frame())[0]
-        if (own === key) {
-          const { columns, values } = row
-          return values
-            ? {
-                get df() {
-                  return row.frame()
-                },
-                row: 0,
-                columns,
-                values,
-              }
-            : { df: row.frame(), row: 0 }
-        }
+        if (own === key) return foundPointRow(row)
       } else {
         const df = (await store.read(physical)).slice(p, 1)
         if (df.height === 1 && codec.encodeFrame(df)[0] === key) return { df, row: 0 }

@@ -626,7 +626,6 @@ export class Table {
   }
 }
 
-/** A write plan that only inserts a few rows taken from JS values (what log-first inserts take). */
 /**
  * A small write that only adds rows when its keys are new: an insert, or an upsert (its `deleteKeys`, built on
  * demand, not read: the log-first path checks its keys itself).
