@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import type { DataType } from 'nodejs-polars'
 import pl from 'nodejs-polars'
 import { readDeletionVector } from '../delta/deletion-vector.js'
-import { deletionVectorId } from '../delta/delta-actions.js'
+import { type DeltaDeletionVector, deletionVectorId } from '../delta/delta-actions.js'
 import { partitionTimestamp } from '../delta/delta-paths.js'
 import type { RoaringBitmapArray } from '../delta/roaring-bitmap-array.js'
 import { ParquetFrameError } from '../errors/pf-error.js'
@@ -538,7 +538,7 @@ export class DataFileStore {
   async deletionVector(file: LiveFile): Promise<RoaringBitmapArray | undefined> {
     const dv = file.add.deletionVector
     if (!dv) return undefined
-    const id = `${file.add.path}\u0000${deletionVectorId(dv)}`
+    const id = vectorCacheId(file.add.path, dv)
     const cached = this.vectors.get(id)
     if (cached) return cached
     let bitmap: RoaringBitmapArray
@@ -549,9 +549,22 @@ export class DataFileStore {
         throw this.corrupt(file, `deletion vector: ${(error as Error).message}`, error)
       throw new TableReadError(this.table, this.absolute(file), { cause: error })
     }
+    this.holdVector(id, bitmap)
+    return bitmap
+  }
+
+  /**
+   * A deletion vector this process just wrote for a data file (`descriptor` names its new vector file): held as
+   * if read back, so the next delete from that file does not read and decode it. Vector files are immutable and
+   * their names new, so a descriptor never names other bits.
+   */
+  rememberVector(path: string, descriptor: DeltaDeletionVector, bitmap: RoaringBitmapArray): void {
+    this.holdVector(vectorCacheId(path, descriptor), bitmap)
+  }
+
+  private holdVector(id: string, bitmap: RoaringBitmapArray): void {
     if (this.vectors.size >= MAX_CACHED_DTYPES) this.vectors.clear()
     this.vectors.set(id, bitmap)
-    return bitmap
   }
 
   /**
@@ -707,4 +720,9 @@ export class DataFileStore {
   get lazy(): boolean {
     return this.format.scan !== undefined
   }
+}
+
+/** The deletion vector cache's id of a data file's vector. */
+function vectorCacheId(path: string, dv: DeltaDeletionVector): string {
+  return `${path}\u0000${deletionVectorId(dv)}`
 }

@@ -103,6 +103,7 @@ export async function deleteByVectors(
       // Written while the commit's entry is (its paths go into `files`): the entry waits for it (data-file-write-behind.ts).
       await writeVectorBehind(core.fs, core.path, vector, absolute, files)
       written = { absolute, descriptor }
+      ctx.store.rememberVector(file.add.path, descriptor, after)
     } else {
       files.paths.push(written.absolute)
     }

@@ -1,13 +1,14 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pl from 'nodejs-polars'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { SpecDeltaReader } from '../../../../test/delta/spec-delta-reader.js'
 import { createCheckpointedUsersTable } from './__fixtures__/checkpointed-users-table.js'
 import { commitPath, readCommitFile } from './__fixtures__/delta-commit-file.js'
 import { idsOf, range, userEntity, userEnums, users } from './__fixtures__/user-entity.js'
 import { useUsersTablePath } from './__fixtures__/users-table-setup.js'
 import { decodeLogEntry } from './delta-log-entry.js'
+import { NodeFileSystem } from './node-file-system.js'
 import { createTable, openTable, type Table } from './table.js'
 import { LegacyTableLogError, TableProtocolError } from './table-errors.js'
 import { replay } from './table-state.js'
@@ -307,6 +308,23 @@ describe('tables of the pre-Delta log', () => {
 })
 
 describe('merge-on-read deletes are Delta deletion vectors', () => {
+  it('a vector this process wrote is held: the next delete from that file reads no vector file', async () => {
+    const table = await createTable(ws.path, { entity: userEntity, enums: userEnums })
+    await table.append(users(range(0, 10)))
+    await table.deleteKeys([3])
+    const reads = vi.spyOn(NodeFileSystem.prototype, 'readFile')
+    const vectorReads = () =>
+      reads.mock.calls.filter(([path]) => String(path).includes('deletion_vector_')).length
+    await table.upsert(users([5], 'new'))
+    await table.deleteKeys([7])
+    expect(vectorReads()).toBe(0)
+    reads.mockRestore()
+    // What the held vectors said is what the files say: another reader reads them.
+    const opened = await openTable(ws.path)
+    expect(idsOf(await opened.read())).toEqual([0, 1, 2, 4, 5, 6, 8, 9])
+    expect((await opened.findByKey(5))?.getColumn('name').get(0)).toBe('new5')
+  })
+
   it('a delete removes the logical file and adds it again with a deletion vector; an upsert adds a new file', async () => {
     const table = await createTable(ws.path, { entity: userEntity, enums: userEnums })
     await table.append(users(range(0, 10)))
