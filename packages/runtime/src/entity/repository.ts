@@ -547,17 +547,26 @@ export class Repository<T extends object> {
   /**
    * Inserts of new rows with no autoincrement value to assign: acknowledged once their log record is durable
    * (table/log-first-inserts.ts) when small enough, and when their `@unique` values, if any, are checked from their
-   * JS values through the indexes (`smallUniqueBatch`). A `save` of entities never read from or saved to a store
-   * (`storeOf`) is tried too: the table takes it while its keys are new (else it is committed as the upsert it is);
-   * a save of a read entity, an update as a rule, is not tried.
+   * JS values through the indexes (`smallUniqueBatch`). A small `save` is tried too: one that replaces stored rows
+   * (an update) only when the entity has no `@unique` field (`replacesLogFirst`); else the table takes it while its
+   * keys are new, and it is committed as the upsert it is otherwise.
    */
   private logsFirst(ops: readonly TxOperation<T>[]): boolean {
     return ops.every(
       (op) =>
         op.kind === 'save' &&
         op.pending.length === 0 &&
-        (op.mode === 'insert' || op.input.every((e) => storeOf(e) === undefined)),
+        (op.mode === 'insert' || this.replacesLogFirst || op.input.every((e) => storeOf(e) === undefined)),
     )
+  }
+
+  /**
+   * Whether an update (a save that replaces stored rows) is logged first: only without `@unique` fields. A pending
+   * update's old values would still be held by the version the next unique check reads (a value it frees would
+   * clash until it is published), so an entity with them commits its updates as upserts.
+   */
+  private get replacesLogFirst(): boolean {
+    return this.entry.ir.uniques.length === 0
   }
 
   /** A log-first insert (see `logsFirst`); undefined when the table commits it as usual instead. */
@@ -573,7 +582,8 @@ export class Repository<T extends object> {
       // Against the version the insert is checked against; the values pending here are the table's claims.
       check = (snap) => this.uniqueClaims(table, snap, small.rows, small.keys, ops)
     }
-    if (!(await table.insertLogFirst(operations, check))) return undefined
+    if (!(await table.insertLogFirst(operations, check, { replaceStored: this.replacesLogFirst })))
+      return undefined
     const rows = ops.reduce((n, op) => n + (op.kind === 'save' ? op.input.length : 0), 0)
     // Published with the next version (or a later one, with other inserts): the version seen now is what a read
     // started after this returns sees at least.

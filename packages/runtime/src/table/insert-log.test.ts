@@ -43,6 +43,30 @@ describe('the insert log (log-first inserts)', () => {
     expect(insertLogAppId('/t/_pf/inserts/abc.log')).toBe('pf-inserts-abc')
   })
 
+  it('a record replacing stored rows (a log-first update) keeps its keys; a broken key list is TableCorruptError', async () => {
+    const { state, add } = await oneRow()
+    const keys = ['1', 'k\u0000"two"', '\ud800']
+    const [record] = decodeInsertLog(encodeInsertRecord([add], [], state, keys), 'u.log', 'User').records
+    expect(record?.replaces).toEqual(keys)
+    expect(record?.adds.map((a) => a.path)).toEqual([add.path])
+    const [plain] = decodeInsertLog(encodeInsertRecord([add], [], state), 'u.log', 'User').records
+    expect(plain?.replaces).toBeUndefined()
+    // A frame whose checksum holds but whose key list is not one (kind 3: replacing).
+    const text = new TextEncoder().encode('{"not":"keys"}')
+    const payload = new Uint8Array(4 + text.length)
+    new DataView(payload.buffer).setUint32(0, text.length)
+    payload.set(text, 4)
+    const error = (() => {
+      try {
+        decodeInsertLog(frame(3, payload), 'bad.log', 'User')
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(TableCorruptError)
+    expect(String(error)).toContain('bad.log')
+  })
+
   it('restores a record only inside its table: a path outside is TableCorruptError naming the log, nothing written', async () => {
     const { table, state, add } = await oneRow()
     const outside = { path: '../escaped.parquet', bytes: new Uint8Array([9]) }

@@ -52,6 +52,8 @@ export function pendingMarkerPath(root: string): string {
 /** The `txn` appId prefix of log-first insert publications. */
 const APP_ID_PREFIX = 'pf-inserts-'
 const INSERT = 2
+/** A record that replaces stored rows (a log-first update): its keys, then an INSERT record's payload. */
+const REPLACING = 3
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
@@ -63,6 +65,11 @@ export type InsertedFile = LoggedFile
 export interface InsertRecord {
   readonly adds: readonly AddAction[]
   readonly files: readonly InsertedFile[]
+  /**
+   * Encoded keys whose stored rows the record's rows replace (a log-first update): publication deletes the rows
+   * of these keys that the version it commits on holds, then adds the record's.
+   */
+  readonly replaces?: readonly string[]
   /** The offset in its log where it ends: the `txn` version of a publication that includes it. */
   readonly end: number
 }
@@ -72,11 +79,15 @@ export function insertLogAppId(path: string): string {
   return APP_ID_PREFIX + (path.split(/[\\/]/).pop() as string).replace(/\.log$/, '')
 }
 
-/** A record's bytes: its adds as a log entry's text (against the state they were planned on) and its files. */
+/**
+ * A record's bytes: its adds as a log entry's text (against the state they were planned on) and its files; with
+ * `replaces`, the keys of the stored rows it replaces before them.
+ */
 export function encodeInsertRecord(
   adds: readonly AddAction[],
   files: readonly InsertedFile[],
   state: TableState,
+  replaces: readonly string[] = [],
 ): Uint8Array {
   const text = utf8.encode(
     encodeLogEntry(
@@ -100,7 +111,13 @@ export function encodeInsertRecord(
   new DataView(payload.buffer).setUint32(0, text.length)
   payload.set(text, 4)
   list.write(payload, 4 + text.length)
-  return frame(INSERT, payload)
+  if (replaces.length === 0) return frame(INSERT, payload)
+  const keys = utf8.encode(JSON.stringify(replaces))
+  const replacing = new Uint8Array(4 + keys.length + payload.length)
+  new DataView(replacing.buffer).setUint32(0, keys.length)
+  replacing.set(keys, 4)
+  replacing.set(payload, 4 + keys.length)
+  return frame(REPLACING, replacing)
 }
 
 /** What an insert log holds: its writer (the header) and its complete records (a torn tail left out). */
@@ -116,6 +133,7 @@ export function decodeInsertLog(data: Uint8Array, path: string, table: string): 
   for (const { kind, payload, end } of logFrames(data)) {
     if (kind === HEADER) writer = headerWriter(payload)
     else if (kind === INSERT) records.push(decodeRecord(payload, end, path, table))
+    else if (kind === REPLACING) records.push(decodeReplacing(payload, end, path, table))
   }
   return { writer, records }
 }
@@ -126,6 +144,26 @@ function decodeRecord(payload: Uint8Array, end: number, path: string, table: str
   const text = fromUtf8.decode(payload.subarray(4, 4 + textLength))
   const entry = decodeLogEntry(text, { table, file: path, version: -1 })
   return { adds: entry.add ?? [], files: readFileList(payload, 4 + textLength), end }
+}
+
+function decodeReplacing(payload: Uint8Array, end: number, path: string, table: string): InsertRecord {
+  const length = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0)
+  let replaces: unknown
+  try {
+    replaces = JSON.parse(fromUtf8.decode(payload.subarray(4, 4 + length)))
+  } catch {
+    replaces = undefined
+  }
+  if (!Array.isArray(replaces) || !replaces.every((k) => typeof k === 'string')) {
+    // The frame's checksum held: a writer wrote this, not a torn tail.
+    throw new TableCorruptError(
+      table,
+      path,
+      -1,
+      'a log-first update record whose replaced keys are not a list of keys',
+    )
+  }
+  return { ...decodeRecord(payload.subarray(4 + length), end, path, table), replaces }
 }
 
 /** An insert log this process appends to. */

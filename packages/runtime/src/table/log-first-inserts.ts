@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fateOf } from './commit-wal.js'
 import { durable, loggedFiles, writtenForLog } from './data-file-durability.js'
 import { WrittenFiles } from './data-file-store.js'
+import { AttemptVectors } from './deletion-vector-plan.js'
 import type { FileSystem } from './file-system.js'
 import { orWhenMissing } from './file-system.js'
 import {
@@ -20,6 +21,7 @@ import {
 } from './insert-log.js'
 import type { AddAction } from './log-entry.js'
 import { NodeFileSystem } from './node-file-system.js'
+import { removeLocated } from './removal-plan.js'
 import type { Snapshot } from './snapshot.js'
 import type { CommitOutcome, TableCore } from './table-core.js'
 import { DuplicateKeyError, LockError, TableWriteError } from './table-errors.js'
@@ -68,6 +70,8 @@ export interface PlannedInsert {
   readonly claims?: readonly InsertClaim[]
   /** An upsert: a key pending here is one it would replace, so it is declined instead of refused. */
   readonly replacesPending?: boolean
+  /** Keys of stored rows it replaces (a log-first update): their rows are deleted when it is published. */
+  readonly replaces?: readonly string[]
 }
 
 /**
@@ -83,6 +87,7 @@ export interface InsertClaim {
 
 interface Pending {
   readonly adds: readonly AddAction[]
+  readonly replaces: readonly string[]
   /** Its small data files, written when it is published (absolute paths). */
   readonly unwritten: { path: string; bytes: Uint8Array }[]
   readonly keys: readonly string[]
@@ -185,7 +190,8 @@ export class LogFirstInserts {
           path: tableRelative(this.core.path, f.path),
           bytes: f.bytes,
         }))
-        const record = encodeInsertRecord(planned.adds, files, snap.state)
+        const replaces = planned.replaces ?? []
+        const record = encodeInsertRecord(planned.adds, files, snap.state, replaces)
         const log = await this.openLog()
         await this.mark(log)
         let end: number
@@ -196,7 +202,14 @@ export class LogFirstInserts {
           this.broken = true
           throw error
         }
-        this.pending.push({ adds: planned.adds, keys: planned.keys, claims, end, unwritten: deferred })
+        this.pending.push({
+          adds: planned.adds,
+          replaces,
+          keys: planned.keys,
+          claims,
+          end,
+          unwritten: deferred,
+        })
         for (const k of planned.keys) this.keys.add(k)
         for (const c of claims) this.claimed.add(c)
         this.schedulePublication()
@@ -451,7 +464,7 @@ export class LogFirstInserts {
       const outcome = await publishRecords(
         this.core,
         log.appId,
-        batch.map((p) => ({ adds: p.adds, end: p.end })),
+        batch.map((p) => ({ adds: p.adds, replaces: p.replaces, end: p.end })),
       )
       await this.exclusive(async () => {
         await this.core.adopt(outcome)
@@ -602,32 +615,46 @@ async function writerGone(marker: PendingMarker, ownLog: boolean): Promise<boole
 
 /**
  * Commits records of the insert log `appId` as one version carrying `txn` (appId, the last record's end), except
- * those a version published already (its `txn` says how far): applied once however often it is retried.
+ * those a version published already (its `txn` says how far): applied once however often it is retried. The rows
+ * of keys a record replaces are deleted from the files of the version each attempt commits on (none of the
+ * records' own files: a record never replaces a key pending before it, see `insert`).
  */
 async function publishRecords(
   core: TableCore,
   appId: string,
-  records: readonly { readonly adds: readonly AddAction[]; readonly end: number }[],
+  records: readonly {
+    readonly adds: readonly AddAction[]
+    readonly replaces?: readonly string[]
+    readonly end: number
+  }[],
 ): Promise<CommitOutcome> {
   const end = records.at(-1)?.end ?? 0
   // Nothing for the commit to discard if it fails: the files stay for the next try (the entry waits for their writes
   // and logs their bytes, table-log.ts, by the paths its adds name).
   const written = new WrittenFiles(core.fs)
   const start = await core.freshSnapshot()
+  const vectors = new AttemptVectors()
   return core.commit({
-    operation: 'INSERT',
+    operation: records.some((r) => r.replaces?.length) ? 'UPSERT' : 'INSERT',
     start,
     written,
     options: {},
-    planAttempt: async (snap) => {
+    planAttempt: async (snap, attempt, files) => {
       const done = snap.state.appTxns?.get(appId)?.version ?? 0
-      const add = records.filter((r) => r.end > done).flatMap((r) => r.adds)
+      const tail = records.filter((r) => r.end > done)
+      const add = tail.flatMap((r) => r.adds)
       if (add.length === 0) return { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
+      vectors.begin(attempt)
+      const replaced = tail.flatMap((r) => r.replaces ?? [])
+      const removal =
+        replaced.length > 0
+          ? await removeLocated(core, snap, await snap.locateKeys(replaced), files, vectors)
+          : undefined
       return {
-        add,
-        remove: [],
+        add: [...(removal?.add ?? []), ...add],
+        remove: removal?.remove ?? [],
         rowsAdded: add.reduce((n, a) => n + a.stats.numRows, 0),
-        rowsRemoved: 0,
+        rowsRemoved: removal?.rowsRemoved ?? 0,
         appTxns: [{ appId, version: end, lastUpdated: Date.now() }],
       }
     },

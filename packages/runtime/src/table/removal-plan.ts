@@ -64,7 +64,22 @@ export async function planRemovals(
       locations.set(file.add.path, { keys: [...keys], rows: keys.size })
     }
   }
-  if (locations.size === 0) return empty
+  return removeLocated(core, snap, locations, files, vectors)
+}
+
+/**
+ * Removes the located rows from their files, as the table's update mode says: deletion vectors (merge-on-read), or
+ * each touched file rewritten without them (copy-on-write).
+ */
+export async function removeLocated(
+  core: TableCore,
+  snap: Snapshot,
+  locations: KeyLocations,
+  files: WrittenFiles,
+  vectors: AttemptVectors,
+): Promise<AttemptPlan> {
+  if (locations.size === 0) return { add: [], remove: [], rowsAdded: 0, rowsRemoved: 0 }
+  const ctx = core.context(snap.metadata)
   if (snap.metadata.updateMode === 'merge-on-read')
     return deleteByVectors(core, snap, ctx, locations, files, vectors)
   // copy-on-write: rewrite each touched file without the keys.
@@ -80,5 +95,5 @@ export async function planRemovals(
     add.push(...(await ctx.store.write(kept, files)))
     remove.push(removeOf(file))
   }
-  return { ...empty, add, remove, rowsRemoved }
+  return { add, remove, rowsAdded: 0, rowsRemoved }
 }

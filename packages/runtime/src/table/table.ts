@@ -511,13 +511,15 @@ export class Table {
    * Checks its keys like `insert`; `check` checks what else its rows must not share with stored rows (`@unique`
    * values) against the version given, and returns the values they claim, or undefined when it cannot check them
    * (the insert is declined). It runs inside the insert's turn: it must not read through this table object, whose
-   * reads wait for the inserts pending here. A small upsert qualifies while none of its keys is stored or pending
-   * (then it only adds rows); one that would replace a row is declined. False when it is not such an insert (or the
-   * file system cannot append to a log): nothing was done, commit it as usual.
+   * reads wait for the inserts pending here. A small upsert qualifies while none of its keys is pending; one that
+   * replaces stored rows only with `replaceStored` (a log-first update: the stored rows of its keys are deleted when
+   * it is published), else it is declined. False when it is not such an insert (or the file system cannot append to
+   * a log): nothing was done, commit it as usual.
    */
   async insertLogFirst(
     operations: readonly TableOperation[],
     check?: (snap: Snapshot) => Promise<readonly InsertClaim[] | undefined>,
+    options: { replaceStored?: boolean } = {},
   ): Promise<boolean> {
     if (!this.fs.openLog) return false
     // Validated and written against the version this object knows, before the write lock is taken (a refused value
@@ -536,16 +538,21 @@ export class Table {
         }
         const keys = rows.plan.small?.keys ?? []
         const upsert = rows.plan.smallUpsert === true
+        let replaces: string[] = []
         if (upsert) {
-          // An upsert of a stored key replaces its row: not an insert.
-          if ((await snap.locateKeys(keys)).size > 0) return undefined
+          // An upsert of a stored key replaces its row: an update, logged only when the caller allows it.
+          const stored = await snap.locateKeys(keys)
+          if (stored.size > 0) {
+            if (!options.replaceStored) return undefined
+            replaces = [...stored.values()].flatMap((l) => l.keys)
+          }
         } else {
           // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
           await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
         }
         const claims = check ? await check(snap) : []
         if (!claims) return undefined
-        return { adds: rows.newRows, written: rows.written, keys, claims, replacesPending: upsert }
+        return { adds: rows.newRows, written: rows.written, keys, claims, replacesPending: upsert, replaces }
       })
       return logged
     } finally {

@@ -1,5 +1,6 @@
 // A writer process for log-first-inserts.test.ts: `node log-first-worker.js <mode> <store> <first id> <count> [member]`.
-// Creates Items (or Members, emails from memberEmail) `first`..`first + count - 1` one by one through the entity API,
+// Creates Items (or Members, emails from memberEmail) `first`..`first + count - 1` one by one through the entity API
+// (with `update`: saves new Item instances named `updated <id>`, replacing stored rows of those keys, never reading),
 // printing `ACK <id> {}` once each create returned (its record durable, not necessarily published) or
 // `NACK <id> <error name>` when refused.
 // Modes: `create` settles and exits normally after the last; `kill` kills itself (SIGKILL) right after the last
@@ -23,7 +24,9 @@ const store = openStore(dir)
 const create = (id: number) =>
   kind === 'member'
     ? Member.repo(store).create({ id, email: memberEmail(id) })
-    : Item.repo(store).create({ id, name: `item ${id}` })
+    : kind === 'update'
+      ? Item.repo(store).save(Object.assign(new Item(), { id, name: `updated ${id}` }))
+      : Item.repo(store).create({ id, name: `item ${id}` })
 const first = Number(firstText)
 for (let id = first; id < first + Number(countText); id++) {
   try {
