@@ -253,11 +253,12 @@ describe('H8: saves cost what they write', () => {
     expect((await User.find(30))?.name).toBe('updated')
     const table = await User.repo().table()
     // Saves of new entities are acknowledged at their log record and published together (docs/tables.md,
-    // "Log-first inserts"): a version may hold several. Each wrote its own one-row file; only the update removed one.
+    // "Log-first inserts"): a version may hold several, the update's too (published with saves still pending then).
+    // Each wrote its own one-row file; only the update removed one, in the last version.
     const history = (await table.history()).slice(1)
     expect(history.reduce((n, h) => n + h.rowsAdded, 0)).toBe(61)
     expect(history.reduce((n, h) => n + h.rowsRemoved, 0)).toBe(1)
-    expect(history.at(-1)).toMatchObject({ rowsAdded: 1, rowsRemoved: 1 })
+    expect(history.at(-1)?.rowsRemoved).toBe(1)
     const files = (await table.snapshot()).files
     expect(files).toHaveLength(60)
     expect(files.every((f) => f.add.stats.numRows === 1)).toBe(true)

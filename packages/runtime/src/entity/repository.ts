@@ -30,7 +30,7 @@ import {
 } from './entity-frame-codec.js'
 import type { RegisteredEntity } from './entity-registry.js'
 import { validateRecord, zodForField } from './entity-schema.js'
-import { bindStore, isPartial, prototypeFor, storeOf } from './entity-state.js'
+import { bindStore, isPartial, prototypeFor } from './entity-state.js'
 import { defaultStore, type EntityStore } from './entity-store.js'
 import {
   assignAutoValues,
@@ -547,26 +547,12 @@ export class Repository<T extends object> {
   /**
    * Inserts of new rows with no autoincrement value to assign: acknowledged once their log record is durable
    * (table/log-first-inserts.ts) when small enough, and when their `@unique` values, if any, are checked from their
-   * JS values through the indexes (`smallUniqueBatch`). A small `save` is tried too: one that replaces stored rows
-   * (an update) only when the entity has no `@unique` field (`replacesLogFirst`); else the table takes it while its
-   * keys are new, and it is committed as the upsert it is otherwise.
+   * JS values through the indexes (`smallUniqueBatch`). A small `save` is tried too, an update (one that replaces
+   * stored rows) as well: the table declines it while a key of it is pending, and it is committed as the upsert it
+   * is then.
    */
   private logsFirst(ops: readonly TxOperation<T>[]): boolean {
-    return ops.every(
-      (op) =>
-        op.kind === 'save' &&
-        op.pending.length === 0 &&
-        (op.mode === 'insert' || this.replacesLogFirst || op.input.every((e) => storeOf(e) === undefined)),
-    )
-  }
-
-  /**
-   * Whether an update (a save that replaces stored rows) is logged first: only without `@unique` fields. A pending
-   * update's old values would still be held by the version the next unique check reads (a value it frees would
-   * clash until it is published), so an entity with them commits its updates as upserts.
-   */
-  private get replacesLogFirst(): boolean {
-    return this.entry.ir.uniques.length === 0
+    return ops.every((op) => op.kind === 'save' && op.pending.length === 0)
   }
 
   /** A log-first insert (see `logsFirst`); undefined when the table commits it as usual instead. */
@@ -575,15 +561,17 @@ export class Repository<T extends object> {
     ops: readonly TxOperation<T>[],
   ): Promise<CommitResult | undefined> {
     const { operations, saved } = this.buildOperations(ops)
-    let check: ((snap: Snapshot) => Promise<readonly InsertClaim[] | undefined>) | undefined
+    let check:
+      | ((snap: Snapshot, replaced: ReadonlySet<string>) => Promise<readonly InsertClaim[] | undefined>)
+      | undefined
     if (this.entry.ir.uniques.length > 0) {
       const small = this.smallUniqueBatch(saved)
       if (!small) return undefined
-      // Against the version the insert is checked against; the values pending here are the table's claims.
-      check = (snap) => this.uniqueClaims(table, snap, small.rows, small.keys, ops)
+      // Against the version the insert is checked against; the values pending here are the table's claims, and the
+      // stored values of rows that pending updates replace are free.
+      check = (snap, replaced) => this.uniqueClaims(table, snap, small.rows, small.keys, ops, replaced)
     }
-    if (!(await table.insertLogFirst(operations, check, { replaceStored: this.replacesLogFirst })))
-      return undefined
+    if (!(await table.insertLogFirst(operations, check))) return undefined
     const rows = ops.reduce((n, op) => n + (op.kind === 'save' ? op.input.length : 0), 0)
     // Published with the next version (or a later one, with other inserts): the version seen now is what a read
     // started after this returns sees at least.
@@ -772,7 +760,7 @@ export class Repository<T extends object> {
    * rules: nulls never clash, a value twice in the batch or held by a stored row (found through the group's index
    * of the files whose statistics may hold it) clashes, unless a delete of the same commit frees it. Returns the
    * values the rows claim (InsertClaim), or undefined (nothing checked) when a value has no exact encoding: the frame
-   * path checks the batch then.
+   * path checks the batch then. `freed`: encoded keys whose stored rows do not count (log-first updates pending).
    */
   private async uniqueClaims(
     table: Table,
@@ -780,6 +768,7 @@ export class Repository<T extends object> {
     rows: readonly object[],
     keys: readonly string[],
     ops: readonly TxOperation<T>[],
+    freed: ReadonlySet<string> = new Set(),
   ): Promise<InsertClaim[] | undefined> {
     const groups = this.indexGroups().flatMap((group) => {
       const present = group.unique ? uniqueGroupRows(group.fields, rows) : []
@@ -812,6 +801,7 @@ export class Repository<T extends object> {
         snapshot.filesMatching(where),
         deletedKeys,
         deletedWhere,
+        freed,
       )
       if (at >= 0)
         throw new UniqueConstraintError(this.name, group.name, clashValue(present[at]?.values ?? []))
@@ -926,10 +916,11 @@ export class Repository<T extends object> {
     files: readonly LiveFile[],
     deletedKeys: readonly Key[],
     deletedWhere: readonly pl.Expr[],
+    freed: ReadonlySet<string> = new Set(),
   ): Promise<number> {
     this.keyCodec ??= new KeyCodec(this.entry.ir, this.name)
     const codec = this.keyCodec
-    const replaced = new Set([...batchKeys, ...deletedKeys.map((k) => codec.encode(k))])
+    const replaced = new Set([...batchKeys, ...deletedKeys.map((k) => codec.encode(k)), ...freed])
     const clashes: FileMatch[] = []
     for (const m of await this.indexes.lookup(table, snapshot, group, encoded, files)) {
       const keep = m.keys.flatMap((k, i) => (replaced.has(k) ? [] : [i]))

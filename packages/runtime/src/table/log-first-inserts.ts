@@ -122,6 +122,8 @@ export class LogFirstInserts {
   private readonly keys = new Set<string>()
   /** The claims (InsertClaim.key) of the pending records. */
   private readonly claimed = new Set<string>()
+  /** The keys whose stored rows pending records replace (their stored values are freed: see `insert`). */
+  private readonly replaced = new Set<string>()
   private marked = false
   private mutex: Promise<unknown> = Promise.resolve()
   /** The publication running (one at a time). */
@@ -155,9 +157,13 @@ export class LogFirstInserts {
    * Runs a small insert log-first: under the table's write lock, `plan` checks it against the newest version (its
    * keys must not exist there) and writes its data files; its keys are checked against the records pending here,
    * its record appended and flushed. Resolves once it is durable. `plan` returns undefined when the insert is not
-   * one this path takes (then false, nothing done).
+   * one this path takes (then false, nothing done). `plan` is also given the keys whose stored rows pending records
+   * replace: the values those rows hold in the version are not held once the records are published (a unique check
+   * ignores them; the values the records hold instead are claimed).
    */
-  async insert(plan: (snap: Snapshot) => Promise<PlannedInsert | undefined>): Promise<boolean> {
+  async insert(
+    plan: (snap: Snapshot, replaced: ReadonlySet<string>) => Promise<PlannedInsert | undefined>,
+  ): Promise<boolean> {
     for (;;) {
       // A log whose append failed takes no more: what it holds is published first, then it is replaced (openLog).
       if (this.broken) await this.publishPending()
@@ -167,7 +173,7 @@ export class LogFirstInserts {
         if (!session?.open || (this.broken && this.pending.length > 0)) return 'again' as const
         const snap = await this.core.freshSnapshot()
         this.forgetReplacedTable()
-        const planned = await plan(snap)
+        const planned = await plan(snap, this.replaced)
         if (!planned) return 'declined' as const
         // On a throw the caller discards the written files.
         const clash = planned.keys.filter((k) => this.keys.has(k))
@@ -212,6 +218,7 @@ export class LogFirstInserts {
         })
         for (const k of planned.keys) this.keys.add(k)
         for (const c of claims) this.claimed.add(c)
+        for (const k of replaces) this.replaced.add(k)
         this.schedulePublication()
         return 'done' as const
       }).finally(() => {
@@ -372,6 +379,7 @@ export class LogFirstInserts {
     this.pending.splice(0)
     this.keys.clear()
     this.claimed.clear()
+    this.replaced.clear()
     this.marked = false
     this.broken = false
   }
@@ -474,6 +482,7 @@ export class LogFirstInserts {
         for (const p of batch) {
           for (const k of p.keys) this.keys.delete(k)
           for (const c of p.claims) this.claimed.delete(c)
+          for (const k of p.replaces) this.replaced.delete(k)
         }
         if (this.pending.length === 0) await this.unmark()
       })

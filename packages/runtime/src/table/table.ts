@@ -511,15 +511,14 @@ export class Table {
    * Checks its keys like `insert`; `check` checks what else its rows must not share with stored rows (`@unique`
    * values) against the version given, and returns the values they claim, or undefined when it cannot check them
    * (the insert is declined). It runs inside the insert's turn: it must not read through this table object, whose
-   * reads wait for the inserts pending here. A small upsert qualifies while none of its keys is pending; one that
-   * replaces stored rows only with `replaceStored` (a log-first update: the stored rows of its keys are deleted when
-   * it is published), else it is declined. False when it is not such an insert (or the file system cannot append to
-   * a log): nothing was done, commit it as usual.
+   * reads wait for the inserts pending here. `check` is also given the keys whose stored rows pending records replace
+   * (values they hold in the version are freed). A small upsert qualifies while none of its keys is pending; one that
+   * replaces stored rows is a log-first update (the stored rows of its keys are deleted when it is published). False
+   * when it is not such an insert (or the file system cannot append to a log): nothing was done, commit it as usual.
    */
   async insertLogFirst(
     operations: readonly TableOperation[],
-    check?: (snap: Snapshot) => Promise<readonly InsertClaim[] | undefined>,
-    options: { replaceStored?: boolean } = {},
+    check?: (snap: Snapshot, replaced: ReadonlySet<string>) => Promise<readonly InsertClaim[] | undefined>,
   ): Promise<boolean> {
     if (!this.fs.openLog) return false
     // Validated and written against the version this object knows, before the write lock is taken (a refused value
@@ -530,7 +529,7 @@ export class Table {
     let logged = false
     try {
       if (!smallInsert(rows.plan)) return false
-      logged = await this.logFirst.insert(async (snap) => {
+      logged = await this.logFirst.insert(async (snap, replaced) => {
         if (this.context(snap.metadata) !== this.context(guess.metadata)) {
           await rows.written.discard()
           rows = await this.writeRows(snap, operations, { deferred: true })
@@ -540,17 +539,14 @@ export class Table {
         const upsert = rows.plan.smallUpsert === true
         let replaces: string[] = []
         if (upsert) {
-          // An upsert of a stored key replaces its row: an update, logged only when the caller allows it.
+          // An upsert of a stored key replaces its row: an update.
           const stored = await snap.locateKeys(keys)
-          if (stored.size > 0) {
-            if (!options.replaceStored) return undefined
-            replaces = [...stored.values()].flatMap((l) => l.keys)
-          }
+          replaces = [...stored.values()].flatMap((l) => l.keys)
         } else {
           // The keys must not exist in the newest version (DuplicateKeyError); pending ones are checked by the caller.
           await planRemovals(this.core, snap, rows.plan, 0, rows.written, new AttemptVectors())
         }
-        const claims = check ? await check(snap) : []
+        const claims = check ? await check(snap, replaced) : []
         if (!claims) return undefined
         return { adds: rows.newRows, written: rows.written, keys, claims, replacesPending: upsert, replaces }
       })
