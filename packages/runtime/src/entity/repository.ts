@@ -139,7 +139,8 @@ export class Repository<T extends object> {
     checkValue(this.context, this.pk, pk, 'find')
     const table = await this.table()
     this.store.stats.keyLookups++
-    const found = await (await table.snapshot()).findRow(pk as Key)
+    // A key no log-first record pending here holds is read without publishing them (Table.findRow).
+    const found = await table.findRow(pk as Key)
     if (!found) return null
     // A row read from a file held in memory comes with its values: one entity built, no frame sliced.
     if (found.values && found.columns) {

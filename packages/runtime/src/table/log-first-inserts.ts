@@ -19,7 +19,7 @@ import {
   readPendingMarker,
   restoreInsertedFiles,
 } from './insert-log.js'
-import type { AddAction } from './log-entry.js'
+import type { AddAction, TableMetadata } from './log-entry.js'
 import { NodeFileSystem } from './node-file-system.js'
 import { removeLocated } from './removal-plan.js'
 import type { Snapshot } from './snapshot.js'
@@ -88,6 +88,10 @@ export interface InsertClaim {
 interface Pending {
   readonly adds: readonly AddAction[]
   readonly replaces: readonly string[]
+  /** The bytes of its small data files (kept after they are written: reads of its keys decode them). */
+  readonly bytes: readonly Uint8Array[]
+  /** The metadata of the version it was planned on (its rows are in that schema). */
+  readonly metadata: TableMetadata
   /** Its small data files, written when it is published (absolute paths). */
   readonly unwritten: { path: string; bytes: Uint8Array }[]
   readonly keys: readonly string[]
@@ -119,7 +123,8 @@ function publishAllBeforeExit(): void {
 export class LogFirstInserts {
   private log: InsertLogFile | undefined
   private readonly pending: Pending[] = []
-  private readonly keys = new Set<string>()
+  /** The keys of the pending records, each with its record. */
+  private readonly keys = new Map<string, Pending>()
   /** The claims (InsertClaim.key) of the pending records. */
   private readonly claimed = new Set<string>()
   /** The keys whose stored rows pending records replace (their stored values are freed: see `insert`). */
@@ -208,15 +213,18 @@ export class LogFirstInserts {
           this.broken = true
           throw error
         }
-        this.pending.push({
+        const pending: Pending = {
           adds: planned.adds,
           replaces,
           keys: planned.keys,
           claims,
           end,
           unwritten: deferred,
-        })
-        for (const k of planned.keys) this.keys.add(k)
+          bytes: deferred.map((f) => f.bytes),
+          metadata: snap.metadata,
+        }
+        this.pending.push(pending)
+        for (const k of planned.keys) this.keys.set(k, pending)
         for (const c of claims) this.claimed.add(c)
         for (const k of replaces) this.replaced.add(k)
         this.schedulePublication()
@@ -228,6 +236,24 @@ export class LogFirstInserts {
       if (outcome === 'done') return true
       if (outcome === 'declined') return false
     }
+  }
+
+  /**
+   * For a read of one key (encoded) that need not publish first: 'published' when no record pending here holds the
+   * key (the newest published version answers for it: pending records touch only their own keys), or the record
+   * that holds it, when it is one small data file whose bytes are here (they are what its publication adds).
+   * Undefined when the read must publish first (or the logs of writers that are gone were not looked for yet).
+   */
+  pendingKey(
+    encoded: string,
+  ): 'published' | { add: AddAction; bytes: Uint8Array; metadata: TableMetadata } | undefined {
+    if (!this.orphansChecked || this.failure !== undefined) return undefined
+    const record = this.keys.get(encoded)
+    if (!record) return 'published'
+    const [add, ...more] = record.adds
+    const [bytes, ...others] = record.bytes
+    if (!add || !bytes || more.length > 0 || others.length > 0) return undefined
+    return { add, bytes, metadata: record.metadata }
   }
 
   /** Publishes every record pending now (what `Table.snapshot()` waits for); rejects when publishing fails. */

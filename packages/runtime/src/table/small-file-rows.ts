@@ -80,8 +80,25 @@ export async function smallFileRows(
   keyColumns: readonly string[],
   encode: KeyEncoder,
 ): Promise<SmallFileRows | undefined> {
-  const rows = file.add.stats.numRows
   if (!smallFileEligible(store, file)) return undefined
+  if (!keyColumns.every((c) => store.metadata.entity.fields.some((f) => f.column === c))) return undefined
+  const bytes = await store.verify(physicalFile(file), true)
+  if (!bytes) return undefined
+  return smallRowsOfBytes(store, bytes, file.add.stats.numRows, keyColumns, encode)
+}
+
+/**
+ * The rows of a small Parquet file's bytes (`rows` of them) as `smallFileRows` gives them, for bytes checked already
+ * or not yet in a file (a pending log-first record's, log-first-inserts.ts). Undefined for a column the decoder does
+ * not follow or a key `encode` cannot encode exactly.
+ */
+export async function smallRowsOfBytes(
+  store: DataFileStore,
+  bytes: Uint8Array,
+  rows: number,
+  keyColumns: readonly string[],
+  encode: KeyEncoder,
+): Promise<SmallFileRows | undefined> {
   const fields = store.metadata.entity.fields
   const columnOf = (column: string): RowColumn | undefined => {
     const field = fields.find((f) => f.column === column)
@@ -89,8 +106,6 @@ export async function smallFileRows(
   }
   const keyDecoded = keyColumns.map(columnOf)
   if (keyDecoded.some((c) => c === undefined)) return undefined
-  const bytes = await store.verify(physicalFile(file), true)
-  if (!bytes) return undefined
   const source: ByteSource = {
     size: bytes.length,
     read: async (start, end) => {

@@ -112,7 +112,7 @@ function lookupIn(index: KeyPositionIndex, key: string): KeyLookup {
 }
 
 /** A point read's row as a found row: its values when decoded (the frame built only if asked), else its frame. */
-function foundPointRow(row: PointRow): FoundRow {
+export function foundPointRow(row: PointRow): FoundRow {
   const { columns, values } = row
   if (!values) return { df: row.frame(), row: 0 }
   return {

@@ -22,7 +22,8 @@ import type {
 import { nodeFileSystem } from './node-file-system.js'
 import { planRemovals } from './removal-plan.js'
 import type { RowBatch } from './row-batch.js'
-import { type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
+import { SMALL_FILE_JS_ROWS, smallRowsOfBytes } from './small-file-rows.js'
+import { type FoundRow, foundPointRow, type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import { commitWithRetries } from './table-commit.js'
 import type { CommitOutcome, PreparedWrite, TableCore } from './table-core.js'
 import { TableExistsError, TableNotFoundError, TableSchemaError, TableWriteError } from './table-errors.js'
@@ -279,6 +280,36 @@ export class Table {
   /** The row of a primary key in the newest version, or null. Reads only files whose key range holds it; warm lookups are answered from memory. */
   async findByKey(key: Key): Promise<pl.DataFrame | null> {
     return (await this.snapshot()).findByKey(key)
+  }
+
+  /**
+   * The row of a primary key in the newest version, as `snapshot().findRow` gives it, without publishing this
+   * process's pending log-first records first unless one holds the key: none of them touches another key, and the
+   * row of one that holds it is decoded from the bytes its publication adds (log-first-inserts.ts, `pendingKey`).
+   */
+  async findRow(key: Key): Promise<FoundRow | null> {
+    if (this.logFirst.holding) {
+      const encoded = this.context(this.current.metadata).codec.encode(key)
+      const pending = this.logFirst.pendingKey(encoded)
+      if (pending === 'published') return (await this.rolledForward()).findRow(key)
+      if (pending) {
+        const { store, codec } = this.context(pending.metadata)
+        const rows =
+          store.format.name === 'parquet' && pending.add.stats.numRows <= SMALL_FILE_JS_ROWS
+            ? await smallRowsOfBytes(
+                store,
+                pending.bytes,
+                pending.add.stats.numRows,
+                codec.columns,
+                (values) => codec.encodeValues(values),
+              )
+            : undefined
+        const position = rows?.positions.get(encoded)
+        const row = position === undefined ? undefined : await rows?.row(position)
+        if (row) return foundPointRow(row)
+      }
+    }
+    return (await this.snapshot()).findRow(key)
   }
 
   /** The rows of several primary keys in the newest version. */
