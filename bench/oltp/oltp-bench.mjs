@@ -291,8 +291,8 @@ async function main() {
     `${fmtMs(emailIndexed)} (UNIQUE)`,
     ratio(emailPf, emailIndexed),
   ])
-  // An update read back at once: a pf save is acknowledged at its log record and published before this process's
-  // next read, so the read pays the publication; SQLite's UPDATE then SELECT by key.
+  // An update read back at once: a pf save is acknowledged at its log record; the find of its key reads the pending
+  // record's row without publishing it (Table.findRow). SQLite's UPDATE then SELECT by key.
   const readBackIds = Array.from({ length: updated }, (_, i) => (i * 7919 + 3) % ROWS)
   const readBack = []
   for (const id of readBackIds) readBack.push(await persons.find(id))
@@ -311,7 +311,7 @@ async function main() {
       throw new Error(`SQLite read back a stale row ${id}`)
   })
   row([
-    'one `save` of a changed entity, then `find` of it (the read publishes the save; SQLite: UPDATE, SELECT)',
+    'one `save` of a changed entity, then `find` of it (SQLite: UPDATE, SELECT)',
     fmtMs(readBackPf),
     fmtMs(readBackPlain),
     '',
