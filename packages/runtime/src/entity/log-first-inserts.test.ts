@@ -107,14 +107,17 @@ class RecordingFileSystem extends NodeFileSystem {
   }
 }
 
-/** The recording file system whose log entries (commits, publications among them) take 150 ms to appear. */
+/**
+ * The recording file system whose log entries (commits, publications among them) take 400 ms to appear: a loaded
+ * machine still runs the steps of a test meanwhile.
+ */
 class SlowCommitFileSystem extends RecordingFileSystem {
   override async createExclusive(
     path: string,
     data: Uint8Array | string,
     options?: CreateOptions,
   ): Promise<void> {
-    if (/_delta_log[\\/]\d{20}\.json$/.test(path)) await sleep(150)
+    if (/_delta_log[\\/]\d{20}\.json$/.test(path)) await sleep(400)
     return super.createExclusive(path, data, options)
   }
 }
@@ -344,7 +347,7 @@ describe('log-first updates', () => {
     await things.save(Object.assign(new Thing(), updated))
     const created = thing(9, 'new')
     await things.create(created)
-    // Their publication's commit takes 150 ms: these finds return before it (no version added meanwhile).
+    // Their publication's commit takes 400 ms: these finds return before it (no version added meanwhile).
     const [two, nine, three] = [await things.find(2), await things.find(9), await things.find(3)]
     const now = (await readdir(join(tmp.dir, 'things', '_delta_log'))).filter((n) => n.endsWith('.json'))
     expect(now).toEqual(versions)
@@ -370,7 +373,7 @@ describe('log-first updates', () => {
     await members.save(one)
     fs.calls.push('acknowledged')
     expectLoggedFirst(fs.calls)
-    // Its publication's commit takes 150 ms: the update is pending while these are checked.
+    // Its publication's commit takes 400 ms: the update is pending while these are checked.
     await members.create({ id: 2, email: 'a@x.org' })
     await expect(members.create({ id: 3, email: 'b@x.org' })).rejects.toBeInstanceOf(UniqueConstraintError)
     const emails = (await members.findAll()).map((m) => `${m.id}:${m.email}`).sort()
