@@ -277,6 +277,14 @@ async function lastCommit(dir: string): Promise<Record<string, unknown>[]> {
 const itemNames = async (store: EntityStore): Promise<string[]> =>
   (await Item.repo(store).findAll()).map((i) => `${i.id}:${i.name}`).sort()
 
+/** Runs a write on a recording file system and checks that it was logged first (see `expectLoggedFirst`). */
+async function expectWriteLoggedFirst(fs: RecordingFileSystem, write: () => Promise<unknown>): Promise<void> {
+  fs.calls = []
+  await write()
+  fs.calls.push('acknowledged')
+  expectLoggedFirst(fs.calls)
+}
+
 describe('log-first updates', () => {
   it('a save of a read entity logs first; its publication deletes the old row by a deletion vector', async () => {
     const fs = new RecordingFileSystem()
@@ -285,10 +293,7 @@ describe('log-first updates', () => {
     await items.saveAll(range(0, 10).map((id) => Object.assign(new Item(), { id, name: `n${id}` })))
     const two = (await items.find(2)) as Item
     two.name = 'TWO'
-    fs.calls = []
-    await items.save(two)
-    fs.calls.push('acknowledged')
-    expectLoggedFirst(fs.calls)
+    await expectWriteLoggedFirst(fs, () => items.save(two))
     expect(await items.count()).toBe(10)
     // Published as one commit: the bulk file removed and added again with a deletion vector, the new row's file.
     const actions = await lastCommit(tmp.dir)
@@ -369,10 +374,7 @@ describe('log-first updates', () => {
     await members.create({ id: 1, email: 'a@x.org' })
     const one = (await members.find(1)) as Member
     one.email = 'b@x.org'
-    fs.calls = []
-    await members.save(one)
-    fs.calls.push('acknowledged')
-    expectLoggedFirst(fs.calls)
+    await expectWriteLoggedFirst(fs, () => members.save(one))
     // Its publication's commit takes 400 ms: the update is pending while these are checked.
     await members.create({ id: 2, email: 'a@x.org' })
     await expect(members.create({ id: 3, email: 'b@x.org' })).rejects.toBeInstanceOf(UniqueConstraintError)

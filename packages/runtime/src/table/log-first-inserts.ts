@@ -88,12 +88,14 @@ export interface InsertClaim {
 interface Pending {
   readonly adds: readonly AddAction[]
   readonly replaces: readonly string[]
-  /** The bytes of its small data files (kept after they are written: reads of its keys decode them). */
-  readonly bytes: readonly Uint8Array[]
   /** The metadata of the version it was planned on (its rows are in that schema). */
   readonly metadata: TableMetadata
-  /** Its small data files, written when it is published (absolute paths). */
-  readonly unwritten: { path: string; bytes: Uint8Array }[]
+  /**
+   * Its small data files (absolute paths), written when it is published (then `written`); their bytes stay for reads
+   * of its keys, which decode them.
+   */
+  readonly small: readonly { path: string; bytes: Uint8Array }[]
+  written: boolean
   readonly keys: readonly string[]
   readonly claims: readonly string[]
   readonly end: number
@@ -219,8 +221,8 @@ export class LogFirstInserts {
           keys: planned.keys,
           claims,
           end,
-          unwritten: deferred,
-          bytes: deferred.map((f) => f.bytes),
+          small: deferred,
+          written: false,
           metadata: snap.metadata,
         }
         this.pending.push(pending)
@@ -251,9 +253,9 @@ export class LogFirstInserts {
     const record = this.keys.get(encoded)
     if (!record) return 'published'
     const [add, ...more] = record.adds
-    const [bytes, ...others] = record.bytes
-    if (!add || !bytes || more.length > 0 || others.length > 0) return undefined
-    return { add, bytes, metadata: record.metadata }
+    const [file, ...others] = record.small
+    if (!add || !file || more.length > 0 || others.length > 0) return undefined
+    return { add, bytes: file.bytes, metadata: record.metadata }
   }
 
   /** Publishes every record pending now (what `Table.snapshot()` waits for); rejects when publishing fails. */
@@ -527,14 +529,15 @@ export class LogFirstInserts {
   private async writeFiles(batch: readonly Pending[]): Promise<void> {
     const writes: Promise<void>[] = []
     for (const p of batch) {
-      for (const f of p.unwritten) {
+      if (p.written) continue
+      for (const f of p.small) {
         const write = this.fs.writeFile(f.path, f.bytes, { durable: false })
         writtenForLog(f.path, f.bytes, write)
         writes.push(write)
       }
     }
     await Promise.all(writes)
-    for (const p of batch) p.unwritten.splice(0)
+    for (const p of batch) p.written = true
   }
 
   private failureError(): Error {

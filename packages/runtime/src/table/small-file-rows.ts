@@ -81,7 +81,6 @@ export async function smallFileRows(
   encode: KeyEncoder,
 ): Promise<SmallFileRows | undefined> {
   if (!smallFileEligible(store, file)) return undefined
-  if (!keyColumns.every((c) => store.metadata.entity.fields.some((f) => f.column === c))) return undefined
   const bytes = await store.verify(physicalFile(file), true)
   if (!bytes) return undefined
   return smallRowsOfBytes(store, bytes, file.add.stats.numRows, keyColumns, encode)
@@ -89,8 +88,8 @@ export async function smallFileRows(
 
 /**
  * The rows of a small Parquet file's bytes (`rows` of them) as `smallFileRows` gives them, for bytes checked already
- * or not yet in a file (a pending log-first record's, log-first-inserts.ts). Undefined for a column the decoder does
- * not follow or a key `encode` cannot encode exactly.
+ * or not yet in a file (a pending log-first record's, log-first-inserts.ts). Undefined for bytes that are not a small
+ * Parquet file's, a column the decoder does not follow or a key `encode` cannot encode exactly.
  */
 export async function smallRowsOfBytes(
   store: DataFileStore,
@@ -99,6 +98,7 @@ export async function smallRowsOfBytes(
   keyColumns: readonly string[],
   encode: KeyEncoder,
 ): Promise<SmallFileRows | undefined> {
+  if (store.format.name !== 'parquet' || rows > SMALL_FILE_JS_ROWS) return undefined
   const fields = store.metadata.entity.fields
   const columnOf = (column: string): RowColumn | undefined => {
     const field = fields.find((f) => f.column === column)

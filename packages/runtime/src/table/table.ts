@@ -22,7 +22,7 @@ import type {
 import { nodeFileSystem } from './node-file-system.js'
 import { planRemovals } from './removal-plan.js'
 import type { RowBatch } from './row-batch.js'
-import { SMALL_FILE_JS_ROWS, smallRowsOfBytes } from './small-file-rows.js'
+import { smallRowsOfBytes } from './small-file-rows.js'
 import { type FoundRow, foundPointRow, type ScanOptions, Snapshot, type SnapshotContext } from './snapshot.js'
 import { commitWithRetries } from './table-commit.js'
 import type { CommitOutcome, PreparedWrite, TableCore } from './table-core.js'
@@ -294,16 +294,13 @@ export class Table {
       if (pending === 'published') return (await this.rolledForward()).findRow(key)
       if (pending) {
         const { store, codec } = this.context(pending.metadata)
-        const rows =
-          store.format.name === 'parquet' && pending.add.stats.numRows <= SMALL_FILE_JS_ROWS
-            ? await smallRowsOfBytes(
-                store,
-                pending.bytes,
-                pending.add.stats.numRows,
-                codec.columns,
-                (values) => codec.encodeValues(values),
-              )
-            : undefined
+        const rows = await smallRowsOfBytes(
+          store,
+          pending.bytes,
+          pending.add.stats.numRows,
+          codec.columns,
+          (values) => codec.encodeValues(values),
+        )
         const position = rows?.positions.get(encoded)
         const row = position === undefined ? undefined : await rows?.row(position)
         if (row) return foundPointRow(row)
