@@ -128,6 +128,32 @@ describe('the package entry point', () => {
     expect(offenders).toEqual(['src/zod.ts'])
   })
 
+  it('importing it loads neither apache-arrow nor avsc: each is required when a table first needs it', async () => {
+    const loaded = `import { createRequire } from 'node:module'
+      const cache = createRequire(import.meta.url).cache
+      const packages = () => [...new Set(Object.keys(cache).flatMap((k) => /node_modules\\/(apache-arrow|avsc)\\//.exec(k)?.[1] ?? []))].sort()`
+    const afterImport = `${loaded}
+      await import('@parquetframe/runtime')
+      console.log(JSON.stringify(packages()))`
+    expect(JSON.parse(await underFileLimit(1024, afterImport))).toEqual([])
+    // A table of Bytes in Avro needs both: they load then, and the values round-trip.
+    const afterUse = `${loaded}
+      const { Entity, openStore, registerEntity } = await import('@parquetframe/runtime')
+      const field = (name, id, type, isId) =>
+        ({ name, id, column: name, type: { kind: 'scalar', name: type }, optional: false, isId, unique: false, index: false })
+      class Blob extends Entity {}
+      registerEntity(Blob, { name: 'Blob', storage: 'blobs', format: 'avro', primaryKey: ['id'], partitionBy: [],
+        fields: [field('id', 1, 'Int', true), field('data', 2, 'Bytes', false)], relations: [], indexes: [], uniques: [] })
+      const repo = openStore(${JSON.stringify(join(data, 'lazy'))}).repository(Blob)
+      await repo.create({ id: 1, data: new Uint8Array([0, 255, 7]) })
+      const found = await repo.find(1)
+      console.log(JSON.stringify({ data: [...found.data], packages: packages() }))`
+    expect(JSON.parse(await underFileLimit(1024, afterUse))).toEqual({
+      data: [0, 255, 7],
+      packages: ['apache-arrow', 'avsc'],
+    })
+  })
+
   it('writes, queries and deletes a small entity table in both formats with 64 open files allowed', async () => {
     const app = (format: string) => `
       import { Entity, openStore, registerEntity } from '@parquetframe/runtime'

@@ -1,32 +1,45 @@
-import avsc from 'avsc'
+import { createRequire } from 'node:module'
+import type avsc from 'avsc'
 import { isValidAvroName } from './avro-schema-types.js'
 
 const MIN = BigInt(Number.MIN_SAFE_INTEGER)
 const MAX = BigInt(Number.MAX_SAFE_INTEGER)
 
+let avscModule: typeof avsc | undefined
+let exactLong: avsc.Type | undefined
+
+/** avsc, required on first use (~20 ms at import otherwise, for apps whose tables are all Parquet). */
+function avscLib(): typeof avsc {
+  avscModule ??= createRequire(import.meta.url)('avsc') as typeof avsc
+  return avscModule
+}
+
 /**
  * avsc's long type refuses values beyond 2^53. This one reads them as bigints (safe values stay numbers)
  * and writes numbers or bigints. Slower, so it is used only when a column needs it.
  */
-const exactLongType = avsc.types.LongType.__with({
-  fromBuffer: (buf: Buffer): number | bigint => {
-    const n = buf.readBigInt64LE(0)
-    return n >= MIN && n <= MAX ? Number(n) : n
-  },
-  toBuffer: (n: number | bigint): Buffer => {
-    const buf = Buffer.alloc(8)
-    buf.writeBigInt64LE(BigInt(n), 0)
-    return buf
-  },
-  fromJSON: (v: unknown): number | bigint => (typeof v === 'number' ? v : BigInt(v as string)),
-  toJSON: (n: number | bigint): number => Number(n),
-  isValid: (n: unknown): boolean => typeof n === 'bigint' || Number.isSafeInteger(n),
-  compare: (a: number | bigint, b: number | bigint): number => (a < b ? -1 : a > b ? 1 : 0),
-})
+function exactLongType(): avsc.Type {
+  exactLong ??= avscLib().types.LongType.__with({
+    fromBuffer: (buf: Buffer): number | bigint => {
+      const n = buf.readBigInt64LE(0)
+      return n >= MIN && n <= MAX ? Number(n) : n
+    },
+    toBuffer: (n: number | bigint): Buffer => {
+      const buf = Buffer.alloc(8)
+      buf.writeBigInt64LE(BigInt(n), 0)
+      return buf
+    },
+    fromJSON: (v: unknown): number | bigint => (typeof v === 'number' ? v : BigInt(v as string)),
+    toJSON: (n: number | bigint): number => Number(n),
+    isValid: (n: unknown): boolean => typeof n === 'bigint' || Number.isSafeInteger(n),
+    compare: (a: number | bigint, b: number | bigint): number => (a < b ? -1 : a > b ? 1 : 0),
+  })
+  return exactLong
+}
 
 /** Compiles an Avro schema with avsc; `exact` makes longs bigint-capable (see {@link exactLongType}). */
 export function compileAvroType(schema: unknown, exact: boolean): avsc.Type {
-  return avsc.Type.forSchema(schema as avsc.Schema, exact ? { registry: { long: exactLongType } } : {})
+  return avscLib().Type.forSchema(schema as avsc.Schema, exact ? { registry: { long: exactLongType() } } : {})
 }
 
 /** True for a union with several non-null branches (`["string", "int"]`), which reads wrapped. */
@@ -41,9 +54,9 @@ function isMultiUnion(schema: unknown): schema is unknown[] {
  */
 export function compileAvroReaderType(schema: unknown, exact: boolean): avsc.Type {
   const typeHook = (s: unknown, opts: unknown): avsc.Type | undefined =>
-    isMultiUnion(s) ? new avsc.types.WrappedUnionType(s as never, opts as never) : undefined
-  return avsc.Type.forSchema(schema as avsc.Schema, {
-    ...(exact ? { registry: { long: exactLongType } } : {}),
+    isMultiUnion(s) ? new (avscLib().types.WrappedUnionType)(s as never, opts as never) : undefined
+  return avscLib().Type.forSchema(schema as avsc.Schema, {
+    ...(exact ? { registry: { long: exactLongType() } } : {}),
     typeHook: typeHook as never,
   })
 }
