@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,11 +12,12 @@ import * as internalModule from './internal.js'
 import * as schemaModule from './schema/index.js'
 import * as testingModule from './testing.js'
 
-// The built package is what users import. Node 20's ESM loader opens a static import graph's files all at once;
-// with `ulimit -n 64` importing the runtime failed with EMFILE. These tests run the built entry (npm run build /
-// npm test build it first) in a child process under that limit.
+// The built package is what users import: the bundle of dist/bundle/ (scripts/bundle.mjs links tsc's output into a
+// few files). Node 20's ESM loader opens a static import graph's files all at once; with `ulimit -n 64` importing the
+// ~300 modules of the unbundled runtime failed with EMFILE. These tests run the built entries (npm run build / npm
+// test build them first) in a child process under that limit.
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url))
-const ENTRY = join(PACKAGE, 'dist', 'package-entry.js')
+const ENTRY = join(PACKAGE, 'dist', 'bundle', 'index.js')
 const data = mkdtempSync(join(tmpdir(), 'pf-low-fd-'))
 afterAll(() => rmSync(data, { recursive: true, force: true, maxRetries: 5 }))
 
@@ -34,43 +35,29 @@ async function underFileLimit(limit: number, code: string): Promise<string> {
 }
 
 describe('the package entry point', () => {
-  // Each built entry: package.json subpath, its source file, and the module it loads with require().
+  // Each entry: package.json subpath, its bundle file, and the source module whose values it must export.
   const entries = [
-    { subpath: '.', file: 'package-entry.ts', module: runtime },
-    { subpath: './internal', file: 'internal-entry.ts', module: internalModule },
-    { subpath: './testing', file: 'testing-entry.ts', module: testingModule },
-    { subpath: './schema', file: 'schema-entry.ts', module: schemaModule },
-    { subpath: './avro-schema', file: 'avro-schema-entry.ts', module: avroSchemaModule },
-    { subpath: './project-config', file: 'project-config-entry.ts', module: projectConfigModule },
+    { subpath: '.', file: 'index.js', module: runtime },
+    { subpath: './internal', file: 'internal.js', module: internalModule },
+    { subpath: './testing', file: 'testing.js', module: testingModule },
+    { subpath: './schema', file: 'schema.js', module: schemaModule },
+    { subpath: './avro-schema', file: 'avro-schema.js', module: avroSchemaModule },
+    { subpath: './project-config', file: 'project-config.js', module: projectConfigModule },
   ]
 
   it.each(entries)(
-    '$subpath is the built $file, which lists exactly the values of its module',
-    ({ subpath, file, module }) => {
+    "$subpath is the bundle's $file, which exports exactly the values of its source module",
+    async ({ subpath, file, module }) => {
       const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
         exports: Record<string, { default: string }>
       }
-      expect(pkg.exports[subpath]?.default).toBe(`./dist/${file.replace(/\.ts$/, '.js')}`)
-      const path = fileURLToPath(new URL(`./${file}`, import.meta.url))
-      const list = /export const \{([^}]*)\}/
-      const source = readFileSync(path, 'utf8')
-      const listed = (list.exec(source)?.[1] ?? '')
-        .split(',')
-        .map((n) => n.trim())
-        .filter((n) => n !== '')
-      const values = Object.keys(module).sort()
-      // A listed name the module lacks would be an export that is always undefined, not an import error.
-      if (process.env.UPDATE_PACKAGE_ENTRY === '1' && listed.join() !== values.join()) {
-        writeFileSync(
-          path,
-          source.replace(list, `export const {\n${values.map((n) => `  ${n},`).join('\n')}\n}`),
-        )
-        return
-      }
-      expect(
-        listed,
-        `list exactly these in ${file} (or run UPDATE_PACKAGE_ENTRY=1 npx vitest run packages/runtime/src/package-entry.test.ts)`,
-      ).toEqual(values)
+      expect(pkg.exports[subpath]?.default).toBe(`./dist/bundle/${file}`)
+      const name = `@parquetframe/runtime${subpath.slice(1)}`
+      const code = `const m = await import('${name}'); console.log(JSON.stringify(Object.keys(m).filter((k) => m[k] !== undefined).sort()))`
+      const built = JSON.parse(await underFileLimit(1024, code)) as string[]
+      expect(built, 'exports of dist differ from src (older than src? run "npm run build")').toEqual(
+        Object.keys(module).sort(),
+      )
     },
   )
 
@@ -101,10 +88,11 @@ describe('the package entry point', () => {
       "'@parquetframe/runtime/avro-schema', '@parquetframe/runtime/internal', '@parquetframe/runtime/testing', " +
       "'zod', 'apache-arrow'].map((m) => import(m))); " +
       'console.log(typeof r.Entity, typeof s.checkSchemaRules, typeof a.avroSchemaForEntity, typeof i.entryOf, ' +
-      'typeof t.FaultyFileSystem, typeof r.FaultyFileSystem, typeof r.entryOf)'
-    // The test double and the internals are only on their subpaths, not in the public entry.
+      'typeof t.FaultyFileSystem, typeof r.FaultyFileSystem, typeof r.entryOf, r.SCALAR_TYPE_NAMES === s.SCALAR_TYPE_NAMES)'
+    // The test double and the internals are only on their subpaths, not in the public entry; a module two entries
+    // share is one instance (the bundle's chunks), not a copy per entry.
     expect(await underFileLimit(1024, code)).toBe(
-      'function function function function function undefined undefined',
+      'function function function function function undefined undefined true',
     )
   })
 
@@ -126,6 +114,24 @@ describe('the package entry point', () => {
     }
     walk(join(PACKAGE, 'src'))
     expect(offenders).toEqual(['src/zod.ts'])
+  })
+
+  it("runs the partitioned engine's worker threads (their module sits beside the bundle's chunks)", async () => {
+    const folder = join(data, 'partitions')
+    const code = `
+      import { mkdirSync } from 'node:fs'
+      import pl from 'nodejs-polars'
+      const { read, withConfig } = await import('@parquetframe/runtime')
+      mkdirSync(${JSON.stringify(folder)}, { recursive: true })
+      for (let p = 0; p < 4; p++)
+        pl.DataFrame({ id: Array.from({ length: 100 }, (_, i) => p * 100 + i) }).writeParquet(${JSON.stringify(folder)} + '/part-' + p + '.parquet')
+      const lines = []
+      process.stderr.write = (chunk) => lines.push(String(chunk)) > 0
+      const frame = await read(${JSON.stringify(folder)}, { engine: 'partitioned' })
+      const rows = await withConfig({ maxWorkers: 2, verbose: true }, () => frame.filter(pl.col('id').gt(9)).toRecords())
+      console.log(JSON.stringify({ rows: rows.length, sum: rows.reduce((a, r) => a + r.id, 0), workers: lines.some((l) => /on 2 worker threads/.test(l)) }))`
+    // 0..399 less 0..9, filtered on two worker threads (verbose says where it ran).
+    expect(JSON.parse(await underFileLimit(1024, code))).toEqual({ rows: 390, sum: 79_755, workers: true })
   })
 
   it('importing it loads neither apache-arrow nor avsc: each is required when a table first needs it', async () => {

@@ -1,5 +1,5 @@
-// The `./zod` entry when built (package.json "exports"; types from zod.d.ts). `export { z } from 'zod'` would make
-// Node 20's ESM loader open zod's ~60 files at once (EMFILE under ulimit -n 64, see package-entry.ts). zod's
+// The `./zod` entry (bundled as dist/bundle/zod.js: scripts/bundle.mjs; types from zod.d.ts). `export { z } from 'zod'` would make
+// Node 20's ESM loader open zod's ~60 files at once (EMFILE under ulimit -n 64: package-entry.test.ts). zod's
 // CommonJS build is required instead: read one file at a time, and, unlike require() of its ES module build, never
 // racing an import('zod') in flight. zod 4 recognises its schemas across the two builds (instanceof by traits).
 import { createRequire } from 'node:module'

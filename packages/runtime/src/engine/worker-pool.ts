@@ -25,7 +25,10 @@ interface Slot {
  * sources (tests, tsx) it loads them through tsx.
  */
 export function startWorker(base: string, name: string): Worker {
-  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base))
+  // A worker inherits the process's execArgv; `--input-type` (an app run as `node --input-type=module -e …`) is
+  // refused for a worker started from a file (ERR_INPUT_TYPE_NOT_ALLOWED), so it is left out.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
+  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base), { execArgv })
   const require = createRequire(base)
   const tsx = new URL('dist/esm/api/index.mjs', pathToFileURL(require.resolve('tsx/package.json'))).href
   const entry = new URL(`./${name}.ts`, base).href

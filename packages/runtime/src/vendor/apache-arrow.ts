@@ -1,5 +1,5 @@
 // apache-arrow's values for the runtime, from its CommonJS build: `import 'apache-arrow'` makes Node 20's ESM
-// loader open its ~80 files at once (EMFILE under ulimit -n 64; see package-entry.ts). Types come from the package.
+// loader open its ~80 files at once (EMFILE under ulimit -n 64: package-entry.test.ts). Types come from the package.
 // Loaded on first use, not at import: requiring it takes ~60 ms (a third of the runtime's import), which an app
 // that never meets a Bytes, Decimal or Avro column, a Delta checkpoint or Parquet field ids should not pay. Each
 // name below stands for the package's own value: a class (constructed, extended, its statics read, `instanceof`)

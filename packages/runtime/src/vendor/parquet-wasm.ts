@@ -1,6 +1,6 @@
 // parquet-wasm (arrow-rs's Parquet reader and writer in WebAssembly) for the runtime, from its Node build: CommonJS,
-// so require() works under the package entry (see package-entry.ts). Loaded on first use: requiring it compiles a
-// 5 MB WebAssembly module, which an app that never reads or writes a Delta checkpoint should not pay for.
+// so a synchronous require() loads it on first use: requiring it compiles a 5 MB WebAssembly module, which an app
+// that never reads or writes a Delta checkpoint should not pay for.
 import { createRequire } from 'node:module'
 import type * as ParquetWasm from 'parquet-wasm'
 
