@@ -1,6 +1,7 @@
 import pl from 'nodejs-polars'
 import type { AggregateSpec } from './engine-frame.js'
 import { decodeExpr, encodeExpr } from './expr-codec.js'
+import { isJsonObject as isObject, isRowLocal, isRowLocalJson, type Json } from './row-local.js'
 
 /** A group-by split into per-partition partial aggregates and a combine step over their union. */
 export interface PartialAggregation {
@@ -10,8 +11,6 @@ export interface PartialAggregation {
   readonly combine: readonly pl.Expr[]
   readonly keyNames: readonly string[]
 }
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
 /** The aggregation kinds that combine from partials: sum/count/len by sum, min by min, max by max, mean by sum/count. */
 type Decomposed =
@@ -31,7 +30,10 @@ function decompose(expr: pl.Expr): Decomposed | undefined {
   const agg = isObject(node) ? node.Agg : undefined
   if (agg === undefined || !isObject(agg)) return undefined
   const [[name, body] = []] = Object.entries(agg)
-  if (body === undefined) return undefined
+  // What is aggregated must itself be row by row (not `(x - x.mean()).sum()` or `x.shift(1).sum()`): each partition
+  // then contributes exactly its rows' values.
+  if (name === undefined || body === undefined || !isRowLocalJson(aggregatedInput(name, body)))
+    return undefined
   switch (name) {
     case 'Sum':
       return { kind: 'sum', partial: rebuild({ Agg: { Sum: body } }) }
@@ -48,8 +50,11 @@ function decompose(expr: pl.Expr): Decomposed | undefined {
   }
 }
 
-function isObject(value: Json): value is { [key: string]: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+/** The expression an aggregation's JSON body aggregates (`Count`, `Min` and `Max` wrap it with their options). */
+function aggregatedInput(name: string, body: Json): Json {
+  if ((name === 'Count' || name === 'Min' || name === 'Max') && isObject(body) && 'input' in body)
+    return body.input ?? null
+  return body
 }
 
 /**
@@ -63,6 +68,8 @@ export function planPartialAggregation(
   direct: pl.DataFrame,
 ): PartialAggregation | undefined {
   if (direct.width !== spec.keys.length + spec.aggs.length) return undefined
+  // Group keys computed across rows (`x.rank()`) would group each partition's rows differently.
+  if (!spec.keys.every(isRowLocal)) return undefined
   const keyNames = direct.columns.slice(0, spec.keys.length)
   const partials: pl.Expr[] = []
   const combine: pl.Expr[] = []

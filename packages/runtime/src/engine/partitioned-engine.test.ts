@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import pl from 'nodejs-polars'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withConfig } from '../config/config-store.js'
+import type { Frame } from '../frame/frame.js'
 import { read } from '../frame/read-frame.js'
 import { useSharedTempDir } from '../table/__fixtures__/temp-dir.js'
 import { discoverDataset } from './dataset-discovery.js'
@@ -108,6 +109,50 @@ describe('partitioned engine', () => {
     const frame = await read(events, { engine: 'partitioned' })
     expect(await query(frame).toRecords()).toEqual(expected)
     expect(await withConfig({ maxWorkers: 1 }, () => query(frame).toRecords())).toEqual(expected)
+  })
+
+  // Per partition, these answered for each file instead of the input (a select of a sum gave one sum per file).
+  const acrossRows: [string, (f: Frame) => Frame][] = [
+    ['select of a sum', (f) => f.select(col('amount').sum().alias('s'))],
+    ['select of a mean and a length', (f) => f.select(col('amount').mean().alias('m'), pl.len().alias('n'))],
+    ['a window column', (f) => f.withColumns(col('amount').sum().over('country').alias('t'))],
+    ['a shifted column', (f) => f.withColumns(col('amount').shift(1).alias('previous'))],
+    ['a cumulative sum', (f) => f.withColumns(col('id').cumSum().alias('running'))],
+    ['nulls filled with the mean', (f) => f.withColumns(col('amount').fillNull(col('amount').mean()))],
+    ['a filter against the mean', (f) => f.filter(col('amount').gt(col('amount').mean()))],
+    ['a select of the first rows', (f) => f.select(col('id').head(3))],
+    [
+      'a group-by summing deviations from the group mean',
+      (f) =>
+        f
+          .groupBy('country', { sort: true })
+          .agg(col('amount').sub(col('amount').mean()).abs().sum().alias('dev')),
+    ],
+    [
+      'a group-by on a key computed across rows',
+      (f) =>
+        f
+          .groupBy(col('amount').shift(1).isNull().alias('after_null'), { sort: true })
+          .agg(pl.len().alias('n')),
+    ],
+    ['a sort by a rank, then a limit', (f) => f.sort(col('amount').rank(), { descending: true }).limit(5)],
+  ]
+
+  it.each(acrossRows)('answers %s as the eager engine does (over the whole input)', async (_, query) => {
+    const expected = await query(await read(events, { engine: 'eager' })).toRecords()
+    const frame = await read(events, { engine: 'partitioned' })
+    expect(await query(frame).toRecords()).toEqual(expected)
+    expect(await withConfig({ maxWorkers: 1 }, () => query(frame).toRecords())).toEqual(expected)
+  })
+
+  it('still runs row-by-row expressions partition by partition', async () => {
+    const frame = await read(events, { engine: 'partitioned' })
+    const streamed = frame
+      .filter(col('amount').gt(3))
+      .withColumns(col('country').str.toUpperCase().alias('upper'), col('amount').mul(2).alias('double'))
+      .select('id', 'upper', 'double')
+    expect(streamed.native as PartitionedDataset).toMatchObject({ kind: 'dataset', pendingOperations: 3 })
+    expect(frame.select(col('amount').sum()).native as PartitionedDataset).toMatchObject({ kind: 'derived' })
   })
 
   it('runs expressions that cannot be serialised in this thread', async () => {

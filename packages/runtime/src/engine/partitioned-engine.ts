@@ -18,6 +18,7 @@ import {
   type TaskOp,
   type TaskTail,
 } from './partition-task.js'
+import { isRowLocal } from './row-local.js'
 import { configuredWorkers, sharedWorkerPool } from './worker-pool.js'
 
 /** A per-partition operation of the plan (expressions still live polars objects). */
@@ -134,18 +135,44 @@ export class PartitionedEngine implements EngineFrame {
   }
 
   filter(predicate: pl.Expr): EngineFrame {
-    return this.withOp(
-      { kind: 'filter', predicate },
-      lazyOps.filter(this.template.lazy(), predicate).collectSync(),
-    )
+    const step = (lf: pl.LazyDataFrame) => lazyOps.filter(lf, predicate)
+    const template = step(this.template.lazy()).collectSync()
+    if (!isRowLocal(predicate)) return this.whole('filter', template, step)
+    return this.withOp({ kind: 'filter', predicate }, template)
   }
   select(exprs: readonly pl.Expr[]): EngineFrame {
-    return this.withOp({ kind: 'select', exprs }, lazyOps.select(this.template.lazy(), exprs).collectSync())
+    const step = (lf: pl.LazyDataFrame) => lazyOps.select(lf, exprs)
+    const template = step(this.template.lazy()).collectSync()
+    if (!exprs.every(isRowLocal)) return this.whole('select', template, step)
+    return this.withOp({ kind: 'select', exprs }, template)
   }
   withColumns(exprs: readonly pl.Expr[]): EngineFrame {
-    return this.withOp(
-      { kind: 'withColumns', exprs },
-      lazyOps.withColumns(this.template.lazy(), exprs).collectSync(),
+    const step = (lf: pl.LazyDataFrame) => lazyOps.withColumns(lf, exprs)
+    const template = step(this.template.lazy()).collectSync()
+    if (!exprs.every(isRowLocal)) return this.whole('withColumns', template, step)
+    return this.withOp({ kind: 'withColumns', exprs }, template)
+  }
+
+  /**
+   * A step whose expressions are not row-local (an aggregation, a window, `shift`, `head` …: row-local.ts): run per
+   * partition it would answer for each partition, so it runs once over the concatenated partitions (their own
+   * filters and projections applied first, so memory is bounded by what they keep, as for a group-by that does not
+   * decompose).
+   */
+  private whole(
+    what: string,
+    template: pl.DataFrame,
+    step: (lf: pl.LazyDataFrame) => pl.LazyDataFrame,
+  ): EngineFrame {
+    return PartitionedEngine.barrier(
+      template,
+      async () => {
+        logVerbose(
+          `partitioned ${what}: an expression is not row by row; running it over the concatenated partitions`,
+        )
+        return [step((await this.collect()).lazy()).collectSync()]
+      },
+      () => step(this.toLazyDataFrame()),
     )
   }
 
@@ -205,7 +232,9 @@ export class PartitionedEngine implements EngineFrame {
 
   limit(n: number): EngineFrame {
     const sorted = this.ops.length === 0 && this.source.kind === 'barrier' ? this.source.sorted : undefined
-    if (sorted) {
+    // A per-partition top-k ranks rows by the sort's expressions evaluated in each partition: only row-local ones
+    // rank a row the same there as in the whole input.
+    if (sorted?.spec.by.every(isRowLocal)) {
       const { parent, spec } = sorted
       return PartitionedEngine.barrier(
         this.template,
