@@ -320,6 +320,10 @@ describe('key position index file', () => {
     )
     expect(damaged(encodeKeyPositionIndex(wild))).toThrow(/row position past/)
     expect(damaged(Buffer.from('PFIX not a key index'))).toThrow(/bad magic/)
+    // An entry's byte (the entries end the file here): the CRC of all entries, checked in one call, refuses it.
+    const entry = Uint8Array.from(bytes)
+    entry[bytes.length - 5] = (entry[bytes.length - 5] as number) ^ 0x01
+    expect(damaged(entry)).toThrow(/entries checksum mismatch/)
   })
 
   it("reads a long header (a large data file's block checksums) to the length it states", async () => {
