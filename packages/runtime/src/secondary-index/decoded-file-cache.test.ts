@@ -16,6 +16,8 @@ describe('DecodedFileCache', () => {
     expect(long - short).toBe(800)
     // Per row: 9 (id), 17 + 2 (name), 17 + 2 × 16 (tags).
     expect(decodedBytes(frame(200, 'ab')) - short).toBe(100 * (9 + 19 + 49))
+    // UTF-8 bytes, not characters: 'é' is 2 bytes, '€' 3, '😀' 4 (2 UTF-16 units).
+    expect(decodedBytes(frame(100, 'é€😀')) - short).toBe(100 * (2 + 3 + 4 - 2))
   })
 
   it('decodes a file once for concurrent loads, holds it, and reads again only after a failed read', async () => {

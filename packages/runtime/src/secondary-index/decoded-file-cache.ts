@@ -21,6 +21,39 @@ const FIXED_ROW_BYTES = 9
 /** Bytes per row of a text or list column besides its payload (offsets, views, validity). */
 const VARIABLE_ROW_BYTES = 17
 
+/** The UTF-8 length of each value of a text column: polars' `len_bytes`, else (see `utf8Length`) its char count. */
+type TextLength = (column: string) => pl.Expr
+
+let textLength: TextLength | undefined
+
+/**
+ * nodejs-polars 0.24 exposes only `str.lengths()`: characters, counted by an opaque function that walks every string
+ * (it undercounts non-ASCII text's bytes). polars' own `len_bytes` reads each value's stored length; its expression
+ * is built from polars' JSON form, the form worker threads get expressions in (engine/expr-codec.ts). Should this
+ * polars not read it, characters are counted as before.
+ */
+function utf8Length(): TextLength {
+  if (textLength) return textLength
+  const lenBytes = (column: string) =>
+    pl.Expr.deserialize(
+      Buffer.from(
+        JSON.stringify({ Function: { input: [{ Column: column }], function: { StringExpr: 'LenBytes' } } }),
+      ),
+      'json',
+    )
+  try {
+    const probe = pl
+      .DataFrame({ t: ['é'] })
+      .select(lenBytes('t').alias('n'))
+      .getColumn('n')
+      .get(0)
+    textLength = Number(probe) === 2 ? lenBytes : (column) => pl.col(column).str.lengths()
+  } catch {
+    textLength = (column) => pl.col(column).str.lengths()
+  }
+  return textLength
+}
+
 /**
  * Approximate bytes a decoded frame holds: 9 per fixed-width value; text columns their UTF-8 bytes plus 17 per
  * row; lists and other nested columns 16 per element plus 17 per row. One pass over the text and list columns.
@@ -34,7 +67,7 @@ export function decodedBytes(df: pl.DataFrame): number {
     const dtype = dtypes[i]
     if (dtype?.equals(pl.String) || dtype?.equals(pl.Utf8)) {
       // Cast before the sum: nodejs-polars 0.24 refuses to sum `str.lengths()` as it comes.
-      sums.push(pl.col(column).str.lengths().cast(pl.Float64).sum().alias(`${sums.length}`))
+      sums.push(utf8Length()(column).cast(pl.Float64).sum().alias(`${sums.length}`))
       bytes += VARIABLE_ROW_BYTES * rows
     } else if (dtype?.variant === 'List') {
       sums.push(pl.col(column).lst.lengths().cast(pl.Float64).sum().mul(16).alias(`${sums.length}`))
