@@ -340,6 +340,27 @@ async function main() {
   const savePlain = await creates(CREATE_RUNS, () => plain.insert(person(next++, ROWS)))
   const saveIndexed = await creates(CREATE_RUNS, () => indexed.insert(person(next++, ROWS)))
   compared('one `save` of a new entity (durable; SQLite: INSERT)', savePf, savePlain, saveIndexed)
+  // A create read back through a secondary index (a user signs up, then is looked up by email). pf: the findBy
+  // publishes the pending create first (a commit of its own), then the index of its new one-row file is built and
+  // its row read in JS. SQLite: INSERT, then SELECT by the UNIQUE email.
+  const lookupPf = await creates(CREATE_RUNS, async () => {
+    const p = person(next++, ROWS)
+    await uniques.create(p)
+    if ((await uniques.findBy({ email: p.email })).length !== 1) throw new Error(`pf did not find ${p.email}`)
+  })
+  const byEmail = indexed.db.prepare('SELECT * FROM person WHERE email = ?')
+  const lookupIndexed = await creates(CREATE_RUNS, () => {
+    const p = person(next++, ROWS)
+    indexed.insert(p)
+    if (byEmail.all(p.email).length !== 1) throw new Error(`SQLite did not find ${p.email}`)
+  })
+  row([
+    'one `create`, then `findBy({ email })` of it (`@unique`; SQLite: INSERT, SELECT by the UNIQUE email)',
+    fmtMs(lookupPf),
+    '',
+    `${fmtMs(lookupIndexed)} (UNIQUE)`,
+    ratio(lookupPf, lookupIndexed),
+  ])
   lines.push('')
 
   // Unique check cost: the same create against a 10k-row table.

@@ -8,6 +8,7 @@ import { DataFileStore } from '../table/data-file-store.js'
 import { KeyCodec } from '../table/key-codec.js'
 import type { TableMetadata } from '../table/log-entry.js'
 import { metadataCacheKey } from '../table/metadata-cache-key.js'
+import { smallFileIndexEntries } from '../table/small-file-rows.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import type { LiveFile } from '../table/table-state.js'
@@ -177,6 +178,27 @@ export class SecondaryIndexes {
     return index
   }
 
+  /** `build` of a small Parquet file, decoded in JS (small-file-rows.ts); undefined when the file is not one. */
+  private async buildSmall(
+    readers: Readers,
+    file: LiveFile,
+    identity: FileIdentity,
+    group: IndexGroup,
+  ): Promise<FileIndex | undefined> {
+    const { store, codec } = readers
+    const entries = await smallFileIndexEntries(
+      store,
+      file,
+      codec.columns,
+      (values) => codec.encodeValues(values),
+      group.columns,
+      (values) => group.codec.encodeValues(values),
+    )
+    if (!entries) return undefined
+    this.stats.builds++
+    return buildFileIndex(identity, group.columns, entries.values, entries.keys)
+  }
+
   /** Reads the key and group columns of every physical row of the file (deleted ones too: positions are physical). */
   private async build(
     readers: Readers,
@@ -184,6 +206,10 @@ export class SecondaryIndexes {
     identity: FileIdentity,
     group: IndexGroup,
   ): Promise<FileIndex> {
+    // A small file (each single create, save or group commit makes one) is decoded in JS: polars' read of a one-row
+    // file cost a find right after a create several milliseconds.
+    const small = await this.buildSmall(readers, file, identity, group)
+    if (small) return small
     const { store, codec } = readers
     const columns = [...new Set([...codec.columns, ...group.columns])]
     const df = await store.read(physicalFile(file), columns)
@@ -304,9 +330,15 @@ export class SecondaryIndexes {
       const positions = [...m.positions].sort((a, b) => a - b)
       const window = positions.slice(skip, skip + (limit - out.length))
       skip = 0
+      this.reads.rowsFetched += window.length
+      // A small file not decoded in memory: its rows decoded in JS (as a find by key reads them), not by polars.
+      const small = snapshot.heldFile(m.file) ? undefined : await smallRows(snapshot, m.file, window)
+      if (small) {
+        out.push(...small)
+        continue
+      }
       const { columns, readRow } = await this.decoded(table, snapshot, m.file)
       for (const p of window) out.push({ columns, values: readRow(p) })
-      this.reads.rowsFetched += window.length
     }
     return out
   }
@@ -335,4 +367,19 @@ export class SecondaryIndexes {
     })
     return parts.length === 1 ? (parts[0] as pl.LazyDataFrame) : pl.concat(parts, { how: 'vertical' })
   }
+}
+
+/** Rows at physical positions of a small file decoded in JS (Snapshot.smallFileRow); undefined unless all are. */
+async function smallRows(
+  snapshot: Snapshot,
+  file: LiveFile,
+  positions: readonly number[],
+): Promise<FetchedRow[] | undefined> {
+  const out: FetchedRow[] = []
+  for (const p of positions) {
+    const row = await snapshot.smallFileRow(file, p)
+    if (!row?.values) return undefined
+    out.push({ columns: row.columns, values: row.values })
+  }
+  return out
 }

@@ -137,3 +137,78 @@ describe('key lookups in small data files', () => {
     expect(reads()).toBe(0)
   })
 })
+
+describe('indexed finds in small data files', () => {
+  interface Item {
+    id: number
+    name: string
+    n: number
+    big: bigint
+    note: string | null
+  }
+
+  function items(storage: string): pf.Repository<Item> {
+    class ItemEntity extends pf.Entity {}
+    const ir = entityIRFor(
+      'Item',
+      { id: 'Int', name: 'String', n: 'Int', big: 'BigInt', note: 'String?' },
+      { storage, indexFields: ['name', 'n', 'big', 'note'] },
+    )
+    pf.withRegistry(new pf.EntityRegistry(), () => pf.registerEntity(ItemEntity, ir))
+    return pf.openStore(tmp.dir).repository(ItemEntity) as unknown as pf.Repository<Item>
+  }
+
+  const big = 2n ** 62n
+  const item = (id: number): Item => ({
+    id,
+    name: ['ada', 'bé', '😀', 'ada'][id % 4] as string,
+    n: (id % 3) - 1,
+    big: id % 4 !== 0 ? BigInt(id * 1000) : id % 8 === 0 ? big + 1n : -big,
+    note: id % 5 === 0 ? null : `n${id % 2}`,
+  })
+  const queries: Partial<Item>[] = [
+    { name: 'ada' },
+    { name: 'bé' },
+    { name: '😀' },
+    { n: -1 },
+    { n: 1 },
+    { big: big + 1n },
+    { big: -big },
+    { big: 5000n },
+    { note: 'n1' },
+    { name: 'nobody' },
+  ]
+  const ids = (found: Item[]) => found.map((i) => i.id).sort((a, b) => a - b)
+
+  it('build their index and fetch their rows in JS, and answer as files polars reads do', async () => {
+    // The same 40 rows: in one file (read by polars), and in 40 single-row files (decoded in JS).
+    const bulk = items('bulk')
+    await bulk.saveAll(Array.from({ length: 40 }, (_, i) => item(i)))
+    const single = items('single')
+    for (let i = 0; i < 40; i++) await single.create(item(i))
+    await single.count() // published
+    const expected = new Map<Partial<Item>, number[]>()
+    for (const where of queries) expected.set(where, ids(await bulk.findBy(where)))
+    const reads = polarsReads()
+    const exact = (found: Item[]) => found.every((f) => f.big >= -(2n ** 53n) && f.big <= 2n ** 53n)
+    let withoutPolars = 0
+    for (const where of queries) {
+      const before = reads()
+      const found = await single.findBy(where)
+      expect(
+        ids(found),
+        JSON.stringify(where, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).toEqual(expected.get(where))
+      for (const f of found) expect(f).toEqual(item(f.id))
+      // Rows holding BigInts past 2^53 take the exact frame path (polars); the others are fetched in JS.
+      if (exact(found)) {
+        expect(reads() - before).toBe(0)
+        withoutPolars++
+      }
+    }
+    expect(withoutPolars).toBe(5)
+    // Another repository: its indexes come from the index files saved above (built in JS), its rows from JS too.
+    const fresh = items('single')
+    for (const where of queries) expect(ids(await fresh.findBy(where))).toEqual(expected.get(where))
+  })
+})

@@ -87,6 +87,66 @@ export async function smallFileRows(
 }
 
 /**
+ * For a secondary index of a small Parquet file (secondary-indexes.ts): each physical row's primary key
+ * (`encodeKey`) and its group value (`encodeGroup` of the group columns' exact values; null when a part is null),
+ * decoded in JS from the file's checked bytes, as `smallFileRows` does. Undefined when the file is not one the
+ * decoder follows or a value has no exact encoding: the caller reads it through polars.
+ */
+export async function smallFileIndexEntries(
+  store: DataFileStore,
+  file: LiveFile,
+  keyColumns: readonly string[],
+  encodeKey: KeyEncoder,
+  groupColumns: readonly string[],
+  encodeGroup: KeyEncoder,
+): Promise<{ keys: string[]; values: (string | null)[] } | undefined> {
+  if (!smallFileEligible(store, file)) return undefined
+  const columns = rowColumns(store, [...keyColumns, ...groupColumns])
+  if (!columns) return undefined
+  const bytes = await store.verify(physicalFile(file), true)
+  if (!bytes) return undefined
+  const source = bytesSource(bytes)
+  const keys: string[] = []
+  const values: (string | null)[] = []
+  for (let p = 0; p < file.add.stats.numRows; p++) {
+    const decoded = await decodeParquetRow(source, p, columns)
+    if (!decoded) return undefined
+    const keyParts = decoded.values.slice(0, keyColumns.length)
+    const groupParts = decoded.values.slice(keyColumns.length)
+    const key = keyParts.includes(null) ? undefined : encodeKey(keyParts)
+    const value = groupParts.includes(null) ? null : encodeGroup(groupParts)
+    if (key === undefined || value === undefined) return undefined
+    keys.push(key)
+    values.push(value)
+  }
+  return { keys, values }
+}
+
+/** The decoder's columns for table columns (stored names and field types); undefined for a column of no field. */
+function rowColumns(store: DataFileStore, columns: readonly string[]): RowColumn[] | undefined {
+  const fields = store.metadata.entity.fields
+  const out: RowColumn[] = []
+  for (const column of columns) {
+    const field = fields.find((f) => f.column === column)
+    if (!field) return undefined
+    out.push({ name: store.mapping.stored(column), type: field.type })
+  }
+  return out
+}
+
+/** A file's bytes in memory as the decoder reads them. */
+function bytesSource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read: async (start, end) => {
+      if (start < 0 || end > bytes.length || start > end)
+        throw new RangeError(`bytes ${start}-${end} outside the file`)
+      return bytes.subarray(start, end)
+    },
+  }
+}
+
+/**
  * The rows of a small Parquet file's bytes (`rows` of them) as `smallFileRows` gives them, for bytes checked already
  * or not yet in a file (a pending log-first record's, log-first-inserts.ts). Undefined for bytes that are not a small
  * Parquet file's, a column the decoder does not follow or a key `encode` cannot encode exactly.
@@ -100,29 +160,21 @@ export async function smallRowsOfBytes(
 ): Promise<SmallFileRows | undefined> {
   if (store.format.name !== 'parquet' || rows > SMALL_FILE_JS_ROWS) return undefined
   const fields = store.metadata.entity.fields
-  const columnOf = (column: string): RowColumn | undefined => {
-    const field = fields.find((f) => f.column === column)
-    return field && { name: store.mapping.stored(column), type: field.type }
-  }
-  const keyDecoded = keyColumns.map(columnOf)
-  if (keyDecoded.some((c) => c === undefined)) return undefined
-  const source: ByteSource = {
-    size: bytes.length,
-    read: async (start, end) => {
-      if (start < 0 || end > bytes.length || start > end)
-        throw new RangeError(`bytes ${start}-${end} outside the file`)
-      return bytes.subarray(start, end)
-    },
-  }
+  const keyDecoded = rowColumns(store, keyColumns)
+  if (!keyDecoded) return undefined
+  const source = bytesSource(bytes)
   const positions = new Map<string, number>()
   for (let p = 0; p < rows; p++) {
-    const decoded = await decodeParquetRow(source, p, keyDecoded as RowColumn[])
+    const decoded = await decodeParquetRow(source, p, keyDecoded)
     // A null key part cannot be stored; an encoding that is not exact leaves the file to polars.
     const key = decoded && !decoded.values.includes(null) ? encode(decoded.values) : undefined
     if (key === undefined) return undefined
     positions.set(key, p)
   }
-  const all = fields.map((f) => columnOf(f.column) as RowColumn)
+  const all = rowColumns(
+    store,
+    fields.map((f) => f.column),
+  ) as RowColumn[]
   const decodedRows = new Map<number, Promise<DecodedRow | undefined>>()
   // Every column followed, or none of the file is read here (its finds would read each row through polars).
   const first = decodeParquetRow(source, 0, all)

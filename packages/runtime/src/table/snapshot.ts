@@ -663,6 +663,15 @@ export class Snapshot {
     })
   }
 
+  /**
+   * @internal Physical row `position` of a small Parquet file, decoded in JS and held as a find by key holds it
+   * (small-file-rows.ts); undefined when the file is not one the decoder follows.
+   */
+  async smallFileRow(file: LiveFile, position: number): Promise<PointRow | undefined> {
+    const rows = await this.smallFile(file)
+    return rows?.row(position)
+  }
+
   /** @internal A live file's physical rows when the decoded-file cache holds them, marking them recently used. */
   heldFile(file: LiveFile): DecodedFile | undefined {
     return this.ctx.keyIndex.files.get(this.cacheKey(file))
