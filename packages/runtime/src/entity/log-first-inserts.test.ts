@@ -64,6 +64,17 @@ const thing = (id: number, name: string, extra: Record<string, unknown> = {}): R
   ...extra,
 })
 
+/** An entity with a secondary index: its findBy reads pending records without publishing them. */
+class Tagged extends Entity {
+  declare id: number
+  declare tag: string
+  declare n: number
+}
+registerEntity(
+  Tagged,
+  entityIRFor('Tagged', { id: 'Int', tag: 'String', n: 'Int' }, { storage: 'tagged', indexFields: ['tag'] }),
+)
+
 const tmp = useTempDir('pf-log-first-')
 
 async function ids(store: EntityStore): Promise<number[]> {
@@ -365,6 +376,50 @@ describe('log-first updates', () => {
     const again = Thing.repo(openStore(tmp.dir))
     expect({ ...(await again.find(2)) }).toEqual(updated)
     expect({ ...(await again.find(9)) }).toEqual(created)
+  })
+
+  it('an indexed findBy while records are pending reads without publishing them, and answers as after publication', async () => {
+    const fs = new SlowCommitFileSystem()
+    const store = openStore(tmp.dir, { fs })
+    const tagged = Tagged.repo(store)
+    await tagged.saveAll(
+      range(0, 10).map((id) => Object.assign(new Tagged(), { id, tag: id % 2 ? 'b' : 'a', n: id })),
+    )
+    expect(await tagged.count()).toBe(10)
+    const versions = async () =>
+      (await readdir(join(tmp.dir, 'tagged', '_delta_log'))).filter((n) => n.endsWith('.json'))
+    const before = await versions()
+    // Pending: two updates (one moves its row from 'a' to 'b', one changes another column), two creates.
+    const two = (await tagged.find(2)) as Tagged
+    two.tag = 'b'
+    await expectWriteLoggedFirst(fs, () => tagged.save(two))
+    const three = (await tagged.find(3)) as Tagged
+    three.n = 33
+    await tagged.save(three)
+    await tagged.create({ id: 20, tag: 'a', n: 20 })
+    await tagged.create({ id: 21, tag: 'b', n: 21 })
+    const rows = (found: Tagged[]) => found.map((t) => `${t.id}:${t.tag}:${t.n}`)
+    const queries = async (repo: typeof tagged) => ({
+      a: rows(await repo.findBy({ tag: 'a' })),
+      b: rows(await repo.findBy({ tag: 'b' })),
+      window: rows(await repo.findMany({ where: { tag: 'b' }, offset: 3, limit: 3 })),
+      one: rows([(await repo.findOne({ tag: 'a' })) as Tagged]),
+      none: rows(await repo.findBy({ tag: 'c' })),
+    })
+    // Each publication's commit takes 400 ms: these return before any (no version added meanwhile).
+    const pending = await queries(tagged)
+    expect(await versions()).toEqual(before)
+    expect(pending).toEqual({
+      a: ['0:a:0', '4:a:4', '6:a:6', '8:a:8', '20:a:20'],
+      b: ['1:b:1', '5:b:5', '7:b:7', '9:b:9', '2:b:2', '3:b:33', '21:b:21'],
+      window: ['9:b:9', '2:b:2', '3:b:33'],
+      one: ['0:a:0'],
+      none: [],
+    })
+    // Published, the same queries (another process's view) answer the same, in the same order.
+    await store.settled()
+    expect(await versions()).not.toEqual(before)
+    expect(await queries(Tagged.repo(openStore(tmp.dir)))).toEqual(pending)
   })
 
   it('an update of a @unique entity logs first: the value it frees is free at once, the one it takes is claimed', async () => {

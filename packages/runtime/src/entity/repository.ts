@@ -2,7 +2,7 @@ import pl from 'nodejs-polars'
 import { stackFrames } from '../frame/stack-frames.js'
 import type { FieldIR } from '../schema/schema-ir.js'
 import { type IndexGroup, indexGroups } from '../secondary-index/index-group.js'
-import { type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
+import { type FetchedRow, type FileMatch, SecondaryIndexes } from '../secondary-index/secondary-indexes.js'
 import { CommitQueue, type QueuedOutcome } from '../table/commit-queue.js'
 import { type Key, KeyCodec } from '../table/key-codec.js'
 import type { OperationName } from '../table/log-entry.js'
@@ -172,14 +172,17 @@ export class Repository<T extends object> {
     const q: FindManyQuery<T> = query ?? {}
     checkWindow(this.name, q.limit, q.offset)
     const plan = this.plan(q)
-    const snapshot = await this.snapshot()
-    const entities =
-      (await this.fetchIndexed(snapshot, plan, q.offset, q.limit)) ??
-      this.materialize(
-        await this.collect(snapshot, plan, q.offset, q.limit),
-        plan.fields,
-        plan.columns !== undefined,
-      )
+    let entities = await this.fetchIndexedPending(plan, q.offset, q.limit)
+    if (!entities) {
+      const snapshot = await this.snapshot()
+      entities =
+        (await this.fetchIndexed(snapshot, plan, q.offset, q.limit)) ??
+        this.materialize(
+          await this.collect(snapshot, plan, q.offset, q.limit),
+          plan.fields,
+          plan.columns !== undefined,
+        )
+    }
     if (q.include) await includeRelations(this, entities, q.include as IncludeInput<object>)
     return entities as FindResult<T, Q>[]
   }
@@ -334,6 +337,38 @@ export class Repository<T extends object> {
     const table = await this.table()
     const matches = await this.lookup(snapshot, plan.probe)
     const rows = await this.indexes.fetchMatches(table, snapshot, matches, offset, limit)
+    return this.entitiesOfRows(plan, rows)
+  }
+
+  /**
+   * `fetchIndexed` while this process holds log-first records (creates or saves acknowledged, not yet published),
+   * without publishing them: the published version's matches but the rows of the records' keys (added or replaced
+   * by them), then the records' own matching rows, where their publication will add them. What the same query
+   * returns once they are published. Undefined when nothing is pending, or the query or a record is not one this
+   * path takes (then the caller's read publishes first).
+   */
+  private async fetchIndexedPending(plan: QueryPlan, offset = 0, limit?: number): Promise<T[] | undefined> {
+    if (!plan.probe?.covers || plan.sort) return undefined
+    const table = await this.table()
+    const view = await table.pendingView()
+    if (!view) return undefined
+    const { snapshot, records } = view
+    const excluded = new Set(records.flatMap((r) => [...r.keys, ...r.replaces]))
+    const matches = withoutKeys(await this.lookup(snapshot, plan.probe), excluded)
+    const rows = await this.indexes.fetchMatches(table, snapshot, matches, offset, limit)
+    const take = limit ?? Number.POSITIVE_INFINITY
+    if (rows.length < take) {
+      const { group, values } = plan.probe
+      const pending = await this.indexes.pendingMatches(table, snapshot, group, values, records)
+      if (!pending) return undefined
+      const skip = Math.max(0, offset - countMatches(matches))
+      rows.push(...pending.slice(skip, skip + (take - rows.length)))
+    }
+    return this.entitiesOfRows(plan, rows)
+  }
+
+  /** Entities of fetched rows (the plan's fields), or undefined when a value is not exact outside a frame. */
+  private entitiesOfRows(plan: QueryPlan, rows: readonly FetchedRow[]): T[] | undefined {
     const prototype = prototypeFor(this.store, this.entry.ctor.prototype, plan.columns !== undefined)
     const out: T[] = []
     for (const row of rows) {
@@ -974,6 +1009,24 @@ function window(lf: pl.LazyDataFrame, offset: number, limit: number | undefined)
 }
 
 /** Live rows an index lookup matched. */
+/** Index matches without the rows of these encoded keys (files left with none dropped). */
+function withoutKeys(matches: readonly FileMatch[], keys: ReadonlySet<string>): FileMatch[] {
+  if (keys.size === 0) return [...matches]
+  const out: FileMatch[] = []
+  for (const m of matches) {
+    const kept = m.keys.flatMap((k, i) => (keys.has(k) ? [] : [i]))
+    if (kept.length === m.keys.length) out.push(m)
+    else if (kept.length > 0)
+      out.push({
+        file: m.file,
+        keys: kept.map((i) => m.keys[i] as string),
+        positions: kept.map((i) => m.positions[i] as number),
+        values: kept.map((i) => m.values[i] as string),
+      })
+  }
+  return out
+}
+
 function countMatches(matches: readonly FileMatch[]): number {
   return matches.reduce((n, m) => n + m.keys.length, 0)
 }

@@ -7,8 +7,15 @@ import { mapBounded } from '../table/bounded-map.js'
 import { DataFileStore } from '../table/data-file-store.js'
 import { KeyCodec } from '../table/key-codec.js'
 import type { TableMetadata } from '../table/log-entry.js'
+import type { PendingFile } from '../table/log-first-inserts.js'
 import { metadataCacheKey } from '../table/metadata-cache-key.js'
-import { smallFileIndexEntries } from '../table/small-file-rows.js'
+import type { RowValue } from '../table/parquet-row-decoder.js'
+import {
+  type SmallFileRows,
+  smallBytesIndexEntries,
+  smallFileIndexEntries,
+  smallRowsOfBytes,
+} from '../table/small-file-rows.js'
 import type { Snapshot } from '../table/snapshot.js'
 import type { Table } from '../table/table.js'
 import type { LiveFile } from '../table/table-state.js'
@@ -339,6 +346,47 @@ export class SecondaryIndexes {
       }
       const { columns, readRow } = await this.decoded(table, snapshot, m.file)
       for (const p of window) out.push({ columns, values: readRow(p) })
+    }
+    return out
+  }
+
+  /**
+   * The rows of this process's pending log-first records (`Table.pendingView`: each one small Parquet file's bytes,
+   * in the snapshot's schema) whose group value is one of the encoded `values`, record by record, rows in file order,
+   * decoded in JS. Undefined when a record's file is not one the decoder follows (the caller reads after publishing).
+   */
+  async pendingMatches(
+    table: Table,
+    snapshot: Snapshot,
+    group: IndexGroup,
+    values: readonly string[],
+    records: readonly PendingFile[],
+  ): Promise<FetchedRow[] | undefined> {
+    const { store, codec } = this.readersOf(table, snapshot)
+    const encodeKey = (v: readonly RowValue[]) => codec.encodeValues(v)
+    const wanted = new Set(values)
+    const out: FetchedRow[] = []
+    for (const record of records) {
+      const rows = record.add.stats.numRows
+      const entries = await smallBytesIndexEntries(
+        store,
+        record.bytes,
+        rows,
+        codec.columns,
+        encodeKey,
+        group.columns,
+        (v) => group.codec.encodeValues(v),
+      )
+      if (!entries) return undefined
+      let decoded: SmallFileRows | undefined
+      for (let p = 0; p < rows; p++) {
+        const value = entries.values[p]
+        if (value === null || value === undefined || !wanted.has(value)) continue
+        decoded ??= await smallRowsOfBytes(store, record.bytes, rows, codec.columns, encodeKey)
+        const row = await decoded?.row(p)
+        if (!row?.values) return undefined
+        out.push({ columns: row.columns, values: row.values })
+      }
     }
     return out
   }

@@ -101,6 +101,17 @@ interface Pending {
   readonly end: number
 }
 
+/** A pending record as a read sees it (`pendingFiles`). */
+export interface PendingFile {
+  readonly add: AddAction
+  readonly bytes: Uint8Array
+  readonly metadata: TableMetadata
+  /** The encoded keys whose rows it adds. */
+  readonly keys: readonly string[]
+  /** The encoded keys whose stored rows it replaces (an update's). */
+  readonly replaces: readonly string[]
+}
+
 interface Session {
   open: boolean
   readonly started: number
@@ -256,6 +267,30 @@ export class LogFirstInserts {
     const [file, ...others] = record.small
     if (!add || !file || more.length > 0 || others.length > 0) return undefined
     return { add, bytes: file.bytes, metadata: record.metadata }
+  }
+
+  /**
+   * For a read of several keys that need not publish first (an indexed findBy: `Table.pendingView`): every record
+   * pending here, in order, each as the one small data file its publication adds (bytes, add action, the schema its
+   * rows are in) with the keys it adds and those whose stored rows it replaces. Undefined when the read must publish
+   * first: a record of several files or without their bytes, a failed publication, orphans not looked for yet.
+   */
+  pendingFiles(): PendingFile[] | undefined {
+    if (!this.orphansChecked || this.failure !== undefined) return undefined
+    const out: PendingFile[] = []
+    for (const record of this.pending) {
+      const [add, ...more] = record.adds
+      const [file, ...others] = record.small
+      if (!add || !file || more.length > 0 || others.length > 0) return undefined
+      out.push({
+        add,
+        bytes: file.bytes,
+        metadata: record.metadata,
+        keys: record.keys,
+        replaces: record.replaces,
+      })
+    }
+    return out
   }
 
   /** Publishes every record pending now (what `Table.snapshot()` waits for); rejects when publishing fails. */

@@ -101,14 +101,30 @@ export async function smallFileIndexEntries(
   encodeGroup: KeyEncoder,
 ): Promise<{ keys: string[]; values: (string | null)[] } | undefined> {
   if (!smallFileEligible(store, file)) return undefined
-  const columns = rowColumns(store, [...keyColumns, ...groupColumns])
-  if (!columns) return undefined
+  if (!rowColumns(store, [...keyColumns, ...groupColumns])) return undefined
   const bytes = await store.verify(physicalFile(file), true)
   if (!bytes) return undefined
+  const rows = file.add.stats.numRows
+  return smallBytesIndexEntries(store, bytes, rows, keyColumns, encodeKey, groupColumns, encodeGroup)
+}
+
+/** `smallFileIndexEntries` of a small Parquet file's bytes (`rows` rows), checked already or not in a file yet. */
+export async function smallBytesIndexEntries(
+  store: DataFileStore,
+  bytes: Uint8Array,
+  rows: number,
+  keyColumns: readonly string[],
+  encodeKey: KeyEncoder,
+  groupColumns: readonly string[],
+  encodeGroup: KeyEncoder,
+): Promise<{ keys: string[]; values: (string | null)[] } | undefined> {
+  if (store.format.name !== 'parquet' || rows > SMALL_FILE_JS_ROWS) return undefined
+  const columns = rowColumns(store, [...keyColumns, ...groupColumns])
+  if (!columns) return undefined
   const source = bytesSource(bytes)
   const keys: string[] = []
   const values: (string | null)[] = []
-  for (let p = 0; p < file.add.stats.numRows; p++) {
+  for (let p = 0; p < rows; p++) {
     const decoded = await decodeParquetRow(source, p, columns)
     if (!decoded) return undefined
     const keyParts = decoded.values.slice(0, keyColumns.length)

@@ -10,7 +10,7 @@ import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { AddAction, LogEntry, OperationName, TableMetadata, TxnRef } from './log-entry.js'
-import { type InsertClaim, LogFirstInserts } from './log-first-inserts.js'
+import { type InsertClaim, LogFirstInserts, type PendingFile } from './log-first-inserts.js'
 import { LogFreshness } from './log-freshness.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
 import type {
@@ -307,6 +307,24 @@ export class Table {
       }
     }
     return (await this.snapshot()).findRow(key)
+  }
+
+  /**
+   * @internal For a read that can take this process's pending log-first records as they are (an indexed findBy):
+   * the newest published version without publishing them, and the records (`LogFirstInserts.pendingFiles`), each one
+   * small data file in that version's schema. Undefined when nothing is pending or the read must publish first.
+   * Records are taken before the version is read: one published meanwhile is in both, and the reader takes its rows
+   * from the record (it leaves out the version's rows of every record's keys).
+   */
+  async pendingView(): Promise<{ snapshot: Snapshot; records: PendingFile[] } | undefined> {
+    if (!this.logFirst.holding) return undefined
+    const records = this.logFirst.pendingFiles()
+    if (!records) return undefined
+    const snapshot = await this.rolledForward()
+    // Rows in another schema than the version's (a migration since) are left to the publishing read.
+    const schema = metadataCacheKey(snapshot.metadata)
+    if (records.some((r) => metadataCacheKey(r.metadata) !== schema)) return undefined
+    return { snapshot, records }
   }
 
   /** The rows of several primary keys in the newest version. */
