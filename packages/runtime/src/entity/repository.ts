@@ -343,9 +343,9 @@ export class Repository<T extends object> {
   /**
    * `fetchIndexed` while this process holds log-first records (creates or saves acknowledged, not yet published),
    * without publishing them: the published version's matches but the rows of the records' keys (added or replaced
-   * by them), then the records' own matching rows, where their publication will add them. What the same query
-   * returns once they are published. Undefined when nothing is pending, or the query or a record is not one this
-   * path takes (then the caller's read publishes first).
+   * by them), then the records' own matching rows: the rows the query finds once they are published (without an
+   * orderBy, in the version's file order, then the records'). Undefined when nothing is pending, or the query or a
+   * record is not one this path takes (then the caller's read publishes first).
    */
   private async fetchIndexedPending(plan: QueryPlan, offset = 0, limit?: number): Promise<T[] | undefined> {
     if (!plan.probe?.covers || plan.sort) return undefined

@@ -142,6 +142,10 @@ export class LogFirstInserts {
   private readonly claimed = new Set<string>()
   /** The keys whose stored rows pending records replace (their stored values are freed: see `insert`). */
   private readonly replaced = new Set<string>()
+  /** Counts the times pending records were dropped (published and adopted, or gone with a replaced table). */
+  private droppedCount = 0
+  /** The version the last adopted publication made. */
+  private publishedVersion = -1
   private marked = false
   private mutex: Promise<unknown> = Promise.resolve()
   /** The publication running (one at a time). */
@@ -267,6 +271,15 @@ export class LogFirstInserts {
     const [file, ...others] = record.small
     if (!add || !file || more.length > 0 || others.length > 0) return undefined
     return { add, bytes: file.bytes, metadata: record.metadata }
+  }
+
+  /**
+   * What has left the pending records so far: a count that changes whenever some are dropped (published and adopted,
+   * or gone with a replaced table) and the version the last adopted publication made. `Table.pendingView` checks
+   * that a version it read holds whatever left while it read it.
+   */
+  get dropped(): { readonly count: number; readonly version: number } {
+    return { count: this.droppedCount, version: this.publishedVersion }
   }
 
   /**
@@ -440,6 +453,7 @@ export class LogFirstInserts {
     writing.delete(this)
     this.log = undefined
     this.pending.splice(0)
+    this.droppedCount++
     this.keys.clear()
     this.claimed.clear()
     this.replaced.clear()
@@ -542,6 +556,8 @@ export class LogFirstInserts {
         // A table replaced meanwhile took the records with it (forgetReplacedTable).
         if (this.log !== log) return
         this.pending.splice(0, batch.length)
+        this.droppedCount++
+        this.publishedVersion = Math.max(this.publishedVersion, outcome.result.version)
         for (const p of batch) {
           for (const k of p.keys) this.keys.delete(k)
           for (const c of p.claims) this.claimed.delete(c)

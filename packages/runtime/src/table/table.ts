@@ -313,14 +313,20 @@ export class Table {
    * @internal For a read that can take this process's pending log-first records as they are (an indexed findBy):
    * the newest published version without publishing them, and the records (`LogFirstInserts.pendingFiles`), each one
    * small data file in that version's schema. Undefined when nothing is pending or the read must publish first.
-   * Records are taken before the version is read: one published meanwhile is in both, and the reader takes its rows
-   * from the record (it leaves out the version's rows of every record's keys).
+   * The records are those pending once the version is read (see the checks below).
    */
   async pendingView(): Promise<{ snapshot: Snapshot; records: PendingFile[] } | undefined> {
     if (!this.logFirst.holding) return undefined
+    const before = this.logFirst.dropped.count
+    const snapshot = await this.rolledForward()
+    // The records pending now: any that left while the version was read was published; the version must hold that
+    // publication (then it holds their rows, and whatever this process committed after it: a delete publishes
+    // first, then deletes), else the caller reads after publishing. A record still pending is answered from its
+    // bytes, even if its publication's commit is in the version already (its keys' rows there are left out).
+    const dropped = this.logFirst.dropped
+    if (dropped.count !== before && snapshot.version < dropped.version) return undefined
     const records = this.logFirst.pendingFiles()
     if (!records) return undefined
-    const snapshot = await this.rolledForward()
     // Rows in another schema than the version's (a migration since) are left to the publishing read.
     const schema = metadataCacheKey(snapshot.metadata)
     if (records.some((r) => metadataCacheKey(r.metadata) !== schema)) return undefined
