@@ -64,6 +64,12 @@ export interface FetchedRow {
   readonly values: readonly unknown[]
 }
 
+/** A pending record's group values (null: a part is null) and its rows, decoded in JS. */
+interface PendingDecoded {
+  readonly values: readonly (string | null)[]
+  readonly rows: SmallFileRows | undefined
+}
+
 /** Name of the physical row position column while matched rows are picked from a decoded file (`__`: never stored). */
 const ROW_POSITION = '__pf_row_position'
 
@@ -113,6 +119,11 @@ export class SecondaryIndexes {
   private readonly readers = new WeakMap<TableMetadata, Readers>()
   private readonly pending = new Map<string, Promise<FileIndex>>()
   private readonly deletionVectors = new Map<string, Promise<RoaringBitmapArray>>()
+  /** Pending records' decoded group values and rows (`pendingDecoded`), by their bytes: gone with the record. */
+  private readonly pendingRows = new WeakMap<
+    Uint8Array,
+    Map<string, { readonly readers: Readers; readonly decoded: Promise<PendingDecoded | undefined> }>
+  >()
 
   constructor(private readonly cache: IndexCache = defaultIndexCache) {}
 
@@ -362,12 +373,45 @@ export class SecondaryIndexes {
     values: readonly string[],
     records: readonly PendingFile[],
   ): Promise<FetchedRow[] | undefined> {
-    const { store, codec } = this.readersOf(table, snapshot)
-    const encodeKey = (v: readonly RowValue[]) => codec.encodeValues(v)
+    const readers = this.readersOf(table, snapshot)
     const wanted = new Set(values)
     const out: FetchedRow[] = []
     for (const record of records) {
-      const rows = record.add.stats.numRows
+      const decoded = await this.pendingDecoded(readers, group, record)
+      if (!decoded) return undefined
+      for (let p = 0; p < decoded.values.length; p++) {
+        const value = decoded.values[p]
+        if (value === null || value === undefined || !wanted.has(value)) continue
+        const row = await decoded.rows?.row(p)
+        if (!row?.values) return undefined
+        out.push({ columns: row.columns, values: row.values })
+      }
+    }
+    return out
+  }
+
+  /**
+   * A pending record's group values and rows, decoded once per record, group and schema (a burst of creates keeps
+   * many records pending, and every indexed read between publications reads them all).
+   */
+  private async pendingDecoded(
+    readers: Readers,
+    group: IndexGroup,
+    record: PendingFile,
+  ): Promise<PendingDecoded | undefined> {
+    let byGroup = this.pendingRows.get(record.bytes)
+    if (!byGroup) {
+      byGroup = new Map()
+      this.pendingRows.set(record.bytes, byGroup)
+    }
+    // Readers are per table and schema: a record read through another schema's is decoded anew.
+    const id = group.name
+    const known = byGroup.get(id)
+    if (known && known.readers === readers) return known.decoded
+    const { store, codec } = readers
+    const rows = record.add.stats.numRows
+    const encodeKey = (v: readonly RowValue[]) => codec.encodeValues(v)
+    const decoded = (async (): Promise<PendingDecoded | undefined> => {
       const entries = await smallBytesIndexEntries(
         store,
         record.bytes,
@@ -378,17 +422,12 @@ export class SecondaryIndexes {
         (v) => group.codec.encodeValues(v),
       )
       if (!entries) return undefined
-      let decoded: SmallFileRows | undefined
-      for (let p = 0; p < rows; p++) {
-        const value = entries.values[p]
-        if (value === null || value === undefined || !wanted.has(value)) continue
-        decoded ??= await smallRowsOfBytes(store, record.bytes, rows, codec.columns, encodeKey)
-        const row = await decoded?.row(p)
-        if (!row?.values) return undefined
-        out.push({ columns: row.columns, values: row.values })
-      }
-    }
-    return out
+      const decodedRows = await smallRowsOfBytes(store, record.bytes, rows, codec.columns, encodeKey)
+      return { values: entries.values, rows: decodedRows }
+    })()
+    byGroup.set(id, { readers, decoded })
+    decoded.catch(() => byGroup.delete(id))
+    return decoded
   }
 
   /**
