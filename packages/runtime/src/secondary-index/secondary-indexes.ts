@@ -7,9 +7,9 @@ import { mapBounded } from '../table/bounded-map.js'
 import { DataFileStore } from '../table/data-file-store.js'
 import { KeyCodec } from '../table/key-codec.js'
 import type { TableMetadata } from '../table/log-entry.js'
-import type { PendingFile } from '../table/log-first-inserts.js'
 import { metadataCacheKey } from '../table/metadata-cache-key.js'
 import type { RowValue } from '../table/parquet-row-decoder.js'
+import type { PendingFile } from '../table/pending-file.js'
 import {
   type SmallFileRows,
   smallBytesIndexEntries,

@@ -21,6 +21,7 @@ import {
 } from './insert-log.js'
 import type { AddAction, TableMetadata } from './log-entry.js'
 import { NodeFileSystem } from './node-file-system.js'
+import type { PendingFile } from './pending-file.js'
 import { removeLocated } from './removal-plan.js'
 import type { Snapshot } from './snapshot.js'
 import type { CommitOutcome, TableCore } from './table-core.js'
@@ -99,17 +100,6 @@ interface Pending {
   readonly keys: readonly string[]
   readonly claims: readonly string[]
   readonly end: number
-}
-
-/** A pending record as a read sees it (`pendingFiles`). */
-export interface PendingFile {
-  readonly add: AddAction
-  readonly bytes: Uint8Array
-  readonly metadata: TableMetadata
-  /** The encoded keys whose rows it adds. */
-  readonly keys: readonly string[]
-  /** The encoded keys whose stored rows it replaces (an update's). */
-  readonly replaces: readonly string[]
 }
 
 interface Session {

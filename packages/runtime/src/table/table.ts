@@ -10,7 +10,7 @@ import { type FileSystem, isAlreadyExists } from './file-system.js'
 import { type Key, KeyCodec } from './key-codec.js'
 import { KeyIndexCache } from './key-index-cache.js'
 import type { AddAction, LogEntry, OperationName, TableMetadata, TxnRef } from './log-entry.js'
-import { type InsertClaim, LogFirstInserts, type PendingFile } from './log-first-inserts.js'
+import { type InsertClaim, LogFirstInserts } from './log-first-inserts.js'
 import { LogFreshness } from './log-freshness.js'
 import { metadataCacheKey } from './metadata-cache-key.js'
 import type {
@@ -20,6 +20,7 @@ import type {
   RewriteResult,
 } from './migration-options.js'
 import { nodeFileSystem } from './node-file-system.js'
+import type { PendingFile } from './pending-file.js'
 import { planRemovals } from './removal-plan.js'
 import type { RowBatch } from './row-batch.js'
 import { smallRowsOfBytes } from './small-file-rows.js'
